@@ -1,0 +1,1 @@
+//! Spec diff: compares two IRs and classifies each change.

@@ -1,0 +1,1 @@
+//! Emitters: IR -> Rust source files of the generated crate.

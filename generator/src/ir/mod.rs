@@ -1,0 +1,6 @@
+//! The intermediate model and the passes that refine it.
+
+pub mod model;
+pub mod passes;
+
+pub use model::*;

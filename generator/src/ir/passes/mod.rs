@@ -1,0 +1,1 @@
+//! Passes over the IR: hoisting inline types, structural deduplication and naming.

@@ -1,0 +1,1 @@
+//! Markdown front end: one Waldur API reference page -> IR operations.

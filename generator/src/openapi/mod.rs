@@ -1,0 +1,1 @@
+//! OpenAPI front end: a Waldur OpenAPI 3 schema -> IR.

@@ -1,0 +1,1 @@
+//! Loading spec inputs (files and directories of pages, OpenAPI files) into one IR.
