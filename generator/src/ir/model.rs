@@ -166,6 +166,9 @@ pub struct Param {
     pub default: Option<serde_json::Value>,
     /// Only meaningful for array-typed query parameters.
     pub style: ArrayStyle,
+    /// Vendor extensions of the parameter (`x-waldur-operation-id`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extensions: BTreeMap<String, serde_json::Value>,
     pub span: Span,
 }
 
@@ -282,6 +285,9 @@ pub struct Field {
     pub write_only: bool,
     pub description: Option<String>,
     pub default: Option<serde_json::Value>,
+    /// Vendor extensions of the property, if any.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extensions: BTreeMap<String, serde_json::Value>,
     pub span: Span,
 }
 
