@@ -48,7 +48,8 @@ pub(crate) fn parse_head<'f>(file: &'f str, lines: &[&str]) -> HeadOutcome<'f> {
             "no '{SUMMARY_HEADING}' heading: not an API reference page"
         ));
     }
-    let end_of_head = summary.unwrap_or(lines.len());
+    let first_operation = lines.iter().position(|l| l.starts_with("### "));
+    let end_of_head = summary.or(first_operation).unwrap_or(lines.len());
 
     let mut i = skip_blank(lines, 0);
     let provenance = if lines.get(i).is_some_and(|l| l.starts_with("<!--")) {
@@ -62,7 +63,7 @@ pub(crate) fn parse_head<'f>(file: &'f str, lines: &[&str]) -> HeadOutcome<'f> {
     let mut title = None;
     match lines.get(i) {
         Some(line) if i < end_of_head && line.starts_with("# ") => {
-            title = Some(line[2..].trim().to_string());
+            title = Some(line.get(2..).unwrap_or_default().trim().to_string());
             i += 1;
         }
         Some(line) => diags.push(
@@ -77,12 +78,8 @@ pub(crate) fn parse_head<'f>(file: &'f str, lines: &[&str]) -> HeadOutcome<'f> {
     let intro = join_trimmed(lines.get(i..end_of_head).unwrap_or_default());
 
     let Some(summary) = summary else {
-        let first_operation = lines
-            .iter()
-            .position(|l| l.starts_with("### "))
-            .unwrap_or(i);
         diags.push(
-            line_no(first_operation),
+            line_no(end_of_head),
             format!("expected a '{SUMMARY_HEADING}' heading before the operations, found none"),
         );
         return HeadOutcome::Api(Box::new(Head {

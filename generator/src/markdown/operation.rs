@@ -83,7 +83,7 @@ pub(crate) fn parse_operation(
     let body_model = python.as_ref().and_then(|p| p.body_model.as_deref());
     let body_tab = tab(TabKind::RequestBodyRequired).or_else(|| tab(TabKind::RequestBody));
     let body = body_tab.and_then(|t| parse_body(t, body_model, &mut diags));
-    if let (None, None, Some(model)) = (body_tab, &body, body_model) {
+    if let (None, Some(model)) = (body_tab, body_model) {
         diags.push(
             section.line,
             format!(

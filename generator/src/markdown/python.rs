@@ -48,11 +48,20 @@ pub(crate) fn parse_python(tab: &Tab, diags: &mut Diags) -> Option<PySnippet> {
         .next()
         .filter(|b| b.kind == BlockKind::Fenced("python".into()))
     else {
-        let found = blocks.first().map(|b| (b.first, b.kind.describe()));
-        let (index, what) = found.unwrap_or((0, "nothing".into()));
+        let (at, found) = match blocks.first() {
+            Some(b) => (
+                tab.line_of(b.first),
+                format!(
+                    "{} '{}'",
+                    b.kind.describe(),
+                    tab.lines.get(b.first).copied().unwrap_or_default()
+                ),
+            ),
+            None => (tab.line, "nothing".to_string()),
+        };
         diags.push(
-            tab.line_of(index),
-            format!("expected a ```python code block in the Python tab, found {what}"),
+            at,
+            format!("expected a ```python code block in the Python tab, found {found}"),
         );
         return None;
     };
@@ -148,7 +157,8 @@ pub(crate) fn parse_python(tab: &Tab, diags: &mut Diags) -> Option<PySnippet> {
             ),
         );
     }
-    Some(snippet)
+    // Without the API import there is no operation id to cross-check anything against.
+    (api_imports > 0).then_some(snippet)
 }
 
 /// `<module> import <name> # (<n>)` (after the `from waldur_api_client.xxx.` prefix).

@@ -171,7 +171,9 @@ fn split_cells(line: &str) -> Vec<&str> {
 /// Byte ranges of the cells of `line` (see [`split_cells`]).
 fn cell_ranges(line: &str) -> Vec<(usize, usize)> {
     let bytes = line.as_bytes();
-    let unescaped_pipe = |i: usize| bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\');
+    let unescaped_pipe = |i: usize| {
+        bytes.get(i) == Some(&b'|') && i.checked_sub(1).and_then(|j| bytes.get(j)) != Some(&b'\\')
+    };
     let mut start = line.len() - line.trim_start().len();
     let mut end = line.trim_end().len();
     if start < end && unescaped_pipe(start) {

@@ -1320,3 +1320,56 @@ fn object_fields(ty: &Ty) -> Vec<Field> {
         other => panic!("not an array: {other:?}"),
     }
 }
+
+#[test]
+fn python_tab_must_import_the_operation() {
+    let (diags, ids) = things_with(
+        "    from waldur_api_client.api.things import things_retrieve # (3)\n",
+        "",
+    );
+    assert_eq!(
+        diags,
+        [
+            "things.md:32: expected a line 'from waldur_api_client.api.<module> import \
+             <function> # (<n>)' in the Python tab, found none",
+            "things.md:44: list item 3 names `things_retrieve`, which no '# (3)' import has",
+        ]
+    );
+    assert_eq!(ids, ["things_rename"]);
+    let (diags, _) = things_with(
+        "    ```python\n    from waldur_api_client.client",
+        "    python\n    from waldur_api_client.client",
+    );
+    assert_eq!(
+        diags,
+        [
+            "things.md:32: expected a ```python code block in the Python tab, found a paragraph \
+          'python'"
+        ]
+    );
+}
+
+#[test]
+fn ambiguous_query_enum_import_gives_no_name() {
+    let text = edit(
+        &edit(
+            THINGS,
+            "import ThingFieldEnum # (1)",
+            "import ThingOtherLevelEnum # (1)",
+        ),
+        "[`ThingFieldEnum`]",
+        "[`ThingOtherLevelEnum`]",
+    );
+    let page = api("things.md", &text);
+    assert_eq!(messages(&page), Vec::<String>::new());
+    let level = &page.operations[0].params[2];
+    assert_eq!(level.ty, str_enum(None, &["debug", "info"]));
+    // Without a `FieldEnum` import the response object stays unnamed.
+    let ResponseBody::Json {
+        ty: Ty::Object { object },
+    } = &page.operations[0].responses[0].body
+    else {
+        panic!("{:?}", page.operations[0].responses[0].body)
+    };
+    assert_eq!(object.name_hint, None);
+}
