@@ -94,29 +94,54 @@ pub fn link_page(header: &str, rel: &str) -> Option<u32> {
         let end = start + rest[start..].find('>')?;
         let target = &rest[start + 1..end];
         rest = &rest[end + 1..];
-        // Parameters run to the next link, which starts with '<' (URLs cannot contain it).
-        let params_end = rest.find('<').unwrap_or(rest.len());
+        // The parameters of this link run to the next comma outside quotes.
+        let params_end = find_unquoted(rest, b',').unwrap_or(rest.len());
         let params = &rest[..params_end];
+        rest = &rest[params_end..];
         if has_rel(params, rel) {
             return query_param(target, "page")?.parse().ok();
         }
     }
 }
 
+/// Byte index of the first `needle` outside double quotes (backslash escapes honoured).
+fn find_unquoted(s: &str, needle: u8) -> Option<usize> {
+    let mut quoted = false;
+    let mut escaped = false;
+    for (i, b) in s.bytes().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if quoted => escaped = true,
+            b'"' => quoted = !quoted,
+            _ if b == needle && !quoted => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Whether `; rel="a b"` (quoted or not, case-insensitive) in `params` lists `rel`.
 fn has_rel(params: &str, rel: &str) -> bool {
-    params.split(';').any(|param| {
+    let mut rest = params;
+    while !rest.is_empty() {
+        let end = find_unquoted(rest, b';').unwrap_or(rest.len());
+        let param = &rest[..end];
+        rest = rest.get(end + 1..).unwrap_or("");
         let Some((name, value)) = param.split_once('=') else {
-            return false;
+            continue;
         };
         if !name.trim().eq_ignore_ascii_case("rel") {
-            return false;
+            continue;
         }
-        let value = value.trim().trim_end_matches(',').trim().trim_matches('"');
-        value
+        let value = value.trim().trim_matches('"');
+        if value
             .split_ascii_whitespace()
             .any(|r| r.eq_ignore_ascii_case(rel))
-    })
+        {
+            return true;
+        }
+    }
+    false
 }
 
 fn query_param<'a>(url: &'a str, name: &str) -> Option<&'a str> {

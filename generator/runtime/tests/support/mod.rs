@@ -14,6 +14,8 @@ use tokio::net::{TcpListener, TcpStream};
 pub enum Reply {
     /// Writes these bytes, then closes the connection.
     Raw(Vec<u8>),
+    /// Writes these bytes, keeps the connection open for the duration, then closes it.
+    Stall(Vec<u8>, Duration),
     /// Closes the connection with a TCP reset instead of answering.
     Reset,
     /// Waits, then performs the inner reply.
@@ -125,17 +127,22 @@ impl TestServer {
 async fn serve(listener: TcpListener, replies: Vec<Reply>, requests: Arc<Mutex<Vec<Recorded>>>) {
     // Connections are served concurrently so that a stalling reply does not hold up the next
     // connection; replies are assigned in accept order.
+    let mut connections = Vec::new();
     for reply in replies {
         let Ok((mut stream, _)) = listener.accept().await else {
-            return;
+            break;
         };
         let requests = requests.clone();
-        tokio::spawn(async move {
+        connections.push(tokio::spawn(async move {
             if let Some(recorded) = read_request(&mut stream).await {
                 requests.lock().expect("lock").push(recorded);
             }
             perform(stream, reply).await;
-        });
+        }));
+    }
+    // Finish every reply before returning (the thread-hosted server drops its runtime then).
+    for connection in connections {
+        let _ = connection.await;
     }
 }
 
@@ -150,6 +157,12 @@ async fn perform(mut stream: TcpStream, mut reply: Reply) {
                 let _ = stream.write_all(&bytes).await;
                 let _ = stream.flush().await;
                 let _ = stream.shutdown().await;
+                return;
+            }
+            Reply::Stall(bytes, d) => {
+                let _ = stream.write_all(&bytes).await;
+                let _ = stream.flush().await;
+                tokio::time::sleep(d).await;
                 return;
             }
             Reply::Reset => {
