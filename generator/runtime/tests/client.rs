@@ -591,3 +591,27 @@ async fn non_2xx_without_retry_returns_the_status_error() {
         )
     );
 }
+
+fn assert_send_sync<T: Send + Sync>(_: &T) {}
+fn assert_send<T: Send>(_: &T) {}
+
+#[test]
+fn client_types_are_send_and_sync_and_futures_are_send() {
+    let builder = Client::builder("https://h/");
+    assert_send_sync(&builder);
+    let client = builder.build().unwrap();
+    assert_send_sync(&client);
+    assert_send_sync(&RetryPolicy::default());
+    assert_send_sync(&get("/x/"));
+    assert_send_sync(&Error::Config(String::new()));
+    // Generated async methods are spawned on multi-threaded runtimes.
+    let future = client.execute(get("/x/"));
+    assert_send(&future);
+    let stream = waldur_client_runtime::paginate::<u32, _, _>(10, None, |_, _| async {
+        Err(Error::Config(String::new()))
+    });
+    assert_send(&stream);
+    // Clones share one connection pool and configuration.
+    let clone = client.clone();
+    assert_eq!(clone.base_url(), client.base_url());
+}

@@ -290,6 +290,8 @@ fn retry_after_http_dates() {
         "Sun, 32 Nov 1994 08:49:37 GMT",
         "Sun, 06 Foo 1994 08:49:37 GMT",
         "Sun, 06 Nov 1994 24:00:00 GMT",
+        "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+        "Sun, 06 Nov 1969 08:49:37 GMT",
     ] {
         assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
     }
