@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::ChangeKind as K;
 use super::sink::Sink;
-use super::types::{Walker, compare_json, compare_text, json_text, render};
+use super::types::{TypeDiffer, emit, json_change, json_text, render, text_change};
 use super::{
     ApiDiff, Change, FORMAT_VERSION, Location, ModelRename, OperationDiff, OperationStatus,
     RustEffect, SemverBump, SideInfo, Summary, WireEffect,
@@ -32,11 +32,12 @@ fn index(api: &Api) -> BTreeMap<OpKey<'_>, &Operation> {
 pub(super) fn diff(old: &Api, new: &Api) -> ApiDiff {
     let old_ops = index(old);
     let new_ops = index(new);
+    let mut types = TypeDiffer::new(old, new);
     let mut operations = Vec::new();
 
     for (key, o) in &old_ops {
         let changes = match new_ops.get(key) {
-            Some(n) => compare_operation(old, new, o, n),
+            Some(n) => compare_operation(&mut types, o, n),
             None => vec![operation_level(
                 K::OperationRemoved,
                 Some(o.operation_id.clone()),
@@ -89,13 +90,30 @@ fn operation_level(kind: K, old: Option<String>, new: Option<String>) -> Change 
     Sink::new(Location::Operation, None, &mut unused).make(kind, None, None, old, new)
 }
 
-fn compare_operation(old: &Api, new: &Api, o: &Operation, n: &Operation) -> Vec<Change> {
+fn compare_operation<'a>(
+    types: &mut TypeDiffer<'a>,
+    o: &'a Operation,
+    n: &'a Operation,
+) -> Vec<Change> {
     let mut out = Vec::new();
     compare_operation_facts(o, n, &mut out);
-    compare_params(old, new, &o.params, &n.params, &mut out);
-    compare_bodies(old, new, o.body.as_ref(), n.body.as_ref(), &mut out);
-    compare_responses(old, new, o, n, &mut out);
+    compare_params(types, &o.params, &n.params, &mut out);
+    compare_bodies(types, o.body.as_ref(), n.body.as_ref(), &mut out);
+    compare_responses(types, o, n, &mut out);
     out
+}
+
+/// Reports a changed optional text (`None` and empty are the same: no text).
+fn compare_text(
+    sink: &mut Sink<'_>,
+    kind: K,
+    name: Option<&str>,
+    old: &Option<String>,
+    new: &Option<String>,
+) {
+    if let Some((a, b)) = text_change(old, new) {
+        sink.changed(kind, name, a, b);
+    }
 }
 
 fn compare_operation_facts(o: &Operation, n: &Operation, out: &mut Vec<Change>) {
@@ -193,7 +211,12 @@ fn param_location(l: ParamLocation) -> Location {
     }
 }
 
-fn compare_params(old: &Api, new: &Api, o: &[Param], n: &[Param], out: &mut Vec<Change>) {
+fn compare_params<'a>(
+    types: &mut TypeDiffer<'a>,
+    o: &'a [Param],
+    n: &'a [Param],
+    out: &mut Vec<Change>,
+) {
     let old_by_key: BTreeMap<(ParamLocation, &str), &Param> = o
         .iter()
         .map(|p| ((p.location, p.name.as_str()), p))
@@ -205,7 +228,7 @@ fn compare_params(old: &Api, new: &Api, o: &[Param], n: &[Param], out: &mut Vec<
         match old_by_key.get(&key) {
             Some(po) => {
                 seen.insert(key);
-                compare_param(old, new, po, pn, &mut sink);
+                compare_param(types, po, pn, &mut sink);
             }
             None => sink.push(
                 K::ParameterAdded,
@@ -229,7 +252,12 @@ fn compare_params(old: &Api, new: &Api, o: &[Param], n: &[Param], out: &mut Vec<
     }
 }
 
-fn compare_param(old: &Api, new: &Api, po: &Param, pn: &Param, sink: &mut Sink<'_>) {
+fn compare_param<'a>(
+    types: &mut TypeDiffer<'a>,
+    po: &'a Param,
+    pn: &'a Param,
+    sink: &mut Sink<'_>,
+) {
     let name = Some(pn.name.as_str());
     if po.required != pn.required {
         let kind = if pn.required {
@@ -246,13 +274,9 @@ fn compare_param(old: &Api, new: &Api, po: &Param, pn: &Param, sink: &mut Sink<'
         &po.description,
         &pn.description,
     );
-    compare_json(
-        sink,
-        K::DefaultChanged,
-        name,
-        po.default.as_ref(),
-        pn.default.as_ref(),
-    );
+    if let Some((a, b)) = json_change(po.default.as_ref(), pn.default.as_ref()) {
+        sink.changed(K::DefaultChanged, name, a, b);
+    }
     // The style only matters for arrays; front ends leave the default on other params.
     let arrays = matches!(po.ty, Ty::Array { .. }) && matches!(pn.ty, Ty::Array { .. });
     if arrays && po.style != pn.style {
@@ -264,7 +288,7 @@ fn compare_param(old: &Api, new: &Api, po: &Param, pn: &Param, sink: &mut Sink<'
         );
     }
     compare_extensions(sink, name, &po.extensions, &pn.extensions);
-    Walker::new(old, new, sink).compare(&pn.name, &po.ty, &pn.ty);
+    emit(sink, types.compare(&pn.name, &po.ty, &pn.ty));
 }
 
 fn style_text(s: ArrayStyle) -> String {
@@ -294,11 +318,10 @@ fn body_type(b: &RequestBody) -> String {
     }
 }
 
-fn compare_bodies(
-    old: &Api,
-    new: &Api,
-    o: Option<&RequestBody>,
-    n: Option<&RequestBody>,
+fn compare_bodies<'a>(
+    types: &mut TypeDiffer<'a>,
+    o: Option<&'a RequestBody>,
+    n: Option<&'a RequestBody>,
     out: &mut Vec<Change>,
 ) {
     let mut sink = Sink::new(Location::RequestBody, None, out);
@@ -359,7 +382,7 @@ fn compare_bodies(
             sink.push(K::MediaTypeRemoved, None, None, Some(media_text(*m)), None);
         }
     }
-    Walker::new(old, new, &mut sink).compare("", &bo.ty, &bn.ty);
+    emit(&mut sink, types.compare("", &bo.ty, &bn.ty));
 }
 
 /// The response whose body the generated method returns: the first 2xx by status.
@@ -390,20 +413,22 @@ fn body_text(b: &ResponseBody) -> String {
 }
 
 /// Whether two response bodies would give the generated method different return types.
-fn bodies_differ(old: &Api, new: &Api, a: &ResponseBody, b: &ResponseBody) -> bool {
+fn bodies_differ<'a>(types: &mut TypeDiffer<'a>, a: &'a ResponseBody, b: &'a ResponseBody) -> bool {
     match (a, b) {
         (ResponseBody::Json { ty: ta }, ResponseBody::Json { ty: tb })
         | (ResponseBody::NdJson { ty: ta }, ResponseBody::NdJson { ty: tb }) => {
-            let mut scratch = Vec::new();
-            let mut sink = Sink::new(Location::Response, None, &mut scratch);
-            Walker::new(old, new, &mut sink).compare("", ta, tb);
-            sink.significant_since(0)
+            types.differ(ta, tb)
         }
         _ => body_kind(a) != body_kind(b),
     }
 }
 
-fn compare_responses(old: &Api, new: &Api, o: &Operation, n: &Operation, out: &mut Vec<Change>) {
+fn compare_responses<'a>(
+    types: &mut TypeDiffer<'a>,
+    o: &'a Operation,
+    n: &'a Operation,
+    out: &mut Vec<Change>,
+) {
     let old_primary = primary_success(o).map(|r| r.status);
     let new_primary = primary_success(n);
     let old_by_status: BTreeMap<u16, &Response> =
@@ -432,7 +457,7 @@ fn compare_responses(old: &Api, new: &Api, o: &Operation, n: &Operation, out: &m
                 // The method's return type changes when this was its source and the new
                 // source (if any) carries another body.
                 sink.ctx.return_type_changed = old_primary == Some(status)
-                    && new_primary.is_none_or(|np| bodies_differ(old, new, &ro.body, &np.body));
+                    && new_primary.is_none_or(|np| bodies_differ(types, &ro.body, &np.body));
                 sink.push(
                     K::ResponseRemoved,
                     None,
@@ -443,7 +468,7 @@ fn compare_responses(old: &Api, new: &Api, o: &Operation, n: &Operation, out: &m
             }
             (Some(ro), Some(rn)) => {
                 let primary = new_primary.is_some_and(|np| np.status == status);
-                compare_response(old, new, ro, rn, primary, &mut sink);
+                compare_response(types, ro, rn, primary, &mut sink);
                 compare_headers(ro, rn, status, sink.out);
             }
             (None, None) => {}
@@ -451,11 +476,10 @@ fn compare_responses(old: &Api, new: &Api, o: &Operation, n: &Operation, out: &m
     }
 }
 
-fn compare_response(
-    old: &Api,
-    new: &Api,
-    ro: &Response,
-    rn: &Response,
+fn compare_response<'a>(
+    types: &mut TypeDiffer<'a>,
+    ro: &'a Response,
+    rn: &'a Response,
     primary: bool,
     sink: &mut Sink<'_>,
 ) {
@@ -469,7 +493,7 @@ fn compare_response(
     match (&ro.body, &rn.body) {
         (ResponseBody::Json { ty: ta }, ResponseBody::Json { ty: tb })
         | (ResponseBody::NdJson { ty: ta }, ResponseBody::NdJson { ty: tb }) => {
-            Walker::new(old, new, sink).compare("", ta, tb);
+            emit(sink, types.compare("", ta, tb));
         }
         (a, b) if body_kind(a) != body_kind(b) => {
             sink.ctx.return_type_changed = primary;

@@ -21,10 +21,6 @@ impl<'o> Sink<'o> {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.out.len()
-    }
-
     /// Builds and classifies a change.
     pub fn make(
         &self,
@@ -69,20 +65,6 @@ impl<'o> Sink<'o> {
     /// A flag toggled (required, nullable, deprecated): no values to show.
     pub fn toggled(&mut self, kind: ChangeKind, name: Option<&str>) {
         self.push(kind, name.map(str::to_owned), None, None, None);
-    }
-
-    /// Whether a change found after `from` alters more than documentation and names.
-    pub fn structural_since(&self, from: usize) -> bool {
-        self.out
-            .get(from..)
-            .is_some_and(|cs| cs.iter().any(|c| c.kind.is_structural()))
-    }
-
-    /// Whether any change after `from` is more than documentation.
-    pub fn significant_since(&self, from: usize) -> bool {
-        self.out
-            .get(from..)
-            .is_some_and(|cs| cs.iter().any(|c| !c.kind.is_documentation()))
     }
 }
 

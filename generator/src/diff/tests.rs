@@ -797,6 +797,64 @@ fn recursive_types_terminate_and_report_once() {
 }
 
 #[test]
+fn shared_recursive_models_give_each_operation_the_same_report_in_any_company() {
+    // A and B refer to each other; B.size changes type, A.name gains a description.
+    let types = |size: Ty, doc: Option<&str>| {
+        let mut name = field("name", string(), true);
+        name.description = doc.map(str::to_owned);
+        vec![
+            (
+                "A",
+                object_def(vec![name, field("b", reference("B"), false)]),
+            ),
+            (
+                "B",
+                object_def(vec![
+                    field("a", reference("A"), false),
+                    field("size", size, true),
+                ]),
+            ),
+        ]
+    };
+    let returning = |path: &str, model: &str| {
+        let mut g = get(path, path.trim_matches('/'));
+        g.responses.push(json(200, reference(model)));
+        g
+    };
+    let both = vec![returning("/a/", "A"), returning("/b/", "B")];
+    let only_b = vec![returning("/b/", "B")];
+    let old_t = || types(integer(), None);
+    let new_t = || types(string(), Some("Name"));
+    let together = diff(&api("1", both.clone(), old_t()), &api("1", both, new_t()));
+    let alone = diff(
+        &api("1", only_b.clone(), old_t()),
+        &api("1", only_b, new_t()),
+    );
+    let b_changes = |d: &ApiDiff| {
+        lines(d)
+            .into_iter()
+            .zip(d.changes())
+            .filter(|(_, (op, _))| op.path == "/b/")
+            .map(|(l, _)| l)
+            .collect::<Vec<_>>()
+    };
+    let expected = [
+        "description_changed response 200 `a.name` [ -> Name] wire=compatible rust=none",
+        "type_changed response 200 `size` [integer -> string] wire=breaking rust=break",
+    ];
+    assert_eq!(b_changes(&alone), expected);
+    assert_eq!(b_changes(&together), expected);
+    let a_changes: Vec<String> = lines(&together).into_iter().take(2).collect();
+    assert_eq!(
+        a_changes,
+        [
+            "description_changed response 200 `name` [ -> Name] wire=compatible rust=none",
+            "type_changed response 200 `b.size` [integer -> string] wire=breaking rust=break",
+        ]
+    );
+}
+
+#[test]
 fn aliases_and_unresolved_references() {
     let mut g = get("/api/a/", "a");
     g.responses.push(json(200, reference("Names")));

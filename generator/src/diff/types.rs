@@ -5,7 +5,7 @@
 //! Nested fields are reported with dotted paths; the dot also steps into array items and `*`
 //! names the values of a map, as the Markdown pages do.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::ChangeKind as K;
 use super::sink::Sink;
@@ -190,75 +190,179 @@ fn opt_name(path: &str) -> Option<&str> {
     if path.is_empty() { None } else { Some(path) }
 }
 
-/// Walks two types side by side and pushes every difference into a [`Sink`].
-pub(super) struct Walker<'a, 's, 'o> {
-    old: &'a Api,
-    new: &'a Api,
-    sink: &'s mut Sink<'o>,
-    /// Pairs of referenced type names being expanded, to cut recursive types.
-    expanding: Vec<(&'a str, &'a str)>,
+/// One difference found by [`TypeDiffer`], before it is placed and classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct RawChange {
+    pub kind: K,
+    /// Dotted path; `None` for the root of the compared type.
+    pub name: Option<String>,
+    pub required: Option<bool>,
+    pub old: Option<String>,
+    pub new: Option<String>,
 }
 
-impl<'a, 's, 'o> Walker<'a, 's, 'o> {
-    pub fn new(old: &'a Api, new: &'a Api, sink: &'s mut Sink<'o>) -> Self {
-        Walker {
+impl RawChange {
+    fn new(
+        kind: K,
+        path: &str,
+        required: Option<bool>,
+        old: Option<String>,
+        new: Option<String>,
+    ) -> Self {
+        RawChange {
+            kind,
+            name: opt_name(path).map(str::to_owned),
+            required,
             old,
             new,
-            sink,
-            expanding: Vec::new(),
         }
     }
 
-    /// Compares the types at `path` (empty for the root of a body or a parameter name).
-    pub fn compare(&mut self, path: &str, o: &'a Ty, n: &'a Ty) {
-        self.compare_at(path, o, n, 0);
+    /// The same change seen from `prefix` (the path where a cached comparison is reused).
+    fn under(&self, prefix: &str) -> RawChange {
+        let name = match (&self.name, prefix.is_empty()) {
+            (name, true) => name.clone(),
+            (None, false) => Some(prefix.to_owned()),
+            (Some(n), false) => Some(join(prefix, n)),
+        };
+        RawChange {
+            name,
+            ..self.clone()
+        }
+    }
+}
+
+/// Pushes raw changes into a sink, classifying them for its location.
+pub(super) fn emit(sink: &mut Sink<'_>, raw: Vec<RawChange>) {
+    for r in raw {
+        sink.push(r.kind, r.name, r.required, r.old, r.new);
+    }
+}
+
+/// Compares types of two APIs. One differ serves a whole diff: the comparison of a pair of
+/// named types reached with no other named type being expanded is cached, so each model
+/// that many operations share is walked once. Only such outermost comparisons are cached:
+/// deeper ones depend on which types the walk is inside (recursion is cut there), and
+/// reusing them would make one operation's report depend on the others.
+pub(super) struct TypeDiffer<'a> {
+    old: &'a Api,
+    new: &'a Api,
+    /// Pairs of referenced type names being expanded, to cut recursive types.
+    expanding: Vec<(&'a str, &'a str)>,
+    /// Outermost comparisons of named pairs, with paths relative to the pair. Only looked
+    /// up, never iterated, so its order cannot reach the output.
+    cache: HashMap<(&'a str, &'a str), Vec<RawChange>>,
+}
+
+impl<'a> TypeDiffer<'a> {
+    pub fn new(old: &'a Api, new: &'a Api) -> Self {
+        TypeDiffer {
+            old,
+            new,
+            expanding: Vec::new(),
+            cache: HashMap::new(),
+        }
     }
 
-    fn compare_at(&mut self, path: &str, o: &'a Ty, n: &'a Ty, depth: usize) {
+    /// Compares the types at `path` (empty for the root of a body, else a parameter name).
+    pub fn compare(&mut self, path: &str, o: &'a Ty, n: &'a Ty) -> Vec<RawChange> {
+        let mut out = Vec::new();
+        self.compare_at(path, o, n, 0, &mut out);
+        out
+    }
+
+    /// Whether two types differ in more than documentation (type names included).
+    pub fn differ(&mut self, o: &'a Ty, n: &'a Ty) -> bool {
+        self.compare("", o, n)
+            .iter()
+            .any(|c| !c.kind.is_documentation())
+    }
+
+    fn compare_at(
+        &mut self,
+        path: &str,
+        o: &'a Ty,
+        n: &'a Ty,
+        depth: usize,
+        out: &mut Vec<RawChange>,
+    ) {
         if depth > MAX_DEPTH {
             return;
         }
         let ro = resolve(self.old, o);
         let rn = resolve(self.new, n);
-
-        let cycle_key = match (ro.named_ref, rn.named_ref, ro.name, rn.name) {
-            (true, true, Some(a), Some(b)) => Some((a, b)),
-            _ => None,
-        };
-        if let Some(key) = cycle_key {
-            if self.expanding.contains(&key) {
-                return;
+        match (ro.named_ref, rn.named_ref, ro.name, rn.name) {
+            (true, true, Some(a), Some(b)) => {
+                self.compare_named(path, (a, b), &ro, &rn, o, n, depth, out)
             }
-            self.expanding.push(key);
+            _ => self.compare_resolved(path, &ro, &rn, o, n, depth, out),
         }
+    }
 
-        let renamed = match (ro.name, rn.name) {
-            (Some(a), Some(b)) if a != b => Some((a, b)),
-            _ => None,
-        };
-        let start = self.sink.len();
-        self.compare_shapes(path, &ro, &rn, o, n, depth);
-        if let Some((a, b)) = renamed {
-            let kind = if self.sink.structural_since(start) {
+    /// Two named types: cut recursion, reuse or fill the cache.
+    #[allow(clippy::too_many_arguments)]
+    fn compare_named(
+        &mut self,
+        path: &str,
+        key: (&'a str, &'a str),
+        ro: &Resolved<'a>,
+        rn: &Resolved<'a>,
+        o: &'a Ty,
+        n: &'a Ty,
+        depth: usize,
+        out: &mut Vec<RawChange>,
+    ) {
+        if self.expanding.contains(&key) {
+            return;
+        }
+        let outermost = self.expanding.is_empty();
+        if outermost && let Some(cached) = self.cache.get(&key) {
+            out.extend(cached.iter().map(|c| c.under(path)));
+            return;
+        }
+        self.expanding.push(key);
+        let mut local = Vec::new();
+        self.compare_resolved("", ro, rn, o, n, depth, &mut local);
+        self.expanding.pop();
+        out.extend(local.iter().map(|c| c.under(path)));
+        if outermost {
+            self.cache.insert(key, local);
+        }
+    }
+
+    /// Compares resolved types and reports a changed name first.
+    #[allow(clippy::too_many_arguments)]
+    fn compare_resolved(
+        &mut self,
+        path: &str,
+        ro: &Resolved<'a>,
+        rn: &Resolved<'a>,
+        o: &'a Ty,
+        n: &'a Ty,
+        depth: usize,
+        out: &mut Vec<RawChange>,
+    ) {
+        let start = out.len();
+        self.compare_shapes(path, ro, rn, o, n, depth, out);
+        if let (Some(a), Some(b)) = (ro.name, rn.name)
+            && a != b
+        {
+            let structural = out
+                .get(start..)
+                .is_some_and(|cs| cs.iter().any(|c| c.kind.is_structural()));
+            let kind = if structural {
                 K::ModelReplaced
             } else {
                 K::ModelRenamed
             };
-            let change = self.sink.make(
-                kind,
-                opt_name(path).map(str::to_owned),
-                None,
-                Some(a.to_owned()),
-                Some(b.to_owned()),
+            out.insert(
+                start,
+                RawChange::new(kind, path, None, Some(a.to_owned()), Some(b.to_owned())),
             );
-            self.sink.out.insert(start, change);
-        }
-
-        if cycle_key.is_some() {
-            self.expanding.pop();
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn compare_shapes(
         &mut self,
         path: &str,
@@ -267,6 +371,7 @@ impl<'a, 's, 'o> Walker<'a, 's, 'o> {
         o: &'a Ty,
         n: &'a Ty,
         depth: usize,
+        out: &mut Vec<RawChange>,
     ) {
         match (ro.shape, rn.shape) {
             (Shape::Scalar(a), Shape::Scalar(b)) => {
@@ -277,33 +382,50 @@ impl<'a, 's, 'o> Walker<'a, 's, 'o> {
                     } else {
                         K::TypeChanged
                     };
-                    self.sink
-                        .changed(kind, opt_name(path), render(o), render(n));
+                    out.push(RawChange::new(
+                        kind,
+                        path,
+                        None,
+                        Some(render(o)),
+                        Some(render(n)),
+                    ));
                 }
             }
             (Shape::Any, Shape::Any) => {}
-            (Shape::Array(a), Shape::Array(b)) => self.compare_at(path, a, b, depth + 1),
+            (Shape::Array(a), Shape::Array(b)) => self.compare_at(path, a, b, depth + 1, out),
             (Shape::Map(a), Shape::Map(b)) => {
                 let p = join(path, "*");
-                self.compare_at(&p, a, b, depth + 1);
+                self.compare_at(&p, a, b, depth + 1, out);
             }
-            (Shape::Object(a), Shape::Object(b)) => self.compare_objects(path, a, b, depth),
-            (Shape::Enum(a), Shape::Enum(b)) => self.compare_enums(path, a, b),
+            (Shape::Object(a), Shape::Object(b)) => self.compare_objects(path, a, b, depth, out),
+            (Shape::Enum(a), Shape::Enum(b)) => compare_enums(path, a, b, out),
             (Shape::OneOf(a), Shape::OneOf(b)) if a.len() == b.len() => {
                 for (va, vb) in a.iter().zip(b) {
-                    self.compare_at(path, va, vb, depth + 1);
+                    self.compare_at(path, va, vb, depth + 1, out);
                 }
             }
             (Shape::Unresolved(a), Shape::Unresolved(b)) if a == b => {}
             _ => {
-                let old = render_resolved(ro, o);
-                let new = render_resolved(rn, n);
-                self.sink.changed(K::TypeChanged, opt_name(path), old, new);
+                let (old, new) = (render_resolved(ro, o), render_resolved(rn, n));
+                out.push(RawChange::new(
+                    K::TypeChanged,
+                    path,
+                    None,
+                    Some(old),
+                    Some(new),
+                ));
             }
         }
     }
 
-    fn compare_objects(&mut self, path: &str, a: &'a ObjectTy, b: &'a ObjectTy, depth: usize) {
+    fn compare_objects(
+        &mut self,
+        path: &str,
+        a: &'a ObjectTy,
+        b: &'a ObjectTy,
+        depth: usize,
+        out: &mut Vec<RawChange>,
+    ) {
         let old_fields: BTreeMap<&str, &'a Field> =
             a.fields.iter().map(|f| (f.name.as_str(), f)).collect();
         let mut seen = BTreeSet::new();
@@ -312,53 +434,63 @@ impl<'a, 's, 'o> Walker<'a, 's, 'o> {
             match old_fields.get(fb.name.as_str()) {
                 Some(fa) => {
                     seen.insert(fb.name.as_str());
-                    self.compare_fields(&p, fa, fb, depth);
+                    self.compare_fields(&p, fa, fb, depth, out);
                 }
-                None => self.sink.push(
+                None => out.push(RawChange::new(
                     K::FieldAdded,
-                    Some(p),
+                    &p,
                     Some(fb.required),
                     None,
                     Some(render(&fb.ty)),
-                ),
+                )),
             }
         }
-        for fa in &a.fields {
-            if !seen.contains(fa.name.as_str()) {
-                let p = join(path, &fa.name);
-                self.sink.push(
-                    K::FieldRemoved,
-                    Some(p),
-                    Some(fa.required),
-                    Some(render(&fa.ty)),
-                    None,
-                );
-            }
+        for fa in a.fields.iter().filter(|f| !seen.contains(f.name.as_str())) {
+            let p = join(path, &fa.name);
+            out.push(RawChange::new(
+                K::FieldRemoved,
+                &p,
+                Some(fa.required),
+                Some(render(&fa.ty)),
+                None,
+            ));
         }
         let p = join(path, "*");
         match (&a.additional, &b.additional) {
             (None, None) => {}
-            (None, Some(t)) => {
-                self.sink
-                    .push(K::FieldAdded, Some(p), Some(false), None, Some(render(t)))
-            }
-            (Some(t), None) => {
-                self.sink
-                    .push(K::FieldRemoved, Some(p), Some(false), Some(render(t)), None)
-            }
-            (Some(ta), Some(tb)) => self.compare_at(&p, ta, tb, depth + 1),
+            (None, Some(t)) => out.push(RawChange::new(
+                K::FieldAdded,
+                &p,
+                Some(false),
+                None,
+                Some(render(t)),
+            )),
+            (Some(t), None) => out.push(RawChange::new(
+                K::FieldRemoved,
+                &p,
+                Some(false),
+                Some(render(t)),
+                None,
+            )),
+            (Some(ta), Some(tb)) => self.compare_at(&p, ta, tb, depth + 1, out),
         }
     }
 
-    fn compare_fields(&mut self, path: &str, fa: &'a Field, fb: &'a Field, depth: usize) {
-        let name = Some(path);
+    fn compare_fields(
+        &mut self,
+        path: &str,
+        fa: &'a Field,
+        fb: &'a Field,
+        depth: usize,
+        out: &mut Vec<RawChange>,
+    ) {
         if fa.required != fb.required {
             let kind = if fb.required {
                 K::BecameRequired
             } else {
                 K::BecameOptional
             };
-            self.sink.toggled(kind, name);
+            out.push(RawChange::new(kind, path, None, None, None));
         }
         if fa.nullable != fb.nullable {
             let kind = if fb.nullable {
@@ -366,75 +498,66 @@ impl<'a, 's, 'o> Walker<'a, 's, 'o> {
             } else {
                 K::BecameNotNullable
             };
-            self.sink.toggled(kind, name);
+            out.push(RawChange::new(kind, path, None, None, None));
         }
-        compare_text(
-            self.sink,
-            K::DescriptionChanged,
-            name,
-            &fa.description,
-            &fb.description,
-        );
-        compare_json(
-            self.sink,
-            K::DefaultChanged,
-            name,
-            fa.default.as_ref(),
-            fb.default.as_ref(),
-        );
-        self.compare_at(path, &fa.ty, &fb.ty, depth + 1);
-    }
-
-    fn compare_enums(&mut self, path: &str, a: &EnumTy, b: &EnumTy) {
-        let old: BTreeSet<&EnumValue> = a.values.iter().collect();
-        let new: BTreeSet<&EnumValue> = b.values.iter().collect();
-        for v in b.values.iter().filter(|v| !old.contains(v)) {
-            self.sink.push(
-                K::EnumValueAdded,
-                opt_name(path).map(str::to_owned),
+        if let Some((old, new)) = text_change(&fa.description, &fb.description) {
+            out.push(RawChange::new(
+                K::DescriptionChanged,
+                path,
                 None,
-                None,
-                Some(enum_value(v)),
-            );
+                Some(old),
+                Some(new),
+            ));
         }
-        for v in a.values.iter().filter(|v| !new.contains(v)) {
-            self.sink.push(
-                K::EnumValueRemoved,
-                opt_name(path).map(str::to_owned),
+        if let Some((old, new)) = json_change(fa.default.as_ref(), fb.default.as_ref()) {
+            out.push(RawChange::new(
+                K::DefaultChanged,
+                path,
                 None,
-                Some(enum_value(v)),
-                None,
-            );
+                Some(old),
+                Some(new),
+            ));
         }
+        self.compare_at(path, &fa.ty, &fb.ty, depth + 1, out);
     }
 }
 
-/// Reports a changed optional text (`None` and empty count as the same: no text).
-pub(super) fn compare_text(
-    sink: &mut Sink<'_>,
-    kind: K,
-    name: Option<&str>,
-    old: &Option<String>,
-    new: &Option<String>,
-) {
+fn compare_enums(path: &str, a: &EnumTy, b: &EnumTy, out: &mut Vec<RawChange>) {
+    let old: BTreeSet<&EnumValue> = a.values.iter().collect();
+    let new: BTreeSet<&EnumValue> = b.values.iter().collect();
+    for v in b.values.iter().filter(|v| !old.contains(v)) {
+        out.push(RawChange::new(
+            K::EnumValueAdded,
+            path,
+            None,
+            None,
+            Some(enum_value(v)),
+        ));
+    }
+    for v in a.values.iter().filter(|v| !new.contains(v)) {
+        out.push(RawChange::new(
+            K::EnumValueRemoved,
+            path,
+            None,
+            Some(enum_value(v)),
+            None,
+        ));
+    }
+}
+
+/// A changed optional text (`None` and empty count as the same: no text).
+pub(super) fn text_change(old: &Option<String>, new: &Option<String>) -> Option<(String, String)> {
     let a = old.as_deref().unwrap_or("");
     let b = new.as_deref().unwrap_or("");
-    if a != b {
-        sink.changed(kind, name, a.to_owned(), b.to_owned());
-    }
+    (a != b).then(|| (a.to_owned(), b.to_owned()))
 }
 
-/// Reports a changed optional JSON value, printed compactly (`null` when absent).
-pub(super) fn compare_json(
-    sink: &mut Sink<'_>,
-    kind: K,
-    name: Option<&str>,
+/// A changed optional JSON value, printed compactly (`null` when absent).
+pub(super) fn json_change(
     old: Option<&serde_json::Value>,
     new: Option<&serde_json::Value>,
-) {
-    if old != new {
-        sink.changed(kind, name, json_text(old), json_text(new));
-    }
+) -> Option<(String, String)> {
+    (old != new).then(|| (json_text(old), json_text(new)))
 }
 
 pub(super) fn json_text(v: Option<&serde_json::Value>) -> String {
