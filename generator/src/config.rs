@@ -46,7 +46,11 @@ pub struct CrateConfig {
 
 impl Default for CrateConfig {
     fn default() -> Self {
-        CrateConfig { name: default_crate_name(), version: default_crate_version(), description: None }
+        CrateConfig {
+            name: default_crate_name(),
+            version: default_crate_version(),
+            description: None,
+        }
     }
 }
 
@@ -72,7 +76,12 @@ pub struct Overrides {
 impl Config {
     /// A config for plain `--spec` arguments, with defaults for everything else.
     pub fn for_specs(specs: Vec<PathBuf>) -> Config {
-        Config { specs, krate: CrateConfig::default(), overrides: Overrides::default(), keep_going: false }
+        Config {
+            specs,
+            krate: CrateConfig::default(),
+            overrides: Overrides::default(),
+            keep_going: false,
+        }
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
@@ -84,7 +93,10 @@ impl Config {
             message: e.to_string(),
         })?;
         if config.specs.is_empty() {
-            return Err(Error::Config { path: path.display().to_string(), message: "`specs` lists no inputs".into() });
+            return Err(Error::Config {
+                path: path.display().to_string(),
+                message: "`specs` lists no inputs".into(),
+            });
         }
         Ok(config)
     }
@@ -112,7 +124,10 @@ mod tests {
             "specs: [a.md, pages/]\ncrate: {name: x, version: 1.2.3}\noverrides:\n  types: {A: B}\n  fields: {\"A.f\": any}\n",
         )
         .unwrap();
-        assert_eq!(c.specs, vec![PathBuf::from("a.md"), PathBuf::from("pages/")]);
+        assert_eq!(
+            c.specs,
+            vec![PathBuf::from("a.md"), PathBuf::from("pages/")]
+        );
         assert_eq!(c.krate.name, "x");
         assert_eq!(c.overrides.types["A"], "B");
         assert_eq!(c.overrides.fields["A.f"], "any");
@@ -120,7 +135,11 @@ mod tests {
 
     #[test]
     fn rejects_unknown_keys_with_line() {
-        let err = Config::parse(Path::new("codegen.yaml"), "specs: [a.md]\ncrate:\n  nmae: x\n").unwrap_err();
+        let err = Config::parse(
+            Path::new("codegen.yaml"),
+            "specs: [a.md]\ncrate:\n  nmae: x\n",
+        )
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "codegen.yaml:3: invalid config: crate: unknown field `nmae`, expected one of `name`, `version`, `description` at line 3 column 3"

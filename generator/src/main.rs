@@ -15,7 +15,11 @@ use waldur_codegen::spec::{self, LoadOptions};
 use waldur_codegen::{Error, diff, pipeline};
 
 #[derive(Parser)]
-#[command(name = "waldur-codegen", version, about = "Generates a typed Rust client for the Waldur API")]
+#[command(
+    name = "waldur-codegen",
+    version,
+    about = "Generates a typed Rust client for the Waldur API"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -81,18 +85,42 @@ fn render_error(e: &Error) -> String {
 
 fn run(command: Command) -> Result<ExitCode, Error> {
     match command {
-        Command::Parse { specs, format, raw, keep_going } => {
-            let options = LoadOptions { keep_going, ..LoadOptions::default() };
-            let loaded = if raw { spec::read(&specs, &options)? } else { spec::load(&specs, &options)? };
+        Command::Parse {
+            specs,
+            format,
+            raw,
+            keep_going,
+        } => {
+            let options = LoadOptions {
+                keep_going,
+                ..LoadOptions::default()
+            };
+            let loaded = if raw {
+                spec::read(&specs, &options)?
+            } else {
+                spec::load(&specs, &options)?
+            };
             report(&loaded.notices, &loaded.diagnostics);
             let text = match format {
-                Format::Json => serde_json::to_string_pretty(&loaded.api).map_err(|e| Error::Other(e.to_string()))?,
-                Format::Yaml => serde_yaml::to_string(&loaded.api).map_err(|e| Error::Other(e.to_string()))?,
+                Format::Json => serde_json::to_string_pretty(&loaded.api)
+                    .map_err(|e| Error::Other(e.to_string()))?,
+                Format::Yaml => {
+                    serde_yaml::to_string(&loaded.api).map_err(|e| Error::Other(e.to_string()))?
+                }
             };
             println!("{text}");
-            Ok(if loaded.diagnostics.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+            Ok(if loaded.diagnostics.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
         }
-        Command::Generate { specs, config, out, keep_going } => {
+        Command::Generate {
+            specs,
+            config,
+            out,
+            keep_going,
+        } => {
             let (mut cfg, text) = match &config {
                 Some(path) => {
                     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
@@ -104,7 +132,9 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 cfg.specs = specs;
             }
             if cfg.specs.is_empty() {
-                return Err(Error::Other("no spec inputs: pass --spec or a --config that lists specs".into()));
+                return Err(Error::Other(
+                    "no spec inputs: pass --spec or a --config that lists specs".into(),
+                ));
             }
             cfg.keep_going |= keep_going;
             let generated = pipeline::generate(&cfg, text.as_deref())?;
@@ -121,7 +151,10 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             if generated.loaded.diagnostics.is_empty() {
                 Ok(ExitCode::SUCCESS)
             } else {
-                eprintln!("{} operations were left out (see above)", generated.loaded.diagnostics.len());
+                eprintln!(
+                    "{} operations were left out (see above)",
+                    generated.loaded.diagnostics.len()
+                );
                 Ok(ExitCode::from(2))
             }
         }

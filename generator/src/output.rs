@@ -33,15 +33,24 @@ impl Change {
 }
 
 /// Brings `dir` in line with `files` (relative path -> contents), or reports how it differs.
-pub fn sync_dir(dir: &Path, files: &BTreeMap<String, String>, mode: Mode) -> Result<Vec<Change>, Error> {
+pub fn sync_dir(
+    dir: &Path,
+    files: &BTreeMap<String, String>,
+    mode: Mode,
+) -> Result<Vec<Change>, Error> {
     let mut changes = Vec::new();
     let existing = list_files(dir)?;
     for (rel, contents) in files {
         let path = dir.join(rel);
         match std::fs::read_to_string(&path) {
             Ok(old) if normalize(&old) == normalize(contents) => continue,
-            Ok(old) => changes.push(Change::Updated { path: rel.clone(), diff: bounded_diff(&old, contents, 20) }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => changes.push(Change::Created(rel.clone())),
+            Ok(old) => changes.push(Change::Updated {
+                path: rel.clone(),
+                diff: bounded_diff(&old, contents, 20),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                changes.push(Change::Created(rel.clone()))
+            }
             Err(e) => return Err(Error::io(&path, e)),
         }
         if mode == Mode::Write {
@@ -99,7 +108,10 @@ fn remove_empty_dirs(dir: &Path) -> Result<bool, Error> {
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let path = entry.path();
-        if path.is_dir() && entry.file_name() != "target" && !entry.file_name().to_string_lossy().starts_with('.') {
+        if path.is_dir()
+            && entry.file_name() != "target"
+            && !entry.file_name().to_string_lossy().starts_with('.')
+        {
             if remove_empty_dirs(&path)? {
                 std::fs::remove_dir(&path).map_err(|e| Error::io(&path, e))?;
             } else {
@@ -118,7 +130,12 @@ pub fn bounded_diff(old: &str, new: &str, max_lines: usize) -> String {
     let new: Vec<&str> = new.lines().collect();
     // Trim the common prefix and suffix; generated files usually change in one place.
     let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
-    let suffix = old[prefix..].iter().rev().zip(new[prefix..].iter().rev()).take_while(|(a, b)| a == b).count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
     let removed = &old[prefix..old.len() - suffix];
     let added = &new[prefix..new.len() - suffix];
     let mut out = format!("@@ line {} @@\n", prefix + 1);
@@ -160,8 +177,11 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("src/old")).unwrap();
         std::fs::write(dir.join("src/old/stale.rs"), "x").unwrap();
-        let files: BTreeMap<String, String> =
-            [("Cargo.toml".to_string(), "a\n".to_string()), ("src/lib.rs".to_string(), "b\n".to_string())].into();
+        let files: BTreeMap<String, String> = [
+            ("Cargo.toml".to_string(), "a\n".to_string()),
+            ("src/lib.rs".to_string(), "b\n".to_string()),
+        ]
+        .into();
         let check = sync_dir(&dir, &files, Mode::Check).unwrap();
         assert_eq!(
             check,
@@ -171,14 +191,20 @@ mod tests {
                 Change::Deleted("src/old/stale.rs".into())
             ]
         );
-        assert!(dir.join("src/old/stale.rs").exists(), "check mode changes nothing");
+        assert!(
+            dir.join("src/old/stale.rs").exists(),
+            "check mode changes nothing"
+        );
         sync_dir(&dir, &files, Mode::Write).unwrap();
         assert!(!dir.join("src/old").exists());
         assert_eq!(sync_dir(&dir, &files, Mode::Check).unwrap(), vec![]);
         std::fs::write(dir.join("src/lib.rs"), "c\n").unwrap();
         assert_eq!(
             sync_dir(&dir, &files, Mode::Check).unwrap(),
-            vec![Change::Updated { path: "src/lib.rs".into(), diff: "@@ line 1 @@\n-c\n+b\n".into() }]
+            vec![Change::Updated {
+                path: "src/lib.rs".into(),
+                diff: "@@ line 1 @@\n-c\n+b\n".into()
+            }]
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -27,13 +27,23 @@ pub fn apply_field_types(api: &mut Api, overrides: &BTreeMap<String, String>) ->
         match api.types.get_mut(type_name) {
             Some(TypeDef::Object(o)) => match o.fields.iter_mut().find(|f| f.name == field_name) {
                 Some(f) => f.ty = ty,
-                None => problems.push(format!("field override `{key}`: type `{type_name}` has no field `{field_name}`")),
+                None => problems.push(format!(
+                    "field override `{key}`: type `{type_name}` has no field `{field_name}`"
+                )),
             },
-            Some(_) => problems.push(format!("field override `{key}`: `{type_name}` is not an object type")),
-            None => problems.push(format!("field override `{key}`: no type named `{type_name}`")),
+            Some(_) => problems.push(format!(
+                "field override `{key}`: `{type_name}` is not an object type"
+            )),
+            None => problems.push(format!(
+                "field override `{key}`: no type named `{type_name}`"
+            )),
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(Error::Other(problems.join("\n"))) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Other(problems.join("\n")))
+    }
 }
 
 #[cfg(test)]
@@ -55,17 +65,33 @@ mod tests {
             span: Span::default(),
         };
         let mut api = Api::default();
-        api.types.insert("Vol".into(), TypeDef::Object(ObjectTy { fields: vec![field], ..ObjectTy::default() }));
+        api.types.insert(
+            "Vol".into(),
+            TypeDef::Object(ObjectTy {
+                fields: vec![field],
+                ..ObjectTy::default()
+            }),
+        );
         api
     }
 
     #[test]
     fn replaces_a_field_type() {
         let mut api = api();
-        let o: BTreeMap<String, String> = [("Vol.metadata".to_string(), "integer (int64)".to_string())].into();
+        let o: BTreeMap<String, String> =
+            [("Vol.metadata".to_string(), "integer (int64)".to_string())].into();
         apply_field_types(&mut api, &o).unwrap();
-        let TypeDef::Object(obj) = &api.types["Vol"] else { panic!() };
-        assert_eq!(obj.fields[0].ty, Ty::Scalar { scalar: Scalar::Integer { format: Some("int64".into()) } });
+        let TypeDef::Object(obj) = &api.types["Vol"] else {
+            panic!()
+        };
+        assert_eq!(
+            obj.fields[0].ty,
+            Ty::Scalar {
+                scalar: Scalar::Integer {
+                    format: Some("int64".into())
+                }
+            }
+        );
     }
 
     #[test]

@@ -23,7 +23,9 @@ pub struct Generated {
 pub fn generate(config: &Config, config_text: Option<&str>) -> Result<Generated, Error> {
     let options = LoadOptions {
         keep_going: config.keep_going,
-        passes: PassOptions { rename_types: config.overrides.types.clone() },
+        passes: PassOptions {
+            rename_types: config.overrides.types.clone(),
+        },
     };
     let mut loaded = spec::load(&config.specs, &options)?;
     overrides::apply_field_types(&mut loaded.api, &config.overrides.fields)?;
@@ -32,8 +34,16 @@ pub fn generate(config: &Config, config_text: Option<&str>) -> Result<Generated,
     if let Some(text) = config_text {
         hasher.update(text.replace("\r\n", "\n").as_bytes());
     }
-    let hash: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    let inputs = config.specs.iter().map(|p| p.to_string_lossy().replace('\\', "/")).collect();
+    let hash: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let inputs = config
+        .specs
+        .iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
     let settings = Settings::new(&config.krate.name, &config.krate.version)
         .with_description(config.krate.description.clone())
         .with_inputs(inputs, hash);

@@ -66,7 +66,10 @@ pub fn read(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, Error> {
             diagnostics.extend(lowered.diagnostics);
         } else if is_openapi_file(file) {
             return Err(Error::Invalid(vec![Diagnostic::new(
-                crate::ir::Span { file: display.clone(), line: 1 },
+                crate::ir::Span {
+                    file: display.clone(),
+                    line: 1,
+                },
                 "expected an OpenAPI 3 document (a top-level `openapi:` key)",
             )]));
         } else {
@@ -76,7 +79,9 @@ pub fn read(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, Error> {
                     api.operations.extend(page.operations);
                     diagnostics.extend(page.diagnostics);
                 }
-                markdown::PageOutcome::NotApi { reason } => notices.push(format!("{display}: skipped: {reason}")),
+                markdown::PageOutcome::NotApi { reason } => {
+                    notices.push(format!("{display}: skipped: {reason}"))
+                }
             }
         }
         shown.push(display);
@@ -85,12 +90,25 @@ pub fn read(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, Error> {
     if !options.keep_going && !diagnostics.is_empty() {
         return Err(Error::Invalid(diagnostics));
     }
-    let input_hash = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Loaded { api, diagnostics, notices, files: shown, input_hash })
+    let input_hash = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(Loaded {
+        api,
+        diagnostics,
+        notices,
+        files: shown,
+        input_hash,
+    })
 }
 
 fn is_openapi_file(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json"))
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
 }
 
 /// Paths are shown with `/` separators whatever the platform, so headers and spans are the
@@ -129,7 +147,14 @@ fn merge(api: &mut Api, other: Api, diagnostics: &mut Vec<Diagnostic>) {
     for (name, def) in other.types {
         match api.types.get(&name) {
             Some(existing) if !same_type(existing, &def) => diagnostics.push(Diagnostic::new(
-                crate::ir::Span { file: api.sources.last().map(|s| s.path.clone()).unwrap_or_default(), line: 0 },
+                crate::ir::Span {
+                    file: api
+                        .sources
+                        .last()
+                        .map(|s| s.path.clone())
+                        .unwrap_or_default(),
+                    line: 0,
+                },
                 format!("type `{name}` is defined differently by two inputs"),
             )),
             _ => {
@@ -151,13 +176,20 @@ fn check_unique(api: &Api, diagnostics: &mut Vec<Diagnostic>) {
         if let Some(first) = seen.insert((op.method, op.path.clone()), op.span.clone()) {
             diagnostics.push(Diagnostic::new(
                 op.span.clone(),
-                format!("duplicate operation {} {} (first defined at {first})", op.method.as_str(), op.path),
+                format!(
+                    "duplicate operation {} {} (first defined at {first})",
+                    op.method.as_str(),
+                    op.path
+                ),
             ));
         }
         if let Some(first) = ids.insert(op.operation_id.clone(), op.span.clone()) {
             diagnostics.push(Diagnostic::new(
                 op.span.clone(),
-                format!("duplicate operation id `{}` (first defined at {first})", op.operation_id),
+                format!(
+                    "duplicate operation id `{}` (first defined at {first})",
+                    op.operation_id
+                ),
             ));
         }
     }

@@ -11,7 +11,10 @@ use waldur_codegen::pipeline;
 
 /// The workspace root (this crate lives in `<root>/xtask`).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 pub const CONFIG: &str = "spec/codegen.yaml";
@@ -58,19 +61,33 @@ pub fn sync(mode: Mode) -> Result<Vec<Change>, String> {
         eprintln!("note: {n}");
     }
     if !generated.loaded.diagnostics.is_empty() {
-        let list: Vec<String> = generated.loaded.diagnostics.iter().map(|d| format!("error: {d}")).collect();
-        return Err(format!("{}\n{} operations could not be generated", list.join("\n"), list.len()));
+        let list: Vec<String> = generated
+            .loaded
+            .diagnostics
+            .iter()
+            .map(|d| format!("error: {d}"))
+            .collect();
+        return Err(format!(
+            "{}\n{} operations could not be generated",
+            list.join("\n"),
+            list.len()
+        ));
     }
     output::sync_dir(Path::new(OUT), &generated.files, mode).map_err(|e| e.to_string())
 }
 
 fn describe_drift(changes: &[Change]) -> String {
-    let mut out = format!("{OUT}/ is stale: {} files differ from what {CONFIG} produces\n", changes.len());
+    let mut out = format!(
+        "{OUT}/ is stale: {} files differ from what {CONFIG} produces\n",
+        changes.len()
+    );
     for c in changes.iter().take(20) {
         match c {
             Change::Created(p) => out.push_str(&format!("missing: {OUT}/{p}\n")),
             Change::Deleted(p) => out.push_str(&format!("no longer generated: {OUT}/{p}\n")),
-            Change::Updated { path, diff } => out.push_str(&format!("differs: {OUT}/{path}\n{diff}")),
+            Change::Updated { path, diff } => {
+                out.push_str(&format!("differs: {OUT}/{path}\n{diff}"))
+            }
         }
     }
     if changes.len() > 20 {

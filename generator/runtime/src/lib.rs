@@ -10,6 +10,7 @@
 //! - [`pagination`]: pages of list responses and a stream over all items.
 //! - [`lenient`]: response fields that survive a server not following its schema.
 //! - [`nullable`]: request fields distinguishing absent, null and a value.
+//! - [`support`]: what generated models and operations call (model decoding, multipart).
 //! - `blocking` (feature `blocking`): synchronous wrappers.
 
 #[cfg(feature = "blocking")]
@@ -22,6 +23,7 @@ pub mod pagination;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod support;
 
 pub use client::{Client, ClientBuilder, MAX_PAGE_SIZE};
 pub use error::{DecodeError, DrfError, Error, StatusError};
@@ -31,3 +33,7 @@ pub use pagination::{Page, paginate};
 pub use request::{ApiRequest, MultipartValue, Query, QueryValue, encode_path_segment};
 pub use response::{Accepted, ApiResponse};
 pub use retry::{RetryPolicy, Sleeper};
+pub use support::{
+    FileUpload, LenientModel, MultipartBody, deserialize_model, form_fields, model_from_map,
+    multipart_value,
+};

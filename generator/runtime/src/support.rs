@@ -17,7 +17,11 @@ pub trait LenientModel: Default {
     const NAME: &'static str;
     /// Decodes the value of `key` into its field. Returns `Ok(false)`, without consuming the
     /// value, when `key` is not a field of this model.
-    fn decode_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+    fn decode_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error>;
     /// Where keys the spec does not describe are kept, so that re-encoding loses nothing.
     fn extra_mut(&mut self) -> &mut BTreeMap<String, serde_json::Value>;
 }
@@ -78,64 +82,22 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Recursive models are boxed; a box decodes like what it holds.
-impl<T: super::lenient::FromJson> super::lenient::FromJson for Box<T> {
-    fn from_bool(v: bool) -> Option<Self> {
-        T::from_bool(v).map(Box::new)
-    }
-    fn from_i64(v: i64) -> Option<Self> {
-        T::from_i64(v).map(Box::new)
-    }
-    fn from_u64(v: u64) -> Option<Self> {
-        T::from_u64(v).map(Box::new)
-    }
-    fn from_f64(v: f64) -> Option<Self> {
-        T::from_f64(v).map(Box::new)
-    }
-    fn from_str(v: &str) -> Option<Self> {
-        T::from_str(v).map(Box::new)
-    }
-    fn from_string(v: String) -> Option<Self> {
-        T::from_string(v).map(Box::new)
-    }
-    const ACCEPTS_MAP: bool = T::ACCEPTS_MAP;
-    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        T::from_map(map).map(Box::new)
-    }
-    const ACCEPTS_SEQ: bool = T::ACCEPTS_SEQ;
-    fn from_seq<'de, A: de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        T::from_seq(seq).map(Box::new)
-    }
-}
-
 /// What generated operations do with a response, beyond `decode`.
 impl super::response::ApiResponse {
-    /// The outcome of an operation documented without a body: the status and whatever JSON the
-    /// server sent anyway (`202 {"status": "... was scheduled"}`). A body that is not JSON is
-    /// kept as a JSON string rather than failing a call whose status said it succeeded.
-    pub fn accepted(&self) -> Result<super::response::Accepted, super::error::Error> {
-        let text = String::from_utf8_lossy(&self.body);
-        let body = if text.trim().is_empty() {
-            None
-        } else {
-            Some(serde_json::from_str(&text).unwrap_or_else(|_| serde_json::Value::String(text.into_owned())))
-        };
-        Ok(super::response::Accepted { status: self.status, body })
-    }
-
-    /// A `text/plain` body.
-    pub fn text(&self) -> Result<String, super::error::Error> {
-        Ok(String::from_utf8_lossy(&self.body).into_owned())
-    }
-
     /// An `application/x-ndjson` body: one JSON value per non-empty line.
     pub fn ndjson(&self) -> Result<Vec<serde_json::Value>, super::error::Error> {
-        let text = String::from_utf8_lossy(&self.body);
+        let text = self.text();
         let mut out = Vec::new();
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
             match serde_json::from_str(line) {
                 Ok(v) => out.push(v),
-                Err(e) => return Err(self.decode_error_at("", &e.to_string())),
+                Err(e) => {
+                    return Err(self.decode_failure(format!("line {}", i + 1), e.to_string(), line));
+                }
             }
         }
         Ok(out)
@@ -143,8 +105,24 @@ impl super::response::ApiResponse {
 
     /// `X-Result-Count`, which a count (`HEAD`) must carry.
     pub fn required_result_count(&self) -> Result<u64, super::error::Error> {
-        self.result_count()
-            .ok_or_else(|| self.decode_error_at("", "the response has no numeric X-Result-Count header"))
+        self.result_count().ok_or_else(|| {
+            self.decode_failure(
+                "X-Result-Count".to_string(),
+                "the response has no numeric X-Result-Count header".to_string(),
+                "",
+            )
+        })
+    }
+
+    fn decode_failure(&self, path: String, message: String, near: &str) -> super::error::Error {
+        super::error::Error::Decode(Box::new(super::error::DecodeError {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            status: self.status,
+            path,
+            message,
+            snippet: near.chars().take(200).collect(),
+        }))
     }
 }
 
@@ -159,7 +137,11 @@ pub struct FileUpload {
 
 impl FileUpload {
     pub fn new(file_name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> FileUpload {
-        FileUpload { file_name: file_name.into(), bytes: bytes.into(), mime: None }
+        FileUpload {
+            file_name: file_name.into(),
+            bytes: bytes.into(),
+            mime: None,
+        }
     }
 }
 
@@ -193,7 +175,9 @@ pub fn multipart_value<T: serde::Serialize + 'static>(value: &T) -> super::reque
 
 /// `application/x-www-form-urlencoded` fields of a request model: its top-level keys, strings
 /// verbatim and other values as JSON text.
-pub fn form_fields<T: serde::Serialize>(body: &T) -> Result<Vec<(String, String)>, super::error::Error> {
+pub fn form_fields<T: serde::Serialize>(
+    body: &T,
+) -> Result<Vec<(String, String)>, super::error::Error> {
     match serde_json::to_value(body) {
         Ok(serde_json::Value::Object(map)) => Ok(map
             .into_iter()
@@ -202,7 +186,9 @@ pub fn form_fields<T: serde::Serialize>(body: &T) -> Result<Vec<(String, String)
                 other => (k, other.to_string()),
             })
             .collect()),
-        Ok(_) => Err(super::error::Error::Encode("a form body must be a JSON object".to_string())),
+        Ok(_) => Err(super::error::Error::Encode(
+            "a form body must be a JSON object".to_string(),
+        )),
         Err(e) => Err(super::error::Error::Encode(e.to_string())),
     }
 }

@@ -48,7 +48,11 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode, Error> {
 }
 
 /// [`run`] with the output streams given.
-pub fn run_to(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCode, Error> {
+pub fn run_to(
+    args: &DiffArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitCode, Error> {
     let old = load_spec(&args.old, err)?;
     let new = load_spec(&args.new, err)?;
     let d = diff(&old, &new);
@@ -56,8 +60,13 @@ pub fn run_to(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
         Format::Markdown => render_markdown(&d),
         Format::Json => render_json(&d),
     };
-    out.write_all(text.as_bytes()).map_err(|e| Error::io("<stdout>", e))?;
-    Ok(if fails(&d, args.fail_on) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    out.write_all(text.as_bytes())
+        .map_err(|e| Error::io("<stdout>", e))?;
+    Ok(if fails(&d, args.fail_on) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Whether `--fail-on` matches the diff.
@@ -72,7 +81,7 @@ pub fn fails(d: &ApiDiff, fail_on: Option<FailOn>) -> bool {
 /// Loads one side through the regular loader (front end and passes); its warnings and
 /// notices go to `err`, prefixed with the side's path.
 pub fn load_spec(path: &Path, err: &mut dyn Write) -> Result<Api, Error> {
-    let loaded = load(&[path.to_path_buf()], &LoadOptions { keep_going: false })?;
+    let loaded = load(&[path.to_path_buf()], &LoadOptions::default())?;
     for d in &loaded.diagnostics {
         writeln!(err, "warning: {d}").map_err(|e| Error::io("<stderr>", e))?;
     }

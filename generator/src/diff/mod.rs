@@ -151,7 +151,7 @@
 //! ```
 
 pub mod classify;
-// pub mod cli;
+pub mod cli;
 mod compare;
 mod markdown;
 mod sink;

@@ -10,13 +10,17 @@ use quote::quote;
 
 /// Doc attributes for the given paragraphs (each may span several lines); empty ones are skipped.
 pub fn doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
-    let attrs = doc_lines(paragraphs).into_iter().map(|text| quote!(#[doc = #text]));
+    let attrs = doc_lines(paragraphs)
+        .into_iter()
+        .map(|text| quote!(#[doc = #text]));
     quote!(#(#attrs)*)
 }
 
 /// Inner (`//!`) doc attributes, for module and crate docs.
 pub fn inner_doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
-    let attrs = doc_lines(paragraphs).into_iter().map(|text| quote!(#![doc = #text]));
+    let attrs = doc_lines(paragraphs)
+        .into_iter()
+        .map(|text| quote!(#![doc = #text]));
     quote!(#(#attrs)*)
 }
 
@@ -32,7 +36,10 @@ fn doc_lines<S: AsRef<str>>(paragraphs: &[S]) -> Vec<String> {
         }
         lines.extend(sanitize(p));
     }
-    lines.into_iter().map(|l| if l.is_empty() { l } else { format!(" {l}") }).collect()
+    lines
+        .into_iter()
+        .map(|l| if l.is_empty() { l } else { format!(" {l}") })
+        .collect()
 }
 
 fn sanitize(text: &str) -> Vec<String> {
@@ -42,7 +49,11 @@ fn sanitize(text: &str) -> Vec<String> {
     for raw in text.lines() {
         let line = raw.trim();
         if line.starts_with("```") {
-            out.push(if in_fence { "```".to_string() } else { "```text".to_string() });
+            out.push(if in_fence {
+                "```".to_string()
+            } else {
+                "```text".to_string()
+            });
             in_fence = !in_fence;
             blank_run = 0;
             continue;
@@ -98,7 +109,14 @@ mod tests {
     fn normalises_descriptions() {
         assert_eq!(
             sanitize("Get <uuid> of [x].\n\n\n        indented `a<b>`\n```\ncode\n```"),
-            vec!["Get \\<uuid\\> of \\[x\\].", "", "indented `a<b>`", "```text", "code", "```"]
+            vec![
+                "Get \\<uuid\\> of \\[x\\].",
+                "",
+                "indented `a<b>`",
+                "```text",
+                "code",
+                "```"
+            ]
         );
     }
 

@@ -81,8 +81,14 @@ pub fn generate(api: &Api, settings: &Settings) -> Result<BTreeMap<String, Strin
 
     let mut files = BTreeMap::new();
     let header = crate_files::Header::new(settings);
-    files.insert("Cargo.toml".to_string(), crate_files::cargo_toml(settings, &header, by_tag.keys().copied()));
-    files.insert("src/lib.rs".to_string(), header.rust(crate_files::lib_rs(api, settings, &by_tag)?));
+    files.insert(
+        "Cargo.toml".to_string(),
+        crate_files::cargo_toml(settings, &header, by_tag.keys().copied()),
+    );
+    files.insert(
+        "src/lib.rs".to_string(),
+        header.rust(crate_files::lib_rs(api, settings, &by_tag)?),
+    );
     for (name, text) in runtime_files::files() {
         files.insert(format!("src/runtime/{name}"), header.rust_source(text));
     }
@@ -92,16 +98,30 @@ pub fn generate(api: &Api, settings: &Settings) -> Result<BTreeMap<String, Strin
     let mut per_file: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
     for (name, def) in &api.types {
         let tags = tags_of_type.get(name).cloned().unwrap_or_default();
-        let item = models::emit_type(&table, name, def, usage.get(name).copied().unwrap_or_default());
+        let item = models::emit_type(
+            &table,
+            name,
+            def,
+            usage.get(name).copied().unwrap_or_default(),
+        );
         let (file, gate) = match tags.len() {
-            1 => (names::module_name(tags.iter().next().map(String::as_str).unwrap_or_default()), quote!()),
+            1 => (
+                names::module_name(tags.iter().next().map(String::as_str).unwrap_or_default()),
+                quote!(),
+            ),
             0 => ("shared".to_string(), quote!()),
             _ => {
                 let feats = tags.iter().map(|t| names::feature_name(t));
-                ("shared".to_string(), quote!(#[cfg(any(#(feature = #feats),*))]))
+                (
+                    "shared".to_string(),
+                    quote!(#[cfg(any(#(feature = #feats),*))]),
+                )
             }
         };
-        per_file.entry(file).or_default().push(gate_items(gate, item));
+        per_file
+            .entry(file)
+            .or_default()
+            .push(gate_items(gate, item));
     }
     let mut model_mods = Vec::new();
     for (file, items) in &per_file {
@@ -125,7 +145,10 @@ pub fn generate(api: &Api, settings: &Settings) -> Result<BTreeMap<String, Strin
         } else {
             format!("Types used only by the `{file}` operations.")
         };
-        files.insert(format!("src/models/{file}.rs"), header.rust(format_file(quote! { #![doc = #doc] #(#items)* })?));
+        files.insert(
+            format!("src/models/{file}.rs"),
+            header.rust(format_file(quote! { #![doc = #doc] #(#items)* })?),
+        );
     }
     files.insert(
         "src/models/mod.rs".to_string(),
@@ -172,21 +195,35 @@ fn gate_items(gate: TokenStream, items: TokenStream) -> TokenStream {
 
 /// Formats tokens as a Rust file with prettyplease.
 pub fn format_file(tokens: TokenStream) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens.clone())
-        .map_err(|e| Error::Other(format!("internal error: generated code does not parse: {e}\n{tokens}")))?;
+    let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
+        Error::Other(format!(
+            "internal error: generated code does not parse: {e}\n{tokens}"
+        ))
+    })?;
     Ok(prettyplease::unparse(&file))
 }
 
 /// Operations that get their own method. A `HEAD` operation on the path of a paginated list is
 /// the list's count, which every list gets anyway, so it is not emitted twice.
 pub fn emitted_operations(api: &Api) -> Vec<&Operation> {
-    let list_paths: BTreeSet<&str> =
-        api.operations.iter().filter(|o| o.method == Method::Get && is_paginated(o)).map(|o| o.path.as_str()).collect();
-    api.operations.iter().filter(|o| !(o.method == Method::Head && list_paths.contains(o.path.as_str()))).collect()
+    let list_paths: BTreeSet<&str> = api
+        .operations
+        .iter()
+        .filter(|o| o.method == Method::Get && is_paginated(o))
+        .map(|o| o.path.as_str())
+        .collect();
+    api.operations
+        .iter()
+        .filter(|o| !(o.method == Method::Head && list_paths.contains(o.path.as_str())))
+        .collect()
 }
 
 pub fn is_paginated(op: &Operation) -> bool {
-    let q = |n: &str| op.params.iter().any(|p| p.location == ParamLocation::Query && p.name == n);
+    let q = |n: &str| {
+        op.params
+            .iter()
+            .any(|p| p.location == ParamLocation::Query && p.name == n)
+    };
     q("page") && q("page_size")
 }
 

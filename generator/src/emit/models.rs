@@ -33,15 +33,23 @@ pub fn emit_type(table: &TypeTable, name: &str, def: &TypeDef, usage: TypeUse) -
         TypeDef::Object(o) if usage.response || !usage.request => response_struct(table, name, o),
         TypeDef::Object(o) => {
             let st = request_struct(table, name, o, usage.patch);
-            let parts = usage.multipart.then(|| multipart_impl(table, name, o, usage.patch));
+            let parts = usage
+                .multipart
+                .then(|| multipart_impl(table, name, o, usage.patch));
             quote!(#st #parts)
         }
         TypeDef::Enum(e) => enum_type(table, name, e),
         TypeDef::Alias { ty, description } => {
             let ident = table.ident(name);
-            let ctx = if usage.response || !usage.request { Ctx::Response } else { Ctx::Request };
+            let ctx = if usage.response || !usage.request {
+                Ctx::Response
+            } else {
+                Ctx::Request
+            };
             let target = table.rust(ty, ctx, None);
-            let docs = doc_attrs(&[description.clone().unwrap_or_else(|| format!("`{name}`: {}.", describe(ty)))]);
+            let docs = doc_attrs(&[description
+                .clone()
+                .unwrap_or_else(|| format!("`{name}`: {}.", describe(ty)))]);
             quote! { #docs pub type #ident = #target; }
         }
     }
@@ -194,7 +202,11 @@ fn request_struct(table: &TypeTable, name: &str, o: &ObjectTy, patch: bool) -> T
         let args = required.iter().map(|f| {
             let id = &f.ident;
             let ty = table.rust(&f.field.ty, Ctx::Request, Some(name));
-            if is_plain_string(table, &f.field.ty) { quote!(#id: impl Into<String>) } else { quote!(#id: #ty) }
+            if is_plain_string(table, &f.field.ty) {
+                quote!(#id: impl Into<String>)
+            } else {
+                quote!(#id: #ty)
+            }
         });
         let inits = fields.iter().map(|f| {
             let id = &f.ident;
@@ -260,14 +272,20 @@ fn multipart_impl(table: &TypeTable, name: &str, o: &ObjectTy, patch: bool) -> T
 
 fn is_plain_string(table: &TypeTable, ty: &Ty) -> bool {
     match table.resolve(ty) {
-        Ty::Scalar { scalar: Scalar::String { format } } => format.as_deref() != Some("binary"),
+        Ty::Scalar {
+            scalar: Scalar::String { format },
+        } => format.as_deref() != Some("binary"),
         _ => false,
     }
 }
 
 fn enum_type(table: &TypeTable, name: &str, e: &EnumTy) -> TokenStream {
     let ident = table.ident(name);
-    let docs = type_docs(name, &e.description, "(enum; values the spec does not list are kept in `Unknown`)");
+    let docs = type_docs(
+        name,
+        &e.description,
+        "(enum; values the spec does not list are kept in `Unknown`)",
+    );
     let is_int = e.values.iter().all(|v| matches!(v, EnumValue::Int(_))) && !e.values.is_empty();
     let mut scope = Scope::new();
     scope.reserve("Unknown");
@@ -299,11 +317,17 @@ fn enum_type(table: &TypeTable, name: &str, e: &EnumTy) -> TokenStream {
     });
     if is_int {
         let to = variants.iter().map(|(id, v)| {
-            let n = match v { EnumValue::Int(i) => *i, EnumValue::Str(_) => 0 };
+            let n = match v {
+                EnumValue::Int(i) => *i,
+                EnumValue::Str(_) => 0,
+            };
             quote!(Self::#id => #n,)
         });
         let from = variants.iter().map(|(id, v)| {
-            let n = match v { EnumValue::Int(i) => *i, EnumValue::Str(_) => 0 };
+            let n = match v {
+                EnumValue::Int(i) => *i,
+                EnumValue::Str(_) => 0,
+            };
             quote!(#n => Self::#id,)
         });
         return quote! {
@@ -357,8 +381,14 @@ fn enum_type(table: &TypeTable, name: &str, e: &EnumTy) -> TokenStream {
             EnumValue::Int(i) => i.to_string(),
         })
         .collect();
-    let to = variants.iter().zip(&strs).map(|((id, _), s)| quote!(Self::#id => #s,));
-    let from = variants.iter().zip(&strs).map(|((id, _), s)| quote!(#s => Self::#id,));
+    let to = variants
+        .iter()
+        .zip(&strs)
+        .map(|((id, _), s)| quote!(Self::#id => #s,));
+    let from = variants
+        .iter()
+        .zip(&strs)
+        .map(|((id, _), s)| quote!(#s => Self::#id,));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

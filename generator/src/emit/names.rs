@@ -13,9 +13,9 @@ use crate::case;
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
     "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try",
-    "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 pub fn is_keyword(s: &str) -> bool {
@@ -33,7 +33,10 @@ pub fn snake_ident(name: &str) -> String {
         s.insert(0, 'n');
     }
     if !s.is_ascii() {
-        s = s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+        s = s
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
     }
     if is_keyword(&s) {
         s.push('_');
@@ -96,7 +99,11 @@ impl Scope {
 /// The Cargo feature of a tag: `openstack_volumes` -> `openstack-volumes`.
 pub fn feature_name(tag: &str) -> String {
     let k = case::kebab(tag);
-    if k.is_empty() { "untagged".to_string() } else { k }
+    if k.is_empty() {
+        "untagged".to_string()
+    } else {
+        k
+    }
 }
 
 /// The module of a tag: `openstack_volumes` -> `openstack_volumes`, `_matrix` -> `matrix`.
@@ -134,9 +141,21 @@ mod tests {
         assert_eq!(camel_ident("1"), "V1");
         assert_eq!(camel_ident(""), "Empty");
         assert_eq!(camel_ident("self"), "Self_");
-        assert_eq!(method_name("openstack_volumes_extend", "openstack_volumes"), "extend");
-        assert_eq!(method_name("identity_bridge", "identity_bridge"), "identity_bridge");
-        assert_eq!(method_name("service_provider_api_secret_code_retrieve", "marketplace_service_providers"), "service_provider_api_secret_code_retrieve");
+        assert_eq!(
+            method_name("openstack_volumes_extend", "openstack_volumes"),
+            "extend"
+        );
+        assert_eq!(
+            method_name("identity_bridge", "identity_bridge"),
+            "identity_bridge"
+        );
+        assert_eq!(
+            method_name(
+                "service_provider_api_secret_code_retrieve",
+                "marketplace_service_providers"
+            ),
+            "service_provider_api_secret_code_retrieve"
+        );
         assert_eq!(feature_name("openstack_volumes"), "openstack-volumes");
         assert_eq!(module_name("_matrix"), "matrix");
     }

@@ -9,7 +9,9 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{ArrayStyle, BodyMedia, Method, Operation, ParamLocation, ResponseBody, Scalar, Ty};
+use crate::ir::{
+    ArrayStyle, BodyMedia, Method, Operation, ParamLocation, ResponseBody, Scalar, Ty,
+};
 
 use super::docs::doc_attrs;
 use super::names::{self, Scope};
@@ -17,13 +19,24 @@ use super::types::{Ctx, TypeTable, describe};
 
 /// Names the runtime `Client` already uses; a tag accessor must not shadow them.
 const CLIENT_METHODS: &[&str] = &[
-    "new", "builder", "base_url", "execute", "retry_policy", "default_page_size", "clone", "fmt",
+    "new",
+    "builder",
+    "base_url",
+    "execute",
+    "retry_policy",
+    "default_page_size",
+    "clone",
+    "fmt",
 ];
 
 /// The accessor on `Client` for a tag (`client.openstack_volumes()`).
 pub fn accessor_name(tag: &str) -> String {
     let m = names::module_name(tag);
-    if CLIENT_METHODS.contains(&m.as_str()) { format!("{m}_api") } else { m }
+    if CLIENT_METHODS.contains(&m.as_str()) {
+        format!("{m}_api")
+    } else {
+        m
+    }
 }
 
 /// The handle type of a tag (`OpenstackVolumes`).
@@ -34,9 +47,14 @@ pub fn handle_name(tag: &str) -> String {
 /// What an operation's success response decodes into.
 enum Output {
     /// A page of items (`page`/`page_size` query params and an array response).
-    Page { item: TokenStream },
+    Page {
+        item: TokenStream,
+    },
     /// A JSON value decoded into the type; `defaultable` types accept an empty body.
-    Json { ty: TokenStream, defaultable: bool },
+    Json {
+        ty: TokenStream,
+        defaultable: bool,
+    },
     /// Documented without a body (or with an unknown one): status and whatever JSON came back.
     Accepted,
     Text,
@@ -80,14 +98,20 @@ pub fn emit_tag(table: &TypeTable, tag: &str, ops: &[&Operation]) -> TokenStream
     }
     let mut streams = Vec::new();
     for p in plans.iter().filter(|p| p.paginated) {
-        streams.push(format_ident!("{}", scope.claim(format!("{}_stream", p.method))));
+        streams.push(format_ident!(
+            "{}",
+            scope.claim(format!("{}_stream", p.method))
+        ));
     }
 
     let request_fns = plans.iter().map(|p| request_fn(table, p));
     let params_structs = plans.iter().filter_map(|p| params_struct(table, p));
     let mut methods = Vec::new();
     let mut blocking = Vec::new();
-    let mut paged = plans.iter().filter(|p| p.paginated).zip(counts.iter().zip(streams.iter()));
+    let mut paged = plans
+        .iter()
+        .filter(|p| p.paginated)
+        .zip(counts.iter().zip(streams.iter()));
     for p in &plans {
         methods.push(async_method(table, p));
         blocking.push(blocking_method(table, p));
@@ -98,7 +122,8 @@ pub fn emit_tag(table: &TypeTable, tag: &str, ops: &[&Operation]) -> TokenStream
         blocking.push(blocking_count(table, p, count));
         blocking.push(blocking_stream(table, p, stream));
     }
-    let tag_doc = format!(" Operations of the `{tag}` tag, reached through [`crate::Client::{accessor}`].");
+    let tag_doc =
+        format!(" Operations of the `{tag}` tag, reached through [`crate::Client::{accessor}`].");
     let accessor_doc = format!(" Operations of the `{tag}` tag.");
     quote! {
         #(#params_structs)*
@@ -149,7 +174,10 @@ pub fn emit_tag(table: &TypeTable, tag: &str, ops: &[&Operation]) -> TokenStream
 }
 
 fn plan<'o>(table: &TypeTable, op: &'o Operation, scope: &mut Scope) -> OpPlan<'o> {
-    let method = format_ident!("{}", scope.claim(names::method_name(&op.operation_id, &op.tag)));
+    let method = format_ident!(
+        "{}",
+        scope.claim(names::method_name(&op.operation_id, &op.tag))
+    );
     let mut args = Scope::new();
     args.reserve("params");
     args.reserve("body");
@@ -170,9 +198,10 @@ fn plan<'o>(table: &TypeTable, op: &'o Operation, scope: &mut Scope) -> OpPlan<'
                 wire: p.name.clone(),
                 ty: p.ty.clone(),
             }),
-            ParamLocation::Query => {
-                optional_query.push((format_ident!("{}", field_scope.claim(names::snake_ident(&p.name))), p.clone()))
-            }
+            ParamLocation::Query => optional_query.push((
+                format_ident!("{}", field_scope.claim(names::snake_ident(&p.name))),
+                p.clone(),
+            )),
             // Header parameters are not used by Waldur operations; they are documented only.
             ParamLocation::Header => {}
         }
@@ -184,11 +213,19 @@ fn plan<'o>(table: &TypeTable, op: &'o Operation, scope: &mut Scope) -> OpPlan<'
         let optional = !b.required && has_required_fields(table, &b.ty);
         (format_ident!("body"), ty, optional)
     });
-    let has_page = op.params.iter().any(|p| p.location == ParamLocation::Query && p.name == "page" && !p.required);
-    let has_size =
-        op.params.iter().any(|p| p.location == ParamLocation::Query && p.name == "page_size" && !p.required);
-    let success: Vec<&crate::ir::Response> =
-        op.responses.iter().filter(|r| (200..300).contains(&r.status)).collect();
+    let has_page = op
+        .params
+        .iter()
+        .any(|p| p.location == ParamLocation::Query && p.name == "page" && !p.required);
+    let has_size = op
+        .params
+        .iter()
+        .any(|p| p.location == ParamLocation::Query && p.name == "page_size" && !p.required);
+    let success: Vec<&crate::ir::Response> = op
+        .responses
+        .iter()
+        .filter(|r| (200..300).contains(&r.status))
+        .collect();
     let first = success.first().copied();
     // Several success codes with different bodies: the method returns raw JSON.
     let distinct_bodies = success
@@ -204,15 +241,23 @@ fn plan<'o>(table: &TypeTable, op: &'o Operation, scope: &mut Scope) -> OpPlan<'
     let body_of_first = distinct_bodies.first().copied().or(first.map(|r| &r.body));
     let mut paginated = false;
     let output = match body_of_first {
-        _ if distinct_bodies.len() > 1 => Output::Json { ty: quote!(serde_json::Value), defaultable: true },
+        _ if distinct_bodies.len() > 1 => Output::Json {
+            ty: quote!(serde_json::Value),
+            defaultable: true,
+        },
         Some(ResponseBody::Json { ty }) => match table.resolve(ty) {
             Ty::Array { items } if has_page && has_size && op.method == Method::Get => {
                 paginated = true;
-                Output::Page { item: table.rust(items, Ctx::Response, None) }
+                Output::Page {
+                    item: table.rust(items, Ctx::Response, None),
+                }
             }
             Ty::Array { items } => {
                 let item = table.rust(items, Ctx::Response, None);
-                Output::Json { ty: quote!(Vec<#item>), defaultable: true }
+                Output::Json {
+                    ty: quote!(Vec<#item>),
+                    defaultable: true,
+                }
             }
             resolved => Output::Json {
                 ty: table.rust(ty, Ctx::Response, None),
@@ -225,7 +270,17 @@ fn plan<'o>(table: &TypeTable, op: &'o Operation, scope: &mut Scope) -> OpPlan<'
         Some(ResponseBody::Binary) => Output::Binary,
         Some(ResponseBody::None | ResponseBody::Unknown) | None => Output::Accepted,
     };
-    OpPlan { op, method, path_args, required_query, params_struct, optional_query, body, output, paginated }
+    OpPlan {
+        op,
+        method,
+        path_args,
+        required_query,
+        params_struct,
+        optional_query,
+        body,
+        output,
+        paginated,
+    }
 }
 
 fn has_required_fields(table: &TypeTable, ty: &Ty) -> bool {
@@ -241,9 +296,15 @@ fn has_required_fields(table: &TypeTable, ty: &Ty) -> bool {
 /// Type of a path or required query argument.
 fn arg_type(table: &TypeTable, ty: &Ty) -> TokenStream {
     match table.resolve(ty) {
-        Ty::Scalar { scalar: Scalar::Integer { .. } } => quote!(i64),
-        Ty::Scalar { scalar: Scalar::Number { .. } } => quote!(f64),
-        Ty::Scalar { scalar: Scalar::Boolean } => quote!(bool),
+        Ty::Scalar {
+            scalar: Scalar::Integer { .. },
+        } => quote!(i64),
+        Ty::Scalar {
+            scalar: Scalar::Number { .. },
+        } => quote!(f64),
+        Ty::Scalar {
+            scalar: Scalar::Boolean,
+        } => quote!(bool),
         Ty::Ref { .. } => {
             let t = table.rust(ty, Ctx::Request, None);
             quote!(&#t)
@@ -292,7 +353,12 @@ fn op_docs(p: &OpPlan, extra: &[String]) -> TokenStream {
             parts.push(d.clone());
         }
     }
-    parts.push(format!("`{} {}` (operation `{}`).", op.method.as_str(), op.path, op.operation_id));
+    parts.push(format!(
+        "`{} {}` (operation `{}`).",
+        op.method.as_str(),
+        op.path,
+        op.operation_id
+    ));
     let statuses: Vec<String> = op
         .responses
         .iter()
@@ -309,7 +375,11 @@ fn op_docs(p: &OpPlan, extra: &[String]) -> TokenStream {
 }
 
 fn status_label(status: u16) -> String {
-    if status == 0 { "default".to_string() } else { status.to_string() }
+    if status == 0 {
+        "default".to_string()
+    } else {
+        status.to_string()
+    }
 }
 
 fn method_tokens(m: Method) -> TokenStream {
@@ -357,21 +427,29 @@ fn request_fn(table: &TypeTable, p: &OpPlan) -> TokenStream {
     let mut fmt_args = Vec::new();
     let mut rest = p.op.path.as_str();
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         fmt.push_str(&rest[..start]);
         fmt.push_str("{}");
         let name = &rest[start + 1..start + len];
         if let Some(a) = p.path_args.iter().find(|a| a.wire == name) {
             let id = &a.ident;
             fmt_args.push(match table.resolve(&a.ty) {
-                Ty::Scalar { scalar: Scalar::String { .. } } => quote!(crate::runtime::encode_path_segment(#id)),
+                Ty::Scalar {
+                    scalar: Scalar::String { .. },
+                } => quote!(crate::runtime::encode_path_segment(#id)),
                 _ => quote!(crate::runtime::encode_path_segment(&#id.to_string())),
             });
         }
         rest = &rest[start + len + 1..];
     }
     fmt.push_str(rest);
-    let path_expr = if fmt_args.is_empty() { quote!(#fmt.to_string()) } else { quote!(format!(#fmt, #(#fmt_args),*)) };
+    let path_expr = if fmt_args.is_empty() {
+        quote!(#fmt.to_string())
+    } else {
+        quote!(format!(#fmt, #(#fmt_args),*))
+    };
     let mut query = Vec::new();
     for a in &p.required_query {
         let id = &a.ident;
@@ -379,7 +457,9 @@ fn request_fn(table: &TypeTable, p: &OpPlan) -> TokenStream {
         query.push(match table.resolve(&a.ty) {
             Ty::Array { .. } if wire == "o" => quote!(q.push_joined(#wire, #id);),
             Ty::Array { .. } => quote!(q.push_repeated(#wire, #id);),
-            Ty::Scalar { scalar: Scalar::String { .. } } => quote!(q.push(#wire, #id);),
+            Ty::Scalar {
+                scalar: Scalar::String { .. },
+            } => quote!(q.push(#wire, #id);),
             Ty::Ref { .. } => quote!(q.push(#wire, #id);),
             _ => quote!(q.push(#wire, &#id);),
         });
@@ -387,7 +467,9 @@ fn request_fn(table: &TypeTable, p: &OpPlan) -> TokenStream {
     for (id, param) in &p.optional_query {
         let wire = &param.name;
         query.push(match table.resolve(&param.ty) {
-            Ty::Array { .. } if param.style == ArrayStyle::CommaJoined => quote!(q.push_joined(#wire, &params.#id);),
+            Ty::Array { .. } if param.style == ArrayStyle::CommaJoined => {
+                quote!(q.push_joined(#wire, &params.#id);)
+            }
             Ty::Array { .. } => quote!(q.push_repeated(#wire, &params.#id);),
             _ => quote!(q.push_opt(#wire, params.#id.as_ref());),
         });
@@ -403,11 +485,12 @@ fn request_fn(table: &TypeTable, p: &OpPlan) -> TokenStream {
         Some((id, _, optional)) => {
             let media = p.op.body.as_ref().map(|b| b.media).unwrap_or_default();
             let attach = match media {
-                BodyMedia::Multipart => quote!(req.multipart(crate::runtime::MultipartBody::parts(body))),
+                BodyMedia::Multipart => {
+                    quote!(req.multipart(crate::runtime::MultipartBody::parts(body)))
+                }
                 BodyMedia::FormUrlEncoded => quote!(req.form(crate::runtime::form_fields(body)?)),
                 _ => quote!(req.json(body)),
             };
-            let attach = quote!({ let body = #id; #attach });
             if *optional {
                 quote!(match #id { Some(#id) => #attach, None => Ok(req) })
             } else {
@@ -416,7 +499,12 @@ fn request_fn(table: &TypeTable, p: &OpPlan) -> TokenStream {
         }
     };
     let mut_kw = query_block.is_some().then(|| quote!(mut));
-    let doc = format!(" Builds the request of [`{}`] (`{} {}`).", handle_path(p), p.op.method.as_str(), p.op.path);
+    let doc = format!(
+        " Builds the request of [`{}`] (`{} {}`).",
+        handle_path(p),
+        p.op.method.as_str(),
+        p.op.path
+    );
     quote! {
         #[doc = #doc]
         fn #fn_name(method: reqwest::Method, #(#decls),*) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
@@ -438,10 +526,14 @@ fn decode(p: &OpPlan) -> TokenStream {
             let (page, page_size) = params.paging(self.client.default_page_size());
             crate::runtime::Page::from_response(&resp, page, page_size)
         },
-        Output::Json { defaultable: true, .. } => quote!(Ok(resp.decode_optional()?.unwrap_or_default())),
-        Output::Json { defaultable: false, .. } => quote!(resp.decode()),
-        Output::Accepted => quote!(resp.accepted()),
-        Output::Text => quote!(resp.text()),
+        Output::Json {
+            defaultable: true, ..
+        } => quote!(Ok(resp.decode_optional()?.unwrap_or_default())),
+        Output::Json {
+            defaultable: false, ..
+        } => quote!(resp.decode()),
+        Output::Accepted => quote!(Ok(crate::runtime::Accepted::from_response(&resp))),
+        Output::Text => quote!(Ok(resp.text().into_owned())),
         Output::NdJson => quote!(resp.ndjson()),
         Output::Binary => quote!(Ok(resp.body.clone())),
     }
@@ -491,7 +583,9 @@ fn by_ref(table: &TypeTable, ty: &Ty) -> bool {
 }
 
 fn stream_method(table: &TypeTable, p: &OpPlan, stream: &Ident) -> TokenStream {
-    let Output::Page { item } = &p.output else { return quote!() };
+    let Output::Page { item } = &p.output else {
+        return quote!();
+    };
     let fn_name = format_ident!("{}_request", p.method);
     let (decls, _) = signature(table, p);
     let args: Vec<&Arg> = p.path_args.iter().chain(&p.required_query).collect();
@@ -509,7 +603,11 @@ fn stream_method(table: &TypeTable, p: &OpPlan, stream: &Ident) -> TokenStream {
         .collect();
     let call_args = args.iter().map(|a| {
         let id = &a.ident;
-        if by_ref(table, &a.ty) { quote!(&#id) } else { quote!(#id) }
+        if by_ref(table, &a.ty) {
+            quote!(&#id)
+        } else {
+            quote!(#id)
+        }
     });
     let doc = format!(
         " Every item [`Self::{}`] lists, page after page (`page_size` from `params` or the client's default, \
@@ -520,7 +618,7 @@ fn stream_method(table: &TypeTable, p: &OpPlan, stream: &Ident) -> TokenStream {
     );
     quote! {
         #[doc = #doc]
-        pub fn #stream(&self, #(#decls,)* limit: Option<u64>) -> impl futures_core::Stream<Item = Result<#item, crate::runtime::Error>> + Send + 'static {
+        pub fn #stream(&self, #(#decls,)* limit: Option<u64>) -> impl futures_core::Stream<Item = Result<#item, crate::runtime::Error>> + Send + Unpin + use<> {
             let client = self.client.clone();
             let params = params.clone();
             let page_size = params.paging(client.default_page_size()).1;
@@ -558,7 +656,10 @@ fn blocking_method(table: &TypeTable, p: &OpPlan) -> TokenStream {
 fn blocking_count(table: &TypeTable, p: &OpPlan, count: &Ident) -> TokenStream {
     let (decls, names) = signature(table, p);
     let accessor = format_ident!("{}", accessor_name(&p.op.tag));
-    let doc = format!(" Blocking form of the async `{count}`: `HEAD {}`.", p.op.path);
+    let doc = format!(
+        " Blocking form of the async `{count}`: `HEAD {}`.",
+        p.op.path
+    );
     quote! {
         #[doc = #doc]
         pub fn #count(&self, #(#decls),*) -> Result<u64, crate::runtime::Error> {
@@ -568,16 +669,21 @@ fn blocking_count(table: &TypeTable, p: &OpPlan, count: &Ident) -> TokenStream {
 }
 
 fn blocking_stream(table: &TypeTable, p: &OpPlan, stream: &Ident) -> TokenStream {
-    let Output::Page { item } = &p.output else { return quote!() };
+    let Output::Page { item } = &p.output else {
+        return quote!();
+    };
     let (decls, names) = signature(table, p);
     let accessor = format_ident!("{}", accessor_name(&p.op.tag));
     let base = stream.to_string();
     let iter = format_ident!("{}_iter", base.strip_suffix("_stream").unwrap_or(&base));
-    let doc = format!(" Blocking iterator over every item of [`Self::{}`], one page in memory at a time.", p.method);
+    let doc = format!(
+        " Blocking iterator over every item of [`Self::{}`], one page in memory at a time.",
+        p.method
+    );
     quote! {
         #[doc = #doc]
         pub fn #iter(&self, #(#decls,)* limit: Option<u64>) -> impl Iterator<Item = Result<#item, crate::runtime::Error>> + '_ {
-            self.client.iter(Box::pin(self.client.inner().#accessor().#stream(#(#names,)* limit)))
+            self.client.iter(self.client.inner().#accessor().#stream(#(#names,)* limit))
         }
     }
 }

@@ -10,7 +10,10 @@ pub fn files() -> [(&'static str, &'static str); 11] {
         ("error.rs", include_str!("../../runtime/src/error.rs")),
         ("lenient.rs", include_str!("../../runtime/src/lenient.rs")),
         ("nullable.rs", include_str!("../../runtime/src/nullable.rs")),
-        ("pagination.rs", include_str!("../../runtime/src/pagination.rs")),
+        (
+            "pagination.rs",
+            include_str!("../../runtime/src/pagination.rs"),
+        ),
         ("request.rs", include_str!("../../runtime/src/request.rs")),
         ("response.rs", include_str!("../../runtime/src/response.rs")),
         ("retry.rs", include_str!("../../runtime/src/retry.rs")),
@@ -29,11 +32,19 @@ mod tests {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/src");
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().replace("lib.rs", "mod.rs"))
+            .map(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .replace("lib.rs", "mod.rs")
+            })
             .collect();
         on_disk.sort();
         let mut embedded: Vec<String> = super::files().iter().map(|(n, _)| n.to_string()).collect();
         embedded.sort();
-        assert_eq!(embedded, on_disk, "update emit/runtime_files.rs when runtime files change");
+        assert_eq!(
+            embedded, on_disk,
+            "update emit/runtime_files.rs when runtime files change"
+        );
     }
 }

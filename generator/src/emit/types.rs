@@ -31,7 +31,11 @@ pub struct TypeTable<'a> {
 impl<'a> TypeTable<'a> {
     pub fn new(api: &'a Api) -> TypeTable<'a> {
         let mut scope = names::Scope::new();
-        let idents = api.types.keys().map(|name| (name.clone(), scope.claim(names::camel_ident(name)))).collect();
+        let idents = api
+            .types
+            .keys()
+            .map(|name| (name.clone(), scope.claim(names::camel_ident(name))))
+            .collect();
         let direct: BTreeMap<String, BTreeSet<String>> = api
             .types
             .iter()
@@ -72,7 +76,10 @@ impl<'a> TypeTable<'a> {
     }
 
     pub fn ident(&self, name: &str) -> proc_macro2::Ident {
-        format_ident!("{}", self.idents.get(name).map(String::as_str).unwrap_or(name))
+        format_ident!(
+            "{}",
+            self.idents.get(name).map(String::as_str).unwrap_or(name)
+        )
     }
 
     /// Named types reachable from the fields of `name` (transitively).
@@ -106,7 +113,9 @@ impl<'a> TypeTable<'a> {
     pub fn rust(&self, ty: &Ty, ctx: Ctx, owner: Option<&str>) -> TokenStream {
         match self.resolve(ty) {
             Ty::Scalar { scalar } => scalar_type(scalar, ctx),
-            Ty::Any | Ty::OneOf { .. } | Ty::Object { .. } | Ty::Enum { .. } => quote!(serde_json::Value),
+            Ty::Any | Ty::OneOf { .. } | Ty::Object { .. } | Ty::Enum { .. } => {
+                quote!(serde_json::Value)
+            }
             Ty::Array { items } => {
                 let inner = self.element(items, ctx, owner);
                 quote!(Vec<#inner>)
@@ -138,7 +147,11 @@ impl<'a> TypeTable<'a> {
     /// Whether a value of this type can be compared with `Eq` (no floats, no JSON values).
     pub fn is_named(&self, ty: &Ty) -> Option<&'a str> {
         match self.resolve(ty) {
-            Ty::Ref { name } => self.api.types.get_key_value(name.as_str()).map(|(k, _)| k.as_str()),
+            Ty::Ref { name } => self
+                .api
+                .types
+                .get_key_value(name.as_str())
+                .map(|(k, _)| k.as_str()),
             _ => None,
         }
     }
@@ -196,6 +209,10 @@ pub fn describe(ty: &Ty) -> String {
         Ty::Object { .. } => "object".to_string(),
         Ty::Enum { .. } => "enum".to_string(),
         Ty::Ref { name } => format!("`{name}`"),
-        Ty::OneOf { variants } => variants.iter().map(describe).collect::<Vec<_>>().join(" | "),
+        Ty::OneOf { variants } => variants
+            .iter()
+            .map(describe)
+            .collect::<Vec<_>>()
+            .join(" | "),
     }
 }

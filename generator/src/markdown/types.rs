@@ -30,7 +30,9 @@ pub(crate) fn parse_type(text: &str) -> Result<CellType, String> {
 /// A type string as a complete IR type, for places without dotted child rows (the config's
 /// field overrides): `object` and `array of objects` mean free-form objects there.
 pub fn parse_type_string(text: &str) -> Result<Ty, String> {
-    let free = || Ty::Map { values: Box::new(Ty::Any) };
+    let free = || Ty::Map {
+        values: Box::new(Ty::Any),
+    };
     Ok(match parse_type(text)? {
         CellType::Leaf(ty) => ty,
         CellType::BareArray => Ty::array(Ty::string()),

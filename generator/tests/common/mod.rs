@@ -17,8 +17,14 @@ pub fn shared_dir(test: &str) -> Option<PathBuf> {
         return Some(dir);
     }
     if std::env::var_os("WALDUR_REQUIRE_SHARED").is_some_and(|v| v == "1") {
-        panic!("{test}: WALDUR_REQUIRE_SHARED=1 but {} has no corpus/", dir.display());
+        panic!(
+            "{test}: WALDUR_REQUIRE_SHARED=1 but {} has no corpus/",
+            dir.display()
+        );
     }
-    eprintln!("{test}: skipped: {} not found (set WALDUR_SHARED to run it)", dir.display());
+    eprintln!(
+        "{test}: skipped: {} not found (set WALDUR_SHARED to run it)",
+        dir.display()
+    );
     None
 }
