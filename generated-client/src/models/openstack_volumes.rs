@@ -265,6 +265,10 @@ pub struct OpenStackSnapshotRequest {
     /// Wire name `kept_until`, string (date-time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kept_until: Option<String>,
+    /// Fields the spec does not describe (yet), sent as given: the server often accepts
+    /// more than its documentation says.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl OpenStackSnapshotRequest {
     /// A request with the required fields set and every optional field unset.
@@ -274,6 +278,7 @@ impl OpenStackSnapshotRequest {
             description: Default::default(),
             metadata: Default::default(),
             kept_until: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -666,11 +671,18 @@ impl crate::runtime::FromJson for OpenStackVolume {
 pub struct OpenStackVolumeExtendRequest {
     /// Wire name `disk_size`, integer, required.
     pub disk_size: i64,
+    /// Fields the spec does not describe (yet), sent as given: the server often accepts
+    /// more than its documentation says.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl OpenStackVolumeExtendRequest {
     /// A request with the required fields set and every optional field unset.
     pub fn new(disk_size: i64) -> Self {
-        Self { disk_size }
+        Self {
+            disk_size,
+            extra: Default::default(),
+        }
     }
 }
 /// `OpenStackVolumeRequest` (request model).
@@ -686,6 +698,10 @@ pub struct OpenStackVolumeRequest {
     /// Wire name `bootable`, boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bootable: Option<bool>,
+    /// Fields the spec does not describe (yet), sent as given: the server often accepts
+    /// more than its documentation says.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl OpenStackVolumeRequest {
     /// A request with the required fields set and every optional field unset.
@@ -694,6 +710,7 @@ impl OpenStackVolumeRequest {
             name: name.into(),
             description: Default::default(),
             bootable: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -703,11 +720,18 @@ pub struct OpenStackVolumeRetypeRequest {
     /// Wire name `type`, string (uri), required.
     #[serde(rename = "type")]
     pub type_: String,
+    /// Fields the spec does not describe (yet), sent as given: the server often accepts
+    /// more than its documentation says.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl OpenStackVolumeRetypeRequest {
     /// A request with the required fields set and every optional field unset.
     pub fn new(type_: impl Into<String>) -> Self {
-        Self { type_: type_.into() }
+        Self {
+            type_: type_.into(),
+            extra: Default::default(),
+        }
     }
 }
 /// `PatchedOpenStackVolumeRequest` (request model).
@@ -724,6 +748,10 @@ pub struct PatchedOpenStackVolumeRequest {
     /// Wire name `bootable`, boolean.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub bootable: crate::runtime::Nullable<bool>,
+    /// Fields the spec does not describe (yet), sent as given: the server often accepts
+    /// more than its documentation says.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `VolumeAttachRequest` (request model).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -732,10 +760,17 @@ pub struct VolumeAttachRequest {
     ///
     /// Wire name `instance`, string (uri), required.
     pub instance: String,
+    /// Fields the spec does not describe (yet), sent as given: the server often accepts
+    /// more than its documentation says.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl VolumeAttachRequest {
     /// A request with the required fields set and every optional field unset.
     pub fn new(instance: impl Into<String>) -> Self {
-        Self { instance: instance.into() }
+        Self {
+            instance: instance.into(),
+            extra: Default::default(),
+        }
     }
 }

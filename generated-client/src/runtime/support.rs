@@ -100,7 +100,11 @@ impl super::response::ApiResponse {
             match serde_json::from_str(line) {
                 Ok(v) => out.push(v),
                 Err(e) => {
-                    return Err(self.decode_failure(format!("line {}", i + 1), e.to_string(), line));
+                    return Err(self.decode_failure(
+                        format!("line {}", i + 1),
+                        e.to_string(),
+                        line,
+                    ));
                 }
             }
         }

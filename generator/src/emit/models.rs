@@ -170,7 +170,7 @@ fn response_struct(table: &TypeTable, name: &str, o: &ObjectTy) -> TokenStream {
 fn request_struct(table: &TypeTable, name: &str, o: &ObjectTy, patch: bool) -> TokenStream {
     let ident = table.ident(name);
     let docs = type_docs(name, &o.description, "(request model)");
-    let fields = field_idents(&o.fields, &[]);
+    let fields = field_idents(&o.fields, &["extra"]);
     let all_optional = fields.iter().all(|f| !f.field.required);
     let decls = fields.iter().map(|f| {
         let FieldOut { ident, wire, field } = f;
@@ -224,7 +224,7 @@ fn request_struct(table: &TypeTable, name: &str, o: &ObjectTy, patch: bool) -> T
                 /// A request with the required fields set and every optional field unset.
                 #allow
                 pub fn new(#(#args),*) -> Self {
-                    Self { #(#inits),* }
+                    Self { #(#inits,)* extra: Default::default() }
                 }
             }
         }
@@ -234,6 +234,10 @@ fn request_struct(table: &TypeTable, name: &str, o: &ObjectTy, patch: bool) -> T
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
         pub struct #ident {
             #(#decls)*
+            /// Fields the spec does not describe (yet), sent as given: the server often accepts
+            /// more than its documentation says.
+            #[serde(flatten)]
+            pub extra: std::collections::BTreeMap<String, serde_json::Value>,
         }
         #constructor
     }
@@ -242,7 +246,7 @@ fn request_struct(table: &TypeTable, name: &str, o: &ObjectTy, patch: bool) -> T
 /// `MultipartBody` for a request model: one part per set field, arrays as repeated parts.
 fn multipart_impl(table: &TypeTable, name: &str, o: &ObjectTy, patch: bool) -> TokenStream {
     let ident = table.ident(name);
-    let fields = field_idents(&o.fields, &[]);
+    let fields = field_idents(&o.fields, &["extra"]);
     let pushes = fields.iter().map(|f| {
         let FieldOut { ident, wire, field } = f;
         let is_array = matches!(table.resolve(&field.ty), Ty::Array { .. });
@@ -264,6 +268,9 @@ fn multipart_impl(table: &TypeTable, name: &str, o: &ObjectTy, patch: bool) -> T
             fn parts(&self) -> Vec<(String, crate::runtime::MultipartValue)> {
                 let mut parts = Vec::new();
                 #(#pushes)*
+                for (k, v) in &self.extra {
+                    parts.push((k.clone(), crate::runtime::multipart_value(v)));
+                }
                 parts
             }
         }
