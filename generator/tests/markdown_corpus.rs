@@ -1,0 +1,188 @@
+//! Parses every page of the four Markdown snapshots in `../shared/corpus/markdown/` and checks
+//! the whole-corpus invariants of format.md: no diagnostics, one operation per summary row,
+//! unique `(method, path)`, and the newest snapshot's counts (§5).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use waldur_codegen::ir::{Operation, ResponseBody, Ty};
+use waldur_codegen::markdown::{PageOutcome, parse_page};
+
+fn md_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| {
+            e.unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .path()
+        })
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            md_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+}
+
+/// Inline enums anywhere in a type, as their value lists.
+fn collect_enums(ty: &Ty, out: &mut BTreeSet<String>) {
+    match ty {
+        Ty::Enum { def } => {
+            out.insert(format!("{:?}", def.values));
+        }
+        Ty::Array { items } => collect_enums(items, out),
+        Ty::Map { values } => collect_enums(values, out),
+        Ty::Object { object } => {
+            for field in &object.fields {
+                collect_enums(&field.ty, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn op_enums(op: &Operation, out: &mut BTreeSet<String>) {
+    for param in &op.params {
+        collect_enums(&param.ty, out);
+    }
+    if let Some(body) = &op.body {
+        collect_enums(&body.ty, out);
+    }
+    for response in &op.responses {
+        if let ResponseBody::Json { ty } = &response.body {
+            collect_enums(ty, out);
+        }
+    }
+}
+
+/// Summary rows counted independently of the parser: lines that start like an operation row.
+fn summary_rows(text: &str) -> usize {
+    text.lines()
+        .filter(|l| l.starts_with("| <span class=\"http-badge http-"))
+        .count()
+}
+
+struct Counts {
+    pages: usize,
+    api_pages: usize,
+    operations: usize,
+}
+
+fn check_snapshot(dir: &Path) -> Counts {
+    let mut files = Vec::new();
+    md_files(dir, &mut files);
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|f| {
+            let rel = f
+                .strip_prefix(dir)
+                .unwrap_or(f)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text =
+                std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            (rel, text)
+        })
+        .collect();
+
+    let started = Instant::now();
+    let outcomes: Vec<PageOutcome> = texts.iter().map(|(p, t)| parse_page(p, t)).collect();
+    let elapsed = started.elapsed();
+
+    let mut diagnostics = Vec::new();
+    let mut not_api = Vec::new();
+    let mut operations = 0;
+    let mut rows = 0;
+    let mut api_pages = 0;
+    let mut endpoints = BTreeSet::new();
+    let mut duplicates = Vec::new();
+    let mut models = BTreeSet::new();
+    let mut enums = BTreeSet::new();
+    for ((path, text), outcome) in texts.iter().zip(&outcomes) {
+        let page = match outcome {
+            PageOutcome::NotApi { reason } => {
+                not_api.push(format!("{path}: {reason}"));
+                continue;
+            }
+            PageOutcome::Api(page) => page,
+        };
+        api_pages += 1;
+        rows += summary_rows(text);
+        diagnostics.extend(page.diagnostics.iter().map(ToString::to_string));
+        for op in &page.operations {
+            operations += 1;
+            if !endpoints.insert((op.method, op.path.clone())) {
+                duplicates.push(format!("{} {} ({path})", op.method.as_str(), op.path));
+            }
+            if let Some(model) = op.body.as_ref().and_then(|b| b.model_name.clone()) {
+                models.insert(model);
+            }
+            op_enums(op, &mut enums);
+        }
+    }
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    println!(
+        "{name}: {} pages, {api_pages} API pages ({} not API), {operations} operations, {} body \
+         models, {} distinct inline enums, parsed in {elapsed:?}",
+        files.len(),
+        not_api.len(),
+        models.len(),
+        enums.len()
+    );
+    for line in &not_api {
+        println!("  not an API page: {line}");
+    }
+    assert!(
+        diagnostics.is_empty(),
+        "{name}: {} diagnostics:\n{}",
+        diagnostics.len(),
+        diagnostics.join("\n")
+    );
+    assert_eq!(operations, rows, "{name}: operations vs summary rows");
+    assert!(
+        duplicates.is_empty(),
+        "{name}: duplicate (method, path):\n{}",
+        duplicates.join("\n")
+    );
+    // The only non-API page of a snapshot is its `index.md` link list.
+    assert_eq!(not_api.len(), 1, "{name}: {not_api:?}");
+    assert!(not_api[0].starts_with("index.md: "), "{name}: {not_api:?}");
+    Counts {
+        pages: files.len(),
+        api_pages,
+        operations,
+    }
+}
+
+#[test]
+fn every_snapshot_parses_without_diagnostics() {
+    let Some(shared) = common::shared_dir("markdown_corpus") else {
+        return;
+    };
+    let root = shared.join("corpus/markdown");
+    let mut snapshots: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    snapshots.sort();
+    assert_eq!(snapshots.len(), 4, "{snapshots:?}");
+    let mut newest = None;
+    for snapshot in &snapshots {
+        newest = Some(check_snapshot(snapshot));
+    }
+    // format.md §5 (newest snapshot, d039cdd6).
+    let newest = newest.expect("four snapshots");
+    assert_eq!(
+        (newest.pages, newest.api_pages, newest.operations),
+        (312, 311, 2225)
+    );
+}
