@@ -23,6 +23,8 @@ enum Holder {
 pub(super) struct Assigned {
     /// Name of each group, by group id.
     pub names: Vec<String>,
+    /// Which shape each assigned name (group name or alias) denotes.
+    pub holders: HashMap<String, ShapeId>,
     /// Per shape that has groups: the definition's name and the group whose first occurrence
     /// it is built from, then every other name of the shape (emitted as aliases), sorted.
     pub shapes: BTreeMap<ShapeId, ShapeNames>,
@@ -37,18 +39,25 @@ pub(super) struct ShapeNames {
 
 /// Assigns names to all groups of `h`; `fixed` are the names of the input's named types.
 pub(super) fn assign<'a>(h: &Hoisted, fixed: impl Iterator<Item = &'a String>) -> Assigned {
-    let n = h.groups.len();
     let mut taken: HashMap<String, Holder> =
         fixed.map(|name| (name.clone(), Holder::Fixed)).collect();
     let owners = owners(h);
-    let rounds = rounds(h, &owners);
+    let round = rounds(h, &owners);
+    let graph = Graph { h, owners, round };
+    let mut by_round: Vec<Vec<GroupId>> = Vec::new();
+    for (g, &r) in graph.round.iter().enumerate() {
+        if by_round.len() <= r {
+            by_round.resize_with(r + 1, Vec::new);
+        }
+        by_round[r].push(g);
+    }
 
-    let mut names: Vec<Option<(String, Priority)>> = vec![None; n];
-    for round in &rounds {
+    let mut names: Vec<Option<(String, Priority)>> = vec![None; h.groups.len()];
+    for groups in &by_round {
         // Preferred name of every group of the round.
         let mut claims: BTreeMap<String, Vec<(GroupId, Priority)>> = BTreeMap::new();
-        for &g in round {
-            let (name, priority) = preferred(h, &owners, &names, g);
+        for &g in groups {
+            let (name, priority) = graph.preferred(&names, g);
             claims.entry(name).or_default().push((g, priority));
         }
         // Winners first, so that no loser's fallback can take a name someone prefers.
@@ -76,7 +85,7 @@ pub(super) fn assign<'a>(h: &Hoisted, fixed: impl Iterator<Item = &'a String>) -
         }
         losers.sort_by(|a, b| (&a.0, group_rank(h, a.1)).cmp(&(&b.0, group_rank(h, b.1))));
         for (name, g) in losers {
-            let chosen = fallback(h, &owners, &names, &taken, g, &name);
+            let chosen = graph.fallback(&names, &taken, g, &name);
             taken.insert(chosen.0.clone(), Holder::Shape(h.groups[g].shape));
             names[g] = Some(chosen);
         }
@@ -87,8 +96,16 @@ pub(super) fn assign<'a>(h: &Hoisted, fixed: impl Iterator<Item = &'a String>) -
         .map(|name| name.unwrap_or_else(|| (String::new(), Priority::Qualified)))
         .collect();
     let shapes = shape_names(h, &names, &mut taken);
+    let holders = taken
+        .into_iter()
+        .filter_map(|(name, holder)| match holder {
+            Holder::Shape(shape) => Some((name, shape)),
+            Holder::Fixed => None,
+        })
+        .collect();
     Assigned {
         names: names.into_iter().map(|(name, _)| name).collect(),
+        holders,
         shapes,
     }
 }
@@ -110,80 +127,128 @@ fn owners(h: &Hoisted) -> Vec<Vec<(GroupId, usize)>> {
     owners
 }
 
-/// Groups by naming round. Round 0: groups with a name of their own (a spec name, or one made
-/// up from their position in an operation or a named type). A group that is only ever nested
-/// comes one round after the last of its owners, so every owner's name is final when its
-/// nested names are formed. Rounds depend only on the structure of the group's own scope.
-fn rounds(h: &Hoisted, owners: &[Vec<(GroupId, usize)>]) -> Vec<Vec<GroupId>> {
+/// The naming round of each group. Round 0: groups with a spec (a) or derived (b) name, and
+/// groups nested in nothing. Any other group is nested in inline shapes of its scope and comes
+/// one round after the last of its owners, so that every owner's name is final when its
+/// `<Owner><Field>` names are formed (and compete with its synthesized (c) names). Rounds
+/// depend only on the structure of the group's own scope.
+fn rounds(h: &Hoisted, owners: &[Vec<(GroupId, usize)>]) -> Vec<usize> {
     // Children are interned before their parents, so descending shape id puts every owner
     // before the shapes nested in it.
     let mut by_shape: Vec<GroupId> = (0..h.groups.len()).collect();
     by_shape.sort_by_key(|&g| Reverse(h.groups[g].shape));
     let mut round = vec![0usize; h.groups.len()];
     for &g in &by_shape {
-        if h.groups[g].candidates.is_empty() {
+        let named = h.groups[g]
+            .candidates
+            .first()
+            .is_some_and(|(Reverse(p), _)| *p >= Priority::Derived);
+        if !named && !owners[g].is_empty() {
             round[g] = 1 + owners[g].iter().map(|&(o, _)| round[o]).max().unwrap_or(0);
         }
     }
-    let mut rounds: Vec<Vec<GroupId>> = Vec::new();
-    for (g, &r) in round.iter().enumerate() {
-        if rounds.len() <= r {
-            rounds.resize_with(r + 1, Vec::new);
+    round
+}
+
+/// The groups with their nesting and rounds: what naming needs to know about a group.
+struct Graph<'h> {
+    h: &'h Hoisted,
+    owners: Vec<Vec<(GroupId, usize)>>,
+    round: Vec<usize>,
+}
+
+impl Graph<'_> {
+    /// All names a group may take, best first (priority, then lexical): its own candidates and,
+    /// after round 0, `<Owner><Suffix>` for each owner.
+    fn options(&self, names: &[Option<(String, Priority)>], g: GroupId) -> Vec<(String, Priority)> {
+        let group = &self.h.groups[g];
+        let mut options: Vec<(Reverse<Priority>, String)> =
+            group.candidates.iter().cloned().collect();
+        if self.round[g] > 0 {
+            for &(owner, link) in &self.owners[g] {
+                let Some((owner_name, _)) = &names[owner] else {
+                    continue;
+                };
+                let owner_shape = self.h.groups[owner].shape;
+                let Some((_, suffix)) = self
+                    .h
+                    .shapes
+                    .get(owner_shape)
+                    .and_then(|s| s.children.get(link))
+                else {
+                    continue;
+                };
+                options.push((Reverse(Priority::Nested), format!("{owner_name}{suffix}")));
+            }
+            options.sort();
+            options.dedup();
         }
-        rounds[r].push(g);
+        if options.is_empty() {
+            // Unreachable for well-formed input (every inline shape has a root or an owner);
+            // a name is still produced so that nothing is dropped.
+            let scope = &self.h.scopes[group.scope].qualifier;
+            options.push((Reverse(Priority::Qualified), format!("{scope}Type")));
+        }
+        options
+            .into_iter()
+            .map(|(Reverse(p), name)| (name, p))
+            .collect()
     }
-    rounds
-}
 
-/// All names a group may take, best first. Own candidates when it has any, otherwise
-/// `<Owner><Suffix>` for each owner.
-fn options(
-    h: &Hoisted,
-    owners: &[Vec<(GroupId, usize)>],
-    names: &[Option<(String, Priority)>],
-    g: GroupId,
-) -> Vec<(String, Priority)> {
-    let group = &h.groups[g];
-    if !group.candidates.is_empty() {
-        return group
-            .candidates
-            .iter()
-            .map(|(Reverse(p), name)| (name.clone(), *p))
-            .collect();
+    fn preferred(&self, names: &[Option<(String, Priority)>], g: GroupId) -> (String, Priority) {
+        let options = self.options(names, g);
+        options
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| (format!("Type{g}"), Priority::Qualified))
     }
-    let mut nested: Vec<String> = owners[g]
-        .iter()
-        .filter_map(|&(owner, link)| {
-            let (owner_name, _) = names[owner].as_ref()?;
-            let owner_shape = h.groups[owner].shape;
-            let (_, suffix) = h.shapes.get(owner_shape)?.children.get(link)?;
-            Some(format!("{owner_name}{suffix}"))
-        })
-        .collect();
-    nested.sort();
-    nested.dedup();
-    if nested.is_empty() {
-        // Unreachable for well-formed input (every inline shape has a root or an owner); a
-        // name is still produced so that nothing is dropped.
-        nested.push(format!("{}Type", h.scopes[group.scope].qualifier));
-    }
-    nested
-        .into_iter()
-        .map(|name| (name, Priority::Nested))
-        .collect()
-}
 
-fn preferred(
-    h: &Hoisted,
-    owners: &[Vec<(GroupId, usize)>],
-    names: &[Option<(String, Priority)>],
-    g: GroupId,
-) -> (String, Priority) {
-    let options = options(h, owners, names, g);
-    options
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| (format!("Type{g}"), Priority::Qualified))
+    /// The name a group takes after losing `lost`: its next option that is free, else `lost`
+    /// qualified by its scope (`OpenstackVolumes<lost>`), else by its first operation, else
+    /// numbered.
+    fn fallback(
+        &self,
+        names: &[Option<(String, Priority)>],
+        taken: &HashMap<String, Holder>,
+        g: GroupId,
+        lost: &str,
+    ) -> (String, Priority) {
+        let group = &self.h.groups[g];
+        let free = |name: &str| match taken.get(name) {
+            None => true,
+            Some(&holder) => holder == Holder::Shape(group.shape),
+        };
+        for (name, priority) in self.options(names, g).into_iter().skip(1) {
+            if free(&name) {
+                return (name, priority);
+            }
+        }
+        let mut qualified = Vec::new();
+        let scope = &self.h.scopes[group.scope].qualifier;
+        if !scope.is_empty() && !lost.starts_with(scope.as_str()) {
+            qualified.push(format!("{scope}{lost}"));
+        }
+        if let Some(op) = group.first_op.and_then(|i| self.h.op_names.get(i))
+            && !lost.starts_with(op.as_str())
+        {
+            qualified.push(format!("{op}{lost}"));
+        }
+        if let Some(name) = qualified.iter().find(|name| free(name)) {
+            return (name.clone(), Priority::Qualified);
+        }
+        let stem = qualified
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| lost.to_string());
+        let mut k = 2usize;
+        loop {
+            let name = format!("{stem}{k}");
+            if free(&name) {
+                return (name, Priority::Qualified);
+            }
+            k += 1;
+        }
+    }
 }
 
 /// Order between groups that does not depend on other scopes: scope key, then creation order.
@@ -200,54 +265,6 @@ fn claim_rank<'a>(
     &(g, priority): &(GroupId, Priority),
 ) -> (Reverse<Priority>, Rank<'a>) {
     (Reverse(priority), group_rank(h, g))
-}
-
-/// The name a group takes after losing `lost`: its next own option that is free, else `lost`
-/// qualified by its scope (`OpenstackVolumes<lost>`), else by its first operation, else
-/// numbered.
-fn fallback(
-    h: &Hoisted,
-    owners: &[Vec<(GroupId, usize)>],
-    names: &[Option<(String, Priority)>],
-    taken: &HashMap<String, Holder>,
-    g: GroupId,
-    lost: &str,
-) -> (String, Priority) {
-    let group = &h.groups[g];
-    let free = |name: &str| match taken.get(name) {
-        None => true,
-        Some(&holder) => holder == Holder::Shape(group.shape),
-    };
-    for (name, priority) in options(h, owners, names, g).into_iter().skip(1) {
-        if free(&name) {
-            return (name, priority);
-        }
-    }
-    let mut qualified = Vec::new();
-    let scope = &h.scopes[group.scope].qualifier;
-    if !scope.is_empty() && !lost.starts_with(scope.as_str()) {
-        qualified.push(format!("{scope}{lost}"));
-    }
-    if let Some(op) = group.first_op.and_then(|i| h.op_names.get(i))
-        && !lost.starts_with(op.as_str())
-    {
-        qualified.push(format!("{op}{lost}"));
-    }
-    if let Some(name) = qualified.iter().find(|name| free(name)) {
-        return (name.clone(), Priority::Qualified);
-    }
-    let stem = qualified
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| lost.to_string());
-    let mut k = 2usize;
-    loop {
-        let name = format!("{stem}{k}");
-        if free(&name) {
-            return (name, Priority::Qualified);
-        }
-        k += 1;
-    }
 }
 
 /// Chooses each shape's definition name (best priority, then lexical) and collects its other

@@ -20,17 +20,25 @@ pub(super) type ShapeId = usize;
 pub(super) type GroupId = usize;
 pub(super) type ScopeId = usize;
 
-/// The reference that stands for group `g` until names are assigned. `#` cannot start a type
-/// name, and every pre-existing reference was checked to resolve before hoisting.
-pub(super) fn placeholder(g: GroupId) -> Ty {
-    Ty::Ref {
-        name: format!("#{g}"),
-    }
+/// The reference that stands for an occurrence of group `g` until names are assigned: `#<g>`,
+/// or `#<g>:<Name>` when the occurrence carries its own spec name, which it is to be called by
+/// if the name ends up denoting this shape. `#` cannot start a type name, and every
+/// pre-existing reference was checked to resolve before hoisting.
+pub(super) fn placeholder(g: GroupId, own_name: Option<&str>) -> Ty {
+    let name = match own_name {
+        Some(own) => format!("#{g}:{own}"),
+        None => format!("#{g}"),
+    };
+    Ty::Ref { name }
 }
 
-/// The group a placeholder reference stands for.
-pub(super) fn placeholder_group(name: &str) -> Option<GroupId> {
-    name.strip_prefix('#')?.parse().ok()
+/// The group and own name a placeholder reference stands for.
+pub(super) fn placeholder_group(name: &str) -> Option<(GroupId, Option<&str>)> {
+    let rest = name.strip_prefix('#')?;
+    match rest.split_once(':') {
+        Some((g, own)) => Some((g.parse().ok()?, Some(own))),
+        None => Some((rest.parse().ok()?, None)),
+    }
 }
 
 /// Where a shape is used. Objects of different contexts are never merged (request types
@@ -90,10 +98,11 @@ pub(super) struct Shape {
 pub(super) enum Priority {
     /// A name made unique by a prefix or a number after losing a collision.
     Qualified,
-    /// `<Owner><Field>`: derived from the name of the type that contains it.
-    Nested,
     /// (c) made up from the operation: `<OperationId>Response`, `<OperationId><Param>Enum`.
     Synthesized,
+    /// `<Owner><Field>`: derived from the name of the type that contains it. Better than (c):
+    /// the owner's name usually comes from the spec.
+    Nested,
     /// (b) the request model name of the same operation without `Patched`/`Request`.
     Derived,
     /// (a) a name the spec gives: `name_hint`, a request `model_name`.
@@ -120,8 +129,8 @@ pub(super) struct Group {
     /// Index of the operation of the first occurrence (`None` inside named types).
     pub first_op: Option<usize>,
     pub first_span: Span,
-    /// Candidates that do not depend on another type's name; empty for a shape that is only
-    /// ever nested inside other inline shapes of this scope.
+    /// Candidates that do not depend on another type's name (`<Owner><Field>` names are formed
+    /// during naming); empty for a shape that is only ever nested inside other inline shapes.
     pub candidates: Candidates,
     pub rep: Option<Rep>,
 }
@@ -174,8 +183,6 @@ struct RootNames<'a> {
     base: String,
     /// (b) for objects reached directly or through arrays.
     derived: Option<&'a str>,
-    /// (a) for objects reached directly or through arrays (the request `model_name`).
-    authoritative: Option<&'a str>,
     arrays: ArrayNaming,
 }
 
@@ -184,7 +191,6 @@ impl<'a> RootNames<'a> {
         RootNames {
             base,
             derived: None,
-            authoritative: None,
             arrays: ArrayNaming::Singular,
         }
     }
@@ -219,12 +225,11 @@ pub(super) fn hoist(api: &mut Api) -> Hoisted {
         let mut model_name = None;
         if let Some(body) = &mut op.body {
             model_name = body.model_name.clone();
+            if let Some(model) = &model_name {
+                hint_body(&mut body.ty, model);
+            }
             let key = h.key_of(&mut body.ty, request(&body.span));
-            let names = RootNames {
-                authoritative: model_name.as_deref(),
-                ..RootNames::base(format!("{op_name}Request"))
-            };
-            h.name_root(&key, scope, &names);
+            h.name_root(&key, scope, &RootNames::base(format!("{op_name}Request")));
         }
         let derived = model_name.as_deref().and_then(response_name_from_request);
         let first_success = op.responses.iter().position(|r| is_success(r.status));
@@ -287,6 +292,18 @@ pub(super) fn hoist(api: &mut Api) -> Hoisted {
         }
     }
     h
+}
+
+/// A request `model_name` is the spec name of the body object (or of the array's items): make
+/// it the object's hint when the front end did not.
+fn hint_body(ty: &mut Ty, model: &str) {
+    match ty {
+        Ty::Array { items } => hint_body(items, model),
+        Ty::Object { object } if object.name_hint.is_none() => {
+            object.name_hint = Some(model.to_string());
+        }
+        _ => {}
+    }
 }
 
 fn is_success(status: u16) -> bool {
@@ -364,17 +381,17 @@ impl Hoisted {
                     fields,
                     additional,
                 };
-                let hint = object.name_hint.clone();
-                let g = self.occurrence(key, Rep::Object(object), hint.as_deref(), site);
-                *ty = placeholder(g);
+                let hint = object.name_hint.as_deref().and_then(type_name);
+                let g = self.occurrence(key, Rep::Object(object), hint.clone(), site);
+                *ty = placeholder(g, hint.as_deref());
                 KTy::Shape(self.groups[g].shape)
             }
             Ty::Enum { def } => {
                 let def = std::mem::take(&mut **def);
                 let key = ShapeKey::Enum(def.values.clone());
-                let hint = def.name_hint.clone();
-                let g = self.occurrence(key, Rep::Enum(def), hint.as_deref(), site);
-                *ty = placeholder(g);
+                let hint = def.name_hint.as_deref().and_then(type_name);
+                let g = self.occurrence(key, Rep::Enum(def), hint.clone(), site);
+                *ty = placeholder(g, hint.as_deref());
                 KTy::Shape(self.groups[g].shape)
             }
         }
@@ -385,7 +402,7 @@ impl Hoisted {
         &mut self,
         key: ShapeKey,
         rep: Rep,
-        hint: Option<&str>,
+        hint: Option<String>,
         site: Site<'_>,
     ) -> GroupId {
         let shape = self.intern(key);
@@ -408,7 +425,7 @@ impl Hoisted {
                 g
             }
         };
-        if let Some(name) = hint.and_then(type_name) {
+        if let Some(name) = hint {
             self.groups[g]
                 .candidates
                 .insert((Reverse(Priority::Authoritative), name));
@@ -528,9 +545,6 @@ impl Hoisted {
                 }
                 if let Some(name) = names.derived.and_then(type_name) {
                     candidates.insert((Reverse(Priority::Derived), name));
-                }
-                if let Some(name) = names.authoritative.and_then(type_name) {
-                    candidates.insert((Reverse(Priority::Authoritative), name));
                 }
             }
             KTy::Scalar(_) | KTy::Any | KTy::Ref(_) => {}

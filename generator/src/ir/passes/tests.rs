@@ -735,6 +735,34 @@ fn spec_name_beats_derived_name_beats_synthesized_name() {
 }
 
 #[test]
+fn a_name_from_a_well_named_owner_beats_a_synthesized_one() {
+    let restoration = || obj(vec![field("uuid", uuid()), field("volume", string())]);
+    let api = run_ok(api(vec![
+        op("snapshots", "snapshots_restorations_list").resp(200, Ty::array(restoration())),
+        op("snapshots", "snapshots_retrieve").resp(
+            200,
+            hinted(
+                "Snapshot",
+                vec![field("restorations", Ty::array(restoration()))],
+            ),
+        ),
+        op("snapshots", "snapshots_pull").resp(409, obj(vec![field("detail", string())])),
+    ]));
+    expect_kinds(
+        &api,
+        &[
+            ("Snapshot", "object"),
+            ("SnapshotRestoration", "object"),
+            ("SnapshotsPull409Response", "object"),
+        ],
+    );
+    assert_eq!(
+        op_refs(&api, "snapshots_restorations_list"),
+        ["SnapshotRestoration"]
+    );
+}
+
+#[test]
 fn derived_names_apply_to_success_responses_only() {
     let api = run_ok(api(vec![
         op("orders", "orders_approve")
@@ -769,8 +797,24 @@ fn other_spec_names_of_merged_shapes_become_aliases() {
             ("VolumeRequest", "alias of OtherVolumeRequest"),
         ],
     );
-    assert_eq!(op_refs(&api, "p_other"), ["OpenStackVolume"]);
-    assert_eq!(op_refs(&api, "p_create"), ["OtherVolumeRequest"]);
+    // Each operation is called by its own spec name; the rest of the page by the shape's.
+    assert_eq!(op_refs(&api, "p_retrieve"), ["OpenStackVolume"]);
+    assert_eq!(op_refs(&api, "p_other"), ["Volume"]);
+    assert_eq!(op_refs(&api, "p_create"), ["VolumeRequest"]);
+    assert_eq!(op_refs(&api, "p_replace"), ["OtherVolumeRequest"]);
+}
+
+#[test]
+fn a_spec_name_held_by_another_shape_is_not_used_for_a_merged_occurrence() {
+    let api = run_ok(api(vec![
+        op("a", "a_one").resp(200, hinted("Alpha", vec![field("id", int())])),
+        op("a", "a_two").resp(200, hinted("Beta", vec![field("id", int())])),
+        op("b", "b_one").resp(200, hinted("Beta", vec![field("name", string())])),
+    ]));
+    expect_kinds(&api, &[("Alpha", "object"), ("Beta", "object")]);
+    // `Beta` is page b's name for another shape, so a_two uses its shape's name.
+    assert_eq!(op_refs(&api, "a_two"), ["Alpha"]);
+    assert_eq!(op_refs(&api, "b_one"), ["Beta"]);
 }
 
 #[test]
@@ -1490,8 +1534,8 @@ fn usage_follows_references_from_requests_and_responses() {
     };
     let expected: BTreeMap<String, Usage> = [
         ("Owner", resp),
-        ("TCreateKindEnum", both),
         ("Thing", resp),
+        ("ThingKindEnum", both),
         ("ThingRequest", req),
         ("ThingRequestSpec", req),
         ("Unused", Usage::default()),

@@ -6,7 +6,9 @@ use super::hoist::{Hoisted, Rep, placeholder_group};
 use super::visit;
 use crate::ir::{Api, Ty, TypeDef};
 
-/// Writes definitions and aliases, then resolves placeholders in operations and types.
+/// Writes definitions and aliases, then resolves placeholders in operations and types: an
+/// occurrence with its own spec name is called by it when that name denotes its shape (as the
+/// definition or an alias), otherwise by its group's name.
 pub(super) fn write(api: &mut Api, h: &mut Hoisted, assigned: &Assigned) {
     for names in assigned.shapes.values() {
         let Some(group) = h.groups.get_mut(names.def_group) else {
@@ -32,8 +34,17 @@ pub(super) fn write(api: &mut Api, h: &mut Hoisted, assigned: &Assigned) {
         }
     }
     visit::rewrite_refs(api, &mut |name| {
-        if let Some(resolved) = placeholder_group(name).and_then(|g| assigned.names.get(g)) {
-            *name = resolved.clone();
-        }
+        let Some((g, own)) = placeholder_group(name) else {
+            return;
+        };
+        let shape = h.groups.get(g).map(|group| group.shape);
+        let resolved = match own {
+            Some(own) if shape.is_some() && assigned.holders.get(own).copied() == shape => own,
+            _ => match assigned.names.get(g) {
+                Some(group_name) => group_name.as_str(),
+                None => return,
+            },
+        };
+        *name = resolved.to_string();
     });
 }
