@@ -13,11 +13,18 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { span, message: message.into() }
+        Diagnostic {
+            span,
+            message: message.into(),
+        }
     }
 
     /// `expected X, found Y` in the house style.
-    pub fn expected(span: Span, expected: impl fmt::Display, found: impl fmt::Display) -> Diagnostic {
+    pub fn expected(
+        span: Span,
+        expected: impl fmt::Display,
+        found: impl fmt::Display,
+    ) -> Diagnostic {
         Diagnostic::new(span, format!("expected {expected}, found {found}"))
     }
 }
@@ -34,7 +41,10 @@ impl std::error::Error for Diagnostic {}
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     /// One or more problems in the input; each names its file and line.
     #[error("{}", render_all(.0))]
     Invalid(Vec<Diagnostic>),
@@ -57,6 +67,9 @@ fn render_all(diags: &[Diagnostic]) -> String {
 
 impl Error {
     pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
-        Error::Io { path: path.as_ref().display().to_string(), source }
+        Error::Io {
+            path: path.as_ref().display().to_string(),
+            source,
+        }
     }
 }

@@ -17,6 +17,9 @@ pub mod emit;
 pub mod ir;
 pub mod markdown;
 pub mod openapi;
+pub mod output;
+pub mod overrides;
+pub mod pipeline;
 pub mod spec;
 
 pub use diagnostic::{Diagnostic, Error};

@@ -1,1 +1,172 @@
-fn main() {}
+//! `waldur-codegen`: the command line of the generator.
+//!
+//! - `parse --spec <path>... [--format json|yaml] [--raw]` prints the IR;
+//! - `generate --spec <path>... --out <dir> [--config <file>] [--keep-going]` writes a crate;
+//! - `diff <OLD> <NEW> [--format markdown|json] [--fail-on breaking|any]` compares two specs.
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use waldur_codegen::config::Config;
+use waldur_codegen::output::{self, Mode};
+use waldur_codegen::spec::{self, LoadOptions};
+use waldur_codegen::{Error, diff, pipeline};
+
+#[derive(Parser)]
+#[command(
+    name = "waldur-codegen",
+    version,
+    about = "Generates a typed Rust client for the Waldur API"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read specs and print the intermediate model.
+    Parse {
+        /// Markdown pages, directories of pages, or OpenAPI files.
+        #[arg(long = "spec", required = true, num_args = 1..)]
+        specs: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Print the front ends' output before the naming passes.
+        #[arg(long)]
+        raw: bool,
+        /// Report operations that cannot be read and leave them out instead of failing.
+        #[arg(long)]
+        keep_going: bool,
+    },
+    /// Generate the client crate into a directory.
+    Generate {
+        /// Spec inputs; default: the `specs` of `--config`.
+        #[arg(long = "spec", num_args = 1..)]
+        specs: Vec<PathBuf>,
+        /// The generator config (`spec/codegen.yaml`): crate name, version, overrides.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        /// Leave out operations that cannot be generated, list them, and exit with status 2.
+        #[arg(long)]
+        keep_going: bool,
+    },
+    /// Report what changed between two spec versions and what it breaks.
+    Diff(diff::cli::DiffArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Yaml,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}", render_error(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn render_error(e: &Error) -> String {
+    match e {
+        Error::Invalid(_) => e.to_string(),
+        other => format!("error: {other}"),
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, Error> {
+    match command {
+        Command::Parse {
+            specs,
+            format,
+            raw,
+            keep_going,
+        } => {
+            let options = LoadOptions {
+                keep_going,
+                ..LoadOptions::default()
+            };
+            let loaded = if raw {
+                spec::read(&specs, &options)?
+            } else {
+                spec::load(&specs, &options)?
+            };
+            report(&loaded.notices, &loaded.diagnostics);
+            let text = match format {
+                Format::Json => serde_json::to_string_pretty(&loaded.api)
+                    .map_err(|e| Error::Other(e.to_string()))?,
+                Format::Yaml => {
+                    serde_yaml::to_string(&loaded.api).map_err(|e| Error::Other(e.to_string()))?
+                }
+            };
+            println!("{text}");
+            Ok(if loaded.diagnostics.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
+        }
+        Command::Generate {
+            specs,
+            config,
+            out,
+            keep_going,
+        } => {
+            let (mut cfg, text) = match &config {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+                    (Config::load(path)?, Some(text))
+                }
+                None => (Config::for_specs(Vec::new()), None),
+            };
+            if !specs.is_empty() {
+                cfg.specs = specs;
+            }
+            if cfg.specs.is_empty() {
+                return Err(Error::Other(
+                    "no spec inputs: pass --spec or a --config that lists specs".into(),
+                ));
+            }
+            cfg.keep_going |= keep_going;
+            let generated = pipeline::generate(&cfg, text.as_deref())?;
+            report(&generated.loaded.notices, &generated.loaded.diagnostics);
+            let changes = output::sync_dir(&out, &generated.files, Mode::Write)?;
+            eprintln!(
+                "wrote {} files to {} ({} changed), {} operations, {} types",
+                generated.files.len(),
+                out.display(),
+                changes.len(),
+                generated.loaded.api.operations.len(),
+                generated.loaded.api.types.len()
+            );
+            if generated.loaded.diagnostics.is_empty() {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!(
+                    "{} operations were left out (see above)",
+                    generated.loaded.diagnostics.len()
+                );
+                Ok(ExitCode::from(2))
+            }
+        }
+        Command::Diff(args) => diff::cli::run(&args),
+    }
+}
+
+fn report(notices: &[String], diagnostics: &[waldur_codegen::Diagnostic]) {
+    for n in notices {
+        eprintln!("note: {n}");
+    }
+    for d in diagnostics {
+        eprintln!("error: {d} (operation left out)");
+    }
+}

@@ -1,1 +1,196 @@
-//! Loading spec inputs (files and directories of pages, OpenAPI files) into one IR.
+//! Loading spec inputs into one IR: files and directories of Markdown pages, OpenAPI files.
+//!
+//! Input -> data: read every input (directories recursively, in sorted order so the result
+//! never depends on the file system), hand each file to its front end, merge the operations,
+//! then run the passes. The bytes read are hashed here, since this is the one place that sees
+//! all of them.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::ir::{Api, TypeDef, passes};
+use crate::{Diagnostic, Error, markdown, openapi};
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Report operations that cannot be read and leave them out, instead of failing.
+    pub keep_going: bool,
+    pub passes: passes::PassOptions,
+}
+
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub api: Api,
+    /// Problems found; with `keep_going` each one names an operation that was left out.
+    pub diagnostics: Vec<Diagnostic>,
+    /// One-line notices (e.g. a page that is not an API page and was skipped).
+    pub notices: Vec<String>,
+    /// Files read, as displayed paths, in read order.
+    pub files: Vec<String>,
+    /// sha256 over every file's path and bytes, hex.
+    pub input_hash: String,
+}
+
+/// Reads the inputs and runs the passes. Without `keep_going`, any diagnostic is an error.
+pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, Error> {
+    let mut loaded = read(paths, options)?;
+    if let Err(diags) = passes::run(&mut loaded.api, &options.passes) {
+        return Err(Error::Invalid(diags));
+    }
+    Ok(loaded)
+}
+
+/// Reads the inputs into raw front-end IR (no passes). Without `keep_going`, any diagnostic is
+/// an error listing all of them.
+pub fn read(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, Error> {
+    let mut files = Vec::new();
+    for p in paths {
+        collect_files(p, &mut files)?;
+    }
+    let mut api = Api::default();
+    let mut diagnostics = Vec::new();
+    let mut notices = Vec::new();
+    let mut hasher = Sha256::new();
+    let mut shown = Vec::new();
+    for file in &files {
+        let display = display_path(file);
+        let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+        hasher.update(display.as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+        hasher.update([0]);
+        if is_openapi_file(file) && openapi::looks_like_openapi(&text) {
+            let lowered = openapi::lower(&display, &text).map_err(|d| Error::Invalid(vec![d]))?;
+            merge(&mut api, lowered.api, &mut diagnostics);
+            diagnostics.extend(lowered.diagnostics);
+        } else if is_openapi_file(file) {
+            return Err(Error::Invalid(vec![Diagnostic::new(
+                crate::ir::Span {
+                    file: display.clone(),
+                    line: 1,
+                },
+                "expected an OpenAPI 3 document (a top-level `openapi:` key)",
+            )]));
+        } else {
+            match markdown::parse_page(&display, &text) {
+                markdown::PageOutcome::Api(page) => {
+                    api.sources.push(page.source);
+                    api.operations.extend(page.operations);
+                    diagnostics.extend(page.diagnostics);
+                }
+                markdown::PageOutcome::NotApi { reason } => {
+                    notices.push(format!("{display}: skipped: {reason}"))
+                }
+            }
+        }
+        shown.push(display);
+    }
+    check_unique(&api, &mut diagnostics);
+    if !options.keep_going && !diagnostics.is_empty() {
+        return Err(Error::Invalid(diagnostics));
+    }
+    let input_hash = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(Loaded {
+        api,
+        diagnostics,
+        notices,
+        files: shown,
+        input_hash,
+    })
+}
+
+fn is_openapi_file(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+/// Paths are shown with `/` separators whatever the platform, so headers and spans are the
+/// same on every machine.
+fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.is_file() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| Error::io(path, e))?
+        .map(|e| e.map(|e| e.path()).map_err(|err| Error::io(path, err)))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for e in entries {
+        if e.is_dir() {
+            collect_files(&e, out)?;
+        } else if e.extension().is_some_and(|x| x == "md") {
+            out.push(e);
+        }
+    }
+    Ok(())
+}
+
+/// Merges an OpenAPI document's IR into the API read so far. Two inputs defining the same
+/// type name differently is an error: one of them would silently win otherwise.
+fn merge(api: &mut Api, other: Api, diagnostics: &mut Vec<Diagnostic>) {
+    api.sources.extend(other.sources);
+    api.operations.extend(other.operations);
+    for (name, def) in other.types {
+        match api.types.get(&name) {
+            Some(existing) if !same_type(existing, &def) => diagnostics.push(Diagnostic::new(
+                crate::ir::Span {
+                    file: api
+                        .sources
+                        .last()
+                        .map(|s| s.path.clone())
+                        .unwrap_or_default(),
+                    line: 0,
+                },
+                format!("type `{name}` is defined differently by two inputs"),
+            )),
+            _ => {
+                api.types.insert(name, def);
+            }
+        }
+    }
+}
+
+fn same_type(a: &TypeDef, b: &TypeDef) -> bool {
+    a == b
+}
+
+/// `(method, path)` and operation ids must be unique across all inputs.
+fn check_unique(api: &Api, diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::BTreeMap::new();
+    let mut ids = std::collections::BTreeMap::new();
+    for op in &api.operations {
+        if let Some(first) = seen.insert((op.method, op.path.clone()), op.span.clone()) {
+            diagnostics.push(Diagnostic::new(
+                op.span.clone(),
+                format!(
+                    "duplicate operation {} {} (first defined at {first})",
+                    op.method.as_str(),
+                    op.path
+                ),
+            ));
+        }
+        if let Some(first) = ids.insert(op.operation_id.clone(), op.span.clone()) {
+            diagnostics.push(Diagnostic::new(
+                op.span.clone(),
+                format!(
+                    "duplicate operation id `{}` (first defined at {first})",
+                    op.operation_id
+                ),
+            ));
+        }
+    }
+}

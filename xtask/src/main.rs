@@ -1,1 +1,29 @@
-fn main() {}
+//! `cargo xtask <task>`: project automation, in Rust so it runs wherever cargo does.
+//!
+//! - `codegen [--check]`: regenerate `generated-client/` from `spec/codegen.yaml`, or (with
+//!   `--check`) change nothing and fail when the checked-in client is stale;
+//! - `diff [<OLD> <NEW>]`: what changed between two spec versions (default: `spec/` at HEAD vs
+//!   the working tree);
+//! - `bench`: generation and decoding figures (see `bench.rs`).
+#![forbid(unsafe_code)]
+
+mod codegen;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen::run(&args[1..]),
+        _ => Err(format!(
+            "usage: cargo xtask <task>\n\ntasks:\n  codegen [--check]   regenerate generated-client/ from spec/ (or check it is fresh)\n  diff [OLD NEW]      report API changes between two spec versions\n  bench               print generation and decoding benchmarks"
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -60,9 +60,7 @@ impl std::fmt::Display for Span {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
     Get,
@@ -132,9 +130,7 @@ pub struct Operation {
     pub span: Span,
 }
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamLocation {
     Path,
@@ -235,11 +231,17 @@ pub enum ResponseBody {
 pub enum Scalar {
     /// `string` with an optional format (`uuid`, `uri`, `date-time`, `date`, `decimal`,
     /// `email`, `binary`, `ipv4`, ...). Unknown formats are kept verbatim.
-    String { format: Option<String> },
+    String {
+        format: Option<String>,
+    },
     /// `integer` with an optional format (`int32`, `int64`, `uri`).
-    Integer { format: Option<String> },
+    Integer {
+        format: Option<String>,
+    },
     /// `number` with an optional format (`double`, `float`).
-    Number { format: Option<String> },
+    Number {
+        format: Option<String>,
+    },
     Boolean,
 }
 
@@ -247,28 +249,46 @@ pub enum Scalar {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Ty {
-    Scalar { scalar: Scalar },
+    Scalar {
+        scalar: Scalar,
+    },
     /// Any JSON value (`any`, `object (free-form)`, composed schemas the spec does not resolve).
     Any,
-    Array { items: Box<Ty> },
+    Array {
+        items: Box<Ty>,
+    },
     /// A JSON object with arbitrary keys (`additionalProperties`, the `*` field).
-    Map { values: Box<Ty> },
+    Map {
+        values: Box<Ty>,
+    },
     /// An object defined in place; hoisted into [`Api::types`] by the naming pass.
-    Object { object: Box<ObjectTy> },
+    Object {
+        object: Box<ObjectTy>,
+    },
     /// An enum defined in place; hoisted into [`Api::types`] by the naming pass.
-    Enum { def: Box<EnumTy> },
+    Enum {
+        def: Box<EnumTy>,
+    },
     /// A named type in [`Api::types`].
-    Ref { name: String },
+    Ref {
+        name: String,
+    },
     /// One of several types (OpenAPI `oneOf`/`anyOf` that is not a nullable wrapper).
-    OneOf { variants: Vec<Ty> },
+    OneOf {
+        variants: Vec<Ty>,
+    },
 }
 
 impl Ty {
     pub fn string() -> Ty {
-        Ty::Scalar { scalar: Scalar::String { format: None } }
+        Ty::Scalar {
+            scalar: Scalar::String { format: None },
+        }
     }
     pub fn array(items: Ty) -> Ty {
-        Ty::Array { items: Box::new(items) }
+        Ty::Array {
+            items: Box::new(items),
+        }
     }
 }
 
@@ -323,5 +343,8 @@ pub enum TypeDef {
     Object(ObjectTy),
     Enum(EnumTy),
     /// A named alias of another type (e.g. an OpenAPI schema that is just an array).
-    Alias { ty: Ty, description: Option<String> },
+    Alias {
+        ty: Ty,
+        description: Option<String>,
+    },
 }

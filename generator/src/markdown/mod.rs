@@ -28,6 +28,8 @@ mod split;
 mod table;
 mod types;
 
+pub use types::parse_type_string;
+
 use crate::Diagnostic;
 use crate::ir::{Operation, SourceFile, Span};
 

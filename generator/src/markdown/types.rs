@@ -27,6 +27,20 @@ pub(crate) fn parse_type(text: &str) -> Result<CellType, String> {
     parse(text).ok_or_else(|| format!("unknown type string \"{text}\": expected {EXPECTED}"))
 }
 
+/// A type string as a complete IR type, for places without dotted child rows (the config's
+/// field overrides): `object` and `array of objects` mean free-form objects there.
+pub fn parse_type_string(text: &str) -> Result<Ty, String> {
+    let free = || Ty::Map {
+        values: Box::new(Ty::Any),
+    };
+    Ok(match parse_type(text)? {
+        CellType::Leaf(ty) => ty,
+        CellType::BareArray => Ty::array(Ty::string()),
+        CellType::Object => free(),
+        CellType::ArrayOfObjects => Ty::array(free()),
+    })
+}
+
 fn parse(text: &str) -> Option<CellType> {
     if let Some(item) = text.strip_prefix("array of ") {
         let (base, format) = split_format(item.strip_suffix('s')?)?;

@@ -1,1 +1,163 @@
 //! Passes over the IR: hoisting inline types, structural deduplication and naming.
+//!
+//! [`run`] takes every inline [`Ty::Object`](crate::ir::Ty::Object) and
+//! [`Ty::Enum`](crate::ir::Ty::Enum) out of operations and named types, gives each distinct
+//! shape one definition in [`Api::types`] and replaces the inline types by references.
+//!
+//! # Identity
+//!
+//! Two objects are the same shape when their field names, field order, field types (compared
+//! structurally, recursively), `required`/`nullable`/`read_only`/`write_only` flags and
+//! `additional` type are equal; descriptions, defaults, hints and spans do not count. An object
+//! used in a request (parameter or body) and one used in a response are never merged, even when
+//! identical, because they are emitted differently; neither is merged with an object found
+//! inside an input-named type (OpenAPI schema). Enums are the same when their value lists are
+//! equal (in order), whatever their context.
+//!
+//! # Names
+//!
+//! Names are chosen per *scope*: the operations of one page (same file and tag), or the named
+//! types of the input. Every operation refers to the name its own scope gives a shape, so a
+//! page's names are computed from that page alone. Candidates, best first:
+//!
+//! 1. (a) a name from the spec: the object's or enum's `name_hint` (a Markdown `XFieldEnum`
+//!    import, a query enum model such as `CoreStates`), a request body's `model_name`;
+//! 2. (b) for objects of 2xx responses, the operation's request model name without a `Patched`
+//!    prefix and a `Request` suffix (`PatchedOpenStackVolumeRequest` -> `OpenStackVolume`);
+//! 3. (c) a name made up from the position: `<OperationId>Response` for the first 2xx response,
+//!    `<OperationId><Status>Response` for others (`OpenstackVolumesPull409Response`,
+//!    `<OperationId>DefaultResponse` for `default`), `<OperationId>Request` for bodies,
+//!    `<OperationId><Param>` for parameters, `<OperationId><Header>Header` for headers; enums
+//!    append `Enum`. In an input-named type `Owner`, a field `f` gives `<Owner><F>`.
+//! 4. A shape with none of these (only ever nested inside inline shapes of its scope) is named
+//!    after its owner and field: `<Owner><Field>`, singular for array items
+//!    (`restorations` -> `OpenStackSnapshotRestoration`), `<Owner><Field>Enum` for enums,
+//!    `<Owner><Field>Value` for map values, `<Owner><Field>Variant<n>` for one-of members.
+//!    It is named once all its owners are.
+//!
+//! Inside a scope, the occurrences of a shape share one name: the best candidate by the
+//! ranking above, ties broken by lexical order (never by which pages exist).
+//!
+//! # Sharing across scopes and stability
+//!
+//! A shape used by several scopes gets one definition, named by the best of its scope names
+//! (same ranking); the other scope names become `TypeDef::Alias { ty: Ref(definition) }`, as do
+//! spec names (a) of merged occurrences that no group took, so no spec name is lost. Because
+//! operations keep their own scope's name, adding or removing a page never changes the names
+//! another page's operations use: at most, a definition becomes an alias or the reverse, and
+//! both spellings are the same Rust type.
+//!
+//! # Collisions
+//!
+//! Two different shapes wanting one name are resolved per name, in rounds (round 0: shapes
+//! with own candidates; then nested shapes, one round after their last owner):
+//!
+//! - a name held by an input-named type or by a shape named in an earlier round stays there;
+//! - otherwise the claim with the better priority wins; between equal priorities, the claim
+//!   from the scope with the smaller `(tag, file)` wins, then the one first seen in the scope;
+//! - a loser takes its next own candidate that is free (a response losing `SetErred` falls back
+//!   to its `<OperationId>Response`), else the lost name prefixed with its scope's tag
+//!   (`OpenstackVolumesSetErred`), else with its first operation id, else numbered (`...2`).
+//!
+//! The winner is decided by properties of the claims alone, so a page's names can only change
+//! when a page that claims one of the same names for a different shape is added or removed.
+//!
+//! Last, [`PassOptions::rename_types`] renames types; renaming onto an existing name, onto an
+//! invalid name, two types onto one name or a name that does not exist is an error.
+
+mod assign;
+mod hoist;
+mod input;
+mod names;
+mod rename;
+mod usage;
+mod visit;
+mod write;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashMap};
+
+pub use usage::{Usage, usage};
+
+use crate::Diagnostic;
+use crate::ir::{Api, Span};
+
+#[derive(Debug, Clone, Default)]
+pub struct PassOptions {
+    /// Type renames from the user's config: final generated name -> wanted name.
+    pub rename_types: BTreeMap<String, String>,
+}
+
+/// Hoists every inline `Ty::Object`/`Ty::Enum` (in operation params, bodies, responses and inside
+/// `api.types`) into `api.types`, deduplicates identical shapes, and names them.
+/// After it: no `Ty::Object` or `Ty::Enum` remains anywhere; every `Ty::Ref` resolves; names are
+/// unique UpperCamel Rust-compatible identifiers (ASCII alnum, starting with a letter).
+///
+/// Errors: references to unknown types, input type names that cannot be made valid, and bad
+/// `rename_types` entries. On a `rename_types` error the types are hoisted and named but not
+/// renamed; on the other errors `api` is unchanged.
+pub fn run(api: &mut Api, options: &PassOptions) -> Result<(), Vec<Diagnostic>> {
+    input::prepare(api)?;
+    let fixed: Vec<String> = api.types.keys().cloned().collect();
+    let mut hoisted = hoist::hoist(api);
+    let assigned = assign::assign(&hoisted, fixed.iter());
+    let group_spans = if options.rename_types.is_empty() {
+        HashMap::new()
+    } else {
+        group_first_uses(&hoisted, &assigned)
+    };
+    write::write(api, &mut hoisted, &assigned);
+    if options.rename_types.is_empty() {
+        return Ok(());
+    }
+    let spans: BTreeMap<&str, Span> = options
+        .rename_types
+        .keys()
+        .map(|name| (name.as_str(), first_use(api, &group_spans, name)))
+        .collect();
+    rename::rename(api, &options.rename_types, &|name| {
+        spans.get(name).cloned().unwrap_or_default()
+    })
+}
+
+/// For each name given to a group: the operation index and span of its earliest occurrence.
+fn group_first_uses(
+    h: &hoist::Hoisted,
+    assigned: &assign::Assigned,
+) -> HashMap<String, (usize, Span)> {
+    let mut out: HashMap<String, (usize, Span)> = HashMap::new();
+    for (group, name) in h.groups.iter().zip(&assigned.names) {
+        let op = group.first_op.unwrap_or(usize::MAX);
+        match out.get(name) {
+            Some((seen, _)) if *seen <= op => {}
+            _ => {
+                out.insert(name.clone(), (op, group.first_span.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Where a type is first used: its earliest inline occurrence, else the first operation that
+/// refers to it, else its definition.
+fn first_use(api: &Api, group_spans: &HashMap<String, (usize, Span)>, name: &str) -> Span {
+    if let Some((_, span)) = group_spans.get(name) {
+        return span.clone();
+    }
+    for op in &api.operations {
+        let mut found = None;
+        visit::op_types(op, &mut |ty, span, _| {
+            visit::refs(ty, span, &mut |r, at| {
+                if found.is_none() && r == name {
+                    found = Some(at.clone());
+                }
+            })
+        });
+        if let Some(span) = found {
+            return span;
+        }
+    }
+    api.types.get(name).map(input::def_span).unwrap_or_default()
+}

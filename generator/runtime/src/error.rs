@@ -1,0 +1,385 @@
+//! The one error type of the client and the parsed Django REST framework error body.
+//!
+//! `Display` and `Debug` of everything here are safe to log: the API token is held only by the
+//! client (as a sensitive header value) and never copied into an error.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, Url};
+
+/// Everything that can go wrong while talking to Waldur.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request could not be sent or the response could not be read (DNS failure, refused
+    /// or reset connection, TLS failure, body cut short, ...).
+    Transport {
+        method: Method,
+        url: Url,
+        source: reqwest::Error,
+    },
+    /// The request or the response body took longer than the configured timeout.
+    Timeout { method: Method, url: Url },
+    /// The server answered with a status outside 2xx.
+    Status(Box<StatusError>),
+    /// A successful response body did not match the expected type.
+    Decode(Box<DecodeError>),
+    /// The request could not be encoded (body serialisation, invalid header or MIME type, a path
+    /// that is not a valid URL path).
+    Encode(String),
+    /// The client is misconfigured (bad base URL, token not usable as a header value, ...).
+    Config(String),
+}
+
+impl Error {
+    /// HTTP status of a [`Error::Status`] or [`Error::Decode`] error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Status(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// Whether repeating the same request may succeed: transport errors, timeouts, 429 and 5xx.
+    /// Whether the client actually repeats it also depends on the method (see
+    /// [`super::retry::RetryPolicy`]).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => !source.is_builder() && !source.is_redirect(),
+            Error::Timeout { .. } => true,
+            Error::Status(e) => e.status == 429 || (500..=599).contains(&e.status),
+            Error::Decode(_) | Error::Encode(_) | Error::Config(_) => false,
+        }
+    }
+
+    /// The delay the server asked for with `Retry-After` on a 429 or 503 answer.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Status(e) if e.status == 429 || e.status == 503 => e.retry_after(),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a [`Error::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// The status error, if the server answered with a status outside 2xx.
+    pub fn as_status(&self) -> Option<&StatusError> {
+        match self {
+            Error::Status(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The parsed Django REST framework error body of a status error, if there was one.
+    pub fn drf(&self) -> Option<&DrfError> {
+        self.as_status().and_then(|e| e.drf.as_ref())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Transport {
+                method,
+                url,
+                source,
+            } => {
+                write!(f, "{method} {url} failed: {}", transport_kind(source))?;
+                write_source_chain(f, source)
+            }
+            Error::Timeout { method, url } => write!(f, "{method} {url} timed out"),
+            Error::Status(e) => e.fmt(f),
+            Error::Decode(e) => e.fmt(f),
+            Error::Encode(msg) => write!(f, "cannot encode the request: {msg}"),
+            Error::Config(msg) => write!(f, "invalid client configuration: {msg}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// A short description of what failed, without the URL reqwest puts in its own message.
+fn transport_kind(e: &reqwest::Error) -> &'static str {
+    if e.is_connect() {
+        "cannot connect"
+    } else if e.is_redirect() {
+        "error following a redirect"
+    } else if e.is_body() || e.is_decode() {
+        "error reading the response body"
+    } else if e.is_request() {
+        "error sending the request"
+    } else if e.is_builder() {
+        "cannot build the request"
+    } else {
+        "request failed"
+    }
+}
+
+/// Appends `: cause` for every error below the reqwest error, skipping reqwest's own wrappers
+/// and repeated messages (hyper and std often wrap an error in one with the same text).
+fn write_source_chain(f: &mut fmt::Formatter<'_>, e: &reqwest::Error) -> fmt::Result {
+    let mut previous = String::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        source = cause.source();
+        if cause.is::<reqwest::Error>() {
+            continue;
+        }
+        let text = cause.to_string();
+        if !text.is_empty() && text != previous {
+            write!(f, ": {text}")?;
+        }
+        previous = text;
+    }
+    Ok(())
+}
+
+/// A response with a status outside 2xx.
+#[derive(Debug, Clone)]
+pub struct StatusError {
+    pub status: u16,
+    pub method: Method,
+    pub url: Url,
+    pub headers: HeaderMap,
+    /// The response body, decoded as UTF-8 with invalid sequences replaced.
+    pub body: String,
+    /// The body parsed as a Django REST framework error, when it was one.
+    pub drf: Option<DrfError>,
+}
+
+impl StatusError {
+    /// Builds the error from the raw response parts, parsing a DRF body if there is one.
+    pub fn new(status: u16, method: Method, url: Url, headers: HeaderMap, body: &[u8]) -> Self {
+        StatusError {
+            status,
+            method,
+            url,
+            headers,
+            body: String::from_utf8_lossy(body).into_owned(),
+            drf: DrfError::parse(body),
+        }
+    }
+
+    /// The canonical reason phrase of the status (`"Not Found"`), if it has one.
+    pub fn reason(&self) -> Option<&'static str> {
+        reqwest::StatusCode::from_u16(self.status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+    }
+
+    /// The human-readable message: the DRF summary, else the start of the body, else `None`.
+    pub fn message(&self) -> Option<String> {
+        let summary = self.drf.as_ref().map(DrfError::summary);
+        if let Some(summary) = summary.filter(|s| !s.is_empty()) {
+            return Some(summary);
+        }
+        let collapsed = self.body.split_whitespace().collect::<Vec<_>>().join(" ");
+        if collapsed.is_empty() {
+            return None;
+        }
+        Some(truncate_chars(&collapsed, 200))
+    }
+
+    /// The messages for one field (dotted path for nested fields), empty when it has none.
+    pub fn field_errors(&self, field: &str) -> &[String] {
+        self.drf
+            .as_ref()
+            .and_then(|d| d.fields.get(field))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// `Retry-After` of this response (seconds or an HTTP date), whatever the status.
+    pub fn retry_after(&self) -> Option<Duration> {
+        let value = self
+            .headers
+            .get(reqwest::header::RETRY_AFTER)?
+            .to_str()
+            .ok()?;
+        super::retry::parse_retry_after(value, std::time::SystemTime::now())
+    }
+
+    pub fn is_bad_request(&self) -> bool {
+        self.status == 400
+    }
+    pub fn is_unauthorized(&self) -> bool {
+        self.status == 401
+    }
+    pub fn is_forbidden(&self) -> bool {
+        self.status == 403
+    }
+    pub fn is_not_found(&self) -> bool {
+        self.status == 404
+    }
+    pub fn is_conflict(&self) -> bool {
+        self.status == 409
+    }
+    pub fn is_rate_limited(&self) -> bool {
+        self.status == 429
+    }
+    pub fn is_server_error(&self) -> bool {
+        (500..=599).contains(&self.status)
+    }
+}
+
+impl fmt::Display for StatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(reason) = self.reason() {
+            write!(f, " {reason}")?;
+        }
+        write!(f, " from {} {}", self.method, self.url)?;
+        if let Some(message) = self.message() {
+            write!(f, ": {message}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for StatusError {}
+
+fn truncate_chars(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((end, _)) => format!("{}...", &s[..end]),
+        None => s.to_owned(),
+    }
+}
+
+/// A Django REST framework error body.
+///
+/// `{"detail": "..."}` fills `detail`; `{"non_field_errors": [...]}` (or a bare JSON list of
+/// messages) fills `non_field_errors`; every other key is a field. Nested serializer errors are
+/// flattened to dotted keys: `{"a": {"b": ["x"]}}` gives `a.b`, a list of objects gives `a.0.b`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DrfError {
+    pub detail: Option<String>,
+    pub non_field_errors: Vec<String>,
+    pub fields: BTreeMap<String, Vec<String>>,
+}
+
+impl DrfError {
+    /// Parses a DRF error body leniently: messages may be strings or lists of strings, values of
+    /// any other kind are ignored. `None` when the body is not JSON or holds no message at all.
+    pub fn parse(body: &[u8]) -> Option<DrfError> {
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let mut out = DrfError::default();
+        match value {
+            serde_json::Value::String(s) => out.detail = Some(s),
+            serde_json::Value::Array(items) => collect_messages(&items, &mut out.non_field_errors),
+            serde_json::Value::Object(map) => {
+                for (key, value) in map {
+                    match key.as_str() {
+                        "detail" => {
+                            let mut messages = Vec::new();
+                            collect_messages(std::slice::from_ref(&value), &mut messages);
+                            if !messages.is_empty() {
+                                out.detail = Some(messages.join(" "));
+                            }
+                        }
+                        "non_field_errors" => collect_messages(
+                            std::slice::from_ref(&value),
+                            &mut out.non_field_errors,
+                        ),
+                        _ => flatten_field(key, value, &mut out.fields),
+                    }
+                }
+            }
+            _ => return None,
+        }
+        if out.is_empty() { None } else { Some(out) }
+    }
+
+    /// Whether no message was found.
+    pub fn is_empty(&self) -> bool {
+        self.detail.is_none() && self.non_field_errors.is_empty() && self.fields.is_empty()
+    }
+
+    /// All messages on one line: detail, non-field errors, then `field: message` in key order,
+    /// separated by `"; "`.
+    pub fn summary(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        parts.extend(self.detail.iter().cloned());
+        parts.extend(self.non_field_errors.iter().cloned());
+        for (field, messages) in &self.fields {
+            for message in messages {
+                parts.push(format!("{field}: {message}"));
+            }
+        }
+        parts.join("; ")
+    }
+}
+
+/// Strings in `values`, and strings directly inside lists in `values`.
+fn collect_messages(values: &[serde_json::Value], out: &mut Vec<String>) {
+    for value in values {
+        match value {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(items) => {
+                out.extend(items.iter().filter_map(|v| v.as_str().map(str::to_owned)))
+            }
+            _ => {}
+        }
+    }
+}
+
+fn flatten_field(path: String, value: serde_json::Value, out: &mut BTreeMap<String, Vec<String>>) {
+    match value {
+        serde_json::Value::String(s) => out.entry(path).or_default().push(s),
+        serde_json::Value::Array(items) => {
+            for (index, item) in items.into_iter().enumerate() {
+                match item {
+                    serde_json::Value::String(s) => out.entry(path.clone()).or_default().push(s),
+                    serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
+                        flatten_field(format!("{path}.{index}"), item, out)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                flatten_field(format!("{path}.{key}"), item, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A 2xx response whose body did not decode into the expected type.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    pub method: Method,
+    pub url: Url,
+    pub status: u16,
+    /// Path of the offending value (`results[2].name`, `.` for the whole body).
+    pub path: String,
+    /// serde's message, with line and column.
+    pub message: String,
+    /// At most 200 characters of the body around the error position.
+    pub snippet: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot decode the response of {} {} (HTTP {}) at {}: {}; body near the error: {:?}",
+            self.method, self.url, self.status, self.path, self.message, self.snippet
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {}

@@ -1,0 +1,198 @@
+//! Support for generated response models: one pass over the JSON, never failing on a field.
+//!
+//! Generated models implement [`LenientModel`]: a `match` from wire name to field. Everything
+//! generic (the map loop, borrowed keys, keeping unknown keys) lives here once, so the
+//! generated code stays small and the hot loop is the same for every model.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+
+/// A generated response model: decodes known fields by wire name, keeps the rest in `extra`.
+pub trait LenientModel: Default {
+    /// The model's name, for error messages.
+    const NAME: &'static str;
+    /// Decodes the value of `key` into its field. Returns `Ok(false)`, without consuming the
+    /// value, when `key` is not a field of this model.
+    fn decode_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error>;
+    /// Where keys the spec does not describe are kept, so that re-encoding loses nothing.
+    fn extra_mut(&mut self) -> &mut BTreeMap<String, serde_json::Value>;
+}
+
+/// `Deserialize::deserialize` of every generated response model.
+pub fn deserialize_model<'de, D: Deserializer<'de>, T: LenientModel>(d: D) -> Result<T, D::Error> {
+    d.deserialize_map(ModelVisitor::<T>(PhantomData))
+}
+
+/// Builds a model from a JSON object that is already being read (nested models).
+pub fn model_from_map<'de, A: MapAccess<'de>, T: LenientModel>(mut map: A) -> Result<T, A::Error> {
+    let mut out = T::default();
+    while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+        if !out.decode_field(&key, &mut map)? {
+            let value = map.next_value::<serde_json::Value>()?;
+            out.extra_mut().insert(key.into_owned(), value);
+        }
+    }
+    Ok(out)
+}
+
+struct ModelVisitor<T>(PhantomData<T>);
+
+impl<'de, T: LenientModel> Visitor<'de> for ModelVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a JSON object ({})", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        model_from_map(map)
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes (the common case).
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// What generated operations do with a response, beyond `decode`.
+impl super::response::ApiResponse {
+    /// An `application/x-ndjson` body: one JSON value per non-empty line.
+    pub fn ndjson(&self) -> Result<Vec<serde_json::Value>, super::error::Error> {
+        let text = self.text();
+        let mut out = Vec::new();
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            match serde_json::from_str(line) {
+                Ok(v) => out.push(v),
+                Err(e) => {
+                    return Err(self.decode_failure(
+                        format!("line {}", i + 1),
+                        e.to_string(),
+                        line,
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// `X-Result-Count`, which a count (`HEAD`) must carry.
+    pub fn required_result_count(&self) -> Result<u64, super::error::Error> {
+        self.result_count().ok_or_else(|| {
+            self.decode_failure(
+                "X-Result-Count".to_string(),
+                "the response has no numeric X-Result-Count header".to_string(),
+                "",
+            )
+        })
+    }
+
+    fn decode_failure(&self, path: String, message: String, near: &str) -> super::error::Error {
+        super::error::Error::Decode(Box::new(super::error::DecodeError {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            status: self.status,
+            path,
+            message,
+            snippet: near.chars().take(200).collect(),
+        }))
+    }
+}
+
+/// A file for a multipart upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileUpload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    /// e.g. `image/png`; `None` lets the server guess.
+    pub mime: Option<String>,
+}
+
+impl FileUpload {
+    pub fn new(file_name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> FileUpload {
+        FileUpload {
+            file_name: file_name.into(),
+            bytes: bytes.into(),
+            mime: None,
+        }
+    }
+}
+
+/// In a JSON body a file can only be named; multipart bodies send its bytes.
+impl serde::Serialize for FileUpload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.file_name)
+    }
+}
+
+/// Request models of multipart operations: each field as a form part.
+pub trait MultipartBody {
+    fn parts(&self) -> Vec<(String, super::request::MultipartValue)>;
+}
+
+/// A form part for one field value: files as files, strings as text, anything else as JSON.
+pub fn multipart_value<T: serde::Serialize + 'static>(value: &T) -> super::request::MultipartValue {
+    if let Some(file) = (value as &dyn std::any::Any).downcast_ref::<FileUpload>() {
+        return super::request::MultipartValue::File {
+            name: file.file_name.clone(),
+            bytes: file.bytes.clone(),
+            mime: file.mime.clone(),
+        };
+    }
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => super::request::MultipartValue::Text(s),
+        Ok(other) => super::request::MultipartValue::Text(other.to_string()),
+        Err(e) => super::request::MultipartValue::Text(e.to_string()),
+    }
+}
+
+/// `application/x-www-form-urlencoded` fields of a request model: its top-level keys, strings
+/// verbatim and other values as JSON text.
+pub fn form_fields<T: serde::Serialize>(
+    body: &T,
+) -> Result<Vec<(String, String)>, super::error::Error> {
+    match serde_json::to_value(body) {
+        Ok(serde_json::Value::Object(map)) => Ok(map
+            .into_iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => (k, s),
+                other => (k, other.to_string()),
+            })
+            .collect()),
+        Ok(_) => Err(super::error::Error::Encode(
+            "a form body must be a JSON object".to_string(),
+        )),
+        Err(e) => Err(super::error::Error::Encode(e.to_string())),
+    }
+}

@@ -1,0 +1,128 @@
+//! Spec descriptions -> rustdoc attributes.
+//!
+//! Descriptions are Markdown written for a web page (Python docstrings, `<uuid>` placeholders,
+//! indented blocks). Rustdoc would read an indented block or a bare fence as a Rust doctest and
+//! `<uuid>` as an HTML tag, so the text is normalised here: lines are dedented, fences are marked
+//! `text`, and `<`, `[` and `]` outside code spans are escaped.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Doc attributes for the given paragraphs (each may span several lines); empty ones are skipped.
+pub fn doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
+    let attrs = doc_lines(paragraphs)
+        .into_iter()
+        .map(|text| quote!(#[doc = #text]));
+    quote!(#(#attrs)*)
+}
+
+/// Inner (`//!`) doc attributes, for module and crate docs.
+pub fn inner_doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
+    let attrs = doc_lines(paragraphs)
+        .into_iter()
+        .map(|text| quote!(#![doc = #text]));
+    quote!(#(#attrs)*)
+}
+
+fn doc_lines<S: AsRef<str>>(paragraphs: &[S]) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for p in paragraphs {
+        let p = p.as_ref().trim();
+        if p.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(sanitize(p));
+    }
+    lines
+        .into_iter()
+        .map(|l| if l.is_empty() { l } else { format!(" {l}") })
+        .collect()
+}
+
+fn sanitize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    let mut blank_run = 0;
+    for raw in text.lines() {
+        let line = raw.trim();
+        if line.starts_with("```") {
+            out.push(if in_fence {
+                "```".to_string()
+            } else {
+                "```text".to_string()
+            });
+            in_fence = !in_fence;
+            blank_run = 0;
+            continue;
+        }
+        if in_fence {
+            out.push(raw.trim_end().to_string());
+            continue;
+        }
+        if line.is_empty() {
+            blank_run += 1;
+            if blank_run == 1 {
+                out.push(String::new());
+            }
+            continue;
+        }
+        blank_run = 0;
+        out.push(escape_line(line));
+    }
+    if in_fence {
+        out.push("```".to_string());
+    }
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    out
+}
+
+/// Escapes Markdown that rustdoc would misread, leaving code spans alone.
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    for c in line.chars() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '<' | '>' | '[' | ']' if !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_descriptions() {
+        assert_eq!(
+            sanitize("Get <uuid> of [x].\n\n\n        indented `a<b>`\n```\ncode\n```"),
+            vec![
+                "Get \\<uuid\\> of \\[x\\].",
+                "",
+                "indented `a<b>`",
+                "```text",
+                "code",
+                "```"
+            ]
+        );
+    }
+
+    #[test]
+    fn joins_paragraphs_with_blank_doc_lines() {
+        let t = doc_attrs(&["Title", "", "Body"]).to_string();
+        assert_eq!(t, "# [doc = \" Title\"] # [doc = \"\"] # [doc = \" Body\"]");
+    }
+}

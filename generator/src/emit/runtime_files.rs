@@ -1,0 +1,50 @@
+//! The hand-written runtime (`generator/runtime/src`), embedded so that every generated crate
+//! carries its own copy and depends on nothing of ours. Its `lib.rs` becomes `runtime/mod.rs`.
+
+/// `(file name in src/runtime/, source text)`, in a fixed order.
+pub fn files() -> [(&'static str, &'static str); 11] {
+    [
+        ("mod.rs", include_str!("../../runtime/src/lib.rs")),
+        ("blocking.rs", include_str!("../../runtime/src/blocking.rs")),
+        ("client.rs", include_str!("../../runtime/src/client.rs")),
+        ("error.rs", include_str!("../../runtime/src/error.rs")),
+        ("lenient.rs", include_str!("../../runtime/src/lenient.rs")),
+        ("nullable.rs", include_str!("../../runtime/src/nullable.rs")),
+        (
+            "pagination.rs",
+            include_str!("../../runtime/src/pagination.rs"),
+        ),
+        ("request.rs", include_str!("../../runtime/src/request.rs")),
+        ("response.rs", include_str!("../../runtime/src/response.rs")),
+        ("retry.rs", include_str!("../../runtime/src/retry.rs")),
+        ("support.rs", include_str!("../../runtime/src/support.rs")),
+    ]
+}
+
+/// The runtime's `Cargo.toml`: its `[dependencies]` and `[features]` become the generated
+/// crate's, so the two can never disagree.
+pub const CARGO_TOML: &str = include_str!("../../runtime/Cargo.toml");
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn embeds_every_runtime_file() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/src");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .replace("lib.rs", "mod.rs")
+            })
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = super::files().iter().map(|(n, _)| n.to_string()).collect();
+        embedded.sort();
+        assert_eq!(
+            embedded, on_disk,
+            "update emit/runtime_files.rs when runtime files change"
+        );
+    }
+}

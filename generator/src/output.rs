@@ -1,0 +1,211 @@
+//! Writing a generated tree to disk, or checking that disk already matches it.
+//!
+//! The write path and the check path are the same code (as in rust-analyzer's
+//! `ensure_file_contents`): both compute the same list of changes; `Write` applies them,
+//! `Check` reports them. Files under the directory that the generator no longer produces are
+//! deleted (or reported as stale), except `target/` and dot-files.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    Check,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Created(String),
+    Updated { path: String, diff: String },
+    Deleted(String),
+}
+
+impl Change {
+    pub fn path(&self) -> &str {
+        match self {
+            Change::Created(p) | Change::Deleted(p) => p,
+            Change::Updated { path, .. } => path,
+        }
+    }
+}
+
+/// Brings `dir` in line with `files` (relative path -> contents), or reports how it differs.
+pub fn sync_dir(
+    dir: &Path,
+    files: &BTreeMap<String, String>,
+    mode: Mode,
+) -> Result<Vec<Change>, Error> {
+    let mut changes = Vec::new();
+    let existing = list_files(dir)?;
+    for (rel, contents) in files {
+        let path = dir.join(rel);
+        match std::fs::read_to_string(&path) {
+            Ok(old) if normalize(&old) == normalize(contents) => continue,
+            Ok(old) => changes.push(Change::Updated {
+                path: rel.clone(),
+                diff: bounded_diff(&old, contents, 20),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                changes.push(Change::Created(rel.clone()))
+            }
+            Err(e) => return Err(Error::io(&path, e)),
+        }
+        if mode == Mode::Write {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::write(&path, contents).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    for rel in existing.difference(&files.keys().cloned().collect()) {
+        changes.push(Change::Deleted(rel.clone()));
+        if mode == Mode::Write {
+            let path = dir.join(rel);
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    if mode == Mode::Write {
+        remove_empty_dirs(dir)?;
+    }
+    Ok(changes)
+}
+
+/// Git may check files out with CRLF on some machines; that is not drift.
+fn normalize(s: &str) -> String {
+    s.replace("\r\n", "\n")
+}
+
+fn list_files(dir: &Path) -> Result<BTreeSet<String>, Error> {
+    let mut out = BTreeSet::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        let abs = dir.join(&rel);
+        for entry in std::fs::read_dir(&abs).map_err(|e| Error::io(&abs, e))? {
+            let entry = entry.map_err(|e| Error::io(&abs, e))?;
+            let name = entry.file_name().to_string_lossy().to_string();
+            if name.starts_with('.') || (rel.as_os_str().is_empty() && name == "target") {
+                continue;
+            }
+            let child = rel.join(&name);
+            if entry.file_type().map_err(|e| Error::io(&abs, e))?.is_dir() {
+                stack.push(child);
+            } else {
+                out.insert(child.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn remove_empty_dirs(dir: &Path) -> Result<bool, Error> {
+    let mut empty = true;
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let path = entry.path();
+        if path.is_dir()
+            && entry.file_name() != "target"
+            && !entry.file_name().to_string_lossy().starts_with('.')
+        {
+            if remove_empty_dirs(&path)? {
+                std::fs::remove_dir(&path).map_err(|e| Error::io(&path, e))?;
+            } else {
+                empty = false;
+            }
+        } else {
+            empty = false;
+        }
+    }
+    Ok(empty)
+}
+
+/// A unified-style line diff, at most `max_lines` changed lines (the rest is counted).
+pub fn bounded_diff(old: &str, new: &str, max_lines: usize) -> String {
+    let old: Vec<&str> = old.lines().collect();
+    let new: Vec<&str> = new.lines().collect();
+    // Trim the common prefix and suffix; generated files usually change in one place.
+    let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let removed = &old[prefix..old.len() - suffix];
+    let added = &new[prefix..new.len() - suffix];
+    let mut out = format!("@@ line {} @@\n", prefix + 1);
+    let mut shown = 0;
+    for l in removed {
+        if shown == max_lines {
+            break;
+        }
+        out.push_str(&format!("-{l}\n"));
+        shown += 1;
+    }
+    for l in added {
+        if shown == max_lines {
+            break;
+        }
+        out.push_str(&format!("+{l}\n"));
+        shown += 1;
+    }
+    let total = removed.len() + added.len();
+    if total > shown {
+        out.push_str(&format!("... {} more changed lines\n", total - shown));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_is_bounded() {
+        let d = bounded_diff("a\nb\nc\nz\n", "a\nx\ny\nq\nz\n", 3);
+        assert_eq!(d, "@@ line 2 @@\n-b\n-c\n+x\n... 2 more changed lines\n");
+    }
+
+    #[test]
+    fn write_then_check_round_trip() {
+        let dir = std::env::temp_dir().join(format!("waldur-codegen-sync-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src/old")).unwrap();
+        std::fs::write(dir.join("src/old/stale.rs"), "x").unwrap();
+        let files: BTreeMap<String, String> = [
+            ("Cargo.toml".to_string(), "a\n".to_string()),
+            ("src/lib.rs".to_string(), "b\n".to_string()),
+        ]
+        .into();
+        let check = sync_dir(&dir, &files, Mode::Check).unwrap();
+        assert_eq!(
+            check,
+            vec![
+                Change::Created("Cargo.toml".into()),
+                Change::Created("src/lib.rs".into()),
+                Change::Deleted("src/old/stale.rs".into())
+            ]
+        );
+        assert!(
+            dir.join("src/old/stale.rs").exists(),
+            "check mode changes nothing"
+        );
+        sync_dir(&dir, &files, Mode::Write).unwrap();
+        assert!(!dir.join("src/old").exists());
+        assert_eq!(sync_dir(&dir, &files, Mode::Check).unwrap(), vec![]);
+        std::fs::write(dir.join("src/lib.rs"), "c\n").unwrap();
+        assert_eq!(
+            sync_dir(&dir, &files, Mode::Check).unwrap(),
+            vec![Change::Updated {
+                path: "src/lib.rs".into(),
+                diff: "@@ line 1 @@\n-c\n+b\n".into()
+            }]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
