@@ -44,6 +44,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
                     Change::Deleted(p) => println!("deleted {OUT}/{p}"),
                 }
             }
+            if !changes.is_empty() {
+                // The API change behind the regenerated client, against the committed spec.
+                match crate::diff::head_vs_worktree(&root()) {
+                    Ok(d) => println!("\n{}", waldur_codegen::diff::summary_paragraph(&d)),
+                    Err(e) => eprintln!("note: no API change summary: {e}"),
+                }
+            }
             Ok(())
         }
     }

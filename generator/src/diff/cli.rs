@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use super::{ApiDiff, diff, render_json, render_markdown};
 use crate::Error;
 use crate::ir::Api;
+use crate::ir::passes::PassOptions;
 use crate::spec::{LoadOptions, load};
 
 /// Compares two specs and prints the changes.
@@ -78,15 +79,41 @@ pub fn fails(d: &ApiDiff, fail_on: Option<FailOn>) -> bool {
     }
 }
 
-/// Loads one side through the regular loader (front end and passes); its warnings and
-/// notices go to `err`, prefixed with the side's path.
+/// Loads one side through the regular loader (front end and passes). Problems in the spec
+/// do not stop the diff, since it has to work on specs as they were published: each one is
+/// printed to `err` as a warning. Notices (e.g. skipped non-API pages) go to `err` too.
 pub fn load_spec(path: &Path, err: &mut dyn Write) -> Result<Api, Error> {
-    let loaded = load(&[path.to_path_buf()], &LoadOptions::default())?;
+    load_specs(&[path.to_path_buf()], PassOptions::default(), err)
+}
+
+/// [`load_spec`] for several inputs read as one API, with the given pass options (the type
+/// renames of a `codegen.yaml`, so names match the generated crate).
+pub fn load_specs(
+    paths: &[PathBuf],
+    passes: PassOptions,
+    err: &mut dyn Write,
+) -> Result<Api, Error> {
+    let options = LoadOptions {
+        keep_going: true,
+        passes,
+    };
+    let loaded = load(paths, &options)?;
+    let io = |e| Error::io("<stderr>", e);
     for d in &loaded.diagnostics {
-        writeln!(err, "warning: {d}").map_err(|e| Error::io("<stderr>", e))?;
+        writeln!(err, "warning: {d}").map_err(io)?;
+    }
+    if !loaded.diagnostics.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        writeln!(
+            err,
+            "warning: {}: {} problems (above); what they name may be missing from the comparison",
+            shown.join(", "),
+            loaded.diagnostics.len()
+        )
+        .map_err(io)?;
     }
     for n in &loaded.notices {
-        writeln!(err, "note: {}: {n}", path.display()).map_err(|e| Error::io("<stderr>", e))?;
+        writeln!(err, "note: {n}").map_err(io)?;
     }
     Ok(loaded.api)
 }

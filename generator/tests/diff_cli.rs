@@ -1,0 +1,172 @@
+//! `waldur-codegen diff`: the real binary on the seed page in `spec/` and edited copies of it.
+//! Needs no `../shared`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The checked-in seed page.
+fn seed() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openstack-volumes.md")
+}
+
+/// A fresh directory under the system temp dir, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("diff-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        Scratch(dir)
+    }
+
+    /// Writes the seed page with each `(from, to)` line replacement applied exactly once.
+    fn edited(&self, file: &str, edits: &[(&str, &str)]) -> PathBuf {
+        let mut text = std::fs::read_to_string(seed()).unwrap_or_else(|e| panic!("seed: {e}"));
+        for (from, to) in edits {
+            assert_eq!(
+                text.matches(from).count(),
+                1,
+                "edit target {from:?} must occur once"
+            );
+            text = text.replacen(from, to, 1);
+        }
+        let path = self.0.join(file);
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn codegen(args: &[&str], old: &Path, new: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_waldur-codegen"))
+        .arg("diff")
+        .arg(old)
+        .arg(new)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run waldur-codegen: {e}"))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const NEW_FILTER: (&str, &str) = (
+    "    | `can_manage` | boolean | Can manage |\n",
+    "    | `can_manage` | boolean | Can manage |\n    | `bootable` | boolean | Bootable |\n",
+);
+const DISK_SIZE_STRING: (&str, &str) = (
+    "    | `disk_size` | integer | ✓ |",
+    "    | `disk_size` | string | ✓ |",
+);
+
+#[test]
+fn same_spec_no_changes_exit_0() {
+    let out = codegen(&["--fail-on", "any"], &seed(), &seed());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout(&out),
+        "## API changes\n\nNo changes: both specs describe the same API.\n"
+    );
+}
+
+#[test]
+fn additive_change_fails_only_on_any() {
+    let dir = Scratch::new("additive");
+    let new = dir.edited("volumes.md", &[NEW_FILTER]);
+    let plain = codegen(&[], &seed(), &new);
+    assert_eq!(plain.status.code(), Some(0));
+    assert_eq!(
+        stdout(&plain),
+        "## API changes\n\n\
+         0 operations added, 0 removed, 1 modified; 1 change in all.\n\n\
+         | | Count |\n|:--- |---:|\n\
+         | Operations added | 0 |\n| Operations removed | 0 |\n| Operations modified | 1 |\n\
+         | Changes breaking callers on the wire | 0 |\n| Wire warnings | 0 |\n\
+         | Compile breaks in the generated crate | 0 |\n| Additions to the generated crate | 1 |\n\
+         | Models renamed | 0 |\n\n\
+         **Suggested version bump of the generated crate: patch** (the crate is 0.x, where \
+         changes that break no code bump the patch version; after 1.0 this would be minor).\n\n\
+         ### Other changes\n\n#### `openstack_volumes`\n\n\
+         - `GET /api/openstack-volumes/` (`openstack_volumes_list`)\n  \
+         - query parameter `bootable` added (optional, `boolean`) — Rust: additive\n"
+    );
+    assert_eq!(
+        codegen(&["--fail-on", "breaking"], &seed(), &new)
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        codegen(&["--fail-on", "any"], &seed(), &new).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn breaking_change_fails_on_breaking_and_prints_json() {
+    let dir = Scratch::new("breaking");
+    let new = dir.edited("volumes.md", &[NEW_FILTER, DISK_SIZE_STRING]);
+    let out = codegen(&["--fail-on", "breaking"], &seed(), &new);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&out));
+
+    let json = codegen(&["--format", "json"], &seed(), &new);
+    assert_eq!(json.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout)
+        .unwrap_or_else(|e| panic!("JSON output does not parse: {e}"));
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({
+            "operations_added": 0,
+            "operations_removed": 0,
+            "operations_modified": 2,
+            "changes": 2,
+            "wire_breaking": 1,
+            "wire_warnings": 0,
+            "rust_breaking": 1,
+            "rust_additive": 1,
+            "models_renamed": 0,
+            "suggested_bump": "minor",
+            "suggested_bump_stable": "major"
+        })
+    );
+    let change = &v["operations"][1]["changes"][0];
+    assert_eq!(
+        *change,
+        serde_json::json!({
+            "kind": "type_changed",
+            "location": "request_body",
+            "status": null,
+            "name": "disk_size",
+            "required": null,
+            "old": "integer",
+            "new": "string",
+            "wire": "breaking",
+            "rust": "break",
+            "note": null
+        })
+    );
+}
+
+#[test]
+fn missing_input_is_an_error_naming_it() {
+    let missing = Path::new("no/such/spec.md");
+    let out = codegen(&[], &seed(), missing);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: no/such/spec.md: "), "{err}");
+}

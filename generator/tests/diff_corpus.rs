@@ -1,0 +1,604 @@
+//! The spec diff on real data.
+//!
+//! - OpenAPI 7.9.0 -> 7.9.1 against oasdiff's published report: the same new, deleted and
+//!   modified endpoints, and per modified endpoint the same changed parameters, properties
+//!   and extensions, and the description texts oasdiff prints. Deliberate differences are
+//!   listed in [`DELIBERATE`] with their reason and exact count, so the list cannot grow
+//!   silently.
+//! - Consecutive Markdown snapshots: the operations our diff adds and removes equal the set
+//!   difference of the `(method, path)` rows of the pages' summary tables, scanned here
+//!   independently of the front end.
+//!
+//! Timings (load + diff, diff alone) are printed, not asserted.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use waldur_codegen::diff::cli::load_spec;
+use waldur_codegen::diff::{ApiDiff, ChangeKind, Location, OperationStatus, diff};
+use waldur_codegen::ir::Api;
+
+type Endpoint = (String, String);
+
+/// Loads a spec as `waldur-codegen diff` does; its warnings go to stderr.
+fn load_api(path: &Path) -> Api {
+    let mut stderr = std::io::stderr();
+    load_spec(path, &mut stderr).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let out = f();
+    (out, start.elapsed())
+}
+
+// ---- oasdiff's Markdown report -------------------------------------------------------------
+
+/// What oasdiff's report says.
+#[derive(Debug, Default)]
+struct OasDiff {
+    new: BTreeSet<Endpoint>,
+    deleted: BTreeSet<Endpoint>,
+    modified: BTreeMap<Endpoint, BTreeSet<String>>,
+    /// `Description changed from 'a' to 'b'` of an item: `(a, b)`.
+    descriptions: BTreeMap<(Endpoint, String), (String, String)>,
+    /// The counts in the section headings (`None` is written as 0).
+    declared: [usize; 3],
+}
+
+fn endpoint_line(line: &str) -> Option<Endpoint> {
+    let (method, path) = line.split_once(' ')?;
+    let known = [
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
+    ];
+    (known.contains(&method) && path.starts_with('/') && !path.contains(' '))
+        .then(|| (method.to_owned(), path.to_owned()))
+}
+
+/// `New`/`Deleted`/`Modified` -> our item vocabulary.
+fn change_word(w: &str) -> Option<&'static str> {
+    match w {
+        "New" => Some("new"),
+        "Deleted" => Some("deleted"),
+        "Modified" => Some("modified"),
+        _ => None,
+    }
+}
+
+/// Parses the report strictly: every line must be understood, or the test fails naming it.
+fn parse_oasdiff(text: &str) -> Result<OasDiff, String> {
+    #[derive(PartialEq)]
+    enum Section {
+        Preamble,
+        New,
+        Deleted,
+        Modified,
+    }
+    let mut out = OasDiff::default();
+    let mut section = Section::Preamble;
+    let mut current: Option<Endpoint> = None;
+    // The item a `Description changed` line belongs to, and its text while it spans lines.
+    let mut last_item: Option<(Endpoint, String)> = None;
+    let mut description: Option<String> = None;
+    for (i, line) in text.lines().enumerate() {
+        let at = |what: &str| format!("oasdiff report line {}: {what}: {line:?}", i + 1);
+        if let Some(mut d) = description.take() {
+            // A multi-line description ends with the closing quote of its new value.
+            d.push('\n');
+            d.push_str(line);
+            if !finish_description(&d, &last_item, &mut out) {
+                description = Some(d);
+            }
+            continue;
+        }
+        let trimmed = line.trim();
+        if trimmed.is_empty()
+            || trimmed.chars().all(|c| c == '-')
+            || line.starts_with("# ")
+            || line.starts_with("## ")
+        {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("### ") {
+            let (title, count) = rest
+                .split_once(": ")
+                .ok_or_else(|| at("expected `### <Section>: <count>`"))?;
+            let n = if count == "None" {
+                0
+            } else {
+                count.parse().map_err(|_| at("expected a count"))?
+            };
+            section = match title {
+                "New Endpoints" => Section::New,
+                "Deleted Endpoints" => Section::Deleted,
+                "Modified Endpoints" => Section::Modified,
+                _ => return Err(at("unknown section")),
+            };
+            let slot = match section {
+                Section::New => 0,
+                Section::Deleted => 1,
+                _ => 2,
+            };
+            out.declared[slot] = n;
+            continue;
+        }
+        if let Some(ep) = endpoint_line(line) {
+            match section {
+                Section::New => {
+                    out.new.insert(ep);
+                }
+                Section::Deleted => {
+                    out.deleted.insert(ep);
+                }
+                Section::Modified => {
+                    out.modified.entry(ep.clone()).or_default();
+                    current = Some(ep);
+                    last_item = None;
+                }
+                Section::Preamble => return Err(at("endpoint before any section")),
+            }
+            continue;
+        }
+        let ep = current
+            .clone()
+            .ok_or_else(|| at("change outside an endpoint"))?;
+        let items = out.modified.entry(ep).or_default();
+        let item = trimmed
+            .strip_prefix("- ")
+            .ok_or_else(|| at("expected a `- ` list item"))?;
+        if let Some(rest) = item.strip_prefix("Description changed from '") {
+            if last_item.is_none() {
+                return Err(at("description change outside an item"));
+            }
+            if !finish_description(rest, &last_item, &mut out) {
+                description = Some(rest.to_owned());
+            }
+            continue;
+        }
+        if item == "Extensions changed" {
+            continue;
+        }
+        let (head, name) = item
+            .split_once(": ")
+            .ok_or_else(|| at("unrecognised change"))?;
+        let words: Vec<&str> = head.split(' ').collect();
+        let entry = match words.as_slice() {
+            [change, location, "param"] => {
+                let change = change_word(change).ok_or_else(|| at("unknown change word"))?;
+                format!("{change} {location} param {name}")
+            }
+            [change, "extension"] => {
+                let change = change_word(change).ok_or_else(|| at("unknown change word"))?;
+                format!("{change} extension {name}")
+            }
+            [change, "property"] | [change, "required", "property"] => {
+                let change = change_word(change).ok_or_else(|| at("unknown change word"))?;
+                format!("{change} property {name}")
+            }
+            _ => return Err(at("unrecognised change")),
+        };
+        last_item = current.clone().map(|ep| (ep, entry.clone()));
+        items.insert(entry);
+    }
+    if description.is_some() {
+        return Err("oasdiff report: a description runs to the end of the file".to_owned());
+    }
+    Ok(out)
+}
+
+/// `a' to 'b'` (after `Description changed from '`), complete once it ends with a quote.
+fn finish_description(text: &str, item: &Option<(Endpoint, String)>, out: &mut OasDiff) -> bool {
+    let Some(body) = text.strip_suffix('\'') else {
+        return false;
+    };
+    let Some((from, to)) = body.split_once("' to '") else {
+        return false;
+    };
+    if let Some(key) = item {
+        out.descriptions
+            .insert(key.clone(), (from.to_owned(), to.to_owned()));
+    }
+    true
+}
+
+#[test]
+fn oasdiff_report_parser() {
+    let text = "# OpenAPI schema diff - 1\n\n### New Endpoints: 1\n\n---\nGET /api/a/\n\n\
+                ### Deleted Endpoints: None\n\n---\n### Modified Endpoints: 1\n\n---\n\
+                POST /api/b/{uuid}/x/\n\n- Modified query param: state\n  - Description \
+                changed from '' to 'State\n\n'\n\n- New header param: X-Trace\n\
+                - Extensions changed\n  - Deleted extension: x-permissions\n";
+    let got = parse_oasdiff(text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(got.declared, [1, 0, 1]);
+    assert_eq!(
+        got.new,
+        BTreeSet::from([("GET".to_owned(), "/api/a/".to_owned())])
+    );
+    assert!(got.deleted.is_empty());
+    let items: Vec<&str> = got
+        .modified
+        .values()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "deleted extension x-permissions",
+            "modified query param state",
+            "new header param X-Trace"
+        ]
+    );
+    let key = (
+        ("POST".to_owned(), "/api/b/{uuid}/x/".to_owned()),
+        "modified query param state".to_owned(),
+    );
+    assert_eq!(
+        got.descriptions.get(&key),
+        Some(&(String::new(), "State\n\n".to_owned()))
+    );
+    let err = parse_oasdiff("### Modified Endpoints: 1\nGET /a/\n- Response changed\n").err();
+    assert_eq!(
+        err.as_deref(),
+        Some("oasdiff report line 3: unrecognised change: \"- Response changed\"")
+    );
+}
+
+// ---- our diff in oasdiff's vocabulary -------------------------------------------------------
+
+fn location_word(l: Location) -> &'static str {
+    match l {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        _ => "other",
+    }
+}
+
+/// Our changes of one operation, in the vocabulary of [`parse_oasdiff`]: parameters,
+/// properties (request and response fields) and extensions by name; anything else by kind.
+fn our_items(op: &waldur_codegen::diff::OperationDiff) -> BTreeSet<String> {
+    let mut items = BTreeSet::new();
+    for c in &op.changes {
+        let change = match c.kind {
+            ChangeKind::ParameterAdded | ChangeKind::FieldAdded | ChangeKind::ExtensionAdded => {
+                "new"
+            }
+            ChangeKind::ParameterRemoved
+            | ChangeKind::FieldRemoved
+            | ChangeKind::ExtensionRemoved => "deleted",
+            _ => "modified",
+        };
+        let name = c.name.as_deref().unwrap_or("");
+        let item = match c.location {
+            Location::Path | Location::Query | Location::Header => {
+                // A parameter's own extensions and nested values count as the parameter.
+                format!(
+                    "{change} {} param {}",
+                    location_word(c.location),
+                    name.split('.').next().unwrap_or(name)
+                )
+            }
+            Location::Operation
+                if matches!(
+                    c.kind,
+                    ChangeKind::ExtensionAdded
+                        | ChangeKind::ExtensionRemoved
+                        | ChangeKind::ExtensionChanged
+                ) =>
+            {
+                format!("{change} extension {name}")
+            }
+            Location::RequestBody | Location::Response if c.name.is_some() => {
+                format!("{change} property {name}")
+            }
+            _ => format!("{:?} {:?}", c.kind, c.location),
+        };
+        items.insert(item);
+    }
+    items
+}
+
+/// One way our diff and oasdiff's report differ.
+#[derive(Debug)]
+enum Difference {
+    /// An item (parameter, property, extension, other change) only one side reports.
+    OnlyOurs(Endpoint, String),
+    OnlyOasdiff(Endpoint, String),
+    /// A description change both report, with other texts: `(old, new)` on each side.
+    Text {
+        endpoint: Endpoint,
+        item: String,
+        ours: Option<(String, String)>,
+        oasdiff: (String, String),
+    },
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Difference::OnlyOurs((m, p), item) => write!(f, "only ours: {m} {p}: {item}"),
+            Difference::OnlyOasdiff((m, p), item) => write!(f, "only oasdiff: {m} {p}: {item}"),
+            Difference::Text {
+                endpoint: (m, p),
+                item,
+                ours,
+                oasdiff,
+            } => {
+                write!(
+                    f,
+                    "text: {m} {p}: {item}: ours {ours:?}, oasdiff {oasdiff:?}"
+                )
+            }
+        }
+    }
+}
+
+const TRIMMED_DESCRIPTION: &str = "description without trailing blank lines";
+
+/// Deliberate differences: `(name, exact count, reason)`. [`deliberate`] sorts each
+/// difference into one of them; anything it cannot place fails the test, and the counts are
+/// asserted exactly, so the list cannot grow silently.
+const DELIBERATE: &[(&str, usize, &str)] = &[(
+    TRIMMED_DESCRIPTION,
+    102,
+    "the IR normalises descriptions (model.rs: trailing blanks trimmed), so a filter's \
+     `'State\\n\\n'` is `State` to us; oasdiff prints the raw text. The same change is \
+     reported on both sides, only its printed text differs.",
+)];
+
+fn deliberate(d: &Difference) -> Option<&'static str> {
+    match d {
+        Difference::Text {
+            ours: Some((old, new)),
+            oasdiff: (their_old, their_new),
+            ..
+        } if old == their_old.trim_end() && new == their_new.trim_end() => {
+            Some(TRIMMED_DESCRIPTION)
+        }
+        _ => None,
+    }
+}
+
+#[test]
+fn openapi_7_9_0_to_7_9_1_agrees_with_oasdiff() {
+    let Some(shared) = common::shared_dir("diff_corpus") else {
+        return;
+    };
+    let report_path = shared.join("corpus/api-changes/waldur-openapi-schema-7.9.1-diff.md");
+    let report = std::fs::read_to_string(&report_path)
+        .unwrap_or_else(|e| panic!("{}: {e}", report_path.display()));
+    let theirs = parse_oasdiff(&report).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        theirs.declared,
+        [
+            theirs.new.len(),
+            theirs.deleted.len(),
+            theirs.modified.len()
+        ],
+        "the report's headings and its endpoint lists disagree"
+    );
+
+    let dir = shared.join("corpus/openapi");
+    let (old, t_old) = timed(|| load_api(&dir.join("waldur-openapi-schema-7.9.0.yaml")));
+    let (new, t_new) = timed(|| load_api(&dir.join("waldur-openapi-schema-7.9.1.yaml")));
+    let (d, t_diff) = timed(|| diff(&old, &new));
+    println!(
+        "diff_corpus: OpenAPI 7.9.0 ({} ops) -> 7.9.1 ({} ops): load {:.0?} + {:.0?}, diff {:.1?}, total {:.0?}; {} changes",
+        old.operations.len(),
+        new.operations.len(),
+        t_old,
+        t_new,
+        t_diff,
+        t_old + t_new + t_diff,
+        d.summary.changes
+    );
+
+    let ours_by_status = |s: OperationStatus| -> BTreeSet<Endpoint> {
+        d.operations
+            .iter()
+            .filter(|o| o.status == s)
+            .map(|o| (o.method.as_str().to_owned(), o.path.clone()))
+            .collect()
+    };
+    assert_eq!(
+        ours_by_status(OperationStatus::Added),
+        theirs.new,
+        "new endpoints"
+    );
+    assert_eq!(
+        ours_by_status(OperationStatus::Removed),
+        theirs.deleted,
+        "deleted endpoints"
+    );
+    let modified: BTreeMap<Endpoint, BTreeSet<String>> = d
+        .operations
+        .iter()
+        .filter(|o| o.status == OperationStatus::Modified)
+        .map(|o| ((o.method.as_str().to_owned(), o.path.clone()), our_items(o)))
+        .collect();
+
+    // Every difference, per endpoint and item, then checked against the allow-list.
+    let mut differences: Vec<Difference> = Vec::new();
+    let endpoints: BTreeSet<&Endpoint> = modified.keys().chain(theirs.modified.keys()).collect();
+    let empty = BTreeSet::new();
+    for ep in endpoints {
+        let ours = modified.get(ep).unwrap_or(&empty);
+        let their = theirs.modified.get(ep).unwrap_or(&empty);
+        for item in ours.difference(their) {
+            differences.push(Difference::OnlyOurs(ep.clone(), item.clone()));
+        }
+        for item in their.difference(ours) {
+            differences.push(Difference::OnlyOasdiff(ep.clone(), item.clone()));
+        }
+    }
+    // The texts of parameter descriptions, where oasdiff prints them.
+    let ours_texts: BTreeMap<(Endpoint, String), (String, String)> = d
+        .operations
+        .iter()
+        .flat_map(|o| o.changes.iter().map(move |c| (o, c)))
+        .filter(|(_, c)| c.kind == ChangeKind::DescriptionChanged && c.location.is_parameter())
+        .map(|(o, c)| {
+            let ep = (o.method.as_str().to_owned(), o.path.clone());
+            let item = format!(
+                "modified {} param {}",
+                location_word(c.location),
+                c.name.clone().unwrap_or_default()
+            );
+            (
+                (ep, item),
+                (
+                    c.old.clone().unwrap_or_default(),
+                    c.new.clone().unwrap_or_default(),
+                ),
+            )
+        })
+        .collect();
+    for (key, theirs_text) in &theirs.descriptions {
+        if ours_texts.get(key) != Some(theirs_text) {
+            differences.push(Difference::Text {
+                endpoint: key.0.clone(),
+                item: key.1.clone(),
+                ours: ours_texts.get(key).cloned(),
+                oasdiff: theirs_text.clone(),
+            });
+        }
+    }
+    let mut counted: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut unexplained = Vec::new();
+    for difference in &differences {
+        match deliberate(difference) {
+            Some(key) => *counted.entry(key).or_default() += 1,
+            None => unexplained.push(difference.to_string()),
+        }
+    }
+    assert!(
+        unexplained.is_empty(),
+        "{} unexplained differences from oasdiff:\n{}",
+        unexplained.len(),
+        unexplained.join("\n")
+    );
+    let expected: BTreeMap<&str, usize> = DELIBERATE.iter().map(|(k, n, _)| (*k, *n)).collect();
+    assert_eq!(counted, expected, "deliberate differences");
+
+    let agreed: usize = theirs.modified.values().map(BTreeSet::len).sum();
+    let texts = theirs.descriptions.len();
+    println!(
+        "diff_corpus: oasdiff agreement: {} new, {} deleted, {} modified endpoints; {} changed parameters/properties/extensions; {} description texts compared; deliberate differences: {counted:?}",
+        theirs.new.len(),
+        theirs.deleted.len(),
+        theirs.modified.len(),
+        agreed,
+        texts
+    );
+}
+
+// ---- Markdown snapshots ---------------------------------------------------------------------
+
+/// `(METHOD, path)` of every summary-table row of every page below `dir`, scanned directly:
+/// ``| <span class="http-badge http-get">GET</span> | `/api/x/` | [Title](#anchor) |``.
+fn scan_summary_rows(dir: &Path) -> BTreeSet<Endpoint> {
+    let mut files = Vec::new();
+    collect_md(dir, &mut files);
+    let mut out = BTreeSet::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        for line in text.lines() {
+            let Some(rest) = line.strip_prefix("| <span class=\"http-badge http-") else {
+                continue;
+            };
+            let Some((_, rest)) = rest.split_once("\">") else {
+                continue;
+            };
+            let Some((method, rest)) = rest.split_once("</span> | `") else {
+                continue;
+            };
+            let Some((path, _)) = rest.split_once("` |") else {
+                continue;
+            };
+            out.insert((method.to_owned(), path.to_owned()));
+        }
+    }
+    out
+}
+
+fn collect_md(dir: &Path, out: &mut Vec<PathBuf>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for entry in entries.flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            collect_md(&p, out);
+        } else if p.extension().is_some_and(|e| e == "md") {
+            out.push(p);
+        }
+    }
+}
+
+fn endpoints(d: &ApiDiff, status: OperationStatus) -> BTreeSet<Endpoint> {
+    d.operations
+        .iter()
+        .filter(|o| o.status == status)
+        .map(|o| (o.method.as_str().to_owned(), o.path.clone()))
+        .collect()
+}
+
+#[test]
+fn markdown_snapshots_operation_changes_match_summary_rows() {
+    let Some(shared) = common::shared_dir("diff_corpus") else {
+        return;
+    };
+    let root = shared.join("corpus/markdown");
+    let mut snapshots: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    snapshots.sort();
+    assert_eq!(snapshots.len(), 4, "snapshots in {}", root.display());
+
+    let mut previous: Option<(Api, BTreeSet<Endpoint>, Duration)> = None;
+    for dir in &snapshots {
+        let (api, t_load) = timed(|| load_api(dir));
+        let rows = scan_summary_rows(dir);
+        if let Some((old, old_rows, t_old)) = previous.take() {
+            let (d, t_diff) = timed(|| diff(&old, &api));
+            let name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let added: BTreeSet<Endpoint> = rows.difference(&old_rows).cloned().collect();
+            let removed: BTreeSet<Endpoint> = old_rows.difference(&rows).cloned().collect();
+            assert_eq!(
+                endpoints(&d, OperationStatus::Added),
+                added,
+                "added operations, {name}"
+            );
+            assert_eq!(
+                endpoints(&d, OperationStatus::Removed),
+                removed,
+                "removed operations, {name}"
+            );
+            println!(
+                "diff_corpus: Markdown -> {name}: {} added, {} removed, {} modified, {} changes \
+                 ({} wire-breaking, {} compile breaks, bump {}); load {:.0?} + {:.0?} + diff {:.1?} = {:.0?}, diff alone {:.1?}",
+                added.len(),
+                removed.len(),
+                d.summary.operations_modified,
+                d.summary.changes,
+                d.summary.wire_breaking,
+                d.summary.rust_breaking,
+                d.suggested_bump().as_str(),
+                t_old,
+                t_load,
+                t_diff,
+                t_old + t_load + t_diff,
+                t_diff,
+            );
+        }
+        previous = Some((api, rows, t_load));
+    }
+}
