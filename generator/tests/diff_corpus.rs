@@ -18,7 +18,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use waldur_codegen::diff::cli::load_spec;
-use waldur_codegen::diff::{ApiDiff, ChangeKind, Location, OperationStatus, diff};
+use waldur_codegen::diff::{
+    ApiDiff, COMMENT_BUDGET, ChangeKind, Location, OperationStatus, diff, render_markdown,
+    render_markdown_full,
+};
 use waldur_codegen::ir::Api;
 
 type Endpoint = (String, String);
@@ -397,6 +400,7 @@ fn openapi_7_9_0_to_7_9_1_agrees_with_oasdiff() {
         d.summary.changes
     );
 
+    check_reports(&d, "OpenAPI 7.9.0 -> 7.9.1");
     let ours_by_status = |s: OperationStatus| -> BTreeSet<Endpoint> {
         d.operations
             .iter()
@@ -537,6 +541,33 @@ fn collect_md(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The comment-sized report fits a pull-request comment, and the full one lists every change
+/// on a line of its own.
+fn check_reports(d: &ApiDiff, what: &str) {
+    let comment = render_markdown(d);
+    assert!(
+        comment.len() <= COMMENT_BUDGET,
+        "{what}: {} bytes",
+        comment.len()
+    );
+    let full = render_markdown_full(d);
+    let lines = full
+        .lines()
+        .filter(|l| {
+            l.starts_with("  - ") || (l.starts_with("- `") && l.contains("): **operation "))
+        })
+        .count();
+    assert_eq!(
+        lines, d.summary.changes,
+        "{what}: changes listed in the full report"
+    );
+    println!(
+        "diff_corpus: {what}: Markdown report {} bytes for a comment, {} in full",
+        comment.len(),
+        full.len()
+    );
+}
+
 fn endpoints(d: &ApiDiff, status: OperationStatus) -> BTreeSet<Endpoint> {
     d.operations
         .iter()
@@ -582,15 +613,17 @@ fn markdown_snapshots_operation_changes_match_summary_rows() {
                 removed,
                 "removed operations, {name}"
             );
+            check_reports(&d, &format!("Markdown -> {name}"));
             println!(
                 "diff_corpus: Markdown -> {name}: {} added, {} removed, {} modified, {} changes \
-                 ({} wire-breaking, {} compile breaks, bump {}); load {:.0?} + {:.0?} + diff {:.1?} = {:.0?}, diff alone {:.1?}",
+                 ({} wire-breaking, {} compile breaks, {} models renamed, bump {}); load {:.0?} + {:.0?} + diff {:.1?} = {:.0?}, diff alone {:.1?}",
                 added.len(),
                 removed.len(),
                 d.summary.operations_modified,
                 d.summary.changes,
                 d.summary.wire_breaking,
                 d.summary.rust_breaking,
+                d.summary.models_renamed,
                 d.suggested_bump().as_str(),
                 t_old,
                 t_load,

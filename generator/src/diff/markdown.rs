@@ -4,6 +4,11 @@
 //! (changes that break callers on the wire or break the generated crate) and "Other
 //! changes", each grouped by tag and operation. A long "Other changes" section is folded into
 //! a `<details>` block so the comment stays readable.
+//!
+//! A pull-request comment holds at most 65,536 characters, and a whole-API diff can list
+//! thousands of changes. [`render_markdown`] therefore stops listing once the report reaches
+//! [`COMMENT_BUDGET`] bytes, breaking changes first, and says how many changes it left out
+//! (the JSON output always has all of them); [`render_markdown_full`] lists everything.
 
 use std::fmt::Write;
 
@@ -11,12 +16,32 @@ use super::{
     ApiDiff, Change, ChangeKind as K, Location, OperationDiff, RustEffect, SemverBump, WireEffect,
 };
 
+/// Size limit of [`render_markdown`], in bytes: GitHub's 65,536-character comment limit
+/// with room for a caller's own header or footer.
+pub const COMMENT_BUDGET: usize = 60_000;
+/// Bytes kept free for the headings and notes of the change sections.
+const SECTION_RESERVE: usize = 1_000;
 /// "Other changes" with more lines than this are folded.
 const FOLD_OVER: usize = 40;
+/// Renamed models listed before the list is cut short.
+const MAX_RENAMES: usize = 100;
 /// Texts (titles, descriptions) up to this many characters are quoted in full.
 const SHORT_TEXT: usize = 80;
 
+/// The report for a pull-request comment: a title, the counts, the suggested bump, renamed
+/// models, then breaking changes and other changes grouped by tag and operation. It stops
+/// listing at [`COMMENT_BUDGET`] bytes (breaking changes first) and says how many changes it
+/// left out; [`render_markdown_full`] lists all of them.
 pub fn render_markdown(d: &ApiDiff) -> String {
+    render(d, COMMENT_BUDGET)
+}
+
+/// The report with every change listed, whatever its size.
+pub fn render_markdown_full(d: &ApiDiff) -> String {
+    render(d, usize::MAX)
+}
+
+pub(super) fn render(d: &ApiDiff, budget: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## API changes{}", versions(d));
     out.push('\n');
@@ -59,18 +84,32 @@ pub fn render_markdown(d: &ApiDiff) -> String {
 
     if !d.renamed_models.is_empty() {
         out.push_str("\n### Renamed models\n\n");
-        for r in &d.renamed_models {
+        let limit = if budget == usize::MAX {
+            usize::MAX
+        } else {
+            MAX_RENAMES
+        };
+        for r in d.renamed_models.iter().take(limit) {
             let _ = writeln!(out, "- `{}` → `{}`", r.old, r.new);
+        }
+        if d.renamed_models.len() > limit {
+            let _ = writeln!(out, "- … and {} more", d.renamed_models.len() - limit);
         }
     }
 
-    let breaking = section(d, is_breaking);
-    if !breaking.text.is_empty() {
+    let room = |out: &String| {
+        budget
+            .saturating_sub(out.len())
+            .saturating_sub(SECTION_RESERVE)
+    };
+    let breaking = section(d, is_breaking, room(&out));
+    if breaking.changes > 0 {
         out.push_str("\n### Breaking changes\n");
         out.push_str(&breaking.text);
+        breaking.note_omitted(&mut out);
     }
-    let other = section(d, |c| !is_breaking(c));
-    if !other.text.is_empty() {
+    let other = section(d, |c| !is_breaking(c), room(&out));
+    if other.changes > 0 {
         out.push_str("\n### Other changes\n");
         if other.changes > FOLD_OVER {
             let _ = writeln!(
@@ -80,9 +119,11 @@ pub fn render_markdown(d: &ApiDiff) -> String {
                 plural(other.operations, "operation", "operations"),
             );
             out.push_str(&other.text);
+            other.note_omitted(&mut out);
             out.push_str("\n</details>\n");
         } else {
             out.push_str(&other.text);
+            other.note_omitted(&mut out);
         }
     }
     out
@@ -112,36 +153,89 @@ fn is_breaking(c: &Change) -> bool {
 }
 
 struct Section {
+    /// The listed changes, grouped by tag and operation.
     text: String,
+    /// All changes and operations of the section, listed or not.
     changes: usize,
     operations: usize,
+    /// Changes listed in `text`.
+    shown: usize,
 }
 
-/// The changes that pass `keep`, grouped by tag, then operation.
-fn section(d: &ApiDiff, keep: impl Fn(&Change) -> bool) -> Section {
+impl Section {
+    /// Says how many changes did not fit, if any.
+    fn note_omitted(&self, out: &mut String) {
+        let omitted = self.changes - self.shown;
+        if omitted > 0 {
+            let _ = writeln!(
+                out,
+                "\n_… and {omitted} more {} not listed, to keep this report to a comment's size; \
+                 `waldur-codegen diff --format json` lists every change._",
+                if omitted == 1 { "change" } else { "changes" },
+            );
+        }
+    }
+}
+
+/// The changes that pass `keep`, grouped by tag, then operation, listed while `text` stays
+/// within `budget` bytes.
+fn section(d: &ApiDiff, keep: impl Fn(&Change) -> bool, budget: usize) -> Section {
     let mut s = Section {
         text: String::new(),
         changes: 0,
         operations: 0,
+        shown: 0,
     };
     let mut tag: Option<&str> = None;
+    let mut full = false;
+    let mut lines = Vec::new();
     for op in &d.operations {
         let kept: Vec<&Change> = op.changes.iter().filter(|c| keep(c)).collect();
         if kept.is_empty() {
             continue;
         }
-        if tag != Some(op.tag.as_str()) {
-            let _ = write!(s.text, "\n#### `{}`\n\n", op.tag);
-            tag = Some(op.tag.as_str());
-        }
         s.operations += 1;
         s.changes += kept.len();
-        write_operation(&mut s.text, op, &kept);
+        if full {
+            continue;
+        }
+        // The tag heading and the operation line go with the first change listed under them.
+        let mut head = String::new();
+        if tag != Some(op.tag.as_str()) {
+            let _ = write!(head, "\n#### `{}`\n\n", op.tag);
+        }
+        lines.clear();
+        operation_lines(op, &kept, &mut lines);
+        for i in 0..lines.len() {
+            let Some((line, is_change)) = lines.get(i) else {
+                break;
+            };
+            // A heading is only written with the first line under it.
+            let mut needed = line.len();
+            if i == 0 {
+                needed += head.len();
+            }
+            if !is_change {
+                needed += lines.get(i + 1).map_or(0, |(next, _)| next.len());
+            }
+            if s.text.len() + needed > budget {
+                full = true;
+                break;
+            }
+            if i == 0 {
+                s.text.push_str(&head);
+                tag = Some(op.tag.as_str());
+            }
+            s.text.push_str(line);
+            s.shown += usize::from(*is_change);
+        }
     }
     s
 }
 
-fn write_operation(out: &mut String, op: &OperationDiff, changes: &[&Change]) {
+/// An operation's lines, each with whether it is a change: one line for a lone added or
+/// removed operation, else a heading line and one indented line per change.
+fn operation_lines(op: &OperationDiff, changes: &[&Change], out: &mut Vec<(String, bool)>) {
     let head = format!(
         "`{} {}` (`{}`)",
         op.method.as_str(),
@@ -151,12 +245,12 @@ fn write_operation(out: &mut String, op: &OperationDiff, changes: &[&Change]) {
     if let [only] = changes
         && matches!(only.kind, K::OperationAdded | K::OperationRemoved)
     {
-        let _ = writeln!(out, "- {head}: {}", describe(only));
+        out.push((format!("- {head}: {}\n", describe(only)), true));
         return;
     }
-    let _ = writeln!(out, "- {head}");
+    out.push((format!("- {head}\n"), false));
     for c in changes {
-        let _ = writeln!(out, "  - {}", describe(c));
+        out.push((format!("  - {}\n", describe(c)), true));
     }
 }
 

@@ -21,7 +21,8 @@
 //!   `..Default::default()`/builders, enums are `#[non_exhaustive]` and response fields are
 //!   all optional) or `none` (documentation, extensions, wire details the signatures hide).
 //!
-//! The full rule table is in [`classify`]. [`ApiDiff::suggested_bump`] turns the Rust effects
+//! The full rule table is in [`classify`]; the Markdown report's layout and size limit are
+//! described at [`render_markdown`]. [`ApiDiff::suggested_bump`] turns the Rust effects
 //! into a semver suggestion for the generated crate, which is `0.x`: a compile break bumps the
 //! minor version, any other change the patch version. [`ApiDiff::suggested_bump_stable`] gives
 //! the suggestion the same diff would get after 1.0 (break: major, additive: minor, other:
@@ -164,7 +165,7 @@ use serde::Serialize;
 
 use crate::ir::{Api, Method};
 
-pub use markdown::render_markdown;
+pub use markdown::{COMMENT_BUDGET, render_markdown, render_markdown_full};
 
 /// Version of the JSON format printed by [`render_json`].
 pub const FORMAT_VERSION: u32 = 1;
@@ -184,8 +185,8 @@ pub fn render_json(d: &ApiDiff) -> String {
             s
         }
         Err(e) => format!(
-            "{{\"format_version\": {FORMAT_VERSION}, \"error\": {:?}}}\n",
-            e.to_string()
+            "{}\n",
+            serde_json::json!({ "format_version": FORMAT_VERSION, "error": e.to_string() })
         ),
     }
 }

@@ -1105,3 +1105,43 @@ fn long_other_sections_are_folded() {
         "{md}"
     );
 }
+
+#[test]
+fn reports_over_budget_list_breaking_changes_first_and_count_the_rest() {
+    let mut o = get("/api/a/", "a");
+    o.params = (0..60)
+        .map(|i| query(&format!("p{i:02}"), string(), false))
+        .collect();
+    let mut n = o.clone();
+    for p in &mut n.params {
+        p.description = Some("Filter".to_owned());
+    }
+    let gone = get("/api/b/", "b");
+    let d = diff(&api("1", vec![o, gone], vec![]), &api("2", vec![n], vec![]));
+    let full = render_markdown_full(&d);
+    assert_eq!(full, render_markdown(&d), "small reports are not cut");
+    let listed = |md: &str| {
+        md.lines()
+            .filter(|l| l.contains("description changed"))
+            .count()
+    };
+    assert_eq!(listed(&full), 60);
+
+    // A budget that holds the header, the breaking section and about half the rest.
+    let budget = full.len() / 2 + 1_000;
+    let cut = markdown::render(&d, budget);
+    assert!(cut.len() <= budget, "{} > {budget}", cut.len());
+    assert!(cut.contains(
+        "- `GET /api/b/` (`b`): **operation removed** — wire: **breaking**, Rust: **compile break**\n"
+    ));
+    let shown = listed(&cut);
+    assert!(shown > 0 && shown < 60, "{shown}");
+    let note = format!(
+        "\n_… and {} more changes not listed, to keep this report to a comment's size; \
+         `waldur-codegen diff --format json` lists every change._\n\n</details>\n",
+        60 - shown
+    );
+    assert!(cut.ends_with(&note), "{cut}");
+    // No operation heading is left without a change under it.
+    assert!(!cut.contains("(`a`)\n\n"), "{cut}");
+}
