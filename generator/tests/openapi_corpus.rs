@@ -347,7 +347,8 @@ fn schema_8_0_5_lowers_completely_and_faithfully() {
         (&reference("CoreStates"), true, false)
     );
 
-    // Bodies: 47 operations accept multipart; 3 more list only JSON but carry a file field.
+    // Bodies: 47 operations accept multipart; 2 more list only JSON but carry a file field,
+    // and the image upload's JSON body is itself binary: raw bytes.
     let accepts_multipart = ops.iter().filter(|o| {
         o.body
             .as_ref()
@@ -367,10 +368,25 @@ fn schema_8_0_5_lowers_completely_and_faithfully() {
     assert_eq!(
         multipart,
         BTreeSet::from([
-            "openstack_marketplace_tenants_upload_image_data",
             "proposal_protected_calls_attach_documents",
             "support_templates_create_attachments",
         ])
+    );
+    let image = op(l, "openstack_marketplace_tenants_upload_image_data")
+        .body
+        .clone()
+        .expect("body");
+    assert_eq!(
+        (image.media, image.accepted_media, image.ty),
+        (
+            BodyMedia::OctetStream,
+            vec![BodyMedia::Json],
+            Ty::Scalar {
+                scalar: Scalar::String {
+                    format: Some("binary".into())
+                }
+            }
+        )
     );
     let logo = op(l, "call_managing_organisations_create")
         .body

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::context::{Cx, ref_name, resolve, text};
 use super::document::{self, MediaType, OrderedMap, SecurityRequirement, read};
 use super::pointer::Ptr;
-use super::schema::{default_of, has_binary, lower_ty};
+use super::schema::{default_of, has_binary, is_binary, lower_ty};
 use crate::Diagnostic;
 use crate::ir::{
     ArrayStyle, BodyMedia, Method, Operation, Param, ParamLocation, RequestBody, Response,
@@ -469,8 +469,10 @@ fn is_json(essence: &str) -> bool {
 
 /// The chosen media: JSON when offered, else multipart, form, octet-stream, text. A body with
 /// a binary field (`format: binary`, at any depth, in the JSON or the multipart schema) is
-/// sent as multipart: Waldur's file uploads are `XRequestMultipart` bodies, and three upload
-/// actions list only `application/json` although their body has a file field.
+/// sent as multipart: Waldur's file uploads are `XRequestMultipart` bodies, and two upload
+/// actions list only `application/json` although their body has a file field. A JSON body
+/// that is itself binary (`{type: string, format: binary}`, Waldur's image upload) is not a
+/// form with a file field but raw bytes: octet-stream.
 fn request_body(
     cx: &mut Cx,
     unit: &Unit,
@@ -502,6 +504,7 @@ fn request_body(
     };
     let json = schema_for(BodyMedia::Json);
     let multipart = schema_for(BodyMedia::Multipart);
+    let raw_bytes = json.is_some_and(|(_, s)| s.is_some_and(|s| is_binary(components, s)));
     let binary = [json, multipart]
         .into_iter()
         .flatten()
@@ -516,7 +519,9 @@ fn request_body(
     let Some(mut media) = preference.into_iter().find(|m| accepted.contains(m)) else {
         return Ok(None);
     };
-    if binary {
+    if raw_bytes {
+        media = BodyMedia::OctetStream;
+    } else if binary {
         media = BodyMedia::Multipart;
     }
     let content_at = at.key("content");
@@ -527,6 +532,7 @@ fn request_body(
         (BodyMedia::Multipart, Some(j), Some(m)) if same_shape(cx, unit, j.1, m.1) => j,
         (BodyMedia::Multipart, _, Some(m)) => m,
         (BodyMedia::Multipart, Some(j), None) => j,
+        (BodyMedia::OctetStream, Some(j), _) if raw_bytes => j,
         (media, _, _) => schema_for(media).unwrap_or(("", None)),
     };
     let schema_at = content_at.key(content_type);

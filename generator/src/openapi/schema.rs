@@ -570,6 +570,26 @@ fn enum_values(
     out
 }
 
+/// True when the schema itself is a `format: binary` string (following `$ref`s).
+pub fn is_binary(components: &Components, s: &Schema) -> bool {
+    let mut current = s;
+    // A chain longer than this is a cycle.
+    for _ in 0..16 {
+        if current.format.as_deref() == Some("binary") {
+            return true;
+        }
+        match current
+            .reference
+            .as_deref()
+            .and_then(|r| components.schema_of_ref(r))
+        {
+            Some((_, target)) => current = target,
+            None => return false,
+        }
+    }
+    false
+}
+
 /// True when the schema has a `format: binary` string at any depth (following `$ref`s).
 pub fn has_binary(components: &Components, s: &Schema) -> bool {
     binary_in(components, s, &mut Vec::new())

@@ -73,6 +73,14 @@ paths:
         content:
           application/octet-stream: {}
       responses: {}
+    options:
+      operationId: raw_json_bytes
+      tags: [b]
+      requestBody:
+        content:
+          application/json:
+            schema: {type: string, format: binary}
+      responses: {}
     delete:
       operationId: plain_text
       tags: [b]
@@ -230,6 +238,17 @@ fn other_media_types() {
         at_b(expected(
             BodyMedia::OctetStream,
             &[BodyMedia::OctetStream],
+            None,
+            formatted("binary"),
+            false
+        ))
+    );
+    // A JSON body that is itself binary is raw bytes, not a form with a file field.
+    assert_eq!(
+        body(&l, "raw_json_bytes"),
+        at_b(expected(
+            BodyMedia::OctetStream,
+            &[BodyMedia::Json],
             None,
             formatted("binary"),
             false
