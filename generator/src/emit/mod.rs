@@ -147,7 +147,12 @@ pub fn generate(api: &Api, settings: &Settings) -> Result<BTreeMap<String, Strin
         };
         files.insert(
             format!("src/models/{file}.rs"),
-            header.rust(format_file(quote! { #![doc = #doc] #(#items)* })?),
+            header.rust(format_file(quote! {
+                #![doc = #doc]
+                #[allow(unused_imports)]
+                use super::*;
+                #(#items)*
+            })?),
         );
     }
     files.insert(

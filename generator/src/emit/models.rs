@@ -231,7 +231,7 @@ fn request_struct(table: &TypeTable, name: &str, o: &ObjectTy, patch: bool) -> T
     });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
         pub struct #ident {
             #(#decls)*
             /// Fields the spec does not describe (yet), sent as given: the server often accepts
@@ -240,6 +240,14 @@ fn request_struct(table: &TypeTable, name: &str, o: &ObjectTy, patch: bool) -> T
             pub extra: std::collections::BTreeMap<String, serde_json::Value>,
         }
         #constructor
+
+        /// Request models decode strictly; this lets one appear inside a response too.
+        impl crate::runtime::FromJson for #ident {
+            const ACCEPTS_MAP: bool = true;
+            fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+                <Self as serde::Deserialize>::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
     }
 }
 
@@ -312,7 +320,7 @@ fn enum_type(table: &TypeTable, name: &str, e: &EnumTy) -> TokenStream {
                     }
                 }
             };
-            (format_ident!("{}", scope.claim(raw)), v.clone())
+            (format_ident!("{}", scope.claim_camel(raw)), v.clone())
         })
         .collect();
     let decls = variants.iter().map(|(id, v)| {

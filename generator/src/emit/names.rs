@@ -85,10 +85,19 @@ impl Scope {
     }
 
     pub fn claim(&mut self, wanted: String) -> String {
+        let sep = if wanted.ends_with('_') { "" } else { "_" };
+        self.claim_with(wanted, sep)
+    }
+
+    /// Like [`Scope::claim`] for UpperCamel names, which take the number without `_`.
+    pub fn claim_camel(&mut self, wanted: String) -> String {
+        self.claim_with(wanted, "")
+    }
+
+    fn claim_with(&mut self, wanted: String, sep: &str) -> String {
         if self.taken.insert(wanted.clone()) {
             return wanted;
         }
-        let sep = if wanted.ends_with('_') { "" } else { "_" };
         (2..)
             .map(|i| format!("{wanted}{sep}{i}"))
             .find(|candidate| self.taken.insert(candidate.clone()))

@@ -178,10 +178,23 @@ fn plan<'o>(table: &TypeTable, op: &'o Operation, scope: &mut Scope) -> OpPlan<'
         "{}",
         scope.claim(names::method_name(&op.operation_id, &op.tag))
     );
+    // Locals of the generated functions: an argument must not shadow them.
     let mut args = Scope::new();
-    args.reserve("params");
-    args.reserve("body");
-    args.reserve("self");
+    for local in [
+        "params",
+        "body",
+        "self",
+        "method",
+        "req",
+        "resp",
+        "q",
+        "client",
+        "limit",
+        "page",
+        "page_size",
+    ] {
+        args.reserve(local);
+    }
     let mut path_args = Vec::new();
     let mut required_query = Vec::new();
     let mut optional_query = Vec::new();
@@ -420,7 +433,7 @@ fn signature(table: &TypeTable, p: &OpPlan) -> (Vec<TokenStream>, Vec<Ident>) {
 }
 
 fn request_fn(table: &TypeTable, p: &OpPlan) -> TokenStream {
-    let fn_name = format_ident!("{}_request", p.method);
+    let fn_name = request_fn_name(p);
     let (decls, _) = signature(table, p);
     // `/api/x/{uuid}/` -> format!("/api/x/{}/", encode(uuid))
     let mut fmt = String::new();
@@ -486,9 +499,26 @@ fn request_fn(table: &TypeTable, p: &OpPlan) -> TokenStream {
             let media = p.op.body.as_ref().map(|b| b.media).unwrap_or_default();
             let attach = match media {
                 BodyMedia::Multipart => {
-                    quote!(req.multipart(crate::runtime::MultipartBody::parts(body)))
+                    quote!(Ok(req.multipart(crate::runtime::MultipartBody::parts(body))))
                 }
-                BodyMedia::FormUrlEncoded => quote!(req.form(crate::runtime::form_fields(body)?)),
+                BodyMedia::FormUrlEncoded => {
+                    quote!(Ok(req.form(crate::runtime::form_fields(body)?)))
+                }
+                BodyMedia::OctetStream | BodyMedia::Text
+                    if p.op.body.as_ref().is_some_and(|b| {
+                        matches!(
+                            table.resolve(&b.ty),
+                            Ty::Scalar {
+                                scalar: Scalar::String { .. }
+                            }
+                        )
+                    }) =>
+                {
+                    quote!(Ok(req.raw(
+                        crate::runtime::RawBody::content_type(body),
+                        crate::runtime::RawBody::raw_bytes(body)
+                    )))
+                }
                 _ => quote!(req.json(body)),
             };
             if *optional {
@@ -514,6 +544,11 @@ fn request_fn(table: &TypeTable, p: &OpPlan) -> TokenStream {
             #body
         }
     }
+}
+
+/// `<method>_request`; a keyword-escaped method (`override_`) loses its `_` first.
+fn request_fn_name(p: &OpPlan) -> Ident {
+    format_ident!("{}_request", p.method.to_string().trim_end_matches('_'))
 }
 
 fn handle_path(p: &OpPlan) -> String {
@@ -542,7 +577,7 @@ fn decode(p: &OpPlan) -> TokenStream {
 fn async_method(table: &TypeTable, p: &OpPlan) -> TokenStream {
     let (decls, names) = signature(table, p);
     let method = &p.method;
-    let fn_name = format_ident!("{}_request", p.method);
+    let fn_name = request_fn_name(p);
     let verb = method_tokens(p.op.method);
     let out = output_type(p);
     let decode = decode(p);
@@ -560,7 +595,7 @@ fn async_method(table: &TypeTable, p: &OpPlan) -> TokenStream {
 }
 
 fn count_method(table: &TypeTable, p: &OpPlan, count: &Ident) -> TokenStream {
-    let fn_name = format_ident!("{}_request", p.method);
+    let fn_name = request_fn_name(p);
     let (decls, names) = signature(table, p);
     let doc = format!(
         " Counts what [`Self::{}`] would list with the same filters: `HEAD {}`, answered in `X-Result-Count`.",
@@ -586,7 +621,7 @@ fn stream_method(table: &TypeTable, p: &OpPlan, stream: &Ident) -> TokenStream {
     let Output::Page { item } = &p.output else {
         return quote!();
     };
-    let fn_name = format_ident!("{}_request", p.method);
+    let fn_name = request_fn_name(p);
     let (decls, _) = signature(table, p);
     let args: Vec<&Arg> = p.path_args.iter().chain(&p.required_query).collect();
     let owned = args.iter().filter(|a| by_ref(table, &a.ty)).map(|a| {

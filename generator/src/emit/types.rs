@@ -111,6 +111,22 @@ impl<'a> TypeTable<'a> {
     /// The Rust type of a value of `ty` (inside `Lenient<...>` for response fields).
     /// `owner` is the type holding the field, for boxing recursive references.
     pub fn rust(&self, ty: &Ty, ctx: Ctx, owner: Option<&str>) -> TokenStream {
+        // An alias of a named type is a `pub type`: keep its name, so signatures show the
+        // spec's name (`PatchedOpenStackVolumeRequest`) even when the shape is shared.
+        if let Ty::Ref { name } = ty {
+            if let Some(TypeDef::Alias {
+                ty: Ty::Ref { name: target },
+                ..
+            }) = self.api.types.get(name)
+            {
+                let ident = self.ident(name);
+                return if owner.is_some_and(|o| self.is_recursive(o, target) || o == target) {
+                    quote!(Box<#ident>)
+                } else {
+                    quote!(#ident)
+                };
+            }
+        }
         match self.resolve(ty) {
             Ty::Scalar { scalar } => scalar_type(scalar, ctx),
             Ty::Any | Ty::OneOf { .. } | Ty::Object { .. } | Ty::Enum { .. } => {
