@@ -17,9 +17,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("diff") => diff::run(&args[1..]),
-        _ => Err(format!(
-            "usage: cargo xtask <task>\n\ntasks:\n  codegen [--check]   regenerate generated-client/ from spec/ (or check it is fresh)\n  diff [OLD NEW]      report API changes between two spec versions\n  bench               print generation and decoding benchmarks"
-        )),
+        _ => Err("usage: cargo xtask <task>\n\ntasks:\n  codegen [--check]   regenerate generated-client/ from spec/ (or check it is fresh)\n  diff [OLD NEW]      report API changes between two spec versions\n  bench               print generation and decoding benchmarks".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

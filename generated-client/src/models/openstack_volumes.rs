@@ -3,6 +3,8 @@
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //!Types used only by the `openstack_volumes` operations.
+#[allow(unused_imports)]
+use super::*;
 /// `OpenStackSnapshot` (response model).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OpenStackSnapshot {
@@ -250,7 +252,7 @@ impl crate::runtime::FromJson for OpenStackSnapshot {
     }
 }
 /// `OpenStackSnapshotRequest` (request model).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackSnapshotRequest {
     /// Wire name `name`, string, required.
     pub name: String,
@@ -280,6 +282,15 @@ impl OpenStackSnapshotRequest {
             kept_until: Default::default(),
             extra: Default::default(),
         }
+    }
+}
+/// Request models decode strictly; this lets one appear inside a response too.
+impl crate::runtime::FromJson for OpenStackSnapshotRequest {
+    const ACCEPTS_MAP: bool = true;
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        <Self as serde::Deserialize>::deserialize(
+            serde::de::value::MapAccessDeserializer::new(map),
+        )
     }
 }
 /// `OpenStackSnapshotRestoration` (response model).
@@ -667,7 +678,7 @@ impl crate::runtime::FromJson for OpenStackVolume {
     }
 }
 /// `OpenStackVolumeExtendRequest` (request model).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackVolumeExtendRequest {
     /// Wire name `disk_size`, integer, required.
     pub disk_size: i64,
@@ -685,8 +696,17 @@ impl OpenStackVolumeExtendRequest {
         }
     }
 }
+/// Request models decode strictly; this lets one appear inside a response too.
+impl crate::runtime::FromJson for OpenStackVolumeExtendRequest {
+    const ACCEPTS_MAP: bool = true;
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        <Self as serde::Deserialize>::deserialize(
+            serde::de::value::MapAccessDeserializer::new(map),
+        )
+    }
+}
 /// `OpenStackVolumeRequest` (request model).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackVolumeRequest {
     /// Wire name `name`, string, required.
     pub name: String,
@@ -714,8 +734,17 @@ impl OpenStackVolumeRequest {
         }
     }
 }
+/// Request models decode strictly; this lets one appear inside a response too.
+impl crate::runtime::FromJson for OpenStackVolumeRequest {
+    const ACCEPTS_MAP: bool = true;
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        <Self as serde::Deserialize>::deserialize(
+            serde::de::value::MapAccessDeserializer::new(map),
+        )
+    }
+}
 /// `OpenStackVolumeRetypeRequest` (request model).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackVolumeRetypeRequest {
     /// Wire name `type`, string (uri), required.
     #[serde(rename = "type")]
@@ -734,8 +763,17 @@ impl OpenStackVolumeRetypeRequest {
         }
     }
 }
+/// Request models decode strictly; this lets one appear inside a response too.
+impl crate::runtime::FromJson for OpenStackVolumeRetypeRequest {
+    const ACCEPTS_MAP: bool = true;
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        <Self as serde::Deserialize>::deserialize(
+            serde::de::value::MapAccessDeserializer::new(map),
+        )
+    }
+}
 /// `PatchedOpenStackVolumeRequest` (request model).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOpenStackVolumeRequest {
     /// Wire name `name`, string.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
@@ -753,8 +791,17 @@ pub struct PatchedOpenStackVolumeRequest {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Request models decode strictly; this lets one appear inside a response too.
+impl crate::runtime::FromJson for PatchedOpenStackVolumeRequest {
+    const ACCEPTS_MAP: bool = true;
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        <Self as serde::Deserialize>::deserialize(
+            serde::de::value::MapAccessDeserializer::new(map),
+        )
+    }
+}
 /// `VolumeAttachRequest` (request model).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeAttachRequest {
     /// Instance that this volume is attached to, if any
     ///
@@ -772,5 +819,14 @@ impl VolumeAttachRequest {
             instance: instance.into(),
             extra: Default::default(),
         }
+    }
+}
+/// Request models decode strictly; this lets one appear inside a response too.
+impl crate::runtime::FromJson for VolumeAttachRequest {
+    const ACCEPTS_MAP: bool = true;
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        <Self as serde::Deserialize>::deserialize(
+            serde::de::value::MapAccessDeserializer::new(map),
+        )
     }
 }

@@ -38,6 +38,6 @@ pub use request::{ApiRequest, MultipartValue, Query, QueryValue, encode_path_seg
 pub use response::{Accepted, ApiResponse};
 pub use retry::{RetryPolicy, Sleeper};
 pub use support::{
-    FileUpload, LenientModel, MultipartBody, deserialize_model, form_fields, model_from_map,
-    multipart_value,
+    FileUpload, LenientModel, MultipartBody, RawBody, deserialize_model, form_fields,
+    model_from_map, multipart_value,
 };

@@ -257,6 +257,15 @@ impl ApiRequest {
         self
     }
 
+    /// A body sent as given (`application/octet-stream` uploads, `text/plain`).
+    pub fn raw(mut self, content_type: &'static str, bytes: Vec<u8>) -> ApiRequest {
+        self.body = Body::Encoded {
+            content_type,
+            bytes: Bytes::from(bytes),
+        };
+        self
+    }
+
     /// A `multipart/form-data` body; it is rebuilt for every attempt, so retries resend it.
     pub fn multipart(mut self, parts: Vec<(String, MultipartValue)>) -> ApiRequest {
         let stored = parts

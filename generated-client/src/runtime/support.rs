@@ -160,6 +160,47 @@ impl serde::Serialize for FileUpload {
     }
 }
 
+/// A file named in a JSON document decodes to its name, without bytes.
+impl<'de> serde::Deserialize<'de> for FileUpload {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(|file_name| FileUpload::new(file_name, Vec::new()))
+    }
+}
+
+/// Bodies sent as they are: a file as `application/octet-stream`, text as `text/plain`.
+pub trait RawBody {
+    fn content_type(&self) -> &'static str;
+    fn raw_bytes(&self) -> Vec<u8>;
+}
+
+impl RawBody for FileUpload {
+    fn content_type(&self) -> &'static str {
+        "application/octet-stream"
+    }
+    fn raw_bytes(&self) -> Vec<u8> {
+        self.bytes.clone()
+    }
+}
+
+impl RawBody for String {
+    fn content_type(&self) -> &'static str {
+        "text/plain; charset=utf-8"
+    }
+    fn raw_bytes(&self) -> Vec<u8> {
+        self.clone().into_bytes()
+    }
+}
+
+/// A free-form query value (a JSON filter): strings as they are, anything else as JSON text.
+impl super::request::QueryValue for serde_json::Value {
+    fn query_value(&self) -> Cow<'_, str> {
+        match self {
+            serde_json::Value::String(s) => Cow::Borrowed(s),
+            other => Cow::Owned(other.to_string()),
+        }
+    }
+}
+
 /// Request models of multipart operations: each field as a form part.
 pub trait MultipartBody {
     fn parts(&self) -> Vec<(String, super::request::MultipartValue)>;

@@ -116,7 +116,7 @@ fn response_struct(table: &TypeTable, name: &str, o: &ObjectTy) -> TokenStream {
         let FieldOut { ident, wire, field } = f;
         let ty = table.rust(&field.ty, Ctx::Response, Some(name));
         let docs = field_docs(field);
-        let rename = (ident.to_string() != *wire).then(|| quote!(rename = #wire,));
+        let rename = (*ident != wire).then(|| quote!(rename = #wire,));
         quote! {
             #docs
             #[serde(#rename skip_serializing_if = "crate::runtime::Lenient::is_absent")]
@@ -176,7 +176,7 @@ fn request_struct(table: &TypeTable, name: &str, o: &ObjectTy, patch: bool) -> T
         let FieldOut { ident, wire, field } = f;
         let ty = table.rust(&field.ty, Ctx::Request, Some(name));
         let docs = field_docs(field);
-        let rename = (ident.to_string() != *wire).then(|| quote!(rename = #wire));
+        let rename = (*ident != wire).then(|| quote!(rename = #wire));
         if field.required {
             let attr = rename.map(|r| quote!(#[serde(#r)]));
             quote! { #docs #attr pub #ident: #ty, }

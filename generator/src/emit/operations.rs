@@ -361,10 +361,10 @@ fn op_docs(p: &OpPlan, extra: &[String]) -> TokenStream {
     if let Some(t) = &op.title {
         parts.push(t.clone());
     }
-    if let Some(d) = &op.description {
-        if op.title.as_deref() != Some(d.trim()) {
-            parts.push(d.clone());
-        }
+    if let Some(d) = &op.description
+        && op.title.as_deref() != Some(d.trim())
+    {
+        parts.push(d.clone());
     }
     parts.push(format!(
         "`{} {}` (operation `{}`).",

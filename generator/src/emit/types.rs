@@ -63,10 +63,10 @@ impl<'a> TypeTable<'a> {
                 let mut seen = BTreeSet::new();
                 let mut stack: Vec<&String> = direct[start].iter().collect();
                 while let Some(n) = stack.pop() {
-                    if seen.insert(n.clone()) {
-                        if let Some(next) = direct.get(n) {
-                            stack.extend(next.iter());
-                        }
+                    if seen.insert(n.clone())
+                        && let Some(next) = direct.get(n)
+                    {
+                        stack.extend(next.iter());
                     }
                 }
                 (start.clone(), seen)
@@ -113,19 +113,18 @@ impl<'a> TypeTable<'a> {
     pub fn rust(&self, ty: &Ty, ctx: Ctx, owner: Option<&str>) -> TokenStream {
         // An alias of a named type is a `pub type`: keep its name, so signatures show the
         // spec's name (`PatchedOpenStackVolumeRequest`) even when the shape is shared.
-        if let Ty::Ref { name } = ty {
-            if let Some(TypeDef::Alias {
+        if let Ty::Ref { name } = ty
+            && let Some(TypeDef::Alias {
                 ty: Ty::Ref { name: target },
                 ..
             }) = self.api.types.get(name)
-            {
-                let ident = self.ident(name);
-                return if owner.is_some_and(|o| self.is_recursive(o, target) || o == target) {
-                    quote!(Box<#ident>)
-                } else {
-                    quote!(#ident)
-                };
-            }
+        {
+            let ident = self.ident(name);
+            return if owner.is_some_and(|o| self.is_recursive(o, target) || o == target) {
+                quote!(Box<#ident>)
+            } else {
+                quote!(#ident)
+            };
         }
         match self.resolve(ty) {
             Ty::Scalar { scalar } => scalar_type(scalar, ctx),
