@@ -30,7 +30,8 @@
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
-    clippy::large_enum_variant
+    clippy::large_enum_variant,
+    clippy::type_complexity
 )]
 pub mod models;
 pub mod runtime;

@@ -192,7 +192,12 @@ pub fn lib_rs(
         #![forbid(unsafe_code)]
         // Descriptions come verbatim from the spec; rustdoc may not like all of their Markdown.
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::large_enum_variant)]
+        #![allow(
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::large_enum_variant,
+            clippy::type_complexity
+        )]
 
         pub mod models;
         pub mod runtime;

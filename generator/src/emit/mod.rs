@@ -109,7 +109,23 @@ pub fn generate(api: &Api, settings: &Settings) -> Result<BTreeMap<String, Strin
                 names::module_name(tags.iter().next().map(String::as_str).unwrap_or_default()),
                 quote!(),
             ),
-            0 => ("shared".to_string(), quote!()),
+            // Used by no operation (an OpenAPI component, a page's alias): compiled when every
+            // tag whose types it mentions is enabled, so it never names a type that is cfg'd out.
+            0 => {
+                let needed: BTreeSet<&String> = table
+                    .reachable(name)
+                    .iter()
+                    .filter_map(|r| tags_of_type.get(r))
+                    .flatten()
+                    .collect();
+                let feats = needed.iter().map(|t| names::feature_name(t));
+                let gate = if needed.is_empty() {
+                    quote!()
+                } else {
+                    quote!(#[cfg(all(#(feature = #feats),*))])
+                };
+                ("shared".to_string(), gate)
+            }
             _ => {
                 let feats = tags.iter().map(|t| names::feature_name(t));
                 (

@@ -128,6 +128,21 @@ fn response_struct(table: &TypeTable, name: &str, o: &ObjectTy) -> TokenStream {
         quote!(#wire => self.#ident = map.next_value()?,)
     });
     let name_lit = name;
+    // A model with no documented fields keeps everything in `extra`.
+    let decode_body = if fields.is_empty() {
+        quote! {
+            let _ = (key, map);
+            Ok(false)
+        }
+    } else {
+        quote! {
+            match key {
+                #(#arms)*
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -141,11 +156,7 @@ fn response_struct(table: &TypeTable, name: &str, o: &ObjectTy) -> TokenStream {
         impl crate::runtime::LenientModel for #ident {
             const NAME: &'static str = #name_lit;
             fn decode_field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-                match key {
-                    #(#arms)*
-                    _ => return Ok(false),
-                }
-                Ok(true)
+                #decode_body
             }
             fn extra_mut(&mut self) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
                 &mut self.extra

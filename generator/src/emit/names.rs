@@ -105,9 +105,21 @@ impl Scope {
     }
 }
 
-/// The Cargo feature of a tag: `openstack_volumes` -> `openstack-volumes`.
+/// A tag with its leading underscores spelled out: `_matrix` (the Matrix protocol's
+/// `/_matrix/...` endpoints) must not become the same module or feature as a `matrix` tag.
+fn spelled_tag(tag: &str) -> String {
+    let rest = tag.trim_start_matches('_');
+    if rest.len() == tag.len() {
+        tag.to_string()
+    } else {
+        format!("underscore_{rest}")
+    }
+}
+
+/// The Cargo feature of a tag: `openstack_volumes` -> `openstack-volumes`,
+/// `_matrix` -> `underscore-matrix`.
 pub fn feature_name(tag: &str) -> String {
-    let k = case::kebab(tag);
+    let k = case::kebab(&spelled_tag(tag));
     if k.is_empty() {
         "untagged".to_string()
     } else {
@@ -115,9 +127,10 @@ pub fn feature_name(tag: &str) -> String {
     }
 }
 
-/// The module of a tag: `openstack_volumes` -> `openstack_volumes`, `_matrix` -> `matrix`.
+/// The module of a tag: `openstack_volumes` -> `openstack_volumes`,
+/// `_matrix` -> `underscore_matrix`.
 pub fn module_name(tag: &str) -> String {
-    snake_ident(tag)
+    snake_ident(&spelled_tag(tag))
 }
 
 /// The method name of an operation inside its tag: the operation id without the tag prefix
@@ -166,7 +179,8 @@ mod tests {
             "service_provider_api_secret_code_retrieve"
         );
         assert_eq!(feature_name("openstack_volumes"), "openstack-volumes");
-        assert_eq!(module_name("_matrix"), "matrix");
+        assert_eq!(module_name("_matrix"), "underscore_matrix");
+        assert_eq!(feature_name("_matrix"), "underscore-matrix");
     }
 
     #[test]
