@@ -19,7 +19,9 @@ pub mod operations;
 pub mod runtime_files;
 pub mod types;
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -216,12 +218,48 @@ fn gate_items(gate: TokenStream, items: TokenStream) -> TokenStream {
 
 /// Formats tokens as a Rust file with prettyplease.
 pub fn format_file(tokens: TokenStream) -> Result<String, Error> {
+    let start = Instant::now();
     let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
         Error::Other(format!(
             "internal error: generated code does not parse: {e}\n{tokens}"
         ))
     })?;
-    Ok(prettyplease::unparse(&file))
+    let text = prettyplease::unparse(&file);
+    FORMAT_TIME.set(FORMAT_TIME.get() + start.elapsed());
+    Ok(text)
+}
+
+thread_local! {
+    /// Time spent in [`format_file`] on this thread, for [`generate_timed`].
+    static FORMAT_TIME: Cell<Duration> = const { Cell::new(Duration::ZERO) };
+}
+
+/// Where emission spends its time: building token streams vs. formatting them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EmitTimings {
+    /// IR -> token streams (quote), including everything that is not formatting.
+    pub tokens: Duration,
+    /// Token streams -> text (syn parsing + prettyplease).
+    pub format: Duration,
+}
+
+/// [`generate`], also reporting where the time went (for `cargo xtask bench`).
+pub fn generate_timed(
+    api: &Api,
+    settings: &Settings,
+) -> Result<(BTreeMap<String, String>, EmitTimings), Error> {
+    FORMAT_TIME.set(Duration::ZERO);
+    let start = Instant::now();
+    let files = generate(api, settings)?;
+    let total = start.elapsed();
+    let format = FORMAT_TIME.get();
+    Ok((
+        files,
+        EmitTimings {
+            tokens: total.saturating_sub(format),
+            format,
+        },
+    ))
 }
 
 /// Operations that get their own method. A `HEAD` operation on the path of a paginated list is
