@@ -4,11 +4,13 @@
 //!   `--check`) change nothing and fail when the checked-in client is stale;
 //! - `diff [<OLD> <NEW>]`: what changed between two spec versions (default: `spec/` at HEAD vs
 //!   the working tree);
+//! - `whole-api`: generate the whole API from `../shared` and `cargo check` it (CI);
 //! - `bench`: generation and decoding figures (see `bench.rs`).
 #![forbid(unsafe_code)]
 
 mod codegen;
 mod diff;
+mod whole_api;
 
 use std::process::ExitCode;
 
@@ -17,7 +19,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("diff") => diff::run(&args[1..]),
-        _ => Err("usage: cargo xtask <task>\n\ntasks:\n  codegen [--check]   regenerate generated-client/ from spec/ (or check it is fresh)\n  diff [OLD NEW]      report API changes between two spec versions\n  bench               print generation and decoding benchmarks".to_string()),
+        Some("whole-api") => whole_api::run(&args[1..]),
+        _ => Err("usage: cargo xtask <task>\n\ntasks:\n  codegen [--check]   regenerate generated-client/ from spec/ (or check it is fresh)\n  diff [OLD NEW]      report API changes between two spec versions\n  whole-api           generate and cargo-check the whole-API crates (needs ../shared)\n  bench               print generation and decoding benchmarks".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

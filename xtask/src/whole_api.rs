@@ -1,0 +1,121 @@
+//! `cargo xtask whole-api`: the whole Waldur API as one generated crate, checked by the compiler.
+//!
+//! Generates a crate from the newest Markdown snapshot and one from the OpenAPI 8.0.5 schema
+//! (both in `../shared`) into `target/whole-api/`, then runs `cargo check` on each with all
+//! features and with a single tag feature. Any error, any warning in the generated crate, or
+//! any operation left out fails the task. CI runs it; the crates are never committed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use waldur_codegen::config::Config;
+use waldur_codegen::output::{self, Mode};
+use waldur_codegen::pipeline;
+
+use crate::codegen::root;
+
+/// The inputs, relative to `../shared`.
+const INPUTS: &[(&str, &str)] = &[
+    ("markdown", "corpus/markdown/2026-06-30-d039cdd6"),
+    ("openapi", "corpus/openapi/waldur-openapi-schema-8.0.5.yaml"),
+];
+
+/// The tag compiled alone to show that features really cut the crate down.
+const ONE_TAG: &str = "openstack-volumes";
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    if !args.is_empty() {
+        return Err("usage: cargo xtask whole-api".to_string());
+    }
+    let root = root();
+    let Some(shared) = shared_dir(&root)? else {
+        return Ok(());
+    };
+    let work = root.join("target/whole-api");
+    for (name, input) in INPUTS {
+        let crate_dir = work.join(name);
+        generate(&shared.join(input), &crate_dir)?;
+        std::fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock"))
+            .map_err(|e| format!("copying Cargo.lock: {e}"))?;
+        check(&crate_dir, &work.join("target"), &["--all-features"])?;
+        check(
+            &crate_dir,
+            &work.join("target"),
+            &["--no-default-features", "--features", ONE_TAG],
+        )?;
+    }
+    println!("whole-API crates compile without errors or warnings");
+    Ok(())
+}
+
+/// `../shared`, or `None` (with a notice) when it is absent and not required.
+fn shared_dir(root: &Path) -> Result<Option<PathBuf>, String> {
+    let dir = match std::env::var_os("WALDUR_SHARED") {
+        Some(d) => PathBuf::from(d),
+        None => root.join("../shared"),
+    };
+    if dir.join("corpus").is_dir() {
+        return Ok(Some(dir));
+    }
+    if std::env::var_os("WALDUR_REQUIRE_SHARED").is_some_and(|v| v == "1") {
+        return Err(format!(
+            "WALDUR_REQUIRE_SHARED=1 but {} has no corpus/",
+            dir.display()
+        ));
+    }
+    println!(
+        "whole-api: skipped: {} not found (set WALDUR_SHARED)",
+        dir.display()
+    );
+    Ok(None)
+}
+
+fn generate(input: &Path, out: &Path) -> Result<(), String> {
+    let config = Config::for_specs(vec![input.to_path_buf()]);
+    let generated = pipeline::generate(&config, None).map_err(|e| e.to_string())?;
+    if !generated.loaded.diagnostics.is_empty() {
+        return Err(format!(
+            "{}: {} diagnostics",
+            input.display(),
+            generated.loaded.diagnostics.len()
+        ));
+    }
+    output::sync_dir(out, &generated.files, Mode::Write).map_err(|e| e.to_string())?;
+    let lines: usize = generated.files.values().map(|f| f.lines().count()).sum();
+    println!(
+        "generated {} ({} operations, {} types, {} files, {lines} lines) from {}",
+        out.display(),
+        generated.loaded.api.operations.len(),
+        generated.loaded.api.types.len(),
+        generated.files.len(),
+        input.display()
+    );
+    Ok(())
+}
+
+/// `cargo check` with the given feature flags; fails on any diagnostic of the generated crate
+/// (dependencies' lints are capped by cargo, so what is printed is ours).
+fn check(crate_dir: &Path, target: &Path, features: &[&str]) -> Result<(), String> {
+    let start = std::time::Instant::now();
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--quiet", "--message-format=short"])
+        .args(features)
+        .current_dir(crate_dir)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .map_err(|e| format!("running cargo check: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let problems: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("warning") || l.contains("error"))
+        .collect();
+    let label = format!("{} ({})", crate_dir.display(), features.join(" "));
+    if !out.status.success() || !problems.is_empty() {
+        return Err(format!("cargo check of {label} failed:\n{stderr}"));
+    }
+    println!(
+        "cargo check {label}: clean in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
