@@ -24,6 +24,28 @@ pub fn inner_doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
+/// Inner doc attributes for text the generator wrote itself (intra-doc links, examples), one
+/// attribute per line, not sanitised. Spec text inside it must go through [`escape_inline`].
+pub fn raw_inner_doc_attrs(text: &str) -> TokenStream {
+    let attrs = text.lines().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote!(#![doc = #l])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// Spec text placed inside generator-written docs: escaped like any description.
+pub fn escape_inline(text: &str) -> String {
+    text.lines()
+        .map(|l| escape_line(l.trim()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn doc_lines<S: AsRef<str>>(paragraphs: &[S]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for p in paragraphs {
