@@ -125,13 +125,29 @@ fn check_snapshot(dir: &Path) -> Counts {
             op_enums(op, &mut enums);
         }
     }
+    // The named types the generated crate gets, after hoisting, dedup and naming.
+    let mut api = waldur_codegen::ir::Api::default();
+    for outcome in &outcomes {
+        if let PageOutcome::Api(page) = outcome {
+            api.sources.push(page.source.clone());
+            api.operations.extend(page.operations.iter().cloned());
+        }
+    }
+    waldur_codegen::ir::passes::run(&mut api, &Default::default())
+        .unwrap_or_else(|d| panic!("passes failed: {d:?}"));
+    let count =
+        |f: fn(&waldur_codegen::ir::TypeDef) -> bool| api.types.values().filter(|t| f(t)).count();
+    let named_models = count(|t| matches!(t, waldur_codegen::ir::TypeDef::Object(_)));
+    let named_enums = count(|t| matches!(t, waldur_codegen::ir::TypeDef::Enum(_)));
+    let aliases = count(|t| matches!(t, waldur_codegen::ir::TypeDef::Alias { .. }));
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     println!(
         "{name}: {} pages, {api_pages} API pages ({} not API), {operations} operations, {} body \
-         models, {} distinct inline enums, parsed in {elapsed:?}",
+         models, {} distinct inline enums, parsed in {elapsed:?}; after the passes: {named_models} \
+         models, {named_enums} enums, {aliases} aliases",
         files.len(),
         not_api.len(),
         models.len(),
