@@ -351,24 +351,6 @@ impl Compare<'_> {
     }
 }
 
-fn md_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| {
-            e.unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-                .path()
-        })
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            md_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
-        }
-    }
-}
-
 fn page_operations(files: &[PathBuf]) -> Vec<Operation> {
     let mut operations = Vec::new();
     for file in files {
@@ -487,7 +469,7 @@ fn snapshot_5497cf79_agrees_with_schema_8_0_5() {
     let schema = schema_8_0_5(&dir);
     let snapshot = |name: &str| {
         let mut files = Vec::new();
-        md_files(&dir.join("corpus/markdown").join(name), &mut files);
+        common::md_files(&dir.join("corpus/markdown").join(name), &mut files);
         page_operations(&files)
     };
     let page_ops = snapshot("2026-02-27-5497cf79");

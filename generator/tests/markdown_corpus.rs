@@ -11,24 +11,6 @@ use std::time::Instant;
 use waldur_codegen::ir::{Operation, ResponseBody, Ty};
 use waldur_codegen::markdown::{PageOutcome, parse_page};
 
-fn md_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| {
-            e.unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-                .path()
-        })
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            md_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
-        }
-    }
-}
-
 /// Inline enums anywhere in a type, as their value lists.
 fn collect_enums(ty: &Ty, out: &mut BTreeSet<String>) {
     match ty {
@@ -75,7 +57,7 @@ struct Counts {
 
 fn check_snapshot(dir: &Path) -> Counts {
     let mut files = Vec::new();
-    md_files(dir, &mut files);
+    common::md_files(dir, &mut files);
     let texts: Vec<(String, String)> = files
         .iter()
         .map(|f| {

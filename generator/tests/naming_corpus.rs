@@ -6,30 +6,12 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use waldur_codegen::ir::passes::{PassOptions, run};
 use waldur_codegen::ir::{Api, Operation, ResponseBody, Ty, TypeDef};
 use waldur_codegen::markdown::{Page, PageOutcome, parse_page};
-
-fn md_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| {
-            e.unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-                .path()
-        })
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            md_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
-        }
-    }
-}
 
 /// The API pages of the newest snapshot, sorted by path.
 fn newest_pages(shared: &Path) -> (String, Vec<Page>) {
@@ -41,7 +23,7 @@ fn newest_pages(shared: &Path) -> (String, Vec<Page>) {
         .max()
         .unwrap_or_else(|| panic!("{}: no snapshot", root.display()));
     let mut files = Vec::new();
-    md_files(&newest, &mut files);
+    common::md_files(&newest, &mut files);
     let mut pages = Vec::new();
     for file in &files {
         let rel = file
