@@ -1,0 +1,215 @@
+//! insta snapshots of the seed page (`spec/openstack-volumes.md`) at every stage: the raw
+//! front-end IR, the IR after the passes, and every file of the generated crate. The
+//! hand-written runtime files are not snapshotted (they are the runtime's own source); instead
+//! each must be exactly the header plus its source file. Finally, the generated tree must equal
+//! the checked-in `generated-client/` byte for byte, so snapshots and crate cannot disagree.
+//!
+//! Paths in spans and headers are relative to the workspace root (that is how `cargo xtask
+//! codegen` runs), so every test switches the process's current directory to the root while
+//! holding [`AT_ROOT`]: tests of one binary run in parallel threads that share the directory.
+//!
+//! Update snapshots with `INSTA_UPDATE=always cargo test -p waldur-codegen --test
+//! seed_snapshots`, then review the `.snap` diffs; with `CI=true` a mismatch fails instead.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use sha2::{Digest, Sha256};
+use waldur_codegen::config::Config;
+use waldur_codegen::pipeline::{self, Generated};
+use waldur_codegen::spec::{self, LoadOptions};
+
+const SEED: &str = "spec/openstack-volumes.md";
+const CONFIG: &str = "spec/codegen.yaml";
+const CLIENT: &str = "generated-client";
+const RUNTIME_SRC: &str = "generator/runtime/src";
+
+/// Serialises the tests that change the current directory.
+static AT_ROOT: Mutex<()> = Mutex::new(());
+
+/// Locks [`AT_ROOT`] and makes the workspace root the current directory until the guard drops.
+fn at_root() -> MutexGuard<'static, ()> {
+    // A test that panicked while holding the lock left the directory at the root all the same.
+    let guard = AT_ROOT.lock().unwrap_or_else(|e| e.into_inner());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    std::env::set_current_dir(&root).unwrap_or_else(|e| panic!("{}: {e}", root.display()));
+    guard
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn generate_from_config() -> Generated {
+    let config = Config::load(Path::new(CONFIG)).unwrap_or_else(|e| panic!("{CONFIG}: {e}"));
+    pipeline::generate(&config, Some(&read(CONFIG))).unwrap_or_else(|e| panic!("generate: {e}"))
+}
+
+fn is_runtime_file(rel: &str) -> bool {
+    rel.starts_with("src/runtime/")
+}
+
+/// `src/models/mod.rs` -> `src__models__mod.rs`: insta names become file names.
+fn snapshot_name(rel: &str) -> String {
+    format!("generated__{}", rel.replace('/', "__"))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn ir_after_passes() {
+    let _root = at_root();
+    let loaded = spec::load(&[PathBuf::from(SEED)], &LoadOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    assert!(loaded.notices.is_empty(), "{:?}", loaded.notices);
+    assert_eq!(loaded.files, vec![SEED.to_string()]);
+    let yaml = serde_yaml::to_string(&loaded.api).unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_snapshot!("ir_after_passes", yaml);
+}
+
+#[test]
+fn raw_front_end_ir() {
+    let _root = at_root();
+    let loaded = spec::read(&[PathBuf::from(SEED)], &LoadOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    // The front end names nothing: every type is still inline until the passes hoist it.
+    assert!(loaded.api.types.is_empty(), "{:?}", loaded.api.types.keys());
+    let yaml = serde_yaml::to_string(&loaded.api).unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_snapshot!("raw_front_end_ir", yaml);
+}
+
+#[test]
+fn every_generated_file() {
+    let _root = at_root();
+    let generated = generate_from_config();
+    let mut snapshotted = Vec::new();
+    for (rel, contents) in &generated.files {
+        if is_runtime_file(rel) {
+            continue;
+        }
+        insta::assert_snapshot!(snapshot_name(rel), contents);
+        snapshotted.push(rel.as_str());
+    }
+    // A new generated file must show up here (and get a snapshot) rather than slip by.
+    assert_eq!(
+        snapshotted,
+        vec![
+            "Cargo.toml",
+            "src/lib.rs",
+            "src/models/mod.rs",
+            "src/models/openstack_volumes.rs",
+            "src/openstack_volumes.rs",
+        ]
+    );
+}
+
+/// `src/runtime/<name>` is the header plus `generator/runtime/src/<name>` (`lib.rs` for
+/// `mod.rs`), byte for byte; the header's hash is recomputed here from the input bytes.
+#[test]
+fn runtime_files_are_header_plus_runtime_source() {
+    let _root = at_root();
+    let generated = generate_from_config();
+
+    // sha256 over (path, 0, bytes, 0) of each input, then over that hex and the config text.
+    let mut inputs = Sha256::new();
+    inputs.update(SEED.as_bytes());
+    inputs.update([0]);
+    inputs.update(read(SEED).as_bytes());
+    inputs.update([0]);
+    let input_hash = hex(&inputs.finalize());
+    assert_eq!(generated.loaded.input_hash, input_hash);
+    let mut all = Sha256::new();
+    all.update(input_hash.as_bytes());
+    all.update(read(CONFIG).as_bytes());
+    let header = format!(
+        "// Generated by `cargo xtask codegen` from {SEED}.\n\
+         // Inputs sha256 {}, waldur-codegen {}.\n\
+         // Do not edit by hand: change the spec or the generator and regenerate.\n\n",
+        hex(&all.finalize()),
+        env!("CARGO_PKG_VERSION"),
+    );
+
+    let mut runtime_sources: Vec<String> = std::fs::read_dir(RUNTIME_SRC)
+        .unwrap_or_else(|e| panic!("{RUNTIME_SRC}: {e}"))
+        .map(|e| {
+            e.unwrap_or_else(|e| panic!("{RUNTIME_SRC}: {e}"))
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    runtime_sources.sort();
+    let mut expected = BTreeMap::new();
+    for name in &runtime_sources {
+        let source = read(&format!("{RUNTIME_SRC}/{name}"));
+        let target = if name == "lib.rs" { "mod.rs" } else { name };
+        expected.insert(format!("src/runtime/{target}"), format!("{header}{source}"));
+    }
+    let actual: BTreeMap<String, String> = generated
+        .files
+        .into_iter()
+        .filter(|(rel, _)| is_runtime_file(rel))
+        .collect();
+    assert_eq!(
+        actual.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    for (rel, want) in &expected {
+        assert!(
+            actual[rel] == *want,
+            "{rel} is not the header plus its runtime source"
+        );
+    }
+}
+
+/// What `cargo xtask codegen --check` checks: the checked-in crate is exactly what the
+/// pipeline produces (so it also equals the snapshots above), with no extra files.
+#[test]
+fn generated_client_on_disk_is_byte_identical() {
+    let _root = at_root();
+    let generated = generate_from_config();
+    let mut on_disk = BTreeMap::new();
+    collect(Path::new(CLIENT), Path::new(CLIENT), &mut on_disk);
+    assert_eq!(
+        on_disk.keys().collect::<Vec<_>>(),
+        generated.files.keys().collect::<Vec<_>>(),
+        "files of {CLIENT}/"
+    );
+    for (rel, bytes) in &on_disk {
+        assert!(
+            *bytes == generated.files[rel].as_bytes(),
+            "{CLIENT}/{rel} differs from the generator's output: run `cargo xtask codegen`"
+        );
+    }
+}
+
+/// Every file under `dir` except `target/` and dot-files (which `output::sync_dir` also
+/// leaves alone), keyed by its `/`-separated path relative to `base`.
+fn collect(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for entry in entries {
+        let path = entry
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if name.starts_with('.') || (dir == base && name == "target") {
+            continue;
+        }
+        if path.is_dir() {
+            collect(base, &path, out);
+        } else {
+            let rel = path
+                .strip_prefix(base)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            out.insert(rel, bytes);
+        }
+    }
+}
