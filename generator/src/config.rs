@@ -85,12 +85,21 @@ impl Config {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
-        let config: Config = serde_yaml::from_str(text).map_err(|e| Error::Config {
-            path: match e.location() {
-                Some(loc) => format!("{}:{}", path.display(), loc.line()),
-                None => path.display().to_string(),
-            },
-            message: e.to_string(),
+        let config: Config = serde_yaml::from_str(text).map_err(|e| {
+            let message = e.to_string();
+            match e.location() {
+                // The location goes in front, `file:line:column`, as in every other diagnostic.
+                Some(loc) => Error::Config {
+                    path: format!("{}:{}:{}", path.display(), loc.line(), loc.column()),
+                    message: message
+                        .rsplit_once(" at line ")
+                        .map_or(message.clone(), |(m, _)| m.to_string()),
+                },
+                None => Error::Config {
+                    path: path.display().to_string(),
+                    message,
+                },
+            }
         })?;
         if config.specs.is_empty() {
             return Err(Error::Config {
@@ -142,7 +151,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "codegen.yaml:3: invalid config: crate: unknown field `nmae`, expected one of `name`, `version`, `description` at line 3 column 3"
+            "codegen.yaml:3:3: invalid config: crate: unknown field `nmae`, expected one of `name`, `version`, `description`"
         );
     }
 }

@@ -108,7 +108,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                     serde_yaml::to_string(&loaded.api).map_err(|e| Error::Other(e.to_string()))?
                 }
             };
-            println!("{text}");
+            print_stdout(&text)?;
             Ok(if loaded.diagnostics.is_empty() {
                 ExitCode::SUCCESS
             } else {
@@ -148,15 +148,11 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 generated.loaded.api.operations.len(),
                 generated.loaded.api.types.len()
             );
-            if generated.loaded.diagnostics.is_empty() {
-                Ok(ExitCode::SUCCESS)
+            Ok(if generated.loaded.diagnostics.is_empty() {
+                ExitCode::SUCCESS
             } else {
-                eprintln!(
-                    "{} operations were left out (see above)",
-                    generated.loaded.diagnostics.len()
-                );
-                Ok(ExitCode::from(2))
-            }
+                ExitCode::from(2)
+            })
         }
         Command::Diff(args) => diff::cli::run(&args),
     }
@@ -167,6 +163,27 @@ fn report(notices: &[String], diagnostics: &[waldur_codegen::Diagnostic]) {
         eprintln!("note: {n}");
     }
     for d in diagnostics {
-        eprintln!("error: {d} (operation left out)");
+        eprintln!("error: {d}");
+    }
+    if !diagnostics.is_empty() {
+        eprintln!("{}", left_out_summary(diagnostics.len()));
+    }
+}
+
+/// One operation can have several problems, so this counts problems, not operations.
+fn left_out_summary(problems: usize) -> String {
+    let s = if problems == 1 { "" } else { "s" };
+    format!("{problems} problem{s} found (see above); the operations they are in were left out")
+}
+
+/// Prints to stdout; a closed pipe (`waldur-codegen parse ... | head`) ends quietly.
+fn print_stdout(text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::Other(format!("writing to stdout: {e}")))
+        }
+        _ => Ok(()),
     }
 }

@@ -2,7 +2,7 @@
 // Inputs sha256 7db67799ddcc432f1c65bf6a0eb39e86962dd91940b1efc00554187ccc366daa, waldur-codegen 0.1.0.
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//!Types used only by the `openstack_volumes` operations.
+//! Types used only by the `openstack_volumes` operations.
 #[allow(unused_imports)]
 use super::*;
 /// `OpenStackSnapshot` (response model).

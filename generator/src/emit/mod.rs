@@ -159,9 +159,9 @@ pub fn generate(api: &Api, settings: &Settings) -> Result<BTreeMap<String, Strin
             pub use #module::*;
         });
         let doc = if file == "shared" {
-            "Types used by several tags (or by none), each compiled when one of its tags is enabled.".to_string()
+            " Types used by several tags (or by none), each compiled when one of its tags is enabled.".to_string()
         } else {
-            format!("Types used only by the `{file}` operations.")
+            format!(" Types used only by the `{file}` operations.")
         };
         files.insert(
             format!("src/models/{file}.rs"),

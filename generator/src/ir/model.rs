@@ -226,8 +226,11 @@ pub enum ResponseBody {
 }
 
 /// Scalar formats that change the Rust type or its documentation.
+///
+/// Internally tagged like the other IR enums, so the YAML dump reads back (serde_yaml cannot
+/// read `!tag` values inside tagged enums).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Scalar {
     /// `string` with an optional format (`uuid`, `uri`, `date-time`, `date`, `decimal`,
     /// `email`, `binary`, `ipv4`, ...). Unknown formats are kept verbatim.
