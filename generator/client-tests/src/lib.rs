@@ -1,7 +1,8 @@
-//! Tests of the generated client live in `tests/`. This library adds one thing they need:
-//! models emitted at build time (see `build.rs`) from a small fixture IR with the shapes the seed
-//! page does not have (enums, integer enums, recursion, maps, multipart), compiled against the
-//! generated crate's runtime, so the emitted code for them is exercised for real.
+//! Tests of the generated client live in `tests/`. This library adds what they need: models and
+//! operations emitted at build time (see `build.rs`) from a small fixture IR with the shapes the
+//! seed page does not have (enums, integer enums, recursion, maps, multipart, an ordering
+//! parameter), compiled against the generated crate's runtime, so the emitted code for them is
+//! exercised for real.
 
 /// The generated crate's runtime, where emitted code expects it (`crate::runtime`).
 pub mod runtime {
@@ -12,4 +13,14 @@ pub mod runtime {
 #[allow(clippy::all)]
 pub mod fixture {
     include!(concat!(env!("OUT_DIR"), "/fixture_models.rs"));
+}
+
+/// The `things` tag emitted by `build.rs` (`fixture_operations()` there). Its accessor is the
+/// trait [`things::ThingsAccess`] (the blocking one [`things::blocking::BlockingThingsAccess`])
+/// instead of an inherent method, which only the generated crate itself may add.
+#[allow(clippy::all)]
+pub mod things {
+    #[allow(unused_imports)]
+    use crate::fixture::*;
+    include!(concat!(env!("OUT_DIR"), "/fixture_operations.rs"));
 }

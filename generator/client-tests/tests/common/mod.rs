@@ -1,0 +1,93 @@
+//! Shared by the `resilience_*` tests: a client against the loopback server, with retries off
+//! or with a retry policy whose sleeper records the delays instead of sleeping.
+#![allow(dead_code)] // each test file uses a different part of it
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use waldur_client::{Client, RetryPolicy};
+use waldur_test_server::TestServer;
+
+/// The API token of every test client; no error text or debug output may contain it.
+pub const TOKEN: &str = "s3cr3t-resilience-t0ken";
+/// A dashless UUID, as Waldur sends them.
+pub const UUID: &str = "b9e6da6cb6164cacb584184934744208";
+
+/// Delays the retry policy asked for, in order.
+pub type Delays = Arc<Mutex<Vec<Duration>>>;
+
+/// Timeout of the clients below: generous, so that a loaded machine does not turn a prompt
+/// answer into a timeout.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// Timeout of clients in tests that make the server stall (for 5 s).
+pub const SHORT_TIMEOUT: Duration = Duration::from_millis(300);
+
+/// A client that never retries.
+pub fn client(server: &TestServer) -> Client {
+    client_with_timeout(server, TIMEOUT)
+}
+
+/// A client that never retries and gives up after `timeout`.
+pub fn client_with_timeout(server: &TestServer, timeout: Duration) -> Client {
+    Client::builder(&server.url)
+        .token(TOKEN)
+        .timeout(timeout)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+/// The default retry policy without jitter; its sleeper records each delay and returns at once.
+pub fn recording_policy() -> (RetryPolicy, Delays) {
+    let delays: Delays = Arc::new(Mutex::new(Vec::new()));
+    let recorded = delays.clone();
+    let policy = RetryPolicy::default().jitter(false).sleeper(move |d| {
+        recorded.lock().unwrap().push(d);
+        std::future::ready(())
+    });
+    (policy, delays)
+}
+
+/// A client with the given (recording) policy.
+pub fn retrying_client(server: &TestServer, policy: RetryPolicy) -> Client {
+    Client::builder(&server.url)
+        .token(TOKEN)
+        .timeout(TIMEOUT)
+        .retry(policy)
+        .build()
+        .unwrap()
+}
+
+pub fn delays(d: &Delays) -> Vec<Duration> {
+    d.lock().unwrap().clone()
+}
+
+pub fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// A volume as the server sends it (shape of the recorded traffic).
+pub fn volume_json(uuid: &str, name: &str) -> Value {
+    json!({
+        "url": format!("http://127.0.0.1:8000/api/openstack-volumes/{uuid}/"),
+        "uuid": uuid,
+        "name": name,
+        "size": 102400,
+        "bootable": false,
+        "state": "OK",
+        "metadata": {},
+        "image_metadata": "",
+        "access_url": null,
+        "backend_id": "9b6927c3-89ee-4d71-bf8f-47517b60aacb",
+    })
+}
+
+/// Request lines the server received, in order.
+pub fn request_lines(server: &TestServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .map(|r| r.request_line().to_string())
+        .collect()
+}
