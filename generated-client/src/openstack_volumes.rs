@@ -246,7 +246,8 @@ impl OpenstackVolumesListParams {
             .page_size
             .and_then(|s| u32::try_from(s).ok())
             .filter(|s| *s > 0)
-            .unwrap_or(default_size);
+            .unwrap_or(default_size)
+            .min(crate::runtime::MAX_PAGE_SIZE);
         (page, size)
     }
     /// A copy that asks for one page of the given size.

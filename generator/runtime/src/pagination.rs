@@ -36,7 +36,8 @@ impl<T: DeserializeOwned> Page<T> {
     /// response has no `Link` header at all, there is a next page while this page is full and
     /// the items seen so far (assuming full earlier pages) are fewer than the total.
     pub fn from_response(resp: &ApiResponse, page: u32, page_size: u32) -> Result<Page<T>, Error> {
-        let items: Vec<T> = resp.decode()?;
+        // A 2xx list answered without a body is an empty page, not an error.
+        let items: Vec<T> = resp.decode_optional()?.unwrap_or_default();
         let total = resp.result_count();
         let next_page = if resp.has_link_header() {
             resp.next_page()

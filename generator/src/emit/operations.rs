@@ -66,6 +66,7 @@ struct Arg {
     ident: Ident,
     wire: String,
     ty: Ty,
+    style: ArrayStyle,
 }
 
 struct OpPlan<'o> {
@@ -205,11 +206,13 @@ fn plan<'o>(table: &TypeTable, op: &'o Operation, scope: &mut Scope) -> OpPlan<'
                 ident: format_ident!("{}", args.claim(names::snake_ident(&p.name))),
                 wire: p.name.clone(),
                 ty: p.ty.clone(),
+                style: p.style,
             }),
             ParamLocation::Query if p.required => required_query.push(Arg {
                 ident: format_ident!("{}", args.claim(names::snake_ident(&p.name))),
                 wire: p.name.clone(),
                 ty: p.ty.clone(),
+                style: p.style,
             }),
             ParamLocation::Query => optional_query.push((
                 format_ident!("{}", field_scope.claim(names::snake_ident(&p.name))),
@@ -468,7 +471,9 @@ fn request_fn(table: &TypeTable, p: &OpPlan) -> TokenStream {
         let id = &a.ident;
         let wire = &a.wire;
         query.push(match table.resolve(&a.ty) {
-            Ty::Array { .. } if wire == "o" => quote!(q.push_joined(#wire, #id);),
+            Ty::Array { .. } if a.style == ArrayStyle::CommaJoined => {
+                quote!(q.push_joined(#wire, #id);)
+            }
             Ty::Array { .. } => quote!(q.push_repeated(#wire, #id);),
             Ty::Scalar {
                 scalar: Scalar::String { .. },
@@ -801,7 +806,9 @@ fn params_struct(table: &TypeTable, p: &OpPlan) -> Option<TokenStream> {
             /// The page to fetch (1-based, default 1) and its size (default `default_size`).
             pub fn paging(&self, default_size: u32) -> (u32, u32) {
                 let page = self.#page.and_then(|p| u32::try_from(p).ok()).filter(|p| *p > 0).unwrap_or(1);
-                let size = self.#size.and_then(|s| u32::try_from(s).ok()).filter(|s| *s > 0).unwrap_or(default_size);
+                // The server clamps larger sizes to its maximum silently; asking for more would
+                // make a short page look like the last one.
+                let size = self.#size.and_then(|s| u32::try_from(s).ok()).filter(|s| *s > 0).unwrap_or(default_size).min(crate::runtime::MAX_PAGE_SIZE);
                 (page, size)
             }
             /// A copy that asks for one page of the given size.
