@@ -7,6 +7,7 @@
 //! - `bench`: generation and decoding figures (see `bench.rs`).
 #![forbid(unsafe_code)]
 
+mod bench;
 mod codegen;
 mod diff;
 
@@ -17,7 +18,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("diff") => diff::run(&args[1..]),
-        _ => Err("usage: cargo xtask <task>\n\ntasks:\n  codegen [--check]   regenerate generated-client/ from spec/ (or check it is fresh)\n  diff [OLD NEW]      report API changes between two spec versions\n  bench               print generation and decoding benchmarks".to_string()),
+        Some("bench") => bench::run(&args[1..]),
+        Some("bench-one") => bench::run_one(&args[1..]),
+        _ => Err("usage: cargo xtask <task>\n\ntasks:\n  codegen [--check]   regenerate generated-client/ from spec/ (or check it is fresh)\n  diff [OLD NEW]      report API changes between two spec versions\n  bench [--runs N] [--check-crates]\n                      print whole-API generation, diff and crate check timings".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
