@@ -5,9 +5,11 @@
 //! - `diff [<OLD> <NEW>]`: what changed between two spec versions (default: `spec/` at HEAD vs
 //!   the working tree);
 //! - `whole-api`: generate the whole API from `../shared` and `cargo check` it (CI);
-//! - `bench`: generation and decoding figures (see `bench.rs`).
+//! - `bench`: whole-API generation, diff and crate check figures (see `bench.rs`); decoding
+//!   figures come from `cargo run --release -p waldur-client-tests --bin decode-bench`.
 #![forbid(unsafe_code)]
 
+mod bench;
 mod codegen;
 mod diff;
 mod whole_api;
@@ -20,7 +22,9 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("diff") => diff::run(&args[1..]),
         Some("whole-api") => whole_api::run(&args[1..]),
-        _ => Err("usage: cargo xtask <task>\n\ntasks:\n  codegen [--check]   regenerate generated-client/ from spec/ (or check it is fresh)\n  diff [OLD NEW]      report API changes between two spec versions\n  whole-api           generate and cargo-check the whole-API crates (needs ../shared)\n  bench               print generation and decoding benchmarks".to_string()),
+        Some("bench") => bench::run(&args[1..]),
+        Some("bench-one") => bench::run_one(&args[1..]),
+        _ => Err("usage: cargo xtask <task>\n\ntasks:\n  codegen [--check]   regenerate generated-client/ from spec/ (or check it is fresh)\n  diff [OLD NEW]      report API changes between two spec versions\n  whole-api           generate and cargo-check the whole-API crates (needs ../shared)\n  bench [--runs N] [--check-crates]\n                      print whole-API generation, diff and crate check timings".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
