@@ -219,10 +219,9 @@ fn gate_items(gate: TokenStream, items: TokenStream) -> TokenStream {
 /// Formats tokens as a Rust file with prettyplease.
 pub fn format_file(tokens: TokenStream) -> Result<String, Error> {
     let start = Instant::now();
-    let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
-        Error::Other(format!(
-            "internal error: generated code does not parse: {e}\n{tokens}"
-        ))
+    // No clone of the tokens for the error message: that copy cost ~2% of generation.
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::Other(format!("internal error: generated code does not parse: {e}"))
     })?;
     let text = prettyplease::unparse(&file);
     FORMAT_TIME.set(FORMAT_TIME.get() + start.elapsed());
