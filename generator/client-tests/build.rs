@@ -15,16 +15,8 @@ use waldur_codegen::ir::{
 
 fn field(name: &str, ty: Ty, required: bool) -> Field {
     Field {
-        name: name.to_string(),
-        ty,
         required,
-        nullable: false,
-        read_only: false,
-        write_only: false,
-        description: None,
-        default: None,
-        extensions: BTreeMap::new(),
-        span: Span::default(),
+        ..Field::new(name, ty)
     }
 }
 

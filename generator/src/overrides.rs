@@ -49,21 +49,10 @@ pub fn apply_field_types(api: &mut Api, overrides: &BTreeMap<String, String>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Field, ObjectTy, Scalar, Span, Ty};
+    use crate::ir::{Field, ObjectTy, Scalar, Ty};
 
     fn api() -> Api {
-        let field = Field {
-            name: "metadata".into(),
-            ty: Ty::string(),
-            required: false,
-            nullable: false,
-            read_only: false,
-            write_only: false,
-            description: None,
-            default: None,
-            extensions: BTreeMap::new(),
-            span: Span::default(),
-        };
+        let field = Field::new("metadata", Ty::string());
         let mut api = Api::default();
         api.types.insert(
             "Vol".into(),

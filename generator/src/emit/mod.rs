@@ -221,7 +221,9 @@ pub fn format_file(tokens: TokenStream) -> Result<String, Error> {
     let start = Instant::now();
     // No clone of the tokens for the error message: that copy cost ~2% of generation.
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::Other(format!("internal error: generated code does not parse: {e}"))
+        Error::Other(format!(
+            "internal error: generated code does not parse: {e}"
+        ))
     })?;
     let text = prettyplease::unparse(&file);
     FORMAT_TIME.set(FORMAT_TIME.get() + start.elapsed());

@@ -314,6 +314,24 @@ pub struct Field {
     pub span: Span,
 }
 
+impl Field {
+    /// An optional field with no description or flags (set the public fields for the rest).
+    pub fn new(name: impl Into<String>, ty: Ty) -> Field {
+        Field {
+            name: name.into(),
+            ty,
+            required: false,
+            nullable: false,
+            read_only: false,
+            write_only: false,
+            description: None,
+            default: None,
+            extensions: BTreeMap::new(),
+            span: Span::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ObjectTy {
     /// A name the spec suggests for this object (schema name, request model name), if any.
