@@ -18,6 +18,7 @@ use super::names::{self, Scope};
 use super::types::{Ctx, TypeTable, describe};
 
 /// Names the runtime `Client` already uses; a tag accessor must not shadow them.
+/// (The async `Client` and the blocking one share the accessors, so both lists count.)
 const CLIENT_METHODS: &[&str] = &[
     "new",
     "builder",
@@ -25,8 +26,13 @@ const CLIENT_METHODS: &[&str] = &[
     "execute",
     "retry_policy",
     "default_page_size",
+    "url_for",
     "clone",
     "fmt",
+    "from_async",
+    "inner",
+    "block_on",
+    "iter",
 ];
 
 /// The accessor on `Client` for a tag (`client.openstack_volumes()`).
