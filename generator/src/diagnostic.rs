@@ -4,19 +4,55 @@ use std::fmt;
 
 use crate::ir::Span;
 
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Something in the input could not be read: the operation it is in was left out (with
+    /// `keep_going`) or the run fails.
+    #[default]
+    Error,
+    /// A defect that was worked around without losing an operation (e.g. a schema's `required`
+    /// naming a property it does not have). Reported, never fatal.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
 /// One problem found in an input, pointing at the line that caused it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     pub span: Span,
     pub message: String,
+    pub severity: Severity,
 }
 
 impl Diagnostic {
+    /// An error: what it points at could not be read.
     pub fn new(span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             span,
             message: message.into(),
+            severity: Severity::Error,
         }
+    }
+
+    /// A warning: worked around, nothing left out.
+    pub fn warning(span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::new(span, message)
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 
     /// `expected X, found Y` in the house style.
@@ -60,7 +96,7 @@ fn render_all(diags: &[Diagnostic]) -> String {
         if i > 0 {
             out.push('\n');
         }
-        out.push_str(&format!("error: {d}"));
+        out.push_str(&format!("{}: {d}", d.severity));
     }
     out
 }

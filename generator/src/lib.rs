@@ -22,4 +22,4 @@ pub mod overrides;
 pub mod pipeline;
 pub mod spec;
 
-pub use diagnostic::{Diagnostic, Error};
+pub use diagnostic::{Diagnostic, Error, Severity};

@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use waldur_codegen::config::Config;
 use waldur_codegen::output::{self, Mode};
 use waldur_codegen::spec::{self, LoadOptions};
-use waldur_codegen::{Error, diff, pipeline};
+use waldur_codegen::{Diagnostic, Error, diff, pipeline};
 
 #[derive(Parser)]
 #[command(
@@ -109,7 +109,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 }
             };
             print_stdout(&text)?;
-            Ok(if loaded.diagnostics.is_empty() {
+            Ok(if !loaded.diagnostics.iter().any(Diagnostic::is_error) {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(2)
@@ -148,25 +148,33 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 generated.loaded.api.operations.len(),
                 generated.loaded.api.types.len()
             );
-            Ok(if generated.loaded.diagnostics.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            })
+            Ok(
+                if !generated
+                    .loaded
+                    .diagnostics
+                    .iter()
+                    .any(Diagnostic::is_error)
+                {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(2)
+                },
+            )
         }
         Command::Diff(args) => diff::cli::run(&args),
     }
 }
 
-fn report(notices: &[String], diagnostics: &[waldur_codegen::Diagnostic]) {
+fn report(notices: &[String], diagnostics: &[Diagnostic]) {
     for n in notices {
         eprintln!("note: {n}");
     }
     for d in diagnostics {
-        eprintln!("error: {d}");
+        eprintln!("{}: {d}", d.severity);
     }
-    if !diagnostics.is_empty() {
-        eprintln!("{}", left_out_summary(diagnostics.len()));
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        eprintln!("{}", left_out_summary(errors));
     }
 }
 

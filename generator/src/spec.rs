@@ -22,7 +22,8 @@ pub struct LoadOptions {
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub api: Api,
-    /// Problems found; with `keep_going` each one names an operation that was left out.
+    /// Problems found: errors (with `keep_going`, each names an operation that was left out)
+    /// and warnings (worked around, nothing left out).
     pub diagnostics: Vec<Diagnostic>,
     /// One-line notices (e.g. a page that is not an API page and was skipped).
     pub notices: Vec<String>,
@@ -87,7 +88,8 @@ pub fn read(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, Error> {
         shown.push(display);
     }
     check_unique(&api, &mut diagnostics);
-    if !options.keep_going && !diagnostics.is_empty() {
+    // Warnings never stop a run; errors do unless the caller keeps going.
+    if !options.keep_going && diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Invalid(diagnostics));
     }
     let input_hash = hasher

@@ -562,3 +562,30 @@ fn parse_into_a_closed_pipe_does_not_panic() {
     assert!(!err.contains("panicked"), "{err}");
     assert_ne!(out.status.code(), Some(101), "{err}");
 }
+
+/// Schema defects that lose nothing (7.9.0's `required` lists naming missing properties) are
+/// warnings: reported with their line, never fatal, exit 0.
+#[test]
+fn schema_defects_that_lose_nothing_are_warnings() {
+    let scratch = Scratch::new("warnings");
+    scratch.write(
+        "api.yaml",
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /api/things/:\n    get:\n      \
+         operationId: things_list\n      tags: [things]\n      responses:\n        '200':\n          \
+         description: ok\n          content:\n            application/json:\n              schema:\n                \
+         $ref: '#/components/schemas/Thing'\ncomponents:\n  schemas:\n    Thing:\n      type: object\n      \
+         required: [name, ghost]\n      properties:\n        name: {type: string}\n",
+    );
+    let out = scratch.run(&["generate", "--spec", "api.yaml", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(
+            "warning: api.yaml:17: #/components/schemas/Thing/required: `required` names `ghost`, \
+             which is not a property; ignored\n"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("left out"), "{err}");
+    assert!(scratch.exists("out/src/things.rs"));
+}

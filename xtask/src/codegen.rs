@@ -67,17 +67,28 @@ pub fn sync(mode: Mode) -> Result<Vec<Change>, String> {
     for n in &generated.loaded.notices {
         eprintln!("note: {n}");
     }
-    if !generated.loaded.diagnostics.is_empty() {
-        let list: Vec<String> = generated
-            .loaded
-            .diagnostics
-            .iter()
-            .map(|d| format!("error: {d}"))
-            .collect();
+    for d in generated
+        .loaded
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_error())
+    {
+        eprintln!("warning: {d}");
+    }
+    let errors: Vec<String> = generated
+        .loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("error: {d}"))
+        .collect();
+    if !errors.is_empty() {
+        // `keep_going: true` in the config gets here: the client must not silently lose
+        // operations, so the checked-in crate is never written from a partial spec.
         return Err(format!(
-            "{}\n{} operations could not be generated",
-            list.join("\n"),
-            list.len()
+            "{}\n{} problems: the operations they are in could not be generated",
+            errors.join("\n"),
+            errors.len()
         ));
     }
     output::sync_dir(Path::new(OUT), &generated.files, mode).map_err(|e| e.to_string())

@@ -73,7 +73,7 @@ fn shared_dir(root: &Path) -> Result<Option<PathBuf>, String> {
 fn generate(input: &Path, out: &Path) -> Result<(), String> {
     let config = Config::for_specs(vec![input.to_path_buf()]);
     let generated = pipeline::generate(&config, None).map_err(|e| e.to_string())?;
-    if !generated.loaded.diagnostics.is_empty() {
+    if generated.loaded.diagnostics.iter().any(|d| d.is_error()) {
         return Err(format!(
             "{}: {} diagnostics",
             input.display(),

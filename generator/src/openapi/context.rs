@@ -218,7 +218,10 @@ impl<'a> Cx<'a> {
     /// Records a problem that did not stop lowering.
     pub fn warn(&mut self, line: u32, at: &Ptr, message: impl Display) {
         let d = self.diagnostic(line, at, message);
-        self.push(d);
+        self.push(Diagnostic {
+            severity: crate::diagnostic::Severity::Warning,
+            ..d
+        });
     }
 
     pub fn push(&mut self, d: Diagnostic) {
