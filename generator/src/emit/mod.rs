@@ -19,8 +19,8 @@ pub mod operations;
 pub mod runtime_files;
 pub mod types;
 
-use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
@@ -97,52 +97,40 @@ pub fn generate(api: &Api, settings: &Settings) -> Result<BTreeMap<String, Strin
 
     // Models: a type used by exactly one tag lives in that tag's file (compiled only with its
     // feature); everything else in `shared.rs`, gated on the features of the tags that use it.
-    let mut per_file: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
-    for (name, def) in &api.types {
+    let mut per_file: BTreeMap<String, Vec<(&String, Gate)>> = BTreeMap::new();
+    for name in api.types.keys() {
         let tags = tags_of_type.get(name).cloned().unwrap_or_default();
-        let item = models::emit_type(
-            &table,
-            name,
-            def,
-            usage.get(name).copied().unwrap_or_default(),
-        );
         let (file, gate) = match tags.len() {
             1 => (
                 names::module_name(tags.iter().next().map(String::as_str).unwrap_or_default()),
-                quote!(),
+                Gate::None,
             ),
             // Used by no operation (an OpenAPI component, a page's alias): compiled when every
             // tag whose types it mentions is enabled, so it never names a type that is cfg'd out.
             0 => {
-                let needed: BTreeSet<&String> = table
+                let needed: BTreeSet<String> = table
                     .reachable(name)
                     .iter()
                     .filter_map(|r| tags_of_type.get(r))
                     .flatten()
+                    .map(|t| names::feature_name(t))
                     .collect();
-                let feats = needed.iter().map(|t| names::feature_name(t));
                 let gate = if needed.is_empty() {
-                    quote!()
+                    Gate::None
                 } else {
-                    quote!(#[cfg(all(#(feature = #feats),*))])
+                    Gate::All(needed)
                 };
                 ("shared".to_string(), gate)
             }
-            _ => {
-                let feats = tags.iter().map(|t| names::feature_name(t));
-                (
-                    "shared".to_string(),
-                    quote!(#[cfg(any(#(feature = #feats),*))]),
-                )
-            }
+            _ => (
+                "shared".to_string(),
+                Gate::Any(tags.iter().map(|t| names::feature_name(t)).collect()),
+            ),
         };
-        per_file
-            .entry(file)
-            .or_default()
-            .push(gate_items(gate, item));
+        per_file.entry(file).or_default().push((name, gate));
     }
     let mut model_mods = Vec::new();
-    for (file, items) in &per_file {
+    for file in per_file.keys() {
         let module = quote::format_ident!("{}", file);
         let gate = by_tag
             .keys()
@@ -158,20 +146,6 @@ pub fn generate(api: &Api, settings: &Settings) -> Result<BTreeMap<String, Strin
             #gate
             pub use #module::*;
         });
-        let doc = if file == "shared" {
-            " Types used by several tags (or by none), each compiled when one of its tags is enabled.".to_string()
-        } else {
-            format!(" Types used only by the `{file}` operations.")
-        };
-        files.insert(
-            format!("src/models/{file}.rs"),
-            header.rust(format_file(quote! {
-                #![doc = #doc]
-                #[allow(unused_imports)]
-                use super::*;
-                #(#items)*
-            })?),
-        );
     }
     files.insert(
         "src/models/mod.rs".to_string(),
@@ -181,26 +155,142 @@ pub fn generate(api: &Api, settings: &Settings) -> Result<BTreeMap<String, Strin
         })?),
     );
 
-    for (tag, tag_ops) in &by_tag {
-        let body = operations::emit_tag(&table, tag, tag_ops);
-        let doc = format!("Operations of the `{tag}` tag.");
-        let title = api
-            .sources
-            .iter()
-            .find(|s| tag_ops.iter().any(|o| o.span.file == s.path))
-            .and_then(|s| s.title.clone());
-        let docs = docs::inner_doc_attrs(&[title.unwrap_or_default(), doc]);
-        files.insert(
-            format!("src/{}.rs", names::module_name(tag)),
-            header.rust(format_file(quote! {
-                #docs
-                #[allow(unused_imports)]
-                use crate::models::*;
-                #body
-            })?),
-        );
+    // Every model file and tag file is independent: render them on all cores. The result is
+    // keyed by path, so it does not depend on which thread did what.
+    let mut jobs: Vec<Job> = per_file
+        .iter()
+        .map(|(file, types)| Job::Models { file, types })
+        .collect();
+    // The biggest job (`shared.rs`) first, so it does not start last on a busy thread.
+    jobs.sort_by_key(|j| !matches!(j, Job::Models { file, .. } if file.as_str() == "shared"));
+    jobs.extend(by_tag.iter().map(|(tag, ops)| Job::Tag { tag, ops }));
+    let render = |job: &Job| -> Result<(String, String), Error> {
+        let started = Instant::now();
+        let out = match job {
+            Job::Models { file, types } => {
+                let items = types.iter().map(|(name, gate)| {
+                    let item = models::emit_type(
+                        &table,
+                        name,
+                        &api.types[*name],
+                        usage.get(*name).copied().unwrap_or_default(),
+                    );
+                    gate_items(gate.tokens(), item)
+                });
+                let doc = if file.as_str() == "shared" {
+                    " Types used by several tags (or by none), each compiled when one of its tags is enabled.".to_string()
+                } else {
+                    format!(" Types used only by the `{file}` operations.")
+                };
+                let text = format_file(quote! {
+                    #![doc = #doc]
+                    #[allow(unused_imports)]
+                    use super::*;
+                    #(#items)*
+                })?;
+                (format!("src/models/{file}.rs"), header.rust(text))
+            }
+            Job::Tag { tag, ops } => {
+                let body = operations::emit_tag(&table, tag, ops);
+                let doc = format!("Operations of the `{tag}` tag.");
+                let title = api
+                    .sources
+                    .iter()
+                    .find(|s| ops.iter().any(|o| o.span.file == s.path))
+                    .and_then(|s| s.title.clone());
+                let docs = docs::inner_doc_attrs(&[title.unwrap_or_default(), doc]);
+                let text = format_file(quote! {
+                    #docs
+                    #[allow(unused_imports)]
+                    use crate::models::*;
+                    #body
+                })?;
+                (
+                    format!("src/{}.rs", names::module_name(tag)),
+                    header.rust(text),
+                )
+            }
+        };
+        JOB_NANOS.fetch_add(nanos(started.elapsed()), Ordering::Relaxed);
+        Ok(out)
+    };
+    for result in parallel_map(&jobs, render) {
+        let (path, text) = result?;
+        files.insert(path, text);
     }
     Ok(files)
+}
+
+/// One file rendered on a worker thread.
+enum Job<'a> {
+    Models {
+        file: &'a String,
+        types: &'a Vec<(&'a String, Gate)>,
+    },
+    Tag {
+        tag: &'a str,
+        ops: &'a Vec<&'a Operation>,
+    },
+}
+
+/// The `cfg` that keeps a model out of builds without the tags that use it.
+enum Gate {
+    None,
+    /// Used by several tags: compiled when any of them is enabled.
+    Any(BTreeSet<String>),
+    /// Used by no operation: compiled when every tag it mentions is enabled.
+    All(BTreeSet<String>),
+}
+
+impl Gate {
+    fn tokens(&self) -> TokenStream {
+        match self {
+            Gate::None => quote!(),
+            Gate::Any(f) => quote!(#[cfg(any(#(feature = #f),*))]),
+            Gate::All(f) => quote!(#[cfg(all(#(feature = #f),*))]),
+        }
+    }
+}
+
+/// Maps `f` over `items` on all cores, results in input order. A panic in a worker is
+/// re-raised here (the emitters do not panic on any input; this is for bugs).
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut indexed: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(items.len());
+        for w in workers {
+            match w.join() {
+                Ok(mine) => all.extend(mine),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    indexed.sort_by_key(|(i, _)| *i);
+    indexed.into_iter().map(|(_, r)| r).collect()
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 fn gate_items(gate: TokenStream, items: TokenStream) -> TokenStream {
@@ -226,16 +316,18 @@ pub fn format_file(tokens: TokenStream) -> Result<String, Error> {
         ))
     })?;
     let text = prettyplease::unparse(&file);
-    FORMAT_TIME.set(FORMAT_TIME.get() + start.elapsed());
+    FORMAT_NANOS.fetch_add(nanos(start.elapsed()), Ordering::Relaxed);
     Ok(text)
 }
 
-thread_local! {
-    /// Time spent in [`format_file`] on this thread, for [`generate_timed`].
-    static FORMAT_TIME: Cell<Duration> = const { Cell::new(Duration::ZERO) };
-}
+/// CPU time in [`format_file`] and in rendering jobs, summed over threads, for
+/// [`generate_timed`]. (Process-wide: concurrent `generate` calls would mix their figures.)
+static FORMAT_NANOS: AtomicU64 = AtomicU64::new(0);
+static JOB_NANOS: AtomicU64 = AtomicU64::new(0);
 
-/// Where emission spends its time: building token streams vs. formatting them.
+/// Where emission spends its time: building token streams vs. formatting them. Files are
+/// rendered on all cores, so the two shares are measured as CPU time and scaled to the wall
+/// time of the whole call (they add up to it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EmitTimings {
     /// IR -> token streams (quote), including everything that is not formatting.
@@ -249,18 +341,34 @@ pub fn generate_timed(
     api: &Api,
     settings: &Settings,
 ) -> Result<(BTreeMap<String, String>, EmitTimings), Error> {
-    FORMAT_TIME.set(Duration::ZERO);
+    FORMAT_NANOS.store(0, Ordering::Relaxed);
+    JOB_NANOS.store(0, Ordering::Relaxed);
     let start = Instant::now();
     let files = generate(api, settings)?;
-    let total = start.elapsed();
-    let format = FORMAT_TIME.get();
+    let wall = start.elapsed();
+    let format_cpu = FORMAT_NANOS.load(Ordering::Relaxed) as f64;
+    // CPU spent outside formatting: the jobs' time less their formatting, plus the serial part.
+    let serial =
+        wall.as_nanos() as f64 - JOB_NANOS.load(Ordering::Relaxed) as f64 / threads() as f64;
+    let tokens_cpu =
+        (JOB_NANOS.load(Ordering::Relaxed) as f64 - format_cpu).max(0.0) + serial.max(0.0);
+    let share = if tokens_cpu + format_cpu > 0.0 {
+        format_cpu / (tokens_cpu + format_cpu)
+    } else {
+        0.0
+    };
+    let format = wall.mul_f64(share);
     Ok((
         files,
         EmitTimings {
-            tokens: total.saturating_sub(format),
+            tokens: wall.saturating_sub(format),
             format,
         },
     ))
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Operations that get their own method. A `HEAD` operation on the path of a paginated list is
