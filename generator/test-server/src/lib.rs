@@ -267,7 +267,11 @@ pub fn shared_dir(test: &str) -> Option<std::path::PathBuf> {
             dir.display()
         );
     }
-    eprintln!(
+    // Straight to the process's stderr: the test harness captures `eprintln!` of passing
+    // tests, and a skip must be visible.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
         "{test}: skipped: {} not found (set WALDUR_SHARED to run it)",
         dir.display()
     );
