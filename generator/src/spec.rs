@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::ir::{Api, TypeDef, passes};
+use crate::ir::{Api, passes};
 use crate::{Diagnostic, Error, markdown, openapi};
 
 #[derive(Debug, Clone, Default)]
@@ -148,7 +148,7 @@ fn merge(api: &mut Api, other: Api, diagnostics: &mut Vec<Diagnostic>) {
     api.operations.extend(other.operations);
     for (name, def) in other.types {
         match api.types.get(&name) {
-            Some(existing) if !same_type(existing, &def) => diagnostics.push(Diagnostic::new(
+            Some(existing) if *existing != def => diagnostics.push(Diagnostic::new(
                 crate::ir::Span {
                     file: api
                         .sources
@@ -164,10 +164,6 @@ fn merge(api: &mut Api, other: Api, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
     }
-}
-
-fn same_type(a: &TypeDef, b: &TypeDef) -> bool {
-    a == b
 }
 
 /// `(method, path)` and operation ids must be unique across all inputs.

@@ -703,20 +703,15 @@ fn count_lines(dir: &Path) -> Result<(u64, u64), String> {
     Ok((files, lines))
 }
 
-/// `../shared` beside the workspace, or `WALDUR_SHARED`, as the tests locate it.
+/// `../shared`; the bench cannot run without it.
 fn shared_dir(root: &Path) -> Result<PathBuf, String> {
-    let dir = std::env::var_os("WALDUR_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared"));
-    if dir.join("corpus").is_dir() {
-        // Absolute, so the spans and messages of the children name it plainly.
-        return Ok(std::fs::canonicalize(&dir).unwrap_or(dir));
-    }
-    Err(format!(
-        "cargo xtask bench needs the shared corpus: {} not found (set WALDUR_SHARED to the \
-         directory holding corpus/)",
-        dir.join("corpus").display()
-    ))
+    crate::shared::locate(root).map_err(|dir| {
+        format!(
+            "cargo xtask bench needs the shared corpus: {} not found (set WALDUR_SHARED to the \
+             directory holding corpus/)",
+            dir.join("corpus").display()
+        )
+    })
 }
 
 fn markdown_dir(shared: &Path, snapshot: &str) -> PathBuf {

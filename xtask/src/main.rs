@@ -12,6 +12,7 @@
 mod bench;
 mod codegen;
 mod diff;
+mod shared;
 mod whole_api;
 
 use std::process::ExitCode;

@@ -50,24 +50,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// `../shared`, or `None` (with a notice) when it is absent and not required.
 fn shared_dir(root: &Path) -> Result<Option<PathBuf>, String> {
-    let dir = match std::env::var_os("WALDUR_SHARED") {
-        Some(d) => PathBuf::from(d),
-        None => root.join("../shared"),
-    };
-    if dir.join("corpus").is_dir() {
-        return Ok(Some(dir));
-    }
-    if std::env::var_os("WALDUR_REQUIRE_SHARED").is_some_and(|v| v == "1") {
-        return Err(format!(
+    match crate::shared::locate(root) {
+        Ok(dir) => Ok(Some(dir)),
+        Err(dir) if crate::shared::required() => Err(format!(
             "WALDUR_REQUIRE_SHARED=1 but {} has no corpus/",
             dir.display()
-        ));
+        )),
+        Err(dir) => {
+            println!(
+                "whole-api: skipped: {} not found (set WALDUR_SHARED)",
+                dir.display()
+            );
+            Ok(None)
+        }
     }
-    println!(
-        "whole-api: skipped: {} not found (set WALDUR_SHARED)",
-        dir.display()
-    );
-    Ok(None)
 }
 
 fn generate(input: &Path, out: &Path) -> Result<(), String> {

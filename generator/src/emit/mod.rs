@@ -293,17 +293,31 @@ fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
+/// Puts `gate` in front of every item (a struct and each of its impls) of `items`.
+///
+/// Items are found on the token level, which is exact for what the model emitters produce:
+/// every item ends with its `{ ... }` body or, for a `type` alias, with `;`. (Parsing them with
+/// syn only to split them cost a second parse of the biggest file.)
 fn gate_items(gate: TokenStream, items: TokenStream) -> TokenStream {
     if gate.is_empty() {
         return items;
     }
-    // A gate must precede every item (struct and each of its impls).
-    let file: syn::File = match syn::parse2(items.clone()) {
-        Ok(f) => f,
-        Err(_) => return items,
-    };
-    let gated = file.items.iter().map(|i| quote!(#gate #i));
-    quote!(#(#gated)*)
+    let mut out = TokenStream::new();
+    let mut current = TokenStream::new();
+    for tt in items {
+        let ends_item = match &tt {
+            proc_macro2::TokenTree::Group(g) => g.delimiter() == proc_macro2::Delimiter::Brace,
+            proc_macro2::TokenTree::Punct(p) => p.as_char() == ';',
+            _ => false,
+        };
+        current.extend(std::iter::once(tt));
+        if ends_item {
+            out.extend(gate.clone());
+            out.extend(std::mem::take(&mut current));
+        }
+    }
+    out.extend(current);
+    out
 }
 
 /// Formats tokens as a Rust file with prettyplease.

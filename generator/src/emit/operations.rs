@@ -623,9 +623,15 @@ fn count_method(table: &TypeTable, p: &OpPlan, count: &Ident) -> TokenStream {
     }
 }
 
-/// Whether an argument is passed by reference (and must be owned to live in a stream).
+/// Whether an argument is passed by reference (and must be owned to live in a stream): every
+/// type of [`arg_type`] but the three scalars passed by value.
 fn by_ref(table: &TypeTable, ty: &Ty) -> bool {
-    arg_type(table, ty).to_string().starts_with('&')
+    !matches!(
+        table.resolve(ty),
+        Ty::Scalar {
+            scalar: Scalar::Integer { .. } | Scalar::Number { .. } | Scalar::Boolean
+        }
+    )
 }
 
 fn stream_method(table: &TypeTable, p: &OpPlan, stream: &Ident) -> TokenStream {

@@ -158,18 +158,6 @@ impl<'a> TypeTable<'a> {
             Ctx::Request => inner,
         }
     }
-
-    /// Whether a value of this type can be compared with `Eq` (no floats, no JSON values).
-    pub fn is_named(&self, ty: &Ty) -> Option<&'a str> {
-        match self.resolve(ty) {
-            Ty::Ref { name } => self
-                .api
-                .types
-                .get_key_value(name.as_str())
-                .map(|(k, _)| k.as_str()),
-            _ => None,
-        }
-    }
 }
 
 fn scalar_type(s: &Scalar, ctx: Ctx) -> TokenStream {
