@@ -5,295 +5,10 @@
 //! Openstack Volumes
 //!
 //! Operations of the `openstack_volumes` tag.
-#[allow(unused_imports)]
-use crate::models::*;
-/// Optional query parameters of [`OpenstackVolumesApi::list`] (`GET /api/openstack-volumes/`). Unset fields are not sent.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OpenstackVolumesListParams {
-    /// Query `attach_instance_uuid`, string (uuid).
-    pub attach_instance_uuid: Option<String>,
-    /// Query `availability_zone_name`, string.
-    pub availability_zone_name: Option<String>,
-    /// Query `backend_id`, string.
-    pub backend_id: Option<String>,
-    /// Can manage
-    ///
-    /// Query `can_manage`, boolean.
-    pub can_manage: Option<bool>,
-    /// Query `customer`, string (uuid).
-    pub customer: Option<String>,
-    /// Query `customer_abbreviation`, string.
-    pub customer_abbreviation: Option<String>,
-    /// Query `customer_name`, string.
-    pub customer_name: Option<String>,
-    /// Query `customer_native_name`, string.
-    pub customer_native_name: Option<String>,
-    /// Query `customer_uuid`, string (uuid).
-    pub customer_uuid: Option<String>,
-    /// Query `description`, string.
-    pub description: Option<String>,
-    /// Query `external_ip`, string.
-    pub external_ip: Option<String>,
-    /// Query `field`, array of string, sent as repeated keys.
-    pub field: Vec<String>,
-    /// Query `instance`, string.
-    pub instance: Option<String>,
-    /// Query `instance_uuid`, string (uuid).
-    pub instance_uuid: Option<String>,
-    /// Query `name`, string.
-    pub name: Option<String>,
-    /// Query `name_exact`, string.
-    pub name_exact: Option<String>,
-    /// A page number within the paginated result set.
-    ///
-    /// Query `page`, integer.
-    pub page: Option<i64>,
-    /// Number of results to return per page.
-    ///
-    /// Query `page_size`, integer.
-    pub page_size: Option<i64>,
-    /// Query `project`, string (uuid).
-    pub project: Option<String>,
-    /// Query `project_name`, string.
-    pub project_name: Option<String>,
-    /// Query `project_uuid`, string (uuid).
-    pub project_uuid: Option<String>,
-    /// Query `runtime_state`, string.
-    pub runtime_state: Option<String>,
-    /// Query `service_settings_name`, string.
-    pub service_settings_name: Option<String>,
-    /// Query `service_settings_uuid`, string (uuid).
-    pub service_settings_uuid: Option<String>,
-    /// Query `snapshot`, string.
-    pub snapshot: Option<String>,
-    /// Query `snapshot_uuid`, string (uuid).
-    pub snapshot_uuid: Option<String>,
-    /// Query `state`, array of string, sent as repeated keys.
-    pub state: Vec<String>,
-    /// Query `tenant`, string.
-    pub tenant: Option<String>,
-    /// Query `tenant_uuid`, string (uuid).
-    pub tenant_uuid: Option<String>,
-    /// Query `uuid`, string (uuid).
-    pub uuid: Option<String>,
-}
-#[allow(clippy::should_implement_trait)]
-impl OpenstackVolumesListParams {
-    /// Sets `attach_instance_uuid`.
-    pub fn attach_instance_uuid(mut self, value: impl Into<String>) -> Self {
-        self.attach_instance_uuid = Some(value.into());
-        self
-    }
-    /// Sets `availability_zone_name`.
-    pub fn availability_zone_name(mut self, value: impl Into<String>) -> Self {
-        self.availability_zone_name = Some(value.into());
-        self
-    }
-    /// Sets `backend_id`.
-    pub fn backend_id(mut self, value: impl Into<String>) -> Self {
-        self.backend_id = Some(value.into());
-        self
-    }
-    /// Sets `can_manage`.
-    pub fn can_manage(mut self, value: bool) -> Self {
-        self.can_manage = Some(value);
-        self
-    }
-    /// Sets `customer`.
-    pub fn customer(mut self, value: impl Into<String>) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-    /// Sets `customer_abbreviation`.
-    pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
-        self.customer_abbreviation = Some(value.into());
-        self
-    }
-    /// Sets `customer_name`.
-    pub fn customer_name(mut self, value: impl Into<String>) -> Self {
-        self.customer_name = Some(value.into());
-        self
-    }
-    /// Sets `customer_native_name`.
-    pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
-        self.customer_native_name = Some(value.into());
-        self
-    }
-    /// Sets `customer_uuid`.
-    pub fn customer_uuid(mut self, value: impl Into<String>) -> Self {
-        self.customer_uuid = Some(value.into());
-        self
-    }
-    /// Sets `description`.
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `external_ip`.
-    pub fn external_ip(mut self, value: impl Into<String>) -> Self {
-        self.external_ip = Some(value.into());
-        self
-    }
-    /// Sets `field`.
-    pub fn field<I: IntoIterator<Item = S>, S: Into<String>>(
-        mut self,
-        values: I,
-    ) -> Self {
-        self.field = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `instance`.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-    /// Sets `instance_uuid`.
-    pub fn instance_uuid(mut self, value: impl Into<String>) -> Self {
-        self.instance_uuid = Some(value.into());
-        self
-    }
-    /// Sets `name`.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `name_exact`.
-    pub fn name_exact(mut self, value: impl Into<String>) -> Self {
-        self.name_exact = Some(value.into());
-        self
-    }
-    /// Sets `page`.
-    pub fn page(mut self, value: i64) -> Self {
-        self.page = Some(value);
-        self
-    }
-    /// Sets `page_size`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets `project`.
-    pub fn project(mut self, value: impl Into<String>) -> Self {
-        self.project = Some(value.into());
-        self
-    }
-    /// Sets `project_name`.
-    pub fn project_name(mut self, value: impl Into<String>) -> Self {
-        self.project_name = Some(value.into());
-        self
-    }
-    /// Sets `project_uuid`.
-    pub fn project_uuid(mut self, value: impl Into<String>) -> Self {
-        self.project_uuid = Some(value.into());
-        self
-    }
-    /// Sets `runtime_state`.
-    pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
-        self.runtime_state = Some(value.into());
-        self
-    }
-    /// Sets `service_settings_name`.
-    pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
-        self.service_settings_name = Some(value.into());
-        self
-    }
-    /// Sets `service_settings_uuid`.
-    pub fn service_settings_uuid(mut self, value: impl Into<String>) -> Self {
-        self.service_settings_uuid = Some(value.into());
-        self
-    }
-    /// Sets `snapshot`.
-    pub fn snapshot(mut self, value: impl Into<String>) -> Self {
-        self.snapshot = Some(value.into());
-        self
-    }
-    /// Sets `snapshot_uuid`.
-    pub fn snapshot_uuid(mut self, value: impl Into<String>) -> Self {
-        self.snapshot_uuid = Some(value.into());
-        self
-    }
-    /// Sets `state`.
-    pub fn state<I: IntoIterator<Item = S>, S: Into<String>>(
-        mut self,
-        values: I,
-    ) -> Self {
-        self.state = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `tenant`.
-    pub fn tenant(mut self, value: impl Into<String>) -> Self {
-        self.tenant = Some(value.into());
-        self
-    }
-    /// Sets `tenant_uuid`.
-    pub fn tenant_uuid(mut self, value: impl Into<String>) -> Self {
-        self.tenant_uuid = Some(value.into());
-        self
-    }
-    /// Sets `uuid`.
-    pub fn uuid(mut self, value: impl Into<String>) -> Self {
-        self.uuid = Some(value.into());
-        self
-    }
-    /// The page to fetch (1-based, default 1) and its size (default `default_size`).
-    pub fn paging(&self, default_size: u32) -> (u32, u32) {
-        let page = self
-            .page
-            .and_then(|p| u32::try_from(p).ok())
-            .filter(|p| *p > 0)
-            .unwrap_or(1);
-        let size = self
-            .page_size
-            .and_then(|s| u32::try_from(s).ok())
-            .filter(|s| *s > 0)
-            .unwrap_or(default_size)
-            .min(crate::runtime::MAX_PAGE_SIZE);
-        (page, size)
-    }
-    /// A copy that asks for one page of the given size.
-    pub fn with_paging(&self, page: u32, page_size: u32) -> Self {
-        let mut p = self.clone();
-        p.page = Some(i64::from(page));
-        p.page_size = Some(i64::from(page_size));
-        p
-    }
-    /// A copy without `page` and `page_size` (for counts).
-    pub fn without_paging(&self) -> Self {
-        let mut p = self.clone();
-        p.page = None;
-        p.page_size = None;
-        p
-    }
-}
-/// Optional query parameters of [`OpenstackVolumesApi::retrieve`] (`GET /api/openstack-volumes/{uuid}/`). Unset fields are not sent.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OpenstackVolumesRetrieveParams {
-    /// Query `field`, array of string, sent as repeated keys.
-    pub field: Vec<String>,
-}
-#[allow(clippy::should_implement_trait)]
-impl OpenstackVolumesRetrieveParams {
-    /// Sets `field`.
-    pub fn field<I: IntoIterator<Item = S>, S: Into<String>>(
-        mut self,
-        values: I,
-    ) -> Self {
-        self.field = values.into_iter().map(Into::into).collect();
-        self
-    }
-}
 /// Operations of the `openstack_volumes` tag, reached through [`crate::Client::openstack_volumes`].
 #[derive(Debug, Clone, Copy)]
 pub struct OpenstackVolumesApi<'a> {
-    client: &'a crate::runtime::Client,
-}
-impl crate::runtime::Client {
-    /// Operations of the `openstack_volumes` tag.
-    pub fn openstack_volumes(&self) -> OpenstackVolumesApi<'_> {
-        OpenstackVolumesApi {
-            client: self,
-        }
-    }
+    pub(crate) client: &'a crate::runtime::Client,
 }
 impl<'a> OpenstackVolumesApi<'a> {
     /// List volumes
@@ -304,14 +19,42 @@ impl<'a> OpenstackVolumesApi<'a> {
     ///
     /// Documented responses:
     /// - `200`
-    pub async fn list(
-        &self,
-        params: &OpenstackVolumesListParams,
-    ) -> Result<crate::runtime::Page<OpenStackVolume>, crate::runtime::Error> {
-        let req = list_request(reqwest::Method::GET, params)?;
-        let resp = self.client.execute(req).await?;
-        let (page, page_size) = params.paging(self.client.default_page_size());
-        crate::runtime::Page::from_response(&resp, page, page_size)
+    ///
+    /// Returns a [`OpenstackVolumesListBuilder`]: set optional parameters on it, then `.await` it.
+    pub fn list(&self) -> OpenstackVolumesListBuilder {
+        OpenstackVolumesListBuilder {
+            client: self.client.clone(),
+            attach_instance_uuid: Default::default(),
+            availability_zone_name: Default::default(),
+            backend_id: Default::default(),
+            can_manage: Default::default(),
+            customer: Default::default(),
+            customer_abbreviation: Default::default(),
+            customer_name: Default::default(),
+            customer_native_name: Default::default(),
+            customer_uuid: Default::default(),
+            description: Default::default(),
+            external_ip: Default::default(),
+            field: Default::default(),
+            instance: Default::default(),
+            instance_uuid: Default::default(),
+            name: Default::default(),
+            name_exact: Default::default(),
+            page: Default::default(),
+            page_size: Default::default(),
+            project: Default::default(),
+            project_name: Default::default(),
+            project_uuid: Default::default(),
+            runtime_state: Default::default(),
+            service_settings_name: Default::default(),
+            service_settings_uuid: Default::default(),
+            snapshot: Default::default(),
+            snapshot_uuid: Default::default(),
+            state: Default::default(),
+            tenant: Default::default(),
+            tenant_uuid: Default::default(),
+            uuid: Default::default(),
+        }
     }
     /// Get volume details
     ///
@@ -321,14 +64,17 @@ impl<'a> OpenstackVolumesApi<'a> {
     ///
     /// Documented responses:
     /// - `200`
-    pub async fn retrieve(
+    ///
+    /// Returns a [`OpenstackVolumesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    pub fn retrieve(
         &self,
-        uuid: &str,
-        params: &OpenstackVolumesRetrieveParams,
-    ) -> Result<OpenStackVolume, crate::runtime::Error> {
-        let req = retrieve_request(reqwest::Method::GET, uuid, params)?;
-        let resp = self.client.execute(req).await?;
-        Ok(resp.decode_optional()?.unwrap_or_default())
+        uuid: crate::runtime::Uuid,
+    ) -> OpenstackVolumesRetrieveBuilder {
+        OpenstackVolumesRetrieveBuilder {
+            client: self.client.clone(),
+            uuid,
+            field: Default::default(),
+        }
     }
     /// Synchronize resource state
     ///
@@ -339,13 +85,13 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// Documented responses:
     /// - `202`: No response body
     /// - `409`: No response body
-    pub async fn pull(
-        &self,
-        uuid: &str,
-    ) -> Result<crate::runtime::Accepted, crate::runtime::Error> {
-        let req = pull_request(reqwest::Method::POST, uuid)?;
-        let resp = self.client.execute(req).await?;
-        Ok(crate::runtime::Accepted::from_response(&resp))
+    ///
+    /// Returns a [`OpenstackVolumesPullBuilder`]: set optional parameters on it, then `.await` it.
+    pub fn pull(&self, uuid: crate::runtime::Uuid) -> OpenstackVolumesPullBuilder {
+        OpenstackVolumesPullBuilder {
+            client: self.client.clone(),
+            uuid,
+        }
     }
     /// Unlink resource
     ///
@@ -357,13 +103,13 @@ impl<'a> OpenstackVolumesApi<'a> {
     ///
     /// Documented responses:
     /// - `204`: No response body
-    pub async fn unlink(
-        &self,
-        uuid: &str,
-    ) -> Result<crate::runtime::Accepted, crate::runtime::Error> {
-        let req = unlink_request(reqwest::Method::POST, uuid)?;
-        let resp = self.client.execute(req).await?;
-        Ok(crate::runtime::Accepted::from_response(&resp))
+    ///
+    /// Returns a [`OpenstackVolumesUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    pub fn unlink(&self, uuid: crate::runtime::Uuid) -> OpenstackVolumesUnlinkBuilder {
+        OpenstackVolumesUnlinkBuilder {
+            client: self.client.clone(),
+            uuid,
+        }
     }
     /// Update volume
     ///
@@ -373,14 +119,18 @@ impl<'a> OpenstackVolumesApi<'a> {
     ///
     /// Documented responses:
     /// - `200`
-    pub async fn update(
+    ///
+    /// Returns a [`OpenstackVolumesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    pub fn update(
         &self,
-        uuid: &str,
-        body: &OpenStackVolumeRequest,
-    ) -> Result<OpenStackVolume, crate::runtime::Error> {
-        let req = update_request(reqwest::Method::PUT, uuid, body)?;
-        let resp = self.client.execute(req).await?;
-        Ok(resp.decode_optional()?.unwrap_or_default())
+        uuid: crate::runtime::Uuid,
+        body: crate::models::OpenStackVolumeRequest,
+    ) -> OpenstackVolumesUpdateBuilder {
+        OpenstackVolumesUpdateBuilder {
+            client: self.client.clone(),
+            uuid,
+            body,
+        }
     }
     /// Partially update volume
     ///
@@ -390,14 +140,17 @@ impl<'a> OpenstackVolumesApi<'a> {
     ///
     /// Documented responses:
     /// - `200`
-    pub async fn partial_update(
+    ///
+    /// Returns a [`OpenstackVolumesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    pub fn partial_update(
         &self,
-        uuid: &str,
-        body: &PatchedOpenStackVolumeRequest,
-    ) -> Result<OpenStackVolume, crate::runtime::Error> {
-        let req = partial_update_request(reqwest::Method::PATCH, uuid, body)?;
-        let resp = self.client.execute(req).await?;
-        Ok(resp.decode_optional()?.unwrap_or_default())
+        uuid: crate::runtime::Uuid,
+    ) -> OpenstackVolumesPartialUpdateBuilder {
+        OpenstackVolumesPartialUpdateBuilder {
+            client: self.client.clone(),
+            uuid,
+            body: None,
+        }
     }
     /// Attach volume to instance
     ///
@@ -405,14 +158,18 @@ impl<'a> OpenstackVolumesApi<'a> {
     ///
     /// Documented responses:
     /// - `200`: No response body
-    pub async fn attach(
+    ///
+    /// Returns a [`OpenstackVolumesAttachBuilder`]: set optional parameters on it, then `.await` it.
+    pub fn attach(
         &self,
-        uuid: &str,
-        body: &VolumeAttachRequest,
-    ) -> Result<crate::runtime::Accepted, crate::runtime::Error> {
-        let req = attach_request(reqwest::Method::POST, uuid, body)?;
-        let resp = self.client.execute(req).await?;
-        Ok(crate::runtime::Accepted::from_response(&resp))
+        uuid: crate::runtime::Uuid,
+        body: crate::models::VolumeAttachRequest,
+    ) -> OpenstackVolumesAttachBuilder {
+        OpenstackVolumesAttachBuilder {
+            client: self.client.clone(),
+            uuid,
+            body,
+        }
     }
     /// Detach volume from instance
     ///
@@ -422,13 +179,13 @@ impl<'a> OpenstackVolumesApi<'a> {
     ///
     /// Documented responses:
     /// - `200`: No response body
-    pub async fn detach(
-        &self,
-        uuid: &str,
-    ) -> Result<crate::runtime::Accepted, crate::runtime::Error> {
-        let req = detach_request(reqwest::Method::POST, uuid)?;
-        let resp = self.client.execute(req).await?;
-        Ok(crate::runtime::Accepted::from_response(&resp))
+    ///
+    /// Returns a [`OpenstackVolumesDetachBuilder`]: set optional parameters on it, then `.await` it.
+    pub fn detach(&self, uuid: crate::runtime::Uuid) -> OpenstackVolumesDetachBuilder {
+        OpenstackVolumesDetachBuilder {
+            client: self.client.clone(),
+            uuid,
+        }
     }
     /// Extend volume size
     ///
@@ -438,14 +195,18 @@ impl<'a> OpenstackVolumesApi<'a> {
     ///
     /// Documented responses:
     /// - `200`: No response body
-    pub async fn extend(
+    ///
+    /// Returns a [`OpenstackVolumesExtendBuilder`]: set optional parameters on it, then `.await` it.
+    pub fn extend(
         &self,
-        uuid: &str,
-        body: &OpenStackVolumeExtendRequest,
-    ) -> Result<crate::runtime::Accepted, crate::runtime::Error> {
-        let req = extend_request(reqwest::Method::POST, uuid, body)?;
-        let resp = self.client.execute(req).await?;
-        Ok(crate::runtime::Accepted::from_response(&resp))
+        uuid: crate::runtime::Uuid,
+        body: crate::models::OpenStackVolumeExtendRequest,
+    ) -> OpenstackVolumesExtendBuilder {
+        OpenstackVolumesExtendBuilder {
+            client: self.client.clone(),
+            uuid,
+            body,
+        }
     }
     /// Change volume type
     ///
@@ -455,14 +216,18 @@ impl<'a> OpenstackVolumesApi<'a> {
     ///
     /// Documented responses:
     /// - `200`: No response body
-    pub async fn retype(
+    ///
+    /// Returns a [`OpenstackVolumesRetypeBuilder`]: set optional parameters on it, then `.await` it.
+    pub fn retype(
         &self,
-        uuid: &str,
-        body: &OpenStackVolumeRetypeRequest,
-    ) -> Result<crate::runtime::Accepted, crate::runtime::Error> {
-        let req = retype_request(reqwest::Method::POST, uuid, body)?;
-        let resp = self.client.execute(req).await?;
-        Ok(crate::runtime::Accepted::from_response(&resp))
+        uuid: crate::runtime::Uuid,
+        body: crate::models::OpenStackVolumeRetypeRequest,
+    ) -> OpenstackVolumesRetypeBuilder {
+        OpenstackVolumesRetypeBuilder {
+            client: self.client.clone(),
+            uuid,
+            body,
+        }
     }
     /// Create volume snapshot
     ///
@@ -472,448 +237,676 @@ impl<'a> OpenstackVolumesApi<'a> {
     ///
     /// Documented responses:
     /// - `201`
-    pub async fn snapshot(
+    ///
+    /// Returns a [`OpenstackVolumesSnapshotBuilder`]: set optional parameters on it, then `.await` it.
+    pub fn snapshot(
         &self,
-        uuid: &str,
-        body: &OpenStackSnapshotRequest,
-    ) -> Result<OpenStackSnapshot, crate::runtime::Error> {
-        let req = snapshot_request(reqwest::Method::POST, uuid, body)?;
-        let resp = self.client.execute(req).await?;
-        Ok(resp.decode_optional()?.unwrap_or_default())
+        uuid: crate::runtime::Uuid,
+        body: crate::models::OpenStackSnapshotRequest,
+    ) -> OpenstackVolumesSnapshotBuilder {
+        OpenstackVolumesSnapshotBuilder {
+            client: self.client.clone(),
+            uuid,
+            body,
+        }
     }
-    /// Counts what [`Self::list`] would list with the same filters: `HEAD /api/openstack-volumes/`, answered in `X-Result-Count`.
-    pub async fn count(
-        &self,
-        params: &OpenstackVolumesListParams,
-    ) -> Result<u64, crate::runtime::Error> {
-        let params = &params.without_paging();
-        let req = list_request(reqwest::Method::HEAD, params)?;
-        let resp = self.client.execute(req).await?;
-        resp.required_result_count()
+}
+/// The request of [`OpenstackVolumesApi::list`] (`GET /api/openstack-volumes/`): set optional parameters, then `.await` it (or call `send()`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OpenstackVolumesListBuilder {
+    client: crate::runtime::Client,
+    attach_instance_uuid: Option<crate::runtime::Uuid>,
+    availability_zone_name: Option<String>,
+    backend_id: Option<String>,
+    can_manage: Option<bool>,
+    customer: Option<crate::runtime::Uuid>,
+    customer_abbreviation: Option<String>,
+    customer_name: Option<String>,
+    customer_native_name: Option<String>,
+    customer_uuid: Option<crate::runtime::Uuid>,
+    description: Option<String>,
+    external_ip: Option<String>,
+    field: Vec<String>,
+    instance: Option<String>,
+    instance_uuid: Option<crate::runtime::Uuid>,
+    name: Option<String>,
+    name_exact: Option<String>,
+    page: Option<i64>,
+    page_size: Option<i64>,
+    project: Option<crate::runtime::Uuid>,
+    project_name: Option<String>,
+    project_uuid: Option<crate::runtime::Uuid>,
+    runtime_state: Option<String>,
+    service_settings_name: Option<String>,
+    service_settings_uuid: Option<crate::runtime::Uuid>,
+    snapshot: Option<String>,
+    snapshot_uuid: Option<crate::runtime::Uuid>,
+    state: Vec<String>,
+    tenant: Option<String>,
+    tenant_uuid: Option<crate::runtime::Uuid>,
+    uuid: Option<crate::runtime::Uuid>,
+}
+impl OpenstackVolumesListBuilder {
+    /// Query `attach_instance_uuid`, string (uuid).
+    pub fn attach_instance_uuid(mut self, value: crate::runtime::Uuid) -> Self {
+        self.attach_instance_uuid = Some(value);
+        self
     }
-    /// Every item [`Self::list`] lists, page after page (`page_size` from `params` or the client's default, the server maximum unless configured), stopping after `limit` items if given. Only the page number of the `Link: rel="next"` header is used, so a wrong host behind a proxy does not matter; at most one page is held in memory.
-    pub fn list_stream(
+    /// Query `availability_zone_name`, string.
+    pub fn availability_zone_name(mut self, value: impl Into<String>) -> Self {
+        self.availability_zone_name = Some(value.into());
+        self
+    }
+    /// Query `backend_id`, string.
+    pub fn backend_id(mut self, value: impl Into<String>) -> Self {
+        self.backend_id = Some(value.into());
+        self
+    }
+    /// Can manage
+    ///
+    /// Query `can_manage`, boolean.
+    pub fn can_manage(mut self, value: bool) -> Self {
+        self.can_manage = Some(value);
+        self
+    }
+    /// Query `customer`, string (uuid).
+    pub fn customer(mut self, value: crate::runtime::Uuid) -> Self {
+        self.customer = Some(value);
+        self
+    }
+    /// Query `customer_abbreviation`, string.
+    pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
+        self.customer_abbreviation = Some(value.into());
+        self
+    }
+    /// Query `customer_name`, string.
+    pub fn customer_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_name = Some(value.into());
+        self
+    }
+    /// Query `customer_native_name`, string.
+    pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_native_name = Some(value.into());
+        self
+    }
+    /// Query `customer_uuid`, string (uuid).
+    pub fn customer_uuid(mut self, value: crate::runtime::Uuid) -> Self {
+        self.customer_uuid = Some(value);
+        self
+    }
+    /// Query `description`, string.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Query `external_ip`, string.
+    pub fn external_ip(mut self, value: impl Into<String>) -> Self {
+        self.external_ip = Some(value.into());
+        self
+    }
+    /// Query `field`, array of string, sent as repeated keys.
+    pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Query `instance`, string.
+    pub fn instance(mut self, value: impl Into<String>) -> Self {
+        self.instance = Some(value.into());
+        self
+    }
+    /// Query `instance_uuid`, string (uuid).
+    pub fn instance_uuid(mut self, value: crate::runtime::Uuid) -> Self {
+        self.instance_uuid = Some(value);
+        self
+    }
+    /// Query `name`, string.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Query `name_exact`, string.
+    pub fn name_exact(mut self, value: impl Into<String>) -> Self {
+        self.name_exact = Some(value.into());
+        self
+    }
+    /// A page number within the paginated result set.
+    ///
+    /// Query `page`, integer.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Number of results to return per page.
+    ///
+    /// Query `page_size`, integer.
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Query `project`, string (uuid).
+    pub fn project(mut self, value: crate::runtime::Uuid) -> Self {
+        self.project = Some(value);
+        self
+    }
+    /// Query `project_name`, string.
+    pub fn project_name(mut self, value: impl Into<String>) -> Self {
+        self.project_name = Some(value.into());
+        self
+    }
+    /// Query `project_uuid`, string (uuid).
+    pub fn project_uuid(mut self, value: crate::runtime::Uuid) -> Self {
+        self.project_uuid = Some(value);
+        self
+    }
+    /// Query `runtime_state`, string.
+    pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
+        self.runtime_state = Some(value.into());
+        self
+    }
+    /// Query `service_settings_name`, string.
+    pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
+        self.service_settings_name = Some(value.into());
+        self
+    }
+    /// Query `service_settings_uuid`, string (uuid).
+    pub fn service_settings_uuid(mut self, value: crate::runtime::Uuid) -> Self {
+        self.service_settings_uuid = Some(value);
+        self
+    }
+    /// Query `snapshot`, string.
+    pub fn snapshot(mut self, value: impl Into<String>) -> Self {
+        self.snapshot = Some(value.into());
+        self
+    }
+    /// Query `snapshot_uuid`, string (uuid).
+    pub fn snapshot_uuid(mut self, value: crate::runtime::Uuid) -> Self {
+        self.snapshot_uuid = Some(value);
+        self
+    }
+    /// Query `state`, array of string, sent as repeated keys.
+    pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Query `tenant`, string.
+    pub fn tenant(mut self, value: impl Into<String>) -> Self {
+        self.tenant = Some(value.into());
+        self
+    }
+    /// Query `tenant_uuid`, string (uuid).
+    pub fn tenant_uuid(mut self, value: crate::runtime::Uuid) -> Self {
+        self.tenant_uuid = Some(value);
+        self
+    }
+    /// Query `uuid`, string (uuid).
+    pub fn uuid(mut self, value: crate::runtime::Uuid) -> Self {
+        self.uuid = Some(value);
+        self
+    }
+    fn request(
         &self,
-        params: &OpenstackVolumesListParams,
-        limit: Option<u64>,
-    ) -> impl futures_core::Stream<
-        Item = Result<OpenStackVolume, crate::runtime::Error>,
-    > + Send + Unpin + use<> {
+        method: reqwest::Method,
+    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
+        let mut req = crate::runtime::ApiRequest::new(
+            method,
+            "/api/openstack-volumes/".to_string(),
+        );
+        let q = req.query();
+        q.push_opt("attach_instance_uuid", self.attach_instance_uuid.as_ref());
+        q.push_opt("availability_zone_name", self.availability_zone_name.as_ref());
+        q.push_opt("backend_id", self.backend_id.as_ref());
+        q.push_opt("can_manage", self.can_manage.as_ref());
+        q.push_opt("customer", self.customer.as_ref());
+        q.push_opt("customer_abbreviation", self.customer_abbreviation.as_ref());
+        q.push_opt("customer_name", self.customer_name.as_ref());
+        q.push_opt("customer_native_name", self.customer_native_name.as_ref());
+        q.push_opt("customer_uuid", self.customer_uuid.as_ref());
+        q.push_opt("description", self.description.as_ref());
+        q.push_opt("external_ip", self.external_ip.as_ref());
+        q.push_repeated("field", &self.field);
+        q.push_opt("instance", self.instance.as_ref());
+        q.push_opt("instance_uuid", self.instance_uuid.as_ref());
+        q.push_opt("name", self.name.as_ref());
+        q.push_opt("name_exact", self.name_exact.as_ref());
+        q.push_opt("page", self.page.as_ref());
+        q.push_opt("page_size", self.page_size.as_ref());
+        q.push_opt("project", self.project.as_ref());
+        q.push_opt("project_name", self.project_name.as_ref());
+        q.push_opt("project_uuid", self.project_uuid.as_ref());
+        q.push_opt("runtime_state", self.runtime_state.as_ref());
+        q.push_opt("service_settings_name", self.service_settings_name.as_ref());
+        q.push_opt("service_settings_uuid", self.service_settings_uuid.as_ref());
+        q.push_opt("snapshot", self.snapshot.as_ref());
+        q.push_opt("snapshot_uuid", self.snapshot_uuid.as_ref());
+        q.push_repeated("state", &self.state);
+        q.push_opt("tenant", self.tenant.as_ref());
+        q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        q.push_opt("uuid", self.uuid.as_ref());
+        Ok(req)
+    }
+    /// Sends the request: one page of the list.
+    pub fn send(
+        self,
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::Page<crate::models::OpenStackVolume>,
+    > {
+        let (page, page_size) = crate::runtime::paging(
+            &self.client,
+            self.page,
+            self.page_size,
+        );
+        let req = self.request(reqwest::Method::GET);
+        crate::runtime::send(
+            self.client,
+            req,
+            crate::runtime::decode::page(page, page_size),
+        )
+    }
+    /// Every item of the list, page after page (of `page_size` items, or the client's
+    /// default size), starting at page 1. At most one page is held in memory; the stream
+    /// ends after the last page or with the first error.
+    pub fn stream(self) -> crate::runtime::ItemStream<crate::models::OpenStackVolume> {
+        let (_, page_size) = crate::runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
-        let params = params.clone();
-        let page_size = params.paging(client.default_page_size()).1;
-        crate::runtime::paginate(
+        crate::runtime::stream_items(
+            client,
             page_size,
-            limit,
             move |page, page_size| {
-                let client = client.clone();
-                let params = params.with_paging(page, page_size);
-                async move {
-                    let req = list_request(reqwest::Method::GET, &params)?;
-                    let resp = client.execute(req).await?;
-                    crate::runtime::Page::from_response(&resp, page, page_size)
-                }
+                let mut this = self.clone();
+                this.page = Some(i64::from(page));
+                this.page_size = Some(i64::from(page_size));
+                this.request(reqwest::Method::GET)
             },
         )
     }
-}
-/// Builds the request of [`OpenstackVolumesApi::list`] (`GET /api/openstack-volumes/`).
-fn list_request(
-    method: reqwest::Method,
-    params: &OpenstackVolumesListParams,
-) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-    #[allow(unused_mut)]
-    let mut req = crate::runtime::ApiRequest::new(
-        method,
-        "/api/openstack-volumes/".to_string(),
-    );
-    let q = req.query();
-    q.push_opt("attach_instance_uuid", params.attach_instance_uuid.as_ref());
-    q.push_opt("availability_zone_name", params.availability_zone_name.as_ref());
-    q.push_opt("backend_id", params.backend_id.as_ref());
-    q.push_opt("can_manage", params.can_manage.as_ref());
-    q.push_opt("customer", params.customer.as_ref());
-    q.push_opt("customer_abbreviation", params.customer_abbreviation.as_ref());
-    q.push_opt("customer_name", params.customer_name.as_ref());
-    q.push_opt("customer_native_name", params.customer_native_name.as_ref());
-    q.push_opt("customer_uuid", params.customer_uuid.as_ref());
-    q.push_opt("description", params.description.as_ref());
-    q.push_opt("external_ip", params.external_ip.as_ref());
-    q.push_repeated("field", &params.field);
-    q.push_opt("instance", params.instance.as_ref());
-    q.push_opt("instance_uuid", params.instance_uuid.as_ref());
-    q.push_opt("name", params.name.as_ref());
-    q.push_opt("name_exact", params.name_exact.as_ref());
-    q.push_opt("page", params.page.as_ref());
-    q.push_opt("page_size", params.page_size.as_ref());
-    q.push_opt("project", params.project.as_ref());
-    q.push_opt("project_name", params.project_name.as_ref());
-    q.push_opt("project_uuid", params.project_uuid.as_ref());
-    q.push_opt("runtime_state", params.runtime_state.as_ref());
-    q.push_opt("service_settings_name", params.service_settings_name.as_ref());
-    q.push_opt("service_settings_uuid", params.service_settings_uuid.as_ref());
-    q.push_opt("snapshot", params.snapshot.as_ref());
-    q.push_opt("snapshot_uuid", params.snapshot_uuid.as_ref());
-    q.push_repeated("state", &params.state);
-    q.push_opt("tenant", params.tenant.as_ref());
-    q.push_opt("tenant_uuid", params.tenant_uuid.as_ref());
-    q.push_opt("uuid", params.uuid.as_ref());
-    Ok(req)
-}
-/// Builds the request of [`OpenstackVolumesApi::retrieve`] (`GET /api/openstack-volumes/{uuid}/`).
-fn retrieve_request(
-    method: reqwest::Method,
-    uuid: &str,
-    params: &OpenstackVolumesRetrieveParams,
-) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-    #[allow(unused_mut)]
-    let mut req = crate::runtime::ApiRequest::new(
-        method,
-        format!("/api/openstack-volumes/{}/", crate ::runtime::encode_path_segment(uuid)),
-    );
-    let q = req.query();
-    q.push_repeated("field", &params.field);
-    Ok(req)
-}
-/// Builds the request of [`OpenstackVolumesApi::pull`] (`POST /api/openstack-volumes/{uuid}/pull/`).
-fn pull_request(
-    method: reqwest::Method,
-    uuid: &str,
-) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-    #[allow(unused_mut)]
-    let req = crate::runtime::ApiRequest::new(
-        method,
-        format!(
-            "/api/openstack-volumes/{}/pull/", crate ::runtime::encode_path_segment(uuid)
-        ),
-    );
-    Ok(req)
-}
-/// Builds the request of [`OpenstackVolumesApi::unlink`] (`POST /api/openstack-volumes/{uuid}/unlink/`).
-fn unlink_request(
-    method: reqwest::Method,
-    uuid: &str,
-) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-    #[allow(unused_mut)]
-    let req = crate::runtime::ApiRequest::new(
-        method,
-        format!(
-            "/api/openstack-volumes/{}/unlink/", crate
-            ::runtime::encode_path_segment(uuid)
-        ),
-    );
-    Ok(req)
-}
-/// Builds the request of [`OpenstackVolumesApi::update`] (`PUT /api/openstack-volumes/{uuid}/`).
-fn update_request(
-    method: reqwest::Method,
-    uuid: &str,
-    body: &OpenStackVolumeRequest,
-) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-    #[allow(unused_mut)]
-    let req = crate::runtime::ApiRequest::new(
-        method,
-        format!("/api/openstack-volumes/{}/", crate ::runtime::encode_path_segment(uuid)),
-    );
-    req.json(body)
-}
-/// Builds the request of [`OpenstackVolumesApi::partial_update`] (`PATCH /api/openstack-volumes/{uuid}/`).
-fn partial_update_request(
-    method: reqwest::Method,
-    uuid: &str,
-    body: &PatchedOpenStackVolumeRequest,
-) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-    #[allow(unused_mut)]
-    let req = crate::runtime::ApiRequest::new(
-        method,
-        format!("/api/openstack-volumes/{}/", crate ::runtime::encode_path_segment(uuid)),
-    );
-    req.json(body)
-}
-/// Builds the request of [`OpenstackVolumesApi::attach`] (`POST /api/openstack-volumes/{uuid}/attach/`).
-fn attach_request(
-    method: reqwest::Method,
-    uuid: &str,
-    body: &VolumeAttachRequest,
-) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-    #[allow(unused_mut)]
-    let req = crate::runtime::ApiRequest::new(
-        method,
-        format!(
-            "/api/openstack-volumes/{}/attach/", crate
-            ::runtime::encode_path_segment(uuid)
-        ),
-    );
-    req.json(body)
-}
-/// Builds the request of [`OpenstackVolumesApi::detach`] (`POST /api/openstack-volumes/{uuid}/detach/`).
-fn detach_request(
-    method: reqwest::Method,
-    uuid: &str,
-) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-    #[allow(unused_mut)]
-    let req = crate::runtime::ApiRequest::new(
-        method,
-        format!(
-            "/api/openstack-volumes/{}/detach/", crate
-            ::runtime::encode_path_segment(uuid)
-        ),
-    );
-    Ok(req)
-}
-/// Builds the request of [`OpenstackVolumesApi::extend`] (`POST /api/openstack-volumes/{uuid}/extend/`).
-fn extend_request(
-    method: reqwest::Method,
-    uuid: &str,
-    body: &OpenStackVolumeExtendRequest,
-) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-    #[allow(unused_mut)]
-    let req = crate::runtime::ApiRequest::new(
-        method,
-        format!(
-            "/api/openstack-volumes/{}/extend/", crate
-            ::runtime::encode_path_segment(uuid)
-        ),
-    );
-    req.json(body)
-}
-/// Builds the request of [`OpenstackVolumesApi::retype`] (`POST /api/openstack-volumes/{uuid}/retype/`).
-fn retype_request(
-    method: reqwest::Method,
-    uuid: &str,
-    body: &OpenStackVolumeRetypeRequest,
-) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-    #[allow(unused_mut)]
-    let req = crate::runtime::ApiRequest::new(
-        method,
-        format!(
-            "/api/openstack-volumes/{}/retype/", crate
-            ::runtime::encode_path_segment(uuid)
-        ),
-    );
-    req.json(body)
-}
-/// Builds the request of [`OpenstackVolumesApi::snapshot`] (`POST /api/openstack-volumes/{uuid}/snapshot/`).
-fn snapshot_request(
-    method: reqwest::Method,
-    uuid: &str,
-    body: &OpenStackSnapshotRequest,
-) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-    #[allow(unused_mut)]
-    let req = crate::runtime::ApiRequest::new(
-        method,
-        format!(
-            "/api/openstack-volumes/{}/snapshot/", crate
-            ::runtime::encode_path_segment(uuid)
-        ),
-    );
-    req.json(body)
-}
-/// The same operations without async, for scripts (feature `blocking`).
-#[cfg(feature = "blocking")]
-pub mod blocking {
-    #[allow(unused_imports)]
-    use super::*;
-    /// Operations of the `openstack_volumes` tag, reached through [`crate::Client::openstack_volumes`].
-    #[derive(Debug, Clone, Copy)]
-    pub struct OpenstackVolumesApi<'a> {
-        client: &'a crate::runtime::blocking::Client,
+    /// Counts what this list would return with the same filters: `HEAD /api/openstack-volumes/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    pub fn count(self) -> crate::runtime::ResponseFuture<u64> {
+        let mut this = self;
+        this.page = None;
+        this.page_size = None;
+        let req = this.request(reqwest::Method::HEAD);
+        crate::runtime::send(this.client, req, crate::runtime::decode::count)
     }
-    impl crate::runtime::blocking::Client {
-        /// Operations of the `openstack_volumes` tag.
-        pub fn openstack_volumes(&self) -> OpenstackVolumesApi<'_> {
-            OpenstackVolumesApi {
-                client: self,
-            }
+}
+impl std::future::IntoFuture for OpenstackVolumesListBuilder {
+    type Output = Result<
+        crate::runtime::Page<crate::models::OpenStackVolume>,
+        crate::runtime::Error,
+    >;
+    type IntoFuture = crate::runtime::ResponseFuture<
+        crate::runtime::Page<crate::models::OpenStackVolume>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+/// The request of [`OpenstackVolumesApi::retrieve`] (`GET /api/openstack-volumes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OpenstackVolumesRetrieveBuilder {
+    client: crate::runtime::Client,
+    uuid: crate::runtime::Uuid,
+    field: Vec<String>,
+}
+impl OpenstackVolumesRetrieveBuilder {
+    /// Query `field`, array of string, sent as repeated keys.
+    pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    fn request(
+        &self,
+        method: reqwest::Method,
+    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
+        let mut req = crate::runtime::ApiRequest::new(
+            method,
+            format!(
+                "/api/openstack-volumes/{}/", crate ::runtime::path_segment("uuid", &
+                self.uuid) ?
+            ),
+        );
+        let q = req.query();
+        q.push_repeated("field", &self.field);
+        Ok(req)
+    }
+    /// Sends the request (what `.await` does).
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::OpenStackVolume> {
+        let req = self.request(reqwest::Method::GET);
+        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+    }
+}
+impl std::future::IntoFuture for OpenstackVolumesRetrieveBuilder {
+    type Output = Result<crate::models::OpenStackVolume, crate::runtime::Error>;
+    type IntoFuture = crate::runtime::ResponseFuture<crate::models::OpenStackVolume>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+/// The request of [`OpenstackVolumesApi::pull`] (`POST /api/openstack-volumes/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OpenstackVolumesPullBuilder {
+    client: crate::runtime::Client,
+    uuid: crate::runtime::Uuid,
+}
+impl OpenstackVolumesPullBuilder {
+    fn request(
+        &self,
+        method: reqwest::Method,
+    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
+        let req = crate::runtime::ApiRequest::new(
+            method,
+            format!(
+                "/api/openstack-volumes/{}/pull/", crate ::runtime::path_segment("uuid",
+                & self.uuid) ?
+            ),
+        );
+        Ok(req)
+    }
+    /// Sends the request (what `.await` does).
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+        let req = self.request(reqwest::Method::POST);
+        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+    }
+}
+impl std::future::IntoFuture for OpenstackVolumesPullBuilder {
+    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
+    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+/// The request of [`OpenstackVolumesApi::unlink`] (`POST /api/openstack-volumes/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OpenstackVolumesUnlinkBuilder {
+    client: crate::runtime::Client,
+    uuid: crate::runtime::Uuid,
+}
+impl OpenstackVolumesUnlinkBuilder {
+    fn request(
+        &self,
+        method: reqwest::Method,
+    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
+        let req = crate::runtime::ApiRequest::new(
+            method,
+            format!(
+                "/api/openstack-volumes/{}/unlink/", crate
+                ::runtime::path_segment("uuid", & self.uuid) ?
+            ),
+        );
+        Ok(req)
+    }
+    /// Sends the request (what `.await` does).
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+        let req = self.request(reqwest::Method::POST);
+        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+    }
+}
+impl std::future::IntoFuture for OpenstackVolumesUnlinkBuilder {
+    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
+    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+/// The request of [`OpenstackVolumesApi::update`] (`PUT /api/openstack-volumes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OpenstackVolumesUpdateBuilder {
+    client: crate::runtime::Client,
+    uuid: crate::runtime::Uuid,
+    body: crate::models::OpenStackVolumeRequest,
+}
+impl OpenstackVolumesUpdateBuilder {
+    fn request(
+        &self,
+        method: reqwest::Method,
+    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
+        let req = crate::runtime::ApiRequest::new(
+            method,
+            format!(
+                "/api/openstack-volumes/{}/", crate ::runtime::path_segment("uuid", &
+                self.uuid) ?
+            ),
+        );
+        let body = &self.body;
+        req.json(body)
+    }
+    /// Sends the request (what `.await` does).
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::OpenStackVolume> {
+        let req = self.request(reqwest::Method::PUT);
+        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+    }
+}
+impl std::future::IntoFuture for OpenstackVolumesUpdateBuilder {
+    type Output = Result<crate::models::OpenStackVolume, crate::runtime::Error>;
+    type IntoFuture = crate::runtime::ResponseFuture<crate::models::OpenStackVolume>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+/// The request of [`OpenstackVolumesApi::partial_update`] (`PATCH /api/openstack-volumes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OpenstackVolumesPartialUpdateBuilder {
+    client: crate::runtime::Client,
+    uuid: crate::runtime::Uuid,
+    body: Option<crate::models::PatchedOpenStackVolumeRequest>,
+}
+impl OpenstackVolumesPartialUpdateBuilder {
+    /// Sets the (optional) request body.
+    pub fn body(mut self, body: crate::models::PatchedOpenStackVolumeRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    fn request(
+        &self,
+        method: reqwest::Method,
+    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
+        let req = crate::runtime::ApiRequest::new(
+            method,
+            format!(
+                "/api/openstack-volumes/{}/", crate ::runtime::path_segment("uuid", &
+                self.uuid) ?
+            ),
+        );
+        match &self.body {
+            Some(body) => req.json(body),
+            None => Ok(req),
         }
     }
-    impl<'a> OpenstackVolumesApi<'a> {
-        /// List volumes
-        ///
-        /// Get a list of volumes.
-        ///
-        /// `GET /api/openstack-volumes/` (operation `openstack_volumes_list`).
-        ///
-        /// Documented responses:
-        /// - `200`
-        pub fn list(
-            &self,
-            params: &OpenstackVolumesListParams,
-        ) -> Result<crate::runtime::Page<OpenStackVolume>, crate::runtime::Error> {
-            self.client.block_on(self.client.inner().openstack_volumes().list(params))
-        }
-        /// Get volume details
-        ///
-        /// Retrieve details of a specific volume.
-        ///
-        /// `GET /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_retrieve`).
-        ///
-        /// Documented responses:
-        /// - `200`
-        pub fn retrieve(
-            &self,
-            uuid: &str,
-            params: &OpenstackVolumesRetrieveParams,
-        ) -> Result<OpenStackVolume, crate::runtime::Error> {
-            self.client
-                .block_on(self.client.inner().openstack_volumes().retrieve(uuid, params))
-        }
-        /// Synchronize resource state
-        ///
-        /// Schedule an asynchronous pull operation to synchronize resource state from the backend. Returns 202 if the pull was scheduled successfully, or 409 if the pull operation is not implemented for this resource type.
-        ///
-        /// `POST /api/openstack-volumes/{uuid}/pull/` (operation `openstack_volumes_pull`).
-        ///
-        /// Documented responses:
-        /// - `202`: No response body
-        /// - `409`: No response body
-        pub fn pull(
-            &self,
-            uuid: &str,
-        ) -> Result<crate::runtime::Accepted, crate::runtime::Error> {
-            self.client.block_on(self.client.inner().openstack_volumes().pull(uuid))
-        }
-        /// Unlink resource
-        ///
-        /// Delete resource from the database without scheduling operations on backend
-        /// and without checking current state of the resource. It is intended to be used
-        /// for removing resource stuck in transitioning state.
-        ///
-        /// `POST /api/openstack-volumes/{uuid}/unlink/` (operation `openstack_volumes_unlink`).
-        ///
-        /// Documented responses:
-        /// - `204`: No response body
-        pub fn unlink(
-            &self,
-            uuid: &str,
-        ) -> Result<crate::runtime::Accepted, crate::runtime::Error> {
-            self.client.block_on(self.client.inner().openstack_volumes().unlink(uuid))
-        }
-        /// Update volume
-        ///
-        /// Update an existing volume.
-        ///
-        /// `PUT /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_update`).
-        ///
-        /// Documented responses:
-        /// - `200`
-        pub fn update(
-            &self,
-            uuid: &str,
-            body: &OpenStackVolumeRequest,
-        ) -> Result<OpenStackVolume, crate::runtime::Error> {
-            self.client
-                .block_on(self.client.inner().openstack_volumes().update(uuid, body))
-        }
-        /// Partially update volume
-        ///
-        /// Update specific fields of a volume.
-        ///
-        /// `PATCH /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_partial_update`).
-        ///
-        /// Documented responses:
-        /// - `200`
-        pub fn partial_update(
-            &self,
-            uuid: &str,
-            body: &PatchedOpenStackVolumeRequest,
-        ) -> Result<OpenStackVolume, crate::runtime::Error> {
-            self.client
-                .block_on(
-                    self.client.inner().openstack_volumes().partial_update(uuid, body),
-                )
-        }
-        /// Attach volume to instance
-        ///
-        /// `POST /api/openstack-volumes/{uuid}/attach/` (operation `openstack_volumes_attach`).
-        ///
-        /// Documented responses:
-        /// - `200`: No response body
-        pub fn attach(
-            &self,
-            uuid: &str,
-            body: &VolumeAttachRequest,
-        ) -> Result<crate::runtime::Accepted, crate::runtime::Error> {
-            self.client
-                .block_on(self.client.inner().openstack_volumes().attach(uuid, body))
-        }
-        /// Detach volume from instance
-        ///
-        /// Detach instance from volume
-        ///
-        /// `POST /api/openstack-volumes/{uuid}/detach/` (operation `openstack_volumes_detach`).
-        ///
-        /// Documented responses:
-        /// - `200`: No response body
-        pub fn detach(
-            &self,
-            uuid: &str,
-        ) -> Result<crate::runtime::Accepted, crate::runtime::Error> {
-            self.client.block_on(self.client.inner().openstack_volumes().detach(uuid))
-        }
-        /// Extend volume size
-        ///
-        /// Increase volume size
-        ///
-        /// `POST /api/openstack-volumes/{uuid}/extend/` (operation `openstack_volumes_extend`).
-        ///
-        /// Documented responses:
-        /// - `200`: No response body
-        pub fn extend(
-            &self,
-            uuid: &str,
-            body: &OpenStackVolumeExtendRequest,
-        ) -> Result<crate::runtime::Accepted, crate::runtime::Error> {
-            self.client
-                .block_on(self.client.inner().openstack_volumes().extend(uuid, body))
-        }
-        /// Change volume type
-        ///
-        /// Retype detached volume
-        ///
-        /// `POST /api/openstack-volumes/{uuid}/retype/` (operation `openstack_volumes_retype`).
-        ///
-        /// Documented responses:
-        /// - `200`: No response body
-        pub fn retype(
-            &self,
-            uuid: &str,
-            body: &OpenStackVolumeRetypeRequest,
-        ) -> Result<crate::runtime::Accepted, crate::runtime::Error> {
-            self.client
-                .block_on(self.client.inner().openstack_volumes().retype(uuid, body))
-        }
-        /// Create volume snapshot
-        ///
-        /// Create snapshot from volume
-        ///
-        /// `POST /api/openstack-volumes/{uuid}/snapshot/` (operation `openstack_volumes_snapshot`).
-        ///
-        /// Documented responses:
-        /// - `201`
-        pub fn snapshot(
-            &self,
-            uuid: &str,
-            body: &OpenStackSnapshotRequest,
-        ) -> Result<OpenStackSnapshot, crate::runtime::Error> {
-            self.client
-                .block_on(self.client.inner().openstack_volumes().snapshot(uuid, body))
-        }
-        /// Blocking form of the async `count`: `HEAD /api/openstack-volumes/`.
-        pub fn count(
-            &self,
-            params: &OpenstackVolumesListParams,
-        ) -> Result<u64, crate::runtime::Error> {
-            self.client.block_on(self.client.inner().openstack_volumes().count(params))
-        }
-        /// Blocking iterator over every item of [`Self::list`], one page in memory at a time.
-        pub fn list_iter(
-            &self,
-            params: &OpenstackVolumesListParams,
-            limit: Option<u64>,
-        ) -> impl Iterator<Item = Result<OpenStackVolume, crate::runtime::Error>> + '_ {
-            self.client
-                .iter(self.client.inner().openstack_volumes().list_stream(params, limit))
-        }
+    /// Sends the request (what `.await` does).
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::OpenStackVolume> {
+        let req = self.request(reqwest::Method::PATCH);
+        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+    }
+}
+impl std::future::IntoFuture for OpenstackVolumesPartialUpdateBuilder {
+    type Output = Result<crate::models::OpenStackVolume, crate::runtime::Error>;
+    type IntoFuture = crate::runtime::ResponseFuture<crate::models::OpenStackVolume>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+/// The request of [`OpenstackVolumesApi::attach`] (`POST /api/openstack-volumes/{uuid}/attach/`): set optional parameters, then `.await` it (or call `send()`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OpenstackVolumesAttachBuilder {
+    client: crate::runtime::Client,
+    uuid: crate::runtime::Uuid,
+    body: crate::models::VolumeAttachRequest,
+}
+impl OpenstackVolumesAttachBuilder {
+    fn request(
+        &self,
+        method: reqwest::Method,
+    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
+        let req = crate::runtime::ApiRequest::new(
+            method,
+            format!(
+                "/api/openstack-volumes/{}/attach/", crate
+                ::runtime::path_segment("uuid", & self.uuid) ?
+            ),
+        );
+        let body = &self.body;
+        req.json(body)
+    }
+    /// Sends the request (what `.await` does).
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+        let req = self.request(reqwest::Method::POST);
+        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+    }
+}
+impl std::future::IntoFuture for OpenstackVolumesAttachBuilder {
+    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
+    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+/// The request of [`OpenstackVolumesApi::detach`] (`POST /api/openstack-volumes/{uuid}/detach/`): set optional parameters, then `.await` it (or call `send()`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OpenstackVolumesDetachBuilder {
+    client: crate::runtime::Client,
+    uuid: crate::runtime::Uuid,
+}
+impl OpenstackVolumesDetachBuilder {
+    fn request(
+        &self,
+        method: reqwest::Method,
+    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
+        let req = crate::runtime::ApiRequest::new(
+            method,
+            format!(
+                "/api/openstack-volumes/{}/detach/", crate
+                ::runtime::path_segment("uuid", & self.uuid) ?
+            ),
+        );
+        Ok(req)
+    }
+    /// Sends the request (what `.await` does).
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+        let req = self.request(reqwest::Method::POST);
+        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+    }
+}
+impl std::future::IntoFuture for OpenstackVolumesDetachBuilder {
+    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
+    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+/// The request of [`OpenstackVolumesApi::extend`] (`POST /api/openstack-volumes/{uuid}/extend/`): set optional parameters, then `.await` it (or call `send()`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OpenstackVolumesExtendBuilder {
+    client: crate::runtime::Client,
+    uuid: crate::runtime::Uuid,
+    body: crate::models::OpenStackVolumeExtendRequest,
+}
+impl OpenstackVolumesExtendBuilder {
+    fn request(
+        &self,
+        method: reqwest::Method,
+    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
+        let req = crate::runtime::ApiRequest::new(
+            method,
+            format!(
+                "/api/openstack-volumes/{}/extend/", crate
+                ::runtime::path_segment("uuid", & self.uuid) ?
+            ),
+        );
+        let body = &self.body;
+        req.json(body)
+    }
+    /// Sends the request (what `.await` does).
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+        let req = self.request(reqwest::Method::POST);
+        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+    }
+}
+impl std::future::IntoFuture for OpenstackVolumesExtendBuilder {
+    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
+    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+/// The request of [`OpenstackVolumesApi::retype`] (`POST /api/openstack-volumes/{uuid}/retype/`): set optional parameters, then `.await` it (or call `send()`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OpenstackVolumesRetypeBuilder {
+    client: crate::runtime::Client,
+    uuid: crate::runtime::Uuid,
+    body: crate::models::OpenStackVolumeRetypeRequest,
+}
+impl OpenstackVolumesRetypeBuilder {
+    fn request(
+        &self,
+        method: reqwest::Method,
+    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
+        let req = crate::runtime::ApiRequest::new(
+            method,
+            format!(
+                "/api/openstack-volumes/{}/retype/", crate
+                ::runtime::path_segment("uuid", & self.uuid) ?
+            ),
+        );
+        let body = &self.body;
+        req.json(body)
+    }
+    /// Sends the request (what `.await` does).
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+        let req = self.request(reqwest::Method::POST);
+        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+    }
+}
+impl std::future::IntoFuture for OpenstackVolumesRetypeBuilder {
+    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
+    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+/// The request of [`OpenstackVolumesApi::snapshot`] (`POST /api/openstack-volumes/{uuid}/snapshot/`): set optional parameters, then `.await` it (or call `send()`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OpenstackVolumesSnapshotBuilder {
+    client: crate::runtime::Client,
+    uuid: crate::runtime::Uuid,
+    body: crate::models::OpenStackSnapshotRequest,
+}
+impl OpenstackVolumesSnapshotBuilder {
+    fn request(
+        &self,
+        method: reqwest::Method,
+    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
+        let req = crate::runtime::ApiRequest::new(
+            method,
+            format!(
+                "/api/openstack-volumes/{}/snapshot/", crate
+                ::runtime::path_segment("uuid", & self.uuid) ?
+            ),
+        );
+        let body = &self.body;
+        req.json(body)
+    }
+    /// Sends the request (what `.await` does).
+    pub fn send(
+        self,
+    ) -> crate::runtime::ResponseFuture<crate::models::OpenStackSnapshot> {
+        let req = self.request(reqwest::Method::POST);
+        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+    }
+}
+impl std::future::IntoFuture for OpenstackVolumesSnapshotBuilder {
+    type Output = Result<crate::models::OpenStackSnapshot, crate::runtime::Error>;
+    type IntoFuture = crate::runtime::ResponseFuture<crate::models::OpenStackSnapshot>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }

@@ -1,6 +1,7 @@
 //! The whole generator as one call: config -> IR -> files. Used by the CLI and by `xtask`.
 
 use std::collections::BTreeMap;
+use std::path::{Component, Path};
 
 use sha2::{Digest, Sha256};
 
@@ -18,9 +19,19 @@ pub struct Generated {
     pub loaded: Loaded,
 }
 
-/// Loads the specs a config names, applies its overrides and emits the crate.
-/// `config_text` (the config file's bytes, when there is one) is part of the input hash.
+/// Loads the specs a config names, applies its overrides and emits the crate; the file headers
+/// name `waldur-codegen generate` as the command. `config_text` (the config file's bytes, when
+/// there is one) is part of the input hash.
 pub fn generate(config: &Config, config_text: Option<&str>) -> Result<Generated, Error> {
+    generate_by(config, config_text, "waldur-codegen generate")
+}
+
+/// [`generate`], with the file headers naming `command` (`cargo xtask codegen`).
+pub fn generate_by(
+    config: &Config,
+    config_text: Option<&str>,
+    command: &str,
+) -> Result<Generated, Error> {
     let options = LoadOptions {
         keep_going: config.keep_going,
         passes: PassOptions {
@@ -39,14 +50,73 @@ pub fn generate(config: &Config, config_text: Option<&str>) -> Result<Generated,
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
+    let cwd = std::env::current_dir().unwrap_or_default();
     let inputs = config
         .specs
         .iter()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .map(|p| relative_display(p, &cwd))
         .collect();
     let settings = Settings::new(&config.krate.name, &config.krate.version)
         .with_description(config.krate.description.clone())
-        .with_inputs(inputs, hash);
-    let files = emit::generate(&loaded.api, &settings)?;
+        .with_inputs(inputs, hash)
+        .with_command(command);
+    let (files, warnings) = emit::generate(&loaded.api, &settings)?;
+    loaded.diagnostics.extend(warnings);
     Ok(Generated { files, loaded })
+}
+
+/// `path` relative to `base` (with `..` where needed), `/`-separated: file headers never
+/// carry a machine's absolute paths.
+pub fn relative_display(path: &Path, base: &Path) -> String {
+    let joined;
+    let path = if path.is_absolute() {
+        path
+    } else {
+        joined = base.join(path);
+        &joined
+    };
+    let normal = |p: &Path| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
+                Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+            }
+        }
+        out
+    };
+    let (p, b) = (normal(path), normal(base));
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
+    parts.extend(p[common..].iter().cloned());
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_paths_are_shown_relative() {
+        let base = Path::new("/work/main");
+        assert_eq!(
+            relative_display(Path::new("spec/a.md"), base),
+            "spec/a.md"
+        );
+        assert_eq!(
+            relative_display(Path::new("/work/shared/corpus/x.yaml"), base),
+            "../shared/corpus/x.yaml"
+        );
+        assert_eq!(
+            relative_display(Path::new("/work/main/./spec/../spec/a.md"), base),
+            "spec/a.md"
+        );
+    }
 }

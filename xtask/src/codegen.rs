@@ -19,6 +19,37 @@ pub fn root() -> PathBuf {
 
 pub const CONFIG: &str = "spec/codegen.yaml";
 pub const OUT: &str = "generated-client";
+/// Fixture specs (each a directory with a `codegen.yaml`), generated into [`FIXTURE_OUT`].
+pub const FIXTURES: &str = "generator/tests/fixtures";
+pub const FIXTURE_OUT: &str = "generator/tests/output";
+
+/// One generated crate: its config and its output directory, relative to the root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub config: String,
+    pub out: String,
+}
+
+/// The client from `spec/`, then every fixture crate (sorted by name).
+pub fn targets(root: &Path) -> Result<Vec<Target>, String> {
+    let mut out = vec![Target {
+        config: CONFIG.to_string(),
+        out: OUT.to_string(),
+    }];
+    let dir = root.join(FIXTURES);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("codegen.yaml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    out.extend(names.into_iter().map(|name| Target {
+        config: format!("{FIXTURES}/{name}/codegen.yaml"),
+        out: format!("{FIXTURE_OUT}/{name}"),
+    }));
+    Ok(out)
+}
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mode = match args {
@@ -26,44 +57,54 @@ pub fn run(args: &[String]) -> Result<(), String> {
         [flag] if flag == "--check" => Mode::Check,
         _ => return Err("usage: cargo xtask codegen [--check]".to_string()),
     };
-    let changes = sync(mode)?;
-    match mode {
-        Mode::Check if changes.is_empty() => {
-            println!("{OUT}/ is up to date with {CONFIG}");
-            Ok(())
-        }
-        Mode::Check => Err(describe_drift(&changes)),
-        Mode::Write => {
-            if changes.is_empty() {
-                println!("{OUT}/ is already up to date");
+    let mut stale = Vec::new();
+    let mut client_changed = false;
+    for target in targets(&root())? {
+        let changes = sync(&target, mode)?;
+        match mode {
+            Mode::Check if changes.is_empty() => {
+                println!("{}/ is up to date with {}", target.out, target.config)
             }
-            for c in &changes {
-                match c {
-                    Change::Created(p) => println!("created {OUT}/{p}"),
-                    Change::Updated { path, .. } => println!("updated {OUT}/{path}"),
-                    Change::Deleted(p) => println!("deleted {OUT}/{p}"),
+            Mode::Check => stale.push(describe_drift(&target, &changes)),
+            Mode::Write => {
+                if changes.is_empty() {
+                    println!("{}/ is already up to date", target.out);
                 }
-            }
-            if !changes.is_empty() {
-                // The API change behind the regenerated client, against the committed spec.
-                match crate::diff::head_vs_worktree(&root()) {
-                    Ok(d) => println!("\n{}", waldur_codegen::diff::summary_paragraph(&d)),
-                    Err(e) => eprintln!("note: no API change summary: {e}"),
+                for c in &changes {
+                    match c {
+                        Change::Created(p) => println!("created {}/{p}", target.out),
+                        Change::Updated { path, .. } => println!("updated {}/{path}", target.out),
+                        Change::Deleted(p) => println!("deleted {}/{p}", target.out),
+                    }
                 }
+                client_changed |= target.out == OUT && !changes.is_empty();
             }
-            Ok(())
         }
     }
+    if !stale.is_empty() {
+        return Err(stale.join("\n"));
+    }
+    if client_changed {
+        // The API change behind the regenerated client, against the committed spec.
+        match crate::diff::head_vs_worktree(&root()) {
+            Ok(d) => println!("\n{}", waldur_codegen::diff::summary_paragraph(&d)),
+            Err(e) => eprintln!("note: no API change summary: {e}"),
+        }
+    }
+    Ok(())
 }
 
-/// Generates from `spec/codegen.yaml` and syncs `generated-client/` in the given mode.
-pub fn sync(mode: Mode) -> Result<Vec<Change>, String> {
+/// Generates one target from its config and syncs its output directory in the given mode.
+pub fn sync(target: &Target, mode: Mode) -> Result<Vec<Change>, String> {
     let root = root();
     // Spec paths in headers and spans are relative to the root, the same on every machine.
     std::env::set_current_dir(&root).map_err(|e| format!("{}: {e}", root.display()))?;
-    let text = std::fs::read_to_string(CONFIG).map_err(|e| format!("{CONFIG}: {e}"))?;
-    let config = Config::load(Path::new(CONFIG)).map_err(|e| e.to_string())?;
-    let generated = pipeline::generate(&config, Some(&text)).map_err(|e| e.to_string())?;
+    let config_path = Path::new(&target.config);
+    let text =
+        std::fs::read_to_string(config_path).map_err(|e| format!("{}: {e}", target.config))?;
+    let config = Config::load(config_path).map_err(|e| e.to_string())?;
+    let generated = pipeline::generate_by(&config, Some(&text), "cargo xtask codegen")
+        .map_err(|e| e.to_string())?;
     for n in &generated.loaded.notices {
         eprintln!("note: {n}");
     }
@@ -91,20 +132,22 @@ pub fn sync(mode: Mode) -> Result<Vec<Change>, String> {
             errors.len()
         ));
     }
-    output::sync_dir(Path::new(OUT), &generated.files, mode).map_err(|e| e.to_string())
+    output::sync_dir(Path::new(&target.out), &generated.files, mode).map_err(|e| e.to_string())
 }
 
-fn describe_drift(changes: &[Change]) -> String {
+fn describe_drift(target: &Target, changes: &[Change]) -> String {
+    let out_dir = &target.out;
     let mut out = format!(
-        "{OUT}/ is stale: {} files differ from what {CONFIG} produces\n",
-        changes.len()
+        "{out_dir}/ is stale: {} files differ from what {} produces\n",
+        changes.len(),
+        target.config
     );
     for c in changes.iter().take(20) {
         match c {
-            Change::Created(p) => out.push_str(&format!("missing: {OUT}/{p}\n")),
-            Change::Deleted(p) => out.push_str(&format!("no longer generated: {OUT}/{p}\n")),
+            Change::Created(p) => out.push_str(&format!("missing: {out_dir}/{p}\n")),
+            Change::Deleted(p) => out.push_str(&format!("no longer generated: {out_dir}/{p}\n")),
             Change::Updated { path, diff } => {
-                out.push_str(&format!("differs: {OUT}/{path}\n{diff}"))
+                out.push_str(&format!("differs: {out_dir}/{path}\n{diff}"))
             }
         }
     }
@@ -117,10 +160,19 @@ fn describe_drift(changes: &[Change]) -> String {
 
 #[cfg(test)]
 mod tests {
-    /// `cargo test` fails when the checked-in client is stale, like `cargo xtask codegen --check`.
+    /// `cargo test` fails when a checked-in crate (the client or a fixture) is stale, like
+    /// `cargo xtask codegen --check`.
     #[test]
-    fn generated_client_is_fresh() {
-        let changes = super::sync(super::Mode::Check).unwrap();
-        assert!(changes.is_empty(), "{}", super::describe_drift(&changes));
+    fn generated_crates_are_fresh() {
+        let targets = super::targets(&super::root()).unwrap();
+        assert!(targets.len() >= 4, "{targets:?}");
+        for target in targets {
+            let changes = super::sync(&target, super::Mode::Check).unwrap();
+            assert!(
+                changes.is_empty(),
+                "{}",
+                super::describe_drift(&target, &changes)
+            );
+        }
     }
 }

@@ -6,4 +6,20 @@
 #[cfg(feature = "openstack-volumes")]
 mod openstack_volumes;
 #[cfg(feature = "openstack-volumes")]
-pub use openstack_volumes::*;
+pub use openstack_volumes::OpenStackSnapshot;
+#[cfg(feature = "openstack-volumes")]
+pub use openstack_volumes::OpenStackSnapshotRequest;
+#[cfg(feature = "openstack-volumes")]
+pub use openstack_volumes::OpenStackSnapshotRestoration;
+#[cfg(feature = "openstack-volumes")]
+pub use openstack_volumes::OpenStackVolume;
+#[cfg(feature = "openstack-volumes")]
+pub use openstack_volumes::OpenStackVolumeExtendRequest;
+#[cfg(feature = "openstack-volumes")]
+pub use openstack_volumes::OpenStackVolumeRequest;
+#[cfg(feature = "openstack-volumes")]
+pub use openstack_volumes::OpenStackVolumeRetypeRequest;
+#[cfg(feature = "openstack-volumes")]
+pub use openstack_volumes::PatchedOpenStackVolumeRequest;
+#[cfg(feature = "openstack-volumes")]
+pub use openstack_volumes::VolumeAttachRequest;

@@ -3,159 +3,343 @@
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `openstack_volumes` operations.
-#[allow(unused_imports)]
-use super::*;
-/// `OpenStackSnapshot` (response model).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+/// `OpenStackSnapshot`: response model.
+#[derive(Clone, PartialEq, Default, serde::Serialize)]
 pub struct OpenStackSnapshot {
-    /// Wire name `url`, string (uri).
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub url: crate::runtime::Lenient<String>,
-    /// Wire name `uuid`, string (uuid).
+    /// `string (uuid)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub uuid: crate::runtime::Lenient<String>,
-    /// Wire name `name`, string.
+    pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub name: crate::runtime::Lenient<String>,
-    /// Wire name `description`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub description: crate::runtime::Lenient<String>,
-    /// Wire name `service_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_name: crate::runtime::Lenient<String>,
-    /// Wire name `service_settings`, string (uri).
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_settings: crate::runtime::Lenient<String>,
-    /// Wire name `service_settings_uuid`, string (uuid).
+    /// `string (uuid)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub service_settings_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `service_settings_state`, string.
+    pub service_settings_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_settings_state: crate::runtime::Lenient<String>,
-    /// Wire name `service_settings_error_message`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_settings_error_message: crate::runtime::Lenient<String>,
-    /// Wire name `project`, string (uri).
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub project: crate::runtime::Lenient<String>,
-    /// Wire name `project_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub project_name: crate::runtime::Lenient<String>,
-    /// Wire name `project_uuid`, string (uuid).
+    /// `string (uuid)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub project_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `customer`, string (uri).
+    pub project_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer: crate::runtime::Lenient<String>,
-    /// Wire name `customer_uuid`, string (uuid).
+    /// `string (uuid)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub customer_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `customer_name`, string.
+    pub customer_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer_name: crate::runtime::Lenient<String>,
-    /// Wire name `customer_native_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer_native_name: crate::runtime::Lenient<String>,
-    /// Wire name `customer_abbreviation`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer_abbreviation: crate::runtime::Lenient<String>,
-    /// Wire name `error_message`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub error_message: crate::runtime::Lenient<String>,
-    /// Wire name `error_traceback`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub error_traceback: crate::runtime::Lenient<String>,
-    /// Wire name `resource_type`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub resource_type: crate::runtime::Lenient<String>,
-    /// Wire name `state`, any JSON value.
+    /// `any JSON value`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub state: crate::runtime::Lenient<serde_json::Value>,
-    /// Wire name `created`, string (date-time).
+    /// `string (date-time)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub created: crate::runtime::Lenient<String>,
-    /// Wire name `modified`, string (date-time).
+    pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
+    /// `string (date-time)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub modified: crate::runtime::Lenient<String>,
+    pub modified: crate::runtime::Lenient<crate::runtime::DateTime>,
     /// Snapshot ID in the OpenStack backend
     ///
-    /// Wire name `backend_id`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub backend_id: crate::runtime::Lenient<String>,
-    /// Wire name `access_url`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub access_url: crate::runtime::Lenient<String>,
     /// Volume from which this snapshot was created
     ///
-    /// Wire name `source_volume`, string (uri).
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub source_volume: crate::runtime::Lenient<String>,
     /// Size in MiB
     ///
-    /// Wire name `size`, integer.
+    /// `integer`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub size: crate::runtime::Lenient<i64>,
-    /// Wire name `metadata`, any JSON value.
+    /// `any JSON value`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub metadata: crate::runtime::Lenient<serde_json::Value>,
-    /// Wire name `runtime_state`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub runtime_state: crate::runtime::Lenient<String>,
-    /// Wire name `source_volume_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub source_volume_name: crate::runtime::Lenient<String>,
-    /// Wire name `source_volume_marketplace_uuid`, string (uuid).
+    /// `string (uuid)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub source_volume_marketplace_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `action`, string.
+    pub source_volume_marketplace_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub action: crate::runtime::Lenient<String>,
-    /// Wire name `action_details`, any JSON value.
+    /// `any JSON value`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub action_details: crate::runtime::Lenient<serde_json::Value>,
-    /// Wire name `restorations`, array of `OpenStackSnapshotRestoration`.
+    /// `array of `OpenStackSnapshotRestoration``.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub restorations: crate::runtime::Lenient<
-        Vec<crate::runtime::Lenient<OpenStackSnapshotRestoration>>,
+        Vec<crate::runtime::Lenient<crate::models::OpenStackSnapshotRestoration>>,
     >,
     /// Guaranteed time of snapshot retention. If null - keep forever.
     ///
-    /// Wire name `kept_until`, string (date-time).
+    /// `string (date-time)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub kept_until: crate::runtime::Lenient<String>,
-    /// Wire name `marketplace_offering_uuid`, string.
+    pub kept_until: crate::runtime::Lenient<crate::runtime::DateTime>,
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_offering_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `marketplace_offering_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_offering_name: crate::runtime::Lenient<String>,
-    /// Wire name `marketplace_offering_plugin_options`, any JSON value.
+    /// `any JSON value`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_offering_plugin_options: crate::runtime::Lenient<serde_json::Value>,
-    /// Wire name `marketplace_category_uuid`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_category_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `marketplace_category_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_category_name: crate::runtime::Lenient<String>,
-    /// Wire name `marketplace_resource_uuid`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_resource_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `marketplace_plan_uuid`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_plan_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `marketplace_resource_state`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_resource_state: crate::runtime::Lenient<String>,
-    /// Wire name `is_usage_based`, boolean.
+    /// `boolean`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub is_usage_based: crate::runtime::Lenient<bool>,
-    /// Wire name `is_limit_based`, boolean.
+    /// `boolean`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub is_limit_based: crate::runtime::Lenient<bool>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl OpenStackSnapshot {
+    /// `url` when present and valid.
+    pub fn url(&self) -> Option<&str> {
+        self.url.get().map(String::as_str)
+    }
+    /// `uuid` when present and valid.
+    pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
+        self.uuid.get().copied()
+    }
+    /// `name` when present and valid.
+    pub fn name(&self) -> Option<&str> {
+        self.name.get().map(String::as_str)
+    }
+    /// `description` when present and valid.
+    pub fn description(&self) -> Option<&str> {
+        self.description.get().map(String::as_str)
+    }
+    /// `service_name` when present and valid.
+    pub fn service_name(&self) -> Option<&str> {
+        self.service_name.get().map(String::as_str)
+    }
+    /// `service_settings` when present and valid.
+    pub fn service_settings(&self) -> Option<&str> {
+        self.service_settings.get().map(String::as_str)
+    }
+    /// `service_settings_uuid` when present and valid.
+    pub fn service_settings_uuid(&self) -> Option<crate::runtime::Uuid> {
+        self.service_settings_uuid.get().copied()
+    }
+    /// `service_settings_state` when present and valid.
+    pub fn service_settings_state(&self) -> Option<&str> {
+        self.service_settings_state.get().map(String::as_str)
+    }
+    /// `service_settings_error_message` when present and valid.
+    pub fn service_settings_error_message(&self) -> Option<&str> {
+        self.service_settings_error_message.get().map(String::as_str)
+    }
+    /// `project` when present and valid.
+    pub fn project(&self) -> Option<&str> {
+        self.project.get().map(String::as_str)
+    }
+    /// `project_name` when present and valid.
+    pub fn project_name(&self) -> Option<&str> {
+        self.project_name.get().map(String::as_str)
+    }
+    /// `project_uuid` when present and valid.
+    pub fn project_uuid(&self) -> Option<crate::runtime::Uuid> {
+        self.project_uuid.get().copied()
+    }
+    /// `customer` when present and valid.
+    pub fn customer(&self) -> Option<&str> {
+        self.customer.get().map(String::as_str)
+    }
+    /// `customer_uuid` when present and valid.
+    pub fn customer_uuid(&self) -> Option<crate::runtime::Uuid> {
+        self.customer_uuid.get().copied()
+    }
+    /// `customer_name` when present and valid.
+    pub fn customer_name(&self) -> Option<&str> {
+        self.customer_name.get().map(String::as_str)
+    }
+    /// `customer_native_name` when present and valid.
+    pub fn customer_native_name(&self) -> Option<&str> {
+        self.customer_native_name.get().map(String::as_str)
+    }
+    /// `customer_abbreviation` when present and valid.
+    pub fn customer_abbreviation(&self) -> Option<&str> {
+        self.customer_abbreviation.get().map(String::as_str)
+    }
+    /// `error_message` when present and valid.
+    pub fn error_message(&self) -> Option<&str> {
+        self.error_message.get().map(String::as_str)
+    }
+    /// `error_traceback` when present and valid.
+    pub fn error_traceback(&self) -> Option<&str> {
+        self.error_traceback.get().map(String::as_str)
+    }
+    /// `resource_type` when present and valid.
+    pub fn resource_type(&self) -> Option<&str> {
+        self.resource_type.get().map(String::as_str)
+    }
+    /// `state` when present and valid.
+    pub fn state(&self) -> Option<&serde_json::Value> {
+        self.state.get()
+    }
+    /// `created` when present and valid.
+    pub fn created(&self) -> Option<crate::runtime::DateTime> {
+        self.created.get().copied()
+    }
+    /// `modified` when present and valid.
+    pub fn modified(&self) -> Option<crate::runtime::DateTime> {
+        self.modified.get().copied()
+    }
+    /// `backend_id` when present and valid.
+    pub fn backend_id(&self) -> Option<&str> {
+        self.backend_id.get().map(String::as_str)
+    }
+    /// `access_url` when present and valid.
+    pub fn access_url(&self) -> Option<&str> {
+        self.access_url.get().map(String::as_str)
+    }
+    /// `source_volume` when present and valid.
+    pub fn source_volume(&self) -> Option<&str> {
+        self.source_volume.get().map(String::as_str)
+    }
+    /// `size` when present and valid.
+    pub fn size(&self) -> Option<i64> {
+        self.size.get().copied()
+    }
+    /// `metadata` when present and valid.
+    pub fn metadata(&self) -> Option<&serde_json::Value> {
+        self.metadata.get()
+    }
+    /// `runtime_state` when present and valid.
+    pub fn runtime_state(&self) -> Option<&str> {
+        self.runtime_state.get().map(String::as_str)
+    }
+    /// `source_volume_name` when present and valid.
+    pub fn source_volume_name(&self) -> Option<&str> {
+        self.source_volume_name.get().map(String::as_str)
+    }
+    /// `source_volume_marketplace_uuid` when present and valid.
+    pub fn source_volume_marketplace_uuid(&self) -> Option<crate::runtime::Uuid> {
+        self.source_volume_marketplace_uuid.get().copied()
+    }
+    /// `action` when present and valid.
+    pub fn action(&self) -> Option<&str> {
+        self.action.get().map(String::as_str)
+    }
+    /// `action_details` when present and valid.
+    pub fn action_details(&self) -> Option<&serde_json::Value> {
+        self.action_details.get()
+    }
+    /// `restorations` when present and valid.
+    pub fn restorations(
+        &self,
+    ) -> Option<
+        &[crate::runtime::Lenient<crate::models::OpenStackSnapshotRestoration>],
+    > {
+        self.restorations.get().map(Vec::as_slice)
+    }
+    /// `kept_until` when present and valid.
+    pub fn kept_until(&self) -> Option<crate::runtime::DateTime> {
+        self.kept_until.get().copied()
+    }
+    /// `marketplace_offering_uuid` when present and valid.
+    pub fn marketplace_offering_uuid(&self) -> Option<&str> {
+        self.marketplace_offering_uuid.get().map(String::as_str)
+    }
+    /// `marketplace_offering_name` when present and valid.
+    pub fn marketplace_offering_name(&self) -> Option<&str> {
+        self.marketplace_offering_name.get().map(String::as_str)
+    }
+    /// `marketplace_offering_plugin_options` when present and valid.
+    pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
+        self.marketplace_offering_plugin_options.get()
+    }
+    /// `marketplace_category_uuid` when present and valid.
+    pub fn marketplace_category_uuid(&self) -> Option<&str> {
+        self.marketplace_category_uuid.get().map(String::as_str)
+    }
+    /// `marketplace_category_name` when present and valid.
+    pub fn marketplace_category_name(&self) -> Option<&str> {
+        self.marketplace_category_name.get().map(String::as_str)
+    }
+    /// `marketplace_resource_uuid` when present and valid.
+    pub fn marketplace_resource_uuid(&self) -> Option<&str> {
+        self.marketplace_resource_uuid.get().map(String::as_str)
+    }
+    /// `marketplace_plan_uuid` when present and valid.
+    pub fn marketplace_plan_uuid(&self) -> Option<&str> {
+        self.marketplace_plan_uuid.get().map(String::as_str)
+    }
+    /// `marketplace_resource_state` when present and valid.
+    pub fn marketplace_resource_state(&self) -> Option<&str> {
+        self.marketplace_resource_state.get().map(String::as_str)
+    }
+    /// `is_usage_based` when present and valid.
+    pub fn is_usage_based(&self) -> Option<bool> {
+        self.is_usage_based.get().copied()
+    }
+    /// `is_limit_based` when present and valid.
+    pub fn is_limit_based(&self) -> Option<bool> {
+        self.is_limit_based.get().copied()
+    }
 }
 impl crate::runtime::LenientModel for OpenStackSnapshot {
     const NAME: &'static str = "OpenStackSnapshot";
@@ -238,6 +422,70 @@ impl crate::runtime::LenientModel for OpenStackSnapshot {
         &mut self.extra
     }
 }
+impl crate::runtime::ModelFields for OpenStackSnapshot {
+    const MODEL: &'static str = "OpenStackSnapshot";
+    fn visit_fields(
+        &self,
+        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
+    ) {
+        f("url", &self.url);
+        f("uuid", &self.uuid);
+        f("name", &self.name);
+        f("description", &self.description);
+        f("service_name", &self.service_name);
+        f("service_settings", &self.service_settings);
+        f("service_settings_uuid", &self.service_settings_uuid);
+        f("service_settings_state", &self.service_settings_state);
+        f("service_settings_error_message", &self.service_settings_error_message);
+        f("project", &self.project);
+        f("project_name", &self.project_name);
+        f("project_uuid", &self.project_uuid);
+        f("customer", &self.customer);
+        f("customer_uuid", &self.customer_uuid);
+        f("customer_name", &self.customer_name);
+        f("customer_native_name", &self.customer_native_name);
+        f("customer_abbreviation", &self.customer_abbreviation);
+        f("error_message", &self.error_message);
+        f("error_traceback", &self.error_traceback);
+        f("resource_type", &self.resource_type);
+        f("state", &self.state);
+        f("created", &self.created);
+        f("modified", &self.modified);
+        f("backend_id", &self.backend_id);
+        f("access_url", &self.access_url);
+        f("source_volume", &self.source_volume);
+        f("size", &self.size);
+        f("metadata", &self.metadata);
+        f("runtime_state", &self.runtime_state);
+        f("source_volume_name", &self.source_volume_name);
+        f("source_volume_marketplace_uuid", &self.source_volume_marketplace_uuid);
+        f("action", &self.action);
+        f("action_details", &self.action_details);
+        f("restorations", &self.restorations);
+        f("kept_until", &self.kept_until);
+        f("marketplace_offering_uuid", &self.marketplace_offering_uuid);
+        f("marketplace_offering_name", &self.marketplace_offering_name);
+        f(
+            "marketplace_offering_plugin_options",
+            &self.marketplace_offering_plugin_options,
+        );
+        f("marketplace_category_uuid", &self.marketplace_category_uuid);
+        f("marketplace_category_name", &self.marketplace_category_name);
+        f("marketplace_resource_uuid", &self.marketplace_resource_uuid);
+        f("marketplace_plan_uuid", &self.marketplace_plan_uuid);
+        f("marketplace_resource_state", &self.marketplace_resource_state);
+        f("is_usage_based", &self.is_usage_based);
+        f("is_limit_based", &self.is_limit_based);
+    }
+    fn extra_keys(&self) -> Vec<&str> {
+        self.extra.keys().map(String::as_str).collect()
+    }
+}
+impl std::fmt::Debug for OpenStackSnapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
+    }
+}
 impl<'de> serde::Deserialize<'de> for OpenStackSnapshot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -251,89 +499,118 @@ impl crate::runtime::FromJson for OpenStackSnapshot {
         crate::runtime::model_from_map(map)
     }
 }
-/// `OpenStackSnapshotRequest` (request model).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// `OpenStackSnapshotRequest`: request model.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackSnapshotRequest {
-    /// Wire name `name`, string, required.
+    /// `string`, required.
     pub name: String,
-    /// Wire name `description`, string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Wire name `metadata`, any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Value>,
+    /// `string`.
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub description: crate::runtime::Nullable<String>,
+    /// `any JSON value`.
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub metadata: crate::runtime::Nullable<serde_json::Value>,
     /// Guaranteed time of snapshot retention. If null - keep forever.
     ///
-    /// Wire name `kept_until`, string (date-time).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kept_until: Option<String>,
+    /// `string (date-time)`.
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub kept_until: crate::runtime::Nullable<crate::runtime::DateTime>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl OpenStackSnapshotRequest {
-    /// A request with the required fields set and every optional field unset.
+    /// A request with the required fields set and every optional field absent.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            description: Default::default(),
-            metadata: Default::default(),
-            kept_until: Default::default(),
+            description: crate::runtime::Nullable::Absent,
+            metadata: crate::runtime::Nullable::Absent,
+            kept_until: crate::runtime::Nullable::Absent,
             extra: Default::default(),
         }
     }
 }
-/// Request models decode strictly; this lets one appear inside a response too.
-impl crate::runtime::FromJson for OpenStackSnapshotRequest {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        <Self as serde::Deserialize>::deserialize(
-            serde::de::value::MapAccessDeserializer::new(map),
-        )
-    }
-}
-/// `OpenStackSnapshotRestoration` (response model).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+/// `OpenStackSnapshotRestoration`: response model.
+#[derive(Clone, PartialEq, Default, serde::Serialize)]
 pub struct OpenStackSnapshotRestoration {
-    /// Wire name `uuid`, string (uuid).
+    /// `string (uuid)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub uuid: crate::runtime::Lenient<String>,
-    /// Wire name `created`, string (date-time).
+    pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    /// `string (date-time)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub created: crate::runtime::Lenient<String>,
+    pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
     /// New volume description.
     ///
-    /// Wire name `description`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub description: crate::runtime::Lenient<String>,
     /// Volume that is being restored from the snapshot
     ///
-    /// Wire name `volume`, string (uri).
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub volume: crate::runtime::Lenient<String>,
-    /// Wire name `volume_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub volume_name: crate::runtime::Lenient<String>,
-    /// Wire name `volume_state`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub volume_state: crate::runtime::Lenient<String>,
-    /// Wire name `volume_runtime_state`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub volume_runtime_state: crate::runtime::Lenient<String>,
     /// Size in MiB
     ///
-    /// Wire name `volume_size`, integer.
+    /// `integer`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub volume_size: crate::runtime::Lenient<i64>,
     /// Name of volume as instance device e.g. /dev/vdb.
     ///
-    /// Wire name `volume_device`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub volume_device: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl OpenStackSnapshotRestoration {
+    /// `uuid` when present and valid.
+    pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
+        self.uuid.get().copied()
+    }
+    /// `created` when present and valid.
+    pub fn created(&self) -> Option<crate::runtime::DateTime> {
+        self.created.get().copied()
+    }
+    /// `description` when present and valid.
+    pub fn description(&self) -> Option<&str> {
+        self.description.get().map(String::as_str)
+    }
+    /// `volume` when present and valid.
+    pub fn volume(&self) -> Option<&str> {
+        self.volume.get().map(String::as_str)
+    }
+    /// `volume_name` when present and valid.
+    pub fn volume_name(&self) -> Option<&str> {
+        self.volume_name.get().map(String::as_str)
+    }
+    /// `volume_state` when present and valid.
+    pub fn volume_state(&self) -> Option<&str> {
+        self.volume_state.get().map(String::as_str)
+    }
+    /// `volume_runtime_state` when present and valid.
+    pub fn volume_runtime_state(&self) -> Option<&str> {
+        self.volume_runtime_state.get().map(String::as_str)
+    }
+    /// `volume_size` when present and valid.
+    pub fn volume_size(&self) -> Option<i64> {
+        self.volume_size.get().copied()
+    }
+    /// `volume_device` when present and valid.
+    pub fn volume_device(&self) -> Option<&str> {
+        self.volume_device.get().map(String::as_str)
+    }
 }
 impl crate::runtime::LenientModel for OpenStackSnapshotRestoration {
     const NAME: &'static str = "OpenStackSnapshotRestoration";
@@ -362,6 +639,31 @@ impl crate::runtime::LenientModel for OpenStackSnapshotRestoration {
         &mut self.extra
     }
 }
+impl crate::runtime::ModelFields for OpenStackSnapshotRestoration {
+    const MODEL: &'static str = "OpenStackSnapshotRestoration";
+    fn visit_fields(
+        &self,
+        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
+    ) {
+        f("uuid", &self.uuid);
+        f("created", &self.created);
+        f("description", &self.description);
+        f("volume", &self.volume);
+        f("volume_name", &self.volume_name);
+        f("volume_state", &self.volume_state);
+        f("volume_runtime_state", &self.volume_runtime_state);
+        f("volume_size", &self.volume_size);
+        f("volume_device", &self.volume_device);
+    }
+    fn extra_keys(&self) -> Vec<&str> {
+        self.extra.keys().map(String::as_str).collect()
+    }
+}
+impl std::fmt::Debug for OpenStackSnapshotRestoration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
+    }
+}
 impl<'de> serde::Deserialize<'de> for OpenStackSnapshotRestoration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -375,202 +677,428 @@ impl crate::runtime::FromJson for OpenStackSnapshotRestoration {
         crate::runtime::model_from_map(map)
     }
 }
-/// `OpenStackVolume` (response model).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+/// `OpenStackVolume`: response model.
+#[derive(Clone, PartialEq, Default, serde::Serialize)]
 pub struct OpenStackVolume {
-    /// Wire name `url`, string (uri).
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub url: crate::runtime::Lenient<String>,
-    /// Wire name `uuid`, string (uuid).
+    /// `string (uuid)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub uuid: crate::runtime::Lenient<String>,
-    /// Wire name `name`, string.
+    pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub name: crate::runtime::Lenient<String>,
-    /// Wire name `description`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub description: crate::runtime::Lenient<String>,
-    /// Wire name `service_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_name: crate::runtime::Lenient<String>,
-    /// Wire name `service_settings`, string (uri).
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_settings: crate::runtime::Lenient<String>,
-    /// Wire name `service_settings_uuid`, string (uuid).
+    /// `string (uuid)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub service_settings_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `service_settings_state`, string.
+    pub service_settings_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_settings_state: crate::runtime::Lenient<String>,
-    /// Wire name `service_settings_error_message`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_settings_error_message: crate::runtime::Lenient<String>,
-    /// Wire name `project`, string (uri).
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub project: crate::runtime::Lenient<String>,
-    /// Wire name `project_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub project_name: crate::runtime::Lenient<String>,
-    /// Wire name `project_uuid`, string (uuid).
+    /// `string (uuid)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub project_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `customer`, string (uri).
+    pub project_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer: crate::runtime::Lenient<String>,
-    /// Wire name `customer_uuid`, string (uuid).
+    /// `string (uuid)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub customer_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `customer_name`, string.
+    pub customer_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer_name: crate::runtime::Lenient<String>,
-    /// Wire name `customer_native_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer_native_name: crate::runtime::Lenient<String>,
-    /// Wire name `customer_abbreviation`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer_abbreviation: crate::runtime::Lenient<String>,
-    /// Wire name `error_message`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub error_message: crate::runtime::Lenient<String>,
-    /// Wire name `error_traceback`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub error_traceback: crate::runtime::Lenient<String>,
-    /// Wire name `resource_type`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub resource_type: crate::runtime::Lenient<String>,
-    /// Wire name `state`, any JSON value.
+    /// `any JSON value`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub state: crate::runtime::Lenient<serde_json::Value>,
-    /// Wire name `created`, string (date-time).
+    /// `string (date-time)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub created: crate::runtime::Lenient<String>,
-    /// Wire name `modified`, string (date-time).
+    pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
+    /// `string (date-time)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub modified: crate::runtime::Lenient<String>,
+    pub modified: crate::runtime::Lenient<crate::runtime::DateTime>,
     /// Volume ID in the OpenStack backend
     ///
-    /// Wire name `backend_id`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub backend_id: crate::runtime::Lenient<String>,
-    /// Wire name `access_url`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub access_url: crate::runtime::Lenient<String>,
     /// Snapshot that this volume was created from, if any
     ///
-    /// Wire name `source_snapshot`, string (uri).
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub source_snapshot: crate::runtime::Lenient<String>,
     /// Size in MiB
     ///
-    /// Wire name `size`, integer.
+    /// `integer`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub size: crate::runtime::Lenient<i64>,
     /// Indicates if this volume can be used to boot an instance
     ///
-    /// Wire name `bootable`, boolean.
+    /// `boolean`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub bootable: crate::runtime::Lenient<bool>,
-    /// Wire name `metadata`, any JSON value.
+    /// `any JSON value`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub metadata: crate::runtime::Lenient<serde_json::Value>,
     /// Image that this volume was created from, if any
     ///
-    /// Wire name `image`, string (uri).
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub image: crate::runtime::Lenient<String>,
     /// Metadata of the image this volume was created from
     ///
-    /// Wire name `image_metadata`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub image_metadata: crate::runtime::Lenient<String>,
     /// Name of the image this volume was created from
     ///
-    /// Wire name `image_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub image_name: crate::runtime::Lenient<String>,
     /// Type of the volume (e.g. SSD, HDD)
     ///
-    /// Wire name `type`, string (uri).
+    /// Wire name `type`, `string (uri)`.
     #[serde(rename = "type", skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub type_: crate::runtime::Lenient<String>,
-    /// Wire name `type_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub type_name: crate::runtime::Lenient<String>,
-    /// Wire name `runtime_state`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub runtime_state: crate::runtime::Lenient<String>,
     /// Availability zone where this volume is located
     ///
-    /// Wire name `availability_zone`, string (uri).
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub availability_zone: crate::runtime::Lenient<String>,
-    /// Wire name `availability_zone_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub availability_zone_name: crate::runtime::Lenient<String>,
     /// Name of volume as instance device e.g. /dev/vdb.
     ///
-    /// Wire name `device`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub device: crate::runtime::Lenient<String>,
-    /// Wire name `action`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub action: crate::runtime::Lenient<String>,
-    /// Wire name `action_details`, any JSON value.
+    /// `any JSON value`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub action_details: crate::runtime::Lenient<serde_json::Value>,
     /// Instance that this volume is attached to, if any
     ///
-    /// Wire name `instance`, string (uri).
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub instance: crate::runtime::Lenient<String>,
-    /// Wire name `instance_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub instance_name: crate::runtime::Lenient<String>,
-    /// Wire name `instance_marketplace_uuid`, string (uuid).
+    /// `string (uuid)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub instance_marketplace_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `tenant`, string (uri).
+    pub instance_marketplace_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    /// `string (uri)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub tenant: crate::runtime::Lenient<String>,
-    /// Wire name `tenant_uuid`, string (uuid).
+    /// `string (uuid)`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
-    pub tenant_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `extend_enabled`, boolean.
+    pub tenant_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    /// `boolean`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub extend_enabled: crate::runtime::Lenient<bool>,
-    /// Wire name `marketplace_offering_uuid`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_offering_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `marketplace_offering_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_offering_name: crate::runtime::Lenient<String>,
-    /// Wire name `marketplace_offering_plugin_options`, any JSON value.
+    /// `any JSON value`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_offering_plugin_options: crate::runtime::Lenient<serde_json::Value>,
-    /// Wire name `marketplace_category_uuid`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_category_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `marketplace_category_name`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_category_name: crate::runtime::Lenient<String>,
-    /// Wire name `marketplace_resource_uuid`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_resource_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `marketplace_plan_uuid`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_plan_uuid: crate::runtime::Lenient<String>,
-    /// Wire name `marketplace_resource_state`, string.
+    /// `string`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_resource_state: crate::runtime::Lenient<String>,
-    /// Wire name `is_usage_based`, boolean.
+    /// `boolean`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub is_usage_based: crate::runtime::Lenient<bool>,
-    /// Wire name `is_limit_based`, boolean.
+    /// `boolean`.
     #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub is_limit_based: crate::runtime::Lenient<bool>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl OpenStackVolume {
+    /// `url` when present and valid.
+    pub fn url(&self) -> Option<&str> {
+        self.url.get().map(String::as_str)
+    }
+    /// `uuid` when present and valid.
+    pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
+        self.uuid.get().copied()
+    }
+    /// `name` when present and valid.
+    pub fn name(&self) -> Option<&str> {
+        self.name.get().map(String::as_str)
+    }
+    /// `description` when present and valid.
+    pub fn description(&self) -> Option<&str> {
+        self.description.get().map(String::as_str)
+    }
+    /// `service_name` when present and valid.
+    pub fn service_name(&self) -> Option<&str> {
+        self.service_name.get().map(String::as_str)
+    }
+    /// `service_settings` when present and valid.
+    pub fn service_settings(&self) -> Option<&str> {
+        self.service_settings.get().map(String::as_str)
+    }
+    /// `service_settings_uuid` when present and valid.
+    pub fn service_settings_uuid(&self) -> Option<crate::runtime::Uuid> {
+        self.service_settings_uuid.get().copied()
+    }
+    /// `service_settings_state` when present and valid.
+    pub fn service_settings_state(&self) -> Option<&str> {
+        self.service_settings_state.get().map(String::as_str)
+    }
+    /// `service_settings_error_message` when present and valid.
+    pub fn service_settings_error_message(&self) -> Option<&str> {
+        self.service_settings_error_message.get().map(String::as_str)
+    }
+    /// `project` when present and valid.
+    pub fn project(&self) -> Option<&str> {
+        self.project.get().map(String::as_str)
+    }
+    /// `project_name` when present and valid.
+    pub fn project_name(&self) -> Option<&str> {
+        self.project_name.get().map(String::as_str)
+    }
+    /// `project_uuid` when present and valid.
+    pub fn project_uuid(&self) -> Option<crate::runtime::Uuid> {
+        self.project_uuid.get().copied()
+    }
+    /// `customer` when present and valid.
+    pub fn customer(&self) -> Option<&str> {
+        self.customer.get().map(String::as_str)
+    }
+    /// `customer_uuid` when present and valid.
+    pub fn customer_uuid(&self) -> Option<crate::runtime::Uuid> {
+        self.customer_uuid.get().copied()
+    }
+    /// `customer_name` when present and valid.
+    pub fn customer_name(&self) -> Option<&str> {
+        self.customer_name.get().map(String::as_str)
+    }
+    /// `customer_native_name` when present and valid.
+    pub fn customer_native_name(&self) -> Option<&str> {
+        self.customer_native_name.get().map(String::as_str)
+    }
+    /// `customer_abbreviation` when present and valid.
+    pub fn customer_abbreviation(&self) -> Option<&str> {
+        self.customer_abbreviation.get().map(String::as_str)
+    }
+    /// `error_message` when present and valid.
+    pub fn error_message(&self) -> Option<&str> {
+        self.error_message.get().map(String::as_str)
+    }
+    /// `error_traceback` when present and valid.
+    pub fn error_traceback(&self) -> Option<&str> {
+        self.error_traceback.get().map(String::as_str)
+    }
+    /// `resource_type` when present and valid.
+    pub fn resource_type(&self) -> Option<&str> {
+        self.resource_type.get().map(String::as_str)
+    }
+    /// `state` when present and valid.
+    pub fn state(&self) -> Option<&serde_json::Value> {
+        self.state.get()
+    }
+    /// `created` when present and valid.
+    pub fn created(&self) -> Option<crate::runtime::DateTime> {
+        self.created.get().copied()
+    }
+    /// `modified` when present and valid.
+    pub fn modified(&self) -> Option<crate::runtime::DateTime> {
+        self.modified.get().copied()
+    }
+    /// `backend_id` when present and valid.
+    pub fn backend_id(&self) -> Option<&str> {
+        self.backend_id.get().map(String::as_str)
+    }
+    /// `access_url` when present and valid.
+    pub fn access_url(&self) -> Option<&str> {
+        self.access_url.get().map(String::as_str)
+    }
+    /// `source_snapshot` when present and valid.
+    pub fn source_snapshot(&self) -> Option<&str> {
+        self.source_snapshot.get().map(String::as_str)
+    }
+    /// `size` when present and valid.
+    pub fn size(&self) -> Option<i64> {
+        self.size.get().copied()
+    }
+    /// `bootable` when present and valid.
+    pub fn bootable(&self) -> Option<bool> {
+        self.bootable.get().copied()
+    }
+    /// `metadata` when present and valid.
+    pub fn metadata(&self) -> Option<&serde_json::Value> {
+        self.metadata.get()
+    }
+    /// `image` when present and valid.
+    pub fn image(&self) -> Option<&str> {
+        self.image.get().map(String::as_str)
+    }
+    /// `image_metadata` when present and valid.
+    pub fn image_metadata(&self) -> Option<&str> {
+        self.image_metadata.get().map(String::as_str)
+    }
+    /// `image_name` when present and valid.
+    pub fn image_name(&self) -> Option<&str> {
+        self.image_name.get().map(String::as_str)
+    }
+    /// `type` when present and valid.
+    pub fn type_(&self) -> Option<&str> {
+        self.type_.get().map(String::as_str)
+    }
+    /// `type_name` when present and valid.
+    pub fn type_name(&self) -> Option<&str> {
+        self.type_name.get().map(String::as_str)
+    }
+    /// `runtime_state` when present and valid.
+    pub fn runtime_state(&self) -> Option<&str> {
+        self.runtime_state.get().map(String::as_str)
+    }
+    /// `availability_zone` when present and valid.
+    pub fn availability_zone(&self) -> Option<&str> {
+        self.availability_zone.get().map(String::as_str)
+    }
+    /// `availability_zone_name` when present and valid.
+    pub fn availability_zone_name(&self) -> Option<&str> {
+        self.availability_zone_name.get().map(String::as_str)
+    }
+    /// `device` when present and valid.
+    pub fn device(&self) -> Option<&str> {
+        self.device.get().map(String::as_str)
+    }
+    /// `action` when present and valid.
+    pub fn action(&self) -> Option<&str> {
+        self.action.get().map(String::as_str)
+    }
+    /// `action_details` when present and valid.
+    pub fn action_details(&self) -> Option<&serde_json::Value> {
+        self.action_details.get()
+    }
+    /// `instance` when present and valid.
+    pub fn instance(&self) -> Option<&str> {
+        self.instance.get().map(String::as_str)
+    }
+    /// `instance_name` when present and valid.
+    pub fn instance_name(&self) -> Option<&str> {
+        self.instance_name.get().map(String::as_str)
+    }
+    /// `instance_marketplace_uuid` when present and valid.
+    pub fn instance_marketplace_uuid(&self) -> Option<crate::runtime::Uuid> {
+        self.instance_marketplace_uuid.get().copied()
+    }
+    /// `tenant` when present and valid.
+    pub fn tenant(&self) -> Option<&str> {
+        self.tenant.get().map(String::as_str)
+    }
+    /// `tenant_uuid` when present and valid.
+    pub fn tenant_uuid(&self) -> Option<crate::runtime::Uuid> {
+        self.tenant_uuid.get().copied()
+    }
+    /// `extend_enabled` when present and valid.
+    pub fn extend_enabled(&self) -> Option<bool> {
+        self.extend_enabled.get().copied()
+    }
+    /// `marketplace_offering_uuid` when present and valid.
+    pub fn marketplace_offering_uuid(&self) -> Option<&str> {
+        self.marketplace_offering_uuid.get().map(String::as_str)
+    }
+    /// `marketplace_offering_name` when present and valid.
+    pub fn marketplace_offering_name(&self) -> Option<&str> {
+        self.marketplace_offering_name.get().map(String::as_str)
+    }
+    /// `marketplace_offering_plugin_options` when present and valid.
+    pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
+        self.marketplace_offering_plugin_options.get()
+    }
+    /// `marketplace_category_uuid` when present and valid.
+    pub fn marketplace_category_uuid(&self) -> Option<&str> {
+        self.marketplace_category_uuid.get().map(String::as_str)
+    }
+    /// `marketplace_category_name` when present and valid.
+    pub fn marketplace_category_name(&self) -> Option<&str> {
+        self.marketplace_category_name.get().map(String::as_str)
+    }
+    /// `marketplace_resource_uuid` when present and valid.
+    pub fn marketplace_resource_uuid(&self) -> Option<&str> {
+        self.marketplace_resource_uuid.get().map(String::as_str)
+    }
+    /// `marketplace_plan_uuid` when present and valid.
+    pub fn marketplace_plan_uuid(&self) -> Option<&str> {
+        self.marketplace_plan_uuid.get().map(String::as_str)
+    }
+    /// `marketplace_resource_state` when present and valid.
+    pub fn marketplace_resource_state(&self) -> Option<&str> {
+        self.marketplace_resource_state.get().map(String::as_str)
+    }
+    /// `is_usage_based` when present and valid.
+    pub fn is_usage_based(&self) -> Option<bool> {
+        self.is_usage_based.get().copied()
+    }
+    /// `is_limit_based` when present and valid.
+    pub fn is_limit_based(&self) -> Option<bool> {
+        self.is_limit_based.get().copied()
+    }
 }
 impl crate::runtime::LenientModel for OpenStackVolume {
     const NAME: &'static str = "OpenStackVolume";
@@ -664,6 +1192,81 @@ impl crate::runtime::LenientModel for OpenStackVolume {
         &mut self.extra
     }
 }
+impl crate::runtime::ModelFields for OpenStackVolume {
+    const MODEL: &'static str = "OpenStackVolume";
+    fn visit_fields(
+        &self,
+        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
+    ) {
+        f("url", &self.url);
+        f("uuid", &self.uuid);
+        f("name", &self.name);
+        f("description", &self.description);
+        f("service_name", &self.service_name);
+        f("service_settings", &self.service_settings);
+        f("service_settings_uuid", &self.service_settings_uuid);
+        f("service_settings_state", &self.service_settings_state);
+        f("service_settings_error_message", &self.service_settings_error_message);
+        f("project", &self.project);
+        f("project_name", &self.project_name);
+        f("project_uuid", &self.project_uuid);
+        f("customer", &self.customer);
+        f("customer_uuid", &self.customer_uuid);
+        f("customer_name", &self.customer_name);
+        f("customer_native_name", &self.customer_native_name);
+        f("customer_abbreviation", &self.customer_abbreviation);
+        f("error_message", &self.error_message);
+        f("error_traceback", &self.error_traceback);
+        f("resource_type", &self.resource_type);
+        f("state", &self.state);
+        f("created", &self.created);
+        f("modified", &self.modified);
+        f("backend_id", &self.backend_id);
+        f("access_url", &self.access_url);
+        f("source_snapshot", &self.source_snapshot);
+        f("size", &self.size);
+        f("bootable", &self.bootable);
+        f("metadata", &self.metadata);
+        f("image", &self.image);
+        f("image_metadata", &self.image_metadata);
+        f("image_name", &self.image_name);
+        f("type", &self.type_);
+        f("type_name", &self.type_name);
+        f("runtime_state", &self.runtime_state);
+        f("availability_zone", &self.availability_zone);
+        f("availability_zone_name", &self.availability_zone_name);
+        f("device", &self.device);
+        f("action", &self.action);
+        f("action_details", &self.action_details);
+        f("instance", &self.instance);
+        f("instance_name", &self.instance_name);
+        f("instance_marketplace_uuid", &self.instance_marketplace_uuid);
+        f("tenant", &self.tenant);
+        f("tenant_uuid", &self.tenant_uuid);
+        f("extend_enabled", &self.extend_enabled);
+        f("marketplace_offering_uuid", &self.marketplace_offering_uuid);
+        f("marketplace_offering_name", &self.marketplace_offering_name);
+        f(
+            "marketplace_offering_plugin_options",
+            &self.marketplace_offering_plugin_options,
+        );
+        f("marketplace_category_uuid", &self.marketplace_category_uuid);
+        f("marketplace_category_name", &self.marketplace_category_name);
+        f("marketplace_resource_uuid", &self.marketplace_resource_uuid);
+        f("marketplace_plan_uuid", &self.marketplace_plan_uuid);
+        f("marketplace_resource_state", &self.marketplace_resource_state);
+        f("is_usage_based", &self.is_usage_based);
+        f("is_limit_based", &self.is_limit_based);
+    }
+    fn extra_keys(&self) -> Vec<&str> {
+        self.extra.keys().map(String::as_str).collect()
+    }
+}
+impl std::fmt::Debug for OpenStackVolume {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
+    }
+}
 impl<'de> serde::Deserialize<'de> for OpenStackVolume {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -677,10 +1280,10 @@ impl crate::runtime::FromJson for OpenStackVolume {
         crate::runtime::model_from_map(map)
     }
 }
-/// `OpenStackVolumeExtendRequest` (request model).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// `OpenStackVolumeExtendRequest`: request model.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackVolumeExtendRequest {
-    /// Wire name `disk_size`, integer, required.
+    /// `integer`, required.
     pub disk_size: i64,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -688,7 +1291,7 @@ pub struct OpenStackVolumeExtendRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl OpenStackVolumeExtendRequest {
-    /// A request with the required fields set and every optional field unset.
+    /// A request with the required fields set and every optional field absent.
     pub fn new(disk_size: i64) -> Self {
         Self {
             disk_size,
@@ -696,57 +1299,39 @@ impl OpenStackVolumeExtendRequest {
         }
     }
 }
-/// Request models decode strictly; this lets one appear inside a response too.
-impl crate::runtime::FromJson for OpenStackVolumeExtendRequest {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        <Self as serde::Deserialize>::deserialize(
-            serde::de::value::MapAccessDeserializer::new(map),
-        )
-    }
-}
-/// `OpenStackVolumeRequest` (request model).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// `OpenStackVolumeRequest`: request model.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackVolumeRequest {
-    /// Wire name `name`, string, required.
+    /// `string`, required.
     pub name: String,
-    /// Wire name `description`, string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    /// `string`.
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub description: crate::runtime::Nullable<String>,
     /// Indicates if this volume can be used to boot an instance
     ///
-    /// Wire name `bootable`, boolean.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bootable: Option<bool>,
+    /// `boolean`.
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub bootable: crate::runtime::Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl OpenStackVolumeRequest {
-    /// A request with the required fields set and every optional field unset.
+    /// A request with the required fields set and every optional field absent.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            description: Default::default(),
-            bootable: Default::default(),
+            description: crate::runtime::Nullable::Absent,
+            bootable: crate::runtime::Nullable::Absent,
             extra: Default::default(),
         }
     }
 }
-/// Request models decode strictly; this lets one appear inside a response too.
-impl crate::runtime::FromJson for OpenStackVolumeRequest {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        <Self as serde::Deserialize>::deserialize(
-            serde::de::value::MapAccessDeserializer::new(map),
-        )
-    }
-}
-/// `OpenStackVolumeRetypeRequest` (request model).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// `OpenStackVolumeRetypeRequest`: request model.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackVolumeRetypeRequest {
-    /// Wire name `type`, string (uri), required.
+    /// Wire name `type`, `string (uri)`, required.
     #[serde(rename = "type")]
     pub type_: String,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
@@ -755,7 +1340,7 @@ pub struct OpenStackVolumeRetypeRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl OpenStackVolumeRetypeRequest {
-    /// A request with the required fields set and every optional field unset.
+    /// A request with the required fields set and every optional field absent.
     pub fn new(type_: impl Into<String>) -> Self {
         Self {
             type_: type_.into(),
@@ -763,27 +1348,18 @@ impl OpenStackVolumeRetypeRequest {
         }
     }
 }
-/// Request models decode strictly; this lets one appear inside a response too.
-impl crate::runtime::FromJson for OpenStackVolumeRetypeRequest {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        <Self as serde::Deserialize>::deserialize(
-            serde::de::value::MapAccessDeserializer::new(map),
-        )
-    }
-}
-/// `PatchedOpenStackVolumeRequest` (request model).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// `PatchedOpenStackVolumeRequest`: request model.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedOpenStackVolumeRequest {
-    /// Wire name `name`, string.
+    /// `string`.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub name: crate::runtime::Nullable<String>,
-    /// Wire name `description`, string.
+    /// `string`.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub description: crate::runtime::Nullable<String>,
     /// Indicates if this volume can be used to boot an instance
     ///
-    /// Wire name `bootable`, boolean.
+    /// `boolean`.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub bootable: crate::runtime::Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
@@ -791,21 +1367,12 @@ pub struct PatchedOpenStackVolumeRequest {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
-/// Request models decode strictly; this lets one appear inside a response too.
-impl crate::runtime::FromJson for PatchedOpenStackVolumeRequest {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        <Self as serde::Deserialize>::deserialize(
-            serde::de::value::MapAccessDeserializer::new(map),
-        )
-    }
-}
-/// `VolumeAttachRequest` (request model).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// `VolumeAttachRequest`: request model.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VolumeAttachRequest {
     /// Instance that this volume is attached to, if any
     ///
-    /// Wire name `instance`, string (uri), required.
+    /// `string (uri)`, required.
     pub instance: String,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -813,20 +1380,11 @@ pub struct VolumeAttachRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl VolumeAttachRequest {
-    /// A request with the required fields set and every optional field unset.
+    /// A request with the required fields set and every optional field absent.
     pub fn new(instance: impl Into<String>) -> Self {
         Self {
             instance: instance.into(),
             extra: Default::default(),
         }
-    }
-}
-/// Request models decode strictly; this lets one appear inside a response too.
-impl crate::runtime::FromJson for VolumeAttachRequest {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        <Self as serde::Deserialize>::deserialize(
-            serde::de::value::MapAccessDeserializer::new(map),
-        )
     }
 }

@@ -99,3 +99,68 @@ impl<S: Stream + Unpin> Iterator for BlockingIter<'_, S> {
         self.rt.block_on(self.stream.next())
     }
 }
+
+/// Runs request builders (and any future of a `Result<T, Error>`) to completion without
+/// async: `client.volumes().list().wait()?`. The futures run on one runtime shared by the
+/// process (a multi-threaded tokio runtime with one worker, started on first use), so
+/// connections keep being served between calls from any thread. Do not call it from inside an
+/// async runtime: it blocks the thread.
+pub trait Wait<T>: std::future::IntoFuture<Output = Result<T, Error>> {
+    fn wait(self) -> Result<T, Error>;
+}
+
+impl<T, F: std::future::IntoFuture<Output = Result<T, Error>>> Wait<T> for F {
+    fn wait(self) -> Result<T, Error> {
+        shared_runtime()?.block_on(self.into_future())
+    }
+}
+
+/// Iterates a stream of results (such as a list builder's `stream()`) by blocking on each
+/// item.
+pub trait WaitIter<T>: Stream<Item = Result<T, Error>> + Unpin + Sized {
+    fn wait_iter(self) -> WaitIterator<Self> {
+        WaitIterator {
+            stream: Some(self),
+        }
+    }
+}
+
+impl<T, S: Stream<Item = Result<T, Error>> + Unpin> WaitIter<T> for S {}
+
+/// See [`WaitIter::wait_iter`].
+pub struct WaitIterator<S> {
+    /// `None` once the stream ended or the runtime could not start.
+    stream: Option<S>,
+}
+
+impl<T, S: Stream<Item = Result<T, Error>> + Unpin> Iterator for WaitIterator<S> {
+    type Item = Result<T, Error>;
+
+    fn next(&mut self) -> Option<Result<T, Error>> {
+        let stream = self.stream.as_mut()?;
+        let item = match shared_runtime() {
+            Ok(rt) => rt.block_on(stream.next()),
+            Err(e) => Some(Err(e)),
+        };
+        if !matches!(item, Some(Ok(_))) {
+            self.stream = None;
+        }
+        item
+    }
+}
+
+fn shared_runtime() -> Result<&'static tokio::runtime::Runtime, Error> {
+    static RUNTIME: std::sync::OnceLock<Result<tokio::runtime::Runtime, String>> =
+        std::sync::OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name("waldur-client-blocking")
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| Error::Config(format!("cannot start the tokio runtime for blocking calls: {e}")))
+}

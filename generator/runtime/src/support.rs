@@ -197,9 +197,11 @@ impl super::request::QueryValue for serde_json::Value {
     }
 }
 
-/// Request models of multipart operations: each field as a form part.
+/// Request models with file fields: each field as a form part.
 pub trait MultipartBody {
     fn parts(&self) -> Vec<(String, super::request::MultipartValue)>;
+    /// Whether a file is attached: such a model goes as `multipart/form-data`, else as JSON.
+    fn has_files(&self) -> bool;
 }
 
 /// A form part for one field value: files as files, strings as text, anything else as JSON.

@@ -2,13 +2,15 @@
 //! carries its own copy and depends on nothing of ours. Its `lib.rs` becomes `runtime/mod.rs`.
 
 /// `(file name in src/runtime/, source text)`, in a fixed order.
-pub fn files() -> [(&'static str, &'static str); 11] {
-    [
+pub fn files() -> Vec<(&'static str, &'static str)> {
+    vec![
         ("mod.rs", include_str!("../../runtime/src/lib.rs")),
         ("blocking.rs", include_str!("../../runtime/src/blocking.rs")),
+        ("call.rs", include_str!("../../runtime/src/call.rs")),
         ("client.rs", include_str!("../../runtime/src/client.rs")),
         ("error.rs", include_str!("../../runtime/src/error.rs")),
         ("lenient.rs", include_str!("../../runtime/src/lenient.rs")),
+        ("model.rs", include_str!("../../runtime/src/model.rs")),
         ("nullable.rs", include_str!("../../runtime/src/nullable.rs")),
         (
             "pagination.rs",
@@ -17,6 +19,7 @@ pub fn files() -> [(&'static str, &'static str); 11] {
         ("request.rs", include_str!("../../runtime/src/request.rs")),
         ("response.rs", include_str!("../../runtime/src/response.rs")),
         ("retry.rs", include_str!("../../runtime/src/retry.rs")),
+        ("scalars.rs", include_str!("../../runtime/src/scalars.rs")),
         ("support.rs", include_str!("../../runtime/src/support.rs")),
     ]
 }

@@ -130,6 +130,49 @@ pub struct Operation {
     pub span: Span,
 }
 
+impl Operation {
+    /// An operation with no parameters, body or responses (add them through the public fields
+    /// or the `with_*` methods); for hand-built IR in tests and fixtures.
+    pub fn new(
+        operation_id: impl Into<String>,
+        tag: impl Into<String>,
+        method: Method,
+        path: impl Into<String>,
+    ) -> Operation {
+        Operation {
+            operation_id: operation_id.into(),
+            tag: tag.into(),
+            method,
+            path: path.into(),
+            title: None,
+            description: None,
+            group: None,
+            params: Vec::new(),
+            body: None,
+            responses: Vec::new(),
+            deprecated: false,
+            security: None,
+            extensions: BTreeMap::new(),
+            span: Span::default(),
+        }
+    }
+
+    pub fn with_param(mut self, param: Param) -> Operation {
+        self.params.push(param);
+        self
+    }
+
+    pub fn with_body(mut self, body: RequestBody) -> Operation {
+        self.body = Some(body);
+        self
+    }
+
+    pub fn with_response(mut self, response: Response) -> Operation {
+        self.responses.push(response);
+        self
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamLocation {
@@ -168,6 +211,32 @@ pub struct Param {
     pub span: Span,
 }
 
+impl Param {
+    /// A parameter; path parameters are required, others optional (change `required` for a
+    /// required query parameter).
+    pub fn new(name: impl Into<String>, location: ParamLocation, ty: Ty) -> Param {
+        Param {
+            name: name.into(),
+            location,
+            ty,
+            required: location == ParamLocation::Path,
+            description: None,
+            default: None,
+            style: ArrayStyle::default(),
+            extensions: BTreeMap::new(),
+            span: Span::default(),
+        }
+    }
+
+    pub fn path(name: impl Into<String>, ty: Ty) -> Param {
+        Param::new(name, ParamLocation::Path, ty)
+    }
+
+    pub fn query(name: impl Into<String>, ty: Ty) -> Param {
+        Param::new(name, ParamLocation::Query, ty)
+    }
+}
+
 /// Media type of a request body.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
@@ -196,6 +265,20 @@ pub struct RequestBody {
     pub span: Span,
 }
 
+impl RequestBody {
+    /// A required JSON body of the given type.
+    pub fn json(ty: Ty) -> RequestBody {
+        RequestBody {
+            required: true,
+            media: BodyMedia::Json,
+            accepted_media: vec![BodyMedia::Json],
+            model_name: None,
+            ty,
+            span: Span::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Response {
     /// HTTP status code, e.g. 200. `0` means the OpenAPI `default` response.
@@ -205,6 +288,23 @@ pub struct Response {
     /// Documented response headers (name lower-cased -> type).
     pub headers: BTreeMap<String, Ty>,
     pub span: Span,
+}
+
+impl Response {
+    pub fn new(status: u16, body: ResponseBody) -> Response {
+        Response {
+            status,
+            description: None,
+            body,
+            headers: BTreeMap::new(),
+            span: Span::default(),
+        }
+    }
+
+    /// A JSON response of the given type.
+    pub fn json(status: u16, ty: Ty) -> Response {
+        Response::new(status, ResponseBody::Json { ty })
+    }
 }
 
 /// What a response carries.

@@ -28,6 +28,8 @@ pub(super) struct Assigned {
     /// Per shape that has groups: the definition's name and the group whose first occurrence
     /// it is built from, then every other name of the shape (emitted as aliases), sorted.
     pub shapes: BTreeMap<ShapeId, ShapeNames>,
+    /// The name each root occurrence ([`Hoisted::roots`]) is referred to by.
+    pub roots: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -95,7 +97,8 @@ pub(super) fn assign<'a>(h: &Hoisted, fixed: impl Iterator<Item = &'a String>) -
         .into_iter()
         .map(|name| name.unwrap_or_else(|| (String::new(), Priority::Qualified)))
         .collect();
-    let shapes = shape_names(h, &names, &mut taken);
+    let mut shapes = shape_names(h, &names, &mut taken);
+    let roots = root_names(h, &names, &mut taken, &mut shapes);
     let holders = taken
         .into_iter()
         .filter_map(|(name, holder)| match holder {
@@ -107,7 +110,69 @@ pub(super) fn assign<'a>(h: &Hoisted, fixed: impl Iterator<Item = &'a String>) -
         names: names.into_iter().map(|(name, _)| name).collect(),
         holders,
         shapes,
+        roots,
     }
+}
+
+/// The name each operation's body or response root is referred to by: its group's name, unless
+/// that name belongs to another operation (its synthesized `<OperationId>Response`, a name
+/// derived from the request model of another action, or one qualified after a collision) and
+/// is not one this operation offered; then the best of the operation's own names that is
+/// free, as an alias of the shape. So `set_slug()` never returns a type named after
+/// `set_downscaled`, while a shape named by the spec (`OpenStackVolume`), after a create or
+/// update model, or after its owner keeps that name everywhere.
+///
+/// Roots are processed by scope key, then in their order inside the scope, so the outcome
+/// depends only on the scope's own content (as for group names).
+fn root_names(
+    h: &Hoisted,
+    names: &[(String, Priority)],
+    taken: &mut HashMap<String, Holder>,
+    shapes: &mut BTreeMap<ShapeId, ShapeNames>,
+) -> Vec<String> {
+    let mut out: Vec<String> = h
+        .roots
+        .iter()
+        .map(|root| names[root.group].0.clone())
+        .collect();
+    let mut order: Vec<usize> = (0..h.roots.len()).collect();
+    order.sort_by_key(|&r| (&h.scopes[h.groups[h.roots[r].group].scope].key, r));
+    for r in order {
+        let root = &h.roots[r];
+        let (group_name, priority) = &names[root.group];
+        let specific = *priority == Priority::Qualified
+            || h.groups[root.group].op_specific.contains(group_name);
+        let foreign = specific && !root.names.contains(group_name);
+        if !foreign {
+            continue;
+        }
+        let shape = h.groups[root.group].shape;
+        let free = |name: &str, taken: &HashMap<String, Holder>| match taken.get(name) {
+            None => true,
+            Some(&holder) => holder == Holder::Shape(shape),
+        };
+        let chosen = root
+            .names
+            .iter()
+            .find(|name| free(name, taken))
+            .cloned()
+            .or_else(|| {
+                let stem = root.names.first()?;
+                (2usize..)
+                    .map(|k| format!("{stem}{k}"))
+                    .find(|name| free(name, taken))
+            });
+        let Some(chosen) = chosen else { continue };
+        if taken.insert(chosen.clone(), Holder::Shape(shape)).is_none()
+            && let Some(entry) = shapes.get_mut(&shape)
+            && entry.def != chosen
+        {
+            entry.aliases.push(chosen.clone());
+            entry.aliases.sort();
+        }
+        out[r] = chosen;
+    }
+    out
 }
 
 /// For each group, the groups of the same scope it is nested in, with the index of the child

@@ -32,13 +32,43 @@ pub(super) fn placeholder(g: GroupId, own_name: Option<&str>) -> Ty {
     Ty::Ref { name }
 }
 
-/// The group and own name a placeholder reference stands for.
-pub(super) fn placeholder_group(name: &str) -> Option<(GroupId, Option<&str>)> {
+/// What a placeholder reference stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Placeholder<'a> {
+    /// An occurrence of a group, with the spec name it carries, if any.
+    Group(GroupId, Option<&'a str>),
+    /// The root occurrence of an operation's body or response ([`Hoisted::roots`]).
+    Root(GroupId, RootId),
+}
+
+/// The root occurrence `r` of group `g`: `#<g>@<r>`.
+fn root_placeholder(g: GroupId, r: RootId) -> String {
+    format!("#{g}@{r}")
+}
+
+/// Parses a placeholder reference.
+pub(super) fn placeholder_of(name: &str) -> Option<Placeholder<'_>> {
     let rest = name.strip_prefix('#')?;
-    match rest.split_once(':') {
-        Some((g, own)) => Some((g.parse().ok()?, Some(own))),
-        None => Some((rest.parse().ok()?, None)),
+    if let Some((g, r)) = rest.split_once('@') {
+        return Some(Placeholder::Root(g.parse().ok()?, r.parse().ok()?));
     }
+    match rest.split_once(':') {
+        Some((g, own)) => Some(Placeholder::Group(g.parse().ok()?, Some(own))),
+        None => Some(Placeholder::Group(rest.parse().ok()?, None)),
+    }
+}
+
+pub(super) type RootId = usize;
+
+/// The body or a response of one operation whose type is (an array of) an inline object that
+/// carries no spec name. When the shape ends up named after another operation (its request
+/// model or its id), this operation refers to it by one of its own names instead, so that no
+/// method returns a type named after a different operation.
+#[derive(Debug)]
+pub(super) struct Root {
+    pub group: GroupId,
+    /// The names this operation offers the shape, best first ((b), then (c)).
+    pub names: Vec<String>,
 }
 
 /// Where a shape is used. Objects of different contexts are never merged (request types
@@ -63,8 +93,10 @@ pub(super) enum KTy {
     OneOf(Vec<KTy>),
 }
 
-/// Everything about a field that makes two objects different types. Descriptions, defaults,
-/// extensions and spans do not count.
+/// Everything about a field that makes two objects different types. Descriptions and defaults
+/// count: the generated docs and constructors carry them, so merging two shapes that differ
+/// only there would give one page's text to another page's type. Extensions and spans do not
+/// count.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct FieldKey {
     name: String,
@@ -73,16 +105,23 @@ struct FieldKey {
     nullable: bool,
     read_only: bool,
     write_only: bool,
+    description: Option<String>,
+    /// The default as JSON text (`serde_json::Value` is not `Hash`).
+    default: Option<String>,
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
 enum ShapeKey {
     Object {
         context: Context,
+        description: Option<String>,
         fields: Vec<FieldKey>,
         additional: Option<KTy>,
     },
-    Enum(Vec<EnumValue>),
+    Enum {
+        description: Option<String>,
+        values: Vec<EnumValue>,
+    },
 }
 
 /// One distinct structure.
@@ -132,6 +171,9 @@ pub(super) struct Group {
     /// Candidates that do not depend on another type's name (`<Owner><Field>` names are formed
     /// during naming); empty for a shape that is only ever nested inside other inline shapes.
     pub candidates: Candidates,
+    /// The candidates that belong to one operation: synthesized names of roots
+    /// (`<OperationId>Response`) and names derived from the request model of an action.
+    pub op_specific: BTreeSet<String>,
     pub rep: Option<Rep>,
 }
 
@@ -155,6 +197,8 @@ pub(super) struct Hoisted {
     pub group_index: HashMap<(ScopeId, ShapeId), GroupId>,
     /// Upper-camel operation ids, by operation index (for qualifying names).
     pub op_names: Vec<String>,
+    /// Root occurrences in operations that may need a name of their own operation.
+    pub roots: Vec<Root>,
     shape_index: HashMap<ShapeKey, ShapeId>,
     shape_is_enum: Vec<bool>,
     scope_index: HashMap<(String, String), ScopeId>,
@@ -183,6 +227,10 @@ struct RootNames<'a> {
     base: String,
     /// (b) for objects reached directly or through arrays.
     derived: Option<&'a str>,
+    /// Whether the (b) name belongs to its operation alone: the request model of an action
+    /// (`SetErredRequest` of `POST /api/x/{uuid}/set_erred/`) names what that action returns,
+    /// while the model of a create or update (`OpenStackVolumeRequest`) names the resource.
+    derived_is_specific: bool,
     arrays: ArrayNaming,
 }
 
@@ -191,6 +239,7 @@ impl<'a> RootNames<'a> {
         RootNames {
             base,
             derived: None,
+            derived_is_specific: false,
             arrays: ArrayNaming::Singular,
         }
     }
@@ -229,9 +278,11 @@ pub(super) fn hoist(api: &mut Api) -> Hoisted {
                 hint_body(&mut body.ty, model);
             }
             let key = h.key_of(&mut body.ty, request(&body.span));
-            h.name_root(&key, scope, &RootNames::base(format!("{op_name}Request")));
+            let root = h.name_root(&key, scope, &RootNames::base(format!("{op_name}Request")));
+            h.mark_root(&mut body.ty, root);
         }
         let derived = model_name.as_deref().and_then(response_name_from_request);
+        let is_action = is_action_path(&op.path);
         let first_success = op.responses.iter().position(|r| is_success(r.status));
         for (i, resp) in op.responses.iter_mut().enumerate() {
             let base = match resp.status {
@@ -242,14 +293,16 @@ pub(super) fn hoist(api: &mut Api) -> Hoisted {
             if let ResponseBody::Json { ty } | ResponseBody::NdJson { ty } = &mut resp.body {
                 let key = h.key_of(ty, response(&resp.span));
                 let derived = derived.as_deref().filter(|_| is_success(resp.status));
-                h.name_root(
+                let root = h.name_root(
                     &key,
                     scope,
                     &RootNames {
                         derived,
+                        derived_is_specific: is_action,
                         ..RootNames::base(base)
                     },
                 );
+                h.mark_root(ty, root);
             }
             for (header, ty) in &mut resp.headers {
                 let key = h.key_of(ty, response(&resp.span));
@@ -304,6 +357,17 @@ fn hint_body(ty: &mut Ty, model: &str) {
         }
         _ => {}
     }
+}
+
+/// Whether a path names an action on an item: a literal segment after a path parameter
+/// (`/api/x/{uuid}/set_erred/`), as opposed to a collection (`/api/x/`) or an item
+/// (`/api/x/{uuid}/`).
+fn is_action_path(path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let Some(last_param) = segments.iter().rposition(|s| s.starts_with('{')) else {
+        return false;
+    };
+    last_param + 1 < segments.len()
 }
 
 fn is_success(status: u16) -> bool {
@@ -370,6 +434,8 @@ impl Hoisted {
                         nullable: field.nullable,
                         read_only: field.read_only,
                         write_only: field.write_only,
+                        description: field.description.clone(),
+                        default: field.default.as_ref().map(|d| d.to_string()),
                     });
                 }
                 let additional = object
@@ -378,6 +444,7 @@ impl Hoisted {
                     .map(|a| self.key_of(a, site));
                 let key = ShapeKey::Object {
                     context: site.context,
+                    description: object.description.clone(),
                     fields,
                     additional,
                 };
@@ -388,7 +455,10 @@ impl Hoisted {
             }
             Ty::Enum { def } => {
                 let def = std::mem::take(&mut **def);
-                let key = ShapeKey::Enum(def.values.clone());
+                let key = ShapeKey::Enum {
+                    description: def.description.clone(),
+                    values: def.values.clone(),
+                };
                 let hint = def.name_hint.as_deref().and_then(type_name);
                 let g = self.occurrence(key, Rep::Enum(def), hint.clone(), site);
                 *ty = placeholder(g, hint.as_deref());
@@ -419,6 +489,7 @@ impl Hoisted {
                     first_op: site.op,
                     first_span: site.span.clone(),
                     candidates: Candidates::new(),
+                    op_specific: BTreeSet::new(),
                     rep: Some(rep),
                 });
                 scope.groups += 1;
@@ -440,7 +511,7 @@ impl Hoisted {
         let id = self.shapes.len();
         let mut children = Vec::new();
         let is_enum = match &key {
-            ShapeKey::Enum(_) => true,
+            ShapeKey::Enum { .. } => true,
             ShapeKey::Object {
                 fields, additional, ..
             } => {
@@ -497,9 +568,15 @@ impl Hoisted {
     }
 
     /// Offers the names of a root position to the shapes found in it (through arrays, maps and
-    /// one-ofs, not inside other shapes: those are named after their owner).
-    fn name_root(&mut self, key: &KTy, scope: ScopeId, names: &RootNames<'_>) {
-        self.name_root_at(key, scope, names, &names.base, false, true);
+    /// one-ofs, not inside other shapes: those are named after their owner). Returns the object
+    /// at the root (through arrays) with the names offered to it, best first.
+    fn name_root(
+        &mut self,
+        key: &KTy,
+        scope: ScopeId,
+        names: &RootNames<'_>,
+    ) -> Option<(GroupId, Vec<String>)> {
+        self.name_root_at(key, scope, names, &names.base, false, true)
     }
 
     fn name_root_at(
@@ -510,7 +587,7 @@ impl Hoisted {
         base: &str,
         in_array: bool,
         model: bool,
-    ) {
+    ) -> Option<(GroupId, Vec<String>)> {
         match key {
             KTy::Array(items) => match names.arrays {
                 ArrayNaming::Singular => self.name_root_at(items, scope, names, base, true, model),
@@ -520,34 +597,64 @@ impl Hoisted {
                 }
             },
             KTy::Map(values) => {
-                self.name_root_at(values, scope, names, &format!("{base}Value"), false, false)
+                self.name_root_at(values, scope, names, &format!("{base}Value"), false, false);
+                None
             }
             KTy::OneOf(variants) => {
                 for (i, v) in variants.iter().enumerate() {
                     let base = format!("{base}Variant{}", i + 1);
                     self.name_root_at(v, scope, names, &base, in_array, false);
                 }
+                None
             }
             &KTy::Shape(shape) => {
-                let Some(&g) = self.group_index.get(&(scope, shape)) else {
-                    return;
-                };
+                let &g = self.group_index.get(&(scope, shape))?;
                 let is_enum = self.shape_is_enum.get(shape).copied().unwrap_or(false);
-                let candidates = &mut self.groups[g].candidates;
+                let group = &mut self.groups[g];
                 let synthesized = match (is_enum, in_array) {
                     (true, _) => format!("{base}Enum"),
                     (false, true) => singular(base),
                     (false, false) => base.to_string(),
                 };
-                candidates.insert((Reverse(Priority::Synthesized), synthesized));
+                group
+                    .candidates
+                    .insert((Reverse(Priority::Synthesized), synthesized.clone()));
                 if is_enum || !model {
-                    return;
+                    return None;
                 }
+                group.op_specific.insert(synthesized.clone());
+                let mut own = Vec::new();
                 if let Some(name) = names.derived.and_then(type_name) {
-                    candidates.insert((Reverse(Priority::Derived), name));
+                    group
+                        .candidates
+                        .insert((Reverse(Priority::Derived), name.clone()));
+                    if names.derived_is_specific {
+                        group.op_specific.insert(name.clone());
+                    }
+                    own.push(name);
                 }
+                own.push(synthesized);
+                Some((g, own))
             }
-            KTy::Scalar(_) | KTy::Any | KTy::Ref(_) => {}
+            KTy::Scalar(_) | KTy::Any | KTy::Ref(_) => None,
         }
+    }
+
+    /// Records the root occurrence of an operation's body or response: the placeholder at the
+    /// root of `ty` (through arrays) becomes a [`Placeholder::Root`], unless the occurrence
+    /// carries a spec name of its own (which it keeps).
+    fn mark_root(&mut self, ty: &mut Ty, root: Option<(GroupId, Vec<String>)>) {
+        let Some((group, names)) = root else { return };
+        let mut at = ty;
+        while let Ty::Array { items } = at {
+            at = items;
+        }
+        let Ty::Ref { name } = at else { return };
+        if placeholder_of(name) != Some(Placeholder::Group(group, None)) {
+            return;
+        }
+        let r = self.roots.len();
+        *name = root_placeholder(group, r);
+        self.roots.push(Root { group, names });
     }
 }

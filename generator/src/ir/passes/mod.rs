@@ -6,13 +6,15 @@
 //!
 //! # Identity
 //!
-//! Two objects are the same shape when their field names, field order, field types (compared
-//! structurally, recursively), `required`/`nullable`/`read_only`/`write_only` flags and
-//! `additional` type are equal; descriptions, defaults, hints and spans do not count. An object
-//! used in a request (parameter or body) and one used in a response are never merged, even when
-//! identical, because they are emitted differently; neither is merged with an object found
-//! inside an input-named type (OpenAPI schema). Enums are the same when their value lists are
-//! equal (in order), whatever their context.
+//! Two objects are the same shape when their descriptions, field names, field order, field
+//! types (compared structurally, recursively), `required`/`nullable`/`read_only`/`write_only`
+//! flags, field descriptions and defaults, and `additional` type are equal; hints and spans do
+//! not count. Descriptions and defaults count because the generated docs and constructors carry
+//! them: merging shapes that differ there would document one page's field with another page's
+//! text. An object used in a request (parameter or body) and one used in a response are never
+//! merged, even when identical, because they are emitted differently; neither is merged with an
+//! object found inside an input-named type (OpenAPI schema). Enums are the same when their
+//! descriptions and value lists (in order) are equal, whatever their context.
 //!
 //! # Names
 //!

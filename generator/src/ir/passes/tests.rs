@@ -109,37 +109,21 @@ struct OpBuilder(Operation);
 
 /// An operation of page `<tag>.md`, tagged `tag`.
 fn op(tag: &str, id: &str) -> OpBuilder {
-    OpBuilder(Operation {
-        operation_id: id.to_string(),
-        tag: tag.to_string(),
-        method: Method::Get,
-        path: format!("/api/{}/", tag.replace('_', "-")),
-        title: None,
-        description: None,
-        group: None,
-        params: Vec::new(),
-        body: None,
-        responses: Vec::new(),
-        deprecated: false,
-        security: None,
-        extensions: BTreeMap::new(),
-        span: span(&format!("{tag}.md"), 10),
-    })
+    let mut op = Operation::new(id, tag, Method::Get, format!("/api/{}/", tag.replace('_', "-")));
+    op.span = span(&format!("{tag}.md"), 10);
+    OpBuilder(op)
 }
 
 impl OpBuilder {
+    fn path(mut self, path: &str) -> Self {
+        self.0.path = path.to_string();
+        self
+    }
+
     fn param(mut self, name: &str, ty: Ty) -> Self {
-        self.0.params.push(Param {
-            name: name.to_string(),
-            location: ParamLocation::Query,
-            ty,
-            required: false,
-            description: None,
-            default: None,
-            style: ArrayStyle::Repeat,
-            extensions: BTreeMap::new(),
-            span: span(&self.0.span.file, 20 + self.0.params.len() as u32),
-        });
+        let mut param = Param::query(name, ty);
+        param.span = span(&self.0.span.file, 20 + self.0.params.len() as u32);
+        self.0.params.push(param);
         self
     }
 
@@ -147,27 +131,18 @@ impl OpBuilder {
     /// front end does).
     fn body(mut self, model: &str, fields: Vec<Field>) -> Self {
         self.0.method = Method::Post;
-        self.0.body = Some(RequestBody {
-            required: true,
-            media: BodyMedia::Json,
-            accepted_media: vec![BodyMedia::Json],
-            model_name: Some(model.to_string()),
-            ty: hinted(model, fields),
-            span: span(&self.0.span.file, 30),
-        });
+        let mut body = RequestBody::json(hinted(model, fields));
+        body.model_name = Some(model.to_string());
+        body.span = span(&self.0.span.file, 30);
+        self.0.body = Some(body);
         self
     }
 
     fn body_ty(mut self, ty: Ty) -> Self {
         self.0.method = Method::Post;
-        self.0.body = Some(RequestBody {
-            required: true,
-            media: BodyMedia::Json,
-            accepted_media: vec![BodyMedia::Json],
-            model_name: None,
-            ty,
-            span: span(&self.0.span.file, 30),
-        });
+        let mut body = RequestBody::json(ty);
+        body.span = span(&self.0.span.file, 30);
+        self.0.body = Some(body);
         self
     }
 
@@ -189,14 +164,9 @@ impl OpBuilder {
     }
 
     fn push_response(&mut self, status: u16, body: ResponseBody) {
-        let line = 40 + self.0.responses.len() as u32;
-        self.0.responses.push(Response {
-            status,
-            description: None,
-            body,
-            headers: BTreeMap::new(),
-            span: span(&self.0.span.file, line),
-        });
+        let mut response = Response::new(status, body);
+        response.span = span(&self.0.span.file, 40 + self.0.responses.len() as u32);
+        self.0.responses.push(response);
     }
 
     fn build(self) -> Operation {
@@ -614,29 +584,84 @@ fn identical_response_shapes_across_operations_share_one_type() {
         op("tenants", "tenants_push").resp(200, shape()),
         op("tenants", "tenants_sync").resp(200, Ty::array(shape())),
     ]));
-    expect_kinds(&api, &[("TenantsPull409Response", "object")]);
-    for id in ["tenants_pull", "tenants_push", "tenants_sync"] {
-        assert_eq!(op_refs(&api, id), ["TenantsPull409Response"], "{id}");
-    }
+    // One definition; the operations it is not named after refer to it by names of their own,
+    // so no method returns a type named after another operation.
+    expect_kinds(
+        &api,
+        &[
+            ("TenantsPull409Response", "object"),
+            ("TenantsPushResponse", "alias of TenantsPull409Response"),
+            ("TenantsSyncResponse", "alias of TenantsPull409Response"),
+        ],
+    );
+    assert_eq!(op_refs(&api, "tenants_pull"), ["TenantsPull409Response"]);
+    assert_eq!(op_refs(&api, "tenants_push"), ["TenantsPushResponse"]);
+    assert_eq!(op_refs(&api, "tenants_sync"), ["TenantsSyncResponse"]);
 }
 
 #[test]
-fn descriptions_do_not_split_shapes_but_required_flags_do() {
+fn actions_sharing_a_shape_keep_their_own_names_but_resources_keep_theirs() {
+    let shape = || obj(vec![field("status", string())]);
+    let resource = || obj(vec![field("uuid", uuid()), field("name", string())]);
+    let api = run_ok(api(vec![
+        op("res", "res_set_downscaled")
+            .path("/api/res/{uuid}/set_downscaled/")
+            .body("ResourceDownscaledRequest", vec![field("x", int())])
+            .resp(200, shape()),
+        op("res", "res_set_slug")
+            .path("/api/res/{uuid}/set_slug/")
+            .body("ResourceSlugRequest", vec![field("y", int())])
+            .resp(200, shape()),
+        op("res", "res_pull")
+            .path("/api/res/{uuid}/pull/")
+            .resp(202, shape()),
+        op("res", "res_create")
+            .path("/api/res/")
+            .body("ResourceRequest", vec![field("name", string())])
+            .resp(201, resource()),
+        op("res", "res_retrieve")
+            .path("/api/res/{uuid}/")
+            .resp(200, resource()),
+    ]));
+    assert_eq!(
+        op_refs(&api, "res_set_downscaled"),
+        ["ResourceDownscaledRequest", "ResourceDownscaled"]
+    );
+    assert_eq!(
+        op_refs(&api, "res_set_slug"),
+        ["ResourceSlugRequest", "ResourceSlug"]
+    );
+    assert_eq!(op_refs(&api, "res_pull"), ["ResPullResponse"]);
+    // A create's model names the resource, which a retrieve returns under that name.
+    assert_eq!(op_refs(&api, "res_retrieve"), ["Resource"]);
+}
+
+#[test]
+fn descriptions_and_defaults_split_shapes() {
     let api = run_ok(api(vec![
         op("a", "a_one").resp(200, obj(vec![described(field("x", int()), "one")])),
         op("a", "a_two").resp(200, obj(vec![described(field("x", int()), "two")])),
         op("a", "a_three").resp(200, obj(vec![required("x", int())])),
+        op("a", "a_four").resp(200, obj(vec![described(field("x", int()), "one")])),
     ]));
+    // Each definition documents its fields with its own text; identical shapes still share one.
     expect_kinds(
         &api,
-        &[("AOneResponse", "object"), ("AThreeResponse", "object")],
+        &[
+            ("AFourResponse", "object"),
+            ("AOneResponse", "alias of AFourResponse"),
+            ("AThreeResponse", "object"),
+            ("ATwoResponse", "object"),
+        ],
     );
-    assert_eq!(op_refs(&api, "a_two"), ["AOneResponse"]);
-    // The definition keeps the description of the occurrence it is named after.
+    assert_eq!(op_refs(&api, "a_two"), ["ATwoResponse"]);
     assert_eq!(
-        object(&api, "AOneResponse").fields[0]
-            .description
-            .as_deref(),
+        object(&api, "ATwoResponse").fields[0].description.as_deref(),
+        Some("two")
+    );
+    assert_eq!(op_refs(&api, "a_one"), ["AOneResponse"]);
+    assert_eq!(
+        object(&api, "AFourResponse").fields[0].description.as_deref(),
         Some("one")
     );
 }
@@ -731,7 +756,13 @@ fn spec_name_beats_derived_name_beats_synthesized_name() {
         op("p", "p_update").resp(200, shape()),
         op("p", "p_list").resp(200, Ty::array(shape())),
     ]));
-    expect_kinds(&api_c, &[("PListResponse", "object")]);
+    expect_kinds(
+        &api_c,
+        &[
+            ("PListResponse", "object"),
+            ("PUpdateResponse", "alias of PListResponse"),
+        ],
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! its group.
 
 use super::assign::Assigned;
-use super::hoist::{Hoisted, Rep, placeholder_group};
+use super::hoist::{Hoisted, Placeholder, Rep, placeholder_of};
 use super::visit;
 use crate::ir::{Api, Ty, TypeDef};
 
@@ -34,8 +34,15 @@ pub(super) fn write(api: &mut Api, h: &mut Hoisted, assigned: &Assigned) {
         }
     }
     visit::rewrite_refs(api, &mut |name| {
-        let Some((g, own)) = placeholder_group(name) else {
-            return;
+        let (g, own) = match placeholder_of(name) {
+            Some(Placeholder::Group(g, own)) => (g, own),
+            Some(Placeholder::Root(_, r)) => {
+                if let Some(root_name) = assigned.roots.get(r) {
+                    *name = root_name.clone();
+                }
+                return;
+            }
+            None => return,
         };
         let shape = h.groups.get(g).map(|group| group.shape);
         let resolved = match own {

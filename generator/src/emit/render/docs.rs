@@ -24,6 +24,25 @@ pub fn inner_doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
+/// Outer doc attributes for paragraphs the generator wrote itself (intra-doc links, code
+/// spans), not sanitised; spec text inside them must go through [`escape_inline`]. Paragraphs
+/// are separated by an empty doc line, lines inside a paragraph kept.
+pub fn raw_doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    for p in paragraphs {
+        let p = p.as_ref().trim();
+        if p.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(p.lines().map(|l| format!(" {l}")));
+    }
+    let attrs = lines.into_iter().map(|text| quote!(#[doc = #text]));
+    quote!(#(#attrs)*)
+}
+
 /// Inner doc attributes for text the generator wrote itself (intra-doc links, examples), one
 /// attribute per line, not sanitised. Spec text inside it must go through [`escape_inline`].
 pub fn raw_inner_doc_attrs(text: &str) -> TokenStream {

@@ -1,0 +1,203 @@
+//! Renderers: [`Plan`] -> the text of every file. Nothing here decides anything; each function
+//! spells out in tokens what the plan says.
+
+pub mod crate_files;
+pub mod docs;
+pub mod models;
+pub mod operations;
+pub mod tokens;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::Error;
+use crate::emit::plan::{Gate, Plan};
+
+use self::crate_files::Header;
+
+/// One file rendered on a worker thread.
+enum Job<'a> {
+    Models(&'a crate::emit::plan::ModelFile),
+    Tag(usize),
+}
+
+/// Every file of the crate, keyed by relative path.
+pub fn files(
+    plan: &Plan,
+    runtime_files: &[(&str, &str)],
+    runtime_toml: &str,
+) -> Result<BTreeMap<String, String>, Error> {
+    let header = Header::new(&plan.krate);
+    let mut files = BTreeMap::new();
+    files.insert(
+        "Cargo.toml".to_string(),
+        crate_files::cargo_toml(plan, &header, runtime_toml),
+    );
+    files.insert("README.md".to_string(), crate_files::readme(plan, &header));
+    files.insert("LICENSE".to_string(), crate_files::LICENSE.to_string());
+    files.insert(
+        "src/lib.rs".to_string(),
+        header.rust(format_file(crate_files::lib_rs(plan))?),
+    );
+    files.insert(
+        "src/models/mod.rs".to_string(),
+        header.rust(format_file(crate_files::models_mod(plan))?),
+    );
+    for (name, text) in runtime_files {
+        files.insert(format!("src/runtime/{name}"), header.rust_source(text));
+    }
+
+    // Every model file and tag file is independent: render them on all cores. The result is
+    // keyed by path, so it does not depend on which thread did what.
+    let mut jobs: Vec<Job> = plan.model_files.iter().map(Job::Models).collect();
+    // The biggest job (`shared.rs`) first, so it does not start last on a busy thread.
+    jobs.sort_by_key(|j| !matches!(j, Job::Models(f) if f.file == "shared"));
+    jobs.extend((0..plan.tags.len()).map(Job::Tag));
+    let render = |job: &Job| -> Result<(String, String), Error> {
+        let started = Instant::now();
+        let out = match job {
+            Job::Models(file) => {
+                let items = file.types.iter().filter_map(|name| {
+                    let t = plan.types.get(name)?;
+                    Some(gate_items(gate_tokens(&t.gate), models::render_type(name, t)))
+                });
+                let doc = match &file.feature {
+                    None => " Types used by several tags (or by none), each compiled when one of its tags is enabled.".to_string(),
+                    Some(_) => format!(" Types used only by the `{}` operations.", file.file),
+                };
+                let text = format_file(quote! {
+                    #![doc = #doc]
+                    #(#items)*
+                })?;
+                (format!("src/models/{}.rs", file.file), header.rust(text))
+            }
+            Job::Tag(t) => {
+                let tag = &plan.tags[*t];
+                let accessor = plan
+                    .client
+                    .accessors
+                    .iter()
+                    .find(|a| a.tag == *t)
+                    .map(|a| a.method.as_str())
+                    .unwrap_or_default();
+                let body = operations::render_tag(tag, accessor);
+                let docs = docs::inner_doc_attrs(&[
+                    tag.title.clone().unwrap_or_default(),
+                    format!("Operations of the `{}` tag.", tag.tag),
+                ]);
+                let text = format_file(quote! {
+                    #docs
+                    #body
+                })?;
+                (format!("src/{}.rs", tag.module), header.rust(text))
+            }
+        };
+        JOB_NANOS.fetch_add(nanos(started.elapsed()), Ordering::Relaxed);
+        Ok(out)
+    };
+    for result in parallel_map(&jobs, render) {
+        let (path, text) = result?;
+        files.insert(path, text);
+    }
+    Ok(files)
+}
+
+/// The `cfg` attribute of a gate.
+pub fn gate_tokens(gate: &Gate) -> TokenStream {
+    match gate {
+        Gate::None => quote!(),
+        Gate::Any(f) => quote!(#[cfg(any(#(feature = #f),*))]),
+        Gate::All(f) => quote!(#[cfg(all(#(feature = #f),*))]),
+    }
+}
+
+/// Puts `gate` in front of every item (a struct and each of its impls) of `items`.
+///
+/// Items are found on the token level, which is exact for what the model renderers produce:
+/// every item ends with its `{ ... }` body or, for a `type` alias, with `;`. (Parsing them with
+/// syn only to split them cost a second parse of the biggest file.)
+fn gate_items(gate: TokenStream, items: TokenStream) -> TokenStream {
+    if gate.is_empty() {
+        return items;
+    }
+    let mut out = TokenStream::new();
+    let mut current = TokenStream::new();
+    for tt in items {
+        let ends_item = match &tt {
+            proc_macro2::TokenTree::Group(g) => g.delimiter() == proc_macro2::Delimiter::Brace,
+            proc_macro2::TokenTree::Punct(p) => p.as_char() == ';',
+            _ => false,
+        };
+        current.extend(std::iter::once(tt));
+        if ends_item {
+            out.extend(gate.clone());
+            out.extend(std::mem::take(&mut current));
+        }
+    }
+    out.extend(current);
+    out
+}
+
+/// Maps `f` over `items` on all cores, results in input order. A panic in a worker is
+/// re-raised here (the renderers do not panic on any plan; this is for bugs).
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut indexed: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(items.len());
+        for w in workers {
+            match w.join() {
+                Ok(mine) => all.extend(mine),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    indexed.sort_by_key(|(i, _)| *i);
+    indexed.into_iter().map(|(_, r)| r).collect()
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Formats tokens as a Rust file with prettyplease.
+pub fn format_file(tokens: TokenStream) -> Result<String, Error> {
+    let start = Instant::now();
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::Other(format!(
+            "internal error: generated code does not parse: {e}"
+        ))
+    })?;
+    let text = prettyplease::unparse(&file);
+    FORMAT_NANOS.fetch_add(nanos(start.elapsed()), Ordering::Relaxed);
+    Ok(text)
+}
+
+/// CPU time in [`format_file`] and in rendering jobs, summed over threads, for
+/// [`crate::emit::generate_timed`]. (Process-wide: concurrent `generate` calls would mix their
+/// figures.)
+pub(crate) static FORMAT_NANOS: AtomicU64 = AtomicU64::new(0);
+pub(crate) static JOB_NANOS: AtomicU64 = AtomicU64::new(0);

@@ -1,0 +1,594 @@
+//! Planned types -> Rust structs, enums and aliases.
+//!
+//! Response models: every field is `Lenient<T>` (absent, null, valid, or kept raw when it does
+//! not match), unknown keys are kept in `extra`, decoding goes through the runtime's one-pass
+//! `LenientModel` loop, and each field has an accessor returning `Option<&T>` (or `Option<T>`
+//! for `Copy` types). Request models: required fields are plain, optional ones `Nullable<T>`
+//! (absent, explicit `null`, or a value). Enums keep unknown values.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::plan::{
+    Access, Constructor, EnumPlan, FieldPlan, Presence, RequestModel, ResponseModel, RustTy,
+    TypeKind, TypePlan,
+};
+use crate::ir::EnumValue;
+
+use super::docs::doc_attrs;
+use super::tokens::{arg, arg_into, element, ident, ty};
+
+/// The items of one planned type. `name` is the type's name in the spec (for messages).
+pub fn render_type(name: &str, plan: &TypePlan) -> TokenStream {
+    match &plan.kind {
+        TypeKind::Response(m) => response_model(name, plan, m),
+        TypeKind::Request(m) => request_model(name, plan, m),
+        TypeKind::Enum(e) => enum_type(name, plan, e),
+        TypeKind::Alias { target, spec_type } => {
+            let id = ident(&plan.ident);
+            let target = ty(target);
+            let docs = type_docs(name, plan, spec_type);
+            quote! { #docs pub type #id = #target; }
+        }
+    }
+}
+
+fn type_docs(name: &str, plan: &TypePlan, what: &str) -> TokenStream {
+    match &plan.description {
+        Some(d) if !d.trim().is_empty() => doc_attrs(&[d.as_str()]),
+        _ => doc_attrs(&[format!("`{name}`: {what}.")]),
+    }
+}
+
+fn field_docs(f: &FieldPlan) -> TokenStream {
+    let mut parts = Vec::new();
+    if let Some(d) = &f.description {
+        parts.push(d.clone());
+    }
+    let mut facts = Vec::new();
+    if f.wire != f.ident {
+        facts.push(format!("Wire name `{}`", f.wire));
+    }
+    facts.push(format!("`{}`", f.spec_type));
+    if f.required {
+        facts.push("required".into());
+    }
+    if f.read_only {
+        facts.push("read-only".into());
+    }
+    if f.write_only {
+        facts.push("write-only".into());
+    }
+    if f.nullable {
+        facts.push("nullable".into());
+    }
+    if let Some(d) = &f.default {
+        facts.push(format!("default `{d}`"));
+    }
+    parts.push(format!("{}.", facts.join(", ")));
+    doc_attrs(&parts)
+}
+
+fn response_model(name: &str, plan: &TypePlan, m: &ResponseModel) -> TokenStream {
+    let id = ident(&plan.ident);
+    let docs = type_docs(name, plan, "response model");
+    let extra = ident(&m.extra);
+    let decls = m.fields.iter().map(|f| {
+        let fid = ident(&f.ident);
+        let wire = &f.wire;
+        let t = ty(&f.ty);
+        let docs = field_docs(f);
+        let rename = (f.ident != f.wire).then(|| quote!(rename = #wire,));
+        quote! {
+            #docs
+            #[serde(#rename skip_serializing_if = "crate::runtime::Lenient::is_absent")]
+            pub #fid: crate::runtime::Lenient<#t>,
+        }
+    });
+    let accessors = m.fields.iter().map(accessor);
+    let arms = m.fields.iter().map(|f| {
+        let fid = ident(&f.ident);
+        let wire = &f.wire;
+        quote!(#wire => self.#fid = map.next_value()?,)
+    });
+    let visits = m.fields.iter().map(|f| {
+        let fid = ident(&f.ident);
+        let wire = &f.wire;
+        quote!(f(#wire, &self.#fid);)
+    });
+    // A model with no documented fields keeps everything in `extra`.
+    let decode_body = if m.fields.is_empty() {
+        quote! {
+            let _ = (key, map);
+            Ok(false)
+        }
+    } else {
+        quote! {
+            match key {
+                #(#arms)*
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    };
+    let visit_param = if m.fields.is_empty() {
+        quote!(_f)
+    } else {
+        quote!(f)
+    };
+    let accessor_impl = (!m.fields.is_empty()).then(|| quote! { impl #id { #(#accessors)* } });
+    quote! {
+        #docs
+        #[derive(Clone, PartialEq, Default, serde::Serialize)]
+        pub struct #id {
+            #(#decls)*
+            /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+            #[serde(flatten)]
+            pub #extra: std::collections::BTreeMap<String, serde_json::Value>,
+        }
+
+        #accessor_impl
+
+        impl crate::runtime::LenientModel for #id {
+            const NAME: &'static str = #name;
+            fn decode_field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+                #decode_body
+            }
+            fn extra_mut(&mut self) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+                &mut self.#extra
+            }
+        }
+
+        impl crate::runtime::ModelFields for #id {
+            const MODEL: &'static str = #name;
+            fn visit_fields(&self, #visit_param: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState)) {
+                #(#visits)*
+            }
+            fn extra_keys(&self) -> Vec<&str> {
+                self.#extra.keys().map(String::as_str).collect()
+            }
+        }
+
+        impl std::fmt::Debug for #id {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::debug_model(self, f)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #id {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::deserialize_model(deserializer)
+            }
+        }
+
+        impl crate::runtime::FromJson for #id {
+            const ACCEPTS_MAP: bool = true;
+            fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+                crate::runtime::model_from_map(map)
+            }
+        }
+    }
+}
+
+/// `pub fn size(&self) -> Option<i64>`: the value when it arrived valid.
+fn accessor(f: &FieldPlan) -> TokenStream {
+    let fid = ident(&f.ident);
+    let name = ident(&f.accessor);
+    let doc = format!(" `{}` when present and valid.", f.wire);
+    let (ret, body) = match (&f.access, &f.ty) {
+        (Access::Copied, t) => {
+            let t = ty(t);
+            (quote!(Option<#t>), quote!(self.#fid.get().copied()))
+        }
+        (Access::Str, _) => (quote!(Option<&str>), quote!(self.#fid.get().map(String::as_str))),
+        (Access::Slice, RustTy::Vec(item, lenient)) => {
+            let elem = element(item, *lenient);
+            (
+                quote!(Option<&[#elem]>),
+                quote!(self.#fid.get().map(Vec::as_slice)),
+            )
+        }
+        (_, RustTy::Named { ident: n, boxed: true }) => {
+            let t = ident(n);
+            (
+                quote!(Option<&crate::models::#t>),
+                quote!(self.#fid.get().map(AsRef::as_ref)),
+            )
+        }
+        (_, t) => {
+            let t = ty(t);
+            (quote!(Option<&#t>), quote!(self.#fid.get()))
+        }
+    };
+    quote! {
+        #[doc = #doc]
+        pub fn #name(&self) -> #ret {
+            #body
+        }
+    }
+}
+
+fn request_model(name: &str, plan: &TypePlan, m: &RequestModel) -> TokenStream {
+    let id = ident(&plan.ident);
+    let docs = type_docs(name, plan, "request model");
+    let extra = ident(&m.extra);
+    let decls = m.fields.iter().map(|f| {
+        let fid = ident(&f.ident);
+        let wire = &f.wire;
+        let t = ty(&f.ty);
+        let docs = field_docs(f);
+        let rename = (f.ident != f.wire).then(|| quote!(rename = #wire));
+        match f.presence {
+            Presence::Required | Presence::Lenient => {
+                let attr = rename.map(|r| quote!(#[serde(#r)]));
+                quote! { #docs #attr pub #fid: #t, }
+            }
+            Presence::RequiredNullable => {
+                let attr = rename.map(|r| quote!(#[serde(#r)]));
+                quote! { #docs #attr pub #fid: Option<#t>, }
+            }
+            Presence::Optional => {
+                let rename = rename.map(|r| quote!(#r,));
+                quote! {
+                    #docs
+                    #[serde(#rename default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+                    pub #fid: crate::runtime::Nullable<#t>,
+                }
+            }
+        }
+    });
+    let default = matches!(m.constructor, Constructor::Default).then(|| quote!(Default,));
+    let deserialize = m.deserialize.then(|| quote!(serde::Deserialize,));
+    let constructor = constructor(name, &id, m);
+    let from_json = m.deserialize.then(|| {
+        quote! {
+            /// Request models decode strictly; this lets one appear inside a response too.
+            impl crate::runtime::FromJson for #id {
+                const ACCEPTS_MAP: bool = true;
+                fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+                    <Self as serde::Deserialize>::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                }
+            }
+        }
+    });
+    let multipart = m.has_files.then(|| multipart_impl(&id, m));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, #deserialize)]
+        pub struct #id {
+            #(#decls)*
+            /// Fields the spec does not describe (yet), sent as given: the server often accepts
+            /// more than its documentation says.
+            #[serde(flatten)]
+            pub #extra: std::collections::BTreeMap<String, serde_json::Value>,
+        }
+        #constructor
+        #from_json
+        #multipart
+    }
+}
+
+fn constructor(name: &str, id: &proc_macro2::Ident, m: &RequestModel) -> TokenStream {
+    let extra = ident(&m.extra);
+    let required: Vec<&FieldPlan> = m
+        .fields
+        .iter()
+        .filter(|f| f.presence != Presence::Optional)
+        .collect();
+    let param_ty = |f: &FieldPlan| match f.presence {
+        Presence::RequiredNullable => {
+            let t = ty(&f.ty);
+            quote!(Option<#t>)
+        }
+        _ => arg(&f.ty),
+    };
+    let value = |f: &FieldPlan| {
+        let fid = ident(&f.ident);
+        match f.presence {
+            Presence::RequiredNullable => quote!(#fid),
+            _ => arg_into(&f.ty, &fid),
+        }
+    };
+    match &m.constructor {
+        Constructor::Default => quote!(),
+        Constructor::New => {
+            let args = required.iter().map(|f| {
+                let fid = ident(&f.ident);
+                let t = param_ty(f);
+                quote!(#fid: #t)
+            });
+            let inits = m.fields.iter().map(|f| {
+                let fid = ident(&f.ident);
+                if f.presence == Presence::Optional {
+                    quote!(#fid: crate::runtime::Nullable::Absent)
+                } else {
+                    let v = value(f);
+                    if v.to_string() == fid.to_string() {
+                        quote!(#fid)
+                    } else {
+                        quote!(#fid: #v)
+                    }
+                }
+            });
+            let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+            quote! {
+                impl #id {
+                    /// A request with the required fields set and every optional field absent.
+                    #allow
+                    pub fn new(#(#args),*) -> Self {
+                        Self { #(#inits,)* #extra: Default::default() }
+                    }
+                }
+            }
+        }
+        Constructor::Builder { builder } => {
+            let b = ident(builder);
+            let slots = required.iter().map(|f| {
+                let fid = ident(&f.ident);
+                let t = ty(&f.ty);
+                match f.presence {
+                    Presence::RequiredNullable => quote!(#fid: Option<Option<#t>>,),
+                    _ => quote!(#fid: Option<#t>,),
+                }
+            });
+            let setters = required.iter().map(|f| {
+                let fid = ident(&f.ident);
+                let setter = ident(&f.accessor);
+                let t = param_ty(f);
+                let v = value(f);
+                let doc = format!(" Sets `{}` (required).", f.wire);
+                quote! {
+                    #[doc = #doc]
+                    pub fn #setter(mut self, #fid: #t) -> Self {
+                        self.#fid = Some(#v);
+                        self
+                    }
+                }
+            });
+            let inits = m.fields.iter().map(|f| {
+                let fid = ident(&f.ident);
+                let wire = &f.wire;
+                match f.presence {
+                    Presence::Optional => quote!(#fid: crate::runtime::Nullable::Absent,),
+                    Presence::RequiredNullable => quote!(#fid: self.#fid.unwrap_or_default(),),
+                    _ => quote! {
+                        #fid: self.#fid.ok_or_else(|| crate::runtime::missing_field(#name, #wire))?,
+                    },
+                }
+            });
+            let doc = format!(
+                " Builds a [`{}`] by field name: it has several required fields of one type, \
+                 which positional arguments could swap.",
+                id
+            );
+            quote! {
+                impl #id {
+                    /// A builder that sets the required fields by name.
+                    pub fn builder() -> #b {
+                        #b::default()
+                    }
+                }
+
+                #[doc = #doc]
+                #[derive(Debug, Clone, Default)]
+                pub struct #b {
+                    #(#slots)*
+                }
+
+                impl #b {
+                    #(#setters)*
+
+                    /// The request, with every optional field absent; an error names the first
+                    /// required field that was not set.
+                    pub fn build(self) -> Result<#id, crate::runtime::Error> {
+                        Ok(#id {
+                            #(#inits)*
+                            #extra: Default::default(),
+                        })
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `MultipartBody` for a request model: one part per set field, arrays as repeated parts.
+fn multipart_impl(id: &proc_macro2::Ident, m: &RequestModel) -> TokenStream {
+    let extra = ident(&m.extra);
+    let pushes = m.fields.iter().map(|f| {
+        let fid = ident(&f.ident);
+        let wire = &f.wire;
+        let push_one = if matches!(f.ty, RustTy::Vec(..)) {
+            quote!(for item in v { parts.push((#wire.to_string(), crate::runtime::multipart_value(item))); })
+        } else {
+            quote!(parts.push((#wire.to_string(), crate::runtime::multipart_value(v)));)
+        };
+        match f.presence {
+            Presence::Optional => {
+                quote!(if let crate::runtime::Nullable::Value(v) = &self.#fid { #push_one })
+            }
+            Presence::RequiredNullable => quote!(if let Some(v) = &self.#fid { #push_one }),
+            _ => quote!({ let v = &self.#fid; #push_one }),
+        }
+    });
+    let files: Vec<TokenStream> = m.fields.iter().filter_map(|f| {
+        let fid = ident(&f.ident);
+        let is_file = |t: &RustTy| matches!(t, RustTy::FileUpload);
+        match (&f.ty, f.presence) {
+            (RustTy::FileUpload, Presence::Optional) => Some(quote!(self.#fid.is_value())),
+            (RustTy::FileUpload, Presence::RequiredNullable) => Some(quote!(self.#fid.is_some())),
+            (RustTy::FileUpload, _) => Some(quote!(true)),
+            (RustTy::Vec(item, _), Presence::Optional) if is_file(item) => {
+                Some(quote!(self.#fid.get().is_some_and(|v| !v.is_empty())))
+            }
+            (RustTy::Vec(item, _), Presence::RequiredNullable) if is_file(item) => {
+                Some(quote!(self.#fid.as_ref().is_some_and(|v| !v.is_empty())))
+            }
+            (RustTy::Vec(item, _), _) if is_file(item) => Some(quote!(!self.#fid.is_empty())),
+            _ => None,
+        }
+    }).collect();
+    let files = if files.is_empty() {
+        quote!(false)
+    } else {
+        quote!(#(#files)||*)
+    };
+    quote! {
+        impl crate::runtime::MultipartBody for #id {
+            fn parts(&self) -> Vec<(String, crate::runtime::MultipartValue)> {
+                let mut parts = Vec::new();
+                #(#pushes)*
+                for (k, v) in &self.#extra {
+                    parts.push((k.clone(), crate::runtime::multipart_value(v)));
+                }
+                parts
+            }
+            fn has_files(&self) -> bool {
+                #files
+            }
+        }
+    }
+}
+
+fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
+    let id = ident(&plan.ident);
+    let docs = type_docs(
+        name,
+        plan,
+        "enum; values the spec does not list are kept in `Unknown`",
+    );
+    let unknown = ident(&e.unknown);
+    let decls = e.variants.iter().map(|v| {
+        let vid = ident(&v.ident);
+        let doc = match &v.value {
+            EnumValue::Int(i) => format!(" `{i}`"),
+            EnumValue::Str(s) if s.is_empty() => " `\"\"` (blank)".to_string(),
+            EnumValue::Str(s) => format!(" `{s}`"),
+        };
+        quote!(#[doc = #doc] #vid,)
+    });
+    if e.integer {
+        let to = e.variants.iter().map(|v| {
+            let vid = ident(&v.ident);
+            let n = match &v.value {
+                EnumValue::Int(i) => *i,
+                EnumValue::Str(_) => 0,
+            };
+            quote!(Self::#vid => #n,)
+        });
+        let from = e.variants.iter().map(|v| {
+            let vid = ident(&v.ident);
+            let n = match &v.value {
+                EnumValue::Int(i) => *i,
+                EnumValue::Str(_) => 0,
+            };
+            quote!(#n => Self::#vid,)
+        });
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
+            pub enum #id {
+                #(#decls)*
+                /// A value this client does not know yet.
+                #unknown(i64),
+            }
+            impl #id {
+                /// The value on the wire.
+                pub fn value(self) -> i64 {
+                    match self { #(#to)* Self::#unknown(v) => v }
+                }
+            }
+            impl From<i64> for #id {
+                fn from(v: i64) -> Self {
+                    match v { #(#from)* other => Self::#unknown(other) }
+                }
+            }
+            impl std::fmt::Display for #id {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    write!(f, "{}", self.value())
+                }
+            }
+            impl serde::Serialize for #id {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_i64(self.value())
+                }
+            }
+            impl<'de> serde::Deserialize<'de> for #id {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                }
+            }
+            impl crate::runtime::FromJson for #id {
+                fn from_i64(v: i64) -> Option<Self> { Some(Self::from(v)) }
+                fn from_u64(v: u64) -> Option<Self> { i64::try_from(v).ok().map(Self::from) }
+            }
+            impl crate::runtime::QueryValue for #id {
+                fn query_value(&self) -> std::borrow::Cow<'_, str> { std::borrow::Cow::Owned(self.value().to_string()) }
+            }
+        };
+    }
+    let strs: Vec<String> = e
+        .variants
+        .iter()
+        .map(|v| match &v.value {
+            EnumValue::Str(s) => s.clone(),
+            EnumValue::Int(i) => i.to_string(),
+        })
+        .collect();
+    let to = e.variants.iter().zip(&strs).map(|(v, s)| {
+        let vid = ident(&v.ident);
+        quote!(Self::#vid => #s,)
+    });
+    let from = e.variants.iter().zip(&strs).map(|(v, s)| {
+        let vid = ident(&v.ident);
+        quote!(#s => Self::#vid,)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #id {
+            #(#decls)*
+            /// A value this client does not know yet, kept verbatim.
+            #unknown(String),
+        }
+        impl #id {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self { #(#to)* Self::#unknown(v) => v }
+            }
+        }
+        impl From<&str> for #id {
+            fn from(v: &str) -> Self {
+                match v { #(#from)* other => Self::#unknown(other.to_string()) }
+            }
+        }
+        impl std::str::FromStr for #id {
+            type Err = std::convert::Infallible;
+            fn from_str(v: &str) -> Result<Self, Self::Err> { Ok(Self::from(v)) }
+        }
+        impl std::fmt::Display for #id {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl serde::Serialize for #id {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #id {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(s.as_ref()))
+            }
+        }
+        impl crate::runtime::FromJson for #id {
+            fn from_str(v: &str) -> Option<Self> { Some(Self::from(v)) }
+        }
+        impl crate::runtime::QueryValue for #id {
+            fn query_value(&self) -> std::borrow::Cow<'_, str> { std::borrow::Cow::Borrowed(self.as_str()) }
+        }
+    }
+}

@@ -1,0 +1,496 @@
+//! A planned tag -> its module: a handle type with one method per operation, each returning a
+//! request builder. A builder holds the arguments, has a setter per optional query parameter,
+//! and is sent with `.await` (it is `IntoFuture`) or `.send()`; list builders also `stream()`
+//! every item and `count()` them.
+//!
+//! Every builder has a private `request` function that builds the request, so the wire format
+//! of an operation is decided in exactly one place; sending and decoding are generic runtime
+//! functions, so no builder has an `async` body of its own.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::plan::{
+    ArgLocation, ArgPlan, BodyEncoding, BodyPlan, OperationPlan, Output, QueryEncoding, RustTy,
+    TagPlan,
+};
+use crate::ir::Method;
+
+use super::docs::{doc_attrs, escape_inline, raw_doc_attrs};
+use super::tokens::{arg, arg_into, ident, ty};
+
+/// The items of a tag module (after its module docs).
+pub fn render_tag(tag: &TagPlan, accessor: &str) -> TokenStream {
+    let handle = ident(&tag.handle);
+    let methods = tag.operations.iter().map(|op| handle_method(tag, op));
+    let builders = tag.operations.iter().map(|op| builder(tag, op));
+    let doc = format!(
+        " Operations of the `{}` tag, reached through [`crate::Client::{accessor}`].",
+        tag.tag
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #handle<'a> {
+            pub(crate) client: &'a crate::runtime::Client,
+        }
+
+        impl<'a> #handle<'a> {
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+/// The docs of a handle method: the spec's title and description, then what the generator
+/// knows (method and path, documented responses, what to do with the builder).
+fn op_docs(op: &OperationPlan) -> TokenStream {
+    let mut spec: Vec<String> = Vec::new();
+    if let Some(t) = &op.docs.title {
+        spec.push(t.clone());
+    }
+    if let Some(d) = &op.docs.description
+        && op.docs.title.as_deref() != Some(d.trim())
+    {
+        spec.push(d.clone());
+    }
+    let mut generated = vec![format!(
+        "`{} {}` (operation `{}`).",
+        op.http_method.as_str(),
+        op.path,
+        op.operation_id
+    )];
+    let statuses: Vec<String> = op
+        .docs
+        .responses
+        .iter()
+        .map(|(status, description)| {
+            let label = if *status == 0 {
+                "default".to_string()
+            } else {
+                status.to_string()
+            };
+            match description {
+                Some(d) if !d.trim().is_empty() => format!("- `{label}`: {}", escape_inline(d)),
+                _ => format!("- `{label}`"),
+            }
+        })
+        .collect();
+    if !statuses.is_empty() {
+        generated.push(format!("Documented responses:\n{}", statuses.join("\n")));
+    }
+    generated.push(format!(
+        "Returns a [`{}`]: set optional parameters on it, then `.await` it.",
+        op.builder
+    ));
+    let spec = doc_attrs(&spec);
+    let gap = (!spec.is_empty()).then(|| quote!(#[doc = ""]));
+    let generated = raw_doc_attrs(&generated);
+    quote!(#spec #gap #generated)
+}
+
+/// The handle method: takes the path parameters, required query parameters and a required
+/// body, returns the builder.
+fn handle_method(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
+    let name = ident(&op.method);
+    let builder = ident(&op.builder);
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for a in &op.args {
+        let id = ident(&a.ident);
+        let t = arg_type(&a.ty);
+        params.push(quote!(#id: #t));
+        let v = arg_value(&a.ty, &id);
+        if v.to_string() == id.to_string() {
+            inits.push(quote!(#id));
+        } else {
+            inits.push(quote!(#id: #v));
+        }
+    }
+    for s in &op.setters {
+        let id = ident(&s.ident);
+        inits.push(quote!(#id: Default::default()));
+    }
+    if let Some(b) = &op.body {
+        let id = ident(&b.ident);
+        if b.required {
+            let t = ty(&b.ty);
+            params.push(quote!(#id: #t));
+            inits.push(quote!(#id));
+        } else {
+            inits.push(quote!(#id: None));
+        }
+    }
+    let docs = op_docs(op);
+    let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated]));
+    let _ = tag;
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self, #(#params),*) -> #builder {
+            #builder {
+                client: self.client.clone(),
+                #(#inits,)*
+            }
+        }
+    }
+}
+
+/// An argument's type: a list argument takes any iterable.
+fn arg_type(t: &RustTy) -> TokenStream {
+    match t {
+        RustTy::Vec(item, _) => {
+            let item = arg(item);
+            quote!(impl IntoIterator<Item = #item>)
+        }
+        other => arg(other),
+    }
+}
+
+fn arg_value(t: &RustTy, id: &proc_macro2::Ident) -> TokenStream {
+    match t {
+        RustTy::Vec(item, _) if matches!(**item, RustTy::String) => {
+            quote!(#id.into_iter().map(Into::into).collect())
+        }
+        RustTy::Vec(..) => quote!(#id.into_iter().collect()),
+        other => arg_into(other, id),
+    }
+}
+
+/// What `send()` returns.
+fn output_type(output: &Output) -> TokenStream {
+    match output {
+        Output::Page { item } => {
+            let item = ty(item);
+            quote!(crate::runtime::Page<#item>)
+        }
+        Output::Json { ty: t, .. } => ty(t),
+        Output::Accepted => quote!(crate::runtime::Accepted),
+        Output::Count => quote!(u64),
+        Output::Text => quote!(String),
+        Output::NdJson => quote!(Vec<serde_json::Value>),
+        Output::Binary => quote!(bytes::Bytes),
+    }
+}
+
+fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
+    let name = ident(&op.builder);
+    let out = output_type(&op.output);
+    let mut fields = Vec::new();
+    for a in &op.args {
+        let id = ident(&a.ident);
+        let t = ty(&a.ty);
+        fields.push(quote!(#id: #t,));
+    }
+    for s in &op.setters {
+        let id = ident(&s.ident);
+        let t = match &s.ty {
+            RustTy::Vec(..) => ty(&s.ty),
+            other => {
+                let t = ty(other);
+                quote!(Option<#t>)
+            }
+        };
+        fields.push(quote!(#id: #t,));
+    }
+    if let Some(b) = &op.body {
+        let id = ident(&b.ident);
+        let t = ty(&b.ty);
+        if b.required {
+            fields.push(quote!(#id: #t,));
+        } else {
+            fields.push(quote!(#id: Option<#t>,));
+        }
+    }
+    let setters = op.setters.iter().map(setter);
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
+        let id = ident(&b.ident);
+        let t = ty(&b.ty);
+        quote! {
+            /// Sets the (optional) request body.
+            pub fn #id(mut self, #id: #t) -> Self {
+                self.#id = Some(#id);
+                self
+            }
+        }
+    });
+    let request = request_fn(op);
+    let send = send_fn(op);
+    let list = list_fns(op);
+    let doc = format!(
+        " The request of [`{}::{}`] (`{} {}`): set optional parameters, then `.await` it \
+         (or call `send()`).",
+        tag.handle,
+        op.method,
+        op.http_method.as_str(),
+        op.path
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is awaited"]
+        pub struct #name {
+            client: crate::runtime::Client,
+            #(#fields)*
+        }
+
+        impl #name {
+            #(#setters)*
+            #body_setter
+            #request
+            #send
+            #list
+        }
+
+        impl std::future::IntoFuture for #name {
+            type Output = Result<#out, crate::runtime::Error>;
+            type IntoFuture = crate::runtime::ResponseFuture<#out>;
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+    }
+}
+
+fn setter(s: &ArgPlan) -> TokenStream {
+    let id = ident(&s.ident);
+    let mut parts = Vec::new();
+    if let Some(d) = &s.description {
+        parts.push(d.clone());
+    }
+    let mut fact = format!("Query `{}`, {}", s.wire, s.spec_type);
+    match s.encoding {
+        QueryEncoding::CommaJoined => fact.push_str(", sent comma-joined in one value"),
+        QueryEncoding::Repeated => fact.push_str(", sent as repeated keys"),
+        QueryEncoding::Single => {}
+    }
+    if let Some(d) = &s.default {
+        fact.push_str(&format!(", server default `{d}`"));
+    }
+    parts.push(format!("{fact}."));
+    let docs = doc_attrs(&parts);
+    match &s.ty {
+        RustTy::Vec(item, _) => {
+            let item_ty = arg(item);
+            let value = if matches!(**item, RustTy::String) {
+                quote!(values.into_iter().map(Into::into).collect())
+            } else {
+                quote!(values.into_iter().collect())
+            };
+            quote! {
+                #docs
+                pub fn #id(mut self, values: impl IntoIterator<Item = #item_ty>) -> Self {
+                    self.#id = #value;
+                    self
+                }
+            }
+        }
+        other => {
+            let t = arg(other);
+            let value_id = ident("value");
+            let v = arg_into(other, &value_id);
+            quote! {
+                #docs
+                pub fn #id(mut self, value: #t) -> Self {
+                    self.#id = Some(#v);
+                    self
+                }
+            }
+        }
+    }
+}
+
+fn request_fn(op: &OperationPlan) -> TokenStream {
+    // `/api/x/{uuid}/` -> format!("/api/x/{}/", path_segment("uuid", &self.uuid)?)
+    let mut fmt = String::new();
+    let mut fmt_args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        fmt.push_str(&rest[..start]);
+        let name = &rest[start + 1..start + len];
+        match op
+            .args
+            .iter()
+            .find(|a| a.location == ArgLocation::Path && a.wire == name)
+        {
+            Some(a) => {
+                fmt.push_str("{}");
+                let id = ident(&a.ident);
+                let wire = &a.wire;
+                fmt_args.push(quote!(crate::runtime::path_segment(#wire, &self.#id)?));
+            }
+            // A placeholder without a parameter stays literal (the planner reports it).
+            None => fmt.push_str(&format!("{{{{{name}}}}}")),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    fmt.push_str(rest);
+    let path = if fmt_args.is_empty() {
+        quote!(#fmt.to_string())
+    } else {
+        quote!(format!(#fmt, #(#fmt_args),*))
+    };
+    let mut query = Vec::new();
+    for a in op.args.iter().filter(|a| a.location == ArgLocation::Query) {
+        query.push(push_query(a, true));
+    }
+    for s in &op.setters {
+        query.push(push_query(s, false));
+    }
+    let query_block = (!query.is_empty()).then(|| {
+        quote! {
+            let q = req.query();
+            #(#query)*
+        }
+    });
+    let body = match &op.body {
+        None => quote!(Ok(req)),
+        Some(b) => attach_body(b),
+    };
+    let mut_kw = query_block.is_some().then(|| quote!(mut));
+    quote! {
+        fn request(&self, method: reqwest::Method) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
+            let #mut_kw req = crate::runtime::ApiRequest::new(method, #path);
+            #query_block
+            #body
+        }
+    }
+}
+
+fn push_query(a: &ArgPlan, required: bool) -> TokenStream {
+    let id = ident(&a.ident);
+    let wire = &a.wire;
+    match a.encoding {
+        QueryEncoding::CommaJoined => quote!(q.push_joined(#wire, &self.#id);),
+        QueryEncoding::Repeated => quote!(q.push_repeated(#wire, &self.#id);),
+        QueryEncoding::Single if required => quote!(q.push(#wire, &self.#id);),
+        QueryEncoding::Single => quote!(q.push_opt(#wire, self.#id.as_ref());),
+    }
+}
+
+fn attach_body(b: &BodyPlan) -> TokenStream {
+    let id = ident(&b.ident);
+    let attach = match b.encoding {
+        BodyEncoding::Json => quote!(req.json(body)),
+        BodyEncoding::JsonOrMultipart => quote! {
+            if crate::runtime::MultipartBody::has_files(body) {
+                Ok(req.multipart(crate::runtime::MultipartBody::parts(body)))
+            } else {
+                req.json(body)
+            }
+        },
+        BodyEncoding::Multipart => {
+            quote!(Ok(req.multipart(crate::runtime::MultipartBody::parts(body))))
+        }
+        BodyEncoding::FormUrlEncoded => quote!(Ok(req.form(crate::runtime::form_fields(body)?))),
+        BodyEncoding::Raw => quote! {
+            Ok(req.raw(crate::runtime::RawBody::content_type(body), crate::runtime::RawBody::raw_bytes(body)))
+        },
+    };
+    if b.required {
+        quote! {
+            let body = &self.#id;
+            #attach
+        }
+    } else {
+        quote! {
+            match &self.#id {
+                Some(body) => #attach,
+                None => Ok(req),
+            }
+        }
+    }
+}
+
+fn method_tokens(m: Method) -> TokenStream {
+    match m {
+        Method::Get => quote!(reqwest::Method::GET),
+        Method::Head => quote!(reqwest::Method::HEAD),
+        Method::Post => quote!(reqwest::Method::POST),
+        Method::Put => quote!(reqwest::Method::PUT),
+        Method::Patch => quote!(reqwest::Method::PATCH),
+        Method::Delete => quote!(reqwest::Method::DELETE),
+        Method::Options => quote!(reqwest::Method::OPTIONS),
+    }
+}
+
+fn send_fn(op: &OperationPlan) -> TokenStream {
+    let verb = method_tokens(op.http_method);
+    let out = output_type(&op.output);
+    let decode = match &op.output {
+        Output::Page { .. } => {
+            let list = op.list.as_ref();
+            let page = ident(list.map_or("page", |l| l.page_setter.as_str()));
+            let size = ident(list.map_or("page_size", |l| l.page_size_setter.as_str()));
+            return quote! {
+                /// Sends the request: one page of the list.
+                pub fn send(self) -> crate::runtime::ResponseFuture<#out> {
+                    let (page, page_size) = crate::runtime::paging(&self.client, self.#page, self.#size);
+                    let req = self.request(#verb);
+                    crate::runtime::send(self.client, req, crate::runtime::decode::page(page, page_size))
+                }
+            };
+        }
+        Output::Json {
+            allow_empty: true, ..
+        } => quote!(crate::runtime::decode::json_or_default),
+        Output::Json {
+            allow_empty: false,
+            ..
+        } => quote!(crate::runtime::decode::json),
+        Output::Accepted => quote!(crate::runtime::decode::accepted),
+        Output::Count => quote!(crate::runtime::decode::count),
+        Output::Text => quote!(crate::runtime::decode::text),
+        Output::NdJson => quote!(crate::runtime::decode::ndjson),
+        Output::Binary => quote!(crate::runtime::decode::bytes),
+    };
+    quote! {
+        /// Sends the request (what `.await` does).
+        pub fn send(self) -> crate::runtime::ResponseFuture<#out> {
+            let req = self.request(#verb);
+            crate::runtime::send(self.client, req, #decode)
+        }
+    }
+}
+
+fn list_fns(op: &OperationPlan) -> TokenStream {
+    let (Some(list), Output::Page { item }) = (&op.list, &op.output) else {
+        return quote!();
+    };
+    let item = ty(item);
+    let page = ident(&list.page_setter);
+    let size = ident(&list.page_size_setter);
+    let count_doc = format!(
+        " Counts what this list would return with the same filters: `HEAD {}`, answered in \
+         `X-Result-Count` (`page` and `page_size` are not sent).",
+        op.path
+    );
+    quote! {
+        /// Every item of the list, page after page (of `page_size` items, or the client's
+        /// default size), starting at page 1. At most one page is held in memory; the stream
+        /// ends after the last page or with the first error.
+        pub fn stream(self) -> crate::runtime::ItemStream<#item> {
+            let (_, page_size) = crate::runtime::paging(&self.client, None, self.#size);
+            let client = self.client.clone();
+            crate::runtime::stream_items(client, page_size, move |page, page_size| {
+                let mut this = self.clone();
+                this.#page = Some(i64::from(page));
+                this.#size = Some(i64::from(page_size));
+                this.request(reqwest::Method::GET)
+            })
+        }
+
+        #[doc = #count_doc]
+        pub fn count(self) -> crate::runtime::ResponseFuture<u64> {
+            let mut this = self;
+            this.#page = None;
+            this.#size = None;
+            let req = this.request(reqwest::Method::HEAD);
+            crate::runtime::send(this.client, req, crate::runtime::decode::count)
+        }
+    }
+}
