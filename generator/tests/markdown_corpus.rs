@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use waldur_codegen::ir::{Operation, ResponseBody, Ty};
+use waldur_codegen::ir::{ArrayStyle, Operation, ResponseBody, Ty};
 use waldur_codegen::markdown::{PageOutcome, parse_page};
 
 /// Inline enums anywhere in a type, as their value lists.
@@ -85,6 +85,8 @@ fn check_snapshot(dir: &Path) -> Counts {
     let mut duplicates = Vec::new();
     let mut models = BTreeSet::new();
     let mut enums = BTreeSet::new();
+    let mut inferred = 0;
+    let mut comma_joined = 0;
     for ((path, text), outcome) in texts.iter().zip(&outcomes) {
         let page = match outcome {
             PageOutcome::NotApi { reason } => {
@@ -96,8 +98,14 @@ fn check_snapshot(dir: &Path) -> Counts {
         api_pages += 1;
         rows += summary_rows(text);
         diagnostics.extend(page.diagnostics.iter().map(ToString::to_string));
+        inferred += page.inferred.len();
         for op in &page.operations {
             operations += 1;
+            comma_joined += op
+                .params
+                .iter()
+                .filter(|p| p.style == ArrayStyle::CommaJoined)
+                .count();
             if !endpoints.insert((op.method, op.path.clone())) {
                 duplicates.push(format!("{} {} ({path})", op.method.as_str(), op.path));
             }
@@ -128,8 +136,9 @@ fn check_snapshot(dir: &Path) -> Counts {
         .unwrap_or_default();
     println!(
         "{name}: {} pages, {api_pages} API pages ({} not API), {operations} operations, {} body \
-         models, {} distinct inline enums, parsed in {elapsed:?}; after the passes: {named_models} \
-         models, {named_enums} enums, {aliases} aliases",
+         models, {} distinct inline enums ({inferred} fields typed `any` given the enum of their \
+         query filter), {comma_joined} comma-joined array filters, parsed in {elapsed:?}; after \
+         the passes: {named_models} models, {named_enums} enums, {aliases} aliases",
         files.len(),
         not_api.len(),
         models.len(),

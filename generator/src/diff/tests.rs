@@ -78,6 +78,8 @@ fn field(name: &str, ty: Ty, required: bool) -> Field {
         description: None,
         default: None,
         extensions: BTreeMap::new(),
+        blank: false,
+        constraints: Default::default(),
         span: Span::default(),
     }
 }
@@ -92,6 +94,8 @@ fn param(name: &str, location: ParamLocation, ty: Ty, required: bool) -> Param {
         default: None,
         style: ArrayStyle::Repeat,
         extensions: BTreeMap::new(),
+        blank: false,
+        constraints: Default::default(),
         span: Span::default(),
     }
 }

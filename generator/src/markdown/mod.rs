@@ -19,6 +19,7 @@ mod annotations;
 mod blocks;
 mod fields;
 mod head;
+mod infer;
 mod operation;
 mod params;
 mod python;
@@ -28,6 +29,7 @@ mod split;
 mod table;
 mod types;
 
+pub use infer::InferredEnum;
 pub use types::parse_type_string;
 
 use crate::Diagnostic;
@@ -52,6 +54,9 @@ pub struct Page {
     pub operations: Vec<Operation>,
     /// Every problem found, in page order; an operation with a problem is not in `operations`.
     pub diagnostics: Vec<Diagnostic>,
+    /// The `any` fields given an enum the page prints elsewhere (see [`InferredEnum`]), in
+    /// page order.
+    pub inferred: Vec<InferredEnum>,
 }
 
 /// Parses one page. `path` is used verbatim in spans and diagnostics. Never panics.
@@ -74,6 +79,7 @@ pub fn parse_page(path: &str, text: &str) -> PageOutcome {
             source,
             operations: Vec::new(),
             diagnostics: diags.list,
+            inferred: Vec::new(),
         });
     };
 
@@ -119,10 +125,12 @@ pub fn parse_page(path: &str, text: &str) -> PageOutcome {
         }
     }
     diags.list.sort_by_key(|d| d.span.line);
+    let inferred = infer::infer_enums(&mut operations);
     PageOutcome::Api(Page {
         source,
         operations,
         diagnostics: diags.list,
+        inferred,
     })
 }
 

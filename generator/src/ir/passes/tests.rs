@@ -45,6 +45,8 @@ fn field(name: &str, ty: Ty) -> Field {
         description: None,
         default: None,
         extensions: BTreeMap::new(),
+        blank: false,
+        constraints: Default::default(),
         span: span("fields.md", 1),
     }
 }
@@ -138,6 +140,8 @@ impl OpBuilder {
             default: None,
             style: ArrayStyle::Repeat,
             extensions: BTreeMap::new(),
+            blank: false,
+            constraints: Default::default(),
             span: span(&self.0.span.file, 20 + self.0.params.len() as u32),
         });
         self

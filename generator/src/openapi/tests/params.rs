@@ -101,6 +101,8 @@ fn param(name: &str, location: ParamLocation, ty: Ty) -> Param {
         default: None,
         style: ArrayStyle::Repeat,
         extensions: BTreeMap::new(),
+        blank: false,
+        constraints: Default::default(),
         span: span(3),
     }
 }
