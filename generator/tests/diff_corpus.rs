@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use waldur_codegen::diff::cli::load_spec;
+use waldur_codegen::diff::cli::{Side, load_spec};
 use waldur_codegen::diff::{
     ApiDiff, COMMENT_BUDGET, ChangeKind, Location, OperationStatus, diff, render_markdown,
     render_markdown_full,
@@ -26,10 +26,11 @@ use waldur_codegen::ir::Api;
 
 type Endpoint = (String, String);
 
-/// Loads a spec as `waldur-codegen diff` does; its warnings go to stderr.
+/// Loads a spec as `waldur-codegen diff` does; its warnings go to stderr. The corpus loads
+/// without errors, so a broken side fails the test.
 fn load_api(path: &Path) -> Api {
     let mut stderr = std::io::stderr();
-    load_spec(path, &mut stderr).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    load_spec(path, Side::NEW, &mut stderr).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
@@ -633,5 +634,112 @@ fn markdown_snapshots_operation_changes_match_summary_rows() {
             );
         }
         previous = Some((api, rows, t_load));
+    }
+}
+
+// ---- each operation's answer is independent of the other pages --------------------------------
+
+/// Loads one page or directory as the diff does, accepting a page that holds no operation (the
+/// snapshot's `index.md`); messages are dropped.
+fn load_quietly(path: &Path) -> Api {
+    let mut sink = Vec::new();
+    load_spec(path, Side::NEW.allow_broken(true), &mut sink)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Issue 12 item 1: diffing a snapshot pair page by page gives, for every operation a page has
+/// on both sides, exactly the entry (changes, effects, texts) the whole-snapshot diff gives it.
+/// Before, the naming passes merged shapes across pages, and a whole snapshot reported
+/// descriptions and defaults of other pages.
+#[test]
+fn operation_changes_do_not_depend_on_the_other_pages() {
+    let Some(shared) = common::shared_dir("diff_corpus") else {
+        return;
+    };
+    let root = shared.join("corpus/markdown");
+    let mut snapshots: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    snapshots.sort();
+    for pair in snapshots.windows(2) {
+        let [old_dir, new_dir] = pair else { continue };
+        let whole = diff(&load_quietly(old_dir), &load_quietly(new_dir));
+        let by_key: BTreeMap<(String, String), &waldur_codegen::diff::OperationDiff> = whole
+            .operations
+            .iter()
+            .map(|o| ((o.method.as_str().to_owned(), o.path.clone()), o))
+            .collect();
+        let mut old_pages = Vec::new();
+        collect_md(old_dir, &mut old_pages);
+        old_pages.sort();
+        let (mut pages, mut compared, mut changed, mut moved) = (0, 0, 0, 0);
+        let mut mismatches = Vec::new();
+        for old_page in &old_pages {
+            let Ok(rel) = old_page.strip_prefix(old_dir) else {
+                continue;
+            };
+            let new_page = new_dir.join(rel);
+            if !new_page.is_file() {
+                continue;
+            }
+            pages += 1;
+            let (old_api, new_api) = (load_quietly(old_page), load_quietly(&new_page));
+            let per_page = diff(&old_api, &new_api);
+            let keys = |api: &Api| -> BTreeSet<(String, String)> {
+                api.operations
+                    .iter()
+                    .map(|o| (o.method.as_str().to_owned(), o.path.clone()))
+                    .collect()
+            };
+            let on_both: BTreeSet<_> = keys(&old_api)
+                .intersection(&keys(&new_api))
+                .cloned()
+                .collect();
+            compared += on_both.len();
+            for key in &on_both {
+                let page_entry = per_page
+                    .operations
+                    .iter()
+                    .find(|o| (o.method.as_str().to_owned(), o.path.clone()) == *key);
+                let whole_entry = by_key.get(key).copied();
+                changed += usize::from(page_entry.is_some());
+                if page_entry != whole_entry {
+                    mismatches.push(format!("{} {} ({})", key.0, key.1, rel.display()));
+                }
+            }
+            // Operations only one side of the page has may have moved to another page.
+            moved += per_page
+                .operations
+                .iter()
+                .filter(|o| o.status != OperationStatus::Modified)
+                .filter(|o| {
+                    let key = (o.method.as_str().to_owned(), o.path.clone());
+                    by_key.get(&key).is_none_or(|w| w.status != o.status)
+                })
+                .count();
+        }
+        let name = new_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        println!(
+            "diff_corpus: per page -> {name}: {pages} pages on both sides, {compared} operations \
+             on both sides of their page ({changed} changed) report exactly as in the whole \
+             snapshot; {moved} operations moved between pages; {} mismatches",
+            mismatches.len()
+        );
+        assert!(
+            mismatches.is_empty(),
+            "{name}: {} operations report differently per page and in the whole snapshot:\n{}",
+            mismatches.len(),
+            mismatches.join("\n")
+        );
+        assert!(
+            compared > 1000,
+            "{name}: only {compared} operations compared"
+        );
     }
 }

@@ -991,6 +991,14 @@ fn pages_without_an_operations_summary_are_not_api_pages() {
             reason: "no '## Operations Summary' heading: not an API reference page".into()
         }
     );
+    for empty in ["", "\n  \n"] {
+        assert_eq!(
+            parse_page("empty.md", empty),
+            PageOutcome::NotApi {
+                reason: "the page is empty".into()
+            }
+        );
+    }
     // With operations but no summary it is a broken API page, not a silent skip.
     let page = api("x.md", &edit(THINGS, "## Operations Summary\n", ""));
     assert_eq!(
