@@ -6,7 +6,7 @@
 //!
 //! Compared, per operation matched by `(method, path)`: operation id, tag, parameter names,
 //! locations, required-ness, types and array styles (repeated or comma-joined), body
-//! required-ness and body fields (names, required, types: scalar kind and format, arrays, maps,
+//! required-ness, media types (preferred and accepted) and body fields (names, required, types: scalar kind and format, arrays, maps,
 //! nested objects, enums), response status codes. Every enum the Markdown front end inferred
 //! for an `any` field (`markdown::InferredEnum`) is checked against the schema's type of that
 //! field: an enum with the same values.
@@ -46,6 +46,10 @@ enum Category {
     BodyFieldMissingFromPage,
     /// The pages list status codes in numeric order; the schema in its own order.
     PageSortsStatusCodes,
+    /// §3.5: media types are never printed; a body with a file field is taken to accept JSON,
+    /// forms and multipart like every multipart body of the schema, but two file-array bodies
+    /// are JSON only in the schema.
+    MediaGuessedFromFileField,
     /// A parameter or body field only in the pages, absent from the 2026-01-27 pages too:
     /// added after 8.0.5 was cut.
     SkewAddedAfterSchema,
@@ -320,6 +324,17 @@ impl Compare<'_> {
                     );
                 }
                 self.types(report, &format!("{at} body"), &p.ty, &s.ty, 0);
+                if (p.media, &p.accepted_media) != (s.media, &s.accepted_media) {
+                    let guessed =
+                        p.media == BodyMedia::Multipart && s.accepted_media == [BodyMedia::Json];
+                    report.difference(
+                        self.category(guessed.then_some(Category::MediaGuessedFromFileField)),
+                        format!(
+                            "{at} body: media page {:?} {:?} vs schema {:?} {:?}",
+                            p.media, p.accepted_media, s.media, s.accepted_media
+                        ),
+                    );
+                }
             }
             (None, Some(s)) => {
                 // `{type: object, additionalProperties: {}}`, a file, or no schema at all.
@@ -582,6 +597,7 @@ fn snapshot_5497cf79_agrees_with_schema_8_0_5() {
     );
     assert_eq!(report.count(Category::BodyNotRendered), 3);
     assert_eq!(report.count(Category::BodyFieldMissingFromPage), 1);
+    assert_eq!(report.count(Category::MediaGuessedFromFileField), 2);
 
     // Every enum inferred for an `any` field is the schema's enum of that field.
     let problems = check_inferences(&page_ops, &schema, &inferred);

@@ -596,7 +596,11 @@ fn things_page_parses_every_construct() {
             required: true,
             // A `string (binary)` field makes it a file upload.
             media: BodyMedia::Multipart,
-            accepted_media: vec![BodyMedia::Multipart],
+            accepted_media: vec![
+                BodyMedia::Json,
+                BodyMedia::FormUrlEncoded,
+                BodyMedia::Multipart,
+            ],
             model_name: Some("ThingRenameRequest".into()),
             ty: Ty::Object {
                 object: Box::new(body),
