@@ -46,7 +46,7 @@ enum Category {
     BodyFieldMissingFromPage,
     /// The pages list status codes in numeric order; the schema in its own order.
     PageSortsStatusCodes,
-    /// §3.5: media types are never printed; a body with a file field is taken to accept JSON,
+    /// Media types are never printed; a body with a file field is taken to accept JSON,
     /// forms and multipart like every multipart body of the schema, but two file-array bodies
     /// are JSON only in the schema.
     MediaGuessedFromFileField,

@@ -1,7 +1,7 @@
 //! Enums a page gives the values of in one place and prints as `any` in another.
 //!
-//! A field whose schema is an enum behind `allOf`/`oneOf` is printed `any` (format.md §7.3:
-//! every resource `state`, `policy_type`, `severity`, ...), while the query filter of the same
+//! A field whose schema is an enum behind `allOf`/`oneOf` is printed `any` (every resource
+//! `state`, `policy_type`, `severity`, ...), while the query filter of the same
 //! name often prints the values (`_Enum: ...`) and the Python snippet names the enum
 //! (`PolicyTypeEnum`). Such a field is given the filter's enum when all of this holds:
 //!

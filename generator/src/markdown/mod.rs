@@ -14,6 +14,9 @@
 //!
 //! Problems never abort the page: a problem inside one operation becomes a [`Diagnostic`] and
 //! only that operation is left out; page-level problems are diagnostics as well.
+//!
+//! Last, fields printed `any` whose query filter on the page lists the values get that enum
+//! ([`InferredEnum`], listed in [`Page::inferred`]; the rules are in `infer.rs`).
 
 mod annotations;
 mod blocks;

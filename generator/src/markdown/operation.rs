@@ -237,7 +237,7 @@ fn parse_body(tab: &Tab, model: Option<&str>, diags: &mut Diags) -> Option<Reque
         object: Box::new(object),
     };
     let ty = if array { Ty::array(ty) } else { ty };
-    // The content type is never printed; a file field is the tell (format.md §3.5). Such a
+    // The content type is never printed; a file field is the tell. Such a
     // body is sent as multipart, and the server takes JSON and urlencoded forms as well
     // (OpenAPI 8.0.5: every multipart body also lists `application/json` and
     // `application/x-www-form-urlencoded`); any other body is JSON only.
