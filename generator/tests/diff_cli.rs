@@ -315,14 +315,17 @@ fn a_side_that_loaded_with_errors_fails_naming_it() {
         err.starts_with(&format!("error: {}:", broken.display())),
         "{err}"
     );
-    // With --allow-broken the operation left out shows as added, and the run goes on.
-    let out = codegen(&["--allow-broken"], &broken, &seed());
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stdout(&out).contains("(`openstack_volumes_extend`): **operation added**"),
-        "{}",
-        stdout(&out)
-    );
+    // With --allow-broken (or --keep-going) the operation left out shows as added, and the
+    // run goes on.
+    for flag in ["--allow-broken", "--keep-going"] {
+        let out = codegen(&[flag], &broken, &seed());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("(`openstack_volumes_extend`): **operation added**"),
+            "{}",
+            stdout(&out)
+        );
+    }
     // A document that is no OpenAPI at all cannot be compared, even with --allow-broken.
     let garbage = dir.write("garbage.yaml", "openapi: [\n");
     let out = codegen(&["--allow-broken"], &full, &garbage);

@@ -38,7 +38,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                     ));
                 }
             },
-            "--allow-broken" => allow_broken = true,
+            "--allow-broken" | "--keep-going" => allow_broken = true,
             flag if flag.starts_with('-') => {
                 return Err(format!("unknown option `{flag}`\n{USAGE}"));
             }

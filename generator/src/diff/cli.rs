@@ -28,8 +28,8 @@ pub struct DiffArgs {
     pub fail_on: Option<FailOn>,
     /// Compare a spec even when it loaded with errors (the operations they name are left out
     /// and show as removed or added) or holds no operation at all. Without it, such a spec is
-    /// an error.
-    #[arg(long)]
+    /// an error. `--keep-going` is accepted as another name, as for `generate`.
+    #[arg(long, visible_alias = "keep-going")]
     pub allow_broken: bool,
 }
 
