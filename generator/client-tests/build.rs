@@ -120,6 +120,8 @@ fn param(name: &str, location: ParamLocation, ty: Ty, style: ArrayStyle) -> Para
         default: None,
         style,
         extensions: BTreeMap::new(),
+        blank: false,
+        constraints: Default::default(),
         span: Span::default(),
     }
 }

@@ -126,7 +126,7 @@ fn breaking_change_fails_on_breaking_and_prints_json() {
     assert_eq!(json.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&json.stdout)
         .unwrap_or_else(|e| panic!("JSON output does not parse: {e}"));
-    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["format_version"], 2);
     assert_eq!(
         v["summary"],
         serde_json::json!({
@@ -169,4 +169,173 @@ fn missing_input_is_an_error_naming_it() {
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: no/such/spec.md: "), "{err}");
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+impl Scratch {
+    /// Writes `text` to `file` in the scratch directory.
+    fn write(&self, file: &str, text: &str) -> PathBuf {
+        let path = self.0.join(file);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        }
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        path
+    }
+}
+
+/// A small schema; cut after `responses`, its parameter's `$ref` dangles.
+const SCHEMA: &str = "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /api/a/:
+    get:
+      operationId: a_list
+      tags: [a]
+      parameters:
+      - $ref: '#/components/parameters/Page'
+      responses:
+        '200':
+          description: ok
+components:
+  parameters:
+    Page:
+      in: query
+      name: page
+      schema:
+        type: integer
+";
+
+#[test]
+fn a_side_without_operations_fails_naming_it() {
+    let dir = Scratch::new("no-operations");
+    let empty_dir = dir.0.join("empty");
+    std::fs::create_dir_all(&empty_dir).unwrap_or_else(|e| panic!("{e}"));
+    let empty_page = dir.write("empty.md", "");
+    let index = dir.write("index.md", "# Index\n\n- [Volumes](volumes.md)\n");
+    let cases = [
+        (
+            &seed(),
+            &empty_dir,
+            format!(
+                "error: the new spec {} holds no operation: no spec file was found. Fix it, or \
+                 pass --allow-broken to compare it anyway.\n",
+                empty_dir.display()
+            ),
+        ),
+        (
+            &empty_page,
+            &seed(),
+            format!(
+                "note: {0}: skipped: the page is empty\nerror: the old spec {0} holds no \
+                 operation: 1 file skipped (above). Fix it, or pass --allow-broken to compare it \
+                 anyway.\n",
+                empty_page.display()
+            ),
+        ),
+        (
+            &seed(),
+            &index,
+            format!(
+                "note: {0}: skipped: no '## Operations Summary' heading: not an API reference \
+                 page\nerror: the new spec {0} holds no operation: 1 file skipped (above). Fix \
+                 it, or pass --allow-broken to compare it anyway.\n",
+                index.display()
+            ),
+        ),
+    ];
+    for (old, new, message) in cases {
+        let out = codegen(&[], old, new);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(stdout(&out), "");
+        assert_eq!(stderr(&out), message);
+    }
+    // Accepted on request: every operation of the other side is reported removed.
+    let out = codegen(&["--allow-broken", "--format", "json"], &seed(), &empty_dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "note: the new spec {} holds no operation: no spec file was found; compared anyway \
+             (--allow-broken)\n",
+            empty_dir.display()
+        )
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("JSON output does not parse: {e}"));
+    assert_eq!(v["summary"]["operations_removed"], 11);
+}
+
+#[test]
+fn a_side_that_loaded_with_errors_fails_naming_it() {
+    let dir = Scratch::new("errors");
+    let full = dir.write("full.yaml", SCHEMA);
+    let cut = SCHEMA.split("components:").next().unwrap_or_default();
+    let truncated = dir.write("truncated.yaml", cut);
+    let out = codegen(&[], &full, &truncated);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: {0}:6: #/paths/~1api~1a~1/get/parameters/0: dangling `$ref`: \
+             `#/components/parameters/Page` does not exist; operation left out\n\
+             error: the new spec {0} did not load cleanly: 1 error (above) left operations out, \
+             which would show as removed or added. Fix it, or pass --allow-broken to compare it \
+             anyway.\n",
+            truncated.display()
+        )
+    );
+    // A Markdown page with one unreadable operation: the old side this time.
+    let broken = dir.edited(
+        "volumes.md",
+        &[(
+            "| `disk_size` | integer | ✓ |",
+            "| `disk_size` | integr | ✓ |",
+        )],
+    );
+    let out = codegen(&["--fail-on", "any"], &broken, &seed());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.ends_with(&format!(
+            "error: the old spec {} did not load cleanly: 1 error (above) left operations out, \
+             which would show as removed or added. Fix it, or pass --allow-broken to compare it \
+             anyway.\n",
+            broken.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.starts_with(&format!("error: {}:", broken.display())),
+        "{err}"
+    );
+    // With --allow-broken (or --keep-going) the operation left out shows as added, and the
+    // run goes on.
+    for flag in ["--allow-broken", "--keep-going"] {
+        let out = codegen(&[flag], &broken, &seed());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("(`openstack_volumes_extend`): **operation added**"),
+            "{}",
+            stdout(&out)
+        );
+    }
+    // A document that is no OpenAPI at all cannot be compared, even with --allow-broken.
+    let garbage = dir.write("garbage.yaml", "openapi: [\n");
+    let out = codegen(&["--allow-broken"], &full, &garbage);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.ends_with(&format!(
+            "error: the new spec {} cannot be read (above)\n",
+            garbage.display()
+        )),
+        "{err}"
+    );
 }

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use waldur_codegen::diff::cli::load_spec;
+use waldur_codegen::diff::cli::{Side, load_spec};
 use waldur_codegen::diff::{
     ApiDiff, COMMENT_BUDGET, ChangeKind, Location, OperationStatus, diff, render_markdown,
     render_markdown_full,
@@ -26,10 +26,11 @@ use waldur_codegen::ir::Api;
 
 type Endpoint = (String, String);
 
-/// Loads a spec as `waldur-codegen diff` does; its warnings go to stderr.
+/// Loads a spec as `waldur-codegen diff` does; its warnings go to stderr. The corpus loads
+/// without errors, so a broken side fails the test.
 fn load_api(path: &Path) -> Api {
     let mut stderr = std::io::stderr();
-    load_spec(path, &mut stderr).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    load_spec(path, Side::NEW, &mut stderr).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
@@ -46,14 +47,14 @@ struct OasDiff {
     new: BTreeSet<Endpoint>,
     deleted: BTreeSet<Endpoint>,
     modified: BTreeMap<Endpoint, BTreeSet<String>>,
-    /// `Description changed from 'a' to 'b'` of an item: `(a, b)`.
+    /// `Description changed from 'a' to 'b'` of a parameter: `(a, b)`.
     descriptions: BTreeMap<(Endpoint, String), (String, String)>,
     /// The counts in the section headings (`None` is written as 0).
     declared: [usize; 3],
 }
 
 fn endpoint_line(line: &str) -> Option<Endpoint> {
-    let (method, path) = line.split_once(' ')?;
+    let (method, path) = line.trim_end().split_once(' ')?;
     let known = [
         "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
     ];
@@ -71,7 +72,107 @@ fn change_word(w: &str) -> Option<&'static str> {
     }
 }
 
+/// oasdiff's constraint lines (`MaxLength changed from null to 50000`) -> the keyword of
+/// our constraint change kinds.
+fn constraint_word(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "Min" | "ExclusiveMin" => "minimum",
+        "Max" | "ExclusiveMax" => "maximum",
+        "MultipleOf" => "multipleOf",
+        "MinLength" => "minLength",
+        "MaxLength" => "maxLength",
+        "Pattern" => "pattern",
+        "MinItems" => "minItems",
+        "MaxItems" => "maxItems",
+        "ReadOnly" => "readOnly",
+        "WriteOnly" => "writeOnly",
+        _ => return None,
+    })
+}
+
+/// What the items nested below a line of the report are about.
+#[derive(Debug, Clone, PartialEq)]
+enum Subject {
+    Operation,
+    /// `(location, name)`.
+    Param(String, String),
+    /// Dotted property path (`a.b`, `m.*` for map values).
+    Property(String),
+}
+
+/// A list item of the report and what its children are about.
+#[derive(Debug, Clone)]
+struct Frame {
+    depth: usize,
+    subject: Subject,
+    /// Inside `Items changed`: constraints are those of the items (`a[]`).
+    items: bool,
+}
+
+impl Frame {
+    fn child(&self, depth: usize, subject: Subject, items: bool) -> Frame {
+        Frame {
+            depth,
+            subject,
+            items,
+        }
+    }
+
+    /// The path a property named below this frame gets.
+    fn property(&self, name: &str) -> String {
+        match &self.subject {
+            Subject::Property(p) => format!("{p}.{name}"),
+            _ => name.to_owned(),
+        }
+    }
+
+    /// How a constraint change below this frame is named.
+    fn constrained(&self) -> String {
+        let items = if self.items { "[]" } else { "" };
+        match &self.subject {
+            Subject::Operation => format!("operation{items}"),
+            Subject::Param(location, name) => format!("{location} param {name}{items}"),
+            Subject::Property(p) => format!("property {p}{items}"),
+        }
+    }
+}
+
+/// Lines that only group what follows; their children keep the subject.
+const GROUPS: &[&str] = &[
+    "Content changed",
+    "Schema changed",
+    "Properties changed",
+    "Required changed",
+    "Extensions changed",
+    "Request body changed",
+    "Responses changed",
+    "Property 'AllOf' changed",
+    "Property 'OneOf' changed",
+    "Property 'AnyOf' changed",
+];
+
+/// Prefixes of lines that group what follows (`Modified media type: application/json`).
+const GROUP_PREFIXES: &[&str] = &[
+    "Modified media type: ",
+    "Modified schema: ",
+    "Modified response: ",
+];
+
+/// Changes of the subject's value that name nothing new (the subject's own item says it
+/// changed).
+const VALUE_CHANGES: &[&str] = &[
+    "Type changed from ",
+    "Format changed from ",
+    "New enum values: ",
+    "Deleted enum values: ",
+    "Nullable changed from ",
+    "Default changed from ",
+];
+
 /// Parses the report strictly: every line must be understood, or the test fails naming it.
+/// Both report shapes oasdiff has printed are read: the flat one (7.9.1: parameters and
+/// extensions one level deep) and the nested one of later releases (request bodies and
+/// responses down to properties, items, map values and their constraints).
 fn parse_oasdiff(text: &str) -> Result<OasDiff, String> {
     #[derive(PartialEq)]
     enum Section {
@@ -83,8 +184,11 @@ fn parse_oasdiff(text: &str) -> Result<OasDiff, String> {
     let mut out = OasDiff::default();
     let mut section = Section::Preamble;
     let mut current: Option<Endpoint> = None;
-    // The item a `Description changed` line belongs to, and its text while it spans lines.
-    let mut last_item: Option<(Endpoint, String)> = None;
+    let mut stack: Vec<Frame> = Vec::new();
+    // `New required property: x` names a property that became required, unless it is new.
+    let mut required: Vec<(Endpoint, String)> = Vec::new();
+    // The parameter a `Description changed` line belongs to, and its text while it spans lines.
+    let mut last_param: Option<(Endpoint, String)> = None;
     let mut description: Option<String> = None;
     for (i, line) in text.lines().enumerate() {
         let at = |what: &str| format!("oasdiff report line {}: {what}: {line:?}", i + 1);
@@ -92,7 +196,7 @@ fn parse_oasdiff(text: &str) -> Result<OasDiff, String> {
             // A multi-line description ends with the closing quote of its new value.
             d.push('\n');
             d.push_str(line);
-            if !finish_description(&d, &last_item, &mut out) {
+            if !finish_description(&d, &last_param, &mut out) {
                 description = Some(d);
             }
             continue;
@@ -139,7 +243,8 @@ fn parse_oasdiff(text: &str) -> Result<OasDiff, String> {
                 Section::Modified => {
                     out.modified.entry(ep.clone()).or_default();
                     current = Some(ep);
-                    last_item = None;
+                    stack.clear();
+                    last_param = None;
                 }
                 Section::Preamble => return Err(at("endpoint before any section")),
             }
@@ -148,46 +253,111 @@ fn parse_oasdiff(text: &str) -> Result<OasDiff, String> {
         let ep = current
             .clone()
             .ok_or_else(|| at("change outside an endpoint"))?;
-        let items = out.modified.entry(ep).or_default();
+        let indent = line.len() - line.trim_start_matches(' ').len();
         let item = trimmed
             .strip_prefix("- ")
             .ok_or_else(|| at("expected a `- ` list item"))?;
+        let depth = indent / 2;
+        while stack.last().is_some_and(|f| f.depth >= depth) {
+            stack.pop();
+        }
+        let parent = stack.last().cloned().unwrap_or(Frame {
+            depth: 0,
+            subject: Subject::Operation,
+            items: false,
+        });
+        let items = out.modified.entry(ep.clone()).or_default();
         if let Some(rest) = item.strip_prefix("Description changed from '") {
-            if last_item.is_none() {
-                return Err(at("description change outside an item"));
+            match &parent.subject {
+                Subject::Operation => {
+                    items.insert("operation description".to_owned());
+                }
+                Subject::Param(..) => {}
+                Subject::Property(_) => {}
             }
-            if !finish_description(rest, &last_item, &mut out) {
+            if !finish_description(rest, &last_param, &mut out) {
                 description = Some(rest.to_owned());
             }
             continue;
         }
-        if item == "Extensions changed" {
+        if item.starts_with("Summary changed from '") {
+            items.insert("operation summary".to_owned());
             continue;
         }
-        let (head, name) = item
-            .split_once(": ")
-            .ok_or_else(|| at("unrecognised change"))?;
+        if GROUPS.contains(&item) || GROUP_PREFIXES.iter().any(|p| item.starts_with(p)) {
+            stack.push(parent.child(depth, parent.subject.clone(), false));
+            continue;
+        }
+        if item == "Items changed" {
+            stack.push(parent.child(depth, parent.subject.clone(), true));
+            continue;
+        }
+        if item == "AdditionalProperties changed" {
+            let subject = match &parent.subject {
+                Subject::Property(p) => Subject::Property(format!("{p}.*")),
+                other => other.clone(),
+            };
+            stack.push(parent.child(depth, subject, false));
+            continue;
+        }
+        if VALUE_CHANGES.iter().any(|p| item.starts_with(p)) {
+            continue;
+        }
+        let (head, name) = item.split_once(": ").map_or((item, ""), |(h, n)| (h, n));
         let words: Vec<&str> = head.split(' ').collect();
-        let entry = match words.as_slice() {
+        match words.as_slice() {
             [change, location, "param"] => {
                 let change = change_word(change).ok_or_else(|| at("unknown change word"))?;
-                format!("{change} {location} param {name}")
+                let entry = format!("{change} {location} param {name}");
+                if change == "modified" {
+                    last_param = Some((ep.clone(), entry.clone()));
+                    let subject = Subject::Param((*location).to_owned(), name.to_owned());
+                    stack.push(parent.child(depth, subject, false));
+                }
+                items.insert(entry);
             }
             [change, "extension"] => {
                 let change = change_word(change).ok_or_else(|| at("unknown change word"))?;
-                format!("{change} extension {name}")
+                // A parameter's or property's extensions count as that item.
+                if parent.subject == Subject::Operation {
+                    items.insert(format!("{change} extension {name}"));
+                }
             }
-            [change, "property"] | [change, "required", "property"] => {
+            [change, "property"] => {
                 let change = change_word(change).ok_or_else(|| at("unknown change word"))?;
-                format!("{change} property {name}")
+                let path = parent.property(name);
+                items.insert(format!("{change} property {path}"));
+                if change == "modified" {
+                    stack.push(parent.child(depth, Subject::Property(path), false));
+                }
+            }
+            [change, "required", "property"] => {
+                change_word(change).ok_or_else(|| at("unknown change word"))?;
+                required.push((ep.clone(), parent.property(name)));
+            }
+            [change, "response"] => {
+                let change = change_word(change).ok_or_else(|| at("unknown change word"))?;
+                items.insert(format!("{change} response {name}"));
+            }
+            [keyword, "changed", "from", ..] if name.is_empty() => {
+                let keyword = constraint_word(keyword).ok_or_else(|| at("unrecognised change"))?;
+                items.insert(format!("constraint {keyword} of {}", parent.constrained()));
             }
             _ => return Err(at("unrecognised change")),
-        };
-        last_item = current.clone().map(|ep| (ep, entry.clone()));
-        items.insert(entry);
+        }
     }
     if description.is_some() {
         return Err("oasdiff report: a description runs to the end of the file".to_owned());
+    }
+    // A property that became required or optional is modified, unless it is new or deleted.
+    for (ep, path) in required {
+        let items = out.modified.entry(ep).or_default();
+        let added_or_removed = ["new", "deleted"]
+            .iter()
+            .any(|c| items.contains(&format!("{c} property {path}")));
+        if !added_or_removed {
+            items.insert(format!("modified property {path}"));
+        }
     }
     Ok(out)
 }
@@ -250,6 +420,87 @@ fn oasdiff_report_parser() {
     );
 }
 
+/// The nested shape of later reports: request bodies and responses down to properties, array
+/// items, map values and constraints.
+#[test]
+fn oasdiff_nested_report_parser() {
+    let text = "### Modified Endpoints: 2\n\n---\nPOST /api/things/\n\n\
+- Description changed from 'Old.' to 'New.'
+- Modified query param: tags
+  - Schema changed
+    - Items changed
+      - MaxLength changed from 10 to 5
+- Request body changed
+  - Content changed
+    - Modified media type: application/json
+      - Schema changed
+        - Properties changed
+          - New property: color
+          - Modified property: name
+            - MaxLength changed from null to 255
+          - Modified property: parts
+            - Items changed
+              - Properties changed
+                - Modified property: size
+                  - Min changed from 0 to 1
+          - Modified property: prices
+            - AdditionalProperties changed
+              - Pattern changed from '' to '^\\d+$'
+        - Required changed
+          - New required property: color
+          - New required property: size
+- Responses changed
+  - New response: 201
+  - Modified response: 200
+    - Content changed
+      - Modified media type: application/json
+        - Schema changed
+          - Properties changed
+            - Modified property: state
+              - Property 'AllOf' changed
+                - Modified schema: #/components/schemas/States
+                  - New enum values: [gone]
+            - Modified property: uuid
+              - ReadOnly changed from false to true
+
+GET /api/things/{uuid}/  
+
+- Extensions changed
+  - New extension: x-permissions
+";
+    let got = parse_oasdiff(text).unwrap_or_else(|e| panic!("{e}"));
+    let items: Vec<&str> = got
+        .modified
+        .values()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        items,
+        [
+            // GET /api/things/{uuid}/ (its line has trailing spaces, as oasdiff prints them).
+            "new extension x-permissions",
+            // POST /api/things/
+            "constraint maxLength of property name",
+            "constraint maxLength of query param tags[]",
+            "constraint minimum of property parts.size",
+            "constraint pattern of property prices.*",
+            "constraint readOnly of property uuid",
+            "modified property name",
+            "modified property parts",
+            "modified property parts.size",
+            "modified property prices",
+            "modified property size",
+            "modified property state",
+            "modified property uuid",
+            "modified query param tags",
+            "new property color",
+            "new response 201",
+            "operation description",
+        ]
+    );
+}
+
 // ---- our diff in oasdiff's vocabulary -------------------------------------------------------
 
 fn location_word(l: Location) -> &'static str {
@@ -261,8 +512,26 @@ fn location_word(l: Location) -> &'static str {
     }
 }
 
+/// The keyword of a constraint change kind, as [`constraint_word`] names oasdiff's.
+fn our_constraint_word(kind: ChangeKind) -> Option<&'static str> {
+    Some(match kind {
+        ChangeKind::MinimumChanged => "minimum",
+        ChangeKind::MaximumChanged => "maximum",
+        ChangeKind::MultipleOfChanged => "multipleOf",
+        ChangeKind::MinLengthChanged => "minLength",
+        ChangeKind::MaxLengthChanged => "maxLength",
+        ChangeKind::PatternChanged => "pattern",
+        ChangeKind::MinItemsChanged => "minItems",
+        ChangeKind::MaxItemsChanged => "maxItems",
+        ChangeKind::BecameReadOnly | ChangeKind::BecameNotReadOnly => "readOnly",
+        ChangeKind::BecameWriteOnly | ChangeKind::BecameNotWriteOnly => "writeOnly",
+        _ => return None,
+    })
+}
+
 /// Our changes of one operation, in the vocabulary of [`parse_oasdiff`]: parameters,
-/// properties (request and response fields) and extensions by name; anything else by kind.
+/// properties (request and response fields), their constraints, responses and extensions by
+/// name; anything else by kind.
 fn our_items(op: &waldur_codegen::diff::OperationDiff) -> BTreeSet<String> {
     let mut items = BTreeSet::new();
     for c in &op.changes {
@@ -276,27 +545,43 @@ fn our_items(op: &waldur_codegen::diff::OperationDiff) -> BTreeSet<String> {
             _ => "modified",
         };
         let name = c.name.as_deref().unwrap_or("");
-        let item = match c.location {
-            Location::Path | Location::Query | Location::Header => {
+        // `tags[]`: the items of `tags`, whose item is the property or parameter itself.
+        let base = name.strip_suffix("[]").unwrap_or(name);
+        if let Some(keyword) = our_constraint_word(c.kind) {
+            let subject = if c.location.is_parameter() {
+                format!("{} param {name}", location_word(c.location))
+            } else {
+                format!("property {name}")
+            };
+            items.insert(format!("constraint {keyword} of {subject}"));
+        }
+        let item = match (c.location, c.kind) {
+            (Location::Path | Location::Query | Location::Header, _) => {
                 // A parameter's own extensions and nested values count as the parameter.
                 format!(
                     "{change} {} param {}",
                     location_word(c.location),
-                    name.split('.').next().unwrap_or(name)
+                    base.split('.').next().unwrap_or(base)
                 )
             }
-            Location::Operation
-                if matches!(
-                    c.kind,
-                    ChangeKind::ExtensionAdded
-                        | ChangeKind::ExtensionRemoved
-                        | ChangeKind::ExtensionChanged
-                ) =>
-            {
-                format!("{change} extension {name}")
+            (
+                Location::Operation,
+                ChangeKind::ExtensionAdded
+                | ChangeKind::ExtensionRemoved
+                | ChangeKind::ExtensionChanged,
+            ) => format!("{change} extension {name}"),
+            (Location::Operation, ChangeKind::DescriptionChanged) => {
+                "operation description".to_owned()
             }
-            Location::RequestBody | Location::Response if c.name.is_some() => {
-                format!("{change} property {name}")
+            (Location::Operation, ChangeKind::TitleChanged) => "operation summary".to_owned(),
+            (Location::Response, ChangeKind::ResponseAdded) => {
+                format!("new response {}", c.status.unwrap_or_default())
+            }
+            (Location::Response, ChangeKind::ResponseRemoved) => {
+                format!("deleted response {}", c.status.unwrap_or_default())
+            }
+            (Location::RequestBody | Location::Response, _) if c.name.is_some() => {
+                format!("{change} property {base}")
             }
             _ => format!("{:?} {:?}", c.kind, c.location),
         };
@@ -488,6 +773,21 @@ fn openapi_7_9_0_to_7_9_1_agrees_with_oasdiff() {
     let expected: BTreeMap<&str, usize> = DELIBERATE.iter().map(|(k, n, _)| (*k, *n)).collect();
     assert_eq!(counted, expected, "deliberate differences");
 
+    // Constraint changes (bounds, lengths, patterns, read-only) are compared like the other
+    // items above; count them on both sides.
+    let constraints = |items: &BTreeMap<Endpoint, BTreeSet<String>>| {
+        items
+            .values()
+            .flatten()
+            .filter(|i| i.starts_with("constraint "))
+            .count()
+    };
+    let (our_constraints, their_constraints) =
+        (constraints(&modified), constraints(&theirs.modified));
+    assert_eq!(our_constraints, their_constraints, "constraint changes");
+    println!(
+        "diff_corpus: constraint changes: ours {our_constraints}, oasdiff {their_constraints}"
+    );
     let agreed: usize = theirs.modified.values().map(BTreeSet::len).sum();
     let texts = theirs.descriptions.len();
     println!(
@@ -633,5 +933,112 @@ fn markdown_snapshots_operation_changes_match_summary_rows() {
             );
         }
         previous = Some((api, rows, t_load));
+    }
+}
+
+// ---- each operation's answer is independent of the other pages --------------------------------
+
+/// Loads one page or directory as the diff does, accepting a page that holds no operation (the
+/// snapshot's `index.md`); messages are dropped.
+fn load_quietly(path: &Path) -> Api {
+    let mut sink = Vec::new();
+    load_spec(path, Side::NEW.allow_broken(true), &mut sink)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Issue 12 item 1: diffing a snapshot pair page by page gives, for every operation a page has
+/// on both sides, exactly the entry (changes, effects, texts) the whole-snapshot diff gives it.
+/// Before, the naming passes merged shapes across pages, and a whole snapshot reported
+/// descriptions and defaults of other pages.
+#[test]
+fn operation_changes_do_not_depend_on_the_other_pages() {
+    let Some(shared) = common::shared_dir("diff_corpus") else {
+        return;
+    };
+    let root = shared.join("corpus/markdown");
+    let mut snapshots: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    snapshots.sort();
+    for pair in snapshots.windows(2) {
+        let [old_dir, new_dir] = pair else { continue };
+        let whole = diff(&load_quietly(old_dir), &load_quietly(new_dir));
+        let by_key: BTreeMap<(String, String), &waldur_codegen::diff::OperationDiff> = whole
+            .operations
+            .iter()
+            .map(|o| ((o.method.as_str().to_owned(), o.path.clone()), o))
+            .collect();
+        let mut old_pages = Vec::new();
+        collect_md(old_dir, &mut old_pages);
+        old_pages.sort();
+        let (mut pages, mut compared, mut changed, mut moved) = (0, 0, 0, 0);
+        let mut mismatches = Vec::new();
+        for old_page in &old_pages {
+            let Ok(rel) = old_page.strip_prefix(old_dir) else {
+                continue;
+            };
+            let new_page = new_dir.join(rel);
+            if !new_page.is_file() {
+                continue;
+            }
+            pages += 1;
+            let (old_api, new_api) = (load_quietly(old_page), load_quietly(&new_page));
+            let per_page = diff(&old_api, &new_api);
+            let keys = |api: &Api| -> BTreeSet<(String, String)> {
+                api.operations
+                    .iter()
+                    .map(|o| (o.method.as_str().to_owned(), o.path.clone()))
+                    .collect()
+            };
+            let on_both: BTreeSet<_> = keys(&old_api)
+                .intersection(&keys(&new_api))
+                .cloned()
+                .collect();
+            compared += on_both.len();
+            for key in &on_both {
+                let page_entry = per_page
+                    .operations
+                    .iter()
+                    .find(|o| (o.method.as_str().to_owned(), o.path.clone()) == *key);
+                let whole_entry = by_key.get(key).copied();
+                changed += usize::from(page_entry.is_some());
+                if page_entry != whole_entry {
+                    mismatches.push(format!("{} {} ({})", key.0, key.1, rel.display()));
+                }
+            }
+            // Operations only one side of the page has may have moved to another page.
+            moved += per_page
+                .operations
+                .iter()
+                .filter(|o| o.status != OperationStatus::Modified)
+                .filter(|o| {
+                    let key = (o.method.as_str().to_owned(), o.path.clone());
+                    by_key.get(&key).is_none_or(|w| w.status != o.status)
+                })
+                .count();
+        }
+        let name = new_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        println!(
+            "diff_corpus: per page -> {name}: {pages} pages on both sides, {compared} operations \
+             on both sides of their page ({changed} changed) report exactly as in the whole \
+             snapshot; {moved} operations moved between pages; {} mismatches",
+            mismatches.len()
+        );
+        assert!(
+            mismatches.is_empty(),
+            "{name}: {} operations report differently per page and in the whole snapshot:\n{}",
+            mismatches.len(),
+            mismatches.join("\n")
+        );
+        assert!(
+            compared > 1000,
+            "{name}: only {compared} operations compared"
+        );
     }
 }

@@ -5,8 +5,11 @@
 //! difference that none explains.
 //!
 //! Compared, per operation matched by `(method, path)`: operation id, tag, parameter names,
-//! locations, required-ness and types, body required-ness and body fields (names, required,
-//! types: scalar kind and format, arrays, maps, nested objects, enums), response status codes.
+//! locations, required-ness, types and array styles (repeated or comma-joined), body
+//! required-ness, media types (preferred and accepted) and body fields (names, required, types: scalar kind and format, arrays, maps,
+//! nested objects, enums), response status codes. Every enum the Markdown front end inferred
+//! for an `any` field (`markdown::InferredEnum`) is checked against the schema's type of that
+//! field: an enum with the same values.
 
 mod common;
 
@@ -14,9 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use waldur_codegen::ir::{
-    Api, BodyMedia, EnumValue, Method, ObjectTy, Operation, Scalar, Ty, TypeDef,
+    Api, BodyMedia, EnumValue, Method, ObjectTy, Operation, ResponseBody, Scalar, Ty, TypeDef,
 };
-use waldur_codegen::markdown::{PageOutcome, parse_page};
+use waldur_codegen::markdown::{InferredEnum, PageOutcome, parse_page};
 use waldur_codegen::openapi;
 
 /// Why a difference is expected.
@@ -41,11 +44,12 @@ enum Category {
     /// §7.2: the one body field missing from the 8.0.5-era pages
     /// (`update_thread_name` of `POST /api/chat/stream/`).
     BodyFieldMissingFromPage,
-    /// The schema declares `type: string` with integer values (`WebHookContentTypeEnum1`);
-    /// the page prints the values as strings.
-    IntegerValuesOfStringEnum,
     /// The pages list status codes in numeric order; the schema in its own order.
     PageSortsStatusCodes,
+    /// Media types are never printed; a body with a file field is taken to accept JSON,
+    /// forms and multipart like every multipart body of the schema, but two file-array bodies
+    /// are JSON only in the schema.
+    MediaGuessedFromFileField,
     /// A parameter or body field only in the pages, absent from the 2026-01-27 pages too:
     /// added after 8.0.5 was cut.
     SkewAddedAfterSchema,
@@ -179,25 +183,14 @@ impl Compare<'_> {
             (Kind::Map(a), Kind::Map(b)) => self.kinds(report, &format!("{at}{{}}"), a, b, depth),
             (Kind::Object(a), Kind::Object(b)) => self.objects(report, at, a, b, depth + 1),
             (Kind::Enum(a), Kind::Enum(b)) => {
-                let text = |v: &EnumValue| match v {
-                    EnumValue::Int(i) => i.to_string(),
-                    EnumValue::Str(s) => s.clone(),
-                };
                 let (a_set, b_set): (BTreeSet<_>, BTreeSet<_>) =
                     (a.iter().collect(), b.iter().collect());
-                let (a_text, b_text): (BTreeSet<_>, BTreeSet<_>) =
-                    (a.iter().map(text).collect(), b.iter().map(text).collect());
-                let category = if a_set == b_set {
-                    return;
-                } else if a_text == b_text && b.iter().all(|v| matches!(v, EnumValue::Int(_))) {
-                    Some(IntegerValuesOfStringEnum)
-                } else {
-                    self.category(None)
-                };
-                report.difference(
-                    category,
-                    format!("{at}: enum values page {a_set:?} vs schema {b_set:?}"),
-                );
+                if a_set != b_set {
+                    report.difference(
+                        self.category(None),
+                        format!("{at}: enum values page {a_set:?} vs schema {b_set:?}"),
+                    );
+                }
             }
             _ => report.difference(self.category(None), what()),
         }
@@ -295,6 +288,17 @@ impl Compare<'_> {
                         );
                     }
                     self.types(report, &param_at, &p.ty, &s.ty, 0);
+                    let arrays =
+                        matches!(p.ty, Ty::Array { .. }) && matches!(s.ty, Ty::Array { .. });
+                    if arrays && p.style != s.style {
+                        report.difference(
+                            self.category(None),
+                            format!(
+                                "{param_at}: array style page {:?} vs schema {:?}",
+                                p.style, s.style
+                            ),
+                        );
+                    }
                 }
             }
         }
@@ -320,6 +324,17 @@ impl Compare<'_> {
                     );
                 }
                 self.types(report, &format!("{at} body"), &p.ty, &s.ty, 0);
+                if (p.media, &p.accepted_media) != (s.media, &s.accepted_media) {
+                    let guessed =
+                        p.media == BodyMedia::Multipart && s.accepted_media == [BodyMedia::Json];
+                    report.difference(
+                        self.category(guessed.then_some(Category::MediaGuessedFromFileField)),
+                        format!(
+                            "{at} body: media page {:?} {:?} vs schema {:?} {:?}",
+                            p.media, p.accepted_media, s.media, s.accepted_media
+                        ),
+                    );
+                }
             }
             (None, Some(s)) => {
                 // `{type: object, additionalProperties: {}}`, a file, or no schema at all.
@@ -352,16 +367,104 @@ impl Compare<'_> {
 }
 
 fn page_operations(files: &[PathBuf]) -> Vec<Operation> {
+    pages(files).0
+}
+
+/// The operations of the pages and the enums the front end inferred on them.
+fn pages(files: &[PathBuf]) -> (Vec<Operation>, Vec<InferredEnum>) {
     let mut operations = Vec::new();
+    let mut inferred = Vec::new();
     for file in files {
         let text =
             std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         if let PageOutcome::Api(page) = parse_page(&file.display().to_string(), &text) {
             assert_eq!(page.diagnostics, vec![], "{}", file.display());
             operations.extend(page.operations);
+            inferred.extend(page.inferred);
         }
     }
-    operations
+    (operations, inferred)
+}
+
+/// A top-level field of an operation's request body (`status` `None`) or JSON response.
+fn top_field<'a>(
+    op: &'a Operation,
+    status: Option<u16>,
+    name: &str,
+    types: &'a BTreeMap<String, TypeDef>,
+) -> Option<&'a Ty> {
+    let body = match status {
+        None => op.body.as_ref().map(|b| &b.ty),
+        Some(s) => op
+            .responses
+            .iter()
+            .find(|r| r.status == s)
+            .and_then(|r| match &r.body {
+                ResponseBody::Json { ty } => Some(ty),
+                _ => None,
+            }),
+    }?;
+    let object = match kind(body, types, 0) {
+        Kind::Array(items) => match *items {
+            Kind::Object(o) => o,
+            _ => return None,
+        },
+        Kind::Object(o) => o,
+        _ => return None,
+    };
+    object.fields.iter().find(|f| f.name == name).map(|f| &f.ty)
+}
+
+/// Checks every inferred enum against the schema: the field's schema type must be an enum with
+/// the values the page inferred. Returns one line per disagreement.
+fn check_inferences(
+    page_ops: &[Operation],
+    schema: &Api,
+    inferred: &[InferredEnum],
+) -> Vec<String> {
+    let no_types = BTreeMap::new();
+    let mut problems = Vec::new();
+    for i in inferred {
+        let at = format!(
+            "{} {} {:?} {} ({})",
+            i.method.as_str(),
+            i.path,
+            i.status,
+            i.field,
+            i.span
+        );
+        let find = |ops: &[Operation]| {
+            ops.iter()
+                .find(|o| o.method == i.method && o.path == i.path)
+                .cloned()
+        };
+        let (Some(page_op), Some(schema_op)) = (find(page_ops), find(&schema.operations)) else {
+            problems.push(format!("{at}: the operation is missing on one side"));
+            continue;
+        };
+        let page_ty = top_field(&page_op, i.status, &i.field, &no_types);
+        let schema_ty = top_field(&schema_op, i.status, &i.field, &schema.types);
+        let (Some(page_ty), Some(schema_ty)) = (page_ty, schema_ty) else {
+            problems.push(format!("{at}: the field is missing on one side"));
+            continue;
+        };
+        match (
+            kind(page_ty, &no_types, 0),
+            kind(schema_ty, &schema.types, 0),
+        ) {
+            (Kind::Enum(p), Kind::Enum(s)) => {
+                let (p, s): (BTreeSet<_>, BTreeSet<_>) = (p.iter().collect(), s.iter().collect());
+                if p != s {
+                    problems.push(format!("{at}: inferred {p:?}, schema {s:?}"));
+                }
+            }
+            (p, _) if !matches!(p, Kind::Enum(_)) => {
+                problems.push(format!("{at}: the page's field is not an enum"))
+            }
+            _ => problems.push(format!("{at}: the schema's field is not an enum")),
+        }
+    }
+    problems
 }
 
 fn schema_8_0_5(dir: &Path) -> Api {
@@ -472,7 +575,9 @@ fn snapshot_5497cf79_agrees_with_schema_8_0_5() {
         common::md_files(&dir.join("corpus/markdown").join(name), &mut files);
         page_operations(&files)
     };
-    let page_ops = snapshot("2026-02-27-5497cf79");
+    let mut files = Vec::new();
+    common::md_files(&dir.join("corpus/markdown/2026-02-27-5497cf79"), &mut files);
+    let (page_ops, inferred) = pages(&files);
     let january = items(&snapshot("2026-01-27-9b561c73"));
     let schema_ops: Vec<&Operation> = schema.operations.iter().collect();
     let report = compare(&page_ops, &schema, &schema_ops, None, Some(&january));
@@ -492,6 +597,20 @@ fn snapshot_5497cf79_agrees_with_schema_8_0_5() {
     );
     assert_eq!(report.count(Category::BodyNotRendered), 3);
     assert_eq!(report.count(Category::BodyFieldMissingFromPage), 1);
+    assert_eq!(report.count(Category::MediaGuessedFromFileField), 2);
+
+    // Every enum inferred for an `any` field is the schema's enum of that field.
+    let problems = check_inferences(&page_ops, &schema, &inferred);
+    let responses = inferred.iter().filter(|i| i.status.is_some()).count();
+    println!(
+        "pages 5497cf79: {} enums inferred for `any` fields ({responses} in responses, {} in \
+         request bodies), {} disagree with OpenAPI 8.0.5",
+        inferred.len(),
+        inferred.len() - responses,
+        problems.len()
+    );
+    assert_eq!(problems, Vec::<String>::new());
+    assert_eq!(inferred.len(), 43);
 }
 
 #[test]

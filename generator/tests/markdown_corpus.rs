@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use waldur_codegen::ir::{Operation, ResponseBody, Ty};
+use waldur_codegen::ir::{ArrayStyle, Operation, ResponseBody, Ty};
 use waldur_codegen::markdown::{PageOutcome, parse_page};
 
 /// Inline enums anywhere in a type, as their value lists.
@@ -40,6 +40,47 @@ fn op_enums(op: &Operation, out: &mut BTreeSet<String>) {
             collect_enums(ty, out);
         }
     }
+}
+
+/// Parameters and fields (at any depth) whose type is an enum or an array of enums.
+fn enum_typed(op: &Operation) -> usize {
+    fn is_enum(ty: &Ty) -> bool {
+        match ty {
+            Ty::Enum { .. } => true,
+            Ty::Array { items } => is_enum(items),
+            _ => false,
+        }
+    }
+    fn fields(ty: &Ty) -> usize {
+        match ty {
+            Ty::Object { object } => object
+                .fields
+                .iter()
+                .map(|f| usize::from(is_enum(&f.ty)) + fields(&f.ty))
+                .sum(),
+            Ty::Array { items } => fields(items),
+            Ty::Map { values } => fields(values),
+            _ => 0,
+        }
+    }
+    let params = op.params.iter().filter(|p| is_enum(&p.ty)).count();
+    let body = op.body.as_ref().map_or(0, |b| fields(&b.ty));
+    let responses: usize = op
+        .responses
+        .iter()
+        .map(|r| match &r.body {
+            ResponseBody::Json { ty } => fields(ty),
+            _ => 0,
+        })
+        .sum();
+    params + body + responses
+}
+
+/// Table rows with an `_Enum:` annotation, counted on the text: `| `name` | type | ... _Enum: ...`.
+fn enum_rows(text: &str) -> usize {
+    text.lines()
+        .filter(|l| l.trim_start().starts_with("| `") && l.contains("_Enum: `"))
+        .count()
 }
 
 /// Summary rows counted independently of the parser: lines that start like an operation row.
@@ -85,6 +126,10 @@ fn check_snapshot(dir: &Path) -> Counts {
     let mut duplicates = Vec::new();
     let mut models = BTreeSet::new();
     let mut enums = BTreeSet::new();
+    let mut inferred = 0;
+    let mut comma_joined = 0;
+    let mut annotated = 0;
+    let mut typed_enums = 0;
     for ((path, text), outcome) in texts.iter().zip(&outcomes) {
         let page = match outcome {
             PageOutcome::NotApi { reason } => {
@@ -96,8 +141,15 @@ fn check_snapshot(dir: &Path) -> Counts {
         api_pages += 1;
         rows += summary_rows(text);
         diagnostics.extend(page.diagnostics.iter().map(ToString::to_string));
+        inferred += page.inferred.len();
+        annotated += enum_rows(text);
         for op in &page.operations {
             operations += 1;
+            comma_joined += op
+                .params
+                .iter()
+                .filter(|p| p.style == ArrayStyle::CommaJoined)
+                .count();
             if !endpoints.insert((op.method, op.path.clone())) {
                 duplicates.push(format!("{} {} ({path})", op.method.as_str(), op.path));
             }
@@ -105,6 +157,7 @@ fn check_snapshot(dir: &Path) -> Counts {
                 models.insert(model);
             }
             op_enums(op, &mut enums);
+            typed_enums += enum_typed(op);
         }
     }
     // The named types the generated crate gets, after hoisting, dedup and naming.
@@ -128,8 +181,10 @@ fn check_snapshot(dir: &Path) -> Counts {
         .unwrap_or_default();
     println!(
         "{name}: {} pages, {api_pages} API pages ({} not API), {operations} operations, {} body \
-         models, {} distinct inline enums, parsed in {elapsed:?}; after the passes: {named_models} \
-         models, {named_enums} enums, {aliases} aliases",
+         models, {typed_enums} enum-typed rows ({annotated} with `_Enum`, {inferred} fields typed \
+         `any` given the enum of their query filter; {} distinct value lists), {comma_joined} \
+         comma-joined array filters, parsed in {elapsed:?}; after \
+         the passes: {named_models} models, {named_enums} enums, {aliases} aliases",
         files.len(),
         not_api.len(),
         models.len(),
@@ -145,6 +200,13 @@ fn check_snapshot(dir: &Path) -> Counts {
         diagnostics.join("\n")
     );
     assert_eq!(operations, rows, "{name}: operations vs summary rows");
+    // Every row that lists its values is an enum (query, path, body and response rows, integer
+    // values included); the other enums are the inferred ones.
+    assert_eq!(
+        typed_enums,
+        annotated + inferred,
+        "{name}: enum-typed rows vs `_Enum` rows + inferred"
+    );
     assert!(
         duplicates.is_empty(),
         "{name}: duplicate (method, path):\n{}",

@@ -1,24 +1,25 @@
-//! `cargo xtask diff [--format markdown|json] [<OLD> <NEW>]`.
+//! `cargo xtask diff [--format markdown|json] [--allow-broken] [<OLD> <NEW>]`.
 //!
 //! Without paths it compares `spec/` as committed at `HEAD` with `spec/` in the working tree:
 //! the committed files are written (via `git show HEAD:spec/<file>`) into a temporary
-//! directory, which is removed afterwards. With two paths it compares those.
+//! directory, which is removed afterwards. With two paths it compares those. Like
+//! `waldur-codegen diff`, a spec that loaded with errors or holds no operation is an error
+//! unless `--allow-broken` is given.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use waldur_codegen::config::Config;
-use waldur_codegen::diff::cli::{load_spec, load_specs};
+use waldur_codegen::diff::cli::{Side, load_spec, load_specs};
 use waldur_codegen::diff::{ApiDiff, diff, render_json, render_markdown};
 use waldur_codegen::ir::Api;
-use waldur_codegen::ir::passes::PassOptions;
-use waldur_codegen::overrides;
 
-const USAGE: &str = "usage: cargo xtask diff [--format markdown|json] [<OLD> <NEW>]\n\
+const USAGE: &str = "usage: cargo xtask diff [--format markdown|json] [--allow-broken] [<OLD> <NEW>]\n\
                      without paths: compares spec/ at HEAD with the working tree";
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut json = false;
+    let mut allow_broken = false;
     let mut paths = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -37,6 +38,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                     ));
                 }
             },
+            "--allow-broken" | "--keep-going" => allow_broken = true,
             flag if flag.starts_with('-') => {
                 return Err(format!("unknown option `{flag}`\n{USAGE}"));
             }
@@ -45,7 +47,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let d = match paths.as_slice() {
         [] => head_vs_worktree(&workspace_root())?,
-        [old, new] => diff(&load_api(old)?, &load_api(new)?),
+        [old, new] => diff(
+            &load_api(old, Side::OLD.allow_broken(allow_broken))?,
+            &load_api(new, Side::NEW.allow_broken(allow_broken))?,
+        ),
         _ => {
             return Err(format!(
                 "expected no paths or two paths, found {}\n{USAGE}",
@@ -75,27 +80,21 @@ pub fn workspace_root() -> PathBuf {
 pub fn head_vs_worktree(root: &Path) -> Result<ApiDiff, String> {
     let tmp = TempDir::new("waldur-xtask-diff")?;
     let old_spec = materialise_head_spec(root, tmp.path())?;
-    let old = load_spec_dir(&old_spec)?;
-    let new = load_spec_dir(&root.join("spec"))?;
+    let old = load_spec_dir(&old_spec, Side::OLD)?;
+    let new = load_spec_dir(&root.join("spec"), Side::NEW)?;
     Ok(diff(&old, &new))
 }
 
-/// The API a `spec/` directory describes, as `cargo xtask codegen` sees it: the inputs and the
-/// type and field overrides of its `codegen.yaml`, so the names are those of the generated
-/// crate. Without a `codegen.yaml`, every page in the directory.
-fn load_spec_dir(spec: &Path) -> Result<Api, String> {
+/// The API a `spec/` directory describes: the inputs its `codegen.yaml` lists (every page in
+/// the directory without one). The config's type and field overrides are not applied: the
+/// diff compares what the specs say (`waldur_codegen::diff::cli::load_specs`).
+fn load_spec_dir(spec: &Path, side: Side) -> Result<Api, String> {
     let config_path = spec.join("codegen.yaml");
     if !config_path.is_file() {
-        return load_api(spec);
+        return load_api(spec, side);
     }
     let config = Config::load(&config_path).map_err(|e| e.to_string())?;
-    let passes = PassOptions {
-        rename_types: config.overrides.types.clone(),
-    };
-    let mut api =
-        load_specs(&config.specs, passes, &mut std::io::stderr()).map_err(|e| e.to_string())?;
-    overrides::apply_field_types(&mut api, &config.overrides.fields).map_err(|e| e.to_string())?;
-    Ok(api)
+    load_specs(&config.specs, side, &mut std::io::stderr()).map_err(|e| e.to_string())
 }
 
 /// Writes the files of `spec/` at `HEAD` below `dest`; returns `dest/spec`.
@@ -137,10 +136,11 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     Ok(out.stdout)
 }
 
-/// Loads a spec the way `waldur-codegen diff` does: problems are warnings on stderr.
-fn load_api(path: &Path) -> Result<Api, String> {
+/// Loads a spec the way `waldur-codegen diff` does: problems are printed to stderr, and a spec
+/// that loaded with errors or holds no operation fails unless the side allows it.
+fn load_api(path: &Path, side: Side) -> Result<Api, String> {
     let mut stderr = std::io::stderr();
-    load_spec(path, &mut stderr).map_err(|e| e.to_string())
+    load_spec(path, side, &mut stderr).map_err(|e| e.to_string())
 }
 
 /// A directory under the system temp dir, removed when dropped.
@@ -222,6 +222,10 @@ mod tests {
         assert_eq!(
             run(&args(&["--fast"])),
             Err(format!("unknown option `--fast`\n{USAGE}"))
+        );
+        assert_eq!(
+            run(&args(&["--allow-broken", "one"])),
+            Err(format!("expected no paths or two paths, found 1\n{USAGE}"))
         );
     }
 }

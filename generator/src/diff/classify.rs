@@ -16,16 +16,27 @@
 //! | parameter or request field added, required | breaking | break (new argument / struct field) |
 //! | parameter or request field added, optional | compatible | additive |
 //! | parameter or request field removed | warning (the server ignores it) | break |
+//! | path parameter renamed (same place in the path) | compatible (names are not sent) | none (positional argument) |
 //! | request value became required | breaking | break |
 //! | request value became optional | compatible | break (`T` becomes `Option<T>`) |
 //! | request value became nullable / not nullable | compatible / breaking | none |
 //! | request type or format changed | breaking | break |
 //! | request enum value added / removed | compatible / breaking | additive / break |
+//! | integer enum became a string enum (or the reverse) | breaking | break (a type change) |
+//! | request bound narrowed (max decreased, min increased, made exclusive) | breaking | none |
+//! | request bound set where there was none | warning | none |
+//! | request bound widened or removed | compatible | none |
+//! | request pattern or `multipleOf` set or changed / removed | warning / compatible | none |
+//! | response bound widened or removed | breaking (values old clients never saw) | none |
+//! | response bound narrowed or set, pattern changed | compatible | none |
+//! | response `multipleOf` removed / changed | breaking / warning | none |
+//! | read-only or write-only set or unset | compatible | none |
 //! | default changed | compatible | none |
 //! | array style changed | breaking | none |
 //! | request body added, required / optional | breaking / compatible | break / additive |
 //! | request body removed | warning | break |
-//! | preferred media type changed | breaking | break |
+//! | preferred media type changed, the old one still accepted | compatible | none |
+//! | preferred media type changed, the old one no longer accepted | breaking | none (same signature) |
 //! | accepted media type added / removed | compatible / breaking | none |
 //! | response field added | compatible | additive |
 //! | response field removed, required / optional | breaking / warning | break |
@@ -37,7 +48,8 @@
 //! | response added | compatible | none |
 //! | success (2xx) response removed | breaking | break if the method's return type changes, else none |
 //! | other response removed | compatible | none |
-//! | response body kind changed | breaking | break if it is the method's return type, else none |
+//! | response gained a body where it had none | compatible | break if it is the method's return type, else none |
+//! | response body kind changed otherwise | breaking | break if it is the method's return type, else none |
 //! | response header added / removed | compatible / warning | none |
 //! | model renamed / replaced | compatible (names are not on the wire) | break |
 
@@ -49,6 +61,28 @@ pub struct Context {
     /// For [`ChangeKind::ResponseRemoved`] and [`ChangeKind::ResponseBodyChanged`]: the
     /// generated method's return type changes (the primary success response is affected).
     pub return_type_changed: bool,
+    /// For [`ChangeKind::ResponseBodyChanged`]: the response had no body before.
+    pub had_no_body: bool,
+    /// For [`ChangeKind::MediaTypeChanged`]: the old media type is still accepted.
+    pub old_media_accepted: bool,
+    /// For the constraint kinds (bounds, lengths, items, patterns, `multipleOf`): how the set
+    /// of allowed values changed.
+    pub bound: Option<Bound>,
+}
+
+/// How a constraint change affects the values it allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// A constraint set where there was none.
+    Set,
+    /// A constraint removed.
+    Unset,
+    /// Fewer values allowed: a maximum decreased, a minimum increased, a bound made exclusive.
+    Narrowed,
+    /// More values allowed.
+    Widened,
+    /// Neither comparable: a pattern or a `multipleOf` replaced by another.
+    Replaced,
 }
 
 /// The effects of a change and, for surprising ones, why.
@@ -112,6 +146,11 @@ pub fn classify(
             Break,
             "the server ignores it now; Rust code that sets it stops compiling",
         ),
+        K::ParameterRenamed => noted(
+            Compatible,
+            Unchanged,
+            "path parameter names are not sent; the Rust argument keeps its place",
+        ),
         K::ParameterRemoved | K::FieldRemoved => {
             if required {
                 fx(Breaking, Break)
@@ -162,7 +201,12 @@ pub fn classify(
             Break,
             "the server ignores it now; the Rust body argument goes away",
         ),
-        K::MediaTypeChanged => fx(Breaking, Break),
+        K::MediaTypeChanged if ctx.old_media_accepted => noted(
+            Compatible,
+            Unchanged,
+            "the old media type is still accepted",
+        ),
+        K::MediaTypeChanged => fx(Breaking, Unchanged),
         K::MediaTypeAdded => fx(Compatible, Unchanged),
         K::MediaTypeRemoved => fx(Breaking, Unchanged),
         K::ResponseAdded => fx(Compatible, Unchanged),
@@ -176,6 +220,17 @@ pub fn classify(
             };
             fx(wire, rust)
         }
+        K::ResponseBodyChanged if ctx.had_no_body => {
+            if ctx.return_type_changed {
+                noted(
+                    Compatible,
+                    Break,
+                    "callers that expected no body are unaffected; the generated method returns it now",
+                )
+            } else {
+                fx(Compatible, Unchanged)
+            }
+        }
         K::ResponseBodyChanged => fx(
             Breaking,
             if ctx.return_type_changed {
@@ -184,8 +239,57 @@ pub fn classify(
                 Unchanged
             },
         ),
+        K::BecameReadOnly | K::BecameNotReadOnly | K::BecameWriteOnly | K::BecameNotWriteOnly => {
+            fx(Compatible, Unchanged)
+        }
+        K::MinimumChanged
+        | K::MaximumChanged
+        | K::MinLengthChanged
+        | K::MaxLengthChanged
+        | K::MinItemsChanged
+        | K::MaxItemsChanged
+        | K::PatternChanged
+        | K::MultipleOfChanged => constraint(kind, request, ctx.bound),
         K::HeaderAdded => fx(Compatible, Unchanged),
         K::HeaderRemoved => fx(Warning, Unchanged),
         K::ModelRenamed | K::ModelReplaced => noted(Compatible, Break, "the Rust type is renamed"),
+    }
+}
+
+/// A constraint change, after oasdiff: a request constraint that lets fewer values through
+/// breaks callers that send the others, a new one may (warning); a response constraint that
+/// lets more values through breaks callers that relied on it. The generated crate does not
+/// check constraints, so none of them touch it.
+fn constraint(kind: ChangeKind, request: bool, bound: Option<Bound>) -> Effects {
+    use Bound::{Narrowed, Replaced, Set, Unset, Widened};
+    use ChangeKind as K;
+    use RustEffect::None as Unchanged;
+    use WireEffect::{Breaking, Compatible, Warning};
+    let bound = bound.unwrap_or(Replaced);
+    let wire = match (kind, request, bound) {
+        (K::PatternChanged, true, Set | Replaced | Narrowed) => Warning,
+        (K::PatternChanged, _, _) => Compatible,
+        (K::MultipleOfChanged, true, Set | Replaced | Narrowed) => Warning,
+        (K::MultipleOfChanged, true, _) => Compatible,
+        (K::MultipleOfChanged, false, Unset | Widened) => Breaking,
+        (K::MultipleOfChanged, false, Replaced) => Warning,
+        (K::MultipleOfChanged, false, _) => Compatible,
+        (_, true, Narrowed) => Breaking,
+        (_, true, Set | Replaced) => Warning,
+        (_, true, Widened | Unset) => Compatible,
+        (_, false, Widened | Unset) => Breaking,
+        (_, false, Replaced) => Warning,
+        (_, false, Narrowed | Set) => Compatible,
+    };
+    let note = match (wire, request) {
+        (Breaking, true) => Some("requests valid before may be rejected now"),
+        (Warning, true) => Some("requests valid before may be rejected now"),
+        (Breaking, false) => Some("responses may hold values old clients never saw"),
+        _ => None,
+    };
+    Effects {
+        wire,
+        rust: Unchanged,
+        note,
     }
 }

@@ -1,10 +1,17 @@
 //! Matching operations by `(method, path)` and comparing each matched pair.
+//!
+//! Operations are matched by `(method, path)` first. An operation left over on each side whose
+//! paths differ only in the names of their parameters (`/api/x/{id}/` and `/api/x/{uuid}/`),
+//! and that no other leftover shares, is the same operation with its path parameters renamed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::ChangeKind as K;
 use super::sink::Sink;
-use super::types::{TypeDiffer, emit, json_change, json_text, render, text_change};
+use super::types::{
+    TypeDiffer, blank_change, compare_constraints, emit, json_change, json_text, render,
+    text_change,
+};
 use super::{
     ApiDiff, Change, FORMAT_VERSION, Location, ModelRename, OperationDiff, OperationStatus,
     RustEffect, SemverBump, SideInfo, Summary, WireEffect,
@@ -29,33 +36,107 @@ fn index(api: &Api) -> BTreeMap<OpKey<'_>, &Operation> {
     out
 }
 
+/// A path with its parameter names blanked: `/api/x/{}/`.
+fn path_shape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_name = false;
+    for ch in path.chars() {
+        match ch {
+            '{' => {
+                in_name = true;
+                out.push('{');
+            }
+            '}' => {
+                in_name = false;
+                out.push('}');
+            }
+            _ if in_name => {}
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// Pairs the operations only one side has by `(method, path shape)`, where the pair is the
+/// only one of its shape on both sides: the same operation with renamed path parameters.
+fn match_renamed_paths<'a>(
+    removed: &[(OpKey<'a>, &'a Operation)],
+    added: &[(OpKey<'a>, &'a Operation)],
+) -> Vec<(OpKey<'a>, OpKey<'a>)> {
+    let by_shape = |ops: &[(OpKey<'a>, &'a Operation)]| {
+        let mut m: BTreeMap<(Method, String), Vec<OpKey<'a>>> = BTreeMap::new();
+        for (key, op) in ops {
+            m.entry((op.method, path_shape(&op.path)))
+                .or_default()
+                .push(*key);
+        }
+        m
+    };
+    let (old, new) = (by_shape(removed), by_shape(added));
+    old.iter()
+        .filter_map(
+            |(shape, keys)| match (keys.as_slice(), new.get(shape)?.as_slice()) {
+                ([o], [n]) => Some((*o, *n)),
+                _ => None,
+            },
+        )
+        .collect()
+}
+
 pub(super) fn diff(old: &Api, new: &Api) -> ApiDiff {
     let old_ops = index(old);
     let new_ops = index(new);
     let mut types = TypeDiffer::new(old, new);
     let mut operations = Vec::new();
 
+    let removed: Vec<(OpKey, &Operation)> = old_ops
+        .iter()
+        .filter(|(k, _)| !new_ops.contains_key(*k))
+        .map(|(k, o)| (*k, *o))
+        .collect();
+    let added: Vec<(OpKey, &Operation)> = new_ops
+        .iter()
+        .filter(|(k, _)| !old_ops.contains_key(*k))
+        .map(|(k, o)| (*k, *o))
+        .collect();
+    let renamed = match_renamed_paths(&removed, &added);
+    let renamed_old: BTreeMap<OpKey, OpKey> = renamed.iter().copied().collect();
+    let renamed_new: BTreeSet<OpKey> = renamed.iter().map(|(_, n)| *n).collect();
+
     for (key, o) in &old_ops {
-        let changes = match new_ops.get(key) {
-            Some(n) => compare_operation(&mut types, o, n),
-            None => vec![operation_level(
-                K::OperationRemoved,
-                Some(o.operation_id.clone()),
-                None,
-            )],
+        let matched = new_ops
+            .get(key)
+            .copied()
+            .or_else(|| renamed_old.get(key).and_then(|k| new_ops.get(k).copied()));
+        let (current, status, changes) = match matched {
+            Some(n) => (
+                n,
+                OperationStatus::Modified,
+                compare_operation(&mut types, o, n),
+            ),
+            None => (
+                *o,
+                OperationStatus::Removed,
+                vec![operation_level(
+                    K::OperationRemoved,
+                    Some(o.operation_id.clone()),
+                    None,
+                )],
+            ),
         };
-        let current = new_ops.get(key).copied().unwrap_or(o);
-        let status = if new_ops.contains_key(key) {
-            OperationStatus::Modified
-        } else {
-            OperationStatus::Removed
-        };
-        push_operation(&mut operations, current, status, changes);
+        let old_path = (current.path != o.path).then(|| o.path.clone());
+        push_operation(&mut operations, current, status, old_path, changes);
     }
     for (key, n) in &new_ops {
-        if !old_ops.contains_key(key) {
+        if !old_ops.contains_key(key) && !renamed_new.contains(key) {
             let change = operation_level(K::OperationAdded, None, Some(n.operation_id.clone()));
-            push_operation(&mut operations, n, OperationStatus::Added, vec![change]);
+            push_operation(
+                &mut operations,
+                n,
+                OperationStatus::Added,
+                None,
+                vec![change],
+            );
         }
     }
     operations.sort_by(|a, b| (&a.tag, &a.path, a.method).cmp(&(&b.tag, &b.path, b.method)));
@@ -66,6 +147,7 @@ fn push_operation(
     out: &mut Vec<OperationDiff>,
     op: &Operation,
     status: OperationStatus,
+    old_path: Option<String>,
     changes: Vec<Change>,
 ) {
     if changes.is_empty() {
@@ -76,6 +158,7 @@ fn push_operation(
     out.push(OperationDiff {
         method: op.method,
         path: op.path.clone(),
+        old_path,
         operation_id: op.operation_id.clone(),
         tag: op.tag.clone(),
         status,
@@ -97,7 +180,17 @@ fn compare_operation<'a>(
 ) -> Vec<Change> {
     let mut out = Vec::new();
     compare_operation_facts(o, n, &mut out);
-    compare_params(types, &o.params, &n.params, &mut out);
+    let renames = path_renames(&o.path, &n.path);
+    for (old, new) in &renames {
+        Sink::new(Location::Path, None, &mut out).push(
+            K::ParameterRenamed,
+            Some((*new).to_owned()),
+            None,
+            Some((*old).to_owned()),
+            Some((*new).to_owned()),
+        );
+    }
+    compare_params(types, &o.params, &n.params, &renames, &mut out);
     compare_bodies(types, o.body.as_ref(), n.body.as_ref(), &mut out);
     compare_responses(types, o, n, &mut out);
     out
@@ -211,16 +304,44 @@ fn param_location(l: ParamLocation) -> Location {
     }
 }
 
+/// `(old, new)` names of the path parameters that differ between two paths of the same shape,
+/// in path order.
+fn path_renames<'p>(old: &'p str, new: &'p str) -> Vec<(&'p str, &'p str)> {
+    if old == new {
+        return Vec::new();
+    }
+    let names = |path: &'p str| -> Vec<&'p str> {
+        path.split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect()
+    };
+    names(old)
+        .into_iter()
+        .zip(names(new))
+        .filter(|(a, b)| a != b)
+        .collect()
+}
+
 fn compare_params<'a>(
     types: &mut TypeDiffer<'a>,
     o: &'a [Param],
     n: &'a [Param],
+    renames: &[(&str, &str)],
     out: &mut Vec<Change>,
 ) {
-    let old_by_key: BTreeMap<(ParamLocation, &str), &Param> = o
-        .iter()
-        .map(|p| ((p.location, p.name.as_str()), p))
-        .collect();
+    // Old path parameters under their new names, so a renamed one is compared, not removed.
+    let new_name = |p: &'a Param| -> &'a str {
+        match renames.iter().find(|(old, _)| *old == p.name) {
+            Some((_, new)) if p.location == ParamLocation::Path => n
+                .iter()
+                .find(|q| q.location == ParamLocation::Path && q.name == *new)
+                .map_or(p.name.as_str(), |q| q.name.as_str()),
+            _ => p.name.as_str(),
+        }
+    };
+    let old_by_key: BTreeMap<(ParamLocation, &str), &Param> =
+        o.iter().map(|p| ((p.location, new_name(p)), p)).collect();
     let mut seen = BTreeSet::new();
     for pn in n {
         let key = (pn.location, pn.name.as_str());
@@ -240,7 +361,7 @@ fn compare_params<'a>(
         }
     }
     for po in o {
-        if !seen.contains(&(po.location, po.name.as_str())) {
+        if !seen.contains(&(po.location, new_name(po))) {
             Sink::new(param_location(po.location), None, out).push(
                 K::ParameterRemoved,
                 Some(po.name.clone()),
@@ -288,6 +409,17 @@ fn compare_param<'a>(
         );
     }
     compare_extensions(sink, name, &po.extensions, &pn.extensions);
+    let mut facets = Vec::new();
+    blank_change(&pn.name, po.blank, pn.blank, &mut facets);
+    let items = types.items_path(&pn.name, &pn.ty);
+    compare_constraints(
+        &pn.name,
+        &items,
+        &po.constraints,
+        &pn.constraints,
+        &mut facets,
+    );
+    emit(sink, facets);
     emit(sink, types.compare(&pn.name, &po.ty, &pn.ty));
 }
 
@@ -358,12 +490,14 @@ fn compare_bodies<'a>(
         sink.toggled(kind, None);
     }
     if bo.media != bn.media {
+        sink.ctx.old_media_accepted = bn.accepted_media.contains(&bo.media);
         sink.changed(
             K::MediaTypeChanged,
             None,
             media_text(bo.media),
             media_text(bn.media),
         );
+        sink.ctx.old_media_accepted = false;
     }
     // An empty list means "unknown" (the Markdown pages do not say), not "none accepted".
     if !bo.accepted_media.is_empty() && !bn.accepted_media.is_empty() {
@@ -497,8 +631,10 @@ fn compare_response<'a>(
         }
         (a, b) if body_kind(a) != body_kind(b) => {
             sink.ctx.return_type_changed = primary;
+            sink.ctx.had_no_body = *a == ResponseBody::None;
             sink.changed(K::ResponseBodyChanged, None, body_text(a), body_text(b));
             sink.ctx.return_type_changed = false;
+            sink.ctx.had_no_body = false;
         }
         _ => {}
     }

@@ -236,12 +236,15 @@ fn section(d: &ApiDiff, keep: impl Fn(&Change) -> bool, budget: usize) -> Sectio
 /// An operation's lines, each with whether it is a change: one line for a lone added or
 /// removed operation, else a heading line and one indented line per change.
 fn operation_lines(op: &OperationDiff, changes: &[&Change], out: &mut Vec<(String, bool)>) {
-    let head = format!(
+    let mut head = format!(
         "`{} {}` (`{}`)",
         op.method.as_str(),
         op.path,
         op.operation_id
     );
+    if let Some(old) = &op.old_path {
+        let _ = write!(head, ", formerly `{old}`");
+    }
     if let [only] = changes
         && matches!(only.kind, K::OperationAdded | K::OperationRemoved)
     {
@@ -344,6 +347,19 @@ fn sentence(c: &Change) -> String {
         K::SecurityChanged => format!("security changed from {old} to {new}"),
         K::ParameterAdded | K::FieldAdded | K::BodyAdded => format!("{subj} added ({req}{new})"),
         K::ParameterRemoved | K::FieldRemoved | K::BodyRemoved => format!("{subj} removed"),
+        K::ParameterRenamed => format!("path parameter {old} renamed to {new}"),
+        K::MinimumChanged => constraint_change(&subj, "minimum", c),
+        K::MaximumChanged => constraint_change(&subj, "maximum", c),
+        K::MultipleOfChanged => constraint_change(&subj, "multipleOf", c),
+        K::MinLengthChanged => constraint_change(&subj, "minLength", c),
+        K::MaxLengthChanged => constraint_change(&subj, "maxLength", c),
+        K::PatternChanged => constraint_change(&subj, "pattern", c),
+        K::MinItemsChanged => constraint_change(&subj, "minItems", c),
+        K::MaxItemsChanged => constraint_change(&subj, "maxItems", c),
+        K::BecameReadOnly => format!("{subj} became read-only"),
+        K::BecameNotReadOnly => format!("{subj} is no longer read-only"),
+        K::BecameWriteOnly => format!("{subj} became write-only"),
+        K::BecameNotWriteOnly => format!("{subj} is no longer write-only"),
         K::BecameRequired => format!("{subj} became required"),
         K::BecameOptional => format!("{subj} became optional"),
         K::BecameNullable => format!("{subj} became nullable"),
@@ -364,6 +380,19 @@ fn sentence(c: &Change) -> String {
         K::HeaderRemoved => format!("{subj} removed"),
         K::ModelRenamed => format!("{subj}: model {old} renamed to {new}"),
         K::ModelReplaced => format!("{subj}: model {old} replaced by {new}"),
+    }
+}
+
+/// `maxLength set to `255``, `maxLength `255` removed`, `maxLength changed from `255` to `100``.
+fn constraint_change(subj: &str, keyword: &str, c: &Change) -> String {
+    match (&c.old, &c.new) {
+        (None, Some(_)) => format!("{subj}: {keyword} set to {}", code(&c.new)),
+        (Some(_), None) => format!("{subj}: {keyword} {} removed", code(&c.old)),
+        _ => format!(
+            "{subj}: {keyword} changed from {} to {}",
+            code(&c.old),
+            code(&c.new)
+        ),
     }
 }
 

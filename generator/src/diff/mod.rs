@@ -1,12 +1,25 @@
 //! Spec diff: compares two IRs and classifies each change.
 //!
 //! [`diff`] matches operations by `(method, path)` (an `operationId` may change; that is reported
-//! as a rename), then compares parameters, request bodies and responses. Types are compared
-//! structurally: `Ty::Ref` is resolved through each side's [`Api::types`], objects are walked
-//! field by field and nested fields are named by dotted paths as the pages print them
-//! (`restorations.uuid`; the dot also steps into array items, `*` names the values of a map).
-//! So the diff gives the same answer for raw front-end output (inline `Ty::Object`) and for an
-//! API that went through the naming passes, and for both front ends.
+//! as a rename; a path whose parameters were renamed, `/api/x/{id}/` -> `/api/x/{uuid}/`, is the
+//! same operation with a [`ChangeKind::ParameterRenamed`]), then compares parameters, request
+//! bodies and responses. Types are compared structurally: `Ty::Ref` is resolved through each
+//! side's [`Api::types`], objects are walked field by field and nested fields are named by
+//! dotted paths as the pages print them (`restorations.uuid`; the dot also steps into array
+//! items, `*` names the values of a map, and `[]` the items of an array whose item constraints
+//! changed: `tags[]`). So the diff gives the same answer for raw front-end output (inline
+//! `Ty::Object`) and for an API that went through the naming passes, and for both front ends.
+//!
+//! # What is compared
+//!
+//! The CLI ([`cli::load_specs`]) compares the front ends' output before the passes: what each
+//! spec says, operation by operation. The passes merge shapes that differ only in descriptions
+//! or defaults across pages, so after them an operation could show another page's text; before
+//! them, an operation's part of the report does not depend on which other pages were loaded
+//! with it (the corpus test checks this on every snapshot pair). Model names are therefore the
+//! names the specs give (OpenAPI schema names, the pages' request models, `FieldEnum` and query
+//! enum imports): a rename is reported only when a spec renamed something, never because the
+//! naming pass chose another name for an unnamed shape.
 //!
 //! # Classification
 //!
@@ -28,23 +41,29 @@
 //! the suggestion the same diff would get after 1.0 (break: major, additive: minor, other:
 //! patch).
 //!
-//! # JSON format (`format_version` 1)
+//! # JSON format (`format_version` 2)
 //!
 //! [`render_json`] prints an [`ApiDiff`] as pretty JSON. Keys always appear, in the order below
 //! (`null` when a value does not apply), so the output is stable for tools:
 //!
-//! - `format_version`: `1`; bumped on any incompatible change of this format.
+//! - `format_version`: `2`; bumped on any incompatible change of this format. Version 2 added
+//!   `old_path`, the change kinds `parameter_renamed`, the constraint kinds
+//!   (`minimum_changed` ... `max_items_changed`) and `became_read_only`,
+//!   `became_not_read_only`, `became_write_only`, `became_not_write_only`, and counts in
+//!   `types` the types the specs name (version 1 counted those the naming passes made).
 //! - `old`, `new`: `{version, sources, operations, types}`: the spec's OpenAPI `info.version`
-//!   (or `null`), the number of spec files, operations and named types on that side.
+//!   (or `null`), the number of spec files, operations and named types (OpenAPI components; the
+//!   pages name none) on that side.
 //! - `summary`: counts: `operations_added`, `operations_removed`, `operations_modified`,
 //!   `changes` (all changes, including one per added or removed operation), `wire_breaking`,
 //!   `wire_warnings`, `rust_breaking`, `rust_additive`, `models_renamed` (distinct
 //!   `old -> new` pairs), and `suggested_bump` / `suggested_bump_stable`
 //!   (`none`, `patch`, `minor`, `major`) for a `0.x` and a `>= 1.0` crate.
 //! - `operations`: one entry per added, removed or modified operation, sorted by tag, path and
-//!   method: `method`, `path`, `operation_id` (the new one; the old one for a removed
-//!   operation), `tag` (likewise), `status` (`added`, `removed`, `modified`), `wire` and `rust`
-//!   (the strongest effect among its changes) and `changes`.
+//!   method: `method`, `path`, `old_path` (the old path when path parameters were renamed,
+//!   else `null`), `operation_id` (the new one; the old one for a removed operation), `tag`
+//!   (likewise), `status` (`added`, `removed`, `modified`), `wire` and `rust` (the strongest
+//!   effect among its changes) and `changes`.
 //! - A change: `kind` (see [`ChangeKind`]), `location` (`operation`, `path`, `query`,
 //!   `header`, `request_body`, `response`, `response_header`), `status` (the response status
 //!   for the two response locations, `0` for OpenAPI `default`), `name` (parameter name, dotted
@@ -52,8 +71,9 @@
 //!   itself), `required` (for added or removed parameters, fields and bodies: whether it is
 //!   required on the side where it exists), `old` and `new` (the values before and after:
 //!   types printed as the pages print them, e.g. `string (uuid)` or `array of Volume`, enum
-//!   values, descriptions, names), `wire` (`breaking`, `warning`, `compatible`), `rust`
-//!   (`break`, `additive`, `none`) and `note` (why a warning or a surprising classification).
+//!   values, descriptions, names, constraint values such as `255` or `> 0`), `wire`
+//!   (`breaking`, `warning`, `compatible`), `rust` (`break`, `additive`, `none`) and `note`
+//!   (why a warning or a surprising classification).
 //! - `renamed_models`: distinct `{old, new}` pairs of `model_renamed` changes, sorted.
 //!
 //! Example: an optional query parameter and a required body field were added, and a response
@@ -61,7 +81,7 @@
 //!
 //! ```json
 //! {
-//!   "format_version": 1,
+//!   "format_version": 2,
 //!   "old": {
 //!     "version": "1.0",
 //!     "sources": 1,
@@ -91,6 +111,7 @@
 //!     {
 //!       "method": "GET",
 //!       "path": "/api/volumes/",
+//!       "old_path": null,
 //!       "operation_id": "volumes_list",
 //!       "tag": "volumes",
 //!       "status": "modified",
@@ -126,6 +147,7 @@
 //!     {
 //!       "method": "POST",
 //!       "path": "/api/volumes/",
+//!       "old_path": null,
 //!       "operation_id": "volumes_create",
 //!       "tag": "volumes",
 //!       "status": "modified",
@@ -168,7 +190,7 @@ use crate::ir::{Api, Method};
 pub use markdown::{COMMENT_BUDGET, render_markdown, render_markdown_full};
 
 /// Version of the JSON format printed by [`render_json`].
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Compares two APIs. Pure and deterministic: the result depends only on the two values.
 pub fn diff(old: &Api, new: &Api) -> ApiDiff {
@@ -304,6 +326,9 @@ pub enum OperationStatus {
 pub struct OperationDiff {
     pub method: Method,
     pub path: String,
+    /// The old path when a path parameter was renamed (`/api/x/{id}/` for `/api/x/{uuid}/`),
+    /// else `None`.
+    pub old_path: Option<String>,
     /// The new operation id (the old one for a removed operation).
     pub operation_id: String,
     /// The new tag (the old one for a removed operation).
@@ -391,6 +416,9 @@ pub enum ChangeKind {
     /// `new`: the parameter's type; `required` says whether it is required.
     ParameterAdded,
     ParameterRemoved,
+    /// A path parameter renamed in place (`/x/{id}/` -> `/x/{uuid}/`): `name` and `new` are the
+    /// new name, `old` the old one.
+    ParameterRenamed,
     /// A parameter, field or the request body became required.
     BecameRequired,
     BecameOptional,
@@ -400,10 +428,25 @@ pub enum ChangeKind {
     TypeChanged,
     /// `old`/`new`: the types (same scalar kind, another format).
     FormatChanged,
-    /// `new`: the value.
+    /// `new`: the value (`""` for the blank value of `oneOf: [XEnum, BlankEnum]`).
     EnumValueAdded,
     /// `old`: the value.
     EnumValueRemoved,
+    /// The value constraints; `old`/`new`: the bound or pattern, absent (`null`) when unset.
+    /// Numeric bounds print as the number, an exclusive one with `<`/`>` before it.
+    MinimumChanged,
+    MaximumChanged,
+    MultipleOfChanged,
+    MinLengthChanged,
+    MaxLengthChanged,
+    PatternChanged,
+    MinItemsChanged,
+    MaxItemsChanged,
+    /// `readOnly` / `writeOnly` set or unset on a field.
+    BecameReadOnly,
+    BecameNotReadOnly,
+    BecameWriteOnly,
+    BecameNotWriteOnly,
     /// `old`/`new`: the JSON defaults.
     DefaultChanged,
     /// `old`/`new`: `repeat` or `comma_joined` (array query parameters).

@@ -82,8 +82,33 @@ impl ChangeKind {
         )
     }
 
-    /// Changes of the shape of values (not documentation, not type names).
+    /// Changes of the constraints on values (bounds, lengths, patterns, read-only and
+    /// write-only): the server checks them, the generated types stay the same.
+    pub fn is_constraint(self) -> bool {
+        matches!(
+            self,
+            ChangeKind::MinimumChanged
+                | ChangeKind::MaximumChanged
+                | ChangeKind::MultipleOfChanged
+                | ChangeKind::MinLengthChanged
+                | ChangeKind::MaxLengthChanged
+                | ChangeKind::PatternChanged
+                | ChangeKind::MinItemsChanged
+                | ChangeKind::MaxItemsChanged
+                | ChangeKind::BecameReadOnly
+                | ChangeKind::BecameNotReadOnly
+                | ChangeKind::BecameWriteOnly
+                | ChangeKind::BecameNotWriteOnly
+        )
+    }
+
+    /// Changes that leave the generated Rust types as they are: documentation and constraints.
+    pub fn keeps_rust_types(self) -> bool {
+        self.is_documentation() || self.is_constraint()
+    }
+
+    /// Changes of the shape of values (not documentation, constraints or type names).
     pub fn is_structural(self) -> bool {
-        !self.is_documentation() && self != ChangeKind::ModelRenamed
+        !self.keeps_rust_types() && self != ChangeKind::ModelRenamed
     }
 }

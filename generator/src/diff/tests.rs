@@ -78,6 +78,8 @@ fn field(name: &str, ty: Ty, required: bool) -> Field {
         description: None,
         default: None,
         extensions: BTreeMap::new(),
+        blank: false,
+        constraints: Default::default(),
         span: Span::default(),
     }
 }
@@ -92,6 +94,8 @@ fn param(name: &str, location: ParamLocation, ty: Ty, required: bool) -> Param {
         default: None,
         style: ArrayStyle::Repeat,
         extensions: BTreeMap::new(),
+        blank: false,
+        constraints: Default::default(),
         span: Span::default(),
     }
 }
@@ -382,6 +386,10 @@ fn request_body_added_removed_required_media() {
     let mut multipart = body(ty(), false);
     multipart.media = BodyMedia::Multipart;
     multipart.accepted_media = vec![BodyMedia::Multipart, BodyMedia::FormUrlEncoded];
+    // Multipart preferred now, JSON still accepted.
+    let mut also_json = body(ty(), true);
+    also_json.media = BodyMedia::Multipart;
+    also_json.accepted_media = vec![BodyMedia::Json, BodyMedia::Multipart];
     let got = diff_ops(
         vec![
             post("/api/a/", "a", None),
@@ -389,6 +397,7 @@ fn request_body_added_removed_required_media() {
             post("/api/c/", "c", None),
             post("/api/d/", "d", Some(body(ty(), false))),
             post("/api/e/", "e", Some(body(ty(), true))),
+            post("/api/f/", "f", Some(body(ty(), true))),
         ],
         vec![
             post("/api/a/", "a", Some(body(ty(), true))),
@@ -396,6 +405,7 @@ fn request_body_added_removed_required_media() {
             post("/api/c/", "c", Some(body(ty(), false))),
             post("/api/d/", "d", Some(body(ty(), true))),
             post("/api/e/", "e", Some(multipart)),
+            post("/api/f/", "f", Some(also_json)),
         ],
     );
     assert_eq!(
@@ -406,10 +416,12 @@ fn request_body_added_removed_required_media() {
             "body_added request_body optional [- -> object] wire=compatible rust=additive",
             "became_required request_body wire=breaking rust=break",
             "became_optional request_body wire=compatible rust=break",
-            "media_type_changed request_body [application/json -> multipart/form-data] wire=breaking rust=break",
+            "media_type_changed request_body [application/json -> multipart/form-data] wire=breaking rust=none",
             "media_type_added request_body [- -> multipart/form-data] wire=compatible rust=none",
             "media_type_added request_body [- -> application/x-www-form-urlencoded] wire=compatible rust=none",
             "media_type_removed request_body [application/json -> -] wire=breaking rust=none",
+            "media_type_changed request_body [application/json -> multipart/form-data] wire=compatible rust=none",
+            "media_type_added request_body [- -> multipart/form-data] wire=compatible rust=none",
         ]
     );
 }
@@ -615,6 +627,9 @@ fn response_statuses_bodies_and_headers() {
                 vec![json(200, vol()), response(202, ResponseBody::None)],
             ),
             with("/f/", vec![headered_old]),
+            // The success response gains a body: the return type changes, callers on the
+            // wire are unaffected.
+            with("/g/", vec![response(200, ResponseBody::None)]),
         ],
         vec![
             with("/a/", vec![json(201, vol())]),
@@ -629,6 +644,7 @@ fn response_statuses_bodies_and_headers() {
                 vec![json(200, vol()), response(202, ResponseBody::Text)],
             ),
             with("/f/", vec![headered_new]),
+            with("/g/", vec![json(200, vol())]),
         ],
     );
     assert_eq!(
@@ -641,10 +657,243 @@ fn response_statuses_bodies_and_headers() {
             "response_added response 400 [- -> unknown] wire=compatible rust=none",
             "response_removed response 404 [unknown -> -] wire=compatible rust=none",
             "response_body_changed response 200 [json object -> binary] wire=breaking rust=break",
-            "response_body_changed response 202 [none -> text] wire=breaking rust=none",
+            "response_body_changed response 202 [none -> text] wire=compatible rust=none",
             "header_added response_header 200 `link` [- -> string] wire=compatible rust=none",
             "type_changed response_header 200 `x-count` [integer -> string] wire=breaking rust=break",
             "header_removed response_header 200 `x-gone` [string -> -] wire=warning rust=none",
+            "response_body_changed response 200 [none -> json object] wire=compatible rust=break",
+        ]
+    );
+}
+
+#[test]
+fn integer_enum_becoming_a_string_enum_is_a_type_change() {
+    let ints = |values: &[i64]| EnumTy {
+        values: values.iter().map(|v| EnumValue::Int(*v)).collect(),
+        ..EnumTy::default()
+    };
+    let mut o = get("/api/hooks/", "hooks_list");
+    o.params = vec![
+        query(
+            "content_type",
+            Ty::Enum {
+                def: Box::new(ints(&[1, 2])),
+            },
+            false,
+        ),
+        query("kind", reference("KindEnum"), false),
+    ];
+    let mut n = o.clone();
+    n.params[0].ty = enum_ty(&["1", "2"]);
+    let old = api("1", vec![o], vec![("KindEnum", TypeDef::Enum(ints(&[1])))]);
+    let new = api(
+        "2",
+        vec![n],
+        vec![("KindEnum", TypeDef::Enum(enum_def(&["1", "2"])))],
+    );
+    assert_eq!(
+        lines(&diff(&old, &new)),
+        [
+            "type_changed query `content_type` [integer enum -> string enum] wire=breaking rust=break",
+            "type_changed query `kind` [KindEnum (integer enum) -> KindEnum (string enum)] wire=breaking rust=break",
+        ]
+    );
+}
+
+#[test]
+fn renamed_path_parameters_keep_the_operation() {
+    let with_path = |path: &str, name: &str| {
+        let mut o = get(path, "things_retrieve");
+        o.params = vec![param(name, ParamLocation::Path, string(), true)];
+        o
+    };
+    let mut renamed = with_path("/api/things/{uuid}/", "uuid");
+    renamed.params[0].ty = fmt_string("uuid");
+    let d = diff(
+        &api("1", vec![with_path("/api/things/{id}/", "id")], vec![]),
+        &api("2", vec![renamed], vec![]),
+    );
+    assert_eq!(
+        lines(&d),
+        [
+            "parameter_renamed path `uuid` [id -> uuid] wire=compatible rust=none",
+            "format_changed path `uuid` [string -> string (uuid)] wire=breaking rust=break",
+        ]
+    );
+    let op = &d.operations[0];
+    assert_eq!(
+        (op.status, op.path.as_str(), op.old_path.as_deref()),
+        (
+            OperationStatus::Modified,
+            "/api/things/{uuid}/",
+            Some("/api/things/{id}/")
+        )
+    );
+    assert_eq!(
+        markdown::describe(&op.changes[0]),
+        "path parameter `id` renamed to `uuid` (path parameter names are not sent; the Rust \
+         argument keeps its place)"
+    );
+    assert!(render_markdown(&d).contains(
+        "- `GET /api/things/{uuid}/` (`things_retrieve`), formerly `/api/things/{id}/`\n"
+    ));
+    // Two old and one new path of the same shape: no way to tell which one was renamed.
+    let d = diff(
+        &api(
+            "1",
+            vec![
+                with_path("/api/x/{id}/", "id"),
+                get("/api/x/{pk}/", "x_other"),
+            ],
+            vec![],
+        ),
+        &api("2", vec![with_path("/api/x/{uuid}/", "uuid")], vec![]),
+    );
+    let statuses: Vec<(OperationStatus, &str)> = d
+        .operations
+        .iter()
+        .map(|o| (o.status, o.path.as_str()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (OperationStatus::Removed, "/api/x/{id}/"),
+            (OperationStatus::Removed, "/api/x/{pk}/"),
+            (OperationStatus::Added, "/api/x/{uuid}/"),
+        ]
+    );
+}
+
+fn number(text: &str) -> Option<serde_json::Number> {
+    Some(text.parse().unwrap_or_else(|e| panic!("{text}: {e}")))
+}
+
+#[test]
+fn constraints_are_rated_by_direction_and_side() {
+    let limits = |max_length: Option<u64>, minimum: Option<&str>, pattern: Option<&str>| {
+        crate::ir::Constraints {
+            max_length,
+            minimum: minimum.and_then(number),
+            pattern: pattern.map(str::to_owned),
+            ..crate::ir::Constraints::default()
+        }
+    };
+    let constrained = |name: &str, c: crate::ir::Constraints| Field {
+        constraints: c,
+        ..field(name, string(), false)
+    };
+    let fields = |c: [crate::ir::Constraints; 4]| {
+        let [a, b, c, d] = c;
+        object(vec![
+            constrained("name", a),
+            constrained("size", b),
+            constrained("code", c),
+            constrained("note", d),
+        ])
+    };
+    let old = fields([
+        limits(Some(255), None, None),
+        limits(None, Some("0"), None),
+        limits(None, None, Some("^a$")),
+        limits(Some(10), Some("1"), None),
+    ]);
+    let new = fields([
+        limits(Some(100), None, None),
+        limits(None, Some("-1"), None),
+        limits(None, None, Some("^b$")),
+        limits(None, None, Some("^c$")),
+    ]);
+    let mut o = post("/api/x/", "x_create", Some(body(old.clone(), true)));
+    o.responses = vec![json(200, old)];
+    let mut n = post("/api/x/", "x_create", Some(body(new.clone(), true)));
+    n.responses = vec![json(200, new)];
+    let d = diff(
+        &api("1", vec![o.clone()], vec![]),
+        &api("2", vec![n.clone()], vec![]),
+    );
+    let sentences: Vec<String> = d.changes().map(|(_, c)| markdown::describe(c)).collect();
+    assert_eq!(
+        sentences[..4],
+        [
+            "request body field `name`: maxLength changed from `255` to `100` — wire: \
+             **breaking** (requests valid before may be rejected now)",
+            "request body field `size`: minimum changed from `0` to `-1`",
+            "request body field `code`: pattern changed from `^a$` to `^b$` — wire: warning \
+             (requests valid before may be rejected now)",
+            "request body field `note`: minimum `1` removed",
+        ]
+    );
+    assert_eq!(
+        sentences[5],
+        "request body field `note`: pattern set to `^c$` — wire: warning (requests valid \
+         before may be rejected now)"
+    );
+    assert_eq!(
+        diff_ops(vec![o], vec![n]),
+        [
+            "max_length_changed request_body `name` [255 -> 100] wire=breaking rust=none",
+            "minimum_changed request_body `size` [0 -> -1] wire=compatible rust=none",
+            "pattern_changed request_body `code` [^a$ -> ^b$] wire=warning rust=none",
+            "minimum_changed request_body `note` [1 -> -] wire=compatible rust=none",
+            "max_length_changed request_body `note` [10 -> -] wire=compatible rust=none",
+            "pattern_changed request_body `note` [- -> ^c$] wire=warning rust=none",
+            "max_length_changed response 200 `name` [255 -> 100] wire=compatible rust=none",
+            "minimum_changed response 200 `size` [0 -> -1] wire=breaking rust=none",
+            "pattern_changed response 200 `code` [^a$ -> ^b$] wire=compatible rust=none",
+            "minimum_changed response 200 `note` [1 -> -] wire=breaking rust=none",
+            "max_length_changed response 200 `note` [10 -> -] wire=breaking rust=none",
+            "pattern_changed response 200 `note` [- -> ^c$] wire=compatible rust=none",
+        ]
+    );
+}
+
+#[test]
+fn exclusive_bounds_items_parameters_read_only_and_blank() {
+    let mut o = get("/api/x/", "x_list");
+    let mut page_size = query("page_size", integer(), false);
+    page_size.constraints.maximum = number("100");
+    let mut tags = query("tags", Ty::array(string()), false);
+    tags.constraints.items = Some(Box::new(crate::ir::Constraints {
+        max_length: Some(10),
+        ..crate::ir::Constraints::default()
+    }));
+    o.params = vec![page_size, tags, query("kind", enum_ty(&["a"]), false)];
+    let mut n = o.clone();
+    n.params[0].constraints.exclusive_maximum = true;
+    n.params[1].constraints.items = None;
+    n.params[1].constraints.max_items = Some(3);
+    n.params[2].blank = true;
+    let ro = Field {
+        read_only: true,
+        ..field("uuid", string(), true)
+    };
+    let wo = Field {
+        write_only: true,
+        ..field("secret", string(), false)
+    };
+    o.responses = vec![json(
+        200,
+        object(vec![ro.clone(), field("secret", string(), false)]),
+    )];
+    n.responses = vec![json(
+        200,
+        object(vec![
+            Field {
+                read_only: false,
+                ..ro
+            },
+            wo,
+        ]),
+    )];
+    assert_eq!(
+        diff_ops(vec![o], vec![n]),
+        [
+            "maximum_changed query `page_size` [100 -> < 100] wire=breaking rust=none",
+            "max_items_changed query `tags` [- -> 3] wire=warning rust=none",
+            "max_length_changed query `tags[]` [10 -> -] wire=compatible rust=none",
+            "enum_value_added query `kind` [- -> \"\"] wire=compatible rust=additive",
+            "became_not_read_only response 200 `uuid` wire=compatible rust=none",
+            "became_write_only response 200 `secret` wire=compatible rust=none",
         ]
     );
 }

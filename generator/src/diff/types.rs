@@ -7,9 +7,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use std::cmp::Ordering;
+
 use super::ChangeKind as K;
+use super::classify::Bound;
 use super::sink::Sink;
-use crate::ir::{Api, EnumTy, EnumValue, Field, ObjectTy, Scalar, Ty, TypeDef};
+use crate::ir::{Api, Constraints, EnumTy, EnumValue, Field, ObjectTy, Scalar, Ty, TypeDef};
 
 /// Nesting limit: a guard against pathological inline nesting. Recursive named types are cut
 /// earlier, when a pair of names repeats on the walk.
@@ -199,6 +202,8 @@ pub(super) struct RawChange {
     pub required: Option<bool>,
     pub old: Option<String>,
     pub new: Option<String>,
+    /// For constraint changes: how the allowed values changed.
+    pub bound: Option<Bound>,
 }
 
 impl RawChange {
@@ -215,6 +220,7 @@ impl RawChange {
             required,
             old,
             new,
+            bound: None,
         }
     }
 
@@ -235,7 +241,9 @@ impl RawChange {
 /// Pushes raw changes into a sink, classifying them for its location.
 pub(super) fn emit(sink: &mut Sink<'_>, raw: Vec<RawChange>) {
     for r in raw {
+        sink.ctx.bound = r.bound;
         sink.push(r.kind, r.name, r.required, r.old, r.new);
+        sink.ctx.bound = None;
     }
 }
 
@@ -271,11 +279,21 @@ impl<'a> TypeDiffer<'a> {
         out
     }
 
-    /// Whether two types differ in more than documentation (type names included).
+    /// Whether two types differ in more than documentation and constraints (type names
+    /// included): whether the generated Rust types differ.
     pub fn differ(&mut self, o: &'a Ty, n: &'a Ty) -> bool {
         self.compare("", o, n)
             .iter()
-            .any(|c| !c.kind.is_documentation())
+            .any(|c| !c.kind.keeps_rust_types())
+    }
+
+    /// The path under which the constraints of `ty`'s items are reported: `a.*` for the
+    /// values of a map, `a[]` for the items of an array.
+    pub fn items_path(&self, path: &str, ty: &'a Ty) -> String {
+        match resolve(self.new, ty).shape {
+            Shape::Map(_) => join(path, "*"),
+            _ => format!("{path}[]"),
+        }
     }
 
     fn compare_at(
@@ -398,7 +416,28 @@ impl<'a> TypeDiffer<'a> {
                 self.compare_at(&p, a, b, depth + 1, out);
             }
             (Shape::Object(a), Shape::Object(b)) => self.compare_objects(path, a, b, depth, out),
-            (Shape::Enum(a), Shape::Enum(b)) => compare_enums(path, a, b, out),
+            (Shape::Enum(a), Shape::Enum(b)) => {
+                let (ka, kb) = (enum_kind(a), enum_kind(b));
+                if ka != kb && ka.is_some() && kb.is_some() {
+                    // `1`, `2` -> `"1"`, `"2"`: every value's JSON type changed.
+                    let show = |r: &Resolved<'_>, kind: Option<&str>| {
+                        let kind = kind.unwrap_or("enum");
+                        match r.name {
+                            Some(name) => format!("{name} ({kind})"),
+                            None => kind.to_owned(),
+                        }
+                    };
+                    out.push(RawChange::new(
+                        K::TypeChanged,
+                        path,
+                        None,
+                        Some(show(ro, ka)),
+                        Some(show(rn, kb)),
+                    ));
+                } else {
+                    compare_enums(path, a, b, out);
+                }
+            }
             (Shape::OneOf(a), Shape::OneOf(b)) if a.len() == b.len() => {
                 for (va, vb) in a.iter().zip(b) {
                     self.compare_at(path, va, vb, depth + 1, out);
@@ -518,7 +557,192 @@ impl<'a> TypeDiffer<'a> {
                 Some(new),
             ));
         }
+        for (was, is, set, unset) in [
+            (
+                fa.read_only,
+                fb.read_only,
+                K::BecameReadOnly,
+                K::BecameNotReadOnly,
+            ),
+            (
+                fa.write_only,
+                fb.write_only,
+                K::BecameWriteOnly,
+                K::BecameNotWriteOnly,
+            ),
+        ] {
+            if was != is {
+                let kind = if is { set } else { unset };
+                out.push(RawChange::new(kind, path, None, None, None));
+            }
+        }
+        blank_change(path, fa.blank, fb.blank, out);
+        let items = self.items_path(path, &fb.ty);
+        compare_constraints(path, &items, &fa.constraints, &fb.constraints, out);
         self.compare_at(path, &fa.ty, &fb.ty, depth + 1, out);
+    }
+}
+
+/// `"integer enum"`, `"string enum"`, or `None` for an enum without values or with both.
+fn enum_kind(e: &EnumTy) -> Option<&'static str> {
+    let ints = e
+        .values
+        .iter()
+        .filter(|v| matches!(v, EnumValue::Int(_)))
+        .count();
+    match (ints, e.values.len()) {
+        (_, 0) => None,
+        (i, n) if i == n => Some("integer enum"),
+        (0, _) => Some("string enum"),
+        _ => None,
+    }
+}
+
+/// The blank value `""` of `oneOf: [XEnum, BlankEnum]` added or removed: an enum value.
+pub(super) fn blank_change(path: &str, old: bool, new: bool, out: &mut Vec<RawChange>) {
+    let blank = Some("\"\"".to_owned());
+    match (old, new) {
+        (false, true) => out.push(RawChange::new(K::EnumValueAdded, path, None, None, blank)),
+        (true, false) => out.push(RawChange::new(K::EnumValueRemoved, path, None, blank, None)),
+        _ => {}
+    }
+}
+
+/// The constraint changes of a value at `path`; those of its items (an array's items, a map's
+/// values) are reported at `items_path`.
+pub(super) fn compare_constraints(
+    path: &str,
+    items_path: &str,
+    a: &Constraints,
+    b: &Constraints,
+    out: &mut Vec<RawChange>,
+) {
+    let mut push = |kind, old: Option<String>, new: Option<String>, bound| {
+        let mut change = RawChange::new(kind, path, None, old, new);
+        change.bound = Some(bound);
+        out.push(change);
+    };
+    // Numeric bounds: (value, exclusive).
+    let lower = |c: &Constraints| c.minimum.clone().map(|v| (v, c.exclusive_minimum));
+    let upper = |c: &Constraints| c.maximum.clone().map(|v| (v, c.exclusive_maximum));
+    if let Some(bound) = number_bound(lower(a), lower(b), Ordering::Greater) {
+        let show = |c: &Constraints| lower(c).map(|(v, x)| bound_text(&v, x, ">"));
+        push(K::MinimumChanged, show(a), show(b), bound);
+    }
+    if let Some(bound) = number_bound(upper(a), upper(b), Ordering::Less) {
+        let show = |c: &Constraints| upper(c).map(|(v, x)| bound_text(&v, x, "<"));
+        push(K::MaximumChanged, show(a), show(b), bound);
+    }
+    for (kind, old, new, narrower) in [
+        (
+            K::MinLengthChanged,
+            a.min_length,
+            b.min_length,
+            Ordering::Greater,
+        ),
+        (
+            K::MaxLengthChanged,
+            a.max_length,
+            b.max_length,
+            Ordering::Less,
+        ),
+        (
+            K::MinItemsChanged,
+            a.min_items,
+            b.min_items,
+            Ordering::Greater,
+        ),
+        (K::MaxItemsChanged, a.max_items, b.max_items, Ordering::Less),
+    ] {
+        let bound = match (old, new) {
+            (None, Some(_)) => Some(Bound::Set),
+            (Some(_), None) => Some(Bound::Unset),
+            (Some(x), Some(y)) => direction(y.cmp(&x), narrower),
+            (None, None) => None,
+        };
+        if let Some(bound) = bound {
+            push(
+                kind,
+                old.map(|v| v.to_string()),
+                new.map(|v| v.to_string()),
+                bound,
+            );
+        }
+    }
+    let text = |v: &Option<serde_json::Number>| v.as_ref().map(ToString::to_string);
+    for (kind, old, new) in [
+        (K::PatternChanged, a.pattern.clone(), b.pattern.clone()),
+        (
+            K::MultipleOfChanged,
+            text(&a.multiple_of),
+            text(&b.multiple_of),
+        ),
+    ] {
+        let bound = match (&old, &new) {
+            (None, Some(_)) => Bound::Set,
+            (Some(_), None) => Bound::Unset,
+            (Some(x), Some(y)) if x != y => Bound::Replaced,
+            _ => continue,
+        };
+        push(kind, old, new, bound);
+    }
+    let empty = Constraints::default();
+    let (ia, ib) = (
+        a.items.as_deref().unwrap_or(&empty),
+        b.items.as_deref().unwrap_or(&empty),
+    );
+    if ia != ib {
+        let nested = format!("{items_path}[]");
+        compare_constraints(items_path, &nested, ia, ib, out);
+    }
+}
+
+/// How a numeric bound changed; `narrower` is the ordering of new against old that allows
+/// fewer values (`Greater` for a minimum, `Less` for a maximum).
+fn number_bound(
+    old: Option<(serde_json::Number, bool)>,
+    new: Option<(serde_json::Number, bool)>,
+    narrower: Ordering,
+) -> Option<Bound> {
+    match (old, new) {
+        (None, None) => None,
+        (None, Some(_)) => Some(Bound::Set),
+        (Some(_), None) => Some(Bound::Unset),
+        (Some((a, xa)), Some((b, xb))) => match compare_numbers(&b, &a) {
+            // Same value: only exclusiveness can differ; exclusive allows fewer values.
+            Some(Ordering::Equal) => direction(xb.cmp(&xa), Ordering::Greater),
+            Some(order) => direction(order, narrower),
+            None => Some(Bound::Replaced),
+        },
+    }
+}
+
+/// Narrowed when `order` (new against old) is `narrower`, widened when it is the reverse.
+fn direction(order: Ordering, narrower: Ordering) -> Option<Bound> {
+    match order {
+        Ordering::Equal => None,
+        o if o == narrower => Some(Bound::Narrowed),
+        _ => Some(Bound::Widened),
+    }
+}
+
+/// Numbers compared exactly when both are integers, else as floating point.
+fn compare_numbers(a: &serde_json::Number, b: &serde_json::Number) -> Option<Ordering> {
+    match (a.as_i64(), b.as_i64(), a.as_u64(), b.as_u64()) {
+        (Some(x), Some(y), _, _) => Some(x.cmp(&y)),
+        (_, _, Some(x), Some(y)) => Some(x.cmp(&y)),
+        (Some(_), None, _, Some(_)) => Some(Ordering::Less),
+        (None, Some(_), Some(_), _) => Some(Ordering::Greater),
+        _ => a.as_f64()?.partial_cmp(&b.as_f64()?),
+    }
+}
+
+/// `10`, or `> 0` / `< 10` for an exclusive bound.
+fn bound_text(v: &serde_json::Number, exclusive: bool, sign: &str) -> String {
+    if exclusive {
+        format!("{sign} {v}")
+    } else {
+        v.to_string()
     }
 }
 

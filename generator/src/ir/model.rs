@@ -208,6 +208,12 @@ pub struct Param {
     /// Vendor extensions of the parameter (`x-waldur-operation-id`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extensions: BTreeMap<String, serde_json::Value>,
+    /// The value may also be the empty string: see [`Field::blank`].
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub blank: bool,
+    /// Validation constraints of the value (see [`Constraints`]).
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
     pub span: Span,
 }
 
@@ -224,6 +230,8 @@ impl Param {
             default: None,
             style: ArrayStyle::default(),
             extensions: BTreeMap::new(),
+            blank: false,
+            constraints: Constraints::default(),
             span: Span::default(),
         }
     }
@@ -411,6 +419,20 @@ pub struct Field {
     /// Vendor extensions of the property, if any.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extensions: BTreeMap<String, serde_json::Value>,
+    /// The value may also be the empty string `""`, a documented value besides those of the
+    /// field's enum type: the spec says `oneOf: [$ref XEnum, $ref BlankEnum]` (drf-spectacular's
+    /// spelling of a choice field with `blank=True`). The type stays [`Ty::Ref`] `XEnum`;
+    /// this flag applies to the enum the field holds, whether the field's type is the enum
+    /// itself or an array of it (`items: {oneOf: [XEnum, BlankEnum]}`). `null`
+    /// (`NullEnum`) is [`Field::nullable`], as for any other type.
+    ///
+    /// Emitters must accept and send `""` as a value of its own (a variant of the enum, or a
+    /// wrapper around it), never as an unknown value.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub blank: bool,
+    /// Validation constraints of the value (see [`Constraints`]).
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
     pub span: Span,
 }
 
@@ -427,9 +449,63 @@ impl Field {
             description: None,
             default: None,
             extensions: BTreeMap::new(),
+            blank: false,
+            constraints: Constraints::default(),
             span: Span::default(),
         }
     }
+}
+
+/// The validation keywords of a value (JSON Schema / OpenAPI names in parentheses). The
+/// OpenAPI front end reads them from the schema; the Markdown front end from a
+/// `_Constraints:` annotation when the page prints one. Everything unset means "no
+/// constraint". Emitters may document them; the generated client does not enforce them
+/// (the server does), and the spec diff rates their changes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Constraints {
+    /// Lower bound of a number (`minimum`); exclusive when `exclusive_minimum`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<serde_json::Number>,
+    /// OpenAPI 3.0 `exclusiveMinimum: true` (or a 3.1 numeric `exclusiveMinimum`, which is
+    /// read into `minimum`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub exclusive_minimum: bool,
+    /// Upper bound of a number (`maximum`); exclusive when `exclusive_maximum`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<serde_json::Number>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub exclusive_maximum: bool,
+    /// The number must be a multiple of this (`multipleOf`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiple_of: Option<serde_json::Number>,
+    /// String length bounds in characters (`minLength`, `maxLength`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    /// A regular expression the string must match (`pattern`), verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Array length bounds (`minItems`, `maxItems`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<u64>,
+    /// The constraints of each array item or map value (`items`, `additionalProperties`),
+    /// when the value is an array or a map and its items are constrained.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Box<Constraints>>,
+}
+
+impl Constraints {
+    /// No constraint at all.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -454,6 +530,13 @@ pub struct EnumTy {
     /// The name the spec gives this enum (`CoreStates`), if any.
     pub name_hint: Option<String>,
     pub description: Option<String>,
+    /// The values in spec order, of the type the spec declares: an enum declared
+    /// `type: string` holds strings even where the schema writes numbers
+    /// (`enum: [1, 2]` -> `"1"`, `"2"`), as the Markdown pages print it; an integer enum holds
+    /// integers. `""` is a value only when the enum itself lists it (OpenAPI `BlankEnum`);
+    /// a `oneOf` that adds `BlankEnum` to another enum is [`Field::blank`] instead, and
+    /// `null` is never a value ([`Field::nullable`]). Empty only for an enum that allows
+    /// nothing but `null` (OpenAPI `NullEnum`, `enum: [null]`).
     pub values: Vec<EnumValue>,
 }
 

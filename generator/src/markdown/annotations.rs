@@ -6,23 +6,42 @@
 //!
 //! Values are Python reprs (`False`, `1000.0`, `{}`), and the empty string is written as two
 //! bare backticks, so the value is converted with the row's type ([`default_value`]).
+//!
+//! The pages have only ever printed `write-only` and `default` as constraints. The other
+//! validation keywords a generator could print are read too, so a page that starts printing
+//! them is not rejected and nothing it says is lost: `read-only`, `nullable`, and
+//! `<keyword>: <value>` items for `minimum`, `maximum`, `exclusiveMinimum`,
+//! `exclusiveMaximum`, `multipleOf`, `minLength`, `maxLength`, `pattern`, `minItems` and
+//! `maxItems`. A keyword is matched without regard to case, spaces, `-` and `_` (`max
+//! length`, `max-length` and `maxLength` are one keyword; `min`/`max` are short for
+//! `minimum`/`maximum`). A value is written in backticks or bare up to the next `, `; a
+//! `pattern` must be in backticks, since a regular expression may contain `, `.
 
 use serde_json::Value;
 
-use crate::ir::{EnumValue, Scalar, Ty};
+use crate::ir::{Constraints, EnumValue, Scalar, Ty};
 use crate::markdown::types::CellType;
 
 /// A Description cell split into its text and its annotations.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Annotated<'a> {
     /// The free text, `<br>` turned into newlines, trimmed; `None` when empty.
     pub text: Option<String>,
     pub enum_values: Option<Vec<&'a str>>,
     pub default: Option<&'a str>,
     pub write_only: bool,
+    pub read_only: bool,
+    pub nullable: bool,
+    /// The validation keywords of the `_Constraints:` annotation.
+    pub constraints: Constraints,
 }
 
 const KINDS: [&str; 3] = ["_Enum: ", "_Constraints: ", "_Default: "];
+
+/// The `_Constraints:` grammar, for messages.
+const CONSTRAINTS: &str = "_Constraints: write-only, read-only, nullable, default: `value` or \
+                           <keyword>: `value` items (minimum, maximum, minLength, maxLength, \
+                           pattern, ...), separated by ', '_";
 
 /// Splits the annotations off the end of `cell`. The error is the diagnostic message.
 pub(crate) fn parse_cell(cell: &str) -> Result<Annotated<'_>, String> {
@@ -46,7 +65,7 @@ pub(crate) fn parse_cell(cell: &str) -> Result<Annotated<'_>, String> {
                 let (value, _) = value.ok_or_else(|| malformed(kind, body))?;
                 set_default(&mut out, value)?;
             }
-            _ => parse_constraints(body, &mut out).ok_or_else(|| malformed(kind, body))?,
+            _ => parse_constraints(body, &mut out)?,
         }
         rest = rest.get(..start).unwrap_or_default();
         rest = rest.strip_suffix("<br>").unwrap_or(rest);
@@ -82,7 +101,7 @@ fn malformed(kind: &str, found: &str) -> String {
     let expected = match kind {
         "_Enum: " => "_Enum: `a`, `b`, ..._",
         "_Default: " => "_Default: `value`_",
-        _ => "_Constraints: write-only, default: `value`_",
+        _ => CONSTRAINTS,
     };
     format!(
         "malformed {} annotation: expected '{expected}', found '{found}'",
@@ -110,21 +129,109 @@ fn backticked(text: &str) -> Option<(&str, &str)> {
     Some((inner.get(..end)?, inner.get(end + 1..)?))
 }
 
-/// `write-only`, `` default: `x` `` items separated by `, `.
-fn parse_constraints<'a>(mut text: &'a str, out: &mut Annotated<'a>) -> Option<()> {
+/// `write-only`, `read-only`, `nullable` and `` <keyword>: `x` `` items separated by `, `.
+/// The error is the diagnostic message.
+fn parse_constraints<'a>(mut text: &'a str, out: &mut Annotated<'a>) -> Result<(), String> {
+    let whole = text;
+    let bad = || malformed("_Constraints: ", whole);
     loop {
-        if let Some(rest) = text.strip_prefix("write-only") {
-            out.write_only = true;
-            text = rest;
+        let flag = ["write-only", "read-only", "nullable"]
+            .into_iter()
+            .find(|f| {
+                text.strip_prefix(f)
+                    .is_some_and(|r| r.is_empty() || r.starts_with(", "))
+            });
+        if let Some(flag) = flag {
+            match flag {
+                "write-only" => out.write_only = true,
+                "read-only" => out.read_only = true,
+                _ => out.nullable = true,
+            }
+            text = text.get(flag.len()..).unwrap_or_default();
         } else {
-            let (value, rest) = backticked(text.strip_prefix("default: ")?)?;
-            set_default(out, value).ok()?;
+            let (keyword, rest) = text
+                .split_once(": ")
+                .filter(|(k, _)| {
+                    !k.is_empty()
+                        && k.bytes()
+                            .all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'-' | b'_'))
+                })
+                .ok_or_else(bad)?;
+            let key: String = keyword
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '-' | '_'))
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            let (value, rest) = match backticked(rest) {
+                Some(quoted) => quoted,
+                // Defaults and patterns are texts of their own: only backticks delimit them.
+                None if key == "default" || key == "pattern" => return Err(bad()),
+                // A bare value runs to the next `, ` (left in `rest` for the loop below).
+                None => match rest.find(", ") {
+                    Some(end) => (
+                        rest.get(..end).unwrap_or(rest),
+                        rest.get(end..).unwrap_or(""),
+                    ),
+                    None => (rest, ""),
+                },
+            };
+            constraint(&key, keyword, value, out)?;
             text = rest;
         }
         if text.is_empty() {
-            return Some(());
+            return Ok(());
         }
-        text = text.strip_prefix(", ")?;
+        text = text.strip_prefix(", ").ok_or_else(bad)?;
+    }
+}
+
+/// One `<keyword>: <value>` item of a `_Constraints:` annotation; `key` is the keyword
+/// lower-cased without spaces, `-` and `_`.
+fn constraint<'a>(
+    key: &str,
+    keyword: &str,
+    value: &'a str,
+    out: &mut Annotated<'a>,
+) -> Result<(), String> {
+    fn put<T>(slot: &mut Option<T>, value: T, keyword: &str) -> Result<(), String> {
+        match slot.replace(value) {
+            Some(_) => Err(format!("two `{keyword}` constraints in one cell")),
+            None => Ok(()),
+        }
+    }
+    let number = |v: &str| {
+        v.parse::<serde_json::Number>()
+            .map_err(|_| format!("constraint `{keyword}` expects a number, found `{v}`"))
+    };
+    let count = |v: &str| {
+        v.parse::<u64>().map_err(|_| {
+            format!("constraint `{keyword}` expects a non-negative integer, found `{v}`")
+        })
+    };
+    let c = &mut out.constraints;
+    match key {
+        "default" => set_default(out, value),
+        "minimum" | "min" => put(&mut c.minimum, number(value)?, keyword),
+        "maximum" | "max" => put(&mut c.maximum, number(value)?, keyword),
+        "exclusiveminimum" | "exclusivemin" => {
+            c.exclusive_minimum = true;
+            put(&mut c.minimum, number(value)?, keyword)
+        }
+        "exclusivemaximum" | "exclusivemax" => {
+            c.exclusive_maximum = true;
+            put(&mut c.maximum, number(value)?, keyword)
+        }
+        "multipleof" => put(&mut c.multiple_of, number(value)?, keyword),
+        "minlength" => put(&mut c.min_length, count(value)?, keyword),
+        "maxlength" => put(&mut c.max_length, count(value)?, keyword),
+        "minitems" => put(&mut c.min_items, count(value)?, keyword),
+        "maxitems" => put(&mut c.max_items, count(value)?, keyword),
+        "pattern" => put(&mut c.pattern, value.to_string(), keyword),
+        _ => Err(format!(
+            "unknown constraint `{keyword}`: expected write-only, read-only, nullable, default, \
+             minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, minLength, \
+             maxLength, pattern, minItems or maxItems"
+        )),
     }
 }
 
@@ -265,6 +372,77 @@ mod tests {
     }
 
     #[test]
+    fn every_constraint_keyword() {
+        let a = parse_cell(
+            "Name<br>_Constraints: write-only, read-only, nullable, minLength: `1`, \
+             max length: 255, pattern: `^[a-z]+, ok$`, minimum: `-5`, maximum: `1.5`, \
+             multiple-of: `0.5`, min_items: 1, MaxItems: `3`, default: `abc`_",
+        )
+        .unwrap();
+        assert_eq!(a.text.as_deref(), Some("Name"));
+        assert!(a.write_only && a.read_only && a.nullable);
+        assert_eq!(a.default, Some("abc"));
+        let number = |s: &str| Some(s.parse::<serde_json::Number>().unwrap());
+        assert_eq!(
+            a.constraints,
+            Constraints {
+                minimum: number("-5"),
+                maximum: number("1.5"),
+                multiple_of: number("0.5"),
+                min_length: Some(1),
+                max_length: Some(255),
+                pattern: Some("^[a-z]+, ok$".into()),
+                min_items: Some(1),
+                max_items: Some(3),
+                ..Constraints::default()
+            }
+        );
+        let a =
+            parse_cell("<br>_Constraints: exclusiveMinimum: `0`, exclusive max: `10`_").unwrap();
+        assert_eq!(
+            a.constraints,
+            Constraints {
+                minimum: number("0"),
+                exclusive_minimum: true,
+                maximum: number("10"),
+                exclusive_maximum: true,
+                ..Constraints::default()
+            }
+        );
+    }
+
+    #[test]
+    fn bad_constraints_are_errors() {
+        assert_eq!(
+            parse_cell("<br>_Constraints: maxLength: `-1`_"),
+            Err("constraint `maxLength` expects a non-negative integer, found `-1`".to_string())
+        );
+        assert_eq!(
+            parse_cell("<br>_Constraints: minimum: many_"),
+            Err("constraint `minimum` expects a number, found `many`".to_string())
+        );
+        assert_eq!(
+            parse_cell("<br>_Constraints: max: `1`, maximum: `2`_"),
+            Err("two `maximum` constraints in one cell".to_string())
+        );
+        assert_eq!(
+            parse_cell("<br>_Constraints: unique: `true`_"),
+            Err(
+                "unknown constraint `unique`: expected write-only, read-only, nullable, default, \
+                 minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, minLength, \
+                 maxLength, pattern, minItems or maxItems"
+                    .to_string()
+            )
+        );
+        assert_eq!(
+            parse_cell("<br>_Constraints: pattern: ^a+$_"),
+            Err(format!(
+                "malformed _Constraints annotation: expected '{CONSTRAINTS}', found 'pattern: ^a+$'"
+            ))
+        );
+    }
+
+    #[test]
     fn text_keeps_code_spans_and_placeholders() {
         let a = parse_cell("IP `<ip>` of <name><br>second line").unwrap();
         assert_eq!(a.text.as_deref(), Some("IP `<ip>` of <name>\nsecond line"));
@@ -284,12 +462,11 @@ mod tests {
             )
         );
         assert_eq!(
-            parse_cell("<br>_Constraints: read-only_"),
-            Err(
-                "malformed _Constraints annotation: expected '_Constraints: write-only, \
-                 default: `value`_', found 'read-only'"
-                    .to_string()
-            )
+            parse_cell("<br>_Constraints: read-only; nullable_"),
+            Err(format!(
+                "malformed _Constraints annotation: expected '{CONSTRAINTS}', found \
+                 'read-only; nullable'"
+            ))
         );
         assert_eq!(
             parse_cell("text _Enum: `a`_ more"),

@@ -167,12 +167,14 @@ pub(crate) fn build_object(
             name: leaf.to_string(),
             ty: Ty::Any,
             required: data.required,
-            nullable: false,
-            read_only: false,
+            nullable: data.notes.nullable,
+            read_only: data.notes.read_only,
             write_only: data.notes.write_only,
             description: data.notes.text.clone(),
             default: data.default.clone(),
             extensions: Default::default(),
+            blank: false,
+            constraints: data.notes.constraints.clone(),
             span: diags.span(data.line),
         };
         match data.cell_type {

@@ -39,6 +39,9 @@ pub(crate) enum HeadOutcome<'f> {
 
 pub(crate) fn parse_head<'f>(file: &'f str, lines: &[&str]) -> HeadOutcome<'f> {
     let mut diags = Diags::new(file);
+    if lines.iter().all(|l| is_blank(l)) {
+        return HeadOutcome::NotApi("the page is empty".to_string());
+    }
     let summary = lines.iter().position(|l| l.trim_end() == SUMMARY_HEADING);
     let looks_like_api = || {
         lines.iter().any(|l| l.starts_with("### ")) && lines.iter().any(|l| l.starts_with("=== \""))

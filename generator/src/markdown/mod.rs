@@ -14,11 +14,15 @@
 //!
 //! Problems never abort the page: a problem inside one operation becomes a [`Diagnostic`] and
 //! only that operation is left out; page-level problems are diagnostics as well.
+//!
+//! Last, fields printed `any` whose query filter on the page lists the values get that enum
+//! ([`InferredEnum`], listed in [`Page::inferred`]; the rules are in `infer.rs`).
 
 mod annotations;
 mod blocks;
 mod fields;
 mod head;
+mod infer;
 mod operation;
 mod params;
 mod python;
@@ -28,6 +32,7 @@ mod split;
 mod table;
 mod types;
 
+pub use infer::InferredEnum;
 pub use types::parse_type_string;
 
 use crate::Diagnostic;
@@ -52,6 +57,9 @@ pub struct Page {
     pub operations: Vec<Operation>,
     /// Every problem found, in page order; an operation with a problem is not in `operations`.
     pub diagnostics: Vec<Diagnostic>,
+    /// The `any` fields given an enum the page prints elsewhere (see [`InferredEnum`]), in
+    /// page order.
+    pub inferred: Vec<InferredEnum>,
 }
 
 /// Parses one page. `path` is used verbatim in spans and diagnostics. Never panics.
@@ -74,6 +82,7 @@ pub fn parse_page(path: &str, text: &str) -> PageOutcome {
             source,
             operations: Vec::new(),
             diagnostics: diags.list,
+            inferred: Vec::new(),
         });
     };
 
@@ -119,10 +128,12 @@ pub fn parse_page(path: &str, text: &str) -> PageOutcome {
         }
     }
     diags.list.sort_by_key(|d| d.span.line);
+    let inferred = infer::infer_enums(&mut operations);
     PageOutcome::Api(Page {
         source,
         operations,
         diagnostics: diags.list,
+        inferred,
     })
 }
 

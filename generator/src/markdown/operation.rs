@@ -237,16 +237,26 @@ fn parse_body(tab: &Tab, model: Option<&str>, diags: &mut Diags) -> Option<Reque
         object: Box::new(object),
     };
     let ty = if array { Ty::array(ty) } else { ty };
-    // The content type is never printed; a file field is the tell (format.md §3.5).
-    let media = if has_binary(&ty) {
-        BodyMedia::Multipart
+    // The content type is never printed; a file field is the tell. Such a
+    // body is sent as multipart, and the server takes JSON and urlencoded forms as well
+    // (OpenAPI 8.0.5: every multipart body also lists `application/json` and
+    // `application/x-www-form-urlencoded`); any other body is JSON only.
+    let (media, accepted_media) = if has_binary(&ty) {
+        (
+            BodyMedia::Multipart,
+            vec![
+                BodyMedia::Json,
+                BodyMedia::FormUrlEncoded,
+                BodyMedia::Multipart,
+            ],
+        )
     } else {
-        BodyMedia::Json
+        (BodyMedia::Json, vec![BodyMedia::Json])
     };
     Some(RequestBody {
         required: tab.kind == TabKind::RequestBodyRequired,
         media,
-        accepted_media: vec![media],
+        accepted_media,
         model_name: model.map(str::to_string),
         ty,
         span: diags.span(tab.line),

@@ -118,10 +118,15 @@ fn read_rows<'t>(table: &'t Table, diags: &mut Diags) -> Vec<RowData<'t>> {
 }
 
 fn to_param(row: &RowData, location: ParamLocation, diags: &mut Diags) -> Option<Param> {
-    if row.notes.write_only {
+    let body_only = [
+        (row.notes.write_only, "write-only"),
+        (row.notes.read_only, "read-only"),
+        (row.notes.nullable, "nullable"),
+    ];
+    if let Some((_, flag)) = body_only.iter().find(|(set, _)| *set) {
         diags.push(
             row.line,
-            "write-only is a request body constraint, not a parameter one",
+            format!("{flag} is a request body constraint, not a parameter one"),
         );
         return None;
     }
@@ -133,8 +138,7 @@ fn to_param(row: &RowData, location: ParamLocation, diags: &mut Diags) -> Option
             return None;
         }
     };
-    // `o` (ordering) is the one array the server reads comma-separated (`?o=name,-created`).
-    let style = if row.name == "o" && matches!(ty, Ty::Array { .. }) {
+    let style = if matches!(ty, Ty::Array { .. }) && comma_joined(row) {
         ArrayStyle::CommaJoined
     } else {
         ArrayStyle::Repeat
@@ -148,6 +152,26 @@ fn to_param(row: &RowData, location: ParamLocation, diags: &mut Diags) -> Option
         default: row.default.clone(),
         style,
         extensions: Default::default(),
+        blank: false,
+        constraints: row.notes.constraints.clone(),
         span: diags.span(row.line),
     })
+}
+
+/// The sentence the pages print for an array filter the server reads comma-separated
+/// (OpenAPI `style: form, explode: false`).
+pub(crate) const COMMA_SENTENCE: &str = "Multiple values may be separated by commas.";
+
+/// Whether an array query parameter is sent comma-joined (`?x=a,b`) rather than repeated
+/// (`?x=a&x=b`). The pages do not print `explode`; two things tell:
+///
+/// - the description says [`COMMA_SENTENCE`] (django-filter's CSV filters: every such
+///   parameter is `explode: false` in the schema);
+/// - the parameter is the ordering `o`, described as `Ordering` or not at all (django-filter's
+///   `OrderingFilter`, `explode: false`). An `o` with another description is declared by hand
+///   (`Ordering fields`, on the `list_users` actions) and repeats its key like any other array.
+fn comma_joined(row: &RowData) -> bool {
+    let text = row.notes.text.as_deref();
+    text.is_some_and(|t| t.contains(COMMA_SENTENCE))
+        || (row.name == "o" && text.is_none_or(|t| t == "Ordering"))
 }

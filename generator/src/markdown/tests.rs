@@ -403,6 +403,8 @@ fn field(file: &str, name: &str, ty: Ty, line: u32) -> Field {
         description: None,
         default: None,
         extensions: Default::default(),
+        blank: false,
+        constraints: Default::default(),
         span: span(file, line),
     }
 }
@@ -417,6 +419,8 @@ fn param(file: &str, name: &str, location: ParamLocation, ty: Ty, line: u32) -> 
         default: None,
         style: ArrayStyle::Repeat,
         extensions: Default::default(),
+        blank: false,
+        constraints: Default::default(),
         span: span(file, line),
     }
 }
@@ -592,7 +596,11 @@ fn things_page_parses_every_construct() {
             required: true,
             // A `string (binary)` field makes it a file upload.
             media: BodyMedia::Multipart,
-            accepted_media: vec![BodyMedia::Multipart],
+            accepted_media: vec![
+                BodyMedia::Json,
+                BodyMedia::FormUrlEncoded,
+                BodyMedia::Multipart,
+            ],
             model_name: Some("ThingRenameRequest".into()),
             ty: Ty::Object {
                 object: Box::new(body),
@@ -795,8 +803,10 @@ fn malformed_annotation_is_reported() {
     assert_eq!(
         diags,
         [
-            "things.md:147: malformed _Constraints annotation: expected '_Constraints: write-only, \
-          default: `value`_', found 'default: x'"
+            "things.md:147: malformed _Constraints annotation: expected '_Constraints: \
+             write-only, read-only, nullable, default: `value` or <keyword>: `value` items \
+             (minimum, maximum, minLength, maxLength, pattern, ...), separated by ', '_', found \
+             'default: x'"
         ]
     );
     assert_eq!(ids, ["things_retrieve"]);
@@ -985,6 +995,14 @@ fn pages_without_an_operations_summary_are_not_api_pages() {
             reason: "no '## Operations Summary' heading: not an API reference page".into()
         }
     );
+    for empty in ["", "\n  \n"] {
+        assert_eq!(
+            parse_page("empty.md", empty),
+            PageOutcome::NotApi {
+                reason: "the page is empty".into()
+            }
+        );
+    }
     // With operations but no summary it is a broken API page, not a silent skip.
     let page = api("x.md", &edit(THINGS, "## Operations Summary\n", ""));
     assert_eq!(
@@ -1372,4 +1390,305 @@ fn ambiguous_query_enum_import_gives_no_name() {
         panic!("{:?}", page.operations[0].responses[0].body)
     };
     assert_eq!(object.name_hint, None);
+}
+
+/// A list and a retrieve operation of one collection, and an action, for enum inference and
+/// array styles.
+const GADGETS: &str = r##"# Gadgets
+
+## Operations Summary
+
+| Method | Endpoint | Description |
+|:--- |:--- |:--- |
+| <span class="http-badge http-get">GET</span> | `/api/gadgets/` | [List gadgets](#list-gadgets) |
+| <span class="http-badge http-get">GET</span> | `/api/gadgets/{uuid}/` | [Get gadget](#get-gadget) |
+| <span class="http-badge http-post">POST</span> | `/api/gadgets/{uuid}/touch/` | [Touch gadget](#touch-gadget) |
+
+---
+
+### List gadgets
+
+
+=== "HTTPie"
+
+    ```bash
+    http \
+      GET \
+      https://api.example.com/api/gadgets/ \
+      Authorization:"Token YOUR_API_TOKEN"
+    ```
+
+=== "Python"
+
+    ```python
+    from waldur_api_client.models.gadget_state_enum import GadgetStateEnum # (1)
+    from waldur_api_client.api.gadgets import gadgets_list # (2)
+    
+    response = gadgets_list.sync(client=client)
+    for item in response:
+        print(item)
+    ```
+    
+    
+    1.  **Model Source:** [`GadgetStateEnum`](https://example.com/gadget_state_enum.py)
+    2.  **API Source:** [`gadgets_list`](https://example.com/gadgets_list.py)
+
+=== "TypeScript"
+
+    ```typescript
+    import { gadgetsList } from 'waldur-js-client';
+    ```
+
+
+=== "Query Parameters"
+
+    | Name | Type | Description |
+    |---|---|---|
+    | `customer` | array | Multiple values may be separated by commas. |
+    | `o` | array | Ordering<br><br> |
+    | `rank` | integer | _Enum: `1`, `2`_ |
+    | `state` | string | State<br><br><br>_Enum: `new`, `ok`_ |
+    | `user_o` | array | Ordering fields |
+
+
+=== "Responses"
+
+    **`200`** - 
+    
+    The response body is an array of objects, where each object has the following structure:
+    
+    | Field | Type |
+    |---|---|
+    | `state` | any |
+
+---
+
+### Get gadget
+
+
+=== "HTTPie"
+
+    ```bash
+    http \
+      GET \
+      https://api.example.com/api/gadgets/a1b2/ \
+      Authorization:"Token YOUR_API_TOKEN"
+    ```
+
+=== "Python"
+
+    ```python
+    from waldur_api_client.api.gadgets import gadgets_retrieve # (1)
+    
+    response = gadgets_retrieve.sync(uuid="a1b2", client=client)
+    print(response)
+    ```
+    
+    
+    1.  **API Source:** [`gadgets_retrieve`](https://example.com/gadgets_retrieve.py)
+
+=== "TypeScript"
+
+    ```typescript
+    import { gadgetsRetrieve } from 'waldur-js-client';
+    ```
+
+
+=== "Path Parameters"
+
+    | Name | Type | Required |
+    |---|---|---|
+    | `uuid` | string (uuid) | ✓ |
+
+
+=== "Query Parameters"
+
+    | Name | Type | Description |
+    |---|---|---|
+    | `o` | array | Ordering fields |
+
+
+=== "Responses"
+
+    **`200`** - 
+    
+    | Field | Type |
+    |---|---|
+    | `state` | any |
+    | `rank` | any |
+    | `kind` | any |
+    | `parts` | array of objects |
+    | `parts.state` | any |
+
+---
+
+### Touch gadget
+
+
+=== "HTTPie"
+
+    ```bash
+    http \
+      POST \
+      https://api.example.com/api/gadgets/a1b2/touch/ \
+      Authorization:"Token YOUR_API_TOKEN"
+    ```
+
+=== "Python"
+
+    ```python
+    from waldur_api_client.models.gadget_touch_request import GadgetTouchRequest # (1)
+    from waldur_api_client.api.gadgets import gadgets_touch # (2)
+    
+    body_data = GadgetTouchRequest()
+    response = gadgets_touch.sync(uuid="a1b2", client=client, body=body_data)
+    ```
+    
+    
+    1.  **Model Source:** [`GadgetTouchRequest`](https://example.com/gadget_touch_request.py)
+    2.  **API Source:** [`gadgets_touch`](https://example.com/gadgets_touch.py)
+
+=== "TypeScript"
+
+    ```typescript
+    import { gadgetsTouch } from 'waldur-js-client';
+    ```
+
+
+=== "Path Parameters"
+
+    | Name | Type | Required |
+    |---|---|---|
+    | `uuid` | string (uuid) | ✓ |
+
+
+=== "Request Body"
+
+    | Field | Type | Required |
+    |---|---|---|
+    | `state` | any |  |
+
+
+=== "Responses"
+
+    **`204`** - No response body
+
+---
+"##;
+
+fn field_ty<'p>(page: &'p Page, id: &str, status: Option<u16>, name: &str) -> &'p Ty {
+    let op = page
+        .operations
+        .iter()
+        .find(|o| o.operation_id == id)
+        .unwrap_or_else(|| panic!("no operation {id}"));
+    let ty = match status {
+        None => op.body.as_ref().map(|b| &b.ty),
+        Some(s) => op
+            .responses
+            .iter()
+            .find(|r| r.status == s)
+            .and_then(|r| match &r.body {
+                ResponseBody::Json { ty } => Some(ty),
+                _ => None,
+            }),
+    };
+    let ty = match ty {
+        Some(Ty::Array { items }) => items.as_ref(),
+        Some(ty) => ty,
+        None => panic!("{id}: no body"),
+    };
+    let Ty::Object { object } = ty else {
+        panic!("{id}: not an object")
+    };
+    &object
+        .fields
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("{id}: no field {name}"))
+        .ty
+}
+
+#[test]
+fn any_fields_take_the_string_enum_of_their_query_filter() {
+    let page = api("gadgets.md", GADGETS);
+    assert_eq!(messages(&page), Vec::<String>::new());
+    let states = Ty::Enum {
+        def: Box::new(EnumTy {
+            name_hint: Some("GadgetStateEnum".into()),
+            description: None,
+            values: vec![EnumValue::Str("new".into()), EnumValue::Str("ok".into())],
+        }),
+    };
+    // The list operation's own filter, then the list filter for the retrieve and the action.
+    assert_eq!(field_ty(&page, "gadgets_list", Some(200), "state"), &states);
+    assert_eq!(
+        field_ty(&page, "gadgets_retrieve", Some(200), "state"),
+        &states
+    );
+    assert_eq!(field_ty(&page, "gadgets_touch", None, "state"), &states);
+    // An integer filter (Waldur responds with labels), a field without a filter and a nested
+    // field stay `any`.
+    assert_eq!(
+        field_ty(&page, "gadgets_retrieve", Some(200), "rank"),
+        &Ty::Any
+    );
+    assert_eq!(
+        field_ty(&page, "gadgets_retrieve", Some(200), "kind"),
+        &Ty::Any
+    );
+    let Ty::Array { items } = field_ty(&page, "gadgets_retrieve", Some(200), "parts") else {
+        panic!("parts is an array")
+    };
+    let Ty::Object { object } = items.as_ref() else {
+        panic!("parts items are objects")
+    };
+    assert_eq!(object.fields[0].ty, Ty::Any);
+    let inferred: Vec<String> = page
+        .inferred
+        .iter()
+        .map(|i| {
+            format!(
+                "{} {} {} {:?} {} <- {}",
+                i.span,
+                i.method.as_str(),
+                i.path,
+                i.status,
+                i.field,
+                i.source_operation
+            )
+        })
+        .collect();
+    assert_eq!(
+        inferred,
+        [
+            "gadgets.md:66 GET /api/gadgets/ Some(200) state <- gadgets_list",
+            "gadgets.md:121 GET /api/gadgets/{uuid}/ Some(200) state <- gadgets_list",
+            "gadgets.md:173 POST /api/gadgets/{uuid}/touch/ None state <- gadgets_list",
+        ]
+    );
+}
+
+#[test]
+fn comma_joined_array_filters() {
+    let page = api("gadgets.md", GADGETS);
+    let styles: Vec<(&str, &str, ArrayStyle)> = page
+        .operations
+        .iter()
+        .flat_map(|o| {
+            o.params
+                .iter()
+                .filter(|p| matches!(p.ty, Ty::Array { .. }))
+                .map(move |p| (o.operation_id.as_str(), p.name.as_str(), p.style))
+        })
+        .collect();
+    assert_eq!(
+        styles,
+        [
+            ("gadgets_list", "customer", ArrayStyle::CommaJoined),
+            ("gadgets_list", "o", ArrayStyle::CommaJoined),
+            ("gadgets_list", "user_o", ArrayStyle::Repeat),
+            ("gadgets_retrieve", "o", ArrayStyle::Repeat),
+        ]
+    );
 }

@@ -8,7 +8,7 @@
 //!
 //! [`Schema`], [`Operation`] and [`Parameter`] implement `Deserialize` by hand: they keep every
 //! `x-*` key (serde's `flatten` would buffer each nested schema once per level and lose the
-//! error path), and they skip the keywords the IR has no place for (`maxLength`, `example`, ...).
+//! error path), and they skip the keywords the IR has no place for (`example`, `title`, ...).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -152,6 +152,18 @@ pub struct Schema {
     pub any_of: Vec<Schema>,
     /// `not` is present (the IR cannot express it).
     pub has_not: bool,
+    /// The validation keywords, as written (read into [`crate::ir::Constraints`]).
+    pub minimum: Option<serde_json::Number>,
+    pub maximum: Option<serde_json::Number>,
+    /// `exclusiveMinimum`: a boolean in OpenAPI 3.0, a number (the bound itself) in 3.1.
+    pub exclusive_minimum: Option<Value>,
+    pub exclusive_maximum: Option<Value>,
+    pub multiple_of: Option<serde_json::Number>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
     pub extensions: BTreeMap<String, Value>,
 }
 
@@ -520,6 +532,16 @@ impl FromFields for Schema {
                 map.next_value::<IgnoredAny>()?;
                 self.has_not = true;
             }
+            "minimum" => self.minimum = map.next_value()?,
+            "maximum" => self.maximum = map.next_value()?,
+            "exclusiveMinimum" => self.exclusive_minimum = map.next_value()?,
+            "exclusiveMaximum" => self.exclusive_maximum = map.next_value()?,
+            "multipleOf" => self.multiple_of = map.next_value()?,
+            "minLength" => self.min_length = map.next_value()?,
+            "maxLength" => self.max_length = map.next_value()?,
+            "pattern" => self.pattern = map.next_value()?,
+            "minItems" => self.min_items = map.next_value()?,
+            "maxItems" => self.max_items = map.next_value()?,
             _ => other_key(&mut self.extensions, key, map)?,
         }
         Ok(())

@@ -12,11 +12,11 @@ use serde_json::{Map, Value};
 use super::context::{Cx, ref_name, resolve, text};
 use super::document::{self, MediaType, OrderedMap, SecurityRequirement, read};
 use super::pointer::Ptr;
-use super::schema::{default_of, has_binary, is_binary, lower_ty};
+use super::schema::{Lowered, constraints_of, default_of, has_binary, is_binary, lower_ty};
 use crate::Diagnostic;
 use crate::ir::{
-    ArrayStyle, BodyMedia, Method, Operation, Param, ParamLocation, RequestBody, Response,
-    ResponseBody, Scalar, Ty, TypeDef,
+    ArrayStyle, BodyMedia, Constraints, Method, Operation, Param, ParamLocation, RequestBody,
+    Response, ResponseBody, Scalar, Ty, TypeDef,
 };
 
 /// Extension key set when a security list also allows anonymous access (`- {}` next to
@@ -390,17 +390,30 @@ fn param(
         .schema
         .as_ref()
         .or_else(|| p.content.as_ref().and_then(first_schema));
-    let (ty, default) = match schema {
-        Some(s) => (lower_ty(cx, s, &schema_at, unit.line).ty, default_of(s)),
+    let (lowered, default, constraints) = match schema {
+        Some(s) => (
+            lower_ty(cx, s, &schema_at, unit.line),
+            default_of(s),
+            constraints_of(cx.components, s),
+        ),
         None => {
             cx.warn(
                 unit.line,
                 at,
                 format!("expected a `schema` for parameter `{name}`, found none; lowered as any"),
             );
-            (Ty::Any, None)
+            (
+                Lowered {
+                    ty: Ty::Any,
+                    nullable: false,
+                    blank: false,
+                },
+                None,
+                Constraints::default(),
+            )
         }
     };
+    let ty = lowered.ty;
     let expected_style = match location {
         ParamLocation::Query => "form",
         ParamLocation::Path | ParamLocation::Header => "simple",
@@ -430,6 +443,8 @@ fn param(
         default,
         style,
         extensions: p.extensions.clone(),
+        blank: lowered.blank,
+        constraints,
         span: cx.span(unit.line),
     })
 }
@@ -592,6 +607,8 @@ fn same_shape(
                             && f.description == g.description
                             && f.default == g.default
                             && f.extensions == g.extensions
+                            && f.blank == g.blank
+                            && f.constraints == g.constraints
                     })
             }
             _ => x == y,

@@ -9,9 +9,16 @@
 //!   order (a later property of the same name wins) and every member's `required`. The IR has
 //!   no intersection type, and for objects the intersection is exactly the merged object.
 //! - `oneOf`/`anyOf`: members that only allow `null` (`NullEnum`, `type: 'null'`) make the field
-//!   nullable, members that only allow `""` (`BlankEnum`) are dropped (generated enums accept
-//!   unknown values, so `""` still decodes); one remaining member is the type, several are
-//!   [`Ty::OneOf`].
+//!   nullable, members that only allow `""` (`BlankEnum`) set [`Field::blank`] (`""` is a
+//!   documented value); one remaining member is the type, several are [`Ty::OneOf`]. So
+//!   `oneOf: [$ref XEnum, $ref BlankEnum, $ref NullEnum]` is `Ref(XEnum)`, blank and nullable,
+//!   also as the items of an array.
+//! - `NullEnum` itself (`enum: [null]`) is an enum without values: it allows only `null`.
+//! - Enum values take the declared `type`: `type: string, enum: [1, 2]` holds `"1"`, `"2"`
+//!   (with a warning), as the Markdown pages print it.
+//! - Validation keywords (`minimum`, `maxLength`, `pattern`, `minItems`, ...) become
+//!   [`Constraints`]: the schema's own, those of `allOf` annotation members, of a schema it
+//!   refers to, and of its items (array items, map values) nested in [`Constraints::items`].
 //!
 //! Anything the IR cannot express is diagnosed and lowered as [`Ty::Any`].
 
@@ -20,20 +27,38 @@ use serde_json::Value;
 use super::context::{Components, Cx, Lookup, ref_name, text};
 use super::document::{AdditionalProperties, Schema, TypeKeyword};
 use super::pointer::Ptr;
-use crate::ir::{EnumTy, EnumValue, Field, ObjectTy, Scalar, Ty, TypeDef};
+use crate::ir::{Constraints, EnumTy, EnumValue, Field, ObjectTy, Scalar, Ty, TypeDef};
 
-/// A lowered schema: its type and whether it allows `null`.
+/// A lowered schema: its type and the facets of its values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lowered {
     pub ty: Ty,
+    /// The value may be `null`.
     pub nullable: bool,
+    /// The value, or each item of an array or value of a map, may also be `""`
+    /// (`oneOf: [.., BlankEnum]`): see [`Field::blank`].
+    pub blank: bool,
+}
+
+/// What a walk over a schema learns besides its type.
+#[derive(Debug, Clone, Copy, Default)]
+struct Facets {
+    nullable: bool,
+    blank: bool,
 }
 
 /// Lowers a schema used in place (a property, a parameter, a body).
 pub fn lower_ty(cx: &mut Cx, s: &Schema, at: &Ptr, line: u32) -> Lowered {
-    let mut nullable = s.nullable;
-    let ty = shape(cx, s, at, line, &mut nullable);
-    Lowered { ty, nullable }
+    let mut facets = Facets {
+        nullable: s.nullable,
+        blank: false,
+    };
+    let ty = shape(cx, s, at, line, &mut facets);
+    Lowered {
+        ty,
+        nullable: facets.nullable,
+        blank: facets.blank,
+    }
 }
 
 /// Lowers one entry of `components/schemas` into a named type.
@@ -50,21 +75,16 @@ pub fn lower_component(cx: &mut Cx, name: &str, s: &Schema) -> TypeDef {
         && s.any_of.is_empty()
         && !s.has_not;
     if plain && let Some(values) = &s.enum_values {
-        let mut nullable = false;
-        let lowered = enum_values(cx, values, &at, line, &mut nullable);
-        if !lowered.is_empty() {
+        let mut facets = Facets::default();
+        let lowered = enum_values(cx, s, values, &at, line, &mut facets);
+        // `NullEnum` (`enum: [null]`) allows only `null`: an enum without values. Fields that
+        // refer to it are nullable (see `reference_ty`), so nothing refers to it by name.
+        if !lowered.is_empty() || facets.nullable {
             return TypeDef::Enum(EnumTy {
                 name_hint: Some(name.to_string()),
                 description,
                 values: lowered,
             });
-        }
-        // `NullEnum` (`enum: [null]`): a value that is always null.
-        if nullable {
-            return TypeDef::Alias {
-                ty: Ty::Any,
-                description,
-            };
         }
     }
     if plain && has_properties(s) {
@@ -105,8 +125,96 @@ pub fn field(cx: &mut Cx, name: &str, p: &Schema, required: bool, at: &Ptr, line
         description: notes.iter().find_map(|n| text(&n.description)),
         default: notes.iter().find_map(|n| n.default.clone()),
         extensions: p.extensions.clone(),
+        blank: lowered.blank,
+        constraints: constraints_of(cx.components, p),
         span: cx.span(line),
     }
+}
+
+/// The validation keywords of a schema used in place: its own, those of its `allOf`
+/// annotation members (`allOf: [{$ref: X}, {maxLength: 5}]`), of the one schema it stands for
+/// (a `$ref`, a single structural `allOf` member, the one non-null, non-blank `oneOf` member),
+/// and of its array items or map values ([`Constraints::items`]). The first value found wins,
+/// so the schema's own keywords override those of what it refers to.
+pub fn constraints_of(components: &Components, s: &Schema) -> Constraints {
+    let mut c = Constraints::default();
+    collect_constraints(components, s, &mut c, 0);
+    c
+}
+
+/// A `$ref` chain longer than this is a cycle.
+const MAX_REF_DEPTH: usize = 16;
+
+fn collect_constraints(components: &Components, s: &Schema, c: &mut Constraints, depth: usize) {
+    if depth > MAX_REF_DEPTH {
+        return;
+    }
+    own_constraints(s, c);
+    for member in s.all_of.iter().filter(|m| m.is_annotation_only()) {
+        own_constraints(member, c);
+    }
+    let items = s.items.as_deref().or(match &s.additional_properties {
+        Some(AdditionalProperties::Schema(values)) if !has_properties(s) => Some(values.as_ref()),
+        _ => None,
+    });
+    if c.items.is_none()
+        && let Some(items) = items
+    {
+        let inner = constraints_of(components, items);
+        if !inner.is_empty() {
+            c.items = Some(Box::new(inner));
+        }
+    }
+    let target = if let Some(reference) = &s.reference {
+        components.schema_of_ref(reference).map(|(_, t)| t)
+    } else {
+        let mut structural = s.all_of.iter().filter(|m| !m.is_annotation_only());
+        let one_of = s
+            .one_of
+            .iter()
+            .chain(&s.any_of)
+            .filter(|m| !is_null_like(components, m) && !is_blank_like(components, m));
+        match (structural.next(), structural.next()) {
+            (Some(only), None) => Some(only),
+            _ => {
+                let mut members = one_of;
+                match (members.next(), members.next()) {
+                    (Some(only), None) => Some(only),
+                    _ => None,
+                }
+            }
+        }
+    };
+    if let Some(target) = target {
+        collect_constraints(components, target, c, depth + 1);
+    }
+}
+
+/// A schema's own validation keywords, where `c` has none yet.
+fn own_constraints(s: &Schema, c: &mut Constraints) {
+    fn set<T: Clone>(slot: &mut Option<T>, value: &Option<T>) {
+        if slot.is_none() {
+            slot.clone_from(value);
+        }
+    }
+    // 3.1 writes an exclusive bound as the number itself; 3.0 as a flag next to the bound.
+    let bound = |value: &Option<serde_json::Number>, exclusive: &Option<Value>| match exclusive {
+        Some(Value::Number(n)) => (Some(n.clone()), true),
+        Some(Value::Bool(b)) => (value.clone(), *b && value.is_some()),
+        _ => (value.clone(), false),
+    };
+    if c.minimum.is_none() {
+        (c.minimum, c.exclusive_minimum) = bound(&s.minimum, &s.exclusive_minimum);
+    }
+    if c.maximum.is_none() {
+        (c.maximum, c.exclusive_maximum) = bound(&s.maximum, &s.exclusive_maximum);
+    }
+    set(&mut c.multiple_of, &s.multiple_of);
+    set(&mut c.min_length, &s.min_length);
+    set(&mut c.max_length, &s.max_length);
+    set(&mut c.pattern, &s.pattern);
+    set(&mut c.min_items, &s.min_items);
+    set(&mut c.max_items, &s.max_items);
 }
 
 /// The `default` of a schema used in place, including one given in an annotation member.
@@ -119,17 +227,17 @@ pub fn default_of(s: &Schema) -> Option<Value> {
     })
 }
 
-fn shape(cx: &mut Cx, s: &Schema, at: &Ptr, line: u32, nullable: &mut bool) -> Ty {
+fn shape(cx: &mut Cx, s: &Schema, at: &Ptr, line: u32, facets: &mut Facets) -> Ty {
     if s.has_not {
         cx.warn(line, at, "`not` is not supported; lowered as any");
         return Ty::Any;
     }
     if let Some(reference) = &s.reference {
-        return reference_ty(cx, reference, at, line, nullable);
+        return reference_ty(cx, reference, at, line, facets);
     }
     if !s.all_of.is_empty() {
         for member in s.all_of.iter().filter(|m| m.is_annotation_only()) {
-            *nullable |= member.nullable;
+            facets.nullable |= member.nullable;
         }
         if merges_objects(s) {
             return match merge_all_of(cx, s, None, at, line) {
@@ -146,15 +254,15 @@ fn shape(cx: &mut Cx, s: &Schema, at: &Ptr, line: u32, nullable: &mut bool) -> T
             .enumerate()
             .find(|(_, m)| !m.is_annotation_only())
         {
-            *nullable |= member.nullable;
-            return shape(cx, member, &all_of.index(i), line, nullable);
+            facets.nullable |= member.nullable;
+            return shape(cx, member, &all_of.index(i), line, facets);
         }
     }
     if !s.one_of.is_empty() || !s.any_of.is_empty() {
-        return one_of(cx, s, at, line, nullable);
+        return one_of(cx, s, at, line, facets);
     }
     if let Some(values) = &s.enum_values {
-        let lowered = enum_values(cx, values, at, line, nullable);
+        let lowered = enum_values(cx, s, values, at, line, facets);
         if !lowered.is_empty() {
             return Ty::Enum {
                 def: Box::new(EnumTy {
@@ -170,15 +278,15 @@ fn shape(cx: &mut Cx, s: &Schema, at: &Ptr, line: u32, nullable: &mut bool) -> T
     }
     match &s.ty {
         None if has_properties(s) || s.additional_properties.is_some() => {
-            object_or_map(cx, s, at, line)
+            object_or_map(cx, s, at, line, facets)
         }
-        None if s.items.is_some() => array(cx, s, at, line),
+        None if s.items.is_some() => array(cx, s, at, line, facets),
         None => Ty::Any,
-        Some(TypeKeyword::One(name)) => named_type(cx, name, s, at, line, nullable),
+        Some(TypeKeyword::One(name)) => named_type(cx, name, s, at, line, facets),
         Some(TypeKeyword::Many(names)) => {
             let mut variants = Vec::new();
             for name in names {
-                let ty = named_type(cx, name, s, at, line, nullable);
+                let ty = named_type(cx, name, s, at, line, facets);
                 if name != "null" {
                     variants.push(ty);
                 }
@@ -196,7 +304,7 @@ fn single_or_one_of(mut variants: Vec<Ty>) -> Ty {
     }
 }
 
-fn named_type(cx: &mut Cx, name: &str, s: &Schema, at: &Ptr, line: u32, nullable: &mut bool) -> Ty {
+fn named_type(cx: &mut Cx, name: &str, s: &Schema, at: &Ptr, line: u32, facets: &mut Facets) -> Ty {
     let format = s.format.clone();
     match name {
         "string" => Ty::Scalar {
@@ -211,10 +319,10 @@ fn named_type(cx: &mut Cx, name: &str, s: &Schema, at: &Ptr, line: u32, nullable
         "boolean" => Ty::Scalar {
             scalar: Scalar::Boolean,
         },
-        "array" => array(cx, s, at, line),
-        "object" => object_or_map(cx, s, at, line),
+        "array" => array(cx, s, at, line, facets),
+        "object" => object_or_map(cx, s, at, line, facets),
         "null" => {
-            *nullable = true;
+            facets.nullable = true;
             Ty::Any
         }
         other => {
@@ -230,7 +338,7 @@ fn named_type(cx: &mut Cx, name: &str, s: &Schema, at: &Ptr, line: u32, nullable
     }
 }
 
-fn reference_ty(cx: &mut Cx, reference: &str, at: &Ptr, line: u32, nullable: &mut bool) -> Ty {
+fn reference_ty(cx: &mut Cx, reference: &str, at: &Ptr, line: u32, facets: &mut Facets) -> Ty {
     let Some(name) = ref_name(reference, "schemas") else {
         cx.warn(
             line,
@@ -249,7 +357,7 @@ fn reference_ty(cx: &mut Cx, reference: &str, at: &Ptr, line: u32, nullable: &mu
             Ty::Any
         }
         Lookup::Found(target) if is_null_only(target) => {
-            *nullable = true;
+            facets.nullable = true;
             Ty::Any
         }
         Lookup::Found(_) | Lookup::Unreadable => Ty::Ref {
@@ -258,10 +366,15 @@ fn reference_ty(cx: &mut Cx, reference: &str, at: &Ptr, line: u32, nullable: &mu
     }
 }
 
-fn array(cx: &mut Cx, s: &Schema, at: &Ptr, line: u32) -> Ty {
+/// An array; `""` allowed in its items makes the array's value blank (see [`Field::blank`]).
+fn array(cx: &mut Cx, s: &Schema, at: &Ptr, line: u32, facets: &mut Facets) -> Ty {
     let items = match &s.items {
         // The IR has no nullable items: `nullable` of an item is lost here.
-        Some(items) => lower_ty(cx, items, &at.key("items"), line).ty,
+        Some(items) => {
+            let lowered = lower_ty(cx, items, &at.key("items"), line);
+            facets.blank |= lowered.blank;
+            lowered.ty
+        }
         None => Ty::Any,
     };
     Ty::Array {
@@ -273,8 +386,9 @@ fn has_properties(s: &Schema) -> bool {
     s.properties.as_ref().is_some_and(|p| !p.is_empty())
 }
 
-/// `type: object`: an object with fields, or a map when it has no properties.
-fn object_or_map(cx: &mut Cx, s: &Schema, at: &Ptr, line: u32) -> Ty {
+/// `type: object`: an object with fields, or a map when it has no properties (`""` allowed in
+/// its values makes the map's value blank, as for arrays).
+fn object_or_map(cx: &mut Cx, s: &Schema, at: &Ptr, line: u32, facets: &mut Facets) -> Ty {
     if has_properties(s) {
         return Ty::Object {
             object: Box::new(object(cx, s, None, at, line, true)),
@@ -292,9 +406,10 @@ fn object_or_map(cx: &mut Cx, s: &Schema, at: &Ptr, line: u32) -> Ty {
             }),
         },
         Some(AdditionalProperties::Schema(values)) => {
-            let values = lower_ty(cx, values, &at.key("additionalProperties"), line).ty;
+            let values = lower_ty(cx, values, &at.key("additionalProperties"), line);
+            facets.blank |= values.blank;
             Ty::Map {
-                values: Box::new(values),
+                values: Box::new(values.ty),
             }
         }
     }
@@ -497,21 +612,36 @@ fn merge_reference(
     ok
 }
 
-fn one_of(cx: &mut Cx, s: &Schema, at: &Ptr, line: u32, nullable: &mut bool) -> Ty {
+/// `oneOf`/`anyOf`: `null`-only members make the value nullable, `""`-only members blank.
+fn one_of(cx: &mut Cx, s: &Schema, at: &Ptr, line: u32, facets: &mut Facets) -> Ty {
     let mut variants = Vec::new();
+    // The first `""`-only member: (list key, index).
+    let mut blank_member: Option<(&str, usize)> = None;
     for (key, members) in [("oneOf", &s.one_of), ("anyOf", &s.any_of)] {
         let list_at = at.key(key);
         for (i, member) in members.iter().enumerate() {
             if is_null_like(cx.components, member) {
-                *nullable = true;
+                facets.nullable = true;
                 continue;
             }
             if is_blank_like(cx.components, member) {
+                blank_member.get_or_insert((key, i));
                 continue;
             }
-            *nullable |= member.nullable;
-            variants.push(shape(cx, member, &list_at.index(i), line, nullable));
+            facets.nullable |= member.nullable;
+            variants.push(shape(cx, member, &list_at.index(i), line, facets));
         }
+    }
+    if let Some((key, i)) = blank_member {
+        if variants.is_empty() {
+            // `oneOf: [BlankEnum, NullEnum]`: the blank member is the type itself.
+            let members = if key == "oneOf" { &s.one_of } else { &s.any_of };
+            if let Some(member) = members.get(i) {
+                let list_at = at.key(key);
+                return shape(cx, member, &list_at.index(i), line, facets);
+            }
+        }
+        facets.blank = true;
     }
     single_or_one_of(variants)
 }
@@ -545,27 +675,68 @@ fn is_null_only(s: &Schema) -> bool {
 }
 
 /// Enum values as the IR holds them: `null` sets `nullable`, strings and integers are kept,
-/// anything else is diagnosed and left out.
+/// anything else is diagnosed and left out. The declared `type` decides how a value is read:
+/// an integer of a `type: string` enum is read as its string (the server compares text, and
+/// the Markdown pages print it so), a numeric string of a `type: integer` enum as its
+/// integer; both with a warning, since the schema contradicts itself.
 fn enum_values(
     cx: &mut Cx,
+    s: &Schema,
     values: &[Value],
     at: &Ptr,
     line: u32,
-    nullable: &mut bool,
+    facets: &mut Facets,
 ) -> Vec<EnumValue> {
+    let declared = match &s.ty {
+        Some(TypeKeyword::One(t)) => Some(t.as_str()),
+        Some(TypeKeyword::Many(ts)) => {
+            let mut non_null = ts.iter().filter(|t| *t != "null");
+            match (non_null.next(), non_null.next()) {
+                (Some(t), None) => Some(t.as_str()),
+                _ => None,
+            }
+        }
+        None => None,
+    };
     let mut out = Vec::with_capacity(values.len());
+    let mut converted = Vec::new();
     let enum_at = at.key("enum");
     for (i, v) in values.iter().enumerate() {
-        match v {
-            Value::Null => *nullable = true,
-            Value::String(s) => out.push(EnumValue::Str(s.clone())),
-            Value::Number(n) if n.as_i64().is_some() => out.push(EnumValue::Int(n.as_i64().unwrap_or_default())),
-            other => cx.warn(
+        match (v, declared) {
+            (Value::Null, _) => facets.nullable = true,
+            (Value::Number(n), Some("string")) if n.as_i64().is_some() => {
+                converted.push(format!("`{n}`"));
+                out.push(EnumValue::Str(n.to_string()));
+            }
+            (Value::String(text), Some("integer")) if text.parse::<i64>().is_ok() => {
+                converted.push(format!("`{text}`"));
+                out.push(EnumValue::Int(text.parse().unwrap_or_default()));
+            }
+            (Value::String(text), _) => out.push(EnumValue::Str(text.clone())),
+            (Value::Number(n), _) if n.as_i64().is_some() => {
+                out.push(EnumValue::Int(n.as_i64().unwrap_or_default()))
+            }
+            (other, _) => cx.warn(
                 line,
                 &enum_at.index(i),
                 format!("expected an enum value that is a string or an integer, found `{other}`; value left out"),
             ),
         }
+    }
+    if !converted.is_empty() {
+        let (found, read_as) = match declared {
+            Some("string") => ("numbers", "strings"),
+            _ => ("strings", "integers"),
+        };
+        cx.warn(
+            line,
+            &enum_at,
+            format!(
+                "enum values {} are {found} but the schema declares `type: {}`; read as {read_as}",
+                converted.join(", "),
+                declared.unwrap_or_default()
+            ),
+        );
     }
     out
 }

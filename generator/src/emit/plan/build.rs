@@ -852,7 +852,12 @@ fn enum_plan(values: &[EnumValue]) -> EnumPlan {
                 EnumValue::Int(i) => format!("V{i}"),
                 // `-created` is a descending ordering: keep that in the name.
                 EnumValue::Str(s) => match s.strip_prefix('-') {
-                    Some(rest) if !rest.is_empty() => format!("{}Desc", camel_ident(rest)),
+                    Some(rest) if rest.chars().any(|c| c.is_ascii_alphanumeric()) => {
+                        format!("{}Desc", camel_ident(rest))
+                    }
+                    _ if !s.is_empty() && !s.chars().any(|c| c.is_ascii_alphanumeric()) => {
+                        symbol_name(s)
+                    }
                     _ => camel_ident(s),
                 },
             };
@@ -862,11 +867,44 @@ fn enum_plan(values: &[EnumValue]) -> EnumPlan {
             }
         })
         .collect();
+    let numeric_strings = !integer
+        && values.iter().any(
+            |v| matches!(v, EnumValue::Str(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())),
+        );
     EnumPlan {
         integer,
+        numeric_strings,
         variants,
         unknown: "Unknown".to_string(),
     }
+}
+
+/// A variant name for a value made only of punctuation (`-` -> `Minus`, `*` -> `Star`), which
+/// case conversion would turn into nothing.
+fn symbol_name(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '-' => "Minus",
+            '+' => "Plus",
+            '*' => "Star",
+            '.' => "Dot",
+            '/' => "Slash",
+            '_' => "Underscore",
+            ' ' => "Space",
+            '#' => "Hash",
+            '@' => "At",
+            '!' => "Bang",
+            '?' => "Question",
+            '=' => "Equals",
+            '<' => "Less",
+            '>' => "Greater",
+            '%' => "Percent",
+            '&' => "Ampersand",
+            ',' => "Comma",
+            ':' => "Colon",
+            _ => "Symbol",
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -337,6 +337,8 @@ pub enum Access {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumPlan {
     pub integer: bool,
+    /// A string enum whose values are numbers (`"1"`): a JSON number decodes too.
+    pub numeric_strings: bool,
     pub variants: Vec<Variant>,
     /// Name of the catch-all variant (`Unknown`).
     pub unknown: String,

@@ -330,9 +330,42 @@ pub fn enum_union_main(types: &Types, variants: &[Ty]) -> Option<String> {
     main
 }
 
-/// The values other enums add to an enum through `oneOf` unions (the blank `""`), per enum.
+/// The values an enum has beyond its own list, per enum: the blank `""` of every use marked
+/// `blank` (a choice field with `blank=True`: the spec's `oneOf: [XEnum, BlankEnum]`), and the
+/// values other enums add through `oneOf` unions. `""` is then a variant, never `Unknown`.
 pub fn enum_union_values(types: &Types) -> BTreeMap<String, Vec<EnumValue>> {
     let mut out: BTreeMap<String, Vec<EnumValue>> = BTreeMap::new();
+    let mut blank = |ty: &Ty| {
+        let mut ty = types.resolve(ty);
+        loop {
+            match ty {
+                Ty::Array { items } => ty = types.resolve(items),
+                Ty::Map { values } => ty = types.resolve(values),
+                _ => break,
+            }
+        }
+        if let Ty::Ref { name } = ty
+            && let Some(TypeDef::Enum(e)) = types.api.types.get(name)
+        {
+            let blank = EnumValue::Str(String::new());
+            let values = out.entry(name.clone()).or_default();
+            if !e.values.contains(&blank) && !values.contains(&blank) {
+                values.push(blank);
+            }
+        }
+    };
+    for op in &types.api.operations {
+        for p in op.params.iter().filter(|p| p.blank) {
+            blank(&p.ty);
+        }
+    }
+    for def in types.api.types.values() {
+        if let TypeDef::Object(o) = def {
+            for f in o.fields.iter().filter(|f| f.blank) {
+                blank(&f.ty);
+            }
+        }
+    }
     let mut visit = |ty: &Ty| {
         let mut stack = vec![ty];
         while let Some(ty) = stack.pop() {

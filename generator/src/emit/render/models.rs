@@ -528,6 +528,13 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
             }
         };
     }
+    // Values such as `"1"` may arrive as JSON numbers.
+    let numbers = e.numeric_strings.then(|| {
+        quote! {
+            fn from_i64(v: i64) -> Option<Self> { Some(Self::from(v.to_string().as_str())) }
+            fn from_u64(v: u64) -> Option<Self> { Some(Self::from(v.to_string().as_str())) }
+        }
+    });
     let strs: Vec<String> = e
         .variants
         .iter()
@@ -586,6 +593,7 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
         }
         impl crate::runtime::FromJson for #id {
             fn from_str(v: &str) -> Option<Self> { Some(Self::from(v)) }
+            #numbers
         }
         impl crate::runtime::QueryValue for #id {
             fn query_value(&self) -> std::borrow::Cow<'_, str> { std::borrow::Cow::Borrowed(self.as_str()) }

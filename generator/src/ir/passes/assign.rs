@@ -140,8 +140,10 @@ fn root_names(
     for r in order {
         let root = &h.roots[r];
         let (group_name, priority) = &names[root.group];
+        let group = &h.groups[root.group];
         let specific = *priority == Priority::Qualified
-            || h.groups[root.group].op_specific.contains(group_name);
+            || (group.op_specific.contains(group_name)
+                && !group.resource_names.contains(group_name));
         let foreign = specific && !root.names.contains(group_name);
         if !foreign {
             continue;

@@ -108,6 +108,10 @@ struct FieldKey {
     description: Option<String>,
     /// The default as JSON text (`serde_json::Value` is not `Hash`).
     default: Option<String>,
+    /// `""` is a documented value of the field's enum.
+    blank: bool,
+    /// The validation constraints, as their debug text (documented with the field).
+    constraints: String,
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -174,6 +178,9 @@ pub(super) struct Group {
     /// The candidates that belong to one operation: synthesized names of roots
     /// (`<OperationId>Response`) and names derived from the request model of an action.
     pub op_specific: BTreeSet<String>,
+    /// Derived names that a create or update offered: they name the resource, even when an
+    /// action's model has the same name.
+    pub resource_names: BTreeSet<String>,
     pub rep: Option<Rep>,
 }
 
@@ -436,6 +443,12 @@ impl Hoisted {
                         write_only: field.write_only,
                         description: field.description.clone(),
                         default: field.default.as_ref().map(|d| d.to_string()),
+                        blank: field.blank,
+                        constraints: if field.constraints.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{:?}", field.constraints)
+                        },
                     });
                 }
                 let additional = object
@@ -490,6 +503,7 @@ impl Hoisted {
                     first_span: site.span.clone(),
                     candidates: Candidates::new(),
                     op_specific: BTreeSet::new(),
+                    resource_names: BTreeSet::new(),
                     rep: Some(rep),
                 });
                 scope.groups += 1;
@@ -630,6 +644,8 @@ impl Hoisted {
                         .insert((Reverse(Priority::Derived), name.clone()));
                     if names.derived_is_specific {
                         group.op_specific.insert(name.clone());
+                    } else {
+                        group.resource_names.insert(name.clone());
                     }
                     own.push(name);
                 }

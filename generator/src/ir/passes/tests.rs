@@ -45,6 +45,8 @@ fn field(name: &str, ty: Ty) -> Field {
         description: None,
         default: None,
         extensions: BTreeMap::new(),
+        blank: false,
+        constraints: Default::default(),
         span: span("fields.md", 1),
     }
 }

@@ -12,7 +12,9 @@ mod schemas;
 use std::collections::BTreeMap;
 
 use super::{Lowered, lower};
-use crate::ir::{EnumTy, EnumValue, Field, ObjectTy, Operation, Scalar, Span, Ty, TypeDef};
+use crate::ir::{
+    Constraints, EnumTy, EnumValue, Field, ObjectTy, Operation, Scalar, Span, Ty, TypeDef,
+};
 
 pub const FILE: &str = "t.yaml";
 
@@ -129,6 +131,8 @@ pub fn field(name: &str, ty: Ty, line: u32) -> Field {
         description: None,
         default: None,
         extensions: BTreeMap::new(),
+        blank: false,
+        constraints: Default::default(),
         span: span(line),
     }
 }

@@ -101,6 +101,8 @@ fn param(name: &str, location: ParamLocation, ty: Ty) -> Param {
         default: None,
         style: ArrayStyle::Repeat,
         extensions: BTreeMap::new(),
+        blank: false,
+        constraints: Default::default(),
         span: span(3),
     }
 }
@@ -160,4 +162,91 @@ fn parameters_are_resolved_merged_ordered_and_typed() {
         param("X-Trace", ParamLocation::Header, string()),
     ];
     assert_eq!(got, &expected);
+}
+
+#[test]
+fn parameter_constraints_and_blank_values() {
+    let l = clean(
+        "openapi: 3.0.3
+paths:
+  /api/events/{key}/:
+    get:
+      operationId: events_list
+      tags: [events]
+      parameters:
+      - in: path
+        name: key
+        required: true
+        schema: {type: string, pattern: '^[a-f0-9]+$', minLength: 1}
+      - in: query
+        name: page_size
+        schema: {type: integer, minimum: 1, maximum: 300}
+      - in: query
+        name: kinds
+        schema:
+          type: array
+          maxItems: 5
+          items: {type: string, maxLength: 20}
+      - in: query
+        name: mode
+        schema:
+          oneOf:
+          - {type: string, enum: [fast, slow]}
+          - $ref: '#/components/schemas/BlankEnum'
+      responses:
+        '200': {description: ok}
+components:
+  schemas:
+    BlankEnum:
+      enum: ['']
+",
+    );
+    let params = &op(&l, "events_list").params;
+    let number = |s: &str| {
+        Some(
+            s.parse::<serde_json::Number>()
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+    };
+    let got: Vec<(&str, &Constraints, bool)> = params
+        .iter()
+        .map(|p| (p.name.as_str(), &p.constraints, p.blank))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "key",
+                &Constraints {
+                    min_length: Some(1),
+                    pattern: Some("^[a-f0-9]+$".into()),
+                    ..Constraints::default()
+                },
+                false
+            ),
+            (
+                "page_size",
+                &Constraints {
+                    minimum: number("1"),
+                    maximum: number("300"),
+                    ..Constraints::default()
+                },
+                false
+            ),
+            (
+                "kinds",
+                &Constraints {
+                    max_items: Some(5),
+                    items: Some(Box::new(Constraints {
+                        max_length: Some(20),
+                        ..Constraints::default()
+                    })),
+                    ..Constraints::default()
+                },
+                false
+            ),
+            ("mode", &Constraints::default(), true),
+        ]
+    );
+    assert_eq!(params[3].ty, inline_enum(&["fast", "slow"]));
 }

@@ -114,13 +114,14 @@ fn enums_and_aliases() {
             values: str_values(&[""])
         })
     );
-    // `enum: [null]` allows only null: an alias of any (its users are marked nullable).
+    // `enum: [null]` allows only null: an enum without values (its users are nullable).
     assert_eq!(
         ty(&l, "NullEnum"),
-        &TypeDef::Alias {
-            ty: Ty::Any,
-            description: None
-        }
+        &TypeDef::Enum(EnumTy {
+            name_hint: Some("NullEnum".into()),
+            description: None,
+            values: Vec::new()
+        })
     );
     assert_eq!(
         ty(&l, "Names"),
@@ -182,6 +183,16 @@ const COMPOSITIONS: &str = "
           type: [string, 'null']
         always_null:
           $ref: '#/components/schemas/NullEnum'
+        attributes:
+          type: array
+          items:
+            oneOf:
+            - $ref: '#/components/schemas/CountryEnum'
+            - $ref: '#/components/schemas/BlankEnum'
+        only_blank:
+          oneOf:
+          - $ref: '#/components/schemas/BlankEnum'
+          - $ref: '#/components/schemas/NullEnum'
     CoreStates:
       type: string
       enum: [OK]
@@ -209,8 +220,10 @@ fn compositions_reduce_to_refs_nullable_and_one_of() {
             default: Some(json!("OK")),
             ..field("kind", reference("CoreStates"), 7)
         },
+        // `oneOf: [XEnum, BlankEnum, NullEnum]`: the enum, blank and nullable.
         Field {
             nullable: true,
+            blank: true,
             ..field("country", reference("CountryEnum"), 7)
         },
         Field {
@@ -248,6 +261,16 @@ fn compositions_reduce_to_refs_nullable_and_one_of() {
         Field {
             nullable: true,
             ..field("always_null", Ty::Any, 7)
+        },
+        // `BlankEnum` in the items of an array: the field is blank.
+        Field {
+            blank: true,
+            ..field("attributes", Ty::array(reference("CountryEnum")), 7)
+        },
+        // Nothing but blank (and null): the blank enum is the type.
+        Field {
+            nullable: true,
+            ..field("only_blank", reference("BlankEnum"), 7)
         },
     ];
     assert_eq!(fields, &expected);
@@ -398,6 +421,205 @@ fn maps_free_form_objects_and_inline_types() {
         &TypeDef::Alias {
             ty: map(double),
             description: None
+        }
+    );
+}
+
+#[test]
+fn enum_values_take_the_declared_type() {
+    let l = lowered(&doc(
+        "",
+        "    WebHookContentTypeEnum1:
+      type: string
+      enum: [1, 2]
+    Levels:
+      type: integer
+      enum: ['1', 2]
+    Untyped:
+      enum: [1, a]
+",
+    ));
+    assert_eq!(
+        ty(&l, "WebHookContentTypeEnum1"),
+        &TypeDef::Enum(EnumTy {
+            name_hint: Some("WebHookContentTypeEnum1".into()),
+            description: None,
+            values: str_values(&["1", "2"])
+        })
+    );
+    assert_eq!(
+        ty(&l, "Levels"),
+        &TypeDef::Enum(EnumTy {
+            name_hint: Some("Levels".into()),
+            description: None,
+            values: vec![EnumValue::Int(1), EnumValue::Int(2)]
+        })
+    );
+    assert_eq!(
+        ty(&l, "Untyped"),
+        &TypeDef::Enum(EnumTy {
+            name_hint: Some("Untyped".into()),
+            description: None,
+            values: vec![EnumValue::Int(1), EnumValue::Str("a".into())]
+        })
+    );
+    assert_eq!(
+        messages(&l),
+        [
+            "t.yaml:10: #/components/schemas/Levels/enum: enum values `1` are strings but the \
+             schema declares `type: integer`; read as integers",
+            "t.yaml:7: #/components/schemas/WebHookContentTypeEnum1/enum: enum values `1`, `2` \
+             are numbers but the schema declares `type: string`; read as strings",
+        ]
+    );
+}
+
+#[test]
+fn constraints_of_properties_members_references_and_items() {
+    let l = schemas(
+        "
+    Limits:
+      type: object
+      properties:
+        name:
+          type: string
+          minLength: 1
+          maxLength: 255
+          pattern: '^[a-z]+$'
+        size:
+          type: integer
+          minimum: 0
+          maximum: 9223372036854775807
+          exclusiveMaximum: true
+          multipleOf: 2
+        ratio:
+          allOf:
+          - $ref: '#/components/schemas/Decimal'
+          - maxLength: 10
+        tags:
+          type: array
+          minItems: 1
+          maxItems: 5
+          items:
+            type: string
+            maxLength: 254
+        prices:
+          type: object
+          additionalProperties:
+            type: string
+            pattern: '^\\d+$'
+        level:
+          oneOf:
+          - {type: integer, minimum: 1}
+          - $ref: '#/components/schemas/NullEnum'
+    Decimal:
+      type: string
+      pattern: '^-?\\d+(\\.\\d+)?$'
+      maxLength: 20
+    NullEnum:
+      enum: [null]
+",
+    );
+    let fields = &object(&l, "Limits").fields;
+    let number = |s: &str| {
+        Some(
+            s.parse::<serde_json::Number>()
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+    };
+    let of = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.constraints.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        of("name"),
+        Constraints {
+            min_length: Some(1),
+            max_length: Some(255),
+            pattern: Some("^[a-z]+$".into()),
+            ..Constraints::default()
+        }
+    );
+    assert_eq!(
+        of("size"),
+        Constraints {
+            minimum: number("0"),
+            maximum: number("9223372036854775807"),
+            exclusive_maximum: true,
+            multiple_of: number("2"),
+            ..Constraints::default()
+        }
+    );
+    // The annotation member's own `maxLength` wins over the referenced schema's.
+    assert_eq!(
+        of("ratio"),
+        Constraints {
+            max_length: Some(10),
+            pattern: Some(r"^-?\d+(\.\d+)?$".into()),
+            ..Constraints::default()
+        }
+    );
+    assert_eq!(
+        of("tags"),
+        Constraints {
+            min_items: Some(1),
+            max_items: Some(5),
+            items: Some(Box::new(Constraints {
+                max_length: Some(254),
+                ..Constraints::default()
+            })),
+            ..Constraints::default()
+        }
+    );
+    assert_eq!(
+        of("prices"),
+        Constraints {
+            items: Some(Box::new(Constraints {
+                pattern: Some(r"^\d+$".into()),
+                ..Constraints::default()
+            })),
+            ..Constraints::default()
+        }
+    );
+    assert_eq!(
+        of("level"),
+        Constraints {
+            minimum: number("1"),
+            ..Constraints::default()
+        }
+    );
+}
+
+#[test]
+fn openapi_3_1_exclusive_bounds_are_numbers() {
+    let l = schemas(
+        "
+    Range:
+      type: object
+      properties:
+        x:
+          type: number
+          exclusiveMinimum: 0
+          exclusiveMaximum: 1
+",
+    );
+    let number = |s: &str| {
+        Some(
+            s.parse::<serde_json::Number>()
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+    };
+    assert_eq!(
+        object(&l, "Range").fields[0].constraints,
+        Constraints {
+            minimum: number("0"),
+            exclusive_minimum: true,
+            maximum: number("1"),
+            exclusive_maximum: true,
+            ..Constraints::default()
         }
     );
 }

@@ -10,7 +10,7 @@ pub enum OddEnum {
     /// `""` (blank)
     Blank,
     /// `-`
-    Blank2,
+    Minus,
     /// `a b`
     AB,
     /// `A B`
@@ -37,7 +37,7 @@ impl OddEnum {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Blank => "",
-            Self::Blank2 => "-",
+            Self::Minus => "-",
             Self::AB => "a b",
             Self::AB2 => "A B",
             Self::Ok => "OK",
@@ -55,7 +55,7 @@ impl From<&str> for OddEnum {
     fn from(v: &str) -> Self {
         match v {
             "" => Self::Blank,
-            "-" => Self::Blank2,
+            "-" => Self::Minus,
             "a b" => Self::AB,
             "A B" => Self::AB2,
             "OK" => Self::Ok,
@@ -429,6 +429,8 @@ pub enum WidgetEnum {
     Csv,
     /// `chart`
     Chart,
+    /// `""` (blank)
+    Blank,
     /// A value this client does not know yet, kept verbatim.
     Unknown(String),
 }
@@ -438,6 +440,7 @@ impl WidgetEnum {
         match self {
             Self::Csv => "csv",
             Self::Chart => "chart",
+            Self::Blank => "",
             Self::Unknown(v) => v,
         }
     }
@@ -447,6 +450,7 @@ impl From<&str> for WidgetEnum {
         match v {
             "csv" => Self::Csv,
             "chart" => Self::Chart,
+            "" => Self::Blank,
             other => Self::Unknown(other.to_string()),
         }
     }

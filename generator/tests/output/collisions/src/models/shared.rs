@@ -142,5 +142,62 @@ impl crate::runtime::QueryValue for IntEnum {
         std::borrow::Cow::Owned(self.value().to_string())
     }
 }
-/// `NullEnum`: any JSON value.
-pub type NullEnum = serde_json::Value;
+/// `NullEnum`: enum; values the spec does not list are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NullEnum {
+    /// A value this client does not know yet, kept verbatim.
+    Unknown(String),
+}
+impl NullEnum {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unknown(v) => v,
+        }
+    }
+}
+impl From<&str> for NullEnum {
+    fn from(v: &str) -> Self {
+        match v {
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::str::FromStr for NullEnum {
+    type Err = std::convert::Infallible;
+    fn from_str(v: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(v))
+    }
+}
+impl std::fmt::Display for NullEnum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for NullEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for NullEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::FromJson for NullEnum {
+    fn from_str(v: &str) -> Option<Self> {
+        Some(Self::from(v))
+    }
+}
+impl crate::runtime::QueryValue for NullEnum {
+    fn query_value(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(self.as_str())
+    }
+}

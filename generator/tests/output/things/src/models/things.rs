@@ -86,6 +86,8 @@ pub enum KindEnum {
     Small,
     /// `large`
     Large,
+    /// `""` (blank)
+    Blank,
     /// A value this client does not know yet, kept verbatim.
     Unknown(String),
 }
@@ -95,6 +97,7 @@ impl KindEnum {
         match self {
             Self::Small => "small",
             Self::Large => "large",
+            Self::Blank => "",
             Self::Unknown(v) => v,
         }
     }
@@ -104,6 +107,7 @@ impl From<&str> for KindEnum {
         match v {
             "small" => Self::Small,
             "large" => Self::Large,
+            "" => Self::Blank,
             other => Self::Unknown(other.to_string()),
         }
     }

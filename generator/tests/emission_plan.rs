@@ -1,0 +1,403 @@
+//! Invariants of the emission plan, on the seed page, the fixtures and both whole-API inputs
+//! (the newest Markdown snapshot and the OpenAPI 8.0.5 schema):
+//!
+//! - every operation of the IR becomes exactly one method (a `HEAD` that counts a list becomes
+//!   that list's `count()`), or a diagnostic says why not;
+//! - no namespace (crate modules, Cargo features, client methods, a handle's methods, a tag
+//!   module's types, a builder's methods, a model's fields and accessors, an enum's variants,
+//!   the models) holds a name twice, and none takes a name reserved there;
+//! - no method returns a type named after a different operation.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use waldur_codegen::emit::plan::{Output, Plan, RustTy, TypeKind};
+use waldur_codegen::emit::{self, Settings};
+use waldur_codegen::ir::{Api, Method, ResponseBody, Ty};
+use waldur_codegen::spec::{LoadOptions, load, read};
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
+}
+
+fn plan_of(paths: &[PathBuf]) -> (Api, Plan, BTreeSet<String>) {
+    let raw = read(paths, &LoadOptions::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", paths[0].display()));
+    let loaded = load(paths, &LoadOptions::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", paths[0].display()));
+    let plan = emit::plan(&loaded.api, &Settings::new("fixture", "0.1.0"));
+    (loaded.api, plan, spec_names(&raw.api))
+}
+
+/// Every name the spec itself gives a type: schema names, request models, the hints of inline
+/// objects and enums (`XFieldEnum` imports of a page). These name no operation.
+fn spec_names(raw: &Api) -> BTreeSet<String> {
+    fn walk(ty: &Ty, out: &mut BTreeSet<String>) {
+        match ty {
+            Ty::Object { object } => {
+                out.extend(object.name_hint.clone());
+                for f in &object.fields {
+                    walk(&f.ty, out);
+                }
+            }
+            Ty::Enum { def } => out.extend(def.name_hint.clone()),
+            Ty::Array { items } => walk(items, out),
+            Ty::Map { values } => walk(values, out),
+            Ty::OneOf { variants } => variants.iter().for_each(|v| walk(v, out)),
+            Ty::Ref { .. } | Ty::Scalar { .. } | Ty::Any => {}
+        }
+    }
+    let mut out: BTreeSet<String> = raw.types.keys().cloned().collect();
+    for op in &raw.operations {
+        for p in &op.params {
+            walk(&p.ty, &mut out);
+        }
+        if let Some(b) = &op.body {
+            out.extend(b.model_name.clone());
+            walk(&b.ty, &mut out);
+        }
+        for r in &op.responses {
+            if let ResponseBody::Json { ty } = &r.body {
+                walk(ty, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// Checks every invariant; returns a one-line summary for the test output.
+fn check(label: &str, api: &Api, plan: &Plan, spec: &BTreeSet<String>) -> String {
+    let errors: Vec<String> = plan
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert!(errors.is_empty(), "{label}: plan errors: {errors:#?}");
+    every_operation_has_one_method(label, api, plan);
+    names_are_unique(label, plan);
+    no_method_returns_another_operations_type(label, api, plan, spec);
+    let methods: usize = plan.tags.iter().map(|t| t.operations.len()).sum();
+    format!(
+        "{label}: {} operations -> {methods} methods, {} counts folded, {} types, {} tags",
+        api.operations.len(),
+        plan.tags
+            .iter()
+            .flat_map(|t| &t.operations)
+            .filter(|o| o.list.as_ref().is_some_and(|l| l.head_op.is_some()))
+            .count(),
+        plan.types.len(),
+        plan.tags.len()
+    )
+}
+
+fn every_operation_has_one_method(label: &str, api: &Api, plan: &Plan) {
+    let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
+    for op in plan.tags.iter().flat_map(|t| &t.operations) {
+        *seen.entry(op.op).or_default() += 1;
+        if let Some(head) = op.list.as_ref().and_then(|l| l.head_op) {
+            assert_eq!(api.operations[head].method, Method::Head, "{label}");
+            assert_eq!(api.operations[head].path, api.operations[op.op].path, "{label}");
+            *seen.entry(head).or_default() += 1;
+        }
+        // A page is returned exactly by the operations that stream and count.
+        assert_eq!(
+            matches!(op.output, Output::Page { .. }),
+            op.list.is_some(),
+            "{label}: {}",
+            op.operation_id
+        );
+    }
+    for (i, op) in api.operations.iter().enumerate() {
+        let count = seen.get(&i).copied().unwrap_or(0);
+        let explained = plan
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains(&op.operation_id));
+        assert!(
+            count == 1 || (count == 0 && explained),
+            "{label}: operation {} ({} {}) has {count} methods",
+            op.operation_id,
+            op.method.as_str(),
+            op.path
+        );
+    }
+}
+
+fn unique<'a>(label: &str, what: &str, names: impl IntoIterator<Item = &'a str>) {
+    let mut seen = BTreeSet::new();
+    for n in names {
+        assert!(seen.insert(n), "{label}: {what} holds `{n}` twice");
+    }
+}
+
+fn names_are_unique(label: &str, plan: &Plan) {
+    let reserved_modules = ["models", "runtime", "prelude", "mock"];
+    unique(
+        label,
+        "the crate's modules",
+        reserved_modules
+            .iter()
+            .copied()
+            .chain(plan.tags.iter().map(|t| t.module.as_str())),
+    );
+    unique(
+        label,
+        "the Cargo features",
+        ["default", "blocking", "tracing", "mock", "native-tls"]
+            .into_iter()
+            .chain(plan.krate.tag_features.iter().map(String::as_str)),
+    );
+    unique(
+        label,
+        "the client's methods",
+        ["new", "builder", "from_env", "from_runtime", "runtime", "clone", "fmt"]
+            .into_iter()
+            .chain(plan.client.accessors.iter().map(|a| a.method.as_str())),
+    );
+    let models: Vec<&str> = plan
+        .types
+        .values()
+        .flat_map(|t| {
+            let builder = match &t.kind {
+                TypeKind::Request(m) => match &m.constructor {
+                    waldur_codegen::emit::plan::Constructor::Builder { builder } => {
+                        Some(builder.as_str())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            std::iter::once(t.ident.as_str()).chain(builder)
+        })
+        .collect();
+    unique(
+        label,
+        "the models",
+        ["Option", "Result", "String", "Vec", "Box", "Client", "Error", "Page", "Lenient", "Value"]
+            .into_iter()
+            .chain(models.iter().copied()),
+    );
+    for tag in &plan.tags {
+        unique(
+            label,
+            &format!("the `{}` handle", tag.tag),
+            ["clone", "fmt", "new"]
+                .into_iter()
+                .chain(tag.operations.iter().map(|o| o.method.as_str())),
+        );
+        unique(
+            label,
+            &format!("the types of module `{}` and the models", tag.module),
+            models
+                .iter()
+                .copied()
+                .chain([tag.handle.as_str(), tag.mock_handle.as_str()])
+                .chain(tag.operations.iter().map(|o| o.builder.as_str())),
+        );
+        for op in &tag.operations {
+            unique(
+                label,
+                &format!("the builder `{}`", op.builder),
+                ["send", "request", "stream", "count", "client", "clone", "fmt", "into_future"]
+                    .into_iter()
+                    .chain(op.args.iter().map(|a| a.ident.as_str()))
+                    .chain(op.setters.iter().map(|s| s.ident.as_str()))
+                    .chain(op.body.iter().map(|b| b.ident.as_str())),
+            );
+        }
+    }
+    for t in plan.types.values() {
+        match &t.kind {
+            TypeKind::Response(m) => {
+                unique(
+                    label,
+                    &format!("the fields of `{}`", t.ident),
+                    std::iter::once(m.extra.as_str())
+                        .chain(m.fields.iter().map(|f| f.ident.as_str())),
+                );
+                unique(
+                    label,
+                    &format!("the methods of `{}`", t.ident),
+                    ["clone", "fmt", "eq", "default", "serialize", "invalid_fields"]
+                        .into_iter()
+                        .chain(m.fields.iter().map(|f| f.accessor.as_str())),
+                );
+            }
+            TypeKind::Request(m) => unique(
+                label,
+                &format!("the fields of `{}`", t.ident),
+                std::iter::once(m.extra.as_str()).chain(m.fields.iter().map(|f| f.ident.as_str())),
+            ),
+            TypeKind::Enum(e) => unique(
+                label,
+                &format!("the variants of `{}`", t.ident),
+                std::iter::once(e.unknown.as_str())
+                    .chain(e.variants.iter().map(|v| v.ident.as_str())),
+            ),
+            TypeKind::Alias { .. } => {}
+        }
+    }
+}
+
+/// The names made up from operation `op` (its id) or from the request model of an action:
+/// the names that belong to that operation alone.
+fn own_names(op: &waldur_codegen::ir::Operation) -> BTreeSet<String> {
+    let camel: String = op
+        .operation_id
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut out: BTreeSet<String> = op
+        .responses
+        .iter()
+        .flat_map(|r| {
+            [
+                format!("{camel}Response"),
+                format!("{camel}{}Response", r.status),
+            ]
+        })
+        .collect();
+    out.insert(format!("{camel}Request"));
+    if is_action(&op.path) && let Some(model) = op.body.as_ref().and_then(|b| b.model_name.as_deref()) {
+        let stem = model.strip_prefix("Patched").unwrap_or(model);
+        if let Some(name) = stem.strip_suffix("Request") {
+            out.insert(name.to_string());
+        }
+    }
+    out
+}
+
+/// A literal segment after a path parameter: `/api/x/{uuid}/pull/`.
+fn is_action(path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    segments
+        .iter()
+        .rposition(|s| s.starts_with('{'))
+        .is_some_and(|p| p + 1 < segments.len())
+}
+
+fn no_method_returns_another_operations_type(
+    label: &str,
+    api: &Api,
+    plan: &Plan,
+    spec: &BTreeSet<String>,
+) {
+    // Names the spec gives, and names derived from the model of a create or update (the
+    // resource's name): those belong to no operation.
+    let mut spec_names: BTreeSet<&str> = spec.iter().map(String::as_str).collect();
+    let resource_names: BTreeSet<String> = api
+        .operations
+        .iter()
+        .filter(|o| !is_action(&o.path))
+        .filter_map(|o| o.body.as_ref().and_then(|b| b.model_name.as_deref()))
+        .filter_map(|m| {
+            let stem = m.strip_prefix("Patched").unwrap_or(m);
+            stem.strip_suffix("Request").map(str::to_string)
+        })
+        .collect();
+    spec_names.extend(resource_names.iter().map(String::as_str));
+    let owners: Vec<BTreeSet<String>> = api.operations.iter().map(own_names).collect();
+    let mut owner_of: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
+    for (i, names) in owners.iter().enumerate() {
+        for n in names {
+            owner_of.entry(n.as_str()).or_default().insert(i);
+        }
+    }
+    for op in plan.tags.iter().flat_map(|t| &t.operations) {
+        let returned = match &op.output {
+            Output::Page { item } => item,
+            Output::Json { ty, .. } => ty,
+            _ => continue,
+        };
+        let RustTy::Named { ident, .. } = returned else {
+            continue;
+        };
+        let Some((ir_name, _)) = plan.types.iter().find(|(_, t)| t.ident == *ident) else {
+            panic!("{label}: {} returns unknown type {ident}", op.operation_id);
+        };
+        if spec_names.contains(ir_name.as_str()) || owners[op.op].contains(ir_name) {
+            continue;
+        }
+        if let Some(others) = owner_of.get(ir_name.as_str()) {
+            let others: Vec<&str> = others
+                .iter()
+                .filter(|&&o| o != op.op)
+                .map(|&o| api.operations[o].operation_id.as_str())
+                .collect();
+            assert!(
+                others.is_empty(),
+                "{label}: {} returns `{ir_name}`, named after {others:?}",
+                op.operation_id
+            );
+        }
+    }
+    // The IR agrees: the response of every operation names it or names no operation.
+    for (i, op) in api.operations.iter().enumerate() {
+        for r in &op.responses {
+            if let ResponseBody::Json { ty: Ty::Ref { name } } = &r.body
+                && let Some(others) = owner_of.get(name.as_str())
+            {
+                assert!(
+                    others.contains(&i) || spec_names.contains(name.as_str()),
+                    "{label}: {} responds with `{name}` of {:?}",
+                    op.operation_id,
+                    others
+                        .iter()
+                        .map(|&o| &api.operations[o].operation_id)
+                        .collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn seed_and_fixtures_keep_the_invariants() {
+    let mut inputs = vec![("seed", vec![repo("spec/openstack-volumes.md")])];
+    let fixtures = repo("generator/tests/fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let leaked: Vec<&'static str> = names
+        .iter()
+        .map(|n| &*Box::leak(n.clone().into_boxed_str()))
+        .collect();
+    for name in leaked {
+        let dir = fixtures.join(name);
+        let specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "yaml") && !p.ends_with("codegen.yaml"))
+            .collect();
+        inputs.push((name, specs));
+    }
+    for (label, paths) in inputs {
+        let (api, plan, spec) = plan_of(&paths);
+        println!("{}", check(label, &api, &plan, &spec));
+    }
+}
+
+#[test]
+fn whole_api_inputs_keep_the_invariants() {
+    let Some(shared) = common::shared_dir("whole_api_inputs_keep_the_invariants") else {
+        return;
+    };
+    for (label, rel) in [
+        ("newest Markdown snapshot", "corpus/markdown/2026-06-30-d039cdd6"),
+        ("OpenAPI 8.0.5", "corpus/openapi/waldur-openapi-schema-8.0.5.yaml"),
+    ] {
+        let (api, plan, spec) = plan_of(&[shared.join(rel)]);
+        println!("{}", check(label, &api, &plan, &spec));
+    }
+}
