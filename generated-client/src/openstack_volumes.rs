@@ -569,7 +569,9 @@ fn retrieve_request(
     #[allow(unused_mut)]
     let mut req = crate::runtime::ApiRequest::new(
         method,
-        format!("/api/openstack-volumes/{}/", crate ::runtime::encode_path_segment(uuid)),
+        format!(
+            "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", uuid) ?
+        ),
     );
     let q = req.query();
     q.push_repeated("field", &params.field);
@@ -584,7 +586,8 @@ fn pull_request(
     let req = crate::runtime::ApiRequest::new(
         method,
         format!(
-            "/api/openstack-volumes/{}/pull/", crate ::runtime::encode_path_segment(uuid)
+            "/api/openstack-volumes/{}/pull/", crate ::runtime::path_param("uuid", uuid)
+            ?
         ),
     );
     Ok(req)
@@ -598,8 +601,8 @@ fn unlink_request(
     let req = crate::runtime::ApiRequest::new(
         method,
         format!(
-            "/api/openstack-volumes/{}/unlink/", crate
-            ::runtime::encode_path_segment(uuid)
+            "/api/openstack-volumes/{}/unlink/", crate ::runtime::path_param("uuid",
+            uuid) ?
         ),
     );
     Ok(req)
@@ -613,7 +616,9 @@ fn update_request(
     #[allow(unused_mut)]
     let req = crate::runtime::ApiRequest::new(
         method,
-        format!("/api/openstack-volumes/{}/", crate ::runtime::encode_path_segment(uuid)),
+        format!(
+            "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", uuid) ?
+        ),
     );
     req.json(body)
 }
@@ -626,7 +631,9 @@ fn partial_update_request(
     #[allow(unused_mut)]
     let req = crate::runtime::ApiRequest::new(
         method,
-        format!("/api/openstack-volumes/{}/", crate ::runtime::encode_path_segment(uuid)),
+        format!(
+            "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", uuid) ?
+        ),
     );
     req.json(body)
 }
@@ -640,8 +647,8 @@ fn attach_request(
     let req = crate::runtime::ApiRequest::new(
         method,
         format!(
-            "/api/openstack-volumes/{}/attach/", crate
-            ::runtime::encode_path_segment(uuid)
+            "/api/openstack-volumes/{}/attach/", crate ::runtime::path_param("uuid",
+            uuid) ?
         ),
     );
     req.json(body)
@@ -655,8 +662,8 @@ fn detach_request(
     let req = crate::runtime::ApiRequest::new(
         method,
         format!(
-            "/api/openstack-volumes/{}/detach/", crate
-            ::runtime::encode_path_segment(uuid)
+            "/api/openstack-volumes/{}/detach/", crate ::runtime::path_param("uuid",
+            uuid) ?
         ),
     );
     Ok(req)
@@ -671,8 +678,8 @@ fn extend_request(
     let req = crate::runtime::ApiRequest::new(
         method,
         format!(
-            "/api/openstack-volumes/{}/extend/", crate
-            ::runtime::encode_path_segment(uuid)
+            "/api/openstack-volumes/{}/extend/", crate ::runtime::path_param("uuid",
+            uuid) ?
         ),
     );
     req.json(body)
@@ -687,8 +694,8 @@ fn retype_request(
     let req = crate::runtime::ApiRequest::new(
         method,
         format!(
-            "/api/openstack-volumes/{}/retype/", crate
-            ::runtime::encode_path_segment(uuid)
+            "/api/openstack-volumes/{}/retype/", crate ::runtime::path_param("uuid",
+            uuid) ?
         ),
     );
     req.json(body)
@@ -703,8 +710,8 @@ fn snapshot_request(
     let req = crate::runtime::ApiRequest::new(
         method,
         format!(
-            "/api/openstack-volumes/{}/snapshot/", crate
-            ::runtime::encode_path_segment(uuid)
+            "/api/openstack-volumes/{}/snapshot/", crate ::runtime::path_param("uuid",
+            uuid) ?
         ),
     );
     req.json(body)

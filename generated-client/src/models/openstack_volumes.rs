@@ -155,7 +155,7 @@ pub struct OpenStackSnapshot {
     pub is_limit_based: crate::runtime::Lenient<bool>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl crate::runtime::LenientModel for OpenStackSnapshot {
     const NAME: &'static str = "OpenStackSnapshot";
@@ -232,9 +232,7 @@ impl crate::runtime::LenientModel for OpenStackSnapshot {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }
@@ -333,7 +331,7 @@ pub struct OpenStackSnapshotRestoration {
     pub volume_device: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl crate::runtime::LenientModel for OpenStackSnapshotRestoration {
     const NAME: &'static str = "OpenStackSnapshotRestoration";
@@ -356,9 +354,7 @@ impl crate::runtime::LenientModel for OpenStackSnapshotRestoration {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }
@@ -570,7 +566,7 @@ pub struct OpenStackVolume {
     pub is_limit_based: crate::runtime::Lenient<bool>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl crate::runtime::LenientModel for OpenStackVolume {
     const NAME: &'static str = "OpenStackVolume";
@@ -658,9 +654,7 @@ impl crate::runtime::LenientModel for OpenStackVolume {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }

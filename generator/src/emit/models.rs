@@ -150,7 +150,7 @@ fn response_struct(table: &TypeTable, name: &str, o: &ObjectTy) -> TokenStream {
             #(#decls)*
             /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
             #[serde(flatten)]
-            pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+            pub extra: crate::runtime::Extra,
         }
 
         impl crate::runtime::LenientModel for #ident {
@@ -158,7 +158,7 @@ fn response_struct(table: &TypeTable, name: &str, o: &ObjectTy) -> TokenStream {
             fn decode_field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
                 #decode_body
             }
-            fn extra_mut(&mut self) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+            fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
                 &mut self.extra
             }
         }

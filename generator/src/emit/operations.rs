@@ -457,11 +457,12 @@ fn request_fn(table: &TypeTable, p: &OpPlan) -> TokenStream {
         let name = &rest[start + 1..start + len];
         if let Some(a) = p.path_args.iter().find(|a| a.wire == name) {
             let id = &a.ident;
+            // `path_param` refuses an empty value (and `.`/`..`) and percent-encodes the rest.
             fmt_args.push(match table.resolve(&a.ty) {
                 Ty::Scalar {
                     scalar: Scalar::String { .. },
-                } => quote!(crate::runtime::encode_path_segment(#id)),
-                _ => quote!(crate::runtime::encode_path_segment(&#id.to_string())),
+                } => quote!(crate::runtime::path_param(#name, #id)?),
+                _ => quote!(crate::runtime::path_param(#name, &#id.to_string())?),
             });
         }
         rest = &rest[start + len + 1..];

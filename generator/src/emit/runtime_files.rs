@@ -2,21 +2,26 @@
 //! carries its own copy and depends on nothing of ours. Its `lib.rs` becomes `runtime/mod.rs`.
 
 /// `(file name in src/runtime/, source text)`, in a fixed order.
-pub fn files() -> [(&'static str, &'static str); 11] {
+pub fn files() -> [(&'static str, &'static str); 16] {
     [
         ("mod.rs", include_str!("../../runtime/src/lib.rs")),
         ("blocking.rs", include_str!("../../runtime/src/blocking.rs")),
+        ("body.rs", include_str!("../../runtime/src/body.rs")),
         ("client.rs", include_str!("../../runtime/src/client.rs")),
         ("error.rs", include_str!("../../runtime/src/error.rs")),
         ("lenient.rs", include_str!("../../runtime/src/lenient.rs")),
+        ("limits.rs", include_str!("../../runtime/src/limits.rs")),
         ("nullable.rs", include_str!("../../runtime/src/nullable.rs")),
         (
             "pagination.rs",
             include_str!("../../runtime/src/pagination.rs"),
         ),
+        ("raw.rs", include_str!("../../runtime/src/raw.rs")),
+        ("redirect.rs", include_str!("../../runtime/src/redirect.rs")),
         ("request.rs", include_str!("../../runtime/src/request.rs")),
         ("response.rs", include_str!("../../runtime/src/response.rs")),
         ("retry.rs", include_str!("../../runtime/src/retry.rs")),
+        ("scalars.rs", include_str!("../../runtime/src/scalars.rs")),
         ("support.rs", include_str!("../../runtime/src/support.rs")),
     ]
 }
