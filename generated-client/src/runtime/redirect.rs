@@ -50,28 +50,49 @@ fn refused(
     }))
 }
 
-/// The URL to follow for this response, `None` when it is not a redirect to follow (not a
-/// redirect status, or no `Location`: handled as a status outside 2xx), or the refusal.
+/// The URL to follow for this response (see [`decide`]).
 pub(super) fn next_hop(
     method: &Method,
     url: &Url,
     resp: &reqwest::Response,
     hops: u32,
 ) -> Result<Option<Url>, Error> {
-    let status = resp.status().as_u16();
+    let location = resp
+        .headers()
+        .get(LOCATION)
+        .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
+    decide(
+        method,
+        url,
+        resp.status().as_u16(),
+        location.as_deref(),
+        hops,
+    )
+}
+
+/// What to do with an answer of `status` with `location` to `method url`, after `hops`
+/// redirects: `Ok(None)` when it is not a redirect to follow (not 301/302/303/307/308, or no
+/// `Location`: then it is handled as a status outside 2xx), `Ok(Some(target))` to follow it,
+/// or the refusal.
+pub fn decide(
+    method: &Method,
+    url: &Url,
+    status: u16,
+    location: Option<&str>,
+    hops: u32,
+) -> Result<Option<Url>, Error> {
     if !matches!(status, 301 | 302 | 303 | 307 | 308) {
         return Ok(None);
     }
-    let Some(location) = resp.headers().get(LOCATION) else {
+    let Some(location) = location else {
         return Ok(None);
     };
-    let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
     let target = url.join(location.trim()).map_err(|e| {
         refused(
             method,
             url,
             Some(status),
-            &location,
+            location,
             format!("the Location is not a valid URL ({e})"),
         )
     })?;
@@ -88,14 +109,14 @@ pub(super) fn next_hop(
              base URL"
                 .to_owned()
         };
-        return Err(refused(method, url, Some(status), &location, reason));
+        return Err(refused(method, url, Some(status), location, reason));
     }
     if !is_safe(method) {
         return Err(refused(
             method,
             url,
             Some(status),
-            &location,
+            location,
             format!(
                 "a {method} is not repeated at another URL (it may have taken effect, and \
                  following could report an action that did not happen)"
@@ -107,7 +128,7 @@ pub(super) fn next_hop(
             method,
             url,
             Some(status),
-            &location,
+            location,
             format!("more than {MAX_REDIRECTS} redirects"),
         ));
     }

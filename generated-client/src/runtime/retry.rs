@@ -261,8 +261,9 @@ impl CallClock {
         self.remaining().is_none_or(|left| d < left)
     }
 
+    /// Counts a wait of `d` that is about to start (real time then passes too; `elapsed`
+    /// takes whichever is further along).
     pub(super) fn record_sleep(&mut self, d: Duration) {
-        // Real time passes while sleeping too; count whichever is further along.
         self.slept = self.elapsed() + d;
     }
 

@@ -204,8 +204,8 @@ impl Client {
             if !clock.has_time_for(delay) {
                 return Err(error);
             }
-            policy.sleep(delay).await;
             clock.record_sleep(delay);
+            policy.sleep(delay).await;
             retry += 1;
         }
     }

@@ -192,7 +192,13 @@ impl ApiResponse {
     /// A decode error at `path` with `message`, showing the start of the body (or `near`).
     pub(super) fn decode_failure(&self, path: String, message: String, near: &str) -> Error {
         let snippet = if near.is_empty() {
-            snippet(&self.body, 0, 200)
+            // The start of the body (4 bytes per character at most).
+            let start = &self.body[..self.body.len().min(800)];
+            let text = String::from_utf8_lossy(start);
+            text.trim_end_matches('\u{FFFD}')
+                .chars()
+                .take(200)
+                .collect()
         } else {
             near.chars().take(200).collect()
         };
