@@ -562,8 +562,8 @@ impl OpenstackVolumesRetrieveBuilder {
         let mut req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/openstack-volumes/{}/", crate ::runtime::path_segment("uuid", &
-                self.uuid) ?
+                "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", & self
+                .uuid) ?
             ),
         );
         let q = req.query();
@@ -598,8 +598,8 @@ impl OpenstackVolumesPullBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/openstack-volumes/{}/pull/", crate ::runtime::path_segment("uuid",
-                & self.uuid) ?
+                "/api/openstack-volumes/{}/pull/", crate ::runtime::path_param("uuid", &
+                self.uuid) ?
             ),
         );
         Ok(req)
@@ -632,8 +632,8 @@ impl OpenstackVolumesUnlinkBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/openstack-volumes/{}/unlink/", crate
-                ::runtime::path_segment("uuid", & self.uuid) ?
+                "/api/openstack-volumes/{}/unlink/", crate ::runtime::path_param("uuid",
+                & self.uuid) ?
             ),
         );
         Ok(req)
@@ -667,8 +667,8 @@ impl OpenstackVolumesUpdateBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/openstack-volumes/{}/", crate ::runtime::path_segment("uuid", &
-                self.uuid) ?
+                "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", & self
+                .uuid) ?
             ),
         );
         let body = &self.body;
@@ -708,8 +708,8 @@ impl OpenstackVolumesPartialUpdateBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/openstack-volumes/{}/", crate ::runtime::path_segment("uuid", &
-                self.uuid) ?
+                "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", & self
+                .uuid) ?
             ),
         );
         match &self.body {
@@ -746,8 +746,8 @@ impl OpenstackVolumesAttachBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/openstack-volumes/{}/attach/", crate
-                ::runtime::path_segment("uuid", & self.uuid) ?
+                "/api/openstack-volumes/{}/attach/", crate ::runtime::path_param("uuid",
+                & self.uuid) ?
             ),
         );
         let body = &self.body;
@@ -781,8 +781,8 @@ impl OpenstackVolumesDetachBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/openstack-volumes/{}/detach/", crate
-                ::runtime::path_segment("uuid", & self.uuid) ?
+                "/api/openstack-volumes/{}/detach/", crate ::runtime::path_param("uuid",
+                & self.uuid) ?
             ),
         );
         Ok(req)
@@ -816,8 +816,8 @@ impl OpenstackVolumesExtendBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/openstack-volumes/{}/extend/", crate
-                ::runtime::path_segment("uuid", & self.uuid) ?
+                "/api/openstack-volumes/{}/extend/", crate ::runtime::path_param("uuid",
+                & self.uuid) ?
             ),
         );
         let body = &self.body;
@@ -852,8 +852,8 @@ impl OpenstackVolumesRetypeBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/openstack-volumes/{}/retype/", crate
-                ::runtime::path_segment("uuid", & self.uuid) ?
+                "/api/openstack-volumes/{}/retype/", crate ::runtime::path_param("uuid",
+                & self.uuid) ?
             ),
         );
         let body = &self.body;
@@ -889,7 +889,7 @@ impl OpenstackVolumesSnapshotBuilder {
             method,
             format!(
                 "/api/openstack-volumes/{}/snapshot/", crate
-                ::runtime::path_segment("uuid", & self.uuid) ?
+                ::runtime::path_param("uuid", & self.uuid) ?
             ),
         );
         let body = &self.body;

@@ -153,7 +153,7 @@ pub struct OpenStackSnapshot {
     pub is_limit_based: crate::runtime::Lenient<bool>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl OpenStackSnapshot {
     /// `url` when present and valid.
@@ -416,9 +416,7 @@ impl crate::runtime::LenientModel for OpenStackSnapshot {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }
@@ -572,7 +570,7 @@ pub struct OpenStackSnapshotRestoration {
     pub volume_device: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl OpenStackSnapshotRestoration {
     /// `uuid` when present and valid.
@@ -633,9 +631,7 @@ impl crate::runtime::LenientModel for OpenStackSnapshotRestoration {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }
@@ -872,7 +868,7 @@ pub struct OpenStackVolume {
     pub is_limit_based: crate::runtime::Lenient<bool>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl OpenStackVolume {
     /// `url` when present and valid.
@@ -1186,9 +1182,7 @@ impl crate::runtime::LenientModel for OpenStackVolume {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }

@@ -5,9 +5,15 @@
 //! Response decoding that never fails on one bad field.
 //!
 //! The Waldur server does not always follow its schema: fields are `null` or missing, objects
-//! arrive as `""`, decimals as numbers, enums gain values. Every response field is therefore a
-//! [`Lenient`], which records what arrived instead of failing the whole response, and keeps a
-//! value of the wrong kind verbatim so that serialising the model gives back the input.
+//! arrive as `""`, decimals as numbers, enums gain values, numbers overflow. Every response
+//! field is therefore a [`Lenient`], which records what arrived instead of failing the whole
+//! response, and keeps a value of the wrong kind verbatim ([`RawJson`]) so that serialising
+//! the model gives back the input.
+//!
+//! Each field is read as its raw JSON text first (one scan, borrowed from the body), then
+//! turned into its type: numbers are parsed from their text (so `1e400` or an integer beyond
+//! `u64` is kept raw instead of failing or being rounded), strings without escapes are not
+//! copied twice, and nested objects and arrays are decoded from their own text.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,15 +24,21 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+use super::error::FieldError;
+use super::limits::{self, NestingGuard};
+use super::raw::{self, Integer, RawJson};
+
 /// A response field: absent, null, a value of the declared type, or a value that did not
-/// match it (kept raw).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// match it (kept verbatim).
+///
+/// `Debug` shows what arrived: the value itself, `null`, `absent` or `invalid(<json>)`.
+#[derive(Clone, PartialEq, Default)]
 pub enum Lenient<T> {
     #[default]
     Absent,
     Null,
     Valid(T),
-    Invalid(Value),
+    Invalid(RawJson),
 }
 
 impl<T> Lenient<T> {
@@ -38,11 +50,50 @@ impl<T> Lenient<T> {
         }
     }
 
+    /// A copy of the value (for `Copy` types: `bool`, integers, `Uuid`, dates).
+    pub fn copied(&self) -> Option<T>
+    where
+        T: Copy,
+    {
+        self.get().copied()
+    }
+
+    /// A clone of the value.
+    pub fn cloned(&self) -> Option<T>
+    where
+        T: Clone,
+    {
+        self.get().cloned()
+    }
+
     pub fn into_option(self) -> Option<T> {
         match self {
             Lenient::Valid(v) => Some(v),
             _ => None,
         }
+    }
+
+    /// The value of a field the caller needs, or an error naming the field and saying what
+    /// arrived instead; it converts into [`super::Error`], so `?` works in functions returning
+    /// either. `field` is how the error names it, e.g. `"OpenStackVolume.uuid"`.
+    pub fn required(&self, field: &'static str) -> Result<&T, FieldError> {
+        match self {
+            Lenient::Valid(v) => Ok(v),
+            other => Err(FieldError::new(field, other.describe())),
+        }
+    }
+
+    /// Like [`Lenient::required`], taking the value.
+    pub fn into_required(self, field: &'static str) -> Result<T, FieldError> {
+        match self {
+            Lenient::Valid(v) => Ok(v),
+            other => Err(FieldError::new(field, other.describe())),
+        }
+    }
+
+    /// A value that did not match the declared type (tests and hand-built models).
+    pub fn invalid(raw: impl Into<RawJson>) -> Lenient<T> {
+        Lenient::Invalid(raw.into())
     }
 
     pub fn is_absent(&self) -> bool {
@@ -57,12 +108,13 @@ impl<T> Lenient<T> {
         matches!(self, Lenient::Valid(_))
     }
 
+    /// Whether the server sent a value the spec did not promise for this field.
     pub fn is_invalid(&self) -> bool {
         matches!(self, Lenient::Invalid(_))
     }
 
-    /// The raw JSON of a value that did not match the declared type.
-    pub fn raw_invalid(&self) -> Option<&Value> {
+    /// The exact JSON of a value that did not match the declared type.
+    pub fn raw_invalid(&self) -> Option<&RawJson> {
         match self {
             Lenient::Invalid(v) => Some(v),
             _ => None,
@@ -86,11 +138,36 @@ impl<T> Lenient<T> {
             Lenient::Invalid(v) => Lenient::Invalid(v),
         }
     }
+
+    /// What arrived, for messages: `absent`, `null`, or the kind and start of an invalid value.
+    fn describe(&self) -> String {
+        match self {
+            Lenient::Absent => "absent".to_owned(),
+            Lenient::Null => "null".to_owned(),
+            Lenient::Valid(_) => "valid".to_owned(),
+            Lenient::Invalid(raw) => format!(
+                "a {} the spec does not allow: {}",
+                raw.kind(),
+                super::error::loggable(raw.get(), 100)
+            ),
+        }
+    }
 }
 
 impl<T> From<T> for Lenient<T> {
     fn from(v: T) -> Self {
         Lenient::Valid(v)
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Lenient<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Lenient::Absent => f.write_str("absent"),
+            Lenient::Null => f.write_str("null"),
+            Lenient::Valid(v) => v.fmt(f),
+            Lenient::Invalid(raw) => write!(f, "invalid({raw:?})"),
+        }
     }
 }
 
@@ -106,91 +183,104 @@ impl<T: Serialize> Serialize for Lenient<T> {
     }
 }
 
-/// One pass over the input: the visitor gets the JSON kind and either builds `T` from it or
-/// keeps the value raw. Nothing is buffered on the happy path.
+/// Never fails on the value itself: only invalid JSON syntax, or a response exceeding the
+/// decode memory budget ([`super::limits`]), is an error.
 impl<'de, T: FromJson> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(LenientVisitor(PhantomData))
+        let text = raw::raw_text(deserializer)?;
+        from_raw(&text).map_err(de::Error::custom)
     }
 }
 
-struct LenientVisitor<T>(PhantomData<T>);
-
-fn kept<T>(parsed: Option<T>, raw: impl FnOnce() -> Value) -> Lenient<T> {
-    match parsed {
+/// Decodes one value from its JSON text. `Err` only when the memory budget ran out.
+pub fn from_raw<T: FromJson>(text: &str) -> Result<Lenient<T>, String> {
+    let kept = |parsed: Option<T>| match parsed {
         Some(v) => Lenient::Valid(v),
-        None => Lenient::Invalid(raw()),
+        None => Lenient::Invalid(RawJson::from_scanned(text)),
+    };
+    Ok(match text.as_bytes().first() {
+        Some(b'n') => Lenient::Null,
+        Some(b't') => kept(T::from_bool(true)),
+        Some(b'f') => kept(T::from_bool(false)),
+        Some(b'"') => {
+            let inner = &text[1..text.len().saturating_sub(1).max(1)];
+            if !inner.contains('\\') {
+                kept(T::from_str(inner))
+            } else {
+                match serde_json::from_str::<String>(text) {
+                    Ok(s) => match T::from_string(s) {
+                        Ok(v) => Lenient::Valid(v),
+                        Err(_) => Lenient::Invalid(RawJson::from_scanned(text)),
+                    },
+                    Err(_) => Lenient::Invalid(RawJson::from_scanned(text)),
+                }
+            }
+        }
+        Some(b'{') if T::ACCEPTS_MAP => {
+            nested(text, |de| de.deserialize_map(MapInto::<T>(PhantomData)))?
+        }
+        Some(b'[') if T::ACCEPTS_SEQ => {
+            nested(text, |de| de.deserialize_seq(SeqInto::<T>(PhantomData)))?
+        }
+        Some(b'-' | b'0'..=b'9') => kept(T::from_number(text)),
+        _ => Lenient::Invalid(RawJson::from_scanned(text)),
+    })
+}
+
+/// Decodes an object or array from its own text. Any failure keeps the value raw, except a
+/// used-up memory budget, which fails the whole response.
+fn nested<T: FromJson>(
+    text: &str,
+    decode: impl FnOnce(
+        &mut serde_json::Deserializer<serde_json::de::StrRead<'_>>,
+    ) -> Result<T, serde_json::Error>,
+) -> Result<Lenient<T>, String> {
+    if T::HOLDS_ANY_JSON && raw::has_inexact_number(text) {
+        return Ok(Lenient::Invalid(RawJson::from_scanned(text)));
+    }
+    let Some(_depth) = NestingGuard::enter() else {
+        return Ok(Lenient::Invalid(RawJson::from_scanned(text)));
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    match decode(&mut de) {
+        Ok(v) => Ok(Lenient::Valid(v)),
+        Err(_) if limits::exhausted() => Err(limits::exhausted_message()),
+        Err(_) => Ok(Lenient::Invalid(RawJson::from_scanned(text))),
     }
 }
 
-impl<'de, T: FromJson> Visitor<'de> for LenientVisitor<T> {
-    type Value = Lenient<T>;
+struct MapInto<T>(PhantomData<T>);
 
+impl<'de, T: FromJson> Visitor<'de> for MapInto<T> {
+    type Value = T;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
+        f.write_str("a JSON object")
     }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Lenient::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Lenient::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        Lenient::deserialize(d)
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(kept(T::from_bool(v), || Value::Bool(v)))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(kept(T::from_i64(v), || Value::from(v)))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(kept(T::from_u64(v), || Value::from(v)))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(kept(T::from_f64(v), || Value::from(v)))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(kept(T::from_str(v), || Value::String(v.to_owned())))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(match T::from_string(v) {
-            Ok(t) => Lenient::Valid(t),
-            Err(raw) => Lenient::Invalid(Value::String(raw)),
-        })
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        if T::ACCEPTS_MAP {
-            T::from_map(map).map(Lenient::Valid)
-        } else {
-            Value::deserialize(MapAccessDeserializer::new(map)).map(Lenient::Invalid)
-        }
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        if T::ACCEPTS_SEQ {
-            T::from_seq(seq).map(Lenient::Valid)
-        } else {
-            Value::deserialize(SeqAccessDeserializer::new(seq)).map(Lenient::Invalid)
-        }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(map)
     }
 }
 
-/// Types a [`Lenient`] can hold. Each method returns `None` when this JSON kind does not fit.
+struct SeqInto<T>(PhantomData<T>);
+
+impl<'de, T: FromJson> Visitor<'de> for SeqInto<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        T::from_seq(seq)
+    }
+}
+
+/// Types a [`Lenient`] can hold. Each method returns `None` when this JSON value does not fit
+/// (it is then kept raw).
 ///
-/// Generated models set `ACCEPTS_MAP` and implement `from_map` as
-/// `Self::deserialize(serde::de::value::MapAccessDeserializer::new(map))`; generated enums
-/// implement `from_str`.
+/// Generated models set `ACCEPTS_MAP` and implement `from_map` with
+/// [`super::model_from_map`]; generated enums implement `from_str`. Numbers reach
+/// [`FromJson::from_number`] as their JSON text; its default hands integers that fit `i64`
+/// or `u64` to `from_i64`/`from_u64` and other finite numbers to `from_f64`, and refuses
+/// integers beyond `u64` and numbers beyond `f64` rather than rounding them.
 pub trait FromJson: Sized {
     fn from_bool(v: bool) -> Option<Self> {
         let _ = v;
@@ -208,11 +298,21 @@ pub trait FromJson: Sized {
         let _ = v;
         None
     }
+    /// A JSON number, as its exact text (`-12.50`, `1e400`, `123456789012345678901234567890`).
+    fn from_number(text: &str) -> Option<Self> {
+        if raw::is_integer_literal(text) {
+            return match raw::parse_integer(text)? {
+                Integer::Signed(v) => Self::from_i64(v),
+                Integer::Unsigned(v) => Self::from_u64(v),
+            };
+        }
+        Self::from_f64(raw::parse_float(text)?)
+    }
     fn from_str(v: &str) -> Option<Self> {
         let _ = v;
         None
     }
-    /// An owned string; `Err` gives the string back so it can be kept raw without a copy.
+    /// An owned string (it had escapes); `Err` gives the string back.
     fn from_string(v: String) -> Result<Self, String> {
         Self::from_str(&v).ok_or(v)
     }
@@ -228,6 +328,9 @@ pub trait FromJson: Sized {
         let _ = seq;
         Err(de::Error::custom("a JSON array is not accepted here"))
     }
+    /// Set by types that hold arbitrary JSON (`serde_json::Value`): an object or array
+    /// holding a number such a type would round or refuse is kept raw instead.
+    const HOLDS_ANY_JSON: bool = false;
 }
 
 impl FromJson for String {
@@ -261,21 +364,23 @@ macro_rules! integer_from_json {
 
 integer_from_json!(i8, i16, i32, i64, u8, u16, u32, u64);
 
-/// Any JSON number. An integer becomes a float, so it is written back as `5.0`; use
-/// [`serde_json::Number`] where the exact form matters.
+/// Any finite JSON number; an integer only when `f64` holds it exactly (beyond 2^53 it would
+/// be rounded, so it is kept raw). An integer becomes a float, so it is written back as
+/// `5.0`; use [`super::Decimal`] where the exact form matters.
 impl FromJson for f64 {
     fn from_i64(v: i64) -> Option<Self> {
-        Some(v as f64)
+        raw::exact_f64_from_i64(v)
     }
     fn from_u64(v: u64) -> Option<Self> {
-        Some(v as f64)
+        raw::exact_f64_from_u64(v)
     }
     fn from_f64(v: f64) -> Option<Self> {
         Some(v)
     }
 }
 
-/// Any JSON number, written back in the form it arrived in.
+/// Any JSON number `serde_json::Number` holds exactly (integers within `i64`/`u64`, finite
+/// floats).
 impl FromJson for serde_json::Number {
     fn from_i64(v: i64) -> Option<Self> {
         Some(v.into())
@@ -288,7 +393,8 @@ impl FromJson for serde_json::Number {
     }
 }
 
-/// Everything except `null` (which stays [`Lenient::Null`]).
+/// Everything except `null` (which stays [`Lenient::Null`]) and numbers a `Value` cannot hold
+/// exactly, anywhere inside (kept raw).
 impl FromJson for Value {
     fn from_bool(v: bool) -> Option<Self> {
         Some(Value::Bool(v))
@@ -300,7 +406,7 @@ impl FromJson for Value {
         Some(Value::from(v))
     }
     fn from_f64(v: f64) -> Option<Self> {
-        Some(Value::from(v))
+        serde_json::Number::from_f64(v).map(Value::Number)
     }
     fn from_str(v: &str) -> Option<Self> {
         Some(Value::String(v.to_owned()))
@@ -316,17 +422,21 @@ impl FromJson for Value {
     fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
         Value::deserialize(SeqAccessDeserializer::new(seq))
     }
+    const HOLDS_ANY_JSON: bool = true;
 }
 
 /// A JSON array; each element is lenient on its own, so `null` elements round-trip.
 impl<T: FromJson> FromJson for Vec<Lenient<T>> {
     const ACCEPTS_SEQ: bool = true;
     fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(item) = seq.next_element::<Lenient<T>>()? {
-            out.push(item);
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        loop {
+            limits::charge(std::mem::size_of::<Lenient<T>>()).map_err(de::Error::custom)?;
+            match seq.next_element::<Lenient<T>>()? {
+                Some(item) => out.push(item),
+                None => return Ok(out),
+            }
         }
-        Ok(out)
     }
 }
 
@@ -336,6 +446,9 @@ impl<T: FromJson> FromJson for BTreeMap<String, Lenient<T>> {
     fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut out = BTreeMap::new();
         while let Some((key, value)) = map.next_entry::<String, Lenient<T>>()? {
+            // Entry plus the B-tree's per-entry share of its nodes.
+            limits::charge(std::mem::size_of::<(String, Lenient<T>)>() + 16 + key.len())
+                .map_err(de::Error::custom)?;
             out.insert(key, value);
         }
         Ok(out)
@@ -356,6 +469,9 @@ impl<T: FromJson> FromJson for Box<T> {
     fn from_f64(v: f64) -> Option<Self> {
         T::from_f64(v).map(Box::new)
     }
+    fn from_number(text: &str) -> Option<Self> {
+        T::from_number(text).map(Box::new)
+    }
     fn from_str(v: &str) -> Option<Self> {
         T::from_str(v).map(Box::new)
     }
@@ -370,148 +486,5 @@ impl<T: FromJson> FromJson for Box<T> {
     fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
         T::from_seq(seq).map(Box::new)
     }
-}
-
-/// A decimal that the API transports as a JSON string (`"12.50"`) but sometimes sends as a
-/// number. It is kept as text, never rounded, and written back in the form it arrived in.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Decimal {
-    text: String,
-    /// Set when it arrived as a JSON number; serialised back as that number.
-    number: Option<serde_json::Number>,
-}
-
-impl Decimal {
-    /// A decimal from its text if it looks like one (`-12.50`, `1e3`); `None` otherwise.
-    pub fn parse(s: &str) -> Option<Decimal> {
-        is_decimal_text(s).then(|| Decimal {
-            text: s.to_owned(),
-            number: None,
-        })
-    }
-
-    pub fn from_number(n: serde_json::Number) -> Decimal {
-        Decimal {
-            text: n.to_string(),
-            number: Some(n),
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
-    pub fn to_f64(&self) -> Option<f64> {
-        self.text.parse().ok()
-    }
-
-    /// Whether it arrived as a JSON number rather than a string.
-    pub fn was_number(&self) -> bool {
-        self.number.is_some()
-    }
-}
-
-/// `-?digits[.digits][e[+-]digits]`, also `.5` and `5.`, as Python's `Decimal` prints.
-fn is_decimal_text(s: &str) -> bool {
-    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let (mantissa, exponent) = match s.find(['e', 'E']) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok = !(int.is_empty() && frac.is_empty()) && digits(int) && digits(frac);
-    let exponent_ok = exponent.is_none_or(|e| {
-        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
-        !e.is_empty() && digits(e)
-    });
-    mantissa_ok && exponent_ok
-}
-
-/// Unchecked: the text is sent as given.
-impl From<&str> for Decimal {
-    fn from(s: &str) -> Self {
-        Decimal {
-            text: s.to_owned(),
-            number: None,
-        }
-    }
-}
-
-impl From<String> for Decimal {
-    fn from(text: String) -> Self {
-        Decimal { text, number: None }
-    }
-}
-
-impl fmt::Display for Decimal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-impl FromJson for Decimal {
-    fn from_i64(v: i64) -> Option<Self> {
-        Some(Decimal::from_number(v.into()))
-    }
-    fn from_u64(v: u64) -> Option<Self> {
-        Some(Decimal::from_number(v.into()))
-    }
-    fn from_f64(v: f64) -> Option<Self> {
-        serde_json::Number::from_f64(v).map(Decimal::from_number)
-    }
-    fn from_str(v: &str) -> Option<Self> {
-        Decimal::parse(v)
-    }
-    fn from_string(v: String) -> Result<Self, String> {
-        if is_decimal_text(&v) {
-            Ok(Decimal::from(v))
-        } else {
-            Err(v)
-        }
-    }
-}
-
-impl Serialize for Decimal {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match &self.number {
-            Some(n) => n.serialize(serializer),
-            None => serializer.serialize_str(&self.text),
-        }
-    }
-}
-
-/// Strict: a decimal string or a number; anything else is an error.
-impl<'de> Deserialize<'de> for Decimal {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DecimalVisitor;
-        impl Visitor<'_> for DecimalVisitor {
-            type Value = Decimal;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a decimal as a string or a number")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
-                Ok(Decimal::from_number(v.into()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
-                Ok(Decimal::from_number(v.into()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
-                serde_json::Number::from_f64(v)
-                    .map(Decimal::from_number)
-                    .ok_or_else(|| E::custom("a decimal must be finite"))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-                Decimal::parse(v)
-                    .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &"a decimal number"))
-            }
-        }
-        deserializer.deserialize_any(DecimalVisitor)
-    }
-}
-
-impl super::request::QueryValue for Decimal {
-    fn query_value(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(&self.text)
-    }
+    const HOLDS_ANY_JSON: bool = T::HOLDS_ANY_JSON;
 }

@@ -224,3 +224,56 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }
+
+/// Time spent by one call against its deadline. Waits are counted as requested, so a sleeper
+/// that returns early (tests) still uses up the deadline.
+#[derive(Debug)]
+pub(super) struct CallClock {
+    start: std::time::Instant,
+    deadline: Option<Duration>,
+    slept: Duration,
+}
+
+impl CallClock {
+    pub(super) fn start(deadline: Option<Duration>) -> CallClock {
+        CallClock {
+            start: std::time::Instant::now(),
+            deadline,
+            slept: Duration::ZERO,
+        }
+    }
+
+    pub(super) fn deadline(&self) -> Option<Duration> {
+        self.deadline
+    }
+
+    fn elapsed(&self) -> Duration {
+        self.start.elapsed().max(self.slept)
+    }
+
+    /// Time left before the deadline (`None` without one).
+    fn remaining(&self) -> Option<Duration> {
+        self.deadline.map(|d| d.saturating_sub(self.elapsed()))
+    }
+
+    /// Whether a wait of `d` ends before the deadline, leaving time for an attempt.
+    pub(super) fn has_time_for(&self, d: Duration) -> bool {
+        self.remaining().is_none_or(|left| d < left)
+    }
+
+    /// Counts a wait of `d` that is about to start (real time then passes too; `elapsed`
+    /// takes whichever is further along).
+    pub(super) fn record_sleep(&mut self, d: Duration) {
+        self.slept = self.elapsed() + d;
+    }
+
+    /// The time limit of the next attempt, and whether it is the deadline (rather than the
+    /// per-attempt timeout) that sets it.
+    pub(super) fn attempt_limit(&self, per_attempt: Option<Duration>) -> (Option<Duration>, bool) {
+        match (per_attempt, self.remaining()) {
+            (Some(t), Some(left)) if left < t => (Some(left), true),
+            (None, Some(left)) => (Some(left), true),
+            (t, _) => (t, false),
+        }
+    }
+}

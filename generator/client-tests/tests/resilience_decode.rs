@@ -14,7 +14,7 @@ use common::{TOKEN, UUID, client, volume_json};
 use serde_json::{Value, json};
 use waldur_client::models::{OpenStackSnapshot, OpenStackVolume};
 use waldur_client::openstack_volumes::OpenstackVolumesRetrieveParams;
-use waldur_client::runtime::{MultipartBody, MultipartValue};
+use waldur_client::runtime::{MultipartBody, MultipartValue, RawJson};
 use waldur_client::{Decimal, FileUpload, Lenient, Nullable};
 use waldur_client_tests::fixture::{
     CoreStates, Owner, PatchedThingRequest, RobotState, Thing, UploadRequest,
@@ -79,14 +79,14 @@ async fn empty_strings_are_kept_as_strings_or_raw() {
     let t = retrieve_thing(&body).await;
     // A string field takes "" as a value; everywhere else "" is kept raw, visibly invalid.
     assert_eq!(t.type_, s(""));
-    assert_eq!(t.owner, Lenient::Invalid(json!("")));
-    assert_eq!(t.price, Lenient::Invalid(json!("")));
-    assert_eq!(t.size, Lenient::Invalid(json!("")));
-    assert_eq!(t.level, Lenient::Invalid(json!("")));
-    assert_eq!(t.tags, Lenient::Invalid(json!("")));
-    assert_eq!(t.labels, Lenient::Invalid(json!("")));
-    assert_eq!(t.children, Lenient::Invalid(json!("")));
-    assert_eq!(t.owner.raw_invalid(), Some(&json!("")));
+    assert_eq!(t.owner, Lenient::invalid(json!("")));
+    assert_eq!(t.price, Lenient::invalid(json!("")));
+    assert_eq!(t.size, Lenient::invalid(json!("")));
+    assert_eq!(t.level, Lenient::invalid(json!("")));
+    assert_eq!(t.tags, Lenient::invalid(json!("")));
+    assert_eq!(t.labels, Lenient::invalid(json!("")));
+    assert_eq!(t.children, Lenient::invalid(json!("")));
+    assert_eq!(t.owner.raw_invalid().map(RawJson::get), Some(r#""""#));
     assert_eq!(t.owner.get(), None);
     // A string enum keeps any string, "" included, as an unknown value.
     assert_eq!(t.state, Lenient::Valid(CoreStates::Unknown(String::new())));
@@ -166,7 +166,7 @@ async fn decimals_as_strings_or_numbers_keep_their_form() {
     ] {
         let body = json!({ "price": bad });
         let t = retrieve_thing(&body).await;
-        assert_eq!(t.price, Lenient::Invalid(bad.clone()));
+        assert_eq!(t.price, Lenient::invalid(bad.clone()));
         assert_eq!(encoded(&t), body);
     }
 }
@@ -190,9 +190,9 @@ async fn unknown_enum_values_round_trip() {
     let cases = [
         (json!(-1), Lenient::Valid(RobotState::Unknown(-1))),
         (json!(3), Lenient::Valid(RobotState::V3)),
-        (json!("2"), Lenient::Invalid(json!("2"))),
-        (json!(2.0), Lenient::Invalid(json!(2.0))),
-        (json!(u64::MAX), Lenient::Invalid(json!(u64::MAX))),
+        (json!("2"), Lenient::invalid(json!("2"))),
+        (json!(2.0), Lenient::invalid(json!(2.0))),
+        (json!(u64::MAX), Lenient::invalid(json!(u64::MAX))),
     ];
     for (level, expected) in cases {
         let body = json!({ "level": level });
@@ -256,11 +256,11 @@ async fn unknown_fields_are_kept_and_encoded_again() {
         body[k] = v.clone();
     }
     let v = retrieve_volume(&body).await;
-    let expected: BTreeMap<String, Value> = extra
+    let expected: BTreeMap<String, RawJson> = extra
         .as_object()
         .unwrap()
         .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .map(|(k, v)| (k.clone(), RawJson::from_value(v)))
         .collect();
     assert_eq!(v.extra, expected);
     assert_eq!(v.name, s("data"));
@@ -296,12 +296,12 @@ async fn a_mismatched_field_is_kept_raw_and_the_rest_decodes() {
     body["extend_enabled"] = json!([true]);
     body["marketplace_plan_uuid"] = json!(20480.0);
     let v = retrieve_volume(&body).await;
-    assert_eq!(v.size, Lenient::Invalid(json!("big")));
-    assert_eq!(v.bootable, Lenient::Invalid(json!("yes")));
-    assert_eq!(v.description, Lenient::Invalid(json!(42)));
-    assert_eq!(v.url, Lenient::Invalid(json!({"href": "x"})));
-    assert_eq!(v.extend_enabled, Lenient::Invalid(json!([true])));
-    assert_eq!(v.marketplace_plan_uuid, Lenient::Invalid(json!(20480.0)));
+    assert_eq!(v.size, Lenient::invalid(json!("big")));
+    assert_eq!(v.bootable, Lenient::invalid(json!("yes")));
+    assert_eq!(v.description, Lenient::invalid(json!(42)));
+    assert_eq!(v.url, Lenient::invalid(json!({"href": "x"})));
+    assert_eq!(v.extend_enabled, Lenient::invalid(json!([true])));
+    assert_eq!(v.marketplace_plan_uuid, Lenient::invalid(json!(20480.0)));
     assert!(v.size.is_invalid() && v.size.get().is_none());
     // The fields of the right type are all there.
     assert_eq!(v.uuid, s(UUID));
@@ -311,9 +311,9 @@ async fn a_mismatched_field_is_kept_raw_and_the_rest_decodes() {
 
     // An integer that does not fit i64, and a float where an integer is declared.
     let v = retrieve_volume(&json!({"size": u64::MAX})).await;
-    assert_eq!(v.size, Lenient::Invalid(json!(u64::MAX)));
+    assert_eq!(v.size, Lenient::invalid(json!(u64::MAX)));
     let v = retrieve_volume(&json!({"size": 1024.0})).await;
-    assert_eq!(v.size, Lenient::Invalid(json!(1024.0)));
+    assert_eq!(v.size, Lenient::invalid(json!(1024.0)));
 
     // In nested arrays each element is lenient on its own.
     let snapshot = json!({
@@ -330,11 +330,11 @@ async fn a_mismatched_field_is_kept_raw_and_the_rest_decodes() {
         .await
         .unwrap();
     let r = snap.restorations.get().unwrap();
-    assert_eq!(r[0], Lenient::Invalid(json!(1)));
+    assert_eq!(r[0], Lenient::invalid(json!(1)));
     assert_eq!(r[1], Lenient::Null);
     let third = r[2].get().unwrap();
     assert_eq!(third.uuid, s("r1"));
-    assert_eq!(third.volume_size, Lenient::Invalid(json!("1 GB")));
+    assert_eq!(third.volume_size, Lenient::invalid(json!("1 GB")));
     assert_eq!(snap.size, Lenient::Valid(1024));
     assert_eq!(encoded(&snap), snapshot);
 }
@@ -371,7 +371,7 @@ async fn recursion_arrays_and_maps_are_lenient_per_element() {
     let t = retrieve_thing(&body).await;
     assert_eq!(
         t.tags,
-        Lenient::Valid(vec![s("a"), Lenient::Null, Lenient::Invalid(json!(3))])
+        Lenient::Valid(vec![s("a"), Lenient::Null, Lenient::invalid(json!(3))])
     );
     let labels = t.labels.get().unwrap();
     assert_eq!(
@@ -381,7 +381,7 @@ async fn recursion_arrays_and_maps_are_lenient_per_element() {
     );
     assert_eq!(labels["env"], s("prod"));
     assert_eq!(labels["none"], Lenient::Null);
-    assert_eq!(labels["n"], Lenient::Invalid(json!(1)));
+    assert_eq!(labels["n"], Lenient::invalid(json!(1)));
     let children = t.children.get().unwrap();
     assert_eq!(children.len(), 3);
     let first = children[0].get().unwrap();
@@ -390,39 +390,44 @@ async fn recursion_arrays_and_maps_are_lenient_per_element() {
     assert_eq!(grandchild.level, Lenient::Valid(RobotState::V1));
     assert_eq!(grandchild.extra["extra_key"], json!("kept"));
     assert_eq!(children[1], Lenient::Null);
-    assert_eq!(children[2], Lenient::Invalid(json!("not a thing")));
+    assert_eq!(children[2], Lenient::invalid(json!("not a thing")));
     assert_eq!(encoded(&t), body);
 }
 
 #[tokio::test]
-async fn nesting_deeper_than_the_parser_allows_is_a_decode_error() {
-    // 200 levels of `children`: serde_json stops at 128 nested values (column 832 is the 64th
-    // `{"children":[`); the client must report it instead of overflowing the stack.
+async fn nesting_deeper_than_typed_decoding_allows_is_kept_raw() {
+    // 5,000 levels of `children`: far past serde_json's recursion limit of 128. Each typed
+    // level is decoded from its own text, so the runtime stops typing at 32 levels (16 things,
+    // below the top-level one, each with its `children` array) and keeps the rest verbatim: no stack overflow, no
+    // failure, and re-encoding gives the same bytes.
+    let depth = 5_000;
     let mut body = String::new();
-    for _ in 0..200 {
+    for _ in 0..depth {
         body.push_str(r#"{"children":["#);
     }
-    for _ in 0..200 {
+    for _ in 0..depth {
         body.push_str("]}");
     }
     let server = TestServer::start(vec![json_reply("200 OK", &body)]).await;
-    let err = client(&server).things().retrieve(UUID).await.unwrap_err();
-    let decode = match &err {
-        waldur_client::Error::Decode(d) => d,
-        other => panic!("expected a decode error, got {other:?}"),
+    let t = client(&server).things().retrieve(UUID).await.unwrap();
+    let mut typed = 1;
+    let mut current = &t;
+    let raw = loop {
+        match &current.children {
+            Lenient::Valid(children) => {
+                current = children[0].get().unwrap();
+                typed += 1;
+            }
+            Lenient::Invalid(raw) => break raw,
+            other => panic!("unexpected {other:?}"),
+        }
     };
-    assert_eq!(decode.status, 200);
-    assert_eq!(
-        decode.message,
-        "recursion limit exceeded at line 1 column 832"
-    );
-    // 64 objects and 64 arrays: the 64th `children` array is where it stops.
-    assert_eq!(
-        decode.path,
-        format!("{}.children", vec!["children[0]"; 63].join("."))
-    );
-    assert_eq!(decode.snippet.len(), 200);
-    assert!(!err.is_retryable());
+    assert_eq!(typed, 17);
+    // The 17th thing's `children` array, exactly.
+    let prefix = 17 * r#"{"children":"#.len() + 16;
+    let suffix = 17 + 16;
+    assert_eq!(raw.get(), &body[prefix..body.len() - suffix]);
+    assert_eq!(serde_json::to_string(&t).unwrap(), body);
 }
 
 #[tokio::test]

@@ -275,7 +275,7 @@ async fn without_a_link_header_the_total_decides_whether_there_is_more() {
 }
 
 #[tokio::test]
-async fn a_next_link_that_does_not_move_forward_ends_the_stream() {
+async fn a_next_link_that_does_not_move_forward_ends_the_stream_with_an_error() {
     let server = TestServer::start(vec![
         page(&["a"], 9, Some("<http://h/?page=2>; rel=\"next\"")),
         page(&["b"], 9, Some("<http://h/?page=1>; rel=\"next\"")),
@@ -283,12 +283,21 @@ async fn a_next_link_that_does_not_move_forward_ends_the_stream() {
     ])
     .await;
     let c = client_with_page_size(&server, 1);
-    let items = collect(
-        c.openstack_volumes()
-            .list_stream(&OpenstackVolumesListParams::default(), None),
-    )
-    .await;
+    let results: Vec<_> = c
+        .openstack_volumes()
+        .list_stream(&OpenstackVolumesListParams::default(), None)
+        .collect()
+        .await;
+    assert_eq!(results.len(), 3);
+    let items: Vec<OpenStackVolume> = results[..2]
+        .iter()
+        .map(|r| r.as_ref().unwrap().clone())
+        .collect();
     assert_eq!(names(&items), ["a", "b"]);
+    assert_eq!(
+        results[2].as_ref().unwrap_err().to_string(),
+        "pagination stopped: page 2 names page 1 as the next one, which does not come after it"
+    );
     assert_eq!(server.requests().len(), 2);
 }
 

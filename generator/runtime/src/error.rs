@@ -11,24 +11,41 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, Url};
 
 /// Everything that can go wrong while talking to Waldur.
+///
+/// `Display` is bounded (a few hundred characters whatever the server sent) and safe to log:
+/// control characters (newlines, ESC, ...) in server-provided text are escaped.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The request could not be sent or the response could not be read (DNS failure, refused
-    /// or reset connection, TLS failure, body cut short, ...).
+    /// or reset connection, TLS failure, body cut short, invalid HTTP, ...).
     Transport {
         method: Method,
         url: Url,
         source: reqwest::Error,
     },
-    /// The request or the response body took longer than the configured timeout.
+    /// One attempt (request and body) took longer than the per-attempt timeout.
     Timeout { method: Method, url: Url },
+    /// The call's overall deadline passed during an attempt (see
+    /// [`super::ClientBuilder::deadline`]).
+    Deadline(Box<DeadlineError>),
     /// The server answered with a status outside 2xx.
     Status(Box<StatusError>),
-    /// A successful response body did not match the expected type.
+    /// A successful response body did not match the expected type, was not JSON where JSON
+    /// was expected, held more items than requested, or would take too much memory decoded.
     Decode(Box<DecodeError>),
+    /// The response body is larger than the client's limit
+    /// ([`super::ClientBuilder::max_response_bytes`]); it was not read further.
+    BodyTooLarge(Box<BodyTooLargeError>),
+    /// The server redirected the request and the client refused to follow.
+    Redirect(Box<RedirectError>),
+    /// A paginated listing cannot go on: the server's next page is unusable, does not
+    /// advance, or a configured cap was reached while the server announced more.
+    Pagination(String),
+    /// A field the caller required ([`super::Lenient::required`]) held no valid value.
+    Field(FieldError),
     /// The request could not be encoded (body serialisation, invalid header or MIME type, a path
-    /// that is not a valid URL path).
+    /// that is not a valid URL path, an empty path parameter).
     Encode(String),
     /// The client is misconfigured (bad base URL, token not usable as a header value, ...).
     Config(String),
@@ -44,15 +61,25 @@ impl Error {
         }
     }
 
-    /// Whether repeating the same request may succeed: transport errors, timeouts, 429 and 5xx.
-    /// Whether the client actually repeats it also depends on the method (see
+    /// Whether repeating the same request may succeed: transport errors (except invalid HTTP
+    /// from the server, which would be the same again), timeouts, 429 and 5xx. Whether the
+    /// client actually repeats it also depends on the method and the deadline (see
     /// [`super::retry::RetryPolicy`]).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { source, .. } => !source.is_builder() && !source.is_redirect(),
+            Error::Transport { source, .. } => {
+                !source.is_builder() && !source.is_redirect() && !is_protocol_error(source)
+            }
             Error::Timeout { .. } => true,
             Error::Status(e) => e.status == 429 || (500..=599).contains(&e.status),
-            Error::Decode(_) | Error::Encode(_) | Error::Config(_) => false,
+            Error::Deadline(_)
+            | Error::Decode(_)
+            | Error::BodyTooLarge(_)
+            | Error::Redirect(_)
+            | Error::Pagination(_)
+            | Error::Field(_)
+            | Error::Encode(_)
+            | Error::Config(_) => false,
         }
     }
 
@@ -64,9 +91,9 @@ impl Error {
         }
     }
 
-    /// Whether this is a [`Error::Timeout`].
+    /// Whether this is a [`Error::Timeout`] or [`Error::Deadline`].
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. })
+        matches!(self, Error::Timeout { .. } | Error::Deadline(_))
     }
 
     /// The status error, if the server answered with a status outside 2xx.
@@ -83,6 +110,59 @@ impl Error {
     }
 }
 
+/// Whether hyper could not parse what the server sent (a head too large, an invalid status
+/// line or header): the same request gets the same answer, so it is not retried.
+fn is_protocol_error(e: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        if let Some(h) = cause.downcast_ref::<hyper::Error>() {
+            return h.is_parse() || h.is_parse_status() || h.is_user();
+        }
+        source = cause.source();
+    }
+    false
+}
+
+/// Longest server-provided message shown in an error's `Display`, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 300;
+/// Longest URL shown in an error's `Display`, in characters.
+const MAX_URL_CHARS: usize = 300;
+
+/// `text` made safe for a log line: control characters (newlines, ESC, DEL, C1), bidi
+/// overrides and line separators escaped as `\n`, `\u{1b}`, ...; cut after `max_chars`
+/// characters with the number of bytes left out.
+pub fn loggable(text: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max_chars + 32));
+    for (count, (at, c)) in text.char_indices().enumerate() {
+        if count == max_chars {
+            out.push_str(&format!("... ({} more bytes)", text.len() - at));
+            break;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A URL for an error message: already percent-encoded (no control characters), but its
+/// length comes from the server when it redirected.
+struct ShortUrl<'a>(&'a Url);
+
+impl fmt::Display for ShortUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&loggable(self.0.as_str(), MAX_URL_CHARS))
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -91,14 +171,36 @@ impl fmt::Display for Error {
                 url,
                 source,
             } => {
-                write!(f, "{method} {url} failed: {}", transport_kind(source))?;
+                write!(
+                    f,
+                    "{method} {} failed: {}",
+                    ShortUrl(url),
+                    transport_kind(source)
+                )?;
                 write_source_chain(f, source)
             }
-            Error::Timeout { method, url } => write!(f, "{method} {url} timed out"),
+            Error::Timeout { method, url } => write!(f, "{method} {} timed out", ShortUrl(url)),
+            Error::Deadline(e) => e.fmt(f),
             Error::Status(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
-            Error::Encode(msg) => write!(f, "cannot encode the request: {msg}"),
-            Error::Config(msg) => write!(f, "invalid client configuration: {msg}"),
+            Error::BodyTooLarge(e) => e.fmt(f),
+            Error::Redirect(e) => e.fmt(f),
+            Error::Pagination(msg) => write!(
+                f,
+                "pagination stopped: {}",
+                loggable(msg, 2 * MAX_MESSAGE_CHARS)
+            ),
+            Error::Field(e) => e.fmt(f),
+            Error::Encode(msg) => write!(
+                f,
+                "cannot encode the request: {}",
+                loggable(msg, 2 * MAX_MESSAGE_CHARS)
+            ),
+            Error::Config(msg) => write!(
+                f,
+                "invalid client configuration: {}",
+                loggable(msg, 2 * MAX_MESSAGE_CHARS)
+            ),
         }
     }
 }
@@ -111,6 +213,127 @@ impl std::error::Error for Error {
         }
     }
 }
+
+impl From<FieldError> for Error {
+    fn from(e: FieldError) -> Self {
+        Error::Field(e)
+    }
+}
+
+/// An attempt cut short by the call's overall deadline.
+#[derive(Debug, Clone)]
+pub struct DeadlineError {
+    pub method: Method,
+    pub url: Url,
+    pub deadline: Duration,
+    /// Attempts made, the one cut short included.
+    pub attempts: u32,
+}
+
+impl fmt::Display for DeadlineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} did not complete within its deadline of {:?} ({} attempt{})",
+            self.method,
+            ShortUrl(&self.url),
+            self.deadline,
+            self.attempts,
+            if self.attempts == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for DeadlineError {}
+
+/// A successful response whose body is larger than the client's limit.
+#[derive(Debug, Clone)]
+pub struct BodyTooLargeError {
+    pub method: Method,
+    pub url: Url,
+    pub limit: u64,
+    /// The `Content-Length` the server announced, when it announced one (the body was then
+    /// not read at all).
+    pub content_length: Option<u64>,
+}
+
+impl fmt::Display for BodyTooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the response to {} {} is larger than the limit of {} bytes",
+            self.method,
+            ShortUrl(&self.url),
+            self.limit
+        )?;
+        match self.content_length {
+            Some(len) => write!(f, " (Content-Length: {len}); it was not read"),
+            None => write!(f, "; reading stopped at the limit"),
+        }
+    }
+}
+
+impl std::error::Error for BodyTooLargeError {}
+
+/// A required response field without a valid value ([`super::Lenient::required`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// How the caller named the field (`"OpenStackVolume.uuid"`).
+    pub field: &'static str,
+    /// What arrived: `absent`, `null`, or the kind and start of the invalid value.
+    pub found: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, found: String) -> FieldError {
+        FieldError { field, found }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "required field {} has no valid value: {}",
+            self.field,
+            loggable(&self.found, MAX_MESSAGE_CHARS)
+        )
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// A redirect the client refused to follow.
+#[derive(Debug, Clone)]
+pub struct RedirectError {
+    pub method: Method,
+    /// The URL that answered with the redirect.
+    pub url: Url,
+    /// The redirect status; `None` when a caller-supplied HTTP client followed the redirect
+    /// itself (`location` is then where it ended).
+    pub status: Option<u16>,
+    /// The `Location` the server sent, as sent (escaped and cut in `Display`).
+    pub location: String,
+    /// Why it was refused.
+    pub reason: String,
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} was redirected", self.method, ShortUrl(&self.url))?;
+        if let Some(status) = self.status {
+            write!(f, " (HTTP {status})")?;
+        }
+        write!(
+            f,
+            " to \"{}\", which the client refused: {}",
+            loggable(&self.location, MAX_URL_CHARS),
+            self.reason
+        )
+    }
+}
+
+impl std::error::Error for RedirectError {}
 
 /// A short description of what failed, without the URL reqwest puts in its own message.
 fn transport_kind(e: &reqwest::Error) -> &'static str {
@@ -141,7 +364,7 @@ fn write_source_chain(f: &mut fmt::Formatter<'_>, e: &reqwest::Error) -> fmt::Re
         }
         let text = cause.to_string();
         if !text.is_empty() && text != previous {
-            write!(f, ": {text}")?;
+            write!(f, ": {}", loggable(&text, MAX_MESSAGE_CHARS))?;
         }
         previous = text;
     }
@@ -155,23 +378,52 @@ pub struct StatusError {
     pub method: Method,
     pub url: Url,
     pub headers: HeaderMap,
-    /// The response body, decoded as UTF-8 with invalid sequences replaced.
+    /// The response body (at most [`ERROR_BODY_LIMIT`] bytes of it), decoded as UTF-8 with
+    /// invalid sequences replaced. Not escaped: use [`StatusError::message`] or `Display` for
+    /// logs.
     pub body: String,
-    /// The body parsed as a Django REST framework error, when it was one.
+    /// Whether the body was longer than [`ERROR_BODY_LIMIT`] and cut (the rest was never read).
+    pub body_truncated: bool,
+    /// The body parsed as a Django REST framework error, when it was one (and complete).
     pub drf: Option<DrfError>,
 }
 
+/// How much of an error response's body is read and kept (8 KiB): enough for any Django REST
+/// framework validation error, and an error answered with megabytes costs no more. The rest
+/// is never downloaded, and every retry reads at most this much again.
+pub const ERROR_BODY_LIMIT: usize = 8 * 1024;
+
 impl StatusError {
-    /// Builds the error from the raw response parts, parsing a DRF body if there is one.
+    /// Builds the error from the raw response parts, parsing a DRF body if there is one. A
+    /// body longer than [`ERROR_BODY_LIMIT`] is cut.
     pub fn new(status: u16, method: Method, url: Url, headers: HeaderMap, body: &[u8]) -> Self {
+        let truncated = body.len() > ERROR_BODY_LIMIT;
+        let kept = &body[..body.len().min(ERROR_BODY_LIMIT)];
         StatusError {
             status,
             method,
             url,
             headers,
-            body: String::from_utf8_lossy(body).into_owned(),
-            drf: DrfError::parse(body),
+            body: String::from_utf8_lossy(kept).into_owned(),
+            body_truncated: truncated,
+            drf: DrfError::parse(kept),
         }
+    }
+
+    /// Like [`StatusError::new`] for a body that was already cut at the limit while reading.
+    pub fn with_truncated_body(mut self, truncated: bool) -> Self {
+        self.body_truncated |= truncated;
+        self
+    }
+
+    /// The body as received (up to [`ERROR_BODY_LIMIT`] bytes), unescaped.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// Whether [`StatusError::body`] is only the start of a longer body.
+    pub fn body_truncated(&self) -> bool {
+        self.body_truncated
     }
 
     /// The canonical reason phrase of the status (`"Not Found"`), if it has one.
@@ -181,17 +433,21 @@ impl StatusError {
             .and_then(|s| s.canonical_reason())
     }
 
-    /// The human-readable message: the DRF summary, else the start of the body, else `None`.
+    /// The human-readable message, safe to log: the DRF summary, else the start of the body
+    /// with its whitespace collapsed, else `None`. At most [`MAX_MESSAGE_CHARS`] characters,
+    /// control characters escaped.
     pub fn message(&self) -> Option<String> {
         let summary = self.drf.as_ref().map(DrfError::summary);
         if let Some(summary) = summary.filter(|s| !s.is_empty()) {
-            return Some(summary);
+            return Some(loggable(&summary, MAX_MESSAGE_CHARS));
         }
-        let collapsed = self.body.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Collapse only what can be shown; the body may be 8 KiB of whitespace.
+        let start: String = self.body.chars().take(4 * MAX_MESSAGE_CHARS).collect();
+        let collapsed = start.split_whitespace().collect::<Vec<_>>().join(" ");
         if collapsed.is_empty() {
             return None;
         }
-        Some(truncate_chars(&collapsed, 200))
+        Some(loggable(&collapsed, 200))
     }
 
     /// The messages for one field (dotted path for nested fields), empty when it has none.
@@ -250,13 +506,6 @@ impl fmt::Display for StatusError {
 }
 
 impl std::error::Error for StatusError {}
-
-fn truncate_chars(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((end, _)) => format!("{}...", &s[..end]),
-        None => s.to_owned(),
-    }
-}
 
 /// A Django REST framework error body.
 ///
@@ -377,7 +626,13 @@ impl fmt::Display for DecodeError {
         write!(
             f,
             "cannot decode the response of {} {} (HTTP {}) at {}: {}; body near the error: {:?}",
-            self.method, self.url, self.status, self.path, self.message, self.snippet
+            self.method,
+            ShortUrl(&self.url),
+            self.status,
+            loggable(&self.path, 100),
+            loggable(&self.message, MAX_MESSAGE_CHARS),
+            // `{:?}` escapes quotes, backslashes and control characters.
+            self.snippet.chars().take(200).collect::<String>()
         )
     }
 }

@@ -1,11 +1,18 @@
 //! A received response and its decoding.
 
+use std::fmt;
+use std::marker::PhantomData;
+
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, Url};
-use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, SeqAccess, Visitor,
+};
 
-use super::error::{DecodeError, Error};
+use super::error::{DecodeError, Error, MAX_MESSAGE_CHARS, loggable};
+use super::limits::BudgetScope;
 
 /// A 2xx response with its whole body.
 #[derive(Debug, Clone)]
@@ -19,11 +26,18 @@ pub struct ApiResponse {
 
 impl ApiResponse {
     /// Decodes the JSON body. On failure the error names the path of the offending value, the
-    /// serde message and up to 200 characters of the body around the error.
+    /// serde message and up to 200 characters of the body around the error. Decoded structures
+    /// are limited to [`super::limits::decode_memory_limit`] of the body's length.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        let _budget = BudgetScope::enter(self.body.len());
         // The fast path parses once without path tracking; only a failure pays for a second,
-        // path-tracking parse.
-        serde_json::from_slice(&self.body).map_err(|e| self.decode_error::<T>(e))
+        // path-tracking parse. Valid UTF-8 (checked once) lets serde_json skip its own check
+        // of every string.
+        let result = match std::str::from_utf8(&self.body) {
+            Ok(text) => serde_json::from_str(text),
+            Err(_) => serde_json::from_slice(&self.body),
+        };
+        result.map_err(|e| self.decode_error(e, |de| T::deserialize(de).map(drop)))
     }
 
     /// Like [`ApiResponse::decode`], but an empty (or whitespace-only) body gives `None`.
@@ -32,6 +46,53 @@ impl ApiResponse {
             return Ok(None);
         }
         self.decode().map(Some)
+    }
+
+    /// Decodes a JSON array of at most `max_items` items; one more is an error (the page is
+    /// never held whole). An empty body is an empty list.
+    pub fn decode_list<T: DeserializeOwned>(&self, max_items: usize) -> Result<Vec<T>, Error> {
+        if self.body.trim_ascii().is_empty() {
+            return Ok(Vec::new());
+        }
+        let _budget = BudgetScope::enter(self.body.len());
+        let overflow = std::cell::Cell::new(false);
+        let seed = BoundedList::<T> {
+            max: max_items,
+            overflow: &overflow,
+            item: PhantomData,
+        };
+        let result = match std::str::from_utf8(&self.body) {
+            Ok(text) => {
+                let mut de = serde_json::Deserializer::from_str(text);
+                seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v))
+            }
+            Err(_) => {
+                let mut de = serde_json::Deserializer::from_slice(&self.body);
+                seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v))
+            }
+        };
+        result.map_err(|e| {
+            if overflow.get() {
+                return self.decode_failure(
+                    format!("[{max_items}]"),
+                    format!(
+                        "the server sent more than the {max_items} items per page that were \
+                         requested; the page was refused"
+                    ),
+                    "",
+                );
+            }
+            self.decode_error(e, |de| {
+                let overflow = std::cell::Cell::new(false);
+                BoundedList::<T> {
+                    max: max_items,
+                    overflow: &overflow,
+                    item: PhantomData,
+                }
+                .deserialize(de)
+                .map(drop)
+            })
+        })
     }
 
     /// The body as text (invalid UTF-8 replaced).
@@ -50,14 +111,39 @@ impl ApiResponse {
             .ok()
     }
 
-    /// The `page` number of the `rel="next"` link. Only the number is used: behind a proxy the
-    /// host in the link can be wrong.
+    /// The `page` number of the `rel="next"` link; `None` also when the link is unusable (see
+    /// [`ApiResponse::next_page_link`]). Only the number is used: behind a proxy the host in
+    /// the link can be wrong.
     pub fn next_page(&self) -> Option<u32> {
-        self.headers
-            .get_all(reqwest::header::LINK)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|v| link_page(v, "next"))
+        self.next_page_link().ok().flatten()
+    }
+
+    /// The `page` number of the `rel="next"` link: `Ok(None)` without one, `Err` (with the
+    /// reason) when the server sent one that cannot be followed (no `page`, not a number,
+    /// beyond `u32`).
+    pub fn next_page_link(&self) -> Result<Option<u32>, String> {
+        for value in self.headers.get_all(reqwest::header::LINK) {
+            let Ok(value) = value.to_str() else {
+                continue;
+            };
+            if let Some(target) = link_target(value, "next") {
+                let page = query_param(target, "page").ok_or_else(|| {
+                    format!(
+                        "the rel=\"next\" link {:?} has no page number",
+                        loggable(target, 200)
+                    )
+                })?;
+                return page.parse::<u32>().map(Some).map_err(|_| {
+                    format!(
+                        "the rel=\"next\" link names page {:?}, which is not a page number \
+                         the client can request (1 to {})",
+                        loggable(page, 50),
+                        u32::MAX
+                    )
+                });
+            }
+        }
+        Ok(None)
     }
 
     /// Whether the response carries a `Link` header at all.
@@ -65,12 +151,32 @@ impl ApiResponse {
         self.headers.contains_key(reqwest::header::LINK)
     }
 
-    fn decode_error<T: DeserializeOwned>(&self, e: serde_json::Error) -> Error {
+    /// A query parameter of the URL that was requested (`page_size`, `page`).
+    pub fn request_query_param(&self, name: &str) -> Option<String> {
+        self.url
+            .query_pairs()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.into_owned())
+    }
+
+    /// A second parse with path tracking, for the path of the error.
+    fn decode_error(
+        &self,
+        first: serde_json::Error,
+        retrace: impl FnOnce(
+            serde_path_to_error::Deserializer<
+                &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+            >,
+        ) -> Result<(), serde_json::Error>,
+    ) -> Error {
+        let _budget = BudgetScope::enter(self.body.len());
         let mut de = serde_json::Deserializer::from_slice(&self.body);
-        let (path, error) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Err(tracked) => (tracked.path().to_string(), tracked.into_inner()),
+        let mut track = serde_path_to_error::Track::new();
+        let retraced = retrace(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+        let (path, error) = match retraced {
+            Err(e) => (track.path().to_string(), e),
             // A second parse cannot succeed where the first failed; keep the first error.
-            Ok(_) => (".".to_owned(), e),
+            Ok(()) => (".".to_owned(), first),
         };
         let offset = byte_offset(&self.body, error.line(), error.column());
         Error::Decode(Box::new(DecodeError {
@@ -78,9 +184,71 @@ impl ApiResponse {
             url: self.url.clone(),
             status: self.status,
             path,
-            message: error.to_string(),
+            message: loggable(&error.to_string(), MAX_MESSAGE_CHARS),
             snippet: snippet(&self.body, offset, 200),
         }))
+    }
+
+    /// A decode error at `path` with `message`, showing the start of the body (or `near`).
+    pub(super) fn decode_failure(&self, path: String, message: String, near: &str) -> Error {
+        let snippet = if near.is_empty() {
+            // The start of the body (4 bytes per character at most).
+            let start = &self.body[..self.body.len().min(800)];
+            let text = String::from_utf8_lossy(start);
+            text.trim_end_matches('\u{FFFD}')
+                .chars()
+                .take(200)
+                .collect()
+        } else {
+            near.chars().take(200).collect()
+        };
+        Error::Decode(Box::new(DecodeError {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            status: self.status,
+            path,
+            message,
+            snippet,
+        }))
+    }
+}
+
+/// A JSON array decoded item by item, failing at item `max + 1` without decoding it.
+struct BoundedList<'a, T> {
+    max: usize,
+    overflow: &'a std::cell::Cell<bool>,
+    item: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for BoundedList<'_, T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for BoundedList<'_, T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a JSON array of at most {} items", self.max)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut items = Vec::with_capacity(self.max.min(seq.size_hint().unwrap_or(16)).min(1024));
+        while items.len() < self.max {
+            match seq.next_element()? {
+                Some(item) => items.push(item),
+                None => return Ok(items),
+            }
+        }
+        // Skipping one more value is cheap and tells a full page from an overlong one.
+        if seq.next_element::<IgnoredAny>()?.is_some() {
+            self.overflow.set(true);
+            return Err(de::Error::custom(format!("more than {} items", self.max)));
+        }
+        Ok(items)
     }
 }
 
@@ -88,6 +256,11 @@ impl ApiResponse {
 /// (`<https://h/api/x/?page=2&page_size=10>; rel="next", <...>; rel="last"`).
 #[doc(hidden)]
 pub fn link_page(header: &str, rel: &str) -> Option<u32> {
+    query_param(link_target(header, rel)?, "page")?.parse().ok()
+}
+
+/// The target of the first link with relation `rel` in one `Link` header value.
+fn link_target<'a>(header: &'a str, rel: &str) -> Option<&'a str> {
     let mut rest = header;
     loop {
         let start = rest.find('<')?;
@@ -99,7 +272,7 @@ pub fn link_page(header: &str, rel: &str) -> Option<u32> {
         let params = &rest[..params_end];
         rest = &rest[params_end..];
         if has_rel(params, rel) {
-            return query_param(target, "page")?.parse().ok();
+            return Some(target);
         }
     }
 }
@@ -184,23 +357,56 @@ fn snippet(body: &[u8], offset: usize, max: usize) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Accepted {
     pub status: u16,
-    /// The JSON body; a body that is not JSON is kept as a JSON string.
+    /// The JSON body, `None` for an empty one. (With the legacy
+    /// [`Accepted::from_response`], a body that is not JSON is kept as a JSON string.)
     pub body: Option<serde_json::Value>,
 }
 
 impl Accepted {
-    pub fn from_response(resp: &ApiResponse) -> Accepted {
-        let body = if resp.body.trim_ascii().is_empty() {
-            None
-        } else {
-            Some(
-                serde_json::from_slice(&resp.body)
-                    .unwrap_or_else(|_| serde_json::Value::String(resp.text().into_owned())),
-            )
+    /// The response of an operation documented to return JSON or nothing: an empty body is
+    /// fine, a JSON body is kept, and anything else (an HTML page, plain text) is
+    /// [`Error::Decode`] with the start of the body: a proxy or login page answering 200 is
+    /// not the action succeeding.
+    pub fn try_from_response(resp: &ApiResponse) -> Result<Accepted, Error> {
+        if resp.body.trim_ascii().is_empty() {
+            return Ok(Accepted {
+                status: resp.status,
+                body: None,
+            });
+        }
+        let raw: Box<serde_json::value::RawValue> = match serde_json::from_slice(&resp.body) {
+            Ok(raw) => raw,
+            Err(e) => {
+                return Err(resp.decode_failure(
+                    ".".to_owned(),
+                    format!(
+                        "the operation returns JSON or nothing, but the body{} is not JSON ({})",
+                        content_type_note(&resp.headers),
+                        loggable(&e.to_string(), MAX_MESSAGE_CHARS)
+                    ),
+                    "",
+                ));
+            }
         };
-        Accepted {
+        // Valid JSON that a `Value` cannot hold exactly (a number beyond f64) is not worth
+        // failing a successful action for.
+        let body = super::raw::RawJson::from_scanned(raw.get()).to_value();
+        Ok(Accepted {
             status: resp.status,
             body,
+        })
+    }
+
+    /// Lenient legacy form of [`Accepted::try_from_response`]: a body that is not JSON is kept
+    /// as a JSON string instead of being an error. (An HTML body never gets here:
+    /// [`super::Client::execute`] refuses HTML answers.)
+    pub fn from_response(resp: &ApiResponse) -> Accepted {
+        match Accepted::try_from_response(resp) {
+            Ok(accepted) => accepted,
+            Err(_) => Accepted {
+                status: resp.status,
+                body: Some(serde_json::Value::String(resp.text().into_owned())),
+            },
         }
     }
 
@@ -210,5 +416,48 @@ impl Accepted {
         body.get("status")
             .or_else(|| body.get("detail"))
             .and_then(serde_json::Value::as_str)
+    }
+}
+
+/// ` (Content-Type: text/plain)`, or nothing without the header.
+fn content_type_note(headers: &HeaderMap) -> String {
+    headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|ct| format!(" (Content-Type: {})", loggable(ct, 100)))
+        .unwrap_or_default()
+}
+
+/// Whether a successful answer is an HTML page (by `Content-Type`, or by its first bytes
+/// when it has none): the client asked for JSON, and no API operation answers HTML, so it is
+/// a login page, a proxy's error page or the browsable API, never the result.
+pub(super) fn is_html(headers: &HeaderMap, body: &[u8]) -> bool {
+    if let Some(ct) = headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    {
+        let essence = ct.split(';').next().unwrap_or("").trim();
+        return essence.eq_ignore_ascii_case("text/html")
+            || essence.eq_ignore_ascii_case("application/xhtml+xml");
+    }
+    let start = body.trim_ascii_start();
+    let start = start.strip_prefix(b"\xef\xbb\xbf").unwrap_or(start);
+    let head = &start[..start.len().min(15)];
+    head.len() >= 5
+        && (head.to_ascii_lowercase().starts_with(b"<!doctype html")
+            || head.to_ascii_lowercase().starts_with(b"<html"))
+}
+
+impl ApiResponse {
+    /// The error for an HTML answer to a request that asked for JSON.
+    pub(super) fn html_error(&self) -> Error {
+        self.decode_failure(
+            ".".to_owned(),
+            format!(
+                "expected JSON (the request asked for application/json), got an HTML page{}",
+                content_type_note(&self.headers)
+            ),
+            "",
+        )
     }
 }

@@ -553,9 +553,10 @@ async fn debug_output_never_contains_the_token() {
         client_debug,
         format!(
             "Client {{ base_url: \"{}/\", auth: Some(\"Token <redacted>\"), \
-             user_agent: \"waldur-client-rust/0.1.0\", timeout: Some(60s), \
+             user_agent: \"waldur-client-rust/0.1.0\", timeout: Some(60s), deadline: Some(120s), \
              retry: RetryPolicy {{ max_retries: 0, initial_backoff: 500ms, max_backoff: 30s, \
-             retry_non_idempotent: false, jitter: true, .. }}, page_size: 300 }}",
+             retry_non_idempotent: false, jitter: true, .. }}, page_size: 300, \
+             max_response_bytes: 33554432, max_pages: None }}",
             server.url
         )
     );

@@ -209,7 +209,8 @@ fn status_messages_without_drf_body() {
     assert_eq!(
         long.to_string(),
         format!(
-            "HTTP 500 Internal Server Error from GET https://waldur.example.com/api/x/: {}...",
+            "HTTP 500 Internal Server Error from GET https://waldur.example.com/api/x/: \
+             {}... (100 more bytes)",
             "x".repeat(200)
         )
     );

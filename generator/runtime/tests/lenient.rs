@@ -265,16 +265,16 @@ fn values_of_the_wrong_kind_are_kept_raw() {
         "metadata": [1, 2]
     });
     let volume = decode(&input);
-    assert_eq!(volume.name, Lenient::Invalid(json!(42)));
-    assert_eq!(volume.size, Lenient::Invalid(json!("10")));
-    assert_eq!(volume.bootable, Lenient::Invalid(json!("false")));
-    assert_eq!(volume.price, Lenient::Invalid(json!("")));
-    assert_eq!(volume.state, Lenient::Invalid(json!("NEW_STATE")));
-    assert_eq!(volume.tenant, Lenient::Invalid(json!("")));
-    assert_eq!(volume.tags, Lenient::Invalid(json!("a,b")));
-    assert_eq!(volume.metadata, Lenient::Invalid(json!([1, 2])));
+    assert_eq!(volume.name, Lenient::invalid(json!(42)));
+    assert_eq!(volume.size, Lenient::invalid(json!("10")));
+    assert_eq!(volume.bootable, Lenient::invalid(json!("false")));
+    assert_eq!(volume.price, Lenient::invalid(json!("")));
+    assert_eq!(volume.state, Lenient::invalid(json!("NEW_STATE")));
+    assert_eq!(volume.tenant, Lenient::invalid(json!("")));
+    assert_eq!(volume.tags, Lenient::invalid(json!("a,b")));
+    assert_eq!(volume.metadata, Lenient::invalid(json!([1, 2])));
     assert!(volume.tenant.is_invalid());
-    assert_eq!(volume.tenant.raw_invalid(), Some(&json!("")));
+    assert_eq!(volume.tenant.raw_invalid().map(|r| r.get()), Some(r#""""#));
     assert_eq!(volume.tenant.get(), None);
     assert_round_trip(&input);
 }
@@ -282,25 +282,25 @@ fn values_of_the_wrong_kind_are_kept_raw() {
 #[test]
 fn numbers_outside_the_declared_type_are_kept_raw() {
     let input = json!({"size": 1.5});
-    assert_eq!(decode(&input).size, Lenient::Invalid(json!(1.5)));
+    assert_eq!(decode(&input).size, Lenient::invalid(json!(1.5)));
     assert_round_trip(&input);
     let input = json!({"size": 18446744073709551615u64});
     assert_eq!(
         decode(&input).size,
-        Lenient::Invalid(json!(18446744073709551615u64))
+        Lenient::invalid(json!(18446744073709551615u64))
     );
     assert_round_trip(&input);
     let input = json!({"size": -3});
     assert_eq!(decode(&input).size, Lenient::Valid(-3));
 
     let small: Lenient<u32> = serde_json::from_str("-1").unwrap();
-    assert_eq!(small, Lenient::Invalid(json!(-1)));
+    assert_eq!(small, Lenient::invalid(json!(-1)));
     let small: Lenient<i32> = serde_json::from_str("4294967296").unwrap();
-    assert_eq!(small, Lenient::Invalid(json!(4294967296u64)));
+    assert_eq!(small, Lenient::invalid(json!(4294967296u64)));
     let float: Lenient<f64> = serde_json::from_str("7").unwrap();
     assert_eq!(float, Lenient::Valid(7.0));
     let float: Lenient<f64> = serde_json::from_str("\"7\"").unwrap();
-    assert_eq!(float, Lenient::Invalid(json!("7")));
+    assert_eq!(float, Lenient::invalid(json!("7")));
     let number: Lenient<serde_json::Number> = serde_json::from_str("7").unwrap();
     assert_eq!(serde_json::to_string(&number).unwrap(), "7");
     let any: Lenient<Value> = serde_json::from_str(r#"{"a":[null]}"#).unwrap();
@@ -326,7 +326,7 @@ fn unknown_fields_are_kept_in_extra_and_round_trip() {
         ])
     );
     let tenant = volume.tenant.get().unwrap();
-    assert_eq!(tenant.name, Lenient::Invalid(json!(5)));
+    assert_eq!(tenant.name, Lenient::invalid(json!(5)));
     assert_eq!(
         tenant.extra,
         BTreeMap::from([("region".to_owned(), json!("r"))])
@@ -343,8 +343,8 @@ fn arrays_with_nulls_and_wrong_elements() {
         Lenient::Valid(vec![
             Lenient::Valid("a".to_owned()),
             Lenient::Null,
-            Lenient::Invalid(json!(3)),
-            Lenient::Invalid(json!({"k": "v"})),
+            Lenient::invalid(json!(3)),
+            Lenient::invalid(json!({"k": "v"})),
             Lenient::Valid(String::new()),
         ])
     );
@@ -360,8 +360,8 @@ fn arrays_with_nulls_and_wrong_elements() {
                 ..Volume::default()
             }),
             Lenient::Null,
-            Lenient::Invalid(json!("")),
-            Lenient::Invalid(json!([1])),
+            Lenient::invalid(json!("")),
+            Lenient::invalid(json!([1])),
         ]
     );
     assert_eq!(
@@ -410,7 +410,7 @@ fn decimals_as_strings_and_numbers() {
     let err = serde_json::from_str::<Decimal>(r#""abc""#).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "invalid value: string \"abc\", expected a decimal number at line 1 column 5"
+        "invalid value: \"abc\", expected a decimal as a string or a number"
     );
     let strict: Decimal = serde_json::from_str("2.25").unwrap();
     assert_eq!(serde_json::to_string(&strict).unwrap(), "2.25");
@@ -426,9 +426,9 @@ fn lenient_helpers() {
     assert_eq!(valid.clone().map(|s| s.len()), Lenient::Valid(1));
     assert_eq!(valid.clone().into_option(), Some("x".to_owned()));
     assert!(valid.is_valid());
-    let invalid: Lenient<String> = Lenient::Invalid(json!(1));
-    assert_eq!(invalid.as_ref(), Lenient::Invalid(json!(1)));
-    assert_eq!(invalid.clone().map(|s| s.len()), Lenient::Invalid(json!(1)));
+    let invalid: Lenient<String> = Lenient::invalid(json!(1));
+    assert_eq!(invalid.as_ref(), Lenient::invalid(json!(1)));
+    assert_eq!(invalid.clone().map(|s| s.len()), Lenient::invalid(json!(1)));
     assert_eq!(invalid.into_option(), None);
     assert_eq!(Lenient::<u8>::default(), Lenient::Absent);
     assert_eq!(Lenient::from(5u8), Lenient::Valid(5));

@@ -185,12 +185,23 @@ async fn an_error_is_yielded_and_ends_the_stream() {
 }
 
 #[tokio::test]
-async fn a_next_link_that_does_not_advance_ends_the_stream() {
+async fn a_next_link_that_does_not_advance_ends_the_stream_with_an_error() {
     let looping = "<https://h/api/x/?page=1>; rel=\"next\"";
     let server = TestServer::start(vec![respond("200 OK", &[("Link", looping)], "[1,2]")]).await;
     let client = Client::builder(&server.url).build().unwrap();
     let items = collect(paginate(2, None, fetcher(&client))).await;
-    assert_eq!(items, [Ok(1), Ok(2)]);
+    assert_eq!(
+        items,
+        [
+            Ok(1),
+            Ok(2),
+            Err(
+                "pagination stopped: page 1 names page 1 as the next one, which does not come \
+                 after it"
+                    .to_owned()
+            )
+        ]
+    );
     assert_eq!(server.requests().len(), 1);
 }
 

@@ -6,6 +6,12 @@
 //! `name`. The page is serialised once; each round decodes the same bytes. Before timing, the
 //! typed decode is checked to encode back to the same JSON.
 //!
+//! It also decodes through the runtime's own path (`Page::from_response`: one UTF-8 check,
+//! bounded item count, decode memory budget) and reports memory: bytes per item decoded from
+//! `{}`, and the peak resident memory while decoding a maximal page (300 volumes filling the
+//! default 32 MiB body limit) and a hostile one (32 MiB of `{}` items), measured with
+//! `/proc/self/status` (`VmHWM`, reset through `/proc/self/clear_refs`; Linux only).
+//!
 //! ```text
 //! cargo run --release -p waldur-client-tests --bin decode-bench [-- [--rounds N] [SHARED_DIR]]
 //! ```
@@ -19,6 +25,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use waldur_client::models::OpenStackVolume;
+use waldur_client::runtime::{ApiResponse, Page};
 
 const PAGE_ITEMS: usize = 300;
 const WARM_UP_ROUNDS: usize = 5;
@@ -37,6 +44,11 @@ fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
+            "--probe" => {
+                let file = it.next().ok_or("--probe needs a file")?;
+                probe(&file)?;
+                std::process::exit(0);
+            }
             "--rounds" => {
                 let n = it.next().ok_or("--rounds needs a number")?;
                 args.rounds = n
@@ -190,6 +202,8 @@ fn run() -> Result<(), String> {
     // Rounds alternate between the two decoders so that drift in machine load hits both.
     let mut typed_times = Vec::with_capacity(args.rounds);
     let mut value_times = Vec::with_capacity(args.rounds);
+    let mut runtime_times = Vec::with_capacity(args.rounds);
+    let response = list_response(bytes.clone());
     for round in 0..WARM_UP_ROUNDS + args.rounds {
         let start = Instant::now();
         let typed: Result<Vec<OpenStackVolume>, _> = serde_json::from_slice(black_box(&bytes));
@@ -197,19 +211,24 @@ fn run() -> Result<(), String> {
         let start = Instant::now();
         let value: Result<Value, _> = serde_json::from_slice(black_box(&bytes));
         let value_time = start.elapsed();
-        black_box((&typed, &value));
-        if typed.is_err() || value.is_err() {
+        let start = Instant::now();
+        let page = Page::<OpenStackVolume>::from_response(black_box(&response), 1, 300);
+        let runtime_time = start.elapsed();
+        black_box((&typed, &value, &page));
+        if typed.is_err() || value.is_err() || page.is_err() {
             return Err(format!("round {round}: decoding failed"));
         }
         // Dropping happens outside the timed regions for both.
-        drop((typed, value));
+        drop((typed, value, page));
         if round >= WARM_UP_ROUNDS {
             typed_times.push(typed_time);
             value_times.push(value_time);
+            runtime_times.push(runtime_time);
         }
     }
     let typed = figures(median(&mut typed_times), bytes.len());
     let value = figures(median(&mut value_times), bytes.len());
+    let runtime = figures(median(&mut runtime_times), bytes.len());
     let ratio = value.per_page.as_secs_f64() / typed.per_page.as_secs_f64().max(f64::MIN_POSITIVE);
 
     println!(
@@ -221,6 +240,7 @@ fn run() -> Result<(), String> {
     );
     for (label, f) in [
         ("Vec<OpenStackVolume>", &typed),
+        ("Page::from_response ", &runtime),
         ("serde_json::Value   ", &value),
     ] {
         println!(
@@ -234,6 +254,132 @@ fn run() -> Result<(), String> {
         "  ratio typed/Value speed: {ratio:.2} (target >= 1.00: {}); typed decode re-encodes \
          to the same JSON",
         if ratio >= 1.0 { "met" } else { "NOT met" }
+    );
+    let runtime_ratio =
+        value.per_page.as_secs_f64() / runtime.per_page.as_secs_f64().max(f64::MIN_POSITIVE);
+    println!("  ratio runtime page decode/Value speed: {runtime_ratio:.2} (team target >= 1.50)");
+    memory_figures(&recorded)
+}
+
+/// A 200 answer to `GET /api/openstack-volumes/?page=1&page_size=300` with `body`.
+fn list_response(body: Vec<u8>) -> ApiResponse {
+    ApiResponse {
+        status: 200,
+        headers: Default::default(),
+        body: body.into(),
+        method: reqwest::Method::GET,
+        url: reqwest::Url::parse("http://127.0.0.1/api/openstack-volumes/?page=1&page_size=300")
+            .expect("static URL"),
+    }
+}
+
+fn status_kb(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Child-process side of a memory probe: reads the body from `file`, then decodes it as page 1
+/// of size 300 and prints `<peak KiB above the body> <items or error>`. A fresh process has no
+/// freed memory for the decode to reuse, so the high-water mark shows what decoding costs.
+fn probe(file: &str) -> Result<(), String> {
+    let body = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let response = list_response(body);
+    let before = status_kb("VmRSS:").ok_or("no /proc/self/status")?;
+    let result = Page::<OpenStackVolume>::from_response(&response, 1, 300);
+    let peak = status_kb("VmHWM:").ok_or("no /proc/self/status")?;
+    let outcome = match &result {
+        Ok(page) => format!("{} items", page.items.len()),
+        Err(e) => e.to_string().split(';').next().unwrap_or("").to_string(),
+    };
+    println!("{} {outcome}", peak.saturating_sub(before));
+    Ok(())
+}
+
+/// Runs [`probe`] on `body` in a child process: peak MB above the body, and the outcome.
+fn peak_in_child(body: &[u8], name: &str) -> Result<(Option<f64>, String), String> {
+    let file =
+        std::env::temp_dir().join(format!("decode-bench-{}-{name}.json", std::process::id()));
+    std::fs::write(&file, body).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let output = std::process::Command::new(exe)
+        .arg("--probe")
+        .arg(&file)
+        .output()
+        .map_err(|e| format!("cannot run the probe: {e}"));
+    let _ = std::fs::remove_file(&file);
+    let output = output?;
+    let text = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    if !output.status.success() {
+        return Ok((
+            None,
+            String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        ));
+    }
+    let (kb, outcome) = text.split_once(' ').unwrap_or((&text, ""));
+    Ok((
+        kb.parse::<f64>().ok().map(|kb| kb / 1024.0),
+        outcome.to_string(),
+    ))
+}
+
+fn mb(v: Option<f64>) -> String {
+    v.map_or("n/a (needs /proc/self/status)".to_string(), |v| {
+        format!("{v:.1} MB")
+    })
+}
+
+fn memory_figures(recorded: &[Value]) -> Result<(), String> {
+    let limit = waldur_client::runtime::DEFAULT_MAX_RESPONSE_BYTES as usize;
+    let empty: OpenStackVolume =
+        serde_json::from_str("{}").map_err(|e| format!("cannot decode {{}}: {e}"))?;
+    println!(
+        "memory: OpenStackVolume decoded from {{}}: {} bytes per item (struct only, nothing on \
+         the heap; Lenient<String> {} bytes, Lenient<i64> {}, Lenient<bool> {}, Lenient<Value> {})",
+        std::mem::size_of_val(&empty),
+        std::mem::size_of::<waldur_client::Lenient<String>>(),
+        std::mem::size_of::<waldur_client::Lenient<i64>>(),
+        std::mem::size_of::<waldur_client::Lenient<bool>>(),
+        std::mem::size_of::<waldur_client::Lenient<Value>>(),
+    );
+
+    // A maximal page: 300 recorded volumes, each padded with a long description so that the
+    // body just fits the default limit.
+    let base = page_of(recorded);
+    let base_len = serde_json::to_vec(&base).map_err(|e| e.to_string())?.len();
+    let pad = (limit - base_len - 64 * PAGE_ITEMS) / PAGE_ITEMS;
+    let mut page = base;
+    if let Value::Array(items) = &mut page {
+        for item in items.iter_mut() {
+            item["description"] = Value::String("d".repeat(pad));
+        }
+    }
+    let body = serde_json::to_vec(&page).map_err(|e| e.to_string())?;
+    drop(page);
+    let (peak, outcome) = peak_in_child(&body, "maximal")?;
+    println!(
+        "  maximal page: {} bytes (limit {limit}) -> {outcome}: peak while decoding {} above \
+         the body",
+        body.len(),
+        mb(peak)
+    );
+    drop(body);
+
+    // A hostile page at the limit: 32 MiB of `{}` (11 million items); refused at item 301.
+    let mut tiny = String::with_capacity(limit);
+    tiny.push('[');
+    while tiny.len() + 4 < limit {
+        tiny.push_str("{},");
+    }
+    tiny.push_str("{}]");
+    let started = Instant::now();
+    let (peak, outcome) = peak_in_child(tiny.as_bytes(), "tiny")?;
+    println!(
+        "  hostile page: {} bytes of {{}} items -> {outcome}: peak {} above the body (probe \
+         process done in {:.0} ms)",
+        tiny.len(),
+        mb(peak),
+        started.elapsed().as_secs_f64() * 1e3
     );
     Ok(())
 }

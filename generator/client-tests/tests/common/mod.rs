@@ -91,3 +91,75 @@ pub fn request_lines(server: &TestServer) -> Vec<String> {
         .map(|r| r.request_line().to_string())
         .collect()
 }
+
+// Calls through the generated API, kept here so that the hostile-server tests do not depend
+// on the shape of generated methods and models (which is about to change).
+
+/// `GET /api/openstack-volumes/{uuid}/`.
+pub async fn retrieve_volume_call(
+    c: &Client,
+    uuid: &str,
+) -> Result<waldur_client::models::OpenStackVolume, waldur_client::Error> {
+    c.openstack_volumes()
+        .retrieve(
+            uuid,
+            &waldur_client::openstack_volumes::OpenstackVolumesRetrieveParams::default(),
+        )
+        .await
+}
+
+/// `POST /api/openstack-volumes/{uuid}/extend/` with `{"disk_size": size}`.
+pub async fn extend_volume_call(
+    c: &Client,
+    uuid: &str,
+    size: i64,
+) -> Result<waldur_client::runtime::Accepted, waldur_client::Error> {
+    c.openstack_volumes()
+        .extend(
+            uuid,
+            &waldur_client::models::OpenStackVolumeExtendRequest::new(size),
+        )
+        .await
+}
+
+/// `POST /api/openstack-volumes/{uuid}/pull/`.
+pub async fn pull_volume_call(
+    c: &Client,
+    uuid: &str,
+) -> Result<waldur_client::runtime::Accepted, waldur_client::Error> {
+    c.openstack_volumes().pull(uuid).await
+}
+
+/// One page of `GET /api/openstack-volumes/`, with `page_size` if given.
+pub async fn list_volumes_call(
+    c: &Client,
+    page_size: Option<i64>,
+) -> Result<
+    waldur_client::runtime::Page<waldur_client::models::OpenStackVolume>,
+    waldur_client::Error,
+> {
+    let mut params = waldur_client::openstack_volumes::OpenstackVolumesListParams::default();
+    if let Some(size) = page_size {
+        params = params.page_size(size);
+    }
+    c.openstack_volumes().list(&params).await
+}
+
+/// Every result of the volume stream, errors included.
+pub async fn stream_volumes_call(
+    c: &Client,
+) -> Vec<Result<waldur_client::models::OpenStackVolume, waldur_client::Error>> {
+    use futures_util::StreamExt;
+    c.openstack_volumes()
+        .list_stream(
+            &waldur_client::openstack_volumes::OpenstackVolumesListParams::default(),
+            None,
+        )
+        .collect()
+        .await
+}
+
+/// The name of a decoded volume, `""` when it has none.
+pub fn volume_name(v: &waldur_client::models::OpenStackVolume) -> String {
+    v.name.get().cloned().unwrap_or_default()
+}

@@ -124,7 +124,7 @@ fn response_model(name: &str, plan: &TypePlan, m: &ResponseModel) -> TokenStream
             #(#decls)*
             /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
             #[serde(flatten)]
-            pub #extra: std::collections::BTreeMap<String, serde_json::Value>,
+            pub #extra: crate::runtime::Extra,
         }
 
         #accessor_impl
@@ -134,7 +134,7 @@ fn response_model(name: &str, plan: &TypePlan, m: &ResponseModel) -> TokenStream
             fn decode_field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
                 #decode_body
             }
-            fn extra_mut(&mut self) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+            fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
                 &mut self.#extra
             }
         }
@@ -551,6 +551,11 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
         let vid = ident(&v.ident);
         quote!(#s => Self::#vid,)
     });
+    let from_body = if e.variants.is_empty() {
+        quote!(Self::#unknown(v.to_string()))
+    } else {
+        quote!(match v { #(#from)* other => Self::#unknown(other.to_string()) })
+    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -568,7 +573,7 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
         }
         impl From<&str> for #id {
             fn from(v: &str) -> Self {
-                match v { #(#from)* other => Self::#unknown(other.to_string()) }
+                #from_body
             }
         }
         impl std::str::FromStr for #id {

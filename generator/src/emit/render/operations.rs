@@ -302,7 +302,7 @@ fn setter(s: &ArgPlan) -> TokenStream {
 }
 
 fn request_fn(op: &OperationPlan) -> TokenStream {
-    // `/api/x/{uuid}/` -> format!("/api/x/{}/", path_segment("uuid", &self.uuid)?)
+    // `/api/x/{uuid}/` -> format!("/api/x/{}/", path_param("uuid", &self.uuid)?)
     let mut fmt = String::new();
     let mut fmt_args = Vec::new();
     let mut rest = op.path.as_str();
@@ -321,7 +321,7 @@ fn request_fn(op: &OperationPlan) -> TokenStream {
                 fmt.push_str("{}");
                 let id = ident(&a.ident);
                 let wire = &a.wire;
-                fmt_args.push(quote!(crate::runtime::path_segment(#wire, &self.#id)?));
+                fmt_args.push(quote!(crate::runtime::path_param(#wire, &self.#id)?));
             }
             // A placeholder without a parameter stays literal (the planner reports it).
             None => fmt.push_str(&format!("{{{{{name}}}}}")),

@@ -231,7 +231,7 @@ impl ModelsRetrieveBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/models/{}/", crate ::runtime::path_segment("uuid", & self.uuid) ?
+                "/api/models/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
             ),
         );
         Ok(req)

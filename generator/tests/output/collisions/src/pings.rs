@@ -90,8 +90,7 @@ impl PingsPullBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/pings/{}/pull/", crate ::runtime::path_segment("uuid", & self.uuid)
-                ?
+                "/api/pings/{}/pull/", crate ::runtime::path_param("uuid", & self.uuid) ?
             ),
         );
         Ok(req)
@@ -124,8 +123,8 @@ impl PingsNodesBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/pings/{}/nodes/", crate ::runtime::path_segment("uuid", & self
-                .uuid) ?
+                "/api/pings/{}/nodes/", crate ::runtime::path_param("uuid", & self.uuid)
+                ?
             ),
         );
         Ok(req)

@@ -50,8 +50,8 @@ impl RuntimeNewBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/runtime/{}/{}/", crate ::runtime::path_segment("id", & self.id) ?,
-                crate ::runtime::path_segment("name", & self.name) ?
+                "/api/runtime/{}/{}/", crate ::runtime::path_param("id", & self.id) ?,
+                crate ::runtime::path_param("name", & self.name) ?
             ),
         );
         let body = &self.body;

@@ -313,7 +313,7 @@ impl GadgetsRetrieveBuilder {
         let mut req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/gadgets/{}/", crate ::runtime::path_segment("uuid", & self.uuid) ?
+                "/api/gadgets/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
             ),
         );
         let q = req.query();
@@ -381,8 +381,8 @@ impl GadgetsPullBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/gadgets/{}/pull/", crate ::runtime::path_segment("uuid", & self
-                .uuid) ?
+                "/api/gadgets/{}/pull/", crate ::runtime::path_param("uuid", & self.uuid)
+                ?
             ),
         );
         Ok(req)
@@ -423,8 +423,8 @@ impl GadgetsSetErredBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/gadgets/{}/set_erred/", crate ::runtime::path_segment("uuid", &
-                self.uuid) ?
+                "/api/gadgets/{}/set_erred/", crate ::runtime::path_param("uuid", & self
+                .uuid) ?
             ),
         );
         match &self.body {
@@ -460,7 +460,7 @@ impl GadgetsSetOkBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/gadgets/{}/set_ok/", crate ::runtime::path_segment("uuid", & self
+                "/api/gadgets/{}/set_ok/", crate ::runtime::path_param("uuid", & self
                 .uuid) ?
             ),
         );
@@ -499,8 +499,8 @@ impl GadgetsSetRulesBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/gadgets/{}/set_rules/", crate ::runtime::path_segment("uuid", &
-                self.uuid) ?
+                "/api/gadgets/{}/set_rules/", crate ::runtime::path_param("uuid", & self
+                .uuid) ?
             ),
         );
         let body = &self.body;
@@ -535,8 +535,8 @@ impl GadgetsByKindBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/gadgets/{}/{}/", crate ::runtime::path_segment("uuid", & self.uuid)
-                ?, crate ::runtime::path_segment("kind", & self.kind) ?
+                "/api/gadgets/{}/{}/", crate ::runtime::path_param("uuid", & self.uuid)
+                ?, crate ::runtime::path_param("kind", & self.kind) ?
             ),
         );
         Ok(req)
@@ -573,7 +573,7 @@ impl GadgetsDestroyBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/gadgets/{}/", crate ::runtime::path_segment("uuid", & self.uuid) ?
+                "/api/gadgets/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
             ),
         );
         Ok(req)

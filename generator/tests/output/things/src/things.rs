@@ -263,7 +263,7 @@ impl ThingsRetrieveBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/things/{}/", crate ::runtime::path_segment("uuid", & self.uuid) ?
+                "/api/things/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
             ),
         );
         Ok(req)
@@ -302,7 +302,7 @@ impl ThingsPartialUpdateBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/things/{}/", crate ::runtime::path_segment("uuid", & self.uuid) ?
+                "/api/things/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
             ),
         );
         match &self.body {
@@ -338,7 +338,7 @@ impl ThingsDestroyBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/things/{}/", crate ::runtime::path_segment("uuid", & self.uuid) ?
+                "/api/things/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
             ),
         );
         Ok(req)
@@ -372,7 +372,7 @@ impl ThingsUploadBuilder {
         let req = crate::runtime::ApiRequest::new(
             method,
             format!(
-                "/api/things/{}/upload/", crate ::runtime::path_segment("uuid", & self
+                "/api/things/{}/upload/", crate ::runtime::path_param("uuid", & self
                 .uuid) ?
             ),
         );

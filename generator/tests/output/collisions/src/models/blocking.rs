@@ -11,7 +11,7 @@ pub struct ErrorModel {
     pub detail: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl ErrorModel {
     /// `detail` when present and valid.
@@ -32,9 +32,7 @@ impl crate::runtime::LenientModel for ErrorModel {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }

@@ -11,7 +11,7 @@ pub struct BoxModel {
     pub inner: crate::runtime::Lenient<Box<crate::models::BoxModel>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl BoxModel {
     /// `inner` when present and valid.
@@ -32,9 +32,7 @@ impl crate::runtime::LenientModel for BoxModel {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }
@@ -76,7 +74,7 @@ pub struct VecModel {
     pub items: crate::runtime::Lenient<Vec<crate::runtime::Lenient<String>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl VecModel {
     /// `items` when present and valid.
@@ -97,9 +95,7 @@ impl crate::runtime::LenientModel for VecModel {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }

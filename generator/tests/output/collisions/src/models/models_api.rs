@@ -117,7 +117,7 @@ pub struct OptionModel {
     pub page: crate::runtime::Lenient<i64>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl OptionModel {
     /// `result` when present and valid.
@@ -143,9 +143,7 @@ impl crate::runtime::LenientModel for OptionModel {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }
@@ -231,7 +229,7 @@ pub struct ResultModel {
     >,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl ResultModel {
     /// `extra` when present and valid.
@@ -310,9 +308,7 @@ impl crate::runtime::LenientModel for ResultModel {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }
@@ -364,7 +360,7 @@ pub struct ValueModel {
     pub x: crate::runtime::Lenient<i64>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl ValueModel {
     /// `x` when present and valid.
@@ -385,9 +381,7 @@ impl crate::runtime::LenientModel for ValueModel {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }

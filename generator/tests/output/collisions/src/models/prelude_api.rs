@@ -14,7 +14,7 @@ pub struct ClientModel {
     pub builder: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl ClientModel {
     /// `new` when present and valid.
@@ -40,9 +40,7 @@ impl crate::runtime::LenientModel for ClientModel {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }

@@ -36,6 +36,25 @@ pub fn encode_path_segment(s: &str) -> String {
     utf8_percent_encode(s, PATH_SEGMENT).to_string()
 }
 
+/// A path parameter, percent-encoded for its segment (`/`, `?`, `#`, `%` cannot change the
+/// path). An empty value, `.` or `..` is an [`Error::Encode`] naming the parameter: the path
+/// would name another endpoint (`POST /api/openstack-volumes//extend/`). Typed values use
+/// their [`QueryValue`] text (UUIDs in Waldur's 32-hex-digit form).
+///
+/// Generated request builders call it inside `format!`:
+/// `format!("/api/x/{}/", crate::runtime::path_param("uuid", uuid)?)`.
+pub fn path_param<V: QueryValue + ?Sized>(name: &str, value: &V) -> Result<String, Error> {
+    let text = value.query_value();
+    let problem = match text.as_ref() {
+        "" => "is empty",
+        "." | ".." => "is a dot segment",
+        _ => return Ok(encode_path_segment(&text)),
+    };
+    Err(Error::Encode(format!(
+        "path parameter `{name}` {problem}; it would change the request path"
+    )))
+}
+
 #[doc(hidden)]
 pub fn encode_query_component(s: &str) -> Cow<'_, str> {
     utf8_percent_encode(s, QUERY_COMPONENT).into()
@@ -209,6 +228,7 @@ pub struct ApiRequest {
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Body,
     timeout: Option<Duration>,
+    deadline: Option<Option<Duration>>,
 }
 
 impl ApiRequest {
@@ -221,6 +241,7 @@ impl ApiRequest {
             headers: Vec::new(),
             body: Body::Empty,
             timeout: None,
+            deadline: None,
         }
     }
 
@@ -292,9 +313,15 @@ impl ApiRequest {
         self
     }
 
-    /// Overrides the client's timeout for this request.
+    /// Overrides the client's per-attempt timeout for this request.
     pub fn timeout(mut self, d: Duration) -> ApiRequest {
         self.timeout = Some(d);
+        self
+    }
+
+    /// Overrides the client's overall deadline for this request (`None`: no deadline).
+    pub fn deadline(mut self, d: Option<Duration>) -> ApiRequest {
+        self.deadline = Some(d);
         self
     }
 
@@ -329,6 +356,11 @@ impl ApiRequest {
     #[doc(hidden)]
     pub fn timeout_override(&self) -> Option<Duration> {
         self.timeout
+    }
+
+    #[doc(hidden)]
+    pub fn deadline_override(&self) -> Option<Option<Duration>> {
+        self.deadline
     }
 
     /// Adds headers and body to a `reqwest` request builder (called once per attempt).

@@ -9,11 +9,12 @@
 //! generated code stays small and the hot loop is the same for every model.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
+
+use super::raw::{Extra, RawJson};
 
 /// A generated response model: decodes known fields by wire name, keeps the rest in `extra`.
 pub trait LenientModel: Default {
@@ -26,8 +27,24 @@ pub trait LenientModel: Default {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error>;
-    /// Where keys the spec does not describe are kept, so that re-encoding loses nothing.
-    fn extra_mut(&mut self) -> &mut BTreeMap<String, serde_json::Value>;
+    /// Where keys the spec does not describe are kept, each value verbatim, so that
+    /// re-encoding loses nothing and no value there can fail decoding.
+    fn extra_mut(&mut self) -> &mut Extra;
+    /// Names of the fields holding a value the spec did not promise
+    /// ([`super::Lenient::is_invalid`]). Generated models implement it with
+    /// [`invalid_fields`]; the default knows no fields.
+    fn invalid_fields(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
+}
+
+/// The names whose flag is set: `invalid_fields(&[("uuid", self.uuid.is_invalid()), ...])`.
+pub fn invalid_fields(fields: &[(&'static str, bool)]) -> Vec<&'static str> {
+    fields
+        .iter()
+        .filter(|(_, invalid)| *invalid)
+        .map(|(name, _)| *name)
+        .collect()
 }
 
 /// `Deserialize::deserialize` of every generated response model.
@@ -35,12 +52,19 @@ pub fn deserialize_model<'de, D: Deserializer<'de>, T: LenientModel>(d: D) -> Re
     d.deserialize_map(ModelVisitor::<T>(PhantomData))
 }
 
-/// Builds a model from a JSON object that is already being read (nested models).
+/// Builds a model from a JSON object that is already being read (nested models). The model is
+/// charged against the decode memory budget ([`super::limits`]): an empty object costs the
+/// whole struct.
 pub fn model_from_map<'de, A: MapAccess<'de>, T: LenientModel>(mut map: A) -> Result<T, A::Error> {
+    super::limits::charge(std::mem::size_of::<T>()).map_err(de::Error::custom)?;
     let mut out = T::default();
     while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
         if !out.decode_field(&key, &mut map)? {
-            let value = map.next_value::<serde_json::Value>()?;
+            let value = map.next_value::<RawJson>()?;
+            super::limits::charge(
+                std::mem::size_of::<(String, RawJson)>() + 16 + key.len() + value.get().len(),
+            )
+            .map_err(de::Error::custom)?;
             out.extra_mut().insert(key.into_owned(), value);
         }
     }
@@ -120,17 +144,6 @@ impl super::response::ApiResponse {
                 "",
             )
         })
-    }
-
-    fn decode_failure(&self, path: String, message: String, near: &str) -> super::error::Error {
-        super::error::Error::Decode(Box::new(super::error::DecodeError {
-            method: self.method.clone(),
-            url: self.url.clone(),
-            status: self.status,
-            path,
-            message,
-            snippet: near.chars().take(200).collect(),
-        }))
     }
 }
 

@@ -70,7 +70,7 @@ pub struct Gadget {
     pub owner: crate::runtime::Lenient<crate::models::GadgetOwner>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl Gadget {
     /// `url` when present and valid.
@@ -177,9 +177,7 @@ impl crate::runtime::LenientModel for Gadget {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }
@@ -375,7 +373,7 @@ pub struct GadgetOwner {
     pub email: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl GadgetOwner {
     /// `name` when present and valid.
@@ -401,9 +399,7 @@ impl crate::runtime::LenientModel for GadgetOwner {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }
@@ -451,7 +447,7 @@ pub struct GadgetPart {
     >,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl GadgetPart {
     /// `name` when present and valid.
@@ -479,9 +475,7 @@ impl crate::runtime::LenientModel for GadgetPart {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }
@@ -524,7 +518,7 @@ pub struct GadgetPartSubpart {
     pub id: crate::runtime::Lenient<i64>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl GadgetPartSubpart {
     /// `id` when present and valid.
@@ -545,9 +539,7 @@ impl crate::runtime::LenientModel for GadgetPartSubpart {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }
@@ -680,7 +672,7 @@ pub struct GadgetsByKindResponse {
     pub size: crate::runtime::Lenient<i64>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl GadgetsByKindResponse {
     /// `name` when present and valid.
@@ -706,9 +698,7 @@ impl crate::runtime::LenientModel for GadgetsByKindResponse {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }
@@ -751,7 +741,7 @@ pub struct GadgetsPull409Response {
     pub detail: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl GadgetsPull409Response {
     /// `detail` when present and valid.
@@ -772,9 +762,7 @@ impl crate::runtime::LenientModel for GadgetsPull409Response {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }
@@ -843,7 +831,7 @@ pub struct SetErred {
     pub status: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl SetErred {
     /// `status` when present and valid.
@@ -864,9 +852,7 @@ impl crate::runtime::LenientModel for SetErred {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }

@@ -83,9 +83,7 @@ impl NullEnum {
 }
 impl From<&str> for NullEnum {
     fn from(v: &str) -> Self {
-        match v {
-            other => Self::Unknown(other.to_string()),
-        }
+        Self::Unknown(v.to_string())
     }
 }
 impl std::str::FromStr for NullEnum {

@@ -157,7 +157,7 @@ pub struct Owner {
     pub name: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl Owner {
     /// `name` when present and valid.
@@ -178,9 +178,7 @@ impl crate::runtime::LenientModel for Owner {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }
@@ -349,7 +347,7 @@ pub struct Thing {
     pub url: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl Thing {
     /// `uuid` when present and valid.
@@ -444,9 +442,7 @@ impl crate::runtime::LenientModel for Thing {
         }
         Ok(true)
     }
-    fn extra_mut(
-        &mut self,
-    ) -> &mut std::collections::BTreeMap<String, serde_json::Value> {
+    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
 }

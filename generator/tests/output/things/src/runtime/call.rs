@@ -2,7 +2,7 @@
 // Inputs sha256 e70c0e1efe121865b6c640a7c1c7db326ae16052525e94e96261bc4d0507a12c, waldur-codegen 0.1.0.
 // Do not edit by hand: change the spec or the generator and regenerate.
 
-//! What generated request builders call: build a path, send a request, decode the answer by
+//! What generated request builders call: send a request, decode the answer by
 //! what the operation documents, page through a list.
 //!
 //! Everything generic lives here once, so each generated operation is a few lines of plain
@@ -17,8 +17,8 @@ use serde::de::DeserializeOwned;
 
 use super::client::Client;
 use super::error::Error;
-use super::pagination::{Page, paginate};
-use super::request::{ApiRequest, QueryValue, encode_path_segment};
+use super::pagination::Page;
+use super::request::ApiRequest;
 use super::response::{Accepted, ApiResponse};
 
 /// The future of a sent request (what `.await` on a request builder runs).
@@ -26,16 +26,6 @@ pub type ResponseFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Sen
 
 /// A stream of every item of a paginated list.
 pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>;
-
-/// One path parameter, percent-encoded so it cannot change the path. An empty value is an
-/// error: it would silently address another resource (`/api/volumes//extend/`).
-pub fn path_segment<V: QueryValue + ?Sized>(name: &str, value: &V) -> Result<String, Error> {
-    let text = value.query_value();
-    if text.is_empty() {
-        return Err(Error::Encode(format!("path parameter `{name}` is empty")));
-    }
-    Ok(encode_path_segment(&text))
-}
 
 /// The error of a request-model builder whose required field was not set.
 pub fn missing_field(model: &str, field: &str) -> Error {
@@ -72,9 +62,10 @@ pub mod decode {
         Ok(resp.decode_optional()?.unwrap_or_default())
     }
 
-    /// A response documented without a body: its status and whatever JSON came back.
+    /// A response documented without a body: its status and whatever JSON came back (a body
+    /// that is not JSON, such as an HTML page, is an error).
     pub fn accepted(resp: ApiResponse) -> Result<Accepted, Error> {
-        Ok(Accepted::from_response(&resp))
+        Accepted::try_from_response(&resp)
     }
 
     /// `X-Result-Count` of a `HEAD`.
@@ -122,17 +113,18 @@ pub fn paging(client: &Client, page: Option<i64>, page_size: Option<i64>) -> (u3
     (page, size)
 }
 
-/// Every item of a paginated list, page after page, from page 1. `request(page, page_size)`
-/// builds the request of one page; `page_size` is the caller's or the client's default. At
-/// most one page is held in memory.
+/// Every item of a paginated list, page after page, from page 1, under the client's page cap
+/// (see [`Client::paginate`]). `request(page, page_size)` builds the request of one page;
+/// `page_size` is the caller's or the client's default. At most one page is held in memory.
 pub fn stream_items<T, F>(client: Client, page_size: u32, request: F) -> ItemStream<T>
 where
     T: DeserializeOwned + Send + 'static,
     F: Fn(u32, u32) -> Result<ApiRequest, Error> + Send + Sync + 'static,
 {
     let request = std::sync::Arc::new(request);
-    Box::pin(paginate(page_size, None, move |page, page_size| {
-        let client = client.clone();
+    let fetcher = client.clone();
+    Box::pin(client.paginate(page_size, None, move |page, page_size| {
+        let client = fetcher.clone();
         let req = request(page, page_size);
         async move {
             let resp = client.execute(req?).await?;

@@ -5,22 +5,32 @@
 //! The HTTP client: base URL, authentication, user agent, timeouts and retries.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_core::Stream;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
 use reqwest::{Method, Url};
 
-use super::error::{Error, StatusError};
+use super::body::{self, DEFAULT_MAX_RESPONSE_BYTES};
+use super::error::{DeadlineError, ERROR_BODY_LIMIT, Error, StatusError};
+use super::pagination::{Page, PageOptions, paginate_with};
+use super::redirect;
 use super::request::ApiRequest;
-use super::response::ApiResponse;
-use super::retry::RetryPolicy;
+use super::response::{self, ApiResponse};
+use super::retry::{CallClock, RetryPolicy};
 
 /// Largest `page_size` the Waldur server honours (it silently clamps larger values).
 pub const MAX_PAGE_SIZE: u32 = 300;
 
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default per-attempt timeout (request and body): 60 s.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time to establish a connection: 10 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default overall deadline of one call, all attempts and waits between them included: 120 s
+/// (two full 60 s attempts at most, instead of four plus `Retry-After` waits).
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
 
 /// A Waldur API client. Cheap to clone (shared state behind an `Arc`).
 #[derive(Clone)]
@@ -36,8 +46,11 @@ struct Inner {
     auth: Option<Auth>,
     user_agent: HeaderValue,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     retry: RetryPolicy,
     page_size: u32,
+    max_response_bytes: u64,
+    max_pages: Option<u32>,
 }
 
 /// The `Authorization` header; only the scheme is ever shown.
@@ -55,8 +68,11 @@ impl fmt::Debug for Client {
             .field("auth", &inner.auth.as_ref().map(|a| redacted(&a.scheme)))
             .field("user_agent", &inner.user_agent)
             .field("timeout", &inner.timeout)
+            .field("deadline", &inner.deadline)
             .field("retry", &inner.retry)
             .field("page_size", &inner.page_size)
+            .field("max_response_bytes", &inner.max_response_bytes)
+            .field("max_pages", &inner.max_pages)
             .finish()
     }
 }
@@ -76,12 +92,15 @@ impl Client {
             base_url: base_url.to_owned(),
             auth: None,
             timeout: Some(DEFAULT_TIMEOUT),
+            deadline: Some(DEFAULT_DEADLINE),
             connect_timeout: None,
             user_agent: None,
             default_user_agent: concat!("waldur-client-rust/", env!("CARGO_PKG_VERSION")).into(),
             http_client: None,
             retry: RetryPolicy::default(),
             page_size: MAX_PAGE_SIZE,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_pages: None,
         }
     }
 
@@ -96,6 +115,42 @@ impl Client {
     /// Page size used by `list_all`-style streams (default 300, the server maximum).
     pub fn default_page_size(&self) -> u32 {
         self.inner.page_size
+    }
+
+    /// Largest successful response body accepted, in bytes.
+    pub fn max_response_bytes(&self) -> u64 {
+        self.inner.max_response_bytes
+    }
+
+    /// The overall deadline of one call, if any.
+    pub fn call_deadline(&self) -> Option<Duration> {
+        self.inner.deadline
+    }
+
+    /// How a stream with this client's settings walks pages: `page_size` and `limit` as given,
+    /// the page cap from [`ClientBuilder::max_pages`].
+    pub fn page_options(&self, page_size: u32, limit: Option<u64>) -> PageOptions {
+        PageOptions {
+            page_size,
+            limit,
+            max_pages: self.inner.max_pages,
+        }
+    }
+
+    /// [`super::pagination::paginate_with`] with this client's page cap: the stream generated
+    /// `list_stream` methods return.
+    pub fn paginate<T, F, Fut>(
+        &self,
+        page_size: u32,
+        limit: Option<u64>,
+        fetch: F,
+    ) -> impl Stream<Item = Result<T, Error>> + Send + Unpin + use<T, F, Fut>
+    where
+        F: FnMut(u32, u32) -> Fut + Send,
+        Fut: Future<Output = Result<Page<T>, Error>> + Send,
+        T: Send,
+    {
+        paginate_with(self.page_options(page_size, limit), fetch)
     }
 
     /// The full URL of a request: base URL + path + encoded query.
@@ -126,15 +181,23 @@ impl Client {
         Ok(url)
     }
 
-    /// Sends one request with auth, user agent and the retry policy applied. Any status outside
-    /// 2xx is returned as [`Error::Status`].
+    /// Sends one request with auth, user agent, the retry policy and the limits applied. Any
+    /// status outside 2xx is returned as [`Error::Status`].
+    ///
+    /// Each attempt is bounded by the per-attempt timeout, and the whole call (attempts and the
+    /// waits between them) by the deadline: a retry whose wait would end past the deadline is
+    /// not made (the last error is returned), and an attempt cut by the deadline gives
+    /// [`Error::Deadline`]. Successful bodies are limited to
+    /// [`ClientBuilder::max_response_bytes`], error bodies to [`ERROR_BODY_LIMIT`]; an HTML
+    /// page answering 2xx is an [`Error::Decode`]. Redirects: see [`super::redirect`].
     pub async fn execute(&self, req: ApiRequest) -> Result<ApiResponse, Error> {
         let url = self.url_for(&req)?;
+        let mut clock = CallClock::start(req.deadline_override().unwrap_or(self.inner.deadline));
         let policy = &self.inner.retry;
         let may_retry = policy.allows_method(req.method());
         let mut retry = 0;
         loop {
-            let error = match self.send_once(&req, &url).await {
+            let error = match self.attempt(&req, &url, &clock, retry + 1).await {
                 Ok(resp) => return Ok(resp),
                 Err(e) => e,
             };
@@ -142,12 +205,68 @@ impl Client {
                 return Err(error);
             }
             let delay = policy.delay(retry, error.retry_after());
+            if !clock.has_time_for(delay) {
+                return Err(error);
+            }
+            clock.record_sleep(delay);
             policy.sleep(delay).await;
             retry += 1;
         }
     }
 
-    async fn send_once(&self, req: &ApiRequest, url: &Url) -> Result<ApiResponse, Error> {
+    /// One attempt under the per-attempt timeout, cut short by the call's deadline.
+    async fn attempt(
+        &self,
+        req: &ApiRequest,
+        url: &Url,
+        clock: &CallClock,
+        attempt: u32,
+    ) -> Result<ApiResponse, Error> {
+        let per_attempt = req.timeout_override().or(self.inner.timeout);
+        let (limit, by_deadline) = clock.attempt_limit(per_attempt);
+        let timed_out = || match (by_deadline, clock.deadline()) {
+            (true, Some(deadline)) => Error::Deadline(Box::new(DeadlineError {
+                method: req.method().clone(),
+                url: url.clone(),
+                deadline,
+                attempts: attempt,
+            })),
+            _ => Error::Timeout {
+                method: req.method().clone(),
+                url: url.clone(),
+            },
+        };
+        let Some(limit) = limit else {
+            return self.send_following(req, url).await;
+        };
+        if limit.is_zero() {
+            return Err(timed_out());
+        }
+        match tokio::time::timeout(limit, self.send_following(req, url)).await {
+            Ok(Err(Error::Timeout { .. })) | Err(_) => Err(timed_out()),
+            Ok(result) => result,
+        }
+    }
+
+    /// Sends the request, follows same-origin redirects of GET and HEAD, reads the body.
+    async fn send_following(&self, req: &ApiRequest, url: &Url) -> Result<ApiResponse, Error> {
+        let method = req.method();
+        let mut target = url.clone();
+        let mut hops = 0;
+        loop {
+            let resp = self.send_once(req, &target).await?;
+            redirect::check_followed(method, &target, &resp)?;
+            match redirect::next_hop(method, &target, &resp, hops)? {
+                Some(next) => {
+                    target = next;
+                    hops += 1;
+                }
+                None => return self.read_response(method, resp).await,
+            }
+        }
+    }
+
+    async fn send_once(&self, req: &ApiRequest, url: &Url) -> Result<reqwest::Response, Error> {
         let inner = &self.inner;
         let method = req.method().clone();
         let mut rb = inner
@@ -158,32 +277,44 @@ impl Client {
         if let Some(auth) = &inner.auth {
             rb = rb.header(AUTHORIZATION, auth.header.clone());
         }
-        if let Some(timeout) = req.timeout_override().or(inner.timeout) {
-            rb = rb.timeout(timeout);
-        }
         let rb = req.apply_to(rb)?;
-        let transport = |source: reqwest::Error| map_reqwest_error(source, &method, url);
-        let resp = rb.send().await.map_err(transport)?;
+        rb.send()
+            .await
+            .map_err(|source| map_reqwest_error(source, &method, url))
+    }
+
+    /// The body of a final answer: bounded, and refused when it is an HTML page.
+    async fn read_response(
+        &self,
+        method: &Method,
+        resp: reqwest::Response,
+    ) -> Result<ApiResponse, Error> {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let final_url = resp.url().clone();
-        let body = resp.bytes().await.map_err(transport)?;
+        let url = resp.url().clone();
         if !(200..300).contains(&status) {
-            return Err(Error::Status(Box::new(StatusError::new(
-                status, method, final_url, headers, &body,
-            ))));
+            let (body, truncated) = body::read_prefix(resp, ERROR_BODY_LIMIT).await;
+            let error = StatusError::new(status, method.clone(), url, headers, &body);
+            return Err(Error::Status(Box::new(
+                error.with_truncated_body(truncated),
+            )));
         }
-        Ok(ApiResponse {
+        let body = body::read_limited(resp, self.inner.max_response_bytes, method, &url).await?;
+        let resp = ApiResponse {
             status,
             headers,
             body,
-            method,
-            url: final_url,
-        })
+            method: method.clone(),
+            url,
+        };
+        if response::is_html(&resp.headers, &resp.body) {
+            return Err(resp.html_error());
+        }
+        Ok(resp)
     }
 }
 
-fn map_reqwest_error(source: reqwest::Error, method: &Method, url: &Url) -> Error {
+pub(super) fn map_reqwest_error(source: reqwest::Error, method: &Method, url: &Url) -> Error {
     if source.is_timeout() {
         return Error::Timeout {
             method: method.clone(),
@@ -209,12 +340,15 @@ pub struct ClientBuilder {
     base_url: String,
     auth: Option<(String, String)>,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
     default_user_agent: String,
     http_client: Option<reqwest::Client>,
     retry: RetryPolicy,
     page_size: u32,
+    max_response_bytes: u64,
+    max_pages: Option<u32>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -226,12 +360,15 @@ impl fmt::Debug for ClientBuilder {
                 &self.auth.as_ref().map(|(scheme, _)| redacted(scheme)),
             )
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("default_user_agent", &self.default_user_agent)
             .field("http_client", &self.http_client.is_some())
             .field("retry", &self.retry)
             .field("page_size", &self.page_size)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
@@ -254,15 +391,49 @@ impl ClientBuilder {
         self
     }
 
-    /// Total time for one attempt, body included (default 60 s).
+    /// Total time for one attempt, redirects and body included (default 60 s,
+    /// [`DEFAULT_TIMEOUT`]).
     pub fn timeout(mut self, d: Duration) -> Self {
         self.timeout = Some(d);
         self
     }
 
-    /// No total timeout.
+    /// No per-attempt timeout (the deadline still applies).
     pub fn no_timeout(mut self) -> Self {
         self.timeout = None;
+        self
+    }
+
+    /// Overall time for one call: every attempt and every wait between attempts (backoff,
+    /// `Retry-After`) together (default 120 s, [`DEFAULT_DEADLINE`]). A retry whose wait would
+    /// end past it is not made; an attempt it cuts short fails with [`Error::Deadline`].
+    pub fn deadline(mut self, d: Duration) -> Self {
+        self.deadline = Some(d);
+        self
+    }
+
+    /// No overall deadline (each attempt still has its timeout).
+    pub fn no_deadline(mut self) -> Self {
+        self.deadline = None;
+        self
+    }
+
+    /// Largest successful response body accepted (default 32 MiB,
+    /// [`super::body::DEFAULT_MAX_RESPONSE_BYTES`]). A body announced larger by its
+    /// `Content-Length` is not read at all; others are read until they pass the limit. Either
+    /// way the call fails with [`Error::BodyTooLarge`]. Error bodies are always cut at
+    /// [`ERROR_BODY_LIMIT`].
+    pub fn max_response_bytes(mut self, n: u64) -> Self {
+        self.max_response_bytes = n;
+        self
+    }
+
+    /// At most this many pages per stream ([`Client::paginate`]); a server still announcing
+    /// more after them ends the stream with [`Error::Pagination`]. Default: no cap (a stream
+    /// still ends with an error when the server's pages stop advancing or outrun its own
+    /// count).
+    pub fn max_pages(mut self, n: u32) -> Self {
+        self.max_pages = Some(n);
         self
     }
 
@@ -286,8 +457,13 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses a caller-supplied `reqwest::Client` (proxies, custom TLS roots, ...). Timeout and
-    /// user agent are then set on each request.
+    /// Uses a caller-supplied `reqwest::Client` (custom TLS roots, ...). Timeouts and user
+    /// agent are still applied per request. Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`: its own redirect policy acts before this
+    /// client sees an answer, and reqwest's default one keeps the `Authorization` header on a
+    /// redirect that only changes the scheme (`https` -> `http` on the same host and port).
+    /// Whatever its policy, an answer it fetched from another origin, or a redirected
+    /// non-GET/HEAD request, is refused with [`Error::Redirect`].
     pub fn http_client(mut self, c: reqwest::Client) -> Self {
         self.http_client = Some(c);
         self
@@ -317,6 +493,14 @@ impl ClientBuilder {
                 "user agent {ua_text:?} is not a valid HTTP header value"
             ))
         })?;
+        if self.max_response_bytes == 0 {
+            return Err(Error::Config(
+                "max_response_bytes must be at least 1".to_owned(),
+            ));
+        }
+        if self.max_pages == Some(0) {
+            return Err(Error::Config("max_pages must be at least 1".to_owned()));
+        }
         if !(1..=MAX_PAGE_SIZE).contains(&self.page_size) {
             return Err(Error::Config(format!(
                 "page size {} is outside 1..={MAX_PAGE_SIZE} (the server clamps larger pages)",
@@ -334,8 +518,10 @@ impl ClientBuilder {
                 }
                 http
             }
+            // Redirects are decided by the runtime (see `redirect`), never by reqwest.
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
@@ -347,8 +533,11 @@ impl ClientBuilder {
                 auth,
                 user_agent,
                 timeout: self.timeout,
+                deadline: self.deadline,
                 retry: self.retry,
                 page_size: self.page_size,
+                max_response_bytes: self.max_response_bytes,
+                max_pages: self.max_pages,
             }),
         })
     }

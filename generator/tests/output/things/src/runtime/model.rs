@@ -31,12 +31,7 @@ impl<T: fmt::Debug> FieldState for Lenient<T> {
         Lenient::is_invalid(self)
     }
     fn fmt_value(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Lenient::Absent => f.write_str("absent"),
-            Lenient::Null => f.write_str("null"),
-            Lenient::Valid(v) => v.fmt(f),
-            Lenient::Invalid(raw) => write!(f, "invalid({raw})"),
-        }
+        fmt::Debug::fmt(self, f)
     }
 }
 
