@@ -49,8 +49,7 @@ pub use runtime::{
 /// A Waldur API client: one accessor per tag (`client.openstack_volumes()`), each
 /// returning a handle whose methods build requests. Cheap to clone.
 ///
-/// Built with [`Client::new`] (token authentication) or from a configured
-/// [`ClientBuilder`] ([`Client::builder`], then `Client::from(builder.build()?)`).
+/// Built with [`Client::new`] (token authentication) or [`Client::builder`].
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: runtime::Client,
@@ -60,11 +59,10 @@ impl Client {
     pub fn new(base_url: &str, token: &str) -> Result<Client, Error> {
         runtime::Client::new(base_url, token).map(Client::from_runtime)
     }
-    /// Configures a client: authentication scheme, timeouts, retries, page size, a
-    /// caller-supplied `reqwest::Client`. Turn the built client into this one with
-    /// `Client::from`.
-    pub fn builder(base_url: &str) -> ClientBuilder {
-        runtime::Client::builder(base_url)
+    /// Configures a client: authentication scheme, timeouts, deadline, retries, page
+    /// size, response size limit, a caller-supplied `reqwest::Client`.
+    pub fn builder(base_url: &str) -> ClientBuilder<Client> {
+        ClientBuilder::new(base_url)
     }
     /// Wraps a configured runtime client.
     pub fn from_runtime(inner: runtime::Client) -> Client {

@@ -87,21 +87,9 @@ impl Client {
         Client::builder(base_url).token(token).build()
     }
 
+    /// Configures a client (see [`ClientBuilder`]).
     pub fn builder(base_url: &str) -> ClientBuilder {
-        ClientBuilder {
-            base_url: base_url.to_owned(),
-            auth: None,
-            timeout: Some(DEFAULT_TIMEOUT),
-            deadline: Some(DEFAULT_DEADLINE),
-            connect_timeout: None,
-            user_agent: None,
-            default_user_agent: concat!("waldur-client-rust/", env!("CARGO_PKG_VERSION")).into(),
-            http_client: None,
-            retry: RetryPolicy::default(),
-            page_size: MAX_PAGE_SIZE,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            max_pages: None,
-        }
+        ClientBuilder::new(base_url)
     }
 
     pub fn base_url(&self) -> &Url {
@@ -335,8 +323,9 @@ pub(super) fn map_reqwest_error(source: reqwest::Error, method: &Method, url: &U
 }
 
 /// Configures a [`Client`]. Errors (bad URL, token not usable in a header) surface in
-/// [`ClientBuilder::build`].
-pub struct ClientBuilder {
+/// [`ClientBuilder::build`], which returns a `C`: the runtime client, or the generated crate's
+/// `Client` that wraps it (`C: From<Client>`).
+pub struct ClientBuilder<C = Client> {
     base_url: String,
     auth: Option<(String, String)>,
     timeout: Option<Duration>,
@@ -349,9 +338,10 @@ pub struct ClientBuilder {
     page_size: u32,
     max_response_bytes: u64,
     max_pages: Option<u32>,
+    into: std::marker::PhantomData<fn() -> C>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
@@ -373,7 +363,27 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+impl<C: From<Client>> ClientBuilder<C> {
+    /// A builder with the defaults: no authentication, 60 s per attempt, 120 s per call, the
+    /// default retry policy, pages of 300.
+    pub fn new(base_url: &str) -> Self {
+        ClientBuilder {
+            base_url: base_url.to_owned(),
+            auth: None,
+            timeout: Some(DEFAULT_TIMEOUT),
+            deadline: Some(DEFAULT_DEADLINE),
+            connect_timeout: None,
+            user_agent: None,
+            default_user_agent: concat!("waldur-client-rust/", env!("CARGO_PKG_VERSION")).into(),
+            http_client: None,
+            retry: RetryPolicy::default(),
+            page_size: MAX_PAGE_SIZE,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_pages: None,
+            into: std::marker::PhantomData,
+        }
+    }
+
     /// `Authorization: Token <key>` (Waldur API tokens).
     pub fn token(self, key: &str) -> Self {
         self.auth_scheme("Token", key)
@@ -480,7 +490,7 @@ impl ClientBuilder {
         self
     }
 
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<C, Error> {
         let base_url = parse_base_url(&self.base_url)?;
         let base_path = base_url.path().trim_end_matches('/').to_owned();
         let auth = match self.auth {
@@ -525,7 +535,7 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        Ok(Client {
+        Ok(C::from(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
@@ -539,7 +549,7 @@ impl ClientBuilder {
                 max_response_bytes: self.max_response_bytes,
                 max_pages: self.max_pages,
             }),
-        })
+        }))
     }
 }
 

@@ -172,8 +172,7 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
         /// A Waldur API client: one accessor per tag (`client.openstack_volumes()`), each
         /// returning a handle whose methods build requests. Cheap to clone.
         ///
-        /// Built with [`Client::new`] (token authentication) or from a configured
-        /// [`ClientBuilder`] ([`Client::builder`], then `Client::from(builder.build()?)`).
+        /// Built with [`Client::new`] (token authentication) or [`Client::builder`].
         #[derive(Debug, Clone)]
         pub struct Client {
             inner: runtime::Client,
@@ -185,11 +184,10 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
                 runtime::Client::new(base_url, token).map(Client::from_runtime)
             }
 
-            /// Configures a client: authentication scheme, timeouts, retries, page size, a
-            /// caller-supplied `reqwest::Client`. Turn the built client into this one with
-            /// `Client::from`.
-            pub fn builder(base_url: &str) -> ClientBuilder {
-                runtime::Client::builder(base_url)
+            /// Configures a client: authentication scheme, timeouts, deadline, retries, page
+            /// size, response size limit, a caller-supplied `reqwest::Client`.
+            pub fn builder(base_url: &str) -> ClientBuilder<Client> {
+                ClientBuilder::new(base_url)
             }
 
             /// Wraps a configured runtime client.
