@@ -9,7 +9,6 @@
 //! - [`diff`]: compares two [`ir::Api`]s and classifies the changes.
 #![forbid(unsafe_code)]
 
-pub mod case;
 pub mod config;
 pub mod diagnostic;
 pub mod diff;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::Diagnostic;
-use crate::case::words;
+use heck::ToSnakeCase;
 use crate::ir::{
     BodyMedia, ObjectTy, Operation, Param, ParamLocation, RequestBody, Response, ResponseBody,
     Scalar, Ty,
@@ -281,6 +281,13 @@ fn has_binary(ty: &Ty) -> bool {
 /// (`checklist_type` <- `ChecklistResponseChecklistTypeEnum`, `o` <- `CustomerUserOEnum`),
 /// and exactly one import may qualify.
 fn name_query_enums(params: &mut [Param], python: &PySnippet) {
+    let words = |s: &str| -> Vec<String> {
+        s.to_snake_case()
+            .split('_')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
     let models: Vec<(&str, Vec<String>)> = python
         .enum_models()
         .map(|class| {

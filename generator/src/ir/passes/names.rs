@@ -1,7 +1,7 @@
 //! Spelling of generated type names: validity, sanitising spec names, singular forms and the
 //! response name derived from a request model name.
 
-use crate::case;
+use heck::ToUpperCamelCase;
 
 /// Whether `s` can be used verbatim as a type name: ASCII letters and digits, starting with an
 /// upper-case letter, and not `Self` (which no Rust escape can turn into a type name).
@@ -15,7 +15,7 @@ pub(crate) fn is_type_name(s: &str) -> bool {
 /// The UpperCamel form of one spec word group, reduced to ASCII letters and digits (it may start
 /// with a digit: it is only ever used after a prefix). `type` -> `Type`, `MAX_SIZE` -> `MaxSize`.
 pub(crate) fn camel_part(s: &str) -> String {
-    case::upper_camel(s)
+    s.to_upper_camel_case()
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .collect()
