@@ -1,6 +1,6 @@
 //! The two front ends read the same API: the Markdown pages and the OpenAPI schema of the same
 //! release must lower to the same operations. Every difference must fall into a known
-//! category: something the pages do not print (format.md §7.3) or version skew between the
+//! category: something the pages do not print (FORMAT.md, 9) or version skew between the
 //! snapshot and the schema. The test prints the count of each category and fails on any
 //! difference that none explains.
 //!
@@ -583,7 +583,7 @@ fn snapshot_5497cf79_agrees_with_schema_8_0_5() {
     let report = compare(&page_ops, &schema, &schema_ops, None, Some(&january));
     report.print("pages 5497cf79 vs OpenAPI 8.0.5");
     assert_eq!(report.unexplained, Vec::<String>::new());
-    // format.md §7.1: 333 HEAD + 14 api-auth operations are not rendered; 2 operations skew.
+    // FORMAT.md, 9: 333 HEAD + 14 api-auth operations are not rendered; 2 operations skew.
     assert_eq!(report.count(Category::HeadNotRendered), 333);
     assert_eq!(report.count(Category::ApiAuthNotRendered), 14);
     // 2311 - 333 - 14 = 1964 operations on both sides, plus the two only in the pages.

@@ -1,5 +1,5 @@
 //! Parses every page of the four Markdown snapshots in `../shared/corpus/markdown/` and checks
-//! the whole-corpus invariants of format.md: no diagnostics, one operation per summary row,
+//! the whole-corpus invariants of the format (src/markdown/FORMAT.md): no diagnostics, one operation per summary row,
 //! unique `(method, path)`, and the newest snapshot's counts (§5).
 
 mod common;
@@ -239,7 +239,7 @@ fn every_snapshot_parses_without_diagnostics() {
     for snapshot in &snapshots {
         newest = Some(check_snapshot(snapshot));
     }
-    // format.md §5 (newest snapshot, d039cdd6).
+    // the newest snapshot (newest snapshot, d039cdd6).
     let newest = newest.expect("four snapshots");
     assert_eq!(
         (newest.pages, newest.api_pages, newest.operations),

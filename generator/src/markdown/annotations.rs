@@ -1,4 +1,4 @@
-//! Annotations at the end of a Description cell (format.md §2.5), parsed from the raw text:
+//! Annotations at the end of a Description cell (FORMAT.md, 5), parsed from the raw text:
 //!
 //! - `` <br>_Enum: `a`, `b`_ `` (in query tables also at the very start, without `<br>`);
 //! - `` <br>_Constraints: write-only, default: `x`_ `` (request bodies);

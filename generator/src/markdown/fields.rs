@@ -1,6 +1,6 @@
 //! Table rows -> typed rows, and body/response tables -> nested objects.
 //!
-//! Nesting is flattened into pre-order dotted rows (format.md §2.2): `restorations` (`array of
+//! Nesting is flattened into pre-order dotted rows (FORMAT.md, 3): `restorations` (`array of
 //! objects`) is followed by `restorations.uuid`, ... A dot under an array means "a field of
 //! each item"; under `object` it means "a field of the object".
 

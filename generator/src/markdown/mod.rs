@@ -1,6 +1,7 @@
 //! Markdown front end: one Waldur API reference page -> IR operations.
 //!
-//! The page format is described (and measured) in `notes/format.md`. Parsing happens in two
+//! The page format is described in `FORMAT.md` next to this file (its section numbers are
+//! referred to from the code). Parsing happens in two
 //! layers, because the pages use MkDocs tab syntax (`=== "Python"` + a 4-space-indented body)
 //! that CommonMark does not know:
 //!
@@ -102,7 +103,7 @@ pub fn parse_page(path: &str, text: &str) -> PageOutcome {
     }
 
     // Rows and sections are paired by position: titles and anchors repeat within a page
-    // (format.md §1.1), so they cannot identify an operation.
+    // (FORMAT.md, 1), so they cannot identify an operation.
     let mut operations = Vec::with_capacity(section_count);
     for (index, section) in part.sections.into_iter().enumerate() {
         match head.rows.get(index) {

@@ -311,7 +311,7 @@ fn name_query_enums(params: &mut [Param], python: &PySnippet) {
 }
 
 /// `<X>FieldEnum` (the `field` filter of a list/retrieve op) names the object `X` of the first
-/// 2xx object response — 167/167 correct (format.md §7.5 heuristic (a)).
+/// 2xx object response — 167/167 correct (measured on the 2026-02-27 snapshot against OpenAPI 8.0.5).
 fn hint_response_name(responses: &mut [Response], python: &PySnippet) {
     let mut names = python
         .models

@@ -1,4 +1,4 @@
-//! The Python tab (format.md §3.2): the only place that names the operation id, the tag, the
+//! The Python tab (FORMAT.md, 6): the only place that names the operation id, the tag, the
 //! request model and the query enums.
 //!
 //! ```text

@@ -1,4 +1,4 @@
-//! The Responses tab (format.md §4): status blocks separated by `---` rules.
+//! The Responses tab (FORMAT.md, 7): status blocks separated by `---` rules.
 //!
 //! ```text
 //! **`200`** - <description or nothing>

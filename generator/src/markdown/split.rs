@@ -4,14 +4,14 @@
 //! This is done on raw lines rather than with pulldown-cmark: the tab syntax (pymdownx.tabbed)
 //! is unknown to CommonMark, where a tab title is just a paragraph and its body an indented
 //! code block, and a description indented like a Python docstring *also* becomes an indented
-//! code block. Plain line rules tell them apart without guessing (format.md §1.2 item 4).
+//! code block. Plain line rules tell them apart without guessing (FORMAT.md, 2).
 
 use crate::markdown::{Diags, is_blank, line_no};
 
 /// Every line of a tab body is indented by exactly this, or blank.
 pub(crate) const TAB_INDENT: &str = "    ";
 
-/// The eight tab titles that exist (format.md §1.1); no other has ever appeared.
+/// The eight tab titles that exist (FORMAT.md, 1); no other has ever appeared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TabKind {
     Httpie,

@@ -1,8 +1,8 @@
 //! Pipe tables, read from raw lines.
 //!
 //! Cells are split by hand rather than taken from pulldown's events: pulldown drops the surplus
-//! cells of a row whose description holds an unescaped `|` (`provider-offerings.md`, format.md
-//! §8), losing the annotation at its end, and it turns ``` `` ``` and `<br>` into events that
+//! cells of a row whose description holds an unescaped `|` (`provider-offerings.md`, FORMAT.md,
+//! 3), losing the annotation at its end, and it turns ``` `` ``` and `<br>` into events that
 //! no longer show the raw text the annotations are parsed from.
 
 use std::borrow::Cow;
@@ -19,7 +19,7 @@ pub(crate) enum TableKind {
 }
 
 impl TableKind {
-    /// Every header the format uses for this table (format.md §2.1).
+    /// Every header the format uses for this table (FORMAT.md, 3).
     fn headers(self) -> &'static [&'static [&'static str]] {
         match self {
             TableKind::Path => &[

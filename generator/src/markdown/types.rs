@@ -1,4 +1,4 @@
-//! Type strings of the `Type` column (format.md §2.4).
+//! Type strings of the `Type` column (FORMAT.md, 4).
 //!
 //! Grammar: `type := scalar | "array of " scalar "s"`, `scalar := base [" (" format ")"]`. The
 //! plural `s` comes *after* the format (`array of string (uri)s`).
