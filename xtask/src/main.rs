@@ -17,6 +17,10 @@ mod whole_api;
 
 use std::process::ExitCode;
 
+/// See the `mimalloc` dependency in Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
