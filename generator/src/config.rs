@@ -42,6 +42,9 @@ pub struct CrateConfig {
     /// `description` of the generated Cargo.toml.
     #[serde(default)]
     pub description: Option<String>,
+    /// `repository` of the generated Cargo.toml (where the generated crate is published from).
+    #[serde(default)]
+    pub repository: Option<String>,
 }
 
 impl Default for CrateConfig {
@@ -50,6 +53,7 @@ impl Default for CrateConfig {
             name: default_crate_name(),
             version: default_crate_version(),
             description: None,
+            repository: None,
         }
     }
 }
@@ -151,7 +155,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "codegen.yaml:3:3: invalid config: crate: unknown field `nmae`, expected one of `name`, `version`, `description`"
+            "codegen.yaml:3:3: invalid config: crate: unknown field `nmae`, expected one of `name`, `version`, `description`, `repository`"
         );
     }
 }

@@ -58,6 +58,7 @@ pub fn generate_by(
         .collect();
     let settings = Settings::new(&config.krate.name, &config.krate.version)
         .with_description(config.krate.description.clone())
+        .with_repository(config.krate.repository.clone())
         .with_inputs(inputs, hash)
         .with_command(command);
     let (files, warnings) = emit::generate(&loaded.api, &settings)?;

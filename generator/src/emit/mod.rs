@@ -33,6 +33,8 @@ pub struct Settings {
     pub crate_name: String,
     pub crate_version: String,
     pub description: Option<String>,
+    /// `repository` of the generated Cargo.toml.
+    pub repository: Option<String>,
     /// The spec inputs as the user named them, relative (for the file headers).
     pub inputs: Vec<String>,
     /// Hex digest of every input byte (spec files and config), for the file headers.
@@ -47,6 +49,7 @@ impl Settings {
             crate_name: crate_name.into(),
             crate_version: crate_version.into(),
             description: None,
+            repository: None,
             inputs: Vec::new(),
             input_hash: String::new(),
             command: "waldur-codegen generate".to_string(),
@@ -61,6 +64,11 @@ impl Settings {
 
     pub fn with_description(mut self, description: Option<String>) -> Settings {
         self.description = description;
+        self
+    }
+
+    pub fn with_repository(mut self, repository: Option<String>) -> Settings {
+        self.repository = repository;
         self
     }
 

@@ -52,6 +52,7 @@ pub struct CratePlan {
     pub lib_name: String,
     pub version: String,
     pub description: String,
+    pub repository: Option<String>,
     /// Tag features, in tag order (all enabled by default).
     pub tag_features: Vec<String>,
     /// Lines of the "generated, do not edit" header.

@@ -92,6 +92,13 @@ pub fn cargo_toml(plan: &Plan, header: &Header, runtime_toml: &str) -> String {
     out.push_str(&format!("version = {}\n", toml_string(&k.version)));
     out.push_str("edition = \"2024\"\nrust-version = \"1.88\"\nlicense = \"MIT\"\n");
     out.push_str(&format!("description = {}\n", toml_string(&k.description)));
+    out.push_str(&format!(
+        "documentation = {}\n",
+        toml_string(&format!("https://docs.rs/{}", k.name))
+    ));
+    if let Some(repository) = &k.repository {
+        out.push_str(&format!("repository = {}\n", toml_string(repository)));
+    }
     out.push_str("readme = \"README.md\"\nkeywords = [\"waldur\", \"api\", \"client\", \"hpc\", \"cloud\"]\ncategories = [\"api-bindings\", \"web-programming::http-client\"]\n");
     out.push_str("\n[package.metadata.docs.rs]\n# Document every tag and runtime feature, each item marked with the feature it needs.\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n");
     out.push_str("\n[features]\n");
