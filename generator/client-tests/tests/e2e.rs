@@ -612,6 +612,31 @@ mod fixture {
     }
 
     #[tokio::test]
+    #[ignore = "generated bug: with a file attached, MultipartBody::parts skips Nullable::Null, \
+                so an explicit null is silently not sent (Django REST framework reads an empty \
+                form value of a nullable field as null)"]
+    async fn an_explicit_null_survives_a_multipart_body() {
+        use fixture_things::models::ThingRequest;
+        let server =
+            TestServer::start(vec![json_reply("201 Created", &thing_json().to_string())]).await;
+        let mut body = ThingRequest::new("box");
+        body.image = Nullable::Value(FileUpload::new("box.png", b"png".to_vec()));
+        body.subnet = Nullable::Null;
+        things_client(&server)
+            .things()
+            .create(body)
+            .await
+            .expect("created");
+        assert_eq!(
+            multipart_text(&only(&server)),
+            "--B\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nbox\r\n\
+             --B\r\nContent-Disposition: form-data; name=\"image\"; filename=\"box.png\"\r\n\r\npng\r\n\
+             --B\r\nContent-Disposition: form-data; name=\"subnet\"\r\n\r\n\r\n\
+             --B--\r\n"
+        );
+    }
+
+    #[tokio::test]
     #[ignore = "generated bug: things_upload accepts only multipart/form-data, yet ThingsUploadBuilder \
                 sends JSON when no file is attached (it checks MultipartBody::has_files like an \
                 operation that also accepts JSON)"]

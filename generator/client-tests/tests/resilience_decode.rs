@@ -134,6 +134,14 @@ async fn empty_strings_are_kept_as_strings_or_raw() {
             "labels", "owner"
         ]
     );
+    // `Debug` shows what arrived: values as themselves, raw ones marked invalid.
+    let debug = format!("{t:?}");
+    for part in [
+        r#"Thing { uuid: invalid(""), state: Unknown(""), level: invalid(""), "#,
+        r#"type: "", kind: Blank, url: "" }"#,
+    ] {
+        assert!(debug.contains(part), "{part} not in {debug}");
+    }
     assert_eq!(encoded(&t), body);
 
     // The recorded volumes have `"image_metadata": ""` and `"description": ""`.
@@ -395,6 +403,14 @@ async fn unknown_fields_are_kept_and_encoded_again() {
     );
     assert!(v.invalid_fields().is_empty());
     assert!(!v.is_as_documented());
+    // `Debug` names the undocumented keys after the fields.
+    let debug = format!("{v:?}");
+    assert!(
+        debug.ends_with(
+            r#"undocumented: ["new_list", "new_null", "new_number", "new_object", "new_text"] }"#
+        ),
+        "{debug}"
+    );
     assert_eq!(v.name, vs("data"));
     assert_eq!(encoded_normalised(&v), normalise(&body));
 
