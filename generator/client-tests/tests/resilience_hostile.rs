@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{
-    TOKEN, UUID, client, extend_volume_call, list_volumes_call, pull_volume_call,
+    ID, TOKEN, UUID, client, extend_volume_call, list_volumes_call, pull_volume_call,
     retrieve_volume_call, stream_volumes_call, volume_json, volume_name,
 };
 use serde_json::{Value, json};
@@ -25,17 +25,34 @@ fn assert_token_never_reached(server: &TestServer) {
 }
 
 #[tokio::test]
-async fn an_empty_path_parameter_sends_nothing() {
+async fn an_empty_path_parameter_cannot_be_sent() {
+    // Path parameters typed `uuid` take a `Uuid`: an empty one cannot be written, and the
+    // text a caller has does not parse.
+    assert!("".parse::<waldur_client::Uuid>().is_err());
     let server = TestServer::start(vec![json_reply("200 OK", "{}")]).await;
-    let err = extend_volume_call(&client(&server), "", 20480)
+    extend_volume_call(&client(&server), waldur_client::Uuid::nil(), 20480)
         .await
-        .unwrap_err();
+        .expect("the nil UUID is a value");
     assert_eq!(
-        err.to_string(),
-        "cannot encode the request: path parameter `uuid` is empty; it would change the \
-         request path"
+        common::request_lines(&server),
+        ["POST /api/openstack-volumes/00000000000000000000000000000000/extend/ HTTP/1.1"]
     );
-    assert!(server.requests().is_empty());
+    // String path parameters (elsewhere in the API) go through the same runtime function,
+    // which refuses what would change the path.
+    for (value, problem) in [
+        ("", "is empty"),
+        (".", "is a dot segment"),
+        ("..", "is a dot segment"),
+    ] {
+        let err = waldur_client::runtime::path_param("uuid", value).expect_err("refused");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "cannot encode the request: path parameter `uuid` {problem}; it would change \
+                 the request path"
+            )
+        );
+    }
 }
 
 #[tokio::test]
@@ -47,7 +64,7 @@ async fn an_html_page_answering_an_action_is_not_success() {
         html,
     )])
     .await;
-    let err = pull_volume_call(&client(&server), UUID).await.unwrap_err();
+    let err = pull_volume_call(&client(&server), ID).await.unwrap_err();
     assert_eq!(
         err.to_string(),
         format!(
@@ -122,8 +139,13 @@ async fn out_of_range_and_huge_numbers_do_not_fail_a_response() {
             1,
         );
     let server = TestServer::start(vec![json_reply("200 OK", &body)]).await;
-    let v = retrieve_volume_call(&client(&server), UUID).await.unwrap();
-    assert_eq!(v.size.raw_invalid().map(|r| r.get()), Some("1e400"));
+    let v = retrieve_volume_call(&client(&server), ID).await.unwrap();
+    assert_eq!(
+        v.size
+            .raw_invalid()
+            .map(waldur_client::runtime::RawJson::get),
+        Some("1e400")
+    );
     assert_eq!(v.extra["new_counter"].get(), big);
     assert_eq!(v.extra["new_ratio"].get(), "-1e999");
     assert_eq!(volume_name(&v), "data");
@@ -151,7 +173,7 @@ async fn an_action_redirected_to_another_origin_is_not_replayed() {
         "",
     )])
     .await;
-    let err = extend_volume_call(&client(&server), UUID, 20480)
+    let err = extend_volume_call(&client(&server), ID, 20480)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Redirect(_)), "{err:?}");
@@ -170,7 +192,7 @@ async fn a_retrieve_redirected_to_another_origin_does_not_return_its_data() {
     let location = format!("{}/api/openstack-volumes/{UUID}/", other.url);
     let server =
         TestServer::start(vec![respond("302 Found", &[("Location", &location)], "")]).await;
-    let err = retrieve_volume_call(&client(&server), UUID)
+    let err = retrieve_volume_call(&client(&server), ID)
         .await
         .unwrap_err();
     assert!(
@@ -194,9 +216,9 @@ async fn a_silent_server_is_bounded_by_the_deadline() {
                 .initial_backoff(Duration::from_millis(10)),
         )
         .build()
-        .unwrap();
+        .expect("a loopback client builds");
     let started = Instant::now();
-    let err = retrieve_volume_call(&c, UUID).await.unwrap_err();
+    let err = retrieve_volume_call(&c, ID).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(2000));
     assert_eq!(
         err.to_string(),
@@ -213,7 +235,7 @@ async fn an_oversized_retrieve_is_refused() {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
                 Content-Length: 2147483648\r\n\r\n{\"name\": \"";
     let server = TestServer::start(vec![Reply::Stall(head.into(), Duration::from_secs(30))]).await;
-    let err = retrieve_volume_call(&client(&server), UUID)
+    let err = retrieve_volume_call(&client(&server), ID)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::BodyTooLarge(_)), "{err:?}");
@@ -233,7 +255,11 @@ async fn a_stream_that_never_ends_is_stopped_with_an_error() {
         .collect();
     let server = TestServer::start(replies).await;
     let results = stream_volumes_call(&client(&server)).await;
-    let last = results.last().unwrap().as_ref().unwrap_err();
+    let last = results
+        .last()
+        .expect("the stream yields something")
+        .as_ref()
+        .expect_err("the stream ends with an error");
     assert_eq!(
         last.to_string(),
         "pagination stopped: after 4 items, more than the 3 the server counts (X-Result-Count), \
@@ -246,7 +272,7 @@ async fn a_stream_that_never_ends_is_stopped_with_an_error() {
 async fn a_forged_error_message_stays_one_line() {
     let body = json!({"detail": "bad\n2024-01-01 INFO fake entry\u{1b}[2J"}).to_string();
     let server = TestServer::start(vec![json_reply("400 Bad Request", &body)]).await;
-    let err = retrieve_volume_call(&client(&server), UUID)
+    let err = retrieve_volume_call(&client(&server), ID)
         .await
         .unwrap_err();
     let text = err.to_string();

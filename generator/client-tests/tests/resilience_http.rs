@@ -8,24 +8,18 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::{SHORT_TIMEOUT, TOKEN, UUID, client, client_with_timeout, volume_json};
+use common::{
+    ID, SHORT_TIMEOUT, TOKEN, UUID, client, client_with_timeout, things_client, volume_json,
+};
+use fixture_things::models::{CoreStates, RobotState};
 use serde_json::json;
 use waldur_client::models::{
     OpenStackSnapshotRequest, OpenStackVolume, OpenStackVolumeExtendRequest,
     PatchedOpenStackVolumeRequest,
 };
-use waldur_client::openstack_volumes::{
-    OpenstackVolumesListParams, OpenstackVolumesRetrieveParams,
-};
 use waldur_client::runtime::DrfError;
 use waldur_client::{Accepted, Client, Error};
-use waldur_client_tests::fixture::{CoreStates, RobotState};
-use waldur_client_tests::things::{ThingsAccess, ThingsListParams};
 use waldur_test_server::{Reply, TestServer, json as json_reply, respond, truncated};
-
-fn no_params() -> OpenstackVolumesRetrieveParams {
-    OpenstackVolumesRetrieveParams::default()
-}
 
 async fn retrieve(reply: Reply) -> (Result<OpenStackVolume, Error>, TestServer) {
     retrieve_within(reply, common::TIMEOUT).await
@@ -38,7 +32,7 @@ async fn retrieve_within(
     let server = TestServer::start(vec![reply]).await;
     let result = client_with_timeout(&server, timeout)
         .openstack_volumes()
-        .retrieve(UUID, &no_params())
+        .retrieve(ID)
         .await;
     (result, server)
 }
@@ -67,7 +61,7 @@ async fn any_2xx_is_success_and_a_body_is_decoded_whatever_the_documented_code()
         json_reply("202 Accepted", r#"{"status": "unlink was scheduled"}"#),
         // extend is documented as 200 without a body
         json_reply("202 Accepted", r#"{"status": "extend was scheduled"}"#),
-        // a body that is not JSON is kept as text
+        // a body that is not JSON, where the operation returns JSON or nothing, is an error
         respond(
             "202 Accepted",
             &[("Content-Type", "text/plain")],
@@ -78,15 +72,19 @@ async fn any_2xx_is_success_and_a_body_is_decoded_whatever_the_documented_code()
     let c = client(&server);
     let vols = c.openstack_volumes();
     for _ in 0..2 {
-        let v = vols.retrieve(UUID, &no_params()).await.unwrap();
-        assert_eq!(serde_json::to_value(&v).unwrap(), volume_json(UUID, "data"));
+        let v = vols.retrieve(ID).await.unwrap();
+        assert_eq!(
+            common::encoded_normalised(&v),
+            common::normalise(&volume_json(UUID, "data"))
+        );
+        assert_eq!(v.uuid(), Some(ID));
     }
     let snap = vols
-        .snapshot(UUID, &OpenStackSnapshotRequest::new("snap"))
+        .snapshot(ID, OpenStackSnapshotRequest::new("snap"))
         .await
         .unwrap();
-    assert_eq!(snap.name.get().map(String::as_str), Some("snap"));
-    let unlinked = vols.unlink(UUID).await.unwrap();
+    assert_eq!(snap.name(), Some("snap"));
+    let unlinked = vols.unlink(ID).await.unwrap();
     assert_eq!(
         unlinked,
         Accepted {
@@ -96,16 +94,22 @@ async fn any_2xx_is_success_and_a_body_is_decoded_whatever_the_documented_code()
     );
     assert_eq!(unlinked.message(), Some("unlink was scheduled"));
     let extended = vols
-        .extend(UUID, &OpenStackVolumeExtendRequest::new(2048))
+        .extend(ID, OpenStackVolumeExtendRequest::new(2048))
         .await
         .unwrap();
     assert_eq!(extended.message(), Some("extend was scheduled"));
+    let err = vols
+        .pull(ID)
+        .await
+        .expect_err("a text body is not an action's answer");
     assert_eq!(
-        vols.pull(UUID).await.unwrap(),
-        Accepted {
-            status: 202,
-            body: Some(json!("pull scheduled"))
-        }
+        err.to_string(),
+        format!(
+            "cannot decode the response of POST {}/api/openstack-volumes/{UUID}/pull/ (HTTP 202) \
+             at .: the operation returns JSON or nothing, but the body (Content-Type: text/plain) \
+             is not JSON (expected value at line 1 column 1); body near the error: \"pull scheduled\"",
+            server.url
+        )
     );
     assert_eq!(server.requests().len(), 6);
 }
@@ -124,36 +128,30 @@ async fn empty_bodies_are_fine() {
     let c = client(&server);
     let vols = c.openstack_volumes();
     // A model answered without a body is the model with every field absent.
-    assert_eq!(
-        vols.retrieve(UUID, &no_params()).await.unwrap(),
-        OpenStackVolume::default()
-    );
-    assert_eq!(
-        vols.retrieve(UUID, &no_params()).await.unwrap(),
-        OpenStackVolume::default()
-    );
+    assert_eq!(vols.retrieve(ID).await.unwrap(), OpenStackVolume::default());
+    assert_eq!(vols.retrieve(ID).await.unwrap(), OpenStackVolume::default());
     let snap = vols
-        .snapshot(UUID, &OpenStackSnapshotRequest::new("s"))
+        .snapshot(ID, OpenStackSnapshotRequest::new("s"))
         .await
         .unwrap();
     assert_eq!(serde_json::to_value(&snap).unwrap(), json!({}));
     assert_eq!(
-        vols.pull(UUID).await.unwrap(),
+        vols.pull(ID).await.unwrap(),
         Accepted {
             status: 204,
             body: None
         }
     );
     assert_eq!(
-        vols.detach(UUID).await.unwrap(),
+        vols.detach(ID).await.unwrap(),
         Accepted {
             status: 200,
             body: None
         }
     );
     assert_eq!(
-        c.things().destroy(UUID).await.unwrap(),
-        Accepted {
+        things_client(&server).things().destroy(ID).await.unwrap(),
+        fixture_things::Accepted {
             status: 204,
             body: None
         }
@@ -167,10 +165,7 @@ async fn empty_bodies_are_fine() {
 #[tokio::test]
 async fn a_list_answered_without_a_body_is_an_empty_page() {
     let server = TestServer::start(vec![respond("200 OK", &[("X-Result-Count", "0")], "")]).await;
-    let page = client(&server)
-        .openstack_volumes()
-        .list(&OpenstackVolumesListParams::default())
-        .await;
+    let page = client(&server).openstack_volumes().list().await;
     let page = page.unwrap();
     assert!(page.items.is_empty());
     assert_eq!(page.total, Some(0));
@@ -281,7 +276,7 @@ async fn drf_error_bodies_of_each_shape() {
         let server = TestServer::start(vec![json_reply(case.status, case.body)]).await;
         let err = client(&server)
             .openstack_volumes()
-            .extend(UUID, &OpenStackVolumeExtendRequest::new(0))
+            .extend(ID, OpenStackVolumeExtendRequest::new(0))
             .await
             .unwrap_err();
         let url = format!("{}/api/openstack-volumes/{UUID}/extend/", server.url);
@@ -319,7 +314,8 @@ async fn field_errors_of_a_patch_are_reachable_by_field() {
     };
     let err = client(&server)
         .openstack_volumes()
-        .partial_update(UUID, &body)
+        .partial_update(ID)
+        .body(body)
         .await
         .unwrap_err();
     let status = err.as_status().unwrap();
@@ -377,7 +373,7 @@ async fn a_broken_item_of_a_page_names_its_index() {
     let server = TestServer::start(vec![json_reply("200 OK", &body)]).await;
     let err = client(&server)
         .openstack_volumes()
-        .list(&OpenstackVolumesListParams::default())
+        .list()
         .await
         .unwrap_err();
     let Error::Decode(d) = &err else {
@@ -406,7 +402,7 @@ async fn a_null_item_of_a_page_is_a_decode_error_naming_it() {
     let server = TestServer::start(vec![json_reply("200 OK", &body)]).await;
     let err = client(&server)
         .openstack_volumes()
-        .list(&OpenstackVolumesListParams::default())
+        .list()
         .await
         .unwrap_err();
     let Error::Decode(d) = &err else {
@@ -524,18 +520,21 @@ async fn head_count_sends_the_filters_without_paging() {
     ])
     .await;
     let c = client(&server);
-    let params = OpenstackVolumesListParams::default()
-        .tenant_uuid(UUID)
-        .state(["OK", "ERRED"])
-        .page(4)
-        .page_size(50);
-    assert_eq!(c.openstack_volumes().count(&params).await.unwrap(), 1234);
+    let list = || {
+        c.openstack_volumes()
+            .list()
+            .tenant_uuid(ID)
+            .state(["OK", "ERRED"])
+            .page(4)
+            .page_size(50)
+    };
+    assert_eq!(list().count().await.unwrap(), 1234);
     let url = format!(
         "{}/api/openstack-volumes/?state=OK&state=ERRED&tenant_uuid={UUID}",
         server.url
     );
     for _ in 0..2 {
-        let err = c.openstack_volumes().count(&params).await.unwrap_err();
+        let err = list().count().await.unwrap_err();
         assert_eq!(
             err.to_string(),
             format!(
@@ -544,7 +543,7 @@ async fn head_count_sends_the_filters_without_paging() {
             )
         );
     }
-    let err = c.openstack_volumes().count(&params).await.unwrap_err();
+    let err = list().count().await.unwrap_err();
     assert_eq!(
         err.to_string(),
         format!("HTTP 403 Forbidden from HEAD {url}")
@@ -563,27 +562,43 @@ async fn query_arrays_repeat_their_key_except_ordering_which_is_comma_joined() {
     ])
     .await;
     let c = client(&server);
-    let params = ThingsListParams::default()
+    let things = things_client(&server);
+    let created = fixture_things::DateTime::parse_from_rfc3339("2024-01-02T05:04:05.5+02:00")
+        .expect("an RFC 3339 literal");
+    let page = things
+        .things()
+        .list()
         .o([
             CoreStates::CreatedDesc,
             CoreStates::Ok,
             CoreStates::Unknown("name".into()),
         ])
         .level(RobotState::Unknown(9))
-        .state(["OK", "a b&c=d", "ü"]);
-    let page = c.things().list(&params).await.unwrap();
+        .state(["OK", "a b&c=d", "ü"])
+        .created(created)
+        .await
+        .unwrap();
     assert_eq!(page.items, vec![]);
     // No values: no key at all.
-    c.things().list(&ThingsListParams::default()).await.unwrap();
-    let vols = OpenstackVolumesListParams::default()
+    things
+        .things()
+        .list()
+        .o([])
+        .state(Vec::<String>::new())
+        .await
+        .unwrap();
+    c.openstack_volumes()
+        .list()
         .field(["uuid", "name"])
         .state(["OK"])
-        .name("x,y");
-    c.openstack_volumes().list(&vols).await.unwrap();
+        .name("x,y")
+        .await
+        .unwrap();
     assert_eq!(
         common::request_lines(&server),
         [
-            "GET /api/things/?o=-created,OK,name&level=9&state=OK&state=a%20b%26c%3Dd&state=%C3%BC HTTP/1.1",
+            // A date-time goes as RFC 3339 with its offset (`+` percent-encoded).
+            "GET /api/things/?o=-created,OK,name&level=9&state=OK&state=a%20b%26c%3Dd&state=%C3%BC&created=2024-01-02T05:04:05.500%2B02:00 HTTP/1.1",
             "GET /api/things/ HTTP/1.1",
             "GET /api/openstack-volumes/?field=uuid&field=name&name=x,y&state=OK HTTP/1.1",
         ]
@@ -605,7 +620,7 @@ async fn the_token_is_sent_but_never_shown() {
     let c = builder.build().unwrap();
     assert!(!format!("{c:?}").contains(TOKEN));
     let vols = c.openstack_volumes();
-    let unauthorized = vols.retrieve(UUID, &no_params()).await.unwrap_err();
+    let unauthorized = vols.retrieve(ID).await.unwrap_err();
     assert_eq!(
         unauthorized.to_string(),
         format!(
@@ -614,8 +629,8 @@ async fn the_token_is_sent_but_never_shown() {
         )
     );
     assert!(unauthorized.as_status().unwrap().is_unauthorized());
-    let decode = vols.retrieve(UUID, &no_params()).await.unwrap_err();
-    let transport = vols.retrieve(UUID, &no_params()).await.unwrap_err();
+    let decode = vols.retrieve(ID).await.unwrap_err();
+    let transport = vols.retrieve(ID).await.unwrap_err();
     for err in [&unauthorized, &decode, &transport] {
         assert_no_token(err);
     }
@@ -629,21 +644,18 @@ async fn the_token_is_sent_but_never_shown() {
 }
 
 #[test]
-fn blocking_client_reports_the_same_errors() {
+fn blocking_calls_report_the_same_errors() {
+    use waldur_client::prelude::*;
     let server = TestServer::start_in_thread(vec![
         json_reply("404 Not Found", r#"{"detail": "Not found."}"#),
         respond("200 OK", &[("X-Result-Count", "7")], ""),
     ]);
-    let inner = Client::builder(&server.url)
+    let c = Client::builder(&server.url)
         .token(TOKEN)
         .retry(waldur_client::RetryPolicy::none())
         .build()
         .unwrap();
-    let c = waldur_client::runtime::blocking::Client::from_async(inner).unwrap();
-    let err = c
-        .openstack_volumes()
-        .retrieve(UUID, &no_params())
-        .unwrap_err();
+    let err = c.openstack_volumes().retrieve(ID).wait().unwrap_err();
     assert_eq!(
         err.to_string(),
         format!(
@@ -651,10 +663,6 @@ fn blocking_client_reports_the_same_errors() {
             volume_url(&server)
         )
     );
-    assert_eq!(
-        c.openstack_volumes()
-            .count(&OpenstackVolumesListParams::default())
-            .unwrap(),
-        7
-    );
+    assert_eq!(c.openstack_volumes().list().count().wait().unwrap(), 7);
+    assert_no_token(&err);
 }

@@ -1,7 +1,7 @@
-//! `list_stream` and `list` of the generated client over several pages: only the page number
-//! of `Link: rel="next"` is used (the host in it may be wrong behind a proxy), the page size
-//! defaults to the server maximum, a limit stops the stream, and only one page is fetched
-//! ahead of the caller.
+//! `list().stream()` and `list()` of the generated client over several pages: only the page
+//! number of `Link: rel="next"` is used (the host in it may be wrong behind a proxy), the page
+//! size defaults to the server maximum, taking fewer items fetches fewer pages, and only one
+//! page is fetched ahead of the caller.
 
 mod common;
 
@@ -9,9 +9,6 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use waldur_client::Client;
 use waldur_client::models::OpenStackVolume;
-use waldur_client::openstack_volumes::OpenstackVolumesListParams;
-use waldur_client_tests::fixture::{CoreStates, Thing};
-use waldur_client_tests::things::{ThingsAccess, ThingsListParams};
 use waldur_test_server::{Reply, TestServer, json as json_reply, respond};
 
 use common::{TOKEN, delays, recording_policy, request_lines, retrying_client};
@@ -44,20 +41,17 @@ fn client_with_page_size(server: &TestServer, size: u32) -> Client {
         .page_size(size)
         .retry(waldur_client::RetryPolicy::none())
         .build()
-        .unwrap()
+        .expect("a loopback client builds")
 }
 
 fn names(items: &[OpenStackVolume]) -> Vec<String> {
-    items
-        .iter()
-        .map(|v| v.name.get().cloned().unwrap_or_default())
-        .collect()
+    items.iter().map(common::volume_name).collect()
 }
 
 async fn collect(
     stream: impl futures_core::Stream<Item = Result<OpenStackVolume, waldur_client::Error>> + Unpin,
 ) -> Vec<OpenStackVolume> {
-    stream.map(Result::unwrap).collect().await
+    stream.map(|r| r.expect("an item")).collect().await
 }
 
 #[tokio::test]
@@ -88,8 +82,7 @@ async fn stream_follows_next_by_page_number_whatever_the_host_in_the_link() {
     ])
     .await;
     let c = client_with_page_size(&server, 2);
-    let params = OpenstackVolumesListParams::default().name("vol");
-    let items = collect(c.openstack_volumes().list_stream(&params, None)).await;
+    let items = collect(c.openstack_volumes().list().name("vol").stream()).await;
     assert_eq!(names(&items), ["v1", "v2", "v3", "v4", "v5"]);
     assert_eq!(
         request_lines(&server),
@@ -117,18 +110,15 @@ async fn page_size_defaults_to_the_server_maximum_and_params_override_it() {
     ])
     .await;
     let c = retrying_client(&server, waldur_client::RetryPolicy::none());
-    assert_eq!(c.default_page_size(), 300);
+    assert_eq!(c.runtime().default_page_size(), 300);
     let vols = c.openstack_volumes();
-    let all = collect(vols.list_stream(&OpenstackVolumesListParams::default(), None)).await;
+    let all = collect(vols.list().stream()).await;
     assert_eq!(names(&all), ["a"]);
-    let sized = OpenstackVolumesListParams::default().page_size(50);
-    assert_eq!(names(&collect(vols.list_stream(&sized, None)).await), ["b"]);
-    // A page number in the params does not move the stream's start.
-    let from_page_7 = OpenstackVolumesListParams::default().page(7);
-    assert_eq!(
-        names(&collect(vols.list_stream(&from_page_7, None)).await),
-        ["c"]
-    );
+    let sized = vols.list().page_size(50);
+    assert_eq!(names(&collect(sized.stream()).await), ["b"]);
+    // A page number set on the builder does not move the stream's start.
+    let from_page_7 = vols.list().page(7);
+    assert_eq!(names(&collect(from_page_7.stream()).await), ["c"]);
     assert_eq!(
         request_lines(&server),
         [
@@ -140,12 +130,12 @@ async fn page_size_defaults_to_the_server_maximum_and_params_override_it() {
 }
 
 #[tokio::test]
-async fn a_limit_stops_the_stream_and_shrinks_pages_larger_than_it() {
+async fn taking_fewer_items_fetches_only_the_pages_they_need() {
     let next = |n: u32| format!("<http://h/api/openstack-volumes/?page={n}>; rel=\"next\"");
     let server = TestServer::start(vec![
-        // limit 3 with the default page size: one page of 3 is asked for
+        // 3 items in pages of 3: one page
         page(&["a", "b", "c"], 100, Some(&next(2))),
-        // limit 5 with pages of 2: pages 1..=3, the last one only partly used
+        // 5 items in pages of 2: pages 1..=3, the last one only partly used
         page(&["d", "e"], 100, Some(&next(2))),
         page(&["f", "g"], 100, Some(&next(3))),
         page(&["h", "i"], 100, Some(&next(4))),
@@ -153,18 +143,20 @@ async fn a_limit_stops_the_stream_and_shrinks_pages_larger_than_it() {
     .await;
     let c = client_with_page_size(&server, 300);
     let vols = c.openstack_volumes();
-    let p = OpenstackVolumesListParams::default();
     assert_eq!(
-        names(&collect(vols.list_stream(&p, Some(3))).await),
+        names(&collect(vols.list().page_size(3).stream().take(3)).await),
         ["a", "b", "c"]
     );
-    let p2 = p.clone().page_size(2);
     assert_eq!(
-        names(&collect(vols.list_stream(&p2, Some(5))).await),
+        names(&collect(vols.list().page_size(2).stream().take(5)).await),
         ["d", "e", "f", "g", "h"]
     );
-    // A limit of zero asks for nothing.
-    assert!(collect(vols.list_stream(&p2, Some(0))).await.is_empty());
+    // Taking nothing asks for nothing.
+    assert!(
+        collect(vols.list().page_size(2).stream().take(0))
+            .await
+            .is_empty()
+    );
     assert_eq!(
         request_lines(&server),
         [
@@ -186,9 +178,7 @@ async fn the_next_page_is_fetched_only_when_the_current_one_is_used_up() {
     ])
     .await;
     let c = client_with_page_size(&server, 2);
-    let mut stream = c
-        .openstack_volumes()
-        .list_stream(&OpenstackVolumesListParams::default(), None);
+    let mut stream = c.openstack_volumes().list().stream();
     assert_eq!(
         server.requests().len(),
         0,
@@ -197,8 +187,12 @@ async fn the_next_page_is_fetched_only_when_the_current_one_is_used_up() {
     let mut seen = Vec::new();
     let expected_requests = [1, 1, 2, 2, 3, 3];
     for want in expected_requests {
-        let item = stream.next().await.unwrap().unwrap();
-        seen.push(item.name.get().cloned().unwrap());
+        let item = stream
+            .next()
+            .await
+            .expect("the stream has more items")
+            .expect("an item");
+        seen.push(common::volume_name(&item));
         assert_eq!(server.requests().len(), want, "after {seen:?}");
     }
     assert!(stream.next().await.is_none());
@@ -214,16 +208,9 @@ async fn an_error_is_yielded_after_the_items_before_it_and_ends_the_stream() {
     ])
     .await;
     let c = client_with_page_size(&server, 2);
-    let results: Vec<_> = c
-        .openstack_volumes()
-        .list_stream(&OpenstackVolumesListParams::default(), None)
-        .collect()
-        .await;
+    let results: Vec<_> = c.openstack_volumes().list().stream().collect().await;
     assert_eq!(results.len(), 3);
-    assert_eq!(
-        results[0].as_ref().unwrap().name.get().map(String::as_str),
-        Some("a")
-    );
+    assert_eq!(results[0].as_ref().expect("an item").name(), Some("a"));
     assert_eq!(
         results[2].as_ref().unwrap_err().to_string(),
         format!(
@@ -246,12 +233,8 @@ async fn a_failing_page_is_retried_inside_the_stream() {
         .page_size(1)
         .retry(policy)
         .build()
-        .unwrap();
-    let items = collect(
-        c.openstack_volumes()
-            .list_stream(&OpenstackVolumesListParams::default(), None),
-    )
-    .await;
+        .expect("a loopback client builds");
+    let items = collect(c.openstack_volumes().list().stream()).await;
     assert_eq!(names(&items), ["a", "b"]);
     assert_eq!(delays(&recorded), [std::time::Duration::from_secs(4)]);
 }
@@ -265,11 +248,7 @@ async fn without_a_link_header_the_total_decides_whether_there_is_more() {
     ])
     .await;
     let c = client_with_page_size(&server, 2);
-    let items = collect(
-        c.openstack_volumes()
-            .list_stream(&OpenstackVolumesListParams::default(), None),
-    )
-    .await;
+    let items = collect(c.openstack_volumes().list().stream()).await;
     assert_eq!(names(&items), ["a", "b", "c", "d", "e"]);
     assert_eq!(server.requests().len(), 3);
 }
@@ -283,15 +262,11 @@ async fn a_next_link_that_does_not_move_forward_ends_the_stream_with_an_error() 
     ])
     .await;
     let c = client_with_page_size(&server, 1);
-    let results: Vec<_> = c
-        .openstack_volumes()
-        .list_stream(&OpenstackVolumesListParams::default(), None)
-        .collect()
-        .await;
+    let results: Vec<_> = c.openstack_volumes().list().stream().collect().await;
     assert_eq!(results.len(), 3);
     let items: Vec<OpenStackVolume> = results[..2]
         .iter()
-        .map(|r| r.as_ref().unwrap().clone())
+        .map(|r| r.as_ref().expect("an item").clone())
         .collect();
     assert_eq!(names(&items), ["a", "b"]);
     assert_eq!(
@@ -312,9 +287,11 @@ async fn list_returns_one_page_with_its_position() {
     let c = client_with_page_size(&server, 300);
     let page = c
         .openstack_volumes()
-        .list(&OpenstackVolumesListParams::default().page(3).page_size(2))
+        .list()
+        .page(3)
+        .page_size(2)
         .await
-        .unwrap();
+        .expect("a page");
     assert_eq!(names(&page.items), ["x", "y"]);
     assert_eq!(page.total, Some(41));
     assert_eq!((page.page, page.page_size), (3, 2));
@@ -328,6 +305,7 @@ async fn list_returns_one_page_with_its_position() {
 
 #[tokio::test]
 async fn fixture_stream_decodes_unknown_enum_values_and_sends_ordering() {
+    use fixture_things::models::{CoreStates, RobotState, Thing};
     let things = |v: Value| {
         respond(
             "200 OK",
@@ -340,17 +318,28 @@ async fn fixture_stream_decodes_unknown_enum_values_and_sends_ordering() {
         respond("200 OK", &[], &json!([{"level": 7}]).to_string()),
     ])
     .await;
-    let c = client_with_page_size(&server, 2);
-    let params = ThingsListParams::default().o([CoreStates::CreatedDesc]);
+    let c = fixture_things::Client::builder(&server.url)
+        .token(TOKEN)
+        .page_size(2)
+        .retry(fixture_things::RetryPolicy::none())
+        .build()
+        .expect("a loopback client builds");
     let items: Vec<Thing> = c
         .things()
-        .list_stream(&params, None)
-        .map(Result::unwrap)
+        .list()
+        .o([CoreStates::CreatedDesc])
+        .stream()
+        .map(|r| r.expect("an item"))
         .collect()
         .await;
+    assert_eq!(
+        items[1].state(),
+        Some(&CoreStates::Unknown("Melting".into()))
+    );
+    assert_eq!(items[2].level(), Some(RobotState::Unknown(7)));
     let encoded: Vec<Value> = items
         .iter()
-        .map(|t| serde_json::to_value(t).unwrap())
+        .map(|t| serde_json::to_value(t).expect("encodes"))
         .collect();
     assert_eq!(
         encoded,
@@ -370,18 +359,20 @@ async fn fixture_stream_decodes_unknown_enum_values_and_sends_ordering() {
 }
 
 #[test]
-fn blocking_iterator_pages_the_same_way() {
+fn blocking_iteration_pages_the_same_way() {
+    use waldur_client::prelude::WaitIter;
     let next = |n: u32| format!("<http://wrong/?page={n}>; rel=\"next\"");
     let server = TestServer::start_in_thread(vec![
         page(&["a", "b"], 3, Some(&next(2))),
         page(&["c"], 3, None),
     ]);
-    let inner = client_with_page_size(&server, 2);
-    let c = waldur_client::runtime::blocking::Client::from_async(inner).unwrap();
+    let c = client_with_page_size(&server, 2);
     let items: Vec<OpenStackVolume> = c
         .openstack_volumes()
-        .list_iter(&OpenstackVolumesListParams::default(), None)
-        .map(Result::unwrap)
+        .list()
+        .stream()
+        .wait_iter()
+        .map(|r| r.expect("an item"))
         .collect();
     assert_eq!(names(&items), ["a", "b", "c"]);
     assert_eq!(
@@ -399,8 +390,7 @@ async fn a_page_size_above_the_server_maximum_does_not_lose_items() {
     let first: Vec<&str> = first.iter().map(String::as_str).collect();
     let server = TestServer::start(vec![page(&first, 301, None), page(&["last"], 301, None)]).await;
     let c = client_with_page_size(&server, 300);
-    let params = OpenstackVolumesListParams::default().page_size(1000);
-    let items = collect(c.openstack_volumes().list_stream(&params, None)).await;
+    let items = collect(c.openstack_volumes().list().page_size(1000).stream()).await;
     assert_eq!(items.len(), 301);
     assert_eq!(server.requests().len(), 2);
 }

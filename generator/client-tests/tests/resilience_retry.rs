@@ -6,15 +6,14 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{UUID, delays, ms, recording_policy, retrying_client, volume_json};
+use common::{
+    ID, UUID, delays, ms, recording_policy, retrying_client, things_recording_policy,
+    things_retrying_client, volume_json,
+};
 use waldur_client::RetryPolicy;
 use waldur_client::models::{
     OpenStackVolumeExtendRequest, OpenStackVolumeRequest, PatchedOpenStackVolumeRequest,
 };
-use waldur_client::openstack_volumes::{
-    OpenstackVolumesListParams, OpenstackVolumesRetrieveParams,
-};
-use waldur_client_tests::things::ThingsAccess;
 use waldur_test_server::{Reply, TestServer, json as json_reply, respond, truncated};
 
 fn volume() -> String {
@@ -54,11 +53,7 @@ async fn rate_limited_requests_wait_as_long_as_retry_after_says() {
     let (policy, recorded) = recording_policy();
     let c = retrying_client(&server, policy.max_retries(4));
     let started = Instant::now();
-    let page = c
-        .openstack_volumes()
-        .list(&OpenstackVolumesListParams::default())
-        .await
-        .unwrap();
+    let page = c.openstack_volumes().list().await.unwrap();
     assert!(page.items.is_empty());
     assert_eq!(
         delays(&recorded),
@@ -83,7 +78,7 @@ async fn server_errors_back_off_exponentially_then_give_up_with_the_last_error()
     let (policy, recorded) = recording_policy();
     let err = retrying_client(&server, policy)
         .openstack_volumes()
-        .retrieve(UUID, &OpenstackVolumesRetrieveParams::default())
+        .retrieve(ID)
         .await
         .unwrap_err();
     assert_eq!(
@@ -112,20 +107,15 @@ async fn put_delete_and_head_are_retried_on_5xx_and_429() {
     .await;
     let (policy, recorded) = recording_policy();
     let c = retrying_client(&server, policy);
+    let things = things_retrying_client(&server, things_recording_policy(&recorded));
     let v = c
         .openstack_volumes()
-        .update(UUID, &OpenStackVolumeRequest::new("renamed"))
+        .update(ID, OpenStackVolumeRequest::new("renamed"))
         .await
         .unwrap();
-    assert_eq!(v.name.get().map(String::as_str), Some("data"));
-    assert_eq!(c.things().destroy(UUID).await.unwrap().status, 204);
-    assert_eq!(
-        c.openstack_volumes()
-            .count(&OpenstackVolumesListParams::default())
-            .await
-            .unwrap(),
-        3
-    );
+    assert_eq!(v.name(), Some("data"));
+    assert_eq!(things.things().destroy(ID).await.unwrap().status, 204);
+    assert_eq!(c.openstack_volumes().list().count().await.unwrap(), 3);
     assert_eq!(delays(&recorded), [ms(500), ms(500), secs(2)]);
     let requests = server.requests();
     let lines: Vec<&str> = requests.iter().map(|r| r.request_line()).collect();
@@ -151,18 +141,19 @@ async fn post_and_patch_are_not_retried_by_default() {
     let c = retrying_client(&server, policy);
     let vols = c.openstack_volumes();
     let extend = vols
-        .extend(UUID, &OpenStackVolumeExtendRequest::new(10))
+        .extend(ID, OpenStackVolumeExtendRequest::new(10))
         .await
         .unwrap_err();
     assert_eq!(extend.status(), Some(503));
     assert!(extend.is_retryable(), "retryable, but not for a POST");
-    assert_eq!(vols.pull(UUID).await.unwrap_err().status(), Some(429));
+    assert_eq!(vols.pull(ID).await.unwrap_err().status(), Some(429));
     let patch = vols
-        .partial_update(UUID, &PatchedOpenStackVolumeRequest::default())
+        .partial_update(ID)
+        .body(PatchedOpenStackVolumeRequest::default())
         .await
         .unwrap_err();
     assert_eq!(patch.status(), Some(502));
-    let reset = vols.detach(UUID).await.unwrap_err();
+    let reset = vols.detach(ID).await.unwrap_err();
     assert!(matches!(reset, waldur_client::Error::Transport { .. }));
     assert_eq!(delays(&recorded), []);
     assert_eq!(
@@ -187,7 +178,7 @@ async fn non_idempotent_retries_can_be_turned_on() {
     let c = retrying_client(&server, policy.retry_non_idempotent(true));
     let accepted = c
         .openstack_volumes()
-        .extend(UUID, &OpenStackVolumeExtendRequest::new(10))
+        .extend(ID, OpenStackVolumeExtendRequest::new(10))
         .await
         .unwrap();
     assert_eq!(accepted.message(), Some("extend was scheduled"));
@@ -212,7 +203,7 @@ async fn client_errors_are_not_retried() {
         let (policy, recorded) = recording_policy();
         let err = retrying_client(&server, policy)
             .openstack_volumes()
-            .retrieve(UUID, &OpenstackVolumesRetrieveParams::default())
+            .retrieve(ID)
             .await
             .unwrap_err();
         assert_eq!(err.status(), Some(status[..3].parse().unwrap()));
@@ -236,13 +227,9 @@ async fn resets_truncated_bodies_and_timeouts_are_retried_on_get() {
         .timeout(common::SHORT_TIMEOUT)
         .retry(policy)
         .build()
-        .unwrap();
-    let v = c
-        .openstack_volumes()
-        .retrieve(UUID, &OpenstackVolumesRetrieveParams::default())
-        .await
-        .unwrap();
-    assert_eq!(v.uuid.get().map(String::as_str), Some(UUID));
+        .expect("a loopback client builds");
+    let v = c.openstack_volumes().retrieve(ID).await.unwrap();
+    assert_eq!(v.uuid(), Some(ID));
     assert_eq!(delays(&recorded), [ms(500), ms(1000), ms(2000)]);
 }
 
@@ -256,7 +243,7 @@ async fn a_malformed_body_is_not_retried() {
     let (policy, recorded) = recording_policy();
     let err = retrying_client(&server, policy)
         .openstack_volumes()
-        .retrieve(UUID, &OpenstackVolumesRetrieveParams::default())
+        .retrieve(ID)
         .await
         .unwrap_err();
     assert!(matches!(err, waldur_client::Error::Decode(_)));
@@ -286,7 +273,7 @@ async fn backoff_is_capped_and_jittered_below_its_bound() {
     let (exact, recorded) = policy(false);
     let err = retrying_client(&server, exact)
         .openstack_volumes()
-        .list(&OpenstackVolumesListParams::default())
+        .list()
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
@@ -296,7 +283,7 @@ async fn backoff_is_capped_and_jittered_below_its_bound() {
     let (jittered, recorded) = policy(true);
     retrying_client(&server, jittered)
         .openstack_volumes()
-        .list(&OpenstackVolumesListParams::default())
+        .list()
         .await
         .unwrap_err();
     let got = delays(&recorded);
@@ -318,11 +305,7 @@ async fn retries_can_be_turned_off() {
     let (policy, recorded) = recording_policy();
     assert_eq!(RetryPolicy::none().max_retries, 0);
     let c = retrying_client(&server, policy.max_retries(0));
-    let err = c
-        .openstack_volumes()
-        .list(&OpenstackVolumesListParams::default())
-        .await
-        .unwrap_err();
+    let err = c.openstack_volumes().list().await.unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert_eq!(delays(&recorded), []);
     assert_eq!(server.requests().len(), 1);

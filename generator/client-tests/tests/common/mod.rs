@@ -1,18 +1,22 @@
-//! Shared by the `resilience_*` tests: a client against the loopback server, with retries off
-//! or with a retry policy whose sleeper records the delays instead of sleeping.
+//! Shared by the test files: clients against the loopback server (retries off, or with a retry
+//! policy whose sleeper records the delays instead of sleeping), for the client generated from
+//! `spec/` (`waldur_client`) and for the fixture crate (`fixture_things`), plus the JSON
+//! normalisation used where a decoded response is encoded again.
 #![allow(dead_code)] // each test file uses a different part of it
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use waldur_client::{Client, RetryPolicy};
+use waldur_client::{Client, RetryPolicy, Uuid};
 use waldur_test_server::TestServer;
 
 /// The API token of every test client; no error text or debug output may contain it.
 pub const TOKEN: &str = "s3cr3t-resilience-t0ken";
 /// A dashless UUID, as Waldur sends them.
 pub const UUID: &str = "b9e6da6cb6164cacb584184934744208";
+/// [`UUID`] as the typed path parameter.
+pub const ID: Uuid = Uuid::from_u128(0xb9e6da6cb6164cacb584184934744208);
 
 /// Delays the retry policy asked for, in order.
 pub type Delays = Arc<Mutex<Vec<Duration>>>;
@@ -35,7 +39,18 @@ pub fn client_with_timeout(server: &TestServer, timeout: Duration) -> Client {
         .timeout(timeout)
         .retry(RetryPolicy::none())
         .build()
-        .unwrap()
+        .expect("a loopback client builds")
+}
+
+/// The fixture crate's client with the settings of [`client`] (each generated crate has its own
+/// runtime, so its own `Client` and `RetryPolicy` types).
+pub fn things_client(server: &TestServer) -> fixture_things::Client {
+    fixture_things::Client::builder(&server.url)
+        .token(TOKEN)
+        .timeout(TIMEOUT)
+        .retry(fixture_things::RetryPolicy::none())
+        .build()
+        .expect("a loopback client builds")
 }
 
 /// The default retry policy without jitter; its sleeper records each delay and returns at once.
@@ -43,10 +58,21 @@ pub fn recording_policy() -> (RetryPolicy, Delays) {
     let delays: Delays = Arc::new(Mutex::new(Vec::new()));
     let recorded = delays.clone();
     let policy = RetryPolicy::default().jitter(false).sleeper(move |d| {
-        recorded.lock().unwrap().push(d);
+        recorded.lock().expect("delays lock").push(d);
         std::future::ready(())
     });
     (policy, delays)
+}
+
+/// The same policy for the fixture crate, recording into `delays`.
+pub fn things_recording_policy(delays: &Delays) -> fixture_things::RetryPolicy {
+    let recorded = delays.clone();
+    fixture_things::RetryPolicy::default()
+        .jitter(false)
+        .sleeper(move |d| {
+            recorded.lock().expect("delays lock").push(d);
+            std::future::ready(())
+        })
 }
 
 /// A client with the given (recording) policy.
@@ -56,11 +82,24 @@ pub fn retrying_client(server: &TestServer, policy: RetryPolicy) -> Client {
         .timeout(TIMEOUT)
         .retry(policy)
         .build()
-        .unwrap()
+        .expect("a loopback client builds")
+}
+
+/// The fixture crate's client with the given (recording) policy.
+pub fn things_retrying_client(
+    server: &TestServer,
+    policy: fixture_things::RetryPolicy,
+) -> fixture_things::Client {
+    fixture_things::Client::builder(&server.url)
+        .token(TOKEN)
+        .timeout(TIMEOUT)
+        .retry(policy)
+        .build()
+        .expect("a loopback client builds")
 }
 
 pub fn delays(d: &Delays) -> Vec<Duration> {
-    d.lock().unwrap().clone()
+    d.lock().expect("delays lock").clone()
 }
 
 pub fn ms(n: u64) -> Duration {
@@ -92,32 +131,56 @@ pub fn request_lines(server: &TestServer) -> Vec<String> {
         .collect()
 }
 
+/// `value` with every string that is a UUID (any spelling) written as 32 lower-case hex digits
+/// and every RFC 3339 date-time written as chrono writes it (`+00:00`, fraction as needed):
+/// the spellings a typed decode is allowed to change when it is encoded again. Everything else
+/// is kept, so comparing two normalised documents still compares every value.
+pub fn normalise(value: &Value) -> Value {
+    match value {
+        Value::String(s) => {
+            if let Ok(u) = Uuid::try_parse(s) {
+                return Value::String(u.simple().to_string());
+            }
+            if let Ok(t) = waldur_client::DateTime::parse_from_rfc3339(s) {
+                // chrono's own RFC 3339 form (`Debug`), the one a typed field is written in.
+                return Value::String(format!("{t:?}"));
+            }
+            value.clone()
+        }
+        Value::Array(items) => Value::Array(items.iter().map(normalise).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), normalise(v))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// The JSON of a model encoded again, normalised (see [`normalise`]).
+pub fn encoded_normalised<T: serde::Serialize>(v: &T) -> Value {
+    normalise(&serde_json::to_value(v).expect("a decoded model encodes"))
+}
+
 // Calls through the generated API, kept here so that the hostile-server tests do not depend
-// on the shape of generated methods and models (which is about to change).
+// on the shape of generated methods and models.
 
 /// `GET /api/openstack-volumes/{uuid}/`.
 pub async fn retrieve_volume_call(
     c: &Client,
-    uuid: &str,
+    uuid: Uuid,
 ) -> Result<waldur_client::models::OpenStackVolume, waldur_client::Error> {
-    c.openstack_volumes()
-        .retrieve(
-            uuid,
-            &waldur_client::openstack_volumes::OpenstackVolumesRetrieveParams::default(),
-        )
-        .await
+    c.openstack_volumes().retrieve(uuid).await
 }
 
 /// `POST /api/openstack-volumes/{uuid}/extend/` with `{"disk_size": size}`.
 pub async fn extend_volume_call(
     c: &Client,
-    uuid: &str,
+    uuid: Uuid,
     size: i64,
-) -> Result<waldur_client::runtime::Accepted, waldur_client::Error> {
+) -> Result<waldur_client::Accepted, waldur_client::Error> {
     c.openstack_volumes()
         .extend(
             uuid,
-            &waldur_client::models::OpenStackVolumeExtendRequest::new(size),
+            waldur_client::models::OpenStackVolumeExtendRequest::new(size),
         )
         .await
 }
@@ -125,8 +188,8 @@ pub async fn extend_volume_call(
 /// `POST /api/openstack-volumes/{uuid}/pull/`.
 pub async fn pull_volume_call(
     c: &Client,
-    uuid: &str,
-) -> Result<waldur_client::runtime::Accepted, waldur_client::Error> {
+    uuid: Uuid,
+) -> Result<waldur_client::Accepted, waldur_client::Error> {
     c.openstack_volumes().pull(uuid).await
 }
 
@@ -134,15 +197,12 @@ pub async fn pull_volume_call(
 pub async fn list_volumes_call(
     c: &Client,
     page_size: Option<i64>,
-) -> Result<
-    waldur_client::runtime::Page<waldur_client::models::OpenStackVolume>,
-    waldur_client::Error,
-> {
-    let mut params = waldur_client::openstack_volumes::OpenstackVolumesListParams::default();
+) -> Result<waldur_client::Page<waldur_client::models::OpenStackVolume>, waldur_client::Error> {
+    let mut list = c.openstack_volumes().list();
     if let Some(size) = page_size {
-        params = params.page_size(size);
+        list = list.page_size(size);
     }
-    c.openstack_volumes().list(&params).await
+    list.await
 }
 
 /// Every result of the volume stream, errors included.
@@ -150,16 +210,10 @@ pub async fn stream_volumes_call(
     c: &Client,
 ) -> Vec<Result<waldur_client::models::OpenStackVolume, waldur_client::Error>> {
     use futures_util::StreamExt;
-    c.openstack_volumes()
-        .list_stream(
-            &waldur_client::openstack_volumes::OpenstackVolumesListParams::default(),
-            None,
-        )
-        .collect()
-        .await
+    c.openstack_volumes().list().stream().collect().await
 }
 
 /// The name of a decoded volume, `""` when it has none.
 pub fn volume_name(v: &waldur_client::models::OpenStackVolume) -> String {
-    v.name.get().cloned().unwrap_or_default()
+    v.name().unwrap_or_default().to_string()
 }
