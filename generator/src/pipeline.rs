@@ -107,10 +107,7 @@ mod tests {
     #[test]
     fn input_paths_are_shown_relative() {
         let base = Path::new("/work/main");
-        assert_eq!(
-            relative_display(Path::new("spec/a.md"), base),
-            "spec/a.md"
-        );
+        assert_eq!(relative_display(Path::new("spec/a.md"), base), "spec/a.md");
         assert_eq!(
             relative_display(Path::new("/work/shared/corpus/x.yaml"), base),
             "../shared/corpus/x.yaml"

@@ -99,7 +99,10 @@ fn every_operation_has_one_method(label: &str, api: &Api, plan: &Plan) {
         *seen.entry(op.op).or_default() += 1;
         if let Some(head) = op.list.as_ref().and_then(|l| l.head_op) {
             assert_eq!(api.operations[head].method, Method::Head, "{label}");
-            assert_eq!(api.operations[head].path, api.operations[op.op].path, "{label}");
+            assert_eq!(
+                api.operations[head].path, api.operations[op.op].path,
+                "{label}"
+            );
             *seen.entry(head).or_default() += 1;
         }
         // A page is returned exactly by the operations that stream and count.
@@ -153,9 +156,17 @@ fn names_are_unique(label: &str, plan: &Plan) {
     unique(
         label,
         "the client's methods",
-        ["new", "builder", "from_env", "from_runtime", "runtime", "clone", "fmt"]
-            .into_iter()
-            .chain(plan.client.accessors.iter().map(|a| a.method.as_str())),
+        [
+            "new",
+            "builder",
+            "from_env",
+            "from_runtime",
+            "runtime",
+            "clone",
+            "fmt",
+        ]
+        .into_iter()
+        .chain(plan.client.accessors.iter().map(|a| a.method.as_str())),
     );
     let models: Vec<&str> = plan
         .types
@@ -176,9 +187,12 @@ fn names_are_unique(label: &str, plan: &Plan) {
     unique(
         label,
         "the models",
-        ["Option", "Result", "String", "Vec", "Box", "Client", "Error", "Page", "Lenient", "Value"]
-            .into_iter()
-            .chain(models.iter().copied()),
+        [
+            "Option", "Result", "String", "Vec", "Box", "Client", "Error", "Page", "Lenient",
+            "Value",
+        ]
+        .into_iter()
+        .chain(models.iter().copied()),
     );
     for tag in &plan.tags {
         unique(
@@ -201,11 +215,20 @@ fn names_are_unique(label: &str, plan: &Plan) {
             unique(
                 label,
                 &format!("the builder `{}`", op.builder),
-                ["send", "request", "stream", "count", "client", "clone", "fmt", "into_future"]
-                    .into_iter()
-                    .chain(op.args.iter().map(|a| a.ident.as_str()))
-                    .chain(op.setters.iter().map(|s| s.ident.as_str()))
-                    .chain(op.body.iter().map(|b| b.ident.as_str())),
+                [
+                    "send",
+                    "request",
+                    "stream",
+                    "count",
+                    "client",
+                    "clone",
+                    "fmt",
+                    "into_future",
+                ]
+                .into_iter()
+                .chain(op.args.iter().map(|a| a.ident.as_str()))
+                .chain(op.setters.iter().map(|s| s.ident.as_str()))
+                .chain(op.body.iter().map(|b| b.ident.as_str())),
             );
         }
     }
@@ -221,9 +244,16 @@ fn names_are_unique(label: &str, plan: &Plan) {
                 unique(
                     label,
                     &format!("the methods of `{}`", t.ident),
-                    ["clone", "fmt", "eq", "default", "serialize", "invalid_fields"]
-                        .into_iter()
-                        .chain(m.fields.iter().map(|f| f.accessor.as_str())),
+                    [
+                        "clone",
+                        "fmt",
+                        "eq",
+                        "default",
+                        "serialize",
+                        "invalid_fields",
+                    ]
+                    .into_iter()
+                    .chain(m.fields.iter().map(|f| f.accessor.as_str())),
                 );
             }
             TypeKind::Request(m) => unique(
@@ -267,7 +297,9 @@ fn own_names(op: &waldur_codegen::ir::Operation) -> BTreeSet<String> {
         })
         .collect();
     out.insert(format!("{camel}Request"));
-    if is_action(&op.path) && let Some(model) = op.body.as_ref().and_then(|b| b.model_name.as_deref()) {
+    if is_action(&op.path)
+        && let Some(model) = op.body.as_ref().and_then(|b| b.model_name.as_deref())
+    {
         let stem = model.strip_prefix("Patched").unwrap_or(model);
         if let Some(name) = stem.strip_suffix("Request") {
             out.insert(name.to_string());
@@ -343,7 +375,9 @@ fn no_method_returns_another_operations_type(
     // The IR agrees: the response of every operation names it or names no operation.
     for (i, op) in api.operations.iter().enumerate() {
         for r in &op.responses {
-            if let ResponseBody::Json { ty: Ty::Ref { name } } = &r.body
+            if let ResponseBody::Json {
+                ty: Ty::Ref { name },
+            } = &r.body
                 && let Some(others) = owner_of.get(name.as_str())
             {
                 assert!(
@@ -378,7 +412,10 @@ fn seed_and_fixtures_keep_the_invariants() {
         let specs: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "yaml") && !p.ends_with("codegen.yaml"))
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == "md" || e == "yaml")
+                    && !p.ends_with("codegen.yaml")
+            })
             .collect();
         inputs.push((name, specs));
     }
@@ -394,8 +431,14 @@ fn whole_api_inputs_keep_the_invariants() {
         return;
     };
     for (label, rel) in [
-        ("newest Markdown snapshot", "corpus/markdown/2026-06-30-d039cdd6"),
-        ("OpenAPI 8.0.5", "corpus/openapi/waldur-openapi-schema-8.0.5.yaml"),
+        (
+            "newest Markdown snapshot",
+            "corpus/markdown/2026-06-30-d039cdd6",
+        ),
+        (
+            "OpenAPI 8.0.5",
+            "corpus/openapi/waldur-openapi-schema-8.0.5.yaml",
+        ),
     ] {
         let (api, plan, spec) = plan_of(&[shared.join(rel)]);
         println!("{}", check(label, &api, &plan, &spec));

@@ -43,7 +43,8 @@ fn read(path: &str) -> String {
 
 fn generate_from_config() -> Generated {
     let config = Config::load(Path::new(CONFIG)).unwrap_or_else(|e| panic!("{CONFIG}: {e}"));
-    pipeline::generate_by(&config, Some(&read(CONFIG)), "cargo xtask codegen").unwrap_or_else(|e| panic!("generate: {e}"))
+    pipeline::generate_by(&config, Some(&read(CONFIG)), "cargo xtask codegen")
+        .unwrap_or_else(|e| panic!("generate: {e}"))
 }
 
 fn is_runtime_file(rel: &str) -> bool {

@@ -93,10 +93,9 @@ impl Kind {
                 ("format_us", "formatting"),
                 ("write_us", "writing"),
             ],
-            Kind::MdDiff | Kind::OpenapiDiff => &[
-                ("read_us", "read+parse (both)"),
-                ("diff_us", "diff"),
-            ],
+            Kind::MdDiff | Kind::OpenapiDiff => {
+                &[("read_us", "read+parse (both)"), ("diff_us", "diff")]
+            }
         }
     }
 

@@ -119,9 +119,7 @@ impl<T, F: std::future::IntoFuture<Output = Result<T, Error>>> Wait<T> for F {
 /// item.
 pub trait WaitIter<T>: Stream<Item = Result<T, Error>> + Unpin + Sized {
     fn wait_iter(self) -> WaitIterator<Self> {
-        WaitIterator {
-            stream: Some(self),
-        }
+        WaitIterator { stream: Some(self) }
     }
 }
 
@@ -162,5 +160,9 @@ fn shared_runtime() -> Result<&'static tokio::runtime::Runtime, Error> {
                 .map_err(|e| e.to_string())
         })
         .as_ref()
-        .map_err(|e| Error::Config(format!("cannot start the tokio runtime for blocking calls: {e}")))
+        .map_err(|e| {
+            Error::Config(format!(
+                "cannot start the tokio runtime for blocking calls: {e}"
+            ))
+        })
 }

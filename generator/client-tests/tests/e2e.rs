@@ -612,9 +612,6 @@ mod fixture {
     }
 
     #[tokio::test]
-    #[ignore = "generated bug: with a file attached, MultipartBody::parts skips Nullable::Null, \
-                so an explicit null is silently not sent (Django REST framework reads an empty \
-                form value of a nullable field as null)"]
     async fn an_explicit_null_survives_a_multipart_body() {
         use fixture_things::models::ThingRequest;
         let server =
@@ -637,9 +634,6 @@ mod fixture {
     }
 
     #[tokio::test]
-    #[ignore = "generated bug: things_upload accepts only multipart/form-data, yet ThingsUploadBuilder \
-                sends JSON when no file is attached (it checks MultipartBody::has_files like an \
-                operation that also accepts JSON)"]
     async fn a_multipart_only_operation_sends_multipart_without_a_file() {
         use fixture_things::models::UploadRequest;
         let server =

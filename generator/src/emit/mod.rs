@@ -99,11 +99,7 @@ pub fn generate(
     if plan.diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Invalid(plan.diagnostics));
     }
-    let files = render::files(
-        &plan,
-        &runtime_files::files(),
-        runtime_files::CARGO_TOML,
-    )?;
+    let files = render::files(&plan, &runtime_files::files(), runtime_files::CARGO_TOML)?;
     Ok((files, plan.diagnostics))
 }
 

@@ -14,7 +14,10 @@ pub fn files() -> Vec<(&'static str, &'static str)> {
         ("limits.rs", include_str!("../../runtime/src/limits.rs")),
         ("model.rs", include_str!("../../runtime/src/model.rs")),
         ("nullable.rs", include_str!("../../runtime/src/nullable.rs")),
-        ("pagination.rs", include_str!("../../runtime/src/pagination.rs")),
+        (
+            "pagination.rs",
+            include_str!("../../runtime/src/pagination.rs"),
+        ),
         ("raw.rs", include_str!("../../runtime/src/raw.rs")),
         ("redirect.rs", include_str!("../../runtime/src/redirect.rs")),
         ("request.rs", include_str!("../../runtime/src/request.rs")),

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use crate::Diagnostic;
-use heck::ToSnakeCase;
 use crate::ir::{
     BodyMedia, ObjectTy, Operation, Param, ParamLocation, RequestBody, Response, ResponseBody,
     Scalar, Ty,
@@ -18,6 +17,7 @@ use crate::markdown::snippets::{check_httpie, check_typescript};
 use crate::markdown::split::{Section, Tab, TabKind};
 use crate::markdown::table::{Table, TableKind, parse_table};
 use crate::markdown::{Diags, is_blank};
+use heck::ToSnakeCase;
 
 pub(crate) const REQUEST_ARRAY_SENTENCE: &str =
     "The request body is an array of objects, where each object has the following structure:";

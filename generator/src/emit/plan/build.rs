@@ -229,9 +229,7 @@ fn is_integer(types: &Types, ty: &Ty) -> bool {
 }
 
 fn first_success(op: &Operation) -> Option<&crate::ir::Response> {
-    op.responses
-        .iter()
-        .find(|r| (200..300).contains(&r.status))
+    op.responses.iter().find(|r| (200..300).contains(&r.status))
 }
 
 /// `HEAD` operations that count a paginated list of the same path: `HEAD` index -> list index.
@@ -313,7 +311,11 @@ fn plan_operation(
         .iter()
         .filter(|p| p.location == ParamLocation::Path)
         .collect();
-    path_params.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.name)).unwrap_or(usize::MAX));
+    path_params.sort_by_key(|p| {
+        op.path
+            .find(&format!("{{{}}}", p.name))
+            .unwrap_or(usize::MAX)
+    });
     for p in path_params {
         let ident = builder_ns.claim(&snake_ident(&p.name));
         args.push(arg_plan(types, p, ident, ArgLocation::Path, diags));
@@ -341,11 +343,11 @@ fn plan_operation(
     }
     let body = op.body.as_ref().map(|b| {
         let ty = types.rust(&b.ty, Ctx::Request, None, &b.span, diags);
-        let has_files = types
-            .def_of(&b.ty)
-            .is_some_and(|(_, def)| matches!(def, TypeDef::Object(o) if object_has_files(types, o)));
+        let has_files = types.def_of(&b.ty).is_some_and(
+            |(_, def)| matches!(def, TypeDef::Object(o) if object_has_files(types, o)),
+        );
         let accepts_json = b.accepted_media.contains(&BodyMedia::Json)
-            || b.accepted_media.is_empty()
+            || (b.accepted_media.is_empty() && b.media == BodyMedia::Json)
             || b.media == BodyMedia::Json;
         let encoding = match b.media {
             BodyMedia::OctetStream | BodyMedia::Text
@@ -354,11 +356,9 @@ fn plan_operation(
                 BodyEncoding::Raw
             }
             BodyMedia::FormUrlEncoded if !accepts_json => BodyEncoding::FormUrlEncoded,
-            // The Markdown pages list only `multipart/form-data` for models with a file field,
-            // but the server takes JSON there too: JSON unless a file is attached.
-            BodyMedia::Multipart if has_files && (accepts_json || b.model_name.is_some()) => {
-                BodyEncoding::JsonOrMultipart
-            }
+            // JSON unless a file is attached, where the operation accepts both (the Markdown
+            // front end lists JSON too for models with a file field: the server takes it).
+            BodyMedia::Multipart if has_files && accepts_json => BodyEncoding::JsonOrMultipart,
             BodyMedia::Multipart if has_files => BodyEncoding::Multipart,
             _ if has_files => BodyEncoding::JsonOrMultipart,
             _ => BodyEncoding::Json,
@@ -464,7 +464,8 @@ fn output(types: &Types, op: &Operation, diags: &mut Vec<Diagnostic>) -> Output 
         .collect();
     let mut bodies: Vec<&ResponseBody> = Vec::new();
     for r in &success {
-        if !matches!(r.body, ResponseBody::None | ResponseBody::Unknown) && !bodies.contains(&&r.body)
+        if !matches!(r.body, ResponseBody::None | ResponseBody::Unknown)
+            && !bodies.contains(&&r.body)
         {
             bodies.push(&r.body);
         }

@@ -197,9 +197,14 @@ pub enum BodyEncoding {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
     /// A page of a paginated list.
-    Page { item: RustTy },
+    Page {
+        item: RustTy,
+    },
     /// A JSON value; `allow_empty` types decode an empty body as their default.
-    Json { ty: RustTy, allow_empty: bool },
+    Json {
+        ty: RustTy,
+        allow_empty: bool,
+    },
     /// Documented without a body: the status and whatever JSON came back.
     Accepted,
     /// `X-Result-Count` of a `HEAD`.
@@ -400,7 +405,10 @@ pub enum RustTy {
     Json,
     FileUpload,
     /// A generated type (`crate::models::X`), boxed when it closes a cycle.
-    Named { ident: String, boxed: bool },
+    Named {
+        ident: String,
+        boxed: bool,
+    },
     /// `Vec<T>`; in responses the elements are `Lenient<T>`.
     Vec(Box<RustTy>, Lenient),
     /// `BTreeMap<String, T>`; in responses the values are `Lenient<T>`.
@@ -419,7 +427,12 @@ impl RustTy {
     pub fn is_copy(&self) -> bool {
         matches!(
             self,
-            RustTy::I64 | RustTy::F64 | RustTy::Bool | RustTy::Uuid | RustTy::DateTime | RustTy::Date
+            RustTy::I64
+                | RustTy::F64
+                | RustTy::Bool
+                | RustTy::Uuid
+                | RustTy::DateTime
+                | RustTy::Date
         )
     }
 }

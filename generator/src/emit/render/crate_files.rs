@@ -1,8 +1,8 @@
 //! The crate-level files: `Cargo.toml`, `src/lib.rs` (crate docs, the generated `Client`, the
 //! prelude), `src/models/mod.rs`, `README.md`, and the header every file starts with.
 
-use quote::quote;
 use proc_macro2::TokenStream;
+use quote::quote;
 
 use crate::emit::plan::{Constructor, CratePlan, Plan, RequestModel, TypeKind};
 
@@ -308,24 +308,28 @@ pub fn models_mod(plan: &Plan) -> TokenStream {
             .as_ref()
             .map(|f| quote!(#[cfg(feature = #f)]))
             .unwrap_or_default();
-        let uses = file.types.iter().filter_map(|name| plan.types.get(name)).map(|t| {
-            let gate = super::gate_tokens(&t.gate);
-            let id = ident(&t.ident);
-            let builder = match &t.kind {
-                TypeKind::Request(RequestModel {
-                    constructor: Constructor::Builder { builder },
-                    ..
-                }) => {
-                    let b = ident(builder);
-                    quote!(#gate #file_gate pub use #m::#b;)
+        let uses = file
+            .types
+            .iter()
+            .filter_map(|name| plan.types.get(name))
+            .map(|t| {
+                let gate = super::gate_tokens(&t.gate);
+                let id = ident(&t.ident);
+                let builder = match &t.kind {
+                    TypeKind::Request(RequestModel {
+                        constructor: Constructor::Builder { builder },
+                        ..
+                    }) => {
+                        let b = ident(builder);
+                        quote!(#gate #file_gate pub use #m::#b;)
+                    }
+                    _ => quote!(),
+                };
+                quote! {
+                    #gate #file_gate pub use #m::#id;
+                    #builder
                 }
-                _ => quote!(),
-            };
-            quote! {
-                #gate #file_gate pub use #m::#id;
-                #builder
-            }
-        });
+            });
         quote! {
             #file_gate
             mod #m;
@@ -352,7 +356,9 @@ pub fn readme(plan: &Plan, header: &Header) -> String {
         "```toml\n[dependencies]\n{} = \"{}\"\n```\n\n",
         k.name, k.version
     ));
-    out.push_str("See the crate documentation for the list of tags and an example.\n\n## License\n\nMIT\n");
+    out.push_str(
+        "See the crate documentation for the list of tags and an example.\n\n## License\n\nMIT\n",
+    );
     out
 }
 

@@ -63,7 +63,10 @@ pub fn files(
             Job::Models(file) => {
                 let items = file.types.iter().filter_map(|name| {
                     let t = plan.types.get(name)?;
-                    Some(gate_items(gate_tokens(&t.gate), models::render_type(name, t)))
+                    Some(gate_items(
+                        gate_tokens(&t.gate),
+                        models::render_type(name, t),
+                    ))
                 });
                 let doc = match &file.feature {
                     None => " Types used by several tags (or by none), each compiled when one of its tags is enabled.".to_string(),

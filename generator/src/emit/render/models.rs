@@ -180,7 +180,10 @@ fn accessor(f: &FieldPlan) -> TokenStream {
             let t = ty(t);
             (quote!(Option<#t>), quote!(self.#fid.get().copied()))
         }
-        (Access::Str, _) => (quote!(Option<&str>), quote!(self.#fid.get().map(String::as_str))),
+        (Access::Str, _) => (
+            quote!(Option<&str>),
+            quote!(self.#fid.get().map(String::as_str)),
+        ),
         (Access::Slice, RustTy::Vec(item, lenient)) => {
             let elem = element(item, *lenient);
             (
@@ -188,7 +191,13 @@ fn accessor(f: &FieldPlan) -> TokenStream {
                 quote!(self.#fid.get().map(Vec::as_slice)),
             )
         }
-        (_, RustTy::Named { ident: n, boxed: true }) => {
+        (
+            _,
+            RustTy::Named {
+                ident: n,
+                boxed: true,
+            },
+        ) => {
             let t = ident(n);
             (
                 quote!(Option<&crate::models::#t>),
@@ -403,31 +412,49 @@ fn multipart_impl(id: &proc_macro2::Ident, m: &RequestModel) -> TokenStream {
         } else {
             quote!(parts.push((#wire.to_string(), crate::runtime::multipart_value(v)));)
         };
+        // An explicit `null` goes as an empty part: Django REST framework reads an empty form
+        // value of a nullable field as null.
+        let null = quote!(parts.push((#wire.to_string(), crate::runtime::MultipartValue::Text(String::new())));) ;
         match f.presence {
-            Presence::Optional => {
-                quote!(if let crate::runtime::Nullable::Value(v) = &self.#fid { #push_one })
-            }
-            Presence::RequiredNullable => quote!(if let Some(v) = &self.#fid { #push_one }),
+            Presence::Optional => quote! {
+                match &self.#fid {
+                    crate::runtime::Nullable::Value(v) => { #push_one }
+                    crate::runtime::Nullable::Null => { #null }
+                    crate::runtime::Nullable::Absent => {}
+                }
+            },
+            Presence::RequiredNullable => quote! {
+                match &self.#fid {
+                    Some(v) => { #push_one }
+                    None => { #null }
+                }
+            },
             _ => quote!({ let v = &self.#fid; #push_one }),
         }
     });
-    let files: Vec<TokenStream> = m.fields.iter().filter_map(|f| {
-        let fid = ident(&f.ident);
-        let is_file = |t: &RustTy| matches!(t, RustTy::FileUpload);
-        match (&f.ty, f.presence) {
-            (RustTy::FileUpload, Presence::Optional) => Some(quote!(self.#fid.is_value())),
-            (RustTy::FileUpload, Presence::RequiredNullable) => Some(quote!(self.#fid.is_some())),
-            (RustTy::FileUpload, _) => Some(quote!(true)),
-            (RustTy::Vec(item, _), Presence::Optional) if is_file(item) => {
-                Some(quote!(self.#fid.get().is_some_and(|v| !v.is_empty())))
+    let files: Vec<TokenStream> = m
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let fid = ident(&f.ident);
+            let is_file = |t: &RustTy| matches!(t, RustTy::FileUpload);
+            match (&f.ty, f.presence) {
+                (RustTy::FileUpload, Presence::Optional) => Some(quote!(self.#fid.is_value())),
+                (RustTy::FileUpload, Presence::RequiredNullable) => {
+                    Some(quote!(self.#fid.is_some()))
+                }
+                (RustTy::FileUpload, _) => Some(quote!(true)),
+                (RustTy::Vec(item, _), Presence::Optional) if is_file(item) => {
+                    Some(quote!(self.#fid.get().is_some_and(|v| !v.is_empty())))
+                }
+                (RustTy::Vec(item, _), Presence::RequiredNullable) if is_file(item) => {
+                    Some(quote!(self.#fid.as_ref().is_some_and(|v| !v.is_empty())))
+                }
+                (RustTy::Vec(item, _), _) if is_file(item) => Some(quote!(!self.#fid.is_empty())),
+                _ => None,
             }
-            (RustTy::Vec(item, _), Presence::RequiredNullable) if is_file(item) => {
-                Some(quote!(self.#fid.as_ref().is_some_and(|v| !v.is_empty())))
-            }
-            (RustTy::Vec(item, _), _) if is_file(item) => Some(quote!(!self.#fid.is_empty())),
-            _ => None,
-        }
-    }).collect();
+        })
+        .collect();
     let files = if files.is_empty() {
         quote!(false)
     } else {

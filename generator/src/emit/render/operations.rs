@@ -439,8 +439,7 @@ fn send_fn(op: &OperationPlan) -> TokenStream {
             allow_empty: true, ..
         } => quote!(crate::runtime::decode::json_or_default),
         Output::Json {
-            allow_empty: false,
-            ..
+            allow_empty: false, ..
         } => quote!(crate::runtime::decode::json),
         Output::Accepted => quote!(crate::runtime::decode::accepted),
         Output::Count => quote!(crate::runtime::decode::count),

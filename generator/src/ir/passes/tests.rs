@@ -111,7 +111,12 @@ struct OpBuilder(Operation);
 
 /// An operation of page `<tag>.md`, tagged `tag`.
 fn op(tag: &str, id: &str) -> OpBuilder {
-    let mut op = Operation::new(id, tag, Method::Get, format!("/api/{}/", tag.replace('_', "-")));
+    let mut op = Operation::new(
+        id,
+        tag,
+        Method::Get,
+        format!("/api/{}/", tag.replace('_', "-")),
+    );
     op.span = span(&format!("{tag}.md"), 10);
     OpBuilder(op)
 }
@@ -658,12 +663,16 @@ fn descriptions_and_defaults_split_shapes() {
     );
     assert_eq!(op_refs(&api, "a_two"), ["ATwoResponse"]);
     assert_eq!(
-        object(&api, "ATwoResponse").fields[0].description.as_deref(),
+        object(&api, "ATwoResponse").fields[0]
+            .description
+            .as_deref(),
         Some("two")
     );
     assert_eq!(op_refs(&api, "a_one"), ["AOneResponse"]);
     assert_eq!(
-        object(&api, "AFourResponse").fields[0].description.as_deref(),
+        object(&api, "AFourResponse").fields[0]
+            .description
+            .as_deref(),
         Some("one")
     );
 }

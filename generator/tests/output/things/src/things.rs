@@ -377,11 +377,7 @@ impl ThingsUploadBuilder {
             ),
         );
         let body = &self.body;
-        if crate::runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(crate::runtime::MultipartBody::parts(body)))
-        } else {
-            req.json(body)
-        }
+        Ok(req.multipart(crate::runtime::MultipartBody::parts(body)))
     }
     /// Sends the request (what `.await` does).
     pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Thing> {

@@ -631,26 +631,101 @@ impl crate::runtime::MultipartBody for GadgetRequest {
             let v = &self.name;
             parts.push(("name".to_string(), crate::runtime::multipart_value(v)));
         }
-        if let crate::runtime::Nullable::Value(v) = &self.type_ {
-            parts.push(("type".to_string(), crate::runtime::multipart_value(v)));
+        match &self.type_ {
+            crate::runtime::Nullable::Value(v) => {
+                parts.push(("type".to_string(), crate::runtime::multipart_value(v)));
+            }
+            crate::runtime::Nullable::Null => {
+                parts
+                    .push((
+                        "type".to_string(),
+                        crate::runtime::MultipartValue::Text(String::new()),
+                    ));
+            }
+            crate::runtime::Nullable::Absent => {}
         }
-        if let crate::runtime::Nullable::Value(v) = &self.kind {
-            parts.push(("kind".to_string(), crate::runtime::multipart_value(v)));
+        match &self.kind {
+            crate::runtime::Nullable::Value(v) => {
+                parts.push(("kind".to_string(), crate::runtime::multipart_value(v)));
+            }
+            crate::runtime::Nullable::Null => {
+                parts
+                    .push((
+                        "kind".to_string(),
+                        crate::runtime::MultipartValue::Text(String::new()),
+                    ));
+            }
+            crate::runtime::Nullable::Absent => {}
         }
-        if let crate::runtime::Nullable::Value(v) = &self.image {
-            parts.push(("image".to_string(), crate::runtime::multipart_value(v)));
+        match &self.image {
+            crate::runtime::Nullable::Value(v) => {
+                parts.push(("image".to_string(), crate::runtime::multipart_value(v)));
+            }
+            crate::runtime::Nullable::Null => {
+                parts
+                    .push((
+                        "image".to_string(),
+                        crate::runtime::MultipartValue::Text(String::new()),
+                    ));
+            }
+            crate::runtime::Nullable::Absent => {}
         }
-        if let crate::runtime::Nullable::Value(v) = &self.owner_url {
-            parts.push(("owner_url".to_string(), crate::runtime::multipart_value(v)));
+        match &self.owner_url {
+            crate::runtime::Nullable::Value(v) => {
+                parts
+                    .push(("owner_url".to_string(), crate::runtime::multipart_value(v)));
+            }
+            crate::runtime::Nullable::Null => {
+                parts
+                    .push((
+                        "owner_url".to_string(),
+                        crate::runtime::MultipartValue::Text(String::new()),
+                    ));
+            }
+            crate::runtime::Nullable::Absent => {}
         }
-        if let crate::runtime::Nullable::Value(v) = &self.parent_url {
-            parts.push(("parent_url".to_string(), crate::runtime::multipart_value(v)));
+        match &self.parent_url {
+            crate::runtime::Nullable::Value(v) => {
+                parts
+                    .push((
+                        "parent_url".to_string(),
+                        crate::runtime::multipart_value(v),
+                    ));
+            }
+            crate::runtime::Nullable::Null => {
+                parts
+                    .push((
+                        "parent_url".to_string(),
+                        crate::runtime::MultipartValue::Text(String::new()),
+                    ));
+            }
+            crate::runtime::Nullable::Absent => {}
         }
-        if let crate::runtime::Nullable::Value(v) = &self.retries {
-            parts.push(("retries".to_string(), crate::runtime::multipart_value(v)));
+        match &self.retries {
+            crate::runtime::Nullable::Value(v) => {
+                parts.push(("retries".to_string(), crate::runtime::multipart_value(v)));
+            }
+            crate::runtime::Nullable::Null => {
+                parts
+                    .push((
+                        "retries".to_string(),
+                        crate::runtime::MultipartValue::Text(String::new()),
+                    ));
+            }
+            crate::runtime::Nullable::Absent => {}
         }
-        if let crate::runtime::Nullable::Value(v) = &self.secret {
-            parts.push(("secret".to_string(), crate::runtime::multipart_value(v)));
+        match &self.secret {
+            crate::runtime::Nullable::Value(v) => {
+                parts.push(("secret".to_string(), crate::runtime::multipart_value(v)));
+            }
+            crate::runtime::Nullable::Null => {
+                parts
+                    .push((
+                        "secret".to_string(),
+                        crate::runtime::MultipartValue::Text(String::new()),
+                    ));
+            }
+            crate::runtime::Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
             parts.push((k.clone(), crate::runtime::multipart_value(v)));

@@ -42,9 +42,7 @@ pub mod scalars;
 pub mod support;
 
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
-pub use call::{
-    ItemStream, ResponseFuture, decode, missing_field, paging, send, stream_items,
-};
+pub use call::{ItemStream, ResponseFuture, decode, missing_field, paging, send, stream_items};
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_TIMEOUT,
     MAX_PAGE_SIZE,

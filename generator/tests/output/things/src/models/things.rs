@@ -528,14 +528,45 @@ impl crate::runtime::MultipartBody for ThingRequest {
             let v = &self.name;
             parts.push(("name".to_string(), crate::runtime::multipart_value(v)));
         }
-        if let crate::runtime::Nullable::Value(v) = &self.image {
-            parts.push(("image".to_string(), crate::runtime::multipart_value(v)));
+        match &self.image {
+            crate::runtime::Nullable::Value(v) => {
+                parts.push(("image".to_string(), crate::runtime::multipart_value(v)));
+            }
+            crate::runtime::Nullable::Null => {
+                parts
+                    .push((
+                        "image".to_string(),
+                        crate::runtime::MultipartValue::Text(String::new()),
+                    ));
+            }
+            crate::runtime::Nullable::Absent => {}
         }
-        if let crate::runtime::Nullable::Value(v) = &self.owner_url {
-            parts.push(("owner_url".to_string(), crate::runtime::multipart_value(v)));
+        match &self.owner_url {
+            crate::runtime::Nullable::Value(v) => {
+                parts
+                    .push(("owner_url".to_string(), crate::runtime::multipart_value(v)));
+            }
+            crate::runtime::Nullable::Null => {
+                parts
+                    .push((
+                        "owner_url".to_string(),
+                        crate::runtime::MultipartValue::Text(String::new()),
+                    ));
+            }
+            crate::runtime::Nullable::Absent => {}
         }
-        if let crate::runtime::Nullable::Value(v) = &self.subnet {
-            parts.push(("subnet".to_string(), crate::runtime::multipart_value(v)));
+        match &self.subnet {
+            crate::runtime::Nullable::Value(v) => {
+                parts.push(("subnet".to_string(), crate::runtime::multipart_value(v)));
+            }
+            crate::runtime::Nullable::Null => {
+                parts
+                    .push((
+                        "subnet".to_string(),
+                        crate::runtime::MultipartValue::Text(String::new()),
+                    ));
+            }
+            crate::runtime::Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
             parts.push((k.clone(), crate::runtime::multipart_value(v)));
@@ -584,16 +615,50 @@ impl crate::runtime::MultipartBody for UploadRequest {
             let v = &self.name;
             parts.push(("name".to_string(), crate::runtime::multipart_value(v)));
         }
-        if let crate::runtime::Nullable::Value(v) = &self.file {
-            parts.push(("file".to_string(), crate::runtime::multipart_value(v)));
-        }
-        if let crate::runtime::Nullable::Value(v) = &self.kinds {
-            for item in v {
-                parts.push(("kinds".to_string(), crate::runtime::multipart_value(item)));
+        match &self.file {
+            crate::runtime::Nullable::Value(v) => {
+                parts.push(("file".to_string(), crate::runtime::multipart_value(v)));
             }
+            crate::runtime::Nullable::Null => {
+                parts
+                    .push((
+                        "file".to_string(),
+                        crate::runtime::MultipartValue::Text(String::new()),
+                    ));
+            }
+            crate::runtime::Nullable::Absent => {}
         }
-        if let crate::runtime::Nullable::Value(v) = &self.count {
-            parts.push(("count".to_string(), crate::runtime::multipart_value(v)));
+        match &self.kinds {
+            crate::runtime::Nullable::Value(v) => {
+                for item in v {
+                    parts
+                        .push((
+                            "kinds".to_string(),
+                            crate::runtime::multipart_value(item),
+                        ));
+                }
+            }
+            crate::runtime::Nullable::Null => {
+                parts
+                    .push((
+                        "kinds".to_string(),
+                        crate::runtime::MultipartValue::Text(String::new()),
+                    ));
+            }
+            crate::runtime::Nullable::Absent => {}
+        }
+        match &self.count {
+            crate::runtime::Nullable::Value(v) => {
+                parts.push(("count".to_string(), crate::runtime::multipart_value(v)));
+            }
+            crate::runtime::Nullable::Null => {
+                parts
+                    .push((
+                        "count".to_string(),
+                        crate::runtime::MultipartValue::Text(String::new()),
+                    ));
+            }
+            crate::runtime::Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
             parts.push((k.clone(), crate::runtime::multipart_value(v)));
