@@ -126,7 +126,20 @@ fn sanitize(text: &str) -> Vec<String> {
 fn escape_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut in_code = false;
-    for c in line.chars() {
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        // A bare URL becomes an autolink (`<https://...>`): rustdoc warns about bare URLs.
+        if !in_code && (rest.starts_with("https://") || rest.starts_with("http://")) {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '`' | '"'))
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '!', '?', '\'']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
         match c {
             '`' => {
                 in_code = !in_code;
@@ -138,6 +151,7 @@ fn escape_line(line: &str) -> String {
             }
             _ => out.push(c),
         }
+        rest = &rest[c.len_utf8()..];
     }
     out
 }
@@ -158,6 +172,18 @@ mod tests {
                 "code",
                 "```"
             ]
+        );
+    }
+
+    #[test]
+    fn bare_urls_become_autolinks() {
+        assert_eq!(
+            escape_line("URL (e.g., https://idp.example.com/.well-known/x). See `http://a`."),
+            "URL (e.g., <https://idp.example.com/.well-known/x>). See `http://a`."
+        );
+        assert_eq!(
+            escape_line("at http://h:5000/v3, or [x]"),
+            "at <http://h:5000/v3>, or \\[x\\]"
         );
     }
 
