@@ -42,5 +42,5 @@ pub mod runtime;
 pub mod openstack_volumes;
 pub use runtime::{
     Accepted, Client, ClientBuilder, Decimal, Error, FileUpload, Lenient, Nullable, Page,
-    RetryPolicy,
+    RetryPolicy, prelude,
 };

@@ -524,9 +524,10 @@ fn list_request(
 ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
     #[allow(unused_mut)]
     let mut req = crate::runtime::ApiRequest::new(
-        method,
-        "/api/openstack-volumes/".to_string(),
-    );
+            method,
+            "/api/openstack-volumes/".to_string(),
+        )
+        .operation("openstack_volumes_list", "/api/openstack-volumes/");
     let q = req.query();
     q.push_opt("attach_instance_uuid", params.attach_instance_uuid.as_ref());
     q.push_opt("availability_zone_name", params.availability_zone_name.as_ref());
@@ -568,9 +569,12 @@ fn retrieve_request(
 ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
     #[allow(unused_mut)]
     let mut req = crate::runtime::ApiRequest::new(
-        method,
-        format!("/api/openstack-volumes/{}/", crate ::runtime::encode_path_segment(uuid)),
-    );
+            method,
+            format!(
+                "/api/openstack-volumes/{}/", crate ::runtime::encode_path_segment(uuid)
+            ),
+        )
+        .operation("openstack_volumes_retrieve", "/api/openstack-volumes/{uuid}/");
     let q = req.query();
     q.push_repeated("field", &params.field);
     Ok(req)
@@ -582,11 +586,13 @@ fn pull_request(
 ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
     #[allow(unused_mut)]
     let req = crate::runtime::ApiRequest::new(
-        method,
-        format!(
-            "/api/openstack-volumes/{}/pull/", crate ::runtime::encode_path_segment(uuid)
-        ),
-    );
+            method,
+            format!(
+                "/api/openstack-volumes/{}/pull/", crate
+                ::runtime::encode_path_segment(uuid)
+            ),
+        )
+        .operation("openstack_volumes_pull", "/api/openstack-volumes/{uuid}/pull/");
     Ok(req)
 }
 /// Builds the request of [`OpenstackVolumesApi::unlink`] (`POST /api/openstack-volumes/{uuid}/unlink/`).
@@ -596,12 +602,13 @@ fn unlink_request(
 ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
     #[allow(unused_mut)]
     let req = crate::runtime::ApiRequest::new(
-        method,
-        format!(
-            "/api/openstack-volumes/{}/unlink/", crate
-            ::runtime::encode_path_segment(uuid)
-        ),
-    );
+            method,
+            format!(
+                "/api/openstack-volumes/{}/unlink/", crate
+                ::runtime::encode_path_segment(uuid)
+            ),
+        )
+        .operation("openstack_volumes_unlink", "/api/openstack-volumes/{uuid}/unlink/");
     Ok(req)
 }
 /// Builds the request of [`OpenstackVolumesApi::update`] (`PUT /api/openstack-volumes/{uuid}/`).
@@ -612,9 +619,12 @@ fn update_request(
 ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
     #[allow(unused_mut)]
     let req = crate::runtime::ApiRequest::new(
-        method,
-        format!("/api/openstack-volumes/{}/", crate ::runtime::encode_path_segment(uuid)),
-    );
+            method,
+            format!(
+                "/api/openstack-volumes/{}/", crate ::runtime::encode_path_segment(uuid)
+            ),
+        )
+        .operation("openstack_volumes_update", "/api/openstack-volumes/{uuid}/");
     req.json(body)
 }
 /// Builds the request of [`OpenstackVolumesApi::partial_update`] (`PATCH /api/openstack-volumes/{uuid}/`).
@@ -625,9 +635,12 @@ fn partial_update_request(
 ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
     #[allow(unused_mut)]
     let req = crate::runtime::ApiRequest::new(
-        method,
-        format!("/api/openstack-volumes/{}/", crate ::runtime::encode_path_segment(uuid)),
-    );
+            method,
+            format!(
+                "/api/openstack-volumes/{}/", crate ::runtime::encode_path_segment(uuid)
+            ),
+        )
+        .operation("openstack_volumes_partial_update", "/api/openstack-volumes/{uuid}/");
     req.json(body)
 }
 /// Builds the request of [`OpenstackVolumesApi::attach`] (`POST /api/openstack-volumes/{uuid}/attach/`).
@@ -638,12 +651,13 @@ fn attach_request(
 ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
     #[allow(unused_mut)]
     let req = crate::runtime::ApiRequest::new(
-        method,
-        format!(
-            "/api/openstack-volumes/{}/attach/", crate
-            ::runtime::encode_path_segment(uuid)
-        ),
-    );
+            method,
+            format!(
+                "/api/openstack-volumes/{}/attach/", crate
+                ::runtime::encode_path_segment(uuid)
+            ),
+        )
+        .operation("openstack_volumes_attach", "/api/openstack-volumes/{uuid}/attach/");
     req.json(body)
 }
 /// Builds the request of [`OpenstackVolumesApi::detach`] (`POST /api/openstack-volumes/{uuid}/detach/`).
@@ -653,12 +667,13 @@ fn detach_request(
 ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
     #[allow(unused_mut)]
     let req = crate::runtime::ApiRequest::new(
-        method,
-        format!(
-            "/api/openstack-volumes/{}/detach/", crate
-            ::runtime::encode_path_segment(uuid)
-        ),
-    );
+            method,
+            format!(
+                "/api/openstack-volumes/{}/detach/", crate
+                ::runtime::encode_path_segment(uuid)
+            ),
+        )
+        .operation("openstack_volumes_detach", "/api/openstack-volumes/{uuid}/detach/");
     Ok(req)
 }
 /// Builds the request of [`OpenstackVolumesApi::extend`] (`POST /api/openstack-volumes/{uuid}/extend/`).
@@ -669,12 +684,13 @@ fn extend_request(
 ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
     #[allow(unused_mut)]
     let req = crate::runtime::ApiRequest::new(
-        method,
-        format!(
-            "/api/openstack-volumes/{}/extend/", crate
-            ::runtime::encode_path_segment(uuid)
-        ),
-    );
+            method,
+            format!(
+                "/api/openstack-volumes/{}/extend/", crate
+                ::runtime::encode_path_segment(uuid)
+            ),
+        )
+        .operation("openstack_volumes_extend", "/api/openstack-volumes/{uuid}/extend/");
     req.json(body)
 }
 /// Builds the request of [`OpenstackVolumesApi::retype`] (`POST /api/openstack-volumes/{uuid}/retype/`).
@@ -685,12 +701,13 @@ fn retype_request(
 ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
     #[allow(unused_mut)]
     let req = crate::runtime::ApiRequest::new(
-        method,
-        format!(
-            "/api/openstack-volumes/{}/retype/", crate
-            ::runtime::encode_path_segment(uuid)
-        ),
-    );
+            method,
+            format!(
+                "/api/openstack-volumes/{}/retype/", crate
+                ::runtime::encode_path_segment(uuid)
+            ),
+        )
+        .operation("openstack_volumes_retype", "/api/openstack-volumes/{uuid}/retype/");
     req.json(body)
 }
 /// Builds the request of [`OpenstackVolumesApi::snapshot`] (`POST /api/openstack-volumes/{uuid}/snapshot/`).
@@ -701,12 +718,16 @@ fn snapshot_request(
 ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
     #[allow(unused_mut)]
     let req = crate::runtime::ApiRequest::new(
-        method,
-        format!(
-            "/api/openstack-volumes/{}/snapshot/", crate
-            ::runtime::encode_path_segment(uuid)
-        ),
-    );
+            method,
+            format!(
+                "/api/openstack-volumes/{}/snapshot/", crate
+                ::runtime::encode_path_segment(uuid)
+            ),
+        )
+        .operation(
+            "openstack_volumes_snapshot",
+            "/api/openstack-volumes/{uuid}/snapshot/",
+        );
     req.json(body)
 }
 /// The same operations without async, for scripts (feature `blocking`).

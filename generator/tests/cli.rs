@@ -384,7 +384,7 @@ fn generate_keep_going_writes_the_rest_and_exits_2() {
         format!(
             "error: {message}\n\
              1 problem found (see above); the operations they are in were left out\n\
-             wrote 17 files to out (17 changed), 12 operations, 9 types\n"
+             wrote 22 files to out (22 changed), 12 operations, 9 types\n"
         )
     );
     let widgets = scratch.read("out/src/widgets.rs");
@@ -404,13 +404,13 @@ fn generate_twice_changes_nothing_the_second_time() {
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     assert_eq!(
         stderr(&first),
-        "wrote 16 files to out (16 changed), 11 operations, 9 types\n"
+        "wrote 21 files to out (21 changed), 11 operations, 9 types\n"
     );
     let second = scratch.run(&args);
     assert_eq!(second.status.code(), Some(0));
     assert_eq!(
         stderr(&second),
-        "wrote 16 files to out (0 changed), 11 operations, 9 types\n"
+        "wrote 21 files to out (0 changed), 11 operations, 9 types\n"
     );
 }
 
@@ -427,7 +427,7 @@ fn generate_notes_a_skipped_index_page() {
     assert_eq!(
         stderr(&out),
         "note: pages/index.md: skipped: no '## Operations Summary' heading: not an API reference page\n\
-         wrote 16 files to out (16 changed), 11 operations, 9 types\n"
+         wrote 21 files to out (21 changed), 11 operations, 9 types\n"
     );
     assert!(scratch.exists("out/src/openstack_volumes.rs"));
 }
@@ -534,7 +534,7 @@ fn keep_going_lists_every_problem_of_an_operation() {
              error: pages/gadgets.md:11: operation '### List gadgets' has no \"TypeScript\" tab: \
              {missing}\n\
              2 problems found (see above); the operations they are in were left out\n\
-             wrote 16 files to out (16 changed), 11 operations, 9 types\n"
+             wrote 21 files to out (21 changed), 11 operations, 9 types\n"
         )
     );
 }

@@ -12,9 +12,11 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
 use reqwest::{Method, Url};
 
 use super::error::{Error, StatusError};
+use super::hooks::{Hook, HookError, HookResponse, Hooks, RequestInfo};
 use super::request::ApiRequest;
 use super::response::ApiResponse;
 use super::retry::RetryPolicy;
+use super::trace::Trace;
 
 /// Largest `page_size` the Waldur server honours (it silently clamps larger values).
 pub const MAX_PAGE_SIZE: u32 = 300;
@@ -38,11 +40,12 @@ struct Inner {
     timeout: Option<Duration>,
     retry: RetryPolicy,
     page_size: u32,
+    hooks: Hooks,
 }
 
 /// The `Authorization` header; only the scheme is ever shown.
 #[derive(Clone)]
-struct Auth {
+pub(crate) struct Auth {
     scheme: String,
     header: HeaderValue,
 }
@@ -57,6 +60,7 @@ impl fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .field("page_size", &inner.page_size)
+            .field("hooks", &inner.hooks)
             .finish()
     }
 }
@@ -71,6 +75,10 @@ impl Client {
         Client::builder(base_url).token(token).build()
     }
 
+    /// A builder for a client of the Waldur server at `base_url`: the server root
+    /// (`https://waldur.example.com`), or its API root (`https://waldur.example.com/api/`), whose
+    /// trailing `api` segment is dropped because every operation path starts with `/api/`.
+    /// A deployment below a prefix works the same way (`https://example.com/waldur/api/`).
     pub fn builder(base_url: &str) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.to_owned(),
@@ -82,9 +90,13 @@ impl Client {
             http_client: None,
             retry: RetryPolicy::default(),
             page_size: MAX_PAGE_SIZE,
+            default_headers: Vec::new(),
+            hooks: Vec::new(),
         }
     }
 
+    /// The base URL requests are joined to: the server root, always ending in `/` (a trailing
+    /// `api` segment of the configured URL removed).
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
     }
@@ -128,26 +140,43 @@ impl Client {
 
     /// Sends one request with auth, user agent and the retry policy applied. Any status outside
     /// 2xx is returned as [`Error::Status`].
+    /// The final error says how many attempts were made ([`Error::attempts`]).
     pub async fn execute(&self, req: ApiRequest) -> Result<ApiResponse, Error> {
-        let url = self.url_for(&req)?;
+        let trace = Trace::start(&req);
+        let result = trace.instrument(self.execute_traced(&req, &trace)).await;
+        trace.finish(&result);
+        result
+    }
+
+    async fn execute_traced(&self, req: &ApiRequest, trace: &Trace) -> Result<ApiResponse, Error> {
+        let url = self.url_for(req)?;
         let policy = &self.inner.retry;
         let may_retry = policy.allows_method(req.method());
-        let mut retry = 0;
+        let mut attempt = 1;
         loop {
-            let error = match self.send_once(&req, &url).await {
+            trace.attempt(attempt);
+            let mut error = match self.send_once(req, &url, attempt).await {
                 Ok(resp) => return Ok(resp),
                 Err(e) => e,
             };
+            let retry = attempt - 1;
             if !may_retry || retry >= policy.max_retries || !error.is_retryable() {
+                error.set_attempts(attempt);
                 return Err(error);
             }
             let delay = policy.delay(retry, error.retry_after());
+            trace.retry(attempt, &error, delay);
             policy.sleep(delay).await;
-            retry += 1;
+            attempt += 1;
         }
     }
 
-    async fn send_once(&self, req: &ApiRequest, url: &Url) -> Result<ApiResponse, Error> {
+    async fn send_once(
+        &self,
+        req: &ApiRequest,
+        url: &Url,
+        attempt: u32,
+    ) -> Result<ApiResponse, Error> {
         let inner = &self.inner;
         let method = req.method().clone();
         let mut rb = inner
@@ -155,6 +184,7 @@ impl Client {
             .request(method.clone(), url.clone())
             .header(ACCEPT, "application/json")
             .header(USER_AGENT, inner.user_agent.clone());
+        rb = inner.hooks.default_headers(rb);
         if let Some(auth) = &inner.auth {
             rb = rb.header(AUTHORIZATION, auth.header.clone());
         }
@@ -163,11 +193,23 @@ impl Client {
         }
         let rb = req.apply_to(rb)?;
         let transport = |source: reqwest::Error| map_reqwest_error(source, &method, url);
-        let resp = rb.send().await.map_err(transport)?;
+        let info = RequestInfo::new(req, attempt);
+        let mut request = rb.build().map_err(transport)?;
+        inner.hooks.on_request(req, &info, &mut request)?;
+        let resp = inner.http.execute(request).await.map_err(transport)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let final_url = resp.url().clone();
         let body = resp.bytes().await.map_err(transport)?;
+        let mut hooked = HookResponse::new(status, headers, body, final_url);
+        inner.hooks.on_response(&info, &mut hooked);
+        let HookResponse {
+            status,
+            headers,
+            body,
+            url: final_url,
+            ..
+        } = hooked;
         if !(200..300).contains(&status) {
             return Err(Error::Status(Box::new(StatusError::new(
                 status, method, final_url, headers, &body,
@@ -188,6 +230,7 @@ fn map_reqwest_error(source: reqwest::Error, method: &Method, url: &Url) -> Erro
         return Error::Timeout {
             method: method.clone(),
             url: url.clone(),
+            attempts: 1,
         };
     }
     if source.is_builder() {
@@ -198,8 +241,9 @@ fn map_reqwest_error(source: reqwest::Error, method: &Method, url: &Url) -> Erro
     }
     Error::Transport {
         method: method.clone(),
-        url: url.clone(),
+        url: Box::new(url.clone()),
         source,
+        attempts: 1,
     }
 }
 
@@ -215,6 +259,8 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     retry: RetryPolicy,
     page_size: u32,
+    default_headers: Vec<(String, String)>,
+    hooks: Vec<Arc<dyn Hook>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -232,6 +278,15 @@ impl fmt::Debug for ClientBuilder {
             .field("http_client", &self.http_client.is_some())
             .field("retry", &self.retry)
             .field("page_size", &self.page_size)
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(name, _)| name.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("hooks", &self.hooks.len())
             .finish()
     }
 }
@@ -293,8 +348,50 @@ impl ClientBuilder {
         self
     }
 
+    /// The retry policy (default: [`RetryPolicy::default`]).
     pub fn retry(mut self, p: RetryPolicy) -> Self {
         self.retry = p;
+        self
+    }
+
+    /// A header sent with every request (`x-portal: billing`). A name given twice is sent with
+    /// both values. It replaces the client's own `Accept` or `User-Agent` when it names one;
+    /// a request's own headers are added after it. Values are kept out of `Debug` output.
+    /// `Authorization` is refused (use [`ClientBuilder::token`], [`ClientBuilder::bearer`] or
+    /// [`ClientBuilder::auth_scheme`]), and so are `Host`, `Content-Length`,
+    /// `Transfer-Encoding` and `Connection`; invalid names and values are reported by
+    /// [`ClientBuilder::build`].
+    pub fn default_header(mut self, name: &str, value: &str) -> Self {
+        self.default_headers
+            .push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Adds a [`Hook`]: it sees, and may change, every request before it is sent and every
+    /// response before it is checked (see [`super::hooks`]). Hooks run in the order added.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Adds a request hook made of a closure (see [`Hook::on_request`]).
+    pub fn on_request<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&RequestInfo<'_>, &mut reqwest::Request) -> Result<(), HookError>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.hooks.push(super::hooks::request_fn(f));
+        self
+    }
+
+    /// Adds a response hook made of a closure (see [`Hook::on_response`]).
+    pub fn on_response<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&RequestInfo<'_>, &mut HookResponse) + Send + Sync + 'static,
+    {
+        self.hooks.push(super::hooks::response_fn(f));
         self
     }
 
@@ -304,9 +401,22 @@ impl ClientBuilder {
         self
     }
 
+    /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = parse_base_url(&self.base_url)?;
-        let base_path = base_url.path().trim_end_matches('/').to_owned();
+        let mut base_url = parse_base_url(&self.base_url)?;
+        let base_path = server_root(base_url.path()).to_owned();
+        base_url.set_path(&format!("{base_path}/"));
+        if base_url.scheme() == "https"
+            && self.http_client.is_none()
+            && !cfg!(any(feature = "rustls-tls", feature = "native-tls"))
+        {
+            return Err(Error::Config(format!(
+                "base URL {:?} uses https, but this crate was built without TLS: enable its \
+                 feature rustls-tls (a default feature) or native-tls",
+                self.base_url
+            )));
+        }
+        let hooks = Hooks::new(&self.default_headers, self.hooks)?;
         let auth = match self.auth {
             None => None,
             Some((scheme, key)) => Some(auth_header(scheme, &key)?),
@@ -349,12 +459,23 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 retry: self.retry,
                 page_size: self.page_size,
+                hooks,
             }),
         })
     }
 }
 
-fn parse_base_url(text: &str) -> Result<Url, Error> {
+/// The path of the server root below which `/api/...` paths go, without its trailing slash:
+/// `/` and `/api/` give `""`, `/waldur/api` gives `"/waldur"`.
+fn server_root(path: &str) -> &str {
+    let path = path.trim_end_matches('/');
+    match path.strip_suffix("/api") {
+        Some(root) => root,
+        None => path,
+    }
+}
+
+pub(crate) fn parse_base_url(text: &str) -> Result<Url, Error> {
     let url = Url::parse(text.trim())
         .map_err(|e| Error::Config(format!("base URL {text:?} is not a valid URL: {e}")))?;
     // Credentials in the URL would end up in every error message.
@@ -380,7 +501,7 @@ fn parse_base_url(text: &str) -> Result<Url, Error> {
     Ok(url)
 }
 
-fn auth_header(scheme: String, key: &str) -> Result<Auth, Error> {
+pub(crate) fn auth_header(scheme: String, key: &str) -> Result<Auth, Error> {
     if key.is_empty() {
         return Err(Error::Config(format!("the {scheme} credential is empty")));
     }

@@ -6,6 +6,18 @@
 //!
 //! `Display` and `Debug` of everything here are safe to log: the API token is held only by the
 //! client (as a sensitive header value) and never copied into an error.
+//!
+//! # `reqwest` types in this API
+//!
+//! Errors carry `reqwest`'s [`Method`], [`Url`] and [`HeaderMap`] (re-exports of the `http` and
+//! `url` crates) and, for transport failures, the [`reqwest::Error`] itself as the
+//! [`std::error::Error::source`]. This is deliberate: they are the types the caller already
+//! has when building a client on their own `reqwest::Client` or writing a hook, and wrapping
+//! them would lose information (`is_connect`, the TLS error chain). The price is that these
+//! types belong to this crate's public API: a `reqwest` release with a new major version is a
+//! breaking release of this crate too. The runtime re-exports the `reqwest` it is built with
+//! (`runtime::reqwest`), so callers can name the matching types without depending on a second
+//! copy.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -21,12 +33,25 @@ pub enum Error {
     /// The request could not be sent or the response could not be read (DNS failure, refused
     /// or reset connection, TLS failure, body cut short, ...).
     Transport {
+        /// The request method.
         method: Method,
-        url: Url,
+        /// The request URL (boxed to keep `Error` small: `Result<T, Error>` stays under
+        /// clippy's `result_large_err` bound).
+        url: Box<Url>,
+        /// What `reqwest` reported.
         source: reqwest::Error,
+        /// How many times the request was sent (1 without retries).
+        attempts: u32,
     },
     /// The request or the response body took longer than the configured timeout.
-    Timeout { method: Method, url: Url },
+    Timeout {
+        /// The request method.
+        method: Method,
+        /// The request URL.
+        url: Url,
+        /// How many times the request was sent (1 without retries).
+        attempts: u32,
+    },
     /// The server answered with a status outside 2xx.
     Status(Box<StatusError>),
     /// A successful response body did not match the expected type.
@@ -36,6 +61,13 @@ pub enum Error {
     Encode(String),
     /// The client is misconfigured (bad base URL, token not usable as a header value, ...).
     Config(String),
+    /// A request hook refused the request (see [`super::hooks::Hook::on_request`]).
+    Hook {
+        /// The operation id of the request, or its method and path when it has none.
+        operation: String,
+        /// The hook's error message.
+        message: String,
+    },
 }
 
 impl Error {
@@ -56,7 +88,28 @@ impl Error {
             Error::Transport { source, .. } => !source.is_builder() && !source.is_redirect(),
             Error::Timeout { .. } => true,
             Error::Status(e) => e.status == 429 || (500..=599).contains(&e.status),
-            Error::Decode(_) | Error::Encode(_) | Error::Config(_) => false,
+            Error::Decode(_) | Error::Encode(_) | Error::Config(_) | Error::Hook { .. } => false,
+        }
+    }
+
+    /// How many times the request was sent before this error: 1 without retries, more when
+    /// the client retried (transport errors, timeouts, 429 and 5xx). 0 for errors raised
+    /// before anything was sent (encoding, configuration, hooks); decode errors count 1.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => *attempts,
+            Error::Status(e) => e.attempts,
+            Error::Decode(_) => 1,
+            Error::Encode(_) | Error::Config(_) | Error::Hook { .. } => 0,
+        }
+    }
+
+    /// Records how many times the request was sent (called by the client on its final error).
+    pub(crate) fn set_attempts(&mut self, n: u32) {
+        match self {
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => *attempts = n,
+            Error::Status(e) => e.attempts = n,
+            Error::Decode(_) | Error::Encode(_) | Error::Config(_) | Error::Hook { .. } => {}
         }
     }
 
@@ -94,15 +147,27 @@ impl fmt::Display for Error {
                 method,
                 url,
                 source,
+                attempts,
             } => {
                 write!(f, "{method} {url} failed: {}", transport_kind(source))?;
-                write_source_chain(f, source)
+                write_source_chain(f, source)?;
+                write_attempts(f, *attempts)
             }
-            Error::Timeout { method, url } => write!(f, "{method} {url} timed out"),
+            Error::Timeout {
+                method,
+                url,
+                attempts,
+            } => {
+                write!(f, "{method} {url} timed out")?;
+                write_attempts(f, *attempts)
+            }
             Error::Status(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
             Error::Encode(msg) => write!(f, "cannot encode the request: {msg}"),
             Error::Config(msg) => write!(f, "invalid client configuration: {msg}"),
+            Error::Hook { operation, message } => {
+                write!(f, "a request hook stopped {operation}: {message}")
+            }
         }
     }
 }
@@ -114,6 +179,14 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
+}
+
+/// ` (after N attempts)` when the request was retried; nothing for a single attempt.
+fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, " (after {attempts} attempts)")?;
+    }
+    Ok(())
 }
 
 /// A short description of what failed, without the URL reqwest puts in its own message.
@@ -163,6 +236,8 @@ pub struct StatusError {
     pub body: String,
     /// The body parsed as a Django REST framework error, when it was one.
     pub drf: Option<DrfError>,
+    /// How many times the request was sent (1 without retries); see [`Error::attempts`].
+    pub attempts: u32,
 }
 
 impl StatusError {
@@ -175,6 +250,7 @@ impl StatusError {
             headers,
             body: String::from_utf8_lossy(body).into_owned(),
             drf: DrfError::parse(body),
+            attempts: 1,
         }
     }
 
@@ -249,7 +325,7 @@ impl fmt::Display for StatusError {
         if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        Ok(())
+        write_attempts(f, self.attempts)
     }
 }
 

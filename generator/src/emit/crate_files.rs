@@ -92,15 +92,16 @@ pub fn cargo_toml<'a>(
     out.push_str("edition = \"2024\"\nrust-version = \"1.88\"\nlicense = \"MIT\"\n");
     out.push_str(&format!("description = {}\n", toml_string(&description)));
     out.push_str("publish = false\n\n[features]\n");
-    let defaults = features
-        .iter()
-        .map(|f| toml_string(f))
+    // The runtime's own defaults (its TLS library) come first, then every tag.
+    let (runtime_defaults, runtime_features) = split_default(toml_section(runtime, "features"));
+    let defaults = runtime_defaults
+        .into_iter()
+        .chain(features.iter().map(|f| toml_string(f)))
         .collect::<Vec<_>>()
         .join(", ");
     out.push_str(&format!("default = [{defaults}]\n"));
-    let runtime_features = toml_section(runtime, "features");
     if !runtime_features.is_empty() {
-        out.push_str(runtime_features);
+        out.push_str(&runtime_features);
         out.push('\n');
     }
     out.push_str("# One feature per tag: enable only the resources you use to compile less.\n");
@@ -111,6 +112,28 @@ pub fn cargo_toml<'a>(
     out.push_str(toml_section(runtime, "dependencies"));
     out.push('\n');
     out
+}
+
+/// Takes the `default = [...]` line (on one line) out of a `[features]` section: its quoted
+/// entries, and the section without it.
+fn split_default(section: &str) -> (Vec<String>, String) {
+    let mut defaults = Vec::new();
+    let mut rest = Vec::new();
+    for line in section.lines() {
+        match line
+            .strip_prefix("default = [")
+            .and_then(|l| l.strip_suffix(']'))
+        {
+            Some(list) => defaults.extend(
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_owned),
+            ),
+            None => rest.push(line),
+        }
+    }
+    (defaults, rest.join("\n"))
 }
 
 fn toml_string(s: &str) -> String {
@@ -195,7 +218,7 @@ pub fn lib_rs(
         pub mod runtime;
         #(#modules)*
 
-        pub use runtime::{Accepted, Client, ClientBuilder, Decimal, Error, FileUpload, Lenient, Nullable, Page, RetryPolicy};
+        pub use runtime::{Accepted, Client, ClientBuilder, Decimal, Error, FileUpload, Lenient, Nullable, Page, RetryPolicy, prelude};
     })
 }
 

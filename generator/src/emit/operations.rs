@@ -546,11 +546,13 @@ fn request_fn(table: &TypeTable, p: &OpPlan) -> TokenStream {
         p.op.method.as_str(),
         p.op.path
     );
+    let operation_id = &p.op.operation_id;
+    let path_template = &p.op.path;
     quote! {
         #[doc = #doc]
         fn #fn_name(method: reqwest::Method, #(#decls),*) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
             #[allow(unused_mut)]
-            let #mut_kw req = crate::runtime::ApiRequest::new(method, #path_expr);
+            let #mut_kw req = crate::runtime::ApiRequest::new(method, #path_expr).operation(#operation_id, #path_template);
             #query_block
             #body
         }

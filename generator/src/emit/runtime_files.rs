@@ -2,13 +2,16 @@
 //! carries its own copy and depends on nothing of ours. Its `lib.rs` becomes `runtime/mod.rs`.
 
 /// `(file name in src/runtime/, source text)`, in a fixed order.
-pub fn files() -> [(&'static str, &'static str); 11] {
+pub fn files() -> [(&'static str, &'static str); 16] {
     [
         ("mod.rs", include_str!("../../runtime/src/lib.rs")),
         ("blocking.rs", include_str!("../../runtime/src/blocking.rs")),
         ("client.rs", include_str!("../../runtime/src/client.rs")),
+        ("env.rs", include_str!("../../runtime/src/env.rs")),
         ("error.rs", include_str!("../../runtime/src/error.rs")),
+        ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
         ("lenient.rs", include_str!("../../runtime/src/lenient.rs")),
+        ("mock.rs", include_str!("../../runtime/src/mock.rs")),
         ("nullable.rs", include_str!("../../runtime/src/nullable.rs")),
         (
             "pagination.rs",
@@ -18,6 +21,8 @@ pub fn files() -> [(&'static str, &'static str); 11] {
         ("response.rs", include_str!("../../runtime/src/response.rs")),
         ("retry.rs", include_str!("../../runtime/src/retry.rs")),
         ("support.rs", include_str!("../../runtime/src/support.rs")),
+        ("trace.rs", include_str!("../../runtime/src/trace.rs")),
+        ("wait.rs", include_str!("../../runtime/src/wait.rs")),
     ]
 }
 
