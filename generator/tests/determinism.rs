@@ -53,7 +53,7 @@ fn seed_in_process_twice_is_identical() {
     let (config, text) = seed_config();
     let first = generate(&config, Some(&text));
     let second = generate(&config, Some(&text));
-    assert_eq!(first.files.len(), 16);
+    assert_eq!(first.files.len(), 21);
     assert_eq!(first.loaded.input_hash, second.loaded.input_hash);
     assert!(
         first.loaded.api == second.loaded.api,
@@ -126,7 +126,7 @@ fn cli_generate(out: &Path) {
     assert_eq!(
         stderr,
         format!(
-            "wrote 16 files to {} (16 changed), 11 operations, 9 types\n",
+            "wrote 21 files to {} (21 changed), 11 operations, 9 types\n",
             out.display()
         )
     );
@@ -143,7 +143,7 @@ fn cli_generate_twice_writes_identical_trees() {
     cli_generate(&two);
     let first = read_tree(&one);
     let second = read_tree(&two);
-    assert_eq!(first.len(), 16);
+    assert_eq!(first.len(), 21);
     assert_eq!(
         first.keys().collect::<Vec<_>>(),
         second.keys().collect::<Vec<_>>()
