@@ -4,6 +4,7 @@
 //! plain run would change something. The test at the bottom makes `cargo test` fail on drift.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use waldur_codegen::config::Config;
 use waldur_codegen::output::{self, Change, Mode};
@@ -63,7 +64,21 @@ pub fn sync(mode: Mode) -> Result<Vec<Change>, String> {
     std::env::set_current_dir(&root).map_err(|e| format!("{}: {e}", root.display()))?;
     let text = std::fs::read_to_string(CONFIG).map_err(|e| format!("{CONFIG}: {e}"))?;
     let config = Config::load(Path::new(CONFIG)).map_err(|e| e.to_string())?;
+    // Phases on stderr, so that a run is never silent (the cold build before it is cargo's,
+    // which prints its own progress).
+    let started = Instant::now();
+    eprintln!(
+        "codegen: generating from {CONFIG} ({} input(s))...",
+        config.specs.len()
+    );
     let generated = pipeline::generate(&config, Some(&text)).map_err(|e| e.to_string())?;
+    eprintln!(
+        "codegen: generated {} files ({} operations, {} types) in {:.2} s",
+        generated.files.len(),
+        generated.loaded.api.operations.len(),
+        generated.loaded.api.types.len(),
+        started.elapsed().as_secs_f64()
+    );
     for n in &generated.loaded.notices {
         eprintln!("note: {n}");
     }
@@ -91,7 +106,18 @@ pub fn sync(mode: Mode) -> Result<Vec<Change>, String> {
             errors.len()
         ));
     }
-    output::sync_dir(Path::new(OUT), &generated.files, mode).map_err(|e| e.to_string())
+    let started = Instant::now();
+    let changes =
+        output::sync_dir(Path::new(OUT), &generated.files, mode).map_err(|e| e.to_string())?;
+    eprintln!(
+        "codegen: {} {OUT}/ in {:.2} s",
+        match mode {
+            Mode::Check => "compared with",
+            Mode::Write => "synced",
+        },
+        started.elapsed().as_secs_f64()
+    );
+    Ok(changes)
 }
 
 fn describe_drift(changes: &[Change]) -> String {

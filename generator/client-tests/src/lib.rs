@@ -24,3 +24,9 @@ pub mod things {
     use crate::fixture::*;
     include!(concat!(env!("OUT_DIR"), "/fixture_operations.rs"));
 }
+
+/// The README's example of the generated client, compiled as a doctest of this crate (which
+/// depends on the generated crate under its published name, as users do).
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeExample;

@@ -21,6 +21,7 @@ use super::types::{Ctx, TypeTable, describe};
 /// (The async `Client` and the blocking one share the accessors, so both lists count.)
 const CLIENT_METHODS: &[&str] = &[
     "new",
+    "from_env",
     "builder",
     "base_url",
     "execute",
