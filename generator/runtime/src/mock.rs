@@ -73,6 +73,8 @@ pub struct MockServer {
     shared: Arc<Shared>,
     client: Client,
     server: tokio::task::AbortHandle,
+    /// The server's own thread ([`MockServer::start_in_thread`]), joined on drop.
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl fmt::Debug for MockServer {
@@ -87,8 +89,12 @@ impl fmt::Debug for MockServer {
 }
 
 impl Drop for MockServer {
+    /// Stops the server. A server on its own thread has closed its port when this returns.
     fn drop(&mut self) {
         self.server.abort();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
@@ -107,8 +113,21 @@ impl Shared {
 
 #[derive(Default)]
 struct State {
+    /// Counts [`MockServer::reset`] calls: handles from before a reset see nothing.
+    generation: u64,
     expectations: Vec<ExpectationData>,
     requests: Vec<RecordedRequest>,
+}
+
+impl State {
+    /// The expectation of a handle, unless a reset removed it.
+    fn expectation(&self, handle: &Expectation) -> Option<&ExpectationData> {
+        if self.generation == handle.generation {
+            self.expectations.get(handle.index)
+        } else {
+            None
+        }
+    }
 }
 
 struct ExpectationData {
@@ -130,7 +149,7 @@ impl MockServer {
         let shared = Arc::new(Shared::default());
         let url = format!("http://{}", listener.local_addr()?);
         let task = handle.spawn(serve(listener, shared.clone()));
-        MockServer::new(url, shared, task.abort_handle())
+        MockServer::new(url, shared, task.abort_handle(), None)
     }
 
     /// Starts a server on a thread of its own, for tests without an async runtime (the
@@ -145,7 +164,7 @@ impl MockServer {
         let shared = Arc::new(Shared::default());
         let (tx, rx) = std::sync::mpsc::channel();
         let server_shared = shared.clone();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("waldur-mock-server".to_owned())
             .spawn(move || {
                 runtime.block_on(async move {
@@ -167,13 +186,14 @@ impl MockServer {
         let abort = rx
             .recv()
             .map_err(|_| std::io::Error::other("the mock server thread stopped"))??;
-        MockServer::new(url, shared, abort)
+        MockServer::new(url, shared, abort, Some(thread))
     }
 
     fn new(
         url: String,
         shared: Arc<Shared>,
         server: tokio::task::AbortHandle,
+        thread: Option<std::thread::JoinHandle<()>>,
     ) -> std::io::Result<MockServer> {
         let client = Client::builder(&url)
             .token(MOCK_TOKEN)
@@ -184,6 +204,9 @@ impl MockServer {
             Ok(client) => client,
             Err(e) => {
                 server.abort();
+                if let Some(thread) = thread {
+                    let _ = thread.join();
+                }
                 return Err(e);
             }
         };
@@ -192,6 +215,7 @@ impl MockServer {
             shared,
             client,
             server,
+            thread,
         })
     }
 
@@ -253,6 +277,7 @@ impl MockServer {
     /// report no hits.
     pub fn reset(&self) {
         let mut state = self.shared.lock();
+        state.generation += 1;
         state.expectations.clear();
         state.requests.clear();
     }
@@ -495,6 +520,7 @@ impl ExpectationBuilder {
         }
         let mut state = self.shared.lock();
         let index = state.expectations.len();
+        let generation = state.generation;
         state.expectations.push(ExpectationData {
             matcher: self.matcher,
             response: MockResponse {
@@ -510,6 +536,7 @@ impl ExpectationBuilder {
         Expectation {
             shared: self.shared,
             index,
+            generation,
         }
     }
 }
@@ -519,6 +546,7 @@ impl ExpectationBuilder {
 pub struct Expectation {
     shared: Arc<Shared>,
     index: usize,
+    generation: u64,
 }
 
 impl fmt::Debug for Expectation {
@@ -533,17 +561,16 @@ impl fmt::Debug for Expectation {
 impl Expectation {
     /// How many requests it answered.
     pub fn hits(&self) -> usize {
-        self.shared
-            .lock()
-            .expectations
-            .get(self.index)
-            .map_or(0, |e| e.hits)
+        self.shared.lock().expectation(self).map_or(0, |e| e.hits)
     }
 
     /// The requests it answered, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared
-            .lock()
+        let state = self.shared.lock();
+        if state.generation != self.generation {
+            return Vec::new();
+        }
+        state
             .requests
             .iter()
             .filter(|r| r.expectation == Some(self.index))
@@ -593,8 +620,8 @@ impl Expectation {
     }
 
     fn describe(&self) -> String {
-        self.shared.lock().expectations.get(self.index).map_or_else(
-            || "a removed expectation".to_owned(),
+        self.shared.lock().expectation(self).map_or_else(
+            || "an expectation removed by MockServer::reset".to_owned(),
             |e| e.matcher.describe(),
         )
     }
@@ -1120,11 +1147,13 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     let mut connections = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
-                if let Ok((stream, _)) = accepted {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
                     connections.spawn(connection(stream, shared.clone(), base.clone()));
                 }
-            }
+                // Out of file descriptors, say: wait instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
     }

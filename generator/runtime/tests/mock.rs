@@ -154,7 +154,9 @@ async fn query_header_and_body_matchers() {
         .respond_json(201, &json!({"created": "exact"}));
     let partial = mock
         .expect(Method::POST, "/api/openstack-volumes/")
-        .json_body_includes(&json!({"name": "other", "metadata": {"team": "hpc"}}))
+        // Keys in sorted order: messages print JSON in insertion order when serde_json's
+        // `preserve_order` is on (it is in this workspace) and sorted otherwise.
+        .json_body_includes(&json!({"metadata": {"team": "hpc"}, "name": "other"}))
         .respond_json(201, &json!({"created": "partial"}));
     let raw = mock
         .expect(Method::POST, "/api/upload/")
@@ -197,7 +199,7 @@ async fn query_header_and_body_matchers() {
         .unwrap();
     assert_eq!(&resp.body[..], br#"{"created":"partial"}"#);
     let err = client
-        .execute(post(json!({"name": "other", "metadata": {"team": "ai"}})))
+        .execute(post(json!({"metadata": {"team": "ai"}, "name": "other"})))
         .await
         .unwrap_err();
     let detail = err.drf().unwrap().detail.clone().unwrap();
@@ -445,6 +447,18 @@ async fn times_make_sequences_and_hits_count() {
     );
     mock.reset();
     assert_eq!((executing.hits(), mock.requests().len()), (0, 0));
+    // A handle from before the reset does not see what replaced its expectation.
+    let fresh = mock
+        .expect(Method::GET, path)
+        .respond_json(200, &json!({"state": "done"}));
+    get(&client, "/api/marketplace-orders/7c1f/").await.unwrap();
+    assert_eq!((executing.hits(), fresh.hits()), (0, 1));
+    assert!(executing.requests().is_empty());
+    assert_eq!(
+        panic_message(|| executing.assert_hits(1)),
+        "expected an expectation removed by MockServer::reset to be hit 1 time(s), it was hit \
+         0 time(s); the server received:\n  GET /api/marketplace-orders/7c1f/"
+    );
 }
 
 #[tokio::test]
