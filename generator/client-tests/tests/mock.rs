@@ -6,7 +6,12 @@
 use std::sync::{Arc, Mutex};
 
 use serde_json::json;
-use waldur_client::models::{OpenStackVolume, OpenStackVolumeExtendRequest};
+use waldur_client::Nullable;
+use waldur_client::models::{
+    OpenStackSnapshot, OpenStackSnapshotRequest, OpenStackVolume, OpenStackVolumeExtendRequest,
+    OpenStackVolumeRequest, OpenStackVolumeRetypeRequest, PatchedOpenStackVolumeRequest,
+    VolumeAttachRequest,
+};
 use waldur_client::openstack_volumes::{
     OpenstackVolumesListParams, OpenstackVolumesRetrieveParams,
 };
@@ -152,4 +157,111 @@ async fn hooks_see_the_operation_ids_of_generated_calls() {
             "HEAD openstack_volumes_list /api/openstack-volumes/",
         ]
     );
+}
+
+/// Every operation of the seed page answered by the mock: method, path template and body as
+/// the generated code sends them, the typed answer as the mock was given it.
+#[tokio::test]
+async fn every_seed_operation_against_the_mock() {
+    let mock = MockServer::start().await.unwrap();
+    let item = "/api/openstack-volumes/{uuid}/";
+    let renamed = volume("renamed", 1);
+    let snapshot: OpenStackSnapshot =
+        serde_json::from_value(json!({"uuid": "5f1d", "name": "snap", "size": 1024})).unwrap();
+    let accepted = |action: &str| json!({"status": format!("{action} was scheduled")});
+    let expectations = [
+        mock.expect(Method::GET, "/api/openstack-volumes/")
+            .respond_page(&[volume("a", 1)], 1),
+        mock.expect(Method::HEAD, "/api/openstack-volumes/")
+            .respond_count(1),
+        mock.expect(Method::GET, item)
+            .path_param("uuid", UUID)
+            .respond_json(200, &volume("a", 1)),
+        mock.expect(Method::PUT, item)
+            .json_body(&json!({"name": "renamed"}))
+            .respond_json(200, &renamed),
+        mock.expect(Method::PATCH, item)
+            .json_body(&json!({"description": null}))
+            .respond_json(200, &renamed),
+        mock.expect(Method::POST, "/api/openstack-volumes/{uuid}/pull/")
+            .respond_json(202, &accepted("pull")),
+        mock.expect(Method::POST, "/api/openstack-volumes/{uuid}/unlink/")
+            .respond_empty(204),
+        mock.expect(Method::POST, "/api/openstack-volumes/{uuid}/attach/")
+            .json_body(
+                &json!({"instance": "https://waldur.example.com/api/openstack-instances/1/"}),
+            )
+            .respond_json(202, &accepted("attach")),
+        mock.expect(Method::POST, "/api/openstack-volumes/{uuid}/detach/")
+            .respond_json(202, &accepted("detach")),
+        mock.expect(Method::POST, "/api/openstack-volumes/{uuid}/extend/")
+            .json_body(&json!({"disk_size": 40960}))
+            .respond_json(202, &accepted("extend")),
+        mock.expect(Method::POST, "/api/openstack-volumes/{uuid}/retype/")
+            .json_body(&json!({"type": "ssd"}))
+            .respond_json(202, &accepted("retype")),
+        mock.expect(Method::POST, "/api/openstack-volumes/{uuid}/snapshot/")
+            .json_body_includes(&json!({"name": "snap"}))
+            .respond_json(201, &snapshot),
+    ];
+    let client = mock.client();
+    let api = client.openstack_volumes();
+    let none = OpenstackVolumesListParams::default();
+    assert_eq!(api.list(&none).await.unwrap().items, [volume("a", 1)]);
+    assert_eq!(api.count(&none).await.unwrap(), 1);
+    assert_eq!(
+        api.retrieve(UUID, &OpenstackVolumesRetrieveParams::default())
+            .await
+            .unwrap(),
+        volume("a", 1)
+    );
+    assert_eq!(
+        api.update(UUID, &OpenStackVolumeRequest::new("renamed"))
+            .await
+            .unwrap(),
+        renamed
+    );
+    let patch = PatchedOpenStackVolumeRequest {
+        description: Nullable::Null,
+        ..PatchedOpenStackVolumeRequest::default()
+    };
+    assert_eq!(api.partial_update(UUID, &patch).await.unwrap(), renamed);
+    assert_eq!(
+        api.pull(UUID).await.unwrap().message(),
+        Some("pull was scheduled")
+    );
+    assert_eq!(api.unlink(UUID).await.unwrap().status, 204);
+    let instance = "https://waldur.example.com/api/openstack-instances/1/";
+    assert_eq!(
+        api.attach(UUID, &VolumeAttachRequest::new(instance))
+            .await
+            .unwrap()
+            .message(),
+        Some("attach was scheduled")
+    );
+    assert_eq!(api.detach(UUID).await.unwrap().status, 202);
+    assert_eq!(
+        api.extend(UUID, &OpenStackVolumeExtendRequest::new(40960))
+            .await
+            .unwrap()
+            .message(),
+        Some("extend was scheduled")
+    );
+    assert_eq!(
+        api.retype(UUID, &OpenStackVolumeRetypeRequest::new("ssd"))
+            .await
+            .unwrap()
+            .message(),
+        Some("retype was scheduled")
+    );
+    assert_eq!(
+        api.snapshot(UUID, &OpenStackSnapshotRequest::new("snap"))
+            .await
+            .unwrap(),
+        snapshot
+    );
+    for e in &expectations {
+        e.assert_hits(1);
+    }
+    mock.verify();
 }
