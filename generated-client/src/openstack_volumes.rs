@@ -449,9 +449,10 @@ impl OpenstackVolumesListBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let mut req = crate::runtime::ApiRequest::new(
-            method,
-            "/api/openstack-volumes/".to_string(),
-        );
+                method,
+                "/api/openstack-volumes/".to_string(),
+            )
+            .operation("openstack_volumes_list", "/api/openstack-volumes/");
         let q = req.query();
         q.push_opt("attach_instance_uuid", self.attach_instance_uuid.as_ref());
         q.push_opt("availability_zone_name", self.availability_zone_name.as_ref());
@@ -560,12 +561,13 @@ impl OpenstackVolumesRetrieveBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let mut req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", & self
-                .uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", &
+                    self.uuid) ?
+                ),
+            )
+            .operation("openstack_volumes_retrieve", "/api/openstack-volumes/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
         Ok(req)
@@ -596,12 +598,13 @@ impl OpenstackVolumesPullBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/openstack-volumes/{}/pull/", crate ::runtime::path_param("uuid", &
-                self.uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/openstack-volumes/{}/pull/", crate
+                    ::runtime::path_param("uuid", & self.uuid) ?
+                ),
+            )
+            .operation("openstack_volumes_pull", "/api/openstack-volumes/{uuid}/pull/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -630,12 +633,16 @@ impl OpenstackVolumesUnlinkBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/openstack-volumes/{}/unlink/", crate ::runtime::path_param("uuid",
-                & self.uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/openstack-volumes/{}/unlink/", crate
+                    ::runtime::path_param("uuid", & self.uuid) ?
+                ),
+            )
+            .operation(
+                "openstack_volumes_unlink",
+                "/api/openstack-volumes/{uuid}/unlink/",
+            );
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -665,12 +672,13 @@ impl OpenstackVolumesUpdateBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", & self
-                .uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", &
+                    self.uuid) ?
+                ),
+            )
+            .operation("openstack_volumes_update", "/api/openstack-volumes/{uuid}/");
         let body = &self.body;
         req.json(body)
     }
@@ -706,12 +714,16 @@ impl OpenstackVolumesPartialUpdateBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", & self
-                .uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", &
+                    self.uuid) ?
+                ),
+            )
+            .operation(
+                "openstack_volumes_partial_update",
+                "/api/openstack-volumes/{uuid}/",
+            );
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -744,12 +756,16 @@ impl OpenstackVolumesAttachBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/openstack-volumes/{}/attach/", crate ::runtime::path_param("uuid",
-                & self.uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/openstack-volumes/{}/attach/", crate
+                    ::runtime::path_param("uuid", & self.uuid) ?
+                ),
+            )
+            .operation(
+                "openstack_volumes_attach",
+                "/api/openstack-volumes/{uuid}/attach/",
+            );
         let body = &self.body;
         req.json(body)
     }
@@ -779,12 +795,16 @@ impl OpenstackVolumesDetachBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/openstack-volumes/{}/detach/", crate ::runtime::path_param("uuid",
-                & self.uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/openstack-volumes/{}/detach/", crate
+                    ::runtime::path_param("uuid", & self.uuid) ?
+                ),
+            )
+            .operation(
+                "openstack_volumes_detach",
+                "/api/openstack-volumes/{uuid}/detach/",
+            );
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -814,12 +834,16 @@ impl OpenstackVolumesExtendBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/openstack-volumes/{}/extend/", crate ::runtime::path_param("uuid",
-                & self.uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/openstack-volumes/{}/extend/", crate
+                    ::runtime::path_param("uuid", & self.uuid) ?
+                ),
+            )
+            .operation(
+                "openstack_volumes_extend",
+                "/api/openstack-volumes/{uuid}/extend/",
+            );
         let body = &self.body;
         req.json(body)
     }
@@ -850,12 +874,16 @@ impl OpenstackVolumesRetypeBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/openstack-volumes/{}/retype/", crate ::runtime::path_param("uuid",
-                & self.uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/openstack-volumes/{}/retype/", crate
+                    ::runtime::path_param("uuid", & self.uuid) ?
+                ),
+            )
+            .operation(
+                "openstack_volumes_retype",
+                "/api/openstack-volumes/{uuid}/retype/",
+            );
         let body = &self.body;
         req.json(body)
     }
@@ -886,12 +914,16 @@ impl OpenstackVolumesSnapshotBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/openstack-volumes/{}/snapshot/", crate
-                ::runtime::path_param("uuid", & self.uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/openstack-volumes/{}/snapshot/", crate
+                    ::runtime::path_param("uuid", & self.uuid) ?
+                ),
+            )
+            .operation(
+                "openstack_volumes_snapshot",
+                "/api/openstack-volumes/{uuid}/snapshot/",
+            );
         let body = &self.body;
         req.json(body)
     }
@@ -908,5 +940,170 @@ impl std::future::IntoFuture for OpenstackVolumesSnapshotBuilder {
     type IntoFuture = crate::runtime::ResponseFuture<crate::models::OpenStackSnapshot>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+/// Expectations for the operations of the `openstack_volumes` tag on a mock server (feature `mock`).
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[derive(Debug, Clone, Copy)]
+pub struct OpenstackVolumesMock<'a> {
+    pub(crate) server: &'a crate::runtime::mock::MockServer,
+}
+#[cfg(feature = "mock")]
+impl<'a> OpenstackVolumesMock<'a> {
+    /// Expects `GET /api/openstack-volumes/` (operation `openstack_volumes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn list(
+        &self,
+    ) -> crate::runtime::mock_ops::MockOperation<
+        'a,
+        crate::runtime::Page<crate::models::OpenStackVolume>,
+    > {
+        crate::runtime::mock_ops::MockOperation::new(
+            self.server,
+            reqwest::Method::GET,
+            "/api/openstack-volumes/",
+            "openstack_volumes_list",
+            200u16,
+        )
+    }
+    /// Expects `GET /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn retrieve(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::OpenStackVolume> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::GET,
+                "/api/openstack-volumes/{uuid}/",
+                "openstack_volumes_retrieve",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/openstack-volumes/{uuid}/pull/` (operation `openstack_volumes_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn pull(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/openstack-volumes/{uuid}/pull/",
+                "openstack_volumes_pull",
+                202u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/openstack-volumes/{uuid}/unlink/` (operation `openstack_volumes_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn unlink(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/openstack-volumes/{uuid}/unlink/",
+                "openstack_volumes_unlink",
+                204u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `PUT /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn update(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::OpenStackVolume> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::PUT,
+                "/api/openstack-volumes/{uuid}/",
+                "openstack_volumes_update",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `PATCH /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn partial_update(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::OpenStackVolume> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::PATCH,
+                "/api/openstack-volumes/{uuid}/",
+                "openstack_volumes_partial_update",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/openstack-volumes/{uuid}/attach/` (operation `openstack_volumes_attach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn attach(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/openstack-volumes/{uuid}/attach/",
+                "openstack_volumes_attach",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/openstack-volumes/{uuid}/detach/` (operation `openstack_volumes_detach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn detach(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/openstack-volumes/{uuid}/detach/",
+                "openstack_volumes_detach",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/openstack-volumes/{uuid}/extend/` (operation `openstack_volumes_extend`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn extend(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/openstack-volumes/{uuid}/extend/",
+                "openstack_volumes_extend",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/openstack-volumes/{uuid}/retype/` (operation `openstack_volumes_retype`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn retype(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/openstack-volumes/{uuid}/retype/",
+                "openstack_volumes_retype",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/openstack-volumes/{uuid}/snapshot/` (operation `openstack_volumes_snapshot`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn snapshot(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::OpenStackSnapshot> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/openstack-volumes/{uuid}/snapshot/",
+                "openstack_volumes_snapshot",
+                201u16,
+            )
+            .path_param("uuid", uuid)
     }
 }

@@ -1,7 +1,8 @@
 //! `waldur-codegen`: the command line of the generator.
 //!
 //! - `parse --spec <path>... [--format json|yaml] [--raw]` prints the IR;
-//! - `generate --spec <path>... --out <dir> [--config <file>] [--keep-going]` writes a crate;
+//! - `generate --spec <path>... --out <dir> [--config <file>] [--crate-name <name>]
+//!   [--crate-version <version>] [--keep-going]` writes a crate;
 //! - `diff <OLD> <NEW> [--format markdown|json] [--fail-on breaking|any]` compares two specs.
 #![forbid(unsafe_code)]
 
@@ -32,6 +33,7 @@ enum Command {
         /// Markdown pages, directories of pages, or OpenAPI files.
         #[arg(long = "spec", required = true, num_args = 1..)]
         specs: Vec<PathBuf>,
+        /// Output format of the printed model.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
         /// Print the front ends' output before the naming passes.
@@ -49,8 +51,17 @@ enum Command {
         /// The generator config (`spec/codegen.yaml`): crate name, version, overrides.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// The directory to write the crate to (created if missing; files no longer generated are removed).
         #[arg(long)]
         out: PathBuf,
+        /// Package name of the generated crate (default `waldur-client`; overrides `crate.name`
+        /// of `--config`).
+        #[arg(long, value_parser = crate_name)]
+        crate_name: Option<String>,
+        /// Version of the generated crate, semver (default `0.1.0`; overrides `crate.version`
+        /// of `--config`).
+        #[arg(long, value_parser = crate_version)]
+        crate_version: Option<String>,
         /// Leave out operations that cannot be generated, list them, and exit with status 2.
         #[arg(long)]
         keep_going: bool,
@@ -61,13 +72,60 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// Pretty-printed JSON.
     Json,
+    /// YAML (reads back into the same model).
     Yaml,
 }
 
 /// See the `mimalloc` dependency in Cargo.toml.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// A Cargo package name: ASCII letters, digits, `-` and `_`, starting with a letter, at most
+/// 64 characters.
+fn crate_name(s: &str) -> Result<String, String> {
+    let valid = s.len() <= 64
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if valid {
+        Ok(s.to_owned())
+    } else {
+        Err(
+            "a crate name is 1 to 64 ASCII letters, digits, '-' or '_', starting with a letter"
+                .to_owned(),
+        )
+    }
+}
+
+/// A semantic version: `MAJOR.MINOR.PATCH`, optionally `-pre.release` and `+build`, numbers
+/// without leading zeros.
+fn crate_version(s: &str) -> Result<String, String> {
+    let err = || format!("{s:?} is not a semantic version such as 0.1.0 or 1.2.3-rc.1");
+    let (rest, build) = match s.split_once('+') {
+        Some((rest, build)) => (rest, Some(build)),
+        None => (s, None),
+    };
+    let (core, pre) = match rest.split_once('-') {
+        Some((core, pre)) => (core, Some(pre)),
+        None => (rest, None),
+    };
+    let numbers: Vec<&str> = core.split('.').collect();
+    let number = |n: &&str| {
+        !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && (n.len() == 1 || !n.starts_with('0'))
+    };
+    let ident =
+        |i: &str| !i.is_empty() && i.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let idents_ok = |part: Option<&str>| part.is_none_or(|p| p.split('.').all(ident));
+    if numbers.len() == 3 && numbers.iter().all(number) && idents_ok(pre) && idents_ok(build) {
+        Ok(s.to_owned())
+    } else {
+        Err(err())
+    }
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -123,9 +181,11 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             specs,
             config,
             out,
+            crate_name,
+            crate_version,
             keep_going,
         } => {
-            let (mut cfg, text) = match &config {
+            let (mut cfg, mut text) = match &config {
                 Some(path) => {
                     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
                     (Config::load(path)?, Some(text))
@@ -141,6 +201,19 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 ));
             }
             cfg.keep_going |= keep_going;
+            // The flags win over the config; they count as input of the recorded hash.
+            let mut flags = String::new();
+            if let Some(name) = crate_name {
+                flags.push_str(&format!("--crate-name {name}\n"));
+                cfg.krate.name = name;
+            }
+            if let Some(version) = crate_version {
+                flags.push_str(&format!("--crate-version {version}\n"));
+                cfg.krate.version = version;
+            }
+            if !flags.is_empty() {
+                text = Some(format!("{}{flags}", text.unwrap_or_default()));
+            }
             let generated = pipeline::generate(&cfg, text.as_deref())?;
             report(&generated.loaded.notices, &generated.loaded.diagnostics);
             let changes = output::sync_dir(&out, &generated.files, Mode::Write)?;

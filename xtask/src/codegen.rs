@@ -4,6 +4,7 @@
 //! plain run would change something. The test at the bottom makes `cargo test` fail on drift.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use waldur_codegen::config::Config;
 use waldur_codegen::output::{self, Change, Mode};
@@ -103,8 +104,23 @@ pub fn sync(target: &Target, mode: Mode) -> Result<Vec<Change>, String> {
     let text =
         std::fs::read_to_string(config_path).map_err(|e| format!("{}: {e}", target.config))?;
     let config = Config::load(config_path).map_err(|e| e.to_string())?;
+    // Phases on stderr, so that a run is never silent (the cold build before it is cargo's,
+    // which prints its own progress).
+    let started = Instant::now();
+    eprintln!(
+        "codegen: generating from {} ({} input(s))...",
+        target.config,
+        config.specs.len()
+    );
     let generated = pipeline::generate_by(&config, Some(&text), "cargo xtask codegen")
         .map_err(|e| e.to_string())?;
+    eprintln!(
+        "codegen: generated {} files ({} operations, {} types) in {:.2} s",
+        generated.files.len(),
+        generated.loaded.api.operations.len(),
+        generated.loaded.api.types.len(),
+        started.elapsed().as_secs_f64()
+    );
     for n in &generated.loaded.notices {
         eprintln!("note: {n}");
     }
@@ -132,7 +148,19 @@ pub fn sync(target: &Target, mode: Mode) -> Result<Vec<Change>, String> {
             errors.len()
         ));
     }
-    output::sync_dir(Path::new(&target.out), &generated.files, mode).map_err(|e| e.to_string())
+    let started = Instant::now();
+    let changes = output::sync_dir(Path::new(&target.out), &generated.files, mode)
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "codegen: {} {}/ in {:.2} s",
+        match mode {
+            Mode::Check => "compared with",
+            Mode::Write => "synced",
+        },
+        target.out,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(changes)
 }
 
 fn describe_drift(target: &Target, changes: &[Change]) -> String {

@@ -4,6 +4,8 @@
 //!   `--check`) change nothing and fail when the checked-in client is stale;
 //! - `diff [<OLD> <NEW>]`: what changed between two spec versions (default: `spec/` at HEAD vs
 //!   the working tree);
+//! - `test [ARGS]`: `cargo test --workspace --all-features [ARGS]`, ending with one line that
+//!   counts the tests skipped for want of `../shared`;
 //! - `whole-api`: generate the whole API from `../shared` and `cargo check` it (CI);
 //! - `bench`: whole-API generation, diff and crate check figures (see `bench.rs`); decoding
 //!   figures come from `cargo run --release -p waldur-client-tests --bin decode-bench`.
@@ -13,6 +15,7 @@ mod bench;
 mod codegen;
 mod diff;
 mod shared;
+mod test;
 mod whole_api;
 
 use std::process::ExitCode;
@@ -26,10 +29,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("diff") => diff::run(&args[1..]),
+        Some("test") => test::run(&args[1..]),
         Some("whole-api") => whole_api::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("bench-one") => bench::run_one(&args[1..]),
-        _ => Err("usage: cargo xtask <task>\n\ntasks:\n  codegen [--check]   regenerate generated-client/ from spec/ (or check it is fresh)\n  diff [OLD NEW]      report API changes between two spec versions\n  whole-api           generate and cargo-check the whole-API crates (needs ../shared)\n  bench [--runs N] [--check-crates]\n                      print whole-API generation, diff and crate check timings".to_string()),
+        _ => Err("usage: cargo xtask <task>\n\ntasks:\n  codegen [--check]   regenerate generated-client/ from spec/ (or check it is fresh)\n  diff [OLD NEW]      report API changes between two spec versions\n  test [ARGS]         cargo test --workspace --all-features, then count tests skipped for want of ../shared\n  whole-api           generate and cargo-check the whole-API crates (needs ../shared)\n  bench [--runs N] [--check-crates]\n                      print whole-API generation, diff and crate check timings".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,6 +6,18 @@
 //!
 //! `Display` and `Debug` of everything here are safe to log: the API token is held only by the
 //! client (as a sensitive header value) and never copied into an error.
+//!
+//! # `reqwest` types in this API
+//!
+//! Errors carry `reqwest`'s [`Method`], [`Url`] and [`HeaderMap`] (re-exports of the `http` and
+//! `url` crates) and, for transport failures, the [`reqwest::Error`] itself as the
+//! [`std::error::Error::source`]. This is deliberate: they are the types the caller already
+//! has when building a client on their own `reqwest::Client` or writing a hook, and wrapping
+//! them would lose information (`is_connect`, the TLS error chain). The price is that these
+//! types belong to this crate's public API: a `reqwest` release with a new major version is a
+//! breaking release of this crate too. The runtime re-exports the `reqwest` it is built with
+//! (`runtime::reqwest`), so callers can name the matching types without depending on a second
+//! copy.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -24,12 +36,25 @@ pub enum Error {
     /// The request could not be sent or the response could not be read (DNS failure, refused
     /// or reset connection, TLS failure, body cut short, invalid HTTP, ...).
     Transport {
+        /// The request method.
         method: Method,
-        url: Url,
+        /// The request URL (boxed to keep `Error` small: `Result<T, Error>` stays under
+        /// clippy's `result_large_err` bound).
+        url: Box<Url>,
+        /// What `reqwest` reported.
         source: reqwest::Error,
+        /// How many times the request was sent (1 without retries).
+        attempts: u32,
     },
     /// One attempt (request and body) took longer than the per-attempt timeout.
-    Timeout { method: Method, url: Url },
+    Timeout {
+        /// The request method.
+        method: Method,
+        /// The request URL.
+        url: Url,
+        /// How many times the request was sent (1 without retries).
+        attempts: u32,
+    },
     /// The call's overall deadline passed during an attempt (see
     /// [`super::ClientBuilder::deadline`]).
     Deadline(Box<DeadlineError>),
@@ -53,6 +78,13 @@ pub enum Error {
     Encode(String),
     /// The client is misconfigured (bad base URL, token not usable as a header value, ...).
     Config(String),
+    /// A request hook refused the request (see [`super::hooks::Hook::on_request`]).
+    Hook {
+        /// The operation id of the request, or its method and path when it has none.
+        operation: String,
+        /// The hook's error message.
+        message: String,
+    },
 }
 
 impl Error {
@@ -83,7 +115,43 @@ impl Error {
             | Error::Pagination(_)
             | Error::Field(_)
             | Error::Encode(_)
-            | Error::Config(_) => false,
+            | Error::Config(_)
+            | Error::Hook { .. } => false,
+        }
+    }
+
+    /// How many times the request was sent before this error: 1 without retries, more when
+    /// the client retried (transport errors, timeouts, 429 and 5xx). 0 for errors raised
+    /// before anything was sent (encoding, configuration, hooks) or by the caller (a required
+    /// field); errors about a received response count 1.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => *attempts,
+            Error::Status(e) => e.attempts,
+            Error::Deadline(e) => e.attempts,
+            Error::Decode(_)
+            | Error::BodyTooLarge(_)
+            | Error::Redirect(_)
+            | Error::Pagination(_) => 1,
+            Error::Field(_) | Error::Encode(_) | Error::Config(_) | Error::Hook { .. } => 0,
+        }
+    }
+
+    /// Records how many times the request was sent (called by the client on its final error).
+    pub(crate) fn set_attempts(&mut self, n: u32) {
+        match self {
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => *attempts = n,
+            Error::Status(e) => e.attempts = n,
+            // A deadline error counts its attempts itself.
+            Error::Deadline(_)
+            | Error::Decode(_)
+            | Error::BodyTooLarge(_)
+            | Error::Redirect(_)
+            | Error::Pagination(_)
+            | Error::Field(_)
+            | Error::Encode(_)
+            | Error::Config(_)
+            | Error::Hook { .. } => {}
         }
     }
 
@@ -174,6 +242,7 @@ impl fmt::Display for Error {
                 method,
                 url,
                 source,
+                attempts,
             } => {
                 write!(
                     f,
@@ -181,9 +250,17 @@ impl fmt::Display for Error {
                     ShortUrl(url),
                     transport_kind(source)
                 )?;
-                write_source_chain(f, source)
+                write_source_chain(f, source)?;
+                write_attempts(f, *attempts)
             }
-            Error::Timeout { method, url } => write!(f, "{method} {} timed out", ShortUrl(url)),
+            Error::Timeout {
+                method,
+                url,
+                attempts,
+            } => {
+                write!(f, "{method} {} timed out", ShortUrl(url))?;
+                write_attempts(f, *attempts)
+            }
             Error::Deadline(e) => e.fmt(f),
             Error::Status(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
@@ -204,6 +281,11 @@ impl fmt::Display for Error {
                 f,
                 "invalid client configuration: {}",
                 loggable(msg, 2 * MAX_MESSAGE_CHARS)
+            ),
+            Error::Hook { operation, message } => write!(
+                f,
+                "a request hook stopped {operation}: {}",
+                loggable(message, 2 * MAX_MESSAGE_CHARS)
             ),
         }
     }
@@ -339,6 +421,14 @@ impl fmt::Display for RedirectError {
 
 impl std::error::Error for RedirectError {}
 
+/// ` (after N attempts)` when the request was retried; nothing for a single attempt.
+fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, " (after {attempts} attempts)")?;
+    }
+    Ok(())
+}
+
 /// A short description of what failed, without the URL reqwest puts in its own message.
 fn transport_kind(e: &reqwest::Error) -> &'static str {
     if e.is_connect() {
@@ -390,6 +480,8 @@ pub struct StatusError {
     pub body_truncated: bool,
     /// The body parsed as a Django REST framework error, when it was one (and complete).
     pub drf: Option<DrfError>,
+    /// How many times the request was sent (1 without retries); see [`Error::attempts`].
+    pub attempts: u32,
 }
 
 /// How much of an error response's body is read and kept (8 KiB): enough for any Django REST
@@ -411,6 +503,7 @@ impl StatusError {
             body: String::from_utf8_lossy(kept).into_owned(),
             body_truncated: truncated,
             drf: DrfError::parse(kept),
+            attempts: 1,
         }
     }
 
@@ -505,7 +598,7 @@ impl fmt::Display for StatusError {
         if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        Ok(())
+        write_attempts(f, self.attempts)
     }
 }
 

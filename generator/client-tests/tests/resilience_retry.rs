@@ -84,10 +84,12 @@ async fn server_errors_back_off_exponentially_then_give_up_with_the_last_error()
     assert_eq!(
         err.to_string(),
         format!(
-            "HTTP 504 Gateway Timeout from GET {}/api/openstack-volumes/{UUID}/: upstream timed out",
+            "HTTP 504 Gateway Timeout from GET {}/api/openstack-volumes/{UUID}/: upstream timed out \
+             (after 4 attempts)",
             server.url
         )
     );
+    assert_eq!(err.attempts(), 4);
     assert!(err.is_retryable());
     // Default policy: 3 retries, 500 ms doubling.
     assert_eq!(delays(&recorded), [ms(500), ms(1000), ms(2000)]);

@@ -11,11 +11,13 @@ use reqwest::{Method, Url};
 
 use super::body::{self, DEFAULT_MAX_RESPONSE_BYTES};
 use super::error::{DeadlineError, ERROR_BODY_LIMIT, Error, StatusError};
+use super::hooks::{Hook, HookError, HookResponse, Hooks, RequestInfo};
 use super::pagination::{Page, PageOptions, paginate_with};
 use super::redirect;
 use super::request::ApiRequest;
 use super::response::{self, ApiResponse};
 use super::retry::{CallClock, RetryPolicy};
+use super::trace::Trace;
 
 /// Largest `page_size` the Waldur server honours (it silently clamps larger values).
 pub const MAX_PAGE_SIZE: u32 = 300;
@@ -47,11 +49,12 @@ struct Inner {
     page_size: u32,
     max_response_bytes: u64,
     max_pages: Option<u32>,
+    hooks: Hooks,
 }
 
 /// The `Authorization` header; only the scheme is ever shown.
 #[derive(Clone)]
-struct Auth {
+pub(crate) struct Auth {
     scheme: String,
     header: HeaderValue,
 }
@@ -69,6 +72,7 @@ impl fmt::Debug for Client {
             .field("page_size", &inner.page_size)
             .field("max_response_bytes", &inner.max_response_bytes)
             .field("max_pages", &inner.max_pages)
+            .field("hooks", &inner.hooks)
             .finish()
     }
 }
@@ -83,11 +87,16 @@ impl Client {
         Client::builder(base_url).token(token).build()
     }
 
-    /// Configures a client (see [`ClientBuilder`]).
+    /// A builder for a client of the Waldur server at `base_url`: the server root
+    /// (`https://waldur.example.com`), or its API root (`https://waldur.example.com/api/`), whose
+    /// trailing `api` segment is dropped because every operation path starts with `/api/`.
+    /// A deployment below a prefix works the same way (`https://example.com/waldur/api/`).
     pub fn builder(base_url: &str) -> ClientBuilder {
         ClientBuilder::new(base_url)
     }
 
+    /// The base URL requests are joined to: the server root, always ending in `/` (a trailing
+    /// `api` segment of the configured URL removed).
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
     }
@@ -165,8 +174,9 @@ impl Client {
         Ok(url)
     }
 
-    /// Sends one request with auth, user agent, the retry policy and the limits applied. Any
-    /// status outside 2xx is returned as [`Error::Status`].
+    /// Sends one request with auth, user agent, hooks, the retry policy and the limits applied.
+    /// Any status outside 2xx is returned as [`Error::Status`]; the final error says how many
+    /// attempts were made ([`Error::attempts`]).
     ///
     /// Each attempt is bounded by the per-attempt timeout, and the whole call (attempts and the
     /// waits between them) by the deadline: a retry whose wait would end past the deadline is
@@ -175,26 +185,38 @@ impl Client {
     /// [`ClientBuilder::max_response_bytes`], error bodies to [`ERROR_BODY_LIMIT`]; an HTML
     /// page answering 2xx is an [`Error::Decode`]. Redirects: see [`super::redirect`].
     pub async fn execute(&self, req: ApiRequest) -> Result<ApiResponse, Error> {
-        let url = self.url_for(&req)?;
+        let trace = Trace::start(&req);
+        let result = trace.instrument(self.execute_traced(&req, &trace)).await;
+        trace.finish(&result);
+        result
+    }
+
+    async fn execute_traced(&self, req: &ApiRequest, trace: &Trace) -> Result<ApiResponse, Error> {
+        let url = self.url_for(req)?;
         let mut clock = CallClock::start(req.deadline_override().unwrap_or(self.inner.deadline));
         let policy = &self.inner.retry;
         let may_retry = policy.allows_method(req.method());
-        let mut retry = 0;
+        let mut attempt = 1;
         loop {
-            let error = match self.attempt(&req, &url, &clock, retry + 1).await {
+            trace.attempt(attempt);
+            let mut error = match self.attempt(req, &url, &clock, attempt).await {
                 Ok(resp) => return Ok(resp),
                 Err(e) => e,
             };
+            let retry = attempt - 1;
             if !may_retry || retry >= policy.max_retries || !error.is_retryable() {
+                error.set_attempts(attempt);
                 return Err(error);
             }
             let delay = policy.delay(retry, error.retry_after());
             if !clock.has_time_for(delay) {
+                error.set_attempts(attempt);
                 return Err(error);
             }
             clock.record_sleep(delay);
+            trace.retry(attempt, &error, delay);
             policy.sleep(delay).await;
-            retry += 1;
+            attempt += 1;
         }
     }
 
@@ -218,39 +240,53 @@ impl Client {
             _ => Error::Timeout {
                 method: req.method().clone(),
                 url: url.clone(),
+                attempts: attempt,
             },
         };
         let Some(limit) = limit else {
-            return self.send_following(req, url).await;
+            return self.send_following(req, url, attempt).await;
         };
         if limit.is_zero() {
             return Err(timed_out());
         }
-        match tokio::time::timeout(limit, self.send_following(req, url)).await {
+        match tokio::time::timeout(limit, self.send_following(req, url, attempt)).await {
             Ok(Err(Error::Timeout { .. })) | Err(_) => Err(timed_out()),
             Ok(result) => result,
         }
     }
 
     /// Sends the request, follows same-origin redirects of GET and HEAD, reads the body.
-    async fn send_following(&self, req: &ApiRequest, url: &Url) -> Result<ApiResponse, Error> {
+    async fn send_following(
+        &self,
+        req: &ApiRequest,
+        url: &Url,
+        attempt: u32,
+    ) -> Result<ApiResponse, Error> {
+        let info = RequestInfo::new(req, attempt);
         let method = req.method();
         let mut target = url.clone();
         let mut hops = 0;
         loop {
-            let resp = self.send_once(req, &target).await?;
+            let resp = self.send_once(req, &target, &info).await?;
             redirect::check_followed(method, &target, &resp)?;
             match redirect::next_hop(method, &target, &resp, hops)? {
                 Some(next) => {
                     target = next;
                     hops += 1;
                 }
-                None => return self.read_response(method, resp).await,
+                None => return self.read_response(method, resp, &info).await,
             }
         }
     }
 
-    async fn send_once(&self, req: &ApiRequest, url: &Url) -> Result<reqwest::Response, Error> {
+    /// One request on the wire: the client's headers, the caller's default headers and
+    /// request hooks applied.
+    async fn send_once(
+        &self,
+        req: &ApiRequest,
+        url: &Url,
+        info: &RequestInfo<'_>,
+    ) -> Result<reqwest::Response, Error> {
         let inner = &self.inner;
         let method = req.method().clone();
         let mut rb = inner
@@ -258,32 +294,50 @@ impl Client {
             .request(method.clone(), url.clone())
             .header(ACCEPT, "application/json")
             .header(USER_AGENT, inner.user_agent.clone());
+        rb = inner.hooks.default_headers(rb);
         if let Some(auth) = &inner.auth {
             rb = rb.header(AUTHORIZATION, auth.header.clone());
         }
         let rb = req.apply_to(rb)?;
-        rb.send()
-            .await
-            .map_err(|source| map_reqwest_error(source, &method, url))
+        let transport = |source: reqwest::Error| map_reqwest_error(source, &method, url);
+        let mut request = rb.build().map_err(transport)?;
+        inner.hooks.on_request(req, info, &mut request)?;
+        inner.http.execute(request).await.map_err(transport)
     }
 
-    /// The body of a final answer: bounded, and refused when it is an HTML page.
+    /// The body of a final answer: bounded (a few KB of an error), passed through the response
+    /// hooks, and refused when a success is an HTML page.
     async fn read_response(
         &self,
         method: &Method,
         resp: reqwest::Response,
+        info: &RequestInfo<'_>,
     ) -> Result<ApiResponse, Error> {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let url = resp.url().clone();
+        let (body, truncated) = if (200..300).contains(&status) {
+            let body =
+                body::read_limited(resp, self.inner.max_response_bytes, method, &url).await?;
+            (body, false)
+        } else {
+            body::read_prefix(resp, ERROR_BODY_LIMIT).await
+        };
+        let mut hooked = HookResponse::new(status, headers, body, url);
+        self.inner.hooks.on_response(info, &mut hooked);
+        let HookResponse {
+            status,
+            headers,
+            body,
+            url,
+            ..
+        } = hooked;
         if !(200..300).contains(&status) {
-            let (body, truncated) = body::read_prefix(resp, ERROR_BODY_LIMIT).await;
             let error = StatusError::new(status, method.clone(), url, headers, &body);
             return Err(Error::Status(Box::new(
                 error.with_truncated_body(truncated),
             )));
         }
-        let body = body::read_limited(resp, self.inner.max_response_bytes, method, &url).await?;
         let resp = ApiResponse {
             status,
             headers,
@@ -303,6 +357,7 @@ pub(super) fn map_reqwest_error(source: reqwest::Error, method: &Method, url: &U
         return Error::Timeout {
             method: method.clone(),
             url: url.clone(),
+            attempts: 1,
         };
     }
     if source.is_builder() {
@@ -313,8 +368,9 @@ pub(super) fn map_reqwest_error(source: reqwest::Error, method: &Method, url: &U
     }
     Error::Transport {
         method: method.clone(),
-        url: url.clone(),
+        url: Box::new(url.clone()),
         source,
+        attempts: 1,
     }
 }
 
@@ -334,6 +390,8 @@ pub struct ClientBuilder<C = Client> {
     page_size: u32,
     max_response_bytes: u64,
     max_pages: Option<u32>,
+    default_headers: Vec<(String, String)>,
+    hooks: Vec<Arc<dyn Hook>>,
     into: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -355,6 +413,15 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("page_size", &self.page_size)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("max_pages", &self.max_pages)
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(name, _)| name.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("hooks", &self.hooks.len())
             .finish()
     }
 }
@@ -376,6 +443,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             page_size: MAX_PAGE_SIZE,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_pages: None,
+            default_headers: Vec::new(),
+            hooks: Vec::new(),
             into: std::marker::PhantomData,
         }
     }
@@ -475,8 +544,50 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// The retry policy (default: [`RetryPolicy::default`]).
     pub fn retry(mut self, p: RetryPolicy) -> Self {
         self.retry = p;
+        self
+    }
+
+    /// A header sent with every request (`x-portal: billing`). A name given twice is sent with
+    /// both values. It replaces the client's own `Accept` or `User-Agent` when it names one;
+    /// a request's own headers are added after it. Values are kept out of `Debug` output.
+    /// `Authorization` is refused (use [`ClientBuilder::token`], [`ClientBuilder::bearer`] or
+    /// [`ClientBuilder::auth_scheme`]), and so are `Host`, `Content-Length`,
+    /// `Transfer-Encoding` and `Connection`; invalid names and values are reported by
+    /// [`ClientBuilder::build`].
+    pub fn default_header(mut self, name: &str, value: &str) -> Self {
+        self.default_headers
+            .push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Adds a [`Hook`]: it sees, and may change, every request before it is sent and every
+    /// response before it is checked (see [`super::hooks`]). Hooks run in the order added.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Adds a request hook made of a closure (see [`Hook::on_request`]).
+    pub fn on_request<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&RequestInfo<'_>, &mut reqwest::Request) -> Result<(), HookError>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.hooks.push(super::hooks::request_fn(f));
+        self
+    }
+
+    /// Adds a response hook made of a closure (see [`Hook::on_response`]).
+    pub fn on_response<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&RequestInfo<'_>, &mut HookResponse) + Send + Sync + 'static,
+    {
+        self.hooks.push(super::hooks::response_fn(f));
         self
     }
 
@@ -486,9 +597,22 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<C, Error> {
-        let base_url = parse_base_url(&self.base_url)?;
-        let base_path = base_url.path().trim_end_matches('/').to_owned();
+        let mut base_url = parse_base_url(&self.base_url)?;
+        let base_path = server_root(base_url.path()).to_owned();
+        base_url.set_path(&format!("{base_path}/"));
+        if base_url.scheme() == "https"
+            && self.http_client.is_none()
+            && !cfg!(any(feature = "rustls-tls", feature = "native-tls"))
+        {
+            return Err(Error::Config(format!(
+                "base URL {:?} uses https, but this crate was built without TLS: enable its \
+                 feature rustls-tls (a default feature) or native-tls",
+                self.base_url
+            )));
+        }
+        let hooks = Hooks::new(&self.default_headers, self.hooks)?;
         let auth = match self.auth {
             None => None,
             Some((scheme, key)) => Some(auth_header(scheme, &key)?),
@@ -544,12 +668,23 @@ impl<C: From<Client>> ClientBuilder<C> {
                 page_size: self.page_size,
                 max_response_bytes: self.max_response_bytes,
                 max_pages: self.max_pages,
+                hooks,
             }),
         }))
     }
 }
 
-fn parse_base_url(text: &str) -> Result<Url, Error> {
+/// The path of the server root below which `/api/...` paths go, without its trailing slash:
+/// `/` and `/api/` give `""`, `/waldur/api` gives `"/waldur"`.
+fn server_root(path: &str) -> &str {
+    let path = path.trim_end_matches('/');
+    match path.strip_suffix("/api") {
+        Some(root) => root,
+        None => path,
+    }
+}
+
+pub(crate) fn parse_base_url(text: &str) -> Result<Url, Error> {
     let url = Url::parse(text.trim())
         .map_err(|e| Error::Config(format!("base URL {text:?} is not a valid URL: {e}")))?;
     // Credentials in the URL would end up in every error message.
@@ -575,7 +710,7 @@ fn parse_base_url(text: &str) -> Result<Url, Error> {
     Ok(url)
 }
 
-fn auth_header(scheme: String, key: &str) -> Result<Auth, Error> {
+pub(crate) fn auth_header(scheme: String, key: &str) -> Result<Auth, Error> {
     if key.is_empty() {
         return Err(Error::Config(format!("the {scheme} credential is empty")));
     }

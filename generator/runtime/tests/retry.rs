@@ -57,10 +57,12 @@ async fn retries_stop_after_max_retries_with_doubling_delays() {
     assert_eq!(
         err.to_string(),
         format!(
-            "HTTP 502 Bad Gateway from DELETE {}/api/x/1/: upstream",
+            "HTTP 502 Bad Gateway from DELETE {}/api/x/1/: upstream (after 4 attempts)",
             server.url
         )
     );
+    assert_eq!(err.attempts(), 4);
+    assert_eq!(err.as_status().map(|e| e.attempts), Some(4));
     assert_eq!(*delays.lock().unwrap(), [ms(500), ms(1000), ms(2000)]);
     assert_eq!(server.requests().len(), 4);
 }

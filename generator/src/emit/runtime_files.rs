@@ -9,9 +9,13 @@ pub fn files() -> Vec<(&'static str, &'static str)> {
         ("body.rs", include_str!("../../runtime/src/body.rs")),
         ("call.rs", include_str!("../../runtime/src/call.rs")),
         ("client.rs", include_str!("../../runtime/src/client.rs")),
+        ("env.rs", include_str!("../../runtime/src/env.rs")),
         ("error.rs", include_str!("../../runtime/src/error.rs")),
+        ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
         ("lenient.rs", include_str!("../../runtime/src/lenient.rs")),
         ("limits.rs", include_str!("../../runtime/src/limits.rs")),
+        ("mock.rs", include_str!("../../runtime/src/mock.rs")),
+        ("mock_ops.rs", include_str!("../../runtime/src/mock_ops.rs")),
         ("model.rs", include_str!("../../runtime/src/model.rs")),
         ("nullable.rs", include_str!("../../runtime/src/nullable.rs")),
         (
@@ -25,6 +29,8 @@ pub fn files() -> Vec<(&'static str, &'static str)> {
         ("retry.rs", include_str!("../../runtime/src/retry.rs")),
         ("scalars.rs", include_str!("../../runtime/src/scalars.rs")),
         ("support.rs", include_str!("../../runtime/src/support.rs")),
+        ("trace.rs", include_str!("../../runtime/src/trace.rs")),
+        ("wait.rs", include_str!("../../runtime/src/wait.rs")),
     ]
 }
 

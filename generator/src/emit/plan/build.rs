@@ -30,6 +30,20 @@ const CLIENT_METHODS: &[&str] = &[
     "into_runtime",
 ];
 
+/// Methods of the runtime's `MockServer` besides the tag accessors the crate adds.
+const MOCK_SERVER_METHODS: &[&str] = &[
+    "start",
+    "start_in_thread",
+    "url",
+    "client",
+    "client_builder",
+    "expect",
+    "requests",
+    "unmatched",
+    "reset",
+    "verify",
+];
+
 /// Methods of every request builder besides the setters of optional parameters.
 const BUILDER_METHODS: &[&str] = &["send", "request", "stream", "count", "wait"];
 
@@ -61,8 +75,10 @@ pub fn build(api: &Api, settings: &Settings, runtime_features: &[String]) -> Pla
     }
     let mut modules = Namespace::snake(RESERVED_MODULES).suffixed("_api");
     let mut client_ns = Namespace::snake(CLIENT_METHODS).suffixed("_api");
+    let mut mock_ns = Namespace::snake(MOCK_SERVER_METHODS).suffixed("_api");
     for m in TRAIT_METHODS {
         client_ns.reserve(m);
+        mock_ns.reserve(m);
     }
 
     let mut tags = Vec::new();
@@ -72,6 +88,7 @@ pub fn build(api: &Api, settings: &Settings, runtime_features: &[String]) -> Pla
         let module = modules.claim(&snake_ident(&spelled));
         let feature = features.claim(&kebab(&spelled));
         let accessor = client_ns.claim(&snake_ident(&spelled));
+        let mock_accessor = mock_ns.claim(&snake_ident(&spelled));
         // Types of the tag module: models are referred to by path, but users glob-import both.
         let mut tag_types = Namespace::camel(RESERVED_TYPES);
         for ident in types.idents.values() {
@@ -95,6 +112,7 @@ pub fn build(api: &Api, settings: &Settings, runtime_features: &[String]) -> Pla
         );
         accessors.push(Accessor {
             method: accessor,
+            mock_method: mock_accessor,
             tag: tags.len(),
         });
         tags.push(TagPlan {
@@ -414,6 +432,7 @@ fn plan_operation(
         setters,
         body,
         output,
+        success_status: first_success(op).map_or(200, |r| r.status),
         list,
         order_helper: None,
         docs: OperationDocs {

@@ -75,10 +75,12 @@ pub struct ClientPlan {
     pub accessors: Vec<Accessor>,
 }
 
-/// `client.openstack_volumes()`.
+/// `client.openstack_volumes()`, and `mock.openstack_volumes()` on the mock server.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Accessor {
     pub method: String,
+    /// The accessor of the tag's mock handle on `runtime::mock::MockServer` (feature `mock`).
+    pub mock_method: String,
     /// Index into [`Plan::tags`].
     pub tag: usize,
 }
@@ -120,6 +122,8 @@ pub struct OperationPlan {
     pub setters: Vec<ArgPlan>,
     pub body: Option<BodyPlan>,
     pub output: Output,
+    /// The documented success status (what a mock answers by default).
+    pub success_status: u16,
     /// For paginated lists: what the builder's `stream` and `count` need.
     pub list: Option<ListPlan>,
     /// A Waldur marketplace order submission that can be awaited to completion.

@@ -102,16 +102,17 @@ pub fn cargo_toml(plan: &Plan, header: &Header, runtime_toml: &str) -> String {
     out.push_str("readme = \"README.md\"\nkeywords = [\"waldur\", \"api\", \"client\", \"hpc\", \"cloud\"]\ncategories = [\"api-bindings\", \"web-programming::http-client\"]\n");
     out.push_str("\n[package.metadata.docs.rs]\n# Document every tag and runtime feature, each item marked with the feature it needs.\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n");
     out.push_str("\n[features]\n");
-    let defaults = k
-        .tag_features
-        .iter()
-        .map(|f| toml_string(f))
+    // The runtime's own defaults (its TLS library) come first, then every tag.
+    let (runtime_defaults, runtime_features) =
+        split_default(toml_section(runtime_toml, "features"));
+    let defaults = runtime_defaults
+        .into_iter()
+        .chain(k.tag_features.iter().map(|f| toml_string(f)))
         .collect::<Vec<_>>()
         .join(", ");
     out.push_str(&format!("default = [{defaults}]\n"));
-    let runtime_features = toml_section(runtime_toml, "features");
     if !runtime_features.is_empty() {
-        out.push_str(runtime_features);
+        out.push_str(&runtime_features);
         out.push('\n');
     }
     out.push_str("# One feature per tag: enable only the resources you use to compile less.\n");
@@ -122,6 +123,28 @@ pub fn cargo_toml(plan: &Plan, header: &Header, runtime_toml: &str) -> String {
     out.push_str(toml_section(runtime_toml, "dependencies"));
     out.push('\n');
     out
+}
+
+/// Takes the `default = [...]` line (on one line) out of a `[features]` section: its quoted
+/// entries, and the section without it.
+fn split_default(section: &str) -> (Vec<String>, String) {
+    let mut defaults = Vec::new();
+    let mut rest = Vec::new();
+    for line in section.lines() {
+        match line
+            .strip_prefix("default = [")
+            .and_then(|l| l.strip_suffix(']'))
+        {
+            Some(list) => defaults.extend(
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_owned),
+            ),
+            None => rest.push(line),
+        }
+    }
+    (defaults, rest.join("\n"))
 }
 
 fn toml_string(s: &str) -> String {
@@ -155,6 +178,21 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
             #[cfg_attr(docsrs, doc(cfg(feature = #f)))]
             pub fn #name(&self) -> #module::#handle<'_> {
                 #module::#handle { client: &self.inner }
+            }
+        }
+    });
+    let mock_accessors = plan.client.accessors.iter().map(|a| {
+        let tag = &plan.tags[a.tag];
+        let name = ident(&a.mock_method);
+        let module = ident(&tag.module);
+        let handle = ident(&tag.mock_handle);
+        let f = &tag.feature;
+        let doc = format!(" Expectations for the operations of the `{}` tag.", tag.tag);
+        quote! {
+            #[doc = #doc]
+            #[cfg(feature = #f)]
+            pub fn #name(&self) -> #module::#handle<'_> {
+                #module::#handle { server: self }
             }
         }
     });
@@ -197,6 +235,13 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
                 ClientBuilder::new(base_url)
             }
 
+            /// A client configured from the environment: `WALDUR_API_URL`, `WALDUR_API_TOKEN`
+            /// and optionally `WALDUR_API_TOKEN_SCHEME` (`Token` by default, `Bearer` for OIDC
+            /// and personal access tokens). Errors name the missing or invalid variable.
+            pub fn from_env() -> Result<Client, Error> {
+                runtime::Client::from_env().map(Client::from_runtime)
+            }
+
             /// Wraps a configured runtime client.
             pub fn from_runtime(inner: runtime::Client) -> Client {
                 Client { inner }
@@ -210,16 +255,26 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
             #(#accessors)*
         }
 
+        /// Typed expectations per tag: `mock.openstack_volumes().retrieve(&uuid).returns(&volume)`.
+        /// The generated client of a mock server is `Client::from(mock.client())`.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+        impl runtime::mock::MockServer {
+            #(#mock_accessors)*
+        }
+
         impl From<runtime::Client> for Client {
             fn from(inner: runtime::Client) -> Client {
                 Client { inner }
             }
         }
 
-        /// What a program using this crate usually needs, in one import.
+        /// What a program using this crate usually needs, in one import: the client (this
+        /// crate's, not the runtime's), its error, the stream traits (`StreamExt`,
+        /// `TryStreamExt`), and with feature `blocking` `.wait()` and `.wait_iter()`.
         pub mod prelude {
-            pub use crate::{Client, Error, Lenient, Nullable, Page};
-            pub use futures_util::StreamExt;
+            pub use crate::runtime::prelude::*;
+            pub use crate::{Client, ClientBuilder, Error, Lenient, Nullable, Page};
             #[cfg(feature = "blocking")]
             pub use crate::runtime::blocking::{Wait, WaitIter};
         }

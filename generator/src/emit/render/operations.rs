@@ -28,6 +28,7 @@ pub fn render_tag(tag: &TagPlan, accessor: &str) -> TokenStream {
         " Operations of the `{}` tag, reached through [`crate::Client::{accessor}`].",
         tag.tag
     );
+    let mock = mock_handle(tag);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy)]
@@ -40,6 +41,72 @@ pub fn render_tag(tag: &TagPlan, accessor: &str) -> TokenStream {
         }
 
         #(#builders)*
+
+        #mock
+    }
+}
+
+/// The tag's mock handle (feature `mock`): one method per operation, taking the same path
+/// and required query arguments as the real one and returning a typed expectation.
+fn mock_handle(tag: &TagPlan) -> TokenStream {
+    let handle = ident(&tag.mock_handle);
+    let methods = tag.operations.iter().map(|op| {
+        let name = ident(&op.method);
+        let out = output_type(&op.output);
+        let verb = method_tokens(op.http_method);
+        let template = &op.path;
+        let operation_id = &op.operation_id;
+        let status = op.success_status;
+        let mut params = Vec::new();
+        let mut matchers = Vec::new();
+        for a in &op.args {
+            if matches!(a.ty, RustTy::Vec(..)) {
+                continue;
+            }
+            let id = ident(&a.ident);
+            let t = match &a.ty {
+                RustTy::String => quote!(str),
+                other => ty(other),
+            };
+            params.push(quote!(#id: &#t));
+            let wire = &a.wire;
+            matchers.push(match a.location {
+                ArgLocation::Path => quote!(.path_param(#wire, #id)),
+                ArgLocation::Query => quote!(.query(#wire, #id)),
+            });
+        }
+        let doc = format!(
+            " Expects `{} {}` (operation `{}`); answer it with `returns`, `fails`, ... The \
+             arguments it takes must match; add other matchers with `matching`.",
+            op.http_method.as_str(),
+            op.path,
+            op.operation_id
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #name(&self, #(#params),*) -> crate::runtime::mock_ops::MockOperation<'a, #out> {
+                crate::runtime::mock_ops::MockOperation::new(self.server, #verb, #template, #operation_id, #status)
+                    #(#matchers)*
+            }
+        }
+    });
+    let doc = format!(
+        " Expectations for the operations of the `{}` tag on a mock server (feature `mock`).",
+        tag.tag
+    );
+    quote! {
+        #[doc = #doc]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #handle<'a> {
+            pub(crate) server: &'a crate::runtime::mock::MockServer,
+        }
+
+        #[cfg(feature = "mock")]
+        impl<'a> #handle<'a> {
+            #(#methods)*
+        }
     }
 }
 
@@ -352,9 +419,11 @@ fn request_fn(op: &OperationPlan) -> TokenStream {
         Some(b) => attach_body(b),
     };
     let mut_kw = query_block.is_some().then(|| quote!(mut));
+    let operation_id = &op.operation_id;
+    let template = &op.path;
     quote! {
         fn request(&self, method: reqwest::Method) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-            let #mut_kw req = crate::runtime::ApiRequest::new(method, #path);
+            let #mut_kw req = crate::runtime::ApiRequest::new(method, #path).operation(#operation_id, #template);
             #query_block
             #body
         }

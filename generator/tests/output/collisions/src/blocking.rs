@@ -43,9 +43,10 @@ impl BlockingCloneBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let mut req = crate::runtime::ApiRequest::new(
-            method,
-            "/api/blocking/".to_string(),
-        );
+                method,
+                "/api/blocking/".to_string(),
+            )
+            .operation("blocking_clone", "/api/blocking/");
         let q = req.query();
         q.push("level", &self.level);
         q.push_repeated("kinds", &self.kinds);
@@ -62,5 +63,29 @@ impl std::future::IntoFuture for BlockingCloneBuilder {
     type IntoFuture = crate::runtime::ResponseFuture<crate::models::ErrorModel>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+/// Expectations for the operations of the `blocking` tag on a mock server (feature `mock`).
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[derive(Debug, Clone, Copy)]
+pub struct BlockingMock<'a> {
+    pub(crate) server: &'a crate::runtime::mock::MockServer,
+}
+#[cfg(feature = "mock")]
+impl<'a> BlockingMock<'a> {
+    /// Expects `GET /api/blocking/` (operation `blocking_clone`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn clone_op(
+        &self,
+        level: &crate::models::IntEnum,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::ErrorModel> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::GET,
+                "/api/blocking/",
+                "blocking_clone",
+                200u16,
+            )
+            .query("level", level)
     }
 }

@@ -34,7 +34,8 @@ impl UntaggedClearBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/untagged/".to_string());
+        let req = crate::runtime::ApiRequest::new(method, "/api/untagged/".to_string())
+            .operation("untagged_clear", "/api/untagged/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -48,5 +49,27 @@ impl std::future::IntoFuture for UntaggedClearBuilder {
     type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+/// Expectations for the operations of the `default` tag on a mock server (feature `mock`).
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[derive(Debug, Clone, Copy)]
+pub struct DefaultMock<'a> {
+    pub(crate) server: &'a crate::runtime::mock::MockServer,
+}
+#[cfg(feature = "mock")]
+impl<'a> DefaultMock<'a> {
+    /// Expects `DELETE /api/untagged/` (operation `untagged_clear`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn untagged_clear(
+        &self,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
+        crate::runtime::mock_ops::MockOperation::new(
+            self.server,
+            reqwest::Method::DELETE,
+            "/api/untagged/",
+            "untagged_clear",
+            204u16,
+        )
     }
 }

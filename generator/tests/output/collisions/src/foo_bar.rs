@@ -56,7 +56,8 @@ impl FooBarGetBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/foo-bar/".to_string());
+        let req = crate::runtime::ApiRequest::new(method, "/api/foo-bar/".to_string())
+            .operation("foo_bar_get", "/api/foo-bar/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -83,7 +84,8 @@ impl FooBarGetBuilder2 {
         &self,
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/foo-bar/".to_string());
+        let req = crate::runtime::ApiRequest::new(method, "/api/foo-bar/".to_string())
+            .operation("fooBarGet", "/api/foo-bar/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -110,7 +112,8 @@ impl FooBarListBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/foo_bar/".to_string());
+        let req = crate::runtime::ApiRequest::new(method, "/api/foo_bar/".to_string())
+            .operation("foo_bar_list", "/api/foo_bar/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -124,5 +127,51 @@ impl std::future::IntoFuture for FooBarListBuilder {
     type IntoFuture = crate::runtime::ResponseFuture<crate::models::BoxModel>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+/// Expectations for the operations of the `foo_bar` tag on a mock server (feature `mock`).
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[derive(Debug, Clone, Copy)]
+pub struct FooBarMock<'a> {
+    pub(crate) server: &'a crate::runtime::mock::MockServer,
+}
+#[cfg(feature = "mock")]
+impl<'a> FooBarMock<'a> {
+    /// Expects `GET /api/foo-bar/` (operation `foo_bar_get`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn get(
+        &self,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::VecModel> {
+        crate::runtime::mock_ops::MockOperation::new(
+            self.server,
+            reqwest::Method::GET,
+            "/api/foo-bar/",
+            "foo_bar_get",
+            200u16,
+        )
+    }
+    /// Expects `POST /api/foo-bar/` (operation `fooBarGet`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn get_op(
+        &self,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
+        crate::runtime::mock_ops::MockOperation::new(
+            self.server,
+            reqwest::Method::POST,
+            "/api/foo-bar/",
+            "fooBarGet",
+            202u16,
+        )
+    }
+    /// Expects `GET /api/foo_bar/` (operation `foo_bar_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn list(
+        &self,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::BoxModel> {
+        crate::runtime::mock_ops::MockOperation::new(
+            self.server,
+            reqwest::Method::GET,
+            "/api/foo_bar/",
+            "foo_bar_list",
+            200u16,
+        )
     }
 }

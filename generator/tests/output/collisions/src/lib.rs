@@ -88,6 +88,12 @@ impl Client {
     pub fn builder(base_url: &str) -> ClientBuilder<Client> {
         ClientBuilder::new(base_url)
     }
+    /// A client configured from the environment: `WALDUR_API_URL`, `WALDUR_API_TOKEN`
+    /// and optionally `WALDUR_API_TOKEN_SCHEME` (`Token` by default, `Bearer` for OIDC
+    /// and personal access tokens). Errors name the missing or invalid variable.
+    pub fn from_env() -> Result<Client, Error> {
+        runtime::Client::from_env().map(Client::from_runtime)
+    }
     /// Wraps a configured runtime client.
     pub fn from_runtime(inner: runtime::Client) -> Client {
         Client { inner }
@@ -153,15 +159,70 @@ impl Client {
         }
     }
 }
+/// Typed expectations per tag: `mock.openstack_volumes().retrieve(&uuid).returns(&volume)`.
+/// The generated client of a mock server is `Client::from(mock.client())`.
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+impl runtime::mock::MockServer {
+    /// Expectations for the operations of the `blocking` tag.
+    #[cfg(feature = "blocking-tag")]
+    pub fn blocking(&self) -> blocking::BlockingMock<'_> {
+        blocking::BlockingMock {
+            server: self,
+        }
+    }
+    /// Expectations for the operations of the `default` tag.
+    #[cfg(feature = "default-tag")]
+    pub fn default_api(&self) -> default::DefaultMock<'_> {
+        default::DefaultMock {
+            server: self,
+        }
+    }
+    /// Expectations for the operations of the `foo_bar` tag.
+    #[cfg(feature = "foo-bar")]
+    pub fn foo_bar(&self) -> foo_bar::FooBarMock<'_> {
+        foo_bar::FooBarMock {
+            server: self,
+        }
+    }
+    /// Expectations for the operations of the `models` tag.
+    #[cfg(feature = "models")]
+    pub fn models(&self) -> models_api::ModelsMock<'_> {
+        models_api::ModelsMock {
+            server: self,
+        }
+    }
+    /// Expectations for the operations of the `pings` tag.
+    #[cfg(feature = "pings")]
+    pub fn pings(&self) -> pings::PingsMock<'_> {
+        pings::PingsMock { server: self }
+    }
+    /// Expectations for the operations of the `prelude` tag.
+    #[cfg(feature = "prelude")]
+    pub fn prelude(&self) -> prelude_api::PreludeMock<'_> {
+        prelude_api::PreludeMock {
+            server: self,
+        }
+    }
+    /// Expectations for the operations of the `runtime` tag.
+    #[cfg(feature = "runtime")]
+    pub fn runtime(&self) -> runtime_api::RuntimeMock<'_> {
+        runtime_api::RuntimeMock {
+            server: self,
+        }
+    }
+}
 impl From<runtime::Client> for Client {
     fn from(inner: runtime::Client) -> Client {
         Client { inner }
     }
 }
-/// What a program using this crate usually needs, in one import.
+/// What a program using this crate usually needs, in one import: the client (this
+/// crate's, not the runtime's), its error, the stream traits (`StreamExt`,
+/// `TryStreamExt`), and with feature `blocking` `.wait()` and `.wait_iter()`.
 pub mod prelude {
-    pub use crate::{Client, Error, Lenient, Nullable, Page};
-    pub use futures_util::StreamExt;
+    pub use crate::runtime::prelude::*;
+    pub use crate::{Client, ClientBuilder, Error, Lenient, Nullable, Page};
     #[cfg(feature = "blocking")]
     pub use crate::runtime::blocking::{Wait, WaitIter};
 }

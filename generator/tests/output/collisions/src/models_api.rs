@@ -140,10 +140,8 @@ impl ModelsListBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let mut req = crate::runtime::ApiRequest::new(
-            method,
-            "/api/models/".to_string(),
-        );
+        let mut req = crate::runtime::ApiRequest::new(method, "/api/models/".to_string())
+            .operation("models_list", "/api/models/");
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
@@ -229,11 +227,12 @@ impl ModelsRetrieveBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/models/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/models/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
+                ),
+            )
+            .operation("models_retrieve", "/api/models/{uuid}/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -247,5 +246,44 @@ impl std::future::IntoFuture for ModelsRetrieveBuilder {
     type IntoFuture = crate::runtime::ResponseFuture<crate::models::OptionModel>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+/// Expectations for the operations of the `models` tag on a mock server (feature `mock`).
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[derive(Debug, Clone, Copy)]
+pub struct ModelsMock<'a> {
+    pub(crate) server: &'a crate::runtime::mock::MockServer,
+}
+#[cfg(feature = "mock")]
+impl<'a> ModelsMock<'a> {
+    /// Expects `GET /api/models/` (operation `models_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn list(
+        &self,
+    ) -> crate::runtime::mock_ops::MockOperation<
+        'a,
+        crate::runtime::Page<crate::models::ResultModel>,
+    > {
+        crate::runtime::mock_ops::MockOperation::new(
+            self.server,
+            reqwest::Method::GET,
+            "/api/models/",
+            "models_list",
+            200u16,
+        )
+    }
+    /// Expects `GET /api/models/{uuid}/` (operation `models_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn retrieve(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::OptionModel> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::GET,
+                "/api/models/{uuid}/",
+                "models_retrieve",
+                200u16,
+            )
+            .path_param("uuid", uuid)
     }
 }

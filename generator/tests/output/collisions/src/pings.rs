@@ -59,7 +59,8 @@ impl PingsCheckBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/pings/".to_string());
+        let req = crate::runtime::ApiRequest::new(method, "/api/pings/".to_string())
+            .operation("pings_check", "/api/pings/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -88,11 +89,13 @@ impl PingsPullBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/pings/{}/pull/", crate ::runtime::path_param("uuid", & self.uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/pings/{}/pull/", crate ::runtime::path_param("uuid", & self
+                    .uuid) ?
+                ),
+            )
+            .operation("pings_pull", "/api/pings/{uuid}/pull/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -121,12 +124,13 @@ impl PingsNodesBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/pings/{}/nodes/", crate ::runtime::path_param("uuid", & self.uuid)
-                ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/pings/{}/nodes/", crate ::runtime::path_param("uuid", & self
+                    .uuid) ?
+                ),
+            )
+            .operation("pings_nodes", "/api/pings/{uuid}/nodes/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -140,5 +144,55 @@ impl std::future::IntoFuture for PingsNodesBuilder {
     type IntoFuture = crate::runtime::ResponseFuture<crate::models::Node>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+/// Expectations for the operations of the `pings` tag on a mock server (feature `mock`).
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[derive(Debug, Clone, Copy)]
+pub struct PingsMock<'a> {
+    pub(crate) server: &'a crate::runtime::mock::MockServer,
+}
+#[cfg(feature = "mock")]
+impl<'a> PingsMock<'a> {
+    /// Expects `HEAD /api/pings/` (operation `pings_check`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn check(
+        &self,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
+        crate::runtime::mock_ops::MockOperation::new(
+            self.server,
+            reqwest::Method::HEAD,
+            "/api/pings/",
+            "pings_check",
+            200u16,
+        )
+    }
+    /// Expects `POST /api/pings/{uuid}/pull/` (operation `pings_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn pull(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Detail> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/pings/{uuid}/pull/",
+                "pings_pull",
+                202u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `GET /api/pings/{uuid}/nodes/` (operation `pings_nodes`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn nodes(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Node> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::GET,
+                "/api/pings/{uuid}/nodes/",
+                "pings_nodes",
+                200u16,
+            )
+            .path_param("uuid", uuid)
     }
 }

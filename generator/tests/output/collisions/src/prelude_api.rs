@@ -41,7 +41,8 @@ impl PreludeSetBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/prelude/".to_string());
+        let req = crate::runtime::ApiRequest::new(method, "/api/prelude/".to_string())
+            .operation("prelude_set", "/api/prelude/");
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -58,5 +59,27 @@ impl std::future::IntoFuture for PreludeSetBuilder {
     type IntoFuture = crate::runtime::ResponseFuture<crate::models::ClientModel>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+/// Expectations for the operations of the `prelude` tag on a mock server (feature `mock`).
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[derive(Debug, Clone, Copy)]
+pub struct PreludeMock<'a> {
+    pub(crate) server: &'a crate::runtime::mock::MockServer,
+}
+#[cfg(feature = "mock")]
+impl<'a> PreludeMock<'a> {
+    /// Expects `PUT /api/prelude/` (operation `prelude_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn set(
+        &self,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::ClientModel> {
+        crate::runtime::mock_ops::MockOperation::new(
+            self.server,
+            reqwest::Method::PUT,
+            "/api/prelude/",
+            "prelude_set",
+            200u16,
+        )
     }
 }

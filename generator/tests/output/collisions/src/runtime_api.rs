@@ -48,12 +48,13 @@ impl RuntimeNewBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/runtime/{}/{}/", crate ::runtime::path_param("id", & self.id) ?,
-                crate ::runtime::path_param("name", & self.name) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/runtime/{}/{}/", crate ::runtime::path_param("id", & self.id)
+                    ?, crate ::runtime::path_param("name", & self.name) ?
+                ),
+            )
+            .operation("runtime_new", "/api/runtime/{id}/{name}/");
         let body = &self.body;
         req.json(body)
     }
@@ -68,5 +69,31 @@ impl std::future::IntoFuture for RuntimeNewBuilder {
     type IntoFuture = crate::runtime::ResponseFuture<crate::models::StringModel>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+/// Expectations for the operations of the `runtime` tag on a mock server (feature `mock`).
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[derive(Debug, Clone, Copy)]
+pub struct RuntimeMock<'a> {
+    pub(crate) server: &'a crate::runtime::mock::MockServer,
+}
+#[cfg(feature = "mock")]
+impl<'a> RuntimeMock<'a> {
+    /// Expects `POST /api/runtime/{id}/{name}/` (operation `runtime_new`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn new_op(
+        &self,
+        id: &i64,
+        name: &str,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::StringModel> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/runtime/{id}/{name}/",
+                "runtime_new",
+                201u16,
+            )
+            .path_param("id", id)
+            .path_param("name", name)
     }
 }

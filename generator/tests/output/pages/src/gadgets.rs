@@ -225,9 +225,10 @@ impl GadgetsListBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let mut req = crate::runtime::ApiRequest::new(
-            method,
-            "/api/gadgets/".to_string(),
-        );
+                method,
+                "/api/gadgets/".to_string(),
+            )
+            .operation("gadgets_list", "/api/gadgets/");
         let q = req.query();
         q.push_repeated("field", &self.field);
         q.push_opt("kind", self.kind.as_ref());
@@ -311,11 +312,13 @@ impl GadgetsRetrieveBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let mut req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/gadgets/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/gadgets/{}/", crate ::runtime::path_param("uuid", & self.uuid)
+                    ?
+                ),
+            )
+            .operation("gadgets_retrieve", "/api/gadgets/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
         Ok(req)
@@ -345,7 +348,8 @@ impl GadgetsCreateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/gadgets/".to_string());
+        let req = crate::runtime::ApiRequest::new(method, "/api/gadgets/".to_string())
+            .operation("gadgets_create", "/api/gadgets/");
         let body = &self.body;
         if crate::runtime::MultipartBody::has_files(body) {
             Ok(req.multipart(crate::runtime::MultipartBody::parts(body)))
@@ -379,12 +383,13 @@ impl GadgetsPullBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/gadgets/{}/pull/", crate ::runtime::path_param("uuid", & self.uuid)
-                ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/gadgets/{}/pull/", crate ::runtime::path_param("uuid", & self
+                    .uuid) ?
+                ),
+            )
+            .operation("gadgets_pull", "/api/gadgets/{uuid}/pull/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -421,12 +426,13 @@ impl GadgetsSetErredBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/gadgets/{}/set_erred/", crate ::runtime::path_param("uuid", & self
-                .uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/gadgets/{}/set_erred/", crate ::runtime::path_param("uuid", &
+                    self.uuid) ?
+                ),
+            )
+            .operation("gadgets_set_erred", "/api/gadgets/{uuid}/set_erred/");
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -458,12 +464,13 @@ impl GadgetsSetOkBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/gadgets/{}/set_ok/", crate ::runtime::path_param("uuid", & self
-                .uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/gadgets/{}/set_ok/", crate ::runtime::path_param("uuid", & self
+                    .uuid) ?
+                ),
+            )
+            .operation("gadgets_set_ok", "/api/gadgets/{uuid}/set_ok/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -497,12 +504,13 @@ impl GadgetsSetRulesBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/gadgets/{}/set_rules/", crate ::runtime::path_param("uuid", & self
-                .uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/gadgets/{}/set_rules/", crate ::runtime::path_param("uuid", &
+                    self.uuid) ?
+                ),
+            )
+            .operation("gadgets_set_rules", "/api/gadgets/{uuid}/set_rules/");
         let body = &self.body;
         req.json(body)
     }
@@ -533,12 +541,13 @@ impl GadgetsByKindBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/gadgets/{}/{}/", crate ::runtime::path_param("uuid", & self.uuid)
-                ?, crate ::runtime::path_param("kind", & self.kind) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/gadgets/{}/{}/", crate ::runtime::path_param("uuid", & self
+                    .uuid) ?, crate ::runtime::path_param("kind", & self.kind) ?
+                ),
+            )
+            .operation("gadgets_by_kind", "/api/gadgets/{uuid}/{kind}/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -571,11 +580,13 @@ impl GadgetsDestroyBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/gadgets/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/gadgets/{}/", crate ::runtime::path_param("uuid", & self.uuid)
+                    ?
+                ),
+            )
+            .operation("gadgets_destroy", "/api/gadgets/{uuid}/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -589,5 +600,151 @@ impl std::future::IntoFuture for GadgetsDestroyBuilder {
     type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+/// Expectations for the operations of the `gadgets` tag on a mock server (feature `mock`).
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[derive(Debug, Clone, Copy)]
+pub struct GadgetsMock<'a> {
+    pub(crate) server: &'a crate::runtime::mock::MockServer,
+}
+#[cfg(feature = "mock")]
+impl<'a> GadgetsMock<'a> {
+    /// Expects `GET /api/gadgets/` (operation `gadgets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn list(
+        &self,
+    ) -> crate::runtime::mock_ops::MockOperation<
+        'a,
+        crate::runtime::Page<crate::models::Gadget>,
+    > {
+        crate::runtime::mock_ops::MockOperation::new(
+            self.server,
+            reqwest::Method::GET,
+            "/api/gadgets/",
+            "gadgets_list",
+            200u16,
+        )
+    }
+    /// Expects `GET /api/gadgets/{uuid}/` (operation `gadgets_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn retrieve(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Gadget> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::GET,
+                "/api/gadgets/{uuid}/",
+                "gadgets_retrieve",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/gadgets/` (operation `gadgets_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn create(
+        &self,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Gadget> {
+        crate::runtime::mock_ops::MockOperation::new(
+            self.server,
+            reqwest::Method::POST,
+            "/api/gadgets/",
+            "gadgets_create",
+            201u16,
+        )
+    }
+    /// Expects `POST /api/gadgets/{uuid}/pull/` (operation `gadgets_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn pull(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<
+        'a,
+        crate::models::GadgetsPullResponse,
+    > {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/gadgets/{uuid}/pull/",
+                "gadgets_pull",
+                202u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/gadgets/{uuid}/set_erred/` (operation `gadgets_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn set_erred(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::SetErred> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/gadgets/{uuid}/set_erred/",
+                "gadgets_set_erred",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/gadgets/{uuid}/set_ok/` (operation `gadgets_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn set_ok(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<
+        'a,
+        crate::models::GadgetsSetOkResponse,
+    > {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/gadgets/{uuid}/set_ok/",
+                "gadgets_set_ok",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/gadgets/{uuid}/set_rules/` (operation `gadgets_set_rules`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn set_rules(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/gadgets/{uuid}/set_rules/",
+                "gadgets_set_rules",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `GET /api/gadgets/{uuid}/{kind}/` (operation `gadgets_by_kind`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn by_kind(
+        &self,
+        uuid: &crate::runtime::Uuid,
+        kind: &crate::models::GadgetKindEnum,
+    ) -> crate::runtime::mock_ops::MockOperation<
+        'a,
+        crate::models::GadgetsByKindResponse,
+    > {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::GET,
+                "/api/gadgets/{uuid}/{kind}/",
+                "gadgets_by_kind",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+            .path_param("kind", kind)
+    }
+    /// Expects `DELETE /api/gadgets/{uuid}/` (operation `gadgets_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn destroy(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::DELETE,
+                "/api/gadgets/{uuid}/",
+                "gadgets_destroy",
+                204u16,
+            )
+            .path_param("uuid", uuid)
     }
 }

@@ -148,10 +148,8 @@ impl ThingsListBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let mut req = crate::runtime::ApiRequest::new(
-            method,
-            "/api/things/".to_string(),
-        );
+        let mut req = crate::runtime::ApiRequest::new(method, "/api/things/".to_string())
+            .operation("things_list", "/api/things/");
         let q = req.query();
         q.push_joined("o", &self.o);
         q.push_opt("level", self.level.as_ref());
@@ -227,7 +225,8 @@ impl ThingsCreateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/things/".to_string());
+        let req = crate::runtime::ApiRequest::new(method, "/api/things/".to_string())
+            .operation("things_create", "/api/things/");
         let body = &self.body;
         if crate::runtime::MultipartBody::has_files(body) {
             Ok(req.multipart(crate::runtime::MultipartBody::parts(body)))
@@ -261,11 +260,12 @@ impl ThingsRetrieveBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/things/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/things/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
+                ),
+            )
+            .operation("things_retrieve", "/api/things/{uuid}/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -300,11 +300,12 @@ impl ThingsPartialUpdateBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/things/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/things/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
+                ),
+            )
+            .operation("things_partial_update", "/api/things/{uuid}/");
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -336,11 +337,12 @@ impl ThingsDestroyBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/things/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/things/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
+                ),
+            )
+            .operation("things_destroy", "/api/things/{uuid}/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -370,12 +372,13 @@ impl ThingsUploadBuilder {
         method: reqwest::Method,
     ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
         let req = crate::runtime::ApiRequest::new(
-            method,
-            format!(
-                "/api/things/{}/upload/", crate ::runtime::path_param("uuid", & self
-                .uuid) ?
-            ),
-        );
+                method,
+                format!(
+                    "/api/things/{}/upload/", crate ::runtime::path_param("uuid", & self
+                    .uuid) ?
+                ),
+            )
+            .operation("things_upload", "/api/things/{uuid}/upload/");
         let body = &self.body;
         Ok(req.multipart(crate::runtime::MultipartBody::parts(body)))
     }
@@ -390,5 +393,98 @@ impl std::future::IntoFuture for ThingsUploadBuilder {
     type IntoFuture = crate::runtime::ResponseFuture<crate::models::Thing>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+/// Expectations for the operations of the `things` tag on a mock server (feature `mock`).
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[derive(Debug, Clone, Copy)]
+pub struct ThingsMock<'a> {
+    pub(crate) server: &'a crate::runtime::mock::MockServer,
+}
+#[cfg(feature = "mock")]
+impl<'a> ThingsMock<'a> {
+    /// Expects `GET /api/things/` (operation `things_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn list(
+        &self,
+    ) -> crate::runtime::mock_ops::MockOperation<
+        'a,
+        crate::runtime::Page<crate::models::Thing>,
+    > {
+        crate::runtime::mock_ops::MockOperation::new(
+            self.server,
+            reqwest::Method::GET,
+            "/api/things/",
+            "things_list",
+            200u16,
+        )
+    }
+    /// Expects `POST /api/things/` (operation `things_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn create(
+        &self,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Thing> {
+        crate::runtime::mock_ops::MockOperation::new(
+            self.server,
+            reqwest::Method::POST,
+            "/api/things/",
+            "things_create",
+            201u16,
+        )
+    }
+    /// Expects `GET /api/things/{uuid}/` (operation `things_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn retrieve(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Thing> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::GET,
+                "/api/things/{uuid}/",
+                "things_retrieve",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `PATCH /api/things/{uuid}/` (operation `things_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn partial_update(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Thing> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::PATCH,
+                "/api/things/{uuid}/",
+                "things_partial_update",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `DELETE /api/things/{uuid}/` (operation `things_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn destroy(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::DELETE,
+                "/api/things/{uuid}/",
+                "things_destroy",
+                204u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/things/{uuid}/upload/` (operation `things_upload`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn upload(
+        &self,
+        uuid: &crate::runtime::Uuid,
+    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Thing> {
+        crate::runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/things/{uuid}/upload/",
+                "things_upload",
+                201u16,
+            )
+            .path_param("uuid", uuid)
     }
 }

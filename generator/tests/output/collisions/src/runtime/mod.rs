@@ -7,7 +7,10 @@
 //! These files are written by hand and copied verbatim into every generated crate (as
 //! `src/runtime/`), so modules refer to each other only through `super::`.
 //!
-//! - [`client`]: base URL, authentication, timeouts, deadline, retries; `Client::execute`.
+//! - [`client`]: base URL, authentication, timeouts, deadline, retries, default headers and
+//!   hooks; `Client::execute`.
+//! - [`env`](mod@env): `Client::from_env` and the environment variables it reads.
+//! - [`hooks`]: the caller's code run on every request and response.
 //! - [`request`] / [`response`]: one request and its response, query and path encoding.
 //! - [`body`] / [`redirect`]: bounded body reading, which redirects are followed.
 //! - [`error`]: the one error type, with Django REST framework error bodies parsed.
@@ -20,16 +23,30 @@
 //! - [`call`]: what generated request builders call (send, decode, stream).
 //! - [`model`]: what generated response models share (`Debug`, fields the spec did not promise).
 //! - [`support`]: what generated models and operations call (model decoding, multipart).
+//! - [`wait`]: polling an operation until its result is done, failed or out of time.
+//! - [`trace`]: what the `tracing` feature records (one span per call, an event per retry).
+//! - [`prelude`]: the client, its error and the stream traits, in one import.
 //! - `blocking` (feature `blocking`): `.wait()` for calls without async.
+//! - `mock` (feature `mock`): a mock Waldur server for the caller's own tests; [`mock_ops`]
+//!   gives its expectations the types of each operation (the generated mock handles).
+//!
+//! Features: `rustls-tls` (default) or `native-tls` select the TLS library; `tracing`,
+//! `mock` and `blocking` add what their names say.
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod body;
 pub mod call;
 pub mod client;
+pub mod env;
 pub mod error;
+pub mod hooks;
 pub mod lenient;
 pub mod limits;
+#[cfg(feature = "mock")]
+pub mod mock;
+#[cfg(feature = "mock")]
+pub mod mock_ops;
 pub mod model;
 pub mod nullable;
 pub mod pagination;
@@ -40,6 +57,12 @@ pub mod response;
 pub mod retry;
 pub mod scalars;
 pub mod support;
+pub mod trace;
+pub mod wait;
+
+/// The `reqwest` this runtime is built with: its types appear in errors and hooks (see
+/// [`error`]), and naming them through this re-export keeps them the same version.
+pub use reqwest;
 
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use call::{ItemStream, ResponseFuture, decode, missing_field, paging, send, stream_items};
@@ -72,3 +95,17 @@ pub use support::{
     FileUpload, LenientModel, MultipartBody, RawBody, deserialize_model, form_fields,
     invalid_fields, model_from_map, multipart_value,
 };
+pub use wait::{WaitError, WaitPolicy, WaitState, wait_for, wait_until};
+
+/// One import for code using the client: `use waldur_client::prelude::*;`.
+///
+/// Brings the client and its error, and the stream traits the `*_stream` methods need:
+/// [`TryStreamExt`](prelude::TryStreamExt) for `try_next`, `try_collect`, `try_filter`;
+/// [`StreamExt`](prelude::StreamExt) for `next`, `take`, `boxed`; and
+/// [`BoxStream`](prelude::BoxStream) to store a stream in a struct (`stream.boxed()`).
+pub mod prelude {
+    pub use super::{Client, ClientBuilder, Error, Lenient, Page};
+    pub use futures_core::Stream;
+    pub use futures_util::stream::BoxStream;
+    pub use futures_util::{StreamExt, TryStreamExt};
+}

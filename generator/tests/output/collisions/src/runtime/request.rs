@@ -208,6 +208,13 @@ enum StoredPart {
     },
 }
 
+/// The operation of a request: `operation_id` and path template from the API schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Operation {
+    id: &'static str,
+    path_template: &'static str,
+}
+
 #[derive(Debug, Clone)]
 enum Body {
     Empty,
@@ -219,11 +226,13 @@ enum Body {
     Multipart(Vec<(String, StoredPart)>),
 }
 
-/// One request: method, percent-encoded path (below the base URL), query and body.
+/// One request: method, percent-encoded path (below the base URL), query and body, plus the
+/// operation it performs (for tracing, hooks and error messages).
 #[derive(Debug, Clone)]
 pub struct ApiRequest {
     method: Method,
     path: String,
+    operation: Option<Operation>,
     query: Query,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Body,
@@ -237,6 +246,7 @@ impl ApiRequest {
         ApiRequest {
             method,
             path,
+            operation: None,
             query: Query::default(),
             headers: Vec::new(),
             body: Body::Empty,
@@ -245,6 +255,27 @@ impl ApiRequest {
         }
     }
 
+    /// Names the operation this request performs: its `operation_id` in the API schema
+    /// (`"openstack_volumes_list"`) and its path template as the schema writes it
+    /// (`"/api/openstack-volumes/{uuid}/"`). Tracing spans and hooks report these instead of
+    /// the concrete path, so identifiers in the path never become span names or metric labels.
+    /// Generated code sets them on every request.
+    pub fn operation(mut self, id: &'static str, path_template: &'static str) -> ApiRequest {
+        self.operation = Some(Operation { id, path_template });
+        self
+    }
+
+    /// The operation id set with [`ApiRequest::operation`], if any.
+    pub fn operation_id(&self) -> Option<&'static str> {
+        self.operation.map(|o| o.id)
+    }
+
+    /// The path template set with [`ApiRequest::operation`], if any.
+    pub fn path_template(&self) -> Option<&'static str> {
+        self.operation.map(|o| o.path_template)
+    }
+
+    /// The query parameters, to add to.
     pub fn query(&mut self) -> &mut Query {
         &mut self.query
     }

@@ -1,0 +1,113 @@
+//! A client configured from environment variables ([`super::client::Client::from_env`]).
+//!
+//! | variable | meaning |
+//! |---|---|
+//! | `WALDUR_API_URL` | required: the Waldur server (`https://waldur.example.com`); a trailing `/api/` is accepted |
+//! | `WALDUR_API_TOKEN` | required: the API token (surrounding whitespace removed) |
+//! | `WALDUR_API_TOKEN_SCHEME` | optional: the `Authorization` scheme, `Token` by default; `Bearer` for OIDC access tokens and personal access tokens |
+//!
+//! Errors name the variable and never show the token.
+
+use super::client::{Client, ClientBuilder, auth_header, parse_base_url};
+use super::error::Error;
+
+/// The variable holding the server URL.
+pub const API_URL_VAR: &str = "WALDUR_API_URL";
+/// The variable holding the API token.
+pub const API_TOKEN_VAR: &str = "WALDUR_API_TOKEN";
+/// The variable holding the `Authorization` scheme (default `Token`).
+pub const API_TOKEN_SCHEME_VAR: &str = "WALDUR_API_TOKEN_SCHEME";
+
+/// The scheme used when `WALDUR_API_TOKEN_SCHEME` is not set.
+const DEFAULT_SCHEME: &str = "Token";
+
+impl Client {
+    /// A client configured from `WALDUR_API_URL`, `WALDUR_API_TOKEN` and (optionally)
+    /// `WALDUR_API_TOKEN_SCHEME`; see [`super::env`](mod@super::env). For further settings use
+    /// [`ClientBuilder::from_env`].
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder configured from the environment variables of [`super::env`](mod@super::env), to be
+    /// completed (`.timeout(..)`, `.retry(..)`) and built. A variable that is missing, empty
+    /// or not valid Unicode is an [`Error::Config`] naming it; an invalid URL or token is
+    /// reported by `build`, also naming the variable.
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        ClientBuilder::from_vars(|name| std::env::var_os(name).map(|v| v.into_string()))
+    }
+
+    /// Like [`ClientBuilder::from_env`], reading the variables through `lookup`: `None` for
+    /// a variable that is not set, `Some(Err(raw))` for one that is not valid Unicode. For
+    /// tests and for configuration kept elsewhere than in the process environment.
+    pub fn from_vars<F>(lookup: F) -> Result<ClientBuilder, Error>
+    where
+        F: Fn(&str) -> Option<Result<String, std::ffi::OsString>>,
+    {
+        let url = required(
+            &lookup,
+            API_URL_VAR,
+            "the Waldur server URL, e.g. https://waldur.example.com",
+        )?;
+        let token = required(&lookup, API_TOKEN_VAR, "a Waldur API token")?;
+        let scheme = match optional(&lookup, API_TOKEN_SCHEME_VAR)? {
+            Some(scheme) => scheme,
+            None => DEFAULT_SCHEME.to_owned(),
+        };
+        if scheme.is_empty()
+            || !scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(Error::Config(format!(
+                "{API_TOKEN_SCHEME_VAR}={scheme:?} is not an authorization scheme \
+                 (letters, digits and '-', such as Token or Bearer)"
+            )));
+        }
+        // Checked here so that the error names the variable (and never shows the token).
+        parse_base_url(&url).map_err(|e| in_var(API_URL_VAR, e))?;
+        auth_header(scheme.clone(), &token).map_err(|e| in_var(API_TOKEN_VAR, e))?;
+        Ok(Client::builder(&url).auth_scheme(&scheme, &token))
+    }
+}
+
+/// `WALDUR_API_URL: <message>` for a configuration error caused by a variable's value.
+fn in_var(name: &str, e: Error) -> Error {
+    match e {
+        Error::Config(msg) => Error::Config(format!("environment variable {name}: {msg}")),
+        other => other,
+    }
+}
+
+/// A variable that must be set and not blank; its value trimmed.
+fn required<F>(lookup: &F, name: &str, what: &str) -> Result<String, Error>
+where
+    F: Fn(&str) -> Option<Result<String, std::ffi::OsString>>,
+{
+    match optional(lookup, name)? {
+        Some(value) => Ok(value),
+        None => Err(Error::Config(format!(
+            "environment variable {name} is not set; set it to {what}"
+        ))),
+    }
+}
+
+/// A variable that may be unset; its value trimmed. Set but blank is an error: in a
+/// deployment file that is almost always a mistake.
+fn optional<F>(lookup: &F, name: &str) -> Result<Option<String>, Error>
+where
+    F: Fn(&str) -> Option<Result<String, std::ffi::OsString>>,
+{
+    match lookup(name) {
+        None => Ok(None),
+        Some(Err(_)) => Err(Error::Config(format!(
+            "environment variable {name} is not valid Unicode"
+        ))),
+        Some(Ok(value)) if value.trim().is_empty() => Err(Error::Config(format!(
+            "environment variable {name} is set but empty"
+        ))),
+        Some(Ok(value)) => Ok(Some(value.trim().to_owned())),
+    }
+}

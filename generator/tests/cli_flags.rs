@@ -1,0 +1,232 @@
+//! The command line as a new user meets it: every option of every subcommand has help text in
+//! `--help`, and `generate` names the crate without a config file.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_waldur-codegen"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run waldur-codegen: {e}"))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The entries of the `Arguments:` and `Options:` sections of a help text, each with its help
+/// (the rest of its line, or the next line when clap puts the help below the flag).
+fn entries(help: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = help.lines().collect();
+    let mut out = Vec::new();
+    let mut in_section = false;
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        if !line.starts_with(' ') {
+            in_section = matches!(*line, "Arguments:" | "Options:" | "Commands:");
+            continue;
+        }
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        // Entries are indented 2 (`-h`, `<OLD>`, commands) or 6 (`--long`); help text of
+        // long-form help sits at 10.
+        if !in_section || indent > 6 || trimmed.is_empty() {
+            continue;
+        }
+        let (name, rest) = match trimmed.split_once("  ") {
+            Some((name, rest)) => (name.trim(), rest.trim()),
+            None => (trimmed, ""),
+        };
+        let help = if rest.is_empty() {
+            lines.get(i + 1).map_or("", |l| l.trim()).to_owned()
+        } else {
+            rest.to_owned()
+        };
+        out.push((name.to_owned(), help));
+    }
+    out
+}
+
+#[test]
+fn every_option_of_every_subcommand_has_help_text() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let mut seen = Vec::new();
+    for sub in [&[][..], &["parse"], &["generate"], &["diff"]] {
+        let mut args = sub.to_vec();
+        args.push("--help");
+        let out = run(dir, &args);
+        assert_eq!(out.status.code(), Some(0));
+        let help = text(&out.stdout);
+        let entries = entries(&help);
+        assert!(!entries.is_empty(), "no options found in:\n{help}");
+        for (name, description) in &entries {
+            assert!(
+                !description.is_empty() && !description.starts_with('-'),
+                "`waldur-codegen {} --help`: {name} has no help text:\n{help}",
+                sub.join(" ")
+            );
+            seen.push(format!("{} {name}", sub.join(" ")));
+        }
+    }
+    // The parser found the options that matter (so an empty check cannot pass by accident).
+    for wanted in [
+        " parse",
+        " generate",
+        "parse --spec <SPECS>...",
+        "parse --format <FORMAT>",
+        "generate --out <OUT>",
+        "generate --crate-name <CRATE_NAME>",
+        "generate --crate-version <CRATE_VERSION>",
+        "generate --keep-going",
+        "diff <OLD>",
+        "diff --fail-on <FAIL_ON>",
+    ] {
+        assert!(
+            seen.iter().any(|s| s == wanted),
+            "{wanted} not in {seen:#?}"
+        );
+    }
+}
+
+/// A fresh directory under Cargo's per-target temp dir, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("cli-flags-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn seed() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../spec/openstack-volumes.md")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn generate_names_the_crate_without_a_config_file() {
+    let scratch = Scratch::new("name");
+    let seed = seed();
+    let out = run(
+        &scratch.0,
+        &[
+            "generate",
+            "--spec",
+            &seed,
+            "--out",
+            "out",
+            "--crate-name",
+            "acme-waldur",
+            "--crate-version",
+            "2.3.0-rc.1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let cargo = std::fs::read_to_string(scratch.0.join("out/Cargo.toml")).unwrap();
+    assert!(
+        cargo.contains("\nname = \"acme-waldur\"\nversion = \"2.3.0-rc.1\"\n"),
+        "{cargo}"
+    );
+    let lib = std::fs::read_to_string(scratch.0.join("out/src/lib.rs")).unwrap();
+    assert!(lib.contains("//! # acme-waldur\n"), "{lib}");
+    assert!(lib.contains("acme_waldur::Client::new("), "{lib}");
+}
+
+#[test]
+fn the_flags_override_the_config_and_change_the_recorded_hash() {
+    let scratch = Scratch::new("override");
+    let seed = seed();
+    std::fs::write(
+        scratch.0.join("codegen.yaml"),
+        format!("specs: [{seed:?}]\ncrate:\n  name: from-config\n  version: 0.9.0\n"),
+    )
+    .unwrap();
+    let generate = |extra: &[&str], out: &str| {
+        let mut args = vec!["generate", "--config", "codegen.yaml", "--out", out];
+        args.extend_from_slice(extra);
+        let o = run(&scratch.0, &args);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        std::fs::read_to_string(scratch.0.join(out).join("Cargo.toml")).unwrap()
+    };
+    let plain = generate(&[], "a");
+    let flagged = generate(&["--crate-version", "1.0.0"], "b");
+    assert!(
+        plain.contains("\nname = \"from-config\"\nversion = \"0.9.0\"\n"),
+        "{plain}"
+    );
+    assert!(
+        flagged.contains("\nname = \"from-config\"\nversion = \"1.0.0\"\n"),
+        "{flagged}"
+    );
+    let hash = |toml: &str| {
+        toml.lines()
+            .find(|l| l.starts_with("# Inputs sha256 "))
+            .map(str::to_owned)
+            .unwrap()
+    };
+    assert_ne!(hash(&plain), hash(&flagged));
+}
+
+#[test]
+fn invalid_crate_names_and_versions_are_refused_with_the_rule() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let seed = seed();
+    let out = run(
+        dir,
+        &[
+            "generate",
+            "--spec",
+            &seed,
+            "--out",
+            "x",
+            "--crate-name",
+            "9lives",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: invalid value '9lives' for '--crate-name <CRATE_NAME>': a crate name is 1 to 64 \
+         ASCII letters, digits, '-' or '_', starting with a letter\n\n\
+         For more information, try '--help'.\n"
+    );
+    for bad in ["1.0", "01.0.0", "1.0.0-", "1.0.0+b!", "v1.0.0"] {
+        let out = run(
+            dir,
+            &[
+                "generate",
+                "--spec",
+                &seed,
+                "--out",
+                "x",
+                "--crate-version",
+                bad,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert_eq!(
+            text(&out.stderr),
+            format!(
+                "error: invalid value '{bad}' for '--crate-version <CRATE_VERSION>': {bad:?} is \
+                 not a semantic version such as 0.1.0 or 1.2.3-rc.1\n\n\
+                 For more information, try '--help'.\n"
+            )
+        );
+    }
+    assert!(!dir.join("x").exists());
+}
