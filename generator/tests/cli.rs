@@ -461,7 +461,7 @@ fn config_with_unknown_key_names_file_and_line() {
     assert_eq!(
         stderr(&out),
         "error: codegen.yaml:5:3: invalid config: crate: unknown field `verison`, expected one of \
-         `name`, `version`, `description`\n"
+         `name`, `version`, `description`, `repository`\n"
     );
     assert!(!scratch.exists("out"));
 

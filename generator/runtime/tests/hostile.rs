@@ -127,7 +127,7 @@ async fn error_bodies_are_cut_at_the_limit_and_never_read_whole() {
     assert_eq!(
         err.to_string(),
         format!(
-            "HTTP 500 Internal Server Error from GET {}/api/x/: {}... (1000 more bytes)",
+            "HTTP 500 Internal Server Error from GET {}/api/x/: {}... (1000 more bytes) (after 3 attempts)",
             server.url,
             "x".repeat(200)
         )

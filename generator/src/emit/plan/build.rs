@@ -45,7 +45,14 @@ const MOCK_SERVER_METHODS: &[&str] = &[
 ];
 
 /// Methods of every request builder besides the setters of optional parameters.
-const BUILDER_METHODS: &[&str] = &["send", "request", "stream", "count", "wait"];
+const BUILDER_METHODS: &[&str] = &[
+    "send",
+    "request",
+    "stream",
+    "count",
+    "wait",
+    "send_and_wait",
+];
 
 /// Names the rendered code of a response model uses for itself.
 const MODEL_METHODS: &[&str] = &["invalid_fields", "builder", "new"];
@@ -534,61 +541,89 @@ fn is_file(types: &Types, ty: &Ty) -> bool {
 }
 
 /// Waldur resources are ordered through marketplace orders, which change state
-/// asynchronously: when the spec has `POST /api/marketplace-orders/` and its retrieve, the
-/// create builder gets a `send_and_wait` that polls the order until it is done or erred.
+/// asynchronously: when the spec has `POST /api/marketplace-orders/` returning the same order
+/// model as the retrieve `GET /api/marketplace-orders/{uuid}/`, and that model has `uuid`,
+/// `state` (a string or a string enum) and optionally `error_message`, the create builder gets
+/// a `send_and_wait` that polls the order until it is done or erred.
 fn attach_order_helpers(types: &Types, tags: &mut [TagPlan]) {
     for tag in tags.iter_mut() {
-        let retrieve = tag
-            .operations
-            .iter()
-            .find(|o| o.http_method == Method::Get && o.path == "/api/marketplace-orders/{uuid}/")
-            .map(|o| (o.method.clone(), o.output.clone()));
-        let Some((retrieve_method, Output::Json { ty, .. })) = retrieve else {
+        let retrieve = tag.operations.iter().find(|o| {
+            o.http_method == Method::Get
+                && o.path == "/api/marketplace-orders/{uuid}/"
+                && o.args.len() == 1
+                && matches!(o.args[0].ty, RustTy::Uuid)
+        });
+        let Some((retrieve_method, Output::Json { ty, .. })) =
+            retrieve.map(|o| (o.method.clone(), o.output.clone()))
+        else {
             continue;
         };
         let RustTy::Named { ident, .. } = &ty else {
             continue;
         };
-        let Some((_, TypeDef::Object(order))) = types
+        let Some(TypeDef::Object(order)) = types
             .api
             .types
             .iter()
             .find(|(name, _)| types.idents.get(*name) == Some(ident))
+            .map(|(_, def)| def)
         else {
             continue;
         };
-        let has = |name: &str| order.fields.iter().any(|f| f.name == name);
-        if !(has("state") && has("uuid")) {
+        let names = response_field_names(&order.fields);
+        let field = |wire: &str| {
+            order
+                .fields
+                .iter()
+                .zip(&names)
+                .find(|(f, _)| f.name == wire)
+                .map(|(f, (_, _, accessor))| (f, accessor.clone()))
+        };
+        let (Some((uuid, uuid_accessor)), Some((state, state_accessor))) =
+            (field("uuid"), field("state"))
+        else {
+            continue;
+        };
+        let is_uuid = matches!(
+            types.resolve(&uuid.ty),
+            Ty::Scalar { scalar: Scalar::String { format } } if format.as_deref() == Some("uuid")
+        );
+        let state_is_str = is_plain_string(types, &state.ty);
+        let state_is_enum = matches!(
+            types.def_of(&state.ty),
+            Some((_, TypeDef::Enum(e))) if e.values.iter().all(|v| matches!(v, EnumValue::Str(_)))
+        );
+        if !is_uuid || !(state_is_str || state_is_enum) {
             continue;
         }
-        let accessor_of = |name: &str| {
-            let fields = response_field_names(&order.fields);
-            fields
-                .into_iter()
-                .find(|(wire, _, _)| wire == name)
-                .map(|(_, _, accessor)| accessor)
-        };
-        let (Some(state), Some(uuid)) = (accessor_of("state"), accessor_of("uuid")) else {
-            continue;
-        };
-        let error = accessor_of("error_message");
-        let order_type = ident.clone();
+        let error_accessor = field("error_message")
+            .filter(|(f, _)| is_plain_string(types, &f.ty))
+            .map(|(_, accessor)| accessor);
         for op in tag.operations.iter_mut() {
             if op.http_method == Method::Post
                 && op.path == "/api/marketplace-orders/"
-                && matches!(&op.output, Output::Json { ty: RustTy::Named { ident: i, .. }, .. } if *i == order_type)
+                && matches!(&op.output, Output::Json { ty: RustTy::Named { ident: i, .. }, .. } if i == ident)
             {
                 op.order_helper = Some(OrderHelper {
                     method: "send_and_wait".to_string(),
                     retrieve_method: retrieve_method.clone(),
-                    order_type: order_type.clone(),
-                    state_accessor: state.clone(),
-                    error_accessor: error.clone(),
-                    uuid_accessor: uuid.clone(),
+                    order_type: ident.clone(),
+                    uuid_accessor: uuid_accessor.clone(),
+                    state_accessor: state_accessor.clone(),
+                    state_is_str,
+                    error_accessor: error_accessor.clone(),
                 });
             }
         }
     }
+}
+
+fn is_plain_string(types: &Types, ty: &Ty) -> bool {
+    matches!(
+        types.resolve(ty),
+        Ty::Scalar { scalar: Scalar::String { format } }
+            if !matches!(format.as_deref(), Some("uuid" | "date-time" | "date" | "decimal" | "binary"))
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

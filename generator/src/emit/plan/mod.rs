@@ -231,18 +231,22 @@ pub struct ListPlan {
     pub head_op: Option<usize>,
 }
 
-/// The generated `create_and_wait` of `POST /api/marketplace-orders/`.
+/// The generated `send_and_wait` of `POST /api/marketplace-orders/`: submit the order, then
+/// poll it until it is done or erred.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderHelper {
+    /// The builder method (`send_and_wait`).
     pub method: String,
-    /// The retrieve operation's builder constructor on the same handle (`retrieve`).
+    /// The retrieve operation's method on the same handle (`retrieve`).
     pub retrieve_method: String,
-    /// Response type of the order (the model with `state` and `error_message`).
+    /// The order model (`OrderDetails`).
     pub order_type: String,
-    /// The state field's accessor and whether it is an enum (else a string).
-    pub state_accessor: String,
-    pub error_accessor: Option<String>,
+    /// Accessors of the order's `uuid`, `state` and `error_message`, and whether `state` and
+    /// `error_message` read as `&str` already (else they are enums with `as_str`).
     pub uuid_accessor: String,
+    pub state_accessor: String,
+    pub state_is_str: bool,
+    pub error_accessor: Option<String>,
 }
 
 /// One named type.

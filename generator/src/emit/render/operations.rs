@@ -285,6 +285,7 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
     let request = request_fn(op);
     let send = send_fn(op);
     let list = list_fns(op);
+    let order = order_fn(tag, op);
     let doc = format!(
         " The request of [`{}::{}`] (`{} {}`): set optional parameters, then `.await` it \
          (or call `send()`).",
@@ -308,6 +309,7 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
             #request
             #send
             #list
+            #order
         }
 
         impl std::future::IntoFuture for #name {
@@ -559,6 +561,77 @@ fn list_fns(op: &OperationPlan) -> TokenStream {
             this.#size = None;
             let req = this.request(reqwest::Method::HEAD);
             crate::runtime::send(this.client, req, crate::runtime::decode::count)
+        }
+    }
+}
+
+/// `send_and_wait` of a marketplace order creation (see `OrderHelper`).
+fn order_fn(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
+    let Some(o) = &op.order_helper else {
+        return quote!();
+    };
+    let method = ident(&o.method);
+    let handle = ident(&tag.handle);
+    let retrieve = ident(&o.retrieve_method);
+    let order = ident(&o.order_type);
+    let uuid = ident(&o.uuid_accessor);
+    let state = ident(&o.state_accessor);
+    let state_str = if o.state_is_str {
+        quote!(order.#state())
+    } else {
+        quote!(order.#state().map(|s| s.as_str()))
+    };
+    let error_message = match &o.error_accessor {
+        Some(e) => {
+            let e = ident(e);
+            quote!(order.#e())
+        }
+        None => quote!(None),
+    };
+    let field = format!("{}.uuid", o.order_type);
+    let doc = format!(
+        " Submits the order, then polls it (`{retrieve}`) under `policy` until it is `done` \
+         (the final order is returned), or fails with the order's `error_message` when it is \
+         `erred`, `canceled` or `rejected`; the time budget, the interval and cancellation (drop \
+         the future) are those of [`crate::runtime::wait_for`].",
+        retrieve = o.retrieve_method
+    );
+    quote! {
+        #[doc = #doc]
+        pub async fn #method(
+            self,
+            policy: &crate::runtime::WaitPolicy,
+        ) -> Result<crate::models::#order, crate::runtime::WaitError<crate::models::#order>> {
+            let client = self.client.clone();
+            let submitted = match self.send().await {
+                Ok(order) => order,
+                Err(error) => {
+                    return Err(crate::runtime::WaitError::Request {
+                        what: "the order to be submitted".to_string(),
+                        error,
+                        poll: 0,
+                        last: None,
+                    });
+                }
+            };
+            let Some(uuid) = submitted.#uuid() else {
+                let found = format!("{:?}", submitted.#uuid);
+                return Err(crate::runtime::WaitError::Request {
+                    what: "the submitted order's uuid".to_string(),
+                    error: crate::runtime::FieldError::new(#field, found).into(),
+                    poll: 0,
+                    last: Some(submitted),
+                });
+            };
+            let handle = #handle { client: &client };
+            let what = format!("order {uuid} to be done");
+            crate::runtime::wait_for(
+                policy,
+                &what,
+                || handle.#retrieve(uuid).send(),
+                |order: &crate::models::#order| crate::runtime::order_state(#state_str, #error_message),
+            )
+            .await
         }
     }
 }

@@ -342,3 +342,20 @@ where
     })
     .await
 }
+
+/// What a Waldur marketplace order's state says: `done` is done; `erred`, `canceled` and
+/// `rejected` are failures, with the order's `error_message` (or its state when it has none);
+/// every other state (`pending-consumer`, `pending-provider`, `executing`, or one this client
+/// does not know yet) is pending. Generated `send_and_wait` methods of order creation use it.
+pub fn order_state(state: Option<&str>, error_message: Option<&str>) -> WaitState {
+    match state {
+        Some("done") => WaitState::Done,
+        Some(failed @ ("erred" | "canceled" | "rejected")) => {
+            WaitState::Failed(match error_message.filter(|m| !m.trim().is_empty()) {
+                Some(message) => format!("the order is {failed}: {message}"),
+                None => format!("the order is {failed}"),
+            })
+        }
+        _ => WaitState::Pending,
+    }
+}

@@ -95,7 +95,7 @@ pub use support::{
     FileUpload, LenientModel, MultipartBody, RawBody, deserialize_model, form_fields,
     invalid_fields, model_from_map, multipart_value,
 };
-pub use wait::{WaitError, WaitPolicy, WaitState, wait_for, wait_until};
+pub use wait::{WaitError, WaitPolicy, WaitState, order_state, wait_for, wait_until};
 
 /// One import for code using the client: `use waldur_client::prelude::*;`.
 ///
