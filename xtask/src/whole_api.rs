@@ -2,8 +2,10 @@
 //!
 //! Generates a crate from the newest Markdown snapshot and one from the OpenAPI 8.0.5 schema
 //! (both in `../shared`) into `target/whole-api/`, then runs `cargo check` on each with all
-//! features and with a single tag feature. Any error, any warning in the generated crate, or
-//! any operation left out fails the task. CI runs it; the crates are never committed.
+//! features and with a single tag feature, and `cargo doc` with rustdoc's warnings denied (the
+//! spec's own text is in the docs: it must be escaped so that rustdoc reads it as text). Any
+//! error, any warning in the generated crate, or any operation left out fails the task. CI runs
+//! it; the crates are never committed.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -43,6 +45,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             &work.join("target"),
             &["--no-default-features", "--features", ONE_TAG],
         )?;
+        doc(&crate_dir, &work.join("target"))?;
     }
     println!("whole-API crates compile without errors or warnings");
     Ok(())
@@ -111,6 +114,31 @@ fn check(crate_dir: &Path, target: &Path, features: &[&str]) -> Result<(), Strin
     }
     println!(
         "cargo check {label}: clean in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `cargo doc --no-deps --all-features` with `RUSTDOCFLAGS=-D warnings`.
+fn doc(crate_dir: &Path, target: &Path) -> Result<(), String> {
+    let start = std::time::Instant::now();
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["doc", "--quiet", "--no-deps", "--all-features"])
+        .current_dir(crate_dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .map_err(|e| format!("running cargo doc: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() || stderr.lines().any(|l| l.contains("warning")) {
+        return Err(format!(
+            "cargo doc of {} failed:\n{stderr}",
+            crate_dir.display()
+        ));
+    }
+    println!(
+        "cargo doc {} (rustdoc warnings denied): clean in {:.1} s",
+        crate_dir.display(),
         start.elapsed().as_secs_f64()
     );
     Ok(())
