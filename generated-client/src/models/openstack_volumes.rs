@@ -4,155 +4,109 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `openstack_volumes` operations.
 /// `OpenStackSnapshot`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct OpenStackSnapshot {
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub url: crate::runtime::Lenient<String>,
     /// `string (uuid)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub name: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub description: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_name: crate::runtime::Lenient<String>,
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_settings: crate::runtime::Lenient<String>,
     /// `string (uuid)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_settings_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_settings_state: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_settings_error_message: crate::runtime::Lenient<String>,
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub project: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub project_name: crate::runtime::Lenient<String>,
     /// `string (uuid)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub project_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer: crate::runtime::Lenient<String>,
     /// `string (uuid)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer_name: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer_native_name: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer_abbreviation: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub error_message: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub error_traceback: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub resource_type: crate::runtime::Lenient<String>,
     /// `any JSON value`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub state: crate::runtime::Lenient<serde_json::Value>,
     /// `string (date-time)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
     /// `string (date-time)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub modified: crate::runtime::Lenient<crate::runtime::DateTime>,
     /// Snapshot ID in the OpenStack backend
     ///
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub backend_id: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub access_url: crate::runtime::Lenient<String>,
     /// Volume from which this snapshot was created
     ///
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub source_volume: crate::runtime::Lenient<String>,
     /// Size in MiB
     ///
     /// `integer`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub size: crate::runtime::Lenient<i64>,
     /// `any JSON value`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub metadata: crate::runtime::Lenient<serde_json::Value>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub runtime_state: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub source_volume_name: crate::runtime::Lenient<String>,
     /// `string (uuid)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub source_volume_marketplace_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub action: crate::runtime::Lenient<String>,
     /// `any JSON value`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub action_details: crate::runtime::Lenient<serde_json::Value>,
     /// `array of `OpenStackSnapshotRestoration``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub restorations: crate::runtime::Lenient<
         Vec<crate::runtime::Lenient<crate::models::OpenStackSnapshotRestoration>>,
     >,
     /// Guaranteed time of snapshot retention. If null - keep forever.
     ///
     /// `string (date-time)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub kept_until: crate::runtime::Lenient<crate::runtime::DateTime>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_offering_uuid: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_offering_name: crate::runtime::Lenient<String>,
     /// `any JSON value`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_offering_plugin_options: crate::runtime::Lenient<serde_json::Value>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_category_uuid: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_category_name: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_resource_uuid: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_plan_uuid: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_resource_state: crate::runtime::Lenient<String>,
     /// `boolean`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub is_usage_based: crate::runtime::Lenient<bool>,
     /// `boolean`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub is_limit_based: crate::runtime::Lenient<bool>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl OpenStackSnapshot {
@@ -419,9 +373,9 @@ impl crate::runtime::LenientModel for OpenStackSnapshot {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for OpenStackSnapshot {
-    const MODEL: &'static str = "OpenStackSnapshot";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
@@ -475,8 +429,10 @@ impl crate::runtime::ModelFields for OpenStackSnapshot {
         f("is_usage_based", &self.is_usage_based);
         f("is_limit_based", &self.is_limit_based);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for OpenStackSnapshot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for OpenStackSnapshot {
@@ -531,45 +487,35 @@ impl OpenStackSnapshotRequest {
     }
 }
 /// `OpenStackSnapshotRestoration`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct OpenStackSnapshotRestoration {
     /// `string (uuid)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// `string (date-time)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
     /// New volume description.
     ///
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub description: crate::runtime::Lenient<String>,
     /// Volume that is being restored from the snapshot
     ///
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub volume: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub volume_name: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub volume_state: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub volume_runtime_state: crate::runtime::Lenient<String>,
     /// Size in MiB
     ///
     /// `integer`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub volume_size: crate::runtime::Lenient<i64>,
     /// Name of volume as instance device e.g. /dev/vdb.
     ///
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub volume_device: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl OpenStackSnapshotRestoration {
@@ -634,9 +580,9 @@ impl crate::runtime::LenientModel for OpenStackSnapshotRestoration {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for OpenStackSnapshotRestoration {
-    const MODEL: &'static str = "OpenStackSnapshotRestoration";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
@@ -651,8 +597,10 @@ impl crate::runtime::ModelFields for OpenStackSnapshotRestoration {
         f("volume_size", &self.volume_size);
         f("volume_device", &self.volume_device);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for OpenStackSnapshotRestoration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for OpenStackSnapshotRestoration {
@@ -674,200 +622,143 @@ impl crate::runtime::FromJson for OpenStackSnapshotRestoration {
     }
 }
 /// `OpenStackVolume`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct OpenStackVolume {
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub url: crate::runtime::Lenient<String>,
     /// `string (uuid)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub name: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub description: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_name: crate::runtime::Lenient<String>,
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_settings: crate::runtime::Lenient<String>,
     /// `string (uuid)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_settings_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_settings_state: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub service_settings_error_message: crate::runtime::Lenient<String>,
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub project: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub project_name: crate::runtime::Lenient<String>,
     /// `string (uuid)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub project_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer: crate::runtime::Lenient<String>,
     /// `string (uuid)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer_name: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer_native_name: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub customer_abbreviation: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub error_message: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub error_traceback: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub resource_type: crate::runtime::Lenient<String>,
     /// `any JSON value`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub state: crate::runtime::Lenient<serde_json::Value>,
     /// `string (date-time)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
     /// `string (date-time)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub modified: crate::runtime::Lenient<crate::runtime::DateTime>,
     /// Volume ID in the OpenStack backend
     ///
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub backend_id: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub access_url: crate::runtime::Lenient<String>,
     /// Snapshot that this volume was created from, if any
     ///
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub source_snapshot: crate::runtime::Lenient<String>,
     /// Size in MiB
     ///
     /// `integer`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub size: crate::runtime::Lenient<i64>,
     /// Indicates if this volume can be used to boot an instance
     ///
     /// `boolean`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub bootable: crate::runtime::Lenient<bool>,
     /// `any JSON value`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub metadata: crate::runtime::Lenient<serde_json::Value>,
     /// Image that this volume was created from, if any
     ///
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub image: crate::runtime::Lenient<String>,
     /// Metadata of the image this volume was created from
     ///
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub image_metadata: crate::runtime::Lenient<String>,
     /// Name of the image this volume was created from
     ///
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub image_name: crate::runtime::Lenient<String>,
     /// Type of the volume (e.g. SSD, HDD)
     ///
     /// Wire name `type`, `string (uri)`.
-    #[serde(rename = "type", skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub type_: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub type_name: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub runtime_state: crate::runtime::Lenient<String>,
     /// Availability zone where this volume is located
     ///
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub availability_zone: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub availability_zone_name: crate::runtime::Lenient<String>,
     /// Name of volume as instance device e.g. /dev/vdb.
     ///
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub device: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub action: crate::runtime::Lenient<String>,
     /// `any JSON value`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub action_details: crate::runtime::Lenient<serde_json::Value>,
     /// Instance that this volume is attached to, if any
     ///
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub instance: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub instance_name: crate::runtime::Lenient<String>,
     /// `string (uuid)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub instance_marketplace_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub tenant: crate::runtime::Lenient<String>,
     /// `string (uuid)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub tenant_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// `boolean`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub extend_enabled: crate::runtime::Lenient<bool>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_offering_uuid: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_offering_name: crate::runtime::Lenient<String>,
     /// `any JSON value`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_offering_plugin_options: crate::runtime::Lenient<serde_json::Value>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_category_uuid: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_category_name: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_resource_uuid: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_plan_uuid: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub marketplace_resource_state: crate::runtime::Lenient<String>,
     /// `boolean`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub is_usage_based: crate::runtime::Lenient<bool>,
     /// `boolean`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub is_limit_based: crate::runtime::Lenient<bool>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl OpenStackVolume {
@@ -1185,9 +1076,9 @@ impl crate::runtime::LenientModel for OpenStackVolume {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for OpenStackVolume {
-    const MODEL: &'static str = "OpenStackVolume";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
@@ -1252,8 +1143,10 @@ impl crate::runtime::ModelFields for OpenStackVolume {
         f("is_usage_based", &self.is_usage_based);
         f("is_limit_based", &self.is_limit_based);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for OpenStackVolume {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for OpenStackVolume {

@@ -9,7 +9,7 @@ use waldur_client::models::{
     OpenStackSnapshotRequest, OpenStackVolumeExtendRequest, OpenStackVolumeRequest,
     OpenStackVolumeRetypeRequest, PatchedOpenStackVolumeRequest, VolumeAttachRequest,
 };
-use waldur_client::runtime::ModelFields;
+use waldur_client::runtime::LenientModel;
 use waldur_client::{Accepted, Client, DateTime, Lenient, Nullable, Uuid};
 use waldur_test_server::{Recorded, Reply, TestServer, json as json_reply, respond};
 
@@ -726,7 +726,7 @@ mod fixture {
         assert!(got[4].kind.is_absent());
         for (t, body) in got.iter().zip(&bodies) {
             assert!(
-                fixture_things::runtime::ModelFields::invalid_fields(t).is_empty(),
+                fixture_things::runtime::LenientModel::invalid_fields(t).is_empty(),
                 "{t:?}"
             );
             assert_eq!(&serde_json::to_value(t).expect("encodes"), body);
@@ -769,7 +769,7 @@ mod fixture {
         // `uri` stays a string: the server sends "".
         assert_eq!(t.url(), Some(""));
         assert!(
-            fixture_things::runtime::ModelFields::is_as_documented(&t),
+            fixture_things::runtime::LenientModel::is_as_documented(&t),
             "{t:?}"
         );
         // `Debug` prints values, not wrappers.

@@ -21,7 +21,7 @@ use waldur_client::models::{
     OpenStackVolume, OpenStackVolumeExtendRequest, OpenStackVolumeRetypeRequest,
     VolumeAttachRequest,
 };
-use waldur_client::runtime::ModelFields;
+use waldur_client::runtime::LenientModel;
 use waldur_client::{Accepted, Client, DateTime, Lenient, Page, Uuid};
 use waldur_test_server::{Recorded, TestServer, respond, shared_dir};
 

@@ -155,6 +155,14 @@ impl waldur_client_runtime::LenientModel for Heavy {
     fn extra_mut(&mut self) -> &mut waldur_client_runtime::Extra {
         &mut self.extra
     }
+    fn extra(&self) -> &waldur_client_runtime::Extra {
+        &self.extra
+    }
+    fn visit_fields(
+        &self,
+        _f: &mut dyn FnMut(&'static str, &dyn waldur_client_runtime::FieldState),
+    ) {
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Heavy {
@@ -240,6 +248,15 @@ async fn nested_tiny_items_are_bounded_by_the_decode_budget() {
         }
         fn extra_mut(&mut self) -> &mut waldur_client_runtime::Extra {
             &mut self.extra
+        }
+        fn extra(&self) -> &waldur_client_runtime::Extra {
+            &self.extra
+        }
+        fn visit_fields(
+            &self,
+            f: &mut dyn FnMut(&'static str, &dyn waldur_client_runtime::FieldState),
+        ) {
+            f("items", &self.items);
         }
     }
     impl<'de> serde::Deserialize<'de> for Holder {

@@ -5,8 +5,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use serde_json::{Value, json};
 use uuid::Uuid;
 use waldur_client_runtime::{
-    Decimal, Error, Extra, FromJson, Lenient, LenientModel, QueryValue, RawJson, deserialize_model,
-    invalid_fields, model_from_map,
+    Decimal, Error, Extra, FieldState, FromJson, Lenient, LenientModel, QueryValue, RawJson,
+    deserialize_model, model_from_map,
 };
 
 /// A response model as the generator emits it.
@@ -58,18 +58,19 @@ impl LenientModel for Volume {
     fn extra_mut(&mut self) -> &mut Extra {
         &mut self.extra
     }
-    fn invalid_fields(&self) -> Vec<&'static str> {
-        invalid_fields(&[
-            ("uuid", self.uuid.is_invalid()),
-            ("name", self.name.is_invalid()),
-            ("size", self.size.is_invalid()),
-            ("ratio", self.ratio.is_invalid()),
-            ("price", self.price.is_invalid()),
-            ("created", self.created.is_invalid()),
-            ("day", self.day.is_invalid()),
-            ("metadata", self.metadata.is_invalid()),
-            ("parts", self.parts.is_invalid()),
-        ])
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn FieldState)) {
+        f("uuid", &self.uuid);
+        f("name", &self.name);
+        f("size", &self.size);
+        f("ratio", &self.ratio);
+        f("price", &self.price);
+        f("created", &self.created);
+        f("day", &self.day);
+        f("metadata", &self.metadata);
+        f("parts", &self.parts);
     }
 }
 

@@ -371,9 +371,8 @@ fn plan_operation(
         let has_files = types.def_of(&b.ty).is_some_and(
             |(_, def)| matches!(def, TypeDef::Object(o) if object_has_files(types, o)),
         );
-        let accepts_json = b.accepted_media.contains(&BodyMedia::Json)
-            || (b.accepted_media.is_empty() && b.media == BodyMedia::Json)
-            || b.media == BodyMedia::Json;
+        let accepts_json =
+            b.accepted_media.contains(&BodyMedia::Json) || b.media == BodyMedia::Json;
         let encoding = match b.media {
             BodyMedia::OctetStream | BodyMedia::Text
                 if matches!(ty, RustTy::FileUpload | RustTy::String) =>
@@ -648,16 +647,11 @@ fn plan_types(
 ) -> BTreeMap<String, TypePlan> {
     let api = types.api;
     let mut uses = type_uses(types, tags);
-    // A response model (or one used by no operation, which is emitted as one) decodes its
-    // fields, so every type it reaches must decode from JSON too.
-    let decoded: BTreeSet<String> = api
-        .types
-        .keys()
-        .filter(|name| {
-            let u = uses.get(*name).copied().unwrap_or_default();
-            u.response || !u.request
-        })
-        .flat_map(|name| types.reachable(name).iter().cloned())
+    // A response model decodes its fields, so every type it reaches must decode from JSON too.
+    let decoded: BTreeSet<String> = uses
+        .iter()
+        .filter(|(_, u)| u.response)
+        .flat_map(|(name, _)| types.reachable(name).iter().cloned())
         .collect();
     for name in decoded {
         uses.entry(name).or_default().decoded = true;
@@ -665,8 +659,13 @@ fn plan_types(
     let union_values = enum_union_values(types);
     let mut out = BTreeMap::new();
     for (name, def) in &api.types {
+        // A type no operation reaches is not part of the client (an OpenAPI schema's
+        // `XRequestMultipart` and `XRequestForm` twins of a JSON body, spare components):
+        // leaving it out keeps every user's build smaller.
+        let Some(usage) = uses.get(name).copied() else {
+            continue;
+        };
         let ident = types.idents[name].clone();
-        let usage = uses.get(name).copied().unwrap_or_default();
         let (description, kind) = match def {
             TypeDef::Object(o) if usage.response || !usage.request => (
                 o.description.clone(),
@@ -967,8 +966,8 @@ fn symbol_name(s: &str) -> String {
 // Files and gates
 
 /// Puts each type in a file: a type used by exactly one tag lives in that tag's model file
-/// (compiled only with its feature), everything else in `shared.rs`, gated on the features of
-/// the tags that use it.
+/// (compiled only with its feature), a type used by several in `shared.rs`, gated on the
+/// features of the tags that use it.
 fn place_types(
     types: &Types,
     tags: &[TagPlan],
@@ -1010,28 +1009,18 @@ fn place_types(
                 let tag = &tags[*used_by.iter().next().unwrap_or(&0)];
                 (tag.module.clone(), Some(tag.feature.clone()), Gate::None)
             }
-            // Used by no operation (an OpenAPI component, a page's alias): compiled when every
-            // tag whose types it mentions is enabled, so it never names a type that is cfg'd out.
-            0 => {
-                let needed: BTreeSet<String> = types
-                    .reachable(name)
-                    .iter()
-                    .filter_map(|r| tags_of.get(r))
-                    .flatten()
-                    .map(|&t| tags[t].feature.clone())
-                    .collect();
-                let gate = if needed.is_empty() {
+            // Every planned type is reached by some operation; one used by several tags is
+            // compiled when any of them is enabled.
+            _ => {
+                let features: Vec<String> =
+                    used_by.iter().map(|&t| tags[t].feature.clone()).collect();
+                let gate = if features.is_empty() {
                     Gate::None
                 } else {
-                    Gate::All(needed.into_iter().collect())
+                    Gate::Any(features)
                 };
                 ("shared".to_string(), None, gate)
             }
-            _ => (
-                "shared".to_string(),
-                None,
-                Gate::Any(used_by.iter().map(|&t| tags[t].feature.clone()).collect()),
-            ),
         };
         plan.file = file.clone();
         plan.gate = gate;

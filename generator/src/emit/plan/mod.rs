@@ -370,8 +370,6 @@ pub enum Gate {
     None,
     /// Used by several tags: compiled when any of them is enabled.
     Any(Vec<String>),
-    /// Used by no operation: compiled when every tag it mentions is enabled.
-    All(Vec<String>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -69,7 +69,7 @@ pub fn files(
                     ))
                 });
                 let doc = match &file.feature {
-                    None => " Types used by several tags (or by none), each compiled when one of its tags is enabled.".to_string(),
+                    None => " Types used by several tags, each compiled when one of its tags is enabled.".to_string(),
                     Some(_) => format!(" Types used only by the `{}` operations.", file.file),
                 };
                 let text = format_file(quote! {
@@ -114,7 +114,6 @@ pub fn gate_tokens(gate: &Gate) -> TokenStream {
     match gate {
         Gate::None => quote!(),
         Gate::Any(f) => quote!(#[cfg(any(#(feature = #f),*))]),
-        Gate::All(f) => quote!(#[cfg(all(#(feature = #f),*))]),
     }
 }
 

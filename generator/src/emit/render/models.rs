@@ -75,13 +75,10 @@ fn response_model(name: &str, plan: &TypePlan, m: &ResponseModel) -> TokenStream
     let extra = ident(&m.extra);
     let decls = m.fields.iter().map(|f| {
         let fid = ident(&f.ident);
-        let wire = &f.wire;
         let t = ty(&f.ty);
         let docs = field_docs(f);
-        let rename = (f.ident != f.wire).then(|| quote!(rename = #wire,));
         quote! {
             #docs
-            #[serde(#rename skip_serializing_if = "crate::runtime::Lenient::is_absent")]
             pub #fid: crate::runtime::Lenient<#t>,
         }
     });
@@ -119,11 +116,10 @@ fn response_model(name: &str, plan: &TypePlan, m: &ResponseModel) -> TokenStream
     let accessor_impl = (!m.fields.is_empty()).then(|| quote! { impl #id { #(#accessors)* } });
     quote! {
         #docs
-        #[derive(Clone, PartialEq, Default, serde::Serialize)]
+        #[derive(Clone, PartialEq, Default)]
         pub struct #id {
             #(#decls)*
             /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-            #[serde(flatten)]
             pub #extra: crate::runtime::Extra,
         }
 
@@ -137,15 +133,17 @@ fn response_model(name: &str, plan: &TypePlan, m: &ResponseModel) -> TokenStream
             fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
                 &mut self.#extra
             }
-        }
-
-        impl crate::runtime::ModelFields for #id {
-            const MODEL: &'static str = #name;
+            fn extra(&self) -> &crate::runtime::Extra {
+                &self.#extra
+            }
             fn visit_fields(&self, #visit_param: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState)) {
                 #(#visits)*
             }
-            fn extra_keys(&self) -> Vec<&str> {
-                self.#extra.keys().map(String::as_str).collect()
+        }
+
+        impl serde::Serialize for #id {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                crate::runtime::serialize_model(self, serializer)
             }
         }
 
@@ -312,7 +310,7 @@ fn constructor(name: &str, id: &proc_macro2::Ident, m: &RequestModel) -> TokenSt
                     quote!(#fid: crate::runtime::Nullable::Absent)
                 } else {
                     let v = value(f);
-                    if v.to_string() == fid.to_string() {
+                    if fid == v.to_string() {
                         quote!(#fid)
                     } else {
                         quote!(#fid: #v)

@@ -169,7 +169,7 @@ fn handle_method(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
         let t = arg_type(&a.ty);
         params.push(quote!(#id: #t));
         let v = arg_value(&a.ty, &id);
-        if v.to_string() == id.to_string() {
+        if id == v.to_string() {
             inits.push(quote!(#id));
         } else {
             inits.push(quote!(#id: #v));

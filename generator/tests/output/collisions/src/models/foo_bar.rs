@@ -4,13 +4,11 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `foo_bar` operations.
 /// `Box`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct BoxModel {
     /// ``Box``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub inner: crate::runtime::Lenient<Box<crate::models::BoxModel>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl BoxModel {
@@ -35,17 +33,19 @@ impl crate::runtime::LenientModel for BoxModel {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for BoxModel {
-    const MODEL: &'static str = "Box";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
     ) {
         f("inner", &self.inner);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for BoxModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for BoxModel {
@@ -67,13 +67,11 @@ impl crate::runtime::FromJson for BoxModel {
     }
 }
 /// `Vec`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct VecModel {
     /// `array of string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub items: crate::runtime::Lenient<Vec<crate::runtime::Lenient<String>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl VecModel {
@@ -98,17 +96,19 @@ impl crate::runtime::LenientModel for VecModel {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for VecModel {
-    const MODEL: &'static str = "Vec";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
     ) {
         f("items", &self.items);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for VecModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for VecModel {

@@ -46,7 +46,5 @@ pub use runtime_api::TwoUrlsRequest;
 #[cfg(feature = "runtime")]
 pub use runtime_api::TwoUrlsRequestBuilder;
 mod shared;
-pub use shared::BlankEnum;
 #[cfg(any(feature = "blocking-tag", feature = "models"))]
 pub use shared::IntEnum;
-pub use shared::NullEnum;

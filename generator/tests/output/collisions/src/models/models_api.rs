@@ -107,16 +107,13 @@ impl crate::runtime::QueryValue for OddEnum {
     }
 }
 /// `Option`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct OptionModel {
     /// ``Result``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub result: crate::runtime::Lenient<crate::models::ResultModel>,
     /// `integer`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub page: crate::runtime::Lenient<i64>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl OptionModel {
@@ -146,9 +143,9 @@ impl crate::runtime::LenientModel for OptionModel {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for OptionModel {
-    const MODEL: &'static str = "Option";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
@@ -156,8 +153,10 @@ impl crate::runtime::ModelFields for OptionModel {
         f("result", &self.result);
         f("page", &self.page);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for OptionModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for OptionModel {
@@ -179,47 +178,33 @@ impl crate::runtime::FromJson for OptionModel {
     }
 }
 /// `Result`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResultModel {
     /// A field named like the unknown-keys map.
     ///
     /// Wire name `extra`, `string`.
-    #[serde(
-        rename = "extra",
-        skip_serializing_if = "crate::runtime::Lenient::is_absent"
-    )]
     pub extra_field: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub clone: crate::runtime::Lenient<String>,
     /// `integer`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub fmt: crate::runtime::Lenient<i64>,
     /// Wire name `type`, `string`.
-    #[serde(rename = "type", skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub type_: crate::runtime::Lenient<String>,
     /// Wire name `self`, `string`.
-    #[serde(rename = "self", skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub self_: crate::runtime::Lenient<String>,
     /// ``OddEnum``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub odd: crate::runtime::Lenient<crate::models::OddEnum>,
     /// ``IntEnum``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub level: crate::runtime::Lenient<crate::models::IntEnum>,
     /// ``WidgetEnum``, nullable.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub widget: crate::runtime::Lenient<crate::models::WidgetEnum>,
     /// `string (ipv4) | string (ipv6)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub address: crate::runtime::Lenient<String>,
     /// `array of array of integer`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub matrix: crate::runtime::Lenient<
         Vec<crate::runtime::Lenient<Vec<crate::runtime::Lenient<i64>>>>,
     >,
     /// `array of array of `Value``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub grid: crate::runtime::Lenient<
         Vec<
             crate::runtime::Lenient<
@@ -228,7 +213,6 @@ pub struct ResultModel {
         >,
     >,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl ResultModel {
@@ -311,9 +295,9 @@ impl crate::runtime::LenientModel for ResultModel {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for ResultModel {
-    const MODEL: &'static str = "Result";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
@@ -330,8 +314,10 @@ impl crate::runtime::ModelFields for ResultModel {
         f("matrix", &self.matrix);
         f("grid", &self.grid);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for ResultModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for ResultModel {
@@ -353,13 +339,11 @@ impl crate::runtime::FromJson for ResultModel {
     }
 }
 /// `Value`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ValueModel {
     /// `integer`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub x: crate::runtime::Lenient<i64>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl ValueModel {
@@ -384,17 +368,19 @@ impl crate::runtime::LenientModel for ValueModel {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for ValueModel {
-    const MODEL: &'static str = "Value";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
     ) {
         f("x", &self.x);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for ValueModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for ValueModel {

@@ -4,13 +4,11 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `pings` operations.
 /// `Detail`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Detail {
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub detail: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl Detail {
@@ -35,17 +33,19 @@ impl crate::runtime::LenientModel for Detail {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for Detail {
-    const MODEL: &'static str = "Detail";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
     ) {
         f("detail", &self.detail);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for Detail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for Detail {
@@ -67,21 +67,17 @@ impl crate::runtime::FromJson for Detail {
     }
 }
 /// A tree: recursion through an array and an optional parent.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Node {
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub name: crate::runtime::Lenient<String>,
     /// `array of `Node``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub children: crate::runtime::Lenient<
         Vec<crate::runtime::Lenient<Box<crate::models::Node>>>,
     >,
     /// ``Node``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub parent: crate::runtime::Lenient<Box<crate::models::Node>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl Node {
@@ -118,9 +114,9 @@ impl crate::runtime::LenientModel for Node {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for Node {
-    const MODEL: &'static str = "Node";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
@@ -129,8 +125,10 @@ impl crate::runtime::ModelFields for Node {
         f("children", &self.children);
         f("parent", &self.parent);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for Node {

@@ -4,16 +4,13 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `prelude_api` operations.
 /// `Client`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ClientModel {
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub new: crate::runtime::Lenient<String>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub builder: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl ClientModel {
@@ -43,9 +40,9 @@ impl crate::runtime::LenientModel for ClientModel {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for ClientModel {
-    const MODEL: &'static str = "Client";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
@@ -53,8 +50,10 @@ impl crate::runtime::ModelFields for ClientModel {
         f("new", &self.new);
         f("builder", &self.builder);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for ClientModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for ClientModel {

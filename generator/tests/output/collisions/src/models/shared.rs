@@ -2,70 +2,7 @@
 // Inputs sha256 3fad6b2466dd76c4c2d861d9122c5070c417195586db26aee14ff21d06d05c22, waldur-codegen 0.1.0.
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Types used by several tags (or by none), each compiled when one of its tags is enabled.
-/// `BlankEnum`: enum; values the spec does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlankEnum {
-    /// `""` (blank)
-    Blank,
-    /// A value this client does not know yet, kept verbatim.
-    Unknown(String),
-}
-impl BlankEnum {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Blank => "",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-impl From<&str> for BlankEnum {
-    fn from(v: &str) -> Self {
-        match v {
-            "" => Self::Blank,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl std::str::FromStr for BlankEnum {
-    type Err = std::convert::Infallible;
-    fn from_str(v: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(v))
-    }
-}
-impl std::fmt::Display for BlankEnum {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for BlankEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for BlankEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::FromJson for BlankEnum {
-    fn from_str(v: &str) -> Option<Self> {
-        Some(Self::from(v))
-    }
-}
-impl crate::runtime::QueryValue for BlankEnum {
-    fn query_value(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+//! Types used by several tags, each compiled when one of its tags is enabled.
 #[cfg(any(feature = "blocking-tag", feature = "models"))]
 /// `IntEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -140,62 +77,5 @@ impl crate::runtime::FromJson for IntEnum {
 impl crate::runtime::QueryValue for IntEnum {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(self.value().to_string())
-    }
-}
-/// `NullEnum`: enum; values the spec does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NullEnum {
-    /// A value this client does not know yet, kept verbatim.
-    Unknown(String),
-}
-impl NullEnum {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown(v) => v,
-        }
-    }
-}
-impl From<&str> for NullEnum {
-    fn from(v: &str) -> Self {
-        Self::Unknown(v.to_string())
-    }
-}
-impl std::str::FromStr for NullEnum {
-    type Err = std::convert::Infallible;
-    fn from_str(v: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(v))
-    }
-}
-impl std::fmt::Display for NullEnum {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for NullEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for NullEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::FromJson for NullEnum {
-    fn from_str(v: &str) -> Option<Self> {
-        Some(Self::from(v))
-    }
-}
-impl crate::runtime::QueryValue for NullEnum {
-    fn query_value(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
     }
 }

@@ -75,7 +75,7 @@ pub use error::{
     RedirectError, StatusError,
 };
 pub use lenient::{FromJson, Lenient};
-pub use model::{FieldState, ModelFields, debug_model};
+pub use model::{FieldState, debug_model, serialize_model};
 pub use nullable::Nullable;
 pub use pagination::{Page, PageOptions, paginate, paginate_with};
 pub use raw::{Extra, RawJson};
@@ -93,7 +93,7 @@ pub type DateTime = chrono::DateTime<chrono::FixedOffset>;
 pub type Date = chrono::NaiveDate;
 pub use support::{
     FileUpload, LenientModel, MultipartBody, RawBody, deserialize_model, form_fields,
-    invalid_fields, model_from_map, multipart_value,
+    model_from_map, multipart_value,
 };
 pub use wait::{WaitError, WaitPolicy, WaitState, order_state, wait_for, wait_until};
 
@@ -104,7 +104,7 @@ pub use wait::{WaitError, WaitPolicy, WaitState, order_state, wait_for, wait_unt
 /// [`StreamExt`](prelude::StreamExt) for `next`, `take`, `boxed`; and
 /// [`BoxStream`](prelude::BoxStream) to store a stream in a struct (`stream.boxed()`).
 pub mod prelude {
-    pub use super::{Client, ClientBuilder, Error, Lenient, Page};
+    pub use super::{Client, ClientBuilder, Error, Lenient, LenientModel, Page};
     pub use futures_core::Stream;
     pub use futures_util::stream::BoxStream;
     pub use futures_util::{StreamExt, TryStreamExt};

@@ -16,9 +16,12 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::raw::{Extra, RawJson};
 
-/// A generated response model: decodes known fields by wire name, keeps the rest in `extra`.
+/// A generated response model: decodes known fields by wire name, keeps the rest in `extra`,
+/// and lets the runtime walk its fields (for `Debug`, `Serialize` and the fields that held a
+/// value the spec did not promise; see [`super::model`]). One trait, so each model has one
+/// impl of it.
 pub trait LenientModel: Default {
-    /// The model's name, for error messages.
+    /// The model's name, for error messages and `Debug`.
     const NAME: &'static str;
     /// Decodes the value of `key` into its field. Returns `Ok(false)`, without consuming the
     /// value, when `key` is not a field of this model.
@@ -30,21 +33,33 @@ pub trait LenientModel: Default {
     /// Where keys the spec does not describe are kept, each value verbatim, so that
     /// re-encoding loses nothing and no value there can fail decoding.
     fn extra_mut(&mut self) -> &mut Extra;
-    /// Names of the fields holding a value the spec did not promise
-    /// ([`super::Lenient::is_invalid`]). Generated models implement it with
-    /// [`invalid_fields`]; the default knows no fields.
-    fn invalid_fields(&self) -> Vec<&'static str> {
-        Vec::new()
-    }
-}
+    /// Keys the spec does not describe, with their values as they arrived.
+    fn extra(&self) -> &Extra;
+    /// Calls `f` with the wire name and state of every declared field, in spec order.
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn super::model::FieldState));
 
-/// The names whose flag is set: `invalid_fields(&[("uuid", self.uuid.is_invalid()), ...])`.
-pub fn invalid_fields(fields: &[(&'static str, bool)]) -> Vec<&'static str> {
-    fields
-        .iter()
-        .filter(|(_, invalid)| *invalid)
-        .map(|(name, _)| *name)
-        .collect()
+    /// Wire names of the fields whose value did not match the declared type: the server sent
+    /// something the spec did not promise. Such values are kept raw (see
+    /// [`super::Lenient::Invalid`]).
+    fn invalid_fields(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        self.visit_fields(&mut |name, state| {
+            if state.is_invalid() {
+                out.push(name);
+            }
+        });
+        out
+    }
+
+    /// Keys the spec does not describe.
+    fn extra_keys(&self) -> Vec<&str> {
+        self.extra().keys().map(String::as_str).collect()
+    }
+
+    /// Whether every field matched its declared type and no undocumented key arrived.
+    fn is_as_documented(&self) -> bool {
+        self.invalid_fields().is_empty() && self.extra().is_empty()
+    }
 }
 
 /// `Deserialize::deserialize` of every generated response model.

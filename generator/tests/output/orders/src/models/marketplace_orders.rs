@@ -79,25 +79,19 @@ impl OrderCreateRequestBuilder {
     }
 }
 /// `OrderDetails`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct OrderDetails {
     /// `string (uuid)`, read-only.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// ``OrderState``, read-only.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub state: crate::runtime::Lenient<crate::models::OrderState>,
     /// `string`, read-only.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub error_message: crate::runtime::Lenient<String>,
     /// `string (uuid)`, read-only, nullable.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub resource_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// `string (date-time)`, read-only.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl OrderDetails {
@@ -142,9 +136,9 @@ impl crate::runtime::LenientModel for OrderDetails {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for OrderDetails {
-    const MODEL: &'static str = "OrderDetails";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
@@ -155,8 +149,10 @@ impl crate::runtime::ModelFields for OrderDetails {
         f("resource_uuid", &self.resource_uuid);
         f("created", &self.created);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for OrderDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for OrderDetails {

@@ -4,72 +4,51 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `gadgets` operations.
 /// `Gadget`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Gadget {
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub url: crate::runtime::Lenient<String>,
     /// `string (uuid)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub name: crate::runtime::Lenient<String>,
     /// A field named like a keyword
     ///
     /// Wire name `type`, `string`.
-    #[serde(rename = "type", skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub type_: crate::runtime::Lenient<String>,
     /// Wire name `abstract`, `boolean`.
-    #[serde(
-        rename = "abstract",
-        skip_serializing_if = "crate::runtime::Lenient::is_absent"
-    )]
     pub abstract_: crate::runtime::Lenient<bool>,
     /// `any JSON value`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub state: crate::runtime::Lenient<serde_json::Value>,
     /// ``GadgetKindEnum``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub kind: crate::runtime::Lenient<crate::models::GadgetKindEnum>,
     /// ``GadgetLevelEnum``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub level: crate::runtime::Lenient<crate::models::GadgetLevelEnum>,
     /// Price per unit
     ///
     /// `string (decimal)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub price: crate::runtime::Lenient<crate::runtime::Decimal>,
     /// `number (double)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub ratio: crate::runtime::Lenient<crate::runtime::Decimal>,
     /// `string (date-time)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
     /// `string (date)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub day: crate::runtime::Lenient<crate::runtime::Date>,
     /// `array of string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub tags: crate::runtime::Lenient<Vec<crate::runtime::Lenient<String>>>,
     /// `array of `GadgetPart``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub parts: crate::runtime::Lenient<
         Vec<crate::runtime::Lenient<crate::models::GadgetPart>>,
     >,
     /// `array of array of any JSON value`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub matrix: crate::runtime::Lenient<
         Vec<crate::runtime::Lenient<Vec<crate::runtime::Lenient<serde_json::Value>>>>,
     >,
     /// `any JSON value`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub metadata: crate::runtime::Lenient<serde_json::Value>,
     /// ``GadgetOwner``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub owner: crate::runtime::Lenient<crate::models::GadgetOwner>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl Gadget {
@@ -180,9 +159,9 @@ impl crate::runtime::LenientModel for Gadget {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for Gadget {
-    const MODEL: &'static str = "Gadget";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
@@ -205,8 +184,10 @@ impl crate::runtime::ModelFields for Gadget {
         f("metadata", &self.metadata);
         f("owner", &self.owner);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for Gadget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for Gadget {
@@ -363,16 +344,13 @@ impl crate::runtime::QueryValue for GadgetLevelEnum {
     }
 }
 /// `GadgetOwner`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GadgetOwner {
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub name: crate::runtime::Lenient<String>,
     /// `string (email)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub email: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl GadgetOwner {
@@ -402,9 +380,9 @@ impl crate::runtime::LenientModel for GadgetOwner {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for GadgetOwner {
-    const MODEL: &'static str = "GadgetOwner";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
@@ -412,8 +390,10 @@ impl crate::runtime::ModelFields for GadgetOwner {
         f("name", &self.name);
         f("email", &self.email);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for GadgetOwner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for GadgetOwner {
@@ -435,18 +415,15 @@ impl crate::runtime::FromJson for GadgetOwner {
     }
 }
 /// `GadgetPart`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GadgetPart {
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub name: crate::runtime::Lenient<String>,
     /// `array of `GadgetPartSubpart``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub subparts: crate::runtime::Lenient<
         Vec<crate::runtime::Lenient<crate::models::GadgetPartSubpart>>,
     >,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl GadgetPart {
@@ -478,9 +455,9 @@ impl crate::runtime::LenientModel for GadgetPart {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for GadgetPart {
-    const MODEL: &'static str = "GadgetPart";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
@@ -488,8 +465,10 @@ impl crate::runtime::ModelFields for GadgetPart {
         f("name", &self.name);
         f("subparts", &self.subparts);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for GadgetPart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for GadgetPart {
@@ -511,13 +490,11 @@ impl crate::runtime::FromJson for GadgetPart {
     }
 }
 /// `GadgetPartSubpart`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GadgetPartSubpart {
     /// `integer`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub id: crate::runtime::Lenient<i64>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl GadgetPartSubpart {
@@ -542,17 +519,19 @@ impl crate::runtime::LenientModel for GadgetPartSubpart {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for GadgetPartSubpart {
-    const MODEL: &'static str = "GadgetPartSubpart";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
     ) {
         f("id", &self.id);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for GadgetPartSubpart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for GadgetPartSubpart {
@@ -737,16 +716,13 @@ impl crate::runtime::MultipartBody for GadgetRequest {
     }
 }
 /// `GadgetsByKindResponse`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GadgetsByKindResponse {
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub name: crate::runtime::Lenient<String>,
     /// `integer`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub size: crate::runtime::Lenient<i64>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl GadgetsByKindResponse {
@@ -776,9 +752,9 @@ impl crate::runtime::LenientModel for GadgetsByKindResponse {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for GadgetsByKindResponse {
-    const MODEL: &'static str = "GadgetsByKindResponse";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
@@ -786,8 +762,10 @@ impl crate::runtime::ModelFields for GadgetsByKindResponse {
         f("name", &self.name);
         f("size", &self.size);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for GadgetsByKindResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for GadgetsByKindResponse {
@@ -809,13 +787,11 @@ impl crate::runtime::FromJson for GadgetsByKindResponse {
     }
 }
 /// `GadgetsPull409Response`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GadgetsPull409Response {
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub detail: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl GadgetsPull409Response {
@@ -840,17 +816,19 @@ impl crate::runtime::LenientModel for GadgetsPull409Response {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for GadgetsPull409Response {
-    const MODEL: &'static str = "GadgetsPull409Response";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
     ) {
         f("detail", &self.detail);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for GadgetsPull409Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for GadgetsPull409Response {
@@ -899,13 +877,11 @@ impl GadgetsSetRulesRequest {
     }
 }
 /// `SetErred`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SetErred {
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub status: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl SetErred {
@@ -930,17 +906,19 @@ impl crate::runtime::LenientModel for SetErred {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for SetErred {
-    const MODEL: &'static str = "SetErred";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
     ) {
         f("status", &self.status);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for SetErred {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for SetErred {

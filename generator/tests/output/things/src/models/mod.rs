@@ -3,9 +3,6 @@
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
-mod shared;
-pub use shared::BlankEnum;
-pub use shared::NullEnum;
 #[cfg(feature = "things")]
 mod things;
 #[cfg(feature = "things")]

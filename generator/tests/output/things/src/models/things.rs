@@ -150,13 +150,11 @@ impl crate::runtime::QueryValue for KindEnum {
     }
 }
 /// `Owner`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Owner {
     /// `string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub name: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl Owner {
@@ -181,17 +179,19 @@ impl crate::runtime::LenientModel for Owner {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for Owner {
-    const MODEL: &'static str = "Owner";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
     ) {
         f("name", &self.name);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for Owner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for Owner {
@@ -294,59 +294,43 @@ impl crate::runtime::QueryValue for RobotState {
     }
 }
 /// `Thing`: response model.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Thing {
     /// `string (uuid)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
     /// ``CoreStates``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub state: crate::runtime::Lenient<crate::models::CoreStates>,
     /// ``RobotState``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub level: crate::runtime::Lenient<crate::models::RobotState>,
     /// `integer`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub size: crate::runtime::Lenient<i64>,
     /// `string (decimal)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub price: crate::runtime::Lenient<crate::runtime::Decimal>,
     /// `number (double)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub ratio: crate::runtime::Lenient<crate::runtime::Decimal>,
     /// `string (date-time)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
     /// `string (date)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub day: crate::runtime::Lenient<crate::runtime::Date>,
     /// `array of string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub tags: crate::runtime::Lenient<Vec<crate::runtime::Lenient<String>>>,
     /// `array of `Thing``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub children: crate::runtime::Lenient<
         Vec<crate::runtime::Lenient<Box<crate::models::Thing>>>,
     >,
     /// `map of string`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub labels: crate::runtime::Lenient<
         std::collections::BTreeMap<String, crate::runtime::Lenient<String>>,
     >,
     /// ``Owner``.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub owner: crate::runtime::Lenient<crate::models::Owner>,
     /// Wire name `type`, `string`.
-    #[serde(rename = "type", skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub type_: crate::runtime::Lenient<String>,
     /// ``KindEnum``, nullable.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub kind: crate::runtime::Lenient<crate::models::KindEnum>,
     /// `string (uri)`.
-    #[serde(skip_serializing_if = "crate::runtime::Lenient::is_absent")]
     pub url: crate::runtime::Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: crate::runtime::Extra,
 }
 impl Thing {
@@ -445,9 +429,9 @@ impl crate::runtime::LenientModel for Thing {
     fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
         &mut self.extra
     }
-}
-impl crate::runtime::ModelFields for Thing {
-    const MODEL: &'static str = "Thing";
+    fn extra(&self) -> &crate::runtime::Extra {
+        &self.extra
+    }
     fn visit_fields(
         &self,
         f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
@@ -468,8 +452,10 @@ impl crate::runtime::ModelFields for Thing {
         f("kind", &self.kind);
         f("url", &self.url);
     }
-    fn extra_keys(&self) -> Vec<&str> {
-        self.extra.keys().map(String::as_str).collect()
+}
+impl serde::Serialize for Thing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for Thing {

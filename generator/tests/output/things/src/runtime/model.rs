@@ -2,13 +2,20 @@
 // Inputs sha256 e70c0e1efe121865b6c640a7c1c7db326ae16052525e94e96261bc4d0507a12c, waldur-codegen 0.1.0.
 // Do not edit by hand: change the spec or the generator and regenerate.
 
-//! What every generated response model shares: a walk over its fields, which gives `Debug`
-//! (values, not wrappers; absent fields left out) and the report of fields that held values
-//! the spec did not promise.
+//! What every generated response model shares through [`LenientModel::visit_fields`]: a walk over its fields, which gives `Debug`
+//! (values, not wrappers; absent fields left out), `Serialize`, and the report of fields that
+//! held values the spec did not promise.
+//!
+//! One generated `visit_fields` per model serves all three: a derived `Serialize` for each of
+//! the API's thousands of models was the largest single cost of compiling a generated crate.
 
 use std::fmt;
 
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
 use super::lenient::Lenient;
+use super::support::LenientModel;
 
 /// One response field, seen without its type.
 pub trait FieldState {
@@ -18,9 +25,11 @@ pub trait FieldState {
     fn is_invalid(&self) -> bool;
     /// `Debug` of the value: the value itself, `null`, or `invalid(<raw JSON>)`.
     fn fmt_value(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+    /// The value to serialise (`null`, the value, or the raw JSON kept); `None` when absent.
+    fn serialize_value(&self) -> Option<&dyn erased_serde::Serialize>;
 }
 
-impl<T: fmt::Debug> FieldState for Lenient<T> {
+impl<T: fmt::Debug + Serialize> FieldState for Lenient<T> {
     fn is_absent(&self) -> bool {
         Lenient::is_absent(self)
     }
@@ -33,46 +42,22 @@ impl<T: fmt::Debug> FieldState for Lenient<T> {
     fn fmt_value(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
     }
-}
-
-/// A generated response model, walked field by field.
-pub trait ModelFields {
-    /// The model's name (for `Debug` and error messages).
-    const MODEL: &'static str;
-    /// Calls `f` with the wire name and state of every declared field, in spec order.
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn FieldState));
-    /// Keys the spec does not describe.
-    fn extra_keys(&self) -> Vec<&str>;
-
-    /// Wire names of the fields whose value did not match the declared type: the server sent
-    /// something the spec did not promise. Such values are kept raw (see [`Lenient::Invalid`]).
-    fn invalid_fields(&self) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        self.visit_fields(&mut |name, state| {
-            if state.is_invalid() {
-                out.push(name);
-            }
-        });
-        out
-    }
-
-    /// Whether every field matched its declared type and no undocumented key arrived.
-    fn is_as_documented(&self) -> bool {
-        self.invalid_fields().is_empty() && self.extra_keys().is_empty()
+    fn serialize_value(&self) -> Option<&dyn erased_serde::Serialize> {
+        (!self.is_absent()).then_some(self as &dyn erased_serde::Serialize)
     }
 }
 
 /// `Debug` of a model: `Name { field: value, .. }` with absent fields left out and values
 /// printed as themselves (`"data"`, `null`, `invalid(...)`); undocumented keys are listed
 /// by name.
-pub fn debug_model<M: ModelFields>(model: &M, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+pub fn debug_model<M: LenientModel>(model: &M, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     struct Value<'a>(&'a dyn FieldState);
     impl fmt::Debug for Value<'_> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             self.0.fmt_value(f)
         }
     }
-    let mut d = f.debug_struct(M::MODEL);
+    let mut d = f.debug_struct(M::NAME);
     model.visit_fields(&mut |name, state| {
         if !state.is_absent() {
             d.field(name, &Value(state));
@@ -83,4 +68,27 @@ pub fn debug_model<M: ModelFields>(model: &M, f: &mut fmt::Formatter<'_>) -> fmt
         d.field("undocumented", &extra);
     }
     d.finish()
+}
+
+/// `Serialize` of a model: a JSON object of its present fields in spec order (absent ones left
+/// out, `null` kept, invalid values written back verbatim), then its undocumented keys, so
+/// re-encoding a decoded model gives back what arrived.
+pub fn serialize_model<M: LenientModel, S: Serializer>(
+    model: &M,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    let mut result = Ok(());
+    model.visit_fields(&mut |name, state| {
+        if result.is_ok()
+            && let Some(value) = state.serialize_value()
+        {
+            result = map.serialize_entry(name, value);
+        }
+    });
+    result?;
+    for (key, value) in model.extra() {
+        map.serialize_entry(key, value)?;
+    }
+    map.end()
 }
