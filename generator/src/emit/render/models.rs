@@ -173,33 +173,23 @@ fn accessor(f: &FieldPlan) -> TokenStream {
     let fid = ident(&f.ident);
     let name = ident(&f.accessor);
     let doc = format!(" `{}` when present and valid.", f.wire);
+    // One inherent `Lenient` method per accessor, no closure: thousands of these are
+    // type-checked in a whole-API crate.
     let (ret, body) = match (&f.access, &f.ty) {
         (Access::Copied, t) => {
             let t = ty(t);
-            (quote!(Option<#t>), quote!(self.#fid.get().copied()))
+            (quote!(Option<#t>), quote!(self.#fid.copied()))
         }
-        (Access::Str, _) => (
-            quote!(Option<&str>),
-            quote!(self.#fid.get().map(String::as_str)),
-        ),
+        (Access::Str, _) => (quote!(Option<&str>), quote!(self.#fid.as_str())),
         (Access::Slice, RustTy::Vec(item, lenient)) => {
             let elem = element(item, *lenient);
-            (
-                quote!(Option<&[#elem]>),
-                quote!(self.#fid.get().map(Vec::as_slice)),
-            )
+            (quote!(Option<&[#elem]>), quote!(self.#fid.as_slice()))
         }
-        (
-            _,
-            RustTy::Named {
-                ident: n,
-                boxed: true,
-            },
-        ) => {
+        (_, RustTy::Named { ident: n, boxed: true }) => {
             let t = ident(n);
             (
                 quote!(Option<&crate::models::#t>),
-                quote!(self.#fid.get().map(AsRef::as_ref)),
+                quote!(self.#fid.as_deref()),
             )
         }
         (_, t) => {
