@@ -252,7 +252,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     }
 }
 /// The request of [`OpenstackVolumesApi::list`] (`GET /api/openstack-volumes/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesListBuilder {
     client: crate::runtime::Client,
@@ -543,7 +543,6 @@ impl std::future::IntoFuture for OpenstackVolumesListBuilder {
     }
 }
 /// The request of [`OpenstackVolumesApi::retrieve`] (`GET /api/openstack-volumes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesRetrieveBuilder {
     client: crate::runtime::Client,
@@ -586,7 +585,6 @@ impl std::future::IntoFuture for OpenstackVolumesRetrieveBuilder {
     }
 }
 /// The request of [`OpenstackVolumesApi::pull`] (`POST /api/openstack-volumes/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesPullBuilder {
     client: crate::runtime::Client,
@@ -621,7 +619,6 @@ impl std::future::IntoFuture for OpenstackVolumesPullBuilder {
     }
 }
 /// The request of [`OpenstackVolumesApi::unlink`] (`POST /api/openstack-volumes/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesUnlinkBuilder {
     client: crate::runtime::Client,
@@ -659,7 +656,6 @@ impl std::future::IntoFuture for OpenstackVolumesUnlinkBuilder {
     }
 }
 /// The request of [`OpenstackVolumesApi::update`] (`PUT /api/openstack-volumes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesUpdateBuilder {
     client: crate::runtime::Client,
@@ -696,7 +692,6 @@ impl std::future::IntoFuture for OpenstackVolumesUpdateBuilder {
     }
 }
 /// The request of [`OpenstackVolumesApi::partial_update`] (`PATCH /api/openstack-volumes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesPartialUpdateBuilder {
     client: crate::runtime::Client,
@@ -743,7 +738,6 @@ impl std::future::IntoFuture for OpenstackVolumesPartialUpdateBuilder {
     }
 }
 /// The request of [`OpenstackVolumesApi::attach`] (`POST /api/openstack-volumes/{uuid}/attach/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesAttachBuilder {
     client: crate::runtime::Client,
@@ -783,7 +777,6 @@ impl std::future::IntoFuture for OpenstackVolumesAttachBuilder {
     }
 }
 /// The request of [`OpenstackVolumesApi::detach`] (`POST /api/openstack-volumes/{uuid}/detach/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesDetachBuilder {
     client: crate::runtime::Client,
@@ -821,7 +814,6 @@ impl std::future::IntoFuture for OpenstackVolumesDetachBuilder {
     }
 }
 /// The request of [`OpenstackVolumesApi::extend`] (`POST /api/openstack-volumes/{uuid}/extend/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesExtendBuilder {
     client: crate::runtime::Client,
@@ -861,7 +853,6 @@ impl std::future::IntoFuture for OpenstackVolumesExtendBuilder {
     }
 }
 /// The request of [`OpenstackVolumesApi::retype`] (`POST /api/openstack-volumes/{uuid}/retype/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesRetypeBuilder {
     client: crate::runtime::Client,
@@ -901,7 +892,6 @@ impl std::future::IntoFuture for OpenstackVolumesRetypeBuilder {
     }
 }
 /// The request of [`OpenstackVolumesApi::snapshot`] (`POST /api/openstack-volumes/{uuid}/snapshot/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesSnapshotBuilder {
     client: crate::runtime::Client,

@@ -112,83 +112,83 @@ pub struct OpenStackSnapshot {
 impl OpenStackSnapshot {
     /// `url` when present and valid.
     pub fn url(&self) -> Option<&str> {
-        self.url.get().map(String::as_str)
+        self.url.as_str()
     }
     /// `uuid` when present and valid.
     pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.uuid.get().copied()
+        self.uuid.copied()
     }
     /// `name` when present and valid.
     pub fn name(&self) -> Option<&str> {
-        self.name.get().map(String::as_str)
+        self.name.as_str()
     }
     /// `description` when present and valid.
     pub fn description(&self) -> Option<&str> {
-        self.description.get().map(String::as_str)
+        self.description.as_str()
     }
     /// `service_name` when present and valid.
     pub fn service_name(&self) -> Option<&str> {
-        self.service_name.get().map(String::as_str)
+        self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
     pub fn service_settings(&self) -> Option<&str> {
-        self.service_settings.get().map(String::as_str)
+        self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
     pub fn service_settings_uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.service_settings_uuid.get().copied()
+        self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
     pub fn service_settings_state(&self) -> Option<&str> {
-        self.service_settings_state.get().map(String::as_str)
+        self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
     pub fn service_settings_error_message(&self) -> Option<&str> {
-        self.service_settings_error_message.get().map(String::as_str)
+        self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
     pub fn project(&self) -> Option<&str> {
-        self.project.get().map(String::as_str)
+        self.project.as_str()
     }
     /// `project_name` when present and valid.
     pub fn project_name(&self) -> Option<&str> {
-        self.project_name.get().map(String::as_str)
+        self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
     pub fn project_uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.project_uuid.get().copied()
+        self.project_uuid.copied()
     }
     /// `customer` when present and valid.
     pub fn customer(&self) -> Option<&str> {
-        self.customer.get().map(String::as_str)
+        self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
     pub fn customer_uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.customer_uuid.get().copied()
+        self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
     pub fn customer_name(&self) -> Option<&str> {
-        self.customer_name.get().map(String::as_str)
+        self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
     pub fn customer_native_name(&self) -> Option<&str> {
-        self.customer_native_name.get().map(String::as_str)
+        self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
     pub fn customer_abbreviation(&self) -> Option<&str> {
-        self.customer_abbreviation.get().map(String::as_str)
+        self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
     pub fn error_message(&self) -> Option<&str> {
-        self.error_message.get().map(String::as_str)
+        self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
     pub fn error_traceback(&self) -> Option<&str> {
-        self.error_traceback.get().map(String::as_str)
+        self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
     pub fn resource_type(&self) -> Option<&str> {
-        self.resource_type.get().map(String::as_str)
+        self.resource_type.as_str()
     }
     /// `state` when present and valid.
     pub fn state(&self) -> Option<&serde_json::Value> {
@@ -196,27 +196,27 @@ impl OpenStackSnapshot {
     }
     /// `created` when present and valid.
     pub fn created(&self) -> Option<crate::runtime::DateTime> {
-        self.created.get().copied()
+        self.created.copied()
     }
     /// `modified` when present and valid.
     pub fn modified(&self) -> Option<crate::runtime::DateTime> {
-        self.modified.get().copied()
+        self.modified.copied()
     }
     /// `backend_id` when present and valid.
     pub fn backend_id(&self) -> Option<&str> {
-        self.backend_id.get().map(String::as_str)
+        self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
     pub fn access_url(&self) -> Option<&str> {
-        self.access_url.get().map(String::as_str)
+        self.access_url.as_str()
     }
     /// `source_volume` when present and valid.
     pub fn source_volume(&self) -> Option<&str> {
-        self.source_volume.get().map(String::as_str)
+        self.source_volume.as_str()
     }
     /// `size` when present and valid.
     pub fn size(&self) -> Option<i64> {
-        self.size.get().copied()
+        self.size.copied()
     }
     /// `metadata` when present and valid.
     pub fn metadata(&self) -> Option<&serde_json::Value> {
@@ -224,19 +224,19 @@ impl OpenStackSnapshot {
     }
     /// `runtime_state` when present and valid.
     pub fn runtime_state(&self) -> Option<&str> {
-        self.runtime_state.get().map(String::as_str)
+        self.runtime_state.as_str()
     }
     /// `source_volume_name` when present and valid.
     pub fn source_volume_name(&self) -> Option<&str> {
-        self.source_volume_name.get().map(String::as_str)
+        self.source_volume_name.as_str()
     }
     /// `source_volume_marketplace_uuid` when present and valid.
     pub fn source_volume_marketplace_uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.source_volume_marketplace_uuid.get().copied()
+        self.source_volume_marketplace_uuid.copied()
     }
     /// `action` when present and valid.
     pub fn action(&self) -> Option<&str> {
-        self.action.get().map(String::as_str)
+        self.action.as_str()
     }
     /// `action_details` when present and valid.
     pub fn action_details(&self) -> Option<&serde_json::Value> {
@@ -248,19 +248,19 @@ impl OpenStackSnapshot {
     ) -> Option<
         &[crate::runtime::Lenient<crate::models::OpenStackSnapshotRestoration>],
     > {
-        self.restorations.get().map(Vec::as_slice)
+        self.restorations.as_slice()
     }
     /// `kept_until` when present and valid.
     pub fn kept_until(&self) -> Option<crate::runtime::DateTime> {
-        self.kept_until.get().copied()
+        self.kept_until.copied()
     }
     /// `marketplace_offering_uuid` when present and valid.
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
-        self.marketplace_offering_uuid.get().map(String::as_str)
+        self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
     pub fn marketplace_offering_name(&self) -> Option<&str> {
-        self.marketplace_offering_name.get().map(String::as_str)
+        self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
@@ -268,31 +268,31 @@ impl OpenStackSnapshot {
     }
     /// `marketplace_category_uuid` when present and valid.
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
-        self.marketplace_category_uuid.get().map(String::as_str)
+        self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
     pub fn marketplace_category_name(&self) -> Option<&str> {
-        self.marketplace_category_name.get().map(String::as_str)
+        self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
-        self.marketplace_resource_uuid.get().map(String::as_str)
+        self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
-        self.marketplace_plan_uuid.get().map(String::as_str)
+        self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
     pub fn marketplace_resource_state(&self) -> Option<&str> {
-        self.marketplace_resource_state.get().map(String::as_str)
+        self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
     pub fn is_usage_based(&self) -> Option<bool> {
-        self.is_usage_based.get().copied()
+        self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
     pub fn is_limit_based(&self) -> Option<bool> {
-        self.is_limit_based.get().copied()
+        self.is_limit_based.copied()
     }
 }
 impl crate::runtime::LenientModel for OpenStackSnapshot {
@@ -521,39 +521,39 @@ pub struct OpenStackSnapshotRestoration {
 impl OpenStackSnapshotRestoration {
     /// `uuid` when present and valid.
     pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.uuid.get().copied()
+        self.uuid.copied()
     }
     /// `created` when present and valid.
     pub fn created(&self) -> Option<crate::runtime::DateTime> {
-        self.created.get().copied()
+        self.created.copied()
     }
     /// `description` when present and valid.
     pub fn description(&self) -> Option<&str> {
-        self.description.get().map(String::as_str)
+        self.description.as_str()
     }
     /// `volume` when present and valid.
     pub fn volume(&self) -> Option<&str> {
-        self.volume.get().map(String::as_str)
+        self.volume.as_str()
     }
     /// `volume_name` when present and valid.
     pub fn volume_name(&self) -> Option<&str> {
-        self.volume_name.get().map(String::as_str)
+        self.volume_name.as_str()
     }
     /// `volume_state` when present and valid.
     pub fn volume_state(&self) -> Option<&str> {
-        self.volume_state.get().map(String::as_str)
+        self.volume_state.as_str()
     }
     /// `volume_runtime_state` when present and valid.
     pub fn volume_runtime_state(&self) -> Option<&str> {
-        self.volume_runtime_state.get().map(String::as_str)
+        self.volume_runtime_state.as_str()
     }
     /// `volume_size` when present and valid.
     pub fn volume_size(&self) -> Option<i64> {
-        self.volume_size.get().copied()
+        self.volume_size.copied()
     }
     /// `volume_device` when present and valid.
     pub fn volume_device(&self) -> Option<&str> {
-        self.volume_device.get().map(String::as_str)
+        self.volume_device.as_str()
     }
 }
 impl crate::runtime::LenientModel for OpenStackSnapshotRestoration {
@@ -764,83 +764,83 @@ pub struct OpenStackVolume {
 impl OpenStackVolume {
     /// `url` when present and valid.
     pub fn url(&self) -> Option<&str> {
-        self.url.get().map(String::as_str)
+        self.url.as_str()
     }
     /// `uuid` when present and valid.
     pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.uuid.get().copied()
+        self.uuid.copied()
     }
     /// `name` when present and valid.
     pub fn name(&self) -> Option<&str> {
-        self.name.get().map(String::as_str)
+        self.name.as_str()
     }
     /// `description` when present and valid.
     pub fn description(&self) -> Option<&str> {
-        self.description.get().map(String::as_str)
+        self.description.as_str()
     }
     /// `service_name` when present and valid.
     pub fn service_name(&self) -> Option<&str> {
-        self.service_name.get().map(String::as_str)
+        self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
     pub fn service_settings(&self) -> Option<&str> {
-        self.service_settings.get().map(String::as_str)
+        self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
     pub fn service_settings_uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.service_settings_uuid.get().copied()
+        self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
     pub fn service_settings_state(&self) -> Option<&str> {
-        self.service_settings_state.get().map(String::as_str)
+        self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
     pub fn service_settings_error_message(&self) -> Option<&str> {
-        self.service_settings_error_message.get().map(String::as_str)
+        self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
     pub fn project(&self) -> Option<&str> {
-        self.project.get().map(String::as_str)
+        self.project.as_str()
     }
     /// `project_name` when present and valid.
     pub fn project_name(&self) -> Option<&str> {
-        self.project_name.get().map(String::as_str)
+        self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
     pub fn project_uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.project_uuid.get().copied()
+        self.project_uuid.copied()
     }
     /// `customer` when present and valid.
     pub fn customer(&self) -> Option<&str> {
-        self.customer.get().map(String::as_str)
+        self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
     pub fn customer_uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.customer_uuid.get().copied()
+        self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
     pub fn customer_name(&self) -> Option<&str> {
-        self.customer_name.get().map(String::as_str)
+        self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
     pub fn customer_native_name(&self) -> Option<&str> {
-        self.customer_native_name.get().map(String::as_str)
+        self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
     pub fn customer_abbreviation(&self) -> Option<&str> {
-        self.customer_abbreviation.get().map(String::as_str)
+        self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
     pub fn error_message(&self) -> Option<&str> {
-        self.error_message.get().map(String::as_str)
+        self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
     pub fn error_traceback(&self) -> Option<&str> {
-        self.error_traceback.get().map(String::as_str)
+        self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
     pub fn resource_type(&self) -> Option<&str> {
-        self.resource_type.get().map(String::as_str)
+        self.resource_type.as_str()
     }
     /// `state` when present and valid.
     pub fn state(&self) -> Option<&serde_json::Value> {
@@ -848,31 +848,31 @@ impl OpenStackVolume {
     }
     /// `created` when present and valid.
     pub fn created(&self) -> Option<crate::runtime::DateTime> {
-        self.created.get().copied()
+        self.created.copied()
     }
     /// `modified` when present and valid.
     pub fn modified(&self) -> Option<crate::runtime::DateTime> {
-        self.modified.get().copied()
+        self.modified.copied()
     }
     /// `backend_id` when present and valid.
     pub fn backend_id(&self) -> Option<&str> {
-        self.backend_id.get().map(String::as_str)
+        self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
     pub fn access_url(&self) -> Option<&str> {
-        self.access_url.get().map(String::as_str)
+        self.access_url.as_str()
     }
     /// `source_snapshot` when present and valid.
     pub fn source_snapshot(&self) -> Option<&str> {
-        self.source_snapshot.get().map(String::as_str)
+        self.source_snapshot.as_str()
     }
     /// `size` when present and valid.
     pub fn size(&self) -> Option<i64> {
-        self.size.get().copied()
+        self.size.copied()
     }
     /// `bootable` when present and valid.
     pub fn bootable(&self) -> Option<bool> {
-        self.bootable.get().copied()
+        self.bootable.copied()
     }
     /// `metadata` when present and valid.
     pub fn metadata(&self) -> Option<&serde_json::Value> {
@@ -880,43 +880,43 @@ impl OpenStackVolume {
     }
     /// `image` when present and valid.
     pub fn image(&self) -> Option<&str> {
-        self.image.get().map(String::as_str)
+        self.image.as_str()
     }
     /// `image_metadata` when present and valid.
     pub fn image_metadata(&self) -> Option<&str> {
-        self.image_metadata.get().map(String::as_str)
+        self.image_metadata.as_str()
     }
     /// `image_name` when present and valid.
     pub fn image_name(&self) -> Option<&str> {
-        self.image_name.get().map(String::as_str)
+        self.image_name.as_str()
     }
     /// `type` when present and valid.
     pub fn type_(&self) -> Option<&str> {
-        self.type_.get().map(String::as_str)
+        self.type_.as_str()
     }
     /// `type_name` when present and valid.
     pub fn type_name(&self) -> Option<&str> {
-        self.type_name.get().map(String::as_str)
+        self.type_name.as_str()
     }
     /// `runtime_state` when present and valid.
     pub fn runtime_state(&self) -> Option<&str> {
-        self.runtime_state.get().map(String::as_str)
+        self.runtime_state.as_str()
     }
     /// `availability_zone` when present and valid.
     pub fn availability_zone(&self) -> Option<&str> {
-        self.availability_zone.get().map(String::as_str)
+        self.availability_zone.as_str()
     }
     /// `availability_zone_name` when present and valid.
     pub fn availability_zone_name(&self) -> Option<&str> {
-        self.availability_zone_name.get().map(String::as_str)
+        self.availability_zone_name.as_str()
     }
     /// `device` when present and valid.
     pub fn device(&self) -> Option<&str> {
-        self.device.get().map(String::as_str)
+        self.device.as_str()
     }
     /// `action` when present and valid.
     pub fn action(&self) -> Option<&str> {
-        self.action.get().map(String::as_str)
+        self.action.as_str()
     }
     /// `action_details` when present and valid.
     pub fn action_details(&self) -> Option<&serde_json::Value> {
@@ -924,35 +924,35 @@ impl OpenStackVolume {
     }
     /// `instance` when present and valid.
     pub fn instance(&self) -> Option<&str> {
-        self.instance.get().map(String::as_str)
+        self.instance.as_str()
     }
     /// `instance_name` when present and valid.
     pub fn instance_name(&self) -> Option<&str> {
-        self.instance_name.get().map(String::as_str)
+        self.instance_name.as_str()
     }
     /// `instance_marketplace_uuid` when present and valid.
     pub fn instance_marketplace_uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.instance_marketplace_uuid.get().copied()
+        self.instance_marketplace_uuid.copied()
     }
     /// `tenant` when present and valid.
     pub fn tenant(&self) -> Option<&str> {
-        self.tenant.get().map(String::as_str)
+        self.tenant.as_str()
     }
     /// `tenant_uuid` when present and valid.
     pub fn tenant_uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.tenant_uuid.get().copied()
+        self.tenant_uuid.copied()
     }
     /// `extend_enabled` when present and valid.
     pub fn extend_enabled(&self) -> Option<bool> {
-        self.extend_enabled.get().copied()
+        self.extend_enabled.copied()
     }
     /// `marketplace_offering_uuid` when present and valid.
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
-        self.marketplace_offering_uuid.get().map(String::as_str)
+        self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
     pub fn marketplace_offering_name(&self) -> Option<&str> {
-        self.marketplace_offering_name.get().map(String::as_str)
+        self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
@@ -960,31 +960,31 @@ impl OpenStackVolume {
     }
     /// `marketplace_category_uuid` when present and valid.
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
-        self.marketplace_category_uuid.get().map(String::as_str)
+        self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
     pub fn marketplace_category_name(&self) -> Option<&str> {
-        self.marketplace_category_name.get().map(String::as_str)
+        self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
-        self.marketplace_resource_uuid.get().map(String::as_str)
+        self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
-        self.marketplace_plan_uuid.get().map(String::as_str)
+        self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
     pub fn marketplace_resource_state(&self) -> Option<&str> {
-        self.marketplace_resource_state.get().map(String::as_str)
+        self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
     pub fn is_usage_based(&self) -> Option<bool> {
-        self.is_usage_based.get().copied()
+        self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
     pub fn is_limit_based(&self) -> Option<bool> {
-        self.is_limit_based.get().copied()
+        self.is_limit_based.copied()
     }
 }
 impl crate::runtime::LenientModel for OpenStackVolume {

@@ -185,7 +185,13 @@ fn accessor(f: &FieldPlan) -> TokenStream {
             let elem = element(item, *lenient);
             (quote!(Option<&[#elem]>), quote!(self.#fid.as_slice()))
         }
-        (_, RustTy::Named { ident: n, boxed: true }) => {
+        (
+            _,
+            RustTy::Named {
+                ident: n,
+                boxed: true,
+            },
+        ) => {
             let t = ident(n);
             (
                 quote!(Option<&crate::models::#t>),

@@ -286,6 +286,10 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
     let send = send_fn(op);
     let list = list_fns(op);
     let order = order_fn(tag, op);
+    // Trait impls are what a whole-API crate pays for most in compile memory (each derive on
+    // each of two thousand builders): only list builders are `Clone` (their stream clones them
+    // for every page), and builders have no `Debug`.
+    let clone = op.list.is_some().then(|| quote!(#[derive(Clone)]));
     let doc = format!(
         " The request of [`{}::{}`] (`{} {}`): set optional parameters, then `.await` it \
          (or call `send()`).",
@@ -296,7 +300,7 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
     );
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone)]
+        #clone
         #[must_use = "a request does nothing until it is awaited"]
         pub struct #name {
             client: crate::runtime::Client,

@@ -30,7 +30,6 @@ impl<'a> BlockingApi<'a> {
     }
 }
 /// The request of [`BlockingApi::clone_op`] (`GET /api/blocking/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BlockingCloneBuilder {
     client: crate::runtime::Client,

@@ -24,7 +24,6 @@ impl<'a> DefaultApi<'a> {
     }
 }
 /// The request of [`DefaultApi::untagged_clear`] (`DELETE /api/untagged/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UntaggedClearBuilder {
     client: crate::runtime::Client,

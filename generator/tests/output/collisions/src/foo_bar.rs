@@ -46,7 +46,6 @@ impl<'a> FooBarApi<'a> {
     }
 }
 /// The request of [`FooBarApi::get`] (`GET /api/foo-bar/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FooBarGetBuilder {
     client: crate::runtime::Client,
@@ -74,7 +73,6 @@ impl std::future::IntoFuture for FooBarGetBuilder {
     }
 }
 /// The request of [`FooBarApi::get_op`] (`POST /api/foo-bar/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FooBarGetBuilder2 {
     client: crate::runtime::Client,
@@ -102,7 +100,6 @@ impl std::future::IntoFuture for FooBarGetBuilder2 {
     }
 }
 /// The request of [`FooBarApi::list`] (`GET /api/foo_bar/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FooBarListBuilder {
     client: crate::runtime::Client,

@@ -49,7 +49,7 @@ impl<'a> ModelsApi<'a> {
     }
 }
 /// The request of [`ModelsApi::list`] (`GET /api/models/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ModelsListBuilder {
     client: crate::runtime::Client,
@@ -215,7 +215,6 @@ impl std::future::IntoFuture for ModelsListBuilder {
     }
 }
 /// The request of [`ModelsApi::retrieve`] (`GET /api/models/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ModelsRetrieveBuilder {
     client: crate::runtime::Client,

@@ -49,7 +49,6 @@ impl<'a> PingsApi<'a> {
     }
 }
 /// The request of [`PingsApi::check`] (`HEAD /api/pings/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PingsCheckBuilder {
     client: crate::runtime::Client,
@@ -77,7 +76,6 @@ impl std::future::IntoFuture for PingsCheckBuilder {
     }
 }
 /// The request of [`PingsApi::pull`] (`POST /api/pings/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PingsPullBuilder {
     client: crate::runtime::Client,
@@ -112,7 +110,6 @@ impl std::future::IntoFuture for PingsPullBuilder {
     }
 }
 /// The request of [`PingsApi::nodes`] (`GET /api/pings/{uuid}/nodes/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PingsNodesBuilder {
     client: crate::runtime::Client,

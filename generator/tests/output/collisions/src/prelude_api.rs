@@ -25,7 +25,6 @@ impl<'a> PreludeApi<'a> {
     }
 }
 /// The request of [`PreludeApi::set`] (`PUT /api/prelude/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PreludeSetBuilder {
     client: crate::runtime::Client,

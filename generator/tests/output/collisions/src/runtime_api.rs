@@ -34,7 +34,6 @@ impl<'a> RuntimeApi<'a> {
     }
 }
 /// The request of [`RuntimeApi::new_op`] (`POST /api/runtime/{id}/{name}/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RuntimeNewBuilder {
     client: crate::runtime::Client,

@@ -43,7 +43,6 @@ impl<'a> MarketplaceOrdersApi<'a> {
     }
 }
 /// The request of [`MarketplaceOrdersApi::create`] (`POST /api/marketplace-orders/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOrdersCreateBuilder {
     client: crate::runtime::Client,
@@ -121,7 +120,6 @@ impl std::future::IntoFuture for MarketplaceOrdersCreateBuilder {
     }
 }
 /// The request of [`MarketplaceOrdersApi::retrieve`] (`GET /api/marketplace-orders/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOrdersRetrieveBuilder {
     client: crate::runtime::Client,

@@ -160,7 +160,7 @@ impl<'a> GadgetsApi<'a> {
     }
 }
 /// The request of [`GadgetsApi::list`] (`GET /api/gadgets/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsListBuilder {
     client: crate::runtime::Client,
@@ -294,7 +294,6 @@ impl std::future::IntoFuture for GadgetsListBuilder {
     }
 }
 /// The request of [`GadgetsApi::retrieve`] (`GET /api/gadgets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsRetrieveBuilder {
     client: crate::runtime::Client,
@@ -337,7 +336,6 @@ impl std::future::IntoFuture for GadgetsRetrieveBuilder {
     }
 }
 /// The request of [`GadgetsApi::create`] (`POST /api/gadgets/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsCreateBuilder {
     client: crate::runtime::Client,
@@ -371,7 +369,6 @@ impl std::future::IntoFuture for GadgetsCreateBuilder {
     }
 }
 /// The request of [`GadgetsApi::pull`] (`POST /api/gadgets/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsPullBuilder {
     client: crate::runtime::Client,
@@ -408,7 +405,6 @@ impl std::future::IntoFuture for GadgetsPullBuilder {
     }
 }
 /// The request of [`GadgetsApi::set_erred`] (`POST /api/gadgets/{uuid}/set_erred/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsSetErredBuilder {
     client: crate::runtime::Client,
@@ -452,7 +448,6 @@ impl std::future::IntoFuture for GadgetsSetErredBuilder {
     }
 }
 /// The request of [`GadgetsApi::set_ok`] (`POST /api/gadgets/{uuid}/set_ok/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsSetOkBuilder {
     client: crate::runtime::Client,
@@ -491,7 +486,6 @@ impl std::future::IntoFuture for GadgetsSetOkBuilder {
     }
 }
 /// The request of [`GadgetsApi::set_rules`] (`POST /api/gadgets/{uuid}/set_rules/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsSetRulesBuilder {
     client: crate::runtime::Client,
@@ -528,7 +522,6 @@ impl std::future::IntoFuture for GadgetsSetRulesBuilder {
     }
 }
 /// The request of [`GadgetsApi::by_kind`] (`GET /api/gadgets/{uuid}/{kind}/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsByKindBuilder {
     client: crate::runtime::Client,
@@ -568,7 +561,6 @@ impl std::future::IntoFuture for GadgetsByKindBuilder {
     }
 }
 /// The request of [`GadgetsApi::destroy`] (`DELETE /api/gadgets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsDestroyBuilder {
     client: crate::runtime::Client,

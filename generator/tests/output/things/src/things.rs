@@ -99,7 +99,7 @@ impl<'a> ThingsApi<'a> {
     }
 }
 /// The request of [`ThingsApi::list`] (`GET /api/things/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsListBuilder {
     client: crate::runtime::Client,
@@ -214,7 +214,6 @@ impl std::future::IntoFuture for ThingsListBuilder {
     }
 }
 /// The request of [`ThingsApi::create`] (`POST /api/things/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsCreateBuilder {
     client: crate::runtime::Client,
@@ -248,7 +247,6 @@ impl std::future::IntoFuture for ThingsCreateBuilder {
     }
 }
 /// The request of [`ThingsApi::retrieve`] (`GET /api/things/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsRetrieveBuilder {
     client: crate::runtime::Client,
@@ -282,7 +280,6 @@ impl std::future::IntoFuture for ThingsRetrieveBuilder {
     }
 }
 /// The request of [`ThingsApi::partial_update`] (`PATCH /api/things/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsPartialUpdateBuilder {
     client: crate::runtime::Client,
@@ -325,7 +322,6 @@ impl std::future::IntoFuture for ThingsPartialUpdateBuilder {
     }
 }
 /// The request of [`ThingsApi::destroy`] (`DELETE /api/things/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsDestroyBuilder {
     client: crate::runtime::Client,
@@ -359,7 +355,6 @@ impl std::future::IntoFuture for ThingsDestroyBuilder {
     }
 }
 /// The request of [`ThingsApi::upload`] (`POST /api/things/{uuid}/upload/`): set optional parameters, then `.await` it (or call `send()`).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsUploadBuilder {
     client: crate::runtime::Client,

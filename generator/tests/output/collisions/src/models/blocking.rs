@@ -14,7 +14,7 @@ pub struct ErrorModel {
 impl ErrorModel {
     /// `detail` when present and valid.
     pub fn detail(&self) -> Option<&str> {
-        self.detail.get().map(String::as_str)
+        self.detail.as_str()
     }
 }
 impl crate::runtime::LenientModel for ErrorModel {

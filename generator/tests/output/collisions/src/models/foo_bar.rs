@@ -14,7 +14,7 @@ pub struct BoxModel {
 impl BoxModel {
     /// `inner` when present and valid.
     pub fn inner(&self) -> Option<&crate::models::BoxModel> {
-        self.inner.get().map(AsRef::as_ref)
+        self.inner.as_deref()
     }
 }
 impl crate::runtime::LenientModel for BoxModel {
@@ -77,7 +77,7 @@ pub struct VecModel {
 impl VecModel {
     /// `items` when present and valid.
     pub fn items(&self) -> Option<&[crate::runtime::Lenient<String>]> {
-        self.items.get().map(Vec::as_slice)
+        self.items.as_slice()
     }
 }
 impl crate::runtime::LenientModel for VecModel {

@@ -123,7 +123,7 @@ impl OptionModel {
     }
     /// `page` when present and valid.
     pub fn page(&self) -> Option<i64> {
-        self.page.get().copied()
+        self.page.copied()
     }
 }
 impl crate::runtime::LenientModel for OptionModel {
@@ -218,23 +218,23 @@ pub struct ResultModel {
 impl ResultModel {
     /// `extra` when present and valid.
     pub fn extra_field(&self) -> Option<&str> {
-        self.extra_field.get().map(String::as_str)
+        self.extra_field.as_str()
     }
     /// `clone` when present and valid.
     pub fn clone_field(&self) -> Option<&str> {
-        self.clone.get().map(String::as_str)
+        self.clone.as_str()
     }
     /// `fmt` when present and valid.
     pub fn fmt_field(&self) -> Option<i64> {
-        self.fmt.get().copied()
+        self.fmt.copied()
     }
     /// `type` when present and valid.
     pub fn type_(&self) -> Option<&str> {
-        self.type_.get().map(String::as_str)
+        self.type_.as_str()
     }
     /// `self` when present and valid.
     pub fn self_(&self) -> Option<&str> {
-        self.self_.get().map(String::as_str)
+        self.self_.as_str()
     }
     /// `odd` when present and valid.
     pub fn odd(&self) -> Option<&crate::models::OddEnum> {
@@ -242,7 +242,7 @@ impl ResultModel {
     }
     /// `level` when present and valid.
     pub fn level(&self) -> Option<crate::models::IntEnum> {
-        self.level.get().copied()
+        self.level.copied()
     }
     /// `widget` when present and valid.
     pub fn widget(&self) -> Option<&crate::models::WidgetEnum> {
@@ -250,13 +250,13 @@ impl ResultModel {
     }
     /// `address` when present and valid.
     pub fn address(&self) -> Option<&str> {
-        self.address.get().map(String::as_str)
+        self.address.as_str()
     }
     /// `matrix` when present and valid.
     pub fn matrix(
         &self,
     ) -> Option<&[crate::runtime::Lenient<Vec<crate::runtime::Lenient<i64>>>]> {
-        self.matrix.get().map(Vec::as_slice)
+        self.matrix.as_slice()
     }
     /// `grid` when present and valid.
     pub fn grid(
@@ -266,7 +266,7 @@ impl ResultModel {
             Vec<crate::runtime::Lenient<crate::models::ValueModel>>,
         >],
     > {
-        self.grid.get().map(Vec::as_slice)
+        self.grid.as_slice()
     }
 }
 impl crate::runtime::LenientModel for ResultModel {
@@ -349,7 +349,7 @@ pub struct ValueModel {
 impl ValueModel {
     /// `x` when present and valid.
     pub fn x(&self) -> Option<i64> {
-        self.x.get().copied()
+        self.x.copied()
     }
 }
 impl crate::runtime::LenientModel for ValueModel {

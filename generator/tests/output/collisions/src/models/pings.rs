@@ -14,7 +14,7 @@ pub struct Detail {
 impl Detail {
     /// `detail` when present and valid.
     pub fn detail(&self) -> Option<&str> {
-        self.detail.get().map(String::as_str)
+        self.detail.as_str()
     }
 }
 impl crate::runtime::LenientModel for Detail {
@@ -83,17 +83,17 @@ pub struct Node {
 impl Node {
     /// `name` when present and valid.
     pub fn name(&self) -> Option<&str> {
-        self.name.get().map(String::as_str)
+        self.name.as_str()
     }
     /// `children` when present and valid.
     pub fn children(
         &self,
     ) -> Option<&[crate::runtime::Lenient<Box<crate::models::Node>>]> {
-        self.children.get().map(Vec::as_slice)
+        self.children.as_slice()
     }
     /// `parent` when present and valid.
     pub fn parent(&self) -> Option<&crate::models::Node> {
-        self.parent.get().map(AsRef::as_ref)
+        self.parent.as_deref()
     }
 }
 impl crate::runtime::LenientModel for Node {

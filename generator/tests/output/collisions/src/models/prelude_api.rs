@@ -16,11 +16,11 @@ pub struct ClientModel {
 impl ClientModel {
     /// `new` when present and valid.
     pub fn new_field(&self) -> Option<&str> {
-        self.new.get().map(String::as_str)
+        self.new.as_str()
     }
     /// `builder` when present and valid.
     pub fn builder_field(&self) -> Option<&str> {
-        self.builder.get().map(String::as_str)
+        self.builder.as_str()
     }
 }
 impl crate::runtime::LenientModel for ClientModel {

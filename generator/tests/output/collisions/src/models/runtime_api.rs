@@ -14,7 +14,7 @@ pub struct StringModel {
 impl StringModel {
     /// `value` when present and valid.
     pub fn value(&self) -> Option<&str> {
-        self.value.get().map(String::as_str)
+        self.value.as_str()
     }
 }
 impl crate::runtime::LenientModel for StringModel {

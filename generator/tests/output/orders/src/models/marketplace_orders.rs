@@ -97,7 +97,7 @@ pub struct OrderDetails {
 impl OrderDetails {
     /// `uuid` when present and valid.
     pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.uuid.get().copied()
+        self.uuid.copied()
     }
     /// `state` when present and valid.
     pub fn state(&self) -> Option<&crate::models::OrderState> {
@@ -105,15 +105,15 @@ impl OrderDetails {
     }
     /// `error_message` when present and valid.
     pub fn error_message(&self) -> Option<&str> {
-        self.error_message.get().map(String::as_str)
+        self.error_message.as_str()
     }
     /// `resource_uuid` when present and valid.
     pub fn resource_uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.resource_uuid.get().copied()
+        self.resource_uuid.copied()
     }
     /// `created` when present and valid.
     pub fn created(&self) -> Option<crate::runtime::DateTime> {
-        self.created.get().copied()
+        self.created.copied()
     }
 }
 impl crate::runtime::LenientModel for OrderDetails {

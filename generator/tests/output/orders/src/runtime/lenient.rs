@@ -66,6 +66,7 @@ impl<T> Lenient<T> {
         self.get().cloned()
     }
 
+    /// The value as an `Option` (what [`Lenient::get`] gives, consuming the field).
     pub fn into_option(self) -> Option<T> {
         match self {
             Lenient::Valid(v) => Some(v),
@@ -150,6 +151,36 @@ impl<T> Lenient<T> {
                 raw.kind(),
                 super::error::loggable(raw.get(), 100)
             ),
+        }
+    }
+}
+
+impl Lenient<String> {
+    /// The text, when it arrived as a string (what a generated `name()` accessor returns).
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Lenient::Valid(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl<T> Lenient<Vec<T>> {
+    /// The elements, when an array arrived (what a generated accessor of a list returns).
+    pub fn as_slice(&self) -> Option<&[T]> {
+        match self {
+            Lenient::Valid(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl<T> Lenient<Box<T>> {
+    /// The value behind the box of a recursive model.
+    pub fn as_deref(&self) -> Option<&T> {
+        match self {
+            Lenient::Valid(v) => Some(v),
+            _ => None,
         }
     }
 }

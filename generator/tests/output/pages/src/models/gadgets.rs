@@ -54,23 +54,23 @@ pub struct Gadget {
 impl Gadget {
     /// `url` when present and valid.
     pub fn url(&self) -> Option<&str> {
-        self.url.get().map(String::as_str)
+        self.url.as_str()
     }
     /// `uuid` when present and valid.
     pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.uuid.get().copied()
+        self.uuid.copied()
     }
     /// `name` when present and valid.
     pub fn name(&self) -> Option<&str> {
-        self.name.get().map(String::as_str)
+        self.name.as_str()
     }
     /// `type` when present and valid.
     pub fn type_(&self) -> Option<&str> {
-        self.type_.get().map(String::as_str)
+        self.type_.as_str()
     }
     /// `abstract` when present and valid.
     pub fn abstract_(&self) -> Option<bool> {
-        self.abstract_.get().copied()
+        self.abstract_.copied()
     }
     /// `state` when present and valid.
     pub fn state(&self) -> Option<&serde_json::Value> {
@@ -82,7 +82,7 @@ impl Gadget {
     }
     /// `level` when present and valid.
     pub fn level(&self) -> Option<crate::models::GadgetLevelEnum> {
-        self.level.get().copied()
+        self.level.copied()
     }
     /// `price` when present and valid.
     pub fn price(&self) -> Option<&crate::runtime::Decimal> {
@@ -94,21 +94,21 @@ impl Gadget {
     }
     /// `created` when present and valid.
     pub fn created(&self) -> Option<crate::runtime::DateTime> {
-        self.created.get().copied()
+        self.created.copied()
     }
     /// `day` when present and valid.
     pub fn day(&self) -> Option<crate::runtime::Date> {
-        self.day.get().copied()
+        self.day.copied()
     }
     /// `tags` when present and valid.
     pub fn tags(&self) -> Option<&[crate::runtime::Lenient<String>]> {
-        self.tags.get().map(Vec::as_slice)
+        self.tags.as_slice()
     }
     /// `parts` when present and valid.
     pub fn parts(
         &self,
     ) -> Option<&[crate::runtime::Lenient<crate::models::GadgetPart>]> {
-        self.parts.get().map(Vec::as_slice)
+        self.parts.as_slice()
     }
     /// `matrix` when present and valid.
     pub fn matrix(
@@ -116,7 +116,7 @@ impl Gadget {
     ) -> Option<
         &[crate::runtime::Lenient<Vec<crate::runtime::Lenient<serde_json::Value>>>],
     > {
-        self.matrix.get().map(Vec::as_slice)
+        self.matrix.as_slice()
     }
     /// `metadata` when present and valid.
     pub fn metadata(&self) -> Option<&serde_json::Value> {
@@ -356,11 +356,11 @@ pub struct GadgetOwner {
 impl GadgetOwner {
     /// `name` when present and valid.
     pub fn name(&self) -> Option<&str> {
-        self.name.get().map(String::as_str)
+        self.name.as_str()
     }
     /// `email` when present and valid.
     pub fn email(&self) -> Option<&str> {
-        self.email.get().map(String::as_str)
+        self.email.as_str()
     }
 }
 impl crate::runtime::LenientModel for GadgetOwner {
@@ -429,13 +429,13 @@ pub struct GadgetPart {
 impl GadgetPart {
     /// `name` when present and valid.
     pub fn name(&self) -> Option<&str> {
-        self.name.get().map(String::as_str)
+        self.name.as_str()
     }
     /// `subparts` when present and valid.
     pub fn subparts(
         &self,
     ) -> Option<&[crate::runtime::Lenient<crate::models::GadgetPartSubpart>]> {
-        self.subparts.get().map(Vec::as_slice)
+        self.subparts.as_slice()
     }
 }
 impl crate::runtime::LenientModel for GadgetPart {
@@ -500,7 +500,7 @@ pub struct GadgetPartSubpart {
 impl GadgetPartSubpart {
     /// `id` when present and valid.
     pub fn id(&self) -> Option<i64> {
-        self.id.get().copied()
+        self.id.copied()
     }
 }
 impl crate::runtime::LenientModel for GadgetPartSubpart {
@@ -728,11 +728,11 @@ pub struct GadgetsByKindResponse {
 impl GadgetsByKindResponse {
     /// `name` when present and valid.
     pub fn name(&self) -> Option<&str> {
-        self.name.get().map(String::as_str)
+        self.name.as_str()
     }
     /// `size` when present and valid.
     pub fn size(&self) -> Option<i64> {
-        self.size.get().copied()
+        self.size.copied()
     }
 }
 impl crate::runtime::LenientModel for GadgetsByKindResponse {
@@ -797,7 +797,7 @@ pub struct GadgetsPull409Response {
 impl GadgetsPull409Response {
     /// `detail` when present and valid.
     pub fn detail(&self) -> Option<&str> {
-        self.detail.get().map(String::as_str)
+        self.detail.as_str()
     }
 }
 impl crate::runtime::LenientModel for GadgetsPull409Response {
@@ -887,7 +887,7 @@ pub struct SetErred {
 impl SetErred {
     /// `status` when present and valid.
     pub fn status(&self) -> Option<&str> {
-        self.status.get().map(String::as_str)
+        self.status.as_str()
     }
 }
 impl crate::runtime::LenientModel for SetErred {

@@ -160,7 +160,7 @@ pub struct Owner {
 impl Owner {
     /// `name` when present and valid.
     pub fn name(&self) -> Option<&str> {
-        self.name.get().map(String::as_str)
+        self.name.as_str()
     }
 }
 impl crate::runtime::LenientModel for Owner {
@@ -336,7 +336,7 @@ pub struct Thing {
 impl Thing {
     /// `uuid` when present and valid.
     pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
-        self.uuid.get().copied()
+        self.uuid.copied()
     }
     /// `state` when present and valid.
     pub fn state(&self) -> Option<&crate::models::CoreStates> {
@@ -344,11 +344,11 @@ impl Thing {
     }
     /// `level` when present and valid.
     pub fn level(&self) -> Option<crate::models::RobotState> {
-        self.level.get().copied()
+        self.level.copied()
     }
     /// `size` when present and valid.
     pub fn size(&self) -> Option<i64> {
-        self.size.get().copied()
+        self.size.copied()
     }
     /// `price` when present and valid.
     pub fn price(&self) -> Option<&crate::runtime::Decimal> {
@@ -360,21 +360,21 @@ impl Thing {
     }
     /// `created` when present and valid.
     pub fn created(&self) -> Option<crate::runtime::DateTime> {
-        self.created.get().copied()
+        self.created.copied()
     }
     /// `day` when present and valid.
     pub fn day(&self) -> Option<crate::runtime::Date> {
-        self.day.get().copied()
+        self.day.copied()
     }
     /// `tags` when present and valid.
     pub fn tags(&self) -> Option<&[crate::runtime::Lenient<String>]> {
-        self.tags.get().map(Vec::as_slice)
+        self.tags.as_slice()
     }
     /// `children` when present and valid.
     pub fn children(
         &self,
     ) -> Option<&[crate::runtime::Lenient<Box<crate::models::Thing>>]> {
-        self.children.get().map(Vec::as_slice)
+        self.children.as_slice()
     }
     /// `labels` when present and valid.
     pub fn labels(
@@ -388,7 +388,7 @@ impl Thing {
     }
     /// `type` when present and valid.
     pub fn type_(&self) -> Option<&str> {
-        self.type_.get().map(String::as_str)
+        self.type_.as_str()
     }
     /// `kind` when present and valid.
     pub fn kind(&self) -> Option<&crate::models::KindEnum> {
@@ -396,7 +396,7 @@ impl Thing {
     }
     /// `url` when present and valid.
     pub fn url(&self) -> Option<&str> {
-        self.url.get().map(String::as_str)
+        self.url.as_str()
     }
 }
 impl crate::runtime::LenientModel for Thing {
