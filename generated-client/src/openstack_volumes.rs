@@ -5,10 +5,14 @@
 //! Openstack Volumes
 //!
 //! Operations of the `openstack_volumes` tag.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// Operations of the `openstack_volumes` tag, reached through [`crate::Client::openstack_volumes`].
 #[derive(Debug, Clone, Copy)]
 pub struct OpenstackVolumesApi<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl<'a> OpenstackVolumesApi<'a> {
     /// List volumes
@@ -66,10 +70,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackVolumesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn retrieve(
-        &self,
-        uuid: crate::runtime::Uuid,
-    ) -> OpenstackVolumesRetrieveBuilder {
+    pub fn retrieve(&self, uuid: Uuid) -> OpenstackVolumesRetrieveBuilder {
         OpenstackVolumesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
@@ -87,7 +88,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `409`: No response body
     ///
     /// Returns a [`OpenstackVolumesPullBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn pull(&self, uuid: crate::runtime::Uuid) -> OpenstackVolumesPullBuilder {
+    pub fn pull(&self, uuid: Uuid) -> OpenstackVolumesPullBuilder {
         OpenstackVolumesPullBuilder {
             client: self.client.clone(),
             uuid,
@@ -105,7 +106,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackVolumesUnlinkBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn unlink(&self, uuid: crate::runtime::Uuid) -> OpenstackVolumesUnlinkBuilder {
+    pub fn unlink(&self, uuid: Uuid) -> OpenstackVolumesUnlinkBuilder {
         OpenstackVolumesUnlinkBuilder {
             client: self.client.clone(),
             uuid,
@@ -123,8 +124,8 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// Returns a [`OpenstackVolumesUpdateBuilder`]: set optional parameters on it, then `.await` it.
     pub fn update(
         &self,
-        uuid: crate::runtime::Uuid,
-        body: crate::models::OpenStackVolumeRequest,
+        uuid: Uuid,
+        body: models::OpenStackVolumeRequest,
     ) -> OpenstackVolumesUpdateBuilder {
         OpenstackVolumesUpdateBuilder {
             client: self.client.clone(),
@@ -142,10 +143,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackVolumesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn partial_update(
-        &self,
-        uuid: crate::runtime::Uuid,
-    ) -> OpenstackVolumesPartialUpdateBuilder {
+    pub fn partial_update(&self, uuid: Uuid) -> OpenstackVolumesPartialUpdateBuilder {
         OpenstackVolumesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
@@ -162,8 +160,8 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// Returns a [`OpenstackVolumesAttachBuilder`]: set optional parameters on it, then `.await` it.
     pub fn attach(
         &self,
-        uuid: crate::runtime::Uuid,
-        body: crate::models::VolumeAttachRequest,
+        uuid: Uuid,
+        body: models::VolumeAttachRequest,
     ) -> OpenstackVolumesAttachBuilder {
         OpenstackVolumesAttachBuilder {
             client: self.client.clone(),
@@ -181,7 +179,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenstackVolumesDetachBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn detach(&self, uuid: crate::runtime::Uuid) -> OpenstackVolumesDetachBuilder {
+    pub fn detach(&self, uuid: Uuid) -> OpenstackVolumesDetachBuilder {
         OpenstackVolumesDetachBuilder {
             client: self.client.clone(),
             uuid,
@@ -199,8 +197,8 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// Returns a [`OpenstackVolumesExtendBuilder`]: set optional parameters on it, then `.await` it.
     pub fn extend(
         &self,
-        uuid: crate::runtime::Uuid,
-        body: crate::models::OpenStackVolumeExtendRequest,
+        uuid: Uuid,
+        body: models::OpenStackVolumeExtendRequest,
     ) -> OpenstackVolumesExtendBuilder {
         OpenstackVolumesExtendBuilder {
             client: self.client.clone(),
@@ -220,8 +218,8 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// Returns a [`OpenstackVolumesRetypeBuilder`]: set optional parameters on it, then `.await` it.
     pub fn retype(
         &self,
-        uuid: crate::runtime::Uuid,
-        body: crate::models::OpenStackVolumeRetypeRequest,
+        uuid: Uuid,
+        body: models::OpenStackVolumeRetypeRequest,
     ) -> OpenstackVolumesRetypeBuilder {
         OpenstackVolumesRetypeBuilder {
             client: self.client.clone(),
@@ -241,8 +239,8 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// Returns a [`OpenstackVolumesSnapshotBuilder`]: set optional parameters on it, then `.await` it.
     pub fn snapshot(
         &self,
-        uuid: crate::runtime::Uuid,
-        body: crate::models::OpenStackSnapshotRequest,
+        uuid: Uuid,
+        body: models::OpenStackSnapshotRequest,
     ) -> OpenstackVolumesSnapshotBuilder {
         OpenstackVolumesSnapshotBuilder {
             client: self.client.clone(),
@@ -255,41 +253,41 @@ impl<'a> OpenstackVolumesApi<'a> {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesListBuilder {
-    client: crate::runtime::Client,
-    attach_instance_uuid: Option<crate::runtime::Uuid>,
+    client: runtime::Client,
+    attach_instance_uuid: Option<Uuid>,
     availability_zone_name: Option<String>,
     backend_id: Option<String>,
     can_manage: Option<bool>,
-    customer: Option<crate::runtime::Uuid>,
+    customer: Option<Uuid>,
     customer_abbreviation: Option<String>,
     customer_name: Option<String>,
     customer_native_name: Option<String>,
-    customer_uuid: Option<crate::runtime::Uuid>,
+    customer_uuid: Option<Uuid>,
     description: Option<String>,
     external_ip: Option<String>,
     field: Vec<String>,
     instance: Option<String>,
-    instance_uuid: Option<crate::runtime::Uuid>,
+    instance_uuid: Option<Uuid>,
     name: Option<String>,
     name_exact: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
-    project: Option<crate::runtime::Uuid>,
+    project: Option<Uuid>,
     project_name: Option<String>,
-    project_uuid: Option<crate::runtime::Uuid>,
+    project_uuid: Option<Uuid>,
     runtime_state: Option<String>,
     service_settings_name: Option<String>,
-    service_settings_uuid: Option<crate::runtime::Uuid>,
+    service_settings_uuid: Option<Uuid>,
     snapshot: Option<String>,
-    snapshot_uuid: Option<crate::runtime::Uuid>,
+    snapshot_uuid: Option<Uuid>,
     state: Vec<String>,
     tenant: Option<String>,
-    tenant_uuid: Option<crate::runtime::Uuid>,
-    uuid: Option<crate::runtime::Uuid>,
+    tenant_uuid: Option<Uuid>,
+    uuid: Option<Uuid>,
 }
 impl OpenstackVolumesListBuilder {
     /// Query `attach_instance_uuid`, string (uuid).
-    pub fn attach_instance_uuid(mut self, value: crate::runtime::Uuid) -> Self {
+    pub fn attach_instance_uuid(mut self, value: Uuid) -> Self {
         self.attach_instance_uuid = Some(value);
         self
     }
@@ -311,7 +309,7 @@ impl OpenstackVolumesListBuilder {
         self
     }
     /// Query `customer`, string (uuid).
-    pub fn customer(mut self, value: crate::runtime::Uuid) -> Self {
+    pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
     }
@@ -331,7 +329,7 @@ impl OpenstackVolumesListBuilder {
         self
     }
     /// Query `customer_uuid`, string (uuid).
-    pub fn customer_uuid(mut self, value: crate::runtime::Uuid) -> Self {
+    pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
@@ -356,7 +354,7 @@ impl OpenstackVolumesListBuilder {
         self
     }
     /// Query `instance_uuid`, string (uuid).
-    pub fn instance_uuid(mut self, value: crate::runtime::Uuid) -> Self {
+    pub fn instance_uuid(mut self, value: Uuid) -> Self {
         self.instance_uuid = Some(value);
         self
     }
@@ -385,7 +383,7 @@ impl OpenstackVolumesListBuilder {
         self
     }
     /// Query `project`, string (uuid).
-    pub fn project(mut self, value: crate::runtime::Uuid) -> Self {
+    pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
     }
@@ -395,7 +393,7 @@ impl OpenstackVolumesListBuilder {
         self
     }
     /// Query `project_uuid`, string (uuid).
-    pub fn project_uuid(mut self, value: crate::runtime::Uuid) -> Self {
+    pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
@@ -410,7 +408,7 @@ impl OpenstackVolumesListBuilder {
         self
     }
     /// Query `service_settings_uuid`, string (uuid).
-    pub fn service_settings_uuid(mut self, value: crate::runtime::Uuid) -> Self {
+    pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
     }
@@ -420,7 +418,7 @@ impl OpenstackVolumesListBuilder {
         self
     }
     /// Query `snapshot_uuid`, string (uuid).
-    pub fn snapshot_uuid(mut self, value: crate::runtime::Uuid) -> Self {
+    pub fn snapshot_uuid(mut self, value: Uuid) -> Self {
         self.snapshot_uuid = Some(value);
         self
     }
@@ -435,20 +433,20 @@ impl OpenstackVolumesListBuilder {
         self
     }
     /// Query `tenant_uuid`, string (uuid).
-    pub fn tenant_uuid(mut self, value: crate::runtime::Uuid) -> Self {
+    pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Query `uuid`, string (uuid).
-    pub fn uuid(mut self, value: crate::runtime::Uuid) -> Self {
+    pub fn uuid(mut self, value: Uuid) -> Self {
         self.uuid = Some(value);
         self
     }
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let mut req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openstack-volumes/".to_string(),
             )
@@ -489,28 +487,18 @@ impl OpenstackVolumesListBuilder {
     /// Sends the request: one page of the list.
     pub fn send(
         self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Page<crate::models::OpenStackVolume>,
-    > {
-        let (page, page_size) = crate::runtime::paging(
-            &self.client,
-            self.page,
-            self.page_size,
-        );
+    ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackVolume>> {
+        let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
-        crate::runtime::send(
-            self.client,
-            req,
-            crate::runtime::decode::page(page, page_size),
-        )
+        runtime::send(self.client, req, runtime::decode::page(page, page_size))
     }
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(self) -> crate::runtime::ItemStream<crate::models::OpenStackVolume> {
-        let (_, page_size) = crate::runtime::paging(&self.client, None, self.page_size);
+    pub fn stream(self) -> runtime::ItemStream<models::OpenStackVolume> {
+        let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
-        crate::runtime::stream_items(
+        runtime::stream_items(
             client,
             page_size,
             move |page, page_size| {
@@ -522,22 +510,17 @@ impl OpenstackVolumesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-volumes/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
-    pub fn count(self) -> crate::runtime::ResponseFuture<u64> {
+    pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
         this.page_size = None;
         let req = this.request(reqwest::Method::HEAD);
-        crate::runtime::send(this.client, req, crate::runtime::decode::count)
+        runtime::send(this.client, req, runtime::decode::count)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesListBuilder {
-    type Output = Result<
-        crate::runtime::Page<crate::models::OpenStackVolume>,
-        crate::runtime::Error,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        crate::runtime::Page<crate::models::OpenStackVolume>,
-    >;
+    type Output = Result<runtime::Page<models::OpenStackVolume>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackVolume>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -545,8 +528,8 @@ impl std::future::IntoFuture for OpenstackVolumesListBuilder {
 /// The request of [`OpenstackVolumesApi::retrieve`] (`GET /api/openstack-volumes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesRetrieveBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
+    client: runtime::Client,
+    uuid: Uuid,
     field: Vec<String>,
 }
 impl OpenstackVolumesRetrieveBuilder {
@@ -558,12 +541,12 @@ impl OpenstackVolumesRetrieveBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let mut req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", &
-                    self.uuid) ?
+                    "/api/openstack-volumes/{}/", runtime::path_param("uuid", & self
+                    .uuid) ?
                 ),
             )
             .operation("openstack_volumes_retrieve", "/api/openstack-volumes/{uuid}/");
@@ -572,14 +555,14 @@ impl OpenstackVolumesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::OpenStackVolume> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackVolume> {
         let req = self.request(reqwest::Method::GET);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesRetrieveBuilder {
-    type Output = Result<crate::models::OpenStackVolume, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::OpenStackVolume>;
+    type Output = Result<models::OpenStackVolume, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OpenStackVolume>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -587,33 +570,33 @@ impl std::future::IntoFuture for OpenstackVolumesRetrieveBuilder {
 /// The request of [`OpenstackVolumesApi::pull`] (`POST /api/openstack-volumes/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesPullBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
+    client: runtime::Client,
+    uuid: Uuid,
 }
 impl OpenstackVolumesPullBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/openstack-volumes/{}/pull/", crate
-                    ::runtime::path_param("uuid", & self.uuid) ?
+                    "/api/openstack-volumes/{}/pull/", runtime::path_param("uuid", & self
+                    .uuid) ?
                 ),
             )
             .operation("openstack_volumes_pull", "/api/openstack-volumes/{uuid}/pull/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::accepted)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesPullBuilder {
-    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    type Output = Result<runtime::Accepted, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -621,19 +604,19 @@ impl std::future::IntoFuture for OpenstackVolumesPullBuilder {
 /// The request of [`OpenstackVolumesApi::unlink`] (`POST /api/openstack-volumes/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesUnlinkBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
+    client: runtime::Client,
+    uuid: Uuid,
 }
 impl OpenstackVolumesUnlinkBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/openstack-volumes/{}/unlink/", crate
-                    ::runtime::path_param("uuid", & self.uuid) ?
+                    "/api/openstack-volumes/{}/unlink/", runtime::path_param("uuid", &
+                    self.uuid) ?
                 ),
             )
             .operation(
@@ -643,14 +626,14 @@ impl OpenstackVolumesUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::accepted)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesUnlinkBuilder {
-    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    type Output = Result<runtime::Accepted, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -658,20 +641,20 @@ impl std::future::IntoFuture for OpenstackVolumesUnlinkBuilder {
 /// The request of [`OpenstackVolumesApi::update`] (`PUT /api/openstack-volumes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesUpdateBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
-    body: crate::models::OpenStackVolumeRequest,
+    client: runtime::Client,
+    uuid: Uuid,
+    body: models::OpenStackVolumeRequest,
 }
 impl OpenstackVolumesUpdateBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", &
-                    self.uuid) ?
+                    "/api/openstack-volumes/{}/", runtime::path_param("uuid", & self
+                    .uuid) ?
                 ),
             )
             .operation("openstack_volumes_update", "/api/openstack-volumes/{uuid}/");
@@ -679,14 +662,14 @@ impl OpenstackVolumesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::OpenStackVolume> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackVolume> {
         let req = self.request(reqwest::Method::PUT);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesUpdateBuilder {
-    type Output = Result<crate::models::OpenStackVolume, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::OpenStackVolume>;
+    type Output = Result<models::OpenStackVolume, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OpenStackVolume>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -694,25 +677,25 @@ impl std::future::IntoFuture for OpenstackVolumesUpdateBuilder {
 /// The request of [`OpenstackVolumesApi::partial_update`] (`PATCH /api/openstack-volumes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesPartialUpdateBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
-    body: Option<crate::models::PatchedOpenStackVolumeRequest>,
+    client: runtime::Client,
+    uuid: Uuid,
+    body: Option<models::PatchedOpenStackVolumeRequest>,
 }
 impl OpenstackVolumesPartialUpdateBuilder {
     /// Sets the (optional) request body.
-    pub fn body(mut self, body: crate::models::PatchedOpenStackVolumeRequest) -> Self {
+    pub fn body(mut self, body: models::PatchedOpenStackVolumeRequest) -> Self {
         self.body = Some(body);
         self
     }
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/openstack-volumes/{}/", crate ::runtime::path_param("uuid", &
-                    self.uuid) ?
+                    "/api/openstack-volumes/{}/", runtime::path_param("uuid", & self
+                    .uuid) ?
                 ),
             )
             .operation(
@@ -725,14 +708,14 @@ impl OpenstackVolumesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::OpenStackVolume> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackVolume> {
         let req = self.request(reqwest::Method::PATCH);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesPartialUpdateBuilder {
-    type Output = Result<crate::models::OpenStackVolume, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::OpenStackVolume>;
+    type Output = Result<models::OpenStackVolume, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OpenStackVolume>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -740,20 +723,20 @@ impl std::future::IntoFuture for OpenstackVolumesPartialUpdateBuilder {
 /// The request of [`OpenstackVolumesApi::attach`] (`POST /api/openstack-volumes/{uuid}/attach/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesAttachBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
-    body: crate::models::VolumeAttachRequest,
+    client: runtime::Client,
+    uuid: Uuid,
+    body: models::VolumeAttachRequest,
 }
 impl OpenstackVolumesAttachBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/openstack-volumes/{}/attach/", crate
-                    ::runtime::path_param("uuid", & self.uuid) ?
+                    "/api/openstack-volumes/{}/attach/", runtime::path_param("uuid", &
+                    self.uuid) ?
                 ),
             )
             .operation(
@@ -764,14 +747,14 @@ impl OpenstackVolumesAttachBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::accepted)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesAttachBuilder {
-    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    type Output = Result<runtime::Accepted, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -779,19 +762,19 @@ impl std::future::IntoFuture for OpenstackVolumesAttachBuilder {
 /// The request of [`OpenstackVolumesApi::detach`] (`POST /api/openstack-volumes/{uuid}/detach/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesDetachBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
+    client: runtime::Client,
+    uuid: Uuid,
 }
 impl OpenstackVolumesDetachBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/openstack-volumes/{}/detach/", crate
-                    ::runtime::path_param("uuid", & self.uuid) ?
+                    "/api/openstack-volumes/{}/detach/", runtime::path_param("uuid", &
+                    self.uuid) ?
                 ),
             )
             .operation(
@@ -801,14 +784,14 @@ impl OpenstackVolumesDetachBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::accepted)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesDetachBuilder {
-    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    type Output = Result<runtime::Accepted, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -816,20 +799,20 @@ impl std::future::IntoFuture for OpenstackVolumesDetachBuilder {
 /// The request of [`OpenstackVolumesApi::extend`] (`POST /api/openstack-volumes/{uuid}/extend/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesExtendBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
-    body: crate::models::OpenStackVolumeExtendRequest,
+    client: runtime::Client,
+    uuid: Uuid,
+    body: models::OpenStackVolumeExtendRequest,
 }
 impl OpenstackVolumesExtendBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/openstack-volumes/{}/extend/", crate
-                    ::runtime::path_param("uuid", & self.uuid) ?
+                    "/api/openstack-volumes/{}/extend/", runtime::path_param("uuid", &
+                    self.uuid) ?
                 ),
             )
             .operation(
@@ -840,14 +823,14 @@ impl OpenstackVolumesExtendBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::accepted)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesExtendBuilder {
-    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    type Output = Result<runtime::Accepted, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -855,20 +838,20 @@ impl std::future::IntoFuture for OpenstackVolumesExtendBuilder {
 /// The request of [`OpenstackVolumesApi::retype`] (`POST /api/openstack-volumes/{uuid}/retype/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesRetypeBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
-    body: crate::models::OpenStackVolumeRetypeRequest,
+    client: runtime::Client,
+    uuid: Uuid,
+    body: models::OpenStackVolumeRetypeRequest,
 }
 impl OpenstackVolumesRetypeBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/openstack-volumes/{}/retype/", crate
-                    ::runtime::path_param("uuid", & self.uuid) ?
+                    "/api/openstack-volumes/{}/retype/", runtime::path_param("uuid", &
+                    self.uuid) ?
                 ),
             )
             .operation(
@@ -879,14 +862,14 @@ impl OpenstackVolumesRetypeBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::accepted)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesRetypeBuilder {
-    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    type Output = Result<runtime::Accepted, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -894,20 +877,20 @@ impl std::future::IntoFuture for OpenstackVolumesRetypeBuilder {
 /// The request of [`OpenstackVolumesApi::snapshot`] (`POST /api/openstack-volumes/{uuid}/snapshot/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumesSnapshotBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
-    body: crate::models::OpenStackSnapshotRequest,
+    client: runtime::Client,
+    uuid: Uuid,
+    body: models::OpenStackSnapshotRequest,
 }
 impl OpenstackVolumesSnapshotBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/openstack-volumes/{}/snapshot/", crate
-                    ::runtime::path_param("uuid", & self.uuid) ?
+                    "/api/openstack-volumes/{}/snapshot/", runtime::path_param("uuid", &
+                    self.uuid) ?
                 ),
             )
             .operation(
@@ -918,16 +901,14 @@ impl OpenstackVolumesSnapshotBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::OpenStackSnapshot> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSnapshot> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesSnapshotBuilder {
-    type Output = Result<crate::models::OpenStackSnapshot, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::OpenStackSnapshot>;
+    type Output = Result<models::OpenStackSnapshot, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OpenStackSnapshot>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -937,18 +918,15 @@ impl std::future::IntoFuture for OpenstackVolumesSnapshotBuilder {
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[derive(Debug, Clone, Copy)]
 pub struct OpenstackVolumesMock<'a> {
-    pub(crate) server: &'a crate::runtime::mock::MockServer,
+    pub(crate) server: &'a runtime::mock::MockServer,
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackVolumesMock<'a> {
     /// Expects `GET /api/openstack-volumes/` (operation `openstack_volumes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn list(
         &self,
-    ) -> crate::runtime::mock_ops::MockOperation<
-        'a,
-        crate::runtime::Page<crate::models::OpenStackVolume>,
-    > {
-        crate::runtime::mock_ops::MockOperation::new(
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackVolume>> {
+        runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
             "/api/openstack-volumes/",
@@ -959,9 +937,9 @@ impl<'a> OpenstackVolumesMock<'a> {
     /// Expects `GET /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn retrieve(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::OpenStackVolume> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackVolume> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
                 "/api/openstack-volumes/{uuid}/",
@@ -973,9 +951,9 @@ impl<'a> OpenstackVolumesMock<'a> {
     /// Expects `POST /api/openstack-volumes/{uuid}/pull/` (operation `openstack_volumes_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn pull(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/openstack-volumes/{uuid}/pull/",
@@ -987,9 +965,9 @@ impl<'a> OpenstackVolumesMock<'a> {
     /// Expects `POST /api/openstack-volumes/{uuid}/unlink/` (operation `openstack_volumes_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn unlink(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/openstack-volumes/{uuid}/unlink/",
@@ -1001,9 +979,9 @@ impl<'a> OpenstackVolumesMock<'a> {
     /// Expects `PUT /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn update(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::OpenStackVolume> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackVolume> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PUT,
                 "/api/openstack-volumes/{uuid}/",
@@ -1015,9 +993,9 @@ impl<'a> OpenstackVolumesMock<'a> {
     /// Expects `PATCH /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn partial_update(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::OpenStackVolume> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackVolume> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PATCH,
                 "/api/openstack-volumes/{uuid}/",
@@ -1029,9 +1007,9 @@ impl<'a> OpenstackVolumesMock<'a> {
     /// Expects `POST /api/openstack-volumes/{uuid}/attach/` (operation `openstack_volumes_attach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn attach(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/openstack-volumes/{uuid}/attach/",
@@ -1043,9 +1021,9 @@ impl<'a> OpenstackVolumesMock<'a> {
     /// Expects `POST /api/openstack-volumes/{uuid}/detach/` (operation `openstack_volumes_detach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn detach(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/openstack-volumes/{uuid}/detach/",
@@ -1057,9 +1035,9 @@ impl<'a> OpenstackVolumesMock<'a> {
     /// Expects `POST /api/openstack-volumes/{uuid}/extend/` (operation `openstack_volumes_extend`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn extend(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/openstack-volumes/{uuid}/extend/",
@@ -1071,9 +1049,9 @@ impl<'a> OpenstackVolumesMock<'a> {
     /// Expects `POST /api/openstack-volumes/{uuid}/retype/` (operation `openstack_volumes_retype`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn retype(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/openstack-volumes/{uuid}/retype/",
@@ -1085,9 +1063,9 @@ impl<'a> OpenstackVolumesMock<'a> {
     /// Expects `POST /api/openstack-volumes/{uuid}/snapshot/` (operation `openstack_volumes_snapshot`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn snapshot(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::OpenStackSnapshot> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackSnapshot> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/openstack-volumes/{uuid}/snapshot/",

@@ -3,111 +3,113 @@
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `openstack_volumes` operations.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// `OpenStackSnapshot`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct OpenStackSnapshot {
     /// `string (uri)`.
-    pub url: crate::runtime::Lenient<String>,
+    pub url: Lenient<String>,
     /// `string (uuid)`.
-    pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub uuid: Lenient<Uuid>,
     /// `string`.
-    pub name: crate::runtime::Lenient<String>,
+    pub name: Lenient<String>,
     /// `string`.
-    pub description: crate::runtime::Lenient<String>,
+    pub description: Lenient<String>,
     /// `string`.
-    pub service_name: crate::runtime::Lenient<String>,
+    pub service_name: Lenient<String>,
     /// `string (uri)`.
-    pub service_settings: crate::runtime::Lenient<String>,
+    pub service_settings: Lenient<String>,
     /// `string (uuid)`.
-    pub service_settings_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub service_settings_uuid: Lenient<Uuid>,
     /// `string`.
-    pub service_settings_state: crate::runtime::Lenient<String>,
+    pub service_settings_state: Lenient<String>,
     /// `string`.
-    pub service_settings_error_message: crate::runtime::Lenient<String>,
+    pub service_settings_error_message: Lenient<String>,
     /// `string (uri)`.
-    pub project: crate::runtime::Lenient<String>,
+    pub project: Lenient<String>,
     /// `string`.
-    pub project_name: crate::runtime::Lenient<String>,
+    pub project_name: Lenient<String>,
     /// `string (uuid)`.
-    pub project_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub project_uuid: Lenient<Uuid>,
     /// `string (uri)`.
-    pub customer: crate::runtime::Lenient<String>,
+    pub customer: Lenient<String>,
     /// `string (uuid)`.
-    pub customer_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub customer_uuid: Lenient<Uuid>,
     /// `string`.
-    pub customer_name: crate::runtime::Lenient<String>,
+    pub customer_name: Lenient<String>,
     /// `string`.
-    pub customer_native_name: crate::runtime::Lenient<String>,
+    pub customer_native_name: Lenient<String>,
     /// `string`.
-    pub customer_abbreviation: crate::runtime::Lenient<String>,
+    pub customer_abbreviation: Lenient<String>,
     /// `string`.
-    pub error_message: crate::runtime::Lenient<String>,
+    pub error_message: Lenient<String>,
     /// `string`.
-    pub error_traceback: crate::runtime::Lenient<String>,
+    pub error_traceback: Lenient<String>,
     /// `string`.
-    pub resource_type: crate::runtime::Lenient<String>,
+    pub resource_type: Lenient<String>,
     /// `any JSON value`.
-    pub state: crate::runtime::Lenient<serde_json::Value>,
+    pub state: Lenient<serde_json::Value>,
     /// `string (date-time)`.
-    pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
+    pub created: Lenient<DateTime>,
     /// `string (date-time)`.
-    pub modified: crate::runtime::Lenient<crate::runtime::DateTime>,
+    pub modified: Lenient<DateTime>,
     /// Snapshot ID in the OpenStack backend
     ///
     /// `string`.
-    pub backend_id: crate::runtime::Lenient<String>,
+    pub backend_id: Lenient<String>,
     /// `string`.
-    pub access_url: crate::runtime::Lenient<String>,
+    pub access_url: Lenient<String>,
     /// Volume from which this snapshot was created
     ///
     /// `string (uri)`.
-    pub source_volume: crate::runtime::Lenient<String>,
+    pub source_volume: Lenient<String>,
     /// Size in MiB
     ///
     /// `integer`.
-    pub size: crate::runtime::Lenient<i64>,
+    pub size: Lenient<i64>,
     /// `any JSON value`.
-    pub metadata: crate::runtime::Lenient<serde_json::Value>,
+    pub metadata: Lenient<serde_json::Value>,
     /// `string`.
-    pub runtime_state: crate::runtime::Lenient<String>,
+    pub runtime_state: Lenient<String>,
     /// `string`.
-    pub source_volume_name: crate::runtime::Lenient<String>,
+    pub source_volume_name: Lenient<String>,
     /// `string (uuid)`.
-    pub source_volume_marketplace_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub source_volume_marketplace_uuid: Lenient<Uuid>,
     /// `string`.
-    pub action: crate::runtime::Lenient<String>,
+    pub action: Lenient<String>,
     /// `any JSON value`.
-    pub action_details: crate::runtime::Lenient<serde_json::Value>,
+    pub action_details: Lenient<serde_json::Value>,
     /// `array of `OpenStackSnapshotRestoration``.
-    pub restorations: crate::runtime::Lenient<
-        Vec<crate::runtime::Lenient<crate::models::OpenStackSnapshotRestoration>>,
-    >,
+    pub restorations: Lenient<Vec<Lenient<models::OpenStackSnapshotRestoration>>>,
     /// Guaranteed time of snapshot retention. If null - keep forever.
     ///
     /// `string (date-time)`.
-    pub kept_until: crate::runtime::Lenient<crate::runtime::DateTime>,
+    pub kept_until: Lenient<DateTime>,
     /// `string`.
-    pub marketplace_offering_uuid: crate::runtime::Lenient<String>,
+    pub marketplace_offering_uuid: Lenient<String>,
     /// `string`.
-    pub marketplace_offering_name: crate::runtime::Lenient<String>,
+    pub marketplace_offering_name: Lenient<String>,
     /// `any JSON value`.
-    pub marketplace_offering_plugin_options: crate::runtime::Lenient<serde_json::Value>,
+    pub marketplace_offering_plugin_options: Lenient<serde_json::Value>,
     /// `string`.
-    pub marketplace_category_uuid: crate::runtime::Lenient<String>,
+    pub marketplace_category_uuid: Lenient<String>,
     /// `string`.
-    pub marketplace_category_name: crate::runtime::Lenient<String>,
+    pub marketplace_category_name: Lenient<String>,
     /// `string`.
-    pub marketplace_resource_uuid: crate::runtime::Lenient<String>,
+    pub marketplace_resource_uuid: Lenient<String>,
     /// `string`.
-    pub marketplace_plan_uuid: crate::runtime::Lenient<String>,
+    pub marketplace_plan_uuid: Lenient<String>,
     /// `string`.
-    pub marketplace_resource_state: crate::runtime::Lenient<String>,
+    pub marketplace_resource_state: Lenient<String>,
     /// `boolean`.
-    pub is_usage_based: crate::runtime::Lenient<bool>,
+    pub is_usage_based: Lenient<bool>,
     /// `boolean`.
-    pub is_limit_based: crate::runtime::Lenient<bool>,
+    pub is_limit_based: Lenient<bool>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl OpenStackSnapshot {
     /// `url` when present and valid.
@@ -115,7 +117,7 @@ impl OpenStackSnapshot {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
-    pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
@@ -135,7 +137,7 @@ impl OpenStackSnapshot {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
-    pub fn service_settings_uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
@@ -155,7 +157,7 @@ impl OpenStackSnapshot {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
-    pub fn project_uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
@@ -163,7 +165,7 @@ impl OpenStackSnapshot {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
-    pub fn customer_uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
@@ -195,11 +197,11 @@ impl OpenStackSnapshot {
         self.state.get()
     }
     /// `created` when present and valid.
-    pub fn created(&self) -> Option<crate::runtime::DateTime> {
+    pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
-    pub fn modified(&self) -> Option<crate::runtime::DateTime> {
+    pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
@@ -231,7 +233,7 @@ impl OpenStackSnapshot {
         self.source_volume_name.as_str()
     }
     /// `source_volume_marketplace_uuid` when present and valid.
-    pub fn source_volume_marketplace_uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn source_volume_marketplace_uuid(&self) -> Option<Uuid> {
         self.source_volume_marketplace_uuid.copied()
     }
     /// `action` when present and valid.
@@ -245,13 +247,11 @@ impl OpenStackSnapshot {
     /// `restorations` when present and valid.
     pub fn restorations(
         &self,
-    ) -> Option<
-        &[crate::runtime::Lenient<crate::models::OpenStackSnapshotRestoration>],
-    > {
+    ) -> Option<&[Lenient<models::OpenStackSnapshotRestoration>]> {
         self.restorations.as_slice()
     }
     /// `kept_until` when present and valid.
-    pub fn kept_until(&self) -> Option<crate::runtime::DateTime> {
+    pub fn kept_until(&self) -> Option<DateTime> {
         self.kept_until.copied()
     }
     /// `marketplace_offering_uuid` when present and valid.
@@ -295,7 +295,7 @@ impl OpenStackSnapshot {
         self.is_limit_based.copied()
     }
 }
-impl crate::runtime::LenientModel for OpenStackSnapshot {
+impl runtime::LenientModel for OpenStackSnapshot {
     const NAME: &'static str = "OpenStackSnapshot";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -370,16 +370,13 @@ impl crate::runtime::LenientModel for OpenStackSnapshot {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("url", &self.url);
         f("uuid", &self.uuid);
         f("name", &self.name);
@@ -432,25 +429,25 @@ impl crate::runtime::LenientModel for OpenStackSnapshot {
 }
 impl serde::Serialize for OpenStackSnapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for OpenStackSnapshot {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenStackSnapshot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for OpenStackSnapshot {
+impl runtime::FromJson for OpenStackSnapshot {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `OpenStackSnapshotRequest`: request model.
@@ -459,16 +456,16 @@ pub struct OpenStackSnapshotRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub description: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub description: Nullable<String>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub metadata: crate::runtime::Nullable<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub metadata: Nullable<serde_json::Value>,
     /// Guaranteed time of snapshot retention. If null - keep forever.
     ///
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub kept_until: crate::runtime::Nullable<crate::runtime::DateTime>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub kept_until: Nullable<DateTime>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
@@ -479,9 +476,9 @@ impl OpenStackSnapshotRequest {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            description: crate::runtime::Nullable::Absent,
-            metadata: crate::runtime::Nullable::Absent,
-            kept_until: crate::runtime::Nullable::Absent,
+            description: Nullable::Absent,
+            metadata: Nullable::Absent,
+            kept_until: Nullable::Absent,
             extra: Default::default(),
         }
     }
@@ -490,41 +487,41 @@ impl OpenStackSnapshotRequest {
 #[derive(Clone, PartialEq, Default)]
 pub struct OpenStackSnapshotRestoration {
     /// `string (uuid)`.
-    pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub uuid: Lenient<Uuid>,
     /// `string (date-time)`.
-    pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
+    pub created: Lenient<DateTime>,
     /// New volume description.
     ///
     /// `string`.
-    pub description: crate::runtime::Lenient<String>,
+    pub description: Lenient<String>,
     /// Volume that is being restored from the snapshot
     ///
     /// `string (uri)`.
-    pub volume: crate::runtime::Lenient<String>,
+    pub volume: Lenient<String>,
     /// `string`.
-    pub volume_name: crate::runtime::Lenient<String>,
+    pub volume_name: Lenient<String>,
     /// `string`.
-    pub volume_state: crate::runtime::Lenient<String>,
+    pub volume_state: Lenient<String>,
     /// `string`.
-    pub volume_runtime_state: crate::runtime::Lenient<String>,
+    pub volume_runtime_state: Lenient<String>,
     /// Size in MiB
     ///
     /// `integer`.
-    pub volume_size: crate::runtime::Lenient<i64>,
+    pub volume_size: Lenient<i64>,
     /// Name of volume as instance device e.g. /dev/vdb.
     ///
     /// `string`.
-    pub volume_device: crate::runtime::Lenient<String>,
+    pub volume_device: Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl OpenStackSnapshotRestoration {
     /// `uuid` when present and valid.
-    pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
-    pub fn created(&self) -> Option<crate::runtime::DateTime> {
+    pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `description` when present and valid.
@@ -556,7 +553,7 @@ impl OpenStackSnapshotRestoration {
         self.volume_device.as_str()
     }
 }
-impl crate::runtime::LenientModel for OpenStackSnapshotRestoration {
+impl runtime::LenientModel for OpenStackSnapshotRestoration {
     const NAME: &'static str = "OpenStackSnapshotRestoration";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -577,16 +574,13 @@ impl crate::runtime::LenientModel for OpenStackSnapshotRestoration {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("uuid", &self.uuid);
         f("created", &self.created);
         f("description", &self.description);
@@ -600,166 +594,166 @@ impl crate::runtime::LenientModel for OpenStackSnapshotRestoration {
 }
 impl serde::Serialize for OpenStackSnapshotRestoration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for OpenStackSnapshotRestoration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenStackSnapshotRestoration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for OpenStackSnapshotRestoration {
+impl runtime::FromJson for OpenStackSnapshotRestoration {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `OpenStackVolume`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct OpenStackVolume {
     /// `string (uri)`.
-    pub url: crate::runtime::Lenient<String>,
+    pub url: Lenient<String>,
     /// `string (uuid)`.
-    pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub uuid: Lenient<Uuid>,
     /// `string`.
-    pub name: crate::runtime::Lenient<String>,
+    pub name: Lenient<String>,
     /// `string`.
-    pub description: crate::runtime::Lenient<String>,
+    pub description: Lenient<String>,
     /// `string`.
-    pub service_name: crate::runtime::Lenient<String>,
+    pub service_name: Lenient<String>,
     /// `string (uri)`.
-    pub service_settings: crate::runtime::Lenient<String>,
+    pub service_settings: Lenient<String>,
     /// `string (uuid)`.
-    pub service_settings_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub service_settings_uuid: Lenient<Uuid>,
     /// `string`.
-    pub service_settings_state: crate::runtime::Lenient<String>,
+    pub service_settings_state: Lenient<String>,
     /// `string`.
-    pub service_settings_error_message: crate::runtime::Lenient<String>,
+    pub service_settings_error_message: Lenient<String>,
     /// `string (uri)`.
-    pub project: crate::runtime::Lenient<String>,
+    pub project: Lenient<String>,
     /// `string`.
-    pub project_name: crate::runtime::Lenient<String>,
+    pub project_name: Lenient<String>,
     /// `string (uuid)`.
-    pub project_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub project_uuid: Lenient<Uuid>,
     /// `string (uri)`.
-    pub customer: crate::runtime::Lenient<String>,
+    pub customer: Lenient<String>,
     /// `string (uuid)`.
-    pub customer_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub customer_uuid: Lenient<Uuid>,
     /// `string`.
-    pub customer_name: crate::runtime::Lenient<String>,
+    pub customer_name: Lenient<String>,
     /// `string`.
-    pub customer_native_name: crate::runtime::Lenient<String>,
+    pub customer_native_name: Lenient<String>,
     /// `string`.
-    pub customer_abbreviation: crate::runtime::Lenient<String>,
+    pub customer_abbreviation: Lenient<String>,
     /// `string`.
-    pub error_message: crate::runtime::Lenient<String>,
+    pub error_message: Lenient<String>,
     /// `string`.
-    pub error_traceback: crate::runtime::Lenient<String>,
+    pub error_traceback: Lenient<String>,
     /// `string`.
-    pub resource_type: crate::runtime::Lenient<String>,
+    pub resource_type: Lenient<String>,
     /// `any JSON value`.
-    pub state: crate::runtime::Lenient<serde_json::Value>,
+    pub state: Lenient<serde_json::Value>,
     /// `string (date-time)`.
-    pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
+    pub created: Lenient<DateTime>,
     /// `string (date-time)`.
-    pub modified: crate::runtime::Lenient<crate::runtime::DateTime>,
+    pub modified: Lenient<DateTime>,
     /// Volume ID in the OpenStack backend
     ///
     /// `string`.
-    pub backend_id: crate::runtime::Lenient<String>,
+    pub backend_id: Lenient<String>,
     /// `string`.
-    pub access_url: crate::runtime::Lenient<String>,
+    pub access_url: Lenient<String>,
     /// Snapshot that this volume was created from, if any
     ///
     /// `string (uri)`.
-    pub source_snapshot: crate::runtime::Lenient<String>,
+    pub source_snapshot: Lenient<String>,
     /// Size in MiB
     ///
     /// `integer`.
-    pub size: crate::runtime::Lenient<i64>,
+    pub size: Lenient<i64>,
     /// Indicates if this volume can be used to boot an instance
     ///
     /// `boolean`.
-    pub bootable: crate::runtime::Lenient<bool>,
+    pub bootable: Lenient<bool>,
     /// `any JSON value`.
-    pub metadata: crate::runtime::Lenient<serde_json::Value>,
+    pub metadata: Lenient<serde_json::Value>,
     /// Image that this volume was created from, if any
     ///
     /// `string (uri)`.
-    pub image: crate::runtime::Lenient<String>,
+    pub image: Lenient<String>,
     /// Metadata of the image this volume was created from
     ///
     /// `string`.
-    pub image_metadata: crate::runtime::Lenient<String>,
+    pub image_metadata: Lenient<String>,
     /// Name of the image this volume was created from
     ///
     /// `string`.
-    pub image_name: crate::runtime::Lenient<String>,
+    pub image_name: Lenient<String>,
     /// Type of the volume (e.g. SSD, HDD)
     ///
     /// Wire name `type`, `string (uri)`.
-    pub type_: crate::runtime::Lenient<String>,
+    pub type_: Lenient<String>,
     /// `string`.
-    pub type_name: crate::runtime::Lenient<String>,
+    pub type_name: Lenient<String>,
     /// `string`.
-    pub runtime_state: crate::runtime::Lenient<String>,
+    pub runtime_state: Lenient<String>,
     /// Availability zone where this volume is located
     ///
     /// `string (uri)`.
-    pub availability_zone: crate::runtime::Lenient<String>,
+    pub availability_zone: Lenient<String>,
     /// `string`.
-    pub availability_zone_name: crate::runtime::Lenient<String>,
+    pub availability_zone_name: Lenient<String>,
     /// Name of volume as instance device e.g. /dev/vdb.
     ///
     /// `string`.
-    pub device: crate::runtime::Lenient<String>,
+    pub device: Lenient<String>,
     /// `string`.
-    pub action: crate::runtime::Lenient<String>,
+    pub action: Lenient<String>,
     /// `any JSON value`.
-    pub action_details: crate::runtime::Lenient<serde_json::Value>,
+    pub action_details: Lenient<serde_json::Value>,
     /// Instance that this volume is attached to, if any
     ///
     /// `string (uri)`.
-    pub instance: crate::runtime::Lenient<String>,
+    pub instance: Lenient<String>,
     /// `string`.
-    pub instance_name: crate::runtime::Lenient<String>,
+    pub instance_name: Lenient<String>,
     /// `string (uuid)`.
-    pub instance_marketplace_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub instance_marketplace_uuid: Lenient<Uuid>,
     /// `string (uri)`.
-    pub tenant: crate::runtime::Lenient<String>,
+    pub tenant: Lenient<String>,
     /// `string (uuid)`.
-    pub tenant_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub tenant_uuid: Lenient<Uuid>,
     /// `boolean`.
-    pub extend_enabled: crate::runtime::Lenient<bool>,
+    pub extend_enabled: Lenient<bool>,
     /// `string`.
-    pub marketplace_offering_uuid: crate::runtime::Lenient<String>,
+    pub marketplace_offering_uuid: Lenient<String>,
     /// `string`.
-    pub marketplace_offering_name: crate::runtime::Lenient<String>,
+    pub marketplace_offering_name: Lenient<String>,
     /// `any JSON value`.
-    pub marketplace_offering_plugin_options: crate::runtime::Lenient<serde_json::Value>,
+    pub marketplace_offering_plugin_options: Lenient<serde_json::Value>,
     /// `string`.
-    pub marketplace_category_uuid: crate::runtime::Lenient<String>,
+    pub marketplace_category_uuid: Lenient<String>,
     /// `string`.
-    pub marketplace_category_name: crate::runtime::Lenient<String>,
+    pub marketplace_category_name: Lenient<String>,
     /// `string`.
-    pub marketplace_resource_uuid: crate::runtime::Lenient<String>,
+    pub marketplace_resource_uuid: Lenient<String>,
     /// `string`.
-    pub marketplace_plan_uuid: crate::runtime::Lenient<String>,
+    pub marketplace_plan_uuid: Lenient<String>,
     /// `string`.
-    pub marketplace_resource_state: crate::runtime::Lenient<String>,
+    pub marketplace_resource_state: Lenient<String>,
     /// `boolean`.
-    pub is_usage_based: crate::runtime::Lenient<bool>,
+    pub is_usage_based: Lenient<bool>,
     /// `boolean`.
-    pub is_limit_based: crate::runtime::Lenient<bool>,
+    pub is_limit_based: Lenient<bool>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl OpenStackVolume {
     /// `url` when present and valid.
@@ -767,7 +761,7 @@ impl OpenStackVolume {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
-    pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
@@ -787,7 +781,7 @@ impl OpenStackVolume {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
-    pub fn service_settings_uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
@@ -807,7 +801,7 @@ impl OpenStackVolume {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
-    pub fn project_uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
@@ -815,7 +809,7 @@ impl OpenStackVolume {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
-    pub fn customer_uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
@@ -847,11 +841,11 @@ impl OpenStackVolume {
         self.state.get()
     }
     /// `created` when present and valid.
-    pub fn created(&self) -> Option<crate::runtime::DateTime> {
+    pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
-    pub fn modified(&self) -> Option<crate::runtime::DateTime> {
+    pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
@@ -931,7 +925,7 @@ impl OpenStackVolume {
         self.instance_name.as_str()
     }
     /// `instance_marketplace_uuid` when present and valid.
-    pub fn instance_marketplace_uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn instance_marketplace_uuid(&self) -> Option<Uuid> {
         self.instance_marketplace_uuid.copied()
     }
     /// `tenant` when present and valid.
@@ -939,7 +933,7 @@ impl OpenStackVolume {
         self.tenant.as_str()
     }
     /// `tenant_uuid` when present and valid.
-    pub fn tenant_uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn tenant_uuid(&self) -> Option<Uuid> {
         self.tenant_uuid.copied()
     }
     /// `extend_enabled` when present and valid.
@@ -987,7 +981,7 @@ impl OpenStackVolume {
         self.is_limit_based.copied()
     }
 }
-impl crate::runtime::LenientModel for OpenStackVolume {
+impl runtime::LenientModel for OpenStackVolume {
     const NAME: &'static str = "OpenStackVolume";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1073,16 +1067,13 @@ impl crate::runtime::LenientModel for OpenStackVolume {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("url", &self.url);
         f("uuid", &self.uuid);
         f("name", &self.name);
@@ -1146,25 +1137,25 @@ impl crate::runtime::LenientModel for OpenStackVolume {
 }
 impl serde::Serialize for OpenStackVolume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for OpenStackVolume {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenStackVolume {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for OpenStackVolume {
+impl runtime::FromJson for OpenStackVolume {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `OpenStackVolumeExtendRequest`: request model.
@@ -1192,13 +1183,13 @@ pub struct OpenStackVolumeRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub description: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub description: Nullable<String>,
     /// Indicates if this volume can be used to boot an instance
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub bootable: crate::runtime::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub bootable: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
@@ -1209,8 +1200,8 @@ impl OpenStackVolumeRequest {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            description: crate::runtime::Nullable::Absent,
-            bootable: crate::runtime::Nullable::Absent,
+            description: Nullable::Absent,
+            bootable: Nullable::Absent,
             extra: Default::default(),
         }
     }
@@ -1239,16 +1230,16 @@ impl OpenStackVolumeRetypeRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedOpenStackVolumeRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub name: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub description: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub description: Nullable<String>,
     /// Indicates if this volume can be used to boot an instance
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub bootable: crate::runtime::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub bootable: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]

@@ -72,10 +72,12 @@ pub fn files(
                     None => " Types used by several tags, each compiled when one of its tags is enabled.".to_string(),
                     Some(_) => format!(" Types used only by the `{}` operations.", file.file),
                 };
-                let text = format_file(quote! {
+                let imports = tokens::file_imports();
+                let head = quote! {
                     #![doc = #doc]
-                    #(#items)*
-                })?;
+                    #imports
+                };
+                let text = format_chunks(std::iter::once(head).chain(items))?;
                 (format!("src/models/{}.rs", file.file), header.rust(text))
             }
             Job::Tag(t) => {
@@ -87,15 +89,17 @@ pub fn files(
                     .find(|a| a.tag == *t)
                     .map(|a| a.method.as_str())
                     .unwrap_or_default();
-                let body = operations::render_tag(tag, accessor);
+                let chunks = operations::render_tag(tag, accessor);
                 let docs = docs::inner_doc_attrs(&[
                     tag.title.clone().unwrap_or_default(),
                     format!("Operations of the `{}` tag.", tag.tag),
                 ]);
-                let text = format_file(quote! {
+                let imports = tokens::file_imports();
+                let head = quote! {
                     #docs
-                    #body
-                })?;
+                    #imports
+                };
+                let text = format_chunks(std::iter::once(head).chain(chunks))?;
                 (format!("src/{}.rs", tag.module), header.rust(text))
             }
         };
@@ -183,6 +187,31 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
 
 fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Formats a file given in chunks of items (the first may start with inner attributes): each
+/// chunk is parsed on its own and the items printed together. A token stream of a whole file
+/// (hundreds of thousands of tokens in a whole-API crate) is never built.
+pub fn format_chunks(chunks: impl IntoIterator<Item = TokenStream>) -> Result<String, Error> {
+    let start = Instant::now();
+    let mut file: Option<syn::File> = None;
+    for chunk in chunks {
+        let part: syn::File = syn::parse2(chunk).map_err(|e| {
+            Error::Other(format!(
+                "internal error: generated code does not parse: {e}"
+            ))
+        })?;
+        match &mut file {
+            None => file = Some(part),
+            Some(file) => {
+                file.attrs.extend(part.attrs);
+                file.items.extend(part.items);
+            }
+        }
+    }
+    let text = file.map(|f| prettyplease::unparse(&f)).unwrap_or_default();
+    FORMAT_NANOS.fetch_add(nanos(start.elapsed()), Ordering::Relaxed);
+    Ok(text)
 }
 
 /// Formats tokens as a Rust file with prettyplease.

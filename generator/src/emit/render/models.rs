@@ -79,7 +79,7 @@ fn response_model(name: &str, plan: &TypePlan, m: &ResponseModel) -> TokenStream
         let docs = field_docs(f);
         quote! {
             #docs
-            pub #fid: crate::runtime::Lenient<#t>,
+            pub #fid: Lenient<#t>,
         }
     });
     let accessors = m.fields.iter().map(accessor);
@@ -120,49 +120,49 @@ fn response_model(name: &str, plan: &TypePlan, m: &ResponseModel) -> TokenStream
         pub struct #id {
             #(#decls)*
             /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-            pub #extra: crate::runtime::Extra,
+            pub #extra: runtime::Extra,
         }
 
         #accessor_impl
 
-        impl crate::runtime::LenientModel for #id {
+        impl runtime::LenientModel for #id {
             const NAME: &'static str = #name;
             fn decode_field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
                 #decode_body
             }
-            fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+            fn extra_mut(&mut self) -> &mut runtime::Extra {
                 &mut self.#extra
             }
-            fn extra(&self) -> &crate::runtime::Extra {
+            fn extra(&self) -> &runtime::Extra {
                 &self.#extra
             }
-            fn visit_fields(&self, #visit_param: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState)) {
+            fn visit_fields(&self, #visit_param: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
                 #(#visits)*
             }
         }
 
         impl serde::Serialize for #id {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                crate::runtime::serialize_model(self, serializer)
+                runtime::serialize_model(self, serializer)
             }
         }
 
         impl std::fmt::Debug for #id {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::debug_model(self, f)
+                runtime::debug_model(self, f)
             }
         }
 
         impl<'de> serde::Deserialize<'de> for #id {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::deserialize_model(deserializer)
+                runtime::deserialize_model(deserializer)
             }
         }
 
-        impl crate::runtime::FromJson for #id {
+        impl runtime::FromJson for #id {
             const ACCEPTS_MAP: bool = true;
             fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-                crate::runtime::model_from_map(map)
+                runtime::model_from_map(map)
             }
         }
     }
@@ -193,10 +193,7 @@ fn accessor(f: &FieldPlan) -> TokenStream {
             },
         ) => {
             let t = ident(n);
-            (
-                quote!(Option<&crate::models::#t>),
-                quote!(self.#fid.as_deref()),
-            )
+            (quote!(Option<&models::#t>), quote!(self.#fid.as_deref()))
         }
         (_, t) => {
             let t = ty(t);
@@ -234,8 +231,8 @@ fn request_model(name: &str, plan: &TypePlan, m: &RequestModel) -> TokenStream {
                 let rename = rename.map(|r| quote!(#r,));
                 quote! {
                     #docs
-                    #[serde(#rename default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-                    pub #fid: crate::runtime::Nullable<#t>,
+                    #[serde(#rename default, skip_serializing_if = "Nullable::is_absent")]
+                    pub #fid: Nullable<#t>,
                 }
             }
         }
@@ -246,7 +243,7 @@ fn request_model(name: &str, plan: &TypePlan, m: &RequestModel) -> TokenStream {
     let from_json = m.deserialize.then(|| {
         quote! {
             /// Request models decode strictly; this lets one appear inside a response too.
-            impl crate::runtime::FromJson for #id {
+            impl runtime::FromJson for #id {
                 const ACCEPTS_MAP: bool = true;
                 fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
                     <Self as serde::Deserialize>::deserialize(serde::de::value::MapAccessDeserializer::new(map))
@@ -303,7 +300,7 @@ fn constructor(name: &str, id: &proc_macro2::Ident, m: &RequestModel) -> TokenSt
             let inits = m.fields.iter().map(|f| {
                 let fid = ident(&f.ident);
                 if f.presence == Presence::Optional {
-                    quote!(#fid: crate::runtime::Nullable::Absent)
+                    quote!(#fid: Nullable::Absent)
                 } else {
                     let v = value(f);
                     if fid == v.to_string() {
@@ -352,10 +349,10 @@ fn constructor(name: &str, id: &proc_macro2::Ident, m: &RequestModel) -> TokenSt
                 let fid = ident(&f.ident);
                 let wire = &f.wire;
                 match f.presence {
-                    Presence::Optional => quote!(#fid: crate::runtime::Nullable::Absent,),
+                    Presence::Optional => quote!(#fid: Nullable::Absent,),
                     Presence::RequiredNullable => quote!(#fid: self.#fid.unwrap_or_default(),),
                     _ => quote! {
-                        #fid: self.#fid.ok_or_else(|| crate::runtime::missing_field(#name, #wire))?,
+                        #fid: self.#fid.ok_or_else(|| runtime::missing_field(#name, #wire))?,
                     },
                 }
             });
@@ -383,7 +380,7 @@ fn constructor(name: &str, id: &proc_macro2::Ident, m: &RequestModel) -> TokenSt
 
                     /// The request, with every optional field absent; an error names the first
                     /// required field that was not set.
-                    pub fn build(self) -> Result<#id, crate::runtime::Error> {
+                    pub fn build(self) -> Result<#id, runtime::Error> {
                         Ok(#id {
                             #(#inits)*
                             #extra: Default::default(),
@@ -402,19 +399,19 @@ fn multipart_impl(id: &proc_macro2::Ident, m: &RequestModel) -> TokenStream {
         let fid = ident(&f.ident);
         let wire = &f.wire;
         let push_one = if matches!(f.ty, RustTy::Vec(..)) {
-            quote!(for item in v { parts.push((#wire.to_string(), crate::runtime::multipart_value(item))); })
+            quote!(for item in v { parts.push((#wire.to_string(), runtime::multipart_value(item))); })
         } else {
-            quote!(parts.push((#wire.to_string(), crate::runtime::multipart_value(v)));)
+            quote!(parts.push((#wire.to_string(), runtime::multipart_value(v)));)
         };
         // An explicit `null` goes as an empty part: Django REST framework reads an empty form
         // value of a nullable field as null.
-        let null = quote!(parts.push((#wire.to_string(), crate::runtime::MultipartValue::Text(String::new())));) ;
+        let null = quote!(parts.push((#wire.to_string(), runtime::MultipartValue::Text(String::new())));) ;
         match f.presence {
             Presence::Optional => quote! {
                 match &self.#fid {
-                    crate::runtime::Nullable::Value(v) => { #push_one }
-                    crate::runtime::Nullable::Null => { #null }
-                    crate::runtime::Nullable::Absent => {}
+                    Nullable::Value(v) => { #push_one }
+                    Nullable::Null => { #null }
+                    Nullable::Absent => {}
                 }
             },
             Presence::RequiredNullable => quote! {
@@ -455,12 +452,12 @@ fn multipart_impl(id: &proc_macro2::Ident, m: &RequestModel) -> TokenStream {
         quote!(#(#files)||*)
     };
     quote! {
-        impl crate::runtime::MultipartBody for #id {
-            fn parts(&self) -> Vec<(String, crate::runtime::MultipartValue)> {
+        impl runtime::MultipartBody for #id {
+            fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
                 let mut parts = Vec::new();
                 #(#pushes)*
                 for (k, v) in &self.#extra {
-                    parts.push((k.clone(), crate::runtime::multipart_value(v)));
+                    parts.push((k.clone(), runtime::multipart_value(v)));
                 }
                 parts
             }
@@ -540,11 +537,11 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
                     <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
                 }
             }
-            impl crate::runtime::FromJson for #id {
+            impl runtime::FromJson for #id {
                 fn from_i64(v: i64) -> Option<Self> { Some(Self::from(v)) }
                 fn from_u64(v: u64) -> Option<Self> { i64::try_from(v).ok().map(Self::from) }
             }
-            impl crate::runtime::QueryValue for #id {
+            impl runtime::QueryValue for #id {
                 fn query_value(&self) -> std::borrow::Cow<'_, str> { std::borrow::Cow::Owned(self.value().to_string()) }
             }
         };
@@ -617,11 +614,11 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
                 Ok(Self::from(s.as_ref()))
             }
         }
-        impl crate::runtime::FromJson for #id {
+        impl runtime::FromJson for #id {
             fn from_str(v: &str) -> Option<Self> { Some(Self::from(v)) }
             #numbers
         }
-        impl crate::runtime::QueryValue for #id {
+        impl runtime::QueryValue for #id {
             fn query_value(&self) -> std::borrow::Cow<'_, str> { std::borrow::Cow::Borrowed(self.as_str()) }
         }
     }

@@ -19,31 +19,30 @@ use crate::ir::Method;
 use super::docs::{doc_attrs, escape_inline, raw_doc_attrs};
 use super::tokens::{arg, arg_into, ident, ty};
 
-/// The items of a tag module (after its module docs).
-pub fn render_tag(tag: &TagPlan, accessor: &str) -> TokenStream {
+/// The items of a tag module (after its module docs), in chunks of a few items each: the
+/// handle, one chunk per builder, the mock handle. The chunks are parsed one by one, so no
+/// token stream of a whole file is ever built.
+pub fn render_tag(tag: &TagPlan, accessor: &str) -> Vec<TokenStream> {
     let handle = ident(&tag.handle);
     let methods = tag.operations.iter().map(|op| handle_method(tag, op));
-    let builders = tag.operations.iter().map(|op| builder(tag, op));
     let doc = format!(
         " Operations of the `{}` tag, reached through [`crate::Client::{accessor}`].",
         tag.tag
     );
-    let mock = mock_handle(tag);
-    quote! {
+    let mut chunks = vec![quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy)]
         pub struct #handle<'a> {
-            pub(crate) client: &'a crate::runtime::Client,
+            pub(crate) client: &'a runtime::Client,
         }
 
         impl<'a> #handle<'a> {
             #(#methods)*
         }
-
-        #(#builders)*
-
-        #mock
-    }
+    }];
+    chunks.extend(tag.operations.iter().map(|op| builder(tag, op)));
+    chunks.push(mock_handle(tag));
+    chunks
 }
 
 /// The tag's mock handle (feature `mock`): one method per operation, taking the same path
@@ -84,8 +83,8 @@ fn mock_handle(tag: &TagPlan) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
-            pub fn #name(&self, #(#params),*) -> crate::runtime::mock_ops::MockOperation<'a, #out> {
-                crate::runtime::mock_ops::MockOperation::new(self.server, #verb, #template, #operation_id, #status)
+            pub fn #name(&self, #(#params),*) -> runtime::mock_ops::MockOperation<'a, #out> {
+                runtime::mock_ops::MockOperation::new(self.server, #verb, #template, #operation_id, #status)
                     #(#matchers)*
             }
         }
@@ -100,7 +99,7 @@ fn mock_handle(tag: &TagPlan) -> TokenStream {
         #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         #[derive(Debug, Clone, Copy)]
         pub struct #handle<'a> {
-            pub(crate) server: &'a crate::runtime::mock::MockServer,
+            pub(crate) server: &'a runtime::mock::MockServer,
         }
 
         #[cfg(feature = "mock")]
@@ -230,10 +229,10 @@ fn output_type(output: &Output) -> TokenStream {
     match output {
         Output::Page { item } => {
             let item = ty(item);
-            quote!(crate::runtime::Page<#item>)
+            quote!(runtime::Page<#item>)
         }
         Output::Json { ty: t, .. } => ty(t),
-        Output::Accepted => quote!(crate::runtime::Accepted),
+        Output::Accepted => quote!(runtime::Accepted),
         Output::Count => quote!(u64),
         Output::Text => quote!(String),
         Output::NdJson => quote!(Vec<serde_json::Value>),
@@ -303,7 +302,7 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
         #clone
         #[must_use = "a request does nothing until it is awaited"]
         pub struct #name {
-            client: crate::runtime::Client,
+            client: runtime::Client,
             #(#fields)*
         }
 
@@ -317,8 +316,8 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
         }
 
         impl std::future::IntoFuture for #name {
-            type Output = Result<#out, crate::runtime::Error>;
-            type IntoFuture = crate::runtime::ResponseFuture<#out>;
+            type Output = Result<#out, runtime::Error>;
+            type IntoFuture = runtime::ResponseFuture<#out>;
             fn into_future(self) -> Self::IntoFuture {
                 self.send()
             }
@@ -394,7 +393,7 @@ fn request_fn(op: &OperationPlan) -> TokenStream {
                 fmt.push_str("{}");
                 let id = ident(&a.ident);
                 let wire = &a.wire;
-                fmt_args.push(quote!(crate::runtime::path_param(#wire, &self.#id)?));
+                fmt_args.push(quote!(runtime::path_param(#wire, &self.#id)?));
             }
             // A placeholder without a parameter stays literal (the planner reports it).
             None => fmt.push_str(&format!("{{{{{name}}}}}")),
@@ -428,8 +427,8 @@ fn request_fn(op: &OperationPlan) -> TokenStream {
     let operation_id = &op.operation_id;
     let template = &op.path;
     quote! {
-        fn request(&self, method: reqwest::Method) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-            let #mut_kw req = crate::runtime::ApiRequest::new(method, #path).operation(#operation_id, #template);
+        fn request(&self, method: reqwest::Method) -> Result<runtime::ApiRequest, runtime::Error> {
+            let #mut_kw req = runtime::ApiRequest::new(method, #path).operation(#operation_id, #template);
             #query_block
             #body
         }
@@ -452,18 +451,18 @@ fn attach_body(b: &BodyPlan) -> TokenStream {
     let attach = match b.encoding {
         BodyEncoding::Json => quote!(req.json(body)),
         BodyEncoding::JsonOrMultipart => quote! {
-            if crate::runtime::MultipartBody::has_files(body) {
-                Ok(req.multipart(crate::runtime::MultipartBody::parts(body)))
+            if runtime::MultipartBody::has_files(body) {
+                Ok(req.multipart(runtime::MultipartBody::parts(body)))
             } else {
                 req.json(body)
             }
         },
         BodyEncoding::Multipart => {
-            quote!(Ok(req.multipart(crate::runtime::MultipartBody::parts(body))))
+            quote!(Ok(req.multipart(runtime::MultipartBody::parts(body))))
         }
-        BodyEncoding::FormUrlEncoded => quote!(Ok(req.form(crate::runtime::form_fields(body)?))),
+        BodyEncoding::FormUrlEncoded => quote!(Ok(req.form(runtime::form_fields(body)?))),
         BodyEncoding::Raw => quote! {
-            Ok(req.raw(crate::runtime::RawBody::content_type(body), crate::runtime::RawBody::raw_bytes(body)))
+            Ok(req.raw(runtime::RawBody::content_type(body), runtime::RawBody::raw_bytes(body)))
         },
     };
     if b.required {
@@ -503,30 +502,30 @@ fn send_fn(op: &OperationPlan) -> TokenStream {
             let size = ident(list.map_or("page_size", |l| l.page_size_setter.as_str()));
             return quote! {
                 /// Sends the request: one page of the list.
-                pub fn send(self) -> crate::runtime::ResponseFuture<#out> {
-                    let (page, page_size) = crate::runtime::paging(&self.client, self.#page, self.#size);
+                pub fn send(self) -> runtime::ResponseFuture<#out> {
+                    let (page, page_size) = runtime::paging(&self.client, self.#page, self.#size);
                     let req = self.request(#verb);
-                    crate::runtime::send(self.client, req, crate::runtime::decode::page(page, page_size))
+                    runtime::send(self.client, req, runtime::decode::page(page, page_size))
                 }
             };
         }
         Output::Json {
             allow_empty: true, ..
-        } => quote!(crate::runtime::decode::json_or_default),
+        } => quote!(runtime::decode::json_or_default),
         Output::Json {
             allow_empty: false, ..
-        } => quote!(crate::runtime::decode::json),
-        Output::Accepted => quote!(crate::runtime::decode::accepted),
-        Output::Count => quote!(crate::runtime::decode::count),
-        Output::Text => quote!(crate::runtime::decode::text),
-        Output::NdJson => quote!(crate::runtime::decode::ndjson),
-        Output::Binary => quote!(crate::runtime::decode::bytes),
+        } => quote!(runtime::decode::json),
+        Output::Accepted => quote!(runtime::decode::accepted),
+        Output::Count => quote!(runtime::decode::count),
+        Output::Text => quote!(runtime::decode::text),
+        Output::NdJson => quote!(runtime::decode::ndjson),
+        Output::Binary => quote!(runtime::decode::bytes),
     };
     quote! {
         /// Sends the request (what `.await` does).
-        pub fn send(self) -> crate::runtime::ResponseFuture<#out> {
+        pub fn send(self) -> runtime::ResponseFuture<#out> {
             let req = self.request(#verb);
-            crate::runtime::send(self.client, req, #decode)
+            runtime::send(self.client, req, #decode)
         }
     }
 }
@@ -547,10 +546,10 @@ fn list_fns(op: &OperationPlan) -> TokenStream {
         /// Every item of the list, page after page (of `page_size` items, or the client's
         /// default size), starting at page 1. At most one page is held in memory; the stream
         /// ends after the last page or with the first error.
-        pub fn stream(self) -> crate::runtime::ItemStream<#item> {
-            let (_, page_size) = crate::runtime::paging(&self.client, None, self.#size);
+        pub fn stream(self) -> runtime::ItemStream<#item> {
+            let (_, page_size) = runtime::paging(&self.client, None, self.#size);
             let client = self.client.clone();
-            crate::runtime::stream_items(client, page_size, move |page, page_size| {
+            runtime::stream_items(client, page_size, move |page, page_size| {
                 let mut this = self.clone();
                 this.#page = Some(i64::from(page));
                 this.#size = Some(i64::from(page_size));
@@ -559,12 +558,12 @@ fn list_fns(op: &OperationPlan) -> TokenStream {
         }
 
         #[doc = #count_doc]
-        pub fn count(self) -> crate::runtime::ResponseFuture<u64> {
+        pub fn count(self) -> runtime::ResponseFuture<u64> {
             let mut this = self;
             this.#page = None;
             this.#size = None;
             let req = this.request(reqwest::Method::HEAD);
-            crate::runtime::send(this.client, req, crate::runtime::decode::count)
+            runtime::send(this.client, req, runtime::decode::count)
         }
     }
 }
@@ -597,20 +596,20 @@ fn order_fn(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
         " Submits the order, then polls it (`{retrieve}`) under `policy` until it is `done` \
          (the final order is returned), or fails with the order's `error_message` when it is \
          `erred`, `canceled` or `rejected`; the time budget, the interval and cancellation (drop \
-         the future) are those of [`crate::runtime::wait_for`].",
+         the future) are those of [`runtime::wait_for`].",
         retrieve = o.retrieve_method
     );
     quote! {
         #[doc = #doc]
         pub async fn #method(
             self,
-            policy: &crate::runtime::WaitPolicy,
-        ) -> Result<crate::models::#order, crate::runtime::WaitError<crate::models::#order>> {
+            policy: &runtime::WaitPolicy,
+        ) -> Result<models::#order, runtime::WaitError<models::#order>> {
             let client = self.client.clone();
             let submitted = match self.send().await {
                 Ok(order) => order,
                 Err(error) => {
-                    return Err(crate::runtime::WaitError::Request {
+                    return Err(runtime::WaitError::Request {
                         what: "the order to be submitted".to_string(),
                         error,
                         poll: 0,
@@ -620,20 +619,20 @@ fn order_fn(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
             };
             let Some(uuid) = submitted.#uuid() else {
                 let found = format!("{:?}", submitted.#uuid);
-                return Err(crate::runtime::WaitError::Request {
+                return Err(runtime::WaitError::Request {
                     what: "the submitted order's uuid".to_string(),
-                    error: crate::runtime::FieldError::new(#field, found).into(),
+                    error: runtime::FieldError::new(#field, found).into(),
                     poll: 0,
                     last: Some(submitted),
                 });
             };
             let handle = #handle { client: &client };
             let what = format!("order {uuid} to be done");
-            crate::runtime::wait_for(
+            runtime::wait_for(
                 policy,
                 &what,
                 || handle.#retrieve(uuid).send(),
-                |order: &crate::models::#order| crate::runtime::order_state(#state_str, #error_message),
+                |order: &models::#order| runtime::order_state(#state_str, #error_message),
             )
             .await
         }

@@ -1,6 +1,9 @@
-//! Plan types -> Rust type tokens. Generated code names every type by its full path
-//! (`crate::models::X`, `crate::runtime::Uuid`), so no module needs a glob import and no
-//! generated name can shadow another.
+//! Plan types -> Rust type tokens. Every generated file imports the same names
+//! ([`file_imports`]): the runtime's types the models use (`Lenient`, `Uuid`, ...), reserved in
+//! every namespace of the plan so no generated name can shadow them, and the `models` and
+//! `runtime` modules, through which everything else is named (`models::OpenStackVolume`,
+//! `runtime::send`). No glob import: name resolution stays cheap in a crate of thousands of
+//! types.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -19,18 +22,18 @@ pub fn ty(t: &RustTy) -> TokenStream {
         RustTy::I64 => quote!(i64),
         RustTy::F64 => quote!(f64),
         RustTy::Bool => quote!(bool),
-        RustTy::Uuid => quote!(crate::runtime::Uuid),
-        RustTy::DateTime => quote!(crate::runtime::DateTime),
-        RustTy::Date => quote!(crate::runtime::Date),
-        RustTy::Decimal => quote!(crate::runtime::Decimal),
+        RustTy::Uuid => quote!(Uuid),
+        RustTy::DateTime => quote!(DateTime),
+        RustTy::Date => quote!(Date),
+        RustTy::Decimal => quote!(Decimal),
         RustTy::Json => quote!(serde_json::Value),
-        RustTy::FileUpload => quote!(crate::runtime::FileUpload),
+        RustTy::FileUpload => quote!(FileUpload),
         RustTy::Named { ident: name, boxed } => {
             let id = ident(name);
             if *boxed {
-                quote!(Box<crate::models::#id>)
+                quote!(Box<models::#id>)
             } else {
-                quote!(crate::models::#id)
+                quote!(models::#id)
             }
         }
         RustTy::Vec(item, lenient) => {
@@ -48,7 +51,7 @@ pub fn ty(t: &RustTy) -> TokenStream {
 pub fn element(t: &RustTy, lenient: Lenient) -> TokenStream {
     let inner = ty(t);
     match lenient {
-        Lenient::Yes => quote!(crate::runtime::Lenient<#inner>),
+        Lenient::Yes => quote!(Lenient<#inner>),
         Lenient::No => inner,
     }
 }
@@ -67,5 +70,15 @@ pub fn arg_into(t: &RustTy, value: &Ident) -> TokenStream {
     match t {
         RustTy::String => quote!(#value.into()),
         _ => quote!(#value),
+    }
+}
+
+/// The imports at the top of every generated model and tag file (see the module docs).
+pub fn file_imports() -> TokenStream {
+    quote! {
+        #[allow(unused_imports)]
+        use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+        #[allow(unused_imports)]
+        use crate::models;
     }
 }

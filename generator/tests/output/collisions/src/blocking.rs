@@ -5,10 +5,14 @@
 //! Collisions
 //!
 //! Operations of the `blocking` tag.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// Operations of the `blocking` tag, reached through [`crate::Client::blocking`].
 #[derive(Debug, Clone, Copy)]
 pub struct BlockingApi<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl<'a> BlockingApi<'a> {
     /// `GET /api/blocking/` (operation `blocking_clone`).
@@ -19,7 +23,7 @@ impl<'a> BlockingApi<'a> {
     /// Returns a [`BlockingCloneBuilder`]: set optional parameters on it, then `.await` it.
     pub fn clone_op(
         &self,
-        level: crate::models::IntEnum,
+        level: models::IntEnum,
         kinds: impl IntoIterator<Item = impl Into<String>>,
     ) -> BlockingCloneBuilder {
         BlockingCloneBuilder {
@@ -32,19 +36,16 @@ impl<'a> BlockingApi<'a> {
 /// The request of [`BlockingApi::clone_op`] (`GET /api/blocking/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BlockingCloneBuilder {
-    client: crate::runtime::Client,
-    level: crate::models::IntEnum,
+    client: runtime::Client,
+    level: models::IntEnum,
     kinds: Vec<String>,
 }
 impl BlockingCloneBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let mut req = crate::runtime::ApiRequest::new(
-                method,
-                "/api/blocking/".to_string(),
-            )
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let mut req = runtime::ApiRequest::new(method, "/api/blocking/".to_string())
             .operation("blocking_clone", "/api/blocking/");
         let q = req.query();
         q.push("level", &self.level);
@@ -52,14 +53,14 @@ impl BlockingCloneBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::ErrorModel> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ErrorModel> {
         let req = self.request(reqwest::Method::GET);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for BlockingCloneBuilder {
-    type Output = Result<crate::models::ErrorModel, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::ErrorModel>;
+    type Output = Result<models::ErrorModel, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ErrorModel>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -69,16 +70,16 @@ impl std::future::IntoFuture for BlockingCloneBuilder {
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[derive(Debug, Clone, Copy)]
 pub struct BlockingMock<'a> {
-    pub(crate) server: &'a crate::runtime::mock::MockServer,
+    pub(crate) server: &'a runtime::mock::MockServer,
 }
 #[cfg(feature = "mock")]
 impl<'a> BlockingMock<'a> {
     /// Expects `GET /api/blocking/` (operation `blocking_clone`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn clone_op(
         &self,
-        level: &crate::models::IntEnum,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::ErrorModel> {
-        crate::runtime::mock_ops::MockOperation::new(
+        level: &models::IntEnum,
+    ) -> runtime::mock_ops::MockOperation<'a, models::ErrorModel> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
                 "/api/blocking/",

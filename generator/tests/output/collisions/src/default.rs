@@ -5,10 +5,14 @@
 //! Collisions
 //!
 //! Operations of the `default` tag.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// Operations of the `default` tag, reached through [`crate::Client::default_api`].
 #[derive(Debug, Clone, Copy)]
 pub struct DefaultApi<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl<'a> DefaultApi<'a> {
     /// `DELETE /api/untagged/` (operation `untagged_clear`).
@@ -26,26 +30,26 @@ impl<'a> DefaultApi<'a> {
 /// The request of [`DefaultApi::untagged_clear`] (`DELETE /api/untagged/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UntaggedClearBuilder {
-    client: crate::runtime::Client,
+    client: runtime::Client,
 }
 impl UntaggedClearBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/untagged/".to_string())
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(method, "/api/untagged/".to_string())
             .operation("untagged_clear", "/api/untagged/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
-        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::accepted)
     }
 }
 impl std::future::IntoFuture for UntaggedClearBuilder {
-    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    type Output = Result<runtime::Accepted, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -55,15 +59,15 @@ impl std::future::IntoFuture for UntaggedClearBuilder {
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[derive(Debug, Clone, Copy)]
 pub struct DefaultMock<'a> {
-    pub(crate) server: &'a crate::runtime::mock::MockServer,
+    pub(crate) server: &'a runtime::mock::MockServer,
 }
 #[cfg(feature = "mock")]
 impl<'a> DefaultMock<'a> {
     /// Expects `DELETE /api/untagged/` (operation `untagged_clear`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn untagged_clear(
         &self,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
-        crate::runtime::mock_ops::MockOperation::new(
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+        runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::DELETE,
             "/api/untagged/",

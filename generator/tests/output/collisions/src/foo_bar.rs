@@ -5,10 +5,14 @@
 //! Collisions
 //!
 //! Operations of the `foo_bar` tag.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// Operations of the `foo_bar` tag, reached through [`crate::Client::foo_bar`].
 #[derive(Debug, Clone, Copy)]
 pub struct FooBarApi<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl<'a> FooBarApi<'a> {
     /// `GET /api/foo-bar/` (operation `foo_bar_get`).
@@ -48,26 +52,26 @@ impl<'a> FooBarApi<'a> {
 /// The request of [`FooBarApi::get`] (`GET /api/foo-bar/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FooBarGetBuilder {
-    client: crate::runtime::Client,
+    client: runtime::Client,
 }
 impl FooBarGetBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/foo-bar/".to_string())
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(method, "/api/foo-bar/".to_string())
             .operation("foo_bar_get", "/api/foo-bar/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::VecModel> {
+    pub fn send(self) -> runtime::ResponseFuture<models::VecModel> {
         let req = self.request(reqwest::Method::GET);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for FooBarGetBuilder {
-    type Output = Result<crate::models::VecModel, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::VecModel>;
+    type Output = Result<models::VecModel, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::VecModel>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -75,26 +79,26 @@ impl std::future::IntoFuture for FooBarGetBuilder {
 /// The request of [`FooBarApi::get_op`] (`POST /api/foo-bar/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FooBarGetBuilder2 {
-    client: crate::runtime::Client,
+    client: runtime::Client,
 }
 impl FooBarGetBuilder2 {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/foo-bar/".to_string())
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(method, "/api/foo-bar/".to_string())
             .operation("fooBarGet", "/api/foo-bar/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::accepted)
     }
 }
 impl std::future::IntoFuture for FooBarGetBuilder2 {
-    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    type Output = Result<runtime::Accepted, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -102,26 +106,26 @@ impl std::future::IntoFuture for FooBarGetBuilder2 {
 /// The request of [`FooBarApi::list`] (`GET /api/foo_bar/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FooBarListBuilder {
-    client: crate::runtime::Client,
+    client: runtime::Client,
 }
 impl FooBarListBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/foo_bar/".to_string())
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(method, "/api/foo_bar/".to_string())
             .operation("foo_bar_list", "/api/foo_bar/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::BoxModel> {
+    pub fn send(self) -> runtime::ResponseFuture<models::BoxModel> {
         let req = self.request(reqwest::Method::GET);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for FooBarListBuilder {
-    type Output = Result<crate::models::BoxModel, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::BoxModel>;
+    type Output = Result<models::BoxModel, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::BoxModel>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -131,15 +135,13 @@ impl std::future::IntoFuture for FooBarListBuilder {
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FooBarMock<'a> {
-    pub(crate) server: &'a crate::runtime::mock::MockServer,
+    pub(crate) server: &'a runtime::mock::MockServer,
 }
 #[cfg(feature = "mock")]
 impl<'a> FooBarMock<'a> {
     /// Expects `GET /api/foo-bar/` (operation `foo_bar_get`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    pub fn get(
-        &self,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::VecModel> {
-        crate::runtime::mock_ops::MockOperation::new(
+    pub fn get(&self) -> runtime::mock_ops::MockOperation<'a, models::VecModel> {
+        runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
             "/api/foo-bar/",
@@ -148,10 +150,8 @@ impl<'a> FooBarMock<'a> {
         )
     }
     /// Expects `POST /api/foo-bar/` (operation `fooBarGet`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    pub fn get_op(
-        &self,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
-        crate::runtime::mock_ops::MockOperation::new(
+    pub fn get_op(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+        runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::POST,
             "/api/foo-bar/",
@@ -160,10 +160,8 @@ impl<'a> FooBarMock<'a> {
         )
     }
     /// Expects `GET /api/foo_bar/` (operation `foo_bar_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    pub fn list(
-        &self,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::BoxModel> {
-        crate::runtime::mock_ops::MockOperation::new(
+    pub fn list(&self) -> runtime::mock_ops::MockOperation<'a, models::BoxModel> {
+        runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
             "/api/foo_bar/",

@@ -5,10 +5,14 @@
 //! Collisions
 //!
 //! Operations of the `models` tag.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// Operations of the `models` tag, reached through [`crate::Client::models`].
 #[derive(Debug, Clone, Copy)]
 pub struct ModelsApi<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl<'a> ModelsApi<'a> {
     /// `GET /api/models/` (operation `models_list`).
@@ -41,7 +45,7 @@ impl<'a> ModelsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ModelsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn retrieve(&self, uuid: crate::runtime::Uuid) -> ModelsRetrieveBuilder {
+    pub fn retrieve(&self, uuid: Uuid) -> ModelsRetrieveBuilder {
         ModelsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
@@ -52,7 +56,7 @@ impl<'a> ModelsApi<'a> {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ModelsListBuilder {
-    client: crate::runtime::Client,
+    client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
     paging: Option<String>,
@@ -65,7 +69,7 @@ pub struct ModelsListBuilder {
     self_: Option<String>,
     body: Option<String>,
     client_param: Option<String>,
-    o: Vec<crate::models::OddEnum>,
+    o: Vec<models::OddEnum>,
 }
 impl ModelsListBuilder {
     /// Query `page`, integer.
@@ -129,18 +133,15 @@ impl ModelsListBuilder {
         self
     }
     /// Query `o`, array of `OddEnum`, sent comma-joined in one value.
-    pub fn o(
-        mut self,
-        values: impl IntoIterator<Item = crate::models::OddEnum>,
-    ) -> Self {
+    pub fn o(mut self, values: impl IntoIterator<Item = models::OddEnum>) -> Self {
         self.o = values.into_iter().collect();
         self
     }
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let mut req = crate::runtime::ApiRequest::new(method, "/api/models/".to_string())
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let mut req = runtime::ApiRequest::new(method, "/api/models/".to_string())
             .operation("models_list", "/api/models/");
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
@@ -159,30 +160,18 @@ impl ModelsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Page<crate::models::ResultModel>,
-    > {
-        let (page, page_size) = crate::runtime::paging(
-            &self.client,
-            self.page,
-            self.page_size,
-        );
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ResultModel>> {
+        let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
-        crate::runtime::send(
-            self.client,
-            req,
-            crate::runtime::decode::page(page, page_size),
-        )
+        runtime::send(self.client, req, runtime::decode::page(page, page_size))
     }
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(self) -> crate::runtime::ItemStream<crate::models::ResultModel> {
-        let (_, page_size) = crate::runtime::paging(&self.client, None, self.page_size);
+    pub fn stream(self) -> runtime::ItemStream<models::ResultModel> {
+        let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
-        crate::runtime::stream_items(
+        runtime::stream_items(
             client,
             page_size,
             move |page, page_size| {
@@ -194,22 +183,17 @@ impl ModelsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/models/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
-    pub fn count(self) -> crate::runtime::ResponseFuture<u64> {
+    pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
         this.page_size = None;
         let req = this.request(reqwest::Method::HEAD);
-        crate::runtime::send(this.client, req, crate::runtime::decode::count)
+        runtime::send(this.client, req, runtime::decode::count)
     }
 }
 impl std::future::IntoFuture for ModelsListBuilder {
-    type Output = Result<
-        crate::runtime::Page<crate::models::ResultModel>,
-        crate::runtime::Error,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        crate::runtime::Page<crate::models::ResultModel>,
-    >;
+    type Output = Result<runtime::Page<models::ResultModel>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ResultModel>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -217,32 +201,30 @@ impl std::future::IntoFuture for ModelsListBuilder {
 /// The request of [`ModelsApi::retrieve`] (`GET /api/models/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ModelsRetrieveBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
+    client: runtime::Client,
+    uuid: Uuid,
 }
 impl ModelsRetrieveBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
-                format!(
-                    "/api/models/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
-                ),
+                format!("/api/models/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("models_retrieve", "/api/models/{uuid}/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::OptionModel> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OptionModel> {
         let req = self.request(reqwest::Method::GET);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for ModelsRetrieveBuilder {
-    type Output = Result<crate::models::OptionModel, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::OptionModel>;
+    type Output = Result<models::OptionModel, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OptionModel>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -252,18 +234,15 @@ impl std::future::IntoFuture for ModelsRetrieveBuilder {
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ModelsMock<'a> {
-    pub(crate) server: &'a crate::runtime::mock::MockServer,
+    pub(crate) server: &'a runtime::mock::MockServer,
 }
 #[cfg(feature = "mock")]
 impl<'a> ModelsMock<'a> {
     /// Expects `GET /api/models/` (operation `models_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn list(
         &self,
-    ) -> crate::runtime::mock_ops::MockOperation<
-        'a,
-        crate::runtime::Page<crate::models::ResultModel>,
-    > {
-        crate::runtime::mock_ops::MockOperation::new(
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ResultModel>> {
+        runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
             "/api/models/",
@@ -274,9 +253,9 @@ impl<'a> ModelsMock<'a> {
     /// Expects `GET /api/models/{uuid}/` (operation `models_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn retrieve(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::OptionModel> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::OptionModel> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
                 "/api/models/{uuid}/",

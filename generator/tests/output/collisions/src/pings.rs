@@ -5,10 +5,14 @@
 //! Collisions
 //!
 //! Operations of the `pings` tag.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// Operations of the `pings` tag, reached through [`crate::Client::pings`].
 #[derive(Debug, Clone, Copy)]
 pub struct PingsApi<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl<'a> PingsApi<'a> {
     /// `HEAD /api/pings/` (operation `pings_check`).
@@ -29,7 +33,7 @@ impl<'a> PingsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`PingsPullBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn pull(&self, uuid: crate::runtime::Uuid) -> PingsPullBuilder {
+    pub fn pull(&self, uuid: Uuid) -> PingsPullBuilder {
         PingsPullBuilder {
             client: self.client.clone(),
             uuid,
@@ -41,7 +45,7 @@ impl<'a> PingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PingsNodesBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn nodes(&self, uuid: crate::runtime::Uuid) -> PingsNodesBuilder {
+    pub fn nodes(&self, uuid: Uuid) -> PingsNodesBuilder {
         PingsNodesBuilder {
             client: self.client.clone(),
             uuid,
@@ -51,26 +55,26 @@ impl<'a> PingsApi<'a> {
 /// The request of [`PingsApi::check`] (`HEAD /api/pings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PingsCheckBuilder {
-    client: crate::runtime::Client,
+    client: runtime::Client,
 }
 impl PingsCheckBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/pings/".to_string())
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(method, "/api/pings/".to_string())
             .operation("pings_check", "/api/pings/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::HEAD);
-        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::accepted)
     }
 }
 impl std::future::IntoFuture for PingsCheckBuilder {
-    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    type Output = Result<runtime::Accepted, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -78,33 +82,32 @@ impl std::future::IntoFuture for PingsCheckBuilder {
 /// The request of [`PingsApi::pull`] (`POST /api/pings/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PingsPullBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
+    client: runtime::Client,
+    uuid: Uuid,
 }
 impl PingsPullBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/pings/{}/pull/", crate ::runtime::path_param("uuid", & self
-                    .uuid) ?
+                    "/api/pings/{}/pull/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("pings_pull", "/api/pings/{uuid}/pull/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Detail> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for PingsPullBuilder {
-    type Output = Result<crate::models::Detail, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::Detail>;
+    type Output = Result<models::Detail, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Detail>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -112,33 +115,32 @@ impl std::future::IntoFuture for PingsPullBuilder {
 /// The request of [`PingsApi::nodes`] (`GET /api/pings/{uuid}/nodes/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PingsNodesBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
+    client: runtime::Client,
+    uuid: Uuid,
 }
 impl PingsNodesBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/pings/{}/nodes/", crate ::runtime::path_param("uuid", & self
-                    .uuid) ?
+                    "/api/pings/{}/nodes/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("pings_nodes", "/api/pings/{uuid}/nodes/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Node> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Node> {
         let req = self.request(reqwest::Method::GET);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for PingsNodesBuilder {
-    type Output = Result<crate::models::Node, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::Node>;
+    type Output = Result<models::Node, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Node>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -148,15 +150,13 @@ impl std::future::IntoFuture for PingsNodesBuilder {
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PingsMock<'a> {
-    pub(crate) server: &'a crate::runtime::mock::MockServer,
+    pub(crate) server: &'a runtime::mock::MockServer,
 }
 #[cfg(feature = "mock")]
 impl<'a> PingsMock<'a> {
     /// Expects `HEAD /api/pings/` (operation `pings_check`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    pub fn check(
-        &self,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
-        crate::runtime::mock_ops::MockOperation::new(
+    pub fn check(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+        runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::HEAD,
             "/api/pings/",
@@ -167,9 +167,9 @@ impl<'a> PingsMock<'a> {
     /// Expects `POST /api/pings/{uuid}/pull/` (operation `pings_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn pull(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Detail> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/pings/{uuid}/pull/",
@@ -181,9 +181,9 @@ impl<'a> PingsMock<'a> {
     /// Expects `GET /api/pings/{uuid}/nodes/` (operation `pings_nodes`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn nodes(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Node> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::Node> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
                 "/api/pings/{uuid}/nodes/",

@@ -5,10 +5,14 @@
 //! Collisions
 //!
 //! Operations of the `prelude` tag.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// Operations of the `prelude` tag, reached through [`crate::Client::prelude`].
 #[derive(Debug, Clone, Copy)]
 pub struct PreludeApi<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl<'a> PreludeApi<'a> {
     /// `PUT /api/prelude/` (operation `prelude_set`).
@@ -27,20 +31,20 @@ impl<'a> PreludeApi<'a> {
 /// The request of [`PreludeApi::set`] (`PUT /api/prelude/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PreludeSetBuilder {
-    client: crate::runtime::Client,
-    body: Option<crate::models::ClientRequest>,
+    client: runtime::Client,
+    body: Option<models::ClientRequest>,
 }
 impl PreludeSetBuilder {
     /// Sets the (optional) request body.
-    pub fn body(mut self, body: crate::models::ClientRequest) -> Self {
+    pub fn body(mut self, body: models::ClientRequest) -> Self {
         self.body = Some(body);
         self
     }
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/prelude/".to_string())
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(method, "/api/prelude/".to_string())
             .operation("prelude_set", "/api/prelude/");
         match &self.body {
             Some(body) => req.json(body),
@@ -48,14 +52,14 @@ impl PreludeSetBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::ClientModel> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ClientModel> {
         let req = self.request(reqwest::Method::PUT);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for PreludeSetBuilder {
-    type Output = Result<crate::models::ClientModel, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::ClientModel>;
+    type Output = Result<models::ClientModel, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ClientModel>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -65,15 +69,13 @@ impl std::future::IntoFuture for PreludeSetBuilder {
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PreludeMock<'a> {
-    pub(crate) server: &'a crate::runtime::mock::MockServer,
+    pub(crate) server: &'a runtime::mock::MockServer,
 }
 #[cfg(feature = "mock")]
 impl<'a> PreludeMock<'a> {
     /// Expects `PUT /api/prelude/` (operation `prelude_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    pub fn set(
-        &self,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::ClientModel> {
-        crate::runtime::mock_ops::MockOperation::new(
+    pub fn set(&self) -> runtime::mock_ops::MockOperation<'a, models::ClientModel> {
+        runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::PUT,
             "/api/prelude/",

@@ -5,10 +5,14 @@
 //! Collisions
 //!
 //! Operations of the `runtime` tag.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// Operations of the `runtime` tag, reached through [`crate::Client::runtime_api`].
 #[derive(Debug, Clone, Copy)]
 pub struct RuntimeApi<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl<'a> RuntimeApi<'a> {
     /// Path parameters out of alphabetical order, a body with two URLs.
@@ -23,7 +27,7 @@ impl<'a> RuntimeApi<'a> {
         &self,
         id: i64,
         name: impl Into<String>,
-        body: crate::models::TwoUrlsRequest,
+        body: models::TwoUrlsRequest,
     ) -> RuntimeNewBuilder {
         RuntimeNewBuilder {
             client: self.client.clone(),
@@ -36,21 +40,21 @@ impl<'a> RuntimeApi<'a> {
 /// The request of [`RuntimeApi::new_op`] (`POST /api/runtime/{id}/{name}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RuntimeNewBuilder {
-    client: crate::runtime::Client,
+    client: runtime::Client,
     id: i64,
     name: String,
-    body: crate::models::TwoUrlsRequest,
+    body: models::TwoUrlsRequest,
 }
 impl RuntimeNewBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/runtime/{}/{}/", crate ::runtime::path_param("id", & self.id)
-                    ?, crate ::runtime::path_param("name", & self.name) ?
+                    "/api/runtime/{}/{}/", runtime::path_param("id", & self.id) ?,
+                    runtime::path_param("name", & self.name) ?
                 ),
             )
             .operation("runtime_new", "/api/runtime/{id}/{name}/");
@@ -58,14 +62,14 @@ impl RuntimeNewBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::StringModel> {
+    pub fn send(self) -> runtime::ResponseFuture<models::StringModel> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for RuntimeNewBuilder {
-    type Output = Result<crate::models::StringModel, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::StringModel>;
+    type Output = Result<models::StringModel, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::StringModel>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -75,7 +79,7 @@ impl std::future::IntoFuture for RuntimeNewBuilder {
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[derive(Debug, Clone, Copy)]
 pub struct RuntimeMock<'a> {
-    pub(crate) server: &'a crate::runtime::mock::MockServer,
+    pub(crate) server: &'a runtime::mock::MockServer,
 }
 #[cfg(feature = "mock")]
 impl<'a> RuntimeMock<'a> {
@@ -84,8 +88,8 @@ impl<'a> RuntimeMock<'a> {
         &self,
         id: &i64,
         name: &str,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::StringModel> {
-        crate::runtime::mock_ops::MockOperation::new(
+    ) -> runtime::mock_ops::MockOperation<'a, models::StringModel> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/runtime/{id}/{name}/",

@@ -5,10 +5,14 @@
 //! Marketplace orders
 //!
 //! Operations of the `marketplace_orders` tag.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// Operations of the `marketplace_orders` tag, reached through [`crate::Client::marketplace_orders`].
 #[derive(Debug, Clone, Copy)]
 pub struct MarketplaceOrdersApi<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl<'a> MarketplaceOrdersApi<'a> {
     /// `POST /api/marketplace-orders/` (operation `marketplace_orders_create`).
@@ -19,7 +23,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// Returns a [`MarketplaceOrdersCreateBuilder`]: set optional parameters on it, then `.await` it.
     pub fn create(
         &self,
-        body: crate::models::OrderCreateRequest,
+        body: models::OrderCreateRequest,
     ) -> MarketplaceOrdersCreateBuilder {
         MarketplaceOrdersCreateBuilder {
             client: self.client.clone(),
@@ -32,10 +36,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOrdersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn retrieve(
-        &self,
-        uuid: crate::runtime::Uuid,
-    ) -> MarketplaceOrdersRetrieveBuilder {
+    pub fn retrieve(&self, uuid: Uuid) -> MarketplaceOrdersRetrieveBuilder {
         MarketplaceOrdersRetrieveBuilder {
             client: self.client.clone(),
             uuid,
@@ -45,15 +46,15 @@ impl<'a> MarketplaceOrdersApi<'a> {
 /// The request of [`MarketplaceOrdersApi::create`] (`POST /api/marketplace-orders/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOrdersCreateBuilder {
-    client: crate::runtime::Client,
-    body: crate::models::OrderCreateRequest,
+    client: runtime::Client,
+    body: models::OrderCreateRequest,
 }
 impl MarketplaceOrdersCreateBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-orders/".to_string(),
             )
@@ -62,23 +63,20 @@ impl MarketplaceOrdersCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::OrderDetails> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OrderDetails> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
-    /// Submits the order, then polls it (`retrieve`) under `policy` until it is `done` (the final order is returned), or fails with the order's `error_message` when it is `erred`, `canceled` or `rejected`; the time budget, the interval and cancellation (drop the future) are those of [`crate::runtime::wait_for`].
+    /// Submits the order, then polls it (`retrieve`) under `policy` until it is `done` (the final order is returned), or fails with the order's `error_message` when it is `erred`, `canceled` or `rejected`; the time budget, the interval and cancellation (drop the future) are those of [`runtime::wait_for`].
     pub async fn send_and_wait(
         self,
-        policy: &crate::runtime::WaitPolicy,
-    ) -> Result<
-        crate::models::OrderDetails,
-        crate::runtime::WaitError<crate::models::OrderDetails>,
-    > {
+        policy: &runtime::WaitPolicy,
+    ) -> Result<models::OrderDetails, runtime::WaitError<models::OrderDetails>> {
         let client = self.client.clone();
         let submitted = match self.send().await {
             Ok(order) => order,
             Err(error) => {
-                return Err(crate::runtime::WaitError::Request {
+                return Err(runtime::WaitError::Request {
                     what: "the order to be submitted".to_string(),
                     error,
                     poll: 0,
@@ -88,10 +86,9 @@ impl MarketplaceOrdersCreateBuilder {
         };
         let Some(uuid) = submitted.uuid() else {
             let found = format!("{:?}", submitted.uuid);
-            return Err(crate::runtime::WaitError::Request {
+            return Err(runtime::WaitError::Request {
                 what: "the submitted order's uuid".to_string(),
-                error: crate::runtime::FieldError::new("OrderDetails.uuid", found)
-                    .into(),
+                error: runtime::FieldError::new("OrderDetails.uuid", found).into(),
                 poll: 0,
                 last: Some(submitted),
             });
@@ -100,11 +97,11 @@ impl MarketplaceOrdersCreateBuilder {
             client: &client,
         };
         let what = format!("order {uuid} to be done");
-        crate::runtime::wait_for(
+        runtime::wait_for(
                 policy,
                 &what,
                 || handle.retrieve(uuid).send(),
-                |order: &crate::models::OrderDetails| crate::runtime::order_state(
+                |order: &models::OrderDetails| runtime::order_state(
                     order.state().map(|s| s.as_str()),
                     order.error_message(),
                 ),
@@ -113,8 +110,8 @@ impl MarketplaceOrdersCreateBuilder {
     }
 }
 impl std::future::IntoFuture for MarketplaceOrdersCreateBuilder {
-    type Output = Result<crate::models::OrderDetails, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::OrderDetails>;
+    type Output = Result<models::OrderDetails, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OrderDetails>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -122,33 +119,33 @@ impl std::future::IntoFuture for MarketplaceOrdersCreateBuilder {
 /// The request of [`MarketplaceOrdersApi::retrieve`] (`GET /api/marketplace-orders/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOrdersRetrieveBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
+    client: runtime::Client,
+    uuid: Uuid,
 }
 impl MarketplaceOrdersRetrieveBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/marketplace-orders/{}/", crate ::runtime::path_param("uuid", &
-                    self.uuid) ?
+                    "/api/marketplace-orders/{}/", runtime::path_param("uuid", & self
+                    .uuid) ?
                 ),
             )
             .operation("marketplace_orders_retrieve", "/api/marketplace-orders/{uuid}/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::OrderDetails> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OrderDetails> {
         let req = self.request(reqwest::Method::GET);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for MarketplaceOrdersRetrieveBuilder {
-    type Output = Result<crate::models::OrderDetails, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::OrderDetails>;
+    type Output = Result<models::OrderDetails, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OrderDetails>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -158,15 +155,13 @@ impl std::future::IntoFuture for MarketplaceOrdersRetrieveBuilder {
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[derive(Debug, Clone, Copy)]
 pub struct MarketplaceOrdersMock<'a> {
-    pub(crate) server: &'a crate::runtime::mock::MockServer,
+    pub(crate) server: &'a runtime::mock::MockServer,
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOrdersMock<'a> {
     /// Expects `POST /api/marketplace-orders/` (operation `marketplace_orders_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    pub fn create(
-        &self,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::OrderDetails> {
-        crate::runtime::mock_ops::MockOperation::new(
+    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::OrderDetails> {
+        runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::POST,
             "/api/marketplace-orders/",
@@ -177,9 +172,9 @@ impl<'a> MarketplaceOrdersMock<'a> {
     /// Expects `GET /api/marketplace-orders/{uuid}/` (operation `marketplace_orders_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn retrieve(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::OrderDetails> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::OrderDetails> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
                 "/api/marketplace-orders/{uuid}/",

@@ -5,10 +5,14 @@
 //! Gadgets
 //!
 //! Operations of the `gadgets` tag.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// Operations of the `gadgets` tag, reached through [`crate::Client::gadgets`].
 #[derive(Debug, Clone, Copy)]
 pub struct GadgetsApi<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl<'a> GadgetsApi<'a> {
     /// List gadgets
@@ -41,7 +45,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`GadgetsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn retrieve(&self, uuid: crate::runtime::Uuid) -> GadgetsRetrieveBuilder {
+    pub fn retrieve(&self, uuid: Uuid) -> GadgetsRetrieveBuilder {
         GadgetsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
@@ -56,7 +60,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`GadgetsCreateBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn create(&self, body: crate::models::GadgetRequest) -> GadgetsCreateBuilder {
+    pub fn create(&self, body: models::GadgetRequest) -> GadgetsCreateBuilder {
         GadgetsCreateBuilder {
             client: self.client.clone(),
             body,
@@ -71,7 +75,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`GadgetsPullBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn pull(&self, uuid: crate::runtime::Uuid) -> GadgetsPullBuilder {
+    pub fn pull(&self, uuid: Uuid) -> GadgetsPullBuilder {
         GadgetsPullBuilder {
             client: self.client.clone(),
             uuid,
@@ -85,7 +89,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`GadgetsSetErredBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn set_erred(&self, uuid: crate::runtime::Uuid) -> GadgetsSetErredBuilder {
+    pub fn set_erred(&self, uuid: Uuid) -> GadgetsSetErredBuilder {
         GadgetsSetErredBuilder {
             client: self.client.clone(),
             uuid,
@@ -100,7 +104,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`GadgetsSetOkBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn set_ok(&self, uuid: crate::runtime::Uuid) -> GadgetsSetOkBuilder {
+    pub fn set_ok(&self, uuid: Uuid) -> GadgetsSetOkBuilder {
         GadgetsSetOkBuilder {
             client: self.client.clone(),
             uuid,
@@ -116,8 +120,8 @@ impl<'a> GadgetsApi<'a> {
     /// Returns a [`GadgetsSetRulesBuilder`]: set optional parameters on it, then `.await` it.
     pub fn set_rules(
         &self,
-        uuid: crate::runtime::Uuid,
-        body: Vec<crate::models::GadgetsSetRulesRequest>,
+        uuid: Uuid,
+        body: Vec<models::GadgetsSetRulesRequest>,
     ) -> GadgetsSetRulesBuilder {
         GadgetsSetRulesBuilder {
             client: self.client.clone(),
@@ -135,8 +139,8 @@ impl<'a> GadgetsApi<'a> {
     /// Returns a [`GadgetsByKindBuilder`]: set optional parameters on it, then `.await` it.
     pub fn by_kind(
         &self,
-        uuid: crate::runtime::Uuid,
-        kind: crate::models::GadgetKindEnum,
+        uuid: Uuid,
+        kind: models::GadgetKindEnum,
     ) -> GadgetsByKindBuilder {
         GadgetsByKindBuilder {
             client: self.client.clone(),
@@ -152,7 +156,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`GadgetsDestroyBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn destroy(&self, uuid: crate::runtime::Uuid) -> GadgetsDestroyBuilder {
+    pub fn destroy(&self, uuid: Uuid) -> GadgetsDestroyBuilder {
         GadgetsDestroyBuilder {
             client: self.client.clone(),
             uuid,
@@ -163,9 +167,9 @@ impl<'a> GadgetsApi<'a> {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsListBuilder {
-    client: crate::runtime::Client,
+    client: runtime::Client,
     field: Vec<String>,
-    kind: Option<crate::models::GadgetKindEnum>,
+    kind: Option<models::GadgetKindEnum>,
     name: Option<String>,
     o: Vec<String>,
     page: Option<i64>,
@@ -181,7 +185,7 @@ impl GadgetsListBuilder {
     /// Kind
     ///
     /// Query `kind`, `GadgetKindEnum`.
-    pub fn kind(mut self, value: crate::models::GadgetKindEnum) -> Self {
+    pub fn kind(mut self, value: models::GadgetKindEnum) -> Self {
         self.kind = Some(value);
         self
     }
@@ -223,11 +227,8 @@ impl GadgetsListBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let mut req = crate::runtime::ApiRequest::new(
-                method,
-                "/api/gadgets/".to_string(),
-            )
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let mut req = runtime::ApiRequest::new(method, "/api/gadgets/".to_string())
             .operation("gadgets_list", "/api/gadgets/");
         let q = req.query();
         q.push_repeated("field", &self.field);
@@ -240,28 +241,18 @@ impl GadgetsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::runtime::Page<crate::models::Gadget>> {
-        let (page, page_size) = crate::runtime::paging(
-            &self.client,
-            self.page,
-            self.page_size,
-        );
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Gadget>> {
+        let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
-        crate::runtime::send(
-            self.client,
-            req,
-            crate::runtime::decode::page(page, page_size),
-        )
+        runtime::send(self.client, req, runtime::decode::page(page, page_size))
     }
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(self) -> crate::runtime::ItemStream<crate::models::Gadget> {
-        let (_, page_size) = crate::runtime::paging(&self.client, None, self.page_size);
+    pub fn stream(self) -> runtime::ItemStream<models::Gadget> {
+        let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
-        crate::runtime::stream_items(
+        runtime::stream_items(
             client,
             page_size,
             move |page, page_size| {
@@ -273,22 +264,17 @@ impl GadgetsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/gadgets/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
-    pub fn count(self) -> crate::runtime::ResponseFuture<u64> {
+    pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
         this.page_size = None;
         let req = this.request(reqwest::Method::HEAD);
-        crate::runtime::send(this.client, req, crate::runtime::decode::count)
+        runtime::send(this.client, req, runtime::decode::count)
     }
 }
 impl std::future::IntoFuture for GadgetsListBuilder {
-    type Output = Result<
-        crate::runtime::Page<crate::models::Gadget>,
-        crate::runtime::Error,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        crate::runtime::Page<crate::models::Gadget>,
-    >;
+    type Output = Result<runtime::Page<models::Gadget>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Gadget>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -296,8 +282,8 @@ impl std::future::IntoFuture for GadgetsListBuilder {
 /// The request of [`GadgetsApi::retrieve`] (`GET /api/gadgets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsRetrieveBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
+    client: runtime::Client,
+    uuid: Uuid,
     field: Vec<String>,
 }
 impl GadgetsRetrieveBuilder {
@@ -309,13 +295,10 @@ impl GadgetsRetrieveBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let mut req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let mut req = runtime::ApiRequest::new(
                 method,
-                format!(
-                    "/api/gadgets/{}/", crate ::runtime::path_param("uuid", & self.uuid)
-                    ?
-                ),
+                format!("/api/gadgets/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("gadgets_retrieve", "/api/gadgets/{uuid}/");
         let q = req.query();
@@ -323,14 +306,14 @@ impl GadgetsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Gadget> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Gadget> {
         let req = self.request(reqwest::Method::GET);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for GadgetsRetrieveBuilder {
-    type Output = Result<crate::models::Gadget, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::Gadget>;
+    type Output = Result<models::Gadget, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Gadget>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -338,32 +321,32 @@ impl std::future::IntoFuture for GadgetsRetrieveBuilder {
 /// The request of [`GadgetsApi::create`] (`POST /api/gadgets/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsCreateBuilder {
-    client: crate::runtime::Client,
-    body: crate::models::GadgetRequest,
+    client: runtime::Client,
+    body: models::GadgetRequest,
 }
 impl GadgetsCreateBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/gadgets/".to_string())
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(method, "/api/gadgets/".to_string())
             .operation("gadgets_create", "/api/gadgets/");
         let body = &self.body;
-        if crate::runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(crate::runtime::MultipartBody::parts(body)))
+        if runtime::MultipartBody::has_files(body) {
+            Ok(req.multipart(runtime::MultipartBody::parts(body)))
         } else {
             req.json(body)
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Gadget> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Gadget> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for GadgetsCreateBuilder {
-    type Output = Result<crate::models::Gadget, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::Gadget>;
+    type Output = Result<models::Gadget, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Gadget>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -371,35 +354,32 @@ impl std::future::IntoFuture for GadgetsCreateBuilder {
 /// The request of [`GadgetsApi::pull`] (`POST /api/gadgets/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsPullBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
+    client: runtime::Client,
+    uuid: Uuid,
 }
 impl GadgetsPullBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/gadgets/{}/pull/", crate ::runtime::path_param("uuid", & self
-                    .uuid) ?
+                    "/api/gadgets/{}/pull/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("gadgets_pull", "/api/gadgets/{uuid}/pull/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::GadgetsPullResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::GadgetsPullResponse> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for GadgetsPullBuilder {
-    type Output = Result<crate::models::GadgetsPullResponse, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::GadgetsPullResponse>;
+    type Output = Result<models::GadgetsPullResponse, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::GadgetsPullResponse>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -407,25 +387,25 @@ impl std::future::IntoFuture for GadgetsPullBuilder {
 /// The request of [`GadgetsApi::set_erred`] (`POST /api/gadgets/{uuid}/set_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsSetErredBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
-    body: Option<crate::models::SetErredRequest>,
+    client: runtime::Client,
+    uuid: Uuid,
+    body: Option<models::SetErredRequest>,
 }
 impl GadgetsSetErredBuilder {
     /// Sets the (optional) request body.
-    pub fn body(mut self, body: crate::models::SetErredRequest) -> Self {
+    pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/gadgets/{}/set_erred/", crate ::runtime::path_param("uuid", &
-                    self.uuid) ?
+                    "/api/gadgets/{}/set_erred/", runtime::path_param("uuid", & self
+                    .uuid) ?
                 ),
             )
             .operation("gadgets_set_erred", "/api/gadgets/{uuid}/set_erred/");
@@ -435,14 +415,14 @@ impl GadgetsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::SetErred> {
+    pub fn send(self) -> runtime::ResponseFuture<models::SetErred> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for GadgetsSetErredBuilder {
-    type Output = Result<crate::models::SetErred, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::SetErred>;
+    type Output = Result<models::SetErred, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::SetErred>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -450,37 +430,32 @@ impl std::future::IntoFuture for GadgetsSetErredBuilder {
 /// The request of [`GadgetsApi::set_ok`] (`POST /api/gadgets/{uuid}/set_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsSetOkBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
+    client: runtime::Client,
+    uuid: Uuid,
 }
 impl GadgetsSetOkBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/gadgets/{}/set_ok/", crate ::runtime::path_param("uuid", & self
-                    .uuid) ?
+                    "/api/gadgets/{}/set_ok/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("gadgets_set_ok", "/api/gadgets/{uuid}/set_ok/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::GadgetsSetOkResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::GadgetsSetOkResponse> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for GadgetsSetOkBuilder {
-    type Output = Result<crate::models::GadgetsSetOkResponse, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        crate::models::GadgetsSetOkResponse,
-    >;
+    type Output = Result<models::GadgetsSetOkResponse, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::GadgetsSetOkResponse>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -488,20 +463,20 @@ impl std::future::IntoFuture for GadgetsSetOkBuilder {
 /// The request of [`GadgetsApi::set_rules`] (`POST /api/gadgets/{uuid}/set_rules/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsSetRulesBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
-    body: Vec<crate::models::GadgetsSetRulesRequest>,
+    client: runtime::Client,
+    uuid: Uuid,
+    body: Vec<models::GadgetsSetRulesRequest>,
 }
 impl GadgetsSetRulesBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/gadgets/{}/set_rules/", crate ::runtime::path_param("uuid", &
-                    self.uuid) ?
+                    "/api/gadgets/{}/set_rules/", runtime::path_param("uuid", & self
+                    .uuid) ?
                 ),
             )
             .operation("gadgets_set_rules", "/api/gadgets/{uuid}/set_rules/");
@@ -509,14 +484,14 @@ impl GadgetsSetRulesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::accepted)
     }
 }
 impl std::future::IntoFuture for GadgetsSetRulesBuilder {
-    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    type Output = Result<runtime::Accepted, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -524,38 +499,34 @@ impl std::future::IntoFuture for GadgetsSetRulesBuilder {
 /// The request of [`GadgetsApi::by_kind`] (`GET /api/gadgets/{uuid}/{kind}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsByKindBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
-    kind: crate::models::GadgetKindEnum,
+    client: runtime::Client,
+    uuid: Uuid,
+    kind: models::GadgetKindEnum,
 }
 impl GadgetsByKindBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/gadgets/{}/{}/", crate ::runtime::path_param("uuid", & self
-                    .uuid) ?, crate ::runtime::path_param("kind", & self.kind) ?
+                    "/api/gadgets/{}/{}/", runtime::path_param("uuid", & self.uuid) ?,
+                    runtime::path_param("kind", & self.kind) ?
                 ),
             )
             .operation("gadgets_by_kind", "/api/gadgets/{uuid}/{kind}/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::GadgetsByKindResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::GadgetsByKindResponse> {
         let req = self.request(reqwest::Method::GET);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for GadgetsByKindBuilder {
-    type Output = Result<crate::models::GadgetsByKindResponse, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        crate::models::GadgetsByKindResponse,
-    >;
+    type Output = Result<models::GadgetsByKindResponse, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::GadgetsByKindResponse>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -563,33 +534,30 @@ impl std::future::IntoFuture for GadgetsByKindBuilder {
 /// The request of [`GadgetsApi::destroy`] (`DELETE /api/gadgets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GadgetsDestroyBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
+    client: runtime::Client,
+    uuid: Uuid,
 }
 impl GadgetsDestroyBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
-                format!(
-                    "/api/gadgets/{}/", crate ::runtime::path_param("uuid", & self.uuid)
-                    ?
-                ),
+                format!("/api/gadgets/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("gadgets_destroy", "/api/gadgets/{uuid}/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
-        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::accepted)
     }
 }
 impl std::future::IntoFuture for GadgetsDestroyBuilder {
-    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    type Output = Result<runtime::Accepted, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -599,18 +567,15 @@ impl std::future::IntoFuture for GadgetsDestroyBuilder {
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[derive(Debug, Clone, Copy)]
 pub struct GadgetsMock<'a> {
-    pub(crate) server: &'a crate::runtime::mock::MockServer,
+    pub(crate) server: &'a runtime::mock::MockServer,
 }
 #[cfg(feature = "mock")]
 impl<'a> GadgetsMock<'a> {
     /// Expects `GET /api/gadgets/` (operation `gadgets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn list(
         &self,
-    ) -> crate::runtime::mock_ops::MockOperation<
-        'a,
-        crate::runtime::Page<crate::models::Gadget>,
-    > {
-        crate::runtime::mock_ops::MockOperation::new(
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Gadget>> {
+        runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
             "/api/gadgets/",
@@ -621,9 +586,9 @@ impl<'a> GadgetsMock<'a> {
     /// Expects `GET /api/gadgets/{uuid}/` (operation `gadgets_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn retrieve(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Gadget> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::Gadget> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
                 "/api/gadgets/{uuid}/",
@@ -633,10 +598,8 @@ impl<'a> GadgetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/gadgets/` (operation `gadgets_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    pub fn create(
-        &self,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Gadget> {
-        crate::runtime::mock_ops::MockOperation::new(
+    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Gadget> {
+        runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::POST,
             "/api/gadgets/",
@@ -647,12 +610,9 @@ impl<'a> GadgetsMock<'a> {
     /// Expects `POST /api/gadgets/{uuid}/pull/` (operation `gadgets_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn pull(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<
-        'a,
-        crate::models::GadgetsPullResponse,
-    > {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::GadgetsPullResponse> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/gadgets/{uuid}/pull/",
@@ -664,9 +624,9 @@ impl<'a> GadgetsMock<'a> {
     /// Expects `POST /api/gadgets/{uuid}/set_erred/` (operation `gadgets_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn set_erred(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::SetErred> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::SetErred> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/gadgets/{uuid}/set_erred/",
@@ -678,12 +638,9 @@ impl<'a> GadgetsMock<'a> {
     /// Expects `POST /api/gadgets/{uuid}/set_ok/` (operation `gadgets_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn set_ok(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<
-        'a,
-        crate::models::GadgetsSetOkResponse,
-    > {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::GadgetsSetOkResponse> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/gadgets/{uuid}/set_ok/",
@@ -695,9 +652,9 @@ impl<'a> GadgetsMock<'a> {
     /// Expects `POST /api/gadgets/{uuid}/set_rules/` (operation `gadgets_set_rules`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn set_rules(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/gadgets/{uuid}/set_rules/",
@@ -709,13 +666,10 @@ impl<'a> GadgetsMock<'a> {
     /// Expects `GET /api/gadgets/{uuid}/{kind}/` (operation `gadgets_by_kind`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn by_kind(
         &self,
-        uuid: &crate::runtime::Uuid,
-        kind: &crate::models::GadgetKindEnum,
-    ) -> crate::runtime::mock_ops::MockOperation<
-        'a,
-        crate::models::GadgetsByKindResponse,
-    > {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+        kind: &models::GadgetKindEnum,
+    ) -> runtime::mock_ops::MockOperation<'a, models::GadgetsByKindResponse> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
                 "/api/gadgets/{uuid}/{kind}/",
@@ -728,9 +682,9 @@ impl<'a> GadgetsMock<'a> {
     /// Expects `DELETE /api/gadgets/{uuid}/` (operation `gadgets_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn destroy(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::DELETE,
                 "/api/gadgets/{uuid}/",

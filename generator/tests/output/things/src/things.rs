@@ -5,10 +5,14 @@
 //! Things
 //!
 //! Operations of the `things` tag.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// Operations of the `things` tag, reached through [`crate::Client::things`].
 #[derive(Debug, Clone, Copy)]
 pub struct ThingsApi<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl<'a> ThingsApi<'a> {
     /// `GET /api/things/` (operation `things_list`).
@@ -34,7 +38,7 @@ impl<'a> ThingsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ThingsCreateBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn create(&self, body: crate::models::ThingRequest) -> ThingsCreateBuilder {
+    pub fn create(&self, body: models::ThingRequest) -> ThingsCreateBuilder {
         ThingsCreateBuilder {
             client: self.client.clone(),
             body,
@@ -46,7 +50,7 @@ impl<'a> ThingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ThingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn retrieve(&self, uuid: crate::runtime::Uuid) -> ThingsRetrieveBuilder {
+    pub fn retrieve(&self, uuid: Uuid) -> ThingsRetrieveBuilder {
         ThingsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
@@ -58,10 +62,7 @@ impl<'a> ThingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ThingsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn partial_update(
-        &self,
-        uuid: crate::runtime::Uuid,
-    ) -> ThingsPartialUpdateBuilder {
+    pub fn partial_update(&self, uuid: Uuid) -> ThingsPartialUpdateBuilder {
         ThingsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
@@ -74,7 +75,7 @@ impl<'a> ThingsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ThingsDestroyBuilder`]: set optional parameters on it, then `.await` it.
-    pub fn destroy(&self, uuid: crate::runtime::Uuid) -> ThingsDestroyBuilder {
+    pub fn destroy(&self, uuid: Uuid) -> ThingsDestroyBuilder {
         ThingsDestroyBuilder {
             client: self.client.clone(),
             uuid,
@@ -88,8 +89,8 @@ impl<'a> ThingsApi<'a> {
     /// Returns a [`ThingsUploadBuilder`]: set optional parameters on it, then `.await` it.
     pub fn upload(
         &self,
-        uuid: crate::runtime::Uuid,
-        body: crate::models::UploadRequest,
+        uuid: Uuid,
+        body: models::UploadRequest,
     ) -> ThingsUploadBuilder {
         ThingsUploadBuilder {
             client: self.client.clone(),
@@ -102,25 +103,22 @@ impl<'a> ThingsApi<'a> {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsListBuilder {
-    client: crate::runtime::Client,
-    o: Vec<crate::models::CoreStates>,
-    level: Option<crate::models::RobotState>,
+    client: runtime::Client,
+    o: Vec<models::CoreStates>,
+    level: Option<models::RobotState>,
     state: Vec<String>,
-    created: Option<crate::runtime::DateTime>,
+    created: Option<DateTime>,
     page: Option<i64>,
     page_size: Option<i64>,
 }
 impl ThingsListBuilder {
     /// Query `o`, array of `CoreStates`, sent comma-joined in one value.
-    pub fn o(
-        mut self,
-        values: impl IntoIterator<Item = crate::models::CoreStates>,
-    ) -> Self {
+    pub fn o(mut self, values: impl IntoIterator<Item = models::CoreStates>) -> Self {
         self.o = values.into_iter().collect();
         self
     }
     /// Query `level`, `RobotState`.
-    pub fn level(mut self, value: crate::models::RobotState) -> Self {
+    pub fn level(mut self, value: models::RobotState) -> Self {
         self.level = Some(value);
         self
     }
@@ -130,7 +128,7 @@ impl ThingsListBuilder {
         self
     }
     /// Query `created`, string (date-time).
-    pub fn created(mut self, value: crate::runtime::DateTime) -> Self {
+    pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
     }
@@ -147,8 +145,8 @@ impl ThingsListBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let mut req = crate::runtime::ApiRequest::new(method, "/api/things/".to_string())
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let mut req = runtime::ApiRequest::new(method, "/api/things/".to_string())
             .operation("things_list", "/api/things/");
         let q = req.query();
         q.push_joined("o", &self.o);
@@ -160,28 +158,18 @@ impl ThingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::runtime::Page<crate::models::Thing>> {
-        let (page, page_size) = crate::runtime::paging(
-            &self.client,
-            self.page,
-            self.page_size,
-        );
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Thing>> {
+        let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
-        crate::runtime::send(
-            self.client,
-            req,
-            crate::runtime::decode::page(page, page_size),
-        )
+        runtime::send(self.client, req, runtime::decode::page(page, page_size))
     }
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(self) -> crate::runtime::ItemStream<crate::models::Thing> {
-        let (_, page_size) = crate::runtime::paging(&self.client, None, self.page_size);
+    pub fn stream(self) -> runtime::ItemStream<models::Thing> {
+        let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
-        crate::runtime::stream_items(
+        runtime::stream_items(
             client,
             page_size,
             move |page, page_size| {
@@ -193,22 +181,17 @@ impl ThingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/things/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
-    pub fn count(self) -> crate::runtime::ResponseFuture<u64> {
+    pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
         this.page_size = None;
         let req = this.request(reqwest::Method::HEAD);
-        crate::runtime::send(this.client, req, crate::runtime::decode::count)
+        runtime::send(this.client, req, runtime::decode::count)
     }
 }
 impl std::future::IntoFuture for ThingsListBuilder {
-    type Output = Result<
-        crate::runtime::Page<crate::models::Thing>,
-        crate::runtime::Error,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        crate::runtime::Page<crate::models::Thing>,
-    >;
+    type Output = Result<runtime::Page<models::Thing>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Thing>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -216,32 +199,32 @@ impl std::future::IntoFuture for ThingsListBuilder {
 /// The request of [`ThingsApi::create`] (`POST /api/things/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsCreateBuilder {
-    client: crate::runtime::Client,
-    body: crate::models::ThingRequest,
+    client: runtime::Client,
+    body: models::ThingRequest,
 }
 impl ThingsCreateBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(method, "/api/things/".to_string())
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(method, "/api/things/".to_string())
             .operation("things_create", "/api/things/");
         let body = &self.body;
-        if crate::runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(crate::runtime::MultipartBody::parts(body)))
+        if runtime::MultipartBody::has_files(body) {
+            Ok(req.multipart(runtime::MultipartBody::parts(body)))
         } else {
             req.json(body)
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Thing> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for ThingsCreateBuilder {
-    type Output = Result<crate::models::Thing, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::Thing>;
+    type Output = Result<models::Thing, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Thing>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -249,32 +232,30 @@ impl std::future::IntoFuture for ThingsCreateBuilder {
 /// The request of [`ThingsApi::retrieve`] (`GET /api/things/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsRetrieveBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
+    client: runtime::Client,
+    uuid: Uuid,
 }
 impl ThingsRetrieveBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
-                format!(
-                    "/api/things/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
-                ),
+                format!("/api/things/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("things_retrieve", "/api/things/{uuid}/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Thing> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
         let req = self.request(reqwest::Method::GET);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for ThingsRetrieveBuilder {
-    type Output = Result<crate::models::Thing, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::Thing>;
+    type Output = Result<models::Thing, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Thing>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -282,25 +263,23 @@ impl std::future::IntoFuture for ThingsRetrieveBuilder {
 /// The request of [`ThingsApi::partial_update`] (`PATCH /api/things/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsPartialUpdateBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
-    body: Option<crate::models::PatchedThingRequest>,
+    client: runtime::Client,
+    uuid: Uuid,
+    body: Option<models::PatchedThingRequest>,
 }
 impl ThingsPartialUpdateBuilder {
     /// Sets the (optional) request body.
-    pub fn body(mut self, body: crate::models::PatchedThingRequest) -> Self {
+    pub fn body(mut self, body: models::PatchedThingRequest) -> Self {
         self.body = Some(body);
         self
     }
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
-                format!(
-                    "/api/things/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
-                ),
+                format!("/api/things/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("things_partial_update", "/api/things/{uuid}/");
         match &self.body {
@@ -309,14 +288,14 @@ impl ThingsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Thing> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
         let req = self.request(reqwest::Method::PATCH);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for ThingsPartialUpdateBuilder {
-    type Output = Result<crate::models::Thing, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::Thing>;
+    type Output = Result<models::Thing, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Thing>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -324,32 +303,30 @@ impl std::future::IntoFuture for ThingsPartialUpdateBuilder {
 /// The request of [`ThingsApi::destroy`] (`DELETE /api/things/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsDestroyBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
+    client: runtime::Client,
+    uuid: Uuid,
 }
 impl ThingsDestroyBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
-                format!(
-                    "/api/things/{}/", crate ::runtime::path_param("uuid", & self.uuid) ?
-                ),
+                format!("/api/things/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("things_destroy", "/api/things/{uuid}/");
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
-        crate::runtime::send(self.client, req, crate::runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::accepted)
     }
 }
 impl std::future::IntoFuture for ThingsDestroyBuilder {
-    type Output = Result<crate::runtime::Accepted, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::runtime::Accepted>;
+    type Output = Result<runtime::Accepted, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -357,35 +334,34 @@ impl std::future::IntoFuture for ThingsDestroyBuilder {
 /// The request of [`ThingsApi::upload`] (`POST /api/things/{uuid}/upload/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsUploadBuilder {
-    client: crate::runtime::Client,
-    uuid: crate::runtime::Uuid,
-    body: crate::models::UploadRequest,
+    client: runtime::Client,
+    uuid: Uuid,
+    body: models::UploadRequest,
 }
 impl ThingsUploadBuilder {
     fn request(
         &self,
         method: reqwest::Method,
-    ) -> Result<crate::runtime::ApiRequest, crate::runtime::Error> {
-        let req = crate::runtime::ApiRequest::new(
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
                 method,
                 format!(
-                    "/api/things/{}/upload/", crate ::runtime::path_param("uuid", & self
-                    .uuid) ?
+                    "/api/things/{}/upload/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("things_upload", "/api/things/{uuid}/upload/");
         let body = &self.body;
-        Ok(req.multipart(crate::runtime::MultipartBody::parts(body)))
+        Ok(req.multipart(runtime::MultipartBody::parts(body)))
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Thing> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
         let req = self.request(reqwest::Method::POST);
-        crate::runtime::send(self.client, req, crate::runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for ThingsUploadBuilder {
-    type Output = Result<crate::models::Thing, crate::runtime::Error>;
-    type IntoFuture = crate::runtime::ResponseFuture<crate::models::Thing>;
+    type Output = Result<models::Thing, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Thing>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -395,18 +371,15 @@ impl std::future::IntoFuture for ThingsUploadBuilder {
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ThingsMock<'a> {
-    pub(crate) server: &'a crate::runtime::mock::MockServer,
+    pub(crate) server: &'a runtime::mock::MockServer,
 }
 #[cfg(feature = "mock")]
 impl<'a> ThingsMock<'a> {
     /// Expects `GET /api/things/` (operation `things_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn list(
         &self,
-    ) -> crate::runtime::mock_ops::MockOperation<
-        'a,
-        crate::runtime::Page<crate::models::Thing>,
-    > {
-        crate::runtime::mock_ops::MockOperation::new(
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Thing>> {
+        runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
             "/api/things/",
@@ -415,10 +388,8 @@ impl<'a> ThingsMock<'a> {
         )
     }
     /// Expects `POST /api/things/` (operation `things_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    pub fn create(
-        &self,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Thing> {
-        crate::runtime::mock_ops::MockOperation::new(
+    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Thing> {
+        runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::POST,
             "/api/things/",
@@ -429,9 +400,9 @@ impl<'a> ThingsMock<'a> {
     /// Expects `GET /api/things/{uuid}/` (operation `things_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn retrieve(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Thing> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::Thing> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
                 "/api/things/{uuid}/",
@@ -443,9 +414,9 @@ impl<'a> ThingsMock<'a> {
     /// Expects `PATCH /api/things/{uuid}/` (operation `things_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn partial_update(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Thing> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::Thing> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PATCH,
                 "/api/things/{uuid}/",
@@ -457,9 +428,9 @@ impl<'a> ThingsMock<'a> {
     /// Expects `DELETE /api/things/{uuid}/` (operation `things_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn destroy(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::runtime::Accepted> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::DELETE,
                 "/api/things/{uuid}/",
@@ -471,9 +442,9 @@ impl<'a> ThingsMock<'a> {
     /// Expects `POST /api/things/{uuid}/upload/` (operation `things_upload`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn upload(
         &self,
-        uuid: &crate::runtime::Uuid,
-    ) -> crate::runtime::mock_ops::MockOperation<'a, crate::models::Thing> {
-        crate::runtime::mock_ops::MockOperation::new(
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::Thing> {
+        runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/things/{uuid}/upload/",

@@ -3,21 +3,25 @@
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `foo_bar` operations.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// `Box`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct BoxModel {
     /// ``Box``.
-    pub inner: crate::runtime::Lenient<Box<crate::models::BoxModel>>,
+    pub inner: Lenient<Box<models::BoxModel>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl BoxModel {
     /// `inner` when present and valid.
-    pub fn inner(&self) -> Option<&crate::models::BoxModel> {
+    pub fn inner(&self) -> Option<&models::BoxModel> {
         self.inner.as_deref()
     }
 }
-impl crate::runtime::LenientModel for BoxModel {
+impl runtime::LenientModel for BoxModel {
     const NAME: &'static str = "Box";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -30,57 +34,54 @@ impl crate::runtime::LenientModel for BoxModel {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("inner", &self.inner);
     }
 }
 impl serde::Serialize for BoxModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for BoxModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for BoxModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for BoxModel {
+impl runtime::FromJson for BoxModel {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `Vec`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct VecModel {
     /// `array of string`.
-    pub items: crate::runtime::Lenient<Vec<crate::runtime::Lenient<String>>>,
+    pub items: Lenient<Vec<Lenient<String>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl VecModel {
     /// `items` when present and valid.
-    pub fn items(&self) -> Option<&[crate::runtime::Lenient<String>]> {
+    pub fn items(&self) -> Option<&[Lenient<String>]> {
         self.items.as_slice()
     }
 }
-impl crate::runtime::LenientModel for VecModel {
+impl runtime::LenientModel for VecModel {
     const NAME: &'static str = "Vec";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -93,39 +94,36 @@ impl crate::runtime::LenientModel for VecModel {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("items", &self.items);
     }
 }
 impl serde::Serialize for VecModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for VecModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for VecModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for VecModel {
+impl runtime::FromJson for VecModel {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }

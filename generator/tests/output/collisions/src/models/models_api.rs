@@ -3,6 +3,10 @@
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `models_api` operations.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// `OddEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -96,12 +100,12 @@ impl<'de> serde::Deserialize<'de> for OddEnum {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::FromJson for OddEnum {
+impl runtime::FromJson for OddEnum {
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
-impl crate::runtime::QueryValue for OddEnum {
+impl runtime::QueryValue for OddEnum {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -110,15 +114,15 @@ impl crate::runtime::QueryValue for OddEnum {
 #[derive(Clone, PartialEq, Default)]
 pub struct OptionModel {
     /// ``Result``.
-    pub result: crate::runtime::Lenient<crate::models::ResultModel>,
+    pub result: Lenient<models::ResultModel>,
     /// `integer`.
-    pub page: crate::runtime::Lenient<i64>,
+    pub page: Lenient<i64>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl OptionModel {
     /// `result` when present and valid.
-    pub fn result(&self) -> Option<&crate::models::ResultModel> {
+    pub fn result(&self) -> Option<&models::ResultModel> {
         self.result.get()
     }
     /// `page` when present and valid.
@@ -126,7 +130,7 @@ impl OptionModel {
         self.page.copied()
     }
 }
-impl crate::runtime::LenientModel for OptionModel {
+impl runtime::LenientModel for OptionModel {
     const NAME: &'static str = "Option";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -140,41 +144,38 @@ impl crate::runtime::LenientModel for OptionModel {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("result", &self.result);
         f("page", &self.page);
     }
 }
 impl serde::Serialize for OptionModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for OptionModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for OptionModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for OptionModel {
+impl runtime::FromJson for OptionModel {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `Result`: response model.
@@ -183,37 +184,29 @@ pub struct ResultModel {
     /// A field named like the unknown-keys map.
     ///
     /// Wire name `extra`, `string`.
-    pub extra_field: crate::runtime::Lenient<String>,
+    pub extra_field: Lenient<String>,
     /// `string`.
-    pub clone: crate::runtime::Lenient<String>,
+    pub clone: Lenient<String>,
     /// `integer`.
-    pub fmt: crate::runtime::Lenient<i64>,
+    pub fmt: Lenient<i64>,
     /// Wire name `type`, `string`.
-    pub type_: crate::runtime::Lenient<String>,
+    pub type_: Lenient<String>,
     /// Wire name `self`, `string`.
-    pub self_: crate::runtime::Lenient<String>,
+    pub self_: Lenient<String>,
     /// ``OddEnum``.
-    pub odd: crate::runtime::Lenient<crate::models::OddEnum>,
+    pub odd: Lenient<models::OddEnum>,
     /// ``IntEnum``.
-    pub level: crate::runtime::Lenient<crate::models::IntEnum>,
+    pub level: Lenient<models::IntEnum>,
     /// ``WidgetEnum``, nullable.
-    pub widget: crate::runtime::Lenient<crate::models::WidgetEnum>,
+    pub widget: Lenient<models::WidgetEnum>,
     /// `string (ipv4) | string (ipv6)`.
-    pub address: crate::runtime::Lenient<String>,
+    pub address: Lenient<String>,
     /// `array of array of integer`.
-    pub matrix: crate::runtime::Lenient<
-        Vec<crate::runtime::Lenient<Vec<crate::runtime::Lenient<i64>>>>,
-    >,
+    pub matrix: Lenient<Vec<Lenient<Vec<Lenient<i64>>>>>,
     /// `array of array of `Value``.
-    pub grid: crate::runtime::Lenient<
-        Vec<
-            crate::runtime::Lenient<
-                Vec<crate::runtime::Lenient<crate::models::ValueModel>>,
-            >,
-        >,
-    >,
+    pub grid: Lenient<Vec<Lenient<Vec<Lenient<models::ValueModel>>>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl ResultModel {
     /// `extra` when present and valid.
@@ -237,15 +230,15 @@ impl ResultModel {
         self.self_.as_str()
     }
     /// `odd` when present and valid.
-    pub fn odd(&self) -> Option<&crate::models::OddEnum> {
+    pub fn odd(&self) -> Option<&models::OddEnum> {
         self.odd.get()
     }
     /// `level` when present and valid.
-    pub fn level(&self) -> Option<crate::models::IntEnum> {
+    pub fn level(&self) -> Option<models::IntEnum> {
         self.level.copied()
     }
     /// `widget` when present and valid.
-    pub fn widget(&self) -> Option<&crate::models::WidgetEnum> {
+    pub fn widget(&self) -> Option<&models::WidgetEnum> {
         self.widget.get()
     }
     /// `address` when present and valid.
@@ -253,23 +246,15 @@ impl ResultModel {
         self.address.as_str()
     }
     /// `matrix` when present and valid.
-    pub fn matrix(
-        &self,
-    ) -> Option<&[crate::runtime::Lenient<Vec<crate::runtime::Lenient<i64>>>]> {
+    pub fn matrix(&self) -> Option<&[Lenient<Vec<Lenient<i64>>>]> {
         self.matrix.as_slice()
     }
     /// `grid` when present and valid.
-    pub fn grid(
-        &self,
-    ) -> Option<
-        &[crate::runtime::Lenient<
-            Vec<crate::runtime::Lenient<crate::models::ValueModel>>,
-        >],
-    > {
+    pub fn grid(&self) -> Option<&[Lenient<Vec<Lenient<models::ValueModel>>>]> {
         self.grid.as_slice()
     }
 }
-impl crate::runtime::LenientModel for ResultModel {
+impl runtime::LenientModel for ResultModel {
     const NAME: &'static str = "Result";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -292,16 +277,13 @@ impl crate::runtime::LenientModel for ResultModel {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("extra", &self.extra_field);
         f("clone", &self.clone);
         f("fmt", &self.fmt);
@@ -317,34 +299,34 @@ impl crate::runtime::LenientModel for ResultModel {
 }
 impl serde::Serialize for ResultModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for ResultModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResultModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for ResultModel {
+impl runtime::FromJson for ResultModel {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `Value`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct ValueModel {
     /// `integer`.
-    pub x: crate::runtime::Lenient<i64>,
+    pub x: Lenient<i64>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl ValueModel {
     /// `x` when present and valid.
@@ -352,7 +334,7 @@ impl ValueModel {
         self.x.copied()
     }
 }
-impl crate::runtime::LenientModel for ValueModel {
+impl runtime::LenientModel for ValueModel {
     const NAME: &'static str = "Value";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -365,40 +347,37 @@ impl crate::runtime::LenientModel for ValueModel {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("x", &self.x);
     }
 }
 impl serde::Serialize for ValueModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for ValueModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for ValueModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for ValueModel {
+impl runtime::FromJson for ValueModel {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `WidgetEnum`: enum; values the spec does not list are kept in `Unknown`.
@@ -462,12 +441,12 @@ impl<'de> serde::Deserialize<'de> for WidgetEnum {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::FromJson for WidgetEnum {
+impl runtime::FromJson for WidgetEnum {
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
-impl crate::runtime::QueryValue for WidgetEnum {
+impl runtime::QueryValue for WidgetEnum {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }

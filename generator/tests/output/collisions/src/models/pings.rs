@@ -3,13 +3,17 @@
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `pings` operations.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// `Detail`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct Detail {
     /// `string`.
-    pub detail: crate::runtime::Lenient<String>,
+    pub detail: Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl Detail {
     /// `detail` when present and valid.
@@ -17,7 +21,7 @@ impl Detail {
         self.detail.as_str()
     }
 }
-impl crate::runtime::LenientModel for Detail {
+impl runtime::LenientModel for Detail {
     const NAME: &'static str = "Detail";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -30,55 +34,50 @@ impl crate::runtime::LenientModel for Detail {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("detail", &self.detail);
     }
 }
 impl serde::Serialize for Detail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for Detail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for Detail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for Detail {
+impl runtime::FromJson for Detail {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// A tree: recursion through an array and an optional parent.
 #[derive(Clone, PartialEq, Default)]
 pub struct Node {
     /// `string`.
-    pub name: crate::runtime::Lenient<String>,
+    pub name: Lenient<String>,
     /// `array of `Node``.
-    pub children: crate::runtime::Lenient<
-        Vec<crate::runtime::Lenient<Box<crate::models::Node>>>,
-    >,
+    pub children: Lenient<Vec<Lenient<Box<models::Node>>>>,
     /// ``Node``.
-    pub parent: crate::runtime::Lenient<Box<crate::models::Node>>,
+    pub parent: Lenient<Box<models::Node>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl Node {
     /// `name` when present and valid.
@@ -86,17 +85,15 @@ impl Node {
         self.name.as_str()
     }
     /// `children` when present and valid.
-    pub fn children(
-        &self,
-    ) -> Option<&[crate::runtime::Lenient<Box<crate::models::Node>>]> {
+    pub fn children(&self) -> Option<&[Lenient<Box<models::Node>>]> {
         self.children.as_slice()
     }
     /// `parent` when present and valid.
-    pub fn parent(&self) -> Option<&crate::models::Node> {
+    pub fn parent(&self) -> Option<&models::Node> {
         self.parent.as_deref()
     }
 }
-impl crate::runtime::LenientModel for Node {
+impl runtime::LenientModel for Node {
     const NAME: &'static str = "Node";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -111,16 +108,13 @@ impl crate::runtime::LenientModel for Node {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("name", &self.name);
         f("children", &self.children);
         f("parent", &self.parent);
@@ -128,24 +122,24 @@ impl crate::runtime::LenientModel for Node {
 }
 impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for Node {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for Node {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for Node {
+impl runtime::FromJson for Node {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }

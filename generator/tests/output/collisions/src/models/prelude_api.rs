@@ -3,15 +3,19 @@
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `prelude_api` operations.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// `Client`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct ClientModel {
     /// `string`.
-    pub new: crate::runtime::Lenient<String>,
+    pub new: Lenient<String>,
     /// `string`.
-    pub builder: crate::runtime::Lenient<String>,
+    pub builder: Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl ClientModel {
     /// `new` when present and valid.
@@ -23,7 +27,7 @@ impl ClientModel {
         self.builder.as_str()
     }
 }
-impl crate::runtime::LenientModel for ClientModel {
+impl runtime::LenientModel for ClientModel {
     const NAME: &'static str = "Client";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -37,49 +41,46 @@ impl crate::runtime::LenientModel for ClientModel {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("new", &self.new);
         f("builder", &self.builder);
     }
 }
 impl serde::Serialize for ClientModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for ClientModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for ClientModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for ClientModel {
+impl runtime::FromJson for ClientModel {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `ClientRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ClientRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub new: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub new: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]

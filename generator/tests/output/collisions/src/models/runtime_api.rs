@@ -3,13 +3,17 @@
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `runtime_api` operations.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// `String`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct StringModel {
     /// `string`.
-    pub value: crate::runtime::Lenient<String>,
+    pub value: Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl StringModel {
     /// `value` when present and valid.
@@ -17,7 +21,7 @@ impl StringModel {
         self.value.as_str()
     }
 }
-impl crate::runtime::LenientModel for StringModel {
+impl runtime::LenientModel for StringModel {
     const NAME: &'static str = "String";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -30,40 +34,37 @@ impl crate::runtime::LenientModel for StringModel {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("value", &self.value);
     }
 }
 impl serde::Serialize for StringModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for StringModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for StringModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for StringModel {
+impl runtime::FromJson for StringModel {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// Two required fields of the same type, set by name.
@@ -74,8 +75,8 @@ pub struct TwoUrlsRequest {
     /// `string (uri)`, required.
     pub target: String,
     /// `string`, nullable.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub note: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub note: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
@@ -106,21 +107,15 @@ impl TwoUrlsRequestBuilder {
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
-    pub fn build(self) -> Result<TwoUrlsRequest, crate::runtime::Error> {
+    pub fn build(self) -> Result<TwoUrlsRequest, runtime::Error> {
         Ok(TwoUrlsRequest {
             source: self
                 .source
-                .ok_or_else(|| crate::runtime::missing_field(
-                    "TwoUrlsRequest",
-                    "source",
-                ))?,
+                .ok_or_else(|| runtime::missing_field("TwoUrlsRequest", "source"))?,
             target: self
                 .target
-                .ok_or_else(|| crate::runtime::missing_field(
-                    "TwoUrlsRequest",
-                    "target",
-                ))?,
-            note: crate::runtime::Nullable::Absent,
+                .ok_or_else(|| runtime::missing_field("TwoUrlsRequest", "target"))?,
+            note: Nullable::Absent,
             extra: Default::default(),
         })
     }

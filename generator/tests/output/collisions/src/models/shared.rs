@@ -3,6 +3,10 @@
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used by several tags, each compiled when one of its tags is enabled.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 #[cfg(any(feature = "blocking-tag", feature = "models"))]
 /// `IntEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -65,7 +69,7 @@ impl<'de> serde::Deserialize<'de> for IntEnum {
     }
 }
 #[cfg(any(feature = "blocking-tag", feature = "models"))]
-impl crate::runtime::FromJson for IntEnum {
+impl runtime::FromJson for IntEnum {
     fn from_i64(v: i64) -> Option<Self> {
         Some(Self::from(v))
     }
@@ -74,7 +78,7 @@ impl crate::runtime::FromJson for IntEnum {
     }
 }
 #[cfg(any(feature = "blocking-tag", feature = "models"))]
-impl crate::runtime::QueryValue for IntEnum {
+impl runtime::QueryValue for IntEnum {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(self.value().to_string())
     }

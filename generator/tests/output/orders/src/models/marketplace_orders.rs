@@ -3,6 +3,10 @@
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `marketplace_orders` operations.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// `OrderCreateRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderCreateRequest {
@@ -11,21 +15,17 @@ pub struct OrderCreateRequest {
     /// `string (uri)`, required.
     pub project: String,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub plan: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub plan: Nullable<String>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub attributes: crate::runtime::Nullable<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub attributes: Nullable<serde_json::Value>,
     /// `map of integer`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub limits: crate::runtime::Nullable<std::collections::BTreeMap<String, i64>>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub limits: Nullable<std::collections::BTreeMap<String, i64>>,
     /// Wire name `type`, ``RequestTypes``.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub type_: crate::runtime::Nullable<crate::models::RequestTypes>,
+    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    pub type_: Nullable<models::RequestTypes>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
@@ -56,24 +56,21 @@ impl OrderCreateRequestBuilder {
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
-    pub fn build(self) -> Result<OrderCreateRequest, crate::runtime::Error> {
+    pub fn build(self) -> Result<OrderCreateRequest, runtime::Error> {
         Ok(OrderCreateRequest {
             offering: self
                 .offering
-                .ok_or_else(|| crate::runtime::missing_field(
+                .ok_or_else(|| runtime::missing_field(
                     "OrderCreateRequest",
                     "offering",
                 ))?,
             project: self
                 .project
-                .ok_or_else(|| crate::runtime::missing_field(
-                    "OrderCreateRequest",
-                    "project",
-                ))?,
-            plan: crate::runtime::Nullable::Absent,
-            attributes: crate::runtime::Nullable::Absent,
-            limits: crate::runtime::Nullable::Absent,
-            type_: crate::runtime::Nullable::Absent,
+                .ok_or_else(|| runtime::missing_field("OrderCreateRequest", "project"))?,
+            plan: Nullable::Absent,
+            attributes: Nullable::Absent,
+            limits: Nullable::Absent,
+            type_: Nullable::Absent,
             extra: Default::default(),
         })
     }
@@ -82,25 +79,25 @@ impl OrderCreateRequestBuilder {
 #[derive(Clone, PartialEq, Default)]
 pub struct OrderDetails {
     /// `string (uuid)`, read-only.
-    pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub uuid: Lenient<Uuid>,
     /// ``OrderState``, read-only.
-    pub state: crate::runtime::Lenient<crate::models::OrderState>,
+    pub state: Lenient<models::OrderState>,
     /// `string`, read-only.
-    pub error_message: crate::runtime::Lenient<String>,
+    pub error_message: Lenient<String>,
     /// `string (uuid)`, read-only, nullable.
-    pub resource_uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub resource_uuid: Lenient<Uuid>,
     /// `string (date-time)`, read-only.
-    pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
+    pub created: Lenient<DateTime>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl OrderDetails {
     /// `uuid` when present and valid.
-    pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `state` when present and valid.
-    pub fn state(&self) -> Option<&crate::models::OrderState> {
+    pub fn state(&self) -> Option<&models::OrderState> {
         self.state.get()
     }
     /// `error_message` when present and valid.
@@ -108,15 +105,15 @@ impl OrderDetails {
         self.error_message.as_str()
     }
     /// `resource_uuid` when present and valid.
-    pub fn resource_uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `created` when present and valid.
-    pub fn created(&self) -> Option<crate::runtime::DateTime> {
+    pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
 }
-impl crate::runtime::LenientModel for OrderDetails {
+impl runtime::LenientModel for OrderDetails {
     const NAME: &'static str = "OrderDetails";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -133,16 +130,13 @@ impl crate::runtime::LenientModel for OrderDetails {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("uuid", &self.uuid);
         f("state", &self.state);
         f("error_message", &self.error_message);
@@ -152,25 +146,25 @@ impl crate::runtime::LenientModel for OrderDetails {
 }
 impl serde::Serialize for OrderDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for OrderDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for OrderDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for OrderDetails {
+impl runtime::FromJson for OrderDetails {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `OrderState`: enum; values the spec does not list are kept in `Unknown`.
@@ -258,12 +252,12 @@ impl<'de> serde::Deserialize<'de> for OrderState {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::FromJson for OrderState {
+impl runtime::FromJson for OrderState {
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
-impl crate::runtime::QueryValue for OrderState {
+impl runtime::QueryValue for OrderState {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -333,12 +327,12 @@ impl<'de> serde::Deserialize<'de> for RequestTypes {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::FromJson for RequestTypes {
+impl runtime::FromJson for RequestTypes {
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
-impl crate::runtime::QueryValue for RequestTypes {
+impl runtime::QueryValue for RequestTypes {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }

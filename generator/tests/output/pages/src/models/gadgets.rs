@@ -3,53 +3,53 @@
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `gadgets` operations.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// `Gadget`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct Gadget {
     /// `string (uri)`.
-    pub url: crate::runtime::Lenient<String>,
+    pub url: Lenient<String>,
     /// `string (uuid)`.
-    pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub uuid: Lenient<Uuid>,
     /// `string`.
-    pub name: crate::runtime::Lenient<String>,
+    pub name: Lenient<String>,
     /// A field named like a keyword
     ///
     /// Wire name `type`, `string`.
-    pub type_: crate::runtime::Lenient<String>,
+    pub type_: Lenient<String>,
     /// Wire name `abstract`, `boolean`.
-    pub abstract_: crate::runtime::Lenient<bool>,
+    pub abstract_: Lenient<bool>,
     /// `any JSON value`.
-    pub state: crate::runtime::Lenient<serde_json::Value>,
+    pub state: Lenient<serde_json::Value>,
     /// ``GadgetKindEnum``.
-    pub kind: crate::runtime::Lenient<crate::models::GadgetKindEnum>,
+    pub kind: Lenient<models::GadgetKindEnum>,
     /// ``GadgetLevelEnum``.
-    pub level: crate::runtime::Lenient<crate::models::GadgetLevelEnum>,
+    pub level: Lenient<models::GadgetLevelEnum>,
     /// Price per unit
     ///
     /// `string (decimal)`.
-    pub price: crate::runtime::Lenient<crate::runtime::Decimal>,
+    pub price: Lenient<Decimal>,
     /// `number (double)`.
-    pub ratio: crate::runtime::Lenient<crate::runtime::Decimal>,
+    pub ratio: Lenient<Decimal>,
     /// `string (date-time)`.
-    pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
+    pub created: Lenient<DateTime>,
     /// `string (date)`.
-    pub day: crate::runtime::Lenient<crate::runtime::Date>,
+    pub day: Lenient<Date>,
     /// `array of string`.
-    pub tags: crate::runtime::Lenient<Vec<crate::runtime::Lenient<String>>>,
+    pub tags: Lenient<Vec<Lenient<String>>>,
     /// `array of `GadgetPart``.
-    pub parts: crate::runtime::Lenient<
-        Vec<crate::runtime::Lenient<crate::models::GadgetPart>>,
-    >,
+    pub parts: Lenient<Vec<Lenient<models::GadgetPart>>>,
     /// `array of array of any JSON value`.
-    pub matrix: crate::runtime::Lenient<
-        Vec<crate::runtime::Lenient<Vec<crate::runtime::Lenient<serde_json::Value>>>>,
-    >,
+    pub matrix: Lenient<Vec<Lenient<Vec<Lenient<serde_json::Value>>>>>,
     /// `any JSON value`.
-    pub metadata: crate::runtime::Lenient<serde_json::Value>,
+    pub metadata: Lenient<serde_json::Value>,
     /// ``GadgetOwner``.
-    pub owner: crate::runtime::Lenient<crate::models::GadgetOwner>,
+    pub owner: Lenient<models::GadgetOwner>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl Gadget {
     /// `url` when present and valid.
@@ -57,7 +57,7 @@ impl Gadget {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
-    pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
@@ -77,45 +77,39 @@ impl Gadget {
         self.state.get()
     }
     /// `kind` when present and valid.
-    pub fn kind(&self) -> Option<&crate::models::GadgetKindEnum> {
+    pub fn kind(&self) -> Option<&models::GadgetKindEnum> {
         self.kind.get()
     }
     /// `level` when present and valid.
-    pub fn level(&self) -> Option<crate::models::GadgetLevelEnum> {
+    pub fn level(&self) -> Option<models::GadgetLevelEnum> {
         self.level.copied()
     }
     /// `price` when present and valid.
-    pub fn price(&self) -> Option<&crate::runtime::Decimal> {
+    pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }
     /// `ratio` when present and valid.
-    pub fn ratio(&self) -> Option<&crate::runtime::Decimal> {
+    pub fn ratio(&self) -> Option<&Decimal> {
         self.ratio.get()
     }
     /// `created` when present and valid.
-    pub fn created(&self) -> Option<crate::runtime::DateTime> {
+    pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `day` when present and valid.
-    pub fn day(&self) -> Option<crate::runtime::Date> {
+    pub fn day(&self) -> Option<Date> {
         self.day.copied()
     }
     /// `tags` when present and valid.
-    pub fn tags(&self) -> Option<&[crate::runtime::Lenient<String>]> {
+    pub fn tags(&self) -> Option<&[Lenient<String>]> {
         self.tags.as_slice()
     }
     /// `parts` when present and valid.
-    pub fn parts(
-        &self,
-    ) -> Option<&[crate::runtime::Lenient<crate::models::GadgetPart>]> {
+    pub fn parts(&self) -> Option<&[Lenient<models::GadgetPart>]> {
         self.parts.as_slice()
     }
     /// `matrix` when present and valid.
-    pub fn matrix(
-        &self,
-    ) -> Option<
-        &[crate::runtime::Lenient<Vec<crate::runtime::Lenient<serde_json::Value>>>],
-    > {
+    pub fn matrix(&self) -> Option<&[Lenient<Vec<Lenient<serde_json::Value>>>]> {
         self.matrix.as_slice()
     }
     /// `metadata` when present and valid.
@@ -123,11 +117,11 @@ impl Gadget {
         self.metadata.get()
     }
     /// `owner` when present and valid.
-    pub fn owner(&self) -> Option<&crate::models::GadgetOwner> {
+    pub fn owner(&self) -> Option<&models::GadgetOwner> {
         self.owner.get()
     }
 }
-impl crate::runtime::LenientModel for Gadget {
+impl runtime::LenientModel for Gadget {
     const NAME: &'static str = "Gadget";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -156,16 +150,13 @@ impl crate::runtime::LenientModel for Gadget {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("url", &self.url);
         f("uuid", &self.uuid);
         f("name", &self.name);
@@ -187,25 +178,25 @@ impl crate::runtime::LenientModel for Gadget {
 }
 impl serde::Serialize for Gadget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for Gadget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for Gadget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for Gadget {
+impl runtime::FromJson for Gadget {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `GadgetKindEnum`: enum; values the spec does not list are kept in `Unknown`.
@@ -269,12 +260,12 @@ impl<'de> serde::Deserialize<'de> for GadgetKindEnum {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::FromJson for GadgetKindEnum {
+impl runtime::FromJson for GadgetKindEnum {
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
-impl crate::runtime::QueryValue for GadgetKindEnum {
+impl runtime::QueryValue for GadgetKindEnum {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -330,7 +321,7 @@ impl<'de> serde::Deserialize<'de> for GadgetLevelEnum {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-impl crate::runtime::FromJson for GadgetLevelEnum {
+impl runtime::FromJson for GadgetLevelEnum {
     fn from_i64(v: i64) -> Option<Self> {
         Some(Self::from(v))
     }
@@ -338,7 +329,7 @@ impl crate::runtime::FromJson for GadgetLevelEnum {
         i64::try_from(v).ok().map(Self::from)
     }
 }
-impl crate::runtime::QueryValue for GadgetLevelEnum {
+impl runtime::QueryValue for GadgetLevelEnum {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(self.value().to_string())
     }
@@ -347,11 +338,11 @@ impl crate::runtime::QueryValue for GadgetLevelEnum {
 #[derive(Clone, PartialEq, Default)]
 pub struct GadgetOwner {
     /// `string`.
-    pub name: crate::runtime::Lenient<String>,
+    pub name: Lenient<String>,
     /// `string (email)`.
-    pub email: crate::runtime::Lenient<String>,
+    pub email: Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl GadgetOwner {
     /// `name` when present and valid.
@@ -363,7 +354,7 @@ impl GadgetOwner {
         self.email.as_str()
     }
 }
-impl crate::runtime::LenientModel for GadgetOwner {
+impl runtime::LenientModel for GadgetOwner {
     const NAME: &'static str = "GadgetOwner";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -377,54 +368,49 @@ impl crate::runtime::LenientModel for GadgetOwner {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("name", &self.name);
         f("email", &self.email);
     }
 }
 impl serde::Serialize for GadgetOwner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for GadgetOwner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for GadgetOwner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for GadgetOwner {
+impl runtime::FromJson for GadgetOwner {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `GadgetPart`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct GadgetPart {
     /// `string`.
-    pub name: crate::runtime::Lenient<String>,
+    pub name: Lenient<String>,
     /// `array of `GadgetPartSubpart``.
-    pub subparts: crate::runtime::Lenient<
-        Vec<crate::runtime::Lenient<crate::models::GadgetPartSubpart>>,
-    >,
+    pub subparts: Lenient<Vec<Lenient<models::GadgetPartSubpart>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl GadgetPart {
     /// `name` when present and valid.
@@ -432,13 +418,11 @@ impl GadgetPart {
         self.name.as_str()
     }
     /// `subparts` when present and valid.
-    pub fn subparts(
-        &self,
-    ) -> Option<&[crate::runtime::Lenient<crate::models::GadgetPartSubpart>]> {
+    pub fn subparts(&self) -> Option<&[Lenient<models::GadgetPartSubpart>]> {
         self.subparts.as_slice()
     }
 }
-impl crate::runtime::LenientModel for GadgetPart {
+impl runtime::LenientModel for GadgetPart {
     const NAME: &'static str = "GadgetPart";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -452,50 +436,47 @@ impl crate::runtime::LenientModel for GadgetPart {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("name", &self.name);
         f("subparts", &self.subparts);
     }
 }
 impl serde::Serialize for GadgetPart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for GadgetPart {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for GadgetPart {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for GadgetPart {
+impl runtime::FromJson for GadgetPart {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `GadgetPartSubpart`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct GadgetPartSubpart {
     /// `integer`.
-    pub id: crate::runtime::Lenient<i64>,
+    pub id: Lenient<i64>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl GadgetPartSubpart {
     /// `id` when present and valid.
@@ -503,7 +484,7 @@ impl GadgetPartSubpart {
         self.id.copied()
     }
 }
-impl crate::runtime::LenientModel for GadgetPartSubpart {
+impl runtime::LenientModel for GadgetPartSubpart {
     const NAME: &'static str = "GadgetPartSubpart";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -516,40 +497,37 @@ impl crate::runtime::LenientModel for GadgetPartSubpart {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("id", &self.id);
     }
 }
 impl serde::Serialize for GadgetPartSubpart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for GadgetPartSubpart {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for GadgetPartSubpart {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for GadgetPartSubpart {
+impl runtime::FromJson for GadgetPartSubpart {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `GadgetRequest`: request model.
@@ -558,30 +536,26 @@ pub struct GadgetRequest {
     /// `string`, required.
     pub name: String,
     /// Wire name `type`, `string`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub type_: crate::runtime::Nullable<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    pub type_: Nullable<String>,
     /// ``GadgetKindEnum``.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub kind: crate::runtime::Nullable<crate::models::GadgetKindEnum>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub kind: Nullable<models::GadgetKindEnum>,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub image: crate::runtime::Nullable<crate::runtime::FileUpload>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub image: Nullable<FileUpload>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub owner_url: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub owner_url: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub parent_url: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub parent_url: Nullable<String>,
     /// `integer`, default `3`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub retries: crate::runtime::Nullable<i64>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub retries: Nullable<i64>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub secret: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub secret: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
@@ -592,122 +566,117 @@ impl GadgetRequest {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            type_: crate::runtime::Nullable::Absent,
-            kind: crate::runtime::Nullable::Absent,
-            image: crate::runtime::Nullable::Absent,
-            owner_url: crate::runtime::Nullable::Absent,
-            parent_url: crate::runtime::Nullable::Absent,
-            retries: crate::runtime::Nullable::Absent,
-            secret: crate::runtime::Nullable::Absent,
+            type_: Nullable::Absent,
+            kind: Nullable::Absent,
+            image: Nullable::Absent,
+            owner_url: Nullable::Absent,
+            parent_url: Nullable::Absent,
+            retries: Nullable::Absent,
+            secret: Nullable::Absent,
             extra: Default::default(),
         }
     }
 }
-impl crate::runtime::MultipartBody for GadgetRequest {
-    fn parts(&self) -> Vec<(String, crate::runtime::MultipartValue)> {
+impl runtime::MultipartBody for GadgetRequest {
+    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
         let mut parts = Vec::new();
         {
             let v = &self.name;
-            parts.push(("name".to_string(), crate::runtime::multipart_value(v)));
+            parts.push(("name".to_string(), runtime::multipart_value(v)));
         }
         match &self.type_ {
-            crate::runtime::Nullable::Value(v) => {
-                parts.push(("type".to_string(), crate::runtime::multipart_value(v)));
+            Nullable::Value(v) => {
+                parts.push(("type".to_string(), runtime::multipart_value(v)));
             }
-            crate::runtime::Nullable::Null => {
+            Nullable::Null => {
                 parts
                     .push((
                         "type".to_string(),
-                        crate::runtime::MultipartValue::Text(String::new()),
+                        runtime::MultipartValue::Text(String::new()),
                     ));
             }
-            crate::runtime::Nullable::Absent => {}
+            Nullable::Absent => {}
         }
         match &self.kind {
-            crate::runtime::Nullable::Value(v) => {
-                parts.push(("kind".to_string(), crate::runtime::multipart_value(v)));
+            Nullable::Value(v) => {
+                parts.push(("kind".to_string(), runtime::multipart_value(v)));
             }
-            crate::runtime::Nullable::Null => {
+            Nullable::Null => {
                 parts
                     .push((
                         "kind".to_string(),
-                        crate::runtime::MultipartValue::Text(String::new()),
+                        runtime::MultipartValue::Text(String::new()),
                     ));
             }
-            crate::runtime::Nullable::Absent => {}
+            Nullable::Absent => {}
         }
         match &self.image {
-            crate::runtime::Nullable::Value(v) => {
-                parts.push(("image".to_string(), crate::runtime::multipart_value(v)));
+            Nullable::Value(v) => {
+                parts.push(("image".to_string(), runtime::multipart_value(v)));
             }
-            crate::runtime::Nullable::Null => {
+            Nullable::Null => {
                 parts
                     .push((
                         "image".to_string(),
-                        crate::runtime::MultipartValue::Text(String::new()),
+                        runtime::MultipartValue::Text(String::new()),
                     ));
             }
-            crate::runtime::Nullable::Absent => {}
+            Nullable::Absent => {}
         }
         match &self.owner_url {
-            crate::runtime::Nullable::Value(v) => {
-                parts
-                    .push(("owner_url".to_string(), crate::runtime::multipart_value(v)));
+            Nullable::Value(v) => {
+                parts.push(("owner_url".to_string(), runtime::multipart_value(v)));
             }
-            crate::runtime::Nullable::Null => {
+            Nullable::Null => {
                 parts
                     .push((
                         "owner_url".to_string(),
-                        crate::runtime::MultipartValue::Text(String::new()),
+                        runtime::MultipartValue::Text(String::new()),
                     ));
             }
-            crate::runtime::Nullable::Absent => {}
+            Nullable::Absent => {}
         }
         match &self.parent_url {
-            crate::runtime::Nullable::Value(v) => {
+            Nullable::Value(v) => {
+                parts.push(("parent_url".to_string(), runtime::multipart_value(v)));
+            }
+            Nullable::Null => {
                 parts
                     .push((
                         "parent_url".to_string(),
-                        crate::runtime::multipart_value(v),
+                        runtime::MultipartValue::Text(String::new()),
                     ));
             }
-            crate::runtime::Nullable::Null => {
-                parts
-                    .push((
-                        "parent_url".to_string(),
-                        crate::runtime::MultipartValue::Text(String::new()),
-                    ));
-            }
-            crate::runtime::Nullable::Absent => {}
+            Nullable::Absent => {}
         }
         match &self.retries {
-            crate::runtime::Nullable::Value(v) => {
-                parts.push(("retries".to_string(), crate::runtime::multipart_value(v)));
+            Nullable::Value(v) => {
+                parts.push(("retries".to_string(), runtime::multipart_value(v)));
             }
-            crate::runtime::Nullable::Null => {
+            Nullable::Null => {
                 parts
                     .push((
                         "retries".to_string(),
-                        crate::runtime::MultipartValue::Text(String::new()),
+                        runtime::MultipartValue::Text(String::new()),
                     ));
             }
-            crate::runtime::Nullable::Absent => {}
+            Nullable::Absent => {}
         }
         match &self.secret {
-            crate::runtime::Nullable::Value(v) => {
-                parts.push(("secret".to_string(), crate::runtime::multipart_value(v)));
+            Nullable::Value(v) => {
+                parts.push(("secret".to_string(), runtime::multipart_value(v)));
             }
-            crate::runtime::Nullable::Null => {
+            Nullable::Null => {
                 parts
                     .push((
                         "secret".to_string(),
-                        crate::runtime::MultipartValue::Text(String::new()),
+                        runtime::MultipartValue::Text(String::new()),
                     ));
             }
-            crate::runtime::Nullable::Absent => {}
+            Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), crate::runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(v)));
         }
         parts
     }
@@ -719,11 +688,11 @@ impl crate::runtime::MultipartBody for GadgetRequest {
 #[derive(Clone, PartialEq, Default)]
 pub struct GadgetsByKindResponse {
     /// `string`.
-    pub name: crate::runtime::Lenient<String>,
+    pub name: Lenient<String>,
     /// `integer`.
-    pub size: crate::runtime::Lenient<i64>,
+    pub size: Lenient<i64>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl GadgetsByKindResponse {
     /// `name` when present and valid.
@@ -735,7 +704,7 @@ impl GadgetsByKindResponse {
         self.size.copied()
     }
 }
-impl crate::runtime::LenientModel for GadgetsByKindResponse {
+impl runtime::LenientModel for GadgetsByKindResponse {
     const NAME: &'static str = "GadgetsByKindResponse";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -749,50 +718,47 @@ impl crate::runtime::LenientModel for GadgetsByKindResponse {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("name", &self.name);
         f("size", &self.size);
     }
 }
 impl serde::Serialize for GadgetsByKindResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for GadgetsByKindResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for GadgetsByKindResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for GadgetsByKindResponse {
+impl runtime::FromJson for GadgetsByKindResponse {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `GadgetsPull409Response`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct GadgetsPull409Response {
     /// `string`.
-    pub detail: crate::runtime::Lenient<String>,
+    pub detail: Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl GadgetsPull409Response {
     /// `detail` when present and valid.
@@ -800,7 +766,7 @@ impl GadgetsPull409Response {
         self.detail.as_str()
     }
 }
-impl crate::runtime::LenientModel for GadgetsPull409Response {
+impl runtime::LenientModel for GadgetsPull409Response {
     const NAME: &'static str = "GadgetsPull409Response";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -813,54 +779,51 @@ impl crate::runtime::LenientModel for GadgetsPull409Response {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("detail", &self.detail);
     }
 }
 impl serde::Serialize for GadgetsPull409Response {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for GadgetsPull409Response {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for GadgetsPull409Response {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for GadgetsPull409Response {
+impl runtime::FromJson for GadgetsPull409Response {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `GadgetsPullResponse`: `GadgetsPull409Response`.
-pub type GadgetsPullResponse = crate::models::GadgetsPull409Response;
+pub type GadgetsPullResponse = models::GadgetsPull409Response;
 /// `GadgetsSetOkResponse`: `SetErred`.
-pub type GadgetsSetOkResponse = crate::models::SetErred;
+pub type GadgetsSetOkResponse = models::SetErred;
 /// `GadgetsSetRulesRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GadgetsSetRulesRequest {
     /// `string`, required.
     pub name: String,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub priority: crate::runtime::Nullable<i64>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub priority: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
@@ -871,7 +834,7 @@ impl GadgetsSetRulesRequest {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            priority: crate::runtime::Nullable::Absent,
+            priority: Nullable::Absent,
             extra: Default::default(),
         }
     }
@@ -880,9 +843,9 @@ impl GadgetsSetRulesRequest {
 #[derive(Clone, PartialEq, Default)]
 pub struct SetErred {
     /// `string`.
-    pub status: crate::runtime::Lenient<String>,
+    pub status: Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl SetErred {
     /// `status` when present and valid.
@@ -890,7 +853,7 @@ impl SetErred {
         self.status.as_str()
     }
 }
-impl crate::runtime::LenientModel for SetErred {
+impl runtime::LenientModel for SetErred {
     const NAME: &'static str = "SetErred";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -903,51 +866,48 @@ impl crate::runtime::LenientModel for SetErred {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("status", &self.status);
     }
 }
 impl serde::Serialize for SetErred {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for SetErred {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetErred {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for SetErred {
+impl runtime::FromJson for SetErred {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `SetErredRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SetErredRequest {
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub error_message: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub error_message: Nullable<String>,
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub error_traceback: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub error_traceback: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]

@@ -3,6 +3,10 @@
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `things` operations.
+#[allow(unused_imports)]
+use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+#[allow(unused_imports)]
+use crate::models;
 /// `CoreStates`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -68,12 +72,12 @@ impl<'de> serde::Deserialize<'de> for CoreStates {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::FromJson for CoreStates {
+impl runtime::FromJson for CoreStates {
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
-impl crate::runtime::QueryValue for CoreStates {
+impl runtime::QueryValue for CoreStates {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -139,12 +143,12 @@ impl<'de> serde::Deserialize<'de> for KindEnum {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::FromJson for KindEnum {
+impl runtime::FromJson for KindEnum {
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
-impl crate::runtime::QueryValue for KindEnum {
+impl runtime::QueryValue for KindEnum {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -153,9 +157,9 @@ impl crate::runtime::QueryValue for KindEnum {
 #[derive(Clone, PartialEq, Default)]
 pub struct Owner {
     /// `string`.
-    pub name: crate::runtime::Lenient<String>,
+    pub name: Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl Owner {
     /// `name` when present and valid.
@@ -163,7 +167,7 @@ impl Owner {
         self.name.as_str()
     }
 }
-impl crate::runtime::LenientModel for Owner {
+impl runtime::LenientModel for Owner {
     const NAME: &'static str = "Owner";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -176,54 +180,51 @@ impl crate::runtime::LenientModel for Owner {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("name", &self.name);
     }
 }
 impl serde::Serialize for Owner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for Owner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for Owner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for Owner {
+impl runtime::FromJson for Owner {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `PatchedThingRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedThingRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub name: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub name: Nullable<String>,
     /// ``CoreStates``.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub state: crate::runtime::Nullable<crate::models::CoreStates>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub state: Nullable<models::CoreStates>,
     /// `string (uri)`, nullable.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub subnet: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub subnet: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
@@ -280,7 +281,7 @@ impl<'de> serde::Deserialize<'de> for RobotState {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-impl crate::runtime::FromJson for RobotState {
+impl runtime::FromJson for RobotState {
     fn from_i64(v: i64) -> Option<Self> {
         Some(Self::from(v))
     }
@@ -288,7 +289,7 @@ impl crate::runtime::FromJson for RobotState {
         i64::try_from(v).ok().map(Self::from)
     }
 }
-impl crate::runtime::QueryValue for RobotState {
+impl runtime::QueryValue for RobotState {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(self.value().to_string())
     }
@@ -297,53 +298,49 @@ impl crate::runtime::QueryValue for RobotState {
 #[derive(Clone, PartialEq, Default)]
 pub struct Thing {
     /// `string (uuid)`.
-    pub uuid: crate::runtime::Lenient<crate::runtime::Uuid>,
+    pub uuid: Lenient<Uuid>,
     /// ``CoreStates``.
-    pub state: crate::runtime::Lenient<crate::models::CoreStates>,
+    pub state: Lenient<models::CoreStates>,
     /// ``RobotState``.
-    pub level: crate::runtime::Lenient<crate::models::RobotState>,
+    pub level: Lenient<models::RobotState>,
     /// `integer`.
-    pub size: crate::runtime::Lenient<i64>,
+    pub size: Lenient<i64>,
     /// `string (decimal)`.
-    pub price: crate::runtime::Lenient<crate::runtime::Decimal>,
+    pub price: Lenient<Decimal>,
     /// `number (double)`.
-    pub ratio: crate::runtime::Lenient<crate::runtime::Decimal>,
+    pub ratio: Lenient<Decimal>,
     /// `string (date-time)`.
-    pub created: crate::runtime::Lenient<crate::runtime::DateTime>,
+    pub created: Lenient<DateTime>,
     /// `string (date)`.
-    pub day: crate::runtime::Lenient<crate::runtime::Date>,
+    pub day: Lenient<Date>,
     /// `array of string`.
-    pub tags: crate::runtime::Lenient<Vec<crate::runtime::Lenient<String>>>,
+    pub tags: Lenient<Vec<Lenient<String>>>,
     /// `array of `Thing``.
-    pub children: crate::runtime::Lenient<
-        Vec<crate::runtime::Lenient<Box<crate::models::Thing>>>,
-    >,
+    pub children: Lenient<Vec<Lenient<Box<models::Thing>>>>,
     /// `map of string`.
-    pub labels: crate::runtime::Lenient<
-        std::collections::BTreeMap<String, crate::runtime::Lenient<String>>,
-    >,
+    pub labels: Lenient<std::collections::BTreeMap<String, Lenient<String>>>,
     /// ``Owner``.
-    pub owner: crate::runtime::Lenient<crate::models::Owner>,
+    pub owner: Lenient<models::Owner>,
     /// Wire name `type`, `string`.
-    pub type_: crate::runtime::Lenient<String>,
+    pub type_: Lenient<String>,
     /// ``KindEnum``, nullable.
-    pub kind: crate::runtime::Lenient<crate::models::KindEnum>,
+    pub kind: Lenient<models::KindEnum>,
     /// `string (uri)`.
-    pub url: crate::runtime::Lenient<String>,
+    pub url: Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: crate::runtime::Extra,
+    pub extra: runtime::Extra,
 }
 impl Thing {
     /// `uuid` when present and valid.
-    pub fn uuid(&self) -> Option<crate::runtime::Uuid> {
+    pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `state` when present and valid.
-    pub fn state(&self) -> Option<&crate::models::CoreStates> {
+    pub fn state(&self) -> Option<&models::CoreStates> {
         self.state.get()
     }
     /// `level` when present and valid.
-    pub fn level(&self) -> Option<crate::models::RobotState> {
+    pub fn level(&self) -> Option<models::RobotState> {
         self.level.copied()
     }
     /// `size` when present and valid.
@@ -351,39 +348,37 @@ impl Thing {
         self.size.copied()
     }
     /// `price` when present and valid.
-    pub fn price(&self) -> Option<&crate::runtime::Decimal> {
+    pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }
     /// `ratio` when present and valid.
-    pub fn ratio(&self) -> Option<&crate::runtime::Decimal> {
+    pub fn ratio(&self) -> Option<&Decimal> {
         self.ratio.get()
     }
     /// `created` when present and valid.
-    pub fn created(&self) -> Option<crate::runtime::DateTime> {
+    pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `day` when present and valid.
-    pub fn day(&self) -> Option<crate::runtime::Date> {
+    pub fn day(&self) -> Option<Date> {
         self.day.copied()
     }
     /// `tags` when present and valid.
-    pub fn tags(&self) -> Option<&[crate::runtime::Lenient<String>]> {
+    pub fn tags(&self) -> Option<&[Lenient<String>]> {
         self.tags.as_slice()
     }
     /// `children` when present and valid.
-    pub fn children(
-        &self,
-    ) -> Option<&[crate::runtime::Lenient<Box<crate::models::Thing>>]> {
+    pub fn children(&self) -> Option<&[Lenient<Box<models::Thing>>]> {
         self.children.as_slice()
     }
     /// `labels` when present and valid.
     pub fn labels(
         &self,
-    ) -> Option<&std::collections::BTreeMap<String, crate::runtime::Lenient<String>>> {
+    ) -> Option<&std::collections::BTreeMap<String, Lenient<String>>> {
         self.labels.get()
     }
     /// `owner` when present and valid.
-    pub fn owner(&self) -> Option<&crate::models::Owner> {
+    pub fn owner(&self) -> Option<&models::Owner> {
         self.owner.get()
     }
     /// `type` when present and valid.
@@ -391,7 +386,7 @@ impl Thing {
         self.type_.as_str()
     }
     /// `kind` when present and valid.
-    pub fn kind(&self) -> Option<&crate::models::KindEnum> {
+    pub fn kind(&self) -> Option<&models::KindEnum> {
         self.kind.get()
     }
     /// `url` when present and valid.
@@ -399,7 +394,7 @@ impl Thing {
         self.url.as_str()
     }
 }
-impl crate::runtime::LenientModel for Thing {
+impl runtime::LenientModel for Thing {
     const NAME: &'static str = "Thing";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -426,16 +421,13 @@ impl crate::runtime::LenientModel for Thing {
         }
         Ok(true)
     }
-    fn extra_mut(&mut self) -> &mut crate::runtime::Extra {
+    fn extra_mut(&mut self) -> &mut runtime::Extra {
         &mut self.extra
     }
-    fn extra(&self) -> &crate::runtime::Extra {
+    fn extra(&self) -> &runtime::Extra {
         &self.extra
     }
-    fn visit_fields(
-        &self,
-        f: &mut dyn FnMut(&'static str, &dyn crate::runtime::FieldState),
-    ) {
+    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
         f("uuid", &self.uuid);
         f("state", &self.state);
         f("level", &self.level);
@@ -455,25 +447,25 @@ impl crate::runtime::LenientModel for Thing {
 }
 impl serde::Serialize for Thing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_model(self, serializer)
+        runtime::serialize_model(self, serializer)
     }
 }
 impl std::fmt::Debug for Thing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_model(self, f)
+        runtime::debug_model(self, f)
     }
 }
 impl<'de> serde::Deserialize<'de> for Thing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_model(deserializer)
+        runtime::deserialize_model(deserializer)
     }
 }
-impl crate::runtime::FromJson for Thing {
+impl runtime::FromJson for Thing {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::runtime::model_from_map(map)
+        runtime::model_from_map(map)
     }
 }
 /// `ThingRequest`: request model.
@@ -482,14 +474,14 @@ pub struct ThingRequest {
     /// `string`, required.
     pub name: String,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub image: crate::runtime::Nullable<crate::runtime::FileUpload>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub image: Nullable<FileUpload>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub owner_url: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub owner_url: Nullable<String>,
     /// `string (uri)`, nullable.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub subnet: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub subnet: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
@@ -500,62 +492,61 @@ impl ThingRequest {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            image: crate::runtime::Nullable::Absent,
-            owner_url: crate::runtime::Nullable::Absent,
-            subnet: crate::runtime::Nullable::Absent,
+            image: Nullable::Absent,
+            owner_url: Nullable::Absent,
+            subnet: Nullable::Absent,
             extra: Default::default(),
         }
     }
 }
-impl crate::runtime::MultipartBody for ThingRequest {
-    fn parts(&self) -> Vec<(String, crate::runtime::MultipartValue)> {
+impl runtime::MultipartBody for ThingRequest {
+    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
         let mut parts = Vec::new();
         {
             let v = &self.name;
-            parts.push(("name".to_string(), crate::runtime::multipart_value(v)));
+            parts.push(("name".to_string(), runtime::multipart_value(v)));
         }
         match &self.image {
-            crate::runtime::Nullable::Value(v) => {
-                parts.push(("image".to_string(), crate::runtime::multipart_value(v)));
+            Nullable::Value(v) => {
+                parts.push(("image".to_string(), runtime::multipart_value(v)));
             }
-            crate::runtime::Nullable::Null => {
+            Nullable::Null => {
                 parts
                     .push((
                         "image".to_string(),
-                        crate::runtime::MultipartValue::Text(String::new()),
+                        runtime::MultipartValue::Text(String::new()),
                     ));
             }
-            crate::runtime::Nullable::Absent => {}
+            Nullable::Absent => {}
         }
         match &self.owner_url {
-            crate::runtime::Nullable::Value(v) => {
-                parts
-                    .push(("owner_url".to_string(), crate::runtime::multipart_value(v)));
+            Nullable::Value(v) => {
+                parts.push(("owner_url".to_string(), runtime::multipart_value(v)));
             }
-            crate::runtime::Nullable::Null => {
+            Nullable::Null => {
                 parts
                     .push((
                         "owner_url".to_string(),
-                        crate::runtime::MultipartValue::Text(String::new()),
+                        runtime::MultipartValue::Text(String::new()),
                     ));
             }
-            crate::runtime::Nullable::Absent => {}
+            Nullable::Absent => {}
         }
         match &self.subnet {
-            crate::runtime::Nullable::Value(v) => {
-                parts.push(("subnet".to_string(), crate::runtime::multipart_value(v)));
+            Nullable::Value(v) => {
+                parts.push(("subnet".to_string(), runtime::multipart_value(v)));
             }
-            crate::runtime::Nullable::Null => {
+            Nullable::Null => {
                 parts
                     .push((
                         "subnet".to_string(),
-                        crate::runtime::MultipartValue::Text(String::new()),
+                        runtime::MultipartValue::Text(String::new()),
                     ));
             }
-            crate::runtime::Nullable::Absent => {}
+            Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), crate::runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(v)));
         }
         parts
     }
@@ -569,14 +560,14 @@ pub struct UploadRequest {
     /// `string`, required.
     pub name: String,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub file: crate::runtime::Nullable<crate::runtime::FileUpload>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub file: Nullable<FileUpload>,
     /// `array of `CoreStates``.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub kinds: crate::runtime::Nullable<Vec<crate::models::CoreStates>>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub kinds: Nullable<Vec<models::CoreStates>>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub count: crate::runtime::Nullable<i64>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub count: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
@@ -587,67 +578,63 @@ impl UploadRequest {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            file: crate::runtime::Nullable::Absent,
-            kinds: crate::runtime::Nullable::Absent,
-            count: crate::runtime::Nullable::Absent,
+            file: Nullable::Absent,
+            kinds: Nullable::Absent,
+            count: Nullable::Absent,
             extra: Default::default(),
         }
     }
 }
-impl crate::runtime::MultipartBody for UploadRequest {
-    fn parts(&self) -> Vec<(String, crate::runtime::MultipartValue)> {
+impl runtime::MultipartBody for UploadRequest {
+    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
         let mut parts = Vec::new();
         {
             let v = &self.name;
-            parts.push(("name".to_string(), crate::runtime::multipart_value(v)));
+            parts.push(("name".to_string(), runtime::multipart_value(v)));
         }
         match &self.file {
-            crate::runtime::Nullable::Value(v) => {
-                parts.push(("file".to_string(), crate::runtime::multipart_value(v)));
+            Nullable::Value(v) => {
+                parts.push(("file".to_string(), runtime::multipart_value(v)));
             }
-            crate::runtime::Nullable::Null => {
+            Nullable::Null => {
                 parts
                     .push((
                         "file".to_string(),
-                        crate::runtime::MultipartValue::Text(String::new()),
+                        runtime::MultipartValue::Text(String::new()),
                     ));
             }
-            crate::runtime::Nullable::Absent => {}
+            Nullable::Absent => {}
         }
         match &self.kinds {
-            crate::runtime::Nullable::Value(v) => {
+            Nullable::Value(v) => {
                 for item in v {
-                    parts
-                        .push((
-                            "kinds".to_string(),
-                            crate::runtime::multipart_value(item),
-                        ));
+                    parts.push(("kinds".to_string(), runtime::multipart_value(item)));
                 }
             }
-            crate::runtime::Nullable::Null => {
+            Nullable::Null => {
                 parts
                     .push((
                         "kinds".to_string(),
-                        crate::runtime::MultipartValue::Text(String::new()),
+                        runtime::MultipartValue::Text(String::new()),
                     ));
             }
-            crate::runtime::Nullable::Absent => {}
+            Nullable::Absent => {}
         }
         match &self.count {
-            crate::runtime::Nullable::Value(v) => {
-                parts.push(("count".to_string(), crate::runtime::multipart_value(v)));
+            Nullable::Value(v) => {
+                parts.push(("count".to_string(), runtime::multipart_value(v)));
             }
-            crate::runtime::Nullable::Null => {
+            Nullable::Null => {
                 parts
                     .push((
                         "count".to_string(),
-                        crate::runtime::MultipartValue::Text(String::new()),
+                        runtime::MultipartValue::Text(String::new()),
                     ));
             }
-            crate::runtime::Nullable::Absent => {}
+            Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), crate::runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(v)));
         }
         parts
     }
