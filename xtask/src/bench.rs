@@ -357,10 +357,10 @@ fn report(kind: Kind, description: &str, records: &[Record]) -> Result<String, S
     let (wall_target, mem_target) = kind.target();
     let process = Record::median(records, "process_us")?;
     out.push_str(&format!(
-        "  {:<20} {:>9}        target < {} s: {}\n",
+        "  {:<20} {:>9}        target < {}: {}\n",
         "wall (process)",
         secs(process),
-        wall_target.as_secs(),
+        secs(micros(wall_target)),
         verdict(process <= micros(wall_target))
     ));
     let peaks: Vec<u64> = records
@@ -864,7 +864,7 @@ mod tests {
              read+parse (both)      0.300 s   17%\n  \
              diff                   1.000 s   58%\n  \
              total (in process)     1.700 s        runs 1.500 s .. 2.500 s\n  \
-             wall (process)         1.800 s        target < 2 s: ok\n  \
+             wall (process)         1.800 s        target < 2.000 s: ok\n  \
              peak RSS                200 MB\n"
         );
     }
