@@ -34,6 +34,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use waldur_client::models::OpenStackVolume;
 use waldur_client::runtime::{ApiResponse, LenientModel, Page};
+use waldur_client_tests::normalise;
 
 const PAGE_ITEMS: usize = 300;
 const WARM_UP_ROUNDS: usize = 5;
@@ -308,27 +309,6 @@ fn check_typed_volumes(volumes: &[OpenStackVolume]) -> Result<String, String> {
         return Err("the recorded volumes hold no typed UUID or date-time".to_string());
     }
     Ok(format!("{uuids} typed UUIDs and {date_times} date-times"))
-}
-
-/// `value` with UUIDs written as 32 hex digits and date-times as chrono writes them: the
-/// spellings a typed decode may change when encoded again.
-fn normalise(value: &Value) -> Value {
-    match value {
-        Value::String(s) => {
-            if let Ok(u) = waldur_client::Uuid::try_parse(s) {
-                return Value::String(u.simple().to_string());
-            }
-            if let Ok(t) = waldur_client::DateTime::parse_from_rfc3339(s) {
-                return Value::String(format!("{t:?}"));
-            }
-            value.clone()
-        }
-        Value::Array(items) => Value::Array(items.iter().map(normalise).collect()),
-        Value::Object(map) => {
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), normalise(v))).collect())
-        }
-        other => other.clone(),
-    }
 }
 
 /// A page of 300 fixture `Thing`s with every kind of typed scalar: decimals as strings and as

@@ -131,29 +131,7 @@ pub fn request_lines(server: &TestServer) -> Vec<String> {
         .collect()
 }
 
-/// `value` with every string that is a UUID (any spelling) written as 32 lower-case hex digits
-/// and every RFC 3339 date-time written as chrono writes it (`+00:00`, fraction as needed):
-/// the spellings a typed decode is allowed to change when it is encoded again. Everything else
-/// is kept, so comparing two normalised documents still compares every value.
-pub fn normalise(value: &Value) -> Value {
-    match value {
-        Value::String(s) => {
-            if let Ok(u) = Uuid::try_parse(s) {
-                return Value::String(u.simple().to_string());
-            }
-            if let Ok(t) = waldur_client::DateTime::parse_from_rfc3339(s) {
-                // chrono's own RFC 3339 form (`Debug`), the one a typed field is written in.
-                return Value::String(format!("{t:?}"));
-            }
-            value.clone()
-        }
-        Value::Array(items) => Value::Array(items.iter().map(normalise).collect()),
-        Value::Object(map) => {
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), normalise(v))).collect())
-        }
-        other => other.clone(),
-    }
-}
+pub use waldur_client_tests::normalise;
 
 /// The JSON of a model encoded again, normalised (see [`normalise`]).
 pub fn encoded_normalised<T: serde::Serialize>(v: &T) -> Value {

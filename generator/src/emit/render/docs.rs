@@ -28,17 +28,7 @@ pub fn inner_doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
 /// spans), not sanitised; spec text inside them must go through [`escape_inline`]. Paragraphs
 /// are separated by an empty doc line, lines inside a paragraph kept.
 pub fn raw_doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
-    let mut lines: Vec<String> = Vec::new();
-    for p in paragraphs {
-        let p = p.as_ref().trim();
-        if p.is_empty() {
-            continue;
-        }
-        if !lines.is_empty() {
-            lines.push(String::new());
-        }
-        lines.extend(p.lines().map(|l| format!(" {l}")));
-    }
+    let lines = join_paragraphs(paragraphs, |p| p.lines().map(str::to_string).collect());
     let attrs = lines.into_iter().map(|text| quote!(#[doc = #text]));
     quote!(#(#attrs)*)
 }
@@ -66,6 +56,15 @@ pub fn escape_inline(text: &str) -> String {
 }
 
 fn doc_lines<S: AsRef<str>>(paragraphs: &[S]) -> Vec<String> {
+    join_paragraphs(paragraphs, sanitize)
+}
+
+/// The doc lines of non-empty paragraphs, each turned into lines by `lines_of`: one empty
+/// line between paragraphs, and a space before each non-empty line (`/// text`).
+fn join_paragraphs<S: AsRef<str>>(
+    paragraphs: &[S],
+    lines_of: impl Fn(&str) -> Vec<String>,
+) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for p in paragraphs {
         let p = p.as_ref().trim();
@@ -75,7 +74,7 @@ fn doc_lines<S: AsRef<str>>(paragraphs: &[S]) -> Vec<String> {
         if !lines.is_empty() {
             lines.push(String::new());
         }
-        lines.extend(sanitize(p));
+        lines.extend(lines_of(p));
     }
     lines
         .into_iter()
