@@ -36,8 +36,9 @@ pub struct Loaded {
 /// Reads the inputs and runs the passes. Without `keep_going`, any diagnostic is an error.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, Error> {
     let mut loaded = read(paths, options)?;
-    if let Err(diags) = passes::run(&mut loaded.api, &options.passes) {
-        return Err(Error::Invalid(diags));
+    match passes::run(&mut loaded.api, &options.passes) {
+        Ok(warnings) => loaded.diagnostics.extend(warnings),
+        Err(diags) => return Err(Error::Invalid(diags)),
     }
     Ok(loaded)
 }

@@ -531,7 +531,7 @@ fn load_options() -> LoadOptions {
 }
 
 fn run_passes(api: &mut Api, options: &PassOptions) -> Result<(), String> {
-    passes::run(api, options).map_err(|diags| {
+    passes::run(api, options).map(drop).map_err(|diags| {
         let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
         lines.join("\n")
     })

@@ -14,8 +14,8 @@ use crate::ir::{
 };
 
 use super::names::{
-    Namespace, RESERVED_MODULES, RESERVED_TYPES, TRAIT_METHODS, camel_ident, kebab, method_name,
-    snake_ident, spelled_tag,
+    Namespace, RESERVED_MODULES, RESERVED_TYPES, TRAIT_METHODS, camel_ident, camel_prefix, kebab,
+    method_name, snake_ident, spelled_tag,
 };
 use super::rust_types::{Ctx, Types, collect_refs, describe, enum_union_values};
 use super::*;
@@ -101,7 +101,7 @@ pub fn build(api: &Api, settings: &Settings, runtime_features: &[String]) -> Pla
         for ident in types.idents.values() {
             tag_types.reserve(ident);
         }
-        let base = camel_ident(&spelled);
+        let base = camel_prefix(&spelled);
         let handle = tag_types.claim(&format!("{base}Api"));
         let mock_handle = tag_types.claim(&format!("{base}Mock"));
         let title = api
@@ -297,7 +297,7 @@ fn plan_tag_operations(
         }
         let op = &api.operations[i];
         let method = methods.claim(&method_name(&op.operation_id, &op.tag));
-        let builder = tag_types.claim(&format!("{}Builder", camel_ident(&op.operation_id)));
+        let builder = tag_types.claim(&format!("{}Builder", camel_prefix(&op.operation_id)));
         out.push(plan_operation(
             types,
             i,
@@ -908,7 +908,7 @@ fn enum_plan(values: &[EnumValue]) -> EnumPlan {
                 // `-created` is a descending ordering: keep that in the name.
                 EnumValue::Str(s) => match s.strip_prefix('-') {
                     Some(rest) if rest.chars().any(|c| c.is_ascii_alphanumeric()) => {
-                        format!("{}Desc", camel_ident(rest))
+                        format!("{}Desc", camel_prefix(rest))
                     }
                     _ if !s.is_empty() && !s.chars().any(|c| c.is_ascii_alphanumeric()) => {
                         symbol_name(s)

@@ -152,17 +152,25 @@ pub fn snake_ident(name: &str) -> String {
 }
 
 /// An UpperCamel identifier: `openstack_volumes` -> `OpenstackVolumes`, `gp2` -> `Gp2`,
-/// `1` -> `V1`, `` (empty) -> `Blank`, `a b` -> `AB`.
+/// `1` -> `V1`, `` (empty) -> `Blank`, `a b` -> `AB`, `self` -> `Self_`.
 pub fn camel_ident(name: &str) -> String {
+    let mut s = camel_prefix(name);
+    if is_keyword(&s) {
+        s.push('_');
+    }
+    s
+}
+
+/// The UpperCamel start of a longer identifier (`<prefix>Api`, `<prefix>Builder`): as
+/// [`camel_ident`], but a keyword stays as it is, since `SelfApi` is no keyword and
+/// `Self_Api` is not UpperCamel (rustc's `non_camel_case_types` warns).
+pub fn camel_prefix(name: &str) -> String {
     let mut s: String = ascii_words(name).to_upper_camel_case();
     if s.is_empty() {
         return "Blank".to_string();
     }
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, 'V');
-    }
-    if is_keyword(&s) {
-        s.push('_');
     }
     s
 }
@@ -309,6 +317,9 @@ mod tests {
         assert_eq!(camel_ident(""), "Blank");
         assert_eq!(camel_ident("a b"), "AB");
         assert_eq!(camel_ident("self"), "Self_");
+        assert_eq!(camel_prefix("self"), "Self");
+        assert_eq!(camel_prefix("crate"), "Crate");
+        assert_eq!(camel_prefix("1"), "V1");
         assert_eq!(kebab("openstack_volumes"), "openstack-volumes");
         assert_eq!(
             method_name("openstack_volumes_extend", "openstack_volumes"),

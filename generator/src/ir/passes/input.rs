@@ -9,13 +9,15 @@ use crate::Diagnostic;
 use crate::ir::{Api, Span, Ty, TypeDef};
 
 /// Runs the checks; on success the API's named types have valid names (references follow)
-/// and no named type is an alias of an inline object or enum.
-pub(super) fn prepare(api: &mut Api) -> Result<(), Vec<Diagnostic>> {
-    let mut diags = unknown_refs(api);
-    let renames = sanitised_names(api, &mut diags);
+/// and no named type is an alias of an inline object or enum. Returns warnings: input type
+/// names that had to become something else than their plain Rust form.
+pub(super) fn prepare(api: &mut Api) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let diags = unknown_refs(api);
     if !diags.is_empty() {
         return Err(diags);
     }
+    let mut warnings = Vec::new();
+    let renames = sanitised_names(api, &mut warnings);
     if !renames.is_empty() {
         let types = std::mem::take(&mut api.types);
         api.types = types
@@ -29,7 +31,7 @@ pub(super) fn prepare(api: &mut Api) -> Result<(), Vec<Diagnostic>> {
         });
     }
     inline_aliases(api);
-    Ok(())
+    Ok(warnings)
 }
 
 /// One diagnostic per reference that names no type in `api.types`.
@@ -53,36 +55,46 @@ fn unknown_refs(api: &Api) -> Vec<Diagnostic> {
 }
 
 /// Names of input types that are not valid type names (`Foo.Bar`, `foo`), with the name each
-/// is given instead (`FooBar`, `Foo`). Two names that would become one are an error.
-fn sanitised_names(api: &Api, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, String> {
+/// is given instead (`FooBar`, `Foo`).
+///
+/// Valid names keep their names. The others are renamed in name order, each to the first free
+/// name of `<Name>`, `<Name>2`, `<Name>3`, ...: a spec may hold `foo` and `Foo` (component
+/// keys are case-sensitive), or `Foo.Bar` and `FooBar`, and one such pair must not stop the
+/// whole API from generating. A name with no letters or digits (`_`) becomes `Unnamed`. Each
+/// rename that is not the plain Rust form of the name gets a warning.
+fn sanitised_names(api: &Api, warnings: &mut Vec<Diagnostic>) -> BTreeMap<String, String> {
+    let mut taken: std::collections::BTreeSet<String> = api
+        .types
+        .keys()
+        .filter(|name| is_type_name(name))
+        .cloned()
+        .collect();
     let mut renames = BTreeMap::new();
     for (name, def) in api.types.iter().filter(|(name, _)| !is_type_name(name)) {
-        let span = def_span(def);
-        let Some(new) = type_name(name) else {
-            diags.push(Diagnostic::new(
-                span,
-                format!(
-                    "type name `{name}` has no letters or digits to make a Rust type name from"
-                ),
-            ));
-            continue;
-        };
-        if api.types.contains_key(&new) {
-            diags.push(Diagnostic::new(
-                span,
-                format!(
-                    "type name `{name}` becomes `{new}` in Rust, which another type already has"
-                ),
-            ));
-            continue;
+        let plain = type_name(name);
+        let base = plain.clone().unwrap_or_else(|| "Unnamed".to_string());
+        let mut new = base.clone();
+        let mut n = 2;
+        while taken.contains(&new) {
+            new = format!("{base}{n}");
+            n += 1;
         }
-        if let Some((other, _)) = renames.iter().find(|(_, to)| **to == new) {
-            diags.push(Diagnostic::new(
-                span,
-                format!("type names `{other}` and `{name}` both become `{new}` in Rust"),
-            ));
-            continue;
+        match &plain {
+            None => warnings.push(Diagnostic::warning(
+                def_span(def),
+                format!(
+                    "type name `{name}` has no letters or digits; it is called `{new}` in Rust"
+                ),
+            )),
+            Some(plain) if *plain != new => warnings.push(Diagnostic::warning(
+                def_span(def),
+                format!(
+                    "type name `{name}` becomes `{new}` in Rust: `{plain}` is another type's name"
+                ),
+            )),
+            Some(_) => {}
         }
+        taken.insert(new.clone());
         renames.insert(name.clone(), new);
     }
     renames

@@ -108,11 +108,12 @@ pub struct PassOptions {
 /// After it: no `Ty::Object` or `Ty::Enum` remains anywhere; every `Ty::Ref` resolves; names are
 /// unique UpperCamel Rust-compatible identifiers (ASCII alnum, starting with a letter).
 ///
-/// Errors: references to unknown types, input type names that cannot be made valid, and bad
-/// `rename_types` entries. On a `rename_types` error the types are hoisted and named but not
-/// renamed; on the other errors `api` is unchanged.
-pub fn run(api: &mut Api, options: &PassOptions) -> Result<(), Vec<Diagnostic>> {
-    input::prepare(api)?;
+/// Errors: references to unknown types and bad `rename_types` entries. On a `rename_types`
+/// error the types are hoisted and named but not renamed; on the other errors `api` is
+/// unchanged. Returns warnings: input type names that could not keep their plain Rust form
+/// (`foo` beside `Foo` becomes `Foo2`).
+pub fn run(api: &mut Api, options: &PassOptions) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let warnings = input::prepare(api)?;
     let fixed: Vec<String> = api.types.keys().cloned().collect();
     let mut hoisted = hoist::hoist(api);
     let assigned = assign::assign(&hoisted, fixed.iter());
@@ -123,7 +124,7 @@ pub fn run(api: &mut Api, options: &PassOptions) -> Result<(), Vec<Diagnostic>> 
     };
     write::write(api, &mut hoisted, &assigned);
     if options.rename_types.is_empty() {
-        return Ok(());
+        return Ok(warnings);
     }
     let spans: BTreeMap<&str, Span> = options
         .rename_types
@@ -132,7 +133,8 @@ pub fn run(api: &mut Api, options: &PassOptions) -> Result<(), Vec<Diagnostic>> 
         .collect();
     rename::rename(api, &options.rename_types, &|name| {
         spans.get(name).cloned().unwrap_or_default()
-    })
+    })?;
+    Ok(warnings)
 }
 
 /// For each name given to a group: the operation index and span of its earliest occurrence.

@@ -1151,19 +1151,48 @@ fn unknown_references_are_reported_with_their_span() {
 }
 
 #[test]
-fn input_type_names_that_collide_once_made_valid_are_errors() {
+fn input_type_names_that_collide_once_made_valid_get_numbered_names_with_warnings() {
     let mut input = Api::default();
-    let def = || TypeDef::Object(object_ty(None, vec![field("a", int())]));
-    input.types.insert("Foo".to_string(), def());
-    input.types.insert("foo".to_string(), def());
-    let err = run(&mut input, &PassOptions::default()).expect_err("collision");
+    let def = |f: &str| TypeDef::Object(object_ty(None, vec![field(f, int())]));
+    // `Foo` and `FooBar` are valid and keep their names; the others are renamed in name order.
+    input.types.insert("Foo".to_string(), def("a"));
+    input.types.insert("foo".to_string(), def("b"));
+    input.types.insert("FooBar".to_string(), def("c"));
+    input.types.insert("Foo.Bar".to_string(), def("d"));
+    input.types.insert("foo_bar".to_string(), def("e"));
+    input.types.insert("_".to_string(), def("f"));
+    input.types.insert("bar".to_string(), def("g"));
+    input
+        .operations
+        .push(op("a", "a_get").resp(200, reference("foo_bar")).build());
+    let warnings = run(&mut input, &PassOptions::default()).expect("collisions are resolved");
+    let names: Vec<&str> = input.types.keys().map(String::as_str).collect();
     assert_eq!(
-        err,
-        vec![Diagnostic::new(
-            span("fields.md", 1),
-            "type name `foo` becomes `Foo` in Rust, which another type already has"
-        )]
+        names,
+        [
+            "Bar", "Foo", "Foo2", "FooBar", "FooBar2", "FooBar3", "Unnamed"
+        ]
     );
+    let field_of = |name: &str| match &input.types[name] {
+        TypeDef::Object(o) => o.fields[0].name.clone(),
+        other => panic!("{name}: {other:?}"),
+    };
+    assert_eq!(field_of("Foo2"), "b");
+    assert_eq!(field_of("FooBar2"), "d");
+    assert_eq!(field_of("FooBar3"), "e");
+    assert_eq!(field_of("Unnamed"), "f");
+    assert_eq!(op_refs(&input, "a_get"), ["FooBar3"], "references follow");
+    let messages: Vec<String> = warnings.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(
+        messages,
+        [
+            "type name `Foo.Bar` becomes `FooBar2` in Rust: `FooBar` is another type's name",
+            "type name `_` has no letters or digits; it is called `Unnamed` in Rust",
+            "type name `foo` becomes `Foo2` in Rust: `Foo` is another type's name",
+            "type name `foo_bar` becomes `FooBar3` in Rust: `FooBar` is another type's name",
+        ]
+    );
+    assert!(warnings.iter().all(|d| !d.is_error()));
 }
 
 // ---------------------------------------------------------------------------------------------
