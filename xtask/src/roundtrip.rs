@@ -16,8 +16,12 @@
 //!   decoded as `Unknown` (read from `Debug`, which prints nested models too);
 //! - encoding the decoded value gives the same JSON (UUID and date-time spellings normalised).
 //!
-//! The harness is built under `target/whole-api/` (never committed) and run; any failure fails
-//! the task. CI runs it after `whole-api`.
+//! The harness is written under `target/whole-api/roundtrip-<crate>/` (never committed), with
+//! the generated crate's models and runtime, verbatim, as its dependency (the operations are
+//! left out: they are not needed to decode and would more than double the build), then built
+//! and run; any failure fails the task. `--all` or `markdown` also runs the samples through the
+//! crate of the newest Markdown snapshot (see [`INPUTS`]). CI runs it after the tests, whose
+//! built dependencies it reuses.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -113,6 +117,7 @@ fn run_one(
     );
     let cases = Cases::build(&plan, schema, strict)?;
     let harness = work.join(format!("roundtrip-{name}"));
+    write_models_crate(&harness.join("models"), &generated.files)?;
     write_harness(&harness, name, &plan, &cases, &config.krate.name)?;
     std::fs::copy(root.join("Cargo.lock"), harness.join("Cargo.lock"))
         .map_err(|e| format!("copying Cargo.lock: {e}"))?;
@@ -570,6 +575,40 @@ fn string_sample(format: &str, k: usize) -> Value {
     Value::String(text)
 }
 
+/// The generated crate without its operations: `Cargo.toml`, `src/models/` and
+/// `src/runtime/` as generated, and a `lib.rs` that declares only those two modules and the
+/// runtime's re-exports. The models and the runtime are all the harness decodes with, and
+/// without the operations the crate builds in well under half the time.
+fn write_models_crate(dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
+    let lib = "//! The models and runtime of a generated crate, for `cargo xtask roundtrip`.\n\
+               pub mod models;\npub mod runtime;\n\
+               pub use runtime::{Date, DateTime, Decimal, FileUpload, Lenient, Uuid};\n";
+    let mut wanted: BTreeMap<&str, &str> = files
+        .iter()
+        .filter(|(path, _)| {
+            path.as_str() == "Cargo.toml"
+                || path.starts_with("src/models/")
+                || path.starts_with("src/runtime/")
+        })
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    wanted.insert("src/lib.rs", lib);
+    for (path, text) in wanted {
+        write_if_changed(&dir.join(path), text)?;
+    }
+    Ok(())
+}
+
+fn write_if_changed(file: &Path, text: &str) -> Result<(), String> {
+    if std::fs::read_to_string(file).ok().as_deref() == Some(text) {
+        return Ok(());
+    }
+    if let Some(parent) = file.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(file, text).map_err(|e| format!("{}: {e}", file.display()))
+}
+
 fn write_harness(
     dir: &Path,
     name: &str,
@@ -577,11 +616,10 @@ fn write_harness(
     cases: &Cases,
     crate_name: &str,
 ) -> Result<(), String> {
-    std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("{}: {e}", dir.display()))?;
     let lib = plan.krate.lib_name.as_str();
     let cargo = format!(
         "[package]\nname = \"roundtrip-{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
-         publish = false\n\n[dependencies]\n{crate_name} = {{ path = \"../{name}\" }}\n\
+         publish = false\n\n[dependencies]\n{crate_name} = {{ path = \"models\" }}\n\
          serde = \"1\"\nserde_json = \"1\"\n\n[workspace]\n"
     );
     let catch_alls: std::collections::BTreeSet<&str> = plan
@@ -619,10 +657,7 @@ fn write_harness(
         ("src/main.rs", main.as_str()),
         ("cases.jsonl", lines.as_str()),
     ] {
-        let file = dir.join(path);
-        if std::fs::read_to_string(&file).ok().as_deref() != Some(text) {
-            std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
-        }
+        write_if_changed(&dir.join(path), text)?;
     }
     Ok(())
 }
