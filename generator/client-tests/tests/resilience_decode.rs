@@ -371,6 +371,32 @@ fn enums_are_non_exhaustive_with_an_unknown_variant() {
     assert_eq!(describe(&CoreStates::Ok, RobotState::V1), "ok/known");
 }
 
+/// A string enum whose values are numbers (`ServiceState`: `type: string`, `enum: [1, 2]`)
+/// decodes the number the server sends as readily as the string, also on its own (outside a
+/// lenient field), and is sent as the documented string.
+#[test]
+fn string_enums_with_number_values_decode_numbers_too() {
+    use fixture_things::models::ServiceState;
+    for (json, expected) in [
+        (json!("1"), ServiceState::V1),
+        (json!(2), ServiceState::V2),
+        (json!(3), ServiceState::Unknown("3".to_string())),
+    ] {
+        let decoded: ServiceState = serde_json::from_value(json.clone())
+            .unwrap_or_else(|e| panic!("{json} does not decode: {e}"));
+        assert_eq!(decoded, expected, "{json}");
+    }
+    assert_eq!(
+        serde_json::to_value(ServiceState::V2).expect("encodes"),
+        json!("2")
+    );
+    let err = serde_json::from_value::<ServiceState>(json!(true)).expect_err("a boolean");
+    assert_eq!(
+        err.to_string(),
+        "invalid type: boolean `true`, expected a string or an integer"
+    );
+}
+
 #[tokio::test]
 async fn unknown_fields_are_kept_and_encoded_again() {
     let mut body = volume_json(UUID, "data");

@@ -96,6 +96,34 @@ impl<'de, T: LenientModel> Visitor<'de> for ModelVisitor<T> {
     }
 }
 
+/// The text of a string enum whose documented values are numbers (`"1"`, `"2"`): a JSON
+/// string, or a JSON integer, which servers send for such values as often as strings.
+pub fn string_or_integer<'de, D: Deserializer<'de>>(d: D) -> Result<Cow<'de, str>, D::Error> {
+    struct TextVisitor;
+    impl<'de> Visitor<'de> for TextVisitor {
+        type Value = Cow<'de, str>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string or an integer")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+            Ok(Cow::Borrowed(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Cow<'de, str>, E> {
+            Ok(Cow::Owned(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Cow<'de, str>, E> {
+            Ok(Cow::Owned(v))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Cow<'de, str>, E> {
+            Ok(Cow::Owned(v.to_string()))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Cow<'de, str>, E> {
+            Ok(Cow::Owned(v.to_string()))
+        }
+    }
+    d.deserialize_any(TextVisitor)
+}
+
 /// An object key, borrowed from the input when it has no escapes (the common case).
 struct Key<'de>(Cow<'de, str>);
 

@@ -546,7 +546,12 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
             }
         };
     }
-    // Values such as `"1"` may arrive as JSON numbers.
+    // Values such as `"1"` may arrive as JSON numbers, inside a lenient field or not.
+    let text = if e.numeric_strings {
+        quote!(runtime::string_or_integer(deserializer)?)
+    } else {
+        quote!(<std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?)
+    };
     let numbers = e.numeric_strings.then(|| {
         quote! {
             fn from_i64(v: i64) -> Option<Self> { Some(Self::from(v.to_string().as_str())) }
@@ -610,7 +615,7 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
         }
         impl<'de> serde::Deserialize<'de> for #id {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                let s = #text;
                 Ok(Self::from(s.as_ref()))
             }
         }
