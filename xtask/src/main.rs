@@ -21,11 +21,16 @@ mod shared;
 mod test;
 mod whole_api;
 
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 /// See the `mimalloc` dependency in Cargo.toml.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The cargo that runs this task (`$CARGO`), for the cargo commands tasks run in turn.
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -26,18 +26,16 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::{Map, Value, json};
 use serde_yaml::Value as Yaml;
-use waldur_codegen::config::Config;
 use waldur_codegen::emit::plan::{Output, Plan, RustTy, TypeKind};
 use waldur_codegen::emit::render::tokens;
 use waldur_codegen::emit::{self, Settings};
 use waldur_codegen::output::{self, Mode};
-use waldur_codegen::pipeline;
 
 use crate::codegen::root;
+use crate::whole_api::{self, INPUTS};
 
 /// The schema, relative to `../shared`.
 const SCHEMA: &str = "corpus/openapi/waldur-openapi-schema-8.0.5.yaml";
@@ -48,79 +46,60 @@ const SAMPLES: usize = 4;
 /// sampled is left out where it recurs).
 const MAX_DEPTH: usize = 8;
 
-/// Which whole-API crate: `(name, input relative to ../shared, strict)`. The Markdown pages
-/// are a different, lossy rendering of a different API version, so for that crate only
-/// decoding and re-encoding must hold; what the strict checks find there is counted.
-const INPUTS: &[(&str, &str, bool)] = &[
-    ("openapi", SCHEMA, true),
-    ("markdown", "corpus/markdown/2026-06-30-d039cdd6", false),
-];
+/// Only the crate of the OpenAPI schema must pass the strict checks. The Markdown pages are a
+/// different, lossy rendering of a different API version, so for that crate only decoding and
+/// re-encoding must hold; what the strict checks find there is counted.
+fn strict(name: &str) -> bool {
+    name == "openapi"
+}
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let inputs: Vec<&(&str, &str, bool)> = match args {
-        [] => INPUTS
-            .iter()
-            .filter(|(name, ..)| *name == "openapi")
-            .collect(),
+    const USAGE: &str = "usage: cargo xtask roundtrip [openapi|markdown|--all]";
+    let inputs: Vec<&(&str, &str)> = match args {
+        [] => INPUTS.iter().filter(|(name, _)| strict(name)).collect(),
         [which] if which == "--all" => INPUTS.iter().collect(),
-        [which] => match INPUTS.iter().find(|(name, ..)| name == which) {
+        [which] => match INPUTS.iter().find(|(name, _)| name == which) {
             Some(input) => vec![input],
-            None => {
-                return Err("usage: cargo xtask roundtrip [openapi|markdown|--all]".to_string());
-            }
+            None => return Err(USAGE.to_string()),
         },
-        _ => return Err("usage: cargo xtask roundtrip [openapi|markdown|--all]".to_string()),
+        _ => return Err(USAGE.to_string()),
     };
     let root = root();
-    let shared = match crate::shared::locate(&root) {
-        Ok(dir) => dir,
-        Err(dir) if crate::shared::required() => {
-            return Err(format!(
-                "WALDUR_REQUIRE_SHARED=1 but {} has no corpus/",
-                dir.display()
-            ));
-        }
-        Err(dir) => {
-            println!(
-                "roundtrip: skipped: {} not found (set WALDUR_SHARED)",
-                dir.display()
-            );
-            return Ok(());
-        }
+    let Some(shared) = crate::shared::locate_for(&root, "roundtrip")? else {
+        return Ok(());
     };
     let schema_path = shared.join(SCHEMA);
     let text = std::fs::read_to_string(&schema_path)
         .map_err(|e| format!("{}: {e}", schema_path.display()))?;
     let schema: Yaml =
         serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", schema_path.display()))?;
-    for (name, input, strict) in inputs {
-        run_one(&root, name, &shared.join(input), &schema, *strict)?;
+    // The OpenAPI crate first, as before `--all` existed.
+    let mut inputs = inputs;
+    inputs.sort_by_key(|(name, _)| !strict(name));
+    for (name, input) in inputs {
+        run_one(&root, name, &shared.join(input), &schema)?;
     }
     Ok(())
 }
 
-fn run_one(
-    root: &Path,
-    name: &str,
-    input: &Path,
-    schema: &Yaml,
-    strict: bool,
-) -> Result<(), String> {
+fn run_one(root: &Path, name: &str, input: &Path, schema: &Yaml) -> Result<(), String> {
     let work = root.join("target/whole-api");
-    let crate_dir = work.join(name);
-    let config = Config::for_specs(vec![input.to_path_buf()]);
-    let generated = pipeline::generate(&config, None).map_err(|e| e.to_string())?;
-    output::sync_dir(&crate_dir, &generated.files, Mode::Write).map_err(|e| e.to_string())?;
+    let (config, generated) = whole_api::generate(input, &work.join(name))?;
     let plan = emit::plan(
         &generated.loaded.api,
         &Settings::new(&config.krate.name, &config.krate.version),
     );
-    let cases = Cases::build(&plan, schema, strict)?;
+    let cases = Cases::build(&plan, schema, strict(name))?;
     let harness = work.join(format!("roundtrip-{name}"));
-    write_models_crate(&harness.join("models"), &generated.files)?;
-    write_harness(&harness, name, &plan, &cases, &config.krate.name)?;
-    std::fs::copy(root.join("Cargo.lock"), harness.join("Cargo.lock"))
-        .map_err(|e| format!("copying Cargo.lock: {e}"))?;
+    let files = harness_files(
+        root,
+        name,
+        &plan,
+        &cases,
+        &config.krate.name,
+        &generated.files,
+    )?;
+    output::sync_dir(&harness, &files, Mode::Write).map_err(|e| e.to_string())?;
     println!(
         "roundtrip {name}: {} samples of {} operations' responses and {} enum values ({} \
          types; {} operations not in the schema, {} with another kind of response); building \
@@ -133,7 +112,7 @@ fn run_one(
         cases.shape_differs,
     );
     let start = std::time::Instant::now();
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let status = crate::cargo()
         .args(["run", "--quiet", "--", "cases.jsonl"])
         .current_dir(&harness)
         // The workspace's own target directory: the runtime's dependencies are built there
@@ -575,53 +554,65 @@ fn string_sample(format: &str, k: usize) -> Value {
     Value::String(text)
 }
 
-/// The generated crate without its operations: `Cargo.toml`, `src/models/` and
-/// `src/runtime/` as generated, and a `lib.rs` that declares only those two modules and the
-/// runtime's re-exports. The models and the runtime are all the harness decodes with, and
-/// without the operations the crate builds in well under half the time.
-fn write_models_crate(dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
-    let lib = "//! The models and runtime of a generated crate, for `cargo xtask roundtrip`.\n\
-               pub mod models;\npub mod runtime;\n\
-               pub use runtime::{Date, DateTime, Decimal, FileUpload, Lenient, Uuid};\n";
-    let mut wanted: BTreeMap<&str, &str> = files
+/// Every file of the harness crate: its `Cargo.toml` and `Cargo.lock` (the workspace's), the
+/// cases, a `main.rs` that only dispatches each case to [`waldur_roundtrip_check::check`] with
+/// its type, and, in `models/`, the generated crate without its operations: `Cargo.toml`,
+/// `src/models/` and `src/runtime/` as generated, and a `lib.rs` that declares only those two
+/// modules and the runtime's re-exports. The models and the runtime are all the harness
+/// decodes with, and without the operations the crate builds in well under half the time.
+fn harness_files(
+    root: &Path,
+    name: &str,
+    plan: &Plan,
+    cases: &Cases,
+    crate_name: &str,
+    generated: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, String> {
+    let mut files: BTreeMap<String, String> = generated
         .iter()
         .filter(|(path, _)| {
             path.as_str() == "Cargo.toml"
                 || path.starts_with("src/models/")
                 || path.starts_with("src/runtime/")
         })
-        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .map(|(path, text)| (format!("models/{path}"), text.clone()))
         .collect();
-    wanted.insert("src/lib.rs", lib);
-    for (path, text) in wanted {
-        write_if_changed(&dir.join(path), text)?;
-    }
-    Ok(())
-}
-
-fn write_if_changed(file: &Path, text: &str) -> Result<(), String> {
-    if std::fs::read_to_string(file).ok().as_deref() == Some(text) {
-        return Ok(());
-    }
-    if let Some(parent) = file.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    }
-    std::fs::write(file, text).map_err(|e| format!("{}: {e}", file.display()))
-}
-
-fn write_harness(
-    dir: &Path,
-    name: &str,
-    plan: &Plan,
-    cases: &Cases,
-    crate_name: &str,
-) -> Result<(), String> {
-    let lib = plan.krate.lib_name.as_str();
-    let cargo = format!(
-        "[package]\nname = \"roundtrip-{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
-         publish = false\n\n[dependencies]\n{crate_name} = {{ path = \"models\" }}\n\
-         serde = \"1\"\nserde_json = \"1\"\n\n[workspace]\n"
+    files.insert(
+        "models/src/lib.rs".to_string(),
+        "//! The models and runtime of a generated crate, for `cargo xtask roundtrip`.\n\
+         pub mod models;\npub mod runtime;\n\
+         pub use runtime::{Date, DateTime, Decimal, FileUpload, Lenient, Uuid};\n"
+            .to_string(),
     );
+    let check_crate = root.join("xtask/roundtrip-check");
+    files.insert(
+        "Cargo.toml".to_string(),
+        format!(
+            "[package]\nname = \"roundtrip-{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
+             publish = false\n\n[dependencies]\n{crate_name} = {{ path = \"models\" }}\n\
+             waldur-roundtrip-check = {{ path = {:?} }}\n\
+             # Types of the generated crate name `serde_json::Value`.\nserde_json = \"1\"\n\n\
+             [workspace]\n",
+            check_crate.display().to_string()
+        ),
+    );
+    let lock = root.join("Cargo.lock");
+    files.insert(
+        "Cargo.lock".to_string(),
+        std::fs::read_to_string(&lock).map_err(|e| format!("{}: {e}", lock.display()))?,
+    );
+    files.insert("src/main.rs".to_string(), harness_main(plan, cases));
+    let mut lines = String::new();
+    for line in &cases.lines {
+        lines.push_str(&line.to_string());
+        lines.push('\n');
+    }
+    files.insert("cases.jsonl".to_string(), lines);
+    Ok(files)
+}
+
+/// The harness's `main.rs`: a `match` from type index to the check with that type.
+fn harness_main(plan: &Plan, cases: &Cases) -> String {
     let catch_alls: std::collections::BTreeSet<&str> = plan
         .types
         .values()
@@ -630,169 +621,27 @@ fn write_harness(
             _ => None,
         })
         .collect();
-    let mut markers = String::new();
-    for name in catch_alls {
-        let _ = writeln!(
-            markers,
-            "    (\"{name}(\", \"a documented enum value decoded as {name}\"),"
-        );
-    }
-    let mut main = HARNESS_HEAD
-        .replace("CRATE", lib)
-        .replace("UNKNOWN_MARKERS", &markers);
-    main.push_str(
-        "fn dispatch(ty: usize, text: &str) -> Result<Outcome, String> {\n    match ty {\n",
+    let catch_alls: Vec<String> = catch_alls.iter().map(|n| format!("{n:?}")).collect();
+    let mut main = format!(
+        "//! Generated by `cargo xtask roundtrip`: each case decoded with its type.\n\
+         #![allow(unused_imports)]\n\n\
+         use waldur_roundtrip_check::{{Outcome, check}};\n\
+         use {lib}::{{Date, DateTime, Decimal, FileUpload, Lenient, Uuid, models}};\n\n\
+         /// The names of the enums' catch-all variants.\n\
+         const CATCH_ALLS: &[&str] = &[{}];\n\n\
+         fn dispatch(ty: usize, text: &str) -> Result<Outcome, String> {{\n    match ty {{\n",
+        catch_alls.join(", "),
+        lib = plan.krate.lib_name,
     );
     for (i, ty) in cases.types.iter().enumerate() {
-        let _ = writeln!(main, "        {i} => check::<{ty}>(text),");
+        let _ = writeln!(main, "        {i} => check::<{ty}>(text, CATCH_ALLS),");
     }
-    main.push_str("        _ => Err(format!(\"no type {ty}\")),\n    }\n}\n");
-    let mut lines = String::new();
-    for line in &cases.lines {
-        lines.push_str(&line.to_string());
-        lines.push('\n');
-    }
-    for (path, text) in [
-        ("Cargo.toml", cargo.as_str()),
-        ("src/main.rs", main.as_str()),
-        ("cases.jsonl", lines.as_str()),
-    ] {
-        write_if_changed(&dir.join(path), text)?;
-    }
-    Ok(())
+    main.push_str(
+        "        _ => Err(format!(\"no type {ty}\")),\n    }\n}\n\n\
+         fn main() -> std::process::ExitCode {\n    waldur_roundtrip_check::run(dispatch)\n}\n",
+    );
+    main
 }
-
-/// The fixed part of the harness: reading the cases, the checks, the report.
-const HARNESS_HEAD: &str = r#"//! Generated by `cargo xtask roundtrip`.
-#![allow(unused_imports)]
-
-use std::process::ExitCode;
-
-use serde_json::Value;
-use CRATE::{Date, DateTime, Decimal, FileUpload, Lenient, Uuid, models};
-
-/// Problems of one case: `hard` ones (no decode, different JSON) always fail; the others
-/// fail a strict case.
-#[derive(Default)]
-struct Outcome {
-    hard: Vec<String>,
-    soft: Vec<(&'static str, String)>,
-}
-
-/// What `Debug` prints for a value kept raw: the catch-all variants of the crate's enums
-/// (`Unknown("..")`, renamed where a documented value took the name), `invalid(..)` fields and
-/// the undocumented keys of a model.
-const MARKERS: &[(&str, &str)] = &[
-UNKNOWN_MARKERS    ("invalid(", "a value decoded as invalid"),
-    ("undocumented:", "a documented key was kept as undocumented"),
-];
-
-fn check<T>(text: &str) -> Result<Outcome, String>
-where
-    T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
-{
-    let decoded: T = serde_json::from_str(text).map_err(|e| format!("does not decode: {e}"))?;
-    let mut outcome = Outcome::default();
-    let debug = format!("{decoded:?}");
-    for &(marker, what) in MARKERS {
-        if debug.contains(marker) {
-            outcome.soft.push((what, excerpt(&debug, marker)));
-        }
-    }
-    let again = serde_json::to_value(&decoded).map_err(|e| format!("does not encode: {e}"))?;
-    let original: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    if normalise(&again) != normalise(&original) {
-        outcome.hard.push(format!("encodes to different JSON: {again}"));
-    }
-    Ok(outcome)
-}
-
-fn excerpt(text: &str, marker: &str) -> String {
-    let at = text.find(marker).unwrap_or(0);
-    let start = text[..at].char_indices().rev().nth(80).map_or(0, |(i, _)| i);
-    text[start..].chars().take(200).collect()
-}
-
-/// UUIDs as 32 hex digits, date-times as one canonical spelling.
-fn normalise(value: &Value) -> Value {
-    match value {
-        Value::String(s) => {
-            if let Ok(u) = Uuid::try_parse(s) {
-                return Value::String(u.simple().to_string());
-            }
-            if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-                return Value::String(format!("{t:?}"));
-            }
-            value.clone()
-        }
-        Value::Array(items) => Value::Array(items.iter().map(normalise).collect()),
-        Value::Object(map) => {
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), normalise(v))).collect())
-        }
-        other => other.clone(),
-    }
-}
-
-fn main() -> ExitCode {
-    let path = std::env::args().nth(1).unwrap_or_else(|| "cases.jsonl".to_string());
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("{path}: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let (mut cases, mut failed) = (0usize, 0usize);
-    let mut soft_counts = std::collections::BTreeMap::<&str, usize>::new();
-    // Every finding of every case, strict or not, for reading at leisure.
-    let mut report = String::new();
-    for line in text.lines() {
-        let case: Value = serde_json::from_str(line).expect("cases.jsonl is written by xtask");
-        let name = case["case"].as_str().unwrap_or("?");
-        let ty = case["ty"].as_u64().unwrap_or(u64::MAX) as usize;
-        let strict = case["strict"].as_bool().unwrap_or(true);
-        let json = case["json"].to_string();
-        cases += 1;
-        let outcome = dispatch(ty, &json);
-        if let Ok(outcome) = &outcome {
-            for (what, excerpt) in &outcome.soft {
-                report.push_str(&format!("{name}: {what}: {excerpt}\n"));
-            }
-        }
-        let mut problems = match outcome {
-            Ok(outcome) => {
-                for (what, _) in &outcome.soft {
-                    *soft_counts.entry(what).or_default() += 1;
-                }
-                let mut problems = outcome.hard;
-                if strict {
-                    problems.extend(outcome.soft.into_iter().map(|(w, e)| format!("{w}: {e}")));
-                }
-                problems
-            }
-            Err(e) => vec![e],
-        };
-        if !problems.is_empty() {
-            failed += 1;
-            if failed <= 40 {
-                eprintln!("FAIL {name}: {json}");
-                for p in problems.drain(..) {
-                    eprintln!("    {p}");
-                }
-            }
-        }
-    }
-    if let Err(e) = std::fs::write("findings.txt", &report) {
-        eprintln!("findings.txt: {e}");
-    }
-    println!("roundtrip: {cases} cases, {failed} failed (every finding: findings.txt)");
-    for (what, n) in soft_counts {
-        println!("  {n} cases with {what}");
-    }
-    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
-}
-
-"#;
 
 #[cfg(test)]
 mod tests {

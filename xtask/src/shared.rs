@@ -19,3 +19,22 @@ pub fn locate(root: &Path) -> Result<PathBuf, PathBuf> {
 pub fn required() -> bool {
     std::env::var_os("WALDUR_REQUIRE_SHARED").is_some_and(|v| v == "1")
 }
+
+/// `../shared` for `task`, or `None` after printing that the task is skipped; with
+/// [`required`], a missing corpus is an error instead.
+pub fn locate_for(root: &Path, task: &str) -> Result<Option<PathBuf>, String> {
+    match locate(root) {
+        Ok(dir) => Ok(Some(dir)),
+        Err(dir) if required() => Err(format!(
+            "WALDUR_REQUIRE_SHARED=1 but {} has no corpus/",
+            dir.display()
+        )),
+        Err(dir) => {
+            println!(
+                "{task}: skipped: {} not found (set WALDUR_SHARED)",
+                dir.display()
+            );
+            Ok(None)
+        }
+    }
+}

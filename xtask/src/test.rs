@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Where the markers go: `<target dir>/waldur-skips`.
 fn skip_dir(root: &Path) -> PathBuf {
@@ -28,8 +27,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if skips.exists() {
         std::fs::remove_dir_all(&skips).map_err(|e| format!("{}: {e}", skips.display()))?;
     }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
+    let status = crate::cargo()
         .current_dir(&root)
         .args(["test", "--workspace", "--all-features"])
         .args(args)

@@ -7,17 +7,16 @@
 //! error, any warning in the generated crate, or any operation left out fails the task. CI runs
 //! it; the crates are never committed.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use waldur_codegen::config::Config;
 use waldur_codegen::output::{self, Mode};
-use waldur_codegen::pipeline;
+use waldur_codegen::pipeline::{self, Generated};
 
 use crate::codegen::root;
 
 /// The inputs, relative to `../shared`.
-const INPUTS: &[(&str, &str)] = &[
+pub const INPUTS: &[(&str, &str)] = &[
     ("markdown", "corpus/markdown/2026-06-30-d039cdd6"),
     ("openapi", "corpus/openapi/waldur-openapi-schema-8.0.5.yaml"),
 ];
@@ -30,7 +29,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err("usage: cargo xtask whole-api".to_string());
     }
     let root = root();
-    let Some(shared) = shared_dir(&root)? else {
+    let Some(shared) = crate::shared::locate_for(&root, "whole-api")? else {
         return Ok(());
     };
     let work = root.join("target/whole-api");
@@ -51,25 +50,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// `../shared`, or `None` (with a notice) when it is absent and not required.
-fn shared_dir(root: &Path) -> Result<Option<PathBuf>, String> {
-    match crate::shared::locate(root) {
-        Ok(dir) => Ok(Some(dir)),
-        Err(dir) if crate::shared::required() => Err(format!(
-            "WALDUR_REQUIRE_SHARED=1 but {} has no corpus/",
-            dir.display()
-        )),
-        Err(dir) => {
-            println!(
-                "whole-api: skipped: {} not found (set WALDUR_SHARED)",
-                dir.display()
-            );
-            Ok(None)
-        }
-    }
-}
-
-fn generate(input: &Path, out: &Path) -> Result<(), String> {
+/// Generates the crate of `input` into `out`; returns the config it used and what it generated.
+pub fn generate(input: &Path, out: &Path) -> Result<(Config, Generated), String> {
     let config = Config::for_specs(vec![input.to_path_buf()]);
     let generated = pipeline::generate(&config, None).map_err(|e| e.to_string())?;
     if generated.loaded.diagnostics.iter().any(|d| d.is_error()) {
@@ -89,14 +71,14 @@ fn generate(input: &Path, out: &Path) -> Result<(), String> {
         generated.files.len(),
         input.display()
     );
-    Ok(())
+    Ok((config, generated))
 }
 
 /// `cargo check` with the given feature flags; fails on any diagnostic of the generated crate
 /// (dependencies' lints are capped by cargo, so what is printed is ours).
 fn check(crate_dir: &Path, target: &Path, features: &[&str]) -> Result<(), String> {
     let start = std::time::Instant::now();
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let out = crate::cargo()
         .args(["check", "--quiet", "--message-format=short"])
         .args(features)
         .current_dir(crate_dir)
@@ -122,7 +104,7 @@ fn check(crate_dir: &Path, target: &Path, features: &[&str]) -> Result<(), Strin
 /// `cargo doc --no-deps --all-features` with `RUSTDOCFLAGS=-D warnings`.
 fn doc(crate_dir: &Path, target: &Path) -> Result<(), String> {
     let start = std::time::Instant::now();
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let out = crate::cargo()
         .args(["doc", "--quiet", "--no-deps", "--all-features"])
         .current_dir(crate_dir)
         .env("CARGO_TARGET_DIR", target)

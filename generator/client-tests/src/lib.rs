@@ -10,28 +10,6 @@
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeExample;
 
-use serde_json::Value;
-
-/// `value` with every string that is a UUID (any spelling) written as 32 lower-case hex digits
-/// and every RFC 3339 date-time written as chrono writes it (`+00:00`, fraction as needed):
-/// the spellings a typed decode is allowed to change when it is encoded again. Everything else
-/// is kept, so comparing two normalised documents still compares every value.
-pub fn normalise(value: &Value) -> Value {
-    match value {
-        Value::String(s) => {
-            if let Ok(u) = waldur_client::Uuid::try_parse(s) {
-                return Value::String(u.simple().to_string());
-            }
-            if let Ok(t) = waldur_client::DateTime::parse_from_rfc3339(s) {
-                // chrono's own RFC 3339 form (`Debug`), the one a typed field is written in.
-                return Value::String(format!("{t:?}"));
-            }
-            value.clone()
-        }
-        Value::Array(items) => Value::Array(items.iter().map(normalise).collect()),
-        Value::Object(map) => {
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), normalise(v))).collect())
-        }
-        other => other.clone(),
-    }
-}
+/// The normalisation `cargo xtask roundtrip` compares with: UUIDs as 32 hex digits, RFC 3339
+/// date-times as chrono writes them, everything else as it is.
+pub use waldur_roundtrip_check::normalise;
