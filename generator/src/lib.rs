@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod openapi;
 pub mod output;
 pub mod overrides;
+pub mod parallel;
 pub mod pipeline;
 pub mod spec;
 

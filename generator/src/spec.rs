@@ -45,6 +45,33 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, Error> {
 
 /// Reads the inputs into raw front-end IR (no passes). Without `keep_going`, any diagnostic is
 /// an error listing all of them.
+/// One input file, read and parsed.
+enum Outcome {
+    OpenApi(openapi::Lowered),
+    Page(markdown::PageOutcome),
+}
+
+/// Reads and parses one file: its displayed path, its text (for the inputs' hash) and what
+/// it holds.
+fn read_one(file: &Path) -> Result<(String, String, Outcome), Error> {
+    let display = display_path(file);
+    let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+    let outcome = if is_openapi_file(file) && openapi::looks_like_openapi(&text) {
+        Outcome::OpenApi(openapi::lower(&display, &text).map_err(|d| Error::Invalid(vec![d]))?)
+    } else if is_openapi_file(file) {
+        return Err(Error::Invalid(vec![Diagnostic::new(
+            crate::ir::Span {
+                file: display.clone(),
+                line: 1,
+            },
+            "expected an OpenAPI 3 document (a top-level `openapi:` key)",
+        )]));
+    } else {
+        Outcome::Page(markdown::parse_page(&display, &text))
+    };
+    Ok((display, text, outcome))
+}
+
 pub fn read(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, Error> {
     let mut files = Vec::new();
     for p in paths {
@@ -55,35 +82,27 @@ pub fn read(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, Error> {
     let mut notices = Vec::new();
     let mut hasher = Sha256::new();
     let mut shown = Vec::new();
-    for file in &files {
-        let display = display_path(file);
-        let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+    // Pages are independent: read and parse them on all cores, then merge in file order so
+    // that nothing depends on which thread did what.
+    let parsed = crate::parallel::map(&files, |file| read_one(file));
+    for result in parsed {
+        let (display, text, outcome) = result?;
         hasher.update(display.as_bytes());
         hasher.update([0]);
         hasher.update(text.as_bytes());
         hasher.update([0]);
-        if is_openapi_file(file) && openapi::looks_like_openapi(&text) {
-            let lowered = openapi::lower(&display, &text).map_err(|d| Error::Invalid(vec![d]))?;
-            merge(&mut api, lowered.api, &mut diagnostics);
-            diagnostics.extend(lowered.diagnostics);
-        } else if is_openapi_file(file) {
-            return Err(Error::Invalid(vec![Diagnostic::new(
-                crate::ir::Span {
-                    file: display.clone(),
-                    line: 1,
-                },
-                "expected an OpenAPI 3 document (a top-level `openapi:` key)",
-            )]));
-        } else {
-            match markdown::parse_page(&display, &text) {
-                markdown::PageOutcome::Api(page) => {
-                    api.sources.push(page.source);
-                    api.operations.extend(page.operations);
-                    diagnostics.extend(page.diagnostics);
-                }
-                markdown::PageOutcome::NotApi { reason } => {
-                    notices.push(format!("{display}: skipped: {reason}"))
-                }
+        match outcome {
+            Outcome::OpenApi(lowered) => {
+                merge(&mut api, lowered.api, &mut diagnostics);
+                diagnostics.extend(lowered.diagnostics);
+            }
+            Outcome::Page(markdown::PageOutcome::Api(page)) => {
+                api.sources.push(page.source);
+                api.operations.extend(page.operations);
+                diagnostics.extend(page.diagnostics);
+            }
+            Outcome::Page(markdown::PageOutcome::NotApi { reason }) => {
+                notices.push(format!("{display}: skipped: {reason}"))
             }
         }
         shown.push(display);

@@ -604,3 +604,32 @@ fn schema_8_0_5_lowers_completely_and_faithfully() {
     assert_eq!(list.span.line, 62686);
     assert!(ops.iter().all(|o| o.span.line > 0));
 }
+
+/// The front end parses a large YAML schema in pieces on all cores (`paths` and
+/// `components.schemas` cut at their entries). A comment after the two headers is still the
+/// same YAML but stops the cutting, so the schema is then parsed in one piece: both ways must
+/// lower to exactly the same API and diagnostics.
+#[test]
+fn parsing_in_pieces_lowers_exactly_as_one_parse() {
+    let Some(dir) = common::shared_dir("openapi_corpus") else {
+        return;
+    };
+    for version in ["7.9.0", "7.9.1", "8.0.5"] {
+        let path = dir.join(format!(
+            "corpus/openapi/waldur-openapi-schema-{version}.yaml"
+        ));
+        let text = std::fs::read_to_string(&path).expect("read schema");
+        let uncut = text
+            .replacen("\npaths:\n", "\npaths: # one piece\n", 1)
+            .replacen("\n  schemas:\n", "\n  schemas: # one piece\n", 1);
+        assert_eq!(uncut.len(), text.len() + 2 * " # one piece".len());
+        let name = path.display().to_string();
+        let cut = openapi::lower(&name, &text).expect("lowers");
+        let whole = openapi::lower(&name, &uncut).expect("lowers");
+        assert!(cut.api.operations.len() > 1700, "{version}");
+        assert!(
+            cut == whole,
+            "{version}: lowering differs between the two parses"
+        );
+    }
+}

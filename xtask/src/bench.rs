@@ -27,9 +27,11 @@ use waldur_codegen::ir::passes::{self, PassOptions};
 use waldur_codegen::output::{self, Mode};
 use waldur_codegen::spec::{self, LoadOptions, Loaded};
 
-const USAGE: &str = "usage: cargo xtask bench [--runs N] [--check-crates]\n\
+const USAGE: &str = "usage: cargo xtask bench [--runs N] [--check-crates] [--out DIR]\n\
                      \x20 --runs N         runs per measurement, median reported (default 5)\n\
-                     \x20 --check-crates   also time `cargo check` of the generated whole-API crates";
+                     \x20 --check-crates   also time `cargo check` of the generated whole-API crates\n\
+                     \x20 --out DIR        where generated crates are written (default target/bench;\n\
+                     \x20                  a tmpfs such as /dev/shm leaves the file system's cost out)";
 
 const DEFAULT_RUNS: usize = 5;
 /// `cargo check` runs per configuration (each takes seconds to minutes).
@@ -124,12 +126,15 @@ impl Kind {
 struct Options {
     runs: usize,
     check_crates: bool,
+    /// Where the generate kinds write their crates; `None`: `<target>/bench`.
+    out: Option<PathBuf>,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
         runs: DEFAULT_RUNS,
         check_crates: false,
+        out: None,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -147,6 +152,10 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 }
             }
             "--check-crates" => options.check_crates = true,
+            "--out" => match it.next() {
+                Some(dir) if !dir.is_empty() => options.out = Some(PathBuf::from(dir)),
+                _ => return Err(format!("--out: expected a directory\n{USAGE}")),
+            },
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -181,8 +190,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .collect::<Vec<_>>()
             .join(" ")
     );
+    let out_dir = options.out.clone().unwrap_or_else(|| bench_dir.clone());
+    create_dir(&out_dir)?;
+    println!("generated crates written under {}", out_dir.display());
     for kind in Kind::ALL {
-        let out = bench_dir.join(format!("out-{}", kind.name()));
+        let out = out_dir.join(format!("out-{}", kind.name()));
         let mut records = Vec::new();
         for _ in 0..options.runs {
             records.push(run_child(&exe, kind, &shared, &out)?);
@@ -814,15 +826,29 @@ mod tests {
             parse_args(&[]),
             Ok(Options {
                 runs: 5,
-                check_crates: false
+                check_crates: false,
+                out: None,
             })
         );
         assert_eq!(
             parse_args(&strings(&["--check-crates", "--runs", "3"])),
             Ok(Options {
                 runs: 3,
-                check_crates: true
+                check_crates: true,
+                out: None,
             })
+        );
+        assert_eq!(
+            parse_args(&strings(&["--out", "/dev/shm/b", "--runs", "2"])),
+            Ok(Options {
+                runs: 2,
+                check_crates: false,
+                out: Some(PathBuf::from("/dev/shm/b")),
+            })
+        );
+        assert_eq!(
+            parse_args(&strings(&["--out"])),
+            Err(format!("--out: expected a directory\n{USAGE}"))
         );
         assert_eq!(
             parse_args(&strings(&["--runs", "0"])),

@@ -295,160 +295,32 @@ impl OpenStackSnapshot {
         self.is_limit_based.copied()
     }
 }
-impl runtime::LenientModel for OpenStackSnapshot {
-    const NAME: &'static str = "OpenStackSnapshot";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "url" => self.url = map.next_value()?,
-            "uuid" => self.uuid = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "description" => self.description = map.next_value()?,
-            "service_name" => self.service_name = map.next_value()?,
-            "service_settings" => self.service_settings = map.next_value()?,
-            "service_settings_uuid" => self.service_settings_uuid = map.next_value()?,
-            "service_settings_state" => self.service_settings_state = map.next_value()?,
-            "service_settings_error_message" => {
-                self.service_settings_error_message = map.next_value()?;
-            }
-            "project" => self.project = map.next_value()?,
-            "project_name" => self.project_name = map.next_value()?,
-            "project_uuid" => self.project_uuid = map.next_value()?,
-            "customer" => self.customer = map.next_value()?,
-            "customer_uuid" => self.customer_uuid = map.next_value()?,
-            "customer_name" => self.customer_name = map.next_value()?,
-            "customer_native_name" => self.customer_native_name = map.next_value()?,
-            "customer_abbreviation" => self.customer_abbreviation = map.next_value()?,
-            "error_message" => self.error_message = map.next_value()?,
-            "error_traceback" => self.error_traceback = map.next_value()?,
-            "resource_type" => self.resource_type = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            "created" => self.created = map.next_value()?,
-            "modified" => self.modified = map.next_value()?,
-            "backend_id" => self.backend_id = map.next_value()?,
-            "access_url" => self.access_url = map.next_value()?,
-            "source_volume" => self.source_volume = map.next_value()?,
-            "size" => self.size = map.next_value()?,
-            "metadata" => self.metadata = map.next_value()?,
-            "runtime_state" => self.runtime_state = map.next_value()?,
-            "source_volume_name" => self.source_volume_name = map.next_value()?,
-            "source_volume_marketplace_uuid" => {
-                self.source_volume_marketplace_uuid = map.next_value()?;
-            }
-            "action" => self.action = map.next_value()?,
-            "action_details" => self.action_details = map.next_value()?,
-            "restorations" => self.restorations = map.next_value()?,
-            "kept_until" => self.kept_until = map.next_value()?,
-            "marketplace_offering_uuid" => {
-                self.marketplace_offering_uuid = map.next_value()?;
-            }
-            "marketplace_offering_name" => {
-                self.marketplace_offering_name = map.next_value()?;
-            }
-            "marketplace_offering_plugin_options" => {
-                self.marketplace_offering_plugin_options = map.next_value()?;
-            }
-            "marketplace_category_uuid" => {
-                self.marketplace_category_uuid = map.next_value()?;
-            }
-            "marketplace_category_name" => {
-                self.marketplace_category_name = map.next_value()?;
-            }
-            "marketplace_resource_uuid" => {
-                self.marketplace_resource_uuid = map.next_value()?;
-            }
-            "marketplace_plan_uuid" => self.marketplace_plan_uuid = map.next_value()?,
-            "marketplace_resource_state" => {
-                self.marketplace_resource_state = map.next_value()?;
-            }
-            "is_usage_based" => self.is_usage_based = map.next_value()?,
-            "is_limit_based" => self.is_limit_based = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn extra_mut(&mut self) -> &mut runtime::Extra {
-        &mut self.extra
-    }
-    fn extra(&self) -> &runtime::Extra {
-        &self.extra
-    }
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-        f("url", &self.url);
-        f("uuid", &self.uuid);
-        f("name", &self.name);
-        f("description", &self.description);
-        f("service_name", &self.service_name);
-        f("service_settings", &self.service_settings);
-        f("service_settings_uuid", &self.service_settings_uuid);
-        f("service_settings_state", &self.service_settings_state);
-        f("service_settings_error_message", &self.service_settings_error_message);
-        f("project", &self.project);
-        f("project_name", &self.project_name);
-        f("project_uuid", &self.project_uuid);
-        f("customer", &self.customer);
-        f("customer_uuid", &self.customer_uuid);
-        f("customer_name", &self.customer_name);
-        f("customer_native_name", &self.customer_native_name);
-        f("customer_abbreviation", &self.customer_abbreviation);
-        f("error_message", &self.error_message);
-        f("error_traceback", &self.error_traceback);
-        f("resource_type", &self.resource_type);
-        f("state", &self.state);
-        f("created", &self.created);
-        f("modified", &self.modified);
-        f("backend_id", &self.backend_id);
-        f("access_url", &self.access_url);
-        f("source_volume", &self.source_volume);
-        f("size", &self.size);
-        f("metadata", &self.metadata);
-        f("runtime_state", &self.runtime_state);
-        f("source_volume_name", &self.source_volume_name);
-        f("source_volume_marketplace_uuid", &self.source_volume_marketplace_uuid);
-        f("action", &self.action);
-        f("action_details", &self.action_details);
-        f("restorations", &self.restorations);
-        f("kept_until", &self.kept_until);
-        f("marketplace_offering_uuid", &self.marketplace_offering_uuid);
-        f("marketplace_offering_name", &self.marketplace_offering_name);
-        f(
-            "marketplace_offering_plugin_options",
-            &self.marketplace_offering_plugin_options,
-        );
-        f("marketplace_category_uuid", &self.marketplace_category_uuid);
-        f("marketplace_category_name", &self.marketplace_category_name);
-        f("marketplace_resource_uuid", &self.marketplace_resource_uuid);
-        f("marketplace_plan_uuid", &self.marketplace_plan_uuid);
-        f("marketplace_resource_state", &self.marketplace_resource_state);
-        f("is_usage_based", &self.is_usage_based);
-        f("is_limit_based", &self.is_limit_based);
-    }
-}
-impl serde::Serialize for OpenStackSnapshot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        runtime::serialize_model(self, serializer)
-    }
-}
-impl std::fmt::Debug for OpenStackSnapshot {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        runtime::debug_model(self, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenStackSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_model(deserializer)
-    }
-}
-impl runtime::FromJson for OpenStackSnapshot {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        runtime::model_from_map(map)
-    }
+runtime::response_model! {
+    OpenStackSnapshot, "OpenStackSnapshot", extra, [url("url"), uuid("uuid"),
+    name("name"), description("description"), service_name("service_name"),
+    service_settings("service_settings"), service_settings_uuid("service_settings_uuid"),
+    service_settings_state("service_settings_state"),
+    service_settings_error_message("service_settings_error_message"), project("project"),
+    project_name("project_name"), project_uuid("project_uuid"), customer("customer"),
+    customer_uuid("customer_uuid"), customer_name("customer_name"),
+    customer_native_name("customer_native_name"),
+    customer_abbreviation("customer_abbreviation"), error_message("error_message"),
+    error_traceback("error_traceback"), resource_type("resource_type"), state("state"),
+    created("created"), modified("modified"), backend_id("backend_id"),
+    access_url("access_url"), source_volume("source_volume"), size("size"),
+    metadata("metadata"), runtime_state("runtime_state"),
+    source_volume_name("source_volume_name"),
+    source_volume_marketplace_uuid("source_volume_marketplace_uuid"), action("action"),
+    action_details("action_details"), restorations("restorations"),
+    kept_until("kept_until"), marketplace_offering_uuid("marketplace_offering_uuid"),
+    marketplace_offering_name("marketplace_offering_name"),
+    marketplace_offering_plugin_options("marketplace_offering_plugin_options"),
+    marketplace_category_uuid("marketplace_category_uuid"),
+    marketplace_category_name("marketplace_category_name"),
+    marketplace_resource_uuid("marketplace_resource_uuid"),
+    marketplace_plan_uuid("marketplace_plan_uuid"),
+    marketplace_resource_state("marketplace_resource_state"),
+    is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `OpenStackSnapshotRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -553,67 +425,12 @@ impl OpenStackSnapshotRestoration {
         self.volume_device.as_str()
     }
 }
-impl runtime::LenientModel for OpenStackSnapshotRestoration {
-    const NAME: &'static str = "OpenStackSnapshotRestoration";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uuid" => self.uuid = map.next_value()?,
-            "created" => self.created = map.next_value()?,
-            "description" => self.description = map.next_value()?,
-            "volume" => self.volume = map.next_value()?,
-            "volume_name" => self.volume_name = map.next_value()?,
-            "volume_state" => self.volume_state = map.next_value()?,
-            "volume_runtime_state" => self.volume_runtime_state = map.next_value()?,
-            "volume_size" => self.volume_size = map.next_value()?,
-            "volume_device" => self.volume_device = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn extra_mut(&mut self) -> &mut runtime::Extra {
-        &mut self.extra
-    }
-    fn extra(&self) -> &runtime::Extra {
-        &self.extra
-    }
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-        f("uuid", &self.uuid);
-        f("created", &self.created);
-        f("description", &self.description);
-        f("volume", &self.volume);
-        f("volume_name", &self.volume_name);
-        f("volume_state", &self.volume_state);
-        f("volume_runtime_state", &self.volume_runtime_state);
-        f("volume_size", &self.volume_size);
-        f("volume_device", &self.volume_device);
-    }
-}
-impl serde::Serialize for OpenStackSnapshotRestoration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        runtime::serialize_model(self, serializer)
-    }
-}
-impl std::fmt::Debug for OpenStackSnapshotRestoration {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        runtime::debug_model(self, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenStackSnapshotRestoration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_model(deserializer)
-    }
-}
-impl runtime::FromJson for OpenStackSnapshotRestoration {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        runtime::model_from_map(map)
-    }
+runtime::response_model! {
+    OpenStackSnapshotRestoration, "OpenStackSnapshotRestoration", extra, [uuid("uuid"),
+    created("created"), description("description"), volume("volume"),
+    volume_name("volume_name"), volume_state("volume_state"),
+    volume_runtime_state("volume_runtime_state"), volume_size("volume_size"),
+    volume_device("volume_device")]
 }
 /// `OpenStackVolume`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -981,182 +798,37 @@ impl OpenStackVolume {
         self.is_limit_based.copied()
     }
 }
-impl runtime::LenientModel for OpenStackVolume {
-    const NAME: &'static str = "OpenStackVolume";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "url" => self.url = map.next_value()?,
-            "uuid" => self.uuid = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "description" => self.description = map.next_value()?,
-            "service_name" => self.service_name = map.next_value()?,
-            "service_settings" => self.service_settings = map.next_value()?,
-            "service_settings_uuid" => self.service_settings_uuid = map.next_value()?,
-            "service_settings_state" => self.service_settings_state = map.next_value()?,
-            "service_settings_error_message" => {
-                self.service_settings_error_message = map.next_value()?;
-            }
-            "project" => self.project = map.next_value()?,
-            "project_name" => self.project_name = map.next_value()?,
-            "project_uuid" => self.project_uuid = map.next_value()?,
-            "customer" => self.customer = map.next_value()?,
-            "customer_uuid" => self.customer_uuid = map.next_value()?,
-            "customer_name" => self.customer_name = map.next_value()?,
-            "customer_native_name" => self.customer_native_name = map.next_value()?,
-            "customer_abbreviation" => self.customer_abbreviation = map.next_value()?,
-            "error_message" => self.error_message = map.next_value()?,
-            "error_traceback" => self.error_traceback = map.next_value()?,
-            "resource_type" => self.resource_type = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            "created" => self.created = map.next_value()?,
-            "modified" => self.modified = map.next_value()?,
-            "backend_id" => self.backend_id = map.next_value()?,
-            "access_url" => self.access_url = map.next_value()?,
-            "source_snapshot" => self.source_snapshot = map.next_value()?,
-            "size" => self.size = map.next_value()?,
-            "bootable" => self.bootable = map.next_value()?,
-            "metadata" => self.metadata = map.next_value()?,
-            "image" => self.image = map.next_value()?,
-            "image_metadata" => self.image_metadata = map.next_value()?,
-            "image_name" => self.image_name = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
-            "type_name" => self.type_name = map.next_value()?,
-            "runtime_state" => self.runtime_state = map.next_value()?,
-            "availability_zone" => self.availability_zone = map.next_value()?,
-            "availability_zone_name" => self.availability_zone_name = map.next_value()?,
-            "device" => self.device = map.next_value()?,
-            "action" => self.action = map.next_value()?,
-            "action_details" => self.action_details = map.next_value()?,
-            "instance" => self.instance = map.next_value()?,
-            "instance_name" => self.instance_name = map.next_value()?,
-            "instance_marketplace_uuid" => {
-                self.instance_marketplace_uuid = map.next_value()?;
-            }
-            "tenant" => self.tenant = map.next_value()?,
-            "tenant_uuid" => self.tenant_uuid = map.next_value()?,
-            "extend_enabled" => self.extend_enabled = map.next_value()?,
-            "marketplace_offering_uuid" => {
-                self.marketplace_offering_uuid = map.next_value()?;
-            }
-            "marketplace_offering_name" => {
-                self.marketplace_offering_name = map.next_value()?;
-            }
-            "marketplace_offering_plugin_options" => {
-                self.marketplace_offering_plugin_options = map.next_value()?;
-            }
-            "marketplace_category_uuid" => {
-                self.marketplace_category_uuid = map.next_value()?;
-            }
-            "marketplace_category_name" => {
-                self.marketplace_category_name = map.next_value()?;
-            }
-            "marketplace_resource_uuid" => {
-                self.marketplace_resource_uuid = map.next_value()?;
-            }
-            "marketplace_plan_uuid" => self.marketplace_plan_uuid = map.next_value()?,
-            "marketplace_resource_state" => {
-                self.marketplace_resource_state = map.next_value()?;
-            }
-            "is_usage_based" => self.is_usage_based = map.next_value()?,
-            "is_limit_based" => self.is_limit_based = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn extra_mut(&mut self) -> &mut runtime::Extra {
-        &mut self.extra
-    }
-    fn extra(&self) -> &runtime::Extra {
-        &self.extra
-    }
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-        f("url", &self.url);
-        f("uuid", &self.uuid);
-        f("name", &self.name);
-        f("description", &self.description);
-        f("service_name", &self.service_name);
-        f("service_settings", &self.service_settings);
-        f("service_settings_uuid", &self.service_settings_uuid);
-        f("service_settings_state", &self.service_settings_state);
-        f("service_settings_error_message", &self.service_settings_error_message);
-        f("project", &self.project);
-        f("project_name", &self.project_name);
-        f("project_uuid", &self.project_uuid);
-        f("customer", &self.customer);
-        f("customer_uuid", &self.customer_uuid);
-        f("customer_name", &self.customer_name);
-        f("customer_native_name", &self.customer_native_name);
-        f("customer_abbreviation", &self.customer_abbreviation);
-        f("error_message", &self.error_message);
-        f("error_traceback", &self.error_traceback);
-        f("resource_type", &self.resource_type);
-        f("state", &self.state);
-        f("created", &self.created);
-        f("modified", &self.modified);
-        f("backend_id", &self.backend_id);
-        f("access_url", &self.access_url);
-        f("source_snapshot", &self.source_snapshot);
-        f("size", &self.size);
-        f("bootable", &self.bootable);
-        f("metadata", &self.metadata);
-        f("image", &self.image);
-        f("image_metadata", &self.image_metadata);
-        f("image_name", &self.image_name);
-        f("type", &self.type_);
-        f("type_name", &self.type_name);
-        f("runtime_state", &self.runtime_state);
-        f("availability_zone", &self.availability_zone);
-        f("availability_zone_name", &self.availability_zone_name);
-        f("device", &self.device);
-        f("action", &self.action);
-        f("action_details", &self.action_details);
-        f("instance", &self.instance);
-        f("instance_name", &self.instance_name);
-        f("instance_marketplace_uuid", &self.instance_marketplace_uuid);
-        f("tenant", &self.tenant);
-        f("tenant_uuid", &self.tenant_uuid);
-        f("extend_enabled", &self.extend_enabled);
-        f("marketplace_offering_uuid", &self.marketplace_offering_uuid);
-        f("marketplace_offering_name", &self.marketplace_offering_name);
-        f(
-            "marketplace_offering_plugin_options",
-            &self.marketplace_offering_plugin_options,
-        );
-        f("marketplace_category_uuid", &self.marketplace_category_uuid);
-        f("marketplace_category_name", &self.marketplace_category_name);
-        f("marketplace_resource_uuid", &self.marketplace_resource_uuid);
-        f("marketplace_plan_uuid", &self.marketplace_plan_uuid);
-        f("marketplace_resource_state", &self.marketplace_resource_state);
-        f("is_usage_based", &self.is_usage_based);
-        f("is_limit_based", &self.is_limit_based);
-    }
-}
-impl serde::Serialize for OpenStackVolume {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        runtime::serialize_model(self, serializer)
-    }
-}
-impl std::fmt::Debug for OpenStackVolume {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        runtime::debug_model(self, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenStackVolume {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_model(deserializer)
-    }
-}
-impl runtime::FromJson for OpenStackVolume {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        runtime::model_from_map(map)
-    }
+runtime::response_model! {
+    OpenStackVolume, "OpenStackVolume", extra, [url("url"), uuid("uuid"), name("name"),
+    description("description"), service_name("service_name"),
+    service_settings("service_settings"), service_settings_uuid("service_settings_uuid"),
+    service_settings_state("service_settings_state"),
+    service_settings_error_message("service_settings_error_message"), project("project"),
+    project_name("project_name"), project_uuid("project_uuid"), customer("customer"),
+    customer_uuid("customer_uuid"), customer_name("customer_name"),
+    customer_native_name("customer_native_name"),
+    customer_abbreviation("customer_abbreviation"), error_message("error_message"),
+    error_traceback("error_traceback"), resource_type("resource_type"), state("state"),
+    created("created"), modified("modified"), backend_id("backend_id"),
+    access_url("access_url"), source_snapshot("source_snapshot"), size("size"),
+    bootable("bootable"), metadata("metadata"), image("image"),
+    image_metadata("image_metadata"), image_name("image_name"), type_("type"),
+    type_name("type_name"), runtime_state("runtime_state"),
+    availability_zone("availability_zone"),
+    availability_zone_name("availability_zone_name"), device("device"), action("action"),
+    action_details("action_details"), instance("instance"),
+    instance_name("instance_name"),
+    instance_marketplace_uuid("instance_marketplace_uuid"), tenant("tenant"),
+    tenant_uuid("tenant_uuid"), extend_enabled("extend_enabled"),
+    marketplace_offering_uuid("marketplace_offering_uuid"),
+    marketplace_offering_name("marketplace_offering_name"),
+    marketplace_offering_plugin_options("marketplace_offering_plugin_options"),
+    marketplace_category_uuid("marketplace_category_uuid"),
+    marketplace_category_name("marketplace_category_name"),
+    marketplace_resource_uuid("marketplace_resource_uuid"),
+    marketplace_plan_uuid("marketplace_plan_uuid"),
+    marketplace_resource_state("marketplace_resource_state"),
+    is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `OpenStackVolumeExtendRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

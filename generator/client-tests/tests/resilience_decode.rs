@@ -397,6 +397,27 @@ fn string_enums_with_number_values_decode_numbers_too() {
     );
 }
 
+#[test]
+fn a_model_without_documented_fields_keeps_every_key() {
+    use fixture_pages::models::GadgetsLabelsRetrieveResponse as Labels;
+    use fixture_pages::runtime::LenientModel as _;
+    let body = json!({"lamp": "red", "n": 2, "none": null, "nested": {"a": [1]}});
+    let labels: Labels = serde_json::from_value(body.clone()).expect("any object decodes");
+    assert_eq!(labels.extra_keys(), ["lamp", "n", "nested", "none"]);
+    assert_eq!(labels.extra["nested"].get(), r#"{"a":[1]}"#);
+    assert!(labels.invalid_fields().is_empty());
+    assert!(!labels.is_as_documented());
+    assert_eq!(
+        format!("{labels:?}"),
+        r#"GadgetsLabelsRetrieveResponse { undocumented: ["lamp", "n", "nested", "none"] }"#
+    );
+    assert_eq!(encoded(&labels), body);
+    let empty: Labels = serde_json::from_value(json!({})).expect("an empty object decodes");
+    assert!(empty.is_as_documented());
+    assert_eq!(format!("{empty:?}"), "GadgetsLabelsRetrieveResponse");
+    assert_eq!(encoded(&empty), json!({}));
+}
+
 #[tokio::test]
 async fn unknown_fields_are_kept_and_encoded_again() {
     let mut body = volume_json(UUID, "data");

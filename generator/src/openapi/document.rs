@@ -278,8 +278,14 @@ pub fn parse(file: &str, text: &str) -> Result<(Document, Format), Diagnostic> {
         Format::Json => {
             serde_json::from_str::<Document>(body).map_err(|e| (e.line(), e.to_string()))
         }
-        Format::Yaml => serde_yaml::from_str::<Document>(body)
-            .map_err(|e| (e.location().map_or(0, |l| l.line()), e.to_string())),
+        Format::Yaml => match (body.len() >= super::yaml_split::MIN_DOCUMENT_BYTES)
+            .then(|| super::yaml_split::parse(body, super::yaml_split::PIECE_BYTES))
+            .flatten()
+        {
+            Some(doc) => Ok(doc),
+            None => serde_yaml::from_str::<Document>(body)
+                .map_err(|e| (e.location().map_or(0, |l| l.line()), e.to_string())),
+        },
     };
     let doc = match parsed {
         Ok(doc) => doc,

@@ -23,6 +23,7 @@ mod lines;
 mod operation;
 mod pointer;
 mod schema;
+mod yaml_split;
 
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@
 //! aliases, their fields and accessors), then files and feature gates.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::Diagnostic;
 use crate::emit::Settings;
@@ -88,6 +89,7 @@ pub fn build(api: &Api, settings: &Settings, runtime_features: &[String]) -> Pla
         mock_ns.reserve(m);
     }
 
+    let model_idents: Arc<BTreeSet<String>> = Arc::new(types.idents.values().cloned().collect());
     let mut tags = Vec::new();
     let mut accessors = Vec::new();
     for (tag, ops) in &by_tag {
@@ -97,10 +99,7 @@ pub fn build(api: &Api, settings: &Settings, runtime_features: &[String]) -> Pla
         let accessor = client_ns.claim(&snake_ident(&spelled));
         let mock_accessor = mock_ns.claim(&snake_ident(&spelled));
         // Types of the tag module: models are referred to by path, but users glob-import both.
-        let mut tag_types = Namespace::camel(RESERVED_TYPES);
-        for ident in types.idents.values() {
-            tag_types.reserve(ident);
-        }
+        let mut tag_types = Namespace::camel(RESERVED_TYPES).avoiding(model_idents.clone());
         let base = camel_prefix(&spelled);
         let handle = tag_types.claim(&format!("{base}Api"));
         let mock_handle = tag_types.claim(&format!("{base}Mock"));

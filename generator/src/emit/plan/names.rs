@@ -10,6 +10,7 @@
 //! order, so the same spec always gives the same names.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
@@ -229,6 +230,10 @@ enum Numbering {
 #[derive(Debug, Clone)]
 pub struct Namespace {
     taken: BTreeSet<String>,
+    /// Names of an enclosing scope, not to be used here either. Shared rather than copied
+    /// into `taken`: every tag module avoids all model names (hundreds of tags times
+    /// thousands of models in a whole-API crate).
+    outer: Option<Arc<BTreeSet<String>>>,
     /// Tried before numbering: `send` -> `send_param`.
     suffix: &'static str,
     numbering: Numbering,
@@ -253,6 +258,7 @@ impl Namespace {
     fn with(reserved: &[&str], numbering: Numbering) -> Namespace {
         Namespace {
             taken: reserved.iter().map(|s| s.to_string()).collect(),
+            outer: None,
             suffix: "",
             numbering,
         }
@@ -264,25 +270,36 @@ impl Namespace {
         self
     }
 
+    /// Also avoids every name of `outer`.
+    pub fn avoiding(mut self, outer: Arc<BTreeSet<String>>) -> Namespace {
+        self.outer = Some(outer);
+        self
+    }
+
     pub fn reserve(&mut self, name: &str) {
         self.taken.insert(name.to_string());
     }
 
     pub fn contains(&self, name: &str) -> bool {
-        self.taken.contains(name)
+        self.taken.contains(name) || self.outer.as_ref().is_some_and(|o| o.contains(name))
+    }
+
+    /// Takes `name` if it is free.
+    fn take(&mut self, name: &str) -> bool {
+        !self.outer.as_ref().is_some_and(|o| o.contains(name)) && self.taken.insert(name.into())
     }
 
     /// Hands out `wanted`, or the first free of `<wanted><suffix>`, `<wanted>2`, `<wanted>3`, ...
     /// (spelled per the namespace's case: `wanted_2`, `Wanted2`, `wanted-2`).
     pub fn claim(&mut self, wanted: &str) -> String {
-        if self.taken.insert(wanted.to_string()) {
+        if self.take(wanted) {
             return wanted.to_string();
         }
         // A keyword-escaped name (`type_`) takes its suffix without a second underscore.
         let stem = wanted.trim_end_matches('_');
         if !self.suffix.is_empty() {
             let candidate = format!("{stem}{}", self.suffix);
-            if self.taken.insert(candidate.clone()) {
+            if self.take(&candidate) {
                 return candidate;
             }
         }
@@ -293,7 +310,7 @@ impl Namespace {
         };
         (2usize..)
             .map(|i| format!("{stem}{sep}{i}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
+            .find(|candidate| self.take(candidate))
             .unwrap_or_default()
     }
 }

@@ -8,7 +8,7 @@ pub mod operations;
 pub mod tokens;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
@@ -21,6 +21,10 @@ use self::crate_files::Header;
 
 /// One file rendered on a worker thread.
 enum Job<'a> {
+    /// `src/lib.rs`: the client, its tag accessors and the crate docs.
+    Lib,
+    /// `src/models/mod.rs`.
+    ModelsMod,
     Models(&'a crate::emit::plan::ModelFile),
     Tag(usize),
 }
@@ -39,14 +43,6 @@ pub fn files(
     );
     files.insert("README.md".to_string(), crate_files::readme(plan, &header));
     files.insert("LICENSE".to_string(), crate_files::LICENSE.to_string());
-    files.insert(
-        "src/lib.rs".to_string(),
-        header.rust(format_file(crate_files::lib_rs(plan))?),
-    );
-    files.insert(
-        "src/models/mod.rs".to_string(),
-        header.rust(format_file(crate_files::models_mod(plan))?),
-    );
     for (name, text) in runtime_files {
         files.insert(format!("src/runtime/{name}"), header.rust_source(text));
     }
@@ -56,10 +52,19 @@ pub fn files(
     let mut jobs: Vec<Job> = plan.model_files.iter().map(Job::Models).collect();
     // The biggest job (`shared.rs`) first, so it does not start last on a busy thread.
     jobs.sort_by_key(|j| !matches!(j, Job::Models(f) if f.file == "shared"));
+    jobs.extend([Job::Lib, Job::ModelsMod]);
     jobs.extend((0..plan.tags.len()).map(Job::Tag));
     let render = |job: &Job| -> Result<(String, String), Error> {
         let started = Instant::now();
         let out = match job {
+            Job::Lib => (
+                "src/lib.rs".to_string(),
+                header.rust(format_file(crate_files::lib_rs(plan))?),
+            ),
+            Job::ModelsMod => (
+                "src/models/mod.rs".to_string(),
+                header.rust(format_file(crate_files::models_mod(plan))?),
+            ),
             Job::Models(file) => {
                 let items = file.types.iter().filter_map(|name| {
                     let t = plan.types.get(name)?;
@@ -106,7 +111,7 @@ pub fn files(
         JOB_NANOS.fetch_add(nanos(started.elapsed()), Ordering::Relaxed);
         Ok(out)
     };
-    for result in parallel_map(&jobs, render) {
+    for result in crate::parallel::map(&jobs, render) {
         let (path, text) = result?;
         files.insert(path, text);
     }
@@ -146,43 +151,6 @@ fn gate_items(gate: TokenStream, items: TokenStream) -> TokenStream {
     }
     out.extend(current);
     out
-}
-
-/// Maps `f` over `items` on all cores, results in input order. A panic in a worker is
-/// re-raised here (the renderers do not panic on any plan; this is for bugs).
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut indexed: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        mine.push((i, f(item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        let mut all = Vec::with_capacity(items.len());
-        for w in workers {
-            match w.join() {
-                Ok(mine) => all.extend(mine),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        all
-    });
-    indexed.sort_by_key(|(i, _)| *i);
-    indexed.into_iter().map(|(_, r)| r).collect()
 }
 
 fn nanos(d: Duration) -> u64 {

@@ -83,36 +83,11 @@ fn response_model(name: &str, plan: &TypePlan, m: &ResponseModel) -> TokenStream
         }
     });
     let accessors = m.fields.iter().map(accessor);
-    let arms = m.fields.iter().map(|f| {
+    let fields = m.fields.iter().map(|f| {
         let fid = ident(&f.ident);
         let wire = &f.wire;
-        quote!(#wire => self.#fid = map.next_value()?,)
+        quote!(#fid(#wire))
     });
-    let visits = m.fields.iter().map(|f| {
-        let fid = ident(&f.ident);
-        let wire = &f.wire;
-        quote!(f(#wire, &self.#fid);)
-    });
-    // A model with no documented fields keeps everything in `extra`.
-    let decode_body = if m.fields.is_empty() {
-        quote! {
-            let _ = (key, map);
-            Ok(false)
-        }
-    } else {
-        quote! {
-            match key {
-                #(#arms)*
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    };
-    let visit_param = if m.fields.is_empty() {
-        quote!(_f)
-    } else {
-        quote!(f)
-    };
     let accessor_impl = (!m.fields.is_empty()).then(|| quote! { impl #id { #(#accessors)* } });
     quote! {
         #docs
@@ -125,46 +100,7 @@ fn response_model(name: &str, plan: &TypePlan, m: &ResponseModel) -> TokenStream
 
         #accessor_impl
 
-        impl runtime::LenientModel for #id {
-            const NAME: &'static str = #name;
-            fn decode_field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-                #decode_body
-            }
-            fn extra_mut(&mut self) -> &mut runtime::Extra {
-                &mut self.#extra
-            }
-            fn extra(&self) -> &runtime::Extra {
-                &self.#extra
-            }
-            fn visit_fields(&self, #visit_param: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-                #(#visits)*
-            }
-        }
-
-        impl serde::Serialize for #id {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                runtime::serialize_model(self, serializer)
-            }
-        }
-
-        impl std::fmt::Debug for #id {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                runtime::debug_model(self, f)
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #id {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                runtime::deserialize_model(deserializer)
-            }
-        }
-
-        impl runtime::FromJson for #id {
-            const ACCEPTS_MAP: bool = true;
-            fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-                runtime::model_from_map(map)
-            }
-        }
+        runtime::response_model! { #id, #name, #extra, [#(#fields),*] }
     }
 }
 

@@ -8,6 +8,7 @@ mod operations;
 mod params;
 mod responses;
 mod schemas;
+mod yaml_split;
 
 use std::collections::BTreeMap;
 

@@ -21,49 +21,6 @@ impl ErrorModel {
         self.detail.as_str()
     }
 }
-impl runtime::LenientModel for ErrorModel {
-    const NAME: &'static str = "Error";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "detail" => self.detail = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn extra_mut(&mut self) -> &mut runtime::Extra {
-        &mut self.extra
-    }
-    fn extra(&self) -> &runtime::Extra {
-        &self.extra
-    }
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-        f("detail", &self.detail);
-    }
-}
-impl serde::Serialize for ErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        runtime::serialize_model(self, serializer)
-    }
-}
-impl std::fmt::Debug for ErrorModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        runtime::debug_model(self, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_model(deserializer)
-    }
-}
-impl runtime::FromJson for ErrorModel {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        runtime::model_from_map(map)
-    }
+runtime::response_model! {
+    ErrorModel, "Error", extra, [detail("detail")]
 }

@@ -130,53 +130,8 @@ impl OptionModel {
         self.page.copied()
     }
 }
-impl runtime::LenientModel for OptionModel {
-    const NAME: &'static str = "Option";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "result" => self.result = map.next_value()?,
-            "page" => self.page = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn extra_mut(&mut self) -> &mut runtime::Extra {
-        &mut self.extra
-    }
-    fn extra(&self) -> &runtime::Extra {
-        &self.extra
-    }
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-        f("result", &self.result);
-        f("page", &self.page);
-    }
-}
-impl serde::Serialize for OptionModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        runtime::serialize_model(self, serializer)
-    }
-}
-impl std::fmt::Debug for OptionModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        runtime::debug_model(self, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for OptionModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_model(deserializer)
-    }
-}
-impl runtime::FromJson for OptionModel {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        runtime::model_from_map(map)
-    }
+runtime::response_model! {
+    OptionModel, "Option", extra, [result("result"), page("page")]
 }
 /// `Result`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -254,71 +209,10 @@ impl ResultModel {
         self.grid.as_slice()
     }
 }
-impl runtime::LenientModel for ResultModel {
-    const NAME: &'static str = "Result";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "extra" => self.extra_field = map.next_value()?,
-            "clone" => self.clone = map.next_value()?,
-            "fmt" => self.fmt = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
-            "self" => self.self_ = map.next_value()?,
-            "odd" => self.odd = map.next_value()?,
-            "level" => self.level = map.next_value()?,
-            "widget" => self.widget = map.next_value()?,
-            "address" => self.address = map.next_value()?,
-            "matrix" => self.matrix = map.next_value()?,
-            "grid" => self.grid = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn extra_mut(&mut self) -> &mut runtime::Extra {
-        &mut self.extra
-    }
-    fn extra(&self) -> &runtime::Extra {
-        &self.extra
-    }
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-        f("extra", &self.extra_field);
-        f("clone", &self.clone);
-        f("fmt", &self.fmt);
-        f("type", &self.type_);
-        f("self", &self.self_);
-        f("odd", &self.odd);
-        f("level", &self.level);
-        f("widget", &self.widget);
-        f("address", &self.address);
-        f("matrix", &self.matrix);
-        f("grid", &self.grid);
-    }
-}
-impl serde::Serialize for ResultModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        runtime::serialize_model(self, serializer)
-    }
-}
-impl std::fmt::Debug for ResultModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        runtime::debug_model(self, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResultModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_model(deserializer)
-    }
-}
-impl runtime::FromJson for ResultModel {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        runtime::model_from_map(map)
-    }
+runtime::response_model! {
+    ResultModel, "Result", extra, [extra_field("extra"), clone("clone"), fmt("fmt"),
+    type_("type"), self_("self"), odd("odd"), level("level"), widget("widget"),
+    address("address"), matrix("matrix"), grid("grid")]
 }
 /// `Value`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -334,51 +228,8 @@ impl ValueModel {
         self.x.copied()
     }
 }
-impl runtime::LenientModel for ValueModel {
-    const NAME: &'static str = "Value";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "x" => self.x = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn extra_mut(&mut self) -> &mut runtime::Extra {
-        &mut self.extra
-    }
-    fn extra(&self) -> &runtime::Extra {
-        &self.extra
-    }
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-        f("x", &self.x);
-    }
-}
-impl serde::Serialize for ValueModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        runtime::serialize_model(self, serializer)
-    }
-}
-impl std::fmt::Debug for ValueModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        runtime::debug_model(self, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ValueModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_model(deserializer)
-    }
-}
-impl runtime::FromJson for ValueModel {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        runtime::model_from_map(map)
-    }
+runtime::response_model! {
+    ValueModel, "Value", extra, [x("x")]
 }
 /// `WidgetEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -21,51 +21,8 @@ impl Detail {
         self.detail.as_str()
     }
 }
-impl runtime::LenientModel for Detail {
-    const NAME: &'static str = "Detail";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "detail" => self.detail = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn extra_mut(&mut self) -> &mut runtime::Extra {
-        &mut self.extra
-    }
-    fn extra(&self) -> &runtime::Extra {
-        &self.extra
-    }
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-        f("detail", &self.detail);
-    }
-}
-impl serde::Serialize for Detail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        runtime::serialize_model(self, serializer)
-    }
-}
-impl std::fmt::Debug for Detail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        runtime::debug_model(self, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Detail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_model(deserializer)
-    }
-}
-impl runtime::FromJson for Detail {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        runtime::model_from_map(map)
-    }
+runtime::response_model! {
+    Detail, "Detail", extra, [detail("detail")]
 }
 /// A tree: recursion through an array and an optional parent.
 #[derive(Clone, PartialEq, Default)]
@@ -93,53 +50,6 @@ impl Node {
         self.parent.as_deref()
     }
 }
-impl runtime::LenientModel for Node {
-    const NAME: &'static str = "Node";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "name" => self.name = map.next_value()?,
-            "children" => self.children = map.next_value()?,
-            "parent" => self.parent = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn extra_mut(&mut self) -> &mut runtime::Extra {
-        &mut self.extra
-    }
-    fn extra(&self) -> &runtime::Extra {
-        &self.extra
-    }
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-        f("name", &self.name);
-        f("children", &self.children);
-        f("parent", &self.parent);
-    }
-}
-impl serde::Serialize for Node {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        runtime::serialize_model(self, serializer)
-    }
-}
-impl std::fmt::Debug for Node {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        runtime::debug_model(self, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_model(deserializer)
-    }
-}
-impl runtime::FromJson for Node {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        runtime::model_from_map(map)
-    }
+runtime::response_model! {
+    Node, "Node", extra, [name("name"), children("children"), parent("parent")]
 }

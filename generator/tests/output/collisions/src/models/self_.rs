@@ -59,57 +59,8 @@ impl Foo2 {
         self.field.as_str()
     }
 }
-impl runtime::LenientModel for Foo2 {
-    const NAME: &'static str = "Foo2";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "Self" => self.self_ = map.next_value()?,
-            "crate" => self.crate_ = map.next_value()?,
-            "$ref" => self.ref_ = map.next_value()?,
-            "" => self.field = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn extra_mut(&mut self) -> &mut runtime::Extra {
-        &mut self.extra
-    }
-    fn extra(&self) -> &runtime::Extra {
-        &self.extra
-    }
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-        f("Self", &self.self_);
-        f("crate", &self.crate_);
-        f("$ref", &self.ref_);
-        f("", &self.field);
-    }
-}
-impl serde::Serialize for Foo2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        runtime::serialize_model(self, serializer)
-    }
-}
-impl std::fmt::Debug for Foo2 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        runtime::debug_model(self, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Foo2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_model(deserializer)
-    }
-}
-impl runtime::FromJson for Foo2 {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        runtime::model_from_map(map)
-    }
+runtime::response_model! {
+    Foo2, "Foo2", extra, [self_("Self"), crate_("crate"), ref_("$ref"), field("")]
 }
 /// A name with no letters or digits.
 #[derive(Clone, PartialEq, Default)]
@@ -125,49 +76,6 @@ impl Unnamed {
         self.value.as_str()
     }
 }
-impl runtime::LenientModel for Unnamed {
-    const NAME: &'static str = "Unnamed";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "value" => self.value = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn extra_mut(&mut self) -> &mut runtime::Extra {
-        &mut self.extra
-    }
-    fn extra(&self) -> &runtime::Extra {
-        &self.extra
-    }
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-        f("value", &self.value);
-    }
-}
-impl serde::Serialize for Unnamed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        runtime::serialize_model(self, serializer)
-    }
-}
-impl std::fmt::Debug for Unnamed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        runtime::debug_model(self, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Unnamed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_model(deserializer)
-    }
-}
-impl runtime::FromJson for Unnamed {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        runtime::model_from_map(map)
-    }
+runtime::response_model! {
+    Unnamed, "Unnamed", extra, [value("value")]
 }

@@ -76,6 +76,9 @@ pub use error::{
 };
 pub use lenient::{FromJson, Lenient};
 pub use model::{FieldState, debug_model, serialize_model};
+// The impls of every generated response model (see the macro); unused in the runtime itself.
+#[allow(unused_imports)]
+pub(crate) use model::response_model;
 pub use nullable::Nullable;
 pub use pagination::{Page, PageOptions, paginate, paginate_with};
 pub use raw::{Extra, RawJson};

@@ -113,59 +113,9 @@ impl OrderDetails {
         self.created.copied()
     }
 }
-impl runtime::LenientModel for OrderDetails {
-    const NAME: &'static str = "OrderDetails";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uuid" => self.uuid = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            "error_message" => self.error_message = map.next_value()?,
-            "resource_uuid" => self.resource_uuid = map.next_value()?,
-            "created" => self.created = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn extra_mut(&mut self) -> &mut runtime::Extra {
-        &mut self.extra
-    }
-    fn extra(&self) -> &runtime::Extra {
-        &self.extra
-    }
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-        f("uuid", &self.uuid);
-        f("state", &self.state);
-        f("error_message", &self.error_message);
-        f("resource_uuid", &self.resource_uuid);
-        f("created", &self.created);
-    }
-}
-impl serde::Serialize for OrderDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        runtime::serialize_model(self, serializer)
-    }
-}
-impl std::fmt::Debug for OrderDetails {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        runtime::debug_model(self, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for OrderDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_model(deserializer)
-    }
-}
-impl runtime::FromJson for OrderDetails {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        runtime::model_from_map(map)
-    }
+runtime::response_model! {
+    OrderDetails, "OrderDetails", extra, [uuid("uuid"), state("state"),
+    error_message("error_message"), resource_uuid("resource_uuid"), created("created")]
 }
 /// `OrderState`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

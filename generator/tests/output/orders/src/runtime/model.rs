@@ -92,3 +92,106 @@ pub fn serialize_model<M: LenientModel, S: Serializer>(
     }
     map.end()
 }
+
+/// The trait impls of a generated response model, written once here instead of in every
+/// model: [`LenientModel`] (one `match` arm per field, wire name -> field), `Serialize`,
+/// `Debug`, `Deserialize` and [`FromJson`](super::FromJson), all through the functions of
+/// this module and of [`super::support`].
+///
+/// `response_model! { Model, "SpecName", extra, [field("wire"), ...] }`: `extra` is the
+/// field that keeps undocumented keys. A whole-API crate has about a thousand models; spelling
+/// these impls out in each was a fifth of what the generator had to format, for code that
+/// differs only in names.
+///
+/// Paths in the expansion start with `runtime::`, resolved where the macro is invoked: every
+/// generated model file imports `crate::runtime` under that name. (The runtime is also built
+/// as a crate of its own, where `$crate::runtime` would not exist.)
+#[allow(unused_macros)] // a generated crate built with no tag feature has no model
+macro_rules! response_model {
+    ($model:ident, $name:literal, $extra:ident, []) => {
+        impl runtime::LenientModel for $model {
+            const NAME: &'static str = $name;
+            fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> ::core::result::Result<bool, A::Error> {
+                let _ = (key, map);
+                ::core::result::Result::Ok(false)
+            }
+            fn extra_mut(&mut self) -> &mut runtime::Extra {
+                &mut self.$extra
+            }
+            fn extra(&self) -> &runtime::Extra {
+                &self.$extra
+            }
+            fn visit_fields(
+                &self,
+                _f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState),
+            ) {
+            }
+        }
+        runtime::response_model!(@serde $model);
+    };
+    ($model:ident, $name:literal, $extra:ident, [$($field:ident($wire:literal)),+ $(,)?]) => {
+        impl runtime::LenientModel for $model {
+            const NAME: &'static str = $name;
+            fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> ::core::result::Result<bool, A::Error> {
+                match key {
+                    $($wire => self.$field = map.next_value()?,)+
+                    _ => return ::core::result::Result::Ok(false),
+                }
+                ::core::result::Result::Ok(true)
+            }
+            fn extra_mut(&mut self) -> &mut runtime::Extra {
+                &mut self.$extra
+            }
+            fn extra(&self) -> &runtime::Extra {
+                &self.$extra
+            }
+            fn visit_fields(
+                &self,
+                f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState),
+            ) {
+                $(f($wire, &self.$field);)+
+            }
+        }
+        runtime::response_model!(@serde $model);
+    };
+    (@serde $model:ident) => {
+        impl ::serde::Serialize for $model {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                runtime::serialize_model(self, serializer)
+            }
+        }
+        impl ::core::fmt::Debug for $model {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                runtime::debug_model(self, f)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $model {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                runtime::deserialize_model(deserializer)
+            }
+        }
+        impl runtime::FromJson for $model {
+            const ACCEPTS_MAP: bool = true;
+            fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> ::core::result::Result<Self, A::Error> {
+                runtime::model_from_map(map)
+            }
+        }
+    };
+}
+#[allow(unused_imports)] // see `unused_macros` above
+pub(crate) use response_model;

@@ -167,51 +167,8 @@ impl Owner {
         self.name.as_str()
     }
 }
-impl runtime::LenientModel for Owner {
-    const NAME: &'static str = "Owner";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "name" => self.name = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn extra_mut(&mut self) -> &mut runtime::Extra {
-        &mut self.extra
-    }
-    fn extra(&self) -> &runtime::Extra {
-        &self.extra
-    }
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-        f("name", &self.name);
-    }
-}
-impl serde::Serialize for Owner {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        runtime::serialize_model(self, serializer)
-    }
-}
-impl std::fmt::Debug for Owner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        runtime::debug_model(self, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Owner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_model(deserializer)
-    }
-}
-impl runtime::FromJson for Owner {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        runtime::model_from_map(map)
-    }
+runtime::response_model! {
+    Owner, "Owner", extra, [name("name")]
 }
 /// `PatchedThingRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -464,79 +421,11 @@ impl Thing {
         self.url.as_str()
     }
 }
-impl runtime::LenientModel for Thing {
-    const NAME: &'static str = "Thing";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uuid" => self.uuid = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            "level" => self.level = map.next_value()?,
-            "size" => self.size = map.next_value()?,
-            "price" => self.price = map.next_value()?,
-            "ratio" => self.ratio = map.next_value()?,
-            "created" => self.created = map.next_value()?,
-            "day" => self.day = map.next_value()?,
-            "tags" => self.tags = map.next_value()?,
-            "children" => self.children = map.next_value()?,
-            "labels" => self.labels = map.next_value()?,
-            "owner" => self.owner = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
-            "kind" => self.kind = map.next_value()?,
-            "url" => self.url = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn extra_mut(&mut self) -> &mut runtime::Extra {
-        &mut self.extra
-    }
-    fn extra(&self) -> &runtime::Extra {
-        &self.extra
-    }
-    fn visit_fields(&self, f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState)) {
-        f("uuid", &self.uuid);
-        f("state", &self.state);
-        f("level", &self.level);
-        f("size", &self.size);
-        f("price", &self.price);
-        f("ratio", &self.ratio);
-        f("created", &self.created);
-        f("day", &self.day);
-        f("tags", &self.tags);
-        f("children", &self.children);
-        f("labels", &self.labels);
-        f("owner", &self.owner);
-        f("type", &self.type_);
-        f("kind", &self.kind);
-        f("url", &self.url);
-    }
-}
-impl serde::Serialize for Thing {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        runtime::serialize_model(self, serializer)
-    }
-}
-impl std::fmt::Debug for Thing {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        runtime::debug_model(self, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Thing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_model(deserializer)
-    }
-}
-impl runtime::FromJson for Thing {
-    const ACCEPTS_MAP: bool = true;
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        runtime::model_from_map(map)
-    }
+runtime::response_model! {
+    Thing, "Thing", extra, [uuid("uuid"), state("state"), level("level"), size("size"),
+    price("price"), ratio("ratio"), created("created"), day("day"), tags("tags"),
+    children("children"), labels("labels"), owner("owner"), type_("type"), kind("kind"),
+    url("url")]
 }
 /// `ThingRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
