@@ -10,18 +10,12 @@ use quote::quote;
 
 /// Doc attributes for the given paragraphs (each may span several lines); empty ones are skipped.
 pub fn doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
-    let attrs = doc_lines(paragraphs)
-        .into_iter()
-        .map(|text| quote!(#[doc = #text]));
-    quote!(#(#attrs)*)
+    attrs(doc_lines(paragraphs), Style::Outer)
 }
 
 /// Inner (`//!`) doc attributes, for module and crate docs.
 pub fn inner_doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
-    let attrs = doc_lines(paragraphs)
-        .into_iter()
-        .map(|text| quote!(#![doc = #text]));
-    quote!(#(#attrs)*)
+    attrs(doc_lines(paragraphs), Style::Inner)
 }
 
 /// Outer doc attributes for paragraphs the generator wrote itself (intra-doc links, code
@@ -29,22 +23,95 @@ pub fn inner_doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
 /// are separated by an empty doc line, lines inside a paragraph kept.
 pub fn raw_doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
     let lines = join_paragraphs(paragraphs, |p| p.lines().map(str::to_string).collect());
-    let attrs = lines.into_iter().map(|text| quote!(#[doc = #text]));
+    attrs(lines, Style::Outer)
+}
+
+/// Inner doc attributes for text the generator wrote itself (intra-doc links, examples), not
+/// sanitised. Spec text inside it must go through [`escape_inline`].
+pub fn raw_inner_doc_attrs(text: &str) -> TokenStream {
+    let lines = text
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        })
+        .collect();
+    attrs(lines, Style::Inner)
+}
+
+#[derive(Clone, Copy)]
+enum Style {
+    Outer,
+    Inner,
+}
+
+/// The attributes of doc lines (each `""` or starting with a space).
+///
+/// Several lines go into one attribute: formatting parses every attribute, and a whole-API
+/// crate has some 70,000 doc lines. prettyplease prints a multi-line doc as a block comment
+/// (`/** ... */`), which [`expand_block_docs`] turns back into one `///` line per line, so the
+/// file reads exactly as with one attribute per line. Text a block comment cannot hold
+/// (`*/`, `/*`, a trailing `/`) keeps one attribute per line.
+fn attrs(lines: Vec<String>, style: Style) -> TokenStream {
+    let joined = lines.join("\n");
+    let one = lines.len() > 1
+        && !joined.contains("*/")
+        && !joined.contains("/*")
+        && !joined.ends_with('/')
+        && !joined.starts_with(['*', '/', '!']);
+    let texts = if one { vec![joined] } else { lines };
+    let attrs = texts.into_iter().map(|text| match style {
+        Style::Outer => quote!(#[doc = #text]),
+        Style::Inner => quote!(#![doc = #text]),
+    });
     quote!(#(#attrs)*)
 }
 
-/// Inner doc attributes for text the generator wrote itself (intra-doc links, examples), one
-/// attribute per line, not sanitised. Spec text inside it must go through [`escape_inline`].
-pub fn raw_inner_doc_attrs(text: &str) -> TokenStream {
-    let attrs = text.lines().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
+/// Rewrites the block doc comments prettyplease printed for multi-line doc attributes (see
+/// [`attrs`]) as `///` (or `//!`) lines at the block's indentation. Only doc comments start a
+/// line with `/**` or `/*!` in formatted generated code (string literals never span lines),
+/// and a block made by [`attrs`] holds no `*/` before its end.
+pub fn expand_block_docs(text: &str) -> String {
+    if !text.contains("/**") && !text.contains("/*!") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut lines = text.split_inclusive('\n');
+    while let Some(line) = lines.next() {
+        let body = line.trim_start_matches(' ');
+        let indent = &line[..line.len() - body.len()];
+        let marker = if body.starts_with("/**") {
+            "///"
+        } else if body.starts_with("/*!") {
+            "//!"
         } else {
-            format!(" {l}")
+            out.push_str(line);
+            continue;
         };
-        quote!(#![doc = #l])
-    });
-    quote!(#(#attrs)*)
+        let mut current = &body[3..];
+        loop {
+            let content = current.strip_suffix('\n').unwrap_or(current);
+            let (content, last) = match content.strip_suffix("*/") {
+                Some(c) => (c, true),
+                None => (content, false),
+            };
+            out.push_str(indent);
+            out.push_str(marker);
+            out.push_str(content);
+            out.push('\n');
+            if last {
+                break;
+            }
+            match lines.next() {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+    }
+    out
 }
 
 /// Spec text placed inside generator-written docs: escaped like any description.
@@ -188,7 +255,61 @@ mod tests {
 
     #[test]
     fn joins_paragraphs_with_blank_doc_lines() {
+        // One attribute for several lines (formatting parses each attribute once) ...
         let t = doc_attrs(&["Title", "", "Body"]).to_string();
-        assert_eq!(t, "# [doc = \" Title\"] # [doc = \"\"] # [doc = \" Body\"]");
+        assert_eq!(t, "# [doc = \" Title\\n\\n Body\"]");
+        assert_eq!(
+            doc_attrs(&["One line."]).to_string(),
+            "# [doc = \" One line.\"]"
+        );
+        // ... unless a block comment could not hold the text.
+        let t = doc_attrs(&["Matches `*/x`", "Body"]).to_string();
+        assert_eq!(
+            t,
+            "# [doc = \" Matches `*/x`\"] # [doc = \"\"] # [doc = \" Body\"]"
+        );
+        let t = raw_inner_doc_attrs("Crate\n\nSee `a/*`").to_string();
+        assert_eq!(
+            t,
+            "# ! [doc = \" Crate\"] # ! [doc = \"\"] # ! [doc = \" See `a/*`\"]"
+        );
+    }
+
+    /// What the file says is the same whether the doc lines were one attribute each or one
+    /// attribute for the block: prettyplease's block comments become `///` lines again.
+    #[test]
+    fn block_docs_print_as_line_docs() {
+        let format = |tokens: TokenStream| {
+            let file: syn::File = syn::parse2(tokens).expect("parses");
+            expand_block_docs(&prettyplease::unparse(&file))
+        };
+        let joined = doc_attrs(&["Title with \"quotes\" and \\", "", "Body\nsecond `x`"]);
+        let lines = [" Title with \"quotes\" and \\", "", " Body", " second `x`"];
+        let one_each = quote!(#(#[doc = #lines])*);
+        let inner = raw_inner_doc_attrs("Crate docs\n\nMore.");
+        let inner_lines = [" Crate docs", "", " More."];
+        let inner_each = quote!(#(#![doc = #inner_lines])*);
+        let item = |docs: TokenStream, inner: TokenStream| {
+            quote! {
+                #inner
+                #docs
+                pub struct A {
+                    #docs
+                    pub x: u8,
+                }
+                impl A {
+                    #docs
+                    pub fn f(&self) {}
+                }
+            }
+        };
+        let expected = format(item(one_each.clone(), inner_each.clone()));
+        assert_eq!(format(item(joined, inner)), expected);
+        assert_eq!(
+            expected,
+            "//! Crate docs\n//!\n//! More.\n/// Title with \"quotes\" and \\\n///\n/// Body\n/// second `x`\npub struct A {\n    /// Title with \"quotes\" and \\\n    ///\n    /// Body\n    /// second `x`\n    pub x: u8,\n}\nimpl A {\n    /// Title with \"quotes\" and \\\n    ///\n    /// Body\n    /// second `x`\n    pub fn f(&self) {}\n}\n"
+        );
+        // Text without block comments is returned as it is.
+        assert_eq!(expand_block_docs("fn f() {}\n"), "fn f() {}\n");
     }
 }

@@ -177,7 +177,9 @@ pub fn format_chunks(chunks: impl IntoIterator<Item = TokenStream>) -> Result<St
             }
         }
     }
-    let text = file.map(|f| prettyplease::unparse(&f)).unwrap_or_default();
+    let text = file
+        .map(|f| docs::expand_block_docs(&prettyplease::unparse(&f)))
+        .unwrap_or_default();
     FORMAT_NANOS.fetch_add(nanos(start.elapsed()), Ordering::Relaxed);
     Ok(text)
 }
@@ -190,7 +192,7 @@ pub fn format_file(tokens: TokenStream) -> Result<String, Error> {
             "internal error: generated code does not parse: {e}"
         ))
     })?;
-    let text = prettyplease::unparse(&file);
+    let text = docs::expand_block_docs(&prettyplease::unparse(&file));
     FORMAT_NANOS.fetch_add(nanos(start.elapsed()), Ordering::Relaxed);
     Ok(text)
 }
