@@ -90,8 +90,8 @@ pub fn build(api: &Api, settings: &Settings, runtime_features: &[String]) -> Pla
     }
 
     let model_idents: Arc<BTreeSet<String>> = Arc::new(types.idents.values().cloned().collect());
-    let mut tags = Vec::new();
-    let mut accessors = Vec::new();
+    // Crate-level names first, tag after tag (each claim depends on the ones before) ...
+    let mut named = Vec::new();
     for (tag, ops) in &by_tag {
         let spelled = spelled_tag(tag);
         let module = modules.claim(&snake_ident(&spelled));
@@ -108,6 +108,22 @@ pub fn build(api: &Api, settings: &Settings, runtime_features: &[String]) -> Pla
             .iter()
             .find(|s| ops.iter().any(|&i| api.operations[i].span.file == s.path))
             .and_then(|s| s.title.clone());
+        let plan = TagPlan {
+            tag: tag.clone(),
+            module,
+            feature,
+            handle,
+            mock_handle,
+            title,
+            operations: Vec::new(),
+        };
+        named.push((plan, ops, tag_types, accessor, mock_accessor));
+    }
+    // ... then each tag's operations, on all cores: what they name lives in the tag's own
+    // namespaces. Results come back in tag order.
+    let planned = crate::parallel::map(&named, |(_, ops, tag_types, _, _)| {
+        let mut tag_types = tag_types.clone();
+        let mut diags = Vec::new();
         let operations = plan_tag_operations(
             &types,
             ops,
@@ -116,20 +132,21 @@ pub fn build(api: &Api, settings: &Settings, runtime_features: &[String]) -> Pla
             &mut tag_types,
             &mut diags,
         );
+        (operations, diags)
+    });
+    let mut tags = Vec::new();
+    let mut accessors = Vec::new();
+    for ((mut plan, _, _, accessor, mock_accessor), (operations, tag_diags)) in
+        named.into_iter().zip(planned)
+    {
+        plan.operations = operations;
+        diags.extend(tag_diags);
         accessors.push(Accessor {
             method: accessor,
             mock_method: mock_accessor,
             tag: tags.len(),
         });
-        tags.push(TagPlan {
-            tag: tag.clone(),
-            module,
-            feature,
-            handle,
-            mock_handle,
-            title,
-            operations,
-        });
+        tags.push(plan);
     }
     attach_order_helpers(&types, &mut tags);
 
