@@ -3,7 +3,9 @@
 //! Response models: every field is `Lenient<T>` (absent, null, valid, or kept raw when it does
 //! not match), unknown keys are kept in `extra`, decoding goes through the runtime's one-pass
 //! `LenientModel` loop, and each field has an accessor returning `Option<&T>` (or `Option<T>`
-//! for `Copy` types). Request models: required fields are plain, optional ones `Nullable<T>`
+//! for `Copy` types). Their trait impls (`LenientModel`, `Serialize`, `Debug`, `Deserialize`,
+//! `FromJson`) come from one invocation of the runtime's `response_model!` macro, which lists
+//! each field with its wire name. Request models: required fields are plain, optional ones `Nullable<T>`
 //! (absent, explicit `null`, or a value). Enums keep unknown values.
 
 use proc_macro2::TokenStream;
