@@ -108,32 +108,7 @@ pub fn serialize_model<M: LenientModel, S: Serializer>(
 /// as a crate of its own, where `$crate::runtime` would not exist.)
 #[allow(unused_macros)] // a generated crate built with no tag feature has no model
 macro_rules! response_model {
-    ($model:ident, $name:literal, $extra:ident, []) => {
-        impl runtime::LenientModel for $model {
-            const NAME: &'static str = $name;
-            fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                key: &str,
-                map: &mut A,
-            ) -> ::core::result::Result<bool, A::Error> {
-                let _ = (key, map);
-                ::core::result::Result::Ok(false)
-            }
-            fn extra_mut(&mut self) -> &mut runtime::Extra {
-                &mut self.$extra
-            }
-            fn extra(&self) -> &runtime::Extra {
-                &self.$extra
-            }
-            fn visit_fields(
-                &self,
-                _f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState),
-            ) {
-            }
-        }
-        runtime::response_model!(@serde $model);
-    };
-    ($model:ident, $name:literal, $extra:ident, [$($field:ident($wire:literal)),+ $(,)?]) => {
+    ($model:ident, $name:literal, $extra:ident, [$($field:ident($wire:literal)),* $(,)?]) => {
         impl runtime::LenientModel for $model {
             const NAME: &'static str = $name;
             fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -142,10 +117,15 @@ macro_rules! response_model {
                 map: &mut A,
             ) -> ::core::result::Result<bool, A::Error> {
                 match key {
-                    $($wire => self.$field = map.next_value()?,)+
-                    _ => return ::core::result::Result::Ok(false),
+                    $($wire => {
+                        self.$field = map.next_value()?;
+                        ::core::result::Result::Ok(true)
+                    })*
+                    _ => {
+                        let _ = map; // a model without fields reads nothing
+                        ::core::result::Result::Ok(false)
+                    }
                 }
-                ::core::result::Result::Ok(true)
             }
             fn extra_mut(&mut self) -> &mut runtime::Extra {
                 &mut self.$extra
@@ -157,7 +137,8 @@ macro_rules! response_model {
                 &self,
                 f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState),
             ) {
-                $(f($wire, &self.$field);)+
+                $(f($wire, &self.$field);)*
+                let _ = f; // a model without fields visits nothing
             }
         }
         runtime::response_model!(@serde $model);

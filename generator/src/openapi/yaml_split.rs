@@ -78,14 +78,14 @@ pub struct Split<'a> {
 pub fn split(body: &str, piece_bytes: usize) -> Option<Split<'_>> {
     let lines = scan(body);
     let all = (0, lines.len());
-    let paths = section(body, &lines, all, 0, "paths");
+    let paths = section(body, &lines, all, 0, Which::Paths.key());
     let schemas = section(body, &lines, all, 0, "components").and_then(|c| {
         section(
             body,
             &lines,
             (c.header + 1, c.end),
             c.child_indent,
-            "schemas",
+            Which::Schemas.key(),
         )
     });
     let mut cut: Vec<(Which, Section)> = Vec::new();
@@ -112,6 +112,16 @@ pub fn split(body: &str, piece_bytes: usize) -> Option<Split<'_>> {
 pub enum Which {
     Paths,
     Schemas,
+}
+
+impl Which {
+    /// The mapping's key (`paths` at the top level, `schemas` under `components`).
+    fn key(self) -> &'static str {
+        match self {
+            Which::Paths => "paths",
+            Which::Schemas => "schemas",
+        }
+    }
 }
 
 enum Job<'a> {
@@ -202,12 +212,8 @@ fn skeleton(body: &str, lines: &[Line], cut: &[(Which, Section)]) -> String {
     let mut at = 0;
     for (which, s) in cut {
         out.push_str(&body[at..lines[s.header].start]);
-        let key = match which {
-            Which::Paths => "paths",
-            Which::Schemas => "schemas",
-        };
         out.push_str(&" ".repeat(s.header_indent));
-        out.push_str(key);
+        out.push_str(which.key());
         out.push_str(": {}\n");
         at = line_start(body, lines, s.end);
     }

@@ -186,15 +186,7 @@ pub fn format_chunks(chunks: impl IntoIterator<Item = TokenStream>) -> Result<St
 
 /// Formats tokens as a Rust file with prettyplease.
 pub fn format_file(tokens: TokenStream) -> Result<String, Error> {
-    let start = Instant::now();
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::Other(format!(
-            "internal error: generated code does not parse: {e}"
-        ))
-    })?;
-    let text = docs::expand_block_docs(&prettyplease::unparse(&file));
-    FORMAT_NANOS.fetch_add(nanos(start.elapsed()), Ordering::Relaxed);
-    Ok(text)
+    format_chunks(std::iter::once(tokens))
 }
 
 /// CPU time in [`format_file`] and in rendering jobs, summed over threads, for
