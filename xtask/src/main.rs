@@ -9,6 +9,7 @@
 //! - `whole-api`: generate the whole API from `../shared` and `cargo check` it (CI);
 //! - `roundtrip`: decode schema-built samples of every response type of the OpenAPI whole-API
 //!   crate, check nothing is invalid or unknown and that they encode back (CI);
+//! - `live`: the generated clients against a real Waldur server from `../shared` (CI);
 //! - `bench`: whole-API generation, diff and crate check figures (see `bench.rs`); decoding
 //!   figures come from `cargo run --release -p waldur-client-tests --bin decode-bench`.
 #![forbid(unsafe_code)]
@@ -16,6 +17,7 @@
 mod bench;
 mod codegen;
 mod diff;
+mod live;
 mod roundtrip;
 mod shared;
 mod test;
@@ -40,9 +42,10 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("whole-api") => whole_api::run(&args[1..]),
         Some("roundtrip") => roundtrip::run(&args[1..]),
+        Some("live") => live::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("bench-one") => bench::run_one(&args[1..]),
-        _ => Err("usage: cargo xtask <task>\n\ntasks:\n  codegen [--check]   regenerate generated-client/ from spec/ (or check it is fresh)\n  diff [OLD NEW]      report API changes between two spec versions\n  test [ARGS]         cargo test --workspace --all-features, then count tests skipped for want of ../shared\n  whole-api           generate and cargo-check the whole-API crates (needs ../shared)\n  roundtrip           decode schema-built samples of every response type of the whole-API crate (needs ../shared)\n  bench [--runs N] [--check-crates]\n                      print whole-API generation, diff and crate check timings".to_string()),
+        _ => Err("usage: cargo xtask <task>\n\ntasks:\n  codegen [--check]   regenerate generated-client/ from spec/ (or check it is fresh)\n  diff [OLD NEW]      report API changes between two spec versions\n  test [ARGS]         cargo test --workspace --all-features, then count tests skipped for want of ../shared\n  whole-api           generate and cargo-check the whole-API crates (needs ../shared)\n  roundtrip           decode schema-built samples of every response type of the whole-API crate (needs ../shared)\n  live                the generated clients against a real Waldur server (needs ../shared/waldur-server)\n  bench [--runs N] [--check-crates]\n                      print whole-API generation, diff and crate check timings".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -34,6 +34,8 @@ use waldur_codegen::emit::render::tokens;
 use waldur_codegen::emit::{self, Settings};
 use waldur_codegen::output::{self, Mode};
 
+use waldur_live_check::path_key;
+
 use crate::codegen::root;
 use crate::whole_api::{self, INPUTS};
 
@@ -349,25 +351,6 @@ fn operations_by_id(schema: &Yaml) -> BTreeMap<(String, String), &Yaml> {
                     out.insert((method.to_ascii_uppercase(), path_key(path)), op);
                 }
             }
-        }
-    }
-    out
-}
-
-/// `/api/things/{uuid}/` -> `/api/things/{}/`: the pages and the schema may name a path
-/// parameter differently.
-fn path_key(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' => in_param = false,
-            _ if in_param => {}
-            _ => out.push(c),
         }
     }
     out

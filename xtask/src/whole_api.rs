@@ -1,12 +1,14 @@
 //! `cargo xtask whole-api`: the whole Waldur API as one generated crate, checked by the compiler.
 //!
 //! Generates a crate from the newest Markdown snapshot and one from the OpenAPI 8.0.5 schema
-//! (both in `../shared`) into `target/whole-api/`, then runs `cargo check` on each with all
-//! features and with a single tag feature, and `cargo doc` with rustdoc's warnings denied (the
+//! (both in `../shared`) into `target/whole-api/`, then runs `cargo build` on each with all
+//! features (a build, not only a check: `cargo xtask live` links its harnesses against it),
+//! `cargo check` with a single tag feature, and `cargo doc` with rustdoc's warnings denied (the
 //! spec's own text is in the docs: it must be escaped so that rustdoc reads it as text). Any
 //! error, any warning in the generated crate, or any operation left out fails the task. CI runs
 //! it; the crates are never committed.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use waldur_codegen::config::Config;
@@ -36,22 +38,33 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for (name, input) in INPUTS {
         let crate_dir = work.join(name);
         generate(&shared.join(input), &crate_dir)?;
-        std::fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock"))
-            .map_err(|e| format!("copying Cargo.lock: {e}"))?;
-        check(&crate_dir, &work.join("target"), &["--all-features"])?;
+        check(&root, &crate_dir, &["build", "--all-features"])?;
         check(
+            &root,
             &crate_dir,
-            &work.join("target"),
-            &["--no-default-features", "--features", ONE_TAG],
+            &["check", "--no-default-features", "--features", ONE_TAG],
         )?;
-        doc(&crate_dir, &work.join("target"))?;
+        doc(&root, &crate_dir)?;
     }
     println!("whole-API crates compile without errors or warnings");
     Ok(())
 }
 
-/// Generates the crate of `input` into `out`; returns the config it used and what it generated.
+/// Generates the crate of `input` into `out`, with the workspace's `Cargo.lock` (so that it
+/// builds with the same dependency versions, and so the same built dependencies, as the
+/// workspace); returns the config it used and what it generated.
 pub fn generate(input: &Path, out: &Path) -> Result<(Config, Generated), String> {
+    generate_with(input, out, |_, _| Ok(BTreeMap::new()))
+}
+
+/// [`generate`], with files of the caller's (`extra`, given the config and what was
+/// generated) written into the crate too. Files already as they should be are left alone, so
+/// cargo finds nothing to rebuild.
+pub fn generate_with(
+    input: &Path,
+    out: &Path,
+    extra: impl FnOnce(&Config, &Generated) -> Result<BTreeMap<String, String>, String>,
+) -> Result<(Config, Generated), String> {
     let config = Config::for_specs(vec![input.to_path_buf()]);
     let generated = pipeline::generate(&config, None).map_err(|e| e.to_string())?;
     if generated.loaded.diagnostics.iter().any(|d| d.is_error()) {
@@ -61,7 +74,14 @@ pub fn generate(input: &Path, out: &Path) -> Result<(Config, Generated), String>
             generated.loaded.diagnostics.len()
         ));
     }
-    output::sync_dir(out, &generated.files, Mode::Write).map_err(|e| e.to_string())?;
+    let mut files = generated.files.clone();
+    let lock = root().join("Cargo.lock");
+    files.insert(
+        "Cargo.lock".to_string(),
+        std::fs::read_to_string(&lock).map_err(|e| format!("{}: {e}", lock.display()))?,
+    );
+    files.extend(extra(&config, &generated)?);
+    output::sync_dir(out, &files, Mode::Write).map_err(|e| e.to_string())?;
     let lines: usize = generated.files.values().map(|f| f.lines().count()).sum();
     println!(
         "generated {} ({} operations, {} types, {} files, {lines} lines) from {}",
@@ -74,15 +94,30 @@ pub fn generate(input: &Path, out: &Path) -> Result<(Config, Generated), String>
     Ok((config, generated))
 }
 
-/// `cargo check` with the given feature flags; fails on any diagnostic of the generated crate
-/// (dependencies' lints are capped by cargo, so what is printed is ours).
-fn check(crate_dir: &Path, target: &Path, features: &[&str]) -> Result<(), String> {
+/// The environment of every cargo command on the whole-API crates (and of the live harnesses
+/// that link against them): their own target directory, no debug info (most of a debug build
+/// of a 16 MB crate, and nobody debugs it), no incremental state.
+pub fn build_env(root: &Path) -> [(&'static str, std::ffi::OsString); 3] {
+    [
+        (
+            "CARGO_TARGET_DIR",
+            root.join("target/whole-api/target").into_os_string(),
+        ),
+        ("CARGO_PROFILE_DEV_DEBUG", "false".into()),
+        ("CARGO_INCREMENTAL", "0".into()),
+    ]
+}
+
+/// `cargo <command> <flags>`; fails on any diagnostic of the generated crate (dependencies'
+/// lints are capped by cargo, so what is printed is ours).
+fn check(root: &Path, crate_dir: &Path, command: &[&str]) -> Result<(), String> {
     let start = std::time::Instant::now();
     let out = crate::cargo()
-        .args(["check", "--quiet", "--message-format=short"])
-        .args(features)
+        .args(&command[..1])
+        .args(["--quiet", "--message-format=short"])
+        .args(&command[1..])
         .current_dir(crate_dir)
-        .env("CARGO_TARGET_DIR", target)
+        .envs(build_env(root))
         .output()
         .map_err(|e| format!("running cargo check: {e}"))?;
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -90,24 +125,25 @@ fn check(crate_dir: &Path, target: &Path, features: &[&str]) -> Result<(), Strin
         .lines()
         .filter(|l| l.contains("warning") || l.contains("error"))
         .collect();
-    let label = format!("{} ({})", crate_dir.display(), features.join(" "));
+    let label = format!("{} ({})", crate_dir.display(), command[1..].join(" "));
     if !out.status.success() || !problems.is_empty() {
-        return Err(format!("cargo check of {label} failed:\n{stderr}"));
+        return Err(format!("cargo {} of {label} failed:\n{stderr}", command[0]));
     }
     println!(
-        "cargo check {label}: clean in {:.1} s",
+        "cargo {} {label}: clean in {:.1} s",
+        command[0],
         start.elapsed().as_secs_f64()
     );
     Ok(())
 }
 
 /// `cargo doc --no-deps --all-features` with `RUSTDOCFLAGS=-D warnings`.
-fn doc(crate_dir: &Path, target: &Path) -> Result<(), String> {
+fn doc(root: &Path, crate_dir: &Path) -> Result<(), String> {
     let start = std::time::Instant::now();
     let out = crate::cargo()
         .args(["doc", "--quiet", "--no-deps", "--all-features"])
         .current_dir(crate_dir)
-        .env("CARGO_TARGET_DIR", target)
+        .envs(build_env(root))
         .env("RUSTDOCFLAGS", "-D warnings")
         .output()
         .map_err(|e| format!("running cargo doc: {e}"))?;

@@ -192,6 +192,11 @@ impl Client {
         let trace = Trace::start(&req);
         let result = trace.instrument(self.execute_traced(&req, &trace)).await;
         trace.finish(&result);
+        // The body has been read, and reqwest hands the connection back to its pool on a task
+        // of its own. Yielding once lets that task run before the caller can send its next
+        // request, which would otherwise open another connection while this one is on its way
+        // back: a caller with 16 calls in flight would keep 17 connections or more.
+        tokio::task::yield_now().await;
         result
     }
 

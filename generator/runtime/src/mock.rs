@@ -1023,12 +1023,23 @@ fn paging(req: &RecordedRequest) -> Result<(Option<u64>, Option<u64>), String> {
     Ok((number("page")?, number("page_size")?))
 }
 
-/// `<url?...page=n...>; rel="rel"`, the query of the request with `page` replaced.
-fn link(base: &str, req: &RecordedRequest, page: u64, rel: &str) -> String {
-    let mut pairs: Vec<String> = req
+/// `<url?...>; rel="rel"` as Waldur (Django REST framework) writes it: the request's query
+/// with `page` set to `page`, or removed for `None` (DRF links to page 1 without it), and the
+/// parameters sorted by name (DRF re-encodes the query sorted; repeated values keep their
+/// order).
+fn link(base: &str, req: &RecordedRequest, page: Option<u64>, rel: &str) -> String {
+    let mut pairs: Vec<(&str, String)> = req
         .query
         .iter()
         .filter(|(n, _)| n != "page")
+        .map(|(n, v)| (n.as_str(), v.clone()))
+        .collect();
+    if let Some(page) = page {
+        pairs.push(("page", page.to_string()));
+    }
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    let query: Vec<String> = pairs
+        .iter()
         .map(|(n, v)| {
             format!(
                 "{}={}",
@@ -1037,19 +1048,26 @@ fn link(base: &str, req: &RecordedRequest, page: u64, rel: &str) -> String {
             )
         })
         .collect();
-    pairs.push(format!("page={page}"));
-    format!("<{base}{}?{}>; rel=\"{rel}\"", req.path, pairs.join("&"))
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", query.join("&"))
+    };
+    format!("<{base}{}{query}>; rel=\"{rel}\"", req.path)
 }
 
+/// `first`, `prev` (after page 1), `next` (before the last page) and `last`, in that order,
+/// with page 1 written without `page`, as Waldur sends them.
 fn page_links(base: &str, req: &RecordedRequest, page: u64, last: u64) -> String {
-    let mut links = vec![link(base, req, 1, "first")];
+    let number = |n: u64| (n > 1).then_some(n);
+    let mut links = vec![link(base, req, None, "first")];
     if page > 1 {
-        links.push(link(base, req, page - 1, "prev"));
+        links.push(link(base, req, number(page - 1), "prev"));
     }
     if page < last {
-        links.push(link(base, req, page + 1, "next"));
+        links.push(link(base, req, number(page + 1), "next"));
     }
-    links.push(link(base, req, last, "last"));
+    links.push(link(base, req, number(last), "last"));
     links.join(", ")
 }
 

@@ -43,13 +43,34 @@ impl<T: DeserializeOwned> Page<T> {
     /// cannot be followed (no page number, beyond `u32`) is an [`Error::Pagination`]. Without a
     /// `Link` header the next page is inferred from the size requested and `X-Result-Count`,
     /// never from a size that was not sent.
+    ///
+    /// An answer with neither `Link` nor `X-Result-Count` that holds more items than the page
+    /// size is not a page: the server ignored the paging parameters and sent the whole list
+    /// (Waldur does so for lists such as `/api/customers/countries/`, documented as
+    /// paginated). It is kept whole, as the only page, bounded like any body by the response
+    /// size limit and the decode memory budget ([`super::limits`]) instead of by the page
+    /// size.
     pub fn from_response(resp: &ApiResponse, page: u32, page_size: u32) -> Result<Page<T>, Error> {
         let requested = resp
             .request_query_param("page_size")
             .and_then(|s| s.trim().parse::<u32>().ok())
             .filter(|n| *n > 0);
         let bound = requested.unwrap_or_else(|| page_size.max(MAX_PAGE_SIZE));
-        let items: Vec<T> = resp.decode_list(bound as usize)?;
+        let paginated = resp.has_link_header() || resp.headers.contains_key("x-result-count");
+        let items: Vec<T> = resp.decode_list(if paginated {
+            bound as usize
+        } else {
+            usize::MAX
+        })?;
+        if items.len() > bound as usize {
+            return Ok(Page {
+                page_size: requested.unwrap_or(u32::try_from(items.len()).unwrap_or(u32::MAX)),
+                items,
+                total: None,
+                page,
+                next_page: None,
+            });
+        }
         let total = resp.result_count();
         let next_page = if resp.has_link_header() {
             resp.next_page_link().map_err(|reason| {

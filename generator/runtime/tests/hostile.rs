@@ -171,6 +171,8 @@ impl<'de> serde::Deserialize<'de> for Heavy {
     }
 }
 
+impl waldur_client_runtime::Inspect for Heavy {}
+
 impl waldur_client_runtime::FromJson for Heavy {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
@@ -191,11 +193,23 @@ fn tiny_items(n: usize) -> String {
     body
 }
 
+/// A JSON list answer that says it is a page (`X-Result-Count`).
+fn page_reply(body: &str) -> Reply {
+    respond(
+        "200 OK",
+        &[
+            ("Content-Type", "application/json"),
+            ("X-Result-Count", "999999"),
+        ],
+        body,
+    )
+}
+
 #[tokio::test]
 async fn a_page_never_holds_more_items_than_requested() {
     // 1 MB of `{}`: 333,334 items for a page of 300. The decode stops at item 301.
     let body = tiny_items(333_334);
-    let server = TestServer::start(vec![json("200 OK", &body)]).await;
+    let server = TestServer::start(vec![page_reply(&body)]).await;
     let mut req = get("/api/x/");
     req.query().push("page", "1");
     req.query().push("page_size", "300");
@@ -213,7 +227,7 @@ async fn a_page_never_holds_more_items_than_requested() {
     );
     // Exactly the page size is fine.
     let full = tiny_items(300);
-    let server = TestServer::start(vec![json("200 OK", &full)]).await;
+    let server = TestServer::start(vec![page_reply(&full)]).await;
     let mut req = get("/api/x/");
     req.query().push("page_size", "300");
     let resp = client(&server).execute(req).await.unwrap();
@@ -221,6 +235,39 @@ async fn a_page_never_holds_more_items_than_requested() {
     assert_eq!((page.items.len(), page.page_size), (300, 300));
     // Bytes per empty item: the struct, nothing on the heap.
     assert_eq!(std::mem::size_of::<Heavy>(), 2048 + 24);
+}
+
+#[tokio::test]
+async fn an_answer_that_is_not_a_page_is_bounded_by_memory_not_by_the_page_size() {
+    // Without `Link` and `X-Result-Count` the server did not paginate (Waldur answers some
+    // lists whole, whatever `page_size` says): every item is kept, and it is the only page.
+    let server = TestServer::start(vec![json("200 OK", &tiny_items(1000))]).await;
+    let mut req = get("/api/x/");
+    req.query().push("page_size", "2");
+    let resp = client(&server).execute(req).await.unwrap();
+    let page = Page::<serde_json::Value>::from_response(&resp, 1, 2).unwrap();
+    assert_eq!(
+        (page.items.len(), page.total, page.next_page),
+        (1000, None, None)
+    );
+    // The memory budget still holds: 1 MB of `{}` would be 700 MB of 2 KB structs.
+    let body = tiny_items(333_334);
+    let server = TestServer::start(vec![json("200 OK", &body)]).await;
+    let mut req = get("/api/x/");
+    req.query().push("page_size", "300");
+    let resp = client(&server).execute(req).await.unwrap();
+    match Page::<Heavy>::from_response(&resp, 1, 300).unwrap_err() {
+        Error::Decode(d) => {
+            // 8,097 items of 2,072 bytes, and the budget of 16 MiB is spent.
+            assert_eq!(d.path, "[8097]");
+            assert_eq!(
+                d.message,
+                "the decoded response would take more than 16777216 bytes of memory (16 times \
+                 the body, at least 16777216); it was refused instead at line 1 column 24294"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test]

@@ -5,8 +5,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use serde_json::{Value, json};
 use uuid::Uuid;
 use waldur_client_runtime::{
-    Decimal, Error, Extra, FieldState, FromJson, Lenient, LenientModel, QueryValue, RawJson,
-    deserialize_model, model_from_map,
+    Decimal, Error, Extra, FieldState, Finding, FindingKind, FromJson, Inspect, Inspector, Lenient,
+    LenientModel, QueryValue, RawJson, deserialize_model, model_from_map,
 };
 
 /// A response model as the generator emits it.
@@ -80,6 +80,12 @@ impl<'de> serde::Deserialize<'de> for Volume {
     }
 }
 
+impl Inspect for Volume {
+    fn inspect(&self, at: &mut Inspector) {
+        at.model(self)
+    }
+}
+
 impl FromJson for Volume {
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
@@ -89,6 +95,43 @@ impl FromJson for Volume {
 
 fn decode(text: &str) -> Volume {
     serde_json::from_str(text).unwrap()
+}
+
+#[test]
+fn findings_name_every_surprise_with_its_path_model_field_and_raw_json() {
+    let v = decode(
+        r#"{"uuid":"not-a-uuid","size":7,"metadata":"","parts":[{"size":1},{"size":"big","legacy":[1, 2]},3],"old":null}"#,
+    );
+    let found = v.findings();
+    let finding = |path: &str, field: &str, kind, raw: &str| Finding {
+        path: path.to_string(),
+        model: Some("Volume"),
+        field: Some(field.to_string()),
+        kind,
+        raw: raw.to_string(),
+    };
+    assert_eq!(
+        found,
+        [
+            finding("uuid", "uuid", FindingKind::Invalid, r#""not-a-uuid""#),
+            finding("parts[1].size", "size", FindingKind::Invalid, r#""big""#),
+            finding(
+                "parts[1].legacy",
+                "legacy",
+                FindingKind::Undocumented,
+                "[1, 2]"
+            ),
+            finding("parts[2]", "parts", FindingKind::Invalid, "3"),
+            finding("old", "old", FindingKind::Undocumented, "null"),
+        ]
+    );
+    assert_eq!(
+        found[1].to_string(),
+        r#"parts[1].size (Volume.size): invalid value "big""#
+    );
+    assert_eq!(found[1].location(), "Volume.size");
+    // A value as documented has nothing to report (`metadata` is any JSON).
+    assert_eq!(decode(r#"{"size":1,"metadata":""}"#).findings(), []);
 }
 
 #[test]

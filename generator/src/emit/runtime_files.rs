@@ -12,6 +12,7 @@ pub fn files() -> Vec<(&'static str, &'static str)> {
         ("env.rs", include_str!("../../runtime/src/env.rs")),
         ("error.rs", include_str!("../../runtime/src/error.rs")),
         ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
+        ("inspect.rs", include_str!("../../runtime/src/inspect.rs")),
         ("lenient.rs", include_str!("../../runtime/src/lenient.rs")),
         ("limits.rs", include_str!("../../runtime/src/limits.rs")),
         ("mock.rs", include_str!("../../runtime/src/mock.rs")),

@@ -187,6 +187,8 @@ fn request_model(name: &str, plan: &TypePlan, m: &RequestModel) -> TokenStream {
                     <Self as serde::Deserialize>::deserialize(serde::de::value::MapAccessDeserializer::new(map))
                 }
             }
+            /// Decoded strictly: nothing in it can be invalid or unknown.
+            impl runtime::Inspect for #id {}
         }
     });
     let multipart = m.has_files.then(|| multipart_impl(&id, m));
@@ -423,6 +425,13 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
         };
         quote!(#[doc = #doc] #vid,)
     });
+    let inspect = quote! {
+        impl runtime::Inspect for #id {
+            fn inspect(&self, at: &mut runtime::Inspector) {
+                if let Self::#unknown(v) = self { at.unknown_enum_value(v) }
+            }
+        }
+    };
     if e.integer {
         let to = e.variants.iter().map(|v| {
             let vid = ident(&v.ident);
@@ -482,6 +491,7 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
             impl runtime::QueryValue for #id {
                 fn query_value(&self) -> std::borrow::Cow<'_, str> { std::borrow::Cow::Owned(self.value().to_string()) }
             }
+            #inspect
         };
     }
     // Values such as `"1"` may arrive as JSON numbers, inside a lenient field or not.
@@ -564,5 +574,6 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
         impl runtime::QueryValue for #id {
             fn query_value(&self) -> std::borrow::Cow<'_, str> { std::borrow::Cow::Borrowed(self.as_str()) }
         }
+        #inspect
     }
 }

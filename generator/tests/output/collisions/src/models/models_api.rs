@@ -110,6 +110,13 @@ impl runtime::QueryValue for OddEnum {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+impl runtime::Inspect for OddEnum {
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
+    }
+}
 /// `Option`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct OptionModel {
@@ -300,5 +307,12 @@ impl runtime::FromJson for WidgetEnum {
 impl runtime::QueryValue for WidgetEnum {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl runtime::Inspect for WidgetEnum {
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
     }
 }

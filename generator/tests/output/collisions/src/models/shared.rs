@@ -83,3 +83,11 @@ impl runtime::QueryValue for IntEnum {
         std::borrow::Cow::Owned(self.value().to_string())
     }
 }
+#[cfg(any(feature = "blocking-tag", feature = "models"))]
+impl runtime::Inspect for IntEnum {
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
+    }
+}

@@ -22,6 +22,7 @@
 //! - [`nullable`]: request fields distinguishing absent, null and a value.
 //! - [`call`]: what generated request builders call (send, decode, stream).
 //! - [`model`]: what generated response models share (`Debug`, fields the spec did not promise).
+//! - [`inspect`]: every value of a decoded response the spec did not promise, with its path.
 //! - [`support`]: what generated models and operations call (model decoding, multipart).
 //! - [`wait`]: polling an operation until its result is done, failed or out of time.
 //! - [`trace`]: what the `tracing` feature records (one span per call, an event per retry).
@@ -41,6 +42,7 @@ pub mod client;
 pub mod env;
 pub mod error;
 pub mod hooks;
+pub mod inspect;
 pub mod lenient;
 pub mod limits;
 #[cfg(feature = "mock")]
@@ -74,6 +76,7 @@ pub use error::{
     BodyTooLargeError, DeadlineError, DecodeError, DrfError, ERROR_BODY_LIMIT, Error, FieldError,
     RedirectError, StatusError,
 };
+pub use inspect::{Finding, FindingKind, Inspect, Inspector};
 pub use lenient::{FromJson, Lenient};
 pub use model::{FieldState, debug_model, serialize_model};
 // The impls of every generated response model (see the macro); unused in the runtime itself.
@@ -107,7 +110,7 @@ pub use wait::{WaitError, WaitPolicy, WaitState, order_state, wait_for, wait_unt
 /// [`StreamExt`](prelude::StreamExt) for `next`, `take`, `boxed`; and
 /// [`BoxStream`](prelude::BoxStream) to store a stream in a struct (`stream.boxed()`).
 pub mod prelude {
-    pub use super::{Client, ClientBuilder, Error, Lenient, LenientModel, Page};
+    pub use super::{Client, ClientBuilder, Error, Inspect, Lenient, LenientModel, Page};
     pub use futures_core::Stream;
     pub use futures_util::stream::BoxStream;
     pub use futures_util::{StreamExt, TryStreamExt};

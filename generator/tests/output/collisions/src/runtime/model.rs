@@ -14,6 +14,7 @@ use std::fmt;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+use super::inspect::{Inspect, Inspector};
 use super::lenient::Lenient;
 use super::support::LenientModel;
 
@@ -27,9 +28,12 @@ pub trait FieldState {
     fn fmt_value(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
     /// The value to serialise (`null`, the value, or the raw JSON kept); `None` when absent.
     fn serialize_value(&self) -> Option<&dyn erased_serde::Serialize>;
+    /// Adds the invalid values, unknown enum values and undocumented keys inside the value to
+    /// `at` (see [`super::inspect`]).
+    fn inspect(&self, at: &mut Inspector);
 }
 
-impl<T: fmt::Debug + Serialize> FieldState for Lenient<T> {
+impl<T: fmt::Debug + Serialize + Inspect> FieldState for Lenient<T> {
     fn is_absent(&self) -> bool {
         Lenient::is_absent(self)
     }
@@ -44,6 +48,9 @@ impl<T: fmt::Debug + Serialize> FieldState for Lenient<T> {
     }
     fn serialize_value(&self) -> Option<&dyn erased_serde::Serialize> {
         (!self.is_absent()).then_some(self as &dyn erased_serde::Serialize)
+    }
+    fn inspect(&self, at: &mut Inspector) {
+        Inspect::inspect(self, at)
     }
 }
 
@@ -95,8 +102,8 @@ pub fn serialize_model<M: LenientModel, S: Serializer>(
 
 /// The trait impls of a generated response model, written once here instead of in every
 /// model: [`LenientModel`] (one `match` arm per field, wire name -> field), `Serialize`,
-/// `Debug`, `Deserialize` and [`FromJson`](super::FromJson), all through the functions of
-/// this module and of [`super::support`].
+/// `Debug`, `Deserialize`, [`FromJson`](super::FromJson) and [`Inspect`], all through the
+/// functions of this module and of [`super::support`].
 ///
 /// `response_model! { Model, "SpecName", extra, [field("wire"), ...] }`: `extra` is the
 /// field that keeps undocumented keys. A whole-API crate has about a thousand models; spelling
@@ -162,6 +169,11 @@ macro_rules! response_model {
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
                 runtime::deserialize_model(deserializer)
+            }
+        }
+        impl runtime::Inspect for $model {
+            fn inspect(&self, at: &mut runtime::Inspector) {
+                at.model(self)
             }
         }
         impl runtime::FromJson for $model {

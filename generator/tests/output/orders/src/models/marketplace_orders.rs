@@ -212,6 +212,13 @@ impl runtime::QueryValue for OrderState {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+impl runtime::Inspect for OrderState {
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
+    }
+}
 /// `RequestTypes`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -285,5 +292,12 @@ impl runtime::FromJson for RequestTypes {
 impl runtime::QueryValue for RequestTypes {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl runtime::Inspect for RequestTypes {
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
     }
 }

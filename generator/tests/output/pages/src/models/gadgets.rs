@@ -198,6 +198,13 @@ impl runtime::QueryValue for GadgetKindEnum {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+impl runtime::Inspect for GadgetKindEnum {
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
+    }
+}
 /// `GadgetLevelEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -260,6 +267,13 @@ impl runtime::FromJson for GadgetLevelEnum {
 impl runtime::QueryValue for GadgetLevelEnum {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(self.value().to_string())
+    }
+}
+impl runtime::Inspect for GadgetLevelEnum {
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
     }
 }
 /// `GadgetOwner`: response model.

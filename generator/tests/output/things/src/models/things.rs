@@ -82,6 +82,13 @@ impl runtime::QueryValue for CoreStates {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+impl runtime::Inspect for CoreStates {
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
+    }
+}
 /// `KindEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -151,6 +158,13 @@ impl runtime::FromJson for KindEnum {
 impl runtime::QueryValue for KindEnum {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl runtime::Inspect for KindEnum {
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
     }
 }
 /// `Owner`: response model.
@@ -251,6 +265,13 @@ impl runtime::QueryValue for RobotState {
         std::borrow::Cow::Owned(self.value().to_string())
     }
 }
+impl runtime::Inspect for RobotState {
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
+    }
+}
 /// Declared a string, with number values (a defect of real schemas).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -319,6 +340,13 @@ impl runtime::FromJson for ServiceState {
 impl runtime::QueryValue for ServiceState {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl runtime::Inspect for ServiceState {
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
     }
 }
 /// `Thing`: response model.
