@@ -158,39 +158,48 @@ fn remove_empty_dirs(dir: &Path) -> Result<bool, Error> {
     Ok(empty)
 }
 
-/// A unified-style line diff, at most `max_lines` changed lines (the rest is counted).
+/// A unified diff of two texts by line (hunks with two lines of context, `@@ -a,b +c,d @@`
+/// headers), showing at most `max_lines` changed lines: the rest is counted, never printed,
+/// so a rewritten 20,000-line file costs a few lines of output.
 pub fn bounded_diff(old: &str, new: &str, max_lines: usize) -> String {
-    let old: Vec<&str> = old.lines().collect();
-    let new: Vec<&str> = new.lines().collect();
-    // Trim the common prefix and suffix; generated files usually change in one place.
-    let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
-    let suffix = old[prefix..]
-        .iter()
-        .rev()
-        .zip(new[prefix..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let removed = &old[prefix..old.len() - suffix];
-    let added = &new[prefix..new.len() - suffix];
-    let mut out = format!("@@ line {} @@\n", prefix + 1);
-    let mut shown = 0;
-    for l in removed {
+    // A checkout with CRLF line ends is not a change of every line (see `same_text`).
+    let lf = |t: &str| t.replace("\r\n", "\n");
+    let (old, new) = (lf(old), lf(new));
+    let diff = similar::TextDiff::from_lines(&old, &new);
+    let mut out = String::new();
+    let (mut shown, mut hidden) = (0usize, 0usize);
+    for hunk in diff.unified_diff().context_radius(2).iter_hunks() {
         if shown == max_lines {
-            break;
+            hidden += hunk
+                .iter_changes()
+                .filter(|c| c.tag() != similar::ChangeTag::Equal)
+                .count();
+            continue;
         }
-        out.push_str(&format!("-{l}\n"));
-        shown += 1;
-    }
-    for l in added {
-        if shown == max_lines {
-            break;
+        out.push_str(&format!("{}\n", hunk.header()));
+        for change in hunk.iter_changes() {
+            let sign = match change.tag() {
+                similar::ChangeTag::Equal => ' ',
+                similar::ChangeTag::Delete => '-',
+                similar::ChangeTag::Insert => '+',
+            };
+            if sign != ' ' {
+                if shown == max_lines {
+                    hidden += 1;
+                    continue;
+                }
+                shown += 1;
+            } else if shown == max_lines {
+                continue;
+            }
+            let line = change.value();
+            out.push(sign);
+            out.push_str(line.strip_suffix('\n').unwrap_or(line));
+            out.push('\n');
         }
-        out.push_str(&format!("+{l}\n"));
-        shown += 1;
     }
-    let total = removed.len() + added.len();
-    if total > shown {
-        out.push_str(&format!("... {} more changed lines\n", total - shown));
+    if hidden > 0 {
+        out.push_str(&format!("... {hidden} more changed lines\n"));
     }
     out
 }
@@ -202,7 +211,31 @@ mod tests {
     #[test]
     fn diff_is_bounded() {
         let d = bounded_diff("a\nb\nc\nz\n", "a\nx\ny\nq\nz\n", 3);
-        assert_eq!(d, "@@ line 2 @@\n-b\n-c\n+x\n... 2 more changed lines\n");
+        assert_eq!(
+            d,
+            "@@ -1,4 +1,5 @@\n a\n-b\n-c\n+x\n... 2 more changed lines\n"
+        );
+    }
+
+    #[test]
+    fn diff_shows_only_what_changed_with_context() {
+        // One line changed in the middle of a long file: one hunk, two lines of context,
+        // nothing of the unchanged rest (which a prefix/suffix trim would have printed whole
+        // once a second, distant change was made).
+        let old: String = (0..100).map(|i| format!("line {i}\n")).collect();
+        let new = old
+            .replace("line 10\n", "line ten\n")
+            .replace("line 90\n", "line ninety\n");
+        assert_eq!(
+            bounded_diff(&old, &new, 20),
+            "@@ -9,5 +9,5 @@\n line 8\n line 9\n-line 10\n+line ten\n line 11\n line 12\n\
+             @@ -89,5 +89,5 @@\n line 88\n line 89\n-line 90\n+line ninety\n line 91\n line 92\n"
+        );
+        assert_eq!(
+            bounded_diff(&old, &new, 2),
+            "@@ -9,5 +9,5 @@\n line 8\n line 9\n-line 10\n+line ten\n\
+             ... 2 more changed lines\n"
+        );
     }
 
     #[test]
@@ -237,7 +270,7 @@ mod tests {
             sync_dir(&dir, &files, Mode::Check).unwrap(),
             vec![Change::Updated {
                 path: "src/lib.rs".into(),
-                diff: "@@ line 1 @@\n-c\n+b\n".into()
+                diff: "@@ -1 +1 @@\n-c\n+b\n".into()
             }]
         );
         // A checkout with CRLF line ends is not drift; other differences still are.
@@ -248,7 +281,7 @@ mod tests {
             sync_dir(&dir, &files, Mode::Check).unwrap(),
             vec![Change::Updated {
                 path: "Cargo.toml".into(),
-                diff: "@@ line 2 @@\n-b\n".into()
+                diff: "@@ -1,2 +1 @@\n a\n-b\n".into()
             }]
         );
         std::fs::remove_dir_all(&dir).unwrap();

@@ -34,13 +34,10 @@ pub struct Target {
     pub fixture: bool,
 }
 
-/// The client from `spec/`, then every fixture crate (sorted by name).
+/// Every fixture crate (sorted by name), then the client from `spec/`: its line is printed
+/// last, where a user who changed `spec/` looks for it.
 pub fn targets(root: &Path) -> Result<Vec<Target>, String> {
-    let mut out = vec![Target {
-        config: CONFIG.to_string(),
-        out: OUT.to_string(),
-        fixture: false,
-    }];
+    let mut out = Vec::new();
     let dir = root.join(FIXTURES);
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
@@ -54,6 +51,11 @@ pub fn targets(root: &Path) -> Result<Vec<Target>, String> {
         out: format!("{FIXTURE_OUT}/{name}"),
         fixture: true,
     }));
+    out.push(Target {
+        config: CONFIG.to_string(),
+        out: OUT.to_string(),
+        fixture: false,
+    });
     Ok(out)
 }
 
@@ -210,6 +212,11 @@ mod tests {
     fn generated_crates_are_fresh() {
         let targets = super::targets(&super::root()).unwrap();
         assert!(targets.len() >= 4, "{targets:?}");
+        assert_eq!(
+            targets.last().map(|t| t.out.as_str()),
+            Some(super::OUT),
+            "the client's line comes last"
+        );
         for target in targets {
             let changes = super::sync(&target, super::Mode::Check).unwrap();
             assert!(

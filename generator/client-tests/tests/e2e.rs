@@ -786,3 +786,30 @@ mod fixture {
         assert_eq!(serde_json::to_value(&t).expect("encodes"), expected);
     }
 }
+
+/// `waldur_client::ClientBuilder` is this crate's builder: what it builds, also from the
+/// environment, is `waldur_client::Client` (with the tag accessors), not the runtime's client.
+#[test]
+fn builders_reached_from_the_crate_build_its_client() {
+    let vars = |name: &str| match name {
+        "WALDUR_API_URL" => Some(Ok("https://waldur.example.com/api/".to_string())),
+        "WALDUR_API_TOKEN" => Some(Ok("secret-token".to_string())),
+        _ => None,
+    };
+    let client: Client = waldur_client::ClientBuilder::from_vars(vars)
+        .expect("the variables are valid")
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .expect("a client");
+    assert_eq!(
+        client.runtime().base_url().as_str(),
+        "https://waldur.example.com/"
+    );
+    let _volumes = client.openstack_volumes();
+    // The prelude has what waiting and inspecting need, under the crate's names.
+    use waldur_client::prelude::*;
+    let _policy: WaitPolicy = WaitPolicy::default();
+    let empty: Vec<waldur_client::models::OpenStackVolume> = Vec::new();
+    assert!(empty.findings().is_empty());
+    let _: fn() -> Result<ClientBuilder, Error> = waldur_client::ClientBuilder::from_env;
+}

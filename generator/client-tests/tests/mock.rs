@@ -59,6 +59,8 @@ async fn retrieve_returns_the_model_the_mock_was_given() {
 #[tokio::test]
 async fn a_mock_matches_its_path_arguments() {
     let mock = MockServer::start().await.unwrap();
+    // Sends a request no expectation matches, on purpose.
+    mock.allow_unmatched();
     let other: Uuid = "00000000000000000000000000000001".parse().unwrap();
     mock.openstack_volumes()
         .retrieve(&other)
@@ -68,7 +70,8 @@ async fn a_mock_matches_its_path_arguments() {
         .retrieve(id())
         .await
         .unwrap_err();
-    assert_eq!(err.status(), Some(404));
+    // Not a 404, which code under test could take for "no such volume".
+    assert_eq!(err.status(), Some(501));
     assert_eq!(mock.unmatched().len(), 1);
 }
 
@@ -290,4 +293,33 @@ async fn every_seed_operation_against_the_mock() {
         e.assert_hits(1);
     }
     mock.verify();
+}
+
+#[tokio::test]
+async fn a_count_expectation_keeps_its_filters() {
+    let mock = MockServer::start().await.unwrap();
+    mock.allow_unmatched();
+    let (p1, p2) = (Uuid::from_u128(1), Uuid::from_u128(2));
+    let count = mock
+        .openstack_volumes()
+        .list()
+        .query("project_uuid", &p2)
+        .returns_count(7);
+    let client = client(&mock);
+    let volumes = client.openstack_volumes();
+    let n = volumes.list().project_uuid(p2).count().await.unwrap();
+    assert_eq!(n, 7);
+    count.assert_hits(1);
+    assert_eq!(
+        count.single_request().query_value("project_uuid"),
+        Some("00000000000000000000000000000002")
+    );
+    // Another project's count is not what the test set up: no expectation answers it.
+    let err = volumes.list().project_uuid(p1).count().await.unwrap_err();
+    assert_eq!(err.status(), Some(501));
+    assert_eq!(mock.unmatched().len(), 1);
+    assert_eq!(
+        mock.unmatched()[0].query_value("project_uuid"),
+        Some("00000000000000000000000000000001")
+    );
 }

@@ -56,7 +56,7 @@ impl Live {
     }
 
     /// A builder with the live server's URL and the staff token, for more settings.
-    pub fn builder(&self) -> waldur_client::ClientBuilder<Client> {
+    pub fn builder(&self) -> waldur_client::ClientBuilder {
         Client::builder(&self.url).token(&self.token)
     }
 

@@ -1,5 +1,12 @@
-//! Synchronous use of the async client: every call runs on a private current-thread tokio
-//! runtime. Do not call these from inside an async runtime (tokio refuses to nest runtimes).
+//! Synchronous use of the async client (feature `blocking`).
+//!
+//! [`Wait::wait`] sends a request builder and blocks until it is done
+//! (`client.openstack_volumes().list().wait()?`), and [`WaitIter::wait_iter`] iterates a list
+//! builder's `stream()`; both run on one multi-threaded tokio runtime with one worker, shared
+//! by the process and started on first use, so connections keep being served between calls
+//! from any thread. [`Client`] is the older form: the async client with a current-thread
+//! runtime of its own. Do not call any of these from inside an async runtime (tokio refuses to
+//! nest runtimes, and a blocked worker stalls the others).
 
 use std::fmt;
 use std::future::Future;
@@ -65,7 +72,7 @@ impl Client {
         self.rt.block_on(f)
     }
 
-    /// Iterates a stream (such as a `list_all` stream) by blocking on each item.
+    /// Iterates a stream (such as a list builder's `stream()`) by blocking on each item.
     pub fn iter<S: Stream + Unpin>(&self, stream: S) -> BlockingIter<'_, S> {
         BlockingIter {
             rt: &self.rt,
@@ -97,7 +104,7 @@ impl<S: Stream + Unpin> Iterator for BlockingIter<'_, S> {
 }
 
 /// Runs request builders (and any future of a `Result<T, Error>`) to completion without
-/// async: `client.volumes().list().wait()?`. The futures run on one runtime shared by the
+/// async: `client.openstack_volumes().list().wait()?`. The futures run on one runtime shared by the
 /// process (a multi-threaded tokio runtime with one worker, started on first use), so
 /// connections keep being served between calls from any thread. Do not call it from inside an
 /// async runtime: it blocks the thread.

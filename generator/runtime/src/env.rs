@@ -26,23 +26,26 @@ impl Client {
     /// `WALDUR_API_TOKEN_SCHEME`; see [`super::env`](mod@super::env). For further settings use
     /// [`ClientBuilder::from_env`].
     pub fn from_env() -> Result<Client, Error> {
-        ClientBuilder::from_env()?.build()
+        ClientBuilder::<Client>::from_env()?.build()
     }
 }
 
-impl ClientBuilder {
+/// Generic over what `build` gives, like [`ClientBuilder::new`]: a generated crate's
+/// `ClientBuilder` (an alias with its own `Client`) builds that crate's client from the
+/// environment too.
+impl<C: From<Client>> ClientBuilder<C> {
     /// A builder configured from the environment variables of [`super::env`](mod@super::env), to be
     /// completed (`.timeout(..)`, `.retry(..)`) and built. A variable that is missing, empty
     /// or not valid Unicode is an [`Error::Config`] naming it; an invalid URL or token is
     /// reported by `build`, also naming the variable.
-    pub fn from_env() -> Result<ClientBuilder, Error> {
+    pub fn from_env() -> Result<ClientBuilder<C>, Error> {
         ClientBuilder::from_vars(|name| std::env::var_os(name).map(|v| v.into_string()))
     }
 
     /// Like [`ClientBuilder::from_env`], reading the variables through `lookup`: `None` for
     /// a variable that is not set, `Some(Err(raw))` for one that is not valid Unicode. For
     /// tests and for configuration kept elsewhere than in the process environment.
-    pub fn from_vars<F>(lookup: F) -> Result<ClientBuilder, Error>
+    pub fn from_vars<F>(lookup: F) -> Result<ClientBuilder<C>, Error>
     where
         F: Fn(&str) -> Option<Result<String, std::ffi::OsString>>,
     {
@@ -69,7 +72,7 @@ impl ClientBuilder {
         // Checked here so that the error names the variable (and never shows the token).
         parse_base_url(&url).map_err(|e| in_var(API_URL_VAR, e))?;
         auth_header(scheme.clone(), &token).map_err(|e| in_var(API_TOKEN_VAR, e))?;
-        Ok(Client::builder(&url).auth_scheme(&scheme, &token))
+        Ok(ClientBuilder::new(&url).auth_scheme(&scheme, &token))
     }
 }
 

@@ -172,6 +172,42 @@ impl Error {
         }
     }
 
+    /// Whether the server answered 404 (an unknown UUID, an endpoint it does not have):
+    /// `client.customers().retrieve(uuid).await` then usually maps to `None`.
+    pub fn is_not_found(&self) -> bool {
+        self.as_status().is_some_and(StatusError::is_not_found)
+    }
+
+    /// Whether the server answered 400 (see [`StatusError::field_errors`] for why).
+    pub fn is_bad_request(&self) -> bool {
+        self.as_status().is_some_and(StatusError::is_bad_request)
+    }
+
+    /// Whether the server answered 401: no token, or one it does not accept.
+    pub fn is_unauthorized(&self) -> bool {
+        self.as_status().is_some_and(StatusError::is_unauthorized)
+    }
+
+    /// Whether the server answered 403: the token's user may not do this.
+    pub fn is_forbidden(&self) -> bool {
+        self.as_status().is_some_and(StatusError::is_forbidden)
+    }
+
+    /// Whether the server answered 409: the resource's state does not allow the action.
+    pub fn is_conflict(&self) -> bool {
+        self.as_status().is_some_and(StatusError::is_conflict)
+    }
+
+    /// Whether the server answered 429 (after the retries the policy allows).
+    pub fn is_rate_limited(&self) -> bool {
+        self.as_status().is_some_and(StatusError::is_rate_limited)
+    }
+
+    /// Whether the server answered 5xx (after the retries the policy allows).
+    pub fn is_server_error(&self) -> bool {
+        self.as_status().is_some_and(StatusError::is_server_error)
+    }
+
     /// The parsed Django REST framework error body of a status error, if there was one.
     pub fn drf(&self) -> Option<&DrfError> {
         self.as_status().and_then(|e| e.drf.as_ref())

@@ -24,7 +24,7 @@
 //! - [`trace`]: what the `tracing` feature records (one span per call, an event per retry).
 //! - [`prelude`]: the client, its error and the stream traits, in one import.
 //! - `blocking` (feature `blocking`): `.wait()` for calls without async.
-//! - `mock` (feature `mock`): a mock Waldur server for the caller's own tests; [`mock_ops`]
+//! - `mock` (feature `mock`): a mock Waldur server for the caller's own tests; `mock_ops`
 //!   gives its expectations the types of each operation (the generated mock handles).
 //!
 //! Features: `rustls-tls` (default) or `native-tls` select the TLS library; `tracing`,
@@ -61,6 +61,10 @@ pub mod wait;
 /// The `reqwest` this runtime is built with: its types appear in errors and hooks (see
 /// [`error`]), and naming them through this re-export keeps them the same version.
 pub use reqwest;
+
+/// The `serde_json` this runtime is built with: bodies recorded by the mock server
+/// (`RecordedRequest::json`), free-form fields and `extra` keys are its values.
+pub use serde_json;
 
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use call::{ItemStream, ResponseFuture, decode, missing_field, paging, send, stream_items};
@@ -101,12 +105,15 @@ pub use wait::{WaitError, WaitPolicy, WaitState, order_state, wait_for, wait_unt
 
 /// One import for code using the client: `use waldur_client::prelude::*;`.
 ///
-/// Brings the client and its error, and the stream traits the `*_stream` methods need:
+/// Brings the client and its error, [`WaitPolicy`] (for `wait_for` and `send_and_wait`),
+/// [`Inspect`] (`findings()`), and the stream traits a list builder's `stream()` needs:
 /// [`TryStreamExt`](prelude::TryStreamExt) for `try_next`, `try_collect`, `try_filter`;
 /// [`StreamExt`](prelude::StreamExt) for `next`, `take`, `boxed`; and
 /// [`BoxStream`](prelude::BoxStream) to store a stream in a struct (`stream.boxed()`).
 pub mod prelude {
-    pub use super::{Client, ClientBuilder, Error, Inspect, Lenient, LenientModel, Page};
+    pub use super::{
+        Client, ClientBuilder, Error, Inspect, Lenient, LenientModel, Page, WaitPolicy,
+    };
     pub use futures_core::Stream;
     pub use futures_util::stream::BoxStream;
     pub use futures_util::{StreamExt, TryStreamExt};

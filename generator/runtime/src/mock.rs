@@ -26,10 +26,13 @@
 //! ```
 //!
 //! Expectations are tried in the order they were registered; the first that matches and is
-//! not used up ([`ExpectationBuilder::times`]) answers. A request no expectation matches is
-//! answered `404` with the header `x-mock-unmatched: true` and a DRF body whose `detail` names
-//! the request and, for every expectation, why it did not match; the client's
-//! [`Error`](super::error::Error) shows that message.
+//! not used up ([`ExpectationBuilder::times`]) answers. A request no expectation matches is a
+//! mistake of the test, and fails it loudly: it is answered `501 Not Implemented` (never a
+//! 404, which the code under test may well read as "no such resource" and carry on) with the
+//! header `x-mock-unmatched: true` and a DRF body whose `detail` names the request and, for
+//! every expectation, why it did not match (the client's [`Error`](super::error::Error) shows
+//! that message); and dropping the server then panics, listing such requests, unless the test
+//! said it expects them ([`MockServer::allow_unmatched`]) or is already failing.
 //!
 //! Every connection is answered with `Connection: close`. The server stops when the
 //! [`MockServer`] is dropped.
@@ -90,10 +93,16 @@ impl fmt::Debug for MockServer {
 
 impl Drop for MockServer {
     /// Stops the server. A server on its own thread has closed its port when this returns.
+    /// Then panics if some request matched no expectation (see the module docs), unless
+    /// [`MockServer::allow_unmatched`] was called or the thread is panicking already.
     fn drop(&mut self) {
         self.server.abort();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+        let allowed = self.shared.lock().allow_unmatched;
+        if !allowed && !std::thread::panicking() {
+            self.verify();
         }
     }
 }
@@ -117,6 +126,8 @@ struct State {
     generation: u64,
     expectations: Vec<ExpectationData>,
     requests: Vec<RecordedRequest>,
+    /// [`MockServer::allow_unmatched`]: dropping the server does not check.
+    allow_unmatched: bool,
 }
 
 impl State {
@@ -282,7 +293,14 @@ impl MockServer {
         state.requests.clear();
     }
 
-    /// Panics when some request matched no expectation, listing those requests.
+    /// Lets requests that no expectation matches go unremarked when the server is dropped,
+    /// for a test about such requests (they are still answered `501` and recorded).
+    pub fn allow_unmatched(&self) {
+        self.shared.lock().allow_unmatched = true;
+    }
+
+    /// Panics when some request matched no expectation, listing those requests. Dropping the
+    /// server does the same (see [`MockServer::allow_unmatched`]).
     pub fn verify(&self) {
         let unmatched = self.unmatched();
         if !unmatched.is_empty() {
@@ -318,6 +336,13 @@ impl fmt::Debug for ExpectationBuilder {
 }
 
 impl ExpectationBuilder {
+    /// The same expectation for another method, every matcher kept (a list's count is the
+    /// `HEAD` of its `GET`, with the same filters).
+    pub(crate) fn with_method(mut self, method: Method) -> Self {
+        self.matcher.method = method;
+        self
+    }
+
     /// Names the operation (`"openstack_volumes_retrieve"`) in messages about this
     /// expectation.
     pub fn operation(mut self, id: &str) -> Self {
@@ -1232,7 +1257,7 @@ fn answer(
                 reasons.join("; ")
             )
         };
-        let mut reply = Reply::detail(404, &detail);
+        let mut reply = Reply::detail(501, &detail);
         reply
             .headers
             .push(("x-mock-unmatched".to_owned(), "true".to_owned()));

@@ -24,11 +24,12 @@ use super::response::Accepted;
 /// which register it.
 #[must_use = "an expectation is registered only by one of its returns/accepts/fails methods"]
 pub struct MockOperation<'a, T> {
-    server: &'a MockServer,
+    /// The expectation belongs to the server it was made on (registered there when answered).
+    server: PhantomData<&'a MockServer>,
     builder: ExpectationBuilder,
     template: &'static str,
     operation: &'static str,
-    /// Path parameters, kept to build the `HEAD` expectation of a count.
+    /// Path parameters, for `Debug`.
     path_params: Vec<(&'static str, String)>,
     /// The documented success status (200, 201, 202, 204).
     status: u16,
@@ -57,7 +58,7 @@ impl<'a, T> MockOperation<'a, T> {
         status: u16,
     ) -> Self {
         MockOperation {
-            server,
+            server: PhantomData,
             builder: server.expect(method, template).operation(operation),
             template,
             operation,
@@ -146,21 +147,10 @@ impl<I: Serialize> MockOperation<'_, Page<I>> {
         self.builder.respond_list(items)
     }
 
-    /// Expects the list's count (`HEAD` of the same path) instead, answered `total`.
+    /// Expects the list's count (`HEAD` of the same path, with the same path parameters,
+    /// filters and other matchers) instead, answered `total`.
     pub fn returns_count(self, total: u64) -> Expectation {
-        self.head().respond_count(total)
-    }
-
-    /// A `HEAD` expectation of the same operation and path parameters.
-    fn head(self) -> ExpectationBuilder {
-        let mut head = self
-            .server
-            .expect(Method::HEAD, self.template)
-            .operation(self.operation);
-        for (name, value) in &self.path_params {
-            head = head.path_param(name, value);
-        }
-        head
+        self.builder.with_method(Method::HEAD).respond_count(total)
     }
 }
 

@@ -400,3 +400,33 @@ async fn malformed_json_is_a_decode_error_with_status() {
     assert_eq!(err.status(), Some(200));
     assert!(!err.is_retryable());
 }
+
+/// A status and the shortcut that names it.
+type Shortcut = (u16, fn(&Error) -> bool);
+
+#[test]
+fn shortcuts_name_the_status_of_a_status_error_only() {
+    let checks: [Shortcut; 7] = [
+        (400, Error::is_bad_request),
+        (401, Error::is_unauthorized),
+        (403, Error::is_forbidden),
+        (404, Error::is_not_found),
+        (409, Error::is_conflict),
+        (429, Error::is_rate_limited),
+        (503, Error::is_server_error),
+    ];
+    for (status, _) in &checks {
+        let e = status_error(*status, &[], "{}");
+        let hits: Vec<u16> = checks
+            .iter()
+            .filter(|(_, check)| check(&e))
+            .map(|(s, _)| *s)
+            .collect();
+        assert_eq!(hits, [*status], "HTTP {status}");
+        assert_eq!(e.status(), Some(*status));
+    }
+    // Not a status error: no shortcut holds.
+    let config = Error::Config("bad".to_string());
+    assert!(checks.iter().all(|(_, check)| !check(&config)));
+    assert_eq!(config.status(), None);
+}

@@ -67,14 +67,16 @@ async fn a_json_response_for_a_templated_path_and_the_recorded_request() {
 }
 
 #[tokio::test]
-async fn unmatched_requests_get_a_404_naming_every_expectation_and_why() {
+async fn unmatched_requests_get_a_501_naming_every_expectation_and_why() {
     let mock = MockServer::start().await.unwrap();
+    // Sends requests no expectation matches, on purpose.
+    mock.allow_unmatched();
     let client = mock.client();
     let err = get(&client, "/api/projects/").await.unwrap_err();
     assert_eq!(
         err.to_string(),
         format!(
-            "HTTP 404 Not Found from GET {}/api/projects/: no mock expectation matches GET \
+            "HTTP 501 Not Implemented from GET {}/api/projects/: no mock expectation matches GET \
              /api/projects/ (none registered)",
             mock.url()
         )
@@ -140,6 +142,8 @@ async fn unmatched_requests_get_a_404_naming_every_expectation_and_why() {
 #[tokio::test]
 async fn query_header_and_body_matchers() {
     let mock = MockServer::start().await.unwrap();
+    // Sends requests no expectation matches, on purpose.
+    mock.allow_unmatched();
     let filtered = mock
         .expect(Method::GET, "/api/openstack-volumes/")
         .query("name", "data disk")
@@ -411,6 +415,8 @@ async fn drf_errors_and_empty_answers() {
 #[tokio::test]
 async fn times_make_sequences_and_hits_count() {
     let mock = MockServer::start().await.unwrap();
+    // Sends requests no expectation matches, on purpose.
+    mock.allow_unmatched();
     let path = "/api/marketplace-orders/{uuid}/";
     let executing = mock
         .expect(Method::GET, path)
@@ -439,6 +445,7 @@ async fn times_make_sequences_and_hits_count() {
     );
     // A used-up expectation says so when nothing else matches.
     let once = MockServer::start().await.unwrap();
+    once.allow_unmatched();
     once.expect(Method::GET, "/api/x/")
         .times(1)
         .respond_empty(200);
@@ -551,6 +558,8 @@ async fn raw_exchange(url: &str, request: &[u8]) -> String {
 #[tokio::test]
 async fn unreadable_requests_are_answered_400_and_the_server_goes_on() {
     let mock = MockServer::start().await.unwrap();
+    // Sends requests no expectation matches, on purpose.
+    mock.allow_unmatched();
     mock.expect(Method::POST, "/api/x/")
         .json_body(&json!({"a": 1}))
         .respond_empty(201);
@@ -638,4 +647,19 @@ fn a_server_on_its_own_thread_serves_the_blocking_client() {
     // The server stopped with its handle.
     let refused = std::net::TcpStream::connect(url.trim_start_matches("http://"));
     assert!(refused.is_err());
+}
+
+#[tokio::test]
+async fn dropping_a_server_that_saw_an_unmatched_request_fails_the_test() {
+    let mock = MockServer::start().await.unwrap();
+    mock.expect(Method::GET, "/api/x/").respond_empty(200);
+    let err = get(&mock.client(), "/api/y/").await.unwrap_err();
+    // Not a 404 the code under test could take for "no such resource".
+    assert_eq!(err.status(), Some(501));
+    assert!(!err.is_not_found());
+    let message = panic_message(move || drop(mock));
+    assert_eq!(
+        message,
+        "the mock server received 1 request(s) no expectation matched:\n  GET /api/y/"
+    );
 }

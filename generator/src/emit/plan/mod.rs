@@ -55,8 +55,12 @@ pub struct CratePlan {
     pub repository: Option<String>,
     /// Tag features, in tag order (all enabled by default).
     pub tag_features: Vec<String>,
-    /// Lines of the "generated, do not edit" header.
+    /// Lines of the "generated, do not edit" header of every file. They name no input and
+    /// no hash, so a change to one page rewrites only the files it affects.
     pub header: Vec<String>,
+    /// Where the crate comes from (command, inputs, their sha256, generator version): said
+    /// once, in the crate docs.
+    pub provenance: String,
     /// Spec sources for the crate docs: `(path, title, version, provenance facts)`.
     pub sources: Vec<SourceNote>,
 }

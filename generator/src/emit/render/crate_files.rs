@@ -212,7 +212,11 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
         pub mod runtime;
         #(#modules)*
 
-        pub use runtime::{Accepted, ClientBuilder, Date, DateTime, Decimal, Error, FileUpload, Lenient, Nullable, Page, RetryPolicy, Uuid};
+        pub use runtime::{Accepted, Date, DateTime, Decimal, Error, FileUpload, Lenient, Nullable, Page, RetryPolicy, Uuid};
+
+        /// Configures a [`Client`] of this crate: `Client::builder(url)` or
+        /// `ClientBuilder::from_env()`, the settings, then `.build()`.
+        pub type ClientBuilder = runtime::ClientBuilder<Client>;
 
         /// A Waldur API client: one accessor per tag (`client.openstack_volumes()`), each
         /// returning a handle whose methods build requests. Cheap to clone.
@@ -231,7 +235,7 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
 
             /// Configures a client: authentication scheme, timeouts, deadline, retries, page
             /// size, response size limit, a caller-supplied `reqwest::Client`.
-            pub fn builder(base_url: &str) -> ClientBuilder<Client> {
+            pub fn builder(base_url: &str) -> ClientBuilder {
                 ClientBuilder::new(base_url)
             }
 
@@ -291,6 +295,8 @@ fn crate_docs(plan: &Plan) -> String {
          know, list operations page, stream and count, and errors carry the server's Django REST\n\
          framework messages ([`Error`]).\n\n## Sources\n",
     );
+    text.push_str(&escape_inline(&k.provenance));
+    text.push_str("\n\n");
     for s in &k.sources {
         let mut line = format!("- `{}`", escape_inline(&s.path));
         if let Some(t) = &s.title {
@@ -408,8 +414,12 @@ pub fn readme(plan: &Plan, header: &Header) -> String {
          async, `tracing` spans every request, `mock` provides a typed mock server for tests.\n\n",
     );
     out.push_str(&format!(
-        "```toml\n[dependencies]\n{} = \"{}\"\n```\n\n",
-        k.name, k.version
+        "A crate you generated yourself is a path dependency (the directory you generated it\n\
+         into); a published one is a version:\n\n\
+         ```toml\n[dependencies]\n{name} = {{ path = \"../{name}\" }}\n# or, published:\n\
+         # {name} = \"{version}\"\n```\n\n",
+        name = k.name,
+        version = k.version
     ));
     out.push_str(
         "See the crate documentation for the list of tags and an example.\n\n## License\n\nMIT\n",
