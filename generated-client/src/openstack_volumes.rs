@@ -556,7 +556,7 @@ impl OpenstackVolumesRetrieveBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackVolume> {
         let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesRetrieveBuilder {
@@ -663,7 +663,7 @@ impl OpenstackVolumesUpdateBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackVolume> {
         let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesUpdateBuilder {
@@ -709,7 +709,7 @@ impl OpenstackVolumesPartialUpdateBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackVolume> {
         let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesPartialUpdateBuilder {
@@ -902,7 +902,7 @@ impl OpenstackVolumesSnapshotBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSnapshot> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesSnapshotBuilder {

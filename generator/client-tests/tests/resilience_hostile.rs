@@ -303,3 +303,27 @@ async fn a_forged_error_message_stays_one_line() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn an_empty_success_for_a_documented_model_is_an_error_that_says_so() {
+    let server = TestServer::start(vec![json_reply("200 OK", "")]).await;
+    let err = client(&server)
+        .openstack_volumes()
+        .retrieve(ID)
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Decode(d) => {
+            assert_eq!((d.status, d.path.as_str()), (200, "."));
+            assert_eq!(
+                d.message,
+                "the response body is empty; the operation documents a JSON value"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // A list answered with nothing is an empty page, as before.
+    let server = TestServer::start(vec![json_reply("200 OK", "")]).await;
+    let page = list_volumes_call(&client(&server), Some(2)).await.unwrap();
+    assert!(page.items.is_empty());
+}

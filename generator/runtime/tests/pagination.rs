@@ -269,6 +269,40 @@ fn result_count_parsing() {
         None
     );
     assert_eq!(response(&[], "").result_count(), None);
+    // Two that disagree: neither is trusted. Two that agree: one.
+    assert_eq!(
+        response(&[("X-Result-Count", "5"), ("X-Result-Count", "7")], "").result_count(),
+        None
+    );
+    assert_eq!(
+        response(&[("X-Result-Count", "5"), ("X-Result-Count", " 5")], "").result_count(),
+        Some(5)
+    );
+    assert_eq!(
+        response(&[("X-Result-Count", "5"), ("X-Result-Count", "x")], "").result_count(),
+        None
+    );
+}
+
+#[test]
+fn an_unreadable_link_header_is_a_pagination_error_not_the_end() {
+    let mut resp = response(&[("X-Result-Count", "30")], "[1, 2]");
+    resp.headers.append(
+        LINK,
+        HeaderValue::from_bytes(b"<http://h/api/x/?page=2\xff>; rel=\"next\"").unwrap(),
+    );
+    assert_eq!(
+        resp.next_page_link(),
+        Err("a Link header is not readable text (its bytes start \"<http://h/api/x/?page=2\u{fffd}>; rel=\\\"next\\\"\")".to_string())
+    );
+    match Page::<u32>::from_response(&resp, 1, 2) {
+        Err(Error::Pagination(message)) => assert_eq!(
+            message,
+            "page 1 of https://waldur.example.com/api/x/: a Link header is not readable text \
+             (its bytes start \"<http://h/api/x/?page=2\u{fffd}>; rel=\\\"next\\\"\")"
+        ),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

@@ -119,7 +119,8 @@ fn decode_optional_treats_blank_bodies_as_none() {
     assert_eq!(
         err.to_string(),
         "cannot decode the response of GET https://waldur.example.com/api/openstack-volumes/ \
-         (HTTP 200) at .: EOF while parsing a value at line 1 column 0; body near the error: \"\""
+         (HTTP 200) at .: the response body is empty; the operation documents a JSON value; \
+         body near the error: \"\""
     );
 }
 

@@ -399,3 +399,20 @@ fn raw_json_equality_is_by_meaning() {
     assert_eq!(big1.to_value(), None);
     assert!(RawJson::parse("{").is_err());
 }
+
+#[test]
+fn decimals_parse_from_text_like_uuids_and_dates() {
+    let price: Decimal = "12.50".parse().unwrap();
+    assert_eq!((price.as_str(), price.scale()), ("12.50", 2));
+    assert_eq!(serde_json::to_string(&price).unwrap(), r#""12.50""#);
+    assert_eq!("-1e3".parse::<Decimal>().unwrap().as_str(), "-1e3");
+    for bad in ["", "abc", " 1", "1,5", "0x10", "--1"] {
+        let err = bad.parse::<Decimal>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{bad:?} is not a decimal number (digits, an optional sign, point and exponent)"
+            )
+        );
+    }
+}

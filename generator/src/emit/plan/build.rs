@@ -527,11 +527,10 @@ fn output(types: &Types, op: &Operation, diags: &mut Vec<Diagnostic>) -> Output 
         Some(ResponseBody::Json { ty }) => {
             let resolved = types.resolve(ty);
             let rust = types.rust(ty, Ctx::Response, None, span, diags);
-            let allow_empty = match resolved {
-                Ty::Scalar { .. } => false,
-                Ty::Ref { name } => !matches!(types.api.types.get(name), Some(TypeDef::Enum(_))),
-                _ => true,
-            };
+            // An empty body is no list items, or no JSON at all where anything goes; where a
+            // scalar, an enum or an object is documented it is no answer, and decoding it as a
+            // model with every field absent would hide that.
+            let allow_empty = matches!(resolved, Ty::Array { .. } | Ty::Any | Ty::OneOf { .. });
             Output::Json {
                 ty: rust,
                 allow_empty,

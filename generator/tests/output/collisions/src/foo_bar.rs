@@ -65,7 +65,7 @@ impl FooBarGetBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::VecModel> {
         let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for FooBarGetBuilder {
@@ -119,7 +119,7 @@ impl FooBarListBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::BoxModel> {
         let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for FooBarListBuilder {

@@ -218,7 +218,7 @@ impl ModelsRetrieveBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::OptionModel> {
         let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ModelsRetrieveBuilder {

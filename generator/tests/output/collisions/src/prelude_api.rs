@@ -53,7 +53,7 @@ impl PreludeSetBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::ClientModel> {
         let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for PreludeSetBuilder {

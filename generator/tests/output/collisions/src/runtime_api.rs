@@ -63,7 +63,7 @@ impl RuntimeNewBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::StringModel> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for RuntimeNewBuilder {

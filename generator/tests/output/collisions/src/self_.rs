@@ -96,7 +96,7 @@ impl SelfBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::Foo2> {
         let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for SelfBuilder {
@@ -129,7 +129,7 @@ impl CrateBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::Unnamed> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for CrateBuilder {

@@ -64,7 +64,7 @@ impl MarketplaceOrdersCreateBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::OrderDetails> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
     /// Submits the order, then polls it (`retrieve`) under `policy` until it is `done` (the final order is returned), or fails with the order's `error_message` when it is `erred`, `canceled` or `rejected`; the time budget, the interval and cancellation (drop the future) are those of [`runtime::wait_for`].
     pub async fn send_and_wait(
@@ -139,7 +139,7 @@ impl MarketplaceOrdersRetrieveBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::OrderDetails> {
         let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceOrdersRetrieveBuilder {

@@ -322,7 +322,7 @@ impl GadgetsRetrieveBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::Gadget> {
         let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for GadgetsRetrieveBuilder {
@@ -355,7 +355,7 @@ impl GadgetsCreateBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::Gadget> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for GadgetsCreateBuilder {
@@ -388,7 +388,7 @@ impl GadgetsPullBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::GadgetsPullResponse> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for GadgetsPullBuilder {
@@ -431,7 +431,7 @@ impl GadgetsSetErredBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::SetErred> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for GadgetsSetErredBuilder {
@@ -464,7 +464,7 @@ impl GadgetsSetOkBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::GadgetsSetOkResponse> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for GadgetsSetOkBuilder {
@@ -535,7 +535,7 @@ impl GadgetsByKindBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::GadgetsByKindResponse> {
         let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for GadgetsByKindBuilder {
@@ -562,7 +562,7 @@ impl GadgetsLabelsRetrieveBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::GadgetsLabelsRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for GadgetsLabelsRetrieveBuilder {

@@ -226,7 +226,7 @@ impl ThingsCreateBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ThingsCreateBuilder {
@@ -257,7 +257,7 @@ impl ThingsRetrieveBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
         let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ThingsRetrieveBuilder {
@@ -297,7 +297,7 @@ impl ThingsPartialUpdateBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
         let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ThingsPartialUpdateBuilder {
@@ -363,7 +363,7 @@ impl ThingsUploadBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ThingsUploadBuilder {

@@ -111,6 +111,37 @@ fn is_json_number(s: &str) -> bool {
         && !unsigned.ends_with('.')
 }
 
+/// The text is not a decimal number (see [`Decimal`]'s `FromStr`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseDecimalError {
+    text: String,
+}
+
+impl fmt::Display for ParseDecimalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} is not a decimal number (digits, an optional sign, point and exponent)",
+            super::error::loggable(&format!("{:?}", self.text), 100)
+        )
+    }
+}
+
+impl std::error::Error for ParseDecimalError {}
+
+/// Checked, like `Uuid` and the dates: `"12.50".parse::<Decimal>()` keeps `12.50` (scale
+/// included), `"abc".parse::<Decimal>()` is an error. Surrounding whitespace is not a
+/// decimal's.
+impl std::str::FromStr for Decimal {
+    type Err = ParseDecimalError;
+
+    fn from_str(s: &str) -> Result<Decimal, ParseDecimalError> {
+        Decimal::parse(s).ok_or_else(|| ParseDecimalError {
+            text: s.to_string(),
+        })
+    }
+}
+
 /// Unchecked: the text is sent as given.
 impl From<&str> for Decimal {
     fn from(s: &str) -> Self {

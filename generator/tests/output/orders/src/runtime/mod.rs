@@ -91,7 +91,7 @@ pub use raw::{Extra, RawJson};
 pub use request::{ApiRequest, MultipartValue, Query, QueryValue, encode_path_segment, path_param};
 pub use response::{Accepted, ApiResponse};
 pub use retry::{RetryPolicy, Sleeper};
-pub use scalars::Decimal;
+pub use scalars::{Decimal, ParseDecimalError};
 pub use uuid::Uuid;
 
 /// A timezone-aware date-time (`2024-01-02T03:04:05.123456Z`, `...+02:00`), as the API's

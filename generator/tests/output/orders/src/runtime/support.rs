@@ -182,7 +182,9 @@ impl super::response::ApiResponse {
         self.result_count().ok_or_else(|| {
             self.decode_failure(
                 "X-Result-Count".to_string(),
-                "the response has no numeric X-Result-Count header".to_string(),
+                "the response has no usable X-Result-Count header (none, not a count, or \
+                 several that disagree)"
+                    .to_string(),
                 "",
             )
         })

@@ -30,8 +30,17 @@ pub struct ApiResponse {
 impl ApiResponse {
     /// Decodes the JSON body. On failure the error names the path of the offending value, the
     /// serde message and up to 200 characters of the body around the error. Decoded structures
-    /// are limited to [`super::limits::decode_memory_limit`] of the body's length.
+    /// are limited to [`super::limits::decode_memory_limit`] of the body's length. An empty
+    /// body is an error that says so: it holds no value (a model decoded from it would have
+    /// every field absent, as if the server had sent `{}`).
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        if self.body.trim_ascii().is_empty() {
+            return Err(self.decode_failure(
+                ".".to_string(),
+                "the response body is empty; the operation documents a JSON value".to_string(),
+                "",
+            ));
+        }
         let _budget = BudgetScope::enter(self.body.len());
         // The fast path parses once without path tracking; only a failure pays for a second,
         // path-tracking parse. Valid UTF-8 (checked once) lets serde_json skip its own check
@@ -103,15 +112,25 @@ impl ApiResponse {
         String::from_utf8_lossy(&self.body)
     }
 
-    /// `X-Result-Count`: the total number of items of a list.
+    /// `X-Result-Count`: the total number of items of a list. `None` without one, when it is
+    /// not a count, or when the server sent several that disagree (`5` and `7`: neither can
+    /// be trusted; with feature `tracing` a warning says so). Several that agree are one.
     pub fn result_count(&self) -> Option<u64> {
-        self.headers
-            .get("x-result-count")?
-            .to_str()
-            .ok()?
-            .trim()
-            .parse()
-            .ok()
+        let values: Vec<&reqwest::header::HeaderValue> =
+            self.headers.get_all("x-result-count").iter().collect();
+        let parse = |v: &reqwest::header::HeaderValue| -> Option<u64> {
+            v.to_str().ok()?.trim().parse().ok()
+        };
+        let first = parse(values.first()?)?;
+        if values.iter().skip(1).any(|v| parse(v) != Some(first)) {
+            let texts: Vec<String> = values
+                .iter()
+                .map(|v| loggable(&String::from_utf8_lossy(v.as_bytes()), 40))
+                .collect();
+            super::trace::conflicting_counts(&texts);
+            return None;
+        }
+        Some(first)
     }
 
     /// The `page` number of the `rel="next"` link; `None` also when the link is unusable (see
@@ -123,11 +142,15 @@ impl ApiResponse {
 
     /// The `page` number of the `rel="next"` link: `Ok(None)` without one, `Err` (with the
     /// reason) when the server sent one that cannot be followed (no `page`, not a number,
-    /// beyond `u32`).
+    /// beyond `u32`), or a `Link` header that is not text (a raw non-ASCII byte): it may hold
+    /// the next page, and passing over it would end a listing early without a word.
     pub fn next_page_link(&self) -> Result<Option<u32>, String> {
         for value in self.headers.get_all(reqwest::header::LINK) {
             let Ok(value) = value.to_str() else {
-                continue;
+                return Err(format!(
+                    "a Link header is not readable text (its bytes start {:?})",
+                    loggable(&String::from_utf8_lossy(value.as_bytes()), 80)
+                ));
             };
             if let Some(target) = link_target(value, "next") {
                 let page = query_param(target, "page").ok_or_else(|| {

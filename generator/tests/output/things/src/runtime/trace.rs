@@ -111,6 +111,15 @@ pub(crate) fn wait_pending(what: &str, polls: u32, delay: Duration) {
     tracing::debug!(what, polls, delay_ms = millis(delay), "waiting");
 }
 
+/// A `WARN` event `"conflicting X-Result-Count headers"`: the total is unknown.
+#[cfg(feature = "tracing")]
+pub(crate) fn conflicting_counts(values: &[String]) {
+    tracing::warn!(
+        values = %values.join(", "),
+        "conflicting X-Result-Count headers; the total is unknown"
+    );
+}
+
 #[cfg(feature = "tracing")]
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
@@ -146,3 +155,8 @@ impl Trace {
 #[cfg(not(feature = "tracing"))]
 #[inline]
 pub(crate) fn wait_pending(_: &str, _: u32, _: Duration) {}
+
+/// Without the `tracing` feature: nothing.
+#[cfg(not(feature = "tracing"))]
+#[inline]
+pub(crate) fn conflicting_counts(_: &[String]) {}
