@@ -77,7 +77,7 @@ pub use client::{
 };
 pub use error::{
     BodyTooLargeError, DeadlineError, DecodeError, DrfError, ERROR_BODY_LIMIT, Error, FieldError,
-    RedirectError, StatusError,
+    REDACTED, RedirectError, StatusError,
 };
 pub use inspect::{Finding, FindingKind, Inspect, Inspector};
 pub use lenient::{FromJson, Lenient};

@@ -38,7 +38,7 @@ where
 {
     Box::pin(async move {
         let resp = client.execute(req?).await?;
-        decode(resp)
+        decode(resp).map_err(|e| client.redact(e))
     })
 }
 
@@ -124,7 +124,7 @@ where
         let req = request(page, page_size);
         async move {
             let resp = client.execute(req?).await?;
-            Page::from_response(&resp, page, page_size)
+            Page::from_response(&resp, page, page_size).map_err(|e| client.redact(e))
         }
     }))
 }

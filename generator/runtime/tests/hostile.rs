@@ -953,3 +953,50 @@ fn limits_defaults_are_documented_values() {
     assert_eq!(c.max_response_bytes(), 32 * 1024 * 1024);
     assert_eq!(c.call_deadline(), Some(Duration::from_secs(120)));
 }
+
+#[tokio::test]
+async fn the_clients_token_never_appears_in_an_error_whatever_the_server_echoes() {
+    const SECRET: &str = "0123456789abcdef0123456789abcdef01234567";
+    let echo =
+        format!(r#"{{"detail": "Invalid token {SECRET}.", "token": ["{SECRET} is expired"]}}"#);
+    let server = TestServer::start(vec![
+        respond(
+            "401 Unauthorized",
+            &[
+                ("Content-Type", "application/json"),
+                ("WWW-Authenticate", &format!("Token {SECRET}")),
+            ],
+            &echo,
+        ),
+        json("200 OK", &format!(r#"["{SECRET}"]"#)),
+    ])
+    .await;
+    let client = Client::builder(&server.url)
+        .token(SECRET)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.execute(get("/api/x/")).await.unwrap_err();
+    let status = err.as_status().expect("a status error");
+    assert_eq!(
+        status.body(),
+        r#"{"detail": "Invalid token [redacted].", "token": ["[redacted] is expired"]}"#
+    );
+    assert_eq!(
+        err.drf().unwrap().detail.as_deref(),
+        Some("Invalid token [redacted].")
+    );
+    assert_eq!(status.field_errors("token"), ["[redacted] is expired"]);
+    assert_eq!(status.headers["www-authenticate"], "[redacted]");
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains(SECRET), "{text}");
+        assert!(text.contains("[redacted]"), "{text}");
+    }
+    // A success whose body does not decode: the snippet is the server's text too.
+    let resp = client.execute(get("/api/y/")).await.unwrap();
+    let err = client.redact(resp.decode::<Vec<u32>>().unwrap_err());
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains(SECRET), "{text}");
+    }
+    assert!(err.to_string().contains(r#"[\"[redacted]\"]"#), "{err}");
+}

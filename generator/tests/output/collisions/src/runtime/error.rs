@@ -175,6 +175,53 @@ impl Error {
         }
     }
 
+    /// The error with every text that came from the server scrubbed of `secret` (the
+    /// client's own token), which a server may echo (`{"detail": "Invalid token <token>."}`,
+    /// a header, a value in a body that did not decode): the body and its DRF messages, the
+    /// headers, decode messages and snippets, pagination and redirect reasons. Each
+    /// occurrence becomes `[redacted]`. The client applies this to every error it returns.
+    pub fn redacted(mut self, secret: &str) -> Error {
+        if secret.is_empty() {
+            return self;
+        }
+        let scrub = |text: &mut String| {
+            if text.contains(secret) {
+                *text = text.replace(secret, REDACTED);
+            }
+        };
+        match &mut self {
+            Error::Status(e) => {
+                scrub(&mut e.body);
+                if let Some(drf) = &mut e.drf {
+                    if let Some(detail) = &mut drf.detail {
+                        scrub(detail);
+                    }
+                    drf.non_field_errors.iter_mut().for_each(scrub);
+                    for messages in drf.fields.values_mut() {
+                        messages.iter_mut().for_each(scrub);
+                    }
+                }
+                for value in e.headers.values_mut() {
+                    if String::from_utf8_lossy(value.as_bytes()).contains(secret) {
+                        *value = reqwest::header::HeaderValue::from_static(REDACTED);
+                    }
+                }
+            }
+            Error::Decode(e) => {
+                scrub(&mut e.message);
+                scrub(&mut e.snippet);
+                scrub(&mut e.path);
+            }
+            Error::Redirect(e) => {
+                scrub(&mut e.location);
+                scrub(&mut e.reason);
+            }
+            Error::Pagination(message) => scrub(message),
+            _ => {}
+        }
+        self
+    }
+
     /// Whether the server answered 404 (an unknown UUID, an endpoint it does not have):
     /// `client.customers().retrieve(uuid).await` then usually maps to `None`.
     pub fn is_not_found(&self) -> bool {
@@ -499,6 +546,9 @@ fn write_source_chain(f: &mut fmt::Formatter<'_>, e: &reqwest::Error) -> fmt::Re
     }
     Ok(())
 }
+
+/// What stands in an error's text for the client's own token (see [`Error::redacted`]).
+pub const REDACTED: &str = "[redacted]";
 
 /// A response with a status outside 2xx.
 #[derive(Debug, Clone)]

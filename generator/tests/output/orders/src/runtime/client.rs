@@ -60,6 +60,8 @@ struct Inner {
 pub(crate) struct Auth {
     scheme: String,
     header: HeaderValue,
+    /// The token itself, to scrub from errors (see [`Error::redacted`]).
+    secret: String,
 }
 
 impl fmt::Debug for Client {
@@ -189,7 +191,10 @@ impl Client {
     /// page answering 2xx is an [`Error::Decode`]. Redirects: see [`super::redirect`].
     pub async fn execute(&self, req: ApiRequest) -> Result<ApiResponse, Error> {
         let trace = Trace::start(&req);
-        let result = trace.instrument(self.execute_traced(&req, &trace)).await;
+        let result = trace
+            .instrument(self.execute_traced(&req, &trace))
+            .await
+            .map_err(|e| self.redact(e));
         trace.finish(&result);
         // The body has been read, and reqwest hands the connection back to its pool on a task
         // of its own. Yielding once lets that task run before the caller can send its next
@@ -197,6 +202,16 @@ impl Client {
         // back: a caller with 16 calls in flight would keep 17 connections or more.
         tokio::task::yield_now().await;
         result
+    }
+
+    /// `e` without the client's token in any text the server sent (see [`Error::redacted`]).
+    /// Errors of [`Client::execute`] are redacted already; decoding a response it returned
+    /// can make new ones, and the generated operations pass those through here too.
+    pub fn redact(&self, e: Error) -> Error {
+        match &self.inner.auth {
+            Some(auth) => e.redacted(&auth.secret),
+            None => e,
+        }
     }
 
     async fn execute_traced(&self, req: &ApiRequest, trace: &Trace) -> Result<ApiResponse, Error> {
@@ -209,7 +224,8 @@ impl Client {
             trace.attempt(attempt);
             let mut error = match self.attempt(req, &url, &clock, attempt).await {
                 Ok(resp) => return Ok(resp),
-                Err(e) => e,
+                // Before the retry event traces it.
+                Err(e) => self.redact(e),
             };
             let retry = attempt - 1;
             if !may_retry || retry >= policy.max_retries || !error.is_retryable() {
@@ -728,5 +744,9 @@ pub(crate) fn auth_header(scheme: String, key: &str) -> Result<Auth, Error> {
         ))
     })?;
     header.set_sensitive(true);
-    Ok(Auth { scheme, header })
+    Ok(Auth {
+        scheme,
+        header,
+        secret: key.to_owned(),
+    })
 }
