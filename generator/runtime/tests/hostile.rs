@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 use reqwest::{Method, Url};
 use support::{Reply, TestServer, json, recording_policy, respond};
 use waldur_client_runtime::{
-    Accepted, ApiRequest, Client, DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, ERROR_BODY_LIMIT,
-    Error, Page, RetryPolicy, paginate_with, path_param, redirect,
+    Accepted, ApiRequest, Client, DEFAULT_DEADLINE, DEFAULT_MAX_CONCURRENT_REQUESTS,
+    DEFAULT_MAX_RESPONSE_BYTES, ERROR_BODY_LIMIT, Error, Page, RetryPolicy, paginate_with,
+    path_param, redirect,
 };
 
 const TOKEN: &str = "secret-token";
@@ -920,6 +921,34 @@ async fn a_deterministic_protocol_error_is_not_retried() {
     assert!(delays.lock().unwrap().is_empty());
 }
 
+#[tokio::test]
+async fn a_body_whose_framing_hyper_refuses_is_not_retried() {
+    // Chunk extensions beyond hyper's limit: the same request would get the same body.
+    let extensions = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n\
+         2;{}\r\n{{}}\r\n0\r\n\r\n",
+        "x".repeat(64 * 1024)
+    );
+    let bad_size = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: \
+                    chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+    let replies = vec![
+        Reply::Raw(extensions.into_bytes()),
+        Reply::Raw(bad_size.as_bytes().to_vec()),
+        json("200 OK", "{}"),
+    ];
+    let server = TestServer::start(replies).await;
+    let (policy, delays) = recording_policy();
+    let c = Client::builder(&server.url).retry(policy).build().unwrap();
+    for _ in 0..2 {
+        let err = c.execute(get("/api/x/")).await.unwrap_err();
+        assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+        assert!(!err.is_retryable(), "{err}");
+        assert_eq!(err.attempts(), 1, "{err}");
+    }
+    assert!(delays.lock().unwrap().is_empty());
+    assert_eq!(server.requests().len(), 2);
+}
+
 #[test]
 fn empty_path_parameters_are_refused() {
     assert_eq!(path_param("uuid", "a b/c").unwrap(), "a%20b%2Fc");
@@ -999,4 +1028,107 @@ async fn the_clients_token_never_appears_in_an_error_whatever_the_server_echoes(
         assert!(!text.contains(SECRET), "{text}");
     }
     assert!(err.to_string().contains(r#"[\"[redacted]\"]"#), "{err}");
+}
+
+/// A loopback server that answers `{}` after `delay`, closing each connection, and counts
+/// the requests it serves at once: `(url, the most at once, requests served)`.
+async fn counting_server(
+    delay: Duration,
+) -> (
+    String,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (now, most, served) = (
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+    );
+    let (most_out, served_out) = (most.clone(), served.clone());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let (now, most, served) = (now.clone(), most.clone(), served.clone());
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let at_once = now.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(at_once, Ordering::SeqCst);
+                tokio::time::sleep(delay).await;
+                now.fetch_sub(1, Ordering::SeqCst);
+                served.fetch_add(1, Ordering::SeqCst);
+                let _ = stream
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \
+                          2\r\nConnection: close\r\n\r\n{}",
+                    )
+                    .await;
+            });
+        }
+    });
+    (url, most_out, served_out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_in_flight_are_limited_per_client_and_waiting_counts_against_the_deadline() {
+    use std::sync::atomic::Ordering;
+    let (url, most, served) = counting_server(Duration::from_millis(20)).await;
+    // The default limit: 200 calls at once reach the server 16 at a time.
+    let client = Client::builder(&url).build().unwrap();
+    let calls = (0..200).map(|_| {
+        let client = client.clone();
+        async move { client.execute(get("/api/x/")).await }
+    });
+    let results = futures_util::future::join_all(calls).await;
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(most.load(Ordering::SeqCst), DEFAULT_MAX_CONCURRENT_REQUESTS);
+    assert_eq!(served.load(Ordering::SeqCst), 200);
+
+    // A limit of 1: a call waiting for the slot past its deadline fails without being sent.
+    let (url, most, served) = counting_server(Duration::from_millis(400)).await;
+    let client = Client::builder(&url)
+        .max_concurrent_requests(1)
+        .build()
+        .unwrap();
+    let first = tokio::spawn({
+        let client = client.clone();
+        async move { client.execute(get("/api/x/")).await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let start = Instant::now();
+    let err = client
+        .execute(get("/api/y/").deadline(Some(Duration::from_millis(100))))
+        .await
+        .unwrap_err();
+    assert!(
+        start.elapsed() < Duration::from_millis(350),
+        "waited for the slot"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("GET {url}/api/y/ did not complete within its deadline of 100ms (0 attempts)")
+    );
+    first.await.unwrap().unwrap();
+    assert_eq!(
+        (most.load(Ordering::SeqCst), served.load(Ordering::SeqCst)),
+        (1, 1)
+    );
+    assert_eq!(
+        Client::builder(&url)
+            .max_concurrent_requests(0)
+            .build()
+            .unwrap_err()
+            .to_string(),
+        "invalid client configuration: max_concurrent_requests must be at least 1"
+    );
 }

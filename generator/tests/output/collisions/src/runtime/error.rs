@@ -266,11 +266,30 @@ impl Error {
 
 /// Whether hyper could not parse what the server sent (a head too large, an invalid status
 /// line or header): the same request gets the same answer, so it is not retried.
+/// Whether the response broke HTTP's rules in a way the same request would meet again: a
+/// head hyper cannot parse, or a body whose framing it refuses (a chunk size that is not a
+/// number, chunk extensions over hyper's limit: `InvalidInput` or `InvalidData` under a
+/// hyper error). A connection cut short (`UnexpectedEof`, a reset) is not: the next attempt
+/// may get through.
 fn is_protocol_error(e: &reqwest::Error) -> bool {
     let mut source = std::error::Error::source(e);
+    let mut under_hyper = false;
     while let Some(cause) = source {
         if let Some(h) = cause.downcast_ref::<hyper::Error>() {
-            return h.is_parse() || h.is_parse_status() || h.is_user();
+            if h.is_parse() || h.is_parse_status() || h.is_user() {
+                return true;
+            }
+            under_hyper = true;
+        }
+        if under_hyper
+            && cause.downcast_ref::<std::io::Error>().is_some_and(|io| {
+                matches!(
+                    io.kind(),
+                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+                )
+            })
+        {
+            return true;
         }
         source = cause.source();
     }

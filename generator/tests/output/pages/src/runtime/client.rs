@@ -32,6 +32,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default overall deadline of one call, all attempts and waits between them included: 120 s
 /// (two full 60 s attempts at most, instead of four plus `Retry-After` waits).
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+/// Default limit of calls in flight on one client (and its clones): 16. A Waldur server runs a
+/// handful of workers; a program firing thousands of calls at once would otherwise open as
+/// many connections and queue them all there. 16 is more than a program waiting on its
+/// answers one by one, or streaming a list, ever uses.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 16;
 
 /// A Waldur API client. Cheap to clone (shared state behind an `Arc`).
 #[derive(Clone)]
@@ -53,6 +58,8 @@ struct Inner {
     max_response_bytes: u64,
     max_pages: Option<u32>,
     hooks: Hooks,
+    /// Calls in flight ([`ClientBuilder::max_concurrent_requests`]); `None`: no limit.
+    in_flight: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 /// The `Authorization` header; only the scheme is ever shown.
@@ -191,17 +198,52 @@ impl Client {
     /// page answering 2xx is an [`Error::Decode`]. Redirects: see [`super::redirect`].
     pub async fn execute(&self, req: ApiRequest) -> Result<ApiResponse, Error> {
         let trace = Trace::start(&req);
+        let mut clock = CallClock::start(req.deadline_override().unwrap_or(self.inner.deadline));
         let result = trace
-            .instrument(self.execute_traced(&req, &trace))
+            .instrument(async {
+                // Waiting for a slot counts against the call's deadline.
+                let _slot = self.admit(&req, &clock).await?;
+                let result = self.execute_traced(&req, &trace, &mut clock).await;
+                // The body has been read, and reqwest hands the connection back to its pool
+                // on a task of its own. Yielding once, before the slot is given up, lets that
+                // task run before the next call can send its request, which would otherwise
+                // open another connection while this one is on its way back.
+                tokio::task::yield_now().await;
+                result
+            })
             .await
             .map_err(|e| self.redact(e));
         trace.finish(&result);
-        // The body has been read, and reqwest hands the connection back to its pool on a task
-        // of its own. Yielding once lets that task run before the caller can send its next
-        // request, which would otherwise open another connection while this one is on its way
-        // back: a caller with 16 calls in flight would keep 17 connections or more.
-        tokio::task::yield_now().await;
         result
+    }
+
+    /// A slot among the calls in flight, waiting for one while the limit is reached, up to the
+    /// call's deadline (then [`Error::Deadline`], with no attempt made).
+    async fn admit(
+        &self,
+        req: &ApiRequest,
+        clock: &CallClock,
+    ) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, Error> {
+        let Some(in_flight) = &self.inner.in_flight else {
+            return Ok(None);
+        };
+        let acquire = in_flight.clone().acquire_owned();
+        let permit = match clock.remaining() {
+            None => acquire.await,
+            Some(left) => match tokio::time::timeout(left, acquire).await {
+                Ok(permit) => permit,
+                Err(_) => {
+                    return Err(Error::Deadline(Box::new(DeadlineError {
+                        method: req.method().clone(),
+                        url: self.url_for(req)?,
+                        deadline: clock.deadline().unwrap_or_default(),
+                        attempts: 0,
+                    })));
+                }
+            },
+        };
+        // The semaphore is never closed.
+        Ok(permit.ok())
     }
 
     /// `e` without the client's token in any text the server sent (see [`Error::redacted`]).
@@ -214,15 +256,19 @@ impl Client {
         }
     }
 
-    async fn execute_traced(&self, req: &ApiRequest, trace: &Trace) -> Result<ApiResponse, Error> {
+    async fn execute_traced(
+        &self,
+        req: &ApiRequest,
+        trace: &Trace,
+        clock: &mut CallClock,
+    ) -> Result<ApiResponse, Error> {
         let url = self.url_for(req)?;
-        let mut clock = CallClock::start(req.deadline_override().unwrap_or(self.inner.deadline));
         let policy = &self.inner.retry;
         let may_retry = policy.allows_method(req.method());
         let mut attempt = 1;
         loop {
             trace.attempt(attempt);
-            let mut error = match self.attempt(req, &url, &clock, attempt).await {
+            let mut error = match self.attempt(req, &url, clock, attempt).await {
                 Ok(resp) => return Ok(resp),
                 // Before the retry event traces it.
                 Err(e) => self.redact(e),
@@ -411,6 +457,7 @@ pub struct ClientBuilder<C = Client> {
     default_user_agent: String,
     http_client: Option<reqwest::Client>,
     retry: RetryPolicy,
+    max_concurrent_requests: Option<usize>,
     page_size: u32,
     max_response_bytes: u64,
     max_pages: Option<u32>,
@@ -434,6 +481,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("default_user_agent", &self.default_user_agent)
             .field("http_client", &self.http_client.is_some())
             .field("retry", &self.retry)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("page_size", &self.page_size)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("max_pages", &self.max_pages)
@@ -464,6 +512,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             default_user_agent: concat!("waldur-client-rust/", env!("CARGO_PKG_VERSION")).into(),
             http_client: None,
             retry: RetryPolicy::default(),
+            max_concurrent_requests: Some(DEFAULT_MAX_CONCURRENT_REQUESTS),
             page_size: MAX_PAGE_SIZE,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_pages: None,
@@ -524,6 +573,21 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// [`ERROR_BODY_LIMIT`].
     pub fn max_response_bytes(mut self, n: u64) -> Self {
         self.max_response_bytes = n;
+        self
+    }
+
+    /// At most `n` calls of this client (and its clones) in flight at once, default
+    /// [`DEFAULT_MAX_CONCURRENT_REQUESTS`]: more wait for a slot, and the wait counts against
+    /// each call's deadline. A call holds its slot from its first attempt until its body has
+    /// been read. `n` must be at least 1 (checked in `build`).
+    pub fn max_concurrent_requests(mut self, n: usize) -> Self {
+        self.max_concurrent_requests = Some(n);
+        self
+    }
+
+    /// No limit on calls in flight (see [`ClientBuilder::max_concurrent_requests`]).
+    pub fn no_concurrency_limit(mut self) -> Self {
+        self.max_concurrent_requests = None;
         self
     }
 
@@ -655,6 +719,11 @@ impl<C: From<Client>> ClientBuilder<C> {
         if self.max_pages == Some(0) {
             return Err(Error::Config("max_pages must be at least 1".to_owned()));
         }
+        if self.max_concurrent_requests == Some(0) {
+            return Err(Error::Config(
+                "max_concurrent_requests must be at least 1".to_owned(),
+            ));
+        }
         if !(1..=MAX_PAGE_SIZE).contains(&self.page_size) {
             return Err(Error::Config(format!(
                 "page size {} is outside 1..={MAX_PAGE_SIZE} (the server clamps larger pages)",
@@ -693,6 +762,9 @@ impl<C: From<Client>> ClientBuilder<C> {
                 max_response_bytes: self.max_response_bytes,
                 max_pages: self.max_pages,
                 hooks,
+                in_flight: self
+                    .max_concurrent_requests
+                    .map(|n| Arc::new(tokio::sync::Semaphore::new(n))),
             }),
         }))
     }

@@ -72,8 +72,8 @@ pub use serde_json;
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use call::{ItemStream, ResponseFuture, decode, missing_field, paging, send, stream_items};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_TIMEOUT,
-    MAX_PAGE_SIZE,
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE,
+    DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
 };
 pub use error::{
     BodyTooLargeError, DeadlineError, DecodeError, DrfError, ERROR_BODY_LIMIT, Error, FieldError,

@@ -251,7 +251,7 @@ impl CallClock {
     }
 
     /// Time left before the deadline (`None` without one).
-    fn remaining(&self) -> Option<Duration> {
+    pub(super) fn remaining(&self) -> Option<Duration> {
         self.deadline.map(|d| d.saturating_sub(self.elapsed()))
     }
 
