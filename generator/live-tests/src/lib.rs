@@ -211,8 +211,6 @@ pub struct CountingProxy {
 #[derive(Debug, Default)]
 struct ProxyStats {
     opened: AtomicUsize,
-    open: AtomicUsize,
-    max_open: AtomicUsize,
     requests: AtomicUsize,
     busy: AtomicUsize,
     max_busy: AtomicUsize,
@@ -228,12 +226,9 @@ impl CountingProxy {
         tokio::spawn(async move {
             while let Ok((inbound, _)) = listener.accept().await {
                 counted.opened.fetch_add(1, Ordering::SeqCst);
-                let now = counted.open.fetch_add(1, Ordering::SeqCst) + 1;
-                counted.max_open.fetch_max(now, Ordering::SeqCst);
                 let counted = counted.clone();
                 tokio::spawn(async move {
                     let _ = relay(inbound, upstream, &counted).await;
-                    counted.open.fetch_sub(1, Ordering::SeqCst);
                 });
             }
         });
@@ -243,11 +238,6 @@ impl CountingProxy {
     /// Connections accepted so far.
     pub fn opened(&self) -> usize {
         self.stats.opened.load(Ordering::SeqCst)
-    }
-
-    /// The most connections that were open at the same time.
-    pub fn max_open(&self) -> usize {
-        self.stats.max_open.load(Ordering::SeqCst)
     }
 
     /// Requests relayed so far.

@@ -100,7 +100,9 @@ impl fmt::Display for Finding {
 pub struct Inspector {
     path: String,
     model: Option<&'static str>,
-    field: Option<String>,
+    /// A declared field's wire name: a `&'static str`, so walking a model allocates nothing
+    /// until something is found.
+    field: Option<&'static str>,
     findings: Vec<Finding>,
 }
 
@@ -118,7 +120,7 @@ impl Inspector {
         self.findings.push(Finding {
             path: self.path.clone(),
             model: self.model,
-            field: self.field.clone(),
+            field: self.field.map(str::to_owned),
             kind,
             raw,
         });
@@ -141,17 +143,13 @@ impl Inspector {
     fn within(
         &mut self,
         step: fmt::Arguments<'_>,
-        owner: Option<(&'static str, &str)>,
+        owner: Option<(&'static str, &'static str)>,
         f: impl FnOnce(&mut Inspector),
     ) {
         let len = self.path.len();
         let _ = fmt::Write::write_fmt(&mut self.path, step);
-        let saved = owner.map(|(model, field)| {
-            (
-                self.model.replace(model),
-                self.field.replace(field.to_string()),
-            )
-        });
+        let saved =
+            owner.map(|(model, field)| (self.model.replace(model), self.field.replace(field)));
         f(self);
         if let Some((model, field)) = saved {
             self.model = model;
@@ -168,10 +166,18 @@ impl Inspector {
                 state.inspect(at)
             });
         });
+        // An undocumented key is a finding itself: the key is its field.
+        let len = self.path.len();
         for (key, value) in model.extra() {
-            self.within(format_args!("{dot}{key}"), Some((M::NAME, key)), |at| {
-                at.push(FindingKind::Undocumented, value.get().to_string())
+            let _ = fmt::Write::write_fmt(&mut self.path, format_args!("{dot}{key}"));
+            self.findings.push(Finding {
+                path: self.path.clone(),
+                model: Some(M::NAME),
+                field: Some(key.clone()),
+                kind: FindingKind::Undocumented,
+                raw: value.get().to_string(),
             });
+            self.path.truncate(len);
         }
     }
 }

@@ -26,11 +26,8 @@ use super::response::Accepted;
 pub struct MockOperation<'a, T> {
     /// The expectation belongs to the server it was made on (registered there when answered).
     server: PhantomData<&'a MockServer>,
+    /// Method, template, operation and every matcher so far (its `Debug` shows them).
     builder: ExpectationBuilder,
-    template: &'static str,
-    operation: &'static str,
-    /// Path parameters, for `Debug`.
-    path_params: Vec<(&'static str, String)>,
     /// The documented success status (200, 201, 202, 204).
     status: u16,
     output: PhantomData<fn() -> T>,
@@ -39,9 +36,7 @@ pub struct MockOperation<'a, T> {
 impl<T> fmt::Debug for MockOperation<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MockOperation")
-            .field("operation", &self.operation)
-            .field("template", &self.template)
-            .field("path_params", &self.path_params)
+            .field("expectation", &self.builder)
             .field("status", &self.status)
             .finish_non_exhaustive()
     }
@@ -60,9 +55,6 @@ impl<'a, T> MockOperation<'a, T> {
         MockOperation {
             server: PhantomData,
             builder: server.expect(method, template).operation(operation),
-            template,
-            operation,
-            path_params: Vec::new(),
             status,
             output: PhantomData,
         }
@@ -70,9 +62,7 @@ impl<'a, T> MockOperation<'a, T> {
 
     /// Matches only this value of path parameter `name` (as the client writes it).
     pub fn path_param<V: QueryValue + ?Sized>(mut self, name: &'static str, value: &V) -> Self {
-        let text = value.query_value().into_owned();
-        self.builder = self.builder.path_param(name, &text);
-        self.path_params.push((name, text));
+        self.builder = self.builder.path_param(name, value.query_value());
         self
     }
 
