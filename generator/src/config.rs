@@ -5,6 +5,10 @@
 //! crate:
 //!   name: waldur-client
 //!   version: 0.1.0
+//!   default_tags: [customers, projects]   # tag features on by default (default: every tag)
+//! runtime:
+//!   path: ../generator/runtime   # path dependency on the runtime, relative to the generated crate
+//!   vendor: false                # true: copy the runtime into the crate instead
 //! overrides:
 //!   types: { GeneratedName: WantedName }
 //!   fields: { "OpenStackVolume.metadata": "object (free-form)" }
@@ -30,6 +34,25 @@ pub struct Config {
     /// Keep going past operations that cannot be generated (they are reported and left out).
     #[serde(default)]
     pub keep_going: bool,
+    #[serde(default)]
+    pub runtime: RuntimeConfig,
+    /// The file this config was read from (for diagnostics), as the caller named it.
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+/// How the generated crate gets its runtime.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeConfig {
+    /// Copy the runtime's sources into the crate (`src/runtime/`) instead of depending on the
+    /// runtime crate.
+    #[serde(default)]
+    pub vendor: bool,
+    /// A path dependency on the runtime crate besides the version requirement, relative to the
+    /// generated crate's directory (as Cargo reads it).
+    #[serde(default)]
+    pub path: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -45,6 +68,9 @@ pub struct CrateConfig {
     /// `repository` of the generated Cargo.toml (where the generated crate is published from).
     #[serde(default)]
     pub repository: Option<String>,
+    /// The tag features on by default; absent: every tag.
+    #[serde(default)]
+    pub default_tags: Option<Vec<String>>,
 }
 
 impl Default for CrateConfig {
@@ -54,6 +80,7 @@ impl Default for CrateConfig {
             version: default_crate_version(),
             description: None,
             repository: None,
+            default_tags: None,
         }
     }
 }
@@ -85,6 +112,8 @@ impl Config {
             krate: CrateConfig::default(),
             overrides: Overrides::default(),
             keep_going: false,
+            runtime: RuntimeConfig::default(),
+            path: None,
         }
     }
 
@@ -118,6 +147,7 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, Error> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let mut config = Config::parse(path, &text)?;
+        config.path = Some(path.to_path_buf());
         let base = path.parent().unwrap_or(Path::new(""));
         for spec in &mut config.specs {
             *spec = base.join(&*spec);
@@ -155,7 +185,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "codegen.yaml:3:3: invalid config: crate: unknown field `nmae`, expected one of `name`, `version`, `description`, `repository`"
+            "codegen.yaml:3:3: invalid config: crate: unknown field `nmae`, expected one of `name`, `version`, `description`, `repository`, `default_tags`"
         );
     }
 }

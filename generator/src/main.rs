@@ -65,6 +65,15 @@ enum Command {
         /// Leave out operations that cannot be generated, list them, and exit with status 2.
         #[arg(long)]
         keep_going: bool,
+        /// Copy the runtime into the crate (`src/runtime/`) instead of depending on the
+        /// `waldur-client-runtime` crate: one self-contained crate (`runtime.vendor` of
+        /// `--config`).
+        #[arg(long, conflicts_with = "runtime_path")]
+        vendor_runtime: bool,
+        /// Depend on the runtime crate at this path too, relative to `--out` (`runtime.path`
+        /// of `--config`), e.g. a checkout of the generator.
+        #[arg(long)]
+        runtime_path: Option<String>,
     },
     /// Report what changed between two spec versions and what it breaks.
     Diff(diff::cli::DiffArgs),
@@ -184,6 +193,8 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             crate_name,
             crate_version,
             keep_going,
+            vendor_runtime,
+            runtime_path,
         } => {
             let (mut cfg, mut text) = match &config {
                 Some(path) => {
@@ -210,6 +221,16 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             if let Some(version) = crate_version {
                 flags.push_str(&format!("--crate-version {version}\n"));
                 cfg.krate.version = version;
+            }
+            if vendor_runtime {
+                flags.push_str("--vendor-runtime\n");
+                cfg.runtime.vendor = true;
+                cfg.runtime.path = None;
+            }
+            if let Some(path) = runtime_path {
+                flags.push_str(&format!("--runtime-path {path}\n"));
+                cfg.runtime.vendor = false;
+                cfg.runtime.path = Some(path);
             }
             if !flags.is_empty() {
                 text = Some(format!("{}{flags}", text.unwrap_or_default()));

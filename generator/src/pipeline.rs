@@ -6,7 +6,8 @@ use std::path::{Component, Path};
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
-use crate::emit::{self, Settings};
+use crate::emit::{self, RuntimeSource, Settings};
+use crate::ir::Span;
 use crate::ir::passes::PassOptions;
 use crate::spec::{self, LoadOptions, Loaded};
 use crate::{Error, overrides};
@@ -60,10 +61,41 @@ pub fn generate_by(
         .with_description(config.krate.description.clone())
         .with_repository(config.krate.repository.clone())
         .with_inputs(inputs, hash)
-        .with_command(command);
+        .with_command(command)
+        .with_runtime(if config.runtime.vendor {
+            RuntimeSource::Vendored
+        } else {
+            RuntimeSource::Dependency {
+                path: config.runtime.path.clone(),
+            }
+        })
+        .with_default_tags(
+            config
+                .krate
+                .default_tags
+                .clone()
+                .map(|tags| (default_tags_span(config, config_text), tags)),
+        );
     let (files, warnings) = emit::generate(&loaded.api, &settings)?;
     loaded.diagnostics.extend(warnings);
     Ok(Generated { files, loaded })
+}
+
+/// Where `default_tags` is written in the config (its errors point there).
+fn default_tags_span(config: &Config, text: Option<&str>) -> Span {
+    let line = text
+        .and_then(|t| {
+            t.lines()
+                .position(|l| l.trim_start().starts_with("default_tags"))
+        })
+        .map_or(0, |i| i as u32 + 1);
+    Span {
+        file: config
+            .path
+            .as_ref()
+            .map_or_else(|| "codegen.yaml".to_string(), |p| p.display().to_string()),
+        line,
+    }
 }
 
 /// `path` relative to `base` (with `..` where needed), `/`-separated: file headers never

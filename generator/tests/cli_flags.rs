@@ -82,6 +82,8 @@ fn every_option_of_every_subcommand_has_help_text() {
         "generate --crate-name <CRATE_NAME>",
         "generate --crate-version <CRATE_VERSION>",
         "generate --keep-going",
+        "generate --vendor-runtime",
+        "generate --runtime-path <RUNTIME_PATH>",
         "diff <OLD>",
         "diff --fail-on <FAIL_ON>",
     ] {
@@ -231,4 +233,140 @@ fn invalid_crate_names_and_versions_are_refused_with_the_rule() {
         );
     }
     assert!(!dir.join("x").exists());
+}
+
+/// By default the crate depends on the runtime crate by version (what a user outside this
+/// workspace gets from crates.io); `--runtime-path` adds a path; `--vendor-runtime` copies the
+/// runtime in, with its dependencies and features, and no dependency on the runtime crate.
+#[test]
+fn the_runtime_is_a_dependency_or_vendored() {
+    let scratch = Scratch::new("runtime");
+    let seed = seed();
+    let generate = |extra: &[&str], out: &str| {
+        let mut args = vec!["generate", "--spec", &seed, "--out", out];
+        args.extend_from_slice(extra);
+        let output = run(&scratch.0, &args);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        let cargo = std::fs::read_to_string(scratch.0.join(out).join("Cargo.toml")).unwrap();
+        let lib = std::fs::read_to_string(scratch.0.join(out).join("src/lib.rs")).unwrap();
+        (cargo, lib, scratch.0.join(out).join("src/runtime").exists())
+    };
+    let (cargo, lib, vendored) = generate(&[], "dep");
+    assert!(
+        cargo.contains(
+            "\nwaldur-client-runtime = { version = \"0.1.0\", default-features = false }\n"
+        ),
+        "{cargo}"
+    );
+    assert!(
+        cargo.contains("\nblocking = [\"waldur-client-runtime/blocking\"]\n"),
+        "{cargo}"
+    );
+    assert!(cargo.contains("\nserde = { version = \"1\", features = [\"derive\"] }\n"));
+    assert!(!cargo.contains("\nreqwest = "), "{cargo}");
+    assert!(
+        lib.contains("pub use waldur_client_runtime as runtime;"),
+        "{lib}"
+    );
+    assert!(
+        lib.contains(
+            "const _: () = runtime::version::require(\"waldur-client\", 0u64, 1u64, 0u64);"
+        ),
+        "{lib}"
+    );
+    assert!(!vendored);
+
+    let (cargo, _, _) = generate(&["--runtime-path", "../runtime"], "path");
+    assert!(
+        cargo.contains("\nwaldur-client-runtime = { version = \"0.1.0\", path = \"../runtime\", default-features = false }\n"),
+        "{cargo}"
+    );
+
+    let (cargo, lib, vendored) = generate(&["--vendor-runtime"], "vendored");
+    assert!(!cargo.contains("waldur-client-runtime"), "{cargo}");
+    assert!(
+        cargo.contains("\nblocking = [\"tokio/rt-multi-thread\"]\n"),
+        "{cargo}"
+    );
+    assert!(
+        cargo.contains("\nreqwest = { version = \"0.12\""),
+        "{cargo}"
+    );
+    assert!(lib.contains("pub mod runtime;"), "{lib}");
+    assert!(vendored);
+    let model = std::fs::read_to_string(scratch.0.join("vendored/src/runtime/model.rs")).unwrap();
+    assert!(model.contains("impl $crate::runtime::LenientModel for $model"));
+
+    let output = run(
+        &scratch.0,
+        &[
+            "generate",
+            "--spec",
+            &seed,
+            "--out",
+            "x",
+            "--vendor-runtime",
+            "--runtime-path",
+            "y",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains(
+            "the argument '--vendor-runtime' cannot be used with '--runtime-path <RUNTIME_PATH>'"
+        ),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+/// `crate.default_tags` picks the tags on by default; one that is not a tag is an error that
+/// points at the config line and names a real feature; a call of an accessor whose feature is
+/// off is a compile error naming the feature (the crate's hidden `disabled` traits).
+#[test]
+fn default_tags_choose_the_default_features() {
+    let scratch = Scratch::new("default-tags");
+    let seed = seed();
+    let config = |tags: &str| {
+        std::fs::write(
+            scratch.0.join("codegen.yaml"),
+            format!("specs: [{seed:?}]\ncrate:\n  name: x\n  default_tags: [{tags}]\n"),
+        )
+        .unwrap();
+        run(
+            &scratch.0,
+            &["generate", "--config", "codegen.yaml", "--out", "out"],
+        )
+    };
+    let output = config("");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let cargo = std::fs::read_to_string(scratch.0.join("out/Cargo.toml")).unwrap();
+    assert!(cargo.contains("\ndefault = [\"rustls-tls\"]\n"), "{cargo}");
+    assert!(cargo.contains("\nopenstack-volumes = []\n"), "{cargo}");
+    let lib = std::fs::read_to_string(scratch.0.join("out/src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("message = \"`Client::openstack_volumes()` needs the Cargo feature `openstack-volumes` of `x`\""),
+        "{lib}"
+    );
+    assert!(
+        lib.contains("for<'a> &'a Client: disabled::OpenstackVolumesFeature"),
+        "{lib}"
+    );
+
+    let output = config("openstack-volumes");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let cargo = std::fs::read_to_string(scratch.0.join("out/Cargo.toml")).unwrap();
+    assert!(
+        cargo.contains("\ndefault = [\"rustls-tls\", \"openstack-volumes\"]\n"),
+        "{cargo}"
+    );
+
+    let output = config("volumes");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stderr).lines().next(),
+        Some(
+            "error: codegen.yaml:4: default tag feature `volumes` is not a tag feature of this crate (the features are the tags' names in kebab case, such as `openstack-volumes`)"
+        )
+    );
 }

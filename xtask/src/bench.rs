@@ -21,7 +21,7 @@ use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
 use waldur_codegen::diff::diff;
-use waldur_codegen::emit::{self, Settings};
+use waldur_codegen::emit::{self, RuntimeSource, Settings};
 use waldur_codegen::ir::Api;
 use waldur_codegen::ir::passes::{self, PassOptions};
 use waldur_codegen::output::{self, Mode};
@@ -484,7 +484,10 @@ fn generate(spec: &Path, out: &str) -> Result<Fields, String> {
     let t = Instant::now();
     run_passes(&mut loaded.api, &options.passes)?;
     let passes = t.elapsed();
-    let settings = Settings::new("waldur-client", "0.1.0");
+    let settings =
+        Settings::new("waldur-client", "0.1.0").with_runtime(RuntimeSource::Dependency {
+            path: Some(crate::whole_api::runtime_path_from(Path::new(out))),
+        });
     let (files, emitted) =
         emit::generate_timed(&loaded.api, &settings).map_err(|e| e.to_string())?;
     let t = Instant::now();

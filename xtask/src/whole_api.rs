@@ -65,7 +65,8 @@ pub fn generate_with(
     out: &Path,
     extra: impl FnOnce(&Config, &Generated) -> Result<BTreeMap<String, String>, String>,
 ) -> Result<(Config, Generated), String> {
-    let config = Config::for_specs(vec![input.to_path_buf()]);
+    let mut config = Config::for_specs(vec![input.to_path_buf()]);
+    config.runtime.path = Some(runtime_path_from(out));
     let generated = pipeline::generate(&config, None).map_err(|e| e.to_string())?;
     if generated.loaded.diagnostics.iter().any(|d| d.is_error()) {
         return Err(format!(
@@ -92,6 +93,18 @@ pub fn generate_with(
         input.display()
     );
     Ok((config, generated))
+}
+
+/// The path of this workspace's runtime crate as a crate generated into `out` names it
+/// (relative, as in a checked-in `Cargo.toml`).
+pub fn runtime_path_from(out: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let out = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        cwd.join(out)
+    };
+    pipeline::relative_display(&root().join("generator/runtime"), &out)
 }
 
 /// The environment of every cargo command on the whole-API crates (and of the live harnesses

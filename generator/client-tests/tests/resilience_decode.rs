@@ -14,12 +14,13 @@ use common::{ID, TOKEN, UUID, client, encoded_normalised, normalise, things_clie
 use fixture_things::models::{
     CoreStates, KindEnum, Owner, PatchedThingRequest, RobotState, Thing, UploadRequest,
 };
+// One trait for both crates: they share the runtime crate.
 use fixture_things::runtime::{LenientModel as _, MultipartBody, MultipartValue};
 use fixture_things::{Date, DateTime, Decimal, FileUpload, Nullable};
 use serde_json::{Value, json};
 use waldur_client::Uuid;
 use waldur_client::models::{OpenStackSnapshot, OpenStackVolume};
-use waldur_client::runtime::{LenientModel as _, RawJson};
+use waldur_client::runtime::RawJson;
 use waldur_test_server::{TestServer, json as json_reply};
 
 /// Response fields of the fixture crate (each generated crate has its own runtime types).

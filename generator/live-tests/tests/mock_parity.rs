@@ -7,7 +7,7 @@ use waldur_client::models::{OpenStackSnapshotRequest, OpenStackVolume};
 use waldur_client::runtime::ApiRequest;
 use waldur_client::runtime::mock::MockServer;
 use waldur_client::runtime::reqwest::Method;
-use waldur_client::{Client, Uuid};
+use waldur_client::{Client, MockServerExt, Uuid};
 use waldur_live_tests::{Live, Recorder, Seen, seeded_volumes};
 
 /// The mock server and a client of it that records its responses.

@@ -52,6 +52,12 @@ pub mod decode {
         resp.decode()
     }
 
+    /// A JSON body of any shape (documented as any JSON value); an empty body is an error.
+    /// Unlike `json::<serde_json::Value>`, it is built within the decode memory budget.
+    pub fn json_value(resp: ApiResponse) -> Result<serde_json::Value, Error> {
+        resp.decode_value()
+    }
+
     /// A JSON body of type `T`; an empty body gives `T::default()` (a list without items, a
     /// model without fields).
     pub fn json_or_default<T: DeserializeOwned + Default>(resp: ApiResponse) -> Result<T, Error> {

@@ -10,6 +10,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
 use reqwest::{Method, Url};
 
 use super::body::{self, DEFAULT_MAX_RESPONSE_BYTES};
+use super::connections::{ConnectionLimit, Hop};
 use super::error::{DeadlineError, ERROR_BODY_LIMIT, Error, StatusError};
 use super::hooks::{Hook, HookError, HookResponse, Hooks, RequestInfo};
 use super::pagination::{Page, PageOptions, paginate_with};
@@ -57,6 +58,9 @@ struct Inner {
     hooks: Hooks,
     /// Calls in flight ([`ClientBuilder::max_concurrent_requests`]); `None`: no limit.
     in_flight: Option<Arc<tokio::sync::Semaphore>>,
+    /// Connections per host, as many as calls in flight; `None` without a limit, or with a
+    /// caller-supplied `reqwest::Client` (its connector cannot be reached).
+    connections: Option<Arc<ConnectionLimit>>,
 }
 
 /// The `Authorization` header; only the scheme is ever shown.
@@ -203,8 +207,9 @@ impl Client {
                 let result = self.execute_traced(&req, &trace, &mut clock).await;
                 // The body has been read, and reqwest hands the connection back to its pool
                 // on a task of its own. Yielding once, before the slot is given up, lets that
-                // task run before the next call can send its request, which would otherwise
-                // open another connection while this one is on its way back.
+                // task run before the next call looks for an idle connection; otherwise that
+                // call would wait for this one at the limit of connections (see
+                // `connections`), or, on a caller-supplied reqwest::Client, open another.
                 tokio::task::yield_now().await;
                 result
             })
@@ -334,26 +339,29 @@ impl Client {
         let mut target = url.clone();
         let mut hops = 0;
         loop {
-            let resp = self.send_once(req, &target, &info).await?;
+            // The hop ends (its connection is counted as handed back, when it stays open)
+            // with the response it came with, here or once `read_response` has read the body.
+            let (resp, hop) = self.send_once(req, &target, &info).await?;
             redirect::check_followed(method, &target, &resp)?;
             match redirect::next_hop(method, &target, &resp, hops)? {
                 Some(next) => {
                     target = next;
                     hops += 1;
                 }
-                None => return self.read_response(method, resp, &info).await,
+                None => return self.read_response(method, resp, hop, &info).await,
             }
         }
     }
 
     /// One request on the wire: the client's headers, the caller's default headers and
-    /// request hooks applied.
+    /// request hooks applied. With the response, the [`Hop`] that counts its connection until
+    /// the body has been read (`None` when connections are not counted).
     async fn send_once(
         &self,
         req: &ApiRequest,
         url: &Url,
         info: &RequestInfo<'_>,
-    ) -> Result<reqwest::Response, Error> {
+    ) -> Result<(reqwest::Response, Option<Hop>), Error> {
         let inner = &self.inner;
         let method = req.method().clone();
         let mut rb = inner
@@ -369,7 +377,18 @@ impl Client {
         let transport = |source: reqwest::Error| map_reqwest_error(source, &method, url);
         let mut request = rb.build().map_err(transport)?;
         inner.hooks.on_request(req, info, &mut request)?;
-        inner.http.execute(request).await.map_err(transport)
+        let Some(connections) = &inner.connections else {
+            let resp = inner.http.execute(request).await.map_err(transport)?;
+            return Ok((resp, None));
+        };
+        // Counted against the origin the request goes to after the hooks.
+        let mut hop = connections.begin(request.url());
+        let resp = hop
+            .send(inner.http.execute(request))
+            .await
+            .map_err(transport)?;
+        hop.responded(&resp);
+        Ok((resp, Some(hop)))
     }
 
     /// The body of a final answer: bounded (a few KB of an error), passed through the response
@@ -378,18 +397,30 @@ impl Client {
         &self,
         method: &Method,
         resp: reqwest::Response,
+        mut hop: Option<Hop>,
         info: &RequestInfo<'_>,
     ) -> Result<ApiResponse, Error> {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let url = resp.url().clone();
         let (body, truncated) = if (200..300).contains(&status) {
-            let body =
-                body::read_limited(resp, self.inner.max_response_bytes, method, &url).await?;
-            (body, false)
+            match body::read_limited(resp, self.inner.max_response_bytes, method, &url).await {
+                Ok(body) => (body, false),
+                Err(e) => {
+                    // Left unread, the rest of the body closes the connection.
+                    hop.iter_mut().for_each(Hop::not_reusable);
+                    return Err(e);
+                }
+            }
         } else {
-            body::read_prefix(resp, ERROR_BODY_LIMIT).await
+            let (body, truncated) = body::read_prefix(resp, ERROR_BODY_LIMIT).await;
+            if truncated {
+                hop.iter_mut().for_each(Hop::not_reusable);
+            }
+            (body, truncated)
         };
+        // The body is read: the connection is on its way back to the pool.
+        drop(hop);
         let mut hooked = HookResponse::new(status, headers, body, url);
         self.inner.hooks.on_response(info, &mut hooked);
         let HookResponse {
@@ -453,6 +484,8 @@ pub struct ClientBuilder<C = Client> {
     user_agent: Option<String>,
     default_user_agent: String,
     http_client: Option<reqwest::Client>,
+    /// PEM texts given to [`ClientBuilder::root_certificate`], parsed in `build`.
+    root_certificates: Vec<Vec<u8>>,
     retry: RetryPolicy,
     max_concurrent_requests: Option<usize>,
     page_size: u32,
@@ -477,6 +510,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("user_agent", &self.user_agent)
             .field("default_user_agent", &self.default_user_agent)
             .field("http_client", &self.http_client.is_some())
+            .field("root_certificates", &self.root_certificates.len())
             .field("retry", &self.retry)
             .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("page_size", &self.page_size)
@@ -508,6 +542,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             user_agent: None,
             default_user_agent: concat!("waldur-client-rust/", env!("CARGO_PKG_VERSION")).into(),
             http_client: None,
+            root_certificates: Vec::new(),
             retry: RetryPolicy::default(),
             max_concurrent_requests: Some(DEFAULT_MAX_CONCURRENT_REQUESTS),
             page_size: MAX_PAGE_SIZE,
@@ -577,6 +612,11 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// [`DEFAULT_MAX_CONCURRENT_REQUESTS`]: more wait for a slot, and the wait counts against
     /// each call's deadline. A call holds its slot from its first attempt until its body has
     /// been read. `n` must be at least 1 (checked in `build`).
+    ///
+    /// The client also opens at most `n` connections to one host (scheme, host and port) at a
+    /// time: a call that finds no idle connection while `n` may be open waits for one to come
+    /// back to the pool (at most a tenth of a second for one the server closed without saying
+    /// so). Not with [`ClientBuilder::http_client`], whose connector the runtime cannot reach.
     pub fn max_concurrent_requests(mut self, n: usize) -> Self {
         self.max_concurrent_requests = Some(n);
         self
@@ -617,15 +657,32 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Uses a caller-supplied `reqwest::Client` (custom TLS roots, ...). Timeouts and user
+    /// Uses a caller-supplied `reqwest::Client` (a proxy, client certificates, ...; for a
+    /// private CA [`ClientBuilder::root_certificate`] is enough). Timeouts and user
     /// agent are still applied per request. Build it with
     /// `redirect(reqwest::redirect::Policy::none())`: its own redirect policy acts before this
     /// client sees an answer, and reqwest's default one keeps the `Authorization` header on a
     /// redirect that only changes the scheme (`https` -> `http` on the same host and port).
     /// Whatever its policy, an answer it fetched from another origin, or a redirected
-    /// non-GET/HEAD request, is refused with [`Error::Redirect`].
+    /// non-GET/HEAD request, is refused with [`Error::Redirect`]. Calls in flight are still
+    /// limited ([`ClientBuilder::max_concurrent_requests`]), but connections are not: its pool
+    /// may open a few more than the calls in flight.
     pub fn http_client(mut self, c: reqwest::Client) -> Self {
         self.http_client = Some(c);
+        self
+    }
+
+    /// Also trusts the certificates in `pem` (one or several `-----BEGIN CERTIFICATE-----`
+    /// blocks, as in a CA bundle file; other blocks are ignored) as roots, besides the built-in
+    /// ones: for a Waldur site behind an internal CA. Calling it again adds more. With it the
+    /// client keeps building its own `reqwest::Client`, so redirects stay under its own policy
+    /// (see [`super::redirect`]). `from_env` reads it from `WALDUR_CA_BUNDLE`.
+    ///
+    /// [`ClientBuilder::build`] reports, as [`Error::Config`], a `pem` holding no certificate
+    /// or one that does not decode, a crate built without a TLS feature, and this setting
+    /// combined with [`ClientBuilder::http_client`] (whose roots are already set).
+    pub fn root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.push(pem.as_ref().to_vec());
         self
     }
 
@@ -727,6 +784,11 @@ impl<C: From<Client>> ClientBuilder<C> {
                 self.page_size
             )));
         }
+        // Only a reqwest client built here has a connector the runtime can reach.
+        let connections = match (&self.http_client, self.max_concurrent_requests) {
+            (None, Some(n)) => Some(ConnectionLimit::new(n)),
+            _ => None,
+        };
         let http = match self.http_client {
             Some(http) => {
                 if self.connect_timeout.is_some() {
@@ -736,14 +798,30 @@ impl<C: From<Client>> ClientBuilder<C> {
                             .to_owned(),
                     ));
                 }
+                if !self.root_certificates.is_empty() {
+                    return Err(Error::Config(
+                        "root_certificate cannot be applied to a caller-supplied http_client; \
+                         add the certificate to that reqwest::Client instead, or leave \
+                         http_client out"
+                            .to_owned(),
+                    ));
+                }
                 http
             }
             // Redirects are decided by the runtime (see `redirect`), never by reqwest.
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .redirect(reqwest::redirect::Policy::none())
+            None => {
+                let builder =
+                    add_root_certificates(reqwest::Client::builder(), &self.root_certificates)?
+                        .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                        .redirect(reqwest::redirect::Policy::none());
+                // No more connections to one host than calls in flight (see `connections`).
+                match &connections {
+                    Some(limit) => builder.connector_layer(limit.layer()),
+                    None => builder,
+                }
                 .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
         };
         Ok(C::from(Client {
             inner: Arc::new(Inner {
@@ -762,6 +840,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 in_flight: self
                     .max_concurrent_requests
                     .map(|n| Arc::new(tokio::sync::Semaphore::new(n))),
+                connections,
             }),
         }))
     }
@@ -818,4 +897,76 @@ pub(crate) fn auth_header(scheme: String, key: &str) -> Result<Auth, Error> {
         header,
         secret: key.to_owned(),
     })
+}
+
+/// What a PEM text given as root certificates must hold, for error messages.
+#[cfg(any(feature = "rustls-tls", feature = "native-tls"))]
+const PEM_EXPECTED: &str = "expected one or more PEM blocks from \
+     \"-----BEGIN CERTIFICATE-----\" to \"-----END CERTIFICATE-----\"";
+
+/// `builder` trusting the certificates of [`ClientBuilder::root_certificate`] too.
+#[cfg(any(feature = "rustls-tls", feature = "native-tls"))]
+fn add_root_certificates(
+    mut builder: reqwest::ClientBuilder,
+    pems: &[Vec<u8>],
+) -> Result<reqwest::ClientBuilder, Error> {
+    for (i, pem) in pems.iter().enumerate() {
+        let certificates = pem_certificates(pem).map_err(|e| {
+            Error::Config(if pems.len() == 1 {
+                format!("root_certificate: {e}")
+            } else {
+                format!("root_certificate (call {} of {}): {e}", i + 1, pems.len())
+            })
+        })?;
+        for certificate in certificates {
+            builder = builder.add_root_certificate(certificate);
+        }
+    }
+    Ok(builder)
+}
+
+/// Without TLS there is nothing to trust them for; an `http` base URL does not need them.
+#[cfg(not(any(feature = "rustls-tls", feature = "native-tls")))]
+fn add_root_certificates(
+    builder: reqwest::ClientBuilder,
+    pems: &[Vec<u8>],
+) -> Result<reqwest::ClientBuilder, Error> {
+    if pems.is_empty() {
+        return Ok(builder);
+    }
+    Err(Error::Config(
+        "root_certificate needs TLS, but this crate was built without it: enable its feature \
+         rustls-tls (a default feature) or native-tls"
+            .to_owned(),
+    ))
+}
+
+/// The certificates of a PEM text, at least one, each a well-formed X.509 certificate; `Err`
+/// says what is wrong with the text (without naming where it came from).
+#[cfg(any(feature = "rustls-tls", feature = "native-tls"))]
+pub(crate) fn pem_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
+    let broken = || {
+        format!(
+            "a CERTIFICATE block does not decode to an X.509 certificate (broken base64 or \
+             DER); {PEM_EXPECTED}"
+        )
+    };
+    let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|_| broken())?;
+    if certificates.is_empty() {
+        return Err(format!("no certificate found; {PEM_EXPECTED}"));
+    }
+    // native-tls parses each certificate above, rustls only when the client is built (where
+    // its error would not say which setting is wrong): a client trusting just these
+    // certificates tells the same for both.
+    let probe = certificates
+        .iter()
+        .fold(
+            reqwest::Client::builder().tls_built_in_root_certs(false),
+            |b, c| b.add_root_certificate(c.clone()),
+        )
+        .build();
+    if probe.is_err() {
+        return Err(broken());
+    }
+    Ok(certificates)
 }

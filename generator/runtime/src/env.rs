@@ -5,8 +5,10 @@
 //! | `WALDUR_API_URL` | required: the Waldur server (`https://waldur.example.com`); a trailing `/api/` is accepted |
 //! | `WALDUR_API_TOKEN` | required: the API token (surrounding whitespace removed) |
 //! | `WALDUR_API_TOKEN_SCHEME` | optional: the `Authorization` scheme, `Token` by default; `Bearer` for OIDC access tokens and personal access tokens |
+//! | `WALDUR_CA_BUNDLE` | optional: path of a PEM file with one or more CA certificates to trust besides the built-in roots (a site behind an internal CA); see [`ClientBuilder::root_certificate`] |
 //!
-//! Errors name the variable and never show the token.
+//! Errors name the variable and never show the token; an unreadable CA bundle, or one without
+//! a certificate, is an error naming the variable and the path.
 
 use super::client::{Client, ClientBuilder, auth_header, parse_base_url};
 use super::error::Error;
@@ -17,14 +19,16 @@ pub const API_URL_VAR: &str = "WALDUR_API_URL";
 pub const API_TOKEN_VAR: &str = "WALDUR_API_TOKEN";
 /// The variable holding the `Authorization` scheme (default `Token`).
 pub const API_TOKEN_SCHEME_VAR: &str = "WALDUR_API_TOKEN_SCHEME";
+/// The variable holding the path of a PEM file of CA certificates to trust.
+pub const CA_BUNDLE_VAR: &str = "WALDUR_CA_BUNDLE";
 
 /// The scheme used when `WALDUR_API_TOKEN_SCHEME` is not set.
 const DEFAULT_SCHEME: &str = "Token";
 
 impl Client {
     /// A client configured from `WALDUR_API_URL`, `WALDUR_API_TOKEN` and (optionally)
-    /// `WALDUR_API_TOKEN_SCHEME`; see [`super::env`](mod@super::env). For further settings use
-    /// [`ClientBuilder::from_env`].
+    /// `WALDUR_API_TOKEN_SCHEME` and `WALDUR_CA_BUNDLE`; see [`super::env`](mod@super::env).
+    /// For further settings use [`ClientBuilder::from_env`].
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::<Client>::from_env()?.build()
     }
@@ -36,8 +40,9 @@ impl Client {
 impl<C: From<Client>> ClientBuilder<C> {
     /// A builder configured from the environment variables of [`super::env`](mod@super::env), to be
     /// completed (`.timeout(..)`, `.retry(..)`) and built. A variable that is missing, empty
-    /// or not valid Unicode is an [`Error::Config`] naming it; an invalid URL or token is
-    /// reported by `build`, also naming the variable.
+    /// or not valid Unicode is an [`Error::Config`] naming it, and so is an invalid URL or
+    /// token. The file `WALDUR_CA_BUNDLE` names is read here: unreadable, or without a
+    /// certificate, it is an error naming the variable and the path.
     pub fn from_env() -> Result<ClientBuilder<C>, Error> {
         ClientBuilder::from_vars(|name| std::env::var_os(name).map(|v| v.into_string()))
     }
@@ -72,8 +77,29 @@ impl<C: From<Client>> ClientBuilder<C> {
         // Checked here so that the error names the variable (and never shows the token).
         parse_base_url(&url).map_err(|e| in_var(API_URL_VAR, e))?;
         auth_header(scheme.clone(), &token).map_err(|e| in_var(API_TOKEN_VAR, e))?;
-        Ok(ClientBuilder::new(&url).auth_scheme(&scheme, &token))
+        let builder = ClientBuilder::new(&url).auth_scheme(&scheme, &token);
+        match optional(&lookup, CA_BUNDLE_VAR)? {
+            Some(path) => Ok(builder.root_certificate(read_ca_bundle(&path)?)),
+            None => Ok(builder),
+        }
     }
+}
+
+/// The contents of the CA bundle at `path`, checked to hold certificates (when TLS is built
+/// in; without it `build` refuses any root certificate).
+fn read_ca_bundle(path: &str) -> Result<Vec<u8>, Error> {
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::Config(format!(
+            "environment variable {CA_BUNDLE_VAR}: cannot read the CA bundle {path:?}: {e}"
+        ))
+    })?;
+    #[cfg(any(feature = "rustls-tls", feature = "native-tls"))]
+    super::client::pem_certificates(&pem).map_err(|e| {
+        Error::Config(format!(
+            "environment variable {CA_BUNDLE_VAR}: the CA bundle {path:?}: {e}"
+        ))
+    })?;
+    Ok(pem)
 }
 
 /// `WALDUR_API_URL: <message>` for a configuration error caused by a variable's value.

@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -421,7 +420,8 @@ impl FromJson for serde_json::Number {
 }
 
 /// Everything except `null` (which stays [`Lenient::Null`]) and numbers a `Value` cannot hold
-/// exactly, anywhere inside (kept raw).
+/// exactly, anywhere inside (kept raw). Objects and arrays are charged against the decode
+/// memory budget ([`super::limits`]) as they are built.
 impl FromJson for Value {
     fn from_bool(v: bool) -> Option<Self> {
         Some(Value::Bool(v))
@@ -443,13 +443,144 @@ impl FromJson for Value {
     }
     const ACCEPTS_MAP: bool = true;
     fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        Value::deserialize(MapAccessDeserializer::new(map))
+        BudgetedValue.visit_map(map)
     }
     const ACCEPTS_SEQ: bool = true;
     fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        Value::deserialize(SeqAccessDeserializer::new(seq))
+        BudgetedValue.visit_seq(seq)
     }
     const HOLDS_ANY_JSON: bool = true;
+}
+
+/// Builds a `serde_json::Value` like its own `Deserialize` does, charging every allocation
+/// against the decode memory budget before making it: `Value::deserialize` charges nothing,
+/// and free-form fields would escape the budget that bounds everything else.
+pub(super) struct BudgetedValue;
+
+/// The JSON value of `text` (a whole document), built within the active decode budget.
+pub(super) fn budgeted_value(text: &str) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = de::DeserializeSeed::deserialize(BudgetedValue, &mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+impl<'de> de::DeserializeSeed<'de> for BudgetedValue {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// The key serde_json's `arbitrary_precision` feature (which another crate of a build may
+/// turn on) hands a number as: a one-entry map from it to the number's text.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Whether serde_json was built with `arbitrary_precision`, which accepts numbers beyond
+/// `f64`. Without it, an object key that happens to read [`NUMBER_TOKEN`] is just a key.
+fn arbitrary_precision() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| "1e400".parse::<serde_json::Number>().is_ok())
+}
+
+fn charge<E: de::Error>(bytes: usize) -> Result<(), E> {
+    limits::charge(bytes).map_err(E::custom)
+}
+
+impl<'de> Visitor<'de> for BudgetedValue {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        charge(limits::heap_block(v.len()))?;
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        charge(limits::heap_block(v.capacity()))?;
+        Ok(Value::String(v))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items: Vec<Value> = Vec::new();
+        while let Some(item) = seq.next_element_seed(BudgetedValue)? {
+            if items.len() == items.capacity() {
+                // Grown by doubling, as `push` would; every buffer is charged in full (the
+                // old one is still alive while the new one is filled).
+                let grown = (items.capacity() * 2).max(4);
+                charge(limits::heap_block(grown * std::mem::size_of::<Value>()))?;
+                items.reserve_exact(grown - items.len());
+            }
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key_seed(BudgetedKey)? {
+            if object.is_empty() && key == NUMBER_TOKEN && arbitrary_precision() {
+                let text: String = map.next_value()?;
+                return text
+                    .parse::<serde_json::Number>()
+                    .map(Value::Number)
+                    .map_err(de::Error::custom);
+            }
+            let n = object.len() + 1;
+            charge(limits::json_map_memory(n) - limits::json_map_memory(n - 1))?;
+            let value = map.next_value_seed(BudgetedValue)?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// An object key, its text charged before it is copied.
+struct BudgetedKey;
+
+impl<'de> de::DeserializeSeed<'de> for BudgetedKey {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BudgetedKey {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        charge(limits::heap_block(v.len()))?;
+        Ok(v.to_owned())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        charge(limits::heap_block(v.capacity()))?;
+        Ok(v)
+    }
 }
 
 /// A JSON array; each element is lenient on its own, so `null` elements round-trip.

@@ -22,6 +22,7 @@
 //! - [`support`]: what generated models and operations call (model decoding, multipart).
 //! - [`wait`]: polling an operation until its result is done, failed or out of time.
 //! - [`trace`]: what the `tracing` feature records (one span per call, an event per retry).
+//! - [`version`]: the runtime version a generated crate needs, checked when it compiles.
 //! - [`prelude`]: the client, its error and the stream traits, in one import.
 //! - `blocking` (feature `blocking`): `.wait()` for calls without async.
 //! - `mock` (feature `mock`): a mock Waldur server for the caller's own tests; `mock_ops`
@@ -35,6 +36,7 @@ pub mod blocking;
 pub mod body;
 pub mod call;
 pub mod client;
+mod connections;
 pub mod env;
 pub mod error;
 pub mod hooks;
@@ -56,6 +58,7 @@ pub mod retry;
 pub mod scalars;
 pub mod support;
 pub mod trace;
+pub mod version;
 pub mod wait;
 
 /// The `reqwest` this runtime is built with: its types appear in errors and hooks (see
@@ -79,9 +82,10 @@ pub use error::{
 pub use inspect::{Finding, FindingKind, Inspect, Inspector};
 pub use lenient::{FromJson, Lenient};
 pub use model::{FieldState, debug_model, serialize_model};
-// The impls of every generated response model (see the macro); unused in the runtime itself.
-#[allow(unused_imports)]
-pub(crate) use model::response_model;
+// The impls of every generated response model (see the macro), under the name generated code
+// calls it by: `runtime::response_model!`.
+#[doc(hidden)]
+pub use crate::__response_model as response_model;
 pub use nullable::Nullable;
 pub use pagination::{Page, PageOptions, paginate, paginate_with};
 pub use raw::{Extra, RawJson};

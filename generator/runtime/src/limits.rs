@@ -6,6 +6,10 @@
 //! capped ([`super::ClientBuilder::max_response_bytes`]), and while a response body is decoded
 //! every model, list element and map entry is charged against a memory budget proportional to
 //! the body: [`DECODE_MEMORY_RATIO`] times its length, and at least [`DECODE_MEMORY_FLOOR`].
+//! Free-form (`any`) fields, `serde_json::Value`s, are built node by node with every
+//! allocation charged before it is made (strings, array buffers as they grow, object nodes):
+//! `[{"":0},...]` would otherwise take about 90 times its text, since each one-key object is a
+//! whole B-tree node of over 600 bytes for 7 bytes of JSON.
 //! The budget is per thread (serde gives no other way to reach nested visitors) and only active
 //! inside the runtime's own decoding; decoding a model with `serde_json::from_str` directly is
 //! not limited.
@@ -78,6 +82,37 @@ pub(super) fn charge(bytes: usize) -> Result<(), String> {
             Err(exhausted_message())
         }
     })
+}
+
+/// The memory of one heap block of `bytes`: glibc's malloc adds 8 bytes of header, rounds up
+/// to 16 and allocates at least 32 (other allocators are close); an empty `String` or `Vec`
+/// allocates nothing.
+pub(super) fn heap_block(bytes: usize) -> usize {
+    if bytes == 0 {
+        return 0;
+    }
+    (bytes.saturating_add(8 + 15) & !15).max(32)
+}
+
+/// A B-tree leaf of `serde_json::Map` (11 keys and 11 values, parent link, lengths).
+const MAP_LEAF: usize =
+    16 + 11 * (std::mem::size_of::<String>() + std::mem::size_of::<serde_json::Value>());
+/// An inner node: a leaf and its 12 child links.
+const MAP_INNER: usize = MAP_LEAF + 12 * std::mem::size_of::<usize>();
+
+/// The memory of a `serde_json::Map` of `n` entries, besides its keys' text and what its
+/// values hold: one leaf up to 11 entries; past that, leaves hold at least 5 (a full one
+/// splits in two), and an inner node links at least 5 of them. An `IndexMap` (serde_json's
+/// `preserve_order`) takes about as much.
+pub(super) fn json_map_memory(n: usize) -> usize {
+    match n {
+        0 => 0,
+        1..=11 => heap_block(MAP_LEAF),
+        _ => {
+            let leaves = n.div_ceil(5);
+            leaves * heap_block(MAP_LEAF) + leaves.div_ceil(4) * heap_block(MAP_INNER)
+        }
+    }
 }
 
 /// Whether the active budget ran out (an error from a nested decode must then propagate).

@@ -97,22 +97,25 @@ pub fn serialize_model<M: LenientModel, S: Serializer>(
 }
 
 /// The trait impls of a generated response model, written once here instead of in every
-/// model: [`LenientModel`] (one `match` arm per field, wire name -> field), `Serialize`,
-/// `Debug`, `Deserialize`, [`FromJson`](super::FromJson) and [`Inspect`], all through the
-/// functions of this module and of [`super::support`].
+/// model: `LenientModel` (one `match` arm per field, wire name -> field), `Serialize`,
+/// `Debug`, `Deserialize`, `FromJson` and `Inspect`, all through the functions of the
+/// runtime's `model` and `support` modules.
 ///
 /// `response_model! { Model, "SpecName", extra, [field("wire"), ...] }`: `extra` is the
 /// field that keeps undocumented keys. A whole-API crate has about a thousand models; spelling
 /// these impls out in each was a fifth of what the generator had to format, for code that
 /// differs only in names.
 ///
-/// Paths in the expansion start with `runtime::`, resolved where the macro is invoked: every
-/// generated model file imports `crate::runtime` under that name. (The runtime is also built
-/// as a crate of its own, where `$crate::runtime` would not exist.)
-#[allow(unused_macros)] // a generated crate built with no tag feature has no model
-macro_rules! response_model {
+/// Paths in the expansion start with `$crate`: the runtime crate, wherever the macro is
+/// invoked. A crate that vendors the runtime as its `runtime` module gets a copy whose paths
+/// go through that module (the generator rewrites them when it copies the file). `::serde` is
+/// the invoking crate's own dependency: generated crates depend on serde for their request
+/// models anyway.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __response_model {
     ($model:ident, $name:literal, $extra:ident, [$($field:ident($wire:literal)),* $(,)?]) => {
-        impl runtime::LenientModel for $model {
+        impl $crate::LenientModel for $model {
             const NAME: &'static str = $name;
             fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -130,21 +133,21 @@ macro_rules! response_model {
                     }
                 }
             }
-            fn extra_mut(&mut self) -> &mut runtime::Extra {
+            fn extra_mut(&mut self) -> &mut $crate::Extra {
                 &mut self.$extra
             }
-            fn extra(&self) -> &runtime::Extra {
+            fn extra(&self) -> &$crate::Extra {
                 &self.$extra
             }
             fn visit_fields(
                 &self,
-                f: &mut dyn FnMut(&'static str, &dyn runtime::FieldState),
+                f: &mut dyn FnMut(&'static str, &dyn $crate::FieldState),
             ) {
                 $(f($wire, &self.$field);)*
                 let _ = f; // a model without fields visits nothing
             }
         }
-        runtime::response_model!(@serde $model);
+        $crate::response_model!(@serde $model);
     };
     (@serde $model:ident) => {
         impl ::serde::Serialize for $model {
@@ -152,35 +155,33 @@ macro_rules! response_model {
                 &self,
                 serializer: S,
             ) -> ::core::result::Result<S::Ok, S::Error> {
-                runtime::serialize_model(self, serializer)
+                $crate::serialize_model(self, serializer)
             }
         }
         impl ::core::fmt::Debug for $model {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                runtime::debug_model(self, f)
+                $crate::debug_model(self, f)
             }
         }
         impl<'de> ::serde::Deserialize<'de> for $model {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                runtime::deserialize_model(deserializer)
+                $crate::deserialize_model(deserializer)
             }
         }
-        impl runtime::Inspect for $model {
-            fn inspect(&self, at: &mut runtime::Inspector) {
+        impl $crate::Inspect for $model {
+            fn inspect(&self, at: &mut $crate::Inspector) {
                 at.model(self)
             }
         }
-        impl runtime::FromJson for $model {
+        impl $crate::FromJson for $model {
             const ACCEPTS_MAP: bool = true;
             fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
                 map: A,
             ) -> ::core::result::Result<Self, A::Error> {
-                runtime::model_from_map(map)
+                $crate::model_from_map(map)
             }
         }
     };
 }
-#[allow(unused_imports)] // see `unused_macros` above
-pub(crate) use response_model;

@@ -8,7 +8,6 @@ use std::future::Future;
 use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
-use super::client::MAX_PAGE_SIZE;
 use super::error::Error;
 use super::response::ApiResponse;
 
@@ -20,8 +19,8 @@ pub struct Page<T> {
     pub total: Option<u64>,
     /// The number of this page (1-based).
     pub page: u32,
-    /// The page size that was requested (the `page_size` of the request URL), or the number
-    /// of items when none was requested (the server chose).
+    /// The page size the client asked for, when the request named one; the number of items
+    /// when it named none (the server chose).
     pub page_size: u32,
     /// The page to fetch next; `None` on the last page.
     pub next_page: Option<u32>,
@@ -34,15 +33,19 @@ impl<T> Page<T> {
 }
 
 impl<T: DeserializeOwned> Page<T> {
-    /// Decodes a list response to page `page`.
+    /// Decodes a list response to page `page` of a list asked for in pages of `page_size`.
     ///
-    /// The size that was requested is read from the request URL (`page_size`); `page_size` is
-    /// only the bound on items when the URL has none (the server then chose, up to
-    /// [`MAX_PAGE_SIZE`]). A page with more items than that bound is an error, found at the
-    /// first extra item. The next page comes from the `rel="next"` link; a `next` link that
-    /// cannot be followed (no page number, beyond `u32`) is an [`Error::Pagination`]. Without a
-    /// `Link` header the next page is inferred from the size requested and `X-Result-Count`,
-    /// never from a size that was not sent.
+    /// `page_size` is what the client asked for: the caller's size, or the client's default
+    /// when the caller gave none ([`super::call::paging`]; a stream passes the same size for
+    /// every page). It caps the items of the page whatever the answered URL says: a same-origin
+    /// redirect to `?page_size=100000000` does not raise it, and neither does a `next` link
+    /// (the next request is the client's own, with its own size). A page with more items is an
+    /// error, found at the first extra item.
+    ///
+    /// The next page comes from the `rel="next"` link; a `next` link that cannot be followed
+    /// (no page number, beyond `u32`) is an [`Error::Pagination`]. Without a `Link` header the
+    /// next page is inferred from `page_size` and `X-Result-Count` when the answered URL names
+    /// a size (the server was asked for one), never from a size that was not sent.
     ///
     /// An answer with neither `Link` nor `X-Result-Count` that holds more items than the page
     /// size is not a page: the server ignored the paging parameters and sent the whole list
@@ -51,18 +54,17 @@ impl<T: DeserializeOwned> Page<T> {
     /// size limit and the decode memory budget ([`super::limits`]) instead of by the page
     /// size.
     pub fn from_response(resp: &ApiResponse, page: u32, page_size: u32) -> Result<Page<T>, Error> {
-        let requested = resp
+        let cap = page_size.max(1);
+        // The URL the answer came from says only whether a size was sent at all (a redirect
+        // may have changed its value, never the cap).
+        let sized = resp
             .request_query_param("page_size")
             .and_then(|s| s.trim().parse::<u32>().ok())
-            .filter(|n| *n > 0);
-        let bound = requested.unwrap_or_else(|| page_size.max(MAX_PAGE_SIZE));
+            .is_some_and(|n| n > 0);
+        let requested = sized.then_some(cap);
         let paginated = resp.has_link_header() || resp.headers.contains_key("x-result-count");
-        let items: Vec<T> = resp.decode_list(if paginated {
-            bound as usize
-        } else {
-            usize::MAX
-        })?;
-        if items.len() > bound as usize {
+        let items: Vec<T> = resp.decode_list(if paginated { cap as usize } else { usize::MAX })?;
+        if items.len() > cap as usize {
             return Ok(Page {
                 page_size: requested.unwrap_or(u32::try_from(items.len()).unwrap_or(u32::MAX)),
                 items,

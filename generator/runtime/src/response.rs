@@ -12,7 +12,8 @@ use serde::de::{
 };
 
 use super::error::{DecodeError, Error, MAX_MESSAGE_CHARS, loggable};
-use super::limits::BudgetScope;
+use super::lenient::{BudgetedValue, budgeted_value};
+use super::limits::{self, BudgetScope};
 
 /// A 2xx response with its whole body.
 #[derive(Debug, Clone)]
@@ -32,11 +33,7 @@ impl ApiResponse {
     /// every field absent, as if the server had sent `{}`).
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
         if self.body.trim_ascii().is_empty() {
-            return Err(self.decode_failure(
-                ".".to_string(),
-                "the response body is empty; the operation documents a JSON value".to_string(),
-                "",
-            ));
+            return Err(self.empty_body_error());
         }
         let _budget = BudgetScope::enter(self.body.len());
         // The fast path parses once without path tracking; only a failure pays for a second,
@@ -47,6 +44,34 @@ impl ApiResponse {
             Err(_) => serde_json::from_slice(&self.body),
         };
         result.map_err(|e| self.decode_error(e, |de| T::deserialize(de).map(drop)))
+    }
+
+    /// A body of any JSON (what an operation documenting any JSON value returns), like
+    /// `decode::<serde_json::Value>()` but within the decode memory budget, which serde_json's
+    /// own `Value` decoding escapes: 30 MiB of `[{"":0},...]` would take 90 times that.
+    pub fn decode_value(&self) -> Result<serde_json::Value, Error> {
+        if self.body.trim_ascii().is_empty() {
+            return Err(self.empty_body_error());
+        }
+        let _budget = BudgetScope::enter(self.body.len());
+        let result = match std::str::from_utf8(&self.body) {
+            Ok(text) => budgeted_value(text),
+            Err(_) => {
+                let mut de = serde_json::Deserializer::from_slice(&self.body);
+                BudgetedValue
+                    .deserialize(&mut de)
+                    .and_then(|v| de.end().map(|()| v))
+            }
+        };
+        result.map_err(|e| self.decode_error(e, |de| BudgetedValue.deserialize(de).map(drop)))
+    }
+
+    fn empty_body_error(&self) -> Error {
+        self.decode_failure(
+            ".".to_string(),
+            "the response body is empty; the operation documents a JSON value".to_string(),
+            "",
+        )
     }
 
     /// Like [`ApiResponse::decode`], but an empty (or whitespace-only) body gives `None`.
@@ -389,7 +414,8 @@ impl Accepted {
     /// The response of an operation documented to return JSON or nothing: an empty body is
     /// fine, a JSON body is kept, and anything else (an HTML page, plain text) is
     /// [`Error::Decode`] with the start of the body: a proxy or login page answering 200 is
-    /// not the action succeeding.
+    /// not the action succeeding. So is JSON that would take more memory than the decode budget
+    /// ([`super::limits`]) allows.
     pub fn try_from_response(resp: &ApiResponse) -> Result<Accepted, Error> {
         if resp.body.trim_ascii().is_empty() {
             return Ok(Accepted {
@@ -412,8 +438,25 @@ impl Accepted {
             }
         };
         // Valid JSON that a `Value` cannot hold exactly (a number beyond f64) is not worth
-        // failing a successful action for.
-        let body = super::raw::RawJson::from_scanned(raw.get()).to_value();
+        // failing a successful action for; one that would take more memory than any decoded
+        // body may is refused like them.
+        let text = raw.get();
+        let body = if super::raw::has_inexact_number(text) {
+            None
+        } else {
+            let _budget = BudgetScope::enter(resp.body.len());
+            match budgeted_value(text) {
+                Ok(value) => Some(value),
+                Err(_) if limits::exhausted() => {
+                    return Err(resp.decode_failure(
+                        ".".to_owned(),
+                        limits::exhausted_message(),
+                        "",
+                    ));
+                }
+                Err(_) => None,
+            }
+        };
         Ok(Accepted {
             status: resp.status,
             body,

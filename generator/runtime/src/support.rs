@@ -151,16 +151,30 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 
 /// What generated operations do with a response, beyond `decode`.
 impl super::response::ApiResponse {
-    /// An `application/x-ndjson` body: one JSON value per non-empty line.
+    /// An `application/x-ndjson` body: one JSON value per non-empty line, all of them within
+    /// the decode memory budget of the body ([`super::limits`]).
     pub fn ndjson(&self) -> Result<Vec<serde_json::Value>, super::error::Error> {
         let text = self.text();
+        let _budget = super::limits::BudgetScope::enter(self.body.len());
         let mut out = Vec::new();
         for (i, line) in text
             .lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
         {
-            match serde_json::from_str(line) {
+            let value = super::lenient::budgeted_value(line).and_then(|v| {
+                if out.len() == out.capacity() {
+                    // Every buffer the list grows through, charged as the values' own are.
+                    let grown = (out.capacity() * 2).max(4);
+                    super::limits::charge(super::limits::heap_block(
+                        grown * std::mem::size_of::<serde_json::Value>(),
+                    ))
+                    .map_err(<serde_json::Error as de::Error>::custom)?;
+                    out.reserve_exact(grown - out.len());
+                }
+                Ok(v)
+            });
+            match value {
                 Ok(v) => out.push(v),
                 Err(e) => {
                     return Err(self.decode_failure(

@@ -836,6 +836,152 @@ async fn page_size_reports_what_was_requested_or_what_came() {
     assert_eq!((page.page_size, page.next_page), (5, None));
 }
 
+/// `[0,1,...,n-1]`.
+fn numbers(n: usize) -> String {
+    let items: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+    format!("[{}]", items.join(","))
+}
+
+#[tokio::test]
+async fn a_redirect_cannot_raise_the_page_size_cap() {
+    // Asked for 2, redirected (same origin) to a page of 100,000,000: the cap stays at 2, and
+    // the page of 1000 is refused at its third item.
+    let body = numbers(1000);
+    let huge = "/api/x/?page=1&page_size=100000000";
+    let server = TestServer::start(vec![
+        respond("302 Found", &[("Location", huge)], ""),
+        respond(
+            "200 OK",
+            &[
+                ("Content-Type", "application/json"),
+                ("X-Result-Count", "1000"),
+            ],
+            &body,
+        ),
+    ])
+    .await;
+    let mut req = get("/api/x/");
+    req.query().push("page", "1");
+    req.query().push("page_size", "2");
+    let err = waldur_client_runtime::send(
+        client(&server),
+        Ok(req),
+        waldur_client_runtime::decode::page::<i64>(1, 2),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot decode the response of GET {}{huge} (HTTP 200) at [2]: the server sent more \
+             than the 2 items per page that were requested; the page was refused; body near the \
+             error: \"{}\"",
+            server.url,
+            &body[..200]
+        )
+    );
+    let lines: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.request_line().to_owned())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "GET /api/x/?page=1&page_size=2 HTTP/1.1",
+            "GET /api/x/?page=1&page_size=100000000 HTTP/1.1"
+        ]
+    );
+
+    // Without `Link` and `X-Result-Count` the answer is not a page but the whole list (as
+    // Waldur answers `/api/customers/countries/`): kept, within the body limit, as the only page.
+    let server = TestServer::start(vec![
+        respond("302 Found", &[("Location", huge)], ""),
+        json("200 OK", &body),
+    ])
+    .await;
+    let mut req = get("/api/x/");
+    req.query().push("page", "1");
+    req.query().push("page_size", "2");
+    let page = waldur_client_runtime::send(
+        client(&server),
+        Ok(req),
+        waldur_client_runtime::decode::page::<i64>(1, 2),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (page.items.len(), page.page_size, page.total, page.next_page),
+        (1000, 2, None, None)
+    );
+}
+
+#[tokio::test]
+async fn a_next_link_cannot_raise_the_page_size_cap() {
+    // Page 1 names `page_size=100000000` in its `next` link. The client asks for page 2 in
+    // pages of 2, its own size, and refuses a page 2 of 1000 items: directly, and when the
+    // server redirects the request to its link.
+    let body = numbers(1000);
+    for redirected in [false, true] {
+        let next = "/api/x/?page=2&page_size=100000000";
+        let first = respond(
+            "200 OK",
+            &[
+                ("Content-Type", "application/json"),
+                ("X-Result-Count", "1002"),
+                ("Link", &format!("<http://h{next}>; rel=\"next\"")),
+            ],
+            "[1,2]",
+        );
+        let second = respond(
+            "200 OK",
+            &[
+                ("Content-Type", "application/json"),
+                ("X-Result-Count", "1002"),
+            ],
+            &body,
+        );
+        let mut replies = vec![first];
+        if redirected {
+            replies.push(respond("302 Found", &[("Location", next)], ""));
+        }
+        replies.push(second);
+        let server = TestServer::start(replies).await;
+        let answered = if redirected {
+            format!("{}{next}", server.url)
+        } else {
+            format!("{}/api/x/?page=2&page_size=2", server.url)
+        };
+        let items = stream_all(&client(&server), None).await;
+        assert_eq!(
+            items,
+            [
+                Ok(1),
+                Ok(2),
+                Err(format!(
+                    "cannot decode the response of GET {answered} (HTTP 200) at [2]: the server \
+                     sent more than the 2 items per page that were requested; the page was \
+                     refused; body near the error: \"{}\"",
+                    &body[..200]
+                ))
+            ]
+        );
+        let lines: Vec<String> = server
+            .requests()
+            .iter()
+            .map(|r| r.request_line().to_owned())
+            .collect();
+        let mut expected = vec![
+            "GET /api/x/?page=1&page_size=2 HTTP/1.1",
+            "GET /api/x/?page=2&page_size=2 HTTP/1.1",
+        ];
+        if redirected {
+            expected.push("GET /api/x/?page=2&page_size=100000000 HTTP/1.1");
+        }
+        assert_eq!(lines, expected);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Success that is not success
 

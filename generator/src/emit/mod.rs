@@ -9,22 +9,23 @@
 //! on anything but the input. Writing and drift checking are the caller's job (see `xtask`).
 //!
 //! Layout of the generated crate:
-//! - `Cargo.toml`, `README.md`, `LICENSE`: one feature per tag (all on by default) plus the
-//!   runtime's features;
-//! - `src/lib.rs`: crate docs, the `Client` with one accessor per tag, the prelude;
-//! - `src/runtime/`: the hand-written runtime (`generator/runtime/src`), copied verbatim;
+//! - `Cargo.toml`, `README.md`, `LICENSE`: one feature per tag plus the runtime's features;
+//! - `src/lib.rs`: crate docs, the `Client` with one accessor per tag, the prelude, and the
+//!   runtime: `pub use waldur_client_runtime as runtime` (a dependency, the default) or
+//!   `pub mod runtime` (vendored);
+//! - `src/runtime/` (vendored only): the hand-written runtime (`generator/runtime/src`), copied;
 //! - `src/models/`: one file per tag for the types only that tag uses, `shared.rs` for the rest;
 //! - `src/<tag>.rs`: the operations of a tag: a handle and one request builder per operation.
 
 pub mod plan;
 pub mod render;
-pub mod runtime_files;
+pub mod runtime_crate;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use crate::ir::Api;
+use crate::ir::{Api, Span};
 use crate::{Diagnostic, Error};
 
 /// What the generated crate is called and where its inputs came from.
@@ -41,6 +42,22 @@ pub struct Settings {
     pub input_hash: String,
     /// The command the file headers name as the one that generated the crate.
     pub command: String,
+    /// How the crate gets its runtime.
+    pub runtime: RuntimeSource,
+    /// Tag features on by default (Cargo feature names), with where the list was written;
+    /// `None`: every tag.
+    pub default_tags: Option<(Span, Vec<String>)>,
+}
+
+/// Where a generated crate's runtime comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// A dependency on the runtime crate with a version requirement (the runtime this
+    /// generator was built with, `^` semantics); `path`, relative to the generated crate, adds
+    /// a path dependency for a crate built in the runtime's own workspace.
+    Dependency { path: Option<String> },
+    /// The runtime's sources copied into `src/runtime/`: one self-contained crate.
+    Vendored,
 }
 
 impl Settings {
@@ -53,7 +70,21 @@ impl Settings {
             inputs: Vec::new(),
             input_hash: String::new(),
             command: "waldur-codegen generate".to_string(),
+            runtime: RuntimeSource::Dependency { path: None },
+            default_tags: None,
         }
+    }
+
+    pub fn with_runtime(mut self, runtime: RuntimeSource) -> Settings {
+        self.runtime = runtime;
+        self
+    }
+
+    /// The tag features on by default (Cargo feature names), with where the list was written
+    /// (for its errors); by default every tag.
+    pub fn with_default_tags(mut self, tags: Option<(Span, Vec<String>)>) -> Settings {
+        self.default_tags = tags;
+        self
     }
 
     pub fn with_inputs(mut self, inputs: Vec<String>, input_hash: String) -> Settings {
@@ -84,8 +115,7 @@ pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The plan of the crate for `api`, which must have been through [`crate::ir::passes::run`].
 pub fn plan(api: &Api, settings: &Settings) -> plan::Plan {
-    let features = render::crate_files::feature_names(runtime_files::CARGO_TOML);
-    plan::build(api, settings, &features)
+    plan::build(api, settings, runtime_crate::manifest())
 }
 
 /// Emits every file of the crate. The IR must have been through [`crate::ir::passes::run`].
@@ -99,7 +129,7 @@ pub fn generate(
     if plan.diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Invalid(plan.diagnostics));
     }
-    let files = render::files(&plan, &runtime_files::files(), runtime_files::CARGO_TOML)?;
+    let files = render::files(&plan)?;
     Ok((files, plan.diagnostics))
 }
 

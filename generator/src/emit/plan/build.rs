@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::Diagnostic;
-use crate::emit::Settings;
+use crate::emit::runtime_crate::{self, Manifest};
+use crate::emit::{RuntimeSource, Settings};
 use crate::ir::{
     Api, ArrayStyle, BodyMedia, EnumValue, Field, Method, ObjectTy, Operation, Param,
     ParamLocation, ResponseBody, Scalar, Span, Ty, TypeDef,
@@ -60,7 +61,7 @@ const MODEL_METHODS: &[&str] = &["invalid_fields", "builder", "new"];
 
 /// Builds the plan. Problems (an operation that cannot be emitted, a type that falls back to
 /// any JSON value) are reported in [`Plan::diagnostics`]; errors there are bugs of the passes.
-pub fn build(api: &Api, settings: &Settings, runtime_features: &[String]) -> Plan {
+pub fn build(api: &Api, settings: &Settings, runtime: &Manifest) -> Plan {
     let mut diags = Vec::new();
 
     // Type names first: the tag modules' types must avoid them.
@@ -78,10 +79,11 @@ pub fn build(api: &Api, settings: &Settings, runtime_features: &[String]) -> Pla
 
     // Crate-level namespaces.
     let mut features = Namespace::kebab(&["default"]).suffixed("-tag");
-    for f in runtime_features {
-        features.reserve(f);
+    for f in runtime.feature_names() {
+        features.reserve(&f);
     }
     let mut modules = Namespace::snake(RESERVED_MODULES).suffixed("_api");
+    let mut disabled_ns = Namespace::camel(&[]).suffixed("Tag");
     let mut client_ns = Namespace::snake(CLIENT_METHODS).suffixed("_api");
     let mut mock_ns = Namespace::snake(MOCK_SERVER_METHODS).suffixed("_api");
     for m in TRAIT_METHODS {
@@ -142,6 +144,7 @@ pub fn build(api: &Api, settings: &Settings, runtime_features: &[String]) -> Pla
         plan.operations = operations;
         diags.extend(tag_diags);
         accessors.push(Accessor {
+            disabled_trait: disabled_ns.claim(&camel_ident(&format!("{accessor}_feature"))),
             method: accessor,
             mock_method: mock_accessor,
             tag: tags.len(),
@@ -157,7 +160,7 @@ pub fn build(api: &Api, settings: &Settings, runtime_features: &[String]) -> Pla
     diags.sort();
     diags.dedup();
     Plan {
-        krate: crate_plan(api, settings, &tags),
+        krate: crate_plan(api, settings, runtime, &tags, &mut diags),
         client: ClientPlan { accessors },
         tags,
         types: type_plans,
@@ -167,13 +170,24 @@ pub fn build(api: &Api, settings: &Settings, runtime_features: &[String]) -> Pla
     }
 }
 
-fn crate_plan(api: &Api, settings: &Settings, tags: &[TagPlan]) -> CratePlan {
+fn crate_plan(
+    api: &Api,
+    settings: &Settings,
+    runtime: &Manifest,
+    tags: &[TagPlan],
+    diags: &mut Vec<Diagnostic>,
+) -> CratePlan {
     let inputs = if settings.inputs.is_empty() {
         "(no inputs recorded)".to_string()
     } else {
         settings.inputs.join(", ")
     };
+    let cargo = cargo_plan(settings, runtime, tags, diags);
     CratePlan {
+        features: cargo.features,
+        default_features: cargo.default_features,
+        dependencies: cargo.dependencies,
+        runtime: cargo.runtime,
         name: settings.crate_name.clone(),
         lib_name: settings.crate_name.replace('-', "_"),
         version: settings.crate_version.clone(),
@@ -221,6 +235,123 @@ fn crate_plan(api: &Api, settings: &Settings, tags: &[TagPlan]) -> CratePlan {
             })
             .collect(),
     }
+}
+
+struct CargoPlan {
+    features: Vec<FeaturePlan>,
+    default_features: Vec<String>,
+    dependencies: Vec<String>,
+    runtime: RuntimePlan,
+}
+
+/// Features, dependencies and the runtime of the crate: the runtime's features are forwarded to
+/// the runtime crate (or, vendored, enable what the runtime's own enable), then one feature per
+/// tag. Default tags that name no tag are errors.
+fn cargo_plan(
+    settings: &Settings,
+    runtime: &Manifest,
+    tags: &[TagPlan],
+    diags: &mut Vec<Diagnostic>,
+) -> CargoPlan {
+    let vendored = settings.runtime == RuntimeSource::Vendored;
+    let mut features: Vec<FeaturePlan> = runtime
+        .features
+        .iter()
+        .map(|f| FeaturePlan {
+            name: f.name.clone(),
+            enables: if vendored {
+                f.enables.clone()
+            } else {
+                vec![format!("{}/{}", runtime_crate::PACKAGE, f.name)]
+            },
+            comment: f.comment.clone(),
+        })
+        .collect();
+    for (i, t) in tags.iter().enumerate() {
+        features.push(FeaturePlan {
+            name: t.feature.clone(),
+            enables: Vec::new(),
+            comment: if i == 0 {
+                vec![
+                    "# One feature per tag: enable only the resources you use to compile less."
+                        .to_string(),
+                ]
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    let mut default_features = runtime.default_features.clone();
+    match &settings.default_tags {
+        None => default_features.extend(tags.iter().map(|t| t.feature.clone())),
+        Some((span, wanted)) => {
+            for name in wanted {
+                if tags.iter().any(|t| &t.feature == name) {
+                    default_features.push(name.clone());
+                } else {
+                    diags.push(Diagnostic::new(
+                        span.clone(),
+                        format!(
+                            "default tag feature `{name}` is not a tag feature of this crate (the features are the tags' names in kebab case, such as `{}`)",
+                            tags.first().map_or("openstack-volumes", |t| t.feature.as_str())
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    let entry = |d: &runtime_crate::Dependency, comment: &[String]| {
+        let mut lines = comment.to_vec();
+        lines.push(format!("{} = {}", d.name, d.value));
+        lines.join("\n")
+    };
+    let (dependencies, plan) = if vendored {
+        (
+            runtime
+                .dependencies
+                .iter()
+                .map(|d| entry(d, &d.comment))
+                .collect(),
+            RuntimePlan::Vendored {
+                files: runtime_crate::vendored_files(),
+            },
+        )
+    } else {
+        let path = match &settings.runtime {
+            RuntimeSource::Dependency { path: Some(p) } => {
+                format!(", path = {}", toml_string(p))
+            }
+            _ => String::new(),
+        };
+        let runtime_dep = format!(
+            "# The runtime: HTTP, lenient decoding, paging, errors (see its semver policy).\n{} = {{ version = {}{path}, default-features = false }}",
+            runtime_crate::PACKAGE,
+            toml_string(&runtime.version)
+        );
+        // Generated request models derive serde's traits, which name `serde` in their
+        // expansion: the one dependency besides the runtime.
+        let serde = runtime
+            .dependency("serde")
+            .map(|d| entry(d, &["# The derives of request models.".to_string()]));
+        (
+            serde.into_iter().chain([runtime_dep]).collect(),
+            RuntimePlan::Dependency {
+                lib: runtime_crate::PACKAGE.replace('-', "_"),
+                version: runtime.semver,
+            },
+        )
+    };
+    CargoPlan {
+        features,
+        default_features,
+        dependencies,
+        runtime: plan,
+    }
+}
+
+fn toml_string(s: &str) -> String {
+    let escaped = s.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{escaped}\"")
 }
 
 /// Operation indices per tag, in source order.

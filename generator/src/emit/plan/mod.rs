@@ -53,8 +53,17 @@ pub struct CratePlan {
     pub version: String,
     pub description: String,
     pub repository: Option<String>,
-    /// Tag features, in tag order (all enabled by default).
+    /// Tag features, in tag order.
     pub tag_features: Vec<String>,
+    /// `[features]` of `Cargo.toml`: the runtime's, as this crate offers them, then one per
+    /// tag.
+    pub features: Vec<FeaturePlan>,
+    /// `default = [..]`: the runtime's defaults (its TLS library), then the default tags.
+    pub default_features: Vec<String>,
+    /// `[dependencies]`, one TOML entry each (comment lines included), in order.
+    pub dependencies: Vec<String>,
+    /// How the crate gets its runtime.
+    pub runtime: RuntimePlan,
     /// Lines of the "generated, do not edit" header of every file. They name no input and
     /// no hash, so a change to one page rewrites only the files it affects.
     pub header: Vec<String>,
@@ -63,6 +72,31 @@ pub struct CratePlan {
     pub provenance: String,
     /// Spec sources for the crate docs: `(path, title, version, provenance facts)`.
     pub sources: Vec<SourceNote>,
+}
+
+/// One Cargo feature of the generated crate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeaturePlan {
+    pub name: String,
+    /// What it enables (`waldur-client-runtime/blocking`).
+    pub enables: Vec<String>,
+    /// Comment lines above it, `#` included.
+    pub comment: Vec<String>,
+}
+
+/// The runtime of the generated crate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuntimePlan {
+    /// `pub use <lib> as runtime;` and a compile-time check that the runtime in the build is
+    /// `^version`.
+    Dependency {
+        /// The dependency's library name (`waldur_client_runtime`).
+        lib: String,
+        /// `(major, minor, patch)` the crate was generated for.
+        version: (u64, u64, u64),
+    },
+    /// `pub mod runtime;` with these files under `src/runtime/` (file name -> text).
+    Vendored { files: BTreeMap<String, String> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +121,9 @@ pub struct Accessor {
     pub mock_method: String,
     /// Index into [`Plan::tags`].
     pub tag: usize,
+    /// The trait in the crate's hidden `disabled` module whose missing impl makes a call of the
+    /// accessor, with the tag's feature off, an error naming the feature.
+    pub disabled_trait: String,
 }
 
 /// The operations of one tag: a module with a handle type.

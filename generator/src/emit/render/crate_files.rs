@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::plan::{Constructor, CratePlan, Plan, RequestModel, TypeKind};
+use crate::emit::plan::{Constructor, CratePlan, Plan, RequestModel, RuntimePlan, TypeKind};
 
 use super::docs::{escape_inline, raw_inner_doc_attrs};
 use super::tokens::ident;
@@ -58,33 +58,7 @@ impl<'a> Header<'a> {
     }
 }
 
-/// Extracts a `[section]` of a TOML file, up to the next section header.
-pub fn toml_section<'a>(toml: &'a str, section: &str) -> &'a str {
-    let header = format!("[{section}]\n");
-    let Some(start) = toml.find(&header) else {
-        return "";
-    };
-    let body = &toml[start + header.len()..];
-    let end = body.find("\n[").map(|i| i + 1).unwrap_or(body.len());
-    body[..end].trim_end()
-}
-
-/// The feature names a TOML `[features]` section defines.
-pub fn feature_names(toml: &str) -> Vec<String> {
-    toml_section(toml, "features")
-        .lines()
-        .filter_map(|l| {
-            let l = l.trim();
-            if l.starts_with('#') {
-                return None;
-            }
-            l.split_once('=').map(|(k, _)| k.trim().to_string())
-        })
-        .filter(|k| !k.is_empty())
-        .collect()
-}
-
-pub fn cargo_toml(plan: &Plan, header: &Header, runtime_toml: &str) -> String {
+pub fn cargo_toml(plan: &Plan, header: &Header) -> String {
     let k = &plan.krate;
     let mut out = header.toml();
     out.push_str("\n[package]\n");
@@ -101,50 +75,31 @@ pub fn cargo_toml(plan: &Plan, header: &Header, runtime_toml: &str) -> String {
     }
     out.push_str("readme = \"README.md\"\nkeywords = [\"waldur\", \"api\", \"client\", \"hpc\", \"cloud\"]\ncategories = [\"api-bindings\", \"web-programming::http-client\"]\n");
     out.push_str("\n[package.metadata.docs.rs]\n# Document every tag and runtime feature, each item marked with the feature it needs.\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n");
+    // The crate has no tests of its own (its code is tested where it is generated), and a test
+    // build would compile every enabled tag a second time.
+    out.push_str("\n[lib]\ntest = false\n");
     out.push_str("\n[features]\n");
-    // The runtime's own defaults (its TLS library) come first, then every tag.
-    let (runtime_defaults, runtime_features) =
-        split_default(toml_section(runtime_toml, "features"));
-    let defaults = runtime_defaults
-        .into_iter()
-        .chain(k.tag_features.iter().map(|f| toml_string(f)))
-        .collect::<Vec<_>>()
-        .join(", ");
-    out.push_str(&format!("default = [{defaults}]\n"));
-    if !runtime_features.is_empty() {
-        out.push_str(&runtime_features);
-        out.push('\n');
-    }
-    out.push_str("# One feature per tag: enable only the resources you use to compile less.\n");
-    for f in &k.tag_features {
-        out.push_str(&format!("{f} = []\n"));
+    let list = |items: &[String]| {
+        items
+            .iter()
+            .map(|f| toml_string(f))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    out.push_str(&format!("default = [{}]\n", list(&k.default_features)));
+    for f in &k.features {
+        for line in &f.comment {
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push_str(&format!("{} = [{}]\n", f.name, list(&f.enables)));
     }
     out.push_str("\n[dependencies]\n");
-    out.push_str(toml_section(runtime_toml, "dependencies"));
-    out.push('\n');
-    out
-}
-
-/// Takes the `default = [...]` line (on one line) out of a `[features]` section: its quoted
-/// entries, and the section without it.
-fn split_default(section: &str) -> (Vec<String>, String) {
-    let mut defaults = Vec::new();
-    let mut rest = Vec::new();
-    for line in section.lines() {
-        match line
-            .strip_prefix("default = [")
-            .and_then(|l| l.strip_suffix(']'))
-        {
-            Some(list) => defaults.extend(
-                list.split(',')
-                    .map(str::trim)
-                    .filter(|f| !f.is_empty())
-                    .map(str::to_owned),
-            ),
-            None => rest.push(line),
-        }
+    for d in &k.dependencies {
+        out.push_str(d);
+        out.push('\n');
     }
-    (defaults, rest.join("\n"))
+    out
 }
 
 fn toml_string(s: &str) -> String {
@@ -181,21 +136,86 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
             }
         }
     });
-    let mock_accessors = plan.client.accessors.iter().map(|a| {
-        let tag = &plan.tags[a.tag];
-        let name = ident(&a.mock_method);
-        let module = ident(&tag.module);
-        let handle = ident(&tag.mock_handle);
-        let f = &tag.feature;
-        let doc = format!(" Expectations for the operations of the `{}` tag.", tag.tag);
-        quote! {
-            #[doc = #doc]
-            #[cfg(feature = #f)]
-            pub fn #name(&self) -> #module::#handle<'_> {
-                #module::#handle { server: self }
+    let mock_accessors: Vec<(TokenStream, TokenStream)> = plan
+        .client
+        .accessors
+        .iter()
+        .map(|a| {
+            let tag = &plan.tags[a.tag];
+            let name = ident(&a.mock_method);
+            let module = ident(&tag.module);
+            let handle = ident(&tag.mock_handle);
+            let f = &tag.feature;
+            let doc = format!(" Expectations for the operations of the `{}` tag.", tag.tag);
+            (
+                quote! {
+                    #[doc = #doc]
+                    #[cfg(feature = #f)]
+                    fn #name(&self) -> #module::#handle<'_>;
+                },
+                quote! {
+                    #[cfg(feature = #f)]
+                    fn #name(&self) -> #module::#handle<'_> {
+                        #module::#handle { server: self }
+                    }
+                },
+            )
+        })
+        .collect();
+    let (mock_decls, mock_impls): (Vec<_>, Vec<_>) = mock_accessors.into_iter().unzip();
+    let runtime = match &plan.krate.runtime {
+        RuntimePlan::Dependency {
+            lib,
+            version: (major, minor, patch),
+        } => {
+            let lib = ident(lib);
+            let name = &plan.krate.name;
+            quote! {
+                /// The runtime this crate is generated for: the client, errors, paging, lenient
+                /// values, the mock server.
+                pub use #lib as runtime;
+
+                // A runtime of another series in the build is one error naming both versions.
+                const _: () = runtime::version::require(#name, #major, #minor, #patch);
             }
         }
+        RuntimePlan::Vendored { .. } => quote! {
+            pub mod runtime;
+        },
+    };
+    let disabled = plan.client.accessors.iter().map(|a| {
+        let tag = &plan.tags[a.tag];
+        let name = ident(&a.method);
+        let f = &tag.feature;
+        let trait_name = ident(&a.disabled_trait);
+        let message = format!(
+            "`Client::{}()` needs the Cargo feature `{f}` of `{}`",
+            a.method, plan.krate.name
+        );
+        let label = format!("the `{f}` feature is off");
+        let note = format!(
+            "enable it in Cargo.toml: {} = {{{{ version = \"{}\", features = [\"{f}\"] }}}}",
+            plan.krate.name, plan.krate.version
+        );
+        let trait_doc = format!(
+            " Implemented nowhere: calling `Client::{}()` without feature `{f}` names the feature.",
+            a.method
+        );
+        (
+            quote! {
+                #[cfg(not(feature = #f))]
+                #[doc = #trait_doc]
+                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+                pub trait #trait_name {}
+            },
+            quote! {
+                #[cfg(not(feature = #f))]
+                #[doc(hidden)]
+                pub fn #name(&self) where for<'a> &'a Client: disabled::#trait_name {}
+            },
+        )
     });
+    let (disabled_traits, disabled_accessors): (Vec<_>, Vec<_>) = disabled.unzip();
     quote! {
         #docs
         #![forbid(unsafe_code)]
@@ -209,7 +229,7 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
         )]
 
         pub mod models;
-        pub mod runtime;
+        #runtime
         #(#modules)*
 
         pub use runtime::{Accepted, Date, DateTime, Decimal, Error, FileUpload, Lenient, Nullable, Page, RetryPolicy, Uuid};
@@ -257,14 +277,28 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
             }
 
             #(#accessors)*
+            #(#disabled_accessors)*
         }
 
-        /// Typed expectations per tag: `mock.openstack_volumes().retrieve(&uuid).returns(&volume)`.
-        /// The generated client of a mock server is `Client::from(mock.client())`.
+        /// What makes a call of a tag accessor whose feature is off a compile error that names
+        /// the feature.
+        #[doc(hidden)]
+        pub mod disabled {
+            #(#disabled_traits)*
+        }
+
+        /// Typed expectations per tag on the runtime's mock server:
+        /// `mock.openstack_volumes().retrieve(&uuid).returns(&volume)` (in the prelude). The
+        /// generated client of a mock server is `Client::from(mock.client())`.
         #[cfg(feature = "mock")]
         #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
-        impl runtime::mock::MockServer {
-            #(#mock_accessors)*
+        pub trait MockServerExt {
+            #(#mock_decls)*
+        }
+
+        #[cfg(feature = "mock")]
+        impl MockServerExt for runtime::mock::MockServer {
+            #(#mock_impls)*
         }
 
         impl From<runtime::Client> for Client {
@@ -275,12 +309,15 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
 
         /// What a program using this crate usually needs, in one import: the client (this
         /// crate's, not the runtime's), its error, the stream traits (`StreamExt`,
-        /// `TryStreamExt`), and with feature `blocking` `.wait()` and `.wait_iter()`.
+        /// `TryStreamExt`), with feature `blocking` `.wait()` and `.wait_iter()`, and with
+        /// feature `mock` the typed expectations of the mock server.
         pub mod prelude {
             pub use crate::runtime::prelude::*;
             pub use crate::{Client, ClientBuilder, Error, Lenient, Nullable, Page};
             #[cfg(feature = "blocking")]
             pub use crate::runtime::blocking::{Wait, WaitIter};
+            #[cfg(feature = "mock")]
+            pub use crate::MockServerExt;
         }
     }
 }
@@ -410,7 +447,7 @@ pub fn readme(plan: &Plan, header: &Header) -> String {
     out.push_str(&format!("\n# {}\n\n{}\n\n", k.name, k.description));
     out.push_str(
         "Generated by `waldur-codegen` from the Waldur API reference. Every tag of the API is a\n\
-         Cargo feature (all enabled by default); `blocking` adds `.wait()` for calls without\n\
+         Cargo feature; `blocking` adds `.wait()` for calls without\n\
          async, `tracing` spans every request, `mock` provides a typed mock server for tests.\n\n",
     );
     out.push_str(&format!(

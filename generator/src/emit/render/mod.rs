@@ -30,21 +30,19 @@ enum Job<'a> {
 }
 
 /// Every file of the crate, keyed by relative path.
-pub fn files(
-    plan: &Plan,
-    runtime_files: &[(&str, &str)],
-    runtime_toml: &str,
-) -> Result<BTreeMap<String, String>, Error> {
+pub fn files(plan: &Plan) -> Result<BTreeMap<String, String>, Error> {
     let header = Header::new(&plan.krate);
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_string(),
-        crate_files::cargo_toml(plan, &header, runtime_toml),
+        crate_files::cargo_toml(plan, &header),
     );
     files.insert("README.md".to_string(), crate_files::readme(plan, &header));
     files.insert("LICENSE".to_string(), crate_files::LICENSE.to_string());
-    for (name, text) in runtime_files {
-        files.insert(format!("src/runtime/{name}"), header.rust_source(text));
+    if let crate::emit::plan::RuntimePlan::Vendored { files: runtime } = &plan.krate.runtime {
+        for (name, text) in runtime {
+            files.insert(format!("src/runtime/{name}"), header.rust_source(text));
+        }
     }
 
     // Every model file and tag file is independent: render them on all cores. The result is

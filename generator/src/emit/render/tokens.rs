@@ -77,7 +77,9 @@ pub fn arg_into(t: &RustTy, value: &Ident) -> TokenStream {
 pub fn file_imports() -> TokenStream {
     quote! {
         #[allow(unused_imports)]
-        use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+        use crate::runtime::{
+            self, reqwest, serde_json, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid,
+        };
         #[allow(unused_imports)]
         use crate::models;
     }

@@ -5,7 +5,10 @@
 //!
 //! Operations of the `pings` tag.
 #[allow(unused_imports)]
-use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+use crate::runtime::{
+    self, reqwest, serde_json, Date, DateTime, Decimal, FileUpload, Lenient, Nullable,
+    Uuid,
+};
 #[allow(unused_imports)]
 use crate::models;
 /// Operations of the `pings` tag, reached through [`crate::Client::pings`].

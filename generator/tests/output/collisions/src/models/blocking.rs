@@ -3,7 +3,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used only by the `blocking` operations.
 #[allow(unused_imports)]
-use crate::runtime::{self, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid};
+use crate::runtime::{
+    self, reqwest, serde_json, Date, DateTime, Decimal, FileUpload, Lenient, Nullable,
+    Uuid,
+};
 #[allow(unused_imports)]
 use crate::models;
 /// `Error`: response model.
