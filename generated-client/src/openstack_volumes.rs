@@ -59,7 +59,6 @@ impl<'a> OpenstackVolumesApi<'a> {
             state: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
-            uuid: Default::default(),
         }
     }
     /// Get volume details
@@ -86,8 +85,8 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// `POST /api/openstack-volumes/{uuid}/pull/` (operation `openstack_volumes_pull`).
     ///
     /// Documented responses:
-    /// - `202`: No response body
-    /// - `409`: No response body
+    /// - `202`
+    /// - `409`
     ///
     /// Returns a [`OpenstackVolumesPullBuilder`]: set optional parameters on it, then `.await` it.
     pub fn pull(&self, uuid: Uuid) -> OpenstackVolumesPullBuilder {
@@ -157,7 +156,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// `POST /api/openstack-volumes/{uuid}/attach/` (operation `openstack_volumes_attach`).
     ///
     /// Documented responses:
-    /// - `200`: No response body
+    /// - `202`
     ///
     /// Returns a [`OpenstackVolumesAttachBuilder`]: set optional parameters on it, then `.await` it.
     pub fn attach(
@@ -178,7 +177,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// `POST /api/openstack-volumes/{uuid}/detach/` (operation `openstack_volumes_detach`).
     ///
     /// Documented responses:
-    /// - `200`: No response body
+    /// - `202`
     ///
     /// Returns a [`OpenstackVolumesDetachBuilder`]: set optional parameters on it, then `.await` it.
     pub fn detach(&self, uuid: Uuid) -> OpenstackVolumesDetachBuilder {
@@ -194,7 +193,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// `POST /api/openstack-volumes/{uuid}/extend/` (operation `openstack_volumes_extend`).
     ///
     /// Documented responses:
-    /// - `200`: No response body
+    /// - `202`
     ///
     /// Returns a [`OpenstackVolumesExtendBuilder`]: set optional parameters on it, then `.await` it.
     pub fn extend(
@@ -215,7 +214,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// `POST /api/openstack-volumes/{uuid}/retype/` (operation `openstack_volumes_retype`).
     ///
     /// Documented responses:
-    /// - `200`: No response body
+    /// - `202`
     ///
     /// Returns a [`OpenstackVolumesRetypeBuilder`]: set optional parameters on it, then `.await` it.
     pub fn retype(
@@ -227,6 +226,39 @@ impl<'a> OpenstackVolumesApi<'a> {
             client: self.client.clone(),
             uuid,
             body,
+        }
+    }
+    /// Mark resource as ERRED
+    ///
+    /// Manually transition the resource to ERRED state. This is useful for resources stuck in transitional states (CREATING, UPDATING, DELETING) that cannot be synced via pull. Staff-only operation.
+    ///
+    /// `POST /api/openstack-volumes/{uuid}/set_erred/` (operation `openstack_volumes_set_erred`).
+    ///
+    /// Documented responses:
+    /// - `200`
+    ///
+    /// Returns a [`OpenstackVolumesSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    pub fn set_erred(&self, uuid: Uuid) -> OpenstackVolumesSetErredBuilder {
+        OpenstackVolumesSetErredBuilder {
+            client: self.client.clone(),
+            uuid,
+            body: None,
+        }
+    }
+    /// Mark resource as OK
+    ///
+    /// Manually transition the resource to OK state and clear error fields. Staff-only operation.
+    ///
+    /// `POST /api/openstack-volumes/{uuid}/set_ok/` (operation `openstack_volumes_set_ok`).
+    ///
+    /// Documented responses:
+    /// - `200`
+    ///
+    /// Returns a [`OpenstackVolumesSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    pub fn set_ok(&self, uuid: Uuid) -> OpenstackVolumesSetOkBuilder {
+        OpenstackVolumesSetOkBuilder {
+            client: self.client.clone(),
+            uuid,
         }
     }
     /// Create volume snapshot
@@ -285,19 +317,24 @@ pub struct OpenstackVolumesListBuilder {
     state: Vec<String>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
-    uuid: Option<Uuid>,
 }
 impl OpenstackVolumesListBuilder {
+    /// Filter for attachment to instance UUID
+    ///
     /// Query `attach_instance_uuid`, string (uuid).
     pub fn attach_instance_uuid(mut self, value: Uuid) -> Self {
         self.attach_instance_uuid = Some(value);
         self
     }
+    /// Availability zone name
+    ///
     /// Query `availability_zone_name`, string.
     pub fn availability_zone_name(mut self, value: impl Into<String>) -> Self {
         self.availability_zone_name = Some(value.into());
         self
     }
+    /// Backend ID
+    ///
     /// Query `backend_id`, string.
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
@@ -310,36 +347,50 @@ impl OpenstackVolumesListBuilder {
         self.can_manage = Some(value);
         self
     }
+    /// Customer UUID
+    ///
     /// Query `customer`, string (uuid).
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
     }
+    /// Customer abbreviation
+    ///
     /// Query `customer_abbreviation`, string.
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
     }
+    /// Customer name
+    ///
     /// Query `customer_name`, string.
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
     }
+    /// Customer native name
+    ///
     /// Query `customer_native_name`, string.
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
     }
+    /// Customer UUID
+    ///
     /// Query `customer_uuid`, string (uuid).
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
+    /// Description
+    ///
     /// Query `description`, string.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+    /// External IP
+    ///
     /// Query `external_ip`, string.
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
@@ -350,21 +401,29 @@ impl OpenstackVolumesListBuilder {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
-    /// Query `instance`, string.
+    /// Instance URL
+    ///
+    /// Query `instance`, string (uri).
     pub fn instance(mut self, value: impl Into<String>) -> Self {
         self.instance = Some(value.into());
         self
     }
+    /// Instance UUID
+    ///
     /// Query `instance_uuid`, string (uuid).
     pub fn instance_uuid(mut self, value: Uuid) -> Self {
         self.instance_uuid = Some(value);
         self
     }
+    /// Name
+    ///
     /// Query `name`, string.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+    /// Name (exact)
+    ///
     /// Query `name_exact`, string.
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
@@ -384,16 +443,22 @@ impl OpenstackVolumesListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Project UUID
+    ///
     /// Query `project`, string (uuid).
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
     }
+    /// Project name
+    ///
     /// Query `project_name`, string.
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
     }
+    /// Project UUID
+    ///
     /// Query `project_uuid`, string (uuid).
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
@@ -404,44 +469,53 @@ impl OpenstackVolumesListBuilder {
         self.runtime_state = Some(value.into());
         self
     }
+    /// Service settings name
+    ///
     /// Query `service_settings_name`, string.
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
     }
+    /// Service settings UUID
+    ///
     /// Query `service_settings_uuid`, string (uuid).
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
     }
-    /// Query `snapshot`, string.
+    /// Snapshot URL
+    ///
+    /// Query `snapshot`, string (uri).
     pub fn snapshot(mut self, value: impl Into<String>) -> Self {
         self.snapshot = Some(value.into());
         self
     }
+    /// Snapshot UUID
+    ///
     /// Query `snapshot_uuid`, string (uuid).
     pub fn snapshot_uuid(mut self, value: Uuid) -> Self {
         self.snapshot_uuid = Some(value);
         self
     }
+    /// State
+    ///
     /// Query `state`, array of string, sent as repeated keys.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
-    /// Query `tenant`, string.
+    /// Tenant URL
+    ///
+    /// Query `tenant`, string (uri).
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
     }
+    /// Tenant UUID
+    ///
     /// Query `tenant_uuid`, string (uuid).
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
-        self
-    }
-    /// Query `uuid`, string (uuid).
-    pub fn uuid(mut self, value: Uuid) -> Self {
-        self.uuid = Some(value);
         self
     }
     fn request(
@@ -483,7 +557,6 @@ impl OpenstackVolumesListBuilder {
         q.push_repeated("state", &self.state);
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
-        q.push_opt("uuid", self.uuid.as_ref());
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -591,14 +664,14 @@ impl OpenstackVolumesPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesPullBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    type Output = Result<models::Detail, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Detail>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -749,14 +822,14 @@ impl OpenstackVolumesAttachBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesAttachBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    type Output = Result<models::Status, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Status>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -786,14 +859,14 @@ impl OpenstackVolumesDetachBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesDetachBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    type Output = Result<models::Status, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Status>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -825,14 +898,14 @@ impl OpenstackVolumesExtendBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesExtendBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    type Output = Result<models::Status, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Status>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -864,14 +937,97 @@ impl OpenstackVolumesRetypeBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
+        runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenstackVolumesRetypeBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    type Output = Result<models::Status, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Status>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+/// The request of [`OpenstackVolumesApi::set_erred`] (`POST /api/openstack-volumes/{uuid}/set_erred/`): set optional parameters, then `.await` it (or call `send()`).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OpenstackVolumesSetErredBuilder {
+    client: runtime::Client,
+    uuid: Uuid,
+    body: Option<models::SetErredRequest>,
+}
+impl OpenstackVolumesSetErredBuilder {
+    /// Sets the (optional) request body.
+    pub fn body(mut self, body: models::SetErredRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    fn request(
+        &self,
+        method: reqwest::Method,
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
+                method,
+                format!(
+                    "/api/openstack-volumes/{}/set_erred/", runtime::path_param("uuid", &
+                    self.uuid) ?
+                ),
+            )
+            .operation(
+                "openstack_volumes_set_erred",
+                "/api/openstack-volumes/{uuid}/set_erred/",
+            );
+        match &self.body {
+            Some(body) => req.json(body),
+            None => Ok(req),
+        }
+    }
+    /// Sends the request (what `.await` does).
+    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
+        let req = self.request(reqwest::Method::POST);
+        runtime::send(self.client, req, runtime::decode::json)
+    }
+}
+impl std::future::IntoFuture for OpenstackVolumesSetErredBuilder {
+    type Output = Result<models::Detail, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+/// The request of [`OpenstackVolumesApi::set_ok`] (`POST /api/openstack-volumes/{uuid}/set_ok/`): set optional parameters, then `.await` it (or call `send()`).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OpenstackVolumesSetOkBuilder {
+    client: runtime::Client,
+    uuid: Uuid,
+}
+impl OpenstackVolumesSetOkBuilder {
+    fn request(
+        &self,
+        method: reqwest::Method,
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let req = runtime::ApiRequest::new(
+                method,
+                format!(
+                    "/api/openstack-volumes/{}/set_ok/", runtime::path_param("uuid", &
+                    self.uuid) ?
+                ),
+            )
+            .operation(
+                "openstack_volumes_set_ok",
+                "/api/openstack-volumes/{uuid}/set_ok/",
+            );
+        Ok(req)
+    }
+    /// Sends the request (what `.await` does).
+    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
+        let req = self.request(reqwest::Method::POST);
+        runtime::send(self.client, req, runtime::decode::json)
+    }
+}
+impl std::future::IntoFuture for OpenstackVolumesSetOkBuilder {
+    type Output = Result<models::Detail, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Detail>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -954,7 +1110,7 @@ impl<'a> OpenstackVolumesMock<'a> {
     pub fn pull(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1010,13 +1166,13 @@ impl<'a> OpenstackVolumesMock<'a> {
     pub fn attach(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/openstack-volumes/{uuid}/attach/",
                 "openstack_volumes_attach",
-                200u16,
+                202u16,
             )
             .path_param("uuid", uuid)
     }
@@ -1024,13 +1180,13 @@ impl<'a> OpenstackVolumesMock<'a> {
     pub fn detach(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/openstack-volumes/{uuid}/detach/",
                 "openstack_volumes_detach",
-                200u16,
+                202u16,
             )
             .path_param("uuid", uuid)
     }
@@ -1038,13 +1194,13 @@ impl<'a> OpenstackVolumesMock<'a> {
     pub fn extend(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/openstack-volumes/{uuid}/extend/",
                 "openstack_volumes_extend",
-                200u16,
+                202u16,
             )
             .path_param("uuid", uuid)
     }
@@ -1052,12 +1208,40 @@ impl<'a> OpenstackVolumesMock<'a> {
     pub fn retype(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
                 "/api/openstack-volumes/{uuid}/retype/",
                 "openstack_volumes_retype",
+                202u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/openstack-volumes/{uuid}/set_erred/` (operation `openstack_volumes_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn set_erred(
+        &self,
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
+        runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/openstack-volumes/{uuid}/set_erred/",
+                "openstack_volumes_set_erred",
+                200u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/openstack-volumes/{uuid}/set_ok/` (operation `openstack_volumes_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn set_ok(
+        &self,
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
+        runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/openstack-volumes/{uuid}/set_ok/",
+                "openstack_volumes_set_ok",
                 200u16,
             )
             .path_param("uuid", uuid)

@@ -9,6 +9,8 @@
 //! runtime:
 //!   path: ../generator/runtime   # path dependency on the runtime, relative to the generated crate
 //!   vendor: false                # true: copy the runtime into the crate instead
+//! tags:                          # generate only some tags (default: all)
+//!   include: [customers, projects]   # and/or exclude: [..]
 //! overrides:
 //!   types: { GeneratedName: WantedName }
 //!   fields: { "OpenStackVolume.metadata": "object (free-form)" }
@@ -36,6 +38,9 @@ pub struct Config {
     pub keep_going: bool,
     #[serde(default)]
     pub runtime: RuntimeConfig,
+    /// Generate only some tags: `tags: {include: [customers, projects]}` or `{exclude: [..]}`.
+    #[serde(default)]
+    pub tags: crate::spec::TagFilter,
     /// The file this config was read from (for diagnostics), as the caller named it.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -113,6 +118,7 @@ impl Config {
             overrides: Overrides::default(),
             keep_going: false,
             runtime: RuntimeConfig::default(),
+            tags: crate::spec::TagFilter::default(),
             path: None,
         }
     }

@@ -38,6 +38,7 @@ pub fn generate_by(
         passes: PassOptions {
             rename_types: config.overrides.types.clone(),
         },
+        tags: config.tags.clone(),
     };
     let mut loaded = spec::load(&config.specs, &options)?;
     overrides::apply_field_types(&mut loaded.api, &config.overrides.fields)?;

@@ -17,6 +17,59 @@ pub struct LoadOptions {
     /// Report operations that cannot be read and leave them out, instead of failing.
     pub keep_going: bool,
     pub passes: passes::PassOptions,
+    /// Which tags to generate (`tags:` of `codegen.yaml`); by default every tag.
+    pub tags: TagFilter,
+}
+
+/// `tags: {include: [..], exclude: [..]}` of `codegen.yaml`: generate only the operations of
+/// these tags, or all but these. A tag is named as the spec writes it (`openstack_volumes`) or
+/// as its Cargo feature (`openstack-volumes`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagFilter {
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+impl TagFilter {
+    fn is_empty(&self) -> bool {
+        self.include.is_empty() && self.exclude.is_empty()
+    }
+
+    /// Keeps the operations the filter selects. A name that is no tag of the spec is an error
+    /// (a typo must not silently generate nothing, or everything).
+    pub fn apply(&self, api: &mut crate::ir::Api) -> Result<(), Error> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        let norm = |t: &str| t.to_ascii_lowercase().replace(['_', ' '], "-");
+        let tags: std::collections::BTreeSet<String> =
+            api.operations.iter().map(|o| norm(&o.tag)).collect();
+        for (key, names) in [("include", &self.include), ("exclude", &self.exclude)] {
+            if let Some(unknown) = names.iter().find(|n| !tags.contains(&norm(n))) {
+                return Err(Error::Config {
+                    path: "codegen.yaml".to_string(),
+                    message: format!(
+                        "tags.{key}: `{unknown}` is no tag of the spec (a tag as the spec writes it, or its feature name, such as `{}`)",
+                        tags.iter()
+                            .next()
+                            .map_or("openstack-volumes", String::as_str)
+                    ),
+                });
+            }
+        }
+        let include: std::collections::BTreeSet<String> =
+            self.include.iter().map(|n| norm(n)).collect();
+        let exclude: std::collections::BTreeSet<String> =
+            self.exclude.iter().map(|n| norm(n)).collect();
+        api.operations.retain(|o| {
+            let tag = norm(&o.tag);
+            (include.is_empty() || include.contains(&tag)) && !exclude.contains(&tag)
+        });
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +89,7 @@ pub struct Loaded {
 /// Reads the inputs and runs the passes. Without `keep_going`, any diagnostic is an error.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, Error> {
     let mut loaded = read(paths, options)?;
+    options.tags.apply(&mut loaded.api)?;
     match passes::run(&mut loaded.api, &options.passes) {
         Ok(warnings) => loaded.diagnostics.extend(warnings),
         Err(diags) => return Err(Error::Invalid(diags)),

@@ -474,7 +474,7 @@ fn config_with_unknown_key_names_file_and_line() {
     assert_eq!(
         stderr(&out),
         "error: codegen.yaml:2:1: invalid config: unknown field `keep-going`, expected one of \
-         `specs`, `crate`, `overrides`, `keep_going`, `runtime`\n"
+         `specs`, `crate`, `overrides`, `keep_going`, `runtime`, `tags`\n"
     );
 }
 

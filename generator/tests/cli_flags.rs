@@ -370,3 +370,56 @@ fn default_tags_choose_the_default_features() {
         )
     );
 }
+
+/// `tags: {include, exclude}` generates only some tags; a tag is named as the spec writes it or
+/// as its feature; a name that is no tag is an error, never an empty or a full crate.
+#[test]
+fn tags_include_and_exclude_choose_what_is_generated() {
+    let scratch = Scratch::new("tags");
+    let things = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/pages/gadgets.md")
+        .to_string_lossy()
+        .into_owned();
+    let seed = seed();
+    let generate = |tags: &str| {
+        std::fs::write(
+            scratch.0.join("codegen.yaml"),
+            format!("specs: [{seed:?}, {things:?}]\ncrate: {{name: x}}\ntags: {tags}\n"),
+        )
+        .unwrap();
+        let _ = std::fs::remove_dir_all(scratch.0.join("out"));
+        run(
+            &scratch.0,
+            &["generate", "--config", "codegen.yaml", "--out", "out"],
+        )
+    };
+    let features = |out: &Output| {
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let cargo = std::fs::read_to_string(scratch.0.join("out/Cargo.toml")).unwrap();
+        cargo
+            .lines()
+            .skip_while(|l| !l.starts_with("# One feature per tag"))
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        features(&generate("{}")),
+        ["gadgets = []", "openstack-volumes = []"]
+    );
+    assert_eq!(
+        features(&generate("{include: [openstack_volumes]}")),
+        ["openstack-volumes = []"]
+    );
+    assert_eq!(
+        features(&generate("{exclude: [openstack-volumes]}")),
+        ["gadgets = []"]
+    );
+    let out = generate("{include: [volumes]}");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "error: codegen.yaml: invalid config: tags.include: `volumes` is no tag of the spec (a tag as the spec writes it, or its feature name, such as `gadgets`)\n"
+    );
+}

@@ -95,7 +95,7 @@ fn additive_change_fails_only_on_any() {
          | Operations added | 0 |\n| Operations removed | 0 |\n| Operations modified | 1 |\n\
          | Changes breaking callers on the wire | 0 |\n| Wire warnings | 0 |\n\
          | Compile breaks in the generated crate | 0 |\n| Additions to the generated crate | 1 |\n\
-         | Models renamed | 0 |\n\n\
+         | Models renamed | 0 |\n| Rust items removed or changed | 0 |\n| Rust items added | 1 |\n\n\
          **Suggested version bump of the generated crate: patch** (the crate is 0.x, where \
          changes that break no code bump the patch version; after 1.0 this would be minor).\n\n\
          ### Other changes\n\n#### `openstack_volumes`\n\n\
@@ -126,7 +126,7 @@ fn breaking_change_fails_on_breaking_and_prints_json() {
     assert_eq!(json.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&json.stdout)
         .unwrap_or_else(|e| panic!("JSON output does not parse: {e}"));
-    assert_eq!(v["format_version"], 2);
+    assert_eq!(v["format_version"], 3);
     assert_eq!(
         v["summary"],
         serde_json::json!({
@@ -139,6 +139,8 @@ fn breaking_change_fails_on_breaking_and_prints_json() {
             "rust_breaking": 1,
             "rust_additive": 1,
             "models_renamed": 0,
+            "rust_items_broken": 1,
+            "rust_items_added": 1,
             "suggested_bump": "minor",
             "suggested_bump_stable": "major"
         })
@@ -337,5 +339,106 @@ fn a_side_that_loaded_with_errors_fails_naming_it() {
             garbage.display()
         )),
         "{err}"
+    );
+}
+
+const GROW_FILESYSTEM: (&str, &str) = (
+    "    | `disk_size` | integer | ✓ |",
+    "    | `disk_size` | integer | ✓ |\n    | `grow_filesystem` | boolean | ✓ |",
+);
+
+#[test]
+fn compile_breaks_name_the_rust_items_by_feature() {
+    let dir = Scratch::new("items");
+    let new = dir.edited("volumes.md", &[GROW_FILESYSTEM, DISK_SIZE_STRING]);
+    let out = codegen(&[], &seed(), &new);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let section = text
+        .split("### Compile breaks by feature\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n### ").next())
+        .unwrap_or_else(|| panic!("no items section in:\n{text}"));
+    assert_eq!(
+        section,
+        "\nThe public items of the generated crate that were removed or changed, under the \
+         feature of each tag that uses them: a crate built without a feature is not affected \
+         by its breaks.\n\n\
+         #### Feature `openstack-volumes`\n\n\
+         - `OpenStackVolumeExtendRequest::new(disk_size)` → \
+         `OpenStackVolumeExtendRequest::new(disk_size, grow_filesystem)` \
+         (`POST /api/openstack-volumes/{uuid}/extend/`)\n\
+         - `OpenStackVolumeExtendRequest.disk_size: i64` → \
+         `OpenStackVolumeExtendRequest.disk_size: String` \
+         (`POST /api/openstack-volumes/{uuid}/extend/`)\n"
+    );
+    assert!(
+        text.contains("| Rust items removed or changed | 2 |\n| Rust items added | 1 |\n"),
+        "{text}"
+    );
+
+    let json = codegen(&["--format", "json"], &seed(), &new);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout)
+        .unwrap_or_else(|e| panic!("JSON output does not parse: {e}"));
+    let extend = v["operations"]
+        .as_array()
+        .and_then(|ops| {
+            ops.iter()
+                .find(|o| o["path"] == "/api/openstack-volumes/{uuid}/extend/")
+        })
+        .unwrap_or_else(|| panic!("no extend operation in {v}"));
+    assert_eq!(extend["feature"], "openstack-volumes");
+    assert_eq!(
+        extend["rust_items"],
+        serde_json::json!([
+            {
+                "item": "OpenStackVolumeExtendRequest constructor",
+                "old": "OpenStackVolumeExtendRequest::new(disk_size)",
+                "new": "OpenStackVolumeExtendRequest::new(disk_size, grow_filesystem)"
+            },
+            {
+                "item": "OpenStackVolumeExtendRequest.disk_size",
+                "old": "OpenStackVolumeExtendRequest.disk_size: i64",
+                "new": "OpenStackVolumeExtendRequest.disk_size: String"
+            },
+            {
+                "item": "OpenStackVolumeExtendRequest.grow_filesystem",
+                "old": null,
+                "new": "OpenStackVolumeExtendRequest.grow_filesystem: bool"
+            }
+        ])
+    );
+}
+
+#[test]
+fn a_removed_operation_is_its_method_removed() {
+    let dir = Scratch::new("removed");
+    let text = std::fs::read_to_string(seed()).unwrap_or_else(|e| panic!("seed: {e}"));
+    // Drop the extend operation: its summary row and its section.
+    let start = text.find("### Extend volume size").expect("extend section");
+    let end = start + text[start..].find("\n---\n").expect("end of the section") + 5;
+    let mut edited = format!("{}{}", &text[..start], &text[end..]);
+    edited = edited.replacen(
+        "| <span class=\"http-badge http-post\">POST</span> | `/api/openstack-volumes/{uuid}/extend/` | [Extend volume size](#extend-volume-size) |\n",
+        "",
+        1,
+    );
+    let new = dir.write("volumes.md", &edited);
+    let out = codegen(&["--format", "json"], &seed(), &new);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("JSON output does not parse: {e}"));
+    let removed: Vec<&serde_json::Value> = v["operations"]
+        .as_array()
+        .map(|ops| ops.iter().filter(|o| o["status"] == "removed").collect())
+        .unwrap_or_default();
+    assert_eq!(removed.len(), 1, "{v}");
+    assert_eq!(
+        removed[0]["rust_items"],
+        serde_json::json!([{
+            "item": "client.openstack_volumes().extend",
+            "old": "client.openstack_volumes().extend(uuid: Uuid, body: OpenStackVolumeExtendRequest) -> Accepted",
+            "new": null
+        }])
     );
 }

@@ -541,7 +541,7 @@ fn diff_pair(old_spec: &Path, new_spec: &Path) -> Result<Fields, String> {
 fn load_options() -> LoadOptions {
     LoadOptions {
         keep_going: true,
-        passes: PassOptions::default(),
+        ..LoadOptions::default()
     }
 }
 

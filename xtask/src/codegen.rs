@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--check]`: `spec/` -> `generated-client/`.
+//! `cargo xtask codegen [--check | --bump]`: `spec/` -> `generated-client/`; `--bump` first
+//! sets the crate version the API change calls for (`crate::bump`).
 //!
 //! Write and check share one code path (`output::sync_dir`), so `--check` fails exactly when a
 //! plain run would change something. The test at the bottom makes `cargo test` fail on drift.
@@ -63,7 +64,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mode = match args {
         [] => Mode::Write,
         [flag] if flag == "--check" => Mode::Check,
-        _ => return Err("usage: cargo xtask codegen [--check]".to_string()),
+        [flag] if flag == "--bump" => {
+            // Before generating: the version is part of the crate's files.
+            println!("{}", crate::bump::run(&root())?);
+            Mode::Write
+        }
+        _ => return Err("usage: cargo xtask codegen [--check | --bump]".to_string()),
     };
     let mut stale = Vec::new();
     let mut client_changed = false;

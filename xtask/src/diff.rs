@@ -11,8 +11,9 @@ use std::process::Command;
 
 use waldur_codegen::config::Config;
 use waldur_codegen::diff::cli::{Side, load_spec, load_specs};
-use waldur_codegen::diff::{ApiDiff, diff, render_json, render_markdown};
+use waldur_codegen::diff::{ApiDiff, render_json, render_markdown, with_rust_items};
 use waldur_codegen::ir::Api;
+use waldur_codegen::ir::passes::PassOptions;
 
 const USAGE: &str = "usage: cargo xtask diff [--format markdown|json] [--allow-broken] [<OLD> <NEW>]\n\
                      without paths: compares spec/ at HEAD with the working tree";
@@ -47,9 +48,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let d = match paths.as_slice() {
         [] => head_vs_worktree(&workspace_root())?,
-        [old, new] => diff(
+        [old, new] => with_items(
             &load_api(old, Side::OLD.allow_broken(allow_broken))?,
             &load_api(new, Side::NEW.allow_broken(allow_broken))?,
+            &PassOptions::default(),
         ),
         _ => {
             return Err(format!(
@@ -80,21 +82,37 @@ pub fn workspace_root() -> PathBuf {
 pub fn head_vs_worktree(root: &Path) -> Result<ApiDiff, String> {
     let tmp = TempDir::new("waldur-xtask-diff")?;
     let old_spec = materialise_head_spec(root, tmp.path())?;
-    let old = load_spec_dir(&old_spec, Side::OLD)?;
-    let new = load_spec_dir(&root.join("spec"), Side::NEW)?;
-    Ok(diff(&old, &new))
+    let (old, _) = load_spec_dir(&old_spec, Side::OLD)?;
+    let (new, options) = load_spec_dir(&root.join("spec"), Side::NEW)?;
+    Ok(with_items(&old, &new, &options))
+}
+
+/// [`with_rust_items`], saying on stderr when the Rust items could not be compared.
+fn with_items(old: &Api, new: &Api, options: &PassOptions) -> ApiDiff {
+    let (d, unplanned) = with_rust_items(old, new, options);
+    if let Some(why) = unplanned {
+        eprintln!("note: Rust items not compared: {why}");
+    }
+    d
 }
 
 /// The API a `spec/` directory describes: the inputs its `codegen.yaml` lists (every page in
-/// the directory without one). The config's type and field overrides are not applied: the
-/// diff compares what the specs say (`waldur_codegen::diff::cli::load_specs`).
-fn load_spec_dir(spec: &Path, side: Side) -> Result<Api, String> {
+/// the directory without one), and the type renames the config gives the crate's models. The
+/// config's field overrides are not applied: the diff compares what the specs say
+/// (`waldur_codegen::diff::cli::load_specs`).
+fn load_spec_dir(spec: &Path, side: Side) -> Result<(Api, PassOptions), String> {
     let config_path = spec.join("codegen.yaml");
     if !config_path.is_file() {
-        return load_api(spec, side);
+        return Ok((load_api(spec, side)?, PassOptions::default()));
     }
     let config = Config::load(&config_path).map_err(|e| e.to_string())?;
-    load_specs(&config.specs, side, &mut std::io::stderr()).map_err(|e| e.to_string())
+    let api = load_specs(&config.specs, side, &mut std::io::stderr()).map_err(|e| e.to_string())?;
+    Ok((
+        api,
+        PassOptions {
+            rename_types: config.overrides.types.clone(),
+        },
+    ))
 }
 
 /// Writes the files of `spec/` at `HEAD` below `dest`; returns `dest/spec`.
@@ -118,7 +136,7 @@ fn materialise_head_spec(root: &Path, dest: &Path) -> Result<PathBuf, String> {
     Ok(spec)
 }
 
-fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+pub fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(root)

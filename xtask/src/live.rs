@@ -36,10 +36,16 @@ use crate::whole_api::{self, INPUTS};
 /// The seed tests, run together; `teardown` runs after them (it deletes a volume).
 const SEED_TESTS: &[&str] = &["seed", "mock_parity", "load"];
 const TEARDOWN_TESTS: &[&str] = &["teardown"];
-/// The workspace with every feature, as `cargo xtask test` builds it, so that the live tests
-/// reuse that build (a build of one package resolves features differently and would rebuild
-/// reqwest and the client); `--test` then picks the live tests' targets.
-const LIVE_TEST_SELECTION: &[&str] = &["--workspace", "--all-features"];
+/// The workspace with every feature, as `cargo xtask test` builds it (the generated client
+/// excluded, with the tags its users ask for), so that the live tests reuse that build (a build
+/// of one package resolves features differently and would rebuild reqwest and the client);
+/// `--test` then picks the live tests' targets.
+const LIVE_TEST_SELECTION: &[&str] = &[
+    "--workspace",
+    "--all-features",
+    "--exclude",
+    "waldur-client",
+];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     if !args.is_empty() {
@@ -377,10 +383,28 @@ fn generate_harness(root: &Path, name: &str, input: &Path) -> Result<PathBuf, St
             &Settings::new(&config.krate.name, &config.krate.version),
         );
         files.insert(format!("examples/{HARNESS}/calls.rs"), calls_rs(&plan)?);
+        let manifest = generated
+            .files
+            .get("Cargo.toml")
+            .ok_or("the generated crate has no Cargo.toml")?;
+        files.insert(
+            "Cargo.toml".to_string(),
+            format!("{manifest}\n{HARNESS_DEV_DEPENDENCIES}"),
+        );
         Ok(files)
     })?;
     Ok(dir)
 }
+
+/// What the harness needs beyond the generated crate (which reaches tokio and serde_json only
+/// through its runtime). The features are those `--all-features` already turns on in the
+/// runtime (`blocking`, `mock`), so the library built by `whole-api` is not built again.
+const HARNESS_DEV_DEPENDENCIES: &str = "\
+[dev-dependencies]
+futures-util = { version = \"0.3\", default-features = false, features = [\"alloc\"] }
+serde_json = { version = \"1\", features = [\"raw_value\"] }
+tokio = { version = \"1\", features = [\"macros\", \"rt\", \"rt-multi-thread\", \"sync\", \"time\"] }
+";
 
 /// `calls.rs` of a harness: every GET list operation without a path parameter (paginated, or
 /// answering a JSON array), the ones needing other arguments listed instead, and how to

@@ -1,7 +1,8 @@
 //! `cargo xtask <task>`: project automation, in Rust so it runs wherever cargo does.
 //!
-//! - `codegen [--check]`: regenerate `generated-client/` from `spec/codegen.yaml`, or (with
-//!   `--check`) change nothing and fail when the checked-in client is stale;
+//! - `codegen [--check | --bump]`: regenerate `generated-client/` from `spec/codegen.yaml`, or
+//!   (with `--check`) change nothing and fail when the checked-in client is stale; `--bump`
+//!   first sets `crate.version` to the semver bump the API change calls for;
 //! - `diff [<OLD> <NEW>]`: what changed between two spec versions (default: `spec/` at HEAD vs
 //!   the working tree);
 //! - `test [ARGS]`: `cargo test --workspace --all-features [ARGS]`, ending with one line that
@@ -15,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bump;
 mod codegen;
 mod diff;
 mod live;
@@ -45,7 +47,7 @@ fn main() -> ExitCode {
         Some("live") => live::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("bench-one") => bench::run_one(&args[1..]),
-        _ => Err("usage: cargo xtask <task>\n\ntasks:\n  codegen [--check]   regenerate generated-client/ from spec/ (or check it is fresh)\n  diff [OLD NEW]      report API changes between two spec versions\n  test [ARGS]         cargo test --workspace --all-features, then count tests skipped for want of ../shared\n  whole-api           generate and cargo-check the whole-API crates (needs ../shared)\n  roundtrip           decode schema-built samples of every response type of the whole-API crate (needs ../shared)\n  live                the generated clients against a real Waldur server (needs ../shared/waldur-server)\n  bench [--runs N] [--check-crates]\n                      print whole-API generation, diff and crate check timings".to_string()),
+        _ => Err("usage: cargo xtask <task>\n\ntasks:\n  codegen [--check | --bump]\n                      regenerate generated-client/ from spec/ (or check it is fresh; or first\n                      set crate.version to the bump the API change calls for)\n  diff [OLD NEW]      report API changes between two spec versions\n  test [ARGS]         cargo test --workspace --all-features, then count tests skipped for want of ../shared\n  whole-api           generate and cargo-check the whole-API crates (needs ../shared)\n  roundtrip           decode schema-built samples of every response type of the whole-API crate (needs ../shared)\n  live                the generated clients against a real Waldur server (needs ../shared/waldur-server)\n  bench [--runs N] [--check-crates]\n                      print whole-API generation, diff and crate check timings".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

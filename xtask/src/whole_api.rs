@@ -4,7 +4,8 @@
 //! (both in `../shared`) into `target/whole-api/`, then runs `cargo build` on each with all
 //! features (a build, not only a check: `cargo xtask live` links its harnesses against it),
 //! `cargo check` with a single tag feature, and `cargo doc` with rustdoc's warnings denied (the
-//! spec's own text is in the docs: it must be escaped so that rustdoc reads it as text). Any
+//! spec's own text is in the docs: it must be escaped so that rustdoc reads it as text; the
+//! Markdown crate's docs are those of `generated-client/`, which CI documents). Any
 //! error, any warning in the generated crate, or any operation left out fails the task. CI runs
 //! it; the crates are never committed.
 
@@ -44,7 +45,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
             &crate_dir,
             &["check", "--no-default-features", "--features", ONE_TAG],
         )?;
-        doc(&root, &crate_dir)?;
+        if *name == "markdown" {
+            // The checked-in client is this same snapshot (`spec/reference/`), and CI
+            // documents it with all features, rustdoc warnings denied: once is enough.
+            println!(
+                "cargo doc {}: skipped, generated-client/ is the same reference and CI documents it",
+                crate_dir.display()
+            );
+        } else {
+            doc(&root, &crate_dir)?;
+        }
     }
     println!("whole-API crates compile without errors or warnings");
     Ok(())

@@ -2,16 +2,2768 @@
 // Do not edit by hand: change the spec or the generator and regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
+#[cfg(feature = "access-subnets")]
+mod access_subnets;
+#[cfg(feature = "access-subnets")]
+pub use access_subnets::AccessSubnet;
+#[cfg(feature = "access-subnets")]
+pub use access_subnets::AccessSubnetRequest;
+#[cfg(feature = "access-subnets")]
+pub use access_subnets::AccessSubnetRequestBuilder;
+#[cfg(feature = "access-subnets")]
+pub use access_subnets::PatchedAccessSubnetRequest;
+#[cfg(feature = "admin")]
+mod admin;
+#[cfg(feature = "admin")]
+pub use admin::Admin;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponsePeriodBreakdown;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowBillingSyncsConsumptionStatusRetrieveResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowBillingSyncsListResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowBillingSyncsListResponseItem;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowBillingSyncsPendingRecordsListResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowBillingSyncsRetrieveResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowConsumptionRecordsListResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowConsumptionRecordsRetrieveResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerMappingsBillingSummaryRetrieveResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerMappingsBillingSummaryRetrieveResponseRecentBillingSync;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerMappingsBillingSummaryRetrieveResponseRecentConsumptionRecord;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponseArrowLicense;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponseSuggestion;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponseWaldurResource;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerMappingsFetchArrowDataRetrieveResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerMappingsFetchArrowDataRetrieveResponseBillingLine;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerMappingsFetchArrowDataRetrieveResponseConsumptionLine;
+#[cfg(feature = "admin")]
+pub use admin::AdminMatrixAppserviceStatusRetrieveResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminMatrixDiagnosticsRetrieveResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminMatrixDiagnosticsRetrieveResponseCheck;
+#[cfg(feature = "admin")]
+pub use admin::AdminMatrixLivekitOverviewRetrieveResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminMatrixLivekitOverviewRetrieveResponseRoom;
+#[cfg(feature = "admin")]
+pub use admin::AdminMatrixLivekitOverviewRetrieveResponseTotals;
+#[cfg(feature = "admin")]
+pub use admin::AdminMatrixLivekitParticipantsListResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminMatrixLivekitParticipantsListResponseTrack;
+#[cfg(feature = "admin")]
+pub use admin::AdminMatrixReprovisionResponse;
+#[cfg(feature = "admin")]
+pub use admin::ArrowCredentials;
+#[cfg(feature = "admin")]
+pub use admin::ArrowCredentialsRequest;
+#[cfg(feature = "admin")]
+pub use admin::ArrowCredentialsRequestBuilder;
+#[cfg(feature = "admin")]
+pub use admin::ArrowCustomerMapping;
+#[cfg(feature = "admin")]
+pub use admin::ArrowCustomerMappingCreate;
+#[cfg(feature = "admin")]
+pub use admin::ArrowCustomerMappingCreateRequest;
+#[cfg(feature = "admin")]
+pub use admin::ArrowCustomerMappingCreateRequestBuilder;
+#[cfg(feature = "admin")]
+pub use admin::ArrowCustomerMappingRequest;
+#[cfg(feature = "admin")]
+pub use admin::ArrowCustomerMappingRequestBuilder;
+#[cfg(feature = "admin")]
+pub use admin::ArrowSettings;
+#[cfg(feature = "admin")]
+pub use admin::ArrowSettingsCreate;
+#[cfg(feature = "admin")]
+pub use admin::ArrowSettingsCreateRequest;
+#[cfg(feature = "admin")]
+pub use admin::ArrowSettingsCreateRequestBuilder;
+#[cfg(feature = "admin")]
+pub use admin::ArrowSettingsRequest;
+#[cfg(feature = "admin")]
+pub use admin::ArrowVendorOfferingMapping;
+#[cfg(feature = "admin")]
+pub use admin::ArrowVendorOfferingMappingCreate;
+#[cfg(feature = "admin")]
+pub use admin::ArrowVendorOfferingMappingCreateRequest;
+#[cfg(feature = "admin")]
+pub use admin::ArrowVendorOfferingMappingCreateRequestBuilder;
+#[cfg(feature = "admin")]
+pub use admin::ArrowVendorOfferingMappingRequest;
+#[cfg(feature = "admin")]
+pub use admin::ArrowVendorOfferingMappingRequestBuilder;
+#[cfg(feature = "admin")]
+pub use admin::CleanupConsumptionRequest;
+#[cfg(feature = "admin")]
+pub use admin::CleanupConsumptionRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::DiscoverCustomersRequest;
+#[cfg(feature = "admin")]
+pub use admin::DiscoverCustomersRequestArrowCustomer;
+#[cfg(feature = "admin")]
+pub use admin::DiscoverCustomersRequestExportType;
+#[cfg(feature = "admin")]
+pub use admin::DiscoverCustomersRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::DiscoverCustomersRequestSuggestion;
+#[cfg(feature = "admin")]
+pub use admin::DiscoverCustomersRequestSuggestionSuggestedWaldurCustomer;
+#[cfg(feature = "admin")]
+pub use admin::FetchBillingExportRequest;
+#[cfg(feature = "admin")]
+pub use admin::FetchBillingExportRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::FetchBillingExportRequestRequestBuilder;
+#[cfg(feature = "admin")]
+pub use admin::FetchConsumptionRequest;
+#[cfg(feature = "admin")]
+pub use admin::FetchConsumptionRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::FetchConsumptionRequestRequestBuilder;
+#[cfg(feature = "admin")]
+pub use admin::FetchLicenseInfoRequest;
+#[cfg(feature = "admin")]
+pub use admin::FetchLicenseInfoRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::ImportLicenseRequest;
+#[cfg(feature = "admin")]
+pub use admin::ImportLicenseRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::ImportLicenseRequestRequestBuilder;
+#[cfg(feature = "admin")]
+pub use admin::LinkResourceRequest;
+#[cfg(feature = "admin")]
+pub use admin::LinkResourceRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::MatrixAppserviceSetup;
+#[cfg(feature = "admin")]
+pub use admin::MatrixAppserviceSetupRequest;
+#[cfg(feature = "admin")]
+pub use admin::PatchedArrowCustomerMappingRequest;
+#[cfg(feature = "admin")]
+pub use admin::PatchedArrowSettingsRequest;
+#[cfg(feature = "admin")]
+pub use admin::PatchedArrowVendorOfferingMappingRequest;
+#[cfg(feature = "admin")]
+pub use admin::PausedResumed;
+#[cfg(feature = "admin")]
+pub use admin::PreviewSettingsRequest;
+#[cfg(feature = "admin")]
+pub use admin::PreviewSettingsRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::PreviewSettingsRequestRequestBuilder;
+#[cfg(feature = "admin")]
+pub use admin::ReconcileRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::ReconcileRequestRequestBuilder;
+#[cfg(feature = "admin")]
+pub use admin::SaveSettingsRequest;
+#[cfg(feature = "admin")]
+pub use admin::SaveSettingsRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::SaveSettingsRequestRequestBuilder;
+#[cfg(feature = "admin")]
+pub use admin::SaveSettingsRequestRequestCustomerMapping;
+#[cfg(feature = "admin")]
+pub use admin::SyncFromArrowRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::SyncPauseRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::SyncResourceHistoricalConsumptionRequest;
+#[cfg(feature = "admin")]
+pub use admin::SyncResourceHistoricalConsumptionRequestError;
+#[cfg(feature = "admin")]
+pub use admin::SyncResourceHistoricalConsumptionRequestPreviewPeriod;
+#[cfg(feature = "admin")]
+pub use admin::SyncResourceHistoricalConsumptionRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::SyncResourcesRequest;
+#[cfg(feature = "admin")]
+pub use admin::SyncResourcesRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::TriggerConsumptionSyncRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::TriggerConsumptionSyncRequestRequestBuilder;
+#[cfg(feature = "admin")]
+pub use admin::TriggerSyncRequestRequest;
+#[cfg(feature = "admin")]
+pub use admin::TriggerSyncRequestRequestBuilder;
+#[cfg(feature = "admin-announcements")]
+mod admin_announcements;
+#[cfg(feature = "admin-announcements")]
+pub use admin_announcements::AdminAnnouncement;
+#[cfg(feature = "admin-announcements")]
+pub use admin_announcements::AdminAnnouncementMaintenanceAffectedOffering;
+#[cfg(feature = "admin-announcements")]
+pub use admin_announcements::AdminAnnouncementRequest;
+#[cfg(feature = "admin-announcements")]
+pub use admin_announcements::AdminAnnouncementRequestBuilder;
+#[cfg(feature = "admin-announcements")]
+pub use admin_announcements::PatchedAdminAnnouncementRequest;
+#[cfg(feature = "affiliated-organizations")]
+mod affiliated_organizations;
+#[cfg(feature = "affiliated-organizations")]
+pub use affiliated_organizations::AffiliatedOrganizationRequest;
+#[cfg(feature = "affiliated-organizations")]
+pub use affiliated_organizations::AffiliatedOrganizationRequestBuilder;
+#[cfg(feature = "affiliated-organizations")]
+pub use affiliated_organizations::AffiliatedOrganizationsReportListResponse;
+#[cfg(feature = "affiliated-organizations")]
+pub use affiliated_organizations::AffiliatedOrganizationsStatsRetrieveResponse;
+#[cfg(feature = "affiliated-organizations")]
+pub use affiliated_organizations::PatchedAffiliatedOrganizationRequest;
+#[cfg(feature = "anonymous-chat-feedbacks")]
+mod anonymous_chat_feedbacks;
+#[cfg(feature = "anonymous-chat-feedbacks")]
+pub use anonymous_chat_feedbacks::AnonymousChatFeedback;
+#[cfg(feature = "anonymous-chat-interactions")]
+mod anonymous_chat_interactions;
+#[cfg(feature = "anonymous-chat-interactions")]
+pub use anonymous_chat_interactions::AnonymousChatInteraction;
+#[cfg(feature = "anonymous-chat-interactions")]
+pub use anonymous_chat_interactions::AnonymousChatInteractionsBudgetRetrieveResponse;
+#[cfg(feature = "anonymous-chat-interactions")]
+pub use anonymous_chat_interactions::AnonymousChatInteractionsByUserAggregateResponse;
+#[cfg(feature = "anonymous-chat-interactions")]
+pub use anonymous_chat_interactions::AnonymousChatInteractionsKpiRetrieveResponse;
+#[cfg(feature = "anonymous-chat-interactions")]
+pub use anonymous_chat_interactions::AnonymousChatInteractionsKpiRetrieveResponseDailyVolume;
+#[cfg(feature = "assignment-batches")]
+mod assignment_batches;
+#[cfg(feature = "assignment-batches")]
+pub use assignment_batches::AssignmentBatch;
+#[cfg(feature = "assignment-batches")]
+pub use assignment_batches::AssignmentBatchItem;
+#[cfg(feature = "assignment-batches")]
+pub use assignment_batches::AssignmentBatchRequest;
+#[cfg(feature = "assignment-batches")]
+pub use assignment_batches::AssignmentBatchesListResponse;
+#[cfg(feature = "assignment-batches")]
+pub use assignment_batches::ExtendDeadlineRequest;
+#[cfg(feature = "assignment-batches")]
+pub use assignment_batches::ExtendDeadlineRequestRequest;
+#[cfg(feature = "assignment-batches")]
+pub use assignment_batches::PatchedAssignmentBatchRequest;
+#[cfg(feature = "assignment-batches")]
+pub use assignment_batches::SendAssignmentBatch;
+#[cfg(feature = "assignment-batches")]
+pub use assignment_batches::SendAssignmentBatchRequest;
+#[cfg(feature = "assignment-items")]
+mod assignment_items;
+#[cfg(feature = "assignment-items")]
+pub use assignment_items::AssignmentItemDeclineRequest;
+#[cfg(feature = "assignment-items")]
+pub use assignment_items::AssignmentItemRequest;
+#[cfg(feature = "assignment-items")]
+pub use assignment_items::AssignmentItemsSuggestAlternativesRetrieveResponse;
+#[cfg(feature = "assignment-items")]
+pub use assignment_items::AssignmentItemsSuggestAlternativesRetrieveResponseSuggestion;
+#[cfg(feature = "assignment-items")]
+pub use assignment_items::DetailReviewUuid;
+#[cfg(feature = "assignment-items")]
+pub use assignment_items::ForceUnblockRequest;
+#[cfg(feature = "assignment-items")]
+pub use assignment_items::PatchedAssignmentItemRequest;
+#[cfg(feature = "assignment-items")]
+pub use assignment_items::ReassignItem;
+#[cfg(feature = "assignment-items")]
+pub use assignment_items::ReassignItemRequest;
+#[cfg(feature = "auth-tokens")]
+mod auth_tokens;
+#[cfg(feature = "auth-tokens")]
+pub use auth_tokens::AuthToken;
+#[cfg(feature = "auth-valimo")]
+mod auth_valimo;
+#[cfg(feature = "auth-valimo")]
+pub use auth_valimo::AuthResult;
+#[cfg(feature = "auth-valimo")]
+pub use auth_valimo::AuthResultRequest;
+#[cfg(feature = "auth-valimo")]
+pub use auth_valimo::AuthResultUuidRequest;
+#[cfg(feature = "autoprovisioning-rules")]
+mod autoprovisioning_rules;
+#[cfg(feature = "autoprovisioning-rules")]
+pub use autoprovisioning_rules::PatchedRuleRequest;
+#[cfg(feature = "autoprovisioning-rules")]
+pub use autoprovisioning_rules::Rule;
+#[cfg(feature = "autoprovisioning-rules")]
+pub use autoprovisioning_rules::RuleRequest;
+#[cfg(feature = "autoprovisioning-rules")]
+pub use autoprovisioning_rules::RuleTestMatchRequest;
+#[cfg(feature = "autoprovisioning-rules")]
+pub use autoprovisioning_rules::RuleTestMatchRequestCustomerCandidate;
+#[cfg(feature = "autoprovisioning-rules")]
+pub use autoprovisioning_rules::RuleTestMatchRequestFilterResult;
+#[cfg(feature = "autoprovisioning-rules")]
+pub use autoprovisioning_rules::RuleTestMatchRequestRequest;
+#[cfg(feature = "aws-images")]
+mod aws_images;
+#[cfg(feature = "aws-images")]
+pub use aws_images::AwsImage;
+#[cfg(feature = "aws-instances")]
+mod aws_instances;
+#[cfg(feature = "aws-instances")]
+pub use aws_instances::AwsInstance;
+#[cfg(feature = "aws-instances")]
+pub use aws_instances::AwsInstanceResizeRequest;
+#[cfg(feature = "aws-regions")]
+mod aws_regions;
+#[cfg(feature = "aws-regions")]
+pub use aws_regions::AwsRegionsListResponse;
+#[cfg(feature = "aws-regions")]
+pub use aws_regions::AwsRegionsRetrieveResponse;
+#[cfg(feature = "aws-sizes")]
+mod aws_sizes;
+#[cfg(feature = "aws-sizes")]
+pub use aws_sizes::AwsSize;
+#[cfg(feature = "aws-sizes")]
+pub use aws_sizes::AwsSizeRegion;
+#[cfg(feature = "aws-volumes")]
+mod aws_volumes;
+#[cfg(feature = "aws-volumes")]
+pub use aws_volumes::AwsVolume;
+#[cfg(feature = "aws-volumes")]
+pub use aws_volumes::AwsVolumeAttachRequest;
+#[cfg(feature = "aws-volumes")]
+pub use aws_volumes::AwsVolumeAttachRequestBuilder;
+#[cfg(feature = "aws-volumes")]
+pub use aws_volumes::AwsVolumeRequest;
+#[cfg(feature = "aws-volumes")]
+pub use aws_volumes::AwsVolumeRequestBuilder;
+#[cfg(feature = "aws-volumes")]
+pub use aws_volumes::AwsVolumeRequestVolumeTypeEnum;
+#[cfg(feature = "azure-images")]
+mod azure_images;
+#[cfg(feature = "azure-images")]
+pub use azure_images::AzureImage;
+#[cfg(feature = "azure-locations")]
+mod azure_locations;
+#[cfg(feature = "azure-locations")]
+pub use azure_locations::AzureLocation;
+#[cfg(feature = "azure-public-ips")]
+mod azure_public_ips;
+#[cfg(feature = "azure-public-ips")]
+pub use azure_public_ips::AzurePublicIp;
+#[cfg(feature = "azure-public-ips")]
+pub use azure_public_ips::AzurePublicIpRequest;
+#[cfg(feature = "azure-public-ips")]
+pub use azure_public_ips::AzurePublicIpRequestBuilder;
+#[cfg(feature = "azure-public-ips")]
+pub use azure_public_ips::PatchedAzurePublicIpRequest;
+#[cfg(feature = "azure-resource-groups")]
+mod azure_resource_groups;
+#[cfg(feature = "azure-resource-groups")]
+pub use azure_resource_groups::AzureResourceGroup;
+#[cfg(feature = "azure-sizes")]
+mod azure_sizes;
+#[cfg(feature = "azure-sizes")]
+pub use azure_sizes::AzureSize;
+#[cfg(feature = "azure-sql-databases")]
+mod azure_sql_databases;
+#[cfg(feature = "azure-sql-databases")]
+pub use azure_sql_databases::AzureSqlDatabase;
+#[cfg(feature = "azure-sql-databases")]
+pub use azure_sql_databases::AzureSqlDatabaseRequest;
+#[cfg(feature = "azure-sql-databases")]
+pub use azure_sql_databases::AzureSqlDatabaseRequestBuilder;
+#[cfg(feature = "azure-sql-databases")]
+pub use azure_sql_databases::PatchedAzureSqlDatabaseRequest;
+#[cfg(feature = "azure-sql-servers")]
+mod azure_sql_servers;
+#[cfg(feature = "azure-sql-servers")]
+pub use azure_sql_servers::AzureSqlDatabaseCreate;
+#[cfg(feature = "azure-sql-servers")]
+pub use azure_sql_servers::AzureSqlServer;
+#[cfg(feature = "azure-sql-servers")]
+pub use azure_sql_servers::AzureSqlServerRequest;
+#[cfg(feature = "azure-sql-servers")]
+pub use azure_sql_servers::AzureSqlServerRequestBuilder;
+#[cfg(feature = "azure-sql-servers")]
+pub use azure_sql_servers::PatchedAzureSqlServerRequest;
+#[cfg(feature = "azure-virtualmachines")]
+mod azure_virtualmachines;
+#[cfg(feature = "azure-virtualmachines")]
+pub use azure_virtualmachines::AzureVirtualMachine;
+#[cfg(feature = "azure-virtualmachines")]
+pub use azure_virtualmachines::AzureVirtualMachineRequest;
+#[cfg(feature = "azure-virtualmachines")]
+pub use azure_virtualmachines::AzureVirtualMachineRequestBuilder;
+#[cfg(feature = "azure-virtualmachines")]
+pub use azure_virtualmachines::PatchedAzureVirtualMachineRequest;
+#[cfg(feature = "backend-resource-requests")]
+mod backend_resource_requests;
+#[cfg(feature = "backend-resource-requests")]
+pub use backend_resource_requests::BackendResourceReq;
+#[cfg(feature = "backend-resources")]
+mod backend_resources;
+#[cfg(feature = "backend-resources")]
+pub use backend_resources::BackendResource;
+#[cfg(feature = "backend-resources")]
+pub use backend_resources::BackendResourceImport;
+#[cfg(feature = "backend-resources")]
+pub use backend_resources::BackendResourceImportRequest;
+#[cfg(feature = "backend-resources")]
+pub use backend_resources::BackendResourceRequest;
+#[cfg(feature = "backend-resources")]
+pub use backend_resources::BackendResourceRequestBuilder;
+#[cfg(feature = "billing-total-cost")]
+mod billing_total_cost;
+#[cfg(feature = "billing-total-cost")]
+pub use billing_total_cost::BillingTotalCostRetrieveResponse;
+#[cfg(feature = "booking-offerings")]
+mod booking_offerings;
+#[cfg(feature = "booking-offerings")]
+pub use booking_offerings::BookingOfferingsOfferingFile;
+#[cfg(feature = "booking-offerings")]
+pub use booking_offerings::BookingOfferingsOfferingSoftwareCatalog;
+#[cfg(feature = "booking-offerings")]
+pub use booking_offerings::Offering;
+#[cfg(feature = "booking-offerings")]
+pub use booking_offerings::OfferingComponent;
+#[cfg(feature = "booking-offerings")]
+pub use booking_offerings::OfferingEndpoint;
+#[cfg(feature = "booking-offerings")]
+pub use booking_offerings::OfferingGooglecalendar;
+#[cfg(feature = "booking-offerings")]
+pub use booking_offerings::OfferingTag;
+#[cfg(feature = "booking-resources")]
+mod booking_resources;
+#[cfg(feature = "booking-resources")]
+pub use booking_resources::BookingResource;
+#[cfg(feature = "booking-resources")]
+pub use booking_resources::BookingResourceSlot;
+#[cfg(feature = "booking-resources")]
+pub use booking_resources::OrderUuid;
+#[cfg(feature = "broadcast-message-templates")]
+mod broadcast_message_templates;
+#[cfg(feature = "broadcast-message-templates")]
+pub use broadcast_message_templates::MessageTemplate;
+#[cfg(feature = "broadcast-message-templates")]
+pub use broadcast_message_templates::MessageTemplateRequest;
+#[cfg(feature = "broadcast-message-templates")]
+pub use broadcast_message_templates::MessageTemplateRequestBuilder;
+#[cfg(feature = "broadcast-message-templates")]
+pub use broadcast_message_templates::PatchedMessageTemplateRequest;
+#[cfg(feature = "broadcast-messages")]
+mod broadcast_messages;
+#[cfg(feature = "broadcast-messages")]
+pub use broadcast_messages::BroadcastMessage;
+#[cfg(feature = "broadcast-messages")]
+pub use broadcast_messages::BroadcastMessageCreateRequest;
+#[cfg(feature = "broadcast-messages")]
+pub use broadcast_messages::BroadcastMessageCreateRequestBuilder;
+#[cfg(feature = "broadcast-messages")]
+pub use broadcast_messages::BroadcastMessageStateEnum;
+#[cfg(feature = "broadcast-messages")]
+pub use broadcast_messages::BroadcastMessagesRecipientsRetrieveResponse;
+#[cfg(feature = "broadcast-messages")]
+pub use broadcast_messages::BroadcastMessagesRecipientsRetrieveResponseCustomer;
+#[cfg(feature = "broadcast-messages")]
+pub use broadcast_messages::PatchedBroadcastMessageRequest;
+#[cfg(feature = "call-assignment-configurations")]
+mod call_assignment_configurations;
+#[cfg(feature = "call-assignment-configurations")]
+pub use call_assignment_configurations::CallAssignmentConfiguration;
+#[cfg(feature = "call-assignment-configurations")]
+pub use call_assignment_configurations::CallAssignmentConfigurationRequest;
+#[cfg(feature = "call-assignment-configurations")]
+pub use call_assignment_configurations::PatchedCallAssignmentConfigurationRequest;
+#[cfg(feature = "call-managing-organisations")]
+mod call_managing_organisations;
+#[cfg(feature = "call-managing-organisations")]
+pub use call_managing_organisations::CallManagingOrganisation;
+#[cfg(feature = "call-managing-organisations")]
+pub use call_managing_organisations::CallManagingOrganisationRequest;
+#[cfg(feature = "call-managing-organisations")]
+pub use call_managing_organisations::CallManagingOrganisationsGlobalStatsPerformanceListResponse;
+#[cfg(feature = "call-managing-organisations")]
+pub use call_managing_organisations::CallManagingOrganisationsGlobalStatsResourceDemandListResponse;
+#[cfg(feature = "call-managing-organisations")]
+pub use call_managing_organisations::CallManagingOrganisationsGlobalStatsReviewProgressListResponse;
+#[cfg(feature = "call-managing-organisations")]
+pub use call_managing_organisations::CallManagingOrganisationsStatsRetrieveResponse;
+#[cfg(feature = "call-managing-organisations")]
+pub use call_managing_organisations::PatchedCallManagingOrganisationRequest;
+#[cfg(feature = "call-proposal-project-role-mappings")]
+mod call_proposal_project_role_mappings;
+#[cfg(feature = "call-proposal-project-role-mappings")]
+pub use call_proposal_project_role_mappings::PatchedProposalProjectRoleMappingRequest;
+#[cfg(feature = "call-proposal-project-role-mappings")]
+pub use call_proposal_project_role_mappings::ProposalProjectRoleMapping;
+#[cfg(feature = "call-proposal-project-role-mappings")]
+pub use call_proposal_project_role_mappings::ProposalProjectRoleMappingRequest;
+#[cfg(feature = "call-proposal-project-role-mappings")]
+pub use call_proposal_project_role_mappings::ProposalProjectRoleMappingRequestBuilder;
+#[cfg(feature = "call-reviewer-pools")]
+mod call_reviewer_pools;
+#[cfg(feature = "call-reviewer-pools")]
+pub use call_reviewer_pools::CallReviewerPoolUpdate;
+#[cfg(feature = "call-reviewer-pools")]
+pub use call_reviewer_pools::CallReviewerPoolsAcceptRequest;
+#[cfg(feature = "call-reviewer-pools")]
+pub use call_reviewer_pools::CallReviewerPoolsListResponse;
+#[cfg(feature = "call-reviewer-pools")]
+pub use call_reviewer_pools::CallReviewerPoolsRetrieveResponse;
+#[cfg(feature = "call-reviewer-pools")]
+pub use call_reviewer_pools::PatchedCallReviewerPoolUpdateRequest;
+#[cfg(feature = "call-rounds")]
+mod call_rounds;
+#[cfg(feature = "call-rounds")]
+pub use call_rounds::CallRound;
+#[cfg(feature = "call-rounds")]
+pub use call_rounds::CallRoundsReviewersListResponse;
+#[cfg(feature = "chat")]
+mod chat;
+#[cfg(feature = "chat")]
+pub use chat::ChatRequestRequest;
+#[cfg(feature = "chat-messages")]
+mod chat_messages;
+#[cfg(feature = "chat-messages")]
+pub use chat_messages::ChatMessage;
+#[cfg(feature = "chat-messages")]
+pub use chat_messages::ChatMessageBlock;
+#[cfg(feature = "chat-messages")]
+pub use chat_messages::ChatMessageBlockKeyEnum;
+#[cfg(feature = "chat-messages")]
+pub use chat_messages::MessageFeedbackRequest;
+#[cfg(feature = "chat-quota")]
+mod chat_quota;
+#[cfg(feature = "chat-quota")]
+pub use chat_quota::ChatQuotaUsageRetrieveResponse;
+#[cfg(feature = "chat-quota")]
+pub use chat_quota::SetTokenQuotaRequest;
+#[cfg(feature = "chat-sessions")]
+mod chat_sessions;
+#[cfg(feature = "chat-sessions")]
+pub use chat_sessions::ChatSession;
+#[cfg(feature = "chat-system-prompts")]
+mod chat_system_prompts;
+#[cfg(feature = "chat-system-prompts")]
+pub use chat_system_prompts::PatchedSystemPromptRequest;
+#[cfg(feature = "chat-system-prompts")]
+pub use chat_system_prompts::SystemPrompt;
+#[cfg(feature = "chat-system-prompts")]
+pub use chat_system_prompts::SystemPromptRequest;
+#[cfg(feature = "chat-threads")]
+mod chat_threads;
+#[cfg(feature = "chat-threads")]
+pub use chat_threads::ThreadSession;
+#[cfg(feature = "chat-threads")]
+pub use chat_threads::ThreadSessionMaxSeverityEnum;
+#[cfg(feature = "chat-threads")]
+pub use chat_threads::ThreadSessionRequest;
+#[cfg(feature = "chat-threads")]
+pub use chat_threads::ThreadSessionScopeEnum;
+#[cfg(feature = "chat-tools")]
+mod chat_tools;
+#[cfg(feature = "chat-tools")]
+pub use chat_tools::ToolExecuteRequest;
+#[cfg(feature = "checklists-admin")]
+mod checklists_admin;
+#[cfg(feature = "checklists-admin")]
+pub use checklists_admin::Checklist;
+#[cfg(feature = "checklists-admin")]
+pub use checklists_admin::ChecklistRequest;
+#[cfg(feature = "checklists-admin")]
+pub use checklists_admin::ChecklistsAdminChecklistQuestionsResponse;
+#[cfg(feature = "checklists-admin")]
+pub use checklists_admin::PatchedChecklistRequest;
+#[cfg(feature = "checklists-admin-question-dependencies")]
+mod checklists_admin_question_dependencies;
+#[cfg(feature = "checklists-admin-question-dependencies")]
+pub use checklists_admin_question_dependencies::PatchedQuestionDependencyRequest;
+#[cfg(feature = "checklists-admin-question-dependencies")]
+pub use checklists_admin_question_dependencies::QuestionDependency;
+#[cfg(feature = "checklists-admin-question-dependencies")]
+pub use checklists_admin_question_dependencies::QuestionDependencyRequest;
+#[cfg(feature = "checklists-admin-question-dependencies")]
+pub use checklists_admin_question_dependencies::QuestionDependencyRequestBuilder;
+#[cfg(feature = "checklists-admin-question-options")]
+mod checklists_admin_question_options;
+#[cfg(feature = "checklists-admin-question-options")]
+pub use checklists_admin_question_options::PatchedQuestionOptionsAdminRequest;
+#[cfg(feature = "checklists-admin-question-options")]
+pub use checklists_admin_question_options::QuestionOptionsAdminRequest;
+#[cfg(feature = "checklists-admin-question-options")]
+pub use checklists_admin_question_options::QuestionOptionsAdminRequestBuilder;
+#[cfg(feature = "checklists-admin-questions")]
+mod checklists_admin_questions;
+#[cfg(feature = "checklists-admin-questions")]
+pub use checklists_admin_questions::PatchedQuestionAdminRequest;
+#[cfg(feature = "checklists-admin-questions")]
+pub use checklists_admin_questions::QuestionAdminRequest;
+#[cfg(feature = "coi-detection-jobs")]
+mod coi_detection_jobs;
+#[cfg(feature = "coi-detection-jobs")]
+pub use coi_detection_jobs::CoiDetectionJobJobTypeEnum;
+#[cfg(feature = "coi-detection-jobs")]
+pub use coi_detection_jobs::CoiDetectionJob;
+#[cfg(feature = "coi-disclosures")]
+mod coi_disclosures;
+#[cfg(feature = "coi-disclosures")]
+pub use coi_disclosures::CoiDisclosureForm;
+#[cfg(feature = "coi-disclosures")]
+pub use coi_disclosures::CoiDisclosureFormFinancialInterest;
+#[cfg(feature = "coi-disclosures")]
+pub use coi_disclosures::CoiDisclosureFormFinancialInterestAmountRangeEnum;
+#[cfg(feature = "coi-disclosures")]
+pub use coi_disclosures::CoiDisclosureFormFinancialInterestEntityTypeEnum;
+#[cfg(feature = "coi-disclosures")]
+pub use coi_disclosures::CoiDisclosureFormFinancialInterestRelationshipTypeEnum;
+#[cfg(feature = "coi-disclosures")]
+pub use coi_disclosures::CoiDisclosureFormRequest;
+#[cfg(feature = "component-user-usage-limits")]
+mod component_user_usage_limits;
+#[cfg(feature = "component-user-usage-limits")]
+pub use component_user_usage_limits::ComponentUserUsageLimit;
+#[cfg(feature = "component-user-usage-limits")]
+pub use component_user_usage_limits::ComponentUserUsageLimitRequest;
+#[cfg(feature = "component-user-usage-limits")]
+pub use component_user_usage_limits::ComponentUserUsageLimitRequestBuilder;
+#[cfg(feature = "component-user-usage-limits")]
+pub use component_user_usage_limits::PatchedComponentUserUsageLimitRequest;
+#[cfg(feature = "conflicts-of-interest")]
+mod conflicts_of_interest;
+#[cfg(feature = "conflicts-of-interest")]
+pub use conflicts_of_interest::CoiStatusUpdateRequest;
+#[cfg(feature = "conflicts-of-interest")]
+pub use conflicts_of_interest::CoiStatusUpdateRequestStatusEnum;
+#[cfg(feature = "conflicts-of-interest")]
+pub use conflicts_of_interest::ConflictOfInterest;
+#[cfg(feature = "conflicts-of-interest")]
+pub use conflicts_of_interest::ConflictOfInterestRequest;
+#[cfg(feature = "conflicts-of-interest")]
+pub use conflicts_of_interest::ConflictOfInterestSeverityEnum;
+#[cfg(feature = "conflicts-of-interest")]
+pub use conflicts_of_interest::PatchedConflictOfInterestRequest;
+#[cfg(feature = "customer-credits")]
+mod customer_credits;
+#[cfg(feature = "customer-credits")]
+pub use customer_credits::CreateCustomerCredit;
+#[cfg(feature = "customer-credits")]
+pub use customer_credits::CreateCustomerCreditRequest;
+#[cfg(feature = "customer-credits")]
+pub use customer_credits::CustomerCredit;
+#[cfg(feature = "customer-credits")]
+pub use customer_credits::CustomerCreditsConsumptionsListResponse;
+#[cfg(feature = "customer-credits")]
+pub use customer_credits::PatchedCreateCustomerCreditRequest;
+#[cfg(feature = "customer-permissions-reviews")]
+mod customer_permissions_reviews;
+#[cfg(feature = "customer-permissions-reviews")]
+pub use customer_permissions_reviews::CustomerPermissionsReview;
+#[cfg(feature = "customer-quotas")]
+mod customer_quotas;
+#[cfg(feature = "customer-quotas")]
+pub use customer_quotas::CustomerQuotasListResponse;
+#[cfg(feature = "customers")]
+mod customers;
+#[cfg(feature = "customers")]
+pub use customers::CustomerContactUpdate;
+#[cfg(feature = "customers")]
+pub use customers::CustomerContactUpdateRequest;
+#[cfg(feature = "customers")]
+pub use customers::CustomerDefaultAffiliationsUpdateRequest;
+#[cfg(feature = "customers")]
+pub use customers::CustomerRequest;
+#[cfg(feature = "customers")]
+pub use customers::CustomerUser;
+#[cfg(feature = "customers")]
+pub use customers::CustomerUserProject;
+#[cfg(feature = "customers")]
+pub use customers::CustomersCountriesListResponse;
+#[cfg(feature = "customers")]
+pub use customers::CustomersHistoryListResponse;
+#[cfg(feature = "customers")]
+pub use customers::CustomersProjectDigestConfigRetrieveResponse;
+#[cfg(feature = "customers")]
+pub use customers::CustomersProjectDigestConfigRetrieveResponseAvailableSection;
+#[cfg(feature = "customers")]
+pub use customers::CustomersProjectMetadataComplianceDetailsListResponse;
+#[cfg(feature = "customers")]
+pub use customers::CustomersProjectMetadataComplianceDetailsListResponseProjectDetail;
+#[cfg(feature = "customers")]
+pub use customers::CustomersProjectMetadataComplianceOverviewListResponse;
+#[cfg(feature = "customers")]
+pub use customers::CustomersProjectMetadataComplianceProjectsListResponse;
+#[cfg(feature = "customers")]
+pub use customers::CustomersProjectMetadataQuestionAnswersListResponse;
+#[cfg(feature = "customers")]
+pub use customers::PatchedCustomerRequest;
+#[cfg(feature = "customers")]
+pub use customers::PatchedProjectDigestConfigRequest;
+#[cfg(feature = "customers")]
+pub use customers::PatchedProjectDigestConfigRequestFrequencyEnum;
+#[cfg(feature = "customers")]
+pub use customers::ProjectDigestConfig;
+#[cfg(feature = "customers")]
+pub use customers::ProjectDigestConfigRequest;
+#[cfg(feature = "customers")]
+pub use customers::ProjectDigestPreview;
+#[cfg(feature = "customers")]
+pub use customers::ProjectDigestPreviewRequest;
+#[cfg(feature = "data-access-logs")]
+mod data_access_logs;
+#[cfg(feature = "data-access-logs")]
+pub use data_access_logs::DataAccessLog;
+#[cfg(feature = "debug")]
+mod debug;
+#[cfg(feature = "debug")]
+pub use debug::DebugPubsubCircuitBreakerResetResponse;
+#[cfg(feature = "debug")]
+pub use debug::DebugPubsubCircuitBreakerRetrieveResponse;
+#[cfg(feature = "debug")]
+pub use debug::DebugPubsubCircuitBreakerRetrieveResponseStateHistory;
+#[cfg(feature = "debug")]
+pub use debug::DebugPubsubDeadLetterQueueRetrieveResponse;
+#[cfg(feature = "debug")]
+pub use debug::DebugPubsubDeadLetterQueueRetrieveResponseDlqQueue;
+#[cfg(feature = "debug")]
+pub use debug::DebugPubsubMessageStateCacheRetrieveResponse;
+#[cfg(feature = "debug")]
+pub use debug::DebugPubsubMetricsRetrieveResponse;
+#[cfg(feature = "debug")]
+pub use debug::DebugPubsubOverviewRetrieveResponse;
+#[cfg(feature = "debug")]
+pub use debug::DebugPubsubQueuesRetrieveResponse;
+#[cfg(feature = "debug")]
+pub use debug::DebugPubsubQueuesRetrieveResponseTopQueuesByMessage;
+#[cfg(feature = "digitalocean-droplets")]
+mod digitalocean_droplets;
+#[cfg(feature = "digitalocean-droplets")]
+pub use digitalocean_droplets::DigitalOceanDroplet;
+#[cfg(feature = "digitalocean-droplets")]
+pub use digitalocean_droplets::DigitalOceanDropletRequest;
+#[cfg(feature = "digitalocean-droplets")]
+pub use digitalocean_droplets::DigitalOceanDropletResizeRequest;
+#[cfg(feature = "digitalocean-droplets")]
+pub use digitalocean_droplets::PatchedDigitalOceanDropletRequest;
+#[cfg(feature = "digitalocean-images")]
+mod digitalocean_images;
+#[cfg(feature = "digitalocean-images")]
+pub use digitalocean_images::DigitaloceanImage;
+#[cfg(feature = "digitalocean-images")]
+pub use digitalocean_images::DigitaloceanImageRegion;
+#[cfg(feature = "digitalocean-regions")]
+mod digitalocean_regions;
+#[cfg(feature = "digitalocean-regions")]
+pub use digitalocean_regions::DigitaloceanRegionsListResponse;
+#[cfg(feature = "digitalocean-regions")]
+pub use digitalocean_regions::DigitaloceanRegionsRetrieveResponse;
+#[cfg(feature = "digitalocean-sizes")]
+mod digitalocean_sizes;
+#[cfg(feature = "digitalocean-sizes")]
+pub use digitalocean_sizes::DigitaloceanSize;
+#[cfg(feature = "digitalocean-sizes")]
+pub use digitalocean_sizes::DigitaloceanSizeRegion;
+#[cfg(feature = "email-logs")]
+mod email_logs;
+#[cfg(feature = "email-logs")]
+pub use email_logs::EmailLog;
+#[cfg(feature = "event-subscription-queues")]
+mod event_subscription_queues;
+#[cfg(feature = "event-subscription-queues")]
+pub use event_subscription_queues::EventSubscriptionQueuesListResponse;
+#[cfg(feature = "event-subscription-queues")]
+pub use event_subscription_queues::EventSubscriptionQueuesRetrieveResponse;
+#[cfg(feature = "event-subscriptions")]
+mod event_subscriptions;
+#[cfg(feature = "event-subscriptions")]
+pub use event_subscriptions::EventSubscriptionQueueCreateRequest;
+#[cfg(feature = "event-subscriptions")]
+pub use event_subscriptions::EventSubscriptionRequest;
+#[cfg(feature = "event-subscriptions")]
+pub use event_subscriptions::EventSubscriptionRequestObservableObject;
+#[cfg(feature = "events")]
+mod events;
+#[cfg(feature = "events")]
+pub use events::Event;
+#[cfg(feature = "events")]
+pub use events::EventsCountRetrieveResponse;
+#[cfg(feature = "events-stats")]
+mod events_stats;
+#[cfg(feature = "events-stats")]
+pub use events_stats::EventsStatsListResponse;
+#[cfg(feature = "expertise-categories")]
+mod expertise_categories;
+#[cfg(feature = "expertise-categories")]
+pub use expertise_categories::ExpertiseCategory;
+#[cfg(feature = "external-links")]
+mod external_links;
+#[cfg(feature = "external-links")]
+pub use external_links::ExternalLink;
+#[cfg(feature = "external-links")]
+pub use external_links::ExternalLinkRequest;
+#[cfg(feature = "external-links")]
+pub use external_links::ExternalLinkRequestBuilder;
+#[cfg(feature = "external-links")]
+pub use external_links::PatchedExternalLinkRequest;
+#[cfg(feature = "financial-reports")]
+mod financial_reports;
+#[cfg(feature = "financial-reports")]
+pub use financial_reports::FinancialReport;
+#[cfg(feature = "financial-reports")]
+pub use financial_reports::FinancialReportPaymentProfile;
+#[cfg(feature = "freeipa-profiles")]
+mod freeipa_profiles;
+#[cfg(feature = "freeipa-profiles")]
+pub use freeipa_profiles::FreeipaProfile;
+#[cfg(feature = "freeipa-profiles")]
+pub use freeipa_profiles::FreeipaProfileRequest;
+#[cfg(feature = "google-auth")]
+mod google_auth;
+#[cfg(feature = "google-auth")]
+pub use google_auth::GoogleAuthAuthorizeRetrieveResponse;
+#[cfg(feature = "google-auth")]
+pub use google_auth::GoogleCredentials;
+#[cfg(feature = "google-auth")]
+pub use google_auth::GoogleCredentialsOrganizationGroup;
+#[cfg(feature = "hooks-email")]
+mod hooks_email;
+#[cfg(feature = "hooks-email")]
+pub use hooks_email::EmailHook;
+#[cfg(feature = "hooks-email")]
+pub use hooks_email::EmailHookRequest;
+#[cfg(feature = "hooks-email")]
+pub use hooks_email::PatchedEmailHookRequest;
+#[cfg(feature = "hooks-web")]
+mod hooks_web;
+#[cfg(feature = "hooks-web")]
+pub use hooks_web::PatchedWebHookRequest;
+#[cfg(feature = "hooks-web")]
+pub use hooks_web::WebHook;
+#[cfg(feature = "hooks-web")]
+pub use hooks_web::WebHookContentTypeEnum1;
+#[cfg(feature = "hooks-web")]
+pub use hooks_web::WebHookRequest;
+#[cfg(feature = "identity-bridge")]
+mod identity_bridge;
+#[cfg(feature = "identity-bridge")]
+pub use identity_bridge::IdentityBridgeAllowedFieldsRetrieveResponse;
+#[cfg(feature = "identity-bridge")]
+pub use identity_bridge::IdentityBridgeRemove;
+#[cfg(feature = "identity-bridge")]
+pub use identity_bridge::IdentityBridgeRemoveRequest;
+#[cfg(feature = "identity-bridge")]
+pub use identity_bridge::IdentityBridgeRemoveRequestBuilder;
+#[cfg(feature = "identity-bridge")]
+pub use identity_bridge::IdentityBridgeRequest;
+#[cfg(feature = "identity-bridge")]
+pub use identity_bridge::IdentityBridgeRequestRequest;
+#[cfg(feature = "identity-bridge")]
+pub use identity_bridge::IdentityBridgeRequestRequestBuilder;
+#[cfg(feature = "identity-bridge")]
+pub use identity_bridge::IdentityBridgeStatsRetrieveResponse;
+#[cfg(feature = "identity-bridge")]
+pub use identity_bridge::IdentityBridgeStatsRetrieveResponseIdentityManager;
+#[cfg(feature = "identity-bridge")]
+pub use identity_bridge::IdentityBridgeStatsRetrieveResponseUsersPerIsd;
+#[cfg(feature = "identity-providers")]
+mod identity_providers;
+#[cfg(feature = "identity-providers")]
+pub use identity_providers::DiscoverMetadataRequest;
+#[cfg(feature = "identity-providers")]
+pub use identity_providers::DiscoverMetadataRequestRequest;
+#[cfg(feature = "identity-providers")]
+pub use identity_providers::DiscoverMetadataRequestWaldurField;
+#[cfg(feature = "identity-providers")]
+pub use identity_providers::IdentityProvider;
+#[cfg(feature = "identity-providers")]
+pub use identity_providers::IdentityProviderRequest;
+#[cfg(feature = "identity-providers")]
+pub use identity_providers::IdentityProviderRequestBuilder;
+#[cfg(feature = "identity-providers")]
+pub use identity_providers::IdentityProvidersGenerateMappingResponse;
+#[cfg(feature = "identity-providers")]
+pub use identity_providers::PatchedIdentityProviderRequest;
+#[cfg(feature = "invoice")]
+mod invoice;
+#[cfg(feature = "invoice")]
+pub use invoice::FinancialReportEmailRequest;
+#[cfg(feature = "invoice")]
+pub use invoice::FinancialReportEmailRequestBuilder;
+#[cfg(feature = "invoice-items")]
+mod invoice_items;
+#[cfg(feature = "invoice-items")]
+pub use invoice_items::InvoiceItem;
+#[cfg(feature = "invoice-items")]
+pub use invoice_items::InvoiceItemCompensationRequest;
+#[cfg(feature = "invoice-items")]
+pub use invoice_items::InvoiceItemUpdate;
+#[cfg(feature = "invoice-items")]
+pub use invoice_items::InvoiceItemUpdateRequest;
+#[cfg(feature = "invoice-items")]
+pub use invoice_items::InvoiceItemUuid;
+#[cfg(feature = "invoice-items")]
+pub use invoice_items::InvoiceItemsConsumptionsListResponse;
+#[cfg(feature = "invoice-items")]
+pub use invoice_items::InvoiceItemsCostsListResponse;
+#[cfg(feature = "invoice-items")]
+pub use invoice_items::InvoiceItemsCostsListResponseItem;
+#[cfg(feature = "invoice-items")]
+pub use invoice_items::InvoiceItemsCustomerCostsForPeriodRetrieveResponse;
+#[cfg(feature = "invoice-items")]
+pub use invoice_items::InvoiceItemsProjectCostsForPeriodRetrieveResponse;
+#[cfg(feature = "invoice-items")]
+pub use invoice_items::InvoiceItemsTotalPriceRetrieveResponse;
+#[cfg(feature = "invoice-items")]
+pub use invoice_items::PatchedInvoiceItemUpdateRequest;
+#[cfg(feature = "invoices")]
+mod invoices;
+#[cfg(feature = "invoices")]
+pub use invoices::ImportUsage;
+#[cfg(feature = "invoices")]
+pub use invoices::ImportUsageError;
+#[cfg(feature = "invoices")]
+pub use invoices::ImportUsageRequest;
+#[cfg(feature = "invoices")]
+pub use invoices::ImportUsageRequestBuilder;
+#[cfg(feature = "invoices")]
+pub use invoices::ImportUsageRequestItem;
+#[cfg(feature = "invoices")]
+pub use invoices::Invoice;
+#[cfg(feature = "invoices")]
+pub use invoices::InvoiceCustomerDetails;
+#[cfg(feature = "invoices")]
+pub use invoices::InvoiceItemOEnum;
+#[cfg(feature = "invoices")]
+pub use invoices::InvoiceStateEnum;
+#[cfg(feature = "invoices")]
+pub use invoices::InvoicesGrowthRetrieveResponse;
+#[cfg(feature = "invoices")]
+pub use invoices::InvoicesGrowthRetrieveResponseCustomerPeriod;
+#[cfg(feature = "invoices")]
+pub use invoices::InvoicesHistoryAtRetrieveResponse;
+#[cfg(feature = "invoices")]
+pub use invoices::InvoicesHistoryListResponse;
+#[cfg(feature = "invoices")]
+pub use invoices::InvoicesStatsListResponse;
+#[cfg(feature = "invoices")]
+pub use invoices::PaidRequest;
+#[cfg(feature = "invoices")]
+pub use invoices::PaymentUrlRequest;
+#[cfg(feature = "invoices")]
+pub use invoices::ReferenceNumberRequest;
+#[cfg(feature = "keycloak-groups")]
+mod keycloak_groups;
+#[cfg(feature = "keycloak-groups")]
+pub use keycloak_groups::KeycloakGroup;
+#[cfg(feature = "keycloak-user-group-memberships")]
+mod keycloak_user_group_memberships;
+#[cfg(feature = "keycloak-user-group-memberships")]
+pub use keycloak_user_group_memberships::KeycloakUserGroupMembership;
+#[cfg(feature = "keycloak-user-group-memberships")]
+pub use keycloak_user_group_memberships::KeycloakUserGroupMembershipRequest;
+#[cfg(feature = "keycloak-user-group-memberships")]
+pub use keycloak_user_group_memberships::KeycloakUserGroupMembershipRequestBuilder;
+#[cfg(feature = "keycloak-user-group-memberships")]
+pub use keycloak_user_group_memberships::PatchedKeycloakUserGroupMembershipRequest;
+#[cfg(feature = "keys")]
+mod keys;
+#[cfg(feature = "keys")]
+pub use keys::KeysHistoryAtRetrieveResponse;
+#[cfg(feature = "keys")]
+pub use keys::KeysHistoryListResponse;
+#[cfg(feature = "keys")]
+pub use keys::SshKeyRequest;
+#[cfg(feature = "lexis-links")]
+mod lexis_links;
+#[cfg(feature = "lexis-links")]
+pub use lexis_links::LexisLink;
+#[cfg(feature = "lexis-links")]
+pub use lexis_links::LexisLinkCreateRequest;
+#[cfg(feature = "lexis-links")]
+pub use lexis_links::LexisLinkRequest;
+#[cfg(feature = "lexis-links")]
+pub use lexis_links::PatchedLexisLinkRequest;
+#[cfg(feature = "maintenance-announcement-offerings")]
+mod maintenance_announcement_offerings;
+#[cfg(feature = "maintenance-announcement-offerings")]
+pub use maintenance_announcement_offerings::MaintenanceAnnouncementOfferingRequest;
+#[cfg(feature = "maintenance-announcement-offerings")]
+pub use maintenance_announcement_offerings::MaintenanceAnnouncementOfferingRequestBuilder;
+#[cfg(feature = "maintenance-announcement-offerings")]
+pub use maintenance_announcement_offerings::PatchedMaintenanceAnnouncementOfferingRequest;
+#[cfg(feature = "maintenance-announcement-template-offerings")]
+mod maintenance_announcement_template_offerings;
+#[cfg(feature = "maintenance-announcement-template-offerings")]
+pub use maintenance_announcement_template_offerings::MaintenanceAnnouncementOfferingTemplateRequest;
+#[cfg(feature = "maintenance-announcement-template-offerings")]
+pub use maintenance_announcement_template_offerings::MaintenanceAnnouncementOfferingTemplateRequestBuilder;
+#[cfg(feature = "maintenance-announcement-template-offerings")]
+pub use maintenance_announcement_template_offerings::PatchedMaintenanceAnnouncementOfferingTemplateRequest;
+#[cfg(feature = "maintenance-announcements")]
+mod maintenance_announcements;
+#[cfg(feature = "maintenance-announcements")]
+pub use maintenance_announcements::MaintenanceAnnouncement;
+#[cfg(feature = "maintenance-announcements")]
+pub use maintenance_announcements::MaintenanceAnnouncementAffectedOffering;
+#[cfg(feature = "maintenance-announcements")]
+pub use maintenance_announcements::MaintenanceAnnouncementRequest;
+#[cfg(feature = "maintenance-announcements")]
+pub use maintenance_announcements::MaintenanceAnnouncementRequestBuilder;
+#[cfg(feature = "maintenance-announcements")]
+pub use maintenance_announcements::MaintenanceAnnouncementsCancelMaintenanceResponse;
+#[cfg(feature = "maintenance-announcements")]
+pub use maintenance_announcements::MaintenanceAnnouncementsCompleteMaintenanceResponse;
+#[cfg(feature = "maintenance-announcements")]
+pub use maintenance_announcements::MaintenanceAnnouncementsMaintenanceStatsRetrieveResponse;
+#[cfg(feature = "maintenance-announcements")]
+pub use maintenance_announcements::MaintenanceAnnouncementsMaintenanceStatsRetrieveResponseDaily;
+#[cfg(feature = "maintenance-announcements")]
+pub use maintenance_announcements::MaintenanceAnnouncementsMaintenanceStatsRetrieveResponseProvider;
+#[cfg(feature = "maintenance-announcements")]
+pub use maintenance_announcements::MaintenanceAnnouncementsScheduleResponse;
+#[cfg(feature = "maintenance-announcements")]
+pub use maintenance_announcements::MaintenanceAnnouncementsStartMaintenanceResponse;
+#[cfg(feature = "maintenance-announcements")]
+pub use maintenance_announcements::MaintenanceAnnouncementsUnscheduleResponse;
+#[cfg(feature = "maintenance-announcements")]
+pub use maintenance_announcements::PatchedMaintenanceAnnouncementRequest;
+#[cfg(feature = "maintenance-announcements-template")]
+mod maintenance_announcements_template;
+#[cfg(feature = "maintenance-announcements-template")]
+pub use maintenance_announcements_template::MaintenanceAnnouncementTemplate;
+#[cfg(feature = "maintenance-announcements-template")]
+pub use maintenance_announcements_template::MaintenanceAnnouncementTemplateAffectedOffering;
+#[cfg(feature = "maintenance-announcements-template")]
+pub use maintenance_announcements_template::MaintenanceAnnouncementTemplateRequest;
+#[cfg(feature = "maintenance-announcements-template")]
+pub use maintenance_announcements_template::MaintenanceAnnouncementTemplateRequestBuilder;
+#[cfg(feature = "maintenance-announcements-template")]
+pub use maintenance_announcements_template::PatchedMaintenanceAnnouncementTemplateRequest;
+#[cfg(feature = "managed-rancher-cluster-resources")]
+mod managed_rancher_cluster_resources;
+#[cfg(feature = "managed-rancher-cluster-resources")]
+pub use managed_rancher_cluster_resources::ManagedRancherCreateNodeRequest;
+#[cfg(feature = "managed-rancher-cluster-resources")]
+pub use managed_rancher_cluster_resources::ManagedRancherCreateNodeRequestBuilder;
+#[cfg(feature = "marketplace-article-code-update")]
+mod marketplace_article_code_update;
+#[cfg(feature = "marketplace-article-code-update")]
+pub use marketplace_article_code_update::ArticleCodeUpdateApply;
+#[cfg(feature = "marketplace-article-code-update")]
+pub use marketplace_article_code_update::ArticleCodeUpdateApplyRequest;
+#[cfg(feature = "marketplace-article-code-update")]
+pub use marketplace_article_code_update::ArticleCodeUpdatePreview;
+#[cfg(feature = "marketplace-article-code-update")]
+pub use marketplace_article_code_update::ArticleCodeUpdatePreviewRequest;
+#[cfg(feature = "marketplace-attribute-options")]
+mod marketplace_attribute_options;
+#[cfg(feature = "marketplace-attribute-options")]
+pub use marketplace_attribute_options::AttributeOption;
+#[cfg(feature = "marketplace-attribute-options")]
+pub use marketplace_attribute_options::AttributeOptionRequest;
+#[cfg(feature = "marketplace-attribute-options")]
+pub use marketplace_attribute_options::AttributeOptionRequestBuilder;
+#[cfg(feature = "marketplace-attribute-options")]
+pub use marketplace_attribute_options::PatchedAttributeOptionRequest;
+#[cfg(feature = "marketplace-attributes")]
+mod marketplace_attributes;
+#[cfg(feature = "marketplace-attributes")]
+pub use marketplace_attributes::Attribute;
+#[cfg(feature = "marketplace-attributes")]
+pub use marketplace_attributes::AttributeRequest;
+#[cfg(feature = "marketplace-attributes")]
+pub use marketplace_attributes::AttributeRequestBuilder;
+#[cfg(feature = "marketplace-attributes")]
+pub use marketplace_attributes::PatchedAttributeRequest;
+#[cfg(feature = "marketplace-bookings")]
+mod marketplace_bookings;
+#[cfg(feature = "marketplace-bookings")]
+pub use marketplace_bookings::MarketplaceBookingsListResponse;
+#[cfg(feature = "marketplace-categories")]
+mod marketplace_categories;
+#[cfg(feature = "marketplace-categories")]
+pub use marketplace_categories::MarketplaceCategoryRequest;
+#[cfg(feature = "marketplace-categories")]
+pub use marketplace_categories::PatchedMarketplaceCategoryRequest;
+#[cfg(feature = "marketplace-category-columns")]
+mod marketplace_category_columns;
+#[cfg(feature = "marketplace-category-columns")]
+pub use marketplace_category_columns::CategoryColumn;
+#[cfg(feature = "marketplace-category-columns")]
+pub use marketplace_category_columns::CategoryColumnRequest;
+#[cfg(feature = "marketplace-category-columns")]
+pub use marketplace_category_columns::CategoryColumnRequestBuilder;
+#[cfg(feature = "marketplace-category-columns")]
+pub use marketplace_category_columns::PatchedCategoryColumnRequest;
+#[cfg(feature = "marketplace-category-component-usages")]
+mod marketplace_category_component_usages;
+#[cfg(feature = "marketplace-category-component-usages")]
+pub use marketplace_category_component_usages::CategoryComponentUsage;
+#[cfg(feature = "marketplace-category-components")]
+mod marketplace_category_components;
+#[cfg(feature = "marketplace-category-components")]
+pub use marketplace_category_components::CategoryComponents;
+#[cfg(feature = "marketplace-category-components")]
+pub use marketplace_category_components::CategoryComponentsRequest;
+#[cfg(feature = "marketplace-category-components")]
+pub use marketplace_category_components::CategoryComponentsRequestBuilder;
+#[cfg(feature = "marketplace-category-components")]
+pub use marketplace_category_components::PatchedCategoryComponentsRequest;
+#[cfg(feature = "marketplace-category-groups")]
+mod marketplace_category_groups;
+#[cfg(feature = "marketplace-category-groups")]
+pub use marketplace_category_groups::CategoryGroup;
+#[cfg(feature = "marketplace-category-groups")]
+pub use marketplace_category_groups::CategoryGroupRequest;
+#[cfg(feature = "marketplace-category-help-articles")]
+mod marketplace_category_help_articles;
+#[cfg(feature = "marketplace-category-help-articles")]
+pub use marketplace_category_help_articles::CategoryHelpArticles;
+#[cfg(feature = "marketplace-category-help-articles")]
+pub use marketplace_category_help_articles::CategoryHelpArticlesCategory;
+#[cfg(feature = "marketplace-category-help-articles")]
+pub use marketplace_category_help_articles::CategoryHelpArticlesRequest;
+#[cfg(feature = "marketplace-category-help-articles")]
+pub use marketplace_category_help_articles::CategoryHelpArticlesRequestCategory;
+#[cfg(feature = "marketplace-category-help-articles")]
+pub use marketplace_category_help_articles::PatchedCategoryHelpArticlesRequest;
+#[cfg(feature = "marketplace-chat")]
+mod marketplace_chat;
+#[cfg(feature = "marketplace-chat")]
+pub use marketplace_chat::AnonymousChatClickRequestRequest;
+#[cfg(feature = "marketplace-chat")]
+pub use marketplace_chat::AnonymousChatClickRequestRequestBuilder;
+#[cfg(feature = "marketplace-chat")]
+pub use marketplace_chat::AnonymousChatFeedbackRequestRequest;
+#[cfg(feature = "marketplace-chat")]
+pub use marketplace_chat::AnonymousChatStreamRequestRequest;
+#[cfg(feature = "marketplace-chat")]
+pub use marketplace_chat::AnonymousChatStreamRequestRequestBuilder;
+#[cfg(feature = "marketplace-component-usage-monthly")]
+mod marketplace_component_usage_monthly;
+#[cfg(feature = "marketplace-component-usage-monthly")]
+pub use marketplace_component_usage_monthly::ComponentUsageMonthly;
+#[cfg(feature = "marketplace-component-usages")]
+mod marketplace_component_usages;
+#[cfg(feature = "marketplace-component-usages")]
+pub use marketplace_component_usages::ComponentUsage;
+#[cfg(feature = "marketplace-component-usages")]
+pub use marketplace_component_usages::ComponentUsageCreateRequest;
+#[cfg(feature = "marketplace-component-usages")]
+pub use marketplace_component_usages::ComponentUsageCreateRequestUsage;
+#[cfg(feature = "marketplace-component-usages")]
+pub use marketplace_component_usages::ComponentUserUsageBulkCreateRequest;
+#[cfg(feature = "marketplace-component-usages")]
+pub use marketplace_component_usages::ComponentUserUsageCreateRequest;
+#[cfg(feature = "marketplace-component-user-usages")]
+mod marketplace_component_user_usages;
+#[cfg(feature = "marketplace-component-user-usages")]
+pub use marketplace_component_user_usages::ComponentUserUsage;
+#[cfg(feature = "marketplace-course-accounts")]
+mod marketplace_course_accounts;
+#[cfg(feature = "marketplace-course-accounts")]
+pub use marketplace_course_accounts::CourseAccountRequest;
+#[cfg(feature = "marketplace-course-accounts")]
+pub use marketplace_course_accounts::CourseAccountsBulkCreateRequest;
+#[cfg(feature = "marketplace-course-accounts")]
+pub use marketplace_course_accounts::CourseAccountsBulkCreateRequestCourseAccount;
+#[cfg(feature = "marketplace-customer-component-usage-policies")]
+mod marketplace_customer_component_usage_policies;
+#[cfg(feature = "marketplace-customer-component-usage-policies")]
+pub use marketplace_customer_component_usage_policies::CustomerComponentUsagePolicy;
+#[cfg(feature = "marketplace-customer-component-usage-policies")]
+pub use marketplace_customer_component_usage_policies::CustomerComponentUsagePolicyComponentLimitsSet;
+#[cfg(feature = "marketplace-customer-component-usage-policies")]
+pub use marketplace_customer_component_usage_policies::CustomerComponentUsagePolicyRequest;
+#[cfg(feature = "marketplace-customer-component-usage-policies")]
+pub use marketplace_customer_component_usage_policies::CustomerComponentUsagePolicyRequestBuilder;
+#[cfg(feature = "marketplace-customer-component-usage-policies")]
+pub use marketplace_customer_component_usage_policies::CustomerComponentUsagePolicyRequestComponentLimitsSet;
+#[cfg(feature = "marketplace-customer-component-usage-policies")]
+pub use marketplace_customer_component_usage_policies::PatchedCustomerComponentUsagePolicyRequest;
+#[cfg(feature = "marketplace-customer-estimated-cost-policies")]
+mod marketplace_customer_estimated_cost_policies;
+#[cfg(feature = "marketplace-customer-estimated-cost-policies")]
+pub use marketplace_customer_estimated_cost_policies::CustomerEstimatedCostPolicy;
+#[cfg(feature = "marketplace-customer-service-accounts")]
+mod marketplace_customer_service_accounts;
+#[cfg(feature = "marketplace-customer-service-accounts")]
+pub use marketplace_customer_service_accounts::CustomerServiceAccountRequest;
+#[cfg(feature = "marketplace-customer-service-accounts")]
+pub use marketplace_customer_service_accounts::PatchedCustomerServiceAccountRequest;
+#[cfg(feature = "marketplace-customer-usage")]
+mod marketplace_customer_usage;
+#[cfg(feature = "marketplace-customer-usage")]
+pub use marketplace_customer_usage::MarketplaceCustomerUsageComponentsUsageByProjectRetrieveResponse;
+#[cfg(feature = "marketplace-customer-usage")]
+pub use marketplace_customer_usage::MarketplaceCustomerUsageComponentsUsageByProjectRetrieveResponseProject;
+#[cfg(feature = "marketplace-demo-presets")]
+mod marketplace_demo_presets;
+#[cfg(feature = "marketplace-demo-presets")]
+pub use marketplace_demo_presets::DemoPresetLoadRequest;
+#[cfg(feature = "marketplace-demo-presets")]
+pub use marketplace_demo_presets::DemoPresetLoadRequestRequest;
+#[cfg(feature = "marketplace-demo-presets")]
+pub use marketplace_demo_presets::DemoPresetLoadRequestUser;
+#[cfg(feature = "marketplace-demo-presets")]
+pub use marketplace_demo_presets::MarketplaceDemoPreset;
+#[cfg(feature = "marketplace-integration-statuses")]
+mod marketplace_integration_statuses;
+#[cfg(feature = "marketplace-integration-statuses")]
+pub use marketplace_integration_statuses::MarketplaceIntegrationStatuse;
+#[cfg(feature = "marketplace-offering-estimated-cost-policies")]
+mod marketplace_offering_estimated_cost_policies;
+#[cfg(feature = "marketplace-offering-estimated-cost-policies")]
+pub use marketplace_offering_estimated_cost_policies::OfferingEstimatedCostPolicy;
+#[cfg(feature = "marketplace-offering-estimated-cost-policies")]
+pub use marketplace_offering_estimated_cost_policies::OfferingEstimatedCostPolicyRequest;
+#[cfg(feature = "marketplace-offering-estimated-cost-policies")]
+pub use marketplace_offering_estimated_cost_policies::OfferingEstimatedCostPolicyRequestBuilder;
+#[cfg(feature = "marketplace-offering-estimated-cost-policies")]
+pub use marketplace_offering_estimated_cost_policies::PatchedOfferingEstimatedCostPolicyRequest;
+#[cfg(feature = "marketplace-offering-files")]
+mod marketplace_offering_files;
+#[cfg(feature = "marketplace-offering-files")]
+pub use marketplace_offering_files::OfferingFile;
+#[cfg(feature = "marketplace-offering-files")]
+pub use marketplace_offering_files::OfferingFileRequest;
+#[cfg(feature = "marketplace-offering-files")]
+pub use marketplace_offering_files::OfferingFileRequestBuilder;
+#[cfg(feature = "marketplace-offering-groups")]
+mod marketplace_offering_groups;
+#[cfg(feature = "marketplace-offering-groups")]
+pub use marketplace_offering_groups::OfferingGroup;
+#[cfg(feature = "marketplace-offering-groups")]
+pub use marketplace_offering_groups::OfferingGroupRequest;
+#[cfg(feature = "marketplace-offering-groups")]
+pub use marketplace_offering_groups::OfferingGroupRequestBuilder;
+#[cfg(feature = "marketplace-offering-groups")]
+pub use marketplace_offering_groups::PatchedOfferingGroupRequest;
+#[cfg(feature = "marketplace-offering-permissions")]
+mod marketplace_offering_permissions;
+#[cfg(feature = "marketplace-offering-permissions")]
+pub use marketplace_offering_permissions::MarketplaceOfferingPermissionsRetrieveResponse;
+#[cfg(feature = "marketplace-offering-permissions-log")]
+mod marketplace_offering_permissions_log;
+#[cfg(feature = "marketplace-offering-permissions-log")]
+pub use marketplace_offering_permissions_log::MarketplaceOfferingPermissionsLogListResponse;
+#[cfg(feature = "marketplace-offering-permissions-log")]
+pub use marketplace_offering_permissions_log::MarketplaceOfferingPermissionsLogRetrieveResponse;
+#[cfg(feature = "marketplace-offering-profiles")]
+mod marketplace_offering_profiles;
+#[cfg(feature = "marketplace-offering-profiles")]
+pub use marketplace_offering_profiles::OfferingProfile;
+#[cfg(feature = "marketplace-offering-profiles")]
+pub use marketplace_offering_profiles::OfferingProfileRequest;
+#[cfg(feature = "marketplace-offering-profiles")]
+pub use marketplace_offering_profiles::OfferingProfileRole;
+#[cfg(feature = "marketplace-offering-profiles")]
+pub use marketplace_offering_profiles::OfferingProfileRoleAssignRequest;
+#[cfg(feature = "marketplace-offering-profiles")]
+pub use marketplace_offering_profiles::PatchedOfferingProfileRequest;
+#[cfg(feature = "marketplace-offering-referrals")]
+mod marketplace_offering_referrals;
+#[cfg(feature = "marketplace-offering-referrals")]
+pub use marketplace_offering_referrals::MarketplaceOfferingReferral;
+#[cfg(feature = "marketplace-offering-roles")]
+mod marketplace_offering_roles;
+#[cfg(feature = "marketplace-offering-roles")]
+pub use marketplace_offering_roles::OfferingRole;
+#[cfg(feature = "marketplace-offering-roles")]
+pub use marketplace_offering_roles::OfferingRoleRequest;
+#[cfg(feature = "marketplace-offering-roles")]
+pub use marketplace_offering_roles::PatchedOfferingRoleRequest;
+#[cfg(feature = "marketplace-offering-terms-of-service")]
+mod marketplace_offering_terms_of_service;
+#[cfg(feature = "marketplace-offering-terms-of-service")]
+pub use marketplace_offering_terms_of_service::OfferingTermsOfService;
+#[cfg(feature = "marketplace-offering-terms-of-service")]
+pub use marketplace_offering_terms_of_service::OfferingTermsOfServiceCreate;
+#[cfg(feature = "marketplace-offering-terms-of-service")]
+pub use marketplace_offering_terms_of_service::OfferingTermsOfServiceCreateRequest;
+#[cfg(feature = "marketplace-offering-terms-of-service")]
+pub use marketplace_offering_terms_of_service::OfferingTermsOfServiceRequest;
+#[cfg(feature = "marketplace-offering-terms-of-service")]
+pub use marketplace_offering_terms_of_service::PatchedOfferingTermsOfServiceRequest;
+#[cfg(feature = "marketplace-offering-usage-policies")]
+mod marketplace_offering_usage_policies;
+#[cfg(feature = "marketplace-offering-usage-policies")]
+pub use marketplace_offering_usage_policies::OfferingUsagePolicy;
+#[cfg(feature = "marketplace-offering-usage-policies")]
+pub use marketplace_offering_usage_policies::OfferingUsagePolicyRequest;
+#[cfg(feature = "marketplace-offering-usage-policies")]
+pub use marketplace_offering_usage_policies::OfferingUsagePolicyRequestBuilder;
+#[cfg(feature = "marketplace-offering-usage-policies")]
+pub use marketplace_offering_usage_policies::PatchedOfferingUsagePolicyRequest;
+#[cfg(feature = "marketplace-offering-user-checklist-completions")]
+mod marketplace_offering_user_checklist_completions;
+#[cfg(feature = "marketplace-offering-user-checklist-completions")]
+pub use marketplace_offering_user_checklist_completions::MarketplaceOfferingUserChecklistCompletion;
+#[cfg(feature = "marketplace-offering-users")]
+mod marketplace_offering_users;
+#[cfg(feature = "marketplace-offering-users")]
+pub use marketplace_offering_users::OfferingUser;
+#[cfg(feature = "marketplace-offering-users")]
+pub use marketplace_offering_users::OfferingUserRequest;
+#[cfg(feature = "marketplace-offering-users")]
+pub use marketplace_offering_users::OfferingUserServiceProviderComment;
+#[cfg(feature = "marketplace-offering-users")]
+pub use marketplace_offering_users::OfferingUserStateTransitionRequest;
+#[cfg(feature = "marketplace-offering-users")]
+pub use marketplace_offering_users::OfferingUserUpdateRestrictionRequest;
+#[cfg(feature = "marketplace-offering-users")]
+pub use marketplace_offering_users::OfferingUserUpdateRuntimeStateRequest;
+#[cfg(feature = "marketplace-offering-users")]
+pub use marketplace_offering_users::PatchedOfferingUserRequest;
+#[cfg(feature = "marketplace-offering-users")]
+pub use marketplace_offering_users::PatchedOfferingUserServiceProviderCommentRequest;
+#[cfg(feature = "marketplace-orders")]
+mod marketplace_orders;
+#[cfg(feature = "marketplace-orders")]
+pub use marketplace_orders::OrderApproveByProviderRequest;
+#[cfg(feature = "marketplace-orders")]
+pub use marketplace_orders::OrderAttachment;
+#[cfg(feature = "marketplace-orders")]
+pub use marketplace_orders::OrderAttachmentRequest;
+#[cfg(feature = "marketplace-orders")]
+pub use marketplace_orders::OrderConsumerInfoRequest;
+#[cfg(feature = "marketplace-orders")]
+pub use marketplace_orders::OrderCreateRequest;
+#[cfg(feature = "marketplace-orders")]
+pub use marketplace_orders::OrderCreateRequestBuilder;
+#[cfg(feature = "marketplace-orders")]
+pub use marketplace_orders::OrderErrorDetailsRequest;
+#[cfg(feature = "marketplace-orders")]
+pub use marketplace_orders::OrderProviderInfoRequest;
+#[cfg(feature = "marketplace-orders")]
+pub use marketplace_orders::OrderProviderRejectionRequest;
+#[cfg(feature = "marketplace-orders")]
+pub use marketplace_orders::OrderUpdate;
+#[cfg(feature = "marketplace-orders")]
+pub use marketplace_orders::OrderUpdateRequest;
+#[cfg(feature = "marketplace-orders")]
+pub use marketplace_orders::PatchedOrderUpdateRequest;
+#[cfg(feature = "marketplace-plan-components")]
+mod marketplace_plan_components;
+#[cfg(feature = "marketplace-plan-components")]
+pub use marketplace_plan_components::MarketplacePlanComponent;
+#[cfg(feature = "marketplace-plans")]
+mod marketplace_plans;
+#[cfg(feature = "marketplace-plans")]
+pub use marketplace_plans::DiscountsUpdateRequest;
+#[cfg(feature = "marketplace-plans")]
+pub use marketplace_plans::MarketplacePlansHistoryAtRetrieveResponse;
+#[cfg(feature = "marketplace-plans")]
+pub use marketplace_plans::MarketplacePlansHistoryListResponse;
+#[cfg(feature = "marketplace-plans")]
+pub use marketplace_plans::MarketplacePlansUsageStatsListResponse;
+#[cfg(feature = "marketplace-plans")]
+pub use marketplace_plans::PatchedProviderPlanDetailsRequest;
+#[cfg(feature = "marketplace-plans")]
+pub use marketplace_plans::PatchedProviderPlanDetailsRequestUnitEnum;
+#[cfg(feature = "marketplace-plans")]
+pub use marketplace_plans::PricesUpdateRequest;
+#[cfg(feature = "marketplace-plans")]
+pub use marketplace_plans::ProviderPlanDetails;
+#[cfg(feature = "marketplace-plans")]
+pub use marketplace_plans::ProviderPlanDetailsComponent;
+#[cfg(feature = "marketplace-plans")]
+pub use marketplace_plans::ProviderPlanDetailsOrganizationGroup;
+#[cfg(feature = "marketplace-plans")]
+pub use marketplace_plans::ProviderPlanDetailsRequest;
+#[cfg(feature = "marketplace-plans")]
+pub use marketplace_plans::ProviderPlanDetailsRequestBuilder;
+#[cfg(feature = "marketplace-plans")]
+pub use marketplace_plans::QuotasUpdateRequest;
+#[cfg(feature = "marketplace-plugins")]
+mod marketplace_plugins;
+#[cfg(feature = "marketplace-plugins")]
+pub use marketplace_plugins::MarketplacePluginsListResponse;
+#[cfg(feature = "marketplace-plugins")]
+pub use marketplace_plugins::MarketplacePluginsListResponseComponent;
+#[cfg(feature = "marketplace-project-estimated-cost-policies")]
+mod marketplace_project_estimated_cost_policies;
+#[cfg(feature = "marketplace-project-estimated-cost-policies")]
+pub use marketplace_project_estimated_cost_policies::PatchedProjectEstimatedCostPolicyRequest;
+#[cfg(feature = "marketplace-project-estimated-cost-policies")]
+pub use marketplace_project_estimated_cost_policies::ProjectEstimatedCostPolicy;
+#[cfg(feature = "marketplace-project-estimated-cost-policies")]
+pub use marketplace_project_estimated_cost_policies::ProjectEstimatedCostPolicyRequest;
+#[cfg(feature = "marketplace-project-order-auto-approvals")]
+mod marketplace_project_order_auto_approvals;
+#[cfg(feature = "marketplace-project-order-auto-approvals")]
+pub use marketplace_project_order_auto_approvals::PatchedProjectOrderAutoApprovalRequest;
+#[cfg(feature = "marketplace-project-order-auto-approvals")]
+pub use marketplace_project_order_auto_approvals::ProjectOrderAutoApproval;
+#[cfg(feature = "marketplace-project-order-auto-approvals")]
+pub use marketplace_project_order_auto_approvals::ProjectOrderAutoApprovalRequest;
+#[cfg(feature = "marketplace-project-service-accounts")]
+mod marketplace_project_service_accounts;
+#[cfg(feature = "marketplace-project-service-accounts")]
+pub use marketplace_project_service_accounts::PatchedProjectServiceAccountRequest;
+#[cfg(feature = "marketplace-project-service-accounts")]
+pub use marketplace_project_service_accounts::ProjectServiceAccountRequest;
+#[cfg(feature = "marketplace-project-update-requests")]
+mod marketplace_project_update_requests;
+#[cfg(feature = "marketplace-project-update-requests")]
+pub use marketplace_project_update_requests::MarketplaceProjectUpdateRequest;
+#[cfg(feature = "marketplace-project-usage")]
+mod marketplace_project_usage;
+#[cfg(feature = "marketplace-project-usage")]
+pub use marketplace_project_usage::MarketplaceProjectUsageComponentsUsageRetrieveResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+mod marketplace_provider_offerings;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::CheckUniqueBackendId;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::CheckUniqueBackendIdRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::DetailState;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::EndpointUuidRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::ImportResource;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::ImportResourceRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarkdownImageUpload;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarkdownImageUploadRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOffering;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsAddPartitionResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsComponentStatsListResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsCostsListResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsGroupsListResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsGroupsListResponseOffering;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsHistoryAtRetrieveResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsHistoryListResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsImportableResourcesListResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsListCourseAccountsListResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsListCustomerServiceAccountsListResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsListProjectServiceAccountsListResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsStateCountersRetrieveResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsStateCountersRetrieveResponseResource;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsStatsRetrieveResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsTosStatsRetrieveResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsTosStatsRetrieveResponseAcceptedConsentsOverTime;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsTosStatsRetrieveResponseTosVersionAdoption;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsUserHasResourceAccessRetrieveResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MoveOffering;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MoveOfferingRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::NestedEndpoint;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::NestedEndpointRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::NestedEndpointRequestBuilder;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingBackendIdRulesUpdateRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingBackendMetadataRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingComplianceChecklistUpdateRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingComponentRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingComponentRequestBuilder;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingComponentRequestBillingTypeEnum;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingCreateRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingCreateRequestBuilder;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingCreateRequestOptions;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingCreateRequestPlan;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingCreateRequestPluginOptions;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingDescriptionUpdateRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingExportParameters;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingExportParametersRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingGroupAssignRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingImageRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingImportParameters;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingImportParametersRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingIntegrationUpdateRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingIntegrationUpdateRequestSecretOptions;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingIntegrationUpdateRequestSecretOptionsEnviron;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingIntegrationUpdateRequestSecretOptionsEnvironBuilder;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMapping;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMappingBuilder;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingLocationUpdateRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingLocationUpdateRequestBuilder;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingOptionsUpdateRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingOverviewUpdateRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingPartitionRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingPartitionUpdate;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingPauseRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingProfileBindRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingResourceOptionsUpdateRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingSoftwareCatalog;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingSoftwareCatalogRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingSoftwareCatalogRequestBuilder;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingSoftwareCatalogUpdate;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingThumbnailRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingTypeUpdateRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingUserAttributeConfigRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::PatchedOfferingPartitionUpdateRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::PatchedOfferingSoftwareCatalogUpdateRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::PatchedOfferingUserAttributeConfigRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::ProviderOfferingCustomer;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::ProviderOfferingDetails;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::ProviderOfferingDetailsComponent;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::ProviderOfferingDetailsEndpoint;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::ProviderOfferingDetailsIntegrationStatus;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::ProviderOfferingDetailsPartition;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::ProviderOfferingDetailsQuota;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::ProviderOfferingDetailsScreenshot;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::ProviderOfferingDetailsTag;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::RemoveOfferingComponentRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::RemovePartitionRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::RemoveSoftwareCatalogRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::SwitchBillingModeRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::TagsRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::UpdateOfferingComponentRequest;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::UpdateOfferingComponentRequestBuilder;
+#[cfg(feature = "marketplace-provider-resource-projects")]
+mod marketplace_provider_resource_projects;
+#[cfg(feature = "marketplace-provider-resource-projects")]
+pub use marketplace_provider_resource_projects::ResourceProjectBackendIdRequest;
+#[cfg(feature = "marketplace-provider-resource-projects")]
+pub use marketplace_provider_resource_projects::ResourceProjectErrorMessageRequest;
+#[cfg(feature = "marketplace-provider-resources")]
+mod marketplace_provider_resources;
+#[cfg(feature = "marketplace-provider-resources")]
+pub use marketplace_provider_resources::MarketplaceProviderResourcesHistoryAtRetrieveResponse;
+#[cfg(feature = "marketplace-provider-resources")]
+pub use marketplace_provider_resources::MarketplaceProviderResourcesHistoryListResponse;
+#[cfg(feature = "marketplace-provider-resources")]
+pub use marketplace_provider_resources::ResourceBackendIdRequest;
+#[cfg(feature = "marketplace-provider-resources")]
+pub use marketplace_provider_resources::ResourceBackendMetadataRequest;
+#[cfg(feature = "marketplace-provider-resources")]
+pub use marketplace_provider_resources::ResourceEffectiveIdRequest;
+#[cfg(feature = "marketplace-provider-resources")]
+pub use marketplace_provider_resources::ResourceEndpointsRequest;
+#[cfg(feature = "marketplace-provider-resources")]
+pub use marketplace_provider_resources::ResourceEndpointsRequestEndpoint;
+#[cfg(feature = "marketplace-provider-resources")]
+pub use marketplace_provider_resources::ResourceEndpointsRequestEndpointBuilder;
+#[cfg(feature = "marketplace-provider-resources")]
+pub use marketplace_provider_resources::ResourceReportRequest;
+#[cfg(feature = "marketplace-provider-resources")]
+pub use marketplace_provider_resources::ResourceReportRequestReport;
+#[cfg(feature = "marketplace-provider-resources")]
+pub use marketplace_provider_resources::ResourceReportRequestReportBuilder;
+#[cfg(feature = "marketplace-provider-resources")]
+pub use marketplace_provider_resources::ResourceSetLimitsRequest;
+#[cfg(feature = "marketplace-provider-resources")]
+pub use marketplace_provider_resources::ResourceSetStateErredRequest;
+#[cfg(feature = "marketplace-public-api")]
+mod marketplace_public_api;
+#[cfg(feature = "marketplace-public-api")]
+pub use marketplace_public_api::ServiceProviderSignatureRequest;
+#[cfg(feature = "marketplace-related-customers")]
+mod marketplace_related_customers;
+#[cfg(feature = "marketplace-related-customers")]
+pub use marketplace_related_customers::MarketplaceRelatedCustomersListResponse;
+#[cfg(feature = "marketplace-remote-synchronisations")]
+mod marketplace_remote_synchronisations;
+#[cfg(feature = "marketplace-remote-synchronisations")]
+pub use marketplace_remote_synchronisations::PatchedRemoteSynchronisationRequest;
+#[cfg(feature = "marketplace-remote-synchronisations")]
+pub use marketplace_remote_synchronisations::PatchedRemoteSynchronisationRequestRemotelocalcategorySet;
+#[cfg(feature = "marketplace-remote-synchronisations")]
+pub use marketplace_remote_synchronisations::RemoteSynchronisation;
+#[cfg(feature = "marketplace-remote-synchronisations")]
+pub use marketplace_remote_synchronisations::RemoteSynchronisationRemotelocalcategorySet;
+#[cfg(feature = "marketplace-remote-synchronisations")]
+pub use marketplace_remote_synchronisations::RemoteSynchronisationRequest;
+#[cfg(feature = "marketplace-remote-synchronisations")]
+pub use marketplace_remote_synchronisations::RemoteSynchronisationRequestBuilder;
+#[cfg(feature = "marketplace-resource-limit-change-requests")]
+mod marketplace_resource_limit_change_requests;
+#[cfg(feature = "marketplace-resource-limit-change-requests")]
+pub use marketplace_resource_limit_change_requests::MarketplaceResourceLimitChangeRequest;
+#[cfg(feature = "marketplace-resource-limit-change-requests")]
+pub use marketplace_resource_limit_change_requests::MarketplaceResourceLimitChangeRequestsApproveResponse;
+#[cfg(feature = "marketplace-resource-limit-change-requests")]
+pub use marketplace_resource_limit_change_requests::ResourceLimitChangeRequestCreate;
+#[cfg(feature = "marketplace-resource-limit-change-requests")]
+pub use marketplace_resource_limit_change_requests::ResourceLimitChangeRequestCreateRequest;
+#[cfg(feature = "marketplace-resource-limit-change-requests")]
+pub use marketplace_resource_limit_change_requests::ResourceLimitChangeRequestRequest;
+#[cfg(feature = "marketplace-resource-offerings")]
+mod marketplace_resource_offerings;
+#[cfg(feature = "marketplace-resource-offerings")]
+pub use marketplace_resource_offerings::MarketplaceResourceOfferingsListResponse;
+#[cfg(feature = "marketplace-resource-projects")]
+mod marketplace_resource_projects;
+#[cfg(feature = "marketplace-resource-projects")]
+pub use marketplace_resource_projects::ResourceProjectRecoveryRequest;
+#[cfg(feature = "marketplace-resources")]
+mod marketplace_resources;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::MarketplaceResourcesHistoryAtRetrieveResponse;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::MarketplaceResourcesHistoryListResponse;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::MarketplaceResourcesRenewResponse;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::MarketplaceResourcesRestoreResponse;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::RenewalEstimateRequest;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::RenewalEstimateRequestComponent;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::RenewalEstimateRequestRequest;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::ResourceReallocateLimits;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::ResourceReallocateLimitsRequest;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::ResourceReallocateLimitsRequestTarget;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::ResourceRenewRequest;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::ResourceSuggestName;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::ResourceSuggestNameRequest;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::ResourceSuggestNameRequestBuilder;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::ResourceSwitchPlan;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::ResourceSwitchPlanRequest;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::ResourceTeamMember;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::ResourceTeamMemberResourceProject;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::ResourceUpdateLimits;
+#[cfg(feature = "marketplace-resources")]
+pub use marketplace_resources::ResourceUpdateLimitsRequest;
+#[cfg(feature = "marketplace-robot-accounts")]
+mod marketplace_robot_accounts;
+#[cfg(feature = "marketplace-robot-accounts")]
+pub use marketplace_robot_accounts::MarketplaceRobotAccountsSetStateCreating400Response;
+#[cfg(feature = "marketplace-robot-accounts")]
+pub use marketplace_robot_accounts::MarketplaceRobotAccountsSetStateDeleted400Response;
+#[cfg(feature = "marketplace-robot-accounts")]
+pub use marketplace_robot_accounts::MarketplaceRobotAccountsSetStateErred400Response;
+#[cfg(feature = "marketplace-robot-accounts")]
+pub use marketplace_robot_accounts::MarketplaceRobotAccountsSetStateOk400Response;
+#[cfg(feature = "marketplace-robot-accounts")]
+pub use marketplace_robot_accounts::MarketplaceRobotAccountsSetStateRequestDeletion400Response;
+#[cfg(feature = "marketplace-robot-accounts")]
+pub use marketplace_robot_accounts::PatchedRobotAccountRequest;
+#[cfg(feature = "marketplace-robot-accounts")]
+pub use marketplace_robot_accounts::RemoteResourceSyncStatusRemoteStateEnum;
+#[cfg(feature = "marketplace-robot-accounts")]
+pub use marketplace_robot_accounts::RobotAccount;
+#[cfg(feature = "marketplace-robot-accounts")]
+pub use marketplace_robot_accounts::RobotAccountDetails;
+#[cfg(feature = "marketplace-robot-accounts")]
+pub use marketplace_robot_accounts::RobotAccountDetailsFingerprint;
+#[cfg(feature = "marketplace-robot-accounts")]
+pub use marketplace_robot_accounts::RobotAccountDetailsUserKey;
+#[cfg(feature = "marketplace-robot-accounts")]
+pub use marketplace_robot_accounts::RobotAccountErrorRequest;
+#[cfg(feature = "marketplace-robot-accounts")]
+pub use marketplace_robot_accounts::RobotAccountRequest;
+#[cfg(feature = "marketplace-robot-accounts")]
+pub use marketplace_robot_accounts::RobotAccountRequestBuilder;
+#[cfg(feature = "marketplace-runtime-states")]
+mod marketplace_runtime_states;
+#[cfg(feature = "marketplace-runtime-states")]
+pub use marketplace_runtime_states::MarketplaceRuntimeStatesListResponse;
+#[cfg(feature = "marketplace-screenshots")]
+mod marketplace_screenshots;
+#[cfg(feature = "marketplace-screenshots")]
+pub use marketplace_screenshots::PatchedScreenshotRequest;
+#[cfg(feature = "marketplace-screenshots")]
+pub use marketplace_screenshots::Screenshot;
+#[cfg(feature = "marketplace-screenshots")]
+pub use marketplace_screenshots::ScreenshotRequest;
+#[cfg(feature = "marketplace-screenshots")]
+pub use marketplace_screenshots::ScreenshotRequestBuilder;
+#[cfg(feature = "marketplace-script-async-dry-run")]
+mod marketplace_script_async_dry_run;
+#[cfg(feature = "marketplace-script-async-dry-run")]
+pub use marketplace_script_async_dry_run::MarketplaceScriptAsyncDryRun;
+#[cfg(feature = "marketplace-script-dry-run")]
+mod marketplace_script_dry_run;
+#[cfg(feature = "marketplace-script-dry-run")]
+pub use marketplace_script_dry_run::DryRun;
+#[cfg(feature = "marketplace-script-dry-run")]
+pub use marketplace_script_dry_run::DryRunRequest;
+#[cfg(feature = "marketplace-script-dry-run")]
+pub use marketplace_script_dry_run::MarketplaceScriptDryRunAsyncRunResponse;
+#[cfg(feature = "marketplace-script-sync-resource")]
+mod marketplace_script_sync_resource;
+#[cfg(feature = "marketplace-script-sync-resource")]
+pub use marketplace_script_sync_resource::PullMarketplaceScriptResourceRequest;
+#[cfg(feature = "marketplace-sections")]
+mod marketplace_sections;
+#[cfg(feature = "marketplace-sections")]
+pub use marketplace_sections::PatchedSectionRequest;
+#[cfg(feature = "marketplace-sections")]
+pub use marketplace_sections::Section;
+#[cfg(feature = "marketplace-sections")]
+pub use marketplace_sections::SectionRequest;
+#[cfg(feature = "marketplace-sections")]
+pub use marketplace_sections::SectionRequestBuilder;
+#[cfg(feature = "marketplace-service-providers")]
+mod marketplace_service_providers;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::ApiSecretCode;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::MarketplaceProviderCustomer;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::MarketplaceProviderCustomerPaymentProfile;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::MarketplaceProviderCustomerProject;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::MarketplaceProviderCustomerUser;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::MarketplaceServiceProviderUser;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::MarketplaceServiceProvidersCourseAccountsListResponse;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::MarketplaceServiceProvidersMarketplaceProviderCustomerProject;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::MarketplaceServiceProvidersProjectServiceAccountsListResponse;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::MarketplaceServiceProvidersRevenueListResponse;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::MarketplaceServiceProvidersStatRetrieveResponse;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::NameUuid;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::PatchedServiceProviderRequest;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::ProjectPermissionLog;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::ProviderOffering;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::ProviderOfferingComponent;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::ServiceProvider;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::ServiceProviderChecklistsSummaryResponse;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::ServiceProviderComplianceOverviewResponse;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::ServiceProviderOfferingUsersComplianceResponse;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::ServiceProviderRequest;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::SetOfferingsUsernameRequest;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::SiteAgentConfigGenerationRequest;
+#[cfg(feature = "marketplace-site-agent-connection-stats")]
+mod marketplace_site_agent_connection_stats;
+#[cfg(feature = "marketplace-site-agent-connection-stats")]
+pub use marketplace_site_agent_connection_stats::MarketplaceSiteAgentConnectionStatsRetrieveResponse;
+#[cfg(feature = "marketplace-site-agent-connection-stats")]
+pub use marketplace_site_agent_connection_stats::MarketplaceSiteAgentConnectionStatsRetrieveResponseAgent;
+#[cfg(feature = "marketplace-site-agent-connection-stats")]
+pub use marketplace_site_agent_connection_stats::MarketplaceSiteAgentConnectionStatsRetrieveResponseAgentEventSubscription;
+#[cfg(feature = "marketplace-site-agent-connection-stats")]
+pub use marketplace_site_agent_connection_stats::MarketplaceSiteAgentConnectionStatsRetrieveResponseAgentQueue;
+#[cfg(feature = "marketplace-site-agent-connection-stats")]
+pub use marketplace_site_agent_connection_stats::MarketplaceSiteAgentConnectionStatsRetrieveResponseAgentService;
+#[cfg(feature = "marketplace-site-agent-identities")]
+mod marketplace_site_agent_identities;
+#[cfg(feature = "marketplace-site-agent-identities")]
+pub use marketplace_site_agent_identities::AgentEventSubscriptionCreate;
+#[cfg(feature = "marketplace-site-agent-identities")]
+pub use marketplace_site_agent_identities::AgentEventSubscriptionCreateRequest;
+#[cfg(feature = "marketplace-site-agent-identities")]
+pub use marketplace_site_agent_identities::AgentIdentity;
+#[cfg(feature = "marketplace-site-agent-identities")]
+pub use marketplace_site_agent_identities::AgentIdentityDependency;
+#[cfg(feature = "marketplace-site-agent-identities")]
+pub use marketplace_site_agent_identities::AgentIdentityRequest;
+#[cfg(feature = "marketplace-site-agent-identities")]
+pub use marketplace_site_agent_identities::AgentIdentityRequestDependency;
+#[cfg(feature = "marketplace-site-agent-identities")]
+pub use marketplace_site_agent_identities::AgentIdentityRequestDependencyBuilder;
+#[cfg(feature = "marketplace-site-agent-identities")]
+pub use marketplace_site_agent_identities::AgentIdentityService;
+#[cfg(feature = "marketplace-site-agent-identities")]
+pub use marketplace_site_agent_identities::AgentServiceCreateRequest;
+#[cfg(feature = "marketplace-site-agent-logs")]
+mod marketplace_site_agent_logs;
+#[cfg(feature = "marketplace-site-agent-logs")]
+pub use marketplace_site_agent_logs::MarketplaceSiteAgentLog;
+#[cfg(feature = "marketplace-site-agent-logs")]
+pub use marketplace_site_agent_logs::MarketplaceSiteAgentLogLevelEnum;
+#[cfg(feature = "marketplace-site-agent-logs")]
+pub use marketplace_site_agent_logs::MarketplaceSiteAgentLogsCreateRequest;
+#[cfg(feature = "marketplace-site-agent-logs")]
+pub use marketplace_site_agent_logs::MarketplaceSiteAgentLogsCreateRequestBuilder;
+#[cfg(feature = "marketplace-site-agent-processors")]
+mod marketplace_site_agent_processors;
+#[cfg(feature = "marketplace-site-agent-processors")]
+pub use marketplace_site_agent_processors::MarketplaceSiteAgentProcessorsListResponse;
+#[cfg(feature = "marketplace-site-agent-processors")]
+pub use marketplace_site_agent_processors::MarketplaceSiteAgentProcessorsRetrieveResponse;
+#[cfg(feature = "marketplace-site-agent-services")]
+mod marketplace_site_agent_services;
+#[cfg(feature = "marketplace-site-agent-services")]
+pub use marketplace_site_agent_services::AgentProcessorCreateRequest;
+#[cfg(feature = "marketplace-site-agent-services")]
+pub use marketplace_site_agent_services::AgentProcessorCreateRequestBuilder;
+#[cfg(feature = "marketplace-site-agent-services")]
+pub use marketplace_site_agent_services::AgentServiceStatistics;
+#[cfg(feature = "marketplace-site-agent-services")]
+pub use marketplace_site_agent_services::AgentServiceStatisticsRequest;
+#[cfg(feature = "marketplace-site-agent-services")]
+pub use marketplace_site_agent_services::MarketplaceSiteAgentServicesListResponse;
+#[cfg(feature = "marketplace-site-agent-services")]
+pub use marketplace_site_agent_services::MarketplaceSiteAgentServicesRetrieveResponse;
+#[cfg(feature = "marketplace-site-agent-stats")]
+mod marketplace_site_agent_stats;
+#[cfg(feature = "marketplace-site-agent-stats")]
+pub use marketplace_site_agent_stats::MarketplaceSiteAgentStatsRetrieveResponse;
+#[cfg(feature = "marketplace-site-agent-task-stats")]
+mod marketplace_site_agent_task_stats;
+#[cfg(feature = "marketplace-site-agent-task-stats")]
+pub use marketplace_site_agent_task_stats::MarketplaceSiteAgentTaskStatsRetrieveResponse;
+#[cfg(feature = "marketplace-site-agent-task-stats")]
+pub use marketplace_site_agent_task_stats::MarketplaceSiteAgentTaskStatsRetrieveResponseActiveTask;
+#[cfg(feature = "marketplace-site-agent-task-stats")]
+pub use marketplace_site_agent_task_stats::MarketplaceSiteAgentTaskStatsRetrieveResponseReservedTask;
+#[cfg(feature = "marketplace-site-agent-task-stats")]
+pub use marketplace_site_agent_task_stats::MarketplaceSiteAgentTaskStatsRetrieveResponseScheduledTask;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+mod marketplace_slurm_periodic_usage_policies;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListResponse;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePolicy;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePolicyResource;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::PatchedSlurmPeriodicUsagePolicyRequest;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::PatchedSlurmPeriodicUsagePolicyRequestComponentLimitsSet;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmCommandResultRequest;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPeriodicUsagePolicy;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPeriodicUsagePolicyComponentLimitsSet;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPeriodicUsagePolicyRequest;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPeriodicUsagePolicyRequestBuilder;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPolicyEvaluateRequest;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPolicyEvaluateRequestRequest;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPolicyEvaluateRequestResource;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPolicyPreviewRequest;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPolicyPreviewRequestCurrentQosStatusEnum;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPolicyPreviewRequestDateProjections;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPolicyPreviewRequestDateProjectionsBlocked;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPolicyPreviewRequestPreviewCommand;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPolicyPreviewRequestRequest;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::SlurmPolicyPreviewRequestThresholds;
+#[cfg(feature = "marketplace-software-catalogs")]
+mod marketplace_software_catalogs;
+#[cfg(feature = "marketplace-software-catalogs")]
+pub use marketplace_software_catalogs::MarketplaceSoftwareCatalogsDiscoverListResponse;
+#[cfg(feature = "marketplace-software-catalogs")]
+pub use marketplace_software_catalogs::PatchedSoftwareCatalogRequest;
+#[cfg(feature = "marketplace-software-catalogs")]
+pub use marketplace_software_catalogs::SoftwareCatalog;
+#[cfg(feature = "marketplace-software-catalogs")]
+pub use marketplace_software_catalogs::SoftwareCatalogRequest;
+#[cfg(feature = "marketplace-software-catalogs")]
+pub use marketplace_software_catalogs::SoftwareCatalogRequestBuilder;
+#[cfg(feature = "marketplace-software-packages")]
+mod marketplace_software_packages;
+#[cfg(feature = "marketplace-software-packages")]
+pub use marketplace_software_packages::PatchedSoftwarePackageRequest;
+#[cfg(feature = "marketplace-software-packages")]
+pub use marketplace_software_packages::SoftwarePackage;
+#[cfg(feature = "marketplace-software-packages")]
+pub use marketplace_software_packages::SoftwarePackageExtension;
+#[cfg(feature = "marketplace-software-packages")]
+pub use marketplace_software_packages::SoftwarePackageRequest;
+#[cfg(feature = "marketplace-software-packages")]
+pub use marketplace_software_packages::SoftwarePackageRequestBuilder;
+#[cfg(feature = "marketplace-software-packages")]
+pub use marketplace_software_packages::SoftwarePackageVersion;
+#[cfg(feature = "marketplace-software-packages")]
+pub use marketplace_software_packages::SoftwarePackageVersionTarget;
+#[cfg(feature = "marketplace-software-targets")]
+mod marketplace_software_targets;
+#[cfg(feature = "marketplace-software-targets")]
+pub use marketplace_software_targets::MarketplaceSoftwareTarget;
+#[cfg(feature = "marketplace-software-versions")]
+mod marketplace_software_versions;
+#[cfg(feature = "marketplace-software-versions")]
+pub use marketplace_software_versions::MarketplaceSoftwareVersion;
+#[cfg(feature = "marketplace-stats")]
+mod marketplace_stats;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::Limits;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStat;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsAggregatedUsageTrendsListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsComponentUsagesListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsComponentUsagesPerMonthListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsComponentUsagesPerProjectListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsCountActiveResourcesGroupedByOfferingListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsCountProjectsGroupedByProviderAndOecdListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProviderListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsCustomerMemberCountListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsCustomerMemberSummaryRetrieveResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsOfferingCostsSummaryRetrieveResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsOfferingsCounterStatsListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsOpenstackInstancesAggregateListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsOpenstackInstancesListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsOrderStatsRetrieveResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsOrderStatsRetrieveResponseDaily;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsOrganizationProjectCountListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsOrganizationResourceCountListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsProjectClassificationSummaryRetrieveResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsProviderCustomersRetrieveResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsProviderCustomersRetrieveResponseMonthly;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsProviderCustomersRetrieveResponseTopByResource;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsProviderCustomersRetrieveResponseTopByRevenue;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsProviderOfferingsRetrieveResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsProviderOfferingsRetrieveResponseOffering;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsProviderOfferingsRetrieveResponseOfferingPlan;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsProviderResourcesRetrieveResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsProviderResourcesRetrieveResponseByOffering;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsResourceProvisioningStatsListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsResourceUsageByCreatorAffiliationListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsResourceUsageByCustomerListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsResourceUsageByOrganizationTypeListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsResourcesGeographySummaryRetrieveResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsResourcesLimitsListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsResourcesMissingUsageListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsTopServiceProvidersByResourcesListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsUserAffiliationCountListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsUserAffiliationDetailsListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsUserAuthMethodCountListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsUserIdentitySourceCountListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsUserJobTitleCountListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsUserNationalityListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsUserOrganizationCountListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsUserOrganizationTypeCountListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsUserResidenceCountryListResponse;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MonthCount;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::OpenStackInstanceAggregateGroupByEnum;
+#[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::Usages;
+#[cfg(feature = "marketplace-tags")]
+mod marketplace_tags;
+#[cfg(feature = "marketplace-tags")]
+pub use marketplace_tags::PatchedTagRequest;
+#[cfg(feature = "marketplace-tags")]
+pub use marketplace_tags::Tag;
+#[cfg(feature = "marketplace-tags")]
+pub use marketplace_tags::TagRequest;
+#[cfg(feature = "marketplace-user-offering-consents")]
+mod marketplace_user_offering_consents;
+#[cfg(feature = "marketplace-user-offering-consents")]
+pub use marketplace_user_offering_consents::PatchedUserOfferingConsentRequest;
+#[cfg(feature = "marketplace-user-offering-consents")]
+pub use marketplace_user_offering_consents::UserOfferingConsent;
+#[cfg(feature = "marketplace-user-offering-consents")]
+pub use marketplace_user_offering_consents::UserOfferingConsentCreate;
+#[cfg(feature = "marketplace-user-offering-consents")]
+pub use marketplace_user_offering_consents::UserOfferingConsentCreateRequest;
+#[cfg(feature = "marketplace-user-offering-consents")]
+pub use marketplace_user_offering_consents::UserOfferingConsentRequest;
+#[cfg(feature = "matrix")]
+mod matrix;
+#[cfg(feature = "matrix")]
+pub use matrix::ExportTypeEnum;
+#[cfg(feature = "matrix")]
+pub use matrix::Matrix;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixCredentialsRetrieveResponse;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixExportsDownloadRetrieveKindEnum;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixHistoryExportStateEnum;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomCreate;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomCreateMember;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomCreateRequest;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomDisable;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomDisableRequest;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomStateEnum;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomsEligibleProjectsListResponse;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomsExportHistoryResponse;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomsJoinResponse;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomsLeaveResponse;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomsListResponse;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomsMembersListResponse;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomsReactivateResponse;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomsRetrieveResponse;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixRoomsRetryResponse;
+#[cfg(feature = "metadata")]
+mod metadata;
+#[cfg(feature = "metadata")]
+pub use metadata::MetadataEventsRetrieveResponse;
+#[cfg(feature = "metadata")]
+pub use metadata::MetadataFeaturesRetrieveResponse;
+#[cfg(feature = "metadata")]
+pub use metadata::MetadataFeaturesRetrieveResponseFeature;
+#[cfg(feature = "metadata")]
+pub use metadata::MetadataFeaturesRetrieveResponseFeatureItem;
+#[cfg(feature = "metadata")]
+pub use metadata::MetadataPermissionsRetrieveResponse;
+#[cfg(feature = "metadata")]
+pub use metadata::MetadataPermissionsRetrieveResponsePermissionDescription;
+#[cfg(feature = "metadata")]
+pub use metadata::MetadataPermissionsRetrieveResponsePermissionDescriptionOption;
+#[cfg(feature = "metadata")]
+pub use metadata::MetadataSettingsRetrieveResponse;
+#[cfg(feature = "metadata")]
+pub use metadata::MetadataSettingsRetrieveResponseSetting;
+#[cfg(feature = "metadata")]
+pub use metadata::MetadataSettingsRetrieveResponseSettingItem;
+#[cfg(feature = "metadata")]
+pub use metadata::MetadataSettingsRetrieveResponseSettingItemOption;
+#[cfg(feature = "my-assignment-batches")]
+mod my_assignment_batches;
+#[cfg(feature = "my-assignment-batches")]
+pub use my_assignment_batches::MyAssignmentBatchesListResponse;
+#[cfg(feature = "my-assignment-batches")]
+pub use my_assignment_batches::MyAssignmentBatchesRetrieveResponse;
+#[cfg(feature = "my-assignment-batches")]
+pub use my_assignment_batches::MyAssignmentBatchesRetrieveResponseItem;
+#[cfg(feature = "notification-messages")]
+mod notification_messages;
+#[cfg(feature = "notification-messages")]
+pub use notification_messages::Notification;
+#[cfg(feature = "notification-messages")]
+pub use notification_messages::NotificationRequest;
+#[cfg(feature = "notification-messages")]
+pub use notification_messages::NotificationTemplate;
+#[cfg(feature = "notification-messages")]
+pub use notification_messages::PatchedNotificationRequest;
+#[cfg(feature = "notification-messages-templates")]
+mod notification_messages_templates;
+#[cfg(feature = "notification-messages-templates")]
+pub use notification_messages_templates::NotificationTemplateDetailSerializersRequest;
+#[cfg(feature = "notification-messages-templates")]
+pub use notification_messages_templates::NotificationTemplateDetailSerializersRequestBuilder;
+#[cfg(feature = "notification-messages-templates")]
+pub use notification_messages_templates::NotificationTemplateUpdateSerializersRequest;
+#[cfg(feature = "notification-messages-templates")]
+pub use notification_messages_templates::PatchedNotificationTemplateDetailSerializersRequest;
+#[cfg(feature = "onboarding")]
+mod onboarding;
+#[cfg(feature = "onboarding")]
+pub use onboarding::OnboardingPersonIdentifierFieldsRetrieveResponse;
+#[cfg(feature = "onboarding")]
+pub use onboarding::OnboardingSupportedCountriesRetrieveResponse;
+#[cfg(feature = "onboarding")]
+pub use onboarding::ValidationMethodEnum;
+#[cfg(feature = "onboarding-justifications")]
+mod onboarding_justifications;
+#[cfg(feature = "onboarding-justifications")]
+pub use onboarding_justifications::OnboardingJustificationCreateRequest;
+#[cfg(feature = "onboarding-justifications")]
+pub use onboarding_justifications::OnboardingJustificationDocumentationRequest;
+#[cfg(feature = "onboarding-justifications")]
+pub use onboarding_justifications::OnboardingJustificationRequest;
+#[cfg(feature = "onboarding-justifications")]
+pub use onboarding_justifications::OnboardingJustificationReviewRequest;
+#[cfg(feature = "onboarding-justifications")]
+pub use onboarding_justifications::PatchedOnboardingJustificationRequest;
+#[cfg(feature = "onboarding-question-metadata")]
+mod onboarding_question_metadata;
+#[cfg(feature = "onboarding-question-metadata")]
+pub use onboarding_question_metadata::OnboardingQuestionMetadata;
+#[cfg(feature = "onboarding-question-metadata")]
+pub use onboarding_question_metadata::OnboardingQuestionMetadataRequest;
+#[cfg(feature = "onboarding-question-metadata")]
+pub use onboarding_question_metadata::PatchedOnboardingQuestionMetadataRequest;
+#[cfg(feature = "onboarding-verifications")]
+mod onboarding_verifications;
+#[cfg(feature = "onboarding-verifications")]
+pub use onboarding_verifications::AvailableChecklistsResponseChecklistTypeEnum;
+#[cfg(feature = "onboarding-verifications")]
+pub use onboarding_verifications::ChecklistResponseChecklistTypeEnum;
+#[cfg(feature = "onboarding-verifications")]
+pub use onboarding_verifications::OnboardingCompanyValidationRequestRequest;
+#[cfg(feature = "onboarding-verifications")]
+pub use onboarding_verifications::OnboardingRunValidationRequestRequest;
+#[cfg(feature = "onboarding-verifications")]
+pub use onboarding_verifications::OnboardingVerification;
+#[cfg(feature = "onboarding-verifications")]
+pub use onboarding_verifications::OnboardingVerificationJustification;
+#[cfg(feature = "onboarding-verifications")]
+pub use onboarding_verifications::OnboardingVerificationRequest;
+#[cfg(feature = "onboarding-verifications")]
+pub use onboarding_verifications::OnboardingVerificationsAvailableChecklistsRetrieveResponse;
+#[cfg(feature = "onboarding-verifications")]
+pub use onboarding_verifications::OnboardingVerificationsChecklistRetrieveResponse;
+#[cfg(feature = "onboarding-verifications")]
+pub use onboarding_verifications::OnboardingVerificationsChecklistTemplateRetrieveResponse;
+#[cfg(feature = "onboarding-verifications")]
+pub use onboarding_verifications::OnboardingVerificationsCreateCustomerResponse;
+#[cfg(feature = "onboarding-verifications")]
+pub use onboarding_verifications::PatchedOnboardingVerificationRequest;
+#[cfg(feature = "openportal")]
+mod openportal;
+#[cfg(feature = "openportal")]
+pub use openportal::Openportal;
+#[cfg(feature = "openportal")]
+pub use openportal::OpenportalAccessForEmailListResponse;
+#[cfg(feature = "openportal-accounting-summary")]
+mod openportal_accounting_summary;
+#[cfg(feature = "openportal-accounting-summary")]
+pub use openportal_accounting_summary::OpenportalAccountingSummary;
+#[cfg(feature = "openportal-allocation-user-usage")]
+mod openportal_allocation_user_usage;
+#[cfg(feature = "openportal-allocation-user-usage")]
+pub use openportal_allocation_user_usage::OpenportalAllocationUserUsage;
+#[cfg(feature = "openportal-allocations")]
+mod openportal_allocations;
+#[cfg(feature = "openportal-allocations")]
+pub use openportal_allocations::Allocation;
+#[cfg(feature = "openportal-allocations")]
+pub use openportal_allocations::AllocationRequest;
+#[cfg(feature = "openportal-allocations")]
+pub use openportal_allocations::AllocationRequestBuilder;
+#[cfg(feature = "openportal-allocations")]
+pub use openportal_allocations::PatchedAllocationRequest;
+#[cfg(feature = "openportal-associations")]
+mod openportal_associations;
+#[cfg(feature = "openportal-associations")]
+pub use openportal_associations::OpenportalAssociation;
+#[cfg(feature = "openportal-managed-projects")]
+mod openportal_managed_projects;
+#[cfg(feature = "openportal-managed-projects")]
+pub use openportal_managed_projects::OpenportalManagedProject;
+#[cfg(feature = "openportal-managed-projects")]
+pub use openportal_managed_projects::ProjectAttachRequest;
+#[cfg(feature = "openportal-project-storage-reports")]
+mod openportal_project_storage_reports;
+#[cfg(feature = "openportal-project-storage-reports")]
+pub use openportal_project_storage_reports::OpenportalProjectStorageReport;
+#[cfg(feature = "openportal-project-storage-reports")]
+pub use openportal_project_storage_reports::OpenportalProjectStorageReportReport;
+#[cfg(feature = "openportal-project-template")]
+mod openportal_project_template;
+#[cfg(feature = "openportal-project-template")]
+pub use openportal_project_template::PatchedProjectTemplateRequest;
+#[cfg(feature = "openportal-project-template")]
+pub use openportal_project_template::ProjectTemplate;
+#[cfg(feature = "openportal-project-template")]
+pub use openportal_project_template::ProjectTemplateRequest;
+#[cfg(feature = "openportal-project-template")]
+pub use openportal_project_template::ProjectTemplateRequestBuilder;
+#[cfg(feature = "openportal-project-usage-reports")]
+mod openportal_project_usage_reports;
+#[cfg(feature = "openportal-project-usage-reports")]
+pub use openportal_project_usage_reports::OpenportalProjectUsageReport;
+#[cfg(feature = "openportal-project-usage-reports")]
+pub use openportal_project_usage_reports::OpenportalProjectUsageReportReport;
+#[cfg(feature = "openportal-projectinfo")]
+mod openportal_projectinfo;
+#[cfg(feature = "openportal-projectinfo")]
+pub use openportal_projectinfo::PatchedProjectInfoRequest;
+#[cfg(feature = "openportal-projectinfo")]
+pub use openportal_projectinfo::ProjectInfo;
+#[cfg(feature = "openportal-projectinfo")]
+pub use openportal_projectinfo::ProjectInfoRequest;
+#[cfg(feature = "openportal-remote-allocations")]
+mod openportal_remote_allocations;
+#[cfg(feature = "openportal-remote-allocations")]
+pub use openportal_remote_allocations::PatchedRemoteAllocationRequest;
+#[cfg(feature = "openportal-remote-allocations")]
+pub use openportal_remote_allocations::RemoteAllocation;
+#[cfg(feature = "openportal-remote-allocations")]
+pub use openportal_remote_allocations::RemoteAllocationRequest;
+#[cfg(feature = "openportal-remote-allocations")]
+pub use openportal_remote_allocations::RemoteAllocationRequestBuilder;
+#[cfg(feature = "openportal-remote-allocations")]
+pub use openportal_remote_allocations::RemoteAllocationSetLimitsRequest;
+#[cfg(feature = "openportal-remote-associations")]
+mod openportal_remote_associations;
+#[cfg(feature = "openportal-remote-associations")]
+pub use openportal_remote_associations::UuidAllocation;
+#[cfg(feature = "openportal-unmanaged-projects")]
+mod openportal_unmanaged_projects;
+#[cfg(feature = "openportal-unmanaged-projects")]
+pub use openportal_unmanaged_projects::OpenportalUnmanagedProjectsChecklistRetrieveResponse;
+#[cfg(feature = "openportal-unmanaged-projects")]
+pub use openportal_unmanaged_projects::OpenportalUnmanagedProjectsChecklistTemplateRetrieveResponse;
+#[cfg(feature = "openportal-userinfo")]
+mod openportal_userinfo;
+#[cfg(feature = "openportal-userinfo")]
+pub use openportal_userinfo::PatchedUserInfoRequest;
+#[cfg(feature = "openportal-userinfo")]
+pub use openportal_userinfo::UserInfo;
+#[cfg(feature = "openportal-userinfo")]
+pub use openportal_userinfo::UserInfoRequest;
+#[cfg(feature = "openstack")]
+mod openstack;
+#[cfg(feature = "openstack")]
+pub use openstack::DiscoverExternalNetworksRequest;
+#[cfg(feature = "openstack")]
+pub use openstack::DiscoverExternalNetworksRequestRequest;
+#[cfg(feature = "openstack")]
+pub use openstack::DiscoverExternalNetworksRequestRequestBuilder;
+#[cfg(feature = "openstack")]
+pub use openstack::DiscoverExternalNetworksRequestSubnet;
+#[cfg(feature = "openstack")]
+pub use openstack::DiscoverFlavorsRequest;
+#[cfg(feature = "openstack")]
+pub use openstack::DiscoverFlavorsRequestRequest;
+#[cfg(feature = "openstack")]
+pub use openstack::DiscoverInstanceAvailabilityZonesRequestRequest;
+#[cfg(feature = "openstack")]
+pub use openstack::DiscoverVolumeAvailabilityZonesRequestRequest;
+#[cfg(feature = "openstack")]
+pub use openstack::DiscoverVolumeTypesRequest;
+#[cfg(feature = "openstack")]
+pub use openstack::DiscoverVolumeTypesRequestRequest;
+#[cfg(feature = "openstack")]
+pub use openstack::NameState;
+#[cfg(feature = "openstack")]
+pub use openstack::OpenStackCredentials;
+#[cfg(feature = "openstack")]
+pub use openstack::OpenStackCredentialsRequest;
+#[cfg(feature = "openstack")]
+pub use openstack::PreviewServiceAttributesRequest;
+#[cfg(feature = "openstack")]
+pub use openstack::PreviewServiceAttributesRequestRequest;
+#[cfg(feature = "openstack")]
+pub use openstack::PreviewServiceAttributesRequestRequestBuilder;
+#[cfg(feature = "openstack-backups")]
+mod openstack_backups;
+#[cfg(feature = "openstack-backups")]
+pub use openstack_backups::OpenStackBackupRestorationCreate;
+#[cfg(feature = "openstack-backups")]
+pub use openstack_backups::OpenStackBackupRestorationCreateRequest;
+#[cfg(feature = "openstack-backups")]
+pub use openstack_backups::PatchedOpenStackBackupRequest;
+#[cfg(feature = "openstack-external-networks")]
+mod openstack_external_networks;
+#[cfg(feature = "openstack-external-networks")]
+pub use openstack_external_networks::ExternalNetwork;
+#[cfg(feature = "openstack-external-networks")]
+pub use openstack_external_networks::ExternalNetworkSubnet;
+#[cfg(feature = "openstack-flavors")]
+mod openstack_flavors;
+#[cfg(feature = "openstack-flavors")]
+pub use openstack_flavors::OpenStackFlavor;
+#[cfg(feature = "openstack-floating-ips")]
+mod openstack_floating_ips;
+#[cfg(feature = "openstack-floating-ips")]
+pub use openstack_floating_ips::OpenStackFloatingIpAttachRequest;
+#[cfg(feature = "openstack-floating-ips")]
+pub use openstack_floating_ips::OpenStackFloatingIpDescriptionUpdateRequest;
+#[cfg(feature = "openstack-health-monitors")]
+mod openstack_health_monitors;
+#[cfg(feature = "openstack-health-monitors")]
+pub use openstack_health_monitors::CreateHealthMonitor;
+#[cfg(feature = "openstack-health-monitors")]
+pub use openstack_health_monitors::CreateHealthMonitorRequest;
+#[cfg(feature = "openstack-health-monitors")]
+pub use openstack_health_monitors::OpenStackHealthMonitor;
+#[cfg(feature = "openstack-health-monitors")]
+pub use openstack_health_monitors::PatchedUpdateHealthMonitorRequest;
+#[cfg(feature = "openstack-health-monitors")]
+pub use openstack_health_monitors::UpdateHealthMonitor;
+#[cfg(feature = "openstack-health-monitors")]
+pub use openstack_health_monitors::UpdateHealthMonitorRequest;
+#[cfg(feature = "openstack-hypervisor-inventories")]
+mod openstack_hypervisor_inventories;
+#[cfg(feature = "openstack-hypervisor-inventories")]
+pub use openstack_hypervisor_inventories::OpenstackHypervisorInventory;
+#[cfg(feature = "openstack-hypervisors")]
+mod openstack_hypervisors;
+#[cfg(feature = "openstack-hypervisors")]
+pub use openstack_hypervisors::OpenstackHypervisor;
+#[cfg(feature = "openstack-hypervisors")]
+pub use openstack_hypervisors::OpenstackHypervisorsAllocationCandidatesRetrieveResponse;
+#[cfg(feature = "openstack-hypervisors")]
+pub use openstack_hypervisors::OpenstackHypervisorsSummaryRetrieveResponse;
+#[cfg(feature = "openstack-images")]
+mod openstack_images;
+#[cfg(feature = "openstack-images")]
+pub use openstack_images::OpenstackImage;
+#[cfg(feature = "openstack-images")]
+pub use openstack_images::OpenstackImagesUsageStatsRetrieveResponse;
+#[cfg(feature = "openstack-instance-availability-zones")]
+mod openstack_instance_availability_zones;
+#[cfg(feature = "openstack-instance-availability-zones")]
+pub use openstack_instance_availability_zones::OpenstackInstanceAvailabilityZone;
+#[cfg(feature = "openstack-instances")]
+mod openstack_instances;
+#[cfg(feature = "openstack-instances")]
+pub use openstack_instances::DiagnoseConnectivityRequest;
+#[cfg(feature = "openstack-instances")]
+pub use openstack_instances::DiagnoseConnectivityRequestCheck;
+#[cfg(feature = "openstack-instances")]
+pub use openstack_instances::DiagnoseConnectivityRequestRequest;
+#[cfg(feature = "openstack-instances")]
+pub use openstack_instances::InstanceFlavorChangeRequest;
+#[cfg(feature = "openstack-instances")]
+pub use openstack_instances::InstanceRescueRequest;
+#[cfg(feature = "openstack-instances")]
+pub use openstack_instances::OpenStackInstanceAllowedAddressPairsUpdateRequest;
+#[cfg(feature = "openstack-instances")]
+pub use openstack_instances::OpenStackInstanceFloatingIPsUpdateRequest;
+#[cfg(feature = "openstack-instances")]
+pub use openstack_instances::OpenStackInstanceFloatingIPsUpdateRequestFloatingIp;
+#[cfg(feature = "openstack-instances")]
+pub use openstack_instances::OpenStackInstanceOEnum;
+#[cfg(feature = "openstack-instances")]
+pub use openstack_instances::OpenStackInstancePortsUpdateRequest;
+#[cfg(feature = "openstack-instances")]
+pub use openstack_instances::OpenStackInstancePortsUpdateRequestPort;
+#[cfg(feature = "openstack-instances")]
+pub use openstack_instances::OpenStackInstanceRequest;
+#[cfg(feature = "openstack-instances")]
+pub use openstack_instances::OpenstackInstancesPlacementAllocationsListResponse;
+#[cfg(feature = "openstack-instances")]
+pub use openstack_instances::PatchedOpenStackInstanceRequest;
+#[cfg(feature = "openstack-listeners")]
+mod openstack_listeners;
+#[cfg(feature = "openstack-listeners")]
+pub use openstack_listeners::CreateListener;
+#[cfg(feature = "openstack-listeners")]
+pub use openstack_listeners::CreateListenerProtocolEnum;
+#[cfg(feature = "openstack-listeners")]
+pub use openstack_listeners::CreateListenerRequest;
+#[cfg(feature = "openstack-listeners")]
+pub use openstack_listeners::OpenStackListener;
+#[cfg(feature = "openstack-listeners")]
+pub use openstack_listeners::PatchedUpdateListenerRequest;
+#[cfg(feature = "openstack-listeners")]
+pub use openstack_listeners::UpdateListener;
+#[cfg(feature = "openstack-listeners")]
+pub use openstack_listeners::UpdateListenerRequest;
+#[cfg(feature = "openstack-loadbalancers")]
+mod openstack_loadbalancers;
+#[cfg(feature = "openstack-loadbalancers")]
+pub use openstack_loadbalancers::CreateLoadBalancer;
+#[cfg(feature = "openstack-loadbalancers")]
+pub use openstack_loadbalancers::CreateLoadBalancerRequest;
+#[cfg(feature = "openstack-loadbalancers")]
+pub use openstack_loadbalancers::CreateLoadBalancerRequestBuilder;
+#[cfg(feature = "openstack-loadbalancers")]
+pub use openstack_loadbalancers::LoadBalancerAttachFloatingIpRequest;
+#[cfg(feature = "openstack-loadbalancers")]
+pub use openstack_loadbalancers::LoadBalancerSetSecurityGroupsRequest;
+#[cfg(feature = "openstack-loadbalancers")]
+pub use openstack_loadbalancers::OpenStackLoadBalancer;
+#[cfg(feature = "openstack-loadbalancers")]
+pub use openstack_loadbalancers::OpenStackLoadBalancerVipSecurityGroup;
+#[cfg(feature = "openstack-loadbalancers")]
+pub use openstack_loadbalancers::UpdateLoadBalancerRequest;
+#[cfg(feature = "openstack-marketplace-tenants")]
+mod openstack_marketplace_tenants;
+#[cfg(feature = "openstack-marketplace-tenants")]
+pub use openstack_marketplace_tenants::ImageCreate;
+#[cfg(feature = "openstack-marketplace-tenants")]
+pub use openstack_marketplace_tenants::ImageCreateRequest;
+#[cfg(feature = "openstack-marketplace-tenants")]
+pub use openstack_marketplace_tenants::OpenstackMarketplaceTenantsListResponse;
+#[cfg(feature = "openstack-marketplace-tenants")]
+pub use openstack_marketplace_tenants::OpenstackMarketplaceTenantsRetrieveResponse;
+#[cfg(feature = "openstack-migrations")]
+mod openstack_migrations;
+#[cfg(feature = "openstack-migrations")]
+pub use openstack_migrations::MigrationCreate;
+#[cfg(feature = "openstack-migrations")]
+pub use openstack_migrations::MigrationCreateMappings;
+#[cfg(feature = "openstack-migrations")]
+pub use openstack_migrations::MigrationCreateMappingsSubnet;
+#[cfg(feature = "openstack-migrations")]
+pub use openstack_migrations::MigrationCreateMappingsVolumeType;
+#[cfg(feature = "openstack-migrations")]
+pub use openstack_migrations::MigrationCreateRequest;
+#[cfg(feature = "openstack-migrations")]
+pub use openstack_migrations::MigrationCreateRequestBuilder;
+#[cfg(feature = "openstack-migrations")]
+pub use openstack_migrations::MigrationCreateRequestMappings;
+#[cfg(feature = "openstack-migrations")]
+pub use openstack_migrations::MigrationCreateRequestMappingsSubnet;
+#[cfg(feature = "openstack-migrations")]
+pub use openstack_migrations::MigrationCreateRequestMappingsSubnetBuilder;
+#[cfg(feature = "openstack-migrations")]
+pub use openstack_migrations::MigrationCreateRequestMappingsVolumeType;
+#[cfg(feature = "openstack-migrations")]
+pub use openstack_migrations::MigrationCreateRequestMappingsVolumeTypeBuilder;
+#[cfg(feature = "openstack-migrations")]
+pub use openstack_migrations::MigrationDetails;
+#[cfg(feature = "openstack-migrations")]
+pub use openstack_migrations::MigrationDetailsRequest;
+#[cfg(feature = "openstack-migrations")]
+pub use openstack_migrations::PatchedMigrationDetailsRequest;
+#[cfg(feature = "openstack-network-rbac-policies")]
+mod openstack_network_rbac_policies;
+#[cfg(feature = "openstack-network-rbac-policies")]
+pub use openstack_network_rbac_policies::NetworkRbacPolicy;
+#[cfg(feature = "openstack-network-rbac-policies")]
+pub use openstack_network_rbac_policies::NetworkRbacPolicyDirectionEnum;
+#[cfg(feature = "openstack-network-rbac-policies")]
+pub use openstack_network_rbac_policies::NetworkRbacPolicyRequest;
+#[cfg(feature = "openstack-network-rbac-policies")]
+pub use openstack_network_rbac_policies::NetworkRbacPolicyRequestBuilder;
+#[cfg(feature = "openstack-network-rbac-policies")]
+pub use openstack_network_rbac_policies::PatchedNetworkRbacPolicyRequest;
+#[cfg(feature = "openstack-network-rbac-policies")]
+pub use openstack_network_rbac_policies::PolicyTypeEnum;
+#[cfg(feature = "openstack-networks")]
+mod openstack_networks;
+#[cfg(feature = "openstack-networks")]
+pub use openstack_networks::DeprecatedNetworkRbacPolicyRequest;
+#[cfg(feature = "openstack-networks")]
+pub use openstack_networks::PatchedOpenStackNetworkRequest;
+#[cfg(feature = "openstack-networks")]
+pub use openstack_networks::SetMtu;
+#[cfg(feature = "openstack-networks")]
+pub use openstack_networks::SetMtuRequest;
+#[cfg(feature = "openstack-pool-members")]
+mod openstack_pool_members;
+#[cfg(feature = "openstack-pool-members")]
+pub use openstack_pool_members::CreatePoolMember;
+#[cfg(feature = "openstack-pool-members")]
+pub use openstack_pool_members::CreatePoolMemberRequest;
+#[cfg(feature = "openstack-pool-members")]
+pub use openstack_pool_members::CreatePoolMemberRequestBuilder;
+#[cfg(feature = "openstack-pool-members")]
+pub use openstack_pool_members::OpenStackPoolMember;
+#[cfg(feature = "openstack-pool-members")]
+pub use openstack_pool_members::PatchedUpdatePoolMemberRequest;
+#[cfg(feature = "openstack-pool-members")]
+pub use openstack_pool_members::UpdatePoolMember;
+#[cfg(feature = "openstack-pool-members")]
+pub use openstack_pool_members::UpdatePoolMemberRequest;
+#[cfg(feature = "openstack-pools")]
+mod openstack_pools;
+#[cfg(feature = "openstack-pools")]
+pub use openstack_pools::CreatePool;
+#[cfg(feature = "openstack-pools")]
+pub use openstack_pools::CreatePoolProtocolEnum;
+#[cfg(feature = "openstack-pools")]
+pub use openstack_pools::CreatePoolRequest;
+#[cfg(feature = "openstack-pools")]
+pub use openstack_pools::CreatePoolRequestBuilder;
+#[cfg(feature = "openstack-pools")]
+pub use openstack_pools::OpenStackPool;
+#[cfg(feature = "openstack-pools")]
+pub use openstack_pools::PatchedUpdatePoolRequest;
+#[cfg(feature = "openstack-pools")]
+pub use openstack_pools::UpdatePool;
+#[cfg(feature = "openstack-pools")]
+pub use openstack_pools::UpdatePoolRequest;
+#[cfg(feature = "openstack-ports")]
+mod openstack_ports;
+#[cfg(feature = "openstack-ports")]
+pub use openstack_ports::OpenStackPort;
+#[cfg(feature = "openstack-ports")]
+pub use openstack_ports::OpenStackPortAllowedAddressPair;
+#[cfg(feature = "openstack-ports")]
+pub use openstack_ports::OpenStackPortFixedIp;
+#[cfg(feature = "openstack-ports")]
+pub use openstack_ports::OpenStackPortIpUpdateRequest;
+#[cfg(feature = "openstack-ports")]
+pub use openstack_ports::OpenStackPortRequest;
+#[cfg(feature = "openstack-ports")]
+pub use openstack_ports::OpenStackPortRequestAllowedAddressPair;
+#[cfg(feature = "openstack-ports")]
+pub use openstack_ports::OpenStackPortRequestFixedIp;
+#[cfg(feature = "openstack-ports")]
+pub use openstack_ports::OpenStackPortRequestSecurityGroup;
+#[cfg(feature = "openstack-ports")]
+pub use openstack_ports::OpenStackPortSecurityGroup;
+#[cfg(feature = "openstack-ports")]
+pub use openstack_ports::PatchedOpenStackPortRequest;
+#[cfg(feature = "openstack-ports")]
+pub use openstack_ports::SetAllowedAddressPairsRequest;
+#[cfg(feature = "openstack-ports")]
+pub use openstack_ports::SetAllowedAddressPairsRequestAllowedAddressPair;
+#[cfg(feature = "openstack-routers")]
+mod openstack_routers;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::CreateRouter;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::CreateRouterRequest;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::CreateRouterRequestBuilder;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::OpenStackRouter;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::OpenStackRouterFixedIp;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::OpenStackRouterInterfaceRequest;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::OpenStackRouterPort;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::OpenStackRouterSetRoutesRequest;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::OpenstackRoutersAvailableExternalNetworksListResponse;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::OpenstackRoutersAvailableExternalNetworksListResponseSubnet;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::OpenstackRoutersEffectiveRoutesRetrieveResponse;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::OpenstackRoutersEffectiveRoutesRetrieveResponseRoute;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::SetExternalGatewayRequest;
+#[cfg(feature = "openstack-routers")]
+pub use openstack_routers::SetExternalGatewayRequestExternalFixedIp;
+#[cfg(feature = "openstack-security-groups")]
+mod openstack_security_groups;
+#[cfg(feature = "openstack-security-groups")]
+pub use openstack_security_groups::OpenStackSecurityGroupUpdate;
+#[cfg(feature = "openstack-security-groups")]
+pub use openstack_security_groups::OpenStackSecurityGroupUpdateRequest;
+#[cfg(feature = "openstack-security-groups")]
+pub use openstack_security_groups::OpenstackSecurityGroupsSetRulesRequest;
+#[cfg(feature = "openstack-security-groups")]
+pub use openstack_security_groups::PatchedOpenStackSecurityGroupUpdateRequest;
+#[cfg(feature = "openstack-snapshots")]
+mod openstack_snapshots;
+#[cfg(feature = "openstack-snapshots")]
+pub use openstack_snapshots::OpenStackSnapshotRestoration;
+#[cfg(feature = "openstack-snapshots")]
+pub use openstack_snapshots::OpenStackSnapshotRestorationRequest;
+#[cfg(feature = "openstack-snapshots")]
+pub use openstack_snapshots::PatchedOpenStackSnapshotRequest;
+#[cfg(feature = "openstack-subnets")]
+mod openstack_subnets;
+#[cfg(feature = "openstack-subnets")]
+pub use openstack_subnets::PatchedOpenStackSubNetRequest;
+#[cfg(feature = "openstack-tenants")]
+mod openstack_tenants;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenStackFloatingIpRequest;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenStackSecurityGroupRequest;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenStackSecurityGroupRequestRule;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenStackTenant;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenStackTenantChangePasswordRequest;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenStackTenantQuota;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenStackTenantRequest;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenStackTenantRequestSecurityGroup;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenstackTenantsBackendInstancesListResponse;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenstackTenantsBackendVolumesListResponse;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenstackTenantsPushSecurityGroupsRequest;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenstackTenantsPushSecurityGroupsRequestRule;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenstackTenantsSetQuotasRequest;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenstackTenantsTopologyRetrieveResponse;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenstackTenantsTopologyRetrieveResponseEdge;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::OpenstackTenantsTopologyRetrieveResponseNode;
+#[cfg(feature = "openstack-tenants")]
+pub use openstack_tenants::PatchedOpenStackTenantRequest;
+#[cfg(feature = "openstack-volume-availability-zones")]
+mod openstack_volume_availability_zones;
+#[cfg(feature = "openstack-volume-availability-zones")]
+pub use openstack_volume_availability_zones::OpenstackVolumeAvailabilityZone;
+#[cfg(feature = "openstack-volume-types")]
+mod openstack_volume_types;
+#[cfg(feature = "openstack-volume-types")]
+pub use openstack_volume_types::OpenstackVolumeType;
 #[cfg(feature = "openstack-volumes")]
 mod openstack_volumes;
-#[cfg(feature = "openstack-volumes")]
-pub use openstack_volumes::OpenStackSnapshot;
-#[cfg(feature = "openstack-volumes")]
-pub use openstack_volumes::OpenStackSnapshotRequest;
-#[cfg(feature = "openstack-volumes")]
-pub use openstack_volumes::OpenStackSnapshotRestoration;
-#[cfg(feature = "openstack-volumes")]
-pub use openstack_volumes::OpenStackVolume;
 #[cfg(feature = "openstack-volumes")]
 pub use openstack_volumes::OpenStackVolumeExtendRequest;
 #[cfg(feature = "openstack-volumes")]
@@ -22,3 +2774,2770 @@ pub use openstack_volumes::OpenStackVolumeRetypeRequest;
 pub use openstack_volumes::PatchedOpenStackVolumeRequest;
 #[cfg(feature = "openstack-volumes")]
 pub use openstack_volumes::VolumeAttachRequest;
+#[cfg(feature = "organization-groups")]
+mod organization_groups;
+#[cfg(feature = "organization-groups")]
+pub use organization_groups::OrganizationGroupRequest;
+#[cfg(feature = "organization-groups")]
+pub use organization_groups::PatchedOrganizationGroupRequest;
+#[cfg(feature = "override-settings")]
+mod override_settings;
+#[cfg(feature = "override-settings")]
+pub use override_settings::ConstanceSettingsRequest;
+#[cfg(feature = "override-settings")]
+pub use override_settings::OverrideSettingsRetrieveResponse;
+#[cfg(feature = "payment-profiles")]
+mod payment_profiles;
+#[cfg(feature = "payment-profiles")]
+pub use payment_profiles::PatchedPaymentProfileRequest;
+#[cfg(feature = "payment-profiles")]
+pub use payment_profiles::PatchedPaymentProfileRequestAttributes;
+#[cfg(feature = "payment-profiles")]
+pub use payment_profiles::PaymentProfileRequest;
+#[cfg(feature = "payment-profiles")]
+pub use payment_profiles::PaymentProfileRequestBuilder;
+#[cfg(feature = "payments")]
+mod payments;
+#[cfg(feature = "payments")]
+pub use payments::LinkToInvoiceRequest;
+#[cfg(feature = "payments")]
+pub use payments::PatchedPaymentRequest;
+#[cfg(feature = "payments")]
+pub use payments::Payment;
+#[cfg(feature = "payments")]
+pub use payments::PaymentRequest;
+#[cfg(feature = "personal-access-tokens")]
+mod personal_access_tokens;
+#[cfg(feature = "personal-access-tokens")]
+pub use personal_access_tokens::PersonalAccessToken;
+#[cfg(feature = "personal-access-tokens")]
+pub use personal_access_tokens::PersonalAccessTokenAllowedScope;
+#[cfg(feature = "personal-access-tokens")]
+pub use personal_access_tokens::PersonalAccessTokenCreate;
+#[cfg(feature = "personal-access-tokens")]
+pub use personal_access_tokens::PersonalAccessTokenCreateRequest;
+#[cfg(feature = "personal-access-tokens")]
+pub use personal_access_tokens::PersonalAccessTokenCreateRequestAllowedScope;
+#[cfg(feature = "personal-access-tokens")]
+pub use personal_access_tokens::PersonalAccessTokensAvailableBindingTargetsListResponse;
+#[cfg(feature = "personal-access-tokens")]
+pub use personal_access_tokens::PersonalAccessTokensAvailableScopesListResponse;
+#[cfg(feature = "project-credits")]
+mod project_credits;
+#[cfg(feature = "project-credits")]
+pub use project_credits::PatchedProjectCreditRequest;
+#[cfg(feature = "project-credits")]
+pub use project_credits::ProjectCredit;
+#[cfg(feature = "project-credits")]
+pub use project_credits::ProjectCreditOffering;
+#[cfg(feature = "project-credits")]
+pub use project_credits::ProjectCreditRequest;
+#[cfg(feature = "project-end-date-change-requests")]
+mod project_end_date_change_requests;
+#[cfg(feature = "project-end-date-change-requests")]
+pub use project_end_date_change_requests::ProjectEndDateChangeRequest;
+#[cfg(feature = "project-end-date-change-requests")]
+pub use project_end_date_change_requests::ProjectEndDateChangeRequestCreate;
+#[cfg(feature = "project-end-date-change-requests")]
+pub use project_end_date_change_requests::ProjectEndDateChangeRequestCreateRequest;
+#[cfg(feature = "project-permissions-reviews")]
+mod project_permissions_reviews;
+#[cfg(feature = "project-permissions-reviews")]
+pub use project_permissions_reviews::ProjectPermissionsReview;
+#[cfg(feature = "project-quotas")]
+mod project_quotas;
+#[cfg(feature = "project-quotas")]
+pub use project_quotas::ProjectQuotasListResponse;
+#[cfg(feature = "project-types")]
+mod project_types;
+#[cfg(feature = "project-types")]
+pub use project_types::ProjectType;
+#[cfg(feature = "projects")]
+mod projects;
+#[cfg(feature = "projects")]
+pub use projects::ProjectsChecklistRetrieveResponse;
+#[cfg(feature = "projects")]
+pub use projects::ProjectsChecklistTemplateRetrieveResponse;
+#[cfg(feature = "projects")]
+pub use projects::ProjectsOtherUsersListResponse;
+#[cfg(feature = "promotions-campaigns")]
+mod promotions_campaigns;
+#[cfg(feature = "promotions-campaigns")]
+pub use promotions_campaigns::Campaign;
+#[cfg(feature = "promotions-campaigns")]
+pub use promotions_campaigns::CampaignRequest;
+#[cfg(feature = "promotions-campaigns")]
+pub use promotions_campaigns::CampaignRequestBuilder;
+#[cfg(feature = "proposal-proposals")]
+mod proposal_proposals;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::CompleteWorkflowStepRequest;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::PatchedRequestedResourceRequest;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::Proposal;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::ProposalApproveRequest;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::ProposalDetachDocumentsRequest;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::ProposalDocumentationRequest;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::ProposalProposal;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::ProposalProposalsChecklistRetrieveResponse;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::ProposalProposalsChecklistTemplateRetrieveResponse;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::ProposalProposalsSubmitAnswersResponse;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::ProposalProposalsWorkflowStatesListResponse;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::ProposalRequest;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::ProposalSupportingDocumentation;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::ProposalUpdateProjectDetailsRequest;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::RejectWorkflowStep;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::RejectWorkflowStepRequest;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::RequestedResource;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::RequestedResourceRequest;
+#[cfg(feature = "proposal-protected-calls")]
+mod proposal_protected_calls;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::AffinityMatrixResponseScopeEnum;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::BulkRoundCreateRequestRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::BulkRoundCreateRequestRequestBuilder;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::CallAttachDocumentsRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::CallComplianceReviewRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::CallResourceTemplateRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::CallResourceTemplateRequestBuilder;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::CallWorkflowStep;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::CallWorkflowStepCriteria;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::CallWorkflowStepRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::CallWorkflowStepRequestCriteria;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::CallWorkflowStepRequestStepEnum;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::CreateManualAssignment;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::CreateManualAssignmentRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::CreateManualAssignmentSkippedProposal;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::DuplicateCallRequestRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::EmailInvitation;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::EmailInvitationRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::GenerateAssignments;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::GenerateAssignmentsRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::GenerateSuggestionsRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::GenerateSuggestionsRequestRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::MatchingConfiguration;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::PatchedCallCoiConfigurationRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::PatchedCallResourceTemplateRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::PatchedCallWorkflowStepRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::PatchedMatchingConfigurationRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::PatchedMatchingConfigurationRequestAffinityMethodEnum;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::PatchedMatchingConfigurationRequestAlgorithmEnum;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::PatchedProtectedCallRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::PatchedProtectedRoundRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::PatchedRequestedOfferingRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCall;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsAffinityMatrixRetrieveResponse;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsAffinityMatrixRetrieveResponseResult;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsAvailableComplianceChecklistsListResponse;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsComplianceOverviewRetrieveResponse;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsComplianceOverviewRetrieveResponseProposal;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsComputeAffinitiesResponse;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsConflictSummaryRetrieveResponse;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsConflictsListResponse;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsConflictsListResponseStatusEnum;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsMatchingConfigurationRetrieveResponse;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsProposalsComplianceAnswersListResponse;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsProposedAssignmentsListResponse;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsReviewerPoolListResponse;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsSendInvitationsResponse;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProtectedCall;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProtectedCallRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProtectedCallRequestBuilder;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProtectedRound;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProtectedRoundProposal;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProtectedRoundRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProtectedRoundRequestBuilder;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::RequestedOffering;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::RequestedOfferingRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ReviewerInvitation;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ReviewerInvitationRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::SendAllAssignmentBatches;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::SendAllAssignmentBatchesRequest;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::TriggerCoiDetection;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::TriggerCoiDetectionRequest;
+#[cfg(feature = "proposal-public-calls")]
+mod proposal_public_calls;
+#[cfg(feature = "proposal-public-calls")]
+pub use proposal_public_calls::ProposalPublicCallsCheckEligibilityRetrieveResponse;
+#[cfg(feature = "proposal-public-calls")]
+pub use proposal_public_calls::PublicCall;
+#[cfg(feature = "proposal-public-calls")]
+pub use proposal_public_calls::PublicCallDocument;
+#[cfg(feature = "proposal-public-calls")]
+pub use proposal_public_calls::PublicCallOffering;
+#[cfg(feature = "proposal-public-calls")]
+pub use proposal_public_calls::PublicCallResourceTemplate;
+#[cfg(feature = "proposal-public-calls")]
+pub use proposal_public_calls::PublicCallRound;
+#[cfg(feature = "proposal-requested-offerings")]
+mod proposal_requested_offerings;
+#[cfg(feature = "proposal-requested-offerings")]
+pub use proposal_requested_offerings::ProposalRequestedOffering;
+#[cfg(feature = "proposal-requested-offerings")]
+pub use proposal_requested_offerings::ProposalRequestedOfferingComponent;
+#[cfg(feature = "proposal-requested-resources")]
+mod proposal_requested_resources;
+#[cfg(feature = "proposal-requested-resources")]
+pub use proposal_requested_resources::ProposalRequestedResource;
+#[cfg(feature = "proposal-reviews")]
+mod proposal_reviews;
+#[cfg(feature = "proposal-reviews")]
+pub use proposal_reviews::PatchedProposalReviewRequest;
+#[cfg(feature = "proposal-reviews")]
+pub use proposal_reviews::ProposalReview;
+#[cfg(feature = "proposal-reviews")]
+pub use proposal_reviews::ProposalReviewRequest;
+#[cfg(feature = "proposal-reviews")]
+pub use proposal_reviews::ReviewSubmitRequest;
+#[cfg(feature = "provider-invoice-items")]
+mod provider_invoice_items;
+#[cfg(feature = "provider-invoice-items")]
+pub use provider_invoice_items::ProviderInvoiceItemsListResponse;
+#[cfg(feature = "provider-invoice-items")]
+pub use provider_invoice_items::ProviderInvoiceItemsRetrieveResponse;
+#[cfg(feature = "public-maintenance-announcements")]
+mod public_maintenance_announcements;
+#[cfg(feature = "public-maintenance-announcements")]
+pub use public_maintenance_announcements::PublicMaintenanceAnnouncement;
+#[cfg(feature = "public-maintenance-announcements")]
+pub use public_maintenance_announcements::PublicMaintenanceAnnouncementAffectedOffering;
+#[cfg(feature = "rabbitmq-overview")]
+mod rabbitmq_overview;
+#[cfg(feature = "rabbitmq-overview")]
+pub use rabbitmq_overview::RabbitmqOverviewRetrieveResponse;
+#[cfg(feature = "rabbitmq-overview")]
+pub use rabbitmq_overview::RabbitmqOverviewRetrieveResponseListener;
+#[cfg(feature = "rabbitmq-stats")]
+mod rabbitmq_stats;
+#[cfg(feature = "rabbitmq-stats")]
+pub use rabbitmq_stats::RabbitmqStatsRetrieveResponse;
+#[cfg(feature = "rabbitmq-stats")]
+pub use rabbitmq_stats::RabbitmqStatsRetrieveResponseVhost;
+#[cfg(feature = "rabbitmq-stats")]
+pub use rabbitmq_stats::RabbitmqStatsRetrieveResponseVhostQueue;
+#[cfg(feature = "rabbitmq-stats")]
+pub use rabbitmq_stats::RmqPurgeRequest;
+#[cfg(feature = "rabbitmq-stats")]
+pub use rabbitmq_stats::RmqPurgeRequestRequest;
+#[cfg(feature = "rabbitmq-user-stats")]
+mod rabbitmq_user_stats;
+#[cfg(feature = "rabbitmq-user-stats")]
+pub use rabbitmq_user_stats::RabbitmqUserStatsListResponse;
+#[cfg(feature = "rabbitmq-user-stats")]
+pub use rabbitmq_user_stats::RabbitmqUserStatsListResponseConnection;
+#[cfg(feature = "rabbitmq-vhost-stats")]
+mod rabbitmq_vhost_stats;
+#[cfg(feature = "rabbitmq-vhost-stats")]
+pub use rabbitmq_vhost_stats::RabbitmqVhostStatsListResponse;
+#[cfg(feature = "rabbitmq-vhost-stats")]
+pub use rabbitmq_vhost_stats::RabbitmqVhostStatsListResponseSubscription;
+#[cfg(feature = "rancher-apps")]
+mod rancher_apps;
+#[cfg(feature = "rancher-apps")]
+pub use rancher_apps::PatchedRancherApplicationRequest;
+#[cfg(feature = "rancher-apps")]
+pub use rancher_apps::RancherApplication;
+#[cfg(feature = "rancher-apps")]
+pub use rancher_apps::RancherApplicationRequest;
+#[cfg(feature = "rancher-apps")]
+pub use rancher_apps::RancherApplicationRequestBuilder;
+#[cfg(feature = "rancher-catalogs")]
+mod rancher_catalogs;
+#[cfg(feature = "rancher-catalogs")]
+pub use rancher_catalogs::PatchedRancherCatalogRequest;
+#[cfg(feature = "rancher-catalogs")]
+pub use rancher_catalogs::RancherCatalog;
+#[cfg(feature = "rancher-catalogs")]
+pub use rancher_catalogs::RancherCatalogCreate;
+#[cfg(feature = "rancher-catalogs")]
+pub use rancher_catalogs::RancherCatalogCreateRequest;
+#[cfg(feature = "rancher-catalogs")]
+pub use rancher_catalogs::RancherCatalogCreateRequestBuilder;
+#[cfg(feature = "rancher-catalogs")]
+pub use rancher_catalogs::RancherCatalogUpdateRequest;
+#[cfg(feature = "rancher-catalogs")]
+pub use rancher_catalogs::RancherCatalogUpdateRequestBuilder;
+#[cfg(feature = "rancher-cluster-security-groups")]
+mod rancher_cluster_security_groups;
+#[cfg(feature = "rancher-cluster-security-groups")]
+pub use rancher_cluster_security_groups::ClusterSecurityGroup;
+#[cfg(feature = "rancher-cluster-security-groups")]
+pub use rancher_cluster_security_groups::ClusterSecurityGroupRequest;
+#[cfg(feature = "rancher-cluster-security-groups")]
+pub use rancher_cluster_security_groups::ClusterSecurityGroupRequestRule;
+#[cfg(feature = "rancher-cluster-security-groups")]
+pub use rancher_cluster_security_groups::ClusterSecurityGroupRule;
+#[cfg(feature = "rancher-cluster-security-groups")]
+pub use rancher_cluster_security_groups::PatchedClusterSecurityGroupRequest;
+#[cfg(feature = "rancher-cluster-templates")]
+mod rancher_cluster_templates;
+#[cfg(feature = "rancher-cluster-templates")]
+pub use rancher_cluster_templates::RancherClusterTemplate;
+#[cfg(feature = "rancher-cluster-templates")]
+pub use rancher_cluster_templates::RancherClusterTemplateNode;
+#[cfg(feature = "rancher-clusters")]
+mod rancher_clusters;
+#[cfg(feature = "rancher-clusters")]
+pub use rancher_clusters::PatchedRancherClusterRequest;
+#[cfg(feature = "rancher-clusters")]
+pub use rancher_clusters::RancherCluster;
+#[cfg(feature = "rancher-clusters")]
+pub use rancher_clusters::RancherClusterNode;
+#[cfg(feature = "rancher-clusters")]
+pub use rancher_clusters::RancherClusterPublicIp;
+#[cfg(feature = "rancher-clusters")]
+pub use rancher_clusters::RancherClusterRequest;
+#[cfg(feature = "rancher-clusters")]
+pub use rancher_clusters::RancherClustersCreateManagementSecurityGroupResponse;
+#[cfg(feature = "rancher-clusters")]
+pub use rancher_clusters::RancherImportYamlRequest;
+#[cfg(feature = "rancher-hpas")]
+mod rancher_hpas;
+#[cfg(feature = "rancher-hpas")]
+pub use rancher_hpas::PatchedRancherHpaRequest;
+#[cfg(feature = "rancher-hpas")]
+pub use rancher_hpas::PatchedRancherHpaRequestMetric;
+#[cfg(feature = "rancher-hpas")]
+pub use rancher_hpas::PatchedRancherHpaRequestMetricBuilder;
+#[cfg(feature = "rancher-hpas")]
+pub use rancher_hpas::PatchedRancherHpaRequestMetricTarget;
+#[cfg(feature = "rancher-hpas")]
+pub use rancher_hpas::RancherHpa;
+#[cfg(feature = "rancher-hpas")]
+pub use rancher_hpas::RancherHpaMetric;
+#[cfg(feature = "rancher-hpas")]
+pub use rancher_hpas::RancherHpaMetricTarget;
+#[cfg(feature = "rancher-hpas")]
+pub use rancher_hpas::RancherHpaRequest;
+#[cfg(feature = "rancher-ingresses")]
+mod rancher_ingresses;
+#[cfg(feature = "rancher-ingresses")]
+pub use rancher_ingresses::PatchedRancherIngressRequest;
+#[cfg(feature = "rancher-ingresses")]
+pub use rancher_ingresses::RancherIngress;
+#[cfg(feature = "rancher-ingresses")]
+pub use rancher_ingresses::RancherIngressRequest;
+#[cfg(feature = "rancher-ingresses")]
+pub use rancher_ingresses::RancherIngressRequestBuilder;
+#[cfg(feature = "rancher-namespaces")]
+mod rancher_namespaces;
+#[cfg(feature = "rancher-namespaces")]
+pub use rancher_namespaces::RancherNamespace;
+#[cfg(feature = "rancher-nodes")]
+mod rancher_nodes;
+#[cfg(feature = "rancher-nodes")]
+pub use rancher_nodes::LinkOpenstackRequest;
+#[cfg(feature = "rancher-nodes")]
+pub use rancher_nodes::RancherCreateNode;
+#[cfg(feature = "rancher-nodes")]
+pub use rancher_nodes::RancherCreateNodeRequest;
+#[cfg(feature = "rancher-nodes")]
+pub use rancher_nodes::RancherCreateNodeRequestBuilder;
+#[cfg(feature = "rancher-nodes")]
+pub use rancher_nodes::RancherCreateNodeRequestDataVolume;
+#[cfg(feature = "rancher-nodes")]
+pub use rancher_nodes::RancherNodesListResponse;
+#[cfg(feature = "rancher-nodes")]
+pub use rancher_nodes::RancherNodesRetrieveResponse;
+#[cfg(feature = "rancher-projects")]
+mod rancher_projects;
+#[cfg(feature = "rancher-projects")]
+pub use rancher_projects::RancherProject;
+#[cfg(feature = "rancher-projects")]
+pub use rancher_projects::RancherProjectNamespace;
+#[cfg(feature = "rancher-projects")]
+pub use rancher_projects::RancherProjectsSecretsListResponse;
+#[cfg(feature = "rancher-role-templates")]
+mod rancher_role_templates;
+#[cfg(feature = "rancher-role-templates")]
+pub use rancher_role_templates::RancherRoleTemplate;
+#[cfg(feature = "rancher-services")]
+mod rancher_services;
+#[cfg(feature = "rancher-services")]
+pub use rancher_services::PatchedRancherServiceRequest;
+#[cfg(feature = "rancher-services")]
+pub use rancher_services::PatchedRancherServiceRequestTargetWorkload;
+#[cfg(feature = "rancher-services")]
+pub use rancher_services::RancherService;
+#[cfg(feature = "rancher-services")]
+pub use rancher_services::RancherServiceCreate;
+#[cfg(feature = "rancher-services")]
+pub use rancher_services::RancherServiceCreateRequest;
+#[cfg(feature = "rancher-services")]
+pub use rancher_services::RancherServiceCreateRequestBuilder;
+#[cfg(feature = "rancher-services")]
+pub use rancher_services::RancherServiceCreateRequestTargetWorkload;
+#[cfg(feature = "rancher-services")]
+pub use rancher_services::RancherServiceRequest;
+#[cfg(feature = "rancher-services")]
+pub use rancher_services::RancherServiceRequestBuilder;
+#[cfg(feature = "rancher-services")]
+pub use rancher_services::RancherServiceTargetWorkload;
+#[cfg(feature = "rancher-template-versions")]
+mod rancher_template_versions;
+#[cfg(feature = "rancher-template-versions")]
+pub use rancher_template_versions::RancherTemplateVersionsRetrieveResponse;
+#[cfg(feature = "rancher-template-versions")]
+pub use rancher_template_versions::RancherTemplateVersionsRetrieveResponseQuestion;
+#[cfg(feature = "rancher-template-versions")]
+pub use rancher_template_versions::RancherTemplateVersionsRetrieveResponseQuestionSubquestion;
+#[cfg(feature = "rancher-templates")]
+mod rancher_templates;
+#[cfg(feature = "rancher-templates")]
+pub use rancher_templates::RancherTemplate;
+#[cfg(feature = "rancher-users")]
+mod rancher_users;
+#[cfg(feature = "rancher-users")]
+pub use rancher_users::RancherUser;
+#[cfg(feature = "rancher-users")]
+pub use rancher_users::RancherUserClusterRole;
+#[cfg(feature = "rancher-users")]
+pub use rancher_users::RancherUserProjectRole;
+#[cfg(feature = "rancher-workloads")]
+mod rancher_workloads;
+#[cfg(feature = "rancher-workloads")]
+pub use rancher_workloads::PatchedRancherWorkloadRequest;
+#[cfg(feature = "rancher-workloads")]
+pub use rancher_workloads::RancherWorkload;
+#[cfg(feature = "rancher-workloads")]
+pub use rancher_workloads::RancherWorkloadRequest;
+#[cfg(feature = "remote-eduteams")]
+mod remote_eduteams;
+#[cfg(feature = "remote-eduteams")]
+pub use remote_eduteams::RemoteEduteamsRequestRequest;
+#[cfg(feature = "remote-waldur-api")]
+mod remote_waldur_api;
+#[cfg(feature = "remote-waldur-api")]
+pub use remote_waldur_api::RemoteCredentials;
+#[cfg(feature = "remote-waldur-api")]
+pub use remote_waldur_api::RemoteCredentialsRequest;
+#[cfg(feature = "remote-waldur-api")]
+pub use remote_waldur_api::RemoteCredentialsRequestBuilder;
+#[cfg(feature = "remote-waldur-api")]
+pub use remote_waldur_api::RemoteOfferingCreate;
+#[cfg(feature = "remote-waldur-api")]
+pub use remote_waldur_api::RemoteOfferingCreateRequest;
+#[cfg(feature = "remote-waldur-api")]
+pub use remote_waldur_api::RemoteOfferingCreateRequestBuilder;
+#[cfg(feature = "remote-waldur-api")]
+pub use remote_waldur_api::RemoteWaldurApiRemoteCategoriesResponse;
+#[cfg(feature = "remote-waldur-api")]
+pub use remote_waldur_api::RemoteWaldurApiRemoteResourceOrderStatusRetrieveResponse;
+#[cfg(feature = "remote-waldur-api")]
+pub use remote_waldur_api::RemoteWaldurApiRemoteResourceStatusRetrieveResponse;
+#[cfg(feature = "remote-waldur-api")]
+pub use remote_waldur_api::RemoteWaldurApiRemoteResourceTeamStatusListResponse;
+#[cfg(feature = "remote-waldur-api")]
+pub use remote_waldur_api::RemoteWaldurApiSharedOfferingsResponse;
+#[cfg(feature = "reviewer-bids")]
+mod reviewer_bids;
+#[cfg(feature = "reviewer-bids")]
+pub use reviewer_bids::PatchedReviewerBidRequest;
+#[cfg(feature = "reviewer-bids")]
+pub use reviewer_bids::ReviewerBid;
+#[cfg(feature = "reviewer-bids")]
+pub use reviewer_bids::ReviewerBidRequest;
+#[cfg(feature = "reviewer-bids")]
+pub use reviewer_bids::ReviewerBidSubmitRequest;
+#[cfg(feature = "reviewer-bids")]
+pub use reviewer_bids::ReviewerBulkBid;
+#[cfg(feature = "reviewer-bids")]
+pub use reviewer_bids::ReviewerBulkBidRequest;
+#[cfg(feature = "reviewer-invitations")]
+mod reviewer_invitations;
+#[cfg(feature = "reviewer-invitations")]
+pub use reviewer_invitations::InvitationAcceptRequest;
+#[cfg(feature = "reviewer-invitations")]
+pub use reviewer_invitations::InvitationAcceptRequestDeclaredConflict;
+#[cfg(feature = "reviewer-invitations")]
+pub use reviewer_invitations::InvitationAcceptRequestDeclaredConflictCoiTypeEnum;
+#[cfg(feature = "reviewer-invitations")]
+pub use reviewer_invitations::ReviewerInvitationsRetrieveResponse;
+#[cfg(feature = "reviewer-invitations")]
+pub use reviewer_invitations::ReviewerInvitationsRetrieveResponseProposal;
+#[cfg(feature = "reviewer-profiles")]
+mod reviewer_profiles;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ImportPublications;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ImportPublicationsRequest;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::OrcidCallbackRequest;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::PatchedReviewerAffiliationRequest;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::PatchedReviewerAffiliationRequestAffiliationTypeEnum;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::PatchedReviewerExpertiseRequest;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::PatchedReviewerExpertiseRequestProficiencyLevelEnum;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::PatchedReviewerProfileCreateRequest;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::PatchedReviewerProfileRequest;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::PatchedReviewerPublicationRequest;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::PatchedReviewerPublicationRequestVenueTypeEnum;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ReviewerAffiliation;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ReviewerAffiliationRequest;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ReviewerExpertise;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ReviewerExpertiseRequest;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ReviewerProfile;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ReviewerProfileCreateRequest;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ReviewerProfileRequest;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ReviewerProfilesConnectOrcidRetrieveResponse;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ReviewerProfilesPublishResponse;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ReviewerProfilesSyncOrcidResponse;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ReviewerProfilesUnpublishResponse;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ReviewerPublication;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ReviewerPublicationRequest;
+#[cfg(feature = "reviewer-profiles")]
+pub use reviewer_profiles::ReviewerPublicationRequestBuilder;
+#[cfg(feature = "reviewer-suggestions")]
+mod reviewer_suggestions;
+#[cfg(feature = "reviewer-suggestions")]
+pub use reviewer_suggestions::ReviewerSuggestion;
+#[cfg(feature = "reviewer-suggestions")]
+pub use reviewer_suggestions::ReviewerSuggestionRequest;
+#[cfg(feature = "reviewer-suggestions")]
+pub use reviewer_suggestions::ReviewerSuggestionsListResponse;
+#[cfg(feature = "reviewer-suggestions")]
+pub use reviewer_suggestions::ReviewerSuggestionsRetrieveResponse;
+#[cfg(feature = "reviewer-suggestions")]
+pub use reviewer_suggestions::SuggestionReject;
+#[cfg(feature = "reviewer-suggestions")]
+pub use reviewer_suggestions::SuggestionRejectRequest;
+#[cfg(feature = "role-availabilities")]
+mod role_availabilities;
+#[cfg(feature = "role-availabilities")]
+pub use role_availabilities::RoleAvailability;
+#[cfg(feature = "roles")]
+mod roles;
+#[cfg(feature = "roles")]
+pub use roles::PatchedRoleDetailsRequest;
+#[cfg(feature = "roles")]
+pub use roles::RoleDescription;
+#[cfg(feature = "roles")]
+pub use roles::RoleDescriptionRequest;
+#[cfg(feature = "roles")]
+pub use roles::RoleDetails;
+#[cfg(feature = "roles")]
+pub use roles::RoleModifyRequest;
+#[cfg(feature = "roles")]
+pub use roles::RoleModifyRequestBuilder;
+#[cfg(feature = "science-domains")]
+mod science_domains;
+#[cfg(feature = "science-domains")]
+pub use science_domains::LoadScienceDomainPreset;
+#[cfg(feature = "science-domains")]
+pub use science_domains::LoadScienceDomainPresetRequest;
+#[cfg(feature = "science-domains")]
+pub use science_domains::PatchedScienceDomainRequest;
+#[cfg(feature = "science-domains")]
+pub use science_domains::ScienceDomain;
+#[cfg(feature = "science-domains")]
+pub use science_domains::ScienceDomainRequest;
+#[cfg(feature = "science-domains")]
+pub use science_domains::ScienceDomainsPresetsListResponse;
+#[cfg(feature = "science-sub-domains")]
+mod science_sub_domains;
+#[cfg(feature = "science-sub-domains")]
+pub use science_sub_domains::PatchedScienceSubDomainRequest;
+#[cfg(feature = "science-sub-domains")]
+pub use science_sub_domains::ScienceSubDomain;
+#[cfg(feature = "science-sub-domains")]
+pub use science_sub_domains::ScienceSubDomainRequest;
+#[cfg(feature = "science-sub-domains")]
+pub use science_sub_domains::ScienceSubDomainRequestBuilder;
+#[cfg(feature = "service-settings")]
+mod service_settings;
+#[cfg(feature = "service-settings")]
+pub use service_settings::ServiceSettings;
+mod shared;
+#[cfg(any(feature = "call-reviewer-pools", feature = "reviewer-invitations"))]
+pub use shared::Accept;
+#[cfg(any(feature = "data-access-logs", feature = "users"))]
+pub use shared::AccessorTypeEnum;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::AdjustResourceDatesRequest;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::AdjustResourceDatesRequestBuilder;
+#[cfg(any(feature = "admin", feature = "metadata"))]
+pub use shared::AdminArrowVendorOfferingMappingsVendorChoicesListResponse;
+#[cfg(
+    any(
+        feature = "affiliated-organizations",
+        feature = "customers",
+        feature = "onboarding-verifications"
+    )
+)]
+pub use shared::AffiliatedOrganization;
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-processors",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+pub use shared::AgentProcessorCreate;
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+pub use shared::AgentServiceCreate;
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+pub use shared::AgentServiceCreateProcessor;
+#[cfg(
+    any(feature = "openportal-allocations", feature = "openportal-remote-allocations")
+)]
+pub use shared::AllocationSetLimitsRequest;
+#[cfg(any(feature = "assignment-batches", feature = "assignment-items"))]
+pub use shared::AssignmentItem;
+#[cfg(
+    any(
+        feature = "marketplace-attributes",
+        feature = "marketplace-categories",
+        feature = "remote-waldur-api"
+    )
+)]
+pub use shared::AttributeRequestTypeEnum;
+#[cfg(any(feature = "aws-instances", feature = "digitalocean-droplets"))]
+pub use shared::AwsInstanceRequest;
+#[cfg(any(feature = "aws-instances", feature = "digitalocean-droplets"))]
+pub use shared::AwsInstanceRequestBuilder;
+#[cfg(
+    any(
+        feature = "azure-sql-servers",
+        feature = "marketplace-offering-profiles",
+        feature = "marketplace-tags",
+        feature = "openstack-instances",
+        feature = "openstack-networks",
+        feature = "openstack-security-groups",
+        feature = "openstack-tenants"
+    )
+)]
+pub use shared::AzureSqlDatabaseCreateRequest;
+#[cfg(any(feature = "invoices", feature = "marketplace-provider-resources"))]
+pub use shared::BackendIdRequest;
+#[cfg(
+    any(
+        feature = "backend-resource-requests",
+        feature = "marketplace-user-offering-consents"
+    )
+)]
+pub use shared::BackendResourceReqRequest;
+#[cfg(
+    any(
+        feature = "aws-instances",
+        feature = "aws-volumes",
+        feature = "azure-public-ips",
+        feature = "azure-sql-databases",
+        feature = "azure-sql-servers",
+        feature = "azure-virtualmachines",
+        feature = "backend-resource-requests",
+        feature = "digitalocean-droplets",
+        feature = "marketplace-provider-resources",
+        feature = "openportal-allocations",
+        feature = "openportal-remote-allocations",
+        feature = "openstack-backups",
+        feature = "openstack-floating-ips",
+        feature = "openstack-instances",
+        feature = "openstack-networks",
+        feature = "openstack-ports",
+        feature = "openstack-routers",
+        feature = "openstack-security-groups",
+        feature = "openstack-server-groups",
+        feature = "openstack-snapshots",
+        feature = "openstack-subnets",
+        feature = "openstack-tenants",
+        feature = "openstack-volumes",
+        feature = "rancher-apps",
+        feature = "rancher-clusters",
+        feature = "rancher-hpas",
+        feature = "rancher-ingresses",
+        feature = "rancher-nodes",
+        feature = "rancher-services",
+        feature = "slurm-allocations",
+        feature = "slurm-jobs",
+        feature = "vmware-disks",
+        feature = "vmware-ports",
+        feature = "vmware-virtual-machine"
+    )
+)]
+pub use shared::BackendResourceRequestSetErredRequest;
+#[cfg(
+    any(
+        feature = "backend-resources",
+        feature = "booking-offerings",
+        feature = "booking-resources",
+        feature = "managed-rancher-cluster-resources",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "promotions-campaigns"
+    )
+)]
+pub use shared::BookingResourceEndpoint;
+#[cfg(
+    any(
+        feature = "backend-resources",
+        feature = "booking-offerings",
+        feature = "booking-resources",
+        feature = "managed-rancher-cluster-resources",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers",
+        feature = "promotions-campaigns",
+        feature = "proposal-protected-calls",
+        feature = "proposal-public-calls",
+        feature = "proposal-requested-offerings"
+    )
+)]
+pub use shared::BookingResourceOfferingComponent;
+#[cfg(
+    any(
+        feature = "backend-resources",
+        feature = "booking-offerings",
+        feature = "booking-resources",
+        feature = "managed-rancher-cluster-resources",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers",
+        feature = "promotions-campaigns",
+        feature = "proposal-protected-calls",
+        feature = "proposal-public-calls",
+        feature = "proposal-requested-offerings"
+    )
+)]
+pub use shared::BookingResourceOfferingComponentBillingTypeEnum;
+#[cfg(
+    any(
+        feature = "backend-resources",
+        feature = "booking-resources",
+        feature = "managed-rancher-cluster-resources",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources",
+        feature = "promotions-campaigns"
+    )
+)]
+pub use shared::BookingResourceReport;
+#[cfg(any(feature = "proposal-proposals", feature = "proposal-protected-calls"))]
+pub use shared::CallDetachDocumentsRequest;
+#[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
+pub use shared::CallResourceTemplate;
+#[cfg(any(feature = "call-reviewer-pools", feature = "proposal-protected-calls"))]
+pub use shared::CallReviewerPoolsForceAcceptResponse;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "promotions-campaigns"
+    )
+)]
+pub use shared::CampaignDiscountTypeEnum;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "broadcast-messages",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-related-customers",
+        feature = "marketplace-resources",
+        feature = "openstack-snapshots",
+        feature = "openstack-volumes",
+        feature = "promotions-campaigns"
+    )
+)]
+pub use shared::CampaignOffering;
+#[cfg(
+    any(
+        feature = "marketplace-software-catalogs",
+        feature = "marketplace-software-packages",
+        feature = "marketplace-software-versions"
+    )
+)]
+pub use shared::CatalogTypeEnum;
+#[cfg(
+    any(
+        feature = "marketplace-category-components",
+        feature = "marketplace-category-help-articles"
+    )
+)]
+pub use shared::CategoryComponentsCategory;
+#[cfg(
+    any(
+        feature = "marketplace-category-components",
+        feature = "marketplace-category-help-articles"
+    )
+)]
+pub use shared::CategoryComponentsRequestCategory;
+#[cfg(any(feature = "celery-stats", feature = "stats"))]
+pub use shared::CeleryStatsRetrieveResponse;
+#[cfg(any(feature = "marketplace-offering-users", feature = "proposal-proposals"))]
+pub use shared::ChecklistReview;
+#[cfg(any(feature = "marketplace-offering-users", feature = "proposal-proposals"))]
+pub use shared::ChecklistReviewCompletion;
+#[cfg(any(feature = "marketplace-offering-users", feature = "proposal-proposals"))]
+pub use shared::ChecklistReviewQuestion;
+#[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
+pub use shared::ChecklistTypeEnum;
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+pub use shared::CleanupRequest;
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+pub use shared::CleanupRequestItem;
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+pub use shared::CleanupRequestRequest;
+#[cfg(any(feature = "support-comments", feature = "support-issues"))]
+pub use shared::Comment;
+#[cfg(any(feature = "support-comments", feature = "support-issues"))]
+pub use shared::CommentRequest;
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+pub use shared::CompletionStatus;
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects"
+    )
+)]
+pub use shared::Components;
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects"
+    )
+)]
+pub use shared::ComponentsComponent;
+#[cfg(
+    any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
+)]
+pub use shared::ComponentsUsageTimeseries;
+#[cfg(
+    any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
+)]
+pub use shared::ComponentsUsageTimeseriesBucket;
+#[cfg(any(feature = "conflicts-of-interest", feature = "proposal-protected-calls"))]
+pub use shared::ConflictOfInterestRequestStatusEnum;
+#[cfg(
+    any(
+        feature = "marketplace-course-accounts",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-service-providers"
+    )
+)]
+pub use shared::CourseAccount;
+#[cfg(
+    any(
+        feature = "openstack-health-monitors",
+        feature = "openstack-listeners",
+        feature = "openstack-pools"
+    )
+)]
+pub use shared::CreateHealthMonitorRequestTypeEnum;
+#[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
+pub use shared::Customer;
+#[cfg(any(feature = "customer-credits", feature = "project-credits"))]
+pub use shared::CustomerCreditOffering;
+#[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
+pub use shared::CustomerDefaultAffiliation;
+#[cfg(
+    any(
+        feature = "marketplace-customer-estimated-cost-policies",
+        feature = "marketplace-project-estimated-cost-policies"
+    )
+)]
+pub use shared::CustomerEstimatedCostPolicyRequest;
+#[cfg(
+    any(
+        feature = "marketplace-customer-estimated-cost-policies",
+        feature = "marketplace-project-estimated-cost-policies"
+    )
+)]
+pub use shared::CustomerEstimatedCostPolicyRequestBuilder;
+#[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
+pub use shared::CustomerOrganizationGroup;
+#[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
+pub use shared::CustomerPaymentProfile;
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "financial-reports",
+        feature = "marketplace-service-providers",
+        feature = "onboarding-verifications",
+        feature = "payment-profiles"
+    )
+)]
+pub use shared::CustomerPaymentProfileAttributes;
+#[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
+pub use shared::CustomerPaymentProfilePaymentTypeEnum;
+#[cfg(any(feature = "customer-quotas", feature = "project-quotas"))]
+pub use shared::CustomerQuotasQuotaNameEnum;
+#[cfg(
+    any(
+        feature = "marketplace-customer-service-accounts",
+        feature = "marketplace-provider-offerings"
+    )
+)]
+pub use shared::CustomerServiceAccount;
+#[cfg(any(feature = "customers", feature = "projects"))]
+pub use shared::CustomerUserOEnum;
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "invoices",
+        feature = "keys",
+        feature = "marketplace-plans",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources",
+        feature = "users"
+    )
+)]
+pub use shared::CustomersHistoryAtRetrieveResponse;
+#[cfg(any(feature = "data-access-logs", feature = "users"))]
+pub use shared::DataAccessLogAccessor;
+#[cfg(any(feature = "database-stats", feature = "stats"))]
+pub use shared::DatabaseStatsRetrieveResponse;
+#[cfg(any(feature = "database-stats", feature = "stats"))]
+pub use shared::DatabaseStatsRetrieveResponseTableStat;
+#[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
+pub use shared::DeprecatedNetworkRbacPolicy;
+#[cfg(
+    any(
+        feature = "aws-instances",
+        feature = "aws-volumes",
+        feature = "azure-public-ips",
+        feature = "azure-sql-databases",
+        feature = "azure-sql-servers",
+        feature = "azure-virtualmachines",
+        feature = "call-reviewer-pools",
+        feature = "digitalocean-droplets",
+        feature = "invoices",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resource-limit-change-requests",
+        feature = "marketplace-resources",
+        feature = "openportal-allocations",
+        feature = "openportal-remote-allocations",
+        feature = "openstack-backups",
+        feature = "openstack-floating-ips",
+        feature = "openstack-instances",
+        feature = "openstack-networks",
+        feature = "openstack-ports",
+        feature = "openstack-routers",
+        feature = "openstack-security-groups",
+        feature = "openstack-server-groups",
+        feature = "openstack-snapshots",
+        feature = "openstack-subnets",
+        feature = "openstack-tenants",
+        feature = "openstack-volumes",
+        feature = "payments",
+        feature = "rancher-apps",
+        feature = "rancher-clusters",
+        feature = "rancher-hpas",
+        feature = "rancher-ingresses",
+        feature = "rancher-nodes",
+        feature = "rancher-services",
+        feature = "rancher-workloads",
+        feature = "reviewer-invitations",
+        feature = "reviewer-profiles",
+        feature = "slurm-allocations",
+        feature = "slurm-jobs",
+        feature = "users",
+        feature = "vmware-disks",
+        feature = "vmware-ports",
+        feature = "vmware-virtual-machine"
+    )
+)]
+pub use shared::Detail;
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects"
+    )
+)]
+pub use shared::DetailCompletion;
+#[cfg(any(feature = "call-reviewer-pools", feature = "reviewer-invitations"))]
+pub use shared::DetailDeclaredConflicts;
+#[cfg(any(feature = "debug", feature = "rabbitmq-overview", feature = "rabbitmq-stats"))]
+pub use shared::ErrorModel;
+#[cfg(
+    any(feature = "event-subscriptions", feature = "marketplace-site-agent-identities")
+)]
+pub use shared::EventSubscription;
+#[cfg(
+    any(feature = "event-subscriptions", feature = "marketplace-site-agent-identities")
+)]
+pub use shared::EventSubscriptionObservableObject;
+#[cfg(any(feature = "event-subscription-queues", feature = "event-subscriptions"))]
+pub use shared::EventSubscriptionQueueCreate;
+#[cfg(
+    any(
+        feature = "call-managing-organisations",
+        feature = "customers",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resource-projects",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resource-projects",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals",
+        feature = "proposal-protected-calls"
+    )
+)]
+pub use shared::ExpirationTime;
+#[cfg(any(feature = "assignment-items", feature = "call-reviewer-pools"))]
+pub use shared::ForceAcceptPoolRequest;
+#[cfg(
+    any(
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::GlauthTree;
+#[cfg(
+    any(
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::GlauthTreeGroup;
+#[cfg(
+    any(
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::GlauthTreeGroupScope;
+#[cfg(
+    any(
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::GlauthTreeOffering;
+#[cfg(
+    any(
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::GlauthTreeRobotAccount;
+#[cfg(
+    any(
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::GlauthTreeUser;
+#[cfg(
+    any(
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::GlauthTreeUserMembership;
+#[cfg(any(feature = "anonymous-chat-interactions", feature = "chat-threads"))]
+pub use shared::InjectionSeverityEnum;
+#[cfg(any(feature = "call-reviewer-pools", feature = "reviewer-invitations"))]
+pub use shared::InvitationDeclineRequest;
+#[cfg(any(feature = "invoice-items", feature = "payments"))]
+pub use shared::InvoiceItemMigrateToRequest;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "invoice-items",
+        feature = "invoices",
+        feature = "marketplace-orders",
+        feature = "marketplace-plans",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers",
+        feature = "provider-invoice-items"
+    )
+)]
+pub use shared::InvoiceItemUnitEnum;
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+pub use shared::InvoicesItemsRetrieveResponse;
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+pub use shared::InvoicesItemsRetrieveResponseDetails;
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+pub use shared::InvoicesItemsRetrieveResponseDetailsResourceLimitPeriod;
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+pub use shared::InvoicesItemsRetrieveResponseUnitEnum;
+#[cfg(
+    any(
+        feature = "maintenance-announcement-offerings",
+        feature = "maintenance-announcements",
+        feature = "public-maintenance-announcements"
+    )
+)]
+pub use shared::MaintenanceAnnouncementOffering;
+#[cfg(
+    any(
+        feature = "maintenance-announcement-template-offerings",
+        feature = "maintenance-announcements-template"
+    )
+)]
+pub use shared::MaintenanceAnnouncementOfferingTemplate;
+#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
+pub use shared::ManagedRancherClusterResourcesAddNodeResponse;
+#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
+pub use shared::ManagedRancherClusterResourcesAddNodeResponseRoleEnum;
+#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
+pub use shared::ManagedRancherCreateNodeRequestDataVolume;
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+pub use shared::MarketplaceCategory;
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+pub use shared::MarketplaceCategoryArticle;
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+pub use shared::MarketplaceCategoryColumn;
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+pub use shared::MarketplaceCategoryComponent;
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+pub use shared::MarketplaceCategorySection;
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+pub use shared::MarketplaceCategorySectionAttribute;
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+pub use shared::MarketplaceCategorySectionAttributeOption;
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+pub use shared::MarketplaceCategorySectionAttributeTypeEnum;
+#[cfg(
+    any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
+)]
+pub use shared::MarketplaceCustomerUsageComponentsUsageRetrieveResponse;
+#[cfg(
+    any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
+)]
+pub use shared::MarketplaceCustomerUsageComponentsUsageRetrieveResponseComponent;
+#[cfg(
+    any(
+        feature = "marketplace-offering-permissions",
+        feature = "marketplace-offering-permissions-log"
+    )
+)]
+pub use shared::MarketplaceOfferingPermissionsListResponse;
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+pub use shared::MarketplaceOfferingUsersChecklistRetrieveResponse;
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+pub use shared::MarketplaceOfferingUsersChecklistRetrieveResponseQuestion;
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+pub use shared::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse;
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+pub use shared::MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestion;
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+pub use shared::MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestionQuestionOption;
+#[cfg(
+    any(
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resource-limit-change-requests",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::MarketplaceProviderResourcesRestoreResponse;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+pub use shared::MarketplacePublicOffering;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-plans",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+pub use shared::MarketplacePublicOfferingComponent;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+pub use shared::MarketplacePublicOfferingOrganizationGroup;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+pub use shared::MarketplacePublicOfferingUnitEnum;
+#[cfg(any(feature = "marketplace-stats", feature = "users"))]
+pub use shared::MarketplaceStatsProviderResourcesRetrieveResponseMonthly;
+#[cfg(any(feature = "assignment-batches", feature = "proposal-protected-calls"))]
+pub use shared::Message;
+#[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
+pub use shared::MoveProjectRequest;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::MoveResourceRequest;
+#[cfg(
+    any(feature = "notification-messages", feature = "notification-messages-templates")
+)]
+pub use shared::NotificationTemplateDetailSerializers;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::OfferingPartition;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "openstack-tenants"
+    )
+)]
+pub use shared::OfferingQuota;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::OfferingScreenshot;
+#[cfg(
+    any(
+        feature = "marketplace-offering-usage-policies",
+        feature = "marketplace-slurm-periodic-usage-policies"
+    )
+)]
+pub use shared::OfferingUsagePolicyComponentLimitsSet;
+#[cfg(
+    any(
+        feature = "marketplace-offering-usage-policies",
+        feature = "marketplace-slurm-periodic-usage-policies"
+    )
+)]
+pub use shared::OfferingUsagePolicyRequestComponentLimitsSet;
+#[cfg(any(feature = "onboarding-justifications", feature = "onboarding-verifications"))]
+pub use shared::OnboardingJustification;
+#[cfg(any(feature = "onboarding-justifications", feature = "onboarding-verifications"))]
+pub use shared::OnboardingJustificationDocumentation;
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+pub use shared::OpenStackBackup;
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+pub use shared::OpenStackBackupInstanceFloatingIp;
+#[cfg(
+    any(
+        feature = "openstack-backups",
+        feature = "openstack-floating-ips",
+        feature = "openstack-instances",
+        feature = "openstack-ports",
+        feature = "openstack-routers",
+        feature = "openstack-tenants"
+    )
+)]
+pub use shared::OpenStackBackupInstanceFloatingIpPortFixedIp;
+#[cfg(
+    any(
+        feature = "openstack-backups",
+        feature = "openstack-instances",
+        feature = "openstack-routers"
+    )
+)]
+pub use shared::OpenStackBackupInstancePort;
+#[cfg(
+    any(
+        feature = "openstack-backups",
+        feature = "openstack-instances",
+        feature = "openstack-ports",
+        feature = "openstack-routers"
+    )
+)]
+pub use shared::OpenStackBackupInstancePortAllowedAddressPair;
+#[cfg(
+    any(
+        feature = "openstack-backups",
+        feature = "openstack-instances",
+        feature = "openstack-routers"
+    )
+)]
+pub use shared::OpenStackBackupInstancePortSecurityGroup;
+#[cfg(
+    any(
+        feature = "openstack-backups",
+        feature = "openstack-instances",
+        feature = "openstack-routers",
+        feature = "openstack-security-groups",
+        feature = "openstack-tenants"
+    )
+)]
+pub use shared::OpenStackBackupInstancePortSecurityGroupRule;
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+pub use shared::OpenStackBackupInstanceSecurityGroup;
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+pub use shared::OpenStackBackupInstanceSecurityGroupRule;
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+pub use shared::OpenStackBackupRequest;
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+pub use shared::OpenStackBackupRestoration;
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+pub use shared::OpenStackBackupRestorationCreateRequestFloatingIp;
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+pub use shared::OpenStackBackupRestorationCreateRequestPort;
+#[cfg(
+    any(
+        feature = "openstack-backups",
+        feature = "openstack-instances",
+        feature = "openstack-ports"
+    )
+)]
+pub use shared::OpenStackBackupRestorationCreateRequestPortFixedIp;
+#[cfg(
+    any(
+        feature = "openstack-backups",
+        feature = "rancher-services",
+        feature = "vmware-virtual-machine"
+    )
+)]
+pub use shared::OpenStackBackupRestorationCreateRequestSecurityGroup;
+#[cfg(any(feature = "openstack-floating-ips", feature = "openstack-tenants"))]
+pub use shared::OpenStackFloatingIp;
+#[cfg(any(feature = "openstack-floating-ips", feature = "openstack-tenants"))]
+pub use shared::OpenStackFloatingIpPortFixedIp;
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+pub use shared::OpenStackInstance;
+#[cfg(any(feature = "openstack-instances", feature = "openstack-ports"))]
+pub use shared::OpenStackInstanceAllowedAddressPairsUpdateRequestAllowedAddressPair;
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+pub use shared::OpenStackInstanceFloatingIp;
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+pub use shared::OpenStackInstancePort;
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+pub use shared::OpenStackInstanceSecurityGroup;
+#[cfg(any(feature = "openstack-instances", feature = "openstack-ports"))]
+pub use shared::OpenStackInstanceSecurityGroupsUpdateRequest;
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+pub use shared::OpenStackInstanceServerGroup;
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+pub use shared::OpenStackInstanceVolume;
+#[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
+pub use shared::OpenStackNetwork;
+#[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
+pub use shared::OpenStackNetworkRequest;
+#[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
+pub use shared::OpenStackNetworkSubnet;
+#[cfg(
+    any(
+        feature = "openstack-networks",
+        feature = "openstack-subnets",
+        feature = "openstack-tenants"
+    )
+)]
+pub use shared::OpenStackNetworkSubnetAllocationPool;
+#[cfg(
+    any(
+        feature = "openstack-networks",
+        feature = "openstack-routers",
+        feature = "openstack-subnets"
+    )
+)]
+pub use shared::OpenStackRouterRoute;
+#[cfg(
+    any(
+        feature = "openstack-networks",
+        feature = "openstack-routers",
+        feature = "openstack-subnets"
+    )
+)]
+pub use shared::OpenStackRouterSetRoutesRequestRoute;
+#[cfg(
+    any(
+        feature = "openstack-backups",
+        feature = "openstack-instances",
+        feature = "openstack-routers",
+        feature = "openstack-security-groups",
+        feature = "openstack-tenants"
+    )
+)]
+pub use shared::OpenStackSecurityGroup;
+#[cfg(
+    any(
+        feature = "openstack-backups",
+        feature = "openstack-instances",
+        feature = "openstack-routers",
+        feature = "openstack-security-groups",
+        feature = "openstack-tenants"
+    )
+)]
+pub use shared::OpenStackSecurityGroupRule;
+#[cfg(any(feature = "openstack-server-groups", feature = "openstack-tenants"))]
+pub use shared::OpenStackServerGroup;
+#[cfg(any(feature = "openstack-server-groups", feature = "openstack-tenants"))]
+pub use shared::OpenStackServerGroupInstance;
+#[cfg(any(feature = "openstack-server-groups", feature = "openstack-tenants"))]
+pub use shared::OpenStackServerGroupRequest;
+#[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
+pub use shared::OpenStackSnapshot;
+#[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
+pub use shared::OpenStackSnapshotBackup;
+#[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
+pub use shared::OpenStackSnapshotRequest;
+#[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
+pub use shared::OpenStackSubNet;
+#[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
+pub use shared::OpenStackSubNetAllocationPool;
+#[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
+pub use shared::OpenStackSubNetHostRoute;
+#[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
+pub use shared::OpenStackSubNetRequest;
+#[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
+pub use shared::OpenStackSubNetRequestAllocationPool;
+#[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
+pub use shared::OpenStackSubNetRequestAllocationPoolBuilder;
+#[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
+pub use shared::OpenStackSubNetRequestHostRoute;
+#[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
+pub use shared::OpenStackVolume;
+#[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
+pub use shared::OpenstackSnapshotsRestorationsListResponse;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-resource-projects"
+    )
+)]
+pub use shared::OrderBackendIdRequest;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "promotions-campaigns"
+    )
+)]
+pub use shared::OrderDetails;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "customers",
+        feature = "google-auth",
+        feature = "marketplace-orders",
+        feature = "marketplace-plans",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers",
+        feature = "onboarding-verifications",
+        feature = "organization-groups"
+    )
+)]
+pub use shared::OrganizationGroup;
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "marketplace-plans",
+        feature = "marketplace-provider-offerings"
+    )
+)]
+pub use shared::OrganizationGroupsRequest;
+#[cfg(
+    any(
+        feature = "aws-instances",
+        feature = "digitalocean-droplets",
+        feature = "marketplace-offering-profiles",
+        feature = "marketplace-screenshots",
+        feature = "marketplace-tags",
+        feature = "openstack-instances",
+        feature = "openstack-networks",
+        feature = "openstack-security-groups",
+        feature = "slurm-allocations"
+    )
+)]
+pub use shared::PatchedAwsInstanceRequest;
+#[cfg(
+    any(feature = "marketplace-category-groups", feature = "marketplace-offering-groups")
+)]
+pub use shared::PatchedCategoryGroupRequest;
+#[cfg(
+    any(
+        feature = "marketplace-customer-estimated-cost-policies",
+        feature = "marketplace-project-estimated-cost-policies"
+    )
+)]
+pub use shared::PatchedCustomerEstimatedCostPolicyRequest;
+#[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
+pub use shared::PatchedProjectRequest;
+#[cfg(
+    any(
+        feature = "marketplace-provider-resource-projects",
+        feature = "marketplace-resource-projects"
+    )
+)]
+pub use shared::PatchedResourceProjectRequest;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::PatchedResourceUpdateRequest;
+#[cfg(any(feature = "openstack-loadbalancers", feature = "openstack-pools"))]
+pub use shared::PatchedUpdateLoadBalancerRequest;
+#[cfg(
+    any(
+        feature = "financial-reports",
+        feature = "marketplace-service-providers",
+        feature = "payment-profiles"
+    )
+)]
+pub use shared::PaymentProfile;
+#[cfg(
+    any(
+        feature = "financial-reports",
+        feature = "marketplace-service-providers",
+        feature = "payment-profiles"
+    )
+)]
+pub use shared::PaymentProfileAttributes;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::PlanPeriods;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::PlanPeriodsComponent;
+#[cfg(
+    any(
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-service-providers",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects"
+    )
+)]
+pub use shared::Project;
+#[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
+pub use shared::ProjectAffiliationUpdateRequest;
+#[cfg(
+    any(
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-service-providers",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects"
+    )
+)]
+pub use shared::ProjectProjectMetadata;
+#[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
+pub use shared::ProjectRecoveryRequest;
+#[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
+pub use shared::ProjectRequest;
+#[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
+pub use shared::ProjectRequestBuilder;
+#[cfg(
+    any(
+        feature = "marketplace-project-service-accounts",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-service-providers"
+    )
+)]
+pub use shared::ProjectServiceAccount;
+#[cfg(
+    any(
+        feature = "marketplace-resource-offerings",
+        feature = "openportal-project-template"
+    )
+)]
+pub use shared::ProjectTemplateOfferingsData;
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+pub use shared::ProposalProtectedCallsSuggestionsListResponse;
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+pub use shared::ProposalProtectedCallsSuggestionsListResponseStatusEnum;
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+pub use shared::ProposalProtectedCallsSuggestionsListResponseTopMatchingProposal;
+#[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
+pub use shared::ProtectedCallDocument;
+#[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
+pub use shared::ProtectedCallOffering;
+#[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
+pub use shared::ProtectedCallOfferingComponent;
+#[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
+pub use shared::ProtectedCallRound;
+#[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
+pub use shared::ProtectedCallRoundAllocationTimeEnum;
+#[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
+pub use shared::ProtectedCallRoundDecidingEntityEnum;
+#[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
+pub use shared::ProtectedCallRoundReviewStrategyEnum;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::ProviderOfferingDetailsFile;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::ProviderOfferingDetailsSoftwareCatalog;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::PublicOfferingDetails;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::PublicOfferingDetailsComponent;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::PublicOfferingDetailsEndpoint;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::PublicOfferingDetailsFile;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::PublicOfferingDetailsPartition;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::PublicOfferingDetailsPromotionCampaign;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::PublicOfferingDetailsPromotionCampaignDiscountTypeEnum;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::PublicOfferingDetailsQuota;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::PublicOfferingDetailsScreenshot;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::PublicOfferingDetailsSoftwareCatalog;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::PublicOfferingDetailsTag;
+#[cfg(any(feature = "query", feature = "stats"))]
+pub use shared::QueryRequest;
+#[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
+pub use shared::QuestionAdmin;
+#[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
+pub use shared::QuestionAdminQuestionOption;
+#[cfg(
+    any(
+        feature = "checklists-admin",
+        feature = "checklists-admin-question-options",
+        feature = "checklists-admin-questions"
+    )
+)]
+pub use shared::QuestionOptionsAdmin;
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+pub use shared::QuestionUuidAnswerData;
+#[cfg(
+    any(
+        feature = "managed-rancher-cluster-resources",
+        feature = "rancher-clusters",
+        feature = "rancher-nodes"
+    )
+)]
+pub use shared::RancherClusterNodeRoleEnum;
+#[cfg(
+    any(
+        feature = "openstack-instances",
+        feature = "rancher-nodes",
+        feature = "rancher-services",
+        feature = "vmware-virtual-machine"
+    )
+)]
+pub use shared::RancherServiceCreateTargetWorkload;
+#[cfg(
+    any(
+        feature = "marketplace-script-dry-run",
+        feature = "remote-eduteams",
+        feature = "remote-waldur-api"
+    )
+)]
+pub use shared::RemoteEduteamsRequest;
+#[cfg(
+    any(
+        feature = "backend-resources",
+        feature = "managed-rancher-cluster-resources",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources",
+        feature = "promotions-campaigns"
+    )
+)]
+pub use shared::Resource;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::ResourceDownscaledRequest;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::ResourceEndDateByProviderRequest;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::ResourceEndDateRequest;
+#[cfg(
+    any(
+        feature = "backend-resources",
+        feature = "managed-rancher-cluster-resources",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources",
+        feature = "promotions-campaigns"
+    )
+)]
+pub use shared::ResourceEndpoint;
+#[cfg(
+    any(
+        feature = "backend-resources",
+        feature = "managed-rancher-cluster-resources",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources",
+        feature = "promotions-campaigns"
+    )
+)]
+pub use shared::ResourceOfferingComponent;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::ResourceOptions;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::ResourceOptionsRequest;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::ResourcePausedRequest;
+#[cfg(
+    any(
+        feature = "marketplace-provider-resource-projects",
+        feature = "marketplace-resource-projects"
+    )
+)]
+pub use shared::ResourceProject;
+#[cfg(
+    any(
+        feature = "marketplace-provider-resource-projects",
+        feature = "marketplace-resource-projects"
+    )
+)]
+pub use shared::ResourceProjectRequest;
+#[cfg(
+    any(
+        feature = "backend-resources",
+        feature = "managed-rancher-cluster-resources",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources",
+        feature = "promotions-campaigns"
+    )
+)]
+pub use shared::ResourceReport;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::ResourceRequest;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::ResourceRequestBuilder;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::ResourceRestrictMemberAccessRequest;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::ResourceSlugRequest;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::ResourceTerminate;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::ResourceTerminateRequest;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::ResourceUpdate;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::ResourceUpdateRequest;
+#[cfg(
+    any(
+        feature = "marketplace-project-update-requests",
+        feature = "marketplace-resource-limit-change-requests",
+        feature = "openportal-managed-projects",
+        feature = "project-end-date-change-requests",
+        feature = "user-permission-requests"
+    )
+)]
+pub use shared::ReviewCommentRequest;
+#[cfg(any(feature = "reviewer-invitations", feature = "user-actions"))]
+pub use shared::ReviewerInvitationsAccept401Response;
+#[cfg(any(feature = "marketplace-robot-accounts", feature = "projects"))]
+pub use shared::RobotAccountDetailsUser;
+#[cfg(
+    any(
+        feature = "aws-instances",
+        feature = "aws-volumes",
+        feature = "azure-public-ips",
+        feature = "azure-sql-databases",
+        feature = "azure-sql-servers",
+        feature = "azure-virtualmachines",
+        feature = "digitalocean-droplets",
+        feature = "openportal-allocations",
+        feature = "openportal-remote-allocations",
+        feature = "openstack-backups",
+        feature = "openstack-floating-ips",
+        feature = "openstack-instances",
+        feature = "openstack-networks",
+        feature = "openstack-ports",
+        feature = "openstack-routers",
+        feature = "openstack-security-groups",
+        feature = "openstack-server-groups",
+        feature = "openstack-snapshots",
+        feature = "openstack-subnets",
+        feature = "openstack-tenants",
+        feature = "openstack-volumes",
+        feature = "rancher-apps",
+        feature = "rancher-clusters",
+        feature = "rancher-hpas",
+        feature = "rancher-ingresses",
+        feature = "rancher-nodes",
+        feature = "rancher-services",
+        feature = "slurm-allocations",
+        feature = "slurm-jobs",
+        feature = "vmware-disks",
+        feature = "vmware-ports",
+        feature = "vmware-virtual-machine"
+    )
+)]
+pub use shared::SetErredRequest;
+#[cfg(
+    any(
+        feature = "marketplace-software-catalogs",
+        feature = "openstack-loadbalancers",
+        feature = "openstack-pools",
+        feature = "openstack-ports",
+        feature = "rancher-services"
+    )
+)]
+pub use shared::SoftwareCatalogImportRequest;
+#[cfg(
+    any(
+        feature = "keys",
+        feature = "marketplace-robot-accounts",
+        feature = "marketplace-service-providers"
+    )
+)]
+pub use shared::SshKey;
+#[cfg(
+    any(
+        feature = "aws-instances",
+        feature = "aws-volumes",
+        feature = "azure-virtualmachines",
+        feature = "backend-resource-requests",
+        feature = "debug",
+        feature = "digitalocean-droplets",
+        feature = "invoice",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resource-projects",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources",
+        feature = "openportal-allocations",
+        feature = "openportal-remote-allocations",
+        feature = "openstack-floating-ips",
+        feature = "openstack-instances",
+        feature = "openstack-loadbalancers",
+        feature = "openstack-ports",
+        feature = "openstack-routers",
+        feature = "openstack-security-groups",
+        feature = "openstack-subnets",
+        feature = "openstack-tenants",
+        feature = "openstack-volumes",
+        feature = "payment-profiles",
+        feature = "slurm-allocations",
+        feature = "support-request-types-admin",
+        feature = "user-actions",
+        feature = "vmware-disks",
+        feature = "vmware-virtual-machine"
+    )
+)]
+pub use shared::Status;
+#[cfg(any(feature = "openstack-marketplace-tenants", feature = "users"))]
+pub use shared::StatusMessage;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::Team;
+#[cfg(any(feature = "user-actions", feature = "users"))]
+pub use shared::UpdateActions;
+#[cfg(any(feature = "user-actions", feature = "users"))]
+pub use shared::UpdateActionsRequest;
+#[cfg(
+    any(
+        feature = "aws-regions",
+        feature = "aws-sizes",
+        feature = "digitalocean-images",
+        feature = "digitalocean-regions",
+        feature = "digitalocean-sizes",
+        feature = "openstack-loadbalancers",
+        feature = "openstack-marketplace-tenants",
+        feature = "openstack-pools",
+        feature = "rancher-projects",
+        feature = "vmware-clusters",
+        feature = "vmware-folders"
+    )
+)]
+pub use shared::UpdateLoadBalancer;
+#[cfg(
+    any(
+        feature = "openstack-instances",
+        feature = "rancher-nodes",
+        feature = "vmware-virtual-machine"
+    )
+)]
+pub use shared::Url;
+#[cfg(any(feature = "marketplace-provider-offerings", feature = "users"))]
+pub use shared::User;
+#[cfg(
+    any(
+        feature = "marketplace-provider-offerings",
+        feature = "user-permissions",
+        feature = "users"
+    )
+)]
+pub use shared::UserMePermission;
+#[cfg(
+    any(
+        feature = "marketplace-provider-offerings",
+        feature = "user-permissions",
+        feature = "users"
+    )
+)]
+pub use shared::UserPermission;
+#[cfg(
+    any(
+        feature = "call-managing-organisations",
+        feature = "customers",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resource-projects",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resource-projects",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals",
+        feature = "proposal-protected-calls"
+    )
+)]
+pub use shared::UserRoleCreateRequest;
+#[cfg(
+    any(
+        feature = "call-managing-organisations",
+        feature = "customers",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resource-projects",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resource-projects",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals",
+        feature = "proposal-protected-calls"
+    )
+)]
+pub use shared::UserRoleDeleteRequest;
+#[cfg(
+    any(
+        feature = "call-managing-organisations",
+        feature = "customers",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resource-projects",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resource-projects",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals",
+        feature = "proposal-protected-calls"
+    )
+)]
+pub use shared::UserRoleDetails;
+#[cfg(
+    any(
+        feature = "call-managing-organisations",
+        feature = "customers",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resource-projects",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resource-projects",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals",
+        feature = "proposal-protected-calls"
+    )
+)]
+pub use shared::UserRoleUpdateRequest;
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+pub use shared::UuidType;
+#[cfg(any(feature = "vmware-disks", feature = "vmware-virtual-machine"))]
+pub use shared::VmwareDisk;
+#[cfg(any(feature = "vmware-ports", feature = "vmware-virtual-machine"))]
+pub use shared::VmwarePort;
+#[cfg(feature = "slurm-allocation-user-usage")]
+mod slurm_allocation_user_usage;
+#[cfg(feature = "slurm-allocation-user-usage")]
+pub use slurm_allocation_user_usage::SlurmAllocationUserUsage;
+#[cfg(feature = "slurm-allocations")]
+mod slurm_allocations;
+#[cfg(feature = "slurm-allocations")]
+pub use slurm_allocations::PatchedSlurmAllocationRequest;
+#[cfg(feature = "slurm-allocations")]
+pub use slurm_allocations::SlurmAllocation;
+#[cfg(feature = "slurm-allocations")]
+pub use slurm_allocations::SlurmAllocationRequest;
+#[cfg(feature = "slurm-allocations")]
+pub use slurm_allocations::SlurmAllocationRequestBuilder;
+#[cfg(feature = "slurm-allocations")]
+pub use slurm_allocations::SlurmAllocationSetLimitsRequest;
+#[cfg(feature = "slurm-allocations")]
+pub use slurm_allocations::SlurmAllocationSetLimitsRequestBuilder;
+#[cfg(feature = "slurm-associations")]
+mod slurm_associations;
+#[cfg(feature = "slurm-associations")]
+pub use slurm_associations::SlurmAssociation;
+#[cfg(feature = "slurm-jobs")]
+mod slurm_jobs;
+#[cfg(feature = "slurm-jobs")]
+pub use slurm_jobs::FirecrestJob;
+#[cfg(feature = "slurm-jobs")]
+pub use slurm_jobs::FirecrestJobRequest;
+#[cfg(feature = "slurm-jobs")]
+pub use slurm_jobs::FirecrestJobRequestBuilder;
+#[cfg(feature = "slurm-jobs")]
+pub use slurm_jobs::PatchedFirecrestJobRequest;
+#[cfg(feature = "stats")]
+mod stats;
+#[cfg(feature = "stats")]
+pub use stats::StatsCeleryRetrieveResponse;
+#[cfg(feature = "stats")]
+pub use stats::StatsDatabaseRetrieveResponse;
+#[cfg(feature = "stats")]
+pub use stats::StatsTableGrowthResponse;
+#[cfg(feature = "stats")]
+pub use stats::StatsTableGrowthRetrieveResponse;
+#[cfg(feature = "stats")]
+pub use stats::StatsTableGrowthRetrieveResponseAlert;
+#[cfg(feature = "stats")]
+pub use stats::StatsTableGrowthRetrieveResponseTable;
+#[cfg(feature = "support")]
+mod support;
+#[cfg(feature = "support")]
+pub use support::AtlassianCredentialsRequest;
+#[cfg(feature = "support")]
+pub use support::AtlassianSettingsPreviewRequest;
+#[cfg(feature = "support")]
+pub use support::AtlassianSettingsPreviewRequestBuilder;
+#[cfg(feature = "support")]
+pub use support::AtlassianSettingsPreviewRequestAuthMethodEnum;
+#[cfg(feature = "support")]
+pub use support::AtlassianSettingsSaveRequest;
+#[cfg(feature = "support")]
+pub use support::AtlassianSettingsSaveRequestBuilder;
+#[cfg(feature = "support")]
+pub use support::DiscoverCustomFieldsRequest;
+#[cfg(feature = "support")]
+pub use support::DiscoverCustomFieldsRequestRequest;
+#[cfg(feature = "support")]
+pub use support::DiscoverPrioritiesRequest;
+#[cfg(feature = "support")]
+pub use support::DiscoverPrioritiesRequestRequest;
+#[cfg(feature = "support")]
+pub use support::DiscoverProjectsRequest;
+#[cfg(feature = "support")]
+pub use support::DiscoverProjectsRequestRequest;
+#[cfg(feature = "support")]
+pub use support::DiscoverRequestTypesRequest;
+#[cfg(feature = "support")]
+pub use support::DiscoverRequestTypesRequestRequest;
+#[cfg(feature = "support")]
+pub use support::DiscoverRequestTypesRequestRequestBuilder;
+#[cfg(feature = "support-attachments")]
+mod support_attachments;
+#[cfg(feature = "support-attachments")]
+pub use support_attachments::Attachment;
+#[cfg(feature = "support-attachments")]
+pub use support_attachments::AttachmentRequest;
+#[cfg(feature = "support-comments")]
+mod support_comments;
+#[cfg(feature = "support-comments")]
+pub use support_comments::PatchedCommentRequest;
+#[cfg(feature = "support-feedbacks")]
+mod support_feedbacks;
+#[cfg(feature = "support-feedbacks")]
+pub use support_feedbacks::CreateFeedback;
+#[cfg(feature = "support-feedbacks")]
+pub use support_feedbacks::CreateFeedbackRequest;
+#[cfg(feature = "support-feedbacks")]
+pub use support_feedbacks::SupportFeedback;
+#[cfg(feature = "support-issue-statuses")]
+mod support_issue_statuses;
+#[cfg(feature = "support-issue-statuses")]
+pub use support_issue_statuses::IssueStatus;
+#[cfg(feature = "support-issue-statuses")]
+pub use support_issue_statuses::IssueStatusCreate;
+#[cfg(feature = "support-issue-statuses")]
+pub use support_issue_statuses::IssueStatusCreateRequest;
+#[cfg(feature = "support-issue-statuses")]
+pub use support_issue_statuses::PatchedIssueStatusRequest;
+#[cfg(feature = "support-issues")]
+mod support_issues;
+#[cfg(feature = "support-issues")]
+pub use support_issues::Issue;
+#[cfg(feature = "support-issues")]
+pub use support_issues::IssueRequest;
+#[cfg(feature = "support-issues")]
+pub use support_issues::IssueRequestBuilder;
+#[cfg(feature = "support-issues")]
+pub use support_issues::PatchedIssueRequest;
+#[cfg(feature = "support-jira-webhook")]
+mod support_jira_webhook;
+#[cfg(feature = "support-jira-webhook")]
+pub use support_jira_webhook::WebHookReceiver;
+#[cfg(feature = "support-jira-webhook")]
+pub use support_jira_webhook::WebHookReceiverChangelog;
+#[cfg(feature = "support-jira-webhook")]
+pub use support_jira_webhook::WebHookReceiverComment;
+#[cfg(feature = "support-jira-webhook")]
+pub use support_jira_webhook::WebHookReceiverIssue;
+#[cfg(feature = "support-jira-webhook")]
+pub use support_jira_webhook::WebHookReceiverIssueFields;
+#[cfg(feature = "support-jira-webhook")]
+pub use support_jira_webhook::WebHookReceiverIssueFieldsProject;
+#[cfg(feature = "support-jira-webhook")]
+pub use support_jira_webhook::WebHookReceiverRequest;
+#[cfg(feature = "support-jira-webhook")]
+pub use support_jira_webhook::WebHookReceiverRequestChangelog;
+#[cfg(feature = "support-jira-webhook")]
+pub use support_jira_webhook::WebHookReceiverRequestComment;
+#[cfg(feature = "support-jira-webhook")]
+pub use support_jira_webhook::WebHookReceiverRequestIssue;
+#[cfg(feature = "support-jira-webhook")]
+pub use support_jira_webhook::WebHookReceiverRequestIssueFields;
+#[cfg(feature = "support-jira-webhook")]
+pub use support_jira_webhook::WebHookReceiverRequestIssueFieldsProject;
+#[cfg(feature = "support-jira-webhook")]
+pub use support_jira_webhook::WebHookReceiverRequestIssueFieldsProjectBuilder;
+#[cfg(feature = "support-priorities")]
+mod support_priorities;
+#[cfg(feature = "support-priorities")]
+pub use support_priorities::SupportPriority;
+#[cfg(feature = "support-request-types")]
+mod support_request_types;
+#[cfg(feature = "support-request-types")]
+pub use support_request_types::SupportRequestType;
+#[cfg(feature = "support-request-types-admin")]
+mod support_request_types_admin;
+#[cfg(feature = "support-request-types-admin")]
+pub use support_request_types_admin::PatchedRequestTypeAdminRequest;
+#[cfg(feature = "support-request-types-admin")]
+pub use support_request_types_admin::RequestTypeAdmin;
+#[cfg(feature = "support-request-types-admin")]
+pub use support_request_types_admin::RequestTypeAdminRequest;
+#[cfg(feature = "support-request-types-admin")]
+pub use support_request_types_admin::RequestTypeAdminRequestBuilder;
+#[cfg(feature = "support-request-types-admin")]
+pub use support_request_types_admin::RequestTypeReorderRequest;
+#[cfg(feature = "support-request-types-admin")]
+pub use support_request_types_admin::RequestTypeReorderRequestItem;
+#[cfg(feature = "support-smax-webhook")]
+mod support_smax_webhook;
+#[cfg(feature = "support-smax-webhook")]
+pub use support_smax_webhook::SmaxWebHookReceiver;
+#[cfg(feature = "support-smax-webhook")]
+pub use support_smax_webhook::SmaxWebHookReceiverRequest;
+#[cfg(feature = "support-statistics")]
+mod support_statistics;
+#[cfg(feature = "support-statistics")]
+pub use support_statistics::SupportStatisticsRetrieveResponse;
+#[cfg(feature = "support-templates")]
+mod support_templates;
+#[cfg(feature = "support-templates")]
+pub use support_templates::CreateAttachmentsRequest;
+#[cfg(feature = "support-templates")]
+pub use support_templates::DeleteAttachmentsRequest;
+#[cfg(feature = "support-templates")]
+pub use support_templates::PatchedTemplateRequest;
+#[cfg(feature = "support-templates")]
+pub use support_templates::Template;
+#[cfg(feature = "support-templates")]
+pub use support_templates::TemplateAttachment;
+#[cfg(feature = "support-templates")]
+pub use support_templates::TemplateRequest;
+#[cfg(feature = "support-templates")]
+pub use support_templates::TemplateRequestBuilder;
+#[cfg(feature = "support-users")]
+mod support_users;
+#[cfg(feature = "support-users")]
+pub use support_users::SupportUser;
+#[cfg(feature = "system-logs")]
+mod system_logs;
+#[cfg(feature = "system-logs")]
+pub use system_logs::SystemLog;
+#[cfg(feature = "system-logs")]
+pub use system_logs::SystemLogLevelEnum;
+#[cfg(feature = "system-logs")]
+pub use system_logs::SystemLogSourceEnum;
+#[cfg(feature = "system-logs")]
+pub use system_logs::SystemLogsInstancesListResponse;
+#[cfg(feature = "system-logs")]
+pub use system_logs::SystemLogsStatsRetrieveResponse;
+#[cfg(feature = "system-logs")]
+pub use system_logs::SystemLogsStatsRetrieveResponseInstance;
+#[cfg(feature = "user-action-executions")]
+mod user_action_executions;
+#[cfg(feature = "user-action-executions")]
+pub use user_action_executions::UserActionExecution;
+#[cfg(feature = "user-action-providers")]
+mod user_action_providers;
+#[cfg(feature = "user-action-providers")]
+pub use user_action_providers::UserActionProvider;
+#[cfg(feature = "user-actions")]
+mod user_actions;
+#[cfg(feature = "user-actions")]
+pub use user_actions::ExecuteAction;
+#[cfg(feature = "user-actions")]
+pub use user_actions::ExecuteActionRequest;
+#[cfg(feature = "user-actions")]
+pub use user_actions::SilenceAction;
+#[cfg(feature = "user-actions")]
+pub use user_actions::SilenceActionRequest;
+#[cfg(feature = "user-actions")]
+pub use user_actions::UrgencyEnum;
+#[cfg(feature = "user-actions")]
+pub use user_actions::UserAction;
+#[cfg(feature = "user-actions")]
+pub use user_actions::UserActionCorrectiveAction;
+#[cfg(feature = "user-actions")]
+pub use user_actions::UserActionCorrectiveActionCategoryEnum;
+#[cfg(feature = "user-actions")]
+pub use user_actions::UserActionCorrectiveActionSeverityEnum;
+#[cfg(feature = "user-actions")]
+pub use user_actions::UserActionsExecuteAction404Response;
+#[cfg(feature = "user-actions")]
+pub use user_actions::UserActionsExecuteAction500Response;
+#[cfg(feature = "user-actions")]
+pub use user_actions::UserActionsSilenceResponse;
+#[cfg(feature = "user-actions")]
+pub use user_actions::UserActionsSummaryRetrieveResponse;
+#[cfg(feature = "user-agreements")]
+mod user_agreements;
+#[cfg(feature = "user-agreements")]
+pub use user_agreements::AgreementTypeEnum;
+#[cfg(feature = "user-agreements")]
+pub use user_agreements::PatchedUserAgreementRequest;
+#[cfg(feature = "user-agreements")]
+pub use user_agreements::UserAgreement;
+#[cfg(feature = "user-agreements")]
+pub use user_agreements::UserAgreementRequest;
+#[cfg(feature = "user-agreements")]
+pub use user_agreements::UserAgreementRequestBuilder;
+#[cfg(feature = "user-group-invitations")]
+mod user_group_invitations;
+#[cfg(feature = "user-group-invitations")]
+pub use user_group_invitations::GroupInvitation;
+#[cfg(feature = "user-group-invitations")]
+pub use user_group_invitations::GroupInvitationRequest;
+#[cfg(feature = "user-group-invitations")]
+pub use user_group_invitations::GroupInvitationUpdate;
+#[cfg(feature = "user-group-invitations")]
+pub use user_group_invitations::GroupInvitationUpdateRequest;
+#[cfg(feature = "user-group-invitations")]
+pub use user_group_invitations::PatchedGroupInvitationUpdateRequest;
+#[cfg(feature = "user-group-invitations")]
+pub use user_group_invitations::SubmitRequest;
+#[cfg(feature = "user-group-invitations")]
+pub use user_group_invitations::SubmitRequestRequest;
+#[cfg(feature = "user-group-invitations")]
+pub use user_group_invitations::UserGroupInvitationsProjectsListResponse;
+#[cfg(feature = "user-invitations")]
+mod user_invitations;
+#[cfg(feature = "user-invitations")]
+pub use user_invitations::Invitation;
+#[cfg(feature = "user-invitations")]
+pub use user_invitations::InvitationDuplicateCheck;
+#[cfg(feature = "user-invitations")]
+pub use user_invitations::InvitationDuplicateCheckDuplicate;
+#[cfg(feature = "user-invitations")]
+pub use user_invitations::InvitationDuplicateCheckRequest;
+#[cfg(feature = "user-invitations")]
+pub use user_invitations::InvitationDuplicateCheckRequestInvitation;
+#[cfg(feature = "user-invitations")]
+pub use user_invitations::InvitationRequest;
+#[cfg(feature = "user-invitations")]
+pub use user_invitations::InvitationRequestBuilder;
+#[cfg(feature = "user-invitations")]
+pub use user_invitations::InvitationUpdate;
+#[cfg(feature = "user-invitations")]
+pub use user_invitations::InvitationUpdateRequest;
+#[cfg(feature = "user-invitations")]
+pub use user_invitations::PatchedInvitationUpdateRequest;
+#[cfg(feature = "user-invitations")]
+pub use user_invitations::TokenRequest;
+#[cfg(feature = "user-invitations")]
+pub use user_invitations::UserInvitationsCheckResponse;
+#[cfg(feature = "user-invitations")]
+pub use user_invitations::UserInvitationsDetailsRetrieveResponse;
+#[cfg(feature = "user-permission-requests")]
+mod user_permission_requests;
+#[cfg(feature = "user-permission-requests")]
+pub use user_permission_requests::UserPermissionRequest;
+#[cfg(feature = "user-permission-requests")]
+pub use user_permission_requests::UserPermissionRequestsCancelRequestResponse;
+#[cfg(feature = "user-permissions")]
+mod user_permissions;
+#[cfg(feature = "user-permissions")]
+pub use user_permissions::UserRolePermissionActionRequest;
+#[cfg(feature = "users")]
+mod users;
+#[cfg(feature = "users")]
+pub use users::ConfirmEmailRequestRequest;
+#[cfg(feature = "users")]
+pub use users::PasswordChangeRequest;
+#[cfg(feature = "users")]
+pub use users::PatchedUserRequest;
+#[cfg(feature = "users")]
+pub use users::UserEmailChangeRequest;
+#[cfg(feature = "users")]
+pub use users::UserMe;
+#[cfg(feature = "users")]
+pub use users::UserRequest;
+#[cfg(feature = "users")]
+pub use users::UserRequestBuilder;
+#[cfg(feature = "users")]
+pub use users::UsersDataAccessHistoryListResponse;
+#[cfg(feature = "users")]
+pub use users::UsersDataAccessHistoryListResponseAccessor;
+#[cfg(feature = "users")]
+pub use users::UsersDataAccessHistoryListResponseAccessorTypeEnum;
+#[cfg(feature = "users")]
+pub use users::UsersDataAccessRetrieveResponse;
+#[cfg(feature = "users")]
+pub use users::UsersDataAccessRetrieveResponseAdministrativeAccess;
+#[cfg(feature = "users")]
+pub use users::UsersDataAccessRetrieveResponseAdministrativeAccessUser;
+#[cfg(feature = "users")]
+pub use users::UsersDataAccessRetrieveResponseOrganizationalAccess;
+#[cfg(feature = "users")]
+pub use users::UsersDataAccessRetrieveResponseOrganizationalAccessUser;
+#[cfg(feature = "users")]
+pub use users::UsersDataAccessRetrieveResponseServiceProviderAccess;
+#[cfg(feature = "users")]
+pub use users::UsersDataAccessRetrieveResponseSummary;
+#[cfg(feature = "users")]
+pub use users::UsersHistoryAtRetrieveResponse;
+#[cfg(feature = "users")]
+pub use users::UsersHistoryListResponse;
+#[cfg(feature = "users")]
+pub use users::UsersIdentityBridgeStatusRetrieveResponse;
+#[cfg(feature = "users")]
+pub use users::UsersProfileCompletenessRetrieveResponse;
+#[cfg(feature = "users")]
+pub use users::UsersPullScimAttributesResponse;
+#[cfg(feature = "users")]
+pub use users::UsersRefreshTokenResponse;
+#[cfg(feature = "users")]
+pub use users::UsersTokenRetrieveResponse;
+#[cfg(feature = "users")]
+pub use users::UsersUserActiveStatusCountListResponse;
+#[cfg(feature = "users")]
+pub use users::UsersUserLanguageCountListResponse;
+#[cfg(feature = "users")]
+pub use users::UsersUserRegistrationTrendListResponse;
+#[cfg(feature = "version")]
+mod version;
+#[cfg(feature = "version")]
+pub use version::VersionRetrieveResponse;
+#[cfg(feature = "vmware-clusters")]
+mod vmware_clusters;
+#[cfg(feature = "vmware-clusters")]
+pub use vmware_clusters::VmwareClustersListResponse;
+#[cfg(feature = "vmware-clusters")]
+pub use vmware_clusters::VmwareClustersRetrieveResponse;
+#[cfg(feature = "vmware-datastores")]
+mod vmware_datastores;
+#[cfg(feature = "vmware-datastores")]
+pub use vmware_datastores::VmwareDatastore;
+#[cfg(feature = "vmware-disks")]
+mod vmware_disks;
+#[cfg(feature = "vmware-disks")]
+pub use vmware_disks::VmwareDiskExtendRequest;
+#[cfg(feature = "vmware-folders")]
+mod vmware_folders;
+#[cfg(feature = "vmware-folders")]
+pub use vmware_folders::VmwareFoldersListResponse;
+#[cfg(feature = "vmware-folders")]
+pub use vmware_folders::VmwareFoldersRetrieveResponse;
+#[cfg(feature = "vmware-limits")]
+mod vmware_limits;
+#[cfg(feature = "vmware-limits")]
+pub use vmware_limits::VmwareLimitsRetrieveResponse;
+#[cfg(feature = "vmware-networks")]
+mod vmware_networks;
+#[cfg(feature = "vmware-networks")]
+pub use vmware_networks::VmwareNetwork;
+#[cfg(feature = "vmware-templates")]
+mod vmware_templates;
+#[cfg(feature = "vmware-templates")]
+pub use vmware_templates::VmwareTemplate;
+#[cfg(feature = "vmware-virtual-machine")]
+mod vmware_virtual_machine;
+#[cfg(feature = "vmware-virtual-machine")]
+pub use vmware_virtual_machine::PatchedVmwareVirtualMachineRequest;
+#[cfg(feature = "vmware-virtual-machine")]
+pub use vmware_virtual_machine::VmwareDiskRequest;
+#[cfg(feature = "vmware-virtual-machine")]
+pub use vmware_virtual_machine::VmwarePortRequest;
+#[cfg(feature = "vmware-virtual-machine")]
+pub use vmware_virtual_machine::VmwareVirtualMachine;
+#[cfg(feature = "vmware-virtual-machine")]
+pub use vmware_virtual_machine::VmwareVirtualMachineDisk;
+#[cfg(feature = "vmware-virtual-machine")]
+pub use vmware_virtual_machine::VmwareVirtualMachinePort;
+#[cfg(feature = "vmware-virtual-machine")]
+pub use vmware_virtual_machine::VmwareVirtualMachineRequest;
+#[cfg(feature = "vmware-virtual-machine")]
+pub use vmware_virtual_machine::VmwareVirtualMachineRequestBuilder;
+#[cfg(feature = "vmware-virtual-machine")]
+pub use vmware_virtual_machine::VmwareVirtualMachineRequestNetwork;

@@ -6,8 +6,9 @@
 
 use serde_json::json;
 use waldur_client::models::{
-    OpenStackSnapshotRequest, OpenStackVolumeExtendRequest, OpenStackVolumeRequest,
-    OpenStackVolumeRetypeRequest, PatchedOpenStackVolumeRequest, VolumeAttachRequest,
+    Detail, OpenStackSnapshotRequest, OpenStackVolumeExtendRequest, OpenStackVolumeRequest,
+    OpenStackVolumeRetypeRequest, PatchedOpenStackVolumeRequest, SetErredRequest, Status,
+    VolumeAttachRequest,
 };
 use waldur_client::runtime::LenientModel;
 use waldur_client::{Accepted, Client, DateTime, Lenient, Nullable, Uuid};
@@ -216,28 +217,121 @@ async fn retrieve_writes_the_uuid_dashless_and_sends_field_selection() {
     );
 }
 
+/// `{"status": message}`, as Waldur answers its volume actions (202).
+fn status(message: &str) -> Status {
+    Status {
+        status: message.to_string().into(),
+        ..Status::default()
+    }
+}
+
+/// `{"detail": message}`, as Waldur answers pull, set_erred and set_ok.
+fn detail(message: &str) -> Detail {
+    Detail {
+        detail: message.to_string().into(),
+        ..Detail::default()
+    }
+}
+
 #[tokio::test]
-async fn pull_returns_the_accepted_body_even_where_none_is_documented() {
-    let (server, c) = one(json_reply(
-        "202 Accepted",
-        r#"{"status": "Pull operation was scheduled"}"#,
-    ))
+async fn pull_decodes_the_documented_detail_and_keeps_an_undocumented_body() {
+    let server = TestServer::start(vec![
+        // What Waldur answers (`ResourceViewSet.pull`).
+        json_reply(
+            "202 Accepted",
+            r#"{"detail": "Pull operation was successfully scheduled."}"#,
+        ),
+        // An answer in another shape (the `{status}` of the other actions) is no error: the
+        // documented field is absent and the key the page does not document is kept.
+        json_reply(
+            "202 Accepted",
+            r#"{"status": "Pull operation was scheduled"}"#,
+        ),
+    ])
     .await;
-    let a = c.openstack_volumes().pull(ID).await.expect("accepted");
-    let r = only(&server);
-    assert_common(
-        &r,
-        &format!("POST /api/openstack-volumes/{UUID}/pull/ HTTP/1.1"),
-    );
-    assert_eq!(r.header("content-length"), Some("0"));
+    let c = client(&server);
+    let d = c.openstack_volumes().pull(ID).await.expect("scheduled");
+    assert_eq!(d, detail("Pull operation was successfully scheduled."));
     assert_eq!(
-        a,
-        Accepted {
-            status: 202,
-            body: Some(json!({"status": "Pull operation was scheduled"}))
-        }
+        d.detail(),
+        Some("Pull operation was successfully scheduled.")
     );
-    assert_eq!(a.message(), Some("Pull operation was scheduled"));
+    assert!(d.is_as_documented(), "{d:?}");
+    let other = c.openstack_volumes().pull(ID).await.expect("scheduled");
+    assert_eq!(other.detail(), None);
+    assert!(other.detail.is_absent());
+    assert_eq!(other.extra_keys(), ["status"]);
+    assert_eq!(
+        serde_json::to_value(&other).expect("encodes"),
+        json!({"status": "Pull operation was scheduled"})
+    );
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    for r in &reqs {
+        assert_common(
+            r,
+            &format!("POST /api/openstack-volumes/{UUID}/pull/ HTTP/1.1"),
+        );
+        assert_eq!(r.header("content-length"), Some("0"));
+        assert_eq!(r.header("content-type"), None);
+    }
+}
+
+#[tokio::test]
+async fn set_erred_and_set_ok_decode_the_documented_detail() {
+    let server = TestServer::start(vec![
+        json_reply(
+            "200 OK",
+            r#"{"detail": "Resource has been marked as ERRED."}"#,
+        ),
+        json_reply(
+            "200 OK",
+            r#"{"detail": "Resource has been marked as ERRED."}"#,
+        ),
+        json_reply("200 OK", r#"{"detail": "Resource has been marked as OK."}"#),
+    ])
+    .await;
+    let c = client(&server);
+    let vols = c.openstack_volumes();
+    let body = SetErredRequest {
+        error_message: Nullable::Value("stuck in CREATING".into()),
+        error_traceback: Nullable::Null,
+        ..SetErredRequest::default()
+    };
+    assert_eq!(
+        vols.set_erred(ID).body(body).await.expect("marked"),
+        detail("Resource has been marked as ERRED.")
+    );
+    // The body is optional: without one, nothing is sent.
+    assert_eq!(
+        vols.set_erred(ID).await.expect("marked").detail(),
+        Some("Resource has been marked as ERRED.")
+    );
+    let ok = vols.set_ok(ID).await.expect("marked");
+    assert_eq!(ok, detail("Resource has been marked as OK."));
+    assert!(ok.is_as_documented(), "{ok:?}");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 3);
+    let erred = format!("POST /api/openstack-volumes/{UUID}/set_erred/ HTTP/1.1");
+    assert_common(&reqs[0], &erred);
+    assert_eq!(
+        reqs[0].body_text(),
+        r#"{"error_message":"stuck in CREATING","error_traceback":null}"#
+    );
+    assert_json_body(
+        &reqs[0],
+        json!({"error_message": "stuck in CREATING", "error_traceback": null}),
+    );
+    assert_common(&reqs[1], &erred);
+    assert_eq!(reqs[1].header("content-type"), None);
+    assert_eq!(reqs[1].header("content-length"), Some("0"));
+    assert!(reqs[1].body.is_empty());
+    assert_common(
+        &reqs[2],
+        &format!("POST /api/openstack-volumes/{UUID}/set_ok/ HTTP/1.1"),
+    );
+    assert_eq!(reqs[2].header("content-type"), None);
+    assert!(reqs[2].body.is_empty());
 }
 
 #[tokio::test]
@@ -311,11 +405,12 @@ async fn partial_update_distinguishes_absent_null_and_value() {
 
 #[tokio::test]
 async fn attach_detach_extend_retype() {
+    // Each answered as Waldur does, and as the page documents: 202 with `{"status": ...}`.
     let server = TestServer::start(vec![
-        respond("200 OK", &[], ""),
+        json_reply("202 Accepted", r#"{"status": "attach was scheduled"}"#),
         json_reply("202 Accepted", r#"{"status": "detach was scheduled"}"#),
-        respond("200 OK", &[], ""),
-        json_reply("200 OK", r#"{"detail": "ok"}"#),
+        json_reply("202 Accepted", r#"{"status": "extend was scheduled"}"#),
+        json_reply("202 Accepted", r#"{"status": "retype was scheduled"}"#),
     ])
     .await;
     let c = client(&server);
@@ -325,30 +420,27 @@ async fn attach_detach_extend_retype() {
         vols.attach(ID, VolumeAttachRequest::new(instance))
             .await
             .expect("attached"),
-        Accepted {
-            status: 200,
-            body: None
-        }
+        status("attach was scheduled")
     );
     assert_eq!(
         vols.detach(ID).await.expect("detached"),
-        Accepted {
-            status: 202,
-            body: Some(json!({"status": "detach was scheduled"}))
-        }
+        status("detach was scheduled")
     );
-    assert_eq!(
-        vols.extend(ID, OpenStackVolumeExtendRequest::new(40960))
-            .await
-            .expect("extended")
-            .status,
-        200
-    );
+    let extended = vols
+        .extend(ID, OpenStackVolumeExtendRequest::new(40960))
+        .await
+        .expect("extended");
+    assert_eq!(extended.status(), Some("extend was scheduled"));
+    assert!(extended.is_as_documented(), "{extended:?}");
     let retyped = vols
         .retype(ID, OpenStackVolumeRetypeRequest::new("ssd"))
         .await
         .expect("retyped");
-    assert_eq!(retyped.message(), Some("ok"));
+    assert_eq!(retyped.status(), Some("retype was scheduled"));
+    assert_eq!(
+        serde_json::to_value(&retyped).expect("encodes"),
+        json!({"status": "retype was scheduled"})
+    );
     let reqs = server.requests();
     assert_eq!(reqs.len(), 4);
     assert_common(

@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::json;
 use waldur_client::models::{
-    OpenStackSnapshot, OpenStackSnapshotRequest, OpenStackVolume, OpenStackVolumeExtendRequest,
-    OpenStackVolumeRequest, OpenStackVolumeRetypeRequest, PatchedOpenStackVolumeRequest,
-    VolumeAttachRequest,
+    Detail, OpenStackSnapshot, OpenStackSnapshotRequest, OpenStackVolume,
+    OpenStackVolumeExtendRequest, OpenStackVolumeRequest, OpenStackVolumeRetypeRequest,
+    PatchedOpenStackVolumeRequest, SetErredRequest, Status, VolumeAttachRequest,
 };
 use waldur_client::prelude::*;
 use waldur_client::runtime::mock::MockServer;
@@ -32,8 +32,37 @@ fn volume(name: &str, size: i64) -> OpenStackVolume {
     }
 }
 
+/// `{"status": message}`, as Waldur answers its volume actions.
+fn status(message: &str) -> Status {
+    Status {
+        status: message.to_string().into(),
+        ..Status::default()
+    }
+}
+
+/// `{"detail": message}`, as Waldur answers pull, set_erred and set_ok.
+fn detail(message: &str) -> Detail {
+    Detail {
+        detail: message.to_string().into(),
+        ..Detail::default()
+    }
+}
+
 fn client(mock: &MockServer) -> Client {
     Client::from(mock.client())
+}
+
+/// A client of the mock whose response hook records the status of every answer, in order.
+fn client_recording_statuses(mock: &MockServer) -> (Client, Arc<Mutex<Vec<u16>>>) {
+    let statuses = Arc::new(Mutex::new(Vec::new()));
+    let record = statuses.clone();
+    let c = mock
+        .client_builder()
+        .on_response(move |_, resp| record.lock().unwrap().push(resp.status))
+        .build()
+        .map(Client::from)
+        .unwrap();
+    (c, statuses)
 }
 
 #[tokio::test]
@@ -123,19 +152,21 @@ async fn actions_bodies_and_drf_errors() {
         .openstack_volumes()
         .extend(&id())
         .matching(|b| b.json_body(&json!({"disk_size": 40960})))
-        .accepts_with(202, &json!({"status": "extend was scheduled"}));
+        .returns(&status("extend was scheduled"));
     mock.openstack_volumes().extend(&id()).fails_on_fields(
         400,
         &[("disk_size", "Disk size should be greater than 40960.")],
     );
-    let c = client(&mock);
+    let (c, statuses) = client_recording_statuses(&mock);
     let api = c.openstack_volumes();
-    let accepted = api
+    let scheduled = api
         .extend(id(), OpenStackVolumeExtendRequest::new(40960))
         .await
         .unwrap();
-    assert_eq!(accepted.status, 202);
-    assert_eq!(accepted.message(), Some("extend was scheduled"));
+    // `returns` answers the documented status of `extend`, 202.
+    assert_eq!(*statuses.lock().unwrap(), [202]);
+    assert_eq!(scheduled, status("extend was scheduled"));
+    assert_eq!(scheduled.status(), Some("extend was scheduled"));
     assert_eq!(
         extend.single_request().json::<serde_json::Value>().unwrap(),
         json!({"disk_size": 40960})
@@ -209,7 +240,7 @@ async fn every_seed_operation_against_the_mock() {
         size: 1024.into(),
         ..OpenStackSnapshot::default()
     };
-    let accepted = |action: &str| json!({"status": format!("{action} was scheduled")});
+    let scheduled = |action: &str| status(&format!("{action} was scheduled"));
     let instance = "https://waldur.example.com/api/openstack-instances/1/";
     let m = mock.openstack_volumes();
     let expectations = [
@@ -222,23 +253,29 @@ async fn every_seed_operation_against_the_mock() {
         m.partial_update(&id())
             .matching(|b| b.json_body(&json!({"description": null})))
             .returns(&renamed),
-        m.pull(&id()).accepts_with(202, &accepted("pull")),
-        m.unlink(&id()).responds_empty(204),
+        m.pull(&id())
+            .returns(&detail("Pull operation was successfully scheduled.")),
+        m.unlink(&id()).accepts(),
         m.attach(&id())
             .matching(|b| b.json_body(&json!({ "instance": instance })))
-            .accepts_with(202, &accepted("attach")),
-        m.detach(&id()).accepts(),
+            .returns(&scheduled("attach")),
+        m.detach(&id()).returns(&scheduled("detach")),
         m.extend(&id())
             .matching(|b| b.json_body(&json!({"disk_size": 40960})))
-            .accepts_with(202, &accepted("extend")),
+            .returns(&scheduled("extend")),
         m.retype(&id())
             .matching(|b| b.json_body(&json!({"type": "ssd"})))
-            .accepts_with(202, &accepted("retype")),
+            .returns(&scheduled("retype")),
+        m.set_erred(&id())
+            .matching(|b| b.json_body(&json!({"error_message": "stuck"})))
+            .returns(&detail("Resource has been marked as ERRED.")),
+        m.set_ok(&id())
+            .returns(&detail("Resource has been marked as OK.")),
         m.snapshot(&id())
             .matching(|b| b.json_body_includes(&json!({"name": "snap"})))
             .returns(&snapshot),
     ];
-    let c = client(&mock);
+    let (c, statuses) = client_recording_statuses(&mock);
     let api = c.openstack_volumes();
     assert_eq!(api.list().await.unwrap().items, [volume("a", 1)]);
     assert_eq!(api.list().count().await.unwrap(), 1);
@@ -255,39 +292,58 @@ async fn every_seed_operation_against_the_mock() {
     };
     assert_eq!(api.partial_update(id()).body(patch).await.unwrap(), renamed);
     assert_eq!(
-        api.pull(id()).await.unwrap().message(),
-        Some("pull was scheduled")
+        api.pull(id()).await.unwrap().detail(),
+        Some("Pull operation was successfully scheduled.")
     );
-    assert_eq!(api.unlink(id()).await.unwrap().status, 204);
+    // `accepts` answers the documented status of `unlink` (204, no body).
+    let unlinked = api.unlink(id()).await.unwrap();
+    assert_eq!((unlinked.status, unlinked.body), (204, None));
     assert_eq!(
         api.attach(id(), VolumeAttachRequest::new(instance))
             .await
             .unwrap()
-            .message(),
+            .status(),
         Some("attach was scheduled")
     );
-    // `accepts` answers the documented status of `detach` (200, no body).
-    let detached = api.detach(id()).await.unwrap();
-    assert_eq!((detached.status, detached.body), (200, None));
+    assert_eq!(api.detach(id()).await.unwrap(), scheduled("detach"));
     assert_eq!(
         api.extend(id(), OpenStackVolumeExtendRequest::new(40960))
             .await
             .unwrap()
-            .message(),
+            .status(),
         Some("extend was scheduled")
     );
     assert_eq!(
         api.retype(id(), OpenStackVolumeRetypeRequest::new("ssd"))
             .await
             .unwrap()
-            .message(),
+            .status(),
         Some("retype was scheduled")
+    );
+    let erred = SetErredRequest {
+        error_message: "stuck".to_string().into(),
+        ..SetErredRequest::default()
+    };
+    assert_eq!(
+        api.set_erred(id()).body(erred).await.unwrap().detail(),
+        Some("Resource has been marked as ERRED.")
+    );
+    assert_eq!(
+        api.set_ok(id()).await.unwrap(),
+        detail("Resource has been marked as OK.")
     );
     assert_eq!(
         api.snapshot(id(), OpenStackSnapshotRequest::new("snap"))
             .await
             .unwrap(),
         snapshot
+    );
+    // Each typed expectation answers its operation's documented status.
+    assert_eq!(
+        *statuses.lock().unwrap(),
+        [
+            200, 200, 200, 200, 200, 202, 204, 202, 202, 202, 202, 200, 200, 201
+        ]
     );
     for e in &expectations {
         e.assert_hits(1);

@@ -178,12 +178,12 @@ async fn non_idempotent_retries_can_be_turned_on() {
     .await;
     let (policy, recorded) = recording_policy();
     let c = retrying_client(&server, policy.retry_non_idempotent(true));
-    let accepted = c
+    let scheduled = c
         .openstack_volumes()
         .extend(ID, OpenStackVolumeExtendRequest::new(10))
         .await
         .unwrap();
-    assert_eq!(accepted.message(), Some("extend was scheduled"));
+    assert_eq!(scheduled.status(), Some("extend was scheduled"));
     assert_eq!(delays(&recorded), [ms(500)]);
     let requests = server.requests();
     assert_eq!(requests.len(), 2);

@@ -5,9 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::{ApiDiff, diff, render_json, render_markdown};
+use super::{ApiDiff, render_json, render_markdown, with_rust_items};
 use crate::Error;
 use crate::ir::Api;
+use crate::ir::passes::PassOptions;
 use crate::spec::{LoadOptions, read};
 
 /// Compares two specs and prints the changes.
@@ -89,7 +90,11 @@ pub fn run_to(
 ) -> Result<ExitCode, Error> {
     let old = load_spec(&args.old, Side::OLD.allow_broken(args.allow_broken), err)?;
     let new = load_spec(&args.new, Side::NEW.allow_broken(args.allow_broken), err)?;
-    let d = diff(&old, &new);
+    let (d, unplanned) = with_rust_items(&old, &new, &PassOptions::default());
+    if let Some(why) = unplanned {
+        writeln!(err, "note: Rust items not compared: {why}")
+            .map_err(|e| Error::io("<stderr>", e))?;
+    }
     let text = match args.format {
         Format::Markdown => render_markdown(&d),
         Format::Json => render_json(&d),

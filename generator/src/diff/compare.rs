@@ -164,7 +164,9 @@ fn push_operation(
         status,
         wire,
         rust,
+        feature: None,
         changes,
+        rust_items: Vec::new(),
     });
 }
 

@@ -10,6 +10,7 @@
 //! [`COMMENT_BUDGET`] bytes, breaking changes first, and says how many changes it left out
 //! (the JSON output always has all of them); [`render_markdown_full`] lists everything.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::{
@@ -73,6 +74,15 @@ pub(super) fn render(d: &ApiDiff, budget: usize) -> String {
     for (label, n) in rows {
         let _ = writeln!(out, "| {label} | {n} |");
     }
+    let items = [
+        ("Rust items removed or changed", s.rust_items_broken),
+        ("Rust items added", s.rust_items_added),
+    ];
+    for (label, n) in items {
+        if let Some(n) = n {
+            let _ = writeln!(out, "| {label} | {n} |");
+        }
+    }
     out.push('\n');
     let _ = writeln!(
         out,
@@ -102,6 +112,18 @@ pub(super) fn render(d: &ApiDiff, budget: usize) -> String {
             .saturating_sub(out.len())
             .saturating_sub(SECTION_RESERVE)
     };
+    // Half the room at most: the changes behind the breaks must still be listed.
+    let items = items_by_feature(d, room(&out) / 2);
+    if items.changes > 0 {
+        out.push_str("\n### Compile breaks by feature\n");
+        out.push_str(
+            "\nThe public items of the generated crate that were removed or changed, under \
+             the feature of each tag that uses them: a crate built without a feature is not \
+             affected by its breaks.\n",
+        );
+        out.push_str(&items.text);
+        items.note_omitted(&mut out);
+    }
     let breaking = section(d, is_breaking, room(&out));
     if breaking.changes > 0 {
         out.push_str("\n### Breaking changes\n");
@@ -175,6 +197,56 @@ impl Section {
             );
         }
     }
+}
+
+/// The removed or changed Rust items, by feature, each item once per feature with the
+/// operations it was met in, listed while `text` stays within `budget` bytes.
+fn items_by_feature(d: &ApiDiff, budget: usize) -> Section {
+    type Sides<'a> = (Option<&'a str>, Option<&'a str>);
+    let mut features: BTreeMap<&str, BTreeMap<(&str, Sides), BTreeSet<String>>> = BTreeMap::new();
+    for op in &d.operations {
+        let Some(feature) = op.feature.as_deref() else {
+            continue;
+        };
+        for c in op.rust_items.iter().filter(|c| c.is_break()) {
+            features
+                .entry(feature)
+                .or_default()
+                .entry((c.item.as_str(), (c.old.as_deref(), c.new.as_deref())))
+                .or_default()
+                .insert(format!("{} {}", op.method.as_str(), op.path));
+        }
+    }
+    let mut s = Section {
+        text: String::new(),
+        changes: features.values().map(BTreeMap::len).sum(),
+        operations: 0,
+        shown: 0,
+    };
+    'features: for (feature, items) in &features {
+        let mut head = format!("\n#### Feature `{feature}`\n\n");
+        for ((_, (old, new)), ops) in items {
+            let what = match (old, new) {
+                (Some(old), Some(new)) => format!("`{old}` → `{new}`"),
+                (Some(old), None) => format!("removed: `{old}`"),
+                _ => continue,
+            };
+            let first = ops.iter().next().map_or("", String::as_str);
+            let more = match ops.len() {
+                0 | 1 => String::new(),
+                n => format!(" and {} more", n - 1),
+            };
+            let line = format!("- {what} (`{first}`{more})\n");
+            if s.text.len() + head.len() + line.len() > budget {
+                break 'features;
+            }
+            s.text.push_str(&head);
+            head.clear();
+            s.text.push_str(&line);
+            s.shown += 1;
+        }
+    }
+    s
 }
 
 /// The changes that pass `keep`, grouped by tag, then operation, listed while `text` stays
@@ -424,6 +496,13 @@ pub fn summary_paragraph(d: &ApiDiff) -> String {
         plural(s.rust_breaking, "compile break", "compile breaks"),
         plural(s.rust_additive, "addition", "additions"),
     );
+    if let Some(n) = s.rust_items_broken.filter(|n| *n > 0) {
+        let _ = write!(
+            p,
+            " {} of the crate removed or changed.",
+            plural(n, "public item", "public items")
+        );
+    }
     if s.models_renamed > 0 {
         let _ = write!(
             p,

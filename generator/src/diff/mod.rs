@@ -41,12 +41,26 @@
 //! the suggestion the same diff would get after 1.0 (break: major, additive: minor, other:
 //! patch).
 //!
-//! # JSON format (`format_version` 2)
+//! # Rust items
+//!
+//! [`with_rust_items`] also plans the crate each side generates and compares their public
+//! items by name, operation by operation ([`rust_items`]): the tag handle's method, the
+//! builder's setters, and every model the operation takes or returns, with its constructor,
+//! fields, accessors and variants. Each operation then carries the cargo feature of its tag
+//! and the items that changed, and the Markdown report lists the removed or changed ones under
+//! "Compile breaks by feature". An operation whose spec did not change but whose items did (a
+//! shared model renamed because another page changed) is listed as modified with no spec
+//! change. A removed or changed item makes the suggested bump at least minor (major after
+//! 1.0), an added one at least patch.
+//!
+//! # JSON format (`format_version` 3)
 //!
 //! [`render_json`] prints an [`ApiDiff`] as pretty JSON. Keys always appear, in the order below
 //! (`null` when a value does not apply), so the output is stable for tools:
 //!
-//! - `format_version`: `2`; bumped on any incompatible change of this format. Version 2 added
+//! - `format_version`: `3`; bumped on any incompatible change of this format. Version 3 added
+//!   `feature` and `rust_items` to each operation and `rust_items_broken`, `rust_items_added`
+//!   to the summary. Version 2 added
 //!   `old_path`, the change kinds `parameter_renamed`, the constraint kinds
 //!   (`minimum_changed` ... `max_items_changed`) and `became_read_only`,
 //!   `became_not_read_only`, `became_write_only`, `became_not_write_only`, and counts in
@@ -57,13 +71,18 @@
 //! - `summary`: counts: `operations_added`, `operations_removed`, `operations_modified`,
 //!   `changes` (all changes, including one per added or removed operation), `wire_breaking`,
 //!   `wire_warnings`, `rust_breaking`, `rust_additive`, `models_renamed` (distinct
-//!   `old -> new` pairs), and `suggested_bump` / `suggested_bump_stable`
+//!   `old -> new` pairs), `rust_items_broken` and `rust_items_added` (distinct public items of
+//!   the generated crate removed or changed, and added; `null` without [`with_rust_items`]), and
+//!   `suggested_bump` / `suggested_bump_stable`
 //!   (`none`, `patch`, `minor`, `major`) for a `0.x` and a `>= 1.0` crate.
 //! - `operations`: one entry per added, removed or modified operation, sorted by tag, path and
 //!   method: `method`, `path`, `old_path` (the old path when path parameters were renamed,
 //!   else `null`), `operation_id` (the new one; the old one for a removed operation), `tag`
 //!   (likewise), `status` (`added`, `removed`, `modified`), `wire` and `rust` (the strongest
-//!   effect among its changes) and `changes`.
+//!   effect among its changes), `feature` (the cargo feature of its tag in the generated
+//!   crate, `null` without [`with_rust_items`]), `changes`, and `rust_items`: `{item, old,
+//!   new}`, the public items of the generated crate that changed for it, by name, with their
+//!   signatures (`null` on the side where the item does not exist), sorted by name.
 //! - A change: `kind` (see [`ChangeKind`]), `location` (`operation`, `path`, `query`,
 //!   `header`, `request_body`, `response`, `response_header`), `status` (the response status
 //!   for the two response locations, `0` for OpenAPI `default`), `name` (parameter name, dotted
@@ -81,7 +100,7 @@
 //!
 //! ```json
 //! {
-//!   "format_version": 2,
+//!   "format_version": 3,
 //!   "old": {
 //!     "version": "1.0",
 //!     "sources": 1,
@@ -104,6 +123,8 @@
 //!     "rust_breaking": 2,
 //!     "rust_additive": 1,
 //!     "models_renamed": 0,
+//!     "rust_items_broken": null,
+//!     "rust_items_added": null,
 //!     "suggested_bump": "minor",
 //!     "suggested_bump_stable": "major"
 //!   },
@@ -117,6 +138,7 @@
 //!       "status": "modified",
 //!       "wire": "breaking",
 //!       "rust": "break",
+//!       "feature": null,
 //!       "changes": [
 //!         {
 //!           "kind": "parameter_added",
@@ -142,7 +164,8 @@
 //!           "rust": "break",
 //!           "note": null
 //!         }
-//!       ]
+//!       ],
+//!       "rust_items": []
 //!     },
 //!     {
 //!       "method": "POST",
@@ -153,6 +176,7 @@
 //!       "status": "modified",
 //!       "wire": "breaking",
 //!       "rust": "break",
+//!       "feature": null,
 //!       "changes": [
 //!         {
 //!           "kind": "field_added",
@@ -166,7 +190,8 @@
 //!           "rust": "break",
 //!           "note": null
 //!         }
-//!       ]
+//!       ],
+//!       "rust_items": []
 //!     }
 //!   ],
 //!   "renamed_models": []
@@ -177,6 +202,7 @@ pub mod classify;
 pub mod cli;
 mod compare;
 mod markdown;
+pub mod rust_items;
 mod sink;
 mod types;
 
@@ -190,11 +216,34 @@ use crate::ir::{Api, Method};
 pub use markdown::{COMMENT_BUDGET, render_markdown, render_markdown_full};
 
 /// Version of the JSON format printed by [`render_json`].
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Compares two APIs. Pure and deterministic: the result depends only on the two values.
 pub fn diff(old: &Api, new: &Api) -> ApiDiff {
     compare::diff(old, new)
+}
+
+/// [`diff`], with the Rust items of the crates generated from each side (each planned after
+/// the naming passes with `options`): what each change hits in a user's code, grouped by
+/// feature in the report. A side the passes reject is compared without its items, and the
+/// error is returned with the diff.
+pub fn with_rust_items(
+    old: &Api,
+    new: &Api,
+    options: &crate::ir::passes::PassOptions,
+) -> (ApiDiff, Option<String>) {
+    let mut d = diff(old, new);
+    match (
+        rust_items::surface(old, options),
+        rust_items::surface(new, options),
+    ) {
+        (Ok(o), Ok(n)) => {
+            rust_items::annotate(&mut d, &o, &n);
+            (d, None)
+        }
+        (Err(e), _) => (d, Some(format!("the old spec cannot be planned: {e}"))),
+        (_, Err(e)) => (d, Some(format!("the new spec cannot be planned: {e}"))),
+    }
 }
 
 /// The JSON format documented in this module: pretty-printed, keys in a fixed order.
@@ -287,6 +336,10 @@ pub struct Summary {
     pub rust_additive: usize,
     /// Distinct `old -> new` model renames.
     pub models_renamed: usize,
+    /// Distinct public items of the generated crate removed or changed, and added (`None`
+    /// unless [`with_rust_items`] planned the crates).
+    pub rust_items_broken: Option<usize>,
+    pub rust_items_added: Option<usize>,
     pub suggested_bump: SemverBump,
     pub suggested_bump_stable: SemverBump,
 }
@@ -336,9 +389,33 @@ pub struct OperationDiff {
     pub status: OperationStatus,
     /// The strongest wire effect among `changes`.
     pub wire: WireEffect,
-    /// The strongest Rust effect among `changes`.
+    /// The strongest Rust effect among `changes` (and `rust_items`).
     pub rust: RustEffect,
+    /// The cargo feature of the operation's tag in the generated crate (`None` until
+    /// [`with_rust_items`] planned the crates).
+    pub feature: Option<String>,
     pub changes: Vec<Change>,
+    /// The public Rust items of the generated crate that changed for this operation: its
+    /// method, its builder's setters, the models it takes or returns (filled by
+    /// [`with_rust_items`]).
+    pub rust_items: Vec<RustItemChange>,
+}
+
+/// A public item of the generated crate that was added, removed or changed, by name
+/// (`client.customers().list`, `CustomerRequest constructor`, `Customer::name()`,
+/// `type Customer`), with its signature on each side (`None` where it does not exist).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct RustItemChange {
+    pub item: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+impl RustItemChange {
+    /// Code using the old item may no longer compile: it was removed or changed.
+    pub fn is_break(&self) -> bool {
+        self.old.is_some()
+    }
 }
 
 /// Effect on existing callers of the HTTP API (oasdiff's levels), weakest first.

@@ -149,12 +149,13 @@ pub async fn retrieve_volume_call(
     c.openstack_volumes().retrieve(uuid).await
 }
 
-/// `POST /api/openstack-volumes/{uuid}/extend/` with `{"disk_size": size}`.
+/// `POST /api/openstack-volumes/{uuid}/extend/` with `{"disk_size": size}`: documented to
+/// answer 202 with `{"status": "extend was scheduled"}`.
 pub async fn extend_volume_call(
     c: &Client,
     uuid: Uuid,
     size: i64,
-) -> Result<waldur_client::Accepted, waldur_client::Error> {
+) -> Result<waldur_client::models::Status, waldur_client::Error> {
     c.openstack_volumes()
         .extend(
             uuid,
@@ -163,11 +164,11 @@ pub async fn extend_volume_call(
         .await
 }
 
-/// `POST /api/openstack-volumes/{uuid}/pull/`.
+/// `POST /api/openstack-volumes/{uuid}/pull/`: documented to answer 202 with `{"detail": ...}`.
 pub async fn pull_volume_call(
     c: &Client,
     uuid: Uuid,
-) -> Result<waldur_client::Accepted, waldur_client::Error> {
+) -> Result<waldur_client::models::Detail, waldur_client::Error> {
     c.openstack_volumes().pull(uuid).await
 }
 

@@ -450,6 +450,32 @@ pub fn readme(plan: &Plan, header: &Header) -> String {
          Cargo feature; `blocking` adds `.wait()` for calls without\n\
          async, `tracing` spans every request, `mock` provides a typed mock server for tests.\n\n",
     );
+    let default_tags: Vec<&String> = k
+        .default_features
+        .iter()
+        .filter(|f| k.tag_features.contains(f))
+        .collect();
+    if default_tags.len() == k.tag_features.len() {
+        out.push_str("Every tag is on by default.\n\n");
+    } else {
+        let list = |tags: &[&String]| {
+            tags.iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        out.push_str(&format!(
+            "On by default: {}; the other {} tags are off until you enable their features\n\
+             (calling the accessor of a tag whose feature is off is a compile error naming the\n\
+             feature).\n\n",
+            if default_tags.is_empty() {
+                "no tag".to_string()
+            } else {
+                list(&default_tags)
+            },
+            k.tag_features.len() - default_tags.len()
+        ));
+    }
     out.push_str(&format!(
         "A crate you generated yourself is a path dependency (the directory you generated it\n\
          into); a published one is a version:\n\n\

@@ -233,10 +233,19 @@ impl Graph<'_> {
             group.candidates.iter().cloned().collect();
         if self.round[g] > 0 {
             for &(owner, link) in &self.owners[g] {
-                let Some((owner_name, _)) = &names[owner] else {
+                let Some((owner_name, owner_priority)) = &names[owner] else {
                     continue;
                 };
                 let owner_shape = self.h.groups[owner].shape;
+                // A shape nested in a type named after one operation is named after an owner
+                // that is not, when it has one: a plan inside offerings is `OfferingPlan`,
+                // whichever action's model happened to contain it first.
+                let priority = if is_op_specific(&self.h.groups[owner], owner_name, *owner_priority)
+                {
+                    Priority::Synthesized
+                } else {
+                    Priority::Nested
+                };
                 let Some((_, suffix)) = self
                     .h
                     .shapes
@@ -245,7 +254,7 @@ impl Graph<'_> {
                 else {
                     continue;
                 };
-                options.push((Reverse(Priority::Nested), format!("{owner_name}{suffix}")));
+                options.push((Reverse(priority), format!("{owner_name}{suffix}")));
             }
             options.sort();
             options.dedup();
@@ -396,4 +405,12 @@ fn shape_names(
         }
     }
     out
+}
+
+/// Whether `name` belongs to one operation: synthesized from it (`<OperationId>Response`),
+/// derived from its action's request model, or qualified after a collision; and not a name a
+/// create or update gave the resource.
+fn is_op_specific(group: &super::hoist::Group, name: &str, priority: Priority) -> bool {
+    priority <= Priority::Synthesized
+        || (group.op_specific.contains(name) && !group.resource_names.contains(name))
 }

@@ -67,6 +67,8 @@ pub(super) type RootId = usize;
 #[derive(Debug)]
 pub(super) struct Root {
     pub group: GroupId,
+    /// Index of the operation.
+    pub op: usize,
     /// The names this operation offers the shape, best first ((b), then (c)).
     pub names: Vec<String>,
 }
@@ -204,6 +206,13 @@ pub(super) struct Hoisted {
     pub group_index: HashMap<(ScopeId, ShapeId), GroupId>,
     /// Upper-camel operation ids, by operation index (for qualifying names).
     pub op_names: Vec<String>,
+    /// The resource each operation acts on, by operation index: its path's collection in the
+    /// singular, upper camel case (`/api/aws-images/{uuid}/` is `AwsImage`).
+    pub op_resources: Vec<Option<String>>,
+    /// The action each operation performs, by operation index: its path's segments after the
+    /// last parameter, upper camel case (`/api/customers/{uuid}/history/at/` is `HistoryAt`);
+    /// `None` for a path that ends in a parameter or has none.
+    pub op_actions: Vec<Option<String>>,
     /// Root occurrences in operations that may need a name of their own operation.
     pub roots: Vec<Root>,
     shape_index: HashMap<ShapeKey, ShapeId>,
@@ -257,7 +266,11 @@ pub(super) fn hoist(api: &mut Api) -> Hoisted {
     let mut h = Hoisted::default();
     let types_scope = h.scope(None);
     let mut op_names = Vec::with_capacity(api.operations.len());
+    let mut op_resources = Vec::with_capacity(api.operations.len());
+    let mut op_actions = Vec::with_capacity(api.operations.len());
     for (op_index, op) in api.operations.iter_mut().enumerate() {
+        op_resources.push(resource_of_path(&op.path));
+        op_actions.push(action_of_path(&op.path));
         let scope = h.scope(Some((&op.tag, &op.span.file)));
         let op_name = type_name(&op.operation_id).unwrap_or_else(|| "Operation".to_string());
         let request = |span| Site {
@@ -286,7 +299,7 @@ pub(super) fn hoist(api: &mut Api) -> Hoisted {
             }
             let key = h.key_of(&mut body.ty, request(&body.span));
             let root = h.name_root(&key, scope, &RootNames::base(format!("{op_name}Request")));
-            h.mark_root(&mut body.ty, root);
+            h.mark_root(&mut body.ty, root, op_index);
         }
         let derived = model_name.as_deref().and_then(response_name_from_request);
         let is_action = is_action_path(&op.path);
@@ -309,7 +322,7 @@ pub(super) fn hoist(api: &mut Api) -> Hoisted {
                         ..RootNames::base(base)
                     },
                 );
-                h.mark_root(ty, root);
+                h.mark_root(ty, root, op_index);
             }
             for (header, ty) in &mut resp.headers {
                 let key = h.key_of(ty, response(&resp.span));
@@ -320,6 +333,8 @@ pub(super) fn hoist(api: &mut Api) -> Hoisted {
         op_names.push(op_name);
     }
     h.op_names = op_names;
+    h.op_resources = op_resources;
+    h.op_actions = op_actions;
 
     let no_span = Span::default();
     for (owner, def) in api.types.iter_mut() {
@@ -369,12 +384,21 @@ fn hint_body(ty: &mut Ty, model: &str) {
 /// Whether a path names an action on an item: a literal segment after a path parameter
 /// (`/api/x/{uuid}/set_erred/`), as opposed to a collection (`/api/x/`) or an item
 /// (`/api/x/{uuid}/`).
-fn is_action_path(path: &str) -> bool {
+/// An action: segments after the last parameter (`/api/volumes/{uuid}/extend/`), or, without
+/// a parameter, more than the collection after `/api/` (`/api/invoice/send-report/`). A
+/// create or update acts on the collection or the item itself.
+pub(crate) fn is_action_path(path: &str) -> bool {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let Some(last_param) = segments.iter().rposition(|s| s.starts_with('{')) else {
-        return false;
-    };
-    last_param + 1 < segments.len()
+    match segments.iter().rposition(|s| s.starts_with('{')) {
+        Some(last_param) => last_param + 1 < segments.len(),
+        None => {
+            let after_api = segments
+                .iter()
+                .position(|s| *s == "api")
+                .map_or(0, |i| i + 1);
+            segments.len() > after_api + 1
+        }
+    }
 }
 
 fn is_success(status: u16) -> bool {
@@ -659,7 +683,7 @@ impl Hoisted {
     /// Records the root occurrence of an operation's body or response: the placeholder at the
     /// root of `ty` (through arrays) becomes a [`Placeholder::Root`], unless the occurrence
     /// carries a spec name of its own (which it keeps).
-    fn mark_root(&mut self, ty: &mut Ty, root: Option<(GroupId, Vec<String>)>) {
+    fn mark_root(&mut self, ty: &mut Ty, root: Option<(GroupId, Vec<String>)>, op: usize) {
         let Some((group, names)) = root else { return };
         let mut at = ty;
         while let Ty::Array { items } = at {
@@ -671,6 +695,43 @@ impl Hoisted {
         }
         let r = self.roots.len();
         *name = root_placeholder(group, r);
-        self.roots.push(Root { group, names });
+        self.roots.push(Root { group, names, op });
     }
+}
+
+/// The collection an API path acts on, in the singular and upper camel case: the first
+/// segment after `/api/` that is not a parameter (`/api/marketplace-orders/{uuid}/approve/`
+/// is `MarketplaceOrder`).
+pub(super) fn resource_of_path(path: &str) -> Option<String> {
+    let rest = path.trim_start_matches('/');
+    let rest = rest.strip_prefix("api/").unwrap_or(rest);
+    let segment = rest
+        .split('/')
+        .find(|s| !s.is_empty() && !s.starts_with('{'))?;
+    let singular = if let Some(stem) = segment.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if segment.ends_with("sses")
+        || segment.ends_with("xes")
+        || segment.ends_with("ches")
+        || segment.ends_with("shes")
+    {
+        segment[..segment.len() - 2].to_string()
+    } else if let Some(stem) = segment.strip_suffix('s').filter(|s| !s.ends_with('s')) {
+        stem.to_string()
+    } else {
+        segment.to_string()
+    };
+    type_name(&singular)
+}
+
+/// The segments of a path after its last parameter, upper camel case: the action of an action
+/// path (`/api/customers/{uuid}/history/at/` is `HistoryAt`).
+pub(super) fn action_of_path(path: &str) -> Option<String> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let last_param = segments.iter().rposition(|s| s.starts_with('{'))?;
+    let action: String = segments[last_param + 1..]
+        .iter()
+        .map(|s| camel_part(s))
+        .collect();
+    type_name(&action)
 }

@@ -43,6 +43,15 @@
 //! denoting the same shape (as the name or as an alias), so an operation's request model keeps
 //! its spec name even when an identical model of another operation names the shape.
 //!
+//! # Shapes several operations share
+//!
+//! A shape that several operations use directly (a body or a response), whose candidates are
+//! all names of single operations (b or c), is offered a name saying what it is before naming
+//! starts (see `shared.rs`): its fields (`{detail}` is `Detail`) or values, else the resource
+//! or the action all its operations share (`AwsImage`); and the names of single operations
+//! drop below nested names. So `set_ok` never returns a type named after `set_erred`, and a
+//! shape nested in an action's model is named after a resource that holds it when there is one.
+//!
 //! # Sharing across scopes and stability
 //!
 //! A shape used by several scopes gets one definition, named by the best of its scope names
@@ -83,6 +92,7 @@ mod hoist;
 mod input;
 mod names;
 mod rename;
+mod shared;
 mod usage;
 mod visit;
 mod write;
@@ -116,6 +126,7 @@ pub fn run(api: &mut Api, options: &PassOptions) -> Result<Vec<Diagnostic>, Vec<
     let warnings = input::prepare(api)?;
     let fixed: Vec<String> = api.types.keys().cloned().collect();
     let mut hoisted = hoist::hoist(api);
+    shared::prefer_neutral_names(&mut hoisted);
     let assigned = assign::assign(&hoisted, fixed.iter());
     let group_spans = if options.rename_types.is_empty() {
         HashMap::new()

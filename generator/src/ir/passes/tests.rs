@@ -591,23 +591,16 @@ fn identical_response_shapes_across_operations_share_one_type() {
         op("tenants", "tenants_push").resp(200, shape()),
         op("tenants", "tenants_sync").resp(200, Ty::array(shape())),
     ]));
-    // One definition; the operations it is not named after refer to it by names of their own,
+    // One definition, named by what it is; every operation refers to it by a name of its own,
     // so no method returns a type named after another operation.
-    expect_kinds(
-        &api,
-        &[
-            ("TenantsPull409Response", "object"),
-            ("TenantsPushResponse", "alias of TenantsPull409Response"),
-            ("TenantsSyncResponse", "alias of TenantsPull409Response"),
-        ],
-    );
-    assert_eq!(op_refs(&api, "tenants_pull"), ["TenantsPull409Response"]);
-    assert_eq!(op_refs(&api, "tenants_push"), ["TenantsPushResponse"]);
-    assert_eq!(op_refs(&api, "tenants_sync"), ["TenantsSyncResponse"]);
+    expect_kinds(&api, &[("Detail", "object")]);
+    assert_eq!(op_refs(&api, "tenants_pull"), ["Detail"]);
+    assert_eq!(op_refs(&api, "tenants_push"), ["Detail"]);
+    assert_eq!(op_refs(&api, "tenants_sync"), ["Detail"]);
 }
 
 #[test]
-fn actions_sharing_a_shape_keep_their_own_names_but_resources_keep_theirs() {
+fn actions_sharing_a_shape_share_a_name_saying_what_it_is_and_resources_keep_theirs() {
     let shape = || obj(vec![field("status", string())]);
     let resource = || obj(vec![field("uuid", uuid()), field("name", string())]);
     let api = run_ok(api(vec![
@@ -630,15 +623,16 @@ fn actions_sharing_a_shape_keep_their_own_names_but_resources_keep_theirs() {
             .path("/api/res/{uuid}/")
             .resp(200, resource()),
     ]));
+    // `{status}` is returned by three actions: it is `Status`, named after none of them.
     assert_eq!(
         op_refs(&api, "res_set_downscaled"),
-        ["ResourceDownscaledRequest", "ResourceDownscaled"]
+        ["ResourceDownscaledRequest", "Status"]
     );
     assert_eq!(
         op_refs(&api, "res_set_slug"),
-        ["ResourceSlugRequest", "ResourceSlug"]
+        ["ResourceSlugRequest", "Status"]
     );
-    assert_eq!(op_refs(&api, "res_pull"), ["ResPullResponse"]);
+    assert_eq!(op_refs(&api, "res_pull"), ["Status"]);
     // A create's model names the resource, which a retrieve returns under that name.
     assert_eq!(op_refs(&api, "res_retrieve"), ["Resource"]);
 }
@@ -655,10 +649,10 @@ fn descriptions_and_defaults_split_shapes() {
     expect_kinds(
         &api,
         &[
-            ("AFourResponse", "object"),
-            ("AOneResponse", "alias of AFourResponse"),
+            // Shared by two operations: named by its field, not after either.
             ("AThreeResponse", "object"),
             ("ATwoResponse", "object"),
+            ("X", "object"),
         ],
     );
     assert_eq!(op_refs(&api, "a_two"), ["ATwoResponse"]);
@@ -668,11 +662,9 @@ fn descriptions_and_defaults_split_shapes() {
             .as_deref(),
         Some("two")
     );
-    assert_eq!(op_refs(&api, "a_one"), ["AOneResponse"]);
+    assert_eq!(op_refs(&api, "a_one"), ["X"]);
     assert_eq!(
-        object(&api, "AFourResponse").fields[0]
-            .description
-            .as_deref(),
+        object(&api, "X").fields[0].description.as_deref(),
         Some("one")
     );
 }
@@ -716,23 +708,17 @@ fn identical_enums_in_different_pages_share_the_hinted_name() {
         &api,
         &[
             ("CoreStates", "enum"),
-            ("InstancesRetrieveResponse", "object"),
-            ("InstancesRetrieveResponseStateEnum", "alias of CoreStates"),
-            (
-                "TenantsRetrieveResponse",
-                "alias of InstancesRetrieveResponse",
-            ),
+            // Both pages return `{state}`: it is named by its field.
+            ("State", "object"),
+            ("StateStateEnum", "alias of CoreStates"),
         ],
     );
     assert_eq!(op_refs(&api, "volumes_list"), ["CoreStates"]);
     assert_eq!(op_refs(&api, "tenants_list"), ["CoreStates"]);
+    assert_eq!(op_refs(&api, "tenants_retrieve"), ["State"]);
     assert_eq!(
-        op_refs(&api, "tenants_retrieve"),
-        ["TenantsRetrieveResponse"]
-    );
-    assert_eq!(
-        field_ty(&api, "InstancesRetrieveResponse", "state"),
-        &reference("InstancesRetrieveResponseStateEnum")
+        field_ty(&api, "State", "state"),
+        &reference("StateStateEnum")
     );
 }
 
@@ -767,13 +753,7 @@ fn spec_name_beats_derived_name_beats_synthesized_name() {
         op("p", "p_update").resp(200, shape()),
         op("p", "p_list").resp(200, Ty::array(shape())),
     ]));
-    expect_kinds(
-        &api_c,
-        &[
-            ("PListResponse", "object"),
-            ("PUpdateResponse", "alias of PListResponse"),
-        ],
-    );
+    expect_kinds(&api_c, &[("Id", "object")]);
 }
 
 #[test]
@@ -860,7 +840,44 @@ fn a_spec_name_held_by_another_shape_is_not_used_for_a_merged_occurrence() {
 }
 
 #[test]
-fn shapes_shared_by_pages_keep_each_pages_name() {
+fn a_shape_nested_in_an_actions_model_is_named_after_the_resource_that_also_holds_it() {
+    let plan = || {
+        obj(vec![
+            field("name", string()),
+            field("unit", string()),
+            field("price", string()),
+        ])
+    };
+    let api = run_ok(api(vec![
+        op("offerings", "offerings_dry_run")
+            .path("/api/offerings/{uuid}/dry_run/")
+            .body("DryRunRequest", vec![field("x", int())])
+            .resp(
+                200,
+                obj(vec![field("state", string()), field("plan", plan())]),
+            ),
+        op("public_offerings", "public_offerings_retrieve").resp(
+            200,
+            hinted(
+                "PublicOffering",
+                vec![field("uuid", uuid()), field("plans", Ty::array(plan()))],
+            ),
+        ),
+    ]));
+    // Not `DryRunPlan`: the action's model is one operation's, the offering is what the
+    // plan belongs to.
+    assert_eq!(
+        field_ty(&api, "PublicOffering", "plans"),
+        &Ty::array(reference("PublicOfferingPlan"))
+    );
+    assert!(matches!(
+        api.types["PublicOfferingPlan"],
+        TypeDef::Object(_)
+    ));
+}
+
+#[test]
+fn shapes_shared_by_pages_are_named_by_what_they_are() {
     let shape = || {
         obj(vec![
             field("uuid", uuid()),
@@ -874,21 +891,16 @@ fn shapes_shared_by_pages_keep_each_pages_name() {
     expect_kinds(
         &api,
         &[
-            ("AlphaRetrieveResponse", "object"),
-            ("AlphaRetrieveResponseItem", "object"),
-            ("BetaRetrieveResponse", "alias of AlphaRetrieveResponse"),
-            (
-                "BetaRetrieveResponseItem",
-                "alias of AlphaRetrieveResponseItem",
-            ),
+            // Named by its fields, not after alpha's operation; the item after its owner.
+            ("UuidItems", "object"),
+            ("UuidItemsItem", "object"),
         ],
     );
-    assert_eq!(op_refs(&api, "alpha_retrieve"), ["AlphaRetrieveResponse"]);
-    assert_eq!(op_refs(&api, "beta_retrieve"), ["BetaRetrieveResponse"]);
-    // The definition's fields use the names of the page it was taken from.
+    assert_eq!(op_refs(&api, "alpha_retrieve"), ["UuidItems"]);
+    assert_eq!(op_refs(&api, "beta_retrieve"), ["UuidItems"]);
     assert_eq!(
-        field_ty(&api, "AlphaRetrieveResponse", "items"),
-        &Ty::array(reference("AlphaRetrieveResponseItem"))
+        field_ty(&api, "UuidItems", "items"),
+        &Ty::array(reference("UuidItemsItem"))
     );
 }
 

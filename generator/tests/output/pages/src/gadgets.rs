@@ -432,14 +432,14 @@ impl GadgetsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::SetErred> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for GadgetsSetErredBuilder {
-    type Output = Result<models::SetErred, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SetErred>;
+    type Output = Result<models::Status, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Status>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -465,14 +465,14 @@ impl GadgetsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::GadgetsSetOkResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for GadgetsSetOkBuilder {
-    type Output = Result<models::GadgetsSetOkResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::GadgetsSetOkResponse>;
+    type Output = Result<models::Status, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Status>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -669,7 +669,7 @@ impl<'a> GadgetsMock<'a> {
     pub fn set_erred(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SetErred> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -683,7 +683,7 @@ impl<'a> GadgetsMock<'a> {
     pub fn set_ok(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::GadgetsSetOkResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

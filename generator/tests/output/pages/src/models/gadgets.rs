@@ -546,8 +546,6 @@ runtime::response_model! {
 }
 /// `GadgetsPullResponse`: `GadgetsPull409Response`.
 pub type GadgetsPullResponse = models::GadgetsPull409Response;
-/// `GadgetsSetOkResponse`: `SetErred`.
-pub type GadgetsSetOkResponse = models::SetErred;
 /// `GadgetsSetRulesRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GadgetsSetRulesRequest {
@@ -571,23 +569,6 @@ impl GadgetsSetRulesRequest {
         }
     }
 }
-/// `SetErred`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct SetErred {
-    /// `string`.
-    pub status: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl SetErred {
-    /// `status` when present and valid.
-    pub fn status(&self) -> Option<&str> {
-        self.status.as_str()
-    }
-}
-runtime::response_model! {
-    SetErred, "SetErred", extra, [status("status")]
-}
 /// `SetErredRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SetErredRequest {
@@ -601,4 +582,21 @@ pub struct SetErredRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// `Status`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct Status {
+    /// `string`.
+    pub status: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl Status {
+    /// `status` when present and valid.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_str()
+    }
+}
+runtime::response_model! {
+    Status, "Status", extra, [status("status")]
 }

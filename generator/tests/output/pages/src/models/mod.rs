@@ -27,10 +27,8 @@ pub use gadgets::GadgetsPull409Response;
 #[cfg(feature = "gadgets")]
 pub use gadgets::GadgetsPullResponse;
 #[cfg(feature = "gadgets")]
-pub use gadgets::GadgetsSetOkResponse;
-#[cfg(feature = "gadgets")]
 pub use gadgets::GadgetsSetRulesRequest;
 #[cfg(feature = "gadgets")]
-pub use gadgets::SetErred;
-#[cfg(feature = "gadgets")]
 pub use gadgets::SetErredRequest;
+#[cfg(feature = "gadgets")]
+pub use gadgets::Status;
