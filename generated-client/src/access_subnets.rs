@@ -36,6 +36,7 @@ impl<'a> AccessSubnetsApi<'a> {
             inet: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve access subnet
@@ -52,6 +53,7 @@ impl<'a> AccessSubnetsApi<'a> {
         AccessSubnetsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create an access subnet
@@ -70,6 +72,7 @@ impl<'a> AccessSubnetsApi<'a> {
     ) -> AccessSubnetsCreateBuilder {
         AccessSubnetsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -91,6 +94,7 @@ impl<'a> AccessSubnetsApi<'a> {
         AccessSubnetsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -108,6 +112,7 @@ impl<'a> AccessSubnetsApi<'a> {
         AccessSubnetsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -125,6 +130,7 @@ impl<'a> AccessSubnetsApi<'a> {
         AccessSubnetsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -139,6 +145,7 @@ pub struct AccessSubnetsListBuilder {
     inet: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AccessSubnetsListBuilder {
     /// Customer URL
@@ -183,6 +190,16 @@ impl AccessSubnetsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -199,6 +216,7 @@ impl AccessSubnetsListBuilder {
         q.push_opt("inet", self.inet.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -245,19 +263,31 @@ impl std::future::IntoFuture for AccessSubnetsListBuilder {
 pub struct AccessSubnetsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AccessSubnetsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/access-subnets/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("access_subnets_retrieve", "/api/access-subnets/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -278,14 +308,29 @@ impl std::future::IntoFuture for AccessSubnetsRetrieveBuilder {
 pub struct AccessSubnetsCreateBuilder {
     client: runtime::Client,
     body: models::AccessSubnetRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AccessSubnetsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/access-subnets/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/access-subnets/".to_string(),
+            )
             .operation("access_subnets_create", "/api/access-subnets/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -308,19 +353,31 @@ pub struct AccessSubnetsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::AccessSubnetRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AccessSubnetsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/access-subnets/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("access_subnets_update", "/api/access-subnets/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -343,8 +400,19 @@ pub struct AccessSubnetsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedAccessSubnetRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AccessSubnetsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedAccessSubnetRequest) -> Self {
         self.body = Some(body);
@@ -354,13 +422,14 @@ impl AccessSubnetsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/access-subnets/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("access_subnets_partial_update", "/api/access-subnets/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -384,19 +453,31 @@ impl std::future::IntoFuture for AccessSubnetsPartialUpdateBuilder {
 pub struct AccessSubnetsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AccessSubnetsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/access-subnets/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("access_subnets_destroy", "/api/access-subnets/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

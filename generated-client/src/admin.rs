@@ -32,6 +32,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminMatrixAppserviceStatusRetrieveBuilder {
         AdminMatrixAppserviceStatusRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Run Matrix connectivity diagnostics
@@ -47,6 +48,7 @@ impl<'a> AdminApi<'a> {
     pub fn matrix_diagnostics_retrieve(&self) -> AdminMatrixDiagnosticsRetrieveBuilder {
         AdminMatrixDiagnosticsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get LiveKit calls overview
@@ -64,6 +66,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminMatrixLivekitOverviewRetrieveBuilder {
         AdminMatrixLivekitOverviewRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List participants in a LiveKit room
@@ -83,6 +86,7 @@ impl<'a> AdminApi<'a> {
         AdminMatrixLivekitParticipantsListBuilder {
             client: self.client.clone(),
             room: room.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Setup Matrix appservice registration
@@ -98,6 +102,7 @@ impl<'a> AdminApi<'a> {
     pub fn matrix_appservice_setup(&self) -> AdminMatrixAppserviceSetupBuilder {
         AdminMatrixAppserviceSetupBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -114,6 +119,7 @@ impl<'a> AdminApi<'a> {
     pub fn matrix_reprovision(&self) -> AdminMatrixReprovisionBuilder {
         AdminMatrixReprovisionBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Billing sync items
@@ -139,6 +145,7 @@ impl<'a> AdminApi<'a> {
             report_period: Default::default(),
             subscription_reference: Default::default(),
             vendor_name: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -156,6 +163,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowBillingSyncItemsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Billing syncs
@@ -180,6 +188,7 @@ impl<'a> AdminApi<'a> {
             settings_uuid: Default::default(),
             state: Default::default(),
             statement_reference: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -197,6 +206,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowBillingSyncsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Pause consumption sync operations
@@ -214,6 +224,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowBillingSyncsPauseSyncBuilder {
         AdminArrowBillingSyncsPauseSyncBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -233,6 +244,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowBillingSyncsReconcileBuilder {
         AdminArrowBillingSyncsReconcileBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -251,6 +263,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowBillingSyncsResumeSyncBuilder {
         AdminArrowBillingSyncsResumeSyncBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -270,6 +283,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
         AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -289,6 +303,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowBillingSyncsTriggerReconciliationBuilder {
         AdminArrowBillingSyncsTriggerReconciliationBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -308,6 +323,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowBillingSyncsTriggerSyncBuilder {
         AdminArrowBillingSyncsTriggerSyncBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -326,6 +342,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
         AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get current consumption sync status
@@ -343,6 +360,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
         AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List pending consumption records (not yet finalized)
@@ -371,6 +389,7 @@ impl<'a> AdminApi<'a> {
             settings_uuid: Default::default(),
             state: Default::default(),
             statement_reference: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Fetch raw billing export from Arrow API
@@ -389,6 +408,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowBillingSyncsFetchBillingExportBuilder {
         AdminArrowBillingSyncsFetchBillingExportBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -408,6 +428,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowBillingSyncsFetchConsumptionBuilder {
         AdminArrowBillingSyncsFetchConsumptionBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -427,6 +448,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowBillingSyncsFetchLicenseInfoBuilder {
         AdminArrowBillingSyncsFetchLicenseInfoBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -446,6 +468,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
         AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -464,6 +487,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowBillingSyncsSyncResourcesBuilder {
         AdminArrowBillingSyncsSyncResourcesBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -482,6 +506,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowBillingSyncsCleanupConsumptionBuilder {
         AdminArrowBillingSyncsCleanupConsumptionBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -510,6 +535,7 @@ impl<'a> AdminApi<'a> {
             project_uuid: Default::default(),
             resource: Default::default(),
             resource_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -527,6 +553,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowConsumptionRecordsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Customer mappings
@@ -549,6 +576,7 @@ impl<'a> AdminApi<'a> {
             settings_uuid: Default::default(),
             waldur_customer: Default::default(),
             waldur_customer_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -566,6 +594,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowCustomerMappingsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Available customers
@@ -583,6 +612,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
         AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get billing and consumption summary for this customer mapping
@@ -602,6 +632,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Discover Arrow licenses for this customer and show linkable Waldur resources
@@ -621,6 +652,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Fetch fresh consumption and billing data from Arrow API for this customer
@@ -640,6 +672,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Import an Arrow license as a new Waldur resource
@@ -660,6 +693,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowCustomerMappingsImportLicenseBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -681,6 +715,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowCustomerMappingsLinkResourceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -699,6 +734,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowCustomerMappingsSyncFromArrowBuilder {
         AdminArrowCustomerMappingsSyncFromArrowBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -716,6 +752,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowCustomerMappingsCreateBuilder {
         AdminArrowCustomerMappingsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -735,6 +772,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowCustomerMappingsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -753,6 +791,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowCustomerMappingsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -771,6 +810,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowCustomerMappingsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List Admin Arrow Settings
@@ -788,6 +828,7 @@ impl<'a> AdminApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             sync_enabled: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -805,6 +846,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowSettingsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Discover Arrow customers and suggest mappings to Waldur customers
@@ -823,6 +865,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowSettingsDiscoverCustomersBuilder {
         AdminArrowSettingsDiscoverCustomersBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -842,6 +885,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowSettingsPreviewSettingsBuilder {
         AdminArrowSettingsPreviewSettingsBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -861,6 +905,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowSettingsSaveSettingsBuilder {
         AdminArrowSettingsSaveSettingsBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -880,6 +925,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowSettingsValidateCredentialsBuilder {
         AdminArrowSettingsValidateCredentialsBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -897,6 +943,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowSettingsCreateBuilder {
         AdminArrowSettingsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -916,6 +963,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowSettingsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -934,6 +982,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowSettingsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -952,6 +1001,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowSettingsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Vendor offering mappings
@@ -975,6 +1025,7 @@ impl<'a> AdminApi<'a> {
             page_size: Default::default(),
             settings: Default::default(),
             settings_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -992,6 +1043,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowVendorOfferingMappingsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get vendor names from Arrow catalog API (IAAS category)
@@ -1017,6 +1069,7 @@ impl<'a> AdminApi<'a> {
             page_size: Default::default(),
             settings: Default::default(),
             settings_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Vendor offering mappings
@@ -1033,6 +1086,7 @@ impl<'a> AdminApi<'a> {
     ) -> AdminArrowVendorOfferingMappingsCreateBuilder {
         AdminArrowVendorOfferingMappingsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1052,6 +1106,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowVendorOfferingMappingsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1070,6 +1125,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1088,6 +1144,7 @@ impl<'a> AdminApi<'a> {
         AdminArrowVendorOfferingMappingsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -1095,13 +1152,24 @@ impl<'a> AdminApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminMatrixAppserviceStatusRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminMatrixAppserviceStatusRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/matrix-appservice/status/".to_string(),
             )
@@ -1109,6 +1177,7 @@ impl AdminMatrixAppserviceStatusRetrieveBuilder {
                 "admin_matrix_appservice_status_retrieve",
                 "/api/admin/matrix-appservice/status/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1135,13 +1204,24 @@ impl std::future::IntoFuture for AdminMatrixAppserviceStatusRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminMatrixDiagnosticsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminMatrixDiagnosticsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/matrix/diagnostics/".to_string(),
             )
@@ -1149,6 +1229,7 @@ impl AdminMatrixDiagnosticsRetrieveBuilder {
                 "admin_matrix_diagnostics_retrieve",
                 "/api/admin/matrix/diagnostics/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1172,13 +1253,24 @@ impl std::future::IntoFuture for AdminMatrixDiagnosticsRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminMatrixLivekitOverviewRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminMatrixLivekitOverviewRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/matrix/livekit/overview/".to_string(),
             )
@@ -1186,6 +1278,7 @@ impl AdminMatrixLivekitOverviewRetrieveBuilder {
                 "admin_matrix_livekit_overview_retrieve",
                 "/api/admin/matrix/livekit/overview/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1213,8 +1306,19 @@ impl std::future::IntoFuture for AdminMatrixLivekitOverviewRetrieveBuilder {
 pub struct AdminMatrixLivekitParticipantsListBuilder {
     client: runtime::Client,
     room: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminMatrixLivekitParticipantsListBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1229,6 +1333,7 @@ impl AdminMatrixLivekitParticipantsListBuilder {
             );
         let q = req.query();
         q.push("room", &self.room);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1258,8 +1363,19 @@ impl std::future::IntoFuture for AdminMatrixLivekitParticipantsListBuilder {
 pub struct AdminMatrixAppserviceSetupBuilder {
     client: runtime::Client,
     body: Option<models::MatrixAppserviceSetupRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminMatrixAppserviceSetupBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::MatrixAppserviceSetupRequest) -> Self {
         self.body = Some(body);
@@ -1269,7 +1385,7 @@ impl AdminMatrixAppserviceSetupBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/matrix-appservice/setup/".to_string(),
             )
@@ -1277,6 +1393,7 @@ impl AdminMatrixAppserviceSetupBuilder {
                 "admin_matrix_appservice_setup",
                 "/api/admin/matrix-appservice/setup/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1299,17 +1416,29 @@ impl std::future::IntoFuture for AdminMatrixAppserviceSetupBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminMatrixReprovisionBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminMatrixReprovisionBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/matrix/reprovision/".to_string(),
             )
             .operation("admin_matrix_reprovision", "/api/admin/matrix/reprovision/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1342,6 +1471,7 @@ pub struct AdminArrowBillingSyncItemsListBuilder {
     report_period: Option<String>,
     subscription_reference: Option<String>,
     vendor_name: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncItemsListBuilder {
     /// Query `arrow_line_reference`, string.
@@ -1398,6 +1528,16 @@ impl AdminArrowBillingSyncItemsListBuilder {
         self.vendor_name = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1421,6 +1561,7 @@ impl AdminArrowBillingSyncItemsListBuilder {
         q.push_opt("report_period", self.report_period.as_ref());
         q.push_opt("subscription_reference", self.subscription_reference.as_ref());
         q.push_opt("vendor_name", self.vendor_name.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1467,13 +1608,24 @@ impl std::future::IntoFuture for AdminArrowBillingSyncItemsListBuilder {
 pub struct AdminArrowBillingSyncItemsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncItemsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/billing-sync-items/{}/",
@@ -1484,6 +1636,7 @@ impl AdminArrowBillingSyncItemsRetrieveBuilder {
                 "admin_arrow_billing_sync_items_retrieve",
                 "/api/admin/arrow/billing-sync-items/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1515,6 +1668,7 @@ pub struct AdminArrowBillingSyncsListBuilder {
     settings_uuid: Option<Uuid>,
     state: Option<i64>,
     statement_reference: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsListBuilder {
     /// Query `arrow_state`, string.
@@ -1576,6 +1730,16 @@ impl AdminArrowBillingSyncsListBuilder {
         self.statement_reference = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1600,6 +1764,7 @@ impl AdminArrowBillingSyncsListBuilder {
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
         q.push_opt("state", self.state.as_ref());
         q.push_opt("statement_reference", self.statement_reference.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1657,13 +1822,24 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsListBuilder {
 pub struct AdminArrowBillingSyncsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/billing-syncs/{}/", runtime::path_param("uuid", &
@@ -1674,6 +1850,7 @@ impl AdminArrowBillingSyncsRetrieveBuilder {
                 "admin_arrow_billing_syncs_retrieve",
                 "/api/admin/arrow/billing-syncs/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1698,8 +1875,19 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsRetrieveBuilder {
 pub struct AdminArrowBillingSyncsPauseSyncBuilder {
     client: runtime::Client,
     body: Option<models::SyncPauseRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsPauseSyncBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SyncPauseRequestRequest) -> Self {
         self.body = Some(body);
@@ -1709,7 +1897,7 @@ impl AdminArrowBillingSyncsPauseSyncBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/billing-syncs/pause_sync/".to_string(),
             )
@@ -1717,6 +1905,7 @@ impl AdminArrowBillingSyncsPauseSyncBuilder {
                 "admin_arrow_billing_syncs_pause_sync",
                 "/api/admin/arrow/billing-syncs/pause_sync/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1740,13 +1929,24 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsPauseSyncBuilder {
 pub struct AdminArrowBillingSyncsReconcileBuilder {
     client: runtime::Client,
     body: models::ReconcileRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsReconcileBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/billing-syncs/reconcile/".to_string(),
             )
@@ -1754,6 +1954,7 @@ impl AdminArrowBillingSyncsReconcileBuilder {
                 "admin_arrow_billing_syncs_reconcile",
                 "/api/admin/arrow/billing-syncs/reconcile/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1775,8 +1976,19 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsReconcileBuilder {
 pub struct AdminArrowBillingSyncsResumeSyncBuilder {
     client: runtime::Client,
     body: Option<models::SyncPauseRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsResumeSyncBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SyncPauseRequestRequest) -> Self {
         self.body = Some(body);
@@ -1786,7 +1998,7 @@ impl AdminArrowBillingSyncsResumeSyncBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/billing-syncs/resume_sync/".to_string(),
             )
@@ -1794,6 +2006,7 @@ impl AdminArrowBillingSyncsResumeSyncBuilder {
                 "admin_arrow_billing_syncs_resume_sync",
                 "/api/admin/arrow/billing-syncs/resume_sync/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1817,13 +2030,24 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsResumeSyncBuilder {
 pub struct AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
     client: runtime::Client,
     body: models::TriggerConsumptionSyncRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/billing-syncs/trigger_consumption_sync/".to_string(),
             )
@@ -1831,6 +2055,7 @@ impl AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
                 "admin_arrow_billing_syncs_trigger_consumption_sync",
                 "/api/admin/arrow/billing-syncs/trigger_consumption_sync/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1852,13 +2077,24 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsTriggerConsumptionSyncBui
 pub struct AdminArrowBillingSyncsTriggerReconciliationBuilder {
     client: runtime::Client,
     body: models::ReconcileRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsTriggerReconciliationBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/billing-syncs/trigger_reconciliation/".to_string(),
             )
@@ -1866,6 +2102,7 @@ impl AdminArrowBillingSyncsTriggerReconciliationBuilder {
                 "admin_arrow_billing_syncs_trigger_reconciliation",
                 "/api/admin/arrow/billing-syncs/trigger_reconciliation/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1887,13 +2124,24 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsTriggerReconciliationBuil
 pub struct AdminArrowBillingSyncsTriggerSyncBuilder {
     client: runtime::Client,
     body: models::TriggerSyncRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsTriggerSyncBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/billing-syncs/trigger_sync/".to_string(),
             )
@@ -1901,6 +2149,7 @@ impl AdminArrowBillingSyncsTriggerSyncBuilder {
                 "admin_arrow_billing_syncs_trigger_sync",
                 "/api/admin/arrow/billing-syncs/trigger_sync/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1921,13 +2170,24 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsTriggerSyncBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/billing-syncs/consumption_statistics/".to_string(),
             )
@@ -1935,6 +2195,7 @@ impl AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
                 "admin_arrow_billing_syncs_consumption_statistics_retrieve",
                 "/api/admin/arrow/billing-syncs/consumption_statistics/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1964,13 +2225,24 @@ for AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/billing-syncs/consumption_status/".to_string(),
             )
@@ -1978,6 +2250,7 @@ impl AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
                 "admin_arrow_billing_syncs_consumption_status_retrieve",
                 "/api/admin/arrow/billing-syncs/consumption_status/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2018,6 +2291,7 @@ pub struct AdminArrowBillingSyncsPendingRecordsListBuilder {
     settings_uuid: Option<Uuid>,
     state: Option<i64>,
     statement_reference: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsPendingRecordsListBuilder {
     /// Query `arrow_state`, string.
@@ -2079,6 +2353,16 @@ impl AdminArrowBillingSyncsPendingRecordsListBuilder {
         self.statement_reference = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2103,6 +2387,7 @@ impl AdminArrowBillingSyncsPendingRecordsListBuilder {
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
         q.push_opt("state", self.state.as_ref());
         q.push_opt("statement_reference", self.statement_reference.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2160,13 +2445,24 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsPendingRecordsListBuilder
 pub struct AdminArrowBillingSyncsFetchBillingExportBuilder {
     client: runtime::Client,
     body: models::FetchBillingExportRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsFetchBillingExportBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/billing-syncs/fetch_billing_export/".to_string(),
             )
@@ -2174,6 +2470,7 @@ impl AdminArrowBillingSyncsFetchBillingExportBuilder {
                 "admin_arrow_billing_syncs_fetch_billing_export",
                 "/api/admin/arrow/billing-syncs/fetch_billing_export/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2195,13 +2492,24 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsFetchBillingExportBuilder
 pub struct AdminArrowBillingSyncsFetchConsumptionBuilder {
     client: runtime::Client,
     body: models::FetchConsumptionRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsFetchConsumptionBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/billing-syncs/fetch_consumption/".to_string(),
             )
@@ -2209,6 +2517,7 @@ impl AdminArrowBillingSyncsFetchConsumptionBuilder {
                 "admin_arrow_billing_syncs_fetch_consumption",
                 "/api/admin/arrow/billing-syncs/fetch_consumption/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2230,13 +2539,24 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsFetchConsumptionBuilder {
 pub struct AdminArrowBillingSyncsFetchLicenseInfoBuilder {
     client: runtime::Client,
     body: models::FetchLicenseInfoRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsFetchLicenseInfoBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/billing-syncs/fetch_license_info/".to_string(),
             )
@@ -2244,6 +2564,7 @@ impl AdminArrowBillingSyncsFetchLicenseInfoBuilder {
                 "admin_arrow_billing_syncs_fetch_license_info",
                 "/api/admin/arrow/billing-syncs/fetch_license_info/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2265,13 +2586,24 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsFetchLicenseInfoBuilder {
 pub struct AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
     client: runtime::Client,
     body: models::SyncResourceHistoricalConsumptionRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/billing-syncs/sync_resource_historical_consumption/"
                     .to_string(),
@@ -2280,6 +2612,7 @@ impl AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
                 "admin_arrow_billing_syncs_sync_resource_historical_consumption",
                 "/api/admin/arrow/billing-syncs/sync_resource_historical_consumption/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2309,8 +2642,19 @@ for AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
 pub struct AdminArrowBillingSyncsSyncResourcesBuilder {
     client: runtime::Client,
     body: Option<models::SyncResourcesRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsSyncResourcesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SyncResourcesRequestRequest) -> Self {
         self.body = Some(body);
@@ -2320,7 +2664,7 @@ impl AdminArrowBillingSyncsSyncResourcesBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/billing-syncs/sync_resources/".to_string(),
             )
@@ -2328,6 +2672,7 @@ impl AdminArrowBillingSyncsSyncResourcesBuilder {
                 "admin_arrow_billing_syncs_sync_resources",
                 "/api/admin/arrow/billing-syncs/sync_resources/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -2351,8 +2696,19 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsSyncResourcesBuilder {
 pub struct AdminArrowBillingSyncsCleanupConsumptionBuilder {
     client: runtime::Client,
     body: Option<models::CleanupConsumptionRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsCleanupConsumptionBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::CleanupConsumptionRequestRequest) -> Self {
         self.body = Some(body);
@@ -2362,7 +2718,7 @@ impl AdminArrowBillingSyncsCleanupConsumptionBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/billing-syncs/cleanup_consumption/".to_string(),
             )
@@ -2370,6 +2726,7 @@ impl AdminArrowBillingSyncsCleanupConsumptionBuilder {
                 "admin_arrow_billing_syncs_cleanup_consumption",
                 "/api/admin/arrow/billing-syncs/cleanup_consumption/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -2405,6 +2762,7 @@ pub struct AdminArrowConsumptionRecordsListBuilder {
     project_uuid: Option<Uuid>,
     resource: Option<String>,
     resource_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowConsumptionRecordsListBuilder {
     /// Query `billing_period`, string (date).
@@ -2471,6 +2829,16 @@ impl AdminArrowConsumptionRecordsListBuilder {
         self.resource_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2496,6 +2864,7 @@ impl AdminArrowConsumptionRecordsListBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("resource", self.resource.as_ref());
         q.push_opt("resource_uuid", self.resource_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2553,13 +2922,24 @@ impl std::future::IntoFuture for AdminArrowConsumptionRecordsListBuilder {
 pub struct AdminArrowConsumptionRecordsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowConsumptionRecordsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/consumption-records/{}/",
@@ -2570,6 +2950,7 @@ impl AdminArrowConsumptionRecordsRetrieveBuilder {
                 "admin_arrow_consumption_records_retrieve",
                 "/api/admin/arrow/consumption-records/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2606,6 +2987,7 @@ pub struct AdminArrowCustomerMappingsListBuilder {
     settings_uuid: Option<Uuid>,
     waldur_customer: Option<String>,
     waldur_customer_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsListBuilder {
     /// Query `arrow_company_name`, string.
@@ -2657,6 +3039,16 @@ impl AdminArrowCustomerMappingsListBuilder {
         self.waldur_customer_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2679,6 +3071,7 @@ impl AdminArrowCustomerMappingsListBuilder {
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
         q.push_opt("waldur_customer", self.waldur_customer.as_ref());
         q.push_opt("waldur_customer_uuid", self.waldur_customer_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2729,13 +3122,24 @@ impl std::future::IntoFuture for AdminArrowCustomerMappingsListBuilder {
 pub struct AdminArrowCustomerMappingsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/customer-mappings/{}/", runtime::path_param("uuid",
@@ -2746,6 +3150,7 @@ impl AdminArrowCustomerMappingsRetrieveBuilder {
                 "admin_arrow_customer_mappings_retrieve",
                 "/api/admin/arrow/customer-mappings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2765,13 +3170,24 @@ impl std::future::IntoFuture for AdminArrowCustomerMappingsRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/customer-mappings/available_customers/".to_string(),
             )
@@ -2779,6 +3195,7 @@ impl AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
                 "admin_arrow_customer_mappings_available_customers_retrieve",
                 "/api/admin/arrow/customer-mappings/available_customers/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2809,13 +3226,24 @@ for AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
 pub struct AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/customer-mappings/{}/billing_summary/",
@@ -2826,6 +3254,7 @@ impl AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
                 "admin_arrow_customer_mappings_billing_summary_retrieve",
                 "/api/admin/arrow/customer-mappings/{uuid}/billing_summary/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2856,13 +3285,24 @@ for AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
 pub struct AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/customer-mappings/{}/discover_licenses/",
@@ -2873,6 +3313,7 @@ impl AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
                 "admin_arrow_customer_mappings_discover_licenses_retrieve",
                 "/api/admin/arrow/customer-mappings/{uuid}/discover_licenses/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2903,13 +3344,24 @@ for AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
 pub struct AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/customer-mappings/{}/fetch_arrow_data/",
@@ -2920,6 +3372,7 @@ impl AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder {
                 "admin_arrow_customer_mappings_fetch_arrow_data_retrieve",
                 "/api/admin/arrow/customer-mappings/{uuid}/fetch_arrow_data/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2951,13 +3404,24 @@ pub struct AdminArrowCustomerMappingsImportLicenseBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ImportLicenseRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsImportLicenseBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/customer-mappings/{}/import_license/",
@@ -2968,6 +3432,7 @@ impl AdminArrowCustomerMappingsImportLicenseBuilder {
                 "admin_arrow_customer_mappings_import_license",
                 "/api/admin/arrow/customer-mappings/{uuid}/import_license/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2990,13 +3455,24 @@ pub struct AdminArrowCustomerMappingsLinkResourceBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::LinkResourceRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsLinkResourceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/customer-mappings/{}/link_resource/",
@@ -3007,6 +3483,7 @@ impl AdminArrowCustomerMappingsLinkResourceBuilder {
                 "admin_arrow_customer_mappings_link_resource",
                 "/api/admin/arrow/customer-mappings/{uuid}/link_resource/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3028,8 +3505,19 @@ impl std::future::IntoFuture for AdminArrowCustomerMappingsLinkResourceBuilder {
 pub struct AdminArrowCustomerMappingsSyncFromArrowBuilder {
     client: runtime::Client,
     body: Option<models::SyncFromArrowRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsSyncFromArrowBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SyncFromArrowRequestRequest) -> Self {
         self.body = Some(body);
@@ -3039,7 +3527,7 @@ impl AdminArrowCustomerMappingsSyncFromArrowBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/customer-mappings/sync_from_arrow/".to_string(),
             )
@@ -3047,6 +3535,7 @@ impl AdminArrowCustomerMappingsSyncFromArrowBuilder {
                 "admin_arrow_customer_mappings_sync_from_arrow",
                 "/api/admin/arrow/customer-mappings/sync_from_arrow/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -3070,13 +3559,24 @@ impl std::future::IntoFuture for AdminArrowCustomerMappingsSyncFromArrowBuilder 
 pub struct AdminArrowCustomerMappingsCreateBuilder {
     client: runtime::Client,
     body: models::ArrowCustomerMappingCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/customer-mappings/".to_string(),
             )
@@ -3084,6 +3584,7 @@ impl AdminArrowCustomerMappingsCreateBuilder {
                 "admin_arrow_customer_mappings_create",
                 "/api/admin/arrow/customer-mappings/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3106,13 +3607,24 @@ pub struct AdminArrowCustomerMappingsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ArrowCustomerMappingRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/customer-mappings/{}/", runtime::path_param("uuid",
@@ -3123,6 +3635,7 @@ impl AdminArrowCustomerMappingsUpdateBuilder {
                 "admin_arrow_customer_mappings_update",
                 "/api/admin/arrow/customer-mappings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3145,8 +3658,19 @@ pub struct AdminArrowCustomerMappingsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedArrowCustomerMappingRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedArrowCustomerMappingRequest) -> Self {
         self.body = Some(body);
@@ -3156,7 +3680,7 @@ impl AdminArrowCustomerMappingsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/customer-mappings/{}/", runtime::path_param("uuid",
@@ -3167,6 +3691,7 @@ impl AdminArrowCustomerMappingsPartialUpdateBuilder {
                 "admin_arrow_customer_mappings_partial_update",
                 "/api/admin/arrow/customer-mappings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -3190,13 +3715,24 @@ impl std::future::IntoFuture for AdminArrowCustomerMappingsPartialUpdateBuilder 
 pub struct AdminArrowCustomerMappingsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/customer-mappings/{}/", runtime::path_param("uuid",
@@ -3207,6 +3743,7 @@ impl AdminArrowCustomerMappingsDestroyBuilder {
                 "admin_arrow_customer_mappings_destroy",
                 "/api/admin/arrow/customer-mappings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3231,6 +3768,7 @@ pub struct AdminArrowSettingsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     sync_enabled: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsListBuilder {
     /// Query `is_active`, boolean.
@@ -3257,6 +3795,16 @@ impl AdminArrowSettingsListBuilder {
         self.sync_enabled = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -3271,6 +3819,7 @@ impl AdminArrowSettingsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("sync_enabled", self.sync_enabled.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3317,13 +3866,24 @@ impl std::future::IntoFuture for AdminArrowSettingsListBuilder {
 pub struct AdminArrowSettingsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/settings/{}/", runtime::path_param("uuid", & self
@@ -3334,6 +3894,7 @@ impl AdminArrowSettingsRetrieveBuilder {
                 "admin_arrow_settings_retrieve",
                 "/api/admin/arrow/settings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3354,13 +3915,24 @@ impl std::future::IntoFuture for AdminArrowSettingsRetrieveBuilder {
 pub struct AdminArrowSettingsDiscoverCustomersBuilder {
     client: runtime::Client,
     body: models::DiscoverCustomersRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsDiscoverCustomersBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/settings/discover_customers/".to_string(),
             )
@@ -3368,6 +3940,7 @@ impl AdminArrowSettingsDiscoverCustomersBuilder {
                 "admin_arrow_settings_discover_customers",
                 "/api/admin/arrow/settings/discover_customers/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3389,13 +3962,24 @@ impl std::future::IntoFuture for AdminArrowSettingsDiscoverCustomersBuilder {
 pub struct AdminArrowSettingsPreviewSettingsBuilder {
     client: runtime::Client,
     body: models::PreviewSettingsRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsPreviewSettingsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/settings/preview_settings/".to_string(),
             )
@@ -3403,6 +3987,7 @@ impl AdminArrowSettingsPreviewSettingsBuilder {
                 "admin_arrow_settings_preview_settings",
                 "/api/admin/arrow/settings/preview_settings/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3424,13 +4009,24 @@ impl std::future::IntoFuture for AdminArrowSettingsPreviewSettingsBuilder {
 pub struct AdminArrowSettingsSaveSettingsBuilder {
     client: runtime::Client,
     body: models::SaveSettingsRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsSaveSettingsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/settings/save_settings/".to_string(),
             )
@@ -3438,6 +4034,7 @@ impl AdminArrowSettingsSaveSettingsBuilder {
                 "admin_arrow_settings_save_settings",
                 "/api/admin/arrow/settings/save_settings/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3459,13 +4056,24 @@ impl std::future::IntoFuture for AdminArrowSettingsSaveSettingsBuilder {
 pub struct AdminArrowSettingsValidateCredentialsBuilder {
     client: runtime::Client,
     body: models::ArrowCredentialsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsValidateCredentialsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/settings/validate_credentials/".to_string(),
             )
@@ -3473,6 +4081,7 @@ impl AdminArrowSettingsValidateCredentialsBuilder {
                 "admin_arrow_settings_validate_credentials",
                 "/api/admin/arrow/settings/validate_credentials/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3494,17 +4103,29 @@ impl std::future::IntoFuture for AdminArrowSettingsValidateCredentialsBuilder {
 pub struct AdminArrowSettingsCreateBuilder {
     client: runtime::Client,
     body: models::ArrowSettingsCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/settings/".to_string(),
             )
             .operation("admin_arrow_settings_create", "/api/admin/arrow/settings/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3527,13 +4148,24 @@ pub struct AdminArrowSettingsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ArrowSettingsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/settings/{}/", runtime::path_param("uuid", & self
@@ -3544,6 +4176,7 @@ impl AdminArrowSettingsUpdateBuilder {
                 "admin_arrow_settings_update",
                 "/api/admin/arrow/settings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3566,8 +4199,19 @@ pub struct AdminArrowSettingsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedArrowSettingsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedArrowSettingsRequest) -> Self {
         self.body = Some(body);
@@ -3577,7 +4221,7 @@ impl AdminArrowSettingsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/settings/{}/", runtime::path_param("uuid", & self
@@ -3588,6 +4232,7 @@ impl AdminArrowSettingsPartialUpdateBuilder {
                 "admin_arrow_settings_partial_update",
                 "/api/admin/arrow/settings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -3611,13 +4256,24 @@ impl std::future::IntoFuture for AdminArrowSettingsPartialUpdateBuilder {
 pub struct AdminArrowSettingsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/settings/{}/", runtime::path_param("uuid", & self
@@ -3628,6 +4284,7 @@ impl AdminArrowSettingsDestroyBuilder {
                 "admin_arrow_settings_destroy",
                 "/api/admin/arrow/settings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3656,6 +4313,7 @@ pub struct AdminArrowVendorOfferingMappingsListBuilder {
     page_size: Option<i64>,
     settings: Option<String>,
     settings_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowVendorOfferingMappingsListBuilder {
     /// Query `arrow_vendor_name`, string.
@@ -3702,6 +4360,16 @@ impl AdminArrowVendorOfferingMappingsListBuilder {
         self.settings_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -3723,6 +4391,7 @@ impl AdminArrowVendorOfferingMappingsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("settings", self.settings.as_ref());
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3776,13 +4445,24 @@ impl std::future::IntoFuture for AdminArrowVendorOfferingMappingsListBuilder {
 pub struct AdminArrowVendorOfferingMappingsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowVendorOfferingMappingsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/vendor-offering-mappings/{}/",
@@ -3793,6 +4473,7 @@ impl AdminArrowVendorOfferingMappingsRetrieveBuilder {
                 "admin_arrow_vendor_offering_mappings_retrieve",
                 "/api/admin/arrow/vendor-offering-mappings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3821,6 +4502,7 @@ pub struct AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
     page_size: Option<i64>,
     settings: Option<String>,
     settings_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
     /// Query `arrow_vendor_name`, string.
@@ -3867,6 +4549,16 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
         self.settings_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -3888,6 +4580,7 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("settings", self.settings.as_ref());
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3948,13 +4641,24 @@ for AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
 pub struct AdminArrowVendorOfferingMappingsCreateBuilder {
     client: runtime::Client,
     body: models::ArrowVendorOfferingMappingCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowVendorOfferingMappingsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin/arrow/vendor-offering-mappings/".to_string(),
             )
@@ -3962,6 +4666,7 @@ impl AdminArrowVendorOfferingMappingsCreateBuilder {
                 "admin_arrow_vendor_offering_mappings_create",
                 "/api/admin/arrow/vendor-offering-mappings/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3986,13 +4691,24 @@ pub struct AdminArrowVendorOfferingMappingsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ArrowVendorOfferingMappingRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowVendorOfferingMappingsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/vendor-offering-mappings/{}/",
@@ -4003,6 +4719,7 @@ impl AdminArrowVendorOfferingMappingsUpdateBuilder {
                 "admin_arrow_vendor_offering_mappings_update",
                 "/api/admin/arrow/vendor-offering-mappings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4025,8 +4742,19 @@ pub struct AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedArrowVendorOfferingMappingRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -4039,7 +4767,7 @@ impl AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/vendor-offering-mappings/{}/",
@@ -4050,6 +4778,7 @@ impl AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
                 "admin_arrow_vendor_offering_mappings_partial_update",
                 "/api/admin/arrow/vendor-offering-mappings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -4073,13 +4802,24 @@ impl std::future::IntoFuture for AdminArrowVendorOfferingMappingsPartialUpdateBu
 pub struct AdminArrowVendorOfferingMappingsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowVendorOfferingMappingsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin/arrow/vendor-offering-mappings/{}/",
@@ -4090,6 +4830,7 @@ impl AdminArrowVendorOfferingMappingsDestroyBuilder {
                 "admin_arrow_vendor_offering_mappings_destroy",
                 "/api/admin/arrow/vendor-offering-mappings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

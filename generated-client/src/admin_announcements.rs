@@ -35,6 +35,7 @@ impl<'a> AdminAnnouncementsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             type_: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -50,6 +51,7 @@ impl<'a> AdminAnnouncementsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -66,6 +68,7 @@ impl<'a> AdminAnnouncementsApi<'a> {
     ) -> AdminAnnouncementsCreateBuilder {
         AdminAnnouncementsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -85,6 +88,7 @@ impl<'a> AdminAnnouncementsApi<'a> {
         AdminAnnouncementsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -100,6 +104,7 @@ impl<'a> AdminAnnouncementsApi<'a> {
         AdminAnnouncementsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -115,6 +120,7 @@ impl<'a> AdminAnnouncementsApi<'a> {
         AdminAnnouncementsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -130,6 +136,7 @@ pub struct AdminAnnouncementsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     type_: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminAnnouncementsListBuilder {
     /// Query `description`, string.
@@ -138,8 +145,15 @@ impl AdminAnnouncementsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Query `is_active`, boolean.
@@ -150,8 +164,15 @@ impl AdminAnnouncementsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -169,8 +190,25 @@ impl AdminAnnouncementsListBuilder {
         self
     }
     /// Query `type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    pub fn add_type(mut self, value: impl Into<String>) -> Self {
+        self.type_.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -190,6 +228,7 @@ impl AdminAnnouncementsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_repeated("type", &self.type_);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -239,11 +278,29 @@ pub struct AdminAnnouncementsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminAnnouncementsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -263,6 +320,7 @@ impl AdminAnnouncementsRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -283,17 +341,29 @@ impl std::future::IntoFuture for AdminAnnouncementsRetrieveBuilder {
 pub struct AdminAnnouncementsCreateBuilder {
     client: runtime::Client,
     body: models::AdminAnnouncementRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminAnnouncementsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/admin-announcements/".to_string(),
             )
             .operation("admin_announcements_create", "/api/admin-announcements/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -316,13 +386,24 @@ pub struct AdminAnnouncementsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::AdminAnnouncementRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminAnnouncementsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin-announcements/{}/", runtime::path_param("uuid", & self
@@ -330,6 +411,7 @@ impl AdminAnnouncementsUpdateBuilder {
                 ),
             )
             .operation("admin_announcements_update", "/api/admin-announcements/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -352,8 +434,19 @@ pub struct AdminAnnouncementsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedAdminAnnouncementRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminAnnouncementsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedAdminAnnouncementRequest) -> Self {
         self.body = Some(body);
@@ -363,7 +456,7 @@ impl AdminAnnouncementsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin-announcements/{}/", runtime::path_param("uuid", & self
@@ -374,6 +467,7 @@ impl AdminAnnouncementsPartialUpdateBuilder {
                 "admin_announcements_partial_update",
                 "/api/admin-announcements/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -397,13 +491,24 @@ impl std::future::IntoFuture for AdminAnnouncementsPartialUpdateBuilder {
 pub struct AdminAnnouncementsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AdminAnnouncementsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/admin-announcements/{}/", runtime::path_param("uuid", & self
@@ -414,6 +519,7 @@ impl AdminAnnouncementsDestroyBuilder {
                 "admin_announcements_destroy",
                 "/api/admin-announcements/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

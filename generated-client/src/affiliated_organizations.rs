@@ -39,6 +39,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             query: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -54,6 +55,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -70,6 +72,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
     ) -> AffiliatedOrganizationsCreateBuilder {
         AffiliatedOrganizationsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -89,6 +92,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
         AffiliatedOrganizationsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -107,6 +111,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
         AffiliatedOrganizationsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -122,6 +127,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
         AffiliatedOrganizationsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get affiliated organizations report
@@ -147,6 +153,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             query: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get affiliated organization statistics
@@ -166,6 +173,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
         AffiliatedOrganizationsStatsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -185,6 +193,7 @@ pub struct AffiliatedOrganizationsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     query: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AffiliatedOrganizationsListBuilder {
     /// Abbreviation
@@ -216,8 +225,15 @@ impl AffiliatedOrganizationsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -262,6 +278,16 @@ impl AffiliatedOrganizationsListBuilder {
         self.query = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -286,6 +312,7 @@ impl AffiliatedOrganizationsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("query", self.query.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -337,11 +364,29 @@ pub struct AffiliatedOrganizationsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AffiliatedOrganizationsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -361,6 +406,7 @@ impl AffiliatedOrganizationsRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -381,13 +427,24 @@ impl std::future::IntoFuture for AffiliatedOrganizationsRetrieveBuilder {
 pub struct AffiliatedOrganizationsCreateBuilder {
     client: runtime::Client,
     body: models::AffiliatedOrganizationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AffiliatedOrganizationsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/affiliated-organizations/".to_string(),
             )
@@ -395,6 +452,7 @@ impl AffiliatedOrganizationsCreateBuilder {
                 "affiliated_organizations_create",
                 "/api/affiliated-organizations/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -417,13 +475,24 @@ pub struct AffiliatedOrganizationsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::AffiliatedOrganizationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AffiliatedOrganizationsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/affiliated-organizations/{}/", runtime::path_param("uuid", &
@@ -434,6 +503,7 @@ impl AffiliatedOrganizationsUpdateBuilder {
                 "affiliated_organizations_update",
                 "/api/affiliated-organizations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -456,8 +526,19 @@ pub struct AffiliatedOrganizationsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedAffiliatedOrganizationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AffiliatedOrganizationsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedAffiliatedOrganizationRequest) -> Self {
         self.body = Some(body);
@@ -467,7 +548,7 @@ impl AffiliatedOrganizationsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/affiliated-organizations/{}/", runtime::path_param("uuid", &
@@ -478,6 +559,7 @@ impl AffiliatedOrganizationsPartialUpdateBuilder {
                 "affiliated_organizations_partial_update",
                 "/api/affiliated-organizations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -501,13 +583,24 @@ impl std::future::IntoFuture for AffiliatedOrganizationsPartialUpdateBuilder {
 pub struct AffiliatedOrganizationsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AffiliatedOrganizationsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/affiliated-organizations/{}/", runtime::path_param("uuid", &
@@ -518,6 +611,7 @@ impl AffiliatedOrganizationsDestroyBuilder {
                 "affiliated_organizations_destroy",
                 "/api/affiliated-organizations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -548,6 +642,7 @@ pub struct AffiliatedOrganizationsReportListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     query: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AffiliatedOrganizationsReportListBuilder {
     /// Abbreviation
@@ -620,6 +715,16 @@ impl AffiliatedOrganizationsReportListBuilder {
         self.query = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -643,6 +748,7 @@ impl AffiliatedOrganizationsReportListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("query", self.query.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -700,13 +806,24 @@ impl std::future::IntoFuture for AffiliatedOrganizationsReportListBuilder {
 pub struct AffiliatedOrganizationsStatsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AffiliatedOrganizationsStatsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/affiliated-organizations/{}/stats/",
@@ -717,6 +834,7 @@ impl AffiliatedOrganizationsStatsRetrieveBuilder {
                 "affiliated_organizations_stats_retrieve",
                 "/api/affiliated-organizations/{uuid}/stats/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -36,6 +36,7 @@ impl<'a> AnonymousChatFeedbacksApi<'a> {
             score: Default::default(),
             submitted_from: Default::default(),
             submitted_to: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -53,6 +54,7 @@ impl<'a> AnonymousChatFeedbacksApi<'a> {
         AnonymousChatFeedbacksRetrieveBuilder {
             client: self.client.clone(),
             interaction_uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -69,6 +71,7 @@ pub struct AnonymousChatFeedbacksListBuilder {
     score: Option<i64>,
     submitted_from: Option<Date>,
     submitted_to: Option<Date>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AnonymousChatFeedbacksListBuilder {
     /// Query `category`, string.
@@ -84,8 +87,15 @@ impl AnonymousChatFeedbacksListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -117,6 +127,16 @@ impl AnonymousChatFeedbacksListBuilder {
         self.submitted_to = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -138,6 +158,7 @@ impl AnonymousChatFeedbacksListBuilder {
         q.push_opt("score", self.score.as_ref());
         q.push_opt("submitted_from", self.submitted_from.as_ref());
         q.push_opt("submitted_to", self.submitted_to.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -188,13 +209,24 @@ impl std::future::IntoFuture for AnonymousChatFeedbacksListBuilder {
 pub struct AnonymousChatFeedbacksRetrieveBuilder {
     client: runtime::Client,
     interaction_uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AnonymousChatFeedbacksRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/anonymous-chat-feedbacks/{}/",
@@ -205,6 +237,7 @@ impl AnonymousChatFeedbacksRetrieveBuilder {
                 "anonymous_chat_feedbacks_retrieve",
                 "/api/anonymous-chat-feedbacks/{interaction_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

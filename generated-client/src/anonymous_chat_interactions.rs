@@ -38,6 +38,7 @@ impl<'a> AnonymousChatInteractionsApi<'a> {
             session_id: Default::default(),
             severity: Default::default(),
             user_slug: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -52,6 +53,7 @@ impl<'a> AnonymousChatInteractionsApi<'a> {
         AnonymousChatInteractionsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Today's global tenant budget snapshot
@@ -67,6 +69,7 @@ impl<'a> AnonymousChatInteractionsApi<'a> {
     pub fn budget_retrieve(&self) -> AnonymousChatInteractionsBudgetRetrieveBuilder {
         AnonymousChatInteractionsBudgetRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Full transcript for one anonymous session
@@ -96,6 +99,7 @@ impl<'a> AnonymousChatInteractionsApi<'a> {
             session_id_param: Default::default(),
             severity: Default::default(),
             user_slug: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Aggregate user list (no slug)
@@ -121,6 +125,7 @@ impl<'a> AnonymousChatInteractionsApi<'a> {
             session_id: Default::default(),
             severity: Default::default(),
             user_slug: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// All sessions for one pseudonymous user
@@ -150,6 +155,7 @@ impl<'a> AnonymousChatInteractionsApi<'a> {
             session_id: Default::default(),
             severity: Default::default(),
             user_slug_param: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Aggregate KPI roll-up
@@ -165,6 +171,7 @@ impl<'a> AnonymousChatInteractionsApi<'a> {
     pub fn kpi_retrieve(&self) -> AnonymousChatInteractionsKpiRetrieveBuilder {
         AnonymousChatInteractionsKpiRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -183,6 +190,7 @@ pub struct AnonymousChatInteractionsListBuilder {
     session_id: Option<String>,
     severity: Option<models::InjectionSeverityEnum>,
     user_slug: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AnonymousChatInteractionsListBuilder {
     /// Query `created_from`, string (date).
@@ -208,8 +216,15 @@ impl AnonymousChatInteractionsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -241,6 +256,16 @@ impl AnonymousChatInteractionsListBuilder {
         self.user_slug = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -264,6 +289,7 @@ impl AnonymousChatInteractionsListBuilder {
         q.push_opt("session_id", self.session_id.as_ref());
         q.push_opt("severity", self.severity.as_ref());
         q.push_opt("user_slug", self.user_slug.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -317,13 +343,24 @@ impl std::future::IntoFuture for AnonymousChatInteractionsListBuilder {
 pub struct AnonymousChatInteractionsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AnonymousChatInteractionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/anonymous-chat-interactions/{}/", runtime::path_param("uuid", &
@@ -334,6 +371,7 @@ impl AnonymousChatInteractionsRetrieveBuilder {
                 "anonymous_chat_interactions_retrieve",
                 "/api/anonymous-chat-interactions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -353,13 +391,24 @@ impl std::future::IntoFuture for AnonymousChatInteractionsRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AnonymousChatInteractionsBudgetRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AnonymousChatInteractionsBudgetRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/anonymous-chat-interactions/budget/".to_string(),
             )
@@ -367,6 +416,7 @@ impl AnonymousChatInteractionsBudgetRetrieveBuilder {
                 "anonymous_chat_interactions_budget_retrieve",
                 "/api/anonymous-chat-interactions/budget/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -407,6 +457,7 @@ pub struct AnonymousChatInteractionsBySessionListBuilder {
     session_id_param: Option<String>,
     severity: Option<models::InjectionSeverityEnum>,
     user_slug: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AnonymousChatInteractionsBySessionListBuilder {
     /// Query `created_from`, string (date).
@@ -432,8 +483,15 @@ impl AnonymousChatInteractionsBySessionListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -465,6 +523,16 @@ impl AnonymousChatInteractionsBySessionListBuilder {
         self.user_slug = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -491,6 +559,7 @@ impl AnonymousChatInteractionsBySessionListBuilder {
         q.push_opt("session_id", self.session_id_param.as_ref());
         q.push_opt("severity", self.severity.as_ref());
         q.push_opt("user_slug", self.user_slug.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -554,6 +623,7 @@ pub struct AnonymousChatInteractionsByUserAggregateBuilder {
     session_id: Option<String>,
     severity: Option<models::InjectionSeverityEnum>,
     user_slug: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AnonymousChatInteractionsByUserAggregateBuilder {
     /// Query `created_from`, string (date).
@@ -579,8 +649,15 @@ impl AnonymousChatInteractionsByUserAggregateBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -612,6 +689,16 @@ impl AnonymousChatInteractionsByUserAggregateBuilder {
         self.user_slug = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -635,6 +722,7 @@ impl AnonymousChatInteractionsByUserAggregateBuilder {
         q.push_opt("session_id", self.session_id.as_ref());
         q.push_opt("severity", self.severity.as_ref());
         q.push_opt("user_slug", self.user_slug.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -703,6 +791,7 @@ pub struct AnonymousChatInteractionsByUserListBuilder {
     session_id: Option<String>,
     severity: Option<models::InjectionSeverityEnum>,
     user_slug_param: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AnonymousChatInteractionsByUserListBuilder {
     /// Query `created_from`, string (date).
@@ -728,8 +817,15 @@ impl AnonymousChatInteractionsByUserListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -761,6 +857,16 @@ impl AnonymousChatInteractionsByUserListBuilder {
         self.user_slug_param = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -787,6 +893,7 @@ impl AnonymousChatInteractionsByUserListBuilder {
         q.push_opt("session_id", self.session_id.as_ref());
         q.push_opt("severity", self.severity.as_ref());
         q.push_opt("user_slug", self.user_slug_param.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -839,13 +946,24 @@ impl std::future::IntoFuture for AnonymousChatInteractionsByUserListBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AnonymousChatInteractionsKpiRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AnonymousChatInteractionsKpiRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/anonymous-chat-interactions/kpi/".to_string(),
             )
@@ -853,6 +971,7 @@ impl AnonymousChatInteractionsKpiRetrieveBuilder {
                 "anonymous_chat_interactions_kpi_retrieve",
                 "/api/anonymous-chat-interactions/kpi/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

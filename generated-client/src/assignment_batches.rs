@@ -38,6 +38,7 @@ impl<'a> AssignmentBatchesApi<'a> {
             sent_before: Default::default(),
             source: Default::default(),
             status: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -52,6 +53,7 @@ impl<'a> AssignmentBatchesApi<'a> {
         AssignmentBatchesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> AssignmentBatchesApi<'a> {
     pub fn create(&self) -> AssignmentBatchesCreateBuilder {
         AssignmentBatchesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -80,6 +83,7 @@ impl<'a> AssignmentBatchesApi<'a> {
         AssignmentBatchesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -95,6 +99,7 @@ impl<'a> AssignmentBatchesApi<'a> {
         AssignmentBatchesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -110,6 +115,7 @@ impl<'a> AssignmentBatchesApi<'a> {
         AssignmentBatchesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Cancel this assignment batch
@@ -126,6 +132,7 @@ impl<'a> AssignmentBatchesApi<'a> {
         AssignmentBatchesCancelBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Extend deadline
@@ -146,6 +153,7 @@ impl<'a> AssignmentBatchesApi<'a> {
         AssignmentBatchesExtendDeadlineBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -163,6 +171,7 @@ impl<'a> AssignmentBatchesApi<'a> {
         AssignmentBatchesSendBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -182,6 +191,7 @@ pub struct AssignmentBatchesListBuilder {
     sent_before: Option<DateTime>,
     source: Vec<String>,
     status: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesListBuilder {
     /// Query `call_uuid`, string (uuid).
@@ -192,8 +202,15 @@ impl AssignmentBatchesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -231,6 +248,8 @@ impl AssignmentBatchesListBuilder {
         self
     }
     /// Query `source`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_source`\](Self::add_source) adds one to them.
     pub fn source(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -238,12 +257,34 @@ impl AssignmentBatchesListBuilder {
         self.source = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `source`, after those set before (with [`source`](Self::source) or this method).
+    pub fn add_source(mut self, value: impl Into<String>) -> Self {
+        self.source.push(value.into());
+        self
+    }
     /// Query `status`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_status`\](Self::add_status) adds one to them.
     pub fn status(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.status = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `status`, after those set before (with [`status`](Self::status) or this method).
+    pub fn add_status(mut self, value: impl Into<String>) -> Self {
+        self.status.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -266,6 +307,7 @@ impl AssignmentBatchesListBuilder {
         q.push_opt("sent_before", self.sent_before.as_ref());
         q.push_repeated("source", &self.source);
         q.push_repeated("status", &self.status);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -319,13 +361,24 @@ impl std::future::IntoFuture for AssignmentBatchesListBuilder {
 pub struct AssignmentBatchesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-batches/{}/", runtime::path_param("uuid", & self
@@ -333,6 +386,7 @@ impl AssignmentBatchesRetrieveBuilder {
                 ),
             )
             .operation("assignment_batches_retrieve", "/api/assignment-batches/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -353,8 +407,19 @@ impl std::future::IntoFuture for AssignmentBatchesRetrieveBuilder {
 pub struct AssignmentBatchesCreateBuilder {
     client: runtime::Client,
     body: Option<models::AssignmentBatchRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::AssignmentBatchRequest) -> Self {
         self.body = Some(body);
@@ -364,11 +429,12 @@ impl AssignmentBatchesCreateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/assignment-batches/".to_string(),
             )
             .operation("assignment_batches_create", "/api/assignment-batches/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -393,8 +459,19 @@ pub struct AssignmentBatchesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::AssignmentBatchRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::AssignmentBatchRequest) -> Self {
         self.body = Some(body);
@@ -404,7 +481,7 @@ impl AssignmentBatchesUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-batches/{}/", runtime::path_param("uuid", & self
@@ -412,6 +489,7 @@ impl AssignmentBatchesUpdateBuilder {
                 ),
             )
             .operation("assignment_batches_update", "/api/assignment-batches/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -436,8 +514,19 @@ pub struct AssignmentBatchesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedAssignmentBatchRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedAssignmentBatchRequest) -> Self {
         self.body = Some(body);
@@ -447,7 +536,7 @@ impl AssignmentBatchesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-batches/{}/", runtime::path_param("uuid", & self
@@ -458,6 +547,7 @@ impl AssignmentBatchesPartialUpdateBuilder {
                 "assignment_batches_partial_update",
                 "/api/assignment-batches/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -481,13 +571,24 @@ impl std::future::IntoFuture for AssignmentBatchesPartialUpdateBuilder {
 pub struct AssignmentBatchesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-batches/{}/", runtime::path_param("uuid", & self
@@ -495,6 +596,7 @@ impl AssignmentBatchesDestroyBuilder {
                 ),
             )
             .operation("assignment_batches_destroy", "/api/assignment-batches/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -515,13 +617,24 @@ impl std::future::IntoFuture for AssignmentBatchesDestroyBuilder {
 pub struct AssignmentBatchesCancelBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesCancelBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-batches/{}/cancel/", runtime::path_param("uuid", &
@@ -532,6 +645,7 @@ impl AssignmentBatchesCancelBuilder {
                 "assignment_batches_cancel",
                 "/api/assignment-batches/{uuid}/cancel/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -553,13 +667,24 @@ pub struct AssignmentBatchesExtendDeadlineBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ExtendDeadlineRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesExtendDeadlineBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-batches/{}/extend-deadline/",
@@ -570,6 +695,7 @@ impl AssignmentBatchesExtendDeadlineBuilder {
                 "assignment_batches_extend_deadline",
                 "/api/assignment-batches/{uuid}/extend-deadline/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -592,8 +718,19 @@ pub struct AssignmentBatchesSendBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SendAssignmentBatchRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesSendBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SendAssignmentBatchRequest) -> Self {
         self.body = Some(body);
@@ -603,7 +740,7 @@ impl AssignmentBatchesSendBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-batches/{}/send/", runtime::path_param("uuid", &
@@ -614,6 +751,7 @@ impl AssignmentBatchesSendBuilder {
                 "assignment_batches_send",
                 "/api/assignment-batches/{uuid}/send/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

@@ -38,6 +38,7 @@ impl<'a> AssignmentItemsApi<'a> {
             proposal_uuid: Default::default(),
             reviewer_uuid: Default::default(),
             status: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -52,6 +53,7 @@ impl<'a> AssignmentItemsApi<'a> {
         AssignmentItemsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> AssignmentItemsApi<'a> {
     pub fn create(&self) -> AssignmentItemsCreateBuilder {
         AssignmentItemsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -80,6 +83,7 @@ impl<'a> AssignmentItemsApi<'a> {
         AssignmentItemsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -95,6 +99,7 @@ impl<'a> AssignmentItemsApi<'a> {
         AssignmentItemsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -110,6 +115,7 @@ impl<'a> AssignmentItemsApi<'a> {
         AssignmentItemsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Suggest alternative reviewers for a declined assignment
@@ -129,6 +135,7 @@ impl<'a> AssignmentItemsApi<'a> {
         AssignmentItemsSuggestAlternativesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Accept this assignment item. Creates a Review record
@@ -145,6 +152,7 @@ impl<'a> AssignmentItemsApi<'a> {
         AssignmentItemsAcceptBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Decline this assignment item
@@ -161,6 +169,7 @@ impl<'a> AssignmentItemsApi<'a> {
         AssignmentItemsDeclineBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -182,6 +191,7 @@ impl<'a> AssignmentItemsApi<'a> {
         AssignmentItemsForceUnblockBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -203,6 +213,7 @@ impl<'a> AssignmentItemsApi<'a> {
         AssignmentItemsReassignBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -222,6 +233,7 @@ pub struct AssignmentItemsListBuilder {
     proposal_uuid: Option<Uuid>,
     reviewer_uuid: Option<Uuid>,
     status: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsListBuilder {
     /// Query `batch_uuid`, string (uuid).
@@ -247,8 +259,15 @@ impl AssignmentItemsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -276,11 +295,28 @@ impl AssignmentItemsListBuilder {
         self
     }
     /// Query `status`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_status`\](Self::add_status) adds one to them.
     pub fn status(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.status = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `status`, after those set before (with [`status`](Self::status) or this method).
+    pub fn add_status(mut self, value: impl Into<String>) -> Self {
+        self.status.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -303,6 +339,7 @@ impl AssignmentItemsListBuilder {
         q.push_opt("proposal_uuid", self.proposal_uuid.as_ref());
         q.push_opt("reviewer_uuid", self.reviewer_uuid.as_ref());
         q.push_repeated("status", &self.status);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -349,13 +386,24 @@ impl std::future::IntoFuture for AssignmentItemsListBuilder {
 pub struct AssignmentItemsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-items/{}/", runtime::path_param("uuid", & self.uuid)
@@ -363,6 +411,7 @@ impl AssignmentItemsRetrieveBuilder {
                 ),
             )
             .operation("assignment_items_retrieve", "/api/assignment-items/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -383,8 +432,19 @@ impl std::future::IntoFuture for AssignmentItemsRetrieveBuilder {
 pub struct AssignmentItemsCreateBuilder {
     client: runtime::Client,
     body: Option<models::AssignmentItemRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::AssignmentItemRequest) -> Self {
         self.body = Some(body);
@@ -394,8 +454,12 @@ impl AssignmentItemsCreateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/assignment-items/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/assignment-items/".to_string(),
+            )
             .operation("assignment_items_create", "/api/assignment-items/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -420,8 +484,19 @@ pub struct AssignmentItemsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::AssignmentItemRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::AssignmentItemRequest) -> Self {
         self.body = Some(body);
@@ -431,7 +506,7 @@ impl AssignmentItemsUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-items/{}/", runtime::path_param("uuid", & self.uuid)
@@ -439,6 +514,7 @@ impl AssignmentItemsUpdateBuilder {
                 ),
             )
             .operation("assignment_items_update", "/api/assignment-items/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -463,8 +539,19 @@ pub struct AssignmentItemsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedAssignmentItemRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedAssignmentItemRequest) -> Self {
         self.body = Some(body);
@@ -474,7 +561,7 @@ impl AssignmentItemsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-items/{}/", runtime::path_param("uuid", & self.uuid)
@@ -485,6 +572,7 @@ impl AssignmentItemsPartialUpdateBuilder {
                 "assignment_items_partial_update",
                 "/api/assignment-items/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -508,13 +596,24 @@ impl std::future::IntoFuture for AssignmentItemsPartialUpdateBuilder {
 pub struct AssignmentItemsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-items/{}/", runtime::path_param("uuid", & self.uuid)
@@ -522,6 +621,7 @@ impl AssignmentItemsDestroyBuilder {
                 ),
             )
             .operation("assignment_items_destroy", "/api/assignment-items/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -542,13 +642,24 @@ impl std::future::IntoFuture for AssignmentItemsDestroyBuilder {
 pub struct AssignmentItemsSuggestAlternativesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsSuggestAlternativesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-items/{}/suggest_alternatives/",
@@ -559,6 +670,7 @@ impl AssignmentItemsSuggestAlternativesRetrieveBuilder {
                 "assignment_items_suggest_alternatives_retrieve",
                 "/api/assignment-items/{uuid}/suggest_alternatives/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -588,13 +700,24 @@ impl std::future::IntoFuture for AssignmentItemsSuggestAlternativesRetrieveBuild
 pub struct AssignmentItemsAcceptBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsAcceptBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-items/{}/accept/", runtime::path_param("uuid", &
@@ -605,6 +728,7 @@ impl AssignmentItemsAcceptBuilder {
                 "assignment_items_accept",
                 "/api/assignment-items/{uuid}/accept/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -626,8 +750,19 @@ pub struct AssignmentItemsDeclineBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::AssignmentItemDeclineRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsDeclineBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::AssignmentItemDeclineRequest) -> Self {
         self.body = Some(body);
@@ -637,7 +772,7 @@ impl AssignmentItemsDeclineBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-items/{}/decline/", runtime::path_param("uuid", &
@@ -648,6 +783,7 @@ impl AssignmentItemsDeclineBuilder {
                 "assignment_items_decline",
                 "/api/assignment-items/{uuid}/decline/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -672,13 +808,24 @@ pub struct AssignmentItemsForceUnblockBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ForceUnblockRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsForceUnblockBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-items/{}/force-unblock/",
@@ -689,6 +836,7 @@ impl AssignmentItemsForceUnblockBuilder {
                 "assignment_items_force_unblock",
                 "/api/assignment-items/{uuid}/force-unblock/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -711,13 +859,24 @@ pub struct AssignmentItemsReassignBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ReassignItemRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsReassignBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/assignment-items/{}/reassign/", runtime::path_param("uuid", &
@@ -728,6 +887,7 @@ impl AssignmentItemsReassignBuilder {
                 "assignment_items_reassign",
                 "/api/assignment-items/{uuid}/reassign/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

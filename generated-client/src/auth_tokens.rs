@@ -30,6 +30,7 @@ impl<'a> AuthTokensApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -44,6 +45,7 @@ impl<'a> AuthTokensApi<'a> {
         AuthTokensRetrieveBuilder {
             client: self.client.clone(),
             user_id,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -58,6 +60,7 @@ impl<'a> AuthTokensApi<'a> {
         AuthTokensDestroyBuilder {
             client: self.client.clone(),
             user_id,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -68,6 +71,7 @@ pub struct AuthTokensListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AuthTokensListBuilder {
     /// A page number within the paginated result set.
@@ -84,6 +88,16 @@ impl AuthTokensListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -93,6 +107,7 @@ impl AuthTokensListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -139,13 +154,24 @@ impl std::future::IntoFuture for AuthTokensListBuilder {
 pub struct AuthTokensRetrieveBuilder {
     client: runtime::Client,
     user_id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AuthTokensRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/auth-tokens/{}/", runtime::path_param("user_id", & self
@@ -153,6 +179,7 @@ impl AuthTokensRetrieveBuilder {
                 ),
             )
             .operation("auth_tokens_retrieve", "/api/auth-tokens/{user_id}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -173,13 +200,24 @@ impl std::future::IntoFuture for AuthTokensRetrieveBuilder {
 pub struct AuthTokensDestroyBuilder {
     client: runtime::Client,
     user_id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AuthTokensDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/auth-tokens/{}/", runtime::path_param("user_id", & self
@@ -187,6 +225,7 @@ impl AuthTokensDestroyBuilder {
                 ),
             )
             .operation("auth_tokens_destroy", "/api/auth-tokens/{user_id}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -28,6 +28,7 @@ impl<'a> AuthValimoApi<'a> {
     pub fn create(&self, body: models::AuthResultRequest) -> AuthValimoCreateBuilder {
         AuthValimoCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -55,6 +56,7 @@ impl<'a> AuthValimoApi<'a> {
     ) -> AuthValimoResultBuilder {
         AuthValimoResultBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -64,14 +66,26 @@ impl<'a> AuthValimoApi<'a> {
 pub struct AuthValimoCreateBuilder {
     client: runtime::Client,
     body: models::AuthResultRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AuthValimoCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/auth-valimo/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/auth-valimo/".to_string())
             .operation("auth_valimo_create", "/api/auth-valimo/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -93,17 +107,29 @@ impl std::future::IntoFuture for AuthValimoCreateBuilder {
 pub struct AuthValimoResultBuilder {
     client: runtime::Client,
     body: models::AuthResultUuidRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AuthValimoResultBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/auth-valimo/result/".to_string(),
             )
             .operation("auth_valimo_result", "/api/auth-valimo/result/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

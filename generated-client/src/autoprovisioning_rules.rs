@@ -32,6 +32,7 @@ impl<'a> AutoprovisioningRulesApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Manage autoprovisioning rules
@@ -48,6 +49,7 @@ impl<'a> AutoprovisioningRulesApi<'a> {
         AutoprovisioningRulesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Manage autoprovisioning rules
@@ -66,6 +68,7 @@ impl<'a> AutoprovisioningRulesApi<'a> {
     ) -> AutoprovisioningRulesCreateBuilder {
         AutoprovisioningRulesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -87,6 +90,7 @@ impl<'a> AutoprovisioningRulesApi<'a> {
         AutoprovisioningRulesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -107,6 +111,7 @@ impl<'a> AutoprovisioningRulesApi<'a> {
         AutoprovisioningRulesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -124,6 +129,7 @@ impl<'a> AutoprovisioningRulesApi<'a> {
         AutoprovisioningRulesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Dry-run rule evaluation against a target user.
@@ -144,6 +150,7 @@ impl<'a> AutoprovisioningRulesApi<'a> {
         AutoprovisioningRulesTestMatchBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -155,6 +162,7 @@ pub struct AutoprovisioningRulesListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AutoprovisioningRulesListBuilder {
     /// A page number within the paginated result set.
@@ -171,6 +179,16 @@ impl AutoprovisioningRulesListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -183,6 +201,7 @@ impl AutoprovisioningRulesListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -229,13 +248,24 @@ impl std::future::IntoFuture for AutoprovisioningRulesListBuilder {
 pub struct AutoprovisioningRulesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AutoprovisioningRulesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/autoprovisioning-rules/{}/", runtime::path_param("uuid", & self
@@ -246,6 +276,7 @@ impl AutoprovisioningRulesRetrieveBuilder {
                 "autoprovisioning_rules_retrieve",
                 "/api/autoprovisioning-rules/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -266,17 +297,29 @@ impl std::future::IntoFuture for AutoprovisioningRulesRetrieveBuilder {
 pub struct AutoprovisioningRulesCreateBuilder {
     client: runtime::Client,
     body: models::RuleRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AutoprovisioningRulesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/autoprovisioning-rules/".to_string(),
             )
             .operation("autoprovisioning_rules_create", "/api/autoprovisioning-rules/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -299,13 +342,24 @@ pub struct AutoprovisioningRulesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RuleRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AutoprovisioningRulesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/autoprovisioning-rules/{}/", runtime::path_param("uuid", & self
@@ -316,6 +370,7 @@ impl AutoprovisioningRulesUpdateBuilder {
                 "autoprovisioning_rules_update",
                 "/api/autoprovisioning-rules/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -338,8 +393,19 @@ pub struct AutoprovisioningRulesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedRuleRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AutoprovisioningRulesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedRuleRequest) -> Self {
         self.body = Some(body);
@@ -349,7 +415,7 @@ impl AutoprovisioningRulesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/autoprovisioning-rules/{}/", runtime::path_param("uuid", & self
@@ -360,6 +426,7 @@ impl AutoprovisioningRulesPartialUpdateBuilder {
                 "autoprovisioning_rules_partial_update",
                 "/api/autoprovisioning-rules/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -383,13 +450,24 @@ impl std::future::IntoFuture for AutoprovisioningRulesPartialUpdateBuilder {
 pub struct AutoprovisioningRulesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AutoprovisioningRulesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/autoprovisioning-rules/{}/", runtime::path_param("uuid", & self
@@ -400,6 +478,7 @@ impl AutoprovisioningRulesDestroyBuilder {
                 "autoprovisioning_rules_destroy",
                 "/api/autoprovisioning-rules/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -421,13 +500,24 @@ pub struct AutoprovisioningRulesTestMatchBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RuleTestMatchRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AutoprovisioningRulesTestMatchBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/autoprovisioning-rules/{}/test-match/",
@@ -438,6 +528,7 @@ impl AutoprovisioningRulesTestMatchBuilder {
                 "autoprovisioning_rules_test_match",
                 "/api/autoprovisioning-rules/{uuid}/test-match/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -33,6 +33,7 @@ impl<'a> AwsSizesApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             region: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> AwsSizesApi<'a> {
         AwsSizesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -60,6 +62,7 @@ pub struct AwsSizesListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     region: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AwsSizesListBuilder {
     /// Name
@@ -95,6 +98,16 @@ impl AwsSizesListBuilder {
         self.region = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -107,6 +120,7 @@ impl AwsSizesListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("region", self.region.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -153,17 +167,29 @@ impl std::future::IntoFuture for AwsSizesListBuilder {
 pub struct AwsSizesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AwsSizesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/aws-sizes/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("aws_sizes_retrieve", "/api/aws-sizes/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

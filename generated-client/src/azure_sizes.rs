@@ -37,6 +37,7 @@ impl<'a> AzureSizesApi<'a> {
             settings: Default::default(),
             settings_uuid: Default::default(),
             zone: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -51,6 +52,7 @@ impl<'a> AzureSizesApi<'a> {
         AzureSizesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -68,6 +70,7 @@ pub struct AzureSizesListBuilder {
     settings: Option<String>,
     settings_uuid: Option<Uuid>,
     zone: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureSizesListBuilder {
     /// Query `location`, string (uri).
@@ -127,6 +130,16 @@ impl AzureSizesListBuilder {
         self.zone = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -143,6 +156,7 @@ impl AzureSizesListBuilder {
         q.push_opt("settings", self.settings.as_ref());
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
         q.push_opt("zone", self.zone.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -189,19 +203,31 @@ impl std::future::IntoFuture for AzureSizesListBuilder {
 pub struct AzureSizesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureSizesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-sizes/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("azure_sizes_retrieve", "/api/azure-sizes/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -52,6 +52,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
             service_settings_name: Default::default(),
             service_settings_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -67,6 +68,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -83,6 +85,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
     ) -> AzureSqlDatabasesCreateBuilder {
         AzureSqlDatabasesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -101,6 +104,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
         AzureSqlDatabasesPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -119,6 +123,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
         AzureSqlDatabasesUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -137,6 +142,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
         AzureSqlDatabasesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -152,6 +158,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
         AzureSqlDatabasesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -167,6 +174,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
         AzureSqlDatabasesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Mark resource as ERRED
@@ -183,6 +191,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
         AzureSqlDatabasesSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -200,6 +209,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
         AzureSqlDatabasesSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -232,6 +242,7 @@ pub struct AzureSqlDatabasesListBuilder {
     service_settings_name: Option<String>,
     service_settings_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesListBuilder {
     /// Backend ID
@@ -298,8 +309,15 @@ impl AzureSqlDatabasesListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -388,8 +406,25 @@ impl AzureSqlDatabasesListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -426,6 +461,7 @@ impl AzureSqlDatabasesListBuilder {
         q.push_opt("service_settings_name", self.service_settings_name.as_ref());
         q.push_opt("service_settings_uuid", self.service_settings_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -475,11 +511,29 @@ pub struct AzureSqlDatabasesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -499,6 +553,7 @@ impl AzureSqlDatabasesRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -519,17 +574,29 @@ impl std::future::IntoFuture for AzureSqlDatabasesRetrieveBuilder {
 pub struct AzureSqlDatabasesCreateBuilder {
     client: runtime::Client,
     body: models::AzureSqlDatabaseRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/azure-sql-databases/".to_string(),
             )
             .operation("azure_sql_databases_create", "/api/azure-sql-databases/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -551,13 +618,24 @@ impl std::future::IntoFuture for AzureSqlDatabasesCreateBuilder {
 pub struct AzureSqlDatabasesPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-sql-databases/{}/pull/", runtime::path_param("uuid", &
@@ -568,6 +646,7 @@ impl AzureSqlDatabasesPullBuilder {
                 "azure_sql_databases_pull",
                 "/api/azure-sql-databases/{uuid}/pull/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -588,13 +667,24 @@ impl std::future::IntoFuture for AzureSqlDatabasesPullBuilder {
 pub struct AzureSqlDatabasesUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-sql-databases/{}/unlink/", runtime::path_param("uuid", &
@@ -605,6 +695,7 @@ impl AzureSqlDatabasesUnlinkBuilder {
                 "azure_sql_databases_unlink",
                 "/api/azure-sql-databases/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -626,13 +717,24 @@ pub struct AzureSqlDatabasesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::AzureSqlDatabaseRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-sql-databases/{}/", runtime::path_param("uuid", & self
@@ -640,6 +742,7 @@ impl AzureSqlDatabasesUpdateBuilder {
                 ),
             )
             .operation("azure_sql_databases_update", "/api/azure-sql-databases/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -662,8 +765,19 @@ pub struct AzureSqlDatabasesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedAzureSqlDatabaseRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedAzureSqlDatabaseRequest) -> Self {
         self.body = Some(body);
@@ -673,7 +787,7 @@ impl AzureSqlDatabasesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-sql-databases/{}/", runtime::path_param("uuid", & self
@@ -684,6 +798,7 @@ impl AzureSqlDatabasesPartialUpdateBuilder {
                 "azure_sql_databases_partial_update",
                 "/api/azure-sql-databases/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -707,13 +822,24 @@ impl std::future::IntoFuture for AzureSqlDatabasesPartialUpdateBuilder {
 pub struct AzureSqlDatabasesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-sql-databases/{}/", runtime::path_param("uuid", & self
@@ -724,6 +850,7 @@ impl AzureSqlDatabasesDestroyBuilder {
                 "azure_sql_databases_destroy",
                 "/api/azure-sql-databases/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -745,8 +872,19 @@ pub struct AzureSqlDatabasesSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -756,7 +894,7 @@ impl AzureSqlDatabasesSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-sql-databases/{}/set_erred/", runtime::path_param("uuid",
@@ -767,6 +905,7 @@ impl AzureSqlDatabasesSetErredBuilder {
                 "azure_sql_databases_set_erred",
                 "/api/azure-sql-databases/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -790,13 +929,24 @@ impl std::future::IntoFuture for AzureSqlDatabasesSetErredBuilder {
 pub struct AzureSqlDatabasesSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-sql-databases/{}/set_ok/", runtime::path_param("uuid", &
@@ -807,6 +957,7 @@ impl AzureSqlDatabasesSetOkBuilder {
                 "azure_sql_databases_set_ok",
                 "/api/azure-sql-databases/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

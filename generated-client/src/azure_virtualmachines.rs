@@ -50,6 +50,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
             service_settings_name: Default::default(),
             service_settings_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -65,6 +66,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -81,6 +83,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
     ) -> AzureVirtualmachinesCreateBuilder {
         AzureVirtualmachinesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -99,6 +102,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
         AzureVirtualmachinesPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -117,6 +121,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
         AzureVirtualmachinesUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -135,6 +140,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
         AzureVirtualmachinesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -153,6 +159,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
         AzureVirtualmachinesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -168,6 +175,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
         AzureVirtualmachinesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Restart
@@ -182,6 +190,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
         AzureVirtualmachinesRestartBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Mark resource as ERRED
@@ -198,6 +207,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
         AzureVirtualmachinesSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -215,6 +225,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
         AzureVirtualmachinesSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Start
@@ -229,6 +240,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
         AzureVirtualmachinesStartBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Stop
@@ -243,6 +255,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
         AzureVirtualmachinesStopBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -273,6 +286,7 @@ pub struct AzureVirtualmachinesListBuilder {
     service_settings_name: Option<String>,
     service_settings_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureVirtualmachinesListBuilder {
     /// Backend ID
@@ -339,8 +353,15 @@ impl AzureVirtualmachinesListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -419,8 +440,25 @@ impl AzureVirtualmachinesListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -455,6 +493,7 @@ impl AzureVirtualmachinesListBuilder {
         q.push_opt("service_settings_name", self.service_settings_name.as_ref());
         q.push_opt("service_settings_uuid", self.service_settings_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -506,11 +545,29 @@ pub struct AzureVirtualmachinesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureVirtualmachinesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -530,6 +587,7 @@ impl AzureVirtualmachinesRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -550,17 +608,29 @@ impl std::future::IntoFuture for AzureVirtualmachinesRetrieveBuilder {
 pub struct AzureVirtualmachinesCreateBuilder {
     client: runtime::Client,
     body: models::AzureVirtualMachineRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureVirtualmachinesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/azure-virtualmachines/".to_string(),
             )
             .operation("azure_virtualmachines_create", "/api/azure-virtualmachines/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -582,13 +652,24 @@ impl std::future::IntoFuture for AzureVirtualmachinesCreateBuilder {
 pub struct AzureVirtualmachinesPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureVirtualmachinesPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-virtualmachines/{}/pull/", runtime::path_param("uuid", &
@@ -599,6 +680,7 @@ impl AzureVirtualmachinesPullBuilder {
                 "azure_virtualmachines_pull",
                 "/api/azure-virtualmachines/{uuid}/pull/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -619,13 +701,24 @@ impl std::future::IntoFuture for AzureVirtualmachinesPullBuilder {
 pub struct AzureVirtualmachinesUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureVirtualmachinesUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-virtualmachines/{}/unlink/", runtime::path_param("uuid",
@@ -636,6 +729,7 @@ impl AzureVirtualmachinesUnlinkBuilder {
                 "azure_virtualmachines_unlink",
                 "/api/azure-virtualmachines/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -657,13 +751,24 @@ pub struct AzureVirtualmachinesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::AzureVirtualMachineRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureVirtualmachinesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-virtualmachines/{}/", runtime::path_param("uuid", & self
@@ -674,6 +779,7 @@ impl AzureVirtualmachinesUpdateBuilder {
                 "azure_virtualmachines_update",
                 "/api/azure-virtualmachines/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -696,8 +802,19 @@ pub struct AzureVirtualmachinesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedAzureVirtualMachineRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureVirtualmachinesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedAzureVirtualMachineRequest) -> Self {
         self.body = Some(body);
@@ -707,7 +824,7 @@ impl AzureVirtualmachinesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-virtualmachines/{}/", runtime::path_param("uuid", & self
@@ -718,6 +835,7 @@ impl AzureVirtualmachinesPartialUpdateBuilder {
                 "azure_virtualmachines_partial_update",
                 "/api/azure-virtualmachines/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -741,13 +859,24 @@ impl std::future::IntoFuture for AzureVirtualmachinesPartialUpdateBuilder {
 pub struct AzureVirtualmachinesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureVirtualmachinesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-virtualmachines/{}/", runtime::path_param("uuid", & self
@@ -758,6 +887,7 @@ impl AzureVirtualmachinesDestroyBuilder {
                 "azure_virtualmachines_destroy",
                 "/api/azure-virtualmachines/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -778,13 +908,24 @@ impl std::future::IntoFuture for AzureVirtualmachinesDestroyBuilder {
 pub struct AzureVirtualmachinesRestartBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureVirtualmachinesRestartBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-virtualmachines/{}/restart/", runtime::path_param("uuid",
@@ -795,6 +936,7 @@ impl AzureVirtualmachinesRestartBuilder {
                 "azure_virtualmachines_restart",
                 "/api/azure-virtualmachines/{uuid}/restart/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -816,8 +958,19 @@ pub struct AzureVirtualmachinesSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureVirtualmachinesSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -827,7 +980,7 @@ impl AzureVirtualmachinesSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-virtualmachines/{}/set_erred/",
@@ -838,6 +991,7 @@ impl AzureVirtualmachinesSetErredBuilder {
                 "azure_virtualmachines_set_erred",
                 "/api/azure-virtualmachines/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -861,13 +1015,24 @@ impl std::future::IntoFuture for AzureVirtualmachinesSetErredBuilder {
 pub struct AzureVirtualmachinesSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureVirtualmachinesSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-virtualmachines/{}/set_ok/", runtime::path_param("uuid",
@@ -878,6 +1043,7 @@ impl AzureVirtualmachinesSetOkBuilder {
                 "azure_virtualmachines_set_ok",
                 "/api/azure-virtualmachines/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -898,13 +1064,24 @@ impl std::future::IntoFuture for AzureVirtualmachinesSetOkBuilder {
 pub struct AzureVirtualmachinesStartBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureVirtualmachinesStartBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-virtualmachines/{}/start/", runtime::path_param("uuid", &
@@ -915,6 +1092,7 @@ impl AzureVirtualmachinesStartBuilder {
                 "azure_virtualmachines_start",
                 "/api/azure-virtualmachines/{uuid}/start/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -935,13 +1113,24 @@ impl std::future::IntoFuture for AzureVirtualmachinesStartBuilder {
 pub struct AzureVirtualmachinesStopBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl AzureVirtualmachinesStopBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/azure-virtualmachines/{}/stop/", runtime::path_param("uuid", &
@@ -952,6 +1141,7 @@ impl AzureVirtualmachinesStopBuilder {
                 "azure_virtualmachines_stop",
                 "/api/azure-virtualmachines/{uuid}/stop/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -41,6 +41,7 @@ impl<'a> BackendResourceRequestsApi<'a> {
             page_size: Default::default(),
             started: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a backend resource request
@@ -57,6 +58,7 @@ impl<'a> BackendResourceRequestsApi<'a> {
         BackendResourceRequestsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a backend resource request
@@ -75,6 +77,7 @@ impl<'a> BackendResourceRequestsApi<'a> {
     ) -> BackendResourceRequestsCreateBuilder {
         BackendResourceRequestsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -92,6 +95,7 @@ impl<'a> BackendResourceRequestsApi<'a> {
         BackendResourceRequestsSetDoneBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Mark a request as erred
@@ -108,6 +112,7 @@ impl<'a> BackendResourceRequestsApi<'a> {
         BackendResourceRequestsSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -128,6 +133,7 @@ impl<'a> BackendResourceRequestsApi<'a> {
         BackendResourceRequestsStartProcessingBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -147,6 +153,7 @@ pub struct BackendResourceRequestsListBuilder {
     page_size: Option<i64>,
     started: Option<DateTime>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourceRequestsListBuilder {
     /// Created after
@@ -187,8 +194,15 @@ impl BackendResourceRequestsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering UUID
@@ -222,8 +236,25 @@ impl BackendResourceRequestsListBuilder {
     /// Backend resource request state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -250,6 +281,7 @@ impl BackendResourceRequestsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("started", self.started.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -298,13 +330,24 @@ impl std::future::IntoFuture for BackendResourceRequestsListBuilder {
 pub struct BackendResourceRequestsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourceRequestsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/backend-resource-requests/{}/", runtime::path_param("uuid", &
@@ -315,6 +358,7 @@ impl BackendResourceRequestsRetrieveBuilder {
                 "backend_resource_requests_retrieve",
                 "/api/backend-resource-requests/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -335,13 +379,24 @@ impl std::future::IntoFuture for BackendResourceRequestsRetrieveBuilder {
 pub struct BackendResourceRequestsCreateBuilder {
     client: runtime::Client,
     body: models::BackendResourceReqRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourceRequestsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/backend-resource-requests/".to_string(),
             )
@@ -349,6 +404,7 @@ impl BackendResourceRequestsCreateBuilder {
                 "backend_resource_requests_create",
                 "/api/backend-resource-requests/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -370,13 +426,24 @@ impl std::future::IntoFuture for BackendResourceRequestsCreateBuilder {
 pub struct BackendResourceRequestsSetDoneBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourceRequestsSetDoneBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/backend-resource-requests/{}/set_done/",
@@ -387,6 +454,7 @@ impl BackendResourceRequestsSetDoneBuilder {
                 "backend_resource_requests_set_done",
                 "/api/backend-resource-requests/{uuid}/set_done/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -408,8 +476,19 @@ pub struct BackendResourceRequestsSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::BackendResourceRequestSetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourceRequestsSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::BackendResourceRequestSetErredRequest) -> Self {
         self.body = Some(body);
@@ -419,7 +498,7 @@ impl BackendResourceRequestsSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/backend-resource-requests/{}/set_erred/",
@@ -430,6 +509,7 @@ impl BackendResourceRequestsSetErredBuilder {
                 "backend_resource_requests_set_erred",
                 "/api/backend-resource-requests/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -453,13 +533,24 @@ impl std::future::IntoFuture for BackendResourceRequestsSetErredBuilder {
 pub struct BackendResourceRequestsStartProcessingBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourceRequestsStartProcessingBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/backend-resource-requests/{}/start_processing/",
@@ -470,6 +561,7 @@ impl BackendResourceRequestsStartProcessingBuilder {
                 "backend_resource_requests_start_processing",
                 "/api/backend-resource-requests/{uuid}/start_processing/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -42,6 +42,7 @@ impl<'a> BackendResourcesApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             project_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a backend resource
@@ -58,6 +59,7 @@ impl<'a> BackendResourcesApi<'a> {
         BackendResourcesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a backend resource
@@ -76,6 +78,7 @@ impl<'a> BackendResourcesApi<'a> {
     ) -> BackendResourcesCreateBuilder {
         BackendResourcesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -93,6 +96,7 @@ impl<'a> BackendResourcesApi<'a> {
         BackendResourcesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Import a backend resource (staff only)
@@ -111,6 +115,7 @@ impl<'a> BackendResourcesApi<'a> {
         BackendResourcesImportResourceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -132,6 +137,7 @@ pub struct BackendResourcesListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     project_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourcesListBuilder {
     /// Backend ID
@@ -186,8 +192,15 @@ impl BackendResourcesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering UUID
@@ -218,6 +231,16 @@ impl BackendResourcesListBuilder {
         self.project_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -240,6 +263,7 @@ impl BackendResourcesListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -288,13 +312,24 @@ impl std::future::IntoFuture for BackendResourcesListBuilder {
 pub struct BackendResourcesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourcesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/backend-resources/{}/", runtime::path_param("uuid", & self
@@ -302,6 +337,7 @@ impl BackendResourcesRetrieveBuilder {
                 ),
             )
             .operation("backend_resources_retrieve", "/api/backend-resources/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -322,14 +358,29 @@ impl std::future::IntoFuture for BackendResourcesRetrieveBuilder {
 pub struct BackendResourcesCreateBuilder {
     client: runtime::Client,
     body: models::BackendResourceRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourcesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/backend-resources/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/backend-resources/".to_string(),
+            )
             .operation("backend_resources_create", "/api/backend-resources/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -351,13 +402,24 @@ impl std::future::IntoFuture for BackendResourcesCreateBuilder {
 pub struct BackendResourcesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourcesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/backend-resources/{}/", runtime::path_param("uuid", & self
@@ -365,6 +427,7 @@ impl BackendResourcesDestroyBuilder {
                 ),
             )
             .operation("backend_resources_destroy", "/api/backend-resources/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -386,8 +449,19 @@ pub struct BackendResourcesImportResourceBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::BackendResourceImportRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourcesImportResourceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::BackendResourceImportRequest) -> Self {
         self.body = Some(body);
@@ -397,7 +471,7 @@ impl BackendResourcesImportResourceBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/backend-resources/{}/import_resource/",
@@ -408,6 +482,7 @@ impl BackendResourcesImportResourceBuilder {
                 "backend_resources_import_resource",
                 "/api/backend-resources/{uuid}/import_resource/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

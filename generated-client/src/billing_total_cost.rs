@@ -33,6 +33,7 @@ impl<'a> BillingTotalCostApi<'a> {
             month: Default::default(),
             name: Default::default(),
             year: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -45,6 +46,7 @@ pub struct BillingTotalCostRetrieveBuilder {
     month: Option<i64>,
     name: Option<String>,
     year: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BillingTotalCostRetrieveBuilder {
     /// Query `accounting_is_running`, boolean.
@@ -72,6 +74,16 @@ impl BillingTotalCostRetrieveBuilder {
         self.year = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -87,6 +99,7 @@ impl BillingTotalCostRetrieveBuilder {
         q.push_opt("month", self.month.as_ref());
         q.push_opt("name", self.name.as_ref());
         q.push_opt("year", self.year.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

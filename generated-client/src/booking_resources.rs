@@ -77,6 +77,7 @@ impl<'a> BookingResourcesApi<'a> {
             usage_based: Default::default(),
             visible_to_providers: Default::default(),
             visible_to_username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -92,6 +93,7 @@ impl<'a> BookingResourcesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Accept
@@ -106,6 +108,7 @@ impl<'a> BookingResourcesApi<'a> {
         BookingResourcesAcceptBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Reject
@@ -120,6 +123,7 @@ impl<'a> BookingResourcesApi<'a> {
         BookingResourcesRejectBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -177,6 +181,7 @@ pub struct BookingResourcesListBuilder {
     usage_based: Option<bool>,
     visible_to_providers: Option<bool>,
     visible_to_username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BookingResourcesListBuilder {
     /// Backend ID
@@ -241,8 +246,15 @@ impl BookingResourcesListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Flavor name
@@ -325,8 +337,15 @@ impl BookingResourcesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
@@ -351,11 +370,18 @@ impl BookingResourcesListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_slug = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
+        self.offering_slug.push(value.into());
         self
     }
     /// Offering type
@@ -368,11 +394,18 @@ impl BookingResourcesListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
+        self.offering_uuid.push(value.into());
         self
     }
     /// Filter resources with only limit-based components
@@ -392,11 +425,18 @@ impl BookingResourcesListBuilder {
     /// Order state
     ///
     /// Query `order_state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_order_state`\](Self::add_order_state) adds one to them.
     pub fn order_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.order_state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `order_state`, after those set before (with [`order_state`](Self::order_state) or this method).
+    pub fn add_order_state(mut self, value: impl Into<String>) -> Self {
+        self.order_state.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -498,8 +538,15 @@ impl BookingResourcesListBuilder {
     /// Resource state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Filter by usage-based offerings
@@ -521,6 +568,16 @@ impl BookingResourcesListBuilder {
     /// Query `visible_to_username`, string.
     pub fn visible_to_username(mut self, value: impl Into<String>) -> Self {
         self.visible_to_username = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -582,6 +639,7 @@ impl BookingResourcesListBuilder {
         q.push_opt("usage_based", self.usage_based.as_ref());
         q.push_opt("visible_to_providers", self.visible_to_providers.as_ref());
         q.push_opt("visible_to_username", self.visible_to_username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -631,11 +689,29 @@ pub struct BookingResourcesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BookingResourcesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -652,6 +728,7 @@ impl BookingResourcesRetrieveBuilder {
             .operation("booking_resources_retrieve", "/api/booking-resources/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -672,13 +749,24 @@ impl std::future::IntoFuture for BookingResourcesRetrieveBuilder {
 pub struct BookingResourcesAcceptBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BookingResourcesAcceptBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/booking-resources/{}/accept/", runtime::path_param("uuid", &
@@ -689,6 +777,7 @@ impl BookingResourcesAcceptBuilder {
                 "booking_resources_accept",
                 "/api/booking-resources/{uuid}/accept/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -709,13 +798,24 @@ impl std::future::IntoFuture for BookingResourcesAcceptBuilder {
 pub struct BookingResourcesRejectBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BookingResourcesRejectBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/booking-resources/{}/reject/", runtime::path_param("uuid", &
@@ -726,6 +826,7 @@ impl BookingResourcesRejectBuilder {
                 "booking_resources_reject",
                 "/api/booking-resources/{uuid}/reject/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

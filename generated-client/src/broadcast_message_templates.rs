@@ -31,6 +31,7 @@ impl<'a> BroadcastMessageTemplatesApi<'a> {
             name: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -45,6 +46,7 @@ impl<'a> BroadcastMessageTemplatesApi<'a> {
         BroadcastMessageTemplatesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -61,6 +63,7 @@ impl<'a> BroadcastMessageTemplatesApi<'a> {
     ) -> BroadcastMessageTemplatesCreateBuilder {
         BroadcastMessageTemplatesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -80,6 +83,7 @@ impl<'a> BroadcastMessageTemplatesApi<'a> {
         BroadcastMessageTemplatesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -98,6 +102,7 @@ impl<'a> BroadcastMessageTemplatesApi<'a> {
         BroadcastMessageTemplatesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -113,6 +118,7 @@ impl<'a> BroadcastMessageTemplatesApi<'a> {
         BroadcastMessageTemplatesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -124,6 +130,7 @@ pub struct BroadcastMessageTemplatesListBuilder {
     name: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessageTemplatesListBuilder {
     /// Query `name`, string.
@@ -145,6 +152,16 @@ impl BroadcastMessageTemplatesListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -161,6 +178,7 @@ impl BroadcastMessageTemplatesListBuilder {
         q.push_opt("name", self.name.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -209,13 +227,24 @@ impl std::future::IntoFuture for BroadcastMessageTemplatesListBuilder {
 pub struct BroadcastMessageTemplatesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessageTemplatesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/broadcast-message-templates/{}/", runtime::path_param("uuid", &
@@ -226,6 +255,7 @@ impl BroadcastMessageTemplatesRetrieveBuilder {
                 "broadcast_message_templates_retrieve",
                 "/api/broadcast-message-templates/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -246,13 +276,24 @@ impl std::future::IntoFuture for BroadcastMessageTemplatesRetrieveBuilder {
 pub struct BroadcastMessageTemplatesCreateBuilder {
     client: runtime::Client,
     body: models::MessageTemplateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessageTemplatesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/broadcast-message-templates/".to_string(),
             )
@@ -260,6 +301,7 @@ impl BroadcastMessageTemplatesCreateBuilder {
                 "broadcast_message_templates_create",
                 "/api/broadcast-message-templates/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -282,13 +324,24 @@ pub struct BroadcastMessageTemplatesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::MessageTemplateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessageTemplatesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/broadcast-message-templates/{}/", runtime::path_param("uuid", &
@@ -299,6 +352,7 @@ impl BroadcastMessageTemplatesUpdateBuilder {
                 "broadcast_message_templates_update",
                 "/api/broadcast-message-templates/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -321,8 +375,19 @@ pub struct BroadcastMessageTemplatesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedMessageTemplateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessageTemplatesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedMessageTemplateRequest) -> Self {
         self.body = Some(body);
@@ -332,7 +397,7 @@ impl BroadcastMessageTemplatesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/broadcast-message-templates/{}/", runtime::path_param("uuid", &
@@ -343,6 +408,7 @@ impl BroadcastMessageTemplatesPartialUpdateBuilder {
                 "broadcast_message_templates_partial_update",
                 "/api/broadcast-message-templates/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -366,13 +432,24 @@ impl std::future::IntoFuture for BroadcastMessageTemplatesPartialUpdateBuilder {
 pub struct BroadcastMessageTemplatesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessageTemplatesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/broadcast-message-templates/{}/", runtime::path_param("uuid", &
@@ -383,6 +460,7 @@ impl BroadcastMessageTemplatesDestroyBuilder {
                 "broadcast_message_templates_destroy",
                 "/api/broadcast-message-templates/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -34,6 +34,7 @@ impl<'a> BroadcastMessagesApi<'a> {
             page_size: Default::default(),
             state: Default::default(),
             subject: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> BroadcastMessagesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> BroadcastMessagesApi<'a> {
     ) -> BroadcastMessagesCreateBuilder {
         BroadcastMessagesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -84,6 +87,7 @@ impl<'a> BroadcastMessagesApi<'a> {
         BroadcastMessagesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -99,6 +103,7 @@ impl<'a> BroadcastMessagesApi<'a> {
         BroadcastMessagesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -114,6 +119,7 @@ impl<'a> BroadcastMessagesApi<'a> {
         BroadcastMessagesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List Broadcast Messages Recipients
@@ -127,6 +133,7 @@ impl<'a> BroadcastMessagesApi<'a> {
     pub fn recipients_retrieve(&self) -> BroadcastMessagesRecipientsRetrieveBuilder {
         BroadcastMessagesRecipientsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Schedule
@@ -141,6 +148,7 @@ impl<'a> BroadcastMessagesApi<'a> {
         BroadcastMessagesScheduleBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Send
@@ -155,6 +163,7 @@ impl<'a> BroadcastMessagesApi<'a> {
         BroadcastMessagesSendBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -169,18 +178,33 @@ pub struct BroadcastMessagesListBuilder {
     page_size: Option<i64>,
     state: Option<models::BroadcastMessageStateEnum>,
     subject: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -207,6 +231,16 @@ impl BroadcastMessagesListBuilder {
         self.subject = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -223,6 +257,7 @@ impl BroadcastMessagesListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("state", self.state.as_ref());
         q.push_opt("subject", self.subject.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -272,11 +307,29 @@ pub struct BroadcastMessagesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -293,6 +346,7 @@ impl BroadcastMessagesRetrieveBuilder {
             .operation("broadcast_messages_retrieve", "/api/broadcast-messages/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -313,17 +367,29 @@ impl std::future::IntoFuture for BroadcastMessagesRetrieveBuilder {
 pub struct BroadcastMessagesCreateBuilder {
     client: runtime::Client,
     body: models::BroadcastMessageCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/broadcast-messages/".to_string(),
             )
             .operation("broadcast_messages_create", "/api/broadcast-messages/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -346,13 +412,24 @@ pub struct BroadcastMessagesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::BroadcastMessageCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/broadcast-messages/{}/", runtime::path_param("uuid", & self
@@ -360,6 +437,7 @@ impl BroadcastMessagesUpdateBuilder {
                 ),
             )
             .operation("broadcast_messages_update", "/api/broadcast-messages/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -382,8 +460,19 @@ pub struct BroadcastMessagesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedBroadcastMessageRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedBroadcastMessageRequest) -> Self {
         self.body = Some(body);
@@ -393,7 +482,7 @@ impl BroadcastMessagesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/broadcast-messages/{}/", runtime::path_param("uuid", & self
@@ -404,6 +493,7 @@ impl BroadcastMessagesPartialUpdateBuilder {
                 "broadcast_messages_partial_update",
                 "/api/broadcast-messages/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -427,13 +517,24 @@ impl std::future::IntoFuture for BroadcastMessagesPartialUpdateBuilder {
 pub struct BroadcastMessagesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/broadcast-messages/{}/", runtime::path_param("uuid", & self
@@ -441,6 +542,7 @@ impl BroadcastMessagesDestroyBuilder {
                 ),
             )
             .operation("broadcast_messages_destroy", "/api/broadcast-messages/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -460,13 +562,24 @@ impl std::future::IntoFuture for BroadcastMessagesDestroyBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BroadcastMessagesRecipientsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesRecipientsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/broadcast-messages/recipients/".to_string(),
             )
@@ -474,6 +587,7 @@ impl BroadcastMessagesRecipientsRetrieveBuilder {
                 "broadcast_messages_recipients_retrieve",
                 "/api/broadcast-messages/recipients/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -501,13 +615,24 @@ impl std::future::IntoFuture for BroadcastMessagesRecipientsRetrieveBuilder {
 pub struct BroadcastMessagesScheduleBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesScheduleBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/broadcast-messages/{}/schedule/", runtime::path_param("uuid", &
@@ -518,6 +643,7 @@ impl BroadcastMessagesScheduleBuilder {
                 "broadcast_messages_schedule",
                 "/api/broadcast-messages/{uuid}/schedule/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -538,13 +664,24 @@ impl std::future::IntoFuture for BroadcastMessagesScheduleBuilder {
 pub struct BroadcastMessagesSendBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesSendBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/broadcast-messages/{}/send/", runtime::path_param("uuid", &
@@ -555,6 +692,7 @@ impl BroadcastMessagesSendBuilder {
                 "broadcast_messages_send",
                 "/api/broadcast-messages/{uuid}/send/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

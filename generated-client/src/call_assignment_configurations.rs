@@ -30,6 +30,7 @@ impl<'a> CallAssignmentConfigurationsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -44,6 +45,7 @@ impl<'a> CallAssignmentConfigurationsApi<'a> {
         CallAssignmentConfigurationsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -57,6 +59,7 @@ impl<'a> CallAssignmentConfigurationsApi<'a> {
     pub fn create(&self) -> CallAssignmentConfigurationsCreateBuilder {
         CallAssignmentConfigurationsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -72,6 +75,7 @@ impl<'a> CallAssignmentConfigurationsApi<'a> {
         CallAssignmentConfigurationsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -90,6 +94,7 @@ impl<'a> CallAssignmentConfigurationsApi<'a> {
         CallAssignmentConfigurationsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -105,6 +110,7 @@ impl<'a> CallAssignmentConfigurationsApi<'a> {
         CallAssignmentConfigurationsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -115,6 +121,7 @@ pub struct CallAssignmentConfigurationsListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallAssignmentConfigurationsListBuilder {
     /// A page number within the paginated result set.
@@ -129,6 +136,16 @@ impl CallAssignmentConfigurationsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -146,6 +163,7 @@ impl CallAssignmentConfigurationsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -199,13 +217,24 @@ impl std::future::IntoFuture for CallAssignmentConfigurationsListBuilder {
 pub struct CallAssignmentConfigurationsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallAssignmentConfigurationsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/call-assignment-configurations/{}/",
@@ -216,6 +245,7 @@ impl CallAssignmentConfigurationsRetrieveBuilder {
                 "call_assignment_configurations_retrieve",
                 "/api/call-assignment-configurations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -236,8 +266,19 @@ impl std::future::IntoFuture for CallAssignmentConfigurationsRetrieveBuilder {
 pub struct CallAssignmentConfigurationsCreateBuilder {
     client: runtime::Client,
     body: Option<models::CallAssignmentConfigurationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallAssignmentConfigurationsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::CallAssignmentConfigurationRequest) -> Self {
         self.body = Some(body);
@@ -247,7 +288,7 @@ impl CallAssignmentConfigurationsCreateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/call-assignment-configurations/".to_string(),
             )
@@ -255,6 +296,7 @@ impl CallAssignmentConfigurationsCreateBuilder {
                 "call_assignment_configurations_create",
                 "/api/call-assignment-configurations/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -279,8 +321,19 @@ pub struct CallAssignmentConfigurationsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::CallAssignmentConfigurationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallAssignmentConfigurationsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::CallAssignmentConfigurationRequest) -> Self {
         self.body = Some(body);
@@ -290,7 +343,7 @@ impl CallAssignmentConfigurationsUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/call-assignment-configurations/{}/",
@@ -301,6 +354,7 @@ impl CallAssignmentConfigurationsUpdateBuilder {
                 "call_assignment_configurations_update",
                 "/api/call-assignment-configurations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -325,8 +379,19 @@ pub struct CallAssignmentConfigurationsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedCallAssignmentConfigurationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallAssignmentConfigurationsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -339,7 +404,7 @@ impl CallAssignmentConfigurationsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/call-assignment-configurations/{}/",
@@ -350,6 +415,7 @@ impl CallAssignmentConfigurationsPartialUpdateBuilder {
                 "call_assignment_configurations_partial_update",
                 "/api/call-assignment-configurations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -373,13 +439,24 @@ impl std::future::IntoFuture for CallAssignmentConfigurationsPartialUpdateBuilde
 pub struct CallAssignmentConfigurationsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallAssignmentConfigurationsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/call-assignment-configurations/{}/",
@@ -390,6 +467,7 @@ impl CallAssignmentConfigurationsDestroyBuilder {
                 "call_assignment_configurations_destroy",
                 "/api/call-assignment-configurations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -31,6 +31,7 @@ impl<'a> CallProposalProjectRoleMappingsApi<'a> {
             call_uuid: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -48,6 +49,7 @@ impl<'a> CallProposalProjectRoleMappingsApi<'a> {
         CallProposalProjectRoleMappingsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -64,6 +66,7 @@ impl<'a> CallProposalProjectRoleMappingsApi<'a> {
     ) -> CallProposalProjectRoleMappingsCreateBuilder {
         CallProposalProjectRoleMappingsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -83,6 +86,7 @@ impl<'a> CallProposalProjectRoleMappingsApi<'a> {
         CallProposalProjectRoleMappingsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -101,6 +105,7 @@ impl<'a> CallProposalProjectRoleMappingsApi<'a> {
         CallProposalProjectRoleMappingsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -116,6 +121,7 @@ impl<'a> CallProposalProjectRoleMappingsApi<'a> {
         CallProposalProjectRoleMappingsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -127,6 +133,7 @@ pub struct CallProposalProjectRoleMappingsListBuilder {
     call_uuid: Option<Uuid>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallProposalProjectRoleMappingsListBuilder {
     /// Query `call_uuid`, string (uuid).
@@ -148,6 +155,16 @@ impl CallProposalProjectRoleMappingsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -164,6 +181,7 @@ impl CallProposalProjectRoleMappingsListBuilder {
         q.push_opt("call_uuid", self.call_uuid.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -217,13 +235,24 @@ impl std::future::IntoFuture for CallProposalProjectRoleMappingsListBuilder {
 pub struct CallProposalProjectRoleMappingsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallProposalProjectRoleMappingsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/call-proposal-project-role-mappings/{}/",
@@ -234,6 +263,7 @@ impl CallProposalProjectRoleMappingsRetrieveBuilder {
                 "call_proposal_project_role_mappings_retrieve",
                 "/api/call-proposal-project-role-mappings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -254,13 +284,24 @@ impl std::future::IntoFuture for CallProposalProjectRoleMappingsRetrieveBuilder 
 pub struct CallProposalProjectRoleMappingsCreateBuilder {
     client: runtime::Client,
     body: models::ProposalProjectRoleMappingRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallProposalProjectRoleMappingsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/call-proposal-project-role-mappings/".to_string(),
             )
@@ -268,6 +309,7 @@ impl CallProposalProjectRoleMappingsCreateBuilder {
                 "call_proposal_project_role_mappings_create",
                 "/api/call-proposal-project-role-mappings/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -290,13 +332,24 @@ pub struct CallProposalProjectRoleMappingsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProposalProjectRoleMappingRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallProposalProjectRoleMappingsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/call-proposal-project-role-mappings/{}/",
@@ -307,6 +360,7 @@ impl CallProposalProjectRoleMappingsUpdateBuilder {
                 "call_proposal_project_role_mappings_update",
                 "/api/call-proposal-project-role-mappings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -329,8 +383,19 @@ pub struct CallProposalProjectRoleMappingsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedProposalProjectRoleMappingRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallProposalProjectRoleMappingsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -343,7 +408,7 @@ impl CallProposalProjectRoleMappingsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/call-proposal-project-role-mappings/{}/",
@@ -354,6 +419,7 @@ impl CallProposalProjectRoleMappingsPartialUpdateBuilder {
                 "call_proposal_project_role_mappings_partial_update",
                 "/api/call-proposal-project-role-mappings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -377,13 +443,24 @@ impl std::future::IntoFuture for CallProposalProjectRoleMappingsPartialUpdateBui
 pub struct CallProposalProjectRoleMappingsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallProposalProjectRoleMappingsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/call-proposal-project-role-mappings/{}/",
@@ -394,6 +471,7 @@ impl CallProposalProjectRoleMappingsDestroyBuilder {
                 "call_proposal_project_role_mappings_destroy",
                 "/api/call-proposal-project-role-mappings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

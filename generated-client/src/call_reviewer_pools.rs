@@ -35,6 +35,7 @@ impl<'a> CallReviewerPoolsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             reviewer_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> CallReviewerPoolsApi<'a> {
         CallReviewerPoolsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Partial Update
@@ -63,6 +65,7 @@ impl<'a> CallReviewerPoolsApi<'a> {
         CallReviewerPoolsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -85,6 +88,7 @@ impl<'a> CallReviewerPoolsApi<'a> {
         CallReviewerPoolsAcceptBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -106,6 +110,7 @@ impl<'a> CallReviewerPoolsApi<'a> {
         CallReviewerPoolsDeclineBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -127,6 +132,7 @@ impl<'a> CallReviewerPoolsApi<'a> {
         CallReviewerPoolsForceAcceptBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -143,6 +149,7 @@ pub struct CallReviewerPoolsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     reviewer_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallReviewerPoolsListBuilder {
     /// Query `call_uuid`, string (uuid).
@@ -151,11 +158,18 @@ impl CallReviewerPoolsListBuilder {
         self
     }
     /// Query `invitation_status`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_invitation_status`\](Self::add_invitation_status) adds one to them.
     pub fn invitation_status(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.invitation_status = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `invitation_status`, after those set before (with [`invitation_status`](Self::invitation_status) or this method).
+    pub fn add_invitation_status(mut self, value: impl Into<String>) -> Self {
+        self.invitation_status.push(value.into());
         self
     }
     /// Query `my_invitations`, boolean.
@@ -166,8 +180,15 @@ impl CallReviewerPoolsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -189,6 +210,16 @@ impl CallReviewerPoolsListBuilder {
         self.reviewer_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -206,6 +237,7 @@ impl CallReviewerPoolsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("reviewer_uuid", self.reviewer_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -259,13 +291,24 @@ impl std::future::IntoFuture for CallReviewerPoolsListBuilder {
 pub struct CallReviewerPoolsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallReviewerPoolsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/call-reviewer-pools/{}/", runtime::path_param("uuid", & self
@@ -276,6 +319,7 @@ impl CallReviewerPoolsRetrieveBuilder {
                 "call_reviewer_pools_retrieve",
                 "/api/call-reviewer-pools/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -299,8 +343,19 @@ pub struct CallReviewerPoolsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedCallReviewerPoolUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallReviewerPoolsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedCallReviewerPoolUpdateRequest) -> Self {
         self.body = Some(body);
@@ -310,7 +365,7 @@ impl CallReviewerPoolsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/call-reviewer-pools/{}/", runtime::path_param("uuid", & self
@@ -321,6 +376,7 @@ impl CallReviewerPoolsPartialUpdateBuilder {
                 "call_reviewer_pools_partial_update",
                 "/api/call-reviewer-pools/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -345,13 +401,24 @@ pub struct CallReviewerPoolsAcceptBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Vec<models::CallReviewerPoolsAcceptRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallReviewerPoolsAcceptBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/call-reviewer-pools/{}/accept/", runtime::path_param("uuid", &
@@ -362,6 +429,7 @@ impl CallReviewerPoolsAcceptBuilder {
                 "call_reviewer_pools_accept",
                 "/api/call-reviewer-pools/{uuid}/accept/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -384,13 +452,24 @@ pub struct CallReviewerPoolsDeclineBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::InvitationDeclineRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallReviewerPoolsDeclineBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/call-reviewer-pools/{}/decline/", runtime::path_param("uuid", &
@@ -401,6 +480,7 @@ impl CallReviewerPoolsDeclineBuilder {
                 "call_reviewer_pools_decline",
                 "/api/call-reviewer-pools/{uuid}/decline/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -423,13 +503,24 @@ pub struct CallReviewerPoolsForceAcceptBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ForceAcceptPoolRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CallReviewerPoolsForceAcceptBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/call-reviewer-pools/{}/force-accept/",
@@ -440,6 +531,7 @@ impl CallReviewerPoolsForceAcceptBuilder {
                 "call_reviewer_pools_force_accept",
                 "/api/call-reviewer-pools/{uuid}/force-accept/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -43,6 +43,7 @@ impl<'a> CeleryStatsApi<'a> {
     pub fn retrieve(&self) -> CeleryStatsRetrieveBuilder {
         CeleryStatsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -50,14 +51,26 @@ impl<'a> CeleryStatsApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CeleryStatsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CeleryStatsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/celery-stats/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/celery-stats/".to_string())
             .operation("celery_stats_retrieve", "/api/celery-stats/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -28,6 +28,7 @@ impl<'a> ChatApi<'a> {
     pub fn stream(&self, body: models::ChatRequestRequest) -> ChatStreamBuilder {
         ChatStreamBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -37,14 +38,26 @@ impl<'a> ChatApi<'a> {
 pub struct ChatStreamBuilder {
     client: runtime::Client,
     body: models::ChatRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatStreamBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/chat/stream/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/chat/stream/".to_string())
             .operation("chat_stream", "/api/chat/stream/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -32,6 +32,7 @@ impl<'a> ChatMessagesApi<'a> {
             include_history: Default::default(),
             is_flagged: Default::default(),
             thread: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Submit or update feedback for an assistant message
@@ -50,6 +51,7 @@ impl<'a> ChatMessagesApi<'a> {
         ChatMessagesFeedbackBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -62,6 +64,7 @@ pub struct ChatMessagesListBuilder {
     include_history: Option<bool>,
     is_flagged: Option<bool>,
     thread: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatMessagesListBuilder {
     /// Query `feedback_score`, boolean.
@@ -84,6 +87,16 @@ impl ChatMessagesListBuilder {
         self.thread = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -95,6 +108,7 @@ impl ChatMessagesListBuilder {
         q.push_opt("include_history", self.include_history.as_ref());
         q.push_opt("is_flagged", self.is_flagged.as_ref());
         q.push_opt("thread", self.thread.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -116,13 +130,24 @@ pub struct ChatMessagesFeedbackBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::MessageFeedbackRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatMessagesFeedbackBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/chat-messages/{}/feedback/", runtime::path_param("uuid", & self
@@ -130,6 +155,7 @@ impl ChatMessagesFeedbackBuilder {
                 ),
             )
             .operation("chat_messages_feedback", "/api/chat-messages/{uuid}/feedback/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

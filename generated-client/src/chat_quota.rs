@@ -38,6 +38,7 @@ impl<'a> ChatQuotaApi<'a> {
         ChatQuotaUsageRetrieveBuilder {
             client: self.client.clone(),
             user_uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set token quota for user
@@ -59,6 +60,7 @@ impl<'a> ChatQuotaApi<'a> {
     ) -> ChatQuotaSetQuotaBuilder {
         ChatQuotaSetQuotaBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -68,8 +70,19 @@ impl<'a> ChatQuotaApi<'a> {
 pub struct ChatQuotaUsageRetrieveBuilder {
     client: runtime::Client,
     user_uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatQuotaUsageRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -81,6 +94,7 @@ impl ChatQuotaUsageRetrieveBuilder {
             .operation("chat_quota_usage_retrieve", "/api/chat-quota/usage/");
         let q = req.query();
         q.push("user_uuid", &self.user_uuid);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -103,17 +117,29 @@ impl std::future::IntoFuture for ChatQuotaUsageRetrieveBuilder {
 pub struct ChatQuotaSetQuotaBuilder {
     client: runtime::Client,
     body: models::SetTokenQuotaRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatQuotaSetQuotaBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/chat-quota/set_quota/".to_string(),
             )
             .operation("chat_quota_set_quota", "/api/chat-quota/set_quota/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -30,6 +30,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -44,6 +45,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
         ChatSystemPromptsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Activate a system prompt
@@ -64,6 +66,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
         ChatSystemPromptsActivateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -81,6 +84,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
     ) -> ChatSystemPromptsCreateBuilder {
         ChatSystemPromptsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -102,6 +106,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
         ChatSystemPromptsDeactivateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -121,6 +126,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
         ChatSystemPromptsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -136,6 +142,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
         ChatSystemPromptsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -151,6 +158,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
         ChatSystemPromptsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -161,6 +169,7 @@ pub struct ChatSystemPromptsListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsListBuilder {
     /// A page number within the paginated result set.
@@ -177,6 +186,16 @@ impl ChatSystemPromptsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -189,6 +208,7 @@ impl ChatSystemPromptsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -235,13 +255,24 @@ impl std::future::IntoFuture for ChatSystemPromptsListBuilder {
 pub struct ChatSystemPromptsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/chat-system-prompts/{}/", runtime::path_param("uuid", & self
@@ -252,6 +283,7 @@ impl ChatSystemPromptsRetrieveBuilder {
                 "chat_system_prompts_retrieve",
                 "/api/chat-system-prompts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -273,13 +305,24 @@ pub struct ChatSystemPromptsActivateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SystemPromptRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsActivateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/chat-system-prompts/{}/activate/", runtime::path_param("uuid",
@@ -290,6 +333,7 @@ impl ChatSystemPromptsActivateBuilder {
                 "chat_system_prompts_activate",
                 "/api/chat-system-prompts/{uuid}/activate/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -311,17 +355,29 @@ impl std::future::IntoFuture for ChatSystemPromptsActivateBuilder {
 pub struct ChatSystemPromptsCreateBuilder {
     client: runtime::Client,
     body: models::SystemPromptRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/chat-system-prompts/".to_string(),
             )
             .operation("chat_system_prompts_create", "/api/chat-system-prompts/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -344,13 +400,24 @@ pub struct ChatSystemPromptsDeactivateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SystemPromptRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsDeactivateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/chat-system-prompts/{}/deactivate/",
@@ -361,6 +428,7 @@ impl ChatSystemPromptsDeactivateBuilder {
                 "chat_system_prompts_deactivate",
                 "/api/chat-system-prompts/{uuid}/deactivate/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -383,13 +451,24 @@ pub struct ChatSystemPromptsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SystemPromptRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/chat-system-prompts/{}/", runtime::path_param("uuid", & self
@@ -397,6 +476,7 @@ impl ChatSystemPromptsUpdateBuilder {
                 ),
             )
             .operation("chat_system_prompts_update", "/api/chat-system-prompts/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -419,8 +499,19 @@ pub struct ChatSystemPromptsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedSystemPromptRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedSystemPromptRequest) -> Self {
         self.body = Some(body);
@@ -430,7 +521,7 @@ impl ChatSystemPromptsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/chat-system-prompts/{}/", runtime::path_param("uuid", & self
@@ -441,6 +532,7 @@ impl ChatSystemPromptsPartialUpdateBuilder {
                 "chat_system_prompts_partial_update",
                 "/api/chat-system-prompts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -464,13 +556,24 @@ impl std::future::IntoFuture for ChatSystemPromptsPartialUpdateBuilder {
 pub struct ChatSystemPromptsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/chat-system-prompts/{}/", runtime::path_param("uuid", & self
@@ -481,6 +584,7 @@ impl ChatSystemPromptsDestroyBuilder {
                 "chat_system_prompts_destroy",
                 "/api/chat-system-prompts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -47,6 +47,7 @@ impl<'a> ChatThreadsApi<'a> {
             total_tokens_max: Default::default(),
             total_tokens_min: Default::default(),
             user: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -62,6 +63,7 @@ impl<'a> ChatThreadsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Archive thread
@@ -78,6 +80,7 @@ impl<'a> ChatThreadsApi<'a> {
         ChatThreadsArchiveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Cancel active stream
@@ -94,6 +97,7 @@ impl<'a> ChatThreadsApi<'a> {
         ChatThreadsCancelBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -111,6 +115,7 @@ impl<'a> ChatThreadsApi<'a> {
         ChatThreadsUnarchiveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -138,6 +143,7 @@ pub struct ChatThreadsListBuilder {
     total_tokens_max: Option<f64>,
     total_tokens_min: Option<f64>,
     user: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatThreadsListBuilder {
     /// Query `created`, string (date).
@@ -146,8 +152,15 @@ impl ChatThreadsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Query `has_feedback`, boolean.
@@ -188,8 +201,15 @@ impl ChatThreadsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `output_tokens_max`, number.
@@ -241,6 +261,16 @@ impl ChatThreadsListBuilder {
         self.user = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -267,6 +297,7 @@ impl ChatThreadsListBuilder {
         q.push_opt("total_tokens_max", self.total_tokens_max.as_ref());
         q.push_opt("total_tokens_min", self.total_tokens_min.as_ref());
         q.push_opt("user", self.user.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -314,11 +345,29 @@ pub struct ChatThreadsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatThreadsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -334,6 +383,7 @@ impl ChatThreadsRetrieveBuilder {
             .operation("chat_threads_retrieve", "/api/chat-threads/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -354,13 +404,24 @@ impl std::future::IntoFuture for ChatThreadsRetrieveBuilder {
 pub struct ChatThreadsArchiveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatThreadsArchiveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/chat-threads/{}/archive/", runtime::path_param("uuid", & self
@@ -368,6 +429,7 @@ impl ChatThreadsArchiveBuilder {
                 ),
             )
             .operation("chat_threads_archive", "/api/chat-threads/{uuid}/archive/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -389,8 +451,19 @@ pub struct ChatThreadsCancelBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ThreadSessionRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatThreadsCancelBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ThreadSessionRequest) -> Self {
         self.body = Some(body);
@@ -400,7 +473,7 @@ impl ChatThreadsCancelBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/chat-threads/{}/cancel/", runtime::path_param("uuid", & self
@@ -408,6 +481,7 @@ impl ChatThreadsCancelBuilder {
                 ),
             )
             .operation("chat_threads_cancel", "/api/chat-threads/{uuid}/cancel/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -431,13 +505,24 @@ impl std::future::IntoFuture for ChatThreadsCancelBuilder {
 pub struct ChatThreadsUnarchiveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatThreadsUnarchiveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/chat-threads/{}/unarchive/", runtime::path_param("uuid", & self
@@ -445,6 +530,7 @@ impl ChatThreadsUnarchiveBuilder {
                 ),
             )
             .operation("chat_threads_unarchive", "/api/chat-threads/{uuid}/unarchive/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -30,6 +30,7 @@ impl<'a> ChatToolsApi<'a> {
     pub fn execute(&self, body: models::ToolExecuteRequest) -> ChatToolsExecuteBuilder {
         ChatToolsExecuteBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -39,17 +40,29 @@ impl<'a> ChatToolsApi<'a> {
 pub struct ChatToolsExecuteBuilder {
     client: runtime::Client,
     body: models::ToolExecuteRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChatToolsExecuteBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/chat-tools/execute/".to_string(),
             )
             .operation("chat_tools_execute", "/api/chat-tools/execute/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -32,6 +32,7 @@ impl<'a> ChecklistsAdminApi<'a> {
             checklist_type_in: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -46,6 +47,7 @@ impl<'a> ChecklistsAdminApi<'a> {
         ChecklistsAdminRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -62,6 +64,7 @@ impl<'a> ChecklistsAdminApi<'a> {
     ) -> ChecklistsAdminCreateBuilder {
         ChecklistsAdminCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -81,6 +84,7 @@ impl<'a> ChecklistsAdminApi<'a> {
         ChecklistsAdminUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -96,6 +100,7 @@ impl<'a> ChecklistsAdminApi<'a> {
         ChecklistsAdminPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -111,6 +116,7 @@ impl<'a> ChecklistsAdminApi<'a> {
         ChecklistsAdminDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Return checklist questions
@@ -134,6 +140,7 @@ impl<'a> ChecklistsAdminApi<'a> {
             checklist_type_in: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -146,6 +153,7 @@ pub struct ChecklistsAdminListBuilder {
     checklist_type_in: Vec<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminListBuilder {
     /// Type of compliance this checklist addresses
@@ -158,11 +166,18 @@ impl ChecklistsAdminListBuilder {
     /// Filter by multiple checklist types
     ///
     /// Query `checklist_type__in`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_checklist_type_in`\](Self::add_checklist_type_in) adds one to them.
     pub fn checklist_type_in(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.checklist_type_in = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `checklist_type__in`, after those set before (with [`checklist_type_in`](Self::checklist_type_in) or this method).
+    pub fn add_checklist_type_in(mut self, value: impl Into<String>) -> Self {
+        self.checklist_type_in.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -179,6 +194,16 @@ impl ChecklistsAdminListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -193,6 +218,7 @@ impl ChecklistsAdminListBuilder {
         q.push_repeated("checklist_type__in", &self.checklist_type_in);
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -239,13 +265,24 @@ impl std::future::IntoFuture for ChecklistsAdminListBuilder {
 pub struct ChecklistsAdminRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin/{}/", runtime::path_param("uuid", & self.uuid)
@@ -253,6 +290,7 @@ impl ChecklistsAdminRetrieveBuilder {
                 ),
             )
             .operation("checklists_admin_retrieve", "/api/checklists-admin/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -273,14 +311,29 @@ impl std::future::IntoFuture for ChecklistsAdminRetrieveBuilder {
 pub struct ChecklistsAdminCreateBuilder {
     client: runtime::Client,
     body: models::ChecklistRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/checklists-admin/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/checklists-admin/".to_string(),
+            )
             .operation("checklists_admin_create", "/api/checklists-admin/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -303,13 +356,24 @@ pub struct ChecklistsAdminUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ChecklistRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin/{}/", runtime::path_param("uuid", & self.uuid)
@@ -317,6 +381,7 @@ impl ChecklistsAdminUpdateBuilder {
                 ),
             )
             .operation("checklists_admin_update", "/api/checklists-admin/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -339,8 +404,19 @@ pub struct ChecklistsAdminPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedChecklistRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedChecklistRequest) -> Self {
         self.body = Some(body);
@@ -350,7 +426,7 @@ impl ChecklistsAdminPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin/{}/", runtime::path_param("uuid", & self.uuid)
@@ -361,6 +437,7 @@ impl ChecklistsAdminPartialUpdateBuilder {
                 "checklists_admin_partial_update",
                 "/api/checklists-admin/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -384,13 +461,24 @@ impl std::future::IntoFuture for ChecklistsAdminPartialUpdateBuilder {
 pub struct ChecklistsAdminDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin/{}/", runtime::path_param("uuid", & self.uuid)
@@ -398,6 +486,7 @@ impl ChecklistsAdminDestroyBuilder {
                 ),
             )
             .operation("checklists_admin_destroy", "/api/checklists-admin/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -423,6 +512,7 @@ pub struct ChecklistsAdminChecklistQuestionsBuilder {
     checklist_type_in: Vec<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminChecklistQuestionsBuilder {
     /// Type of compliance this checklist addresses
@@ -435,11 +525,18 @@ impl ChecklistsAdminChecklistQuestionsBuilder {
     /// Filter by multiple checklist types
     ///
     /// Query `checklist_type__in`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_checklist_type_in`\](Self::add_checklist_type_in) adds one to them.
     pub fn checklist_type_in(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.checklist_type_in = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `checklist_type__in`, after those set before (with [`checklist_type_in`](Self::checklist_type_in) or this method).
+    pub fn add_checklist_type_in(mut self, value: impl Into<String>) -> Self {
+        self.checklist_type_in.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -454,6 +551,16 @@ impl ChecklistsAdminChecklistQuestionsBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -476,6 +583,7 @@ impl ChecklistsAdminChecklistQuestionsBuilder {
         q.push_repeated("checklist_type__in", &self.checklist_type_in);
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.

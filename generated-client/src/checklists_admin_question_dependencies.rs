@@ -32,6 +32,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             question_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesApi<'a> {
         ChecklistsAdminQuestionDependenciesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesApi<'a> {
     ) -> ChecklistsAdminQuestionDependenciesCreateBuilder {
         ChecklistsAdminQuestionDependenciesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -84,6 +87,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesApi<'a> {
         ChecklistsAdminQuestionDependenciesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -102,6 +106,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesApi<'a> {
         ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -120,6 +125,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesApi<'a> {
         ChecklistsAdminQuestionDependenciesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -132,6 +138,7 @@ pub struct ChecklistsAdminQuestionDependenciesListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     question_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionDependenciesListBuilder {
     /// Query `depends_on_question_uuid`, string (uuid).
@@ -158,6 +165,16 @@ impl ChecklistsAdminQuestionDependenciesListBuilder {
         self.question_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -175,6 +192,7 @@ impl ChecklistsAdminQuestionDependenciesListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("question_uuid", self.question_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -223,13 +241,24 @@ impl std::future::IntoFuture for ChecklistsAdminQuestionDependenciesListBuilder 
 pub struct ChecklistsAdminQuestionDependenciesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionDependenciesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin-question-dependencies/{}/",
@@ -240,6 +269,7 @@ impl ChecklistsAdminQuestionDependenciesRetrieveBuilder {
                 "checklists_admin_question_dependencies_retrieve",
                 "/api/checklists-admin-question-dependencies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -260,13 +290,24 @@ impl std::future::IntoFuture for ChecklistsAdminQuestionDependenciesRetrieveBuil
 pub struct ChecklistsAdminQuestionDependenciesCreateBuilder {
     client: runtime::Client,
     body: models::QuestionDependencyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionDependenciesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/checklists-admin-question-dependencies/".to_string(),
             )
@@ -274,6 +315,7 @@ impl ChecklistsAdminQuestionDependenciesCreateBuilder {
                 "checklists_admin_question_dependencies_create",
                 "/api/checklists-admin-question-dependencies/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -296,13 +338,24 @@ pub struct ChecklistsAdminQuestionDependenciesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::QuestionDependencyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionDependenciesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin-question-dependencies/{}/",
@@ -313,6 +366,7 @@ impl ChecklistsAdminQuestionDependenciesUpdateBuilder {
                 "checklists_admin_question_dependencies_update",
                 "/api/checklists-admin-question-dependencies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -335,8 +389,19 @@ pub struct ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedQuestionDependencyRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedQuestionDependencyRequest) -> Self {
         self.body = Some(body);
@@ -346,7 +411,7 @@ impl ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin-question-dependencies/{}/",
@@ -357,6 +422,7 @@ impl ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
                 "checklists_admin_question_dependencies_partial_update",
                 "/api/checklists-admin-question-dependencies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -381,13 +447,24 @@ for ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
 pub struct ChecklistsAdminQuestionDependenciesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionDependenciesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin-question-dependencies/{}/",
@@ -398,6 +475,7 @@ impl ChecklistsAdminQuestionDependenciesDestroyBuilder {
                 "checklists_admin_question_dependencies_destroy",
                 "/api/checklists-admin-question-dependencies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -31,6 +31,7 @@ impl<'a> ChecklistsAdminQuestionOptionsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             question_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -45,6 +46,7 @@ impl<'a> ChecklistsAdminQuestionOptionsApi<'a> {
         ChecklistsAdminQuestionOptionsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -61,6 +63,7 @@ impl<'a> ChecklistsAdminQuestionOptionsApi<'a> {
     ) -> ChecklistsAdminQuestionOptionsCreateBuilder {
         ChecklistsAdminQuestionOptionsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -80,6 +83,7 @@ impl<'a> ChecklistsAdminQuestionOptionsApi<'a> {
         ChecklistsAdminQuestionOptionsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -98,6 +102,7 @@ impl<'a> ChecklistsAdminQuestionOptionsApi<'a> {
         ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -113,6 +118,7 @@ impl<'a> ChecklistsAdminQuestionOptionsApi<'a> {
         ChecklistsAdminQuestionOptionsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -124,6 +130,7 @@ pub struct ChecklistsAdminQuestionOptionsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     question_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionOptionsListBuilder {
     /// A page number within the paginated result set.
@@ -145,6 +152,16 @@ impl ChecklistsAdminQuestionOptionsListBuilder {
         self.question_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -161,6 +178,7 @@ impl ChecklistsAdminQuestionOptionsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("question_uuid", self.question_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -211,13 +229,24 @@ impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsListBuilder {
 pub struct ChecklistsAdminQuestionOptionsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionOptionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin-question-options/{}/",
@@ -228,6 +257,7 @@ impl ChecklistsAdminQuestionOptionsRetrieveBuilder {
                 "checklists_admin_question_options_retrieve",
                 "/api/checklists-admin-question-options/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -248,13 +278,24 @@ impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsRetrieveBuilder {
 pub struct ChecklistsAdminQuestionOptionsCreateBuilder {
     client: runtime::Client,
     body: models::QuestionOptionsAdminRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionOptionsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/checklists-admin-question-options/".to_string(),
             )
@@ -262,6 +303,7 @@ impl ChecklistsAdminQuestionOptionsCreateBuilder {
                 "checklists_admin_question_options_create",
                 "/api/checklists-admin-question-options/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -284,13 +326,24 @@ pub struct ChecklistsAdminQuestionOptionsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::QuestionOptionsAdminRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionOptionsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin-question-options/{}/",
@@ -301,6 +354,7 @@ impl ChecklistsAdminQuestionOptionsUpdateBuilder {
                 "checklists_admin_question_options_update",
                 "/api/checklists-admin-question-options/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -323,8 +377,19 @@ pub struct ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedQuestionOptionsAdminRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedQuestionOptionsAdminRequest) -> Self {
         self.body = Some(body);
@@ -334,7 +399,7 @@ impl ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin-question-options/{}/",
@@ -345,6 +410,7 @@ impl ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
                 "checklists_admin_question_options_partial_update",
                 "/api/checklists-admin-question-options/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -368,13 +434,24 @@ impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsPartialUpdateBuil
 pub struct ChecklistsAdminQuestionOptionsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionOptionsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin-question-options/{}/",
@@ -385,6 +462,7 @@ impl ChecklistsAdminQuestionOptionsDestroyBuilder {
                 "checklists_admin_question_options_destroy",
                 "/api/checklists-admin-question-options/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -33,6 +33,7 @@ impl<'a> ChecklistsAdminQuestionsApi<'a> {
             has_onboarding_mapping: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> ChecklistsAdminQuestionsApi<'a> {
         ChecklistsAdminQuestionsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -63,6 +65,7 @@ impl<'a> ChecklistsAdminQuestionsApi<'a> {
     ) -> ChecklistsAdminQuestionsCreateBuilder {
         ChecklistsAdminQuestionsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -82,6 +85,7 @@ impl<'a> ChecklistsAdminQuestionsApi<'a> {
         ChecklistsAdminQuestionsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -100,6 +104,7 @@ impl<'a> ChecklistsAdminQuestionsApi<'a> {
         ChecklistsAdminQuestionsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -115,6 +120,7 @@ impl<'a> ChecklistsAdminQuestionsApi<'a> {
         ChecklistsAdminQuestionsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -128,6 +134,7 @@ pub struct ChecklistsAdminQuestionsListBuilder {
     has_onboarding_mapping: Option<bool>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionsListBuilder {
     /// Type of compliance this checklist addresses
@@ -163,6 +170,16 @@ impl ChecklistsAdminQuestionsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -181,6 +198,7 @@ impl ChecklistsAdminQuestionsListBuilder {
         q.push_opt("has_onboarding_mapping", self.has_onboarding_mapping.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -227,13 +245,24 @@ impl std::future::IntoFuture for ChecklistsAdminQuestionsListBuilder {
 pub struct ChecklistsAdminQuestionsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin-questions/{}/", runtime::path_param("uuid", &
@@ -244,6 +273,7 @@ impl ChecklistsAdminQuestionsRetrieveBuilder {
                 "checklists_admin_questions_retrieve",
                 "/api/checklists-admin-questions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -264,13 +294,24 @@ impl std::future::IntoFuture for ChecklistsAdminQuestionsRetrieveBuilder {
 pub struct ChecklistsAdminQuestionsCreateBuilder {
     client: runtime::Client,
     body: models::QuestionAdminRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/checklists-admin-questions/".to_string(),
             )
@@ -278,6 +319,7 @@ impl ChecklistsAdminQuestionsCreateBuilder {
                 "checklists_admin_questions_create",
                 "/api/checklists-admin-questions/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -300,13 +342,24 @@ pub struct ChecklistsAdminQuestionsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::QuestionAdminRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin-questions/{}/", runtime::path_param("uuid", &
@@ -317,6 +370,7 @@ impl ChecklistsAdminQuestionsUpdateBuilder {
                 "checklists_admin_questions_update",
                 "/api/checklists-admin-questions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -339,8 +393,19 @@ pub struct ChecklistsAdminQuestionsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedQuestionAdminRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedQuestionAdminRequest) -> Self {
         self.body = Some(body);
@@ -350,7 +415,7 @@ impl ChecklistsAdminQuestionsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin-questions/{}/", runtime::path_param("uuid", &
@@ -361,6 +426,7 @@ impl ChecklistsAdminQuestionsPartialUpdateBuilder {
                 "checklists_admin_questions_partial_update",
                 "/api/checklists-admin-questions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -384,13 +450,24 @@ impl std::future::IntoFuture for ChecklistsAdminQuestionsPartialUpdateBuilder {
 pub struct ChecklistsAdminQuestionsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/checklists-admin-questions/{}/", runtime::path_param("uuid", &
@@ -401,6 +478,7 @@ impl ChecklistsAdminQuestionsDestroyBuilder {
                 "checklists_admin_questions_destroy",
                 "/api/checklists-admin-questions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -35,6 +35,7 @@ impl<'a> CoiDisclosuresApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             reviewer_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> CoiDisclosuresApi<'a> {
         CoiDisclosuresRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> CoiDisclosuresApi<'a> {
     ) -> CoiDisclosuresCreateBuilder {
         CoiDisclosuresCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -81,6 +84,7 @@ pub struct CoiDisclosuresListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     reviewer_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CoiDisclosuresListBuilder {
     /// Query `call_uuid`, string (uuid).
@@ -101,8 +105,15 @@ impl CoiDisclosuresListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -124,6 +135,16 @@ impl CoiDisclosuresListBuilder {
         self.reviewer_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -141,6 +162,7 @@ impl CoiDisclosuresListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("reviewer_uuid", self.reviewer_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -189,13 +211,24 @@ impl std::future::IntoFuture for CoiDisclosuresListBuilder {
 pub struct CoiDisclosuresRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CoiDisclosuresRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/coi-disclosures/{}/", runtime::path_param("uuid", & self.uuid)
@@ -203,6 +236,7 @@ impl CoiDisclosuresRetrieveBuilder {
                 ),
             )
             .operation("coi_disclosures_retrieve", "/api/coi-disclosures/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -223,14 +257,29 @@ impl std::future::IntoFuture for CoiDisclosuresRetrieveBuilder {
 pub struct CoiDisclosuresCreateBuilder {
     client: runtime::Client,
     body: models::CoiDisclosureFormRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CoiDisclosuresCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/coi-disclosures/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/coi-disclosures/".to_string(),
+            )
             .operation("coi_disclosures_create", "/api/coi-disclosures/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -37,6 +37,7 @@ impl<'a> ComponentUserUsageLimitsApi<'a> {
             resource: Default::default(),
             resource_uuid: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a component usage limit
@@ -53,6 +54,7 @@ impl<'a> ComponentUserUsageLimitsApi<'a> {
         ComponentUserUsageLimitsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a component usage limit for a user
@@ -71,6 +73,7 @@ impl<'a> ComponentUserUsageLimitsApi<'a> {
     ) -> ComponentUserUsageLimitsCreateBuilder {
         ComponentUserUsageLimitsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -92,6 +95,7 @@ impl<'a> ComponentUserUsageLimitsApi<'a> {
         ComponentUserUsageLimitsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -112,6 +116,7 @@ impl<'a> ComponentUserUsageLimitsApi<'a> {
         ComponentUserUsageLimitsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -129,6 +134,7 @@ impl<'a> ComponentUserUsageLimitsApi<'a> {
         ComponentUserUsageLimitsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -144,6 +150,7 @@ pub struct ComponentUserUsageLimitsListBuilder {
     resource: Option<String>,
     resource_uuid: Option<Uuid>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ComponentUserUsageLimitsListBuilder {
     /// Component type
@@ -195,6 +202,16 @@ impl ComponentUserUsageLimitsListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -215,6 +232,7 @@ impl ComponentUserUsageLimitsListBuilder {
         q.push_opt("resource", self.resource.as_ref());
         q.push_opt("resource_uuid", self.resource_uuid.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -265,13 +283,24 @@ impl std::future::IntoFuture for ComponentUserUsageLimitsListBuilder {
 pub struct ComponentUserUsageLimitsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ComponentUserUsageLimitsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/component-user-usage-limits/{}/", runtime::path_param("uuid", &
@@ -282,6 +311,7 @@ impl ComponentUserUsageLimitsRetrieveBuilder {
                 "component_user_usage_limits_retrieve",
                 "/api/component-user-usage-limits/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -302,13 +332,24 @@ impl std::future::IntoFuture for ComponentUserUsageLimitsRetrieveBuilder {
 pub struct ComponentUserUsageLimitsCreateBuilder {
     client: runtime::Client,
     body: models::ComponentUserUsageLimitRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ComponentUserUsageLimitsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/component-user-usage-limits/".to_string(),
             )
@@ -316,6 +357,7 @@ impl ComponentUserUsageLimitsCreateBuilder {
                 "component_user_usage_limits_create",
                 "/api/component-user-usage-limits/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -338,13 +380,24 @@ pub struct ComponentUserUsageLimitsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ComponentUserUsageLimitRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ComponentUserUsageLimitsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/component-user-usage-limits/{}/", runtime::path_param("uuid", &
@@ -355,6 +408,7 @@ impl ComponentUserUsageLimitsUpdateBuilder {
                 "component_user_usage_limits_update",
                 "/api/component-user-usage-limits/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -377,8 +431,19 @@ pub struct ComponentUserUsageLimitsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedComponentUserUsageLimitRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ComponentUserUsageLimitsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedComponentUserUsageLimitRequest) -> Self {
         self.body = Some(body);
@@ -388,7 +453,7 @@ impl ComponentUserUsageLimitsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/component-user-usage-limits/{}/", runtime::path_param("uuid", &
@@ -399,6 +464,7 @@ impl ComponentUserUsageLimitsPartialUpdateBuilder {
                 "component_user_usage_limits_partial_update",
                 "/api/component-user-usage-limits/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -422,13 +488,24 @@ impl std::future::IntoFuture for ComponentUserUsageLimitsPartialUpdateBuilder {
 pub struct ComponentUserUsageLimitsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ComponentUserUsageLimitsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/component-user-usage-limits/{}/", runtime::path_param("uuid", &
@@ -439,6 +516,7 @@ impl ComponentUserUsageLimitsDestroyBuilder {
                 "component_user_usage_limits_destroy",
                 "/api/component-user-usage-limits/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -40,6 +40,7 @@ impl<'a> ConflictsOfInterestApi<'a> {
             round_uuid: Default::default(),
             severity: Default::default(),
             status: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -54,6 +55,7 @@ impl<'a> ConflictsOfInterestApi<'a> {
         ConflictsOfInterestRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -68,6 +70,7 @@ impl<'a> ConflictsOfInterestApi<'a> {
         ConflictsOfInterestUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -83,6 +86,7 @@ impl<'a> ConflictsOfInterestApi<'a> {
         ConflictsOfInterestPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -104,6 +108,7 @@ impl<'a> ConflictsOfInterestApi<'a> {
         ConflictsOfInterestDismissBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -125,6 +130,7 @@ impl<'a> ConflictsOfInterestApi<'a> {
         ConflictsOfInterestRecuseBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -146,6 +152,7 @@ impl<'a> ConflictsOfInterestApi<'a> {
         ConflictsOfInterestWaiveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -167,6 +174,7 @@ pub struct ConflictsOfInterestListBuilder {
     round_uuid: Option<Uuid>,
     severity: Option<models::ConflictOfInterestSeverityEnum>,
     status: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ConflictsOfInterestListBuilder {
     /// Query `call_uuid`, string (uuid).
@@ -175,6 +183,8 @@ impl ConflictsOfInterestListBuilder {
         self
     }
     /// Query `coi_type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_coi_type`\](Self::add_coi_type) adds one to them.
     pub fn coi_type(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -182,7 +192,14 @@ impl ConflictsOfInterestListBuilder {
         self.coi_type = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `coi_type`, after those set before (with [`coi_type`](Self::coi_type) or this method).
+    pub fn add_coi_type(mut self, value: impl Into<String>) -> Self {
+        self.coi_type.push(value.into());
+        self
+    }
     /// Query `detection_method`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_detection_method`\](Self::add_detection_method) adds one to them.
     pub fn detection_method(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -190,11 +207,23 @@ impl ConflictsOfInterestListBuilder {
         self.detection_method = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `detection_method`, after those set before (with [`detection_method`](Self::detection_method) or this method).
+    pub fn add_detection_method(mut self, value: impl Into<String>) -> Self {
+        self.detection_method.push(value.into());
+        self
+    }
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -237,11 +266,28 @@ impl ConflictsOfInterestListBuilder {
         self
     }
     /// Query `status`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_status`\](Self::add_status) adds one to them.
     pub fn status(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.status = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `status`, after those set before (with [`status`](Self::status) or this method).
+    pub fn add_status(mut self, value: impl Into<String>) -> Self {
+        self.status.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -266,6 +312,7 @@ impl ConflictsOfInterestListBuilder {
         q.push_opt("round_uuid", self.round_uuid.as_ref());
         q.push_opt("severity", self.severity.as_ref());
         q.push_repeated("status", &self.status);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -314,13 +361,24 @@ impl std::future::IntoFuture for ConflictsOfInterestListBuilder {
 pub struct ConflictsOfInterestRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ConflictsOfInterestRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/conflicts-of-interest/{}/", runtime::path_param("uuid", & self
@@ -331,6 +389,7 @@ impl ConflictsOfInterestRetrieveBuilder {
                 "conflicts_of_interest_retrieve",
                 "/api/conflicts-of-interest/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -352,8 +411,19 @@ pub struct ConflictsOfInterestUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ConflictOfInterestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ConflictsOfInterestUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ConflictOfInterestRequest) -> Self {
         self.body = Some(body);
@@ -363,7 +433,7 @@ impl ConflictsOfInterestUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/conflicts-of-interest/{}/", runtime::path_param("uuid", & self
@@ -374,6 +444,7 @@ impl ConflictsOfInterestUpdateBuilder {
                 "conflicts_of_interest_update",
                 "/api/conflicts-of-interest/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -398,8 +469,19 @@ pub struct ConflictsOfInterestPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedConflictOfInterestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ConflictsOfInterestPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedConflictOfInterestRequest) -> Self {
         self.body = Some(body);
@@ -409,7 +491,7 @@ impl ConflictsOfInterestPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/conflicts-of-interest/{}/", runtime::path_param("uuid", & self
@@ -420,6 +502,7 @@ impl ConflictsOfInterestPartialUpdateBuilder {
                 "conflicts_of_interest_partial_update",
                 "/api/conflicts-of-interest/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -444,13 +527,24 @@ pub struct ConflictsOfInterestDismissBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CoiStatusUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ConflictsOfInterestDismissBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/conflicts-of-interest/{}/dismiss/", runtime::path_param("uuid",
@@ -461,6 +555,7 @@ impl ConflictsOfInterestDismissBuilder {
                 "conflicts_of_interest_dismiss",
                 "/api/conflicts-of-interest/{uuid}/dismiss/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -483,13 +578,24 @@ pub struct ConflictsOfInterestRecuseBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CoiStatusUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ConflictsOfInterestRecuseBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/conflicts-of-interest/{}/recuse/", runtime::path_param("uuid",
@@ -500,6 +606,7 @@ impl ConflictsOfInterestRecuseBuilder {
                 "conflicts_of_interest_recuse",
                 "/api/conflicts-of-interest/{uuid}/recuse/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -522,13 +629,24 @@ pub struct ConflictsOfInterestWaiveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CoiStatusUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ConflictsOfInterestWaiveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/conflicts-of-interest/{}/waive/", runtime::path_param("uuid", &
@@ -539,6 +657,7 @@ impl ConflictsOfInterestWaiveBuilder {
                 "conflicts_of_interest_waive",
                 "/api/conflicts-of-interest/{uuid}/waive/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

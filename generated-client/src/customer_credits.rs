@@ -35,6 +35,7 @@ impl<'a> CustomerCreditsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             query: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> CustomerCreditsApi<'a> {
         CustomerCreditsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> CustomerCreditsApi<'a> {
     ) -> CustomerCreditsCreateBuilder {
         CustomerCreditsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -84,6 +87,7 @@ impl<'a> CustomerCreditsApi<'a> {
         CustomerCreditsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -99,6 +103,7 @@ impl<'a> CustomerCreditsApi<'a> {
         CustomerCreditsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -114,6 +119,7 @@ impl<'a> CustomerCreditsApi<'a> {
         CustomerCreditsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get credit consumption history grouped by month
@@ -140,6 +146,7 @@ impl<'a> CustomerCreditsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             query: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Apply compensations
@@ -157,6 +164,7 @@ impl<'a> CustomerCreditsApi<'a> {
         CustomerCreditsApplyCompensationsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Clear compensations
@@ -174,6 +182,7 @@ impl<'a> CustomerCreditsApi<'a> {
         CustomerCreditsClearCompensationsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -189,6 +198,7 @@ pub struct CustomerCreditsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     query: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsListBuilder {
     /// Query `customer_name`, string.
@@ -209,8 +219,15 @@ impl CustomerCreditsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -232,6 +249,16 @@ impl CustomerCreditsListBuilder {
         self.query = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -249,6 +276,7 @@ impl CustomerCreditsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("query", self.query.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -295,13 +323,24 @@ impl std::future::IntoFuture for CustomerCreditsListBuilder {
 pub struct CustomerCreditsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customer-credits/{}/", runtime::path_param("uuid", & self.uuid)
@@ -309,6 +348,7 @@ impl CustomerCreditsRetrieveBuilder {
                 ),
             )
             .operation("customer_credits_retrieve", "/api/customer-credits/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -329,14 +369,29 @@ impl std::future::IntoFuture for CustomerCreditsRetrieveBuilder {
 pub struct CustomerCreditsCreateBuilder {
     client: runtime::Client,
     body: models::CreateCustomerCreditRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/customer-credits/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/customer-credits/".to_string(),
+            )
             .operation("customer_credits_create", "/api/customer-credits/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -359,13 +414,24 @@ pub struct CustomerCreditsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CreateCustomerCreditRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customer-credits/{}/", runtime::path_param("uuid", & self.uuid)
@@ -373,6 +439,7 @@ impl CustomerCreditsUpdateBuilder {
                 ),
             )
             .operation("customer_credits_update", "/api/customer-credits/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -395,8 +462,19 @@ pub struct CustomerCreditsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedCreateCustomerCreditRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedCreateCustomerCreditRequest) -> Self {
         self.body = Some(body);
@@ -406,7 +484,7 @@ impl CustomerCreditsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customer-credits/{}/", runtime::path_param("uuid", & self.uuid)
@@ -417,6 +495,7 @@ impl CustomerCreditsPartialUpdateBuilder {
                 "customer_credits_partial_update",
                 "/api/customer-credits/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -440,13 +519,24 @@ impl std::future::IntoFuture for CustomerCreditsPartialUpdateBuilder {
 pub struct CustomerCreditsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customer-credits/{}/", runtime::path_param("uuid", & self.uuid)
@@ -454,6 +544,7 @@ impl CustomerCreditsDestroyBuilder {
                 ),
             )
             .operation("customer_credits_destroy", "/api/customer-credits/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -482,6 +573,7 @@ pub struct CustomerCreditsConsumptionsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     query: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsConsumptionsListBuilder {
     /// Query `customer_name`, string.
@@ -502,8 +594,15 @@ impl CustomerCreditsConsumptionsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -523,6 +622,16 @@ impl CustomerCreditsConsumptionsListBuilder {
     /// Query `query`, string.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -548,6 +657,7 @@ impl CustomerCreditsConsumptionsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("query", self.query.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -605,13 +715,24 @@ impl std::future::IntoFuture for CustomerCreditsConsumptionsListBuilder {
 pub struct CustomerCreditsApplyCompensationsBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsApplyCompensationsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customer-credits/{}/apply_compensations/",
@@ -622,6 +743,7 @@ impl CustomerCreditsApplyCompensationsBuilder {
                 "customer_credits_apply_compensations",
                 "/api/customer-credits/{uuid}/apply_compensations/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -642,13 +764,24 @@ impl std::future::IntoFuture for CustomerCreditsApplyCompensationsBuilder {
 pub struct CustomerCreditsClearCompensationsBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsClearCompensationsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customer-credits/{}/clear_compensations/",
@@ -659,6 +792,7 @@ impl CustomerCreditsClearCompensationsBuilder {
                 "customer_credits_clear_compensations",
                 "/api/customer-credits/{uuid}/clear_compensations/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -35,6 +35,7 @@ impl<'a> CustomerPermissionsReviewsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             reviewer_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> CustomerPermissionsReviewsApi<'a> {
         CustomerPermissionsReviewsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Close customer permission review
@@ -63,6 +65,7 @@ impl<'a> CustomerPermissionsReviewsApi<'a> {
         CustomerPermissionsReviewsCloseBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -78,6 +81,7 @@ pub struct CustomerPermissionsReviewsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     reviewer_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomerPermissionsReviewsListBuilder {
     /// Query `closed`, string (date-time).
@@ -102,8 +106,15 @@ impl CustomerPermissionsReviewsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -127,6 +138,16 @@ impl CustomerPermissionsReviewsListBuilder {
         self.reviewer_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -147,6 +168,7 @@ impl CustomerPermissionsReviewsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("reviewer_uuid", self.reviewer_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -200,13 +222,24 @@ impl std::future::IntoFuture for CustomerPermissionsReviewsListBuilder {
 pub struct CustomerPermissionsReviewsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomerPermissionsReviewsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customer-permissions-reviews/{}/", runtime::path_param("uuid",
@@ -217,6 +250,7 @@ impl CustomerPermissionsReviewsRetrieveBuilder {
                 "customer_permissions_reviews_retrieve",
                 "/api/customer-permissions-reviews/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -237,13 +271,24 @@ impl std::future::IntoFuture for CustomerPermissionsReviewsRetrieveBuilder {
 pub struct CustomerPermissionsReviewsCloseBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomerPermissionsReviewsCloseBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customer-permissions-reviews/{}/close/",
@@ -254,6 +299,7 @@ impl CustomerPermissionsReviewsCloseBuilder {
                 "customer_permissions_reviews_close",
                 "/api/customer-permissions-reviews/{uuid}/close/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -33,6 +33,7 @@ impl<'a> CustomerQuotasApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             quota_name: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -44,6 +45,7 @@ pub struct CustomerQuotasListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     quota_name: Option<models::CustomerQuotasQuotaNameEnum>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomerQuotasListBuilder {
     /// A page number within the paginated result set.
@@ -67,6 +69,16 @@ impl CustomerQuotasListBuilder {
         self.quota_name = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -80,6 +92,7 @@ impl CustomerQuotasListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("quota_name", self.quota_name.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.

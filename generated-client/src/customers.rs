@@ -56,6 +56,7 @@ impl<'a> CustomersApi<'a> {
             service_provider_uuid: Default::default(),
             slug: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve customer details
@@ -73,6 +74,7 @@ impl<'a> CustomersApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a new customer
@@ -88,6 +90,7 @@ impl<'a> CustomersApi<'a> {
     pub fn create(&self, body: models::CustomerRequest) -> CustomersCreateBuilder {
         CustomersCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -108,6 +111,7 @@ impl<'a> CustomersApi<'a> {
         CustomersUpdateDefaultAffiliationsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -129,6 +133,7 @@ impl<'a> CustomersApi<'a> {
         CustomersUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -149,6 +154,7 @@ impl<'a> CustomersApi<'a> {
         CustomersUpdateProjectDigestConfigUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -166,6 +172,7 @@ impl<'a> CustomersApi<'a> {
         CustomersPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -186,6 +193,7 @@ impl<'a> CustomersApi<'a> {
         CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -203,6 +211,7 @@ impl<'a> CustomersApi<'a> {
         CustomersDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List users and their roles in a scope
@@ -231,6 +240,7 @@ impl<'a> CustomersApi<'a> {
             user_slug: Default::default(),
             user_url: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List users of a customer
@@ -268,6 +278,7 @@ impl<'a> CustomersApi<'a> {
             registration_method: Default::default(),
             user_keyword: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Grant a role to a user
@@ -289,6 +300,7 @@ impl<'a> CustomersApi<'a> {
         CustomersAddUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -310,6 +322,7 @@ impl<'a> CustomersApi<'a> {
         CustomersDeleteUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -331,6 +344,7 @@ impl<'a> CustomersApi<'a> {
         CustomersUpdateUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -353,6 +367,7 @@ impl<'a> CustomersApi<'a> {
             customer_uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get project metadata compliance overview
@@ -374,6 +389,7 @@ impl<'a> CustomersApi<'a> {
             customer_uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List projects with compliance data
@@ -395,6 +411,7 @@ impl<'a> CustomersApi<'a> {
             customer_uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List questions with project answers
@@ -416,6 +433,7 @@ impl<'a> CustomersApi<'a> {
             customer_uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Update organization groups for a customer
@@ -435,6 +453,7 @@ impl<'a> CustomersApi<'a> {
         CustomersUpdateOrganizationGroupsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -476,6 +495,7 @@ impl<'a> CustomersApi<'a> {
             service_provider_uuid: Default::default(),
             slug: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get customer resource usage statistics
@@ -493,6 +513,7 @@ impl<'a> CustomersApi<'a> {
             client: self.client.clone(),
             uuid,
             for_current_month: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get object state at a specific timestamp
@@ -516,6 +537,7 @@ impl<'a> CustomersApi<'a> {
             client: self.client.clone(),
             uuid,
             timestamp: timestamp.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get version history
@@ -559,6 +581,7 @@ impl<'a> CustomersApi<'a> {
             service_provider_uuid: Default::default(),
             slug: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get project digest configuration
@@ -578,6 +601,7 @@ impl<'a> CustomersApi<'a> {
         CustomersProjectDigestConfigRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update customer contact details
@@ -594,6 +618,7 @@ impl<'a> CustomersApi<'a> {
         CustomersContactBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -615,6 +640,7 @@ impl<'a> CustomersApi<'a> {
         CustomersProjectDigestConfigPreviewBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -635,6 +661,7 @@ impl<'a> CustomersApi<'a> {
         CustomersProjectDigestConfigSendTestBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -669,6 +696,7 @@ pub struct CustomersListBuilder {
     service_provider_uuid: Option<Uuid>,
     slug: Option<String>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersListBuilder {
     /// Abbreviation
@@ -717,6 +745,8 @@ impl CustomersListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -724,9 +754,21 @@ impl CustomersListBuilder {
         self.current_user_has_role = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
+        self.current_user_has_role.push(value.into());
+        self
+    }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Filter by customers with resources.
@@ -788,11 +830,18 @@ impl CustomersListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_organization_group_uuid`\](Self::add_organization_group_uuid) adds one to them.
     pub fn organization_group_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.organization_group_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `organization_group_uuid`, after those set before (with [`organization_group_uuid`](Self::organization_group_uuid) or this method).
+    pub fn add_organization_group_uuid(mut self, value: impl Into<String>) -> Self {
+        self.organization_group_uuid.push(value.into());
         self
     }
     /// Return a list of customers where current user is owner.
@@ -849,6 +898,16 @@ impl CustomersListBuilder {
         self.user_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -888,6 +947,7 @@ impl CustomersListBuilder {
         q.push_opt("service_provider_uuid", self.service_provider_uuid.as_ref());
         q.push_opt("slug", self.slug.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -935,11 +995,29 @@ pub struct CustomersRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -953,6 +1031,7 @@ impl CustomersRetrieveBuilder {
             .operation("customers_retrieve", "/api/customers/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -973,17 +1052,29 @@ impl std::future::IntoFuture for CustomersRetrieveBuilder {
 pub struct CustomersCreateBuilder {
     client: runtime::Client,
     body: models::CustomerRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/customers/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/customers/".to_string())
             .operation("customers_create", "/api/customers/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -1007,8 +1098,19 @@ pub struct CustomersUpdateDefaultAffiliationsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::CustomerDefaultAffiliationsUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersUpdateDefaultAffiliationsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -1021,7 +1123,7 @@ impl CustomersUpdateDefaultAffiliationsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customers/{}/update_default_affiliations/",
@@ -1032,6 +1134,7 @@ impl CustomersUpdateDefaultAffiliationsBuilder {
                 "customers_update_default_affiliations",
                 "/api/customers/{uuid}/update_default_affiliations/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1056,20 +1159,32 @@ pub struct CustomersUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CustomerRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/customers/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("customers_update", "/api/customers/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -1093,8 +1208,19 @@ pub struct CustomersUpdateProjectDigestConfigUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ProjectDigestConfigRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersUpdateProjectDigestConfigUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ProjectDigestConfigRequest) -> Self {
         self.body = Some(body);
@@ -1104,7 +1230,7 @@ impl CustomersUpdateProjectDigestConfigUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customers/{}/update-project-digest-config/",
@@ -1115,6 +1241,7 @@ impl CustomersUpdateProjectDigestConfigUpdateBuilder {
                 "customers_update_project_digest_config_update",
                 "/api/customers/{uuid}/update-project-digest-config/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1139,8 +1266,19 @@ pub struct CustomersPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedCustomerRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedCustomerRequest) -> Self {
         self.body = Some(body);
@@ -1150,15 +1288,16 @@ impl CustomersPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/customers/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("customers_partial_update", "/api/customers/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -1185,8 +1324,19 @@ pub struct CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedProjectDigestConfigRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedProjectDigestConfigRequest) -> Self {
         self.body = Some(body);
@@ -1196,7 +1346,7 @@ impl CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customers/{}/update-project-digest-config/",
@@ -1207,6 +1357,7 @@ impl CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
                 "customers_update_project_digest_config_partial_update",
                 "/api/customers/{uuid}/update-project-digest-config/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1230,17 +1381,29 @@ impl std::future::IntoFuture for CustomersUpdateProjectDigestConfigPartialUpdate
 pub struct CustomersDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/customers/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("customers_destroy", "/api/customers/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1274,13 +1437,21 @@ pub struct CustomersListUsersListBuilder {
     user_slug: Option<String>,
     user_url: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersListUsersListBuilder {
     /// Fields to include in response
     ///
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// User full name
@@ -1300,8 +1471,15 @@ impl CustomersListUsersListBuilder {
     /// Ordering fields
     ///
     /// Query `o`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -1360,6 +1538,16 @@ impl CustomersListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1385,6 +1573,7 @@ impl CustomersListUsersListBuilder {
         q.push_opt("user_slug", self.user_slug.as_ref());
         q.push_opt("user_url", self.user_url.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1455,6 +1644,7 @@ pub struct CustomersUsersListBuilder {
     registration_method: Option<String>,
     user_keyword: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersUsersListBuilder {
     /// Agreement date after
@@ -1489,8 +1679,15 @@ impl CustomersUsersListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Full name
@@ -1545,11 +1742,18 @@ impl CustomersUsersListBuilder {
     /// Filter by one or more organization roles. Select a standard role or provide a custom role string. Can be specified multiple times.
     ///
     /// Query `organization_role`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_organization_role`\](Self::add_organization_role) adds one to them.
     pub fn organization_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.organization_role = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `organization_role`, after those set before (with [`organization_role`](Self::organization_role) or this method).
+    pub fn add_organization_role(mut self, value: impl Into<String>) -> Self {
+        self.organization_role.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -1574,11 +1778,18 @@ impl CustomersUsersListBuilder {
     /// Filter by one or more project roles. Select a standard role or provide a custom role string. Can be specified multiple times.
     ///
     /// Query `project_role`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_project_role`\](Self::add_project_role) adds one to them.
     pub fn project_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.project_role = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `project_role`, after those set before (with [`project_role`](Self::project_role) or this method).
+    pub fn add_project_role(mut self, value: impl Into<String>) -> Self {
+        self.project_role.push(value.into());
         self
     }
     /// Query `registration_method`, string.
@@ -1598,6 +1809,16 @@ impl CustomersUsersListBuilder {
     /// Query `username`, string.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1634,6 +1855,7 @@ impl CustomersUsersListBuilder {
         q.push_opt("registration_method", self.registration_method.as_ref());
         q.push_opt("user_keyword", self.user_keyword.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1681,13 +1903,24 @@ pub struct CustomersAddUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersAddUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customers/{}/add_user/", runtime::path_param("uuid", & self
@@ -1695,6 +1928,7 @@ impl CustomersAddUserBuilder {
                 ),
             )
             .operation("customers_add_user", "/api/customers/{uuid}/add_user/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1717,13 +1951,24 @@ pub struct CustomersDeleteUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleDeleteRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersDeleteUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customers/{}/delete_user/", runtime::path_param("uuid", & self
@@ -1731,6 +1976,7 @@ impl CustomersDeleteUserBuilder {
                 ),
             )
             .operation("customers_delete_user", "/api/customers/{uuid}/delete_user/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1753,13 +1999,24 @@ pub struct CustomersUpdateUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersUpdateUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customers/{}/update_user/", runtime::path_param("uuid", & self
@@ -1767,6 +2024,7 @@ impl CustomersUpdateUserBuilder {
                 ),
             )
             .operation("customers_update_user", "/api/customers/{uuid}/update_user/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1791,6 +2049,7 @@ pub struct CustomersProjectMetadataComplianceDetailsListBuilder {
     customer_uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersProjectMetadataComplianceDetailsListBuilder {
     /// A page number within the paginated result set.
@@ -1805,6 +2064,16 @@ impl CustomersProjectMetadataComplianceDetailsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1825,6 +2094,7 @@ impl CustomersProjectMetadataComplianceDetailsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1887,6 +2157,7 @@ pub struct CustomersProjectMetadataComplianceOverviewListBuilder {
     customer_uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersProjectMetadataComplianceOverviewListBuilder {
     /// A page number within the paginated result set.
@@ -1901,6 +2172,16 @@ impl CustomersProjectMetadataComplianceOverviewListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1921,6 +2202,7 @@ impl CustomersProjectMetadataComplianceOverviewListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1983,6 +2265,7 @@ pub struct CustomersProjectMetadataComplianceProjectsListBuilder {
     customer_uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersProjectMetadataComplianceProjectsListBuilder {
     /// A page number within the paginated result set.
@@ -1997,6 +2280,16 @@ impl CustomersProjectMetadataComplianceProjectsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2017,6 +2310,7 @@ impl CustomersProjectMetadataComplianceProjectsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2079,6 +2373,7 @@ pub struct CustomersProjectMetadataQuestionAnswersListBuilder {
     customer_uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersProjectMetadataQuestionAnswersListBuilder {
     /// A page number within the paginated result set.
@@ -2093,6 +2388,16 @@ impl CustomersProjectMetadataQuestionAnswersListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2113,6 +2418,7 @@ impl CustomersProjectMetadataQuestionAnswersListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2173,8 +2479,19 @@ pub struct CustomersUpdateOrganizationGroupsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OrganizationGroupsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersUpdateOrganizationGroupsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OrganizationGroupsRequest) -> Self {
         self.body = Some(body);
@@ -2184,7 +2501,7 @@ impl CustomersUpdateOrganizationGroupsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customers/{}/update_organization_groups/",
@@ -2195,6 +2512,7 @@ impl CustomersUpdateOrganizationGroupsBuilder {
                 "customers_update_organization_groups",
                 "/api/customers/{uuid}/update_organization_groups/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -2243,6 +2561,7 @@ pub struct CustomersCountriesListBuilder {
     service_provider_uuid: Option<Uuid>,
     slug: Option<String>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersCountriesListBuilder {
     /// Abbreviation
@@ -2291,11 +2610,18 @@ impl CustomersCountriesListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.current_user_has_role = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
+        self.current_user_has_role.push(value.into());
         self
     }
     /// Filter by customers with resources.
@@ -2357,11 +2683,18 @@ impl CustomersCountriesListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_organization_group_uuid`\](Self::add_organization_group_uuid) adds one to them.
     pub fn organization_group_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.organization_group_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `organization_group_uuid`, after those set before (with [`organization_group_uuid`](Self::organization_group_uuid) or this method).
+    pub fn add_organization_group_uuid(mut self, value: impl Into<String>) -> Self {
+        self.organization_group_uuid.push(value.into());
         self
     }
     /// Return a list of customers where current user is owner.
@@ -2418,6 +2751,16 @@ impl CustomersCountriesListBuilder {
         self.user_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2459,6 +2802,7 @@ impl CustomersCountriesListBuilder {
         q.push_opt("service_provider_uuid", self.service_provider_uuid.as_ref());
         q.push_opt("slug", self.slug.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2513,6 +2857,7 @@ pub struct CustomersStatsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     for_current_month: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersStatsRetrieveBuilder {
     /// If true, returns usage data for the current month only. Otherwise, returns total usage.
@@ -2520,6 +2865,16 @@ impl CustomersStatsRetrieveBuilder {
     /// Query `for_current_month`, boolean.
     pub fn for_current_month(mut self, value: bool) -> Self {
         self.for_current_month = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2536,6 +2891,7 @@ impl CustomersStatsRetrieveBuilder {
             .operation("customers_stats_retrieve", "/api/customers/{uuid}/stats/");
         let q = req.query();
         q.push_opt("for_current_month", self.for_current_month.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2557,8 +2913,19 @@ pub struct CustomersHistoryAtRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     timestamp: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersHistoryAtRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2576,6 +2943,7 @@ impl CustomersHistoryAtRetrieveBuilder {
             );
         let q = req.query();
         q.push("timestamp", &self.timestamp);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2628,6 +2996,7 @@ pub struct CustomersHistoryListBuilder {
     service_provider_uuid: Option<Uuid>,
     slug: Option<String>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersHistoryListBuilder {
     /// Abbreviation
@@ -2690,11 +3059,18 @@ impl CustomersHistoryListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.current_user_has_role = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
+        self.current_user_has_role.push(value.into());
         self
     }
     /// Filter by customers with resources.
@@ -2756,11 +3132,18 @@ impl CustomersHistoryListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_organization_group_uuid`\](Self::add_organization_group_uuid) adds one to them.
     pub fn organization_group_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.organization_group_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `organization_group_uuid`, after those set before (with [`organization_group_uuid`](Self::organization_group_uuid) or this method).
+    pub fn add_organization_group_uuid(mut self, value: impl Into<String>) -> Self {
+        self.organization_group_uuid.push(value.into());
         self
     }
     /// Return a list of customers where current user is owner.
@@ -2817,6 +3200,16 @@ impl CustomersHistoryListBuilder {
         self.user_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2863,6 +3256,7 @@ impl CustomersHistoryListBuilder {
         q.push_opt("service_provider_uuid", self.service_provider_uuid.as_ref());
         q.push_opt("slug", self.slug.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2916,13 +3310,24 @@ impl std::future::IntoFuture for CustomersHistoryListBuilder {
 pub struct CustomersProjectDigestConfigRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersProjectDigestConfigRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customers/{}/project-digest-config/",
@@ -2933,6 +3338,7 @@ impl CustomersProjectDigestConfigRetrieveBuilder {
                 "customers_project_digest_config_retrieve",
                 "/api/customers/{uuid}/project-digest-config/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2961,8 +3367,19 @@ pub struct CustomersContactBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::CustomerContactUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersContactBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::CustomerContactUpdateRequest) -> Self {
         self.body = Some(body);
@@ -2972,7 +3389,7 @@ impl CustomersContactBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customers/{}/contact/", runtime::path_param("uuid", & self
@@ -2980,6 +3397,7 @@ impl CustomersContactBuilder {
                 ),
             )
             .operation("customers_contact", "/api/customers/{uuid}/contact/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -3004,13 +3422,24 @@ pub struct CustomersProjectDigestConfigPreviewBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProjectDigestPreviewRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersProjectDigestConfigPreviewBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customers/{}/project-digest-config/preview/",
@@ -3021,6 +3450,7 @@ impl CustomersProjectDigestConfigPreviewBuilder {
                 "customers_project_digest_config_preview",
                 "/api/customers/{uuid}/project-digest-config/preview/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3042,13 +3472,24 @@ impl std::future::IntoFuture for CustomersProjectDigestConfigPreviewBuilder {
 pub struct CustomersProjectDigestConfigSendTestBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CustomersProjectDigestConfigSendTestBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/customers/{}/project-digest-config/send-test/",
@@ -3059,6 +3500,7 @@ impl CustomersProjectDigestConfigSendTestBuilder {
                 "customers_project_digest_config_send_test",
                 "/api/customers/{uuid}/project-digest-config/send-test/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

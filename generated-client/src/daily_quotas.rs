@@ -32,6 +32,7 @@ impl<'a> DailyQuotasApi<'a> {
             quota_names: Default::default(),
             scope: Default::default(),
             start: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -43,6 +44,7 @@ pub struct DailyQuotasRetrieveBuilder {
     quota_names: Vec<String>,
     scope: Option<Uuid>,
     start: Option<Date>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DailyQuotasRetrieveBuilder {
     /// End date in format YYYY-MM-DD
@@ -55,11 +57,18 @@ impl DailyQuotasRetrieveBuilder {
     /// List of quota names
     ///
     /// Query `quota_names`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_quota_names`\](Self::add_quota_names) adds one to them.
     pub fn quota_names(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.quota_names = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `quota_names`, after those set before (with [`quota_names`](Self::quota_names) or this method).
+    pub fn add_quota_names(mut self, value: impl Into<String>) -> Self {
+        self.quota_names.push(value.into());
         self
     }
     /// UUID of the scope object
@@ -76,6 +85,16 @@ impl DailyQuotasRetrieveBuilder {
         self.start = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -87,6 +106,7 @@ impl DailyQuotasRetrieveBuilder {
         q.push_repeated("quota_names", &self.quota_names);
         q.push_opt("scope", self.scope.as_ref());
         q.push_opt("start", self.start.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

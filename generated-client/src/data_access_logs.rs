@@ -37,6 +37,7 @@ impl<'a> DataAccessLogsApi<'a> {
             query: Default::default(),
             start_date: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -51,6 +52,7 @@ impl<'a> DataAccessLogsApi<'a> {
         DataAccessLogsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -65,6 +67,7 @@ impl<'a> DataAccessLogsApi<'a> {
         DataAccessLogsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -82,6 +85,7 @@ pub struct DataAccessLogsListBuilder {
     query: Option<String>,
     start_date: Option<Date>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DataAccessLogsListBuilder {
     /// Type of accessor
@@ -104,8 +108,15 @@ impl DataAccessLogsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -137,6 +148,16 @@ impl DataAccessLogsListBuilder {
         self.user_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -156,6 +177,7 @@ impl DataAccessLogsListBuilder {
         q.push_opt("query", self.query.as_ref());
         q.push_opt("start_date", self.start_date.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -202,13 +224,24 @@ impl std::future::IntoFuture for DataAccessLogsListBuilder {
 pub struct DataAccessLogsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DataAccessLogsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/data-access-logs/{}/", runtime::path_param("uuid", & self.uuid)
@@ -216,6 +249,7 @@ impl DataAccessLogsRetrieveBuilder {
                 ),
             )
             .operation("data_access_logs_retrieve", "/api/data-access-logs/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -236,13 +270,24 @@ impl std::future::IntoFuture for DataAccessLogsRetrieveBuilder {
 pub struct DataAccessLogsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DataAccessLogsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/data-access-logs/{}/", runtime::path_param("uuid", & self.uuid)
@@ -250,6 +295,7 @@ impl DataAccessLogsDestroyBuilder {
                 ),
             )
             .operation("data_access_logs_destroy", "/api/data-access-logs/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

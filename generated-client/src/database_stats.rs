@@ -43,6 +43,7 @@ impl<'a> DatabaseStatsApi<'a> {
     pub fn retrieve(&self) -> DatabaseStatsRetrieveBuilder {
         DatabaseStatsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -50,14 +51,29 @@ impl<'a> DatabaseStatsApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DatabaseStatsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DatabaseStatsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/database-stats/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/database-stats/".to_string(),
+            )
             .operation("database_stats_retrieve", "/api/database-stats/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -43,6 +43,7 @@ impl<'a> DebugApi<'a> {
     ) -> DebugPubsubCircuitBreakerRetrieveBuilder {
         DebugPubsubCircuitBreakerRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get dead letter queue status
@@ -69,6 +70,7 @@ impl<'a> DebugApi<'a> {
     ) -> DebugPubsubDeadLetterQueueRetrieveBuilder {
         DebugPubsubDeadLetterQueueRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get message state cache statistics
@@ -95,6 +97,7 @@ impl<'a> DebugApi<'a> {
     ) -> DebugPubsubMessageStateCacheRetrieveBuilder {
         DebugPubsubMessageStateCacheRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get publishing metrics
@@ -122,6 +125,7 @@ impl<'a> DebugApi<'a> {
     pub fn pubsub_metrics_retrieve(&self) -> DebugPubsubMetricsRetrieveBuilder {
         DebugPubsubMetricsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get pubsub system health overview
@@ -142,6 +146,7 @@ impl<'a> DebugApi<'a> {
     pub fn pubsub_overview_retrieve(&self) -> DebugPubsubOverviewRetrieveBuilder {
         DebugPubsubOverviewRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get subscription queues overview
@@ -165,6 +170,7 @@ impl<'a> DebugApi<'a> {
     pub fn pubsub_queues_retrieve(&self) -> DebugPubsubQueuesRetrieveBuilder {
         DebugPubsubQueuesRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Reset circuit breaker
@@ -184,6 +190,7 @@ impl<'a> DebugApi<'a> {
     pub fn pubsub_circuit_breaker_reset(&self) -> DebugPubsubCircuitBreakerResetBuilder {
         DebugPubsubCircuitBreakerResetBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Reset publishing metrics
@@ -201,6 +208,7 @@ impl<'a> DebugApi<'a> {
     pub fn pubsub_metrics_reset(&self) -> DebugPubsubMetricsResetBuilder {
         DebugPubsubMetricsResetBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -208,13 +216,24 @@ impl<'a> DebugApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubCircuitBreakerRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubCircuitBreakerRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/debug/pubsub/circuit_breaker/".to_string(),
             )
@@ -222,6 +241,7 @@ impl DebugPubsubCircuitBreakerRetrieveBuilder {
                 "debug_pubsub_circuit_breaker_retrieve",
                 "/api/debug/pubsub/circuit_breaker/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -248,13 +268,24 @@ impl std::future::IntoFuture for DebugPubsubCircuitBreakerRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubDeadLetterQueueRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubDeadLetterQueueRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/debug/pubsub/dead_letter_queue/".to_string(),
             )
@@ -262,6 +293,7 @@ impl DebugPubsubDeadLetterQueueRetrieveBuilder {
                 "debug_pubsub_dead_letter_queue_retrieve",
                 "/api/debug/pubsub/dead_letter_queue/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -288,13 +320,24 @@ impl std::future::IntoFuture for DebugPubsubDeadLetterQueueRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubMessageStateCacheRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubMessageStateCacheRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/debug/pubsub/message_state_cache/".to_string(),
             )
@@ -302,6 +345,7 @@ impl DebugPubsubMessageStateCacheRetrieveBuilder {
                 "debug_pubsub_message_state_cache_retrieve",
                 "/api/debug/pubsub/message_state_cache/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -328,17 +372,29 @@ impl std::future::IntoFuture for DebugPubsubMessageStateCacheRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubMetricsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubMetricsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/debug/pubsub/metrics/".to_string(),
             )
             .operation("debug_pubsub_metrics_retrieve", "/api/debug/pubsub/metrics/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -362,17 +418,29 @@ impl std::future::IntoFuture for DebugPubsubMetricsRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubOverviewRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubOverviewRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/debug/pubsub/overview/".to_string(),
             )
             .operation("debug_pubsub_overview_retrieve", "/api/debug/pubsub/overview/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -396,17 +464,29 @@ impl std::future::IntoFuture for DebugPubsubOverviewRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubQueuesRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubQueuesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/debug/pubsub/queues/".to_string(),
             )
             .operation("debug_pubsub_queues_retrieve", "/api/debug/pubsub/queues/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -428,13 +508,24 @@ impl std::future::IntoFuture for DebugPubsubQueuesRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubCircuitBreakerResetBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubCircuitBreakerResetBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/debug/pubsub/circuit_breaker_reset/".to_string(),
             )
@@ -442,6 +533,7 @@ impl DebugPubsubCircuitBreakerResetBuilder {
                 "debug_pubsub_circuit_breaker_reset",
                 "/api/debug/pubsub/circuit_breaker_reset/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -465,17 +557,29 @@ impl std::future::IntoFuture for DebugPubsubCircuitBreakerResetBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubMetricsResetBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubMetricsResetBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/debug/pubsub/metrics_reset/".to_string(),
             )
             .operation("debug_pubsub_metrics_reset", "/api/debug/pubsub/metrics_reset/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -48,6 +48,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
             service_settings_name: Default::default(),
             service_settings_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -63,6 +64,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -79,6 +81,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     ) -> DigitaloceanDropletsCreateBuilder {
         DigitaloceanDropletsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -97,6 +100,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
         DigitaloceanDropletsPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -115,6 +119,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
         DigitaloceanDropletsUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -133,6 +138,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
         DigitaloceanDropletsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -151,6 +157,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
         DigitaloceanDropletsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -166,6 +173,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
         DigitaloceanDropletsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Resize
@@ -195,6 +203,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
         DigitaloceanDropletsResizeBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -210,6 +219,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
         DigitaloceanDropletsRestartBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Mark resource as ERRED
@@ -226,6 +236,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
         DigitaloceanDropletsSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -243,6 +254,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
         DigitaloceanDropletsSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Start
@@ -257,6 +269,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
         DigitaloceanDropletsStartBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Stop
@@ -271,6 +284,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
         DigitaloceanDropletsStopBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -299,6 +313,7 @@ pub struct DigitaloceanDropletsListBuilder {
     service_settings_name: Option<String>,
     service_settings_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsListBuilder {
     /// Backend ID
@@ -363,8 +378,15 @@ impl DigitaloceanDropletsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -433,8 +455,25 @@ impl DigitaloceanDropletsListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -467,6 +506,7 @@ impl DigitaloceanDropletsListBuilder {
         q.push_opt("service_settings_name", self.service_settings_name.as_ref());
         q.push_opt("service_settings_uuid", self.service_settings_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -518,11 +558,29 @@ pub struct DigitaloceanDropletsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -542,6 +600,7 @@ impl DigitaloceanDropletsRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -562,17 +621,29 @@ impl std::future::IntoFuture for DigitaloceanDropletsRetrieveBuilder {
 pub struct DigitaloceanDropletsCreateBuilder {
     client: runtime::Client,
     body: models::DigitalOceanDropletRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/digitalocean-droplets/".to_string(),
             )
             .operation("digitalocean_droplets_create", "/api/digitalocean-droplets/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -594,13 +665,24 @@ impl std::future::IntoFuture for DigitaloceanDropletsCreateBuilder {
 pub struct DigitaloceanDropletsPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/digitalocean-droplets/{}/pull/", runtime::path_param("uuid", &
@@ -611,6 +693,7 @@ impl DigitaloceanDropletsPullBuilder {
                 "digitalocean_droplets_pull",
                 "/api/digitalocean-droplets/{uuid}/pull/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -631,13 +714,24 @@ impl std::future::IntoFuture for DigitaloceanDropletsPullBuilder {
 pub struct DigitaloceanDropletsUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/digitalocean-droplets/{}/unlink/", runtime::path_param("uuid",
@@ -648,6 +742,7 @@ impl DigitaloceanDropletsUnlinkBuilder {
                 "digitalocean_droplets_unlink",
                 "/api/digitalocean-droplets/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -669,13 +764,24 @@ pub struct DigitaloceanDropletsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::DigitalOceanDropletRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/digitalocean-droplets/{}/", runtime::path_param("uuid", & self
@@ -686,6 +792,7 @@ impl DigitaloceanDropletsUpdateBuilder {
                 "digitalocean_droplets_update",
                 "/api/digitalocean-droplets/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -708,8 +815,19 @@ pub struct DigitaloceanDropletsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedDigitalOceanDropletRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedDigitalOceanDropletRequest) -> Self {
         self.body = Some(body);
@@ -719,7 +837,7 @@ impl DigitaloceanDropletsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/digitalocean-droplets/{}/", runtime::path_param("uuid", & self
@@ -730,6 +848,7 @@ impl DigitaloceanDropletsPartialUpdateBuilder {
                 "digitalocean_droplets_partial_update",
                 "/api/digitalocean-droplets/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -753,13 +872,24 @@ impl std::future::IntoFuture for DigitaloceanDropletsPartialUpdateBuilder {
 pub struct DigitaloceanDropletsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/digitalocean-droplets/{}/", runtime::path_param("uuid", & self
@@ -770,6 +900,7 @@ impl DigitaloceanDropletsDestroyBuilder {
                 "digitalocean_droplets_destroy",
                 "/api/digitalocean-droplets/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -791,13 +922,24 @@ pub struct DigitaloceanDropletsResizeBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::DigitalOceanDropletResizeRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsResizeBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/digitalocean-droplets/{}/resize/", runtime::path_param("uuid",
@@ -808,6 +950,7 @@ impl DigitaloceanDropletsResizeBuilder {
                 "digitalocean_droplets_resize",
                 "/api/digitalocean-droplets/{uuid}/resize/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -829,13 +972,24 @@ impl std::future::IntoFuture for DigitaloceanDropletsResizeBuilder {
 pub struct DigitaloceanDropletsRestartBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsRestartBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/digitalocean-droplets/{}/restart/", runtime::path_param("uuid",
@@ -846,6 +1000,7 @@ impl DigitaloceanDropletsRestartBuilder {
                 "digitalocean_droplets_restart",
                 "/api/digitalocean-droplets/{uuid}/restart/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -867,8 +1022,19 @@ pub struct DigitaloceanDropletsSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -878,7 +1044,7 @@ impl DigitaloceanDropletsSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/digitalocean-droplets/{}/set_erred/",
@@ -889,6 +1055,7 @@ impl DigitaloceanDropletsSetErredBuilder {
                 "digitalocean_droplets_set_erred",
                 "/api/digitalocean-droplets/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -912,13 +1079,24 @@ impl std::future::IntoFuture for DigitaloceanDropletsSetErredBuilder {
 pub struct DigitaloceanDropletsSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/digitalocean-droplets/{}/set_ok/", runtime::path_param("uuid",
@@ -929,6 +1107,7 @@ impl DigitaloceanDropletsSetOkBuilder {
                 "digitalocean_droplets_set_ok",
                 "/api/digitalocean-droplets/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -949,13 +1128,24 @@ impl std::future::IntoFuture for DigitaloceanDropletsSetOkBuilder {
 pub struct DigitaloceanDropletsStartBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsStartBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/digitalocean-droplets/{}/start/", runtime::path_param("uuid", &
@@ -966,6 +1156,7 @@ impl DigitaloceanDropletsStartBuilder {
                 "digitalocean_droplets_start",
                 "/api/digitalocean-droplets/{uuid}/start/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -986,13 +1177,24 @@ impl std::future::IntoFuture for DigitaloceanDropletsStartBuilder {
 pub struct DigitaloceanDropletsStopBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsStopBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/digitalocean-droplets/{}/stop/", runtime::path_param("uuid", &
@@ -1003,6 +1205,7 @@ impl DigitaloceanDropletsStopBuilder {
                 "digitalocean_droplets_stop",
                 "/api/digitalocean-droplets/{uuid}/stop/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -35,6 +35,7 @@ impl<'a> DigitaloceanImagesApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             type_: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> DigitaloceanImagesApi<'a> {
         DigitaloceanImagesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -64,6 +66,7 @@ pub struct DigitaloceanImagesListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     type_: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanImagesListBuilder {
     /// Query `distribution`, string.
@@ -88,8 +91,15 @@ impl DigitaloceanImagesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -111,6 +121,16 @@ impl DigitaloceanImagesListBuilder {
         self.type_ = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -128,6 +148,7 @@ impl DigitaloceanImagesListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("type", self.type_.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -176,13 +197,24 @@ impl std::future::IntoFuture for DigitaloceanImagesListBuilder {
 pub struct DigitaloceanImagesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanImagesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/digitalocean-images/{}/", runtime::path_param("uuid", & self
@@ -193,6 +225,7 @@ impl DigitaloceanImagesRetrieveBuilder {
                 "digitalocean_images_retrieve",
                 "/api/digitalocean-images/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

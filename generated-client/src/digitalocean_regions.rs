@@ -32,6 +32,7 @@ impl<'a> DigitaloceanRegionsApi<'a> {
             name_exact: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -46,6 +47,7 @@ impl<'a> DigitaloceanRegionsApi<'a> {
         DigitaloceanRegionsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -58,6 +60,7 @@ pub struct DigitaloceanRegionsListBuilder {
     name_exact: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanRegionsListBuilder {
     /// Name
@@ -88,6 +91,16 @@ impl DigitaloceanRegionsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -102,6 +115,7 @@ impl DigitaloceanRegionsListBuilder {
         q.push_opt("name_exact", self.name_exact.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -157,13 +171,24 @@ impl std::future::IntoFuture for DigitaloceanRegionsListBuilder {
 pub struct DigitaloceanRegionsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanRegionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/digitalocean-regions/{}/", runtime::path_param("uuid", & self
@@ -174,6 +199,7 @@ impl DigitaloceanRegionsRetrieveBuilder {
                 "digitalocean_regions_retrieve",
                 "/api/digitalocean-regions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

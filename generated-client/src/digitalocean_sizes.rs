@@ -35,6 +35,7 @@ impl<'a> DigitaloceanSizesApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             ram: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> DigitaloceanSizesApi<'a> {
         DigitaloceanSizesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -64,6 +66,7 @@ pub struct DigitaloceanSizesListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     ram: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanSizesListBuilder {
     /// Query `cores`, integer.
@@ -109,6 +112,16 @@ impl DigitaloceanSizesListBuilder {
         self.ram = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -126,6 +139,7 @@ impl DigitaloceanSizesListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("ram", self.ram.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -174,13 +188,24 @@ impl std::future::IntoFuture for DigitaloceanSizesListBuilder {
 pub struct DigitaloceanSizesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanSizesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/digitalocean-sizes/{}/", runtime::path_param("uuid", & self
@@ -188,6 +213,7 @@ impl DigitaloceanSizesRetrieveBuilder {
                 ),
             )
             .operation("digitalocean_sizes_retrieve", "/api/digitalocean-sizes/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

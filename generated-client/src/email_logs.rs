@@ -35,6 +35,7 @@ impl<'a> EmailLogsApi<'a> {
             page_size: Default::default(),
             sent_at: Default::default(),
             subject: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> EmailLogsApi<'a> {
         EmailLogsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -64,6 +66,7 @@ pub struct EmailLogsListBuilder {
     page_size: Option<i64>,
     sent_at: Option<Date>,
     subject: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EmailLogsListBuilder {
     /// Query `body`, string.
@@ -79,8 +82,15 @@ impl EmailLogsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -107,6 +117,16 @@ impl EmailLogsListBuilder {
         self.subject = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -121,6 +141,7 @@ impl EmailLogsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("sent_at", self.sent_at.as_ref());
         q.push_opt("subject", self.subject.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -167,19 +188,31 @@ impl std::future::IntoFuture for EmailLogsListBuilder {
 pub struct EmailLogsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EmailLogsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/email-logs/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("email_logs_retrieve", "/api/email-logs/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -34,6 +34,7 @@ impl<'a> EventSubscriptionQueuesApi<'a> {
             offering_uuid: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -48,6 +49,7 @@ impl<'a> EventSubscriptionQueuesApi<'a> {
         EventSubscriptionQueuesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -62,6 +64,7 @@ impl<'a> EventSubscriptionQueuesApi<'a> {
         EventSubscriptionQueuesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -76,6 +79,7 @@ pub struct EventSubscriptionQueuesListBuilder {
     offering_uuid: Option<Uuid>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EventSubscriptionQueuesListBuilder {
     /// Query `event_subscription_uuid`, string (uuid).
@@ -86,8 +90,15 @@ impl EventSubscriptionQueuesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `object_type`, string.
@@ -114,6 +125,16 @@ impl EventSubscriptionQueuesListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -133,6 +154,7 @@ impl EventSubscriptionQueuesListBuilder {
         q.push_opt("offering_uuid", self.offering_uuid.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -190,13 +212,24 @@ impl std::future::IntoFuture for EventSubscriptionQueuesListBuilder {
 pub struct EventSubscriptionQueuesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EventSubscriptionQueuesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/event-subscription-queues/{}/", runtime::path_param("uuid", &
@@ -207,6 +240,7 @@ impl EventSubscriptionQueuesRetrieveBuilder {
                 "event_subscription_queues_retrieve",
                 "/api/event-subscription-queues/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -234,13 +268,24 @@ impl std::future::IntoFuture for EventSubscriptionQueuesRetrieveBuilder {
 pub struct EventSubscriptionQueuesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EventSubscriptionQueuesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/event-subscription-queues/{}/", runtime::path_param("uuid", &
@@ -251,6 +296,7 @@ impl EventSubscriptionQueuesDestroyBuilder {
                 "event_subscription_queues_destroy",
                 "/api/event-subscription-queues/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -33,6 +33,7 @@ impl<'a> EventSubscriptionsApi<'a> {
             page_size: Default::default(),
             user_username: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> EventSubscriptionsApi<'a> {
         EventSubscriptionsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -60,6 +62,7 @@ impl<'a> EventSubscriptionsApi<'a> {
     pub fn create(&self) -> EventSubscriptionsCreateBuilder {
         EventSubscriptionsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -82,6 +85,7 @@ impl<'a> EventSubscriptionsApi<'a> {
         EventSubscriptionsCreateQueueBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -97,6 +101,7 @@ impl<'a> EventSubscriptionsApi<'a> {
         EventSubscriptionsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -110,13 +115,21 @@ pub struct EventSubscriptionsListBuilder {
     page_size: Option<i64>,
     user_username: Option<String>,
     user_uuid: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EventSubscriptionsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -143,6 +156,16 @@ impl EventSubscriptionsListBuilder {
         self.user_uuid = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -158,6 +181,7 @@ impl EventSubscriptionsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("user_username", self.user_username.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -206,13 +230,24 @@ impl std::future::IntoFuture for EventSubscriptionsListBuilder {
 pub struct EventSubscriptionsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EventSubscriptionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/event-subscriptions/{}/", runtime::path_param("uuid", & self
@@ -223,6 +258,7 @@ impl EventSubscriptionsRetrieveBuilder {
                 "event_subscriptions_retrieve",
                 "/api/event-subscriptions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -243,8 +279,19 @@ impl std::future::IntoFuture for EventSubscriptionsRetrieveBuilder {
 pub struct EventSubscriptionsCreateBuilder {
     client: runtime::Client,
     body: Option<models::EventSubscriptionRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EventSubscriptionsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::EventSubscriptionRequest) -> Self {
         self.body = Some(body);
@@ -254,11 +301,12 @@ impl EventSubscriptionsCreateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/event-subscriptions/".to_string(),
             )
             .operation("event_subscriptions_create", "/api/event-subscriptions/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -283,13 +331,24 @@ pub struct EventSubscriptionsCreateQueueBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::EventSubscriptionQueueCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EventSubscriptionsCreateQueueBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/event-subscriptions/{}/create_queue/",
@@ -300,6 +359,7 @@ impl EventSubscriptionsCreateQueueBuilder {
                 "event_subscriptions_create_queue",
                 "/api/event-subscriptions/{uuid}/create_queue/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -321,13 +381,24 @@ impl std::future::IntoFuture for EventSubscriptionsCreateQueueBuilder {
 pub struct EventSubscriptionsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EventSubscriptionsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/event-subscriptions/{}/", runtime::path_param("uuid", & self
@@ -338,6 +409,7 @@ impl EventSubscriptionsDestroyBuilder {
                 "event_subscriptions_destroy",
                 "/api/event-subscriptions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -41,6 +41,7 @@ impl<'a> EventsApi<'a> {
             project_uuid: Default::default(),
             scope: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -56,6 +57,7 @@ impl<'a> EventsApi<'a> {
             client: self.client.clone(),
             id,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List Events Count
@@ -69,6 +71,7 @@ impl<'a> EventsApi<'a> {
     pub fn count_retrieve(&self) -> EventsCountRetrieveBuilder {
         EventsCountRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Returns a list of groups with event types
@@ -85,6 +88,7 @@ impl<'a> EventsApi<'a> {
     pub fn event_groups_retrieve(&self) -> EventsEventGroupsRetrieveBuilder {
         EventsEventGroupsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Returns a list of scope types acceptable by events filter
@@ -100,6 +104,7 @@ impl<'a> EventsApi<'a> {
     pub fn scope_types_retrieve(&self) -> EventsScopeTypesRetrieveBuilder {
         EventsScopeTypesRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -121,6 +126,7 @@ pub struct EventsListBuilder {
     project_uuid: Option<Uuid>,
     scope: Option<String>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EventsListBuilder {
     /// Query `created_from`, number.
@@ -143,6 +149,8 @@ impl EventsListBuilder {
     /// Filter by event type. Can be specified multiple times.
     ///
     /// Query `event_type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_event_type`\](Self::add_event_type) adds one to them.
     pub fn event_type(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -150,9 +158,16 @@ impl EventsListBuilder {
         self.event_type = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `event_type`, after those set before (with [`event_type`](Self::event_type) or this method).
+    pub fn add_event_type(mut self, value: impl Into<String>) -> Self {
+        self.event_type.push(value.into());
+        self
+    }
     /// Filter by feature (event group). Can be specified multiple times.
     ///
     /// Query `feature`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_feature`\](Self::add_feature) adds one to them.
     pub fn feature(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -160,9 +175,21 @@ impl EventsListBuilder {
         self.feature = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `feature`, after those set before (with [`feature`](Self::feature) or this method).
+    pub fn add_feature(mut self, value: impl Into<String>) -> Self {
+        self.feature.push(value.into());
+        self
+    }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Query `message`, string.
@@ -173,8 +200,15 @@ impl EventsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -212,6 +246,16 @@ impl EventsListBuilder {
         self.user_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -232,6 +276,7 @@ impl EventsListBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("scope", self.scope.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -279,11 +324,29 @@ pub struct EventsRetrieveBuilder {
     client: runtime::Client,
     id: i64,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EventsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -297,6 +360,7 @@ impl EventsRetrieveBuilder {
             .operation("events_retrieve", "/api/events/{id}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -316,14 +380,26 @@ impl std::future::IntoFuture for EventsRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct EventsCountRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EventsCountRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/events/count/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/events/count/".to_string())
             .operation("events_count_retrieve", "/api/events/count/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -343,17 +419,29 @@ impl std::future::IntoFuture for EventsCountRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct EventsEventGroupsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EventsEventGroupsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/events/event_groups/".to_string(),
             )
             .operation("events_event_groups_retrieve", "/api/events/event_groups/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -373,17 +461,29 @@ impl std::future::IntoFuture for EventsEventGroupsRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct EventsScopeTypesRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EventsScopeTypesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/events/scope_types/".to_string(),
             )
             .operation("events_scope_types_retrieve", "/api/events/scope_types/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

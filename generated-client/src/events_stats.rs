@@ -33,6 +33,7 @@ impl<'a> EventsStatsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             scope: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -46,11 +47,14 @@ pub struct EventsStatsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     scope: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl EventsStatsListBuilder {
     /// Filter by event type. Can be specified multiple times.
     ///
     /// Query `event_type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_event_type`\](Self::add_event_type) adds one to them.
     pub fn event_type(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -58,14 +62,26 @@ impl EventsStatsListBuilder {
         self.event_type = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `event_type`, after those set before (with [`event_type`](Self::event_type) or this method).
+    pub fn add_event_type(mut self, value: impl Into<String>) -> Self {
+        self.event_type.push(value.into());
+        self
+    }
     /// Filter by feature (event group). Can be specified multiple times.
     ///
     /// Query `feature`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_feature`\](Self::add_feature) adds one to them.
     pub fn feature(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.feature = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `feature`, after those set before (with [`feature`](Self::feature) or this method).
+    pub fn add_feature(mut self, value: impl Into<String>) -> Self {
+        self.feature.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -89,6 +105,16 @@ impl EventsStatsListBuilder {
         self.scope = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -101,6 +127,7 @@ impl EventsStatsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("scope", self.scope.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.

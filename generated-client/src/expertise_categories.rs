@@ -35,6 +35,7 @@ impl<'a> ExpertiseCategoriesApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             parent_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> ExpertiseCategoriesApi<'a> {
         ExpertiseCategoriesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -64,6 +66,7 @@ pub struct ExpertiseCategoriesListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     parent_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ExpertiseCategoriesListBuilder {
     /// Query `code`, string.
@@ -84,8 +87,15 @@ impl ExpertiseCategoriesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -107,6 +117,16 @@ impl ExpertiseCategoriesListBuilder {
         self.parent_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -124,6 +144,7 @@ impl ExpertiseCategoriesListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("parent_uuid", self.parent_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -172,13 +193,24 @@ impl std::future::IntoFuture for ExpertiseCategoriesListBuilder {
 pub struct ExpertiseCategoriesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ExpertiseCategoriesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/expertise-categories/{}/", runtime::path_param("uuid", & self
@@ -189,6 +221,7 @@ impl ExpertiseCategoriesRetrieveBuilder {
                 "expertise_categories_retrieve",
                 "/api/expertise-categories/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

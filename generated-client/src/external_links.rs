@@ -34,6 +34,7 @@ impl<'a> ExternalLinksApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             query: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve external link
@@ -50,6 +51,7 @@ impl<'a> ExternalLinksApi<'a> {
         ExternalLinksRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create an external link
@@ -68,6 +70,7 @@ impl<'a> ExternalLinksApi<'a> {
     ) -> ExternalLinksCreateBuilder {
         ExternalLinksCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -89,6 +92,7 @@ impl<'a> ExternalLinksApi<'a> {
         ExternalLinksUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -106,6 +110,7 @@ impl<'a> ExternalLinksApi<'a> {
         ExternalLinksPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -123,6 +128,7 @@ impl<'a> ExternalLinksApi<'a> {
         ExternalLinksDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -135,6 +141,7 @@ pub struct ExternalLinksListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     query: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ExternalLinksListBuilder {
     /// Which field to use when ordering the results.
@@ -165,6 +172,16 @@ impl ExternalLinksListBuilder {
         self.query = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -179,6 +196,7 @@ impl ExternalLinksListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("query", self.query.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -225,19 +243,31 @@ impl std::future::IntoFuture for ExternalLinksListBuilder {
 pub struct ExternalLinksRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ExternalLinksRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/external-links/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("external_links_retrieve", "/api/external-links/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -258,17 +288,32 @@ impl std::future::IntoFuture for ExternalLinksRetrieveBuilder {
 pub struct ExternalLinksCreateBuilder {
     client: runtime::Client,
     body: models::ExternalLinkRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ExternalLinksCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/external-links/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/external-links/".to_string(),
+            )
             .operation("external_links_create", "/api/external-links/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -292,22 +337,34 @@ pub struct ExternalLinksUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ExternalLinkRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ExternalLinksUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/external-links/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("external_links_update", "/api/external-links/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -331,8 +388,19 @@ pub struct ExternalLinksPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedExternalLinkRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ExternalLinksPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedExternalLinkRequest) -> Self {
         self.body = Some(body);
@@ -342,17 +410,18 @@ impl ExternalLinksPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/external-links/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("external_links_partial_update", "/api/external-links/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -378,19 +447,31 @@ impl std::future::IntoFuture for ExternalLinksPartialUpdateBuilder {
 pub struct ExternalLinksDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ExternalLinksDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/external-links/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("external_links_destroy", "/api/external-links/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

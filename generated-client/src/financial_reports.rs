@@ -51,6 +51,7 @@ impl<'a> FinancialReportsApi<'a> {
             registration_code: Default::default(),
             slug: Default::default(),
             year: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -65,6 +66,7 @@ impl<'a> FinancialReportsApi<'a> {
         FinancialReportsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -96,6 +98,7 @@ pub struct FinancialReportsListBuilder {
     registration_code: Option<String>,
     slug: Option<String>,
     year: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl FinancialReportsListBuilder {
     /// Abbreviation
@@ -144,11 +147,18 @@ impl FinancialReportsListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.current_user_has_role = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
+        self.current_user_has_role.push(value.into());
         self
     }
     /// Filter by customer UUID.
@@ -203,11 +213,18 @@ impl FinancialReportsListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_organization_group_uuid`\](Self::add_organization_group_uuid) adds one to them.
     pub fn organization_group_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.organization_group_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `organization_group_uuid`, after those set before (with [`organization_group_uuid`](Self::organization_group_uuid) or this method).
+    pub fn add_organization_group_uuid(mut self, value: impl Into<String>) -> Self {
+        self.organization_group_uuid.push(value.into());
         self
     }
     /// Return a list of customers where current user is owner.
@@ -257,6 +274,16 @@ impl FinancialReportsListBuilder {
         self.year = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -293,6 +320,7 @@ impl FinancialReportsListBuilder {
         q.push_opt("registration_code", self.registration_code.as_ref());
         q.push_opt("slug", self.slug.as_ref());
         q.push_opt("year", self.year.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -341,13 +369,24 @@ impl std::future::IntoFuture for FinancialReportsListBuilder {
 pub struct FinancialReportsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl FinancialReportsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/financial-reports/{}/", runtime::path_param("uuid", & self
@@ -355,6 +394,7 @@ impl FinancialReportsRetrieveBuilder {
                 ),
             )
             .operation("financial_reports_retrieve", "/api/financial-reports/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

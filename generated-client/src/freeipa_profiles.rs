@@ -32,6 +32,7 @@ impl<'a> FreeipaProfilesApi<'a> {
             page_size: Default::default(),
             query: Default::default(),
             user: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -46,6 +47,7 @@ impl<'a> FreeipaProfilesApi<'a> {
         FreeipaProfilesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -62,6 +64,7 @@ impl<'a> FreeipaProfilesApi<'a> {
     ) -> FreeipaProfilesCreateBuilder {
         FreeipaProfilesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -79,6 +82,7 @@ impl<'a> FreeipaProfilesApi<'a> {
         FreeipaProfilesUpdateSshKeysBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -97,6 +101,7 @@ impl<'a> FreeipaProfilesApi<'a> {
         FreeipaProfilesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -112,6 +117,7 @@ impl<'a> FreeipaProfilesApi<'a> {
         FreeipaProfilesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -124,6 +130,7 @@ pub struct FreeipaProfilesListBuilder {
     page_size: Option<i64>,
     query: Option<String>,
     user: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl FreeipaProfilesListBuilder {
     /// A page number within the paginated result set.
@@ -152,6 +159,16 @@ impl FreeipaProfilesListBuilder {
         self.user = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -166,6 +183,7 @@ impl FreeipaProfilesListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("query", self.query.as_ref());
         q.push_opt("user", self.user.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -212,13 +230,24 @@ impl std::future::IntoFuture for FreeipaProfilesListBuilder {
 pub struct FreeipaProfilesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl FreeipaProfilesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/freeipa-profiles/{}/", runtime::path_param("uuid", & self.uuid)
@@ -226,6 +255,7 @@ impl FreeipaProfilesRetrieveBuilder {
                 ),
             )
             .operation("freeipa_profiles_retrieve", "/api/freeipa-profiles/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -246,14 +276,29 @@ impl std::future::IntoFuture for FreeipaProfilesRetrieveBuilder {
 pub struct FreeipaProfilesCreateBuilder {
     client: runtime::Client,
     body: models::FreeipaProfileRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl FreeipaProfilesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/freeipa-profiles/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/freeipa-profiles/".to_string(),
+            )
             .operation("freeipa_profiles_create", "/api/freeipa-profiles/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -275,13 +320,24 @@ impl std::future::IntoFuture for FreeipaProfilesCreateBuilder {
 pub struct FreeipaProfilesUpdateSshKeysBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl FreeipaProfilesUpdateSshKeysBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/freeipa-profiles/{}/update_ssh_keys/",
@@ -292,6 +348,7 @@ impl FreeipaProfilesUpdateSshKeysBuilder {
                 "freeipa_profiles_update_ssh_keys",
                 "/api/freeipa-profiles/{uuid}/update_ssh_keys/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -313,13 +370,24 @@ pub struct FreeipaProfilesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::FreeipaProfileRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl FreeipaProfilesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/freeipa-profiles/{}/", runtime::path_param("uuid", & self.uuid)
@@ -327,6 +395,7 @@ impl FreeipaProfilesUpdateBuilder {
                 ),
             )
             .operation("freeipa_profiles_update", "/api/freeipa-profiles/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -348,13 +417,24 @@ impl std::future::IntoFuture for FreeipaProfilesUpdateBuilder {
 pub struct FreeipaProfilesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl FreeipaProfilesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/freeipa-profiles/{}/", runtime::path_param("uuid", & self.uuid)
@@ -365,6 +445,7 @@ impl FreeipaProfilesPartialUpdateBuilder {
                 "freeipa_profiles_partial_update",
                 "/api/freeipa-profiles/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -37,6 +37,7 @@ impl<'a> HooksApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             query: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -53,6 +54,7 @@ pub struct HooksListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     query: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl HooksListBuilder {
     /// Query `author_email`, string.
@@ -108,6 +110,16 @@ impl HooksListBuilder {
         self.query = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -124,6 +136,7 @@ impl HooksListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("query", self.query.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -39,6 +39,7 @@ impl<'a> HooksWebApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             query: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -53,6 +54,7 @@ impl<'a> HooksWebApi<'a> {
         HooksWebRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -90,6 +92,7 @@ impl<'a> HooksWebApi<'a> {
     pub fn create(&self, body: models::WebHookRequest) -> HooksWebCreateBuilder {
         HooksWebCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -109,6 +112,7 @@ impl<'a> HooksWebApi<'a> {
         HooksWebUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -124,6 +128,7 @@ impl<'a> HooksWebApi<'a> {
         HooksWebPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -139,6 +144,7 @@ impl<'a> HooksWebApi<'a> {
         HooksWebDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -158,6 +164,7 @@ pub struct HooksWebListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     query: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl HooksWebListBuilder {
     /// Query `author_email`, string.
@@ -223,6 +230,16 @@ impl HooksWebListBuilder {
         self.query = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -241,6 +258,7 @@ impl HooksWebListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("query", self.query.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -287,17 +305,29 @@ impl std::future::IntoFuture for HooksWebListBuilder {
 pub struct HooksWebRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl HooksWebRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/hooks-web/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("hooks_web_retrieve", "/api/hooks-web/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -318,14 +348,26 @@ impl std::future::IntoFuture for HooksWebRetrieveBuilder {
 pub struct HooksWebCreateBuilder {
     client: runtime::Client,
     body: models::WebHookRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl HooksWebCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/hooks-web/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/hooks-web/".to_string())
             .operation("hooks_web_create", "/api/hooks-web/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -348,17 +390,29 @@ pub struct HooksWebUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::WebHookRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl HooksWebUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/hooks-web/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("hooks_web_update", "/api/hooks-web/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -381,8 +435,19 @@ pub struct HooksWebPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedWebHookRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl HooksWebPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedWebHookRequest) -> Self {
         self.body = Some(body);
@@ -392,11 +457,12 @@ impl HooksWebPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/hooks-web/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("hooks_web_partial_update", "/api/hooks-web/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -420,17 +486,29 @@ impl std::future::IntoFuture for HooksWebPartialUpdateBuilder {
 pub struct HooksWebDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl HooksWebDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/hooks-web/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("hooks_web_destroy", "/api/hooks-web/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

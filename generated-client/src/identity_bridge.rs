@@ -30,6 +30,7 @@ impl<'a> IdentityBridgeApi<'a> {
     pub fn allowed_fields_retrieve(&self) -> IdentityBridgeAllowedFieldsRetrieveBuilder {
         IdentityBridgeAllowedFieldsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get Identity Bridge statistics
@@ -45,6 +46,7 @@ impl<'a> IdentityBridgeApi<'a> {
     pub fn stats_retrieve(&self) -> IdentityBridgeStatsRetrieveBuilder {
         IdentityBridgeStatsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Push user attributes from an ISD
@@ -63,6 +65,7 @@ impl<'a> IdentityBridgeApi<'a> {
     ) -> IdentityBridgeBuilder {
         IdentityBridgeBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -82,6 +85,7 @@ impl<'a> IdentityBridgeApi<'a> {
     ) -> IdentityBridgeRemoveBuilder {
         IdentityBridgeRemoveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -90,13 +94,24 @@ impl<'a> IdentityBridgeApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct IdentityBridgeAllowedFieldsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl IdentityBridgeAllowedFieldsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/identity-bridge/allowed-fields/".to_string(),
             )
@@ -104,6 +119,7 @@ impl IdentityBridgeAllowedFieldsRetrieveBuilder {
                 "identity_bridge_allowed_fields_retrieve",
                 "/api/identity-bridge/allowed-fields/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -130,17 +146,29 @@ impl std::future::IntoFuture for IdentityBridgeAllowedFieldsRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct IdentityBridgeStatsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl IdentityBridgeStatsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/identity-bridge/stats/".to_string(),
             )
             .operation("identity_bridge_stats_retrieve", "/api/identity-bridge/stats/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -165,14 +193,29 @@ impl std::future::IntoFuture for IdentityBridgeStatsRetrieveBuilder {
 pub struct IdentityBridgeBuilder {
     client: runtime::Client,
     body: models::IdentityBridgeRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl IdentityBridgeBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/identity-bridge/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/identity-bridge/".to_string(),
+            )
             .operation("identity_bridge", "/api/identity-bridge/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -194,17 +237,29 @@ impl std::future::IntoFuture for IdentityBridgeBuilder {
 pub struct IdentityBridgeRemoveBuilder {
     client: runtime::Client,
     body: models::IdentityBridgeRemoveRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl IdentityBridgeRemoveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/identity-bridge/remove/".to_string(),
             )
             .operation("identity_bridge_remove", "/api/identity-bridge/remove/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -30,6 +30,7 @@ impl<'a> IdentityProvidersApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> IdentityProvidersApi<'a> {
         IdentityProvidersRetrieveBuilder {
             client: self.client.clone(),
             provider: provider.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -63,6 +65,7 @@ impl<'a> IdentityProvidersApi<'a> {
     ) -> IdentityProvidersCreateBuilder {
         IdentityProvidersCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -82,6 +85,7 @@ impl<'a> IdentityProvidersApi<'a> {
         IdentityProvidersUpdateBuilder {
             client: self.client.clone(),
             provider: provider.into(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -100,6 +104,7 @@ impl<'a> IdentityProvidersApi<'a> {
         IdentityProvidersPartialUpdateBuilder {
             client: self.client.clone(),
             provider: provider.into(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -118,6 +123,7 @@ impl<'a> IdentityProvidersApi<'a> {
         IdentityProvidersDestroyBuilder {
             client: self.client.clone(),
             provider: provider.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Discover OIDC provider metadata
@@ -136,6 +142,7 @@ impl<'a> IdentityProvidersApi<'a> {
     ) -> IdentityProvidersDiscoverMetadataBuilder {
         IdentityProvidersDiscoverMetadataBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -155,6 +162,7 @@ impl<'a> IdentityProvidersApi<'a> {
     ) -> IdentityProvidersGenerateMappingBuilder {
         IdentityProvidersGenerateMappingBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -166,6 +174,7 @@ pub struct IdentityProvidersListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersListBuilder {
     /// A page number within the paginated result set.
@@ -182,6 +191,16 @@ impl IdentityProvidersListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -194,6 +213,7 @@ impl IdentityProvidersListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -242,13 +262,24 @@ impl std::future::IntoFuture for IdentityProvidersListBuilder {
 pub struct IdentityProvidersRetrieveBuilder {
     client: runtime::Client,
     provider: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/identity-providers/{}/", runtime::path_param("provider", & self
@@ -259,6 +290,7 @@ impl IdentityProvidersRetrieveBuilder {
                 "identity_providers_retrieve",
                 "/api/identity-providers/{provider}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -279,17 +311,29 @@ impl std::future::IntoFuture for IdentityProvidersRetrieveBuilder {
 pub struct IdentityProvidersCreateBuilder {
     client: runtime::Client,
     body: models::IdentityProviderRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/identity-providers/".to_string(),
             )
             .operation("identity_providers_create", "/api/identity-providers/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -312,13 +356,24 @@ pub struct IdentityProvidersUpdateBuilder {
     client: runtime::Client,
     provider: String,
     body: models::IdentityProviderRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/identity-providers/{}/", runtime::path_param("provider", & self
@@ -329,6 +384,7 @@ impl IdentityProvidersUpdateBuilder {
                 "identity_providers_update",
                 "/api/identity-providers/{provider}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -351,8 +407,19 @@ pub struct IdentityProvidersPartialUpdateBuilder {
     client: runtime::Client,
     provider: String,
     body: Option<models::PatchedIdentityProviderRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedIdentityProviderRequest) -> Self {
         self.body = Some(body);
@@ -362,7 +429,7 @@ impl IdentityProvidersPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/identity-providers/{}/", runtime::path_param("provider", & self
@@ -373,6 +440,7 @@ impl IdentityProvidersPartialUpdateBuilder {
                 "identity_providers_partial_update",
                 "/api/identity-providers/{provider}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -396,13 +464,24 @@ impl std::future::IntoFuture for IdentityProvidersPartialUpdateBuilder {
 pub struct IdentityProvidersDestroyBuilder {
     client: runtime::Client,
     provider: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/identity-providers/{}/", runtime::path_param("provider", & self
@@ -413,6 +492,7 @@ impl IdentityProvidersDestroyBuilder {
                 "identity_providers_destroy",
                 "/api/identity-providers/{provider}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -433,13 +513,24 @@ impl std::future::IntoFuture for IdentityProvidersDestroyBuilder {
 pub struct IdentityProvidersDiscoverMetadataBuilder {
     client: runtime::Client,
     body: models::DiscoverMetadataRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersDiscoverMetadataBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/identity-providers/discover_metadata/".to_string(),
             )
@@ -447,6 +538,7 @@ impl IdentityProvidersDiscoverMetadataBuilder {
                 "identity_providers_discover_metadata",
                 "/api/identity-providers/discover_metadata/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -468,13 +560,24 @@ impl std::future::IntoFuture for IdentityProvidersDiscoverMetadataBuilder {
 pub struct IdentityProvidersGenerateMappingBuilder {
     client: runtime::Client,
     body: models::DiscoverMetadataRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersGenerateMappingBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/identity-providers/generate-mapping/".to_string(),
             )
@@ -482,6 +585,7 @@ impl IdentityProvidersGenerateMappingBuilder {
                 "identity_providers_generate_mapping",
                 "/api/identity-providers/generate-mapping/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

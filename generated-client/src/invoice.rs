@@ -31,6 +31,7 @@ impl<'a> InvoiceApi<'a> {
     ) -> InvoiceSendFinancialReportByMailBuilder {
         InvoiceSendFinancialReportByMailBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -40,13 +41,24 @@ impl<'a> InvoiceApi<'a> {
 pub struct InvoiceSendFinancialReportByMailBuilder {
     client: runtime::Client,
     body: models::FinancialReportEmailRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceSendFinancialReportByMailBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/invoice/send-financial-report-by-mail/".to_string(),
             )
@@ -54,6 +66,7 @@ impl InvoiceSendFinancialReportByMailBuilder {
                 "invoice_send_financial_report_by_mail",
                 "/api/invoice/send-financial-report-by-mail/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

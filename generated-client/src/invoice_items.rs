@@ -39,6 +39,7 @@ impl<'a> InvoiceItemsApi<'a> {
             start_month: Default::default(),
             start_year: Default::default(),
             year: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -53,6 +54,7 @@ impl<'a> InvoiceItemsApi<'a> {
         InvoiceItemsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create compensation invoice item for selected invoice item
@@ -73,6 +75,7 @@ impl<'a> InvoiceItemsApi<'a> {
         InvoiceItemsCreateCompensationBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -88,6 +91,7 @@ impl<'a> InvoiceItemsApi<'a> {
         InvoiceItemsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -103,6 +107,7 @@ impl<'a> InvoiceItemsApi<'a> {
         InvoiceItemsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -118,6 +123,7 @@ impl<'a> InvoiceItemsApi<'a> {
         InvoiceItemsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Consumptions
@@ -143,6 +149,7 @@ impl<'a> InvoiceItemsApi<'a> {
             start_month: Default::default(),
             start_year: Default::default(),
             year: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get costs breakdown for a project by year and month
@@ -161,6 +168,7 @@ impl<'a> InvoiceItemsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             project_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Customer costs for period
@@ -178,6 +186,7 @@ impl<'a> InvoiceItemsApi<'a> {
             client: self.client.clone(),
             customer_uuid: Default::default(),
             period: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get resource cost breakdown for a project over a specified period
@@ -197,6 +206,7 @@ impl<'a> InvoiceItemsApi<'a> {
             client: self.client.clone(),
             period: Default::default(),
             project_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Calculate total price for filtered invoice items
@@ -221,6 +231,7 @@ impl<'a> InvoiceItemsApi<'a> {
             start_month: Default::default(),
             start_year: Default::default(),
             year: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Move invoice item from one invoice to another one
@@ -241,6 +252,7 @@ impl<'a> InvoiceItemsApi<'a> {
         InvoiceItemsMigrateToBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -261,6 +273,7 @@ pub struct InvoiceItemsListBuilder {
     start_month: Option<f64>,
     start_year: Option<f64>,
     year: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsListBuilder {
     /// Query `credit_uuid`, string (uuid).
@@ -326,6 +339,16 @@ impl InvoiceItemsListBuilder {
         self.year = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -344,6 +367,7 @@ impl InvoiceItemsListBuilder {
         q.push_opt("start_month", self.start_month.as_ref());
         q.push_opt("start_year", self.start_year.as_ref());
         q.push_opt("year", self.year.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -390,19 +414,31 @@ impl std::future::IntoFuture for InvoiceItemsListBuilder {
 pub struct InvoiceItemsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/invoice-items/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("invoice_items_retrieve", "/api/invoice-items/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -424,13 +460,24 @@ pub struct InvoiceItemsCreateCompensationBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::InvoiceItemCompensationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsCreateCompensationBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/invoice-items/{}/create_compensation/",
@@ -441,6 +488,7 @@ impl InvoiceItemsCreateCompensationBuilder {
                 "invoice_items_create_compensation",
                 "/api/invoice-items/{uuid}/create_compensation/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -463,8 +511,19 @@ pub struct InvoiceItemsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::InvoiceItemUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::InvoiceItemUpdateRequest) -> Self {
         self.body = Some(body);
@@ -474,13 +533,14 @@ impl InvoiceItemsUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/invoice-items/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("invoice_items_update", "/api/invoice-items/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -505,8 +565,19 @@ pub struct InvoiceItemsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedInvoiceItemUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedInvoiceItemUpdateRequest) -> Self {
         self.body = Some(body);
@@ -516,13 +587,14 @@ impl InvoiceItemsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/invoice-items/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("invoice_items_partial_update", "/api/invoice-items/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -546,19 +618,31 @@ impl std::future::IntoFuture for InvoiceItemsPartialUpdateBuilder {
 pub struct InvoiceItemsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/invoice-items/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("invoice_items_destroy", "/api/invoice-items/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -591,6 +675,7 @@ pub struct InvoiceItemsConsumptionsListBuilder {
     start_month: Option<f64>,
     start_year: Option<f64>,
     year: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsConsumptionsListBuilder {
     /// Query `credit_uuid`, string (uuid).
@@ -656,6 +741,16 @@ impl InvoiceItemsConsumptionsListBuilder {
         self.year = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -683,6 +778,7 @@ impl InvoiceItemsConsumptionsListBuilder {
         q.push_opt("start_month", self.start_month.as_ref());
         q.push_opt("start_year", self.start_year.as_ref());
         q.push_opt("year", self.year.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -743,6 +839,7 @@ pub struct InvoiceItemsCostsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     project_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsCostsListBuilder {
     /// A page number within the paginated result set.
@@ -766,6 +863,16 @@ impl InvoiceItemsCostsListBuilder {
         self.project_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -779,6 +886,7 @@ impl InvoiceItemsCostsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -833,6 +941,7 @@ pub struct InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
     client: runtime::Client,
     customer_uuid: Option<Uuid>,
     period: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
     /// UUID of the project for which statistics should be calculated.
@@ -847,6 +956,16 @@ impl InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
     /// Query `period`, integer.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -864,6 +983,7 @@ impl InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
         let q = req.query();
         q.push_opt("customer_uuid", self.customer_uuid.as_ref());
         q.push_opt("period", self.period.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -894,6 +1014,7 @@ pub struct InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
     client: runtime::Client,
     period: Option<i64>,
     project_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
     /// Period for which statistics should be calculated (1, 3 or 12 months).
@@ -908,6 +1029,16 @@ impl InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
     /// Query `project_uuid`, string (uuid).
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -925,6 +1056,7 @@ impl InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
         let q = req.query();
         q.push_opt("period", self.period.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -962,6 +1094,7 @@ pub struct InvoiceItemsTotalPriceRetrieveBuilder {
     start_month: Option<f64>,
     start_year: Option<f64>,
     year: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsTotalPriceRetrieveBuilder {
     /// Query `credit_uuid`, string (uuid).
@@ -1013,6 +1146,16 @@ impl InvoiceItemsTotalPriceRetrieveBuilder {
         self.year = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1035,6 +1178,7 @@ impl InvoiceItemsTotalPriceRetrieveBuilder {
         q.push_opt("start_month", self.start_month.as_ref());
         q.push_opt("start_year", self.start_year.as_ref());
         q.push_opt("year", self.year.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1060,13 +1204,24 @@ pub struct InvoiceItemsMigrateToBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::InvoiceItemMigrateToRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsMigrateToBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/invoice-items/{}/migrate_to/", runtime::path_param("uuid", &
@@ -1077,6 +1232,7 @@ impl InvoiceItemsMigrateToBuilder {
                 "invoice_items_migrate_to",
                 "/api/invoice-items/{uuid}/migrate_to/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

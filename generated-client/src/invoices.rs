@@ -41,6 +41,7 @@ impl<'a> InvoicesApi<'a> {
             start_date: Default::default(),
             state: Default::default(),
             year: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -56,6 +57,7 @@ impl<'a> InvoicesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List Invoices Growth
@@ -74,6 +76,7 @@ impl<'a> InvoicesApi<'a> {
             accounting_is_running: Default::default(),
             accounting_mode: Default::default(),
             customers_count: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get object state at a specific timestamp
@@ -97,6 +100,7 @@ impl<'a> InvoicesApi<'a> {
             client: self.client.clone(),
             uuid,
             timestamp: timestamp.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get version history
@@ -127,6 +131,7 @@ impl<'a> InvoicesApi<'a> {
             start_date: Default::default(),
             state: Default::default(),
             year: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get invoice items
@@ -149,6 +154,7 @@ impl<'a> InvoicesApi<'a> {
             project_uuid: Default::default(),
             provider_uuid: Default::default(),
             query: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Spendings grouped by offerings and filtered by provider
@@ -178,6 +184,7 @@ impl<'a> InvoicesApi<'a> {
             start_date: Default::default(),
             state: Default::default(),
             year: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Import usage data
@@ -196,6 +203,7 @@ impl<'a> InvoicesApi<'a> {
     ) -> InvoicesImportUsageBuilder {
         InvoicesImportUsageBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -213,6 +221,7 @@ impl<'a> InvoicesApi<'a> {
         InvoicesPaidBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -230,6 +239,7 @@ impl<'a> InvoicesApi<'a> {
         InvoicesSendNotificationBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set backend ID for invoice
@@ -246,6 +256,7 @@ impl<'a> InvoicesApi<'a> {
         InvoicesSetBackendIdBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -263,6 +274,7 @@ impl<'a> InvoicesApi<'a> {
         InvoicesSetPaymentUrlBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -280,6 +292,7 @@ impl<'a> InvoicesApi<'a> {
         InvoicesSetReferenceNumberBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -302,6 +315,7 @@ pub struct InvoicesListBuilder {
     start_date: Option<Date>,
     state: Vec<String>,
     year: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesListBuilder {
     /// Filter by whether accounting is running.
@@ -332,8 +346,15 @@ impl InvoicesListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Query `month`, integer.
@@ -344,8 +365,15 @@ impl InvoicesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -368,13 +396,30 @@ impl InvoicesListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Query `year`, integer.
     pub fn year(mut self, value: i64) -> Self {
         self.year = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -397,6 +442,7 @@ impl InvoicesListBuilder {
         q.push_opt("start_date", self.start_date.as_ref());
         q.push_repeated("state", &self.state);
         q.push_opt("year", self.year.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -444,11 +490,29 @@ pub struct InvoicesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -462,6 +526,7 @@ impl InvoicesRetrieveBuilder {
             .operation("invoices_retrieve", "/api/invoices/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -484,6 +549,7 @@ pub struct InvoicesGrowthRetrieveBuilder {
     accounting_is_running: Option<bool>,
     accounting_mode: Option<String>,
     customers_count: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesGrowthRetrieveBuilder {
     /// Query `accounting_is_running`, boolean.
@@ -501,6 +567,16 @@ impl InvoicesGrowthRetrieveBuilder {
         self.customers_count = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -514,6 +590,7 @@ impl InvoicesGrowthRetrieveBuilder {
         q.push_opt("accounting_is_running", self.accounting_is_running.as_ref());
         q.push_opt("accounting_mode", self.accounting_mode.as_ref());
         q.push_opt("customers_count", self.customers_count.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -537,8 +614,19 @@ pub struct InvoicesHistoryAtRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     timestamp: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesHistoryAtRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -556,6 +644,7 @@ impl InvoicesHistoryAtRetrieveBuilder {
             );
         let q = req.query();
         q.push("timestamp", &self.timestamp);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -593,6 +682,7 @@ pub struct InvoicesHistoryListBuilder {
     start_date: Option<Date>,
     state: Vec<String>,
     year: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesHistoryListBuilder {
     /// Filter by whether accounting is running.
@@ -644,8 +734,15 @@ impl InvoicesHistoryListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -668,13 +765,30 @@ impl InvoicesHistoryListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Query `year`, integer.
     pub fn year(mut self, value: i64) -> Self {
         self.year = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -704,6 +818,7 @@ impl InvoicesHistoryListBuilder {
         q.push_opt("start_date", self.start_date.as_ref());
         q.push_repeated("state", &self.state);
         q.push_opt("year", self.year.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -763,6 +878,7 @@ pub struct InvoicesItemsRetrieveBuilder {
     project_uuid: Option<Uuid>,
     provider_uuid: Option<Uuid>,
     query: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesItemsRetrieveBuilder {
     /// Conceal compensation items
@@ -799,6 +915,16 @@ impl InvoicesItemsRetrieveBuilder {
         self.query = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -820,6 +946,7 @@ impl InvoicesItemsRetrieveBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("provider_uuid", self.provider_uuid.as_ref());
         q.push_opt("query", self.query.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -854,6 +981,7 @@ pub struct InvoicesStatsListBuilder {
     start_date: Option<Date>,
     state: Vec<String>,
     year: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesStatsListBuilder {
     /// Filter by whether accounting is running.
@@ -891,8 +1019,15 @@ impl InvoicesStatsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -920,13 +1055,30 @@ impl InvoicesStatsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Query `year`, integer.
     pub fn year(mut self, value: i64) -> Self {
         self.year = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -954,6 +1106,7 @@ impl InvoicesStatsListBuilder {
         q.push_opt("start_date", self.start_date.as_ref());
         q.push_repeated("state", &self.state);
         q.push_opt("year", self.year.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1007,17 +1160,29 @@ impl std::future::IntoFuture for InvoicesStatsListBuilder {
 pub struct InvoicesImportUsageBuilder {
     client: runtime::Client,
     body: models::ImportUsageRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesImportUsageBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/invoices/import_usage/".to_string(),
             )
             .operation("invoices_import_usage", "/api/invoices/import_usage/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1040,22 +1205,34 @@ pub struct InvoicesPaidBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::PaidRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesPaidBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/invoices/{}/paid/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("invoices_paid", "/api/invoices/{uuid}/paid/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -1078,13 +1255,24 @@ impl std::future::IntoFuture for InvoicesPaidBuilder {
 pub struct InvoicesSendNotificationBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesSendNotificationBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/invoices/{}/send_notification/", runtime::path_param("uuid", &
@@ -1095,6 +1283,7 @@ impl InvoicesSendNotificationBuilder {
                 "invoices_send_notification",
                 "/api/invoices/{uuid}/send_notification/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1116,8 +1305,19 @@ pub struct InvoicesSetBackendIdBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::BackendIdRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesSetBackendIdBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::BackendIdRequest) -> Self {
         self.body = Some(body);
@@ -1127,7 +1327,7 @@ impl InvoicesSetBackendIdBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/invoices/{}/set_backend_id/", runtime::path_param("uuid", &
@@ -1138,6 +1338,7 @@ impl InvoicesSetBackendIdBuilder {
                 "invoices_set_backend_id",
                 "/api/invoices/{uuid}/set_backend_id/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1162,8 +1363,19 @@ pub struct InvoicesSetPaymentUrlBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PaymentUrlRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesSetPaymentUrlBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PaymentUrlRequest) -> Self {
         self.body = Some(body);
@@ -1173,7 +1385,7 @@ impl InvoicesSetPaymentUrlBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/invoices/{}/set_payment_url/", runtime::path_param("uuid", &
@@ -1184,6 +1396,7 @@ impl InvoicesSetPaymentUrlBuilder {
                 "invoices_set_payment_url",
                 "/api/invoices/{uuid}/set_payment_url/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1208,8 +1421,19 @@ pub struct InvoicesSetReferenceNumberBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ReferenceNumberRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesSetReferenceNumberBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReferenceNumberRequest) -> Self {
         self.body = Some(body);
@@ -1219,7 +1443,7 @@ impl InvoicesSetReferenceNumberBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/invoices/{}/set_reference_number/", runtime::path_param("uuid",
@@ -1230,6 +1454,7 @@ impl InvoicesSetReferenceNumberBuilder {
                 "invoices_set_reference_number",
                 "/api/invoices/{uuid}/set_reference_number/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

@@ -33,6 +33,7 @@ impl<'a> KeycloakGroupsApi<'a> {
             role: Default::default(),
             scope_type: Default::default(),
             scope_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> KeycloakGroupsApi<'a> {
         KeycloakGroupsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -60,6 +62,7 @@ pub struct KeycloakGroupsListBuilder {
     role: Option<String>,
     scope_type: Option<String>,
     scope_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl KeycloakGroupsListBuilder {
     /// A page number within the paginated result set.
@@ -91,6 +94,16 @@ impl KeycloakGroupsListBuilder {
         self.scope_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -106,6 +119,7 @@ impl KeycloakGroupsListBuilder {
         q.push_opt("role", self.role.as_ref());
         q.push_opt("scope_type", self.scope_type.as_ref());
         q.push_opt("scope_uuid", self.scope_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -152,13 +166,24 @@ impl std::future::IntoFuture for KeycloakGroupsListBuilder {
 pub struct KeycloakGroupsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl KeycloakGroupsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/keycloak-groups/{}/", runtime::path_param("uuid", & self.uuid)
@@ -166,6 +191,7 @@ impl KeycloakGroupsRetrieveBuilder {
                 ),
             )
             .operation("keycloak_groups_retrieve", "/api/keycloak-groups/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

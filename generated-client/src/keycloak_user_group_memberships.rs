@@ -39,6 +39,7 @@ impl<'a> KeycloakUserGroupMembershipsApi<'a> {
             scope_uuid: Default::default(),
             state: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -53,6 +54,7 @@ impl<'a> KeycloakUserGroupMembershipsApi<'a> {
         KeycloakUserGroupMembershipsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -69,6 +71,7 @@ impl<'a> KeycloakUserGroupMembershipsApi<'a> {
     ) -> KeycloakUserGroupMembershipsCreateBuilder {
         KeycloakUserGroupMembershipsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -88,6 +91,7 @@ impl<'a> KeycloakUserGroupMembershipsApi<'a> {
         KeycloakUserGroupMembershipsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -106,6 +110,7 @@ impl<'a> KeycloakUserGroupMembershipsApi<'a> {
         KeycloakUserGroupMembershipsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -121,6 +126,7 @@ impl<'a> KeycloakUserGroupMembershipsApi<'a> {
         KeycloakUserGroupMembershipsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -140,6 +146,7 @@ pub struct KeycloakUserGroupMembershipsListBuilder {
     scope_uuid: Option<Uuid>,
     state: Vec<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl KeycloakUserGroupMembershipsListBuilder {
     /// Query `email`, string.
@@ -192,13 +199,30 @@ impl KeycloakUserGroupMembershipsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Query `username`, string.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -225,6 +249,7 @@ impl KeycloakUserGroupMembershipsListBuilder {
         q.push_opt("scope_uuid", self.scope_uuid.as_ref());
         q.push_repeated("state", &self.state);
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -278,13 +303,24 @@ impl std::future::IntoFuture for KeycloakUserGroupMembershipsListBuilder {
 pub struct KeycloakUserGroupMembershipsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl KeycloakUserGroupMembershipsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/keycloak-user-group-memberships/{}/",
@@ -295,6 +331,7 @@ impl KeycloakUserGroupMembershipsRetrieveBuilder {
                 "keycloak_user_group_memberships_retrieve",
                 "/api/keycloak-user-group-memberships/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -315,13 +352,24 @@ impl std::future::IntoFuture for KeycloakUserGroupMembershipsRetrieveBuilder {
 pub struct KeycloakUserGroupMembershipsCreateBuilder {
     client: runtime::Client,
     body: models::KeycloakUserGroupMembershipRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl KeycloakUserGroupMembershipsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/keycloak-user-group-memberships/".to_string(),
             )
@@ -329,6 +377,7 @@ impl KeycloakUserGroupMembershipsCreateBuilder {
                 "keycloak_user_group_memberships_create",
                 "/api/keycloak-user-group-memberships/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -351,13 +400,24 @@ pub struct KeycloakUserGroupMembershipsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::KeycloakUserGroupMembershipRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl KeycloakUserGroupMembershipsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/keycloak-user-group-memberships/{}/",
@@ -368,6 +428,7 @@ impl KeycloakUserGroupMembershipsUpdateBuilder {
                 "keycloak_user_group_memberships_update",
                 "/api/keycloak-user-group-memberships/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -390,8 +451,19 @@ pub struct KeycloakUserGroupMembershipsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedKeycloakUserGroupMembershipRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl KeycloakUserGroupMembershipsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -404,7 +476,7 @@ impl KeycloakUserGroupMembershipsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/keycloak-user-group-memberships/{}/",
@@ -415,6 +487,7 @@ impl KeycloakUserGroupMembershipsPartialUpdateBuilder {
                 "keycloak_user_group_memberships_partial_update",
                 "/api/keycloak-user-group-memberships/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -438,13 +511,24 @@ impl std::future::IntoFuture for KeycloakUserGroupMembershipsPartialUpdateBuilde
 pub struct KeycloakUserGroupMembershipsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl KeycloakUserGroupMembershipsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/keycloak-user-group-memberships/{}/",
@@ -455,6 +539,7 @@ impl KeycloakUserGroupMembershipsDestroyBuilder {
                 "keycloak_user_group_memberships_destroy",
                 "/api/keycloak-user-group-memberships/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -43,6 +43,7 @@ impl<'a> KeysApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -58,6 +59,7 @@ impl<'a> KeysApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -71,6 +73,7 @@ impl<'a> KeysApi<'a> {
     pub fn create(&self, body: models::SshKeyRequest) -> KeysCreateBuilder {
         KeysCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -86,6 +89,7 @@ impl<'a> KeysApi<'a> {
         KeysDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get object state at a specific timestamp
@@ -109,6 +113,7 @@ impl<'a> KeysApi<'a> {
             client: self.client.clone(),
             uuid,
             timestamp: timestamp.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get version history
@@ -140,6 +145,7 @@ impl<'a> KeysApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -163,6 +169,7 @@ pub struct KeysListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl KeysListBuilder {
     /// Created after
@@ -180,8 +187,15 @@ impl KeysListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Query `fingerprint_md5`, string.
@@ -235,8 +249,15 @@ impl KeysListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -258,6 +279,16 @@ impl KeysListBuilder {
     /// Query `user_uuid`, string (uuid).
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -282,6 +313,7 @@ impl KeysListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -329,11 +361,29 @@ pub struct KeysRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl KeysRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -347,6 +397,7 @@ impl KeysRetrieveBuilder {
             .operation("keys_retrieve", "/api/keys/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -367,14 +418,26 @@ impl std::future::IntoFuture for KeysRetrieveBuilder {
 pub struct KeysCreateBuilder {
     client: runtime::Client,
     body: models::SshKeyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl KeysCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/keys/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/keys/".to_string())
             .operation("keys_create", "/api/keys/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -396,17 +459,29 @@ impl std::future::IntoFuture for KeysCreateBuilder {
 pub struct KeysDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl KeysDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/keys/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("keys_destroy", "/api/keys/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -428,8 +503,19 @@ pub struct KeysHistoryAtRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     timestamp: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl KeysHistoryAtRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -444,6 +530,7 @@ impl KeysHistoryAtRetrieveBuilder {
             .operation("keys_history_at_retrieve", "/api/keys/{uuid}/history/at/");
         let q = req.query();
         q.push("timestamp", &self.timestamp);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -480,6 +567,7 @@ pub struct KeysHistoryListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl KeysHistoryListBuilder {
     /// Created after
@@ -554,8 +642,15 @@ impl KeysHistoryListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -577,6 +672,16 @@ impl KeysHistoryListBuilder {
     /// Query `user_uuid`, string (uuid).
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -606,6 +711,7 @@ impl KeysHistoryListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.

@@ -35,6 +35,7 @@ impl<'a> LexisLinksApi<'a> {
             query: Default::default(),
             resource_uuid: Default::default(),
             uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> LexisLinksApi<'a> {
         LexisLinksRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> LexisLinksApi<'a> {
     ) -> LexisLinksCreateBuilder {
         LexisLinksCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -80,6 +83,7 @@ impl<'a> LexisLinksApi<'a> {
         LexisLinksUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -95,6 +99,7 @@ impl<'a> LexisLinksApi<'a> {
         LexisLinksPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -110,6 +115,7 @@ impl<'a> LexisLinksApi<'a> {
         LexisLinksDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -125,6 +131,7 @@ pub struct LexisLinksListBuilder {
     query: Option<String>,
     resource_uuid: Option<Uuid>,
     uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl LexisLinksListBuilder {
     /// Query `customer_uuid`, string (uuid).
@@ -168,6 +175,16 @@ impl LexisLinksListBuilder {
         self.uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -182,6 +199,7 @@ impl LexisLinksListBuilder {
         q.push_opt("query", self.query.as_ref());
         q.push_opt("resource_uuid", self.resource_uuid.as_ref());
         q.push_opt("uuid", self.uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -228,19 +246,31 @@ impl std::future::IntoFuture for LexisLinksListBuilder {
 pub struct LexisLinksRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl LexisLinksRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/lexis-links/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("lexis_links_retrieve", "/api/lexis-links/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -261,14 +291,26 @@ impl std::future::IntoFuture for LexisLinksRetrieveBuilder {
 pub struct LexisLinksCreateBuilder {
     client: runtime::Client,
     body: models::LexisLinkCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl LexisLinksCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/lexis-links/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/lexis-links/".to_string())
             .operation("lexis_links_create", "/api/lexis-links/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -291,8 +333,19 @@ pub struct LexisLinksUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::LexisLinkRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl LexisLinksUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::LexisLinkRequest) -> Self {
         self.body = Some(body);
@@ -302,13 +355,14 @@ impl LexisLinksUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/lexis-links/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("lexis_links_update", "/api/lexis-links/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -333,8 +387,19 @@ pub struct LexisLinksPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedLexisLinkRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl LexisLinksPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedLexisLinkRequest) -> Self {
         self.body = Some(body);
@@ -344,13 +409,14 @@ impl LexisLinksPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/lexis-links/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("lexis_links_partial_update", "/api/lexis-links/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -374,19 +440,31 @@ impl std::future::IntoFuture for LexisLinksPartialUpdateBuilder {
 pub struct LexisLinksDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl LexisLinksDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/lexis-links/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("lexis_links_destroy", "/api/lexis-links/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

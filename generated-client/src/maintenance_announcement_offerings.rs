@@ -32,6 +32,7 @@ impl<'a> MaintenanceAnnouncementOfferingsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve an affected offering link
@@ -51,6 +52,7 @@ impl<'a> MaintenanceAnnouncementOfferingsApi<'a> {
         MaintenanceAnnouncementOfferingsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Link an offering to a maintenance announcement
@@ -69,6 +71,7 @@ impl<'a> MaintenanceAnnouncementOfferingsApi<'a> {
     ) -> MaintenanceAnnouncementOfferingsCreateBuilder {
         MaintenanceAnnouncementOfferingsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -90,6 +93,7 @@ impl<'a> MaintenanceAnnouncementOfferingsApi<'a> {
         MaintenanceAnnouncementOfferingsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -110,6 +114,7 @@ impl<'a> MaintenanceAnnouncementOfferingsApi<'a> {
         MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -127,6 +132,7 @@ impl<'a> MaintenanceAnnouncementOfferingsApi<'a> {
         MaintenanceAnnouncementOfferingsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -137,6 +143,7 @@ pub struct MaintenanceAnnouncementOfferingsListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementOfferingsListBuilder {
     /// A page number within the paginated result set.
@@ -151,6 +158,16 @@ impl MaintenanceAnnouncementOfferingsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -168,6 +185,7 @@ impl MaintenanceAnnouncementOfferingsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -223,13 +241,24 @@ impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsListBuilder {
 pub struct MaintenanceAnnouncementOfferingsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementOfferingsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcement-offerings/{}/",
@@ -240,6 +269,7 @@ impl MaintenanceAnnouncementOfferingsRetrieveBuilder {
                 "maintenance_announcement_offerings_retrieve",
                 "/api/maintenance-announcement-offerings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -262,13 +292,24 @@ impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsRetrieveBuilder
 pub struct MaintenanceAnnouncementOfferingsCreateBuilder {
     client: runtime::Client,
     body: models::MaintenanceAnnouncementOfferingRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementOfferingsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/maintenance-announcement-offerings/".to_string(),
             )
@@ -276,6 +317,7 @@ impl MaintenanceAnnouncementOfferingsCreateBuilder {
                 "maintenance_announcement_offerings_create",
                 "/api/maintenance-announcement-offerings/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -300,13 +342,24 @@ pub struct MaintenanceAnnouncementOfferingsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::MaintenanceAnnouncementOfferingRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementOfferingsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcement-offerings/{}/",
@@ -317,6 +370,7 @@ impl MaintenanceAnnouncementOfferingsUpdateBuilder {
                 "maintenance_announcement_offerings_update",
                 "/api/maintenance-announcement-offerings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -341,8 +395,19 @@ pub struct MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedMaintenanceAnnouncementOfferingRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -355,7 +420,7 @@ impl MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcement-offerings/{}/",
@@ -366,6 +431,7 @@ impl MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
                 "maintenance_announcement_offerings_partial_update",
                 "/api/maintenance-announcement-offerings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -391,13 +457,24 @@ impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsPartialUpdateBu
 pub struct MaintenanceAnnouncementOfferingsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementOfferingsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcement-offerings/{}/",
@@ -408,6 +485,7 @@ impl MaintenanceAnnouncementOfferingsDestroyBuilder {
                 "maintenance_announcement_offerings_destroy",
                 "/api/maintenance-announcement-offerings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

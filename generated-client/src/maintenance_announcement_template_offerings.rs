@@ -37,6 +37,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             service_provider_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve an affected offering template link
@@ -56,6 +57,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsApi<'a> {
         MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Link an offering to a maintenance template
@@ -74,6 +76,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsApi<'a> {
     ) -> MaintenanceAnnouncementTemplateOfferingsCreateBuilder {
         MaintenanceAnnouncementTemplateOfferingsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -95,6 +98,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsApi<'a> {
         MaintenanceAnnouncementTemplateOfferingsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -115,6 +119,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsApi<'a> {
         MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -135,6 +140,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsApi<'a> {
         MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -150,6 +156,7 @@ pub struct MaintenanceAnnouncementTemplateOfferingsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     service_provider_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
     /// Impact level
@@ -169,8 +176,15 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering UUID
@@ -201,6 +215,16 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
         self.service_provider_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -221,6 +245,7 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("service_provider_uuid", self.service_provider_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -278,13 +303,24 @@ impl std::future::IntoFuture for MaintenanceAnnouncementTemplateOfferingsListBui
 pub struct MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcement-template-offerings/{}/",
@@ -295,6 +331,7 @@ impl MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
                 "maintenance_announcement_template_offerings_retrieve",
                 "/api/maintenance-announcement-template-offerings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -323,13 +360,24 @@ for MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
 pub struct MaintenanceAnnouncementTemplateOfferingsCreateBuilder {
     client: runtime::Client,
     body: models::MaintenanceAnnouncementOfferingTemplateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementTemplateOfferingsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/maintenance-announcement-template-offerings/".to_string(),
             )
@@ -337,6 +385,7 @@ impl MaintenanceAnnouncementTemplateOfferingsCreateBuilder {
                 "maintenance_announcement_template_offerings_create",
                 "/api/maintenance-announcement-template-offerings/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -366,13 +415,24 @@ pub struct MaintenanceAnnouncementTemplateOfferingsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::MaintenanceAnnouncementOfferingTemplateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementTemplateOfferingsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcement-template-offerings/{}/",
@@ -383,6 +443,7 @@ impl MaintenanceAnnouncementTemplateOfferingsUpdateBuilder {
                 "maintenance_announcement_template_offerings_update",
                 "/api/maintenance-announcement-template-offerings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -412,8 +473,19 @@ pub struct MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedMaintenanceAnnouncementOfferingTemplateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -426,7 +498,7 @@ impl MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcement-template-offerings/{}/",
@@ -437,6 +509,7 @@ impl MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
                 "maintenance_announcement_template_offerings_partial_update",
                 "/api/maintenance-announcement-template-offerings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -468,13 +541,24 @@ for MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
 pub struct MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcement-template-offerings/{}/",
@@ -485,6 +569,7 @@ impl MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
                 "maintenance_announcement_template_offerings_destroy",
                 "/api/maintenance-announcement-template-offerings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -40,6 +40,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
             scheduled_start_before: Default::default(),
             service_provider_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a maintenance announcement
@@ -56,6 +57,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
         MaintenanceAnnouncementsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a maintenance announcement
@@ -74,6 +76,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
     ) -> MaintenanceAnnouncementsCreateBuilder {
         MaintenanceAnnouncementsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -95,6 +98,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
         MaintenanceAnnouncementsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -115,6 +119,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
         MaintenanceAnnouncementsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -132,6 +137,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
         MaintenanceAnnouncementsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get maintenance announcement statistics
@@ -152,6 +158,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
             end: Default::default(),
             provider_uuid: Default::default(),
             start: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Cancel the maintenance announcement
@@ -171,6 +178,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
         MaintenanceAnnouncementsCancelMaintenanceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Complete the maintenance announcement
@@ -190,6 +198,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
         MaintenanceAnnouncementsCompleteMaintenanceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Schedule/publish the maintenance announcement
@@ -206,6 +215,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
         MaintenanceAnnouncementsScheduleBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Start the maintenance announcement
@@ -225,6 +235,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
         MaintenanceAnnouncementsStartMaintenanceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unschedule/unpublish the maintenance announcement
@@ -241,6 +252,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
         MaintenanceAnnouncementsUnscheduleBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -259,6 +271,7 @@ pub struct MaintenanceAnnouncementsListBuilder {
     scheduled_start_before: Option<DateTime>,
     service_provider_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsListBuilder {
     /// Maintenance type
@@ -271,8 +284,15 @@ impl MaintenanceAnnouncementsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -327,8 +347,25 @@ impl MaintenanceAnnouncementsListBuilder {
     /// Maintenance state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -354,6 +391,7 @@ impl MaintenanceAnnouncementsListBuilder {
         q.push_opt("scheduled_start_before", self.scheduled_start_before.as_ref());
         q.push_opt("service_provider_uuid", self.service_provider_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -404,13 +442,24 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsListBuilder {
 pub struct MaintenanceAnnouncementsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcements/{}/", runtime::path_param("uuid", &
@@ -421,6 +470,7 @@ impl MaintenanceAnnouncementsRetrieveBuilder {
                 "maintenance_announcements_retrieve",
                 "/api/maintenance-announcements/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -441,13 +491,24 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsRetrieveBuilder {
 pub struct MaintenanceAnnouncementsCreateBuilder {
     client: runtime::Client,
     body: models::MaintenanceAnnouncementRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/maintenance-announcements/".to_string(),
             )
@@ -455,6 +516,7 @@ impl MaintenanceAnnouncementsCreateBuilder {
                 "maintenance_announcements_create",
                 "/api/maintenance-announcements/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -477,13 +539,24 @@ pub struct MaintenanceAnnouncementsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::MaintenanceAnnouncementRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcements/{}/", runtime::path_param("uuid", &
@@ -494,6 +567,7 @@ impl MaintenanceAnnouncementsUpdateBuilder {
                 "maintenance_announcements_update",
                 "/api/maintenance-announcements/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -516,8 +590,19 @@ pub struct MaintenanceAnnouncementsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedMaintenanceAnnouncementRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedMaintenanceAnnouncementRequest) -> Self {
         self.body = Some(body);
@@ -527,7 +612,7 @@ impl MaintenanceAnnouncementsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcements/{}/", runtime::path_param("uuid", &
@@ -538,6 +623,7 @@ impl MaintenanceAnnouncementsPartialUpdateBuilder {
                 "maintenance_announcements_partial_update",
                 "/api/maintenance-announcements/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -561,13 +647,24 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsPartialUpdateBuilder {
 pub struct MaintenanceAnnouncementsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcements/{}/", runtime::path_param("uuid", &
@@ -578,6 +675,7 @@ impl MaintenanceAnnouncementsDestroyBuilder {
                 "maintenance_announcements_destroy",
                 "/api/maintenance-announcements/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -600,6 +698,7 @@ pub struct MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
     end: Option<String>,
     provider_uuid: Option<String>,
     start: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
     /// End date in YYYY-MM-DD format. Defaults to 30 days in the future.
@@ -623,6 +722,16 @@ impl MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
         self.start = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -639,6 +748,7 @@ impl MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
         q.push_opt("end", self.end.as_ref());
         q.push_opt("provider_uuid", self.provider_uuid.as_ref());
         q.push_opt("start", self.start.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -669,13 +779,24 @@ for MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
 pub struct MaintenanceAnnouncementsCancelMaintenanceBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsCancelMaintenanceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcements/{}/cancel_maintenance/",
@@ -686,6 +807,7 @@ impl MaintenanceAnnouncementsCancelMaintenanceBuilder {
                 "maintenance_announcements_cancel_maintenance",
                 "/api/maintenance-announcements/{uuid}/cancel_maintenance/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -715,13 +837,24 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsCancelMaintenanceBuilde
 pub struct MaintenanceAnnouncementsCompleteMaintenanceBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsCompleteMaintenanceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcements/{}/complete_maintenance/",
@@ -732,6 +865,7 @@ impl MaintenanceAnnouncementsCompleteMaintenanceBuilder {
                 "maintenance_announcements_complete_maintenance",
                 "/api/maintenance-announcements/{uuid}/complete_maintenance/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -761,13 +895,24 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsCompleteMaintenanceBuil
 pub struct MaintenanceAnnouncementsScheduleBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsScheduleBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcements/{}/schedule/",
@@ -778,6 +923,7 @@ impl MaintenanceAnnouncementsScheduleBuilder {
                 "maintenance_announcements_schedule",
                 "/api/maintenance-announcements/{uuid}/schedule/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -805,13 +951,24 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsScheduleBuilder {
 pub struct MaintenanceAnnouncementsStartMaintenanceBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsStartMaintenanceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcements/{}/start_maintenance/",
@@ -822,6 +979,7 @@ impl MaintenanceAnnouncementsStartMaintenanceBuilder {
                 "maintenance_announcements_start_maintenance",
                 "/api/maintenance-announcements/{uuid}/start_maintenance/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -851,13 +1009,24 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsStartMaintenanceBuilder
 pub struct MaintenanceAnnouncementsUnscheduleBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsUnscheduleBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcements/{}/unschedule/",
@@ -868,6 +1037,7 @@ impl MaintenanceAnnouncementsUnscheduleBuilder {
                 "maintenance_announcements_unschedule",
                 "/api/maintenance-announcements/{uuid}/unschedule/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -35,6 +35,7 @@ impl<'a> MaintenanceAnnouncementsTemplateApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             service_provider_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a maintenance announcement template
@@ -54,6 +55,7 @@ impl<'a> MaintenanceAnnouncementsTemplateApi<'a> {
         MaintenanceAnnouncementsTemplateRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a maintenance announcement template
@@ -72,6 +74,7 @@ impl<'a> MaintenanceAnnouncementsTemplateApi<'a> {
     ) -> MaintenanceAnnouncementsTemplateCreateBuilder {
         MaintenanceAnnouncementsTemplateCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -93,6 +96,7 @@ impl<'a> MaintenanceAnnouncementsTemplateApi<'a> {
         MaintenanceAnnouncementsTemplateUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -113,6 +117,7 @@ impl<'a> MaintenanceAnnouncementsTemplateApi<'a> {
         MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -130,6 +135,7 @@ impl<'a> MaintenanceAnnouncementsTemplateApi<'a> {
         MaintenanceAnnouncementsTemplateDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -143,6 +149,7 @@ pub struct MaintenanceAnnouncementsTemplateListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     service_provider_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsTemplateListBuilder {
     /// Maintenance type
@@ -155,8 +162,15 @@ impl MaintenanceAnnouncementsTemplateListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -180,6 +194,16 @@ impl MaintenanceAnnouncementsTemplateListBuilder {
         self.service_provider_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -198,6 +222,7 @@ impl MaintenanceAnnouncementsTemplateListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("service_provider_uuid", self.service_provider_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -253,13 +278,24 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsTemplateListBuilder {
 pub struct MaintenanceAnnouncementsTemplateRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsTemplateRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcements-template/{}/",
@@ -270,6 +306,7 @@ impl MaintenanceAnnouncementsTemplateRetrieveBuilder {
                 "maintenance_announcements_template_retrieve",
                 "/api/maintenance-announcements-template/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -292,13 +329,24 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsTemplateRetrieveBuilder
 pub struct MaintenanceAnnouncementsTemplateCreateBuilder {
     client: runtime::Client,
     body: models::MaintenanceAnnouncementTemplateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsTemplateCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/maintenance-announcements-template/".to_string(),
             )
@@ -306,6 +354,7 @@ impl MaintenanceAnnouncementsTemplateCreateBuilder {
                 "maintenance_announcements_template_create",
                 "/api/maintenance-announcements-template/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -330,13 +379,24 @@ pub struct MaintenanceAnnouncementsTemplateUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::MaintenanceAnnouncementTemplateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsTemplateUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcements-template/{}/",
@@ -347,6 +407,7 @@ impl MaintenanceAnnouncementsTemplateUpdateBuilder {
                 "maintenance_announcements_template_update",
                 "/api/maintenance-announcements-template/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -371,8 +432,19 @@ pub struct MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedMaintenanceAnnouncementTemplateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -385,7 +457,7 @@ impl MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcements-template/{}/",
@@ -396,6 +468,7 @@ impl MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
                 "maintenance_announcements_template_partial_update",
                 "/api/maintenance-announcements-template/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -421,13 +494,24 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsTemplatePartialUpdateBu
 pub struct MaintenanceAnnouncementsTemplateDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsTemplateDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/maintenance-announcements-template/{}/",
@@ -438,6 +522,7 @@ impl MaintenanceAnnouncementsTemplateDestroyBuilder {
                 "maintenance_announcements_template_destroy",
                 "/api/maintenance-announcements-template/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

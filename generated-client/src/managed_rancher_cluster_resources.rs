@@ -31,6 +31,7 @@ impl<'a> ManagedRancherClusterResourcesApi<'a> {
             field: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -46,6 +47,7 @@ impl<'a> ManagedRancherClusterResourcesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Add node
@@ -64,6 +66,7 @@ impl<'a> ManagedRancherClusterResourcesApi<'a> {
         ManagedRancherClusterResourcesAddNodeBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -76,11 +79,19 @@ pub struct ManagedRancherClusterResourcesListBuilder {
     field: Vec<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ManagedRancherClusterResourcesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -95,6 +106,16 @@ impl ManagedRancherClusterResourcesListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -113,6 +134,7 @@ impl ManagedRancherClusterResourcesListBuilder {
         q.push_repeated("field", &self.field);
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -160,11 +182,29 @@ pub struct ManagedRancherClusterResourcesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ManagedRancherClusterResourcesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -184,6 +224,7 @@ impl ManagedRancherClusterResourcesRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -205,13 +246,24 @@ pub struct ManagedRancherClusterResourcesAddNodeBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ManagedRancherCreateNodeRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ManagedRancherClusterResourcesAddNodeBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/managed-rancher-cluster-resources/{}/add_node/",
@@ -222,6 +274,7 @@ impl ManagedRancherClusterResourcesAddNodeBuilder {
                 "managed_rancher_cluster_resources_add_node",
                 "/api/managed-rancher-cluster-resources/{uuid}/add_node/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -31,6 +31,7 @@ impl<'a> MarketplaceArticleCodeUpdateApi<'a> {
     ) -> MarketplaceArticleCodeUpdateApplyBuilder {
         MarketplaceArticleCodeUpdateApplyBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -50,6 +51,7 @@ impl<'a> MarketplaceArticleCodeUpdateApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -59,13 +61,24 @@ impl<'a> MarketplaceArticleCodeUpdateApi<'a> {
 pub struct MarketplaceArticleCodeUpdateApplyBuilder {
     client: runtime::Client,
     body: models::ArticleCodeUpdateApplyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceArticleCodeUpdateApplyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-article-code-update/apply/".to_string(),
             )
@@ -73,6 +86,7 @@ impl MarketplaceArticleCodeUpdateApplyBuilder {
                 "marketplace_article_code_update_apply",
                 "/api/marketplace-article-code-update/apply/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -96,6 +110,7 @@ pub struct MarketplaceArticleCodeUpdatePreviewBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     body: models::ArticleCodeUpdatePreviewRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceArticleCodeUpdatePreviewBuilder {
     /// A page number within the paginated result set.
@@ -110,6 +125,16 @@ impl MarketplaceArticleCodeUpdatePreviewBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -127,6 +152,7 @@ impl MarketplaceArticleCodeUpdatePreviewBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

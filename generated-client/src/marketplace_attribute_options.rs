@@ -33,6 +33,7 @@ impl<'a> MarketplaceAttributeOptionsApi<'a> {
             attribute: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve an attribute option
@@ -49,6 +50,7 @@ impl<'a> MarketplaceAttributeOptionsApi<'a> {
         MarketplaceAttributeOptionsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create an attribute option
@@ -67,6 +69,7 @@ impl<'a> MarketplaceAttributeOptionsApi<'a> {
     ) -> MarketplaceAttributeOptionsCreateBuilder {
         MarketplaceAttributeOptionsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -88,6 +91,7 @@ impl<'a> MarketplaceAttributeOptionsApi<'a> {
         MarketplaceAttributeOptionsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -108,6 +112,7 @@ impl<'a> MarketplaceAttributeOptionsApi<'a> {
         MarketplaceAttributeOptionsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -125,6 +130,7 @@ impl<'a> MarketplaceAttributeOptionsApi<'a> {
         MarketplaceAttributeOptionsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -136,6 +142,7 @@ pub struct MarketplaceAttributeOptionsListBuilder {
     attribute: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributeOptionsListBuilder {
     /// Attribute URL
@@ -159,6 +166,16 @@ impl MarketplaceAttributeOptionsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -175,6 +192,7 @@ impl MarketplaceAttributeOptionsListBuilder {
         q.push_opt("attribute", self.attribute.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -223,13 +241,24 @@ impl std::future::IntoFuture for MarketplaceAttributeOptionsListBuilder {
 pub struct MarketplaceAttributeOptionsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributeOptionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-attribute-options/{}/", runtime::path_param("uuid",
@@ -240,6 +269,7 @@ impl MarketplaceAttributeOptionsRetrieveBuilder {
                 "marketplace_attribute_options_retrieve",
                 "/api/marketplace-attribute-options/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -260,13 +290,24 @@ impl std::future::IntoFuture for MarketplaceAttributeOptionsRetrieveBuilder {
 pub struct MarketplaceAttributeOptionsCreateBuilder {
     client: runtime::Client,
     body: models::AttributeOptionRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributeOptionsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-attribute-options/".to_string(),
             )
@@ -274,6 +315,7 @@ impl MarketplaceAttributeOptionsCreateBuilder {
                 "marketplace_attribute_options_create",
                 "/api/marketplace-attribute-options/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -296,13 +338,24 @@ pub struct MarketplaceAttributeOptionsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::AttributeOptionRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributeOptionsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-attribute-options/{}/", runtime::path_param("uuid",
@@ -313,6 +366,7 @@ impl MarketplaceAttributeOptionsUpdateBuilder {
                 "marketplace_attribute_options_update",
                 "/api/marketplace-attribute-options/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -335,8 +389,19 @@ pub struct MarketplaceAttributeOptionsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedAttributeOptionRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributeOptionsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedAttributeOptionRequest) -> Self {
         self.body = Some(body);
@@ -346,7 +411,7 @@ impl MarketplaceAttributeOptionsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-attribute-options/{}/", runtime::path_param("uuid",
@@ -357,6 +422,7 @@ impl MarketplaceAttributeOptionsPartialUpdateBuilder {
                 "marketplace_attribute_options_partial_update",
                 "/api/marketplace-attribute-options/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -380,13 +446,24 @@ impl std::future::IntoFuture for MarketplaceAttributeOptionsPartialUpdateBuilder
 pub struct MarketplaceAttributeOptionsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributeOptionsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-attribute-options/{}/", runtime::path_param("uuid",
@@ -397,6 +474,7 @@ impl MarketplaceAttributeOptionsDestroyBuilder {
                 "marketplace_attribute_options_destroy",
                 "/api/marketplace-attribute-options/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

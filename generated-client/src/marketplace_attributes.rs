@@ -33,6 +33,7 @@ impl<'a> MarketplaceAttributesApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             section: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve an attribute
@@ -49,6 +50,7 @@ impl<'a> MarketplaceAttributesApi<'a> {
         MarketplaceAttributesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create an attribute
@@ -67,6 +69,7 @@ impl<'a> MarketplaceAttributesApi<'a> {
     ) -> MarketplaceAttributesCreateBuilder {
         MarketplaceAttributesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -88,6 +91,7 @@ impl<'a> MarketplaceAttributesApi<'a> {
         MarketplaceAttributesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -108,6 +112,7 @@ impl<'a> MarketplaceAttributesApi<'a> {
         MarketplaceAttributesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -125,6 +130,7 @@ impl<'a> MarketplaceAttributesApi<'a> {
         MarketplaceAttributesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -136,6 +142,7 @@ pub struct MarketplaceAttributesListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     section: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributesListBuilder {
     /// A page number within the paginated result set.
@@ -159,6 +166,16 @@ impl MarketplaceAttributesListBuilder {
         self.section = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -172,6 +189,7 @@ impl MarketplaceAttributesListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("section", self.section.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -218,13 +236,24 @@ impl std::future::IntoFuture for MarketplaceAttributesListBuilder {
 pub struct MarketplaceAttributesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-attributes/{}/", runtime::path_param("uuid", & self
@@ -235,6 +264,7 @@ impl MarketplaceAttributesRetrieveBuilder {
                 "marketplace_attributes_retrieve",
                 "/api/marketplace-attributes/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -255,17 +285,29 @@ impl std::future::IntoFuture for MarketplaceAttributesRetrieveBuilder {
 pub struct MarketplaceAttributesCreateBuilder {
     client: runtime::Client,
     body: models::AttributeRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-attributes/".to_string(),
             )
             .operation("marketplace_attributes_create", "/api/marketplace-attributes/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -288,13 +330,24 @@ pub struct MarketplaceAttributesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::AttributeRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-attributes/{}/", runtime::path_param("uuid", & self
@@ -305,6 +358,7 @@ impl MarketplaceAttributesUpdateBuilder {
                 "marketplace_attributes_update",
                 "/api/marketplace-attributes/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -327,8 +381,19 @@ pub struct MarketplaceAttributesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedAttributeRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedAttributeRequest) -> Self {
         self.body = Some(body);
@@ -338,7 +403,7 @@ impl MarketplaceAttributesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-attributes/{}/", runtime::path_param("uuid", & self
@@ -349,6 +414,7 @@ impl MarketplaceAttributesPartialUpdateBuilder {
                 "marketplace_attributes_partial_update",
                 "/api/marketplace-attributes/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -372,13 +438,24 @@ impl std::future::IntoFuture for MarketplaceAttributesPartialUpdateBuilder {
 pub struct MarketplaceAttributesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-attributes/{}/", runtime::path_param("uuid", & self
@@ -389,6 +466,7 @@ impl MarketplaceAttributesDestroyBuilder {
                 "marketplace_attributes_destroy",
                 "/api/marketplace-attributes/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

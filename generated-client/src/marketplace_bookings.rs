@@ -29,6 +29,7 @@ impl<'a> MarketplaceBookingsApi<'a> {
         MarketplaceBookingsListBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -37,13 +38,24 @@ impl<'a> MarketplaceBookingsApi<'a> {
 pub struct MarketplaceBookingsListBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceBookingsListBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-bookings/{}/", runtime::path_param("uuid", & self
@@ -51,6 +63,7 @@ impl MarketplaceBookingsListBuilder {
                 ),
             )
             .operation("marketplace_bookings_list", "/api/marketplace-bookings/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -42,6 +42,7 @@ impl<'a> MarketplaceCategoriesApi<'a> {
             resource_customer_uuid: Default::default(),
             resource_project_uuid: Default::default(),
             title: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a category
@@ -59,6 +60,7 @@ impl<'a> MarketplaceCategoriesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a category
@@ -77,6 +79,7 @@ impl<'a> MarketplaceCategoriesApi<'a> {
     ) -> MarketplaceCategoriesCreateBuilder {
         MarketplaceCategoriesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -98,6 +101,7 @@ impl<'a> MarketplaceCategoriesApi<'a> {
         MarketplaceCategoriesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -118,6 +122,7 @@ impl<'a> MarketplaceCategoriesApi<'a> {
         MarketplaceCategoriesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -135,6 +140,7 @@ impl<'a> MarketplaceCategoriesApi<'a> {
         MarketplaceCategoriesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -155,6 +161,7 @@ pub struct MarketplaceCategoriesListBuilder {
     resource_customer_uuid: Option<Uuid>,
     resource_project_uuid: Option<Uuid>,
     title: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoriesListBuilder {
     /// Customer UUID
@@ -167,6 +174,8 @@ impl MarketplaceCategoriesListBuilder {
     /// Customers offerings state
     ///
     /// Query `customers_offerings_state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_customers_offerings_state`\](Self::add_customers_offerings_state) adds one to them.
     pub fn customers_offerings_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -174,9 +183,21 @@ impl MarketplaceCategoriesListBuilder {
         self.customers_offerings_state = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `customers_offerings_state`, after those set before (with [`customers_offerings_state`](Self::customers_offerings_state) or this method).
+    pub fn add_customers_offerings_state(mut self, value: impl Into<String>) -> Self {
+        self.customers_offerings_state.push(value.into());
+        self
+    }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Category group UUID
@@ -242,6 +263,16 @@ impl MarketplaceCategoriesListBuilder {
         self.title = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -264,6 +295,7 @@ impl MarketplaceCategoriesListBuilder {
         q.push_opt("resource_customer_uuid", self.resource_customer_uuid.as_ref());
         q.push_opt("resource_project_uuid", self.resource_project_uuid.as_ref());
         q.push_opt("title", self.title.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -315,11 +347,29 @@ pub struct MarketplaceCategoriesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoriesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -339,6 +389,7 @@ impl MarketplaceCategoriesRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -359,20 +410,32 @@ impl std::future::IntoFuture for MarketplaceCategoriesRetrieveBuilder {
 pub struct MarketplaceCategoriesCreateBuilder {
     client: runtime::Client,
     body: models::MarketplaceCategoryRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoriesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-categories/".to_string(),
             )
             .operation("marketplace_categories_create", "/api/marketplace-categories/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -396,13 +459,24 @@ pub struct MarketplaceCategoriesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::MarketplaceCategoryRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoriesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-categories/{}/", runtime::path_param("uuid", & self
@@ -413,9 +487,10 @@ impl MarketplaceCategoriesUpdateBuilder {
                 "marketplace_categories_update",
                 "/api/marketplace-categories/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -439,8 +514,19 @@ pub struct MarketplaceCategoriesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedMarketplaceCategoryRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoriesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedMarketplaceCategoryRequest) -> Self {
         self.body = Some(body);
@@ -450,7 +536,7 @@ impl MarketplaceCategoriesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-categories/{}/", runtime::path_param("uuid", & self
@@ -461,10 +547,11 @@ impl MarketplaceCategoriesPartialUpdateBuilder {
                 "marketplace_categories_partial_update",
                 "/api/marketplace-categories/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -490,13 +577,24 @@ impl std::future::IntoFuture for MarketplaceCategoriesPartialUpdateBuilder {
 pub struct MarketplaceCategoriesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoriesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-categories/{}/", runtime::path_param("uuid", & self
@@ -507,6 +605,7 @@ impl MarketplaceCategoriesDestroyBuilder {
                 "marketplace_categories_destroy",
                 "/api/marketplace-categories/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -34,6 +34,7 @@ impl<'a> MarketplaceCategoryColumnsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             title: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a category column
@@ -50,6 +51,7 @@ impl<'a> MarketplaceCategoryColumnsApi<'a> {
         MarketplaceCategoryColumnsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a category column
@@ -68,6 +70,7 @@ impl<'a> MarketplaceCategoryColumnsApi<'a> {
     ) -> MarketplaceCategoryColumnsCreateBuilder {
         MarketplaceCategoryColumnsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -89,6 +92,7 @@ impl<'a> MarketplaceCategoryColumnsApi<'a> {
         MarketplaceCategoryColumnsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -109,6 +113,7 @@ impl<'a> MarketplaceCategoryColumnsApi<'a> {
         MarketplaceCategoryColumnsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -126,6 +131,7 @@ impl<'a> MarketplaceCategoryColumnsApi<'a> {
         MarketplaceCategoryColumnsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -138,6 +144,7 @@ pub struct MarketplaceCategoryColumnsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     title: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryColumnsListBuilder {
     /// Category UUID
@@ -168,6 +175,16 @@ impl MarketplaceCategoryColumnsListBuilder {
         self.title = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -185,6 +202,7 @@ impl MarketplaceCategoryColumnsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("title", self.title.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -231,13 +249,24 @@ impl std::future::IntoFuture for MarketplaceCategoryColumnsListBuilder {
 pub struct MarketplaceCategoryColumnsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryColumnsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-columns/{}/", runtime::path_param("uuid",
@@ -248,6 +277,7 @@ impl MarketplaceCategoryColumnsRetrieveBuilder {
                 "marketplace_category_columns_retrieve",
                 "/api/marketplace-category-columns/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -268,13 +298,24 @@ impl std::future::IntoFuture for MarketplaceCategoryColumnsRetrieveBuilder {
 pub struct MarketplaceCategoryColumnsCreateBuilder {
     client: runtime::Client,
     body: models::CategoryColumnRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryColumnsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-category-columns/".to_string(),
             )
@@ -282,6 +323,7 @@ impl MarketplaceCategoryColumnsCreateBuilder {
                 "marketplace_category_columns_create",
                 "/api/marketplace-category-columns/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -304,13 +346,24 @@ pub struct MarketplaceCategoryColumnsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CategoryColumnRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryColumnsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-columns/{}/", runtime::path_param("uuid",
@@ -321,6 +374,7 @@ impl MarketplaceCategoryColumnsUpdateBuilder {
                 "marketplace_category_columns_update",
                 "/api/marketplace-category-columns/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -343,8 +397,19 @@ pub struct MarketplaceCategoryColumnsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedCategoryColumnRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryColumnsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedCategoryColumnRequest) -> Self {
         self.body = Some(body);
@@ -354,7 +419,7 @@ impl MarketplaceCategoryColumnsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-columns/{}/", runtime::path_param("uuid",
@@ -365,6 +430,7 @@ impl MarketplaceCategoryColumnsPartialUpdateBuilder {
                 "marketplace_category_columns_partial_update",
                 "/api/marketplace-category-columns/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -388,13 +454,24 @@ impl std::future::IntoFuture for MarketplaceCategoryColumnsPartialUpdateBuilder 
 pub struct MarketplaceCategoryColumnsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryColumnsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-columns/{}/", runtime::path_param("uuid",
@@ -405,6 +482,7 @@ impl MarketplaceCategoryColumnsDestroyBuilder {
                 "marketplace_category_columns_destroy",
                 "/api/marketplace-category-columns/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -41,6 +41,7 @@ impl<'a> MarketplaceCategoryComponentUsagesApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             scope: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve an aggregated category component usage record
@@ -61,6 +62,7 @@ impl<'a> MarketplaceCategoryComponentUsagesApi<'a> {
             client: self.client.clone(),
             id,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -75,6 +77,7 @@ pub struct MarketplaceCategoryComponentUsagesListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     scope: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryComponentUsagesListBuilder {
     /// Date after or equal to
@@ -92,8 +95,15 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -117,6 +127,16 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
         self.scope = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -136,6 +156,7 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("scope", self.scope.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -187,11 +208,29 @@ pub struct MarketplaceCategoryComponentUsagesRetrieveBuilder {
     client: runtime::Client,
     id: i64,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryComponentUsagesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -211,6 +250,7 @@ impl MarketplaceCategoryComponentUsagesRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -32,6 +32,7 @@ impl<'a> MarketplaceCategoryComponentsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a category component
@@ -48,6 +49,7 @@ impl<'a> MarketplaceCategoryComponentsApi<'a> {
         MarketplaceCategoryComponentsRetrieveBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a category component
@@ -66,6 +68,7 @@ impl<'a> MarketplaceCategoryComponentsApi<'a> {
     ) -> MarketplaceCategoryComponentsCreateBuilder {
         MarketplaceCategoryComponentsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -87,6 +90,7 @@ impl<'a> MarketplaceCategoryComponentsApi<'a> {
         MarketplaceCategoryComponentsUpdateBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -107,6 +111,7 @@ impl<'a> MarketplaceCategoryComponentsApi<'a> {
         MarketplaceCategoryComponentsPartialUpdateBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -124,6 +129,7 @@ impl<'a> MarketplaceCategoryComponentsApi<'a> {
         MarketplaceCategoryComponentsDestroyBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -134,6 +140,7 @@ pub struct MarketplaceCategoryComponentsListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryComponentsListBuilder {
     /// A page number within the paginated result set.
@@ -148,6 +155,16 @@ impl MarketplaceCategoryComponentsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -165,6 +182,7 @@ impl MarketplaceCategoryComponentsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -213,13 +231,24 @@ impl std::future::IntoFuture for MarketplaceCategoryComponentsListBuilder {
 pub struct MarketplaceCategoryComponentsRetrieveBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryComponentsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-components/{}/", runtime::path_param("id",
@@ -230,6 +259,7 @@ impl MarketplaceCategoryComponentsRetrieveBuilder {
                 "marketplace_category_components_retrieve",
                 "/api/marketplace-category-components/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -250,13 +280,24 @@ impl std::future::IntoFuture for MarketplaceCategoryComponentsRetrieveBuilder {
 pub struct MarketplaceCategoryComponentsCreateBuilder {
     client: runtime::Client,
     body: models::CategoryComponentsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryComponentsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-category-components/".to_string(),
             )
@@ -264,6 +305,7 @@ impl MarketplaceCategoryComponentsCreateBuilder {
                 "marketplace_category_components_create",
                 "/api/marketplace-category-components/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -286,13 +328,24 @@ pub struct MarketplaceCategoryComponentsUpdateBuilder {
     client: runtime::Client,
     id: i64,
     body: models::CategoryComponentsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryComponentsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-components/{}/", runtime::path_param("id",
@@ -303,6 +356,7 @@ impl MarketplaceCategoryComponentsUpdateBuilder {
                 "marketplace_category_components_update",
                 "/api/marketplace-category-components/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -325,8 +379,19 @@ pub struct MarketplaceCategoryComponentsPartialUpdateBuilder {
     client: runtime::Client,
     id: i64,
     body: Option<models::PatchedCategoryComponentsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryComponentsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedCategoryComponentsRequest) -> Self {
         self.body = Some(body);
@@ -336,7 +401,7 @@ impl MarketplaceCategoryComponentsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-components/{}/", runtime::path_param("id",
@@ -347,6 +412,7 @@ impl MarketplaceCategoryComponentsPartialUpdateBuilder {
                 "marketplace_category_components_partial_update",
                 "/api/marketplace-category-components/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -370,13 +436,24 @@ impl std::future::IntoFuture for MarketplaceCategoryComponentsPartialUpdateBuild
 pub struct MarketplaceCategoryComponentsDestroyBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryComponentsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-components/{}/", runtime::path_param("id",
@@ -387,6 +464,7 @@ impl MarketplaceCategoryComponentsDestroyBuilder {
                 "marketplace_category_components_destroy",
                 "/api/marketplace-category-components/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

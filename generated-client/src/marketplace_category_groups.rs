@@ -34,6 +34,7 @@ impl<'a> MarketplaceCategoryGroupsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             title: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a category group
@@ -51,6 +52,7 @@ impl<'a> MarketplaceCategoryGroupsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a category group
@@ -69,6 +71,7 @@ impl<'a> MarketplaceCategoryGroupsApi<'a> {
     ) -> MarketplaceCategoryGroupsCreateBuilder {
         MarketplaceCategoryGroupsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -90,6 +93,7 @@ impl<'a> MarketplaceCategoryGroupsApi<'a> {
         MarketplaceCategoryGroupsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -110,6 +114,7 @@ impl<'a> MarketplaceCategoryGroupsApi<'a> {
         MarketplaceCategoryGroupsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -127,6 +132,7 @@ impl<'a> MarketplaceCategoryGroupsApi<'a> {
         MarketplaceCategoryGroupsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -139,11 +145,19 @@ pub struct MarketplaceCategoryGroupsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     title: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryGroupsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -165,6 +179,16 @@ impl MarketplaceCategoryGroupsListBuilder {
         self.title = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -182,6 +206,7 @@ impl MarketplaceCategoryGroupsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("title", self.title.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -229,11 +254,29 @@ pub struct MarketplaceCategoryGroupsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryGroupsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -253,6 +296,7 @@ impl MarketplaceCategoryGroupsRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -273,13 +317,24 @@ impl std::future::IntoFuture for MarketplaceCategoryGroupsRetrieveBuilder {
 pub struct MarketplaceCategoryGroupsCreateBuilder {
     client: runtime::Client,
     body: models::CategoryGroupRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryGroupsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-category-groups/".to_string(),
             )
@@ -287,9 +342,10 @@ impl MarketplaceCategoryGroupsCreateBuilder {
                 "marketplace_category_groups_create",
                 "/api/marketplace-category-groups/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -313,13 +369,24 @@ pub struct MarketplaceCategoryGroupsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CategoryGroupRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryGroupsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-groups/{}/", runtime::path_param("uuid", &
@@ -330,9 +397,10 @@ impl MarketplaceCategoryGroupsUpdateBuilder {
                 "marketplace_category_groups_update",
                 "/api/marketplace-category-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -356,8 +424,19 @@ pub struct MarketplaceCategoryGroupsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedCategoryGroupRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryGroupsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedCategoryGroupRequest) -> Self {
         self.body = Some(body);
@@ -367,7 +446,7 @@ impl MarketplaceCategoryGroupsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-groups/{}/", runtime::path_param("uuid", &
@@ -378,10 +457,11 @@ impl MarketplaceCategoryGroupsPartialUpdateBuilder {
                 "marketplace_category_groups_partial_update",
                 "/api/marketplace-category-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -407,13 +487,24 @@ impl std::future::IntoFuture for MarketplaceCategoryGroupsPartialUpdateBuilder {
 pub struct MarketplaceCategoryGroupsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryGroupsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-groups/{}/", runtime::path_param("uuid", &
@@ -424,6 +515,7 @@ impl MarketplaceCategoryGroupsDestroyBuilder {
                 "marketplace_category_groups_destroy",
                 "/api/marketplace-category-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

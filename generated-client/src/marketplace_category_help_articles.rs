@@ -32,6 +32,7 @@ impl<'a> MarketplaceCategoryHelpArticlesApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a category help article
@@ -48,6 +49,7 @@ impl<'a> MarketplaceCategoryHelpArticlesApi<'a> {
         MarketplaceCategoryHelpArticlesRetrieveBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a category help article
@@ -66,6 +68,7 @@ impl<'a> MarketplaceCategoryHelpArticlesApi<'a> {
     ) -> MarketplaceCategoryHelpArticlesCreateBuilder {
         MarketplaceCategoryHelpArticlesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -87,6 +90,7 @@ impl<'a> MarketplaceCategoryHelpArticlesApi<'a> {
         MarketplaceCategoryHelpArticlesUpdateBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -107,6 +111,7 @@ impl<'a> MarketplaceCategoryHelpArticlesApi<'a> {
         MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -124,6 +129,7 @@ impl<'a> MarketplaceCategoryHelpArticlesApi<'a> {
         MarketplaceCategoryHelpArticlesDestroyBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -134,6 +140,7 @@ pub struct MarketplaceCategoryHelpArticlesListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryHelpArticlesListBuilder {
     /// A page number within the paginated result set.
@@ -148,6 +155,16 @@ impl MarketplaceCategoryHelpArticlesListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -165,6 +182,7 @@ impl MarketplaceCategoryHelpArticlesListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -215,13 +233,24 @@ impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesListBuilder {
 pub struct MarketplaceCategoryHelpArticlesRetrieveBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryHelpArticlesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-help-articles/{}/",
@@ -232,6 +261,7 @@ impl MarketplaceCategoryHelpArticlesRetrieveBuilder {
                 "marketplace_category_help_articles_retrieve",
                 "/api/marketplace-category-help-articles/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -252,13 +282,24 @@ impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesRetrieveBuilder 
 pub struct MarketplaceCategoryHelpArticlesCreateBuilder {
     client: runtime::Client,
     body: models::CategoryHelpArticlesRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryHelpArticlesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-category-help-articles/".to_string(),
             )
@@ -266,6 +307,7 @@ impl MarketplaceCategoryHelpArticlesCreateBuilder {
                 "marketplace_category_help_articles_create",
                 "/api/marketplace-category-help-articles/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -288,13 +330,24 @@ pub struct MarketplaceCategoryHelpArticlesUpdateBuilder {
     client: runtime::Client,
     id: i64,
     body: models::CategoryHelpArticlesRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryHelpArticlesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-help-articles/{}/",
@@ -305,6 +358,7 @@ impl MarketplaceCategoryHelpArticlesUpdateBuilder {
                 "marketplace_category_help_articles_update",
                 "/api/marketplace-category-help-articles/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -327,8 +381,19 @@ pub struct MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
     client: runtime::Client,
     id: i64,
     body: Option<models::PatchedCategoryHelpArticlesRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedCategoryHelpArticlesRequest) -> Self {
         self.body = Some(body);
@@ -338,7 +403,7 @@ impl MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-help-articles/{}/",
@@ -349,6 +414,7 @@ impl MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
                 "marketplace_category_help_articles_partial_update",
                 "/api/marketplace-category-help-articles/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -372,13 +438,24 @@ impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesPartialUpdateBui
 pub struct MarketplaceCategoryHelpArticlesDestroyBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryHelpArticlesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-category-help-articles/{}/",
@@ -389,6 +466,7 @@ impl MarketplaceCategoryHelpArticlesDestroyBuilder {
                 "marketplace_category_help_articles_destroy",
                 "/api/marketplace-category-help-articles/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -34,6 +34,7 @@ impl<'a> MarketplaceChatApi<'a> {
     ) -> MarketplaceChatClickBuilder {
         MarketplaceChatClickBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -54,6 +55,7 @@ impl<'a> MarketplaceChatApi<'a> {
     ) -> MarketplaceChatFeedbackBuilder {
         MarketplaceChatFeedbackBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -79,6 +81,7 @@ impl<'a> MarketplaceChatApi<'a> {
     ) -> MarketplaceChatStreamBuilder {
         MarketplaceChatStreamBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -88,17 +91,29 @@ impl<'a> MarketplaceChatApi<'a> {
 pub struct MarketplaceChatClickBuilder {
     client: runtime::Client,
     body: models::AnonymousChatClickRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceChatClickBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-chat/click/".to_string(),
             )
             .operation("marketplace_chat_click", "/api/marketplace-chat/click/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -120,17 +135,29 @@ impl std::future::IntoFuture for MarketplaceChatClickBuilder {
 pub struct MarketplaceChatFeedbackBuilder {
     client: runtime::Client,
     body: models::AnonymousChatFeedbackRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceChatFeedbackBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-chat/feedback/".to_string(),
             )
             .operation("marketplace_chat_feedback", "/api/marketplace-chat/feedback/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -152,17 +179,29 @@ impl std::future::IntoFuture for MarketplaceChatFeedbackBuilder {
 pub struct MarketplaceChatStreamBuilder {
     client: runtime::Client,
     body: models::AnonymousChatStreamRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceChatStreamBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-chat/stream/".to_string(),
             )
             .operation("marketplace_chat_stream", "/api/marketplace-chat/stream/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -43,6 +43,7 @@ impl<'a> MarketplaceComponentUsageMonthlyApi<'a> {
             page_size: Default::default(),
             project_uuid: Default::default(),
             start: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -64,6 +65,7 @@ pub struct MarketplaceComponentUsageMonthlyListBuilder {
     page_size: Option<i64>,
     project_uuid: Option<Uuid>,
     start: Option<Date>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceComponentUsageMonthlyListBuilder {
     /// Query `billing_period`, string (date).
@@ -92,8 +94,15 @@ impl MarketplaceComponentUsageMonthlyListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Which field to use when ordering the results.
@@ -137,6 +146,16 @@ impl MarketplaceComponentUsageMonthlyListBuilder {
         self.start = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -163,6 +182,7 @@ impl MarketplaceComponentUsageMonthlyListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("start", self.start.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.

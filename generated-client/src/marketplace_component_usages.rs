@@ -45,6 +45,7 @@ impl<'a> MarketplaceComponentUsagesApi<'a> {
             resource: Default::default(),
             resource_uuid: Default::default(),
             type_: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a component usage record
@@ -62,6 +63,7 @@ impl<'a> MarketplaceComponentUsagesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Set component usage for a resource
@@ -85,6 +87,7 @@ impl<'a> MarketplaceComponentUsagesApi<'a> {
     ) -> MarketplaceComponentUsagesSetUsageBuilder {
         MarketplaceComponentUsagesSetUsageBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -110,6 +113,7 @@ impl<'a> MarketplaceComponentUsagesApi<'a> {
         MarketplaceComponentUsagesSetUserUsageBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -136,6 +140,7 @@ impl<'a> MarketplaceComponentUsagesApi<'a> {
         MarketplaceComponentUsagesSetUserUsagesBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -160,6 +165,7 @@ pub struct MarketplaceComponentUsagesListBuilder {
     resource: Option<String>,
     resource_uuid: Option<Uuid>,
     type_: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceComponentUsagesListBuilder {
     /// Query `billing_period`, string (date).
@@ -203,15 +209,29 @@ impl MarketplaceComponentUsagesListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering UUID
@@ -263,6 +283,16 @@ impl MarketplaceComponentUsagesListBuilder {
         self.type_ = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -291,6 +321,7 @@ impl MarketplaceComponentUsagesListBuilder {
         q.push_opt("resource", self.resource.as_ref());
         q.push_opt("resource_uuid", self.resource_uuid.as_ref());
         q.push_opt("type", self.type_.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -338,11 +369,29 @@ pub struct MarketplaceComponentUsagesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceComponentUsagesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -362,6 +411,7 @@ impl MarketplaceComponentUsagesRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -382,13 +432,24 @@ impl std::future::IntoFuture for MarketplaceComponentUsagesRetrieveBuilder {
 pub struct MarketplaceComponentUsagesSetUsageBuilder {
     client: runtime::Client,
     body: models::ComponentUsageCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceComponentUsagesSetUsageBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-component-usages/set_usage/".to_string(),
             )
@@ -396,6 +457,7 @@ impl MarketplaceComponentUsagesSetUsageBuilder {
                 "marketplace_component_usages_set_usage",
                 "/api/marketplace-component-usages/set_usage/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -418,13 +480,24 @@ pub struct MarketplaceComponentUsagesSetUserUsageBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ComponentUserUsageCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceComponentUsagesSetUserUsageBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-component-usages/{}/set_user_usage/",
@@ -435,6 +508,7 @@ impl MarketplaceComponentUsagesSetUserUsageBuilder {
                 "marketplace_component_usages_set_user_usage",
                 "/api/marketplace-component-usages/{uuid}/set_user_usage/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -457,13 +531,24 @@ pub struct MarketplaceComponentUsagesSetUserUsagesBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ComponentUserUsageBulkCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceComponentUsagesSetUserUsagesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-component-usages/{}/set_user_usages/",
@@ -474,6 +559,7 @@ impl MarketplaceComponentUsagesSetUserUsagesBuilder {
                 "marketplace_component_usages_set_user_usages",
                 "/api/marketplace-component-usages/{uuid}/set_user_usages/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

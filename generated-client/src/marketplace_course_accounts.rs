@@ -41,6 +41,7 @@ impl<'a> MarketplaceCourseAccountsApi<'a> {
             project_uuid: Default::default(),
             state: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a course account
@@ -57,6 +58,7 @@ impl<'a> MarketplaceCourseAccountsApi<'a> {
         MarketplaceCourseAccountsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a course account
@@ -75,6 +77,7 @@ impl<'a> MarketplaceCourseAccountsApi<'a> {
     ) -> MarketplaceCourseAccountsCreateBuilder {
         MarketplaceCourseAccountsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -105,6 +108,7 @@ impl<'a> MarketplaceCourseAccountsApi<'a> {
             project_uuid: Default::default(),
             state: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -122,6 +126,7 @@ impl<'a> MarketplaceCourseAccountsApi<'a> {
         MarketplaceCourseAccountsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Retry a failed course account
@@ -136,6 +141,7 @@ impl<'a> MarketplaceCourseAccountsApi<'a> {
         MarketplaceCourseAccountsRetryBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -155,6 +161,7 @@ pub struct MarketplaceCourseAccountsListBuilder {
     project_uuid: Option<Uuid>,
     state: Vec<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCourseAccountsListBuilder {
     /// Email contains
@@ -167,8 +174,15 @@ impl MarketplaceCourseAccountsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -223,8 +237,15 @@ impl MarketplaceCourseAccountsListBuilder {
     /// Course account state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Username
@@ -232,6 +253,16 @@ impl MarketplaceCourseAccountsListBuilder {
     /// Query `username`, string.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -258,6 +289,7 @@ impl MarketplaceCourseAccountsListBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_repeated("state", &self.state);
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -304,13 +336,24 @@ impl std::future::IntoFuture for MarketplaceCourseAccountsListBuilder {
 pub struct MarketplaceCourseAccountsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCourseAccountsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-course-accounts/{}/", runtime::path_param("uuid", &
@@ -321,6 +364,7 @@ impl MarketplaceCourseAccountsRetrieveBuilder {
                 "marketplace_course_accounts_retrieve",
                 "/api/marketplace-course-accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -341,13 +385,24 @@ impl std::future::IntoFuture for MarketplaceCourseAccountsRetrieveBuilder {
 pub struct MarketplaceCourseAccountsCreateBuilder {
     client: runtime::Client,
     body: models::CourseAccountRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCourseAccountsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-course-accounts/".to_string(),
             )
@@ -355,6 +410,7 @@ impl MarketplaceCourseAccountsCreateBuilder {
                 "marketplace_course_accounts_create",
                 "/api/marketplace-course-accounts/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -387,6 +443,7 @@ pub struct MarketplaceCourseAccountsCreateBulkBuilder {
     state: Vec<String>,
     username: Option<String>,
     body: models::CourseAccountsBulkCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// Email contains
@@ -399,8 +456,15 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -455,8 +519,15 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// Course account state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Username
@@ -464,6 +535,16 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// Query `username`, string.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -490,6 +571,7 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_repeated("state", &self.state);
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -511,13 +593,24 @@ impl std::future::IntoFuture for MarketplaceCourseAccountsCreateBulkBuilder {
 pub struct MarketplaceCourseAccountsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCourseAccountsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-course-accounts/{}/", runtime::path_param("uuid", &
@@ -528,6 +621,7 @@ impl MarketplaceCourseAccountsDestroyBuilder {
                 "marketplace_course_accounts_destroy",
                 "/api/marketplace-course-accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -548,13 +642,24 @@ impl std::future::IntoFuture for MarketplaceCourseAccountsDestroyBuilder {
 pub struct MarketplaceCourseAccountsRetryBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCourseAccountsRetryBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-course-accounts/{}/retry/",
@@ -565,6 +670,7 @@ impl MarketplaceCourseAccountsRetryBuilder {
                 "marketplace_course_accounts_retry",
                 "/api/marketplace-course-accounts/{uuid}/retry/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

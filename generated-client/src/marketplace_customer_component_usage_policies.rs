@@ -34,6 +34,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesApi<'a> {
             page_size: Default::default(),
             scope: Default::default(),
             scope_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -51,6 +52,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesApi<'a> {
         MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -67,6 +69,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesApi<'a> {
     ) -> MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
         MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -86,6 +89,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesApi<'a> {
         MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -104,6 +108,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesApi<'a> {
         MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -122,6 +127,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesApi<'a> {
         MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List Marketplace Customer Component Usage Policies Actions
@@ -137,6 +143,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesApi<'a> {
     ) -> MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
         MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -151,6 +158,7 @@ pub struct MarketplaceCustomerComponentUsagePoliciesListBuilder {
     page_size: Option<i64>,
     scope: Option<String>,
     scope_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerComponentUsagePoliciesListBuilder {
     /// Query `customer`, string (uri).
@@ -187,6 +195,16 @@ impl MarketplaceCustomerComponentUsagePoliciesListBuilder {
         self.scope_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -206,6 +224,7 @@ impl MarketplaceCustomerComponentUsagePoliciesListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("scope", self.scope.as_ref());
         q.push_opt("scope_uuid", self.scope_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -259,13 +278,24 @@ impl std::future::IntoFuture for MarketplaceCustomerComponentUsagePoliciesListBu
 pub struct MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-customer-component-usage-policies/{}/",
@@ -276,6 +306,7 @@ impl MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
                 "marketplace_customer_component_usage_policies_retrieve",
                 "/api/marketplace-customer-component-usage-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -297,13 +328,24 @@ for MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
 pub struct MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
     client: runtime::Client,
     body: models::CustomerComponentUsagePolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-customer-component-usage-policies/".to_string(),
             )
@@ -311,6 +353,7 @@ impl MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
                 "marketplace_customer_component_usage_policies_create",
                 "/api/marketplace-customer-component-usage-policies/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -333,13 +376,24 @@ pub struct MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CustomerComponentUsagePolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-customer-component-usage-policies/{}/",
@@ -350,6 +404,7 @@ impl MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
                 "marketplace_customer_component_usage_policies_update",
                 "/api/marketplace-customer-component-usage-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -372,8 +427,19 @@ pub struct MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedCustomerComponentUsagePolicyRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -386,7 +452,7 @@ impl MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-customer-component-usage-policies/{}/",
@@ -397,6 +463,7 @@ impl MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
                 "marketplace_customer_component_usage_policies_partial_update",
                 "/api/marketplace-customer-component-usage-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -421,13 +488,24 @@ for MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
 pub struct MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-customer-component-usage-policies/{}/",
@@ -438,6 +516,7 @@ impl MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
                 "marketplace_customer_component_usage_policies_destroy",
                 "/api/marketplace-customer-component-usage-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -458,13 +537,24 @@ for MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-customer-component-usage-policies/actions/".to_string(),
             )
@@ -472,6 +562,7 @@ impl MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
                 "marketplace_customer_component_usage_policies_actions_retrieve",
                 "/api/marketplace-customer-component-usage-policies/actions/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

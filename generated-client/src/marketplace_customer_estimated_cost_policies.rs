@@ -34,6 +34,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesApi<'a> {
             page_size: Default::default(),
             scope: Default::default(),
             scope_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -51,6 +52,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesApi<'a> {
         MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -67,6 +69,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesApi<'a> {
     ) -> MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
         MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -86,6 +89,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesApi<'a> {
         MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -104,6 +108,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesApi<'a> {
         MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -122,6 +127,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesApi<'a> {
         MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List Marketplace Customer Estimated Cost Policies Actions
@@ -137,6 +143,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesApi<'a> {
     ) -> MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
         MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -151,6 +158,7 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesListBuilder {
     page_size: Option<i64>,
     scope: Option<String>,
     scope_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerEstimatedCostPoliciesListBuilder {
     /// Query `customer`, string (uri).
@@ -187,6 +195,16 @@ impl MarketplaceCustomerEstimatedCostPoliciesListBuilder {
         self.scope_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -206,6 +224,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("scope", self.scope.as_ref());
         q.push_opt("scope_uuid", self.scope_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -259,13 +278,24 @@ impl std::future::IntoFuture for MarketplaceCustomerEstimatedCostPoliciesListBui
 pub struct MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-customer-estimated-cost-policies/{}/",
@@ -276,6 +306,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
                 "marketplace_customer_estimated_cost_policies_retrieve",
                 "/api/marketplace-customer-estimated-cost-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -297,13 +328,24 @@ for MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
 pub struct MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
     client: runtime::Client,
     body: models::CustomerEstimatedCostPolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-customer-estimated-cost-policies/".to_string(),
             )
@@ -311,6 +353,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
                 "marketplace_customer_estimated_cost_policies_create",
                 "/api/marketplace-customer-estimated-cost-policies/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -333,13 +376,24 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CustomerEstimatedCostPolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-customer-estimated-cost-policies/{}/",
@@ -350,6 +404,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
                 "marketplace_customer_estimated_cost_policies_update",
                 "/api/marketplace-customer-estimated-cost-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -372,8 +427,19 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedCustomerEstimatedCostPolicyRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -386,7 +452,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-customer-estimated-cost-policies/{}/",
@@ -397,6 +463,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
                 "marketplace_customer_estimated_cost_policies_partial_update",
                 "/api/marketplace-customer-estimated-cost-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -421,13 +488,24 @@ for MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
 pub struct MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-customer-estimated-cost-policies/{}/",
@@ -438,6 +516,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
                 "marketplace_customer_estimated_cost_policies_destroy",
                 "/api/marketplace-customer-estimated-cost-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -457,13 +536,24 @@ impl std::future::IntoFuture for MarketplaceCustomerEstimatedCostPoliciesDestroy
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-customer-estimated-cost-policies/actions/".to_string(),
             )
@@ -471,6 +561,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
                 "marketplace_customer_estimated_cost_policies_actions_retrieve",
                 "/api/marketplace-customer-estimated-cost-policies/actions/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -35,6 +35,7 @@ impl<'a> MarketplaceCustomerServiceAccountsApi<'a> {
             page_size: Default::default(),
             state: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a service account
@@ -52,6 +53,7 @@ impl<'a> MarketplaceCustomerServiceAccountsApi<'a> {
         MarketplaceCustomerServiceAccountsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a customer service account
@@ -70,6 +72,7 @@ impl<'a> MarketplaceCustomerServiceAccountsApi<'a> {
     ) -> MarketplaceCustomerServiceAccountsCreateBuilder {
         MarketplaceCustomerServiceAccountsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -89,6 +92,7 @@ impl<'a> MarketplaceCustomerServiceAccountsApi<'a> {
         MarketplaceCustomerServiceAccountsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -107,6 +111,7 @@ impl<'a> MarketplaceCustomerServiceAccountsApi<'a> {
         MarketplaceCustomerServiceAccountsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -127,6 +132,7 @@ impl<'a> MarketplaceCustomerServiceAccountsApi<'a> {
         MarketplaceCustomerServiceAccountsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Rotate API key for a customer service account
@@ -146,6 +152,7 @@ impl<'a> MarketplaceCustomerServiceAccountsApi<'a> {
         MarketplaceCustomerServiceAccountsRotateApiKeyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -161,6 +168,7 @@ pub struct MarketplaceCustomerServiceAccountsListBuilder {
     page_size: Option<i64>,
     state: Vec<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerServiceAccountsListBuilder {
     /// Customer URL
@@ -201,8 +209,15 @@ impl MarketplaceCustomerServiceAccountsListBuilder {
     /// Service account state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Username
@@ -210,6 +225,16 @@ impl MarketplaceCustomerServiceAccountsListBuilder {
     /// Query `username`, string.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -232,6 +257,7 @@ impl MarketplaceCustomerServiceAccountsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_repeated("state", &self.state);
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -282,13 +308,24 @@ impl std::future::IntoFuture for MarketplaceCustomerServiceAccountsListBuilder {
 pub struct MarketplaceCustomerServiceAccountsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerServiceAccountsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-customer-service-accounts/{}/",
@@ -299,6 +336,7 @@ impl MarketplaceCustomerServiceAccountsRetrieveBuilder {
                 "marketplace_customer_service_accounts_retrieve",
                 "/api/marketplace-customer-service-accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -319,13 +357,24 @@ impl std::future::IntoFuture for MarketplaceCustomerServiceAccountsRetrieveBuild
 pub struct MarketplaceCustomerServiceAccountsCreateBuilder {
     client: runtime::Client,
     body: models::CustomerServiceAccountRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerServiceAccountsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-customer-service-accounts/".to_string(),
             )
@@ -333,6 +382,7 @@ impl MarketplaceCustomerServiceAccountsCreateBuilder {
                 "marketplace_customer_service_accounts_create",
                 "/api/marketplace-customer-service-accounts/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -355,13 +405,24 @@ pub struct MarketplaceCustomerServiceAccountsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CustomerServiceAccountRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerServiceAccountsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-customer-service-accounts/{}/",
@@ -372,6 +433,7 @@ impl MarketplaceCustomerServiceAccountsUpdateBuilder {
                 "marketplace_customer_service_accounts_update",
                 "/api/marketplace-customer-service-accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -394,8 +456,19 @@ pub struct MarketplaceCustomerServiceAccountsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedCustomerServiceAccountRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerServiceAccountsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedCustomerServiceAccountRequest) -> Self {
         self.body = Some(body);
@@ -405,7 +478,7 @@ impl MarketplaceCustomerServiceAccountsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-customer-service-accounts/{}/",
@@ -416,6 +489,7 @@ impl MarketplaceCustomerServiceAccountsPartialUpdateBuilder {
                 "marketplace_customer_service_accounts_partial_update",
                 "/api/marketplace-customer-service-accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -439,13 +513,24 @@ impl std::future::IntoFuture for MarketplaceCustomerServiceAccountsPartialUpdate
 pub struct MarketplaceCustomerServiceAccountsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerServiceAccountsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-customer-service-accounts/{}/",
@@ -456,6 +541,7 @@ impl MarketplaceCustomerServiceAccountsDestroyBuilder {
                 "marketplace_customer_service_accounts_destroy",
                 "/api/marketplace-customer-service-accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -476,13 +562,24 @@ impl std::future::IntoFuture for MarketplaceCustomerServiceAccountsDestroyBuilde
 pub struct MarketplaceCustomerServiceAccountsRotateApiKeyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerServiceAccountsRotateApiKeyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-customer-service-accounts/{}/rotate_api_key/",
@@ -493,6 +590,7 @@ impl MarketplaceCustomerServiceAccountsRotateApiKeyBuilder {
                 "marketplace_customer_service_accounts_rotate_api_key",
                 "/api/marketplace-customer-service-accounts/{uuid}/rotate_api_key/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -34,6 +34,7 @@ impl<'a> MarketplaceCustomerUsageApi<'a> {
         MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get per-project usage breakdown for a single offering
@@ -57,6 +58,7 @@ impl<'a> MarketplaceCustomerUsageApi<'a> {
             offering_uuid,
             component_type: Default::default(),
             period_offset: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get monthly usage buckets for a single offering
@@ -80,6 +82,7 @@ impl<'a> MarketplaceCustomerUsageApi<'a> {
             offering_uuid,
             component_type: Default::default(),
             period_offset: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -88,13 +91,24 @@ impl<'a> MarketplaceCustomerUsageApi<'a> {
 pub struct MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-customer-usage/{}/components-usage/",
@@ -105,6 +119,7 @@ impl MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
                 "marketplace_customer_usage_components_usage_retrieve",
                 "/api/marketplace-customer-usage/{uuid}/components-usage/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -137,6 +152,7 @@ pub struct MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder {
     offering_uuid: Uuid,
     component_type: Option<String>,
     period_offset: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder {
     /// Query `component_type`, string.
@@ -147,6 +163,16 @@ impl MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder {
     /// Query `period_offset`, integer.
     pub fn period_offset(mut self, value: i64) -> Self {
         self.period_offset = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -168,6 +194,7 @@ impl MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder {
         q.push("offering_uuid", &self.offering_uuid);
         q.push_opt("component_type", self.component_type.as_ref());
         q.push_opt("period_offset", self.period_offset.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -201,6 +228,7 @@ pub struct MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder {
     offering_uuid: Uuid,
     component_type: Option<String>,
     period_offset: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder {
     /// Query `component_type`, string.
@@ -211,6 +239,16 @@ impl MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder {
     /// Query `period_offset`, integer.
     pub fn period_offset(mut self, value: i64) -> Self {
         self.period_offset = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -232,6 +270,7 @@ impl MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder {
         q.push("offering_uuid", &self.offering_uuid);
         q.push_opt("component_type", self.component_type.as_ref());
         q.push_opt("period_offset", self.period_offset.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

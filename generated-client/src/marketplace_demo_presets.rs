@@ -32,6 +32,7 @@ impl<'a> MarketplaceDemoPresetsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get demo preset details
@@ -52,6 +53,7 @@ impl<'a> MarketplaceDemoPresetsApi<'a> {
         MarketplaceDemoPresetsInfoRetrieveBuilder {
             client: self.client.clone(),
             name: name.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Load demo preset
@@ -70,6 +72,7 @@ impl<'a> MarketplaceDemoPresetsApi<'a> {
         MarketplaceDemoPresetsLoadBuilder {
             client: self.client.clone(),
             name: name.into(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -81,6 +84,7 @@ pub struct MarketplaceDemoPresetsListListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceDemoPresetsListListBuilder {
     /// A page number within the paginated result set.
@@ -95,6 +99,16 @@ impl MarketplaceDemoPresetsListListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -112,6 +126,7 @@ impl MarketplaceDemoPresetsListListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -162,13 +177,24 @@ impl std::future::IntoFuture for MarketplaceDemoPresetsListListBuilder {
 pub struct MarketplaceDemoPresetsInfoRetrieveBuilder {
     client: runtime::Client,
     name: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceDemoPresetsInfoRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-demo-presets/info/{}/", runtime::path_param("name",
@@ -179,6 +205,7 @@ impl MarketplaceDemoPresetsInfoRetrieveBuilder {
                 "marketplace_demo_presets_info_retrieve",
                 "/api/marketplace-demo-presets/info/{name}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -200,8 +227,19 @@ pub struct MarketplaceDemoPresetsLoadBuilder {
     client: runtime::Client,
     name: String,
     body: Option<models::DemoPresetLoadRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceDemoPresetsLoadBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::DemoPresetLoadRequestRequest) -> Self {
         self.body = Some(body);
@@ -211,7 +249,7 @@ impl MarketplaceDemoPresetsLoadBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-demo-presets/load/{}/", runtime::path_param("name",
@@ -222,6 +260,7 @@ impl MarketplaceDemoPresetsLoadBuilder {
                 "marketplace_demo_presets_load",
                 "/api/marketplace-demo-presets/load/{name}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

@@ -36,6 +36,7 @@ impl<'a> MarketplaceGlobalCategoriesApi<'a> {
             client: self.client.clone(),
             customer_uuid: Default::default(),
             project_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -45,6 +46,7 @@ pub struct MarketplaceGlobalCategoriesRetrieveBuilder {
     client: runtime::Client,
     customer_uuid: Option<Uuid>,
     project_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceGlobalCategoriesRetrieveBuilder {
     /// Filter counts by resources within a specific customer.
@@ -59,6 +61,16 @@ impl MarketplaceGlobalCategoriesRetrieveBuilder {
     /// Query `project_uuid`, string (uuid).
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -76,6 +88,7 @@ impl MarketplaceGlobalCategoriesRetrieveBuilder {
         let q = req.query();
         q.push_opt("customer_uuid", self.customer_uuid.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

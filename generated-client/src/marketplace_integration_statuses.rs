@@ -40,6 +40,7 @@ impl<'a> MarketplaceIntegrationStatusesApi<'a> {
             page_size: Default::default(),
             parent_offering_uuid: Default::default(),
             status: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve an integration status
@@ -56,6 +57,7 @@ impl<'a> MarketplaceIntegrationStatusesApi<'a> {
         MarketplaceIntegrationStatusesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -74,6 +76,7 @@ pub struct MarketplaceIntegrationStatusesListBuilder {
     page_size: Option<i64>,
     parent_offering_uuid: Option<Uuid>,
     status: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceIntegrationStatusesListBuilder {
     /// Agent type
@@ -93,8 +96,15 @@ impl MarketplaceIntegrationStatusesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
@@ -105,6 +115,8 @@ impl MarketplaceIntegrationStatusesListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -112,14 +124,26 @@ impl MarketplaceIntegrationStatusesListBuilder {
         self.offering_slug = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
+        self.offering_slug.push(value.into());
+        self
+    }
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
+        self.offering_uuid.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -144,11 +168,28 @@ impl MarketplaceIntegrationStatusesListBuilder {
     /// Integration status
     ///
     /// Query `status`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_status`\](Self::add_status) adds one to them.
     pub fn status(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.status = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `status`, after those set before (with [`status`](Self::status) or this method).
+    pub fn add_status(mut self, value: impl Into<String>) -> Self {
+        self.status.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -174,6 +215,7 @@ impl MarketplaceIntegrationStatusesListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("parent_offering_uuid", self.parent_offering_uuid.as_ref());
         q.push_repeated("status", &self.status);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -227,13 +269,24 @@ impl std::future::IntoFuture for MarketplaceIntegrationStatusesListBuilder {
 pub struct MarketplaceIntegrationStatusesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceIntegrationStatusesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-integration-statuses/{}/",
@@ -244,6 +297,7 @@ impl MarketplaceIntegrationStatusesRetrieveBuilder {
                 "marketplace_integration_statuses_retrieve",
                 "/api/marketplace-integration-statuses/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

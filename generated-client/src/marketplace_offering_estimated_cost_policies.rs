@@ -32,6 +32,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesApi<'a> {
             page_size: Default::default(),
             scope: Default::default(),
             scope_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesApi<'a> {
         MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesApi<'a> {
     ) -> MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
         MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -84,6 +87,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesApi<'a> {
         MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -102,6 +106,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesApi<'a> {
         MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -120,6 +125,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesApi<'a> {
         MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List available actions for OfferingEstimatedCostPolicy
@@ -135,6 +141,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesApi<'a> {
     ) -> MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
         MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -147,6 +154,7 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesListBuilder {
     page_size: Option<i64>,
     scope: Option<String>,
     scope_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingEstimatedCostPoliciesListBuilder {
     /// A page number within the paginated result set.
@@ -173,6 +181,16 @@ impl MarketplaceOfferingEstimatedCostPoliciesListBuilder {
         self.scope_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -190,6 +208,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("scope", self.scope.as_ref());
         q.push_opt("scope_uuid", self.scope_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -243,13 +262,24 @@ impl std::future::IntoFuture for MarketplaceOfferingEstimatedCostPoliciesListBui
 pub struct MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-estimated-cost-policies/{}/",
@@ -260,6 +290,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
                 "marketplace_offering_estimated_cost_policies_retrieve",
                 "/api/marketplace-offering-estimated-cost-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -281,13 +312,24 @@ for MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
 pub struct MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
     client: runtime::Client,
     body: models::OfferingEstimatedCostPolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-offering-estimated-cost-policies/".to_string(),
             )
@@ -295,6 +337,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
                 "marketplace_offering_estimated_cost_policies_create",
                 "/api/marketplace-offering-estimated-cost-policies/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -317,13 +360,24 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingEstimatedCostPolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-estimated-cost-policies/{}/",
@@ -334,6 +388,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
                 "marketplace_offering_estimated_cost_policies_update",
                 "/api/marketplace-offering-estimated-cost-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -356,8 +411,19 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOfferingEstimatedCostPolicyRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -370,7 +436,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-estimated-cost-policies/{}/",
@@ -381,6 +447,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
                 "marketplace_offering_estimated_cost_policies_partial_update",
                 "/api/marketplace-offering-estimated-cost-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -405,13 +472,24 @@ for MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
 pub struct MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-estimated-cost-policies/{}/",
@@ -422,6 +500,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
                 "marketplace_offering_estimated_cost_policies_destroy",
                 "/api/marketplace-offering-estimated-cost-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -441,13 +520,24 @@ impl std::future::IntoFuture for MarketplaceOfferingEstimatedCostPoliciesDestroy
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-offering-estimated-cost-policies/actions/".to_string(),
             )
@@ -455,6 +545,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
                 "marketplace_offering_estimated_cost_policies_actions_retrieve",
                 "/api/marketplace-offering-estimated-cost-policies/actions/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

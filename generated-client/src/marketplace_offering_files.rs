@@ -36,6 +36,7 @@ impl<'a> MarketplaceOfferingFilesApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             parent_offering_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -51,6 +52,7 @@ impl<'a> MarketplaceOfferingFilesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -67,6 +69,7 @@ impl<'a> MarketplaceOfferingFilesApi<'a> {
     ) -> MarketplaceOfferingFilesCreateBuilder {
         MarketplaceOfferingFilesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -82,6 +85,7 @@ impl<'a> MarketplaceOfferingFilesApi<'a> {
         MarketplaceOfferingFilesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -98,18 +102,33 @@ pub struct MarketplaceOfferingFilesListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     parent_offering_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingFilesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
@@ -120,6 +139,8 @@ impl MarketplaceOfferingFilesListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -127,14 +148,26 @@ impl MarketplaceOfferingFilesListBuilder {
         self.offering_slug = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
+        self.offering_slug.push(value.into());
+        self
+    }
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
+        self.offering_uuid.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -154,6 +187,16 @@ impl MarketplaceOfferingFilesListBuilder {
     /// Query `parent_offering_uuid`, string (uuid).
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -177,6 +220,7 @@ impl MarketplaceOfferingFilesListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("parent_offering_uuid", self.parent_offering_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -224,11 +268,29 @@ pub struct MarketplaceOfferingFilesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingFilesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -248,6 +310,7 @@ impl MarketplaceOfferingFilesRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -268,13 +331,24 @@ impl std::future::IntoFuture for MarketplaceOfferingFilesRetrieveBuilder {
 pub struct MarketplaceOfferingFilesCreateBuilder {
     client: runtime::Client,
     body: models::OfferingFileRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingFilesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-offering-files/".to_string(),
             )
@@ -282,9 +356,10 @@ impl MarketplaceOfferingFilesCreateBuilder {
                 "marketplace_offering_files_create",
                 "/api/marketplace-offering-files/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -307,13 +382,24 @@ impl std::future::IntoFuture for MarketplaceOfferingFilesCreateBuilder {
 pub struct MarketplaceOfferingFilesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingFilesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-files/{}/", runtime::path_param("uuid", &
@@ -324,6 +410,7 @@ impl MarketplaceOfferingFilesDestroyBuilder {
                 "marketplace_offering_files_destroy",
                 "/api/marketplace-offering-files/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

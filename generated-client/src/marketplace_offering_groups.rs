@@ -33,6 +33,7 @@ impl<'a> MarketplaceOfferingGroupsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             title: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -48,6 +49,7 @@ impl<'a> MarketplaceOfferingGroupsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -64,6 +66,7 @@ impl<'a> MarketplaceOfferingGroupsApi<'a> {
     ) -> MarketplaceOfferingGroupsCreateBuilder {
         MarketplaceOfferingGroupsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -83,6 +86,7 @@ impl<'a> MarketplaceOfferingGroupsApi<'a> {
         MarketplaceOfferingGroupsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -101,6 +105,7 @@ impl<'a> MarketplaceOfferingGroupsApi<'a> {
         MarketplaceOfferingGroupsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -116,6 +121,7 @@ impl<'a> MarketplaceOfferingGroupsApi<'a> {
         MarketplaceOfferingGroupsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -129,6 +135,7 @@ pub struct MarketplaceOfferingGroupsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     title: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingGroupsListBuilder {
     /// Customer UUID
@@ -139,8 +146,15 @@ impl MarketplaceOfferingGroupsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -162,6 +176,16 @@ impl MarketplaceOfferingGroupsListBuilder {
         self.title = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -180,6 +204,7 @@ impl MarketplaceOfferingGroupsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("title", self.title.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -227,11 +252,29 @@ pub struct MarketplaceOfferingGroupsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingGroupsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -251,6 +294,7 @@ impl MarketplaceOfferingGroupsRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -271,13 +315,24 @@ impl std::future::IntoFuture for MarketplaceOfferingGroupsRetrieveBuilder {
 pub struct MarketplaceOfferingGroupsCreateBuilder {
     client: runtime::Client,
     body: models::OfferingGroupRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingGroupsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-offering-groups/".to_string(),
             )
@@ -285,9 +340,10 @@ impl MarketplaceOfferingGroupsCreateBuilder {
                 "marketplace_offering_groups_create",
                 "/api/marketplace-offering-groups/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -311,13 +367,24 @@ pub struct MarketplaceOfferingGroupsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingGroupRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingGroupsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-groups/{}/", runtime::path_param("uuid", &
@@ -328,9 +395,10 @@ impl MarketplaceOfferingGroupsUpdateBuilder {
                 "marketplace_offering_groups_update",
                 "/api/marketplace-offering-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -354,8 +422,19 @@ pub struct MarketplaceOfferingGroupsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOfferingGroupRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingGroupsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOfferingGroupRequest) -> Self {
         self.body = Some(body);
@@ -365,7 +444,7 @@ impl MarketplaceOfferingGroupsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-groups/{}/", runtime::path_param("uuid", &
@@ -376,10 +455,11 @@ impl MarketplaceOfferingGroupsPartialUpdateBuilder {
                 "marketplace_offering_groups_partial_update",
                 "/api/marketplace-offering-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -405,13 +485,24 @@ impl std::future::IntoFuture for MarketplaceOfferingGroupsPartialUpdateBuilder {
 pub struct MarketplaceOfferingGroupsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingGroupsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-groups/{}/", runtime::path_param("uuid", &
@@ -422,6 +513,7 @@ impl MarketplaceOfferingGroupsDestroyBuilder {
                 "marketplace_offering_groups_destroy",
                 "/api/marketplace-offering-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -30,6 +30,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -44,6 +45,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
         MarketplaceOfferingProfilesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -60,6 +62,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
     ) -> MarketplaceOfferingProfilesCreateBuilder {
         MarketplaceOfferingProfilesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -79,6 +82,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
         MarketplaceOfferingProfilesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -97,6 +101,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
         MarketplaceOfferingProfilesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -112,6 +117,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
         MarketplaceOfferingProfilesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Add role
@@ -130,6 +136,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
         MarketplaceOfferingProfilesAddRoleBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -149,6 +156,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
         MarketplaceOfferingProfilesRemoveRoleBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -160,6 +168,7 @@ pub struct MarketplaceOfferingProfilesListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesListBuilder {
     /// A page number within the paginated result set.
@@ -174,6 +183,16 @@ impl MarketplaceOfferingProfilesListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -191,6 +210,7 @@ impl MarketplaceOfferingProfilesListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -239,13 +259,24 @@ impl std::future::IntoFuture for MarketplaceOfferingProfilesListBuilder {
 pub struct MarketplaceOfferingProfilesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-profiles/{}/", runtime::path_param("uuid",
@@ -256,6 +287,7 @@ impl MarketplaceOfferingProfilesRetrieveBuilder {
                 "marketplace_offering_profiles_retrieve",
                 "/api/marketplace-offering-profiles/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -276,13 +308,24 @@ impl std::future::IntoFuture for MarketplaceOfferingProfilesRetrieveBuilder {
 pub struct MarketplaceOfferingProfilesCreateBuilder {
     client: runtime::Client,
     body: models::OfferingProfileRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-offering-profiles/".to_string(),
             )
@@ -290,6 +333,7 @@ impl MarketplaceOfferingProfilesCreateBuilder {
                 "marketplace_offering_profiles_create",
                 "/api/marketplace-offering-profiles/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -312,13 +356,24 @@ pub struct MarketplaceOfferingProfilesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingProfileRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-profiles/{}/", runtime::path_param("uuid",
@@ -329,6 +384,7 @@ impl MarketplaceOfferingProfilesUpdateBuilder {
                 "marketplace_offering_profiles_update",
                 "/api/marketplace-offering-profiles/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -351,8 +407,19 @@ pub struct MarketplaceOfferingProfilesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOfferingProfileRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOfferingProfileRequest) -> Self {
         self.body = Some(body);
@@ -362,7 +429,7 @@ impl MarketplaceOfferingProfilesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-profiles/{}/", runtime::path_param("uuid",
@@ -373,6 +440,7 @@ impl MarketplaceOfferingProfilesPartialUpdateBuilder {
                 "marketplace_offering_profiles_partial_update",
                 "/api/marketplace-offering-profiles/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -396,13 +464,24 @@ impl std::future::IntoFuture for MarketplaceOfferingProfilesPartialUpdateBuilder
 pub struct MarketplaceOfferingProfilesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-profiles/{}/", runtime::path_param("uuid",
@@ -413,6 +492,7 @@ impl MarketplaceOfferingProfilesDestroyBuilder {
                 "marketplace_offering_profiles_destroy",
                 "/api/marketplace-offering-profiles/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -434,13 +514,24 @@ pub struct MarketplaceOfferingProfilesAddRoleBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingProfileRoleAssignRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesAddRoleBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-profiles/{}/add_role/",
@@ -451,6 +542,7 @@ impl MarketplaceOfferingProfilesAddRoleBuilder {
                 "marketplace_offering_profiles_add_role",
                 "/api/marketplace-offering-profiles/{uuid}/add_role/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -473,13 +565,24 @@ pub struct MarketplaceOfferingProfilesRemoveRoleBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingProfileRoleAssignRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesRemoveRoleBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-profiles/{}/remove_role/",
@@ -490,6 +593,7 @@ impl MarketplaceOfferingProfilesRemoveRoleBuilder {
                 "marketplace_offering_profiles_remove_role",
                 "/api/marketplace-offering-profiles/{uuid}/remove_role/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

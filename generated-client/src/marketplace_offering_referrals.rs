@@ -34,6 +34,7 @@ impl<'a> MarketplaceOfferingReferralsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             scope: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a specific Datacite referral
@@ -50,6 +51,7 @@ impl<'a> MarketplaceOfferingReferralsApi<'a> {
         MarketplaceOfferingReferralsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -62,13 +64,21 @@ pub struct MarketplaceOfferingReferralsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     scope: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingReferralsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -92,6 +102,16 @@ impl MarketplaceOfferingReferralsListBuilder {
         self.scope = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -109,6 +129,7 @@ impl MarketplaceOfferingReferralsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("scope", self.scope.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -162,13 +183,24 @@ impl std::future::IntoFuture for MarketplaceOfferingReferralsListBuilder {
 pub struct MarketplaceOfferingReferralsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingReferralsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-referrals/{}/",
@@ -179,6 +211,7 @@ impl MarketplaceOfferingReferralsRetrieveBuilder {
                 "marketplace_offering_referrals_retrieve",
                 "/api/marketplace-offering-referrals/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

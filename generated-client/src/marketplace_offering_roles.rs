@@ -33,6 +33,7 @@ impl<'a> MarketplaceOfferingRolesApi<'a> {
             offering_uuid: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> MarketplaceOfferingRolesApi<'a> {
         MarketplaceOfferingRolesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -63,6 +65,7 @@ impl<'a> MarketplaceOfferingRolesApi<'a> {
     ) -> MarketplaceOfferingRolesCreateBuilder {
         MarketplaceOfferingRolesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -82,6 +85,7 @@ impl<'a> MarketplaceOfferingRolesApi<'a> {
         MarketplaceOfferingRolesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -100,6 +104,7 @@ impl<'a> MarketplaceOfferingRolesApi<'a> {
         MarketplaceOfferingRolesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -115,6 +120,7 @@ impl<'a> MarketplaceOfferingRolesApi<'a> {
         MarketplaceOfferingRolesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -128,6 +134,7 @@ pub struct MarketplaceOfferingRolesListBuilder {
     offering_uuid: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingRolesListBuilder {
     /// Query `content_type`, string.
@@ -159,6 +166,16 @@ impl MarketplaceOfferingRolesListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -177,6 +194,7 @@ impl MarketplaceOfferingRolesListBuilder {
         q.push_opt("offering_uuid", self.offering_uuid.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -223,13 +241,24 @@ impl std::future::IntoFuture for MarketplaceOfferingRolesListBuilder {
 pub struct MarketplaceOfferingRolesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingRolesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-roles/{}/", runtime::path_param("uuid", &
@@ -240,6 +269,7 @@ impl MarketplaceOfferingRolesRetrieveBuilder {
                 "marketplace_offering_roles_retrieve",
                 "/api/marketplace-offering-roles/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -260,13 +290,24 @@ impl std::future::IntoFuture for MarketplaceOfferingRolesRetrieveBuilder {
 pub struct MarketplaceOfferingRolesCreateBuilder {
     client: runtime::Client,
     body: models::OfferingRoleRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingRolesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-offering-roles/".to_string(),
             )
@@ -274,6 +315,7 @@ impl MarketplaceOfferingRolesCreateBuilder {
                 "marketplace_offering_roles_create",
                 "/api/marketplace-offering-roles/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -296,13 +338,24 @@ pub struct MarketplaceOfferingRolesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingRoleRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingRolesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-roles/{}/", runtime::path_param("uuid", &
@@ -313,6 +366,7 @@ impl MarketplaceOfferingRolesUpdateBuilder {
                 "marketplace_offering_roles_update",
                 "/api/marketplace-offering-roles/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -335,8 +389,19 @@ pub struct MarketplaceOfferingRolesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOfferingRoleRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingRolesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOfferingRoleRequest) -> Self {
         self.body = Some(body);
@@ -346,7 +411,7 @@ impl MarketplaceOfferingRolesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-roles/{}/", runtime::path_param("uuid", &
@@ -357,6 +422,7 @@ impl MarketplaceOfferingRolesPartialUpdateBuilder {
                 "marketplace_offering_roles_partial_update",
                 "/api/marketplace-offering-roles/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -380,13 +446,24 @@ impl std::future::IntoFuture for MarketplaceOfferingRolesPartialUpdateBuilder {
 pub struct MarketplaceOfferingRolesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingRolesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-roles/{}/", runtime::path_param("uuid", &
@@ -397,6 +474,7 @@ impl MarketplaceOfferingRolesDestroyBuilder {
                 "marketplace_offering_roles_destroy",
                 "/api/marketplace-offering-roles/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

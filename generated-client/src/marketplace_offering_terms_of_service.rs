@@ -38,6 +38,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceApi<'a> {
             page_size: Default::default(),
             requires_reconsent: Default::default(),
             version: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a Terms of Service configuration
@@ -57,6 +58,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceApi<'a> {
         MarketplaceOfferingTermsOfServiceRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a Terms of Service configuration
@@ -75,6 +77,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceApi<'a> {
     ) -> MarketplaceOfferingTermsOfServiceCreateBuilder {
         MarketplaceOfferingTermsOfServiceCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -92,6 +95,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceApi<'a> {
         MarketplaceOfferingTermsOfServiceUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -112,6 +116,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceApi<'a> {
         MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -132,6 +137,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceApi<'a> {
         MarketplaceOfferingTermsOfServiceDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -148,6 +154,7 @@ pub struct MarketplaceOfferingTermsOfServiceListBuilder {
     page_size: Option<i64>,
     requires_reconsent: Option<bool>,
     version: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingTermsOfServiceListBuilder {
     /// Is active
@@ -160,8 +167,15 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering URL
@@ -206,6 +220,16 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
         self.version = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -227,6 +251,7 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("requires_reconsent", self.requires_reconsent.as_ref());
         q.push_opt("version", self.version.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -277,13 +302,24 @@ impl std::future::IntoFuture for MarketplaceOfferingTermsOfServiceListBuilder {
 pub struct MarketplaceOfferingTermsOfServiceRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingTermsOfServiceRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-terms-of-service/{}/",
@@ -294,6 +330,7 @@ impl MarketplaceOfferingTermsOfServiceRetrieveBuilder {
                 "marketplace_offering_terms_of_service_retrieve",
                 "/api/marketplace-offering-terms-of-service/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -314,13 +351,24 @@ impl std::future::IntoFuture for MarketplaceOfferingTermsOfServiceRetrieveBuilde
 pub struct MarketplaceOfferingTermsOfServiceCreateBuilder {
     client: runtime::Client,
     body: models::OfferingTermsOfServiceCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingTermsOfServiceCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-offering-terms-of-service/".to_string(),
             )
@@ -328,6 +376,7 @@ impl MarketplaceOfferingTermsOfServiceCreateBuilder {
                 "marketplace_offering_terms_of_service_create",
                 "/api/marketplace-offering-terms-of-service/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -350,8 +399,19 @@ pub struct MarketplaceOfferingTermsOfServiceUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OfferingTermsOfServiceRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingTermsOfServiceUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OfferingTermsOfServiceRequest) -> Self {
         self.body = Some(body);
@@ -361,7 +421,7 @@ impl MarketplaceOfferingTermsOfServiceUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-terms-of-service/{}/",
@@ -372,6 +432,7 @@ impl MarketplaceOfferingTermsOfServiceUpdateBuilder {
                 "marketplace_offering_terms_of_service_update",
                 "/api/marketplace-offering-terms-of-service/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -396,8 +457,19 @@ pub struct MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOfferingTermsOfServiceRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOfferingTermsOfServiceRequest) -> Self {
         self.body = Some(body);
@@ -407,7 +479,7 @@ impl MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-terms-of-service/{}/",
@@ -418,6 +490,7 @@ impl MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
                 "marketplace_offering_terms_of_service_partial_update",
                 "/api/marketplace-offering-terms-of-service/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -441,13 +514,24 @@ impl std::future::IntoFuture for MarketplaceOfferingTermsOfServicePartialUpdateB
 pub struct MarketplaceOfferingTermsOfServiceDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingTermsOfServiceDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-terms-of-service/{}/",
@@ -458,6 +542,7 @@ impl MarketplaceOfferingTermsOfServiceDestroyBuilder {
                 "marketplace_offering_terms_of_service_destroy",
                 "/api/marketplace-offering-terms-of-service/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -32,6 +32,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesApi<'a> {
             page_size: Default::default(),
             scope: Default::default(),
             scope_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesApi<'a> {
         MarketplaceOfferingUsagePoliciesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesApi<'a> {
     ) -> MarketplaceOfferingUsagePoliciesCreateBuilder {
         MarketplaceOfferingUsagePoliciesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -84,6 +87,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesApi<'a> {
         MarketplaceOfferingUsagePoliciesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -102,6 +106,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesApi<'a> {
         MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -117,6 +122,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesApi<'a> {
         MarketplaceOfferingUsagePoliciesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List Marketplace Offering Usage Policies Actions
@@ -132,6 +138,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesApi<'a> {
     ) -> MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
         MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -144,6 +151,7 @@ pub struct MarketplaceOfferingUsagePoliciesListBuilder {
     page_size: Option<i64>,
     scope: Option<String>,
     scope_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsagePoliciesListBuilder {
     /// A page number within the paginated result set.
@@ -170,6 +178,16 @@ impl MarketplaceOfferingUsagePoliciesListBuilder {
         self.scope_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -187,6 +205,7 @@ impl MarketplaceOfferingUsagePoliciesListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("scope", self.scope.as_ref());
         q.push_opt("scope_uuid", self.scope_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -237,13 +256,24 @@ impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesListBuilder {
 pub struct MarketplaceOfferingUsagePoliciesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsagePoliciesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-usage-policies/{}/",
@@ -254,6 +284,7 @@ impl MarketplaceOfferingUsagePoliciesRetrieveBuilder {
                 "marketplace_offering_usage_policies_retrieve",
                 "/api/marketplace-offering-usage-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -274,13 +305,24 @@ impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesRetrieveBuilder
 pub struct MarketplaceOfferingUsagePoliciesCreateBuilder {
     client: runtime::Client,
     body: models::OfferingUsagePolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsagePoliciesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-offering-usage-policies/".to_string(),
             )
@@ -288,6 +330,7 @@ impl MarketplaceOfferingUsagePoliciesCreateBuilder {
                 "marketplace_offering_usage_policies_create",
                 "/api/marketplace-offering-usage-policies/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -310,13 +353,24 @@ pub struct MarketplaceOfferingUsagePoliciesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingUsagePolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsagePoliciesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-usage-policies/{}/",
@@ -327,6 +381,7 @@ impl MarketplaceOfferingUsagePoliciesUpdateBuilder {
                 "marketplace_offering_usage_policies_update",
                 "/api/marketplace-offering-usage-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -349,8 +404,19 @@ pub struct MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOfferingUsagePolicyRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOfferingUsagePolicyRequest) -> Self {
         self.body = Some(body);
@@ -360,7 +426,7 @@ impl MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-usage-policies/{}/",
@@ -371,6 +437,7 @@ impl MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
                 "marketplace_offering_usage_policies_partial_update",
                 "/api/marketplace-offering-usage-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -394,13 +461,24 @@ impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesPartialUpdateBu
 pub struct MarketplaceOfferingUsagePoliciesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsagePoliciesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-usage-policies/{}/",
@@ -411,6 +489,7 @@ impl MarketplaceOfferingUsagePoliciesDestroyBuilder {
                 "marketplace_offering_usage_policies_destroy",
                 "/api/marketplace-offering-usage-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -430,13 +509,24 @@ impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesDestroyBuilder 
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-offering-usage-policies/actions/".to_string(),
             )
@@ -444,6 +534,7 @@ impl MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
                 "marketplace_offering_usage_policies_actions_retrieve",
                 "/api/marketplace-offering-usage-policies/actions/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

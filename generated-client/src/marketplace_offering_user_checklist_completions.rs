@@ -42,6 +42,7 @@ impl<'a> MarketplaceOfferingUserChecklistCompletionsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a checklist completion
@@ -61,6 +62,7 @@ impl<'a> MarketplaceOfferingUserChecklistCompletionsApi<'a> {
         MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -79,6 +81,7 @@ pub struct MarketplaceOfferingUserChecklistCompletionsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
     /// Created after
@@ -117,8 +120,15 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Filter by offering UUID
@@ -149,6 +159,16 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
         self.user_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -172,6 +192,7 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -229,13 +250,24 @@ impl std::future::IntoFuture for MarketplaceOfferingUserChecklistCompletionsList
 pub struct MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-user-checklist-completions/{}/",
@@ -246,6 +278,7 @@ impl MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder {
                 "marketplace_offering_user_checklist_completions_retrieve",
                 "/api/marketplace-offering-user-checklist-completions/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

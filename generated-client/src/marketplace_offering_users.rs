@@ -52,6 +52,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
             state: Default::default(),
             user_username: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve an offering user
@@ -69,6 +70,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create an offering user
@@ -84,6 +86,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     pub fn create(&self) -> MarketplaceOfferingUsersCreateBuilder {
         MarketplaceOfferingUsersCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -105,6 +108,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersUpdateRestrictedBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -126,6 +130,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -141,6 +146,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -159,6 +165,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -179,6 +186,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -196,6 +204,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get checklist with questions and existing answers
@@ -218,6 +227,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
             client: self.client.clone(),
             uuid,
             include_all: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Checklist review
@@ -239,6 +249,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get checklist template for creating new objects
@@ -260,6 +271,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
             client: self.client.clone(),
             parent_uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get checklist completion status with review triggers (reviewers only)
@@ -281,6 +293,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get checklist completion status
@@ -302,6 +315,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get profile field warnings
@@ -319,6 +333,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     ) -> MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
         MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Begin creation process
@@ -338,6 +353,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersBeginCreatingBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Request deletion of an offering user
@@ -357,6 +373,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersRequestDeletionBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set state to Deleted
@@ -373,6 +390,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersSetDeletedBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Begin deletion process
@@ -392,6 +410,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersSetDeletingBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set state to Error Creating
@@ -411,6 +430,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersSetErrorCreatingBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set state to Error Deleting
@@ -430,6 +450,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersSetErrorDeletingBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set state to OK
@@ -446,6 +467,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set state to Pending Account Linking
@@ -465,6 +487,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -485,6 +508,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -505,6 +529,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersSetValidationCompleteBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Submit checklist answers
@@ -527,6 +552,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
         MarketplaceOfferingUsersSubmitAnswersBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -558,6 +584,7 @@ pub struct MarketplaceOfferingUsersListBuilder {
     state: Vec<String>,
     user_username: Option<String>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersListBuilder {
     /// Created after
@@ -575,8 +602,15 @@ impl MarketplaceOfferingUsersListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// User has complete profile for the offering
@@ -617,8 +651,15 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
@@ -636,6 +677,8 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -643,14 +686,26 @@ impl MarketplaceOfferingUsersListBuilder {
         self.offering_slug = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
+        self.offering_slug.push(value.into());
+        self
+    }
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
+        self.offering_uuid.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -689,6 +744,8 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Offering user runtime state
     ///
     /// Query `runtime_state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_runtime_state`\](Self::add_runtime_state) adds one to them.
     pub fn runtime_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -696,11 +753,23 @@ impl MarketplaceOfferingUsersListBuilder {
         self.runtime_state = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `runtime_state`, after those set before (with [`runtime_state`](Self::runtime_state) or this method).
+    pub fn add_runtime_state(mut self, value: impl Into<String>) -> Self {
+        self.runtime_state.push(value.into());
+        self
+    }
     /// Offering user state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// User username
@@ -715,6 +784,16 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Query `user_uuid`, string (uuid).
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -752,6 +831,7 @@ impl MarketplaceOfferingUsersListBuilder {
         q.push_repeated("state", &self.state);
         q.push_opt("user_username", self.user_username.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -799,11 +879,29 @@ pub struct MarketplaceOfferingUsersRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -823,6 +921,7 @@ impl MarketplaceOfferingUsersRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -843,8 +942,19 @@ impl std::future::IntoFuture for MarketplaceOfferingUsersRetrieveBuilder {
 pub struct MarketplaceOfferingUsersCreateBuilder {
     client: runtime::Client,
     body: Option<models::OfferingUserRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OfferingUserRequest) -> Self {
         self.body = Some(body);
@@ -854,7 +964,7 @@ impl MarketplaceOfferingUsersCreateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-offering-users/".to_string(),
             )
@@ -862,6 +972,7 @@ impl MarketplaceOfferingUsersCreateBuilder {
                 "marketplace_offering_users_create",
                 "/api/marketplace-offering-users/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -886,13 +997,24 @@ pub struct MarketplaceOfferingUsersUpdateRestrictedBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingUserUpdateRestrictionRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersUpdateRestrictedBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/update_restricted/",
@@ -903,6 +1025,7 @@ impl MarketplaceOfferingUsersUpdateRestrictedBuilder {
                 "marketplace_offering_users_update_restricted",
                 "/api/marketplace-offering-users/{uuid}/update_restricted/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -925,13 +1048,24 @@ pub struct MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingUserUpdateRuntimeStateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/update_runtime_state/",
@@ -942,6 +1076,7 @@ impl MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
                 "marketplace_offering_users_update_runtime_state",
                 "/api/marketplace-offering-users/{uuid}/update_runtime_state/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -964,8 +1099,19 @@ pub struct MarketplaceOfferingUsersUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OfferingUserRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OfferingUserRequest) -> Self {
         self.body = Some(body);
@@ -975,7 +1121,7 @@ impl MarketplaceOfferingUsersUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/", runtime::path_param("uuid", &
@@ -986,6 +1132,7 @@ impl MarketplaceOfferingUsersUpdateBuilder {
                 "marketplace_offering_users_update",
                 "/api/marketplace-offering-users/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1010,8 +1157,19 @@ pub struct MarketplaceOfferingUsersPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOfferingUserRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOfferingUserRequest) -> Self {
         self.body = Some(body);
@@ -1021,7 +1179,7 @@ impl MarketplaceOfferingUsersPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/", runtime::path_param("uuid", &
@@ -1032,6 +1190,7 @@ impl MarketplaceOfferingUsersPartialUpdateBuilder {
                 "marketplace_offering_users_partial_update",
                 "/api/marketplace-offering-users/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1056,8 +1215,19 @@ pub struct MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOfferingUserServiceProviderCommentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -1070,7 +1240,7 @@ impl MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/update_comments/",
@@ -1081,6 +1251,7 @@ impl MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
                 "marketplace_offering_users_update_comments_partial_update",
                 "/api/marketplace-offering-users/{uuid}/update_comments/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1109,13 +1280,24 @@ for MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
 pub struct MarketplaceOfferingUsersDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/", runtime::path_param("uuid", &
@@ -1126,6 +1308,7 @@ impl MarketplaceOfferingUsersDestroyBuilder {
                 "marketplace_offering_users_destroy",
                 "/api/marketplace-offering-users/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1147,6 +1330,7 @@ pub struct MarketplaceOfferingUsersChecklistRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     include_all: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersChecklistRetrieveBuilder {
     /// If true, returns all questions including hidden ones (for dynamic form visibility). Default: false.
@@ -1154,6 +1338,16 @@ impl MarketplaceOfferingUsersChecklistRetrieveBuilder {
     /// Query `include_all`, boolean.
     pub fn include_all(mut self, value: bool) -> Self {
         self.include_all = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1173,6 +1367,7 @@ impl MarketplaceOfferingUsersChecklistRetrieveBuilder {
             );
         let q = req.query();
         q.push_opt("include_all", self.include_all.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1202,13 +1397,24 @@ impl std::future::IntoFuture for MarketplaceOfferingUsersChecklistRetrieveBuilde
 pub struct MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/checklist_review/",
@@ -1219,6 +1425,7 @@ impl MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
                 "marketplace_offering_users_checklist_review_retrieve",
                 "/api/marketplace-offering-users/{uuid}/checklist_review/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1239,8 +1446,19 @@ impl std::future::IntoFuture for MarketplaceOfferingUsersChecklistReviewRetrieve
 pub struct MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
     client: runtime::Client,
     parent_uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1255,6 +1473,7 @@ impl MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
             );
         let q = req.query();
         q.push("parent_uuid", &self.parent_uuid);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1285,13 +1504,24 @@ for MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
 pub struct MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/completion_review_status/",
@@ -1302,6 +1532,7 @@ impl MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
                 "marketplace_offering_users_completion_review_status_retrieve",
                 "/api/marketplace-offering-users/{uuid}/completion_review_status/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1323,13 +1554,24 @@ for MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
 pub struct MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/completion_status/",
@@ -1340,6 +1582,7 @@ impl MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
                 "marketplace_offering_users_completion_status_retrieve",
                 "/api/marketplace-offering-users/{uuid}/completion_status/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1360,13 +1603,24 @@ for MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-offering-users/profile_field_warnings/".to_string(),
             )
@@ -1374,6 +1628,7 @@ impl MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
                 "marketplace_offering_users_profile_field_warnings_retrieve",
                 "/api/marketplace-offering-users/profile_field_warnings/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1395,13 +1650,24 @@ for MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
 pub struct MarketplaceOfferingUsersBeginCreatingBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersBeginCreatingBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/begin_creating/",
@@ -1412,6 +1678,7 @@ impl MarketplaceOfferingUsersBeginCreatingBuilder {
                 "marketplace_offering_users_begin_creating",
                 "/api/marketplace-offering-users/{uuid}/begin_creating/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1432,13 +1699,24 @@ impl std::future::IntoFuture for MarketplaceOfferingUsersBeginCreatingBuilder {
 pub struct MarketplaceOfferingUsersRequestDeletionBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersRequestDeletionBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/request_deletion/",
@@ -1449,6 +1727,7 @@ impl MarketplaceOfferingUsersRequestDeletionBuilder {
                 "marketplace_offering_users_request_deletion",
                 "/api/marketplace-offering-users/{uuid}/request_deletion/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1469,13 +1748,24 @@ impl std::future::IntoFuture for MarketplaceOfferingUsersRequestDeletionBuilder 
 pub struct MarketplaceOfferingUsersSetDeletedBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetDeletedBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/set_deleted/",
@@ -1486,6 +1776,7 @@ impl MarketplaceOfferingUsersSetDeletedBuilder {
                 "marketplace_offering_users_set_deleted",
                 "/api/marketplace-offering-users/{uuid}/set_deleted/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1506,13 +1797,24 @@ impl std::future::IntoFuture for MarketplaceOfferingUsersSetDeletedBuilder {
 pub struct MarketplaceOfferingUsersSetDeletingBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetDeletingBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/set_deleting/",
@@ -1523,6 +1825,7 @@ impl MarketplaceOfferingUsersSetDeletingBuilder {
                 "marketplace_offering_users_set_deleting",
                 "/api/marketplace-offering-users/{uuid}/set_deleting/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1543,13 +1846,24 @@ impl std::future::IntoFuture for MarketplaceOfferingUsersSetDeletingBuilder {
 pub struct MarketplaceOfferingUsersSetErrorCreatingBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetErrorCreatingBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/set_error_creating/",
@@ -1560,6 +1874,7 @@ impl MarketplaceOfferingUsersSetErrorCreatingBuilder {
                 "marketplace_offering_users_set_error_creating",
                 "/api/marketplace-offering-users/{uuid}/set_error_creating/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1580,13 +1895,24 @@ impl std::future::IntoFuture for MarketplaceOfferingUsersSetErrorCreatingBuilder
 pub struct MarketplaceOfferingUsersSetErrorDeletingBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetErrorDeletingBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/set_error_deleting/",
@@ -1597,6 +1923,7 @@ impl MarketplaceOfferingUsersSetErrorDeletingBuilder {
                 "marketplace_offering_users_set_error_deleting",
                 "/api/marketplace-offering-users/{uuid}/set_error_deleting/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1617,13 +1944,24 @@ impl std::future::IntoFuture for MarketplaceOfferingUsersSetErrorDeletingBuilder
 pub struct MarketplaceOfferingUsersSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/set_ok/",
@@ -1634,6 +1972,7 @@ impl MarketplaceOfferingUsersSetOkBuilder {
                 "marketplace_offering_users_set_ok",
                 "/api/marketplace-offering-users/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1655,8 +1994,19 @@ pub struct MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OfferingUserStateTransitionRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OfferingUserStateTransitionRequest) -> Self {
         self.body = Some(body);
@@ -1666,7 +2016,7 @@ impl MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/set_pending_account_linking/",
@@ -1677,6 +2027,7 @@ impl MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
                 "marketplace_offering_users_set_pending_account_linking",
                 "/api/marketplace-offering-users/{uuid}/set_pending_account_linking/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1702,8 +2053,19 @@ pub struct MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OfferingUserStateTransitionRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OfferingUserStateTransitionRequest) -> Self {
         self.body = Some(body);
@@ -1713,7 +2075,7 @@ impl MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/set_pending_additional_validation/",
@@ -1724,6 +2086,7 @@ impl MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
                 "marketplace_offering_users_set_pending_additional_validation",
                 "/api/marketplace-offering-users/{uuid}/set_pending_additional_validation/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1748,13 +2111,24 @@ for MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
 pub struct MarketplaceOfferingUsersSetValidationCompleteBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetValidationCompleteBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/set_validation_complete/",
@@ -1765,6 +2139,7 @@ impl MarketplaceOfferingUsersSetValidationCompleteBuilder {
                 "marketplace_offering_users_set_validation_complete",
                 "/api/marketplace-offering-users/{uuid}/set_validation_complete/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1786,13 +2161,24 @@ pub struct MarketplaceOfferingUsersSubmitAnswersBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Vec<models::QuestionUuidAnswerData>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSubmitAnswersBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-offering-users/{}/submit_answers/",
@@ -1803,6 +2189,7 @@ impl MarketplaceOfferingUsersSubmitAnswersBuilder {
                 "marketplace_offering_users_submit_answers",
                 "/api/marketplace-offering-users/{uuid}/submit_answers/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -58,6 +58,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
             state: Default::default(),
             type_: Default::default(),
             was_auto_approved: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve an order
@@ -75,6 +76,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create an order
@@ -93,6 +95,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     ) -> MarketplaceOrdersCreateBuilder {
         MarketplaceOrdersCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -111,6 +114,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete a pending order
@@ -127,6 +131,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Approve an order (consumer)
@@ -146,6 +151,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersApproveByConsumerBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Approve an order (provider)
@@ -165,6 +171,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersApproveByProviderBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -182,6 +189,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersCancelBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Reject an order (consumer)
@@ -201,6 +209,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersRejectByConsumerBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -221,6 +230,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersRejectByProviderBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -238,6 +248,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersSetStateDoneBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set order state to erred (agent)
@@ -254,6 +265,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersSetStateErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -274,6 +286,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersSetStateExecutingBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete order attachment
@@ -293,6 +306,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersDeleteAttachmentBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set order backend ID
@@ -313,6 +327,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersSetBackendIdBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -333,6 +348,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersUpdateAttachmentBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -354,6 +370,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get resource details
@@ -374,6 +391,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retry an erred order
@@ -390,6 +408,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersRetryBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set consumer info on order
@@ -409,6 +428,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersSetConsumerInfoBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -429,6 +449,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersSetProviderInfoBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -444,6 +465,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -459,6 +481,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -496,6 +519,7 @@ pub struct MarketplaceOrdersListBuilder {
     state: Vec<String>,
     type_: Vec<String>,
     was_auto_approved: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersListBuilder {
     /// Can approve as consumer
@@ -541,8 +565,15 @@ impl MarketplaceOrdersListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Modified after
@@ -562,8 +593,15 @@ impl MarketplaceOrdersListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
@@ -574,6 +612,8 @@ impl MarketplaceOrdersListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -581,14 +621,26 @@ impl MarketplaceOrdersListBuilder {
         self.offering_slug = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
+        self.offering_slug.push(value.into());
+        self
+    }
     /// Offering type
     ///
     /// Query `offering_type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_offering_type`\](Self::add_offering_type) adds one to them.
     pub fn offering_type(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_type = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_type`, after those set before (with [`offering_type`](Self::offering_type) or this method).
+    pub fn add_offering_type(mut self, value: impl Into<String>) -> Self {
+        self.offering_type.push(value.into());
         self
     }
     /// Offering UUID
@@ -676,15 +728,29 @@ impl MarketplaceOrdersListBuilder {
     /// Order state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Order type
     ///
     /// Query `type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    pub fn add_type(mut self, value: impl Into<String>) -> Self {
+        self.type_.push(value.into());
         self
     }
     /// Auto-approved
@@ -692,6 +758,16 @@ impl MarketplaceOrdersListBuilder {
     /// Query `was_auto_approved`, boolean.
     pub fn was_auto_approved(mut self, value: bool) -> Self {
         self.was_auto_approved = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -732,6 +808,7 @@ impl MarketplaceOrdersListBuilder {
         q.push_repeated("state", &self.state);
         q.push_repeated("type", &self.type_);
         q.push_opt("was_auto_approved", self.was_auto_approved.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -779,11 +856,29 @@ pub struct MarketplaceOrdersRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -800,6 +895,7 @@ impl MarketplaceOrdersRetrieveBuilder {
             .operation("marketplace_orders_retrieve", "/api/marketplace-orders/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -820,17 +916,29 @@ impl std::future::IntoFuture for MarketplaceOrdersRetrieveBuilder {
 pub struct MarketplaceOrdersCreateBuilder {
     client: runtime::Client,
     body: models::OrderCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-orders/".to_string(),
             )
             .operation("marketplace_orders_create", "/api/marketplace-orders/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -852,13 +960,24 @@ impl std::future::IntoFuture for MarketplaceOrdersCreateBuilder {
 pub struct MarketplaceOrdersUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/unlink/", runtime::path_param("uuid", &
@@ -869,6 +988,7 @@ impl MarketplaceOrdersUnlinkBuilder {
                 "marketplace_orders_unlink",
                 "/api/marketplace-orders/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -889,13 +1009,24 @@ impl std::future::IntoFuture for MarketplaceOrdersUnlinkBuilder {
 pub struct MarketplaceOrdersDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/", runtime::path_param("uuid", & self
@@ -903,6 +1034,7 @@ impl MarketplaceOrdersDestroyBuilder {
                 ),
             )
             .operation("marketplace_orders_destroy", "/api/marketplace-orders/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -923,13 +1055,24 @@ impl std::future::IntoFuture for MarketplaceOrdersDestroyBuilder {
 pub struct MarketplaceOrdersApproveByConsumerBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersApproveByConsumerBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/approve_by_consumer/",
@@ -940,6 +1083,7 @@ impl MarketplaceOrdersApproveByConsumerBuilder {
                 "marketplace_orders_approve_by_consumer",
                 "/api/marketplace-orders/{uuid}/approve_by_consumer/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -961,8 +1105,19 @@ pub struct MarketplaceOrdersApproveByProviderBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OrderApproveByProviderRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersApproveByProviderBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OrderApproveByProviderRequest) -> Self {
         self.body = Some(body);
@@ -972,7 +1127,7 @@ impl MarketplaceOrdersApproveByProviderBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/approve_by_provider/",
@@ -983,6 +1138,7 @@ impl MarketplaceOrdersApproveByProviderBuilder {
                 "marketplace_orders_approve_by_provider",
                 "/api/marketplace-orders/{uuid}/approve_by_provider/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1006,13 +1162,24 @@ impl std::future::IntoFuture for MarketplaceOrdersApproveByProviderBuilder {
 pub struct MarketplaceOrdersCancelBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersCancelBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/cancel/", runtime::path_param("uuid", &
@@ -1023,6 +1190,7 @@ impl MarketplaceOrdersCancelBuilder {
                 "marketplace_orders_cancel",
                 "/api/marketplace-orders/{uuid}/cancel/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1044,8 +1212,19 @@ pub struct MarketplaceOrdersRejectByConsumerBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OrderErrorDetailsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersRejectByConsumerBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OrderErrorDetailsRequest) -> Self {
         self.body = Some(body);
@@ -1055,7 +1234,7 @@ impl MarketplaceOrdersRejectByConsumerBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/reject_by_consumer/",
@@ -1066,6 +1245,7 @@ impl MarketplaceOrdersRejectByConsumerBuilder {
                 "marketplace_orders_reject_by_consumer",
                 "/api/marketplace-orders/{uuid}/reject_by_consumer/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1090,8 +1270,19 @@ pub struct MarketplaceOrdersRejectByProviderBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OrderProviderRejectionRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersRejectByProviderBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OrderProviderRejectionRequest) -> Self {
         self.body = Some(body);
@@ -1101,7 +1292,7 @@ impl MarketplaceOrdersRejectByProviderBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/reject_by_provider/",
@@ -1112,6 +1303,7 @@ impl MarketplaceOrdersRejectByProviderBuilder {
                 "marketplace_orders_reject_by_provider",
                 "/api/marketplace-orders/{uuid}/reject_by_provider/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1135,13 +1327,24 @@ impl std::future::IntoFuture for MarketplaceOrdersRejectByProviderBuilder {
 pub struct MarketplaceOrdersSetStateDoneBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersSetStateDoneBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/set_state_done/",
@@ -1152,6 +1355,7 @@ impl MarketplaceOrdersSetStateDoneBuilder {
                 "marketplace_orders_set_state_done",
                 "/api/marketplace-orders/{uuid}/set_state_done/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1173,8 +1377,19 @@ pub struct MarketplaceOrdersSetStateErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OrderErrorDetailsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersSetStateErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OrderErrorDetailsRequest) -> Self {
         self.body = Some(body);
@@ -1184,7 +1399,7 @@ impl MarketplaceOrdersSetStateErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/set_state_erred/",
@@ -1195,6 +1410,7 @@ impl MarketplaceOrdersSetStateErredBuilder {
                 "marketplace_orders_set_state_erred",
                 "/api/marketplace-orders/{uuid}/set_state_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1218,13 +1434,24 @@ impl std::future::IntoFuture for MarketplaceOrdersSetStateErredBuilder {
 pub struct MarketplaceOrdersSetStateExecutingBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersSetStateExecutingBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/set_state_executing/",
@@ -1235,6 +1462,7 @@ impl MarketplaceOrdersSetStateExecutingBuilder {
                 "marketplace_orders_set_state_executing",
                 "/api/marketplace-orders/{uuid}/set_state_executing/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1255,13 +1483,24 @@ impl std::future::IntoFuture for MarketplaceOrdersSetStateExecutingBuilder {
 pub struct MarketplaceOrdersDeleteAttachmentBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersDeleteAttachmentBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/delete_attachment/",
@@ -1272,6 +1511,7 @@ impl MarketplaceOrdersDeleteAttachmentBuilder {
                 "marketplace_orders_delete_attachment",
                 "/api/marketplace-orders/{uuid}/delete_attachment/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1293,13 +1533,24 @@ pub struct MarketplaceOrdersSetBackendIdBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OrderBackendIdRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersSetBackendIdBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/set_backend_id/",
@@ -1310,6 +1561,7 @@ impl MarketplaceOrdersSetBackendIdBuilder {
                 "marketplace_orders_set_backend_id",
                 "/api/marketplace-orders/{uuid}/set_backend_id/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1332,8 +1584,19 @@ pub struct MarketplaceOrdersUpdateAttachmentBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OrderAttachmentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersUpdateAttachmentBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OrderAttachmentRequest) -> Self {
         self.body = Some(body);
@@ -1343,7 +1606,7 @@ impl MarketplaceOrdersUpdateAttachmentBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/update_attachment/",
@@ -1354,10 +1617,11 @@ impl MarketplaceOrdersUpdateAttachmentBuilder {
                 "marketplace_orders_update_attachment",
                 "/api/marketplace-orders/{uuid}/update_attachment/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -1384,11 +1648,29 @@ pub struct MarketplaceOrdersOfferingRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersOfferingRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1408,6 +1690,7 @@ impl MarketplaceOrdersOfferingRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1429,11 +1712,29 @@ pub struct MarketplaceOrdersResourceRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersResourceRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1453,6 +1754,7 @@ impl MarketplaceOrdersResourceRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1473,13 +1775,24 @@ impl std::future::IntoFuture for MarketplaceOrdersResourceRetrieveBuilder {
 pub struct MarketplaceOrdersRetryBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersRetryBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/retry/", runtime::path_param("uuid", &
@@ -1490,6 +1803,7 @@ impl MarketplaceOrdersRetryBuilder {
                 "marketplace_orders_retry",
                 "/api/marketplace-orders/{uuid}/retry/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1511,8 +1825,19 @@ pub struct MarketplaceOrdersSetConsumerInfoBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OrderConsumerInfoRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersSetConsumerInfoBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OrderConsumerInfoRequest) -> Self {
         self.body = Some(body);
@@ -1522,7 +1847,7 @@ impl MarketplaceOrdersSetConsumerInfoBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/set_consumer_info/",
@@ -1533,10 +1858,11 @@ impl MarketplaceOrdersSetConsumerInfoBuilder {
                 "marketplace_orders_set_consumer_info",
                 "/api/marketplace-orders/{uuid}/set_consumer_info/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -1563,8 +1889,19 @@ pub struct MarketplaceOrdersSetProviderInfoBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OrderProviderInfoRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersSetProviderInfoBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OrderProviderInfoRequest) -> Self {
         self.body = Some(body);
@@ -1574,7 +1911,7 @@ impl MarketplaceOrdersSetProviderInfoBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/set_provider_info/",
@@ -1585,10 +1922,11 @@ impl MarketplaceOrdersSetProviderInfoBuilder {
                 "marketplace_orders_set_provider_info",
                 "/api/marketplace-orders/{uuid}/set_provider_info/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -1615,8 +1953,19 @@ pub struct MarketplaceOrdersUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OrderUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OrderUpdateRequest) -> Self {
         self.body = Some(body);
@@ -1626,7 +1975,7 @@ impl MarketplaceOrdersUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/", runtime::path_param("uuid", & self
@@ -1634,6 +1983,7 @@ impl MarketplaceOrdersUpdateBuilder {
                 ),
             )
             .operation("marketplace_orders_update", "/api/marketplace-orders/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1658,8 +2008,19 @@ pub struct MarketplaceOrdersPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOrderUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOrderUpdateRequest) -> Self {
         self.body = Some(body);
@@ -1669,7 +2030,7 @@ impl MarketplaceOrdersPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/", runtime::path_param("uuid", & self
@@ -1680,6 +2041,7 @@ impl MarketplaceOrdersPartialUpdateBuilder {
                 "marketplace_orders_partial_update",
                 "/api/marketplace-orders/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

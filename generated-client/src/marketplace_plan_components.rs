@@ -36,6 +36,7 @@ impl<'a> MarketplacePlanComponentsApi<'a> {
             page_size: Default::default(),
             plan_uuid: Default::default(),
             shared: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a plan component
@@ -52,6 +53,7 @@ impl<'a> MarketplacePlanComponentsApi<'a> {
         MarketplacePlanComponentsRetrieveBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -66,6 +68,7 @@ pub struct MarketplacePlanComponentsListBuilder {
     page_size: Option<i64>,
     plan_uuid: Option<Uuid>,
     shared: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlanComponentsListBuilder {
     /// Archived
@@ -110,6 +113,16 @@ impl MarketplacePlanComponentsListBuilder {
         self.shared = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -129,6 +142,7 @@ impl MarketplacePlanComponentsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("plan_uuid", self.plan_uuid.as_ref());
         q.push_opt("shared", self.shared.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -182,13 +196,24 @@ impl std::future::IntoFuture for MarketplacePlanComponentsListBuilder {
 pub struct MarketplacePlanComponentsRetrieveBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlanComponentsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-plan-components/{}/", runtime::path_param("id", &
@@ -199,6 +224,7 @@ impl MarketplacePlanComponentsRetrieveBuilder {
                 "marketplace_plan_components_retrieve",
                 "/api/marketplace-plan-components/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

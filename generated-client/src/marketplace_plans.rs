@@ -36,6 +36,7 @@ impl<'a> MarketplacePlansApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             parent_offering_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a provider plan
@@ -52,6 +53,7 @@ impl<'a> MarketplacePlansApi<'a> {
         MarketplacePlansRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a provider plan
@@ -70,6 +72,7 @@ impl<'a> MarketplacePlansApi<'a> {
     ) -> MarketplacePlansCreateBuilder {
         MarketplacePlansCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -99,6 +102,7 @@ impl<'a> MarketplacePlansApi<'a> {
         MarketplacePlansUpdateDiscountsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -119,6 +123,7 @@ impl<'a> MarketplacePlansApi<'a> {
         MarketplacePlansUpdateOrganizationGroupsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -140,6 +145,7 @@ impl<'a> MarketplacePlansApi<'a> {
         MarketplacePlansUpdatePricesBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -161,6 +167,7 @@ impl<'a> MarketplacePlansApi<'a> {
         MarketplacePlansUpdateQuotasBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -182,6 +189,7 @@ impl<'a> MarketplacePlansApi<'a> {
         MarketplacePlansUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -199,6 +207,7 @@ impl<'a> MarketplacePlansApi<'a> {
         MarketplacePlansPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -216,6 +225,7 @@ impl<'a> MarketplacePlansApi<'a> {
         MarketplacePlansDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get object state at a specific timestamp
@@ -239,6 +249,7 @@ impl<'a> MarketplacePlansApi<'a> {
             client: self.client.clone(),
             uuid,
             timestamp: timestamp.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get version history
@@ -263,6 +274,7 @@ impl<'a> MarketplacePlansApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             parent_offering_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get plan usage statistics
@@ -286,6 +298,7 @@ impl<'a> MarketplacePlansApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             parent_offering_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Archive a plan
@@ -302,6 +315,7 @@ impl<'a> MarketplacePlansApi<'a> {
         MarketplacePlansArchiveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Remove all organization groups from a plan
@@ -321,6 +335,7 @@ impl<'a> MarketplacePlansApi<'a> {
         MarketplacePlansDeleteOrganizationGroupsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -335,6 +350,7 @@ pub struct MarketplacePlansListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     parent_offering_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansListBuilder {
     /// Query `offering`, string (uri).
@@ -345,11 +361,18 @@ impl MarketplacePlansListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_slug = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
+        self.offering_slug.push(value.into());
         self
     }
     /// Offering UUID
@@ -378,6 +401,16 @@ impl MarketplacePlansListBuilder {
         self.parent_offering_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -394,6 +427,7 @@ impl MarketplacePlansListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("parent_offering_uuid", self.parent_offering_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -444,13 +478,24 @@ impl std::future::IntoFuture for MarketplacePlansListBuilder {
 pub struct MarketplacePlansRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-plans/{}/", runtime::path_param("uuid", & self
@@ -458,6 +503,7 @@ impl MarketplacePlansRetrieveBuilder {
                 ),
             )
             .operation("marketplace_plans_retrieve", "/api/marketplace-plans/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -478,14 +524,29 @@ impl std::future::IntoFuture for MarketplacePlansRetrieveBuilder {
 pub struct MarketplacePlansCreateBuilder {
     client: runtime::Client,
     body: models::ProviderPlanDetailsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/marketplace-plans/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/marketplace-plans/".to_string(),
+            )
             .operation("marketplace_plans_create", "/api/marketplace-plans/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -508,13 +569,24 @@ pub struct MarketplacePlansUpdateDiscountsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::DiscountsUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansUpdateDiscountsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-plans/{}/update_discounts/",
@@ -525,6 +597,7 @@ impl MarketplacePlansUpdateDiscountsBuilder {
                 "marketplace_plans_update_discounts",
                 "/api/marketplace-plans/{uuid}/update_discounts/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -547,8 +620,19 @@ pub struct MarketplacePlansUpdateOrganizationGroupsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OrganizationGroupsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansUpdateOrganizationGroupsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OrganizationGroupsRequest) -> Self {
         self.body = Some(body);
@@ -558,7 +642,7 @@ impl MarketplacePlansUpdateOrganizationGroupsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-plans/{}/update_organization_groups/",
@@ -569,6 +653,7 @@ impl MarketplacePlansUpdateOrganizationGroupsBuilder {
                 "marketplace_plans_update_organization_groups",
                 "/api/marketplace-plans/{uuid}/update_organization_groups/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -593,13 +678,24 @@ pub struct MarketplacePlansUpdatePricesBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::PricesUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansUpdatePricesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-plans/{}/update_prices/",
@@ -610,6 +706,7 @@ impl MarketplacePlansUpdatePricesBuilder {
                 "marketplace_plans_update_prices",
                 "/api/marketplace-plans/{uuid}/update_prices/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -632,13 +729,24 @@ pub struct MarketplacePlansUpdateQuotasBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::QuotasUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansUpdateQuotasBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-plans/{}/update_quotas/",
@@ -649,6 +757,7 @@ impl MarketplacePlansUpdateQuotasBuilder {
                 "marketplace_plans_update_quotas",
                 "/api/marketplace-plans/{uuid}/update_quotas/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -671,13 +780,24 @@ pub struct MarketplacePlansUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProviderPlanDetailsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-plans/{}/", runtime::path_param("uuid", & self
@@ -685,6 +805,7 @@ impl MarketplacePlansUpdateBuilder {
                 ),
             )
             .operation("marketplace_plans_update", "/api/marketplace-plans/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -707,8 +828,19 @@ pub struct MarketplacePlansPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedProviderPlanDetailsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedProviderPlanDetailsRequest) -> Self {
         self.body = Some(body);
@@ -718,7 +850,7 @@ impl MarketplacePlansPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-plans/{}/", runtime::path_param("uuid", & self
@@ -729,6 +861,7 @@ impl MarketplacePlansPartialUpdateBuilder {
                 "marketplace_plans_partial_update",
                 "/api/marketplace-plans/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -752,13 +885,24 @@ impl std::future::IntoFuture for MarketplacePlansPartialUpdateBuilder {
 pub struct MarketplacePlansDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-plans/{}/", runtime::path_param("uuid", & self
@@ -766,6 +910,7 @@ impl MarketplacePlansDestroyBuilder {
                 ),
             )
             .operation("marketplace_plans_destroy", "/api/marketplace-plans/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -787,8 +932,19 @@ pub struct MarketplacePlansHistoryAtRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     timestamp: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansHistoryAtRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -806,6 +962,7 @@ impl MarketplacePlansHistoryAtRetrieveBuilder {
             );
         let q = req.query();
         q.push("timestamp", &self.timestamp);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -842,6 +999,7 @@ pub struct MarketplacePlansHistoryListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     parent_offering_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansHistoryListBuilder {
     /// Filter versions created after this timestamp (ISO 8601)
@@ -866,11 +1024,18 @@ impl MarketplacePlansHistoryListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_slug = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
+        self.offering_slug.push(value.into());
         self
     }
     /// Offering UUID
@@ -899,6 +1064,16 @@ impl MarketplacePlansHistoryListBuilder {
         self.parent_offering_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -923,6 +1098,7 @@ impl MarketplacePlansHistoryListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("parent_offering_uuid", self.parent_offering_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -988,6 +1164,7 @@ pub struct MarketplacePlansUsageStatsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     parent_offering_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansUsageStatsListBuilder {
     /// Filter by offering customer provider UUID.
@@ -1012,11 +1189,18 @@ impl MarketplacePlansUsageStatsListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_slug = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
+        self.offering_slug.push(value.into());
         self
     }
     /// Filter by offering UUID.
@@ -1045,6 +1229,16 @@ impl MarketplacePlansUsageStatsListBuilder {
         self.parent_offering_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1066,6 +1260,7 @@ impl MarketplacePlansUsageStatsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("parent_offering_uuid", self.parent_offering_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1123,13 +1318,24 @@ impl std::future::IntoFuture for MarketplacePlansUsageStatsListBuilder {
 pub struct MarketplacePlansArchiveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansArchiveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-plans/{}/archive/", runtime::path_param("uuid", &
@@ -1140,6 +1346,7 @@ impl MarketplacePlansArchiveBuilder {
                 "marketplace_plans_archive",
                 "/api/marketplace-plans/{uuid}/archive/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1160,13 +1367,24 @@ impl std::future::IntoFuture for MarketplacePlansArchiveBuilder {
 pub struct MarketplacePlansDeleteOrganizationGroupsBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlansDeleteOrganizationGroupsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-plans/{}/delete_organization_groups/",
@@ -1177,6 +1395,7 @@ impl MarketplacePlansDeleteOrganizationGroupsBuilder {
                 "marketplace_plans_delete_organization_groups",
                 "/api/marketplace-plans/{uuid}/delete_organization_groups/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -36,6 +36,7 @@ impl<'a> MarketplacePluginsApi<'a> {
     pub fn list(&self) -> MarketplacePluginsListBuilder {
         MarketplacePluginsListBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -43,17 +44,29 @@ impl<'a> MarketplacePluginsApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplacePluginsListBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePluginsListBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-plugins/".to_string(),
             )
             .operation("marketplace_plugins_list", "/api/marketplace-plugins/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

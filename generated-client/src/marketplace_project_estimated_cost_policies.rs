@@ -37,6 +37,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesApi<'a> {
             query: Default::default(),
             scope: Default::default(),
             scope_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -54,6 +55,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesApi<'a> {
         MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -70,6 +72,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesApi<'a> {
     ) -> MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
         MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -89,6 +92,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesApi<'a> {
         MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -107,6 +111,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesApi<'a> {
         MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -125,6 +130,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesApi<'a> {
         MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List Marketplace Project Estimated Cost Policies Actions
@@ -140,6 +146,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesApi<'a> {
     ) -> MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
         MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -157,6 +164,7 @@ pub struct MarketplaceProjectEstimatedCostPoliciesListBuilder {
     query: Option<String>,
     scope: Option<String>,
     scope_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectEstimatedCostPoliciesListBuilder {
     /// Query `customer`, string (uri).
@@ -208,6 +216,16 @@ impl MarketplaceProjectEstimatedCostPoliciesListBuilder {
         self.scope_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -230,6 +248,7 @@ impl MarketplaceProjectEstimatedCostPoliciesListBuilder {
         q.push_opt("query", self.query.as_ref());
         q.push_opt("scope", self.scope.as_ref());
         q.push_opt("scope_uuid", self.scope_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -283,13 +302,24 @@ impl std::future::IntoFuture for MarketplaceProjectEstimatedCostPoliciesListBuil
 pub struct MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-estimated-cost-policies/{}/",
@@ -300,6 +330,7 @@ impl MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
                 "marketplace_project_estimated_cost_policies_retrieve",
                 "/api/marketplace-project-estimated-cost-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -320,13 +351,24 @@ impl std::future::IntoFuture for MarketplaceProjectEstimatedCostPoliciesRetrieve
 pub struct MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
     client: runtime::Client,
     body: models::ProjectEstimatedCostPolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-project-estimated-cost-policies/".to_string(),
             )
@@ -334,6 +376,7 @@ impl MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
                 "marketplace_project_estimated_cost_policies_create",
                 "/api/marketplace-project-estimated-cost-policies/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -356,13 +399,24 @@ pub struct MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProjectEstimatedCostPolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-estimated-cost-policies/{}/",
@@ -373,6 +427,7 @@ impl MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
                 "marketplace_project_estimated_cost_policies_update",
                 "/api/marketplace-project-estimated-cost-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -395,8 +450,19 @@ pub struct MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedProjectEstimatedCostPolicyRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -409,7 +475,7 @@ impl MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-estimated-cost-policies/{}/",
@@ -420,6 +486,7 @@ impl MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
                 "marketplace_project_estimated_cost_policies_partial_update",
                 "/api/marketplace-project-estimated-cost-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -444,13 +511,24 @@ for MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
 pub struct MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-estimated-cost-policies/{}/",
@@ -461,6 +539,7 @@ impl MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
                 "marketplace_project_estimated_cost_policies_destroy",
                 "/api/marketplace-project-estimated-cost-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -480,13 +559,24 @@ impl std::future::IntoFuture for MarketplaceProjectEstimatedCostPoliciesDestroyB
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-project-estimated-cost-policies/actions/".to_string(),
             )
@@ -494,6 +584,7 @@ impl MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
                 "marketplace_project_estimated_cost_policies_actions_retrieve",
                 "/api/marketplace-project-estimated-cost-policies/actions/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

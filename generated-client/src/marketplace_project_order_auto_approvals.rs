@@ -33,6 +33,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             project_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -50,6 +51,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsApi<'a> {
         MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -66,6 +68,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsApi<'a> {
     ) -> MarketplaceProjectOrderAutoApprovalsCreateBuilder {
         MarketplaceProjectOrderAutoApprovalsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -85,6 +88,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsApi<'a> {
         MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -103,6 +107,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsApi<'a> {
         MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -121,6 +126,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsApi<'a> {
         MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -134,6 +140,7 @@ pub struct MarketplaceProjectOrderAutoApprovalsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     project_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectOrderAutoApprovalsListBuilder {
     /// Customer UUID
@@ -169,6 +176,16 @@ impl MarketplaceProjectOrderAutoApprovalsListBuilder {
         self.project_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -187,6 +204,7 @@ impl MarketplaceProjectOrderAutoApprovalsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -240,13 +258,24 @@ impl std::future::IntoFuture for MarketplaceProjectOrderAutoApprovalsListBuilder
 pub struct MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-order-auto-approvals/{}/",
@@ -257,6 +286,7 @@ impl MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
                 "marketplace_project_order_auto_approvals_retrieve",
                 "/api/marketplace-project-order-auto-approvals/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -277,13 +307,24 @@ impl std::future::IntoFuture for MarketplaceProjectOrderAutoApprovalsRetrieveBui
 pub struct MarketplaceProjectOrderAutoApprovalsCreateBuilder {
     client: runtime::Client,
     body: models::ProjectOrderAutoApprovalRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectOrderAutoApprovalsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-project-order-auto-approvals/".to_string(),
             )
@@ -291,6 +332,7 @@ impl MarketplaceProjectOrderAutoApprovalsCreateBuilder {
                 "marketplace_project_order_auto_approvals_create",
                 "/api/marketplace-project-order-auto-approvals/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -313,13 +355,24 @@ pub struct MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProjectOrderAutoApprovalRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-order-auto-approvals/{}/",
@@ -330,6 +383,7 @@ impl MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
                 "marketplace_project_order_auto_approvals_update",
                 "/api/marketplace-project-order-auto-approvals/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -352,8 +406,19 @@ pub struct MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedProjectOrderAutoApprovalRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedProjectOrderAutoApprovalRequest) -> Self {
         self.body = Some(body);
@@ -363,7 +428,7 @@ impl MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-order-auto-approvals/{}/",
@@ -374,6 +439,7 @@ impl MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
                 "marketplace_project_order_auto_approvals_partial_update",
                 "/api/marketplace-project-order-auto-approvals/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -398,13 +464,24 @@ for MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
 pub struct MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-order-auto-approvals/{}/",
@@ -415,6 +492,7 @@ impl MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
                 "marketplace_project_order_auto_approvals_destroy",
                 "/api/marketplace-project-order-auto-approvals/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

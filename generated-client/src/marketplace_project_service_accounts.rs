@@ -35,6 +35,7 @@ impl<'a> MarketplaceProjectServiceAccountsApi<'a> {
             project_uuid: Default::default(),
             state: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a service account
@@ -52,6 +53,7 @@ impl<'a> MarketplaceProjectServiceAccountsApi<'a> {
         MarketplaceProjectServiceAccountsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a project service account
@@ -70,6 +72,7 @@ impl<'a> MarketplaceProjectServiceAccountsApi<'a> {
     ) -> MarketplaceProjectServiceAccountsCreateBuilder {
         MarketplaceProjectServiceAccountsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -89,6 +92,7 @@ impl<'a> MarketplaceProjectServiceAccountsApi<'a> {
         MarketplaceProjectServiceAccountsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -107,6 +111,7 @@ impl<'a> MarketplaceProjectServiceAccountsApi<'a> {
         MarketplaceProjectServiceAccountsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -127,6 +132,7 @@ impl<'a> MarketplaceProjectServiceAccountsApi<'a> {
         MarketplaceProjectServiceAccountsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Rotate API key for a project service account
@@ -146,6 +152,7 @@ impl<'a> MarketplaceProjectServiceAccountsApi<'a> {
         MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -161,6 +168,7 @@ pub struct MarketplaceProjectServiceAccountsListBuilder {
     project_uuid: Option<Uuid>,
     state: Vec<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectServiceAccountsListBuilder {
     /// Email contains
@@ -201,8 +209,15 @@ impl MarketplaceProjectServiceAccountsListBuilder {
     /// Service account state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Username
@@ -210,6 +225,16 @@ impl MarketplaceProjectServiceAccountsListBuilder {
     /// Query `username`, string.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -232,6 +257,7 @@ impl MarketplaceProjectServiceAccountsListBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_repeated("state", &self.state);
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -282,13 +308,24 @@ impl std::future::IntoFuture for MarketplaceProjectServiceAccountsListBuilder {
 pub struct MarketplaceProjectServiceAccountsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectServiceAccountsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-service-accounts/{}/",
@@ -299,6 +336,7 @@ impl MarketplaceProjectServiceAccountsRetrieveBuilder {
                 "marketplace_project_service_accounts_retrieve",
                 "/api/marketplace-project-service-accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -319,13 +357,24 @@ impl std::future::IntoFuture for MarketplaceProjectServiceAccountsRetrieveBuilde
 pub struct MarketplaceProjectServiceAccountsCreateBuilder {
     client: runtime::Client,
     body: models::ProjectServiceAccountRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectServiceAccountsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-project-service-accounts/".to_string(),
             )
@@ -333,6 +382,7 @@ impl MarketplaceProjectServiceAccountsCreateBuilder {
                 "marketplace_project_service_accounts_create",
                 "/api/marketplace-project-service-accounts/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -355,13 +405,24 @@ pub struct MarketplaceProjectServiceAccountsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProjectServiceAccountRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectServiceAccountsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-service-accounts/{}/",
@@ -372,6 +433,7 @@ impl MarketplaceProjectServiceAccountsUpdateBuilder {
                 "marketplace_project_service_accounts_update",
                 "/api/marketplace-project-service-accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -394,8 +456,19 @@ pub struct MarketplaceProjectServiceAccountsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedProjectServiceAccountRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectServiceAccountsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedProjectServiceAccountRequest) -> Self {
         self.body = Some(body);
@@ -405,7 +478,7 @@ impl MarketplaceProjectServiceAccountsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-service-accounts/{}/",
@@ -416,6 +489,7 @@ impl MarketplaceProjectServiceAccountsPartialUpdateBuilder {
                 "marketplace_project_service_accounts_partial_update",
                 "/api/marketplace-project-service-accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -439,13 +513,24 @@ impl std::future::IntoFuture for MarketplaceProjectServiceAccountsPartialUpdateB
 pub struct MarketplaceProjectServiceAccountsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectServiceAccountsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-service-accounts/{}/",
@@ -456,6 +541,7 @@ impl MarketplaceProjectServiceAccountsDestroyBuilder {
                 "marketplace_project_service_accounts_destroy",
                 "/api/marketplace-project-service-accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -476,13 +562,24 @@ impl std::future::IntoFuture for MarketplaceProjectServiceAccountsDestroyBuilder
 pub struct MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-service-accounts/{}/rotate_api_key/",
@@ -493,6 +590,7 @@ impl MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
                 "marketplace_project_service_accounts_rotate_api_key",
                 "/api/marketplace-project-service-accounts/{uuid}/rotate_api_key/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

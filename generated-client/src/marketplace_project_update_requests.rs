@@ -35,6 +35,7 @@ impl<'a> MarketplaceProjectUpdateRequestsApi<'a> {
             project_uuid: Default::default(),
             provider_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -52,6 +53,7 @@ impl<'a> MarketplaceProjectUpdateRequestsApi<'a> {
         MarketplaceProjectUpdateRequestsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Approve project update request
@@ -66,6 +68,7 @@ impl<'a> MarketplaceProjectUpdateRequestsApi<'a> {
         MarketplaceProjectUpdateRequestsApproveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -81,6 +84,7 @@ impl<'a> MarketplaceProjectUpdateRequestsApi<'a> {
         MarketplaceProjectUpdateRequestsRejectBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -97,6 +101,7 @@ pub struct MarketplaceProjectUpdateRequestsListBuilder {
     project_uuid: Option<Uuid>,
     provider_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectUpdateRequestsListBuilder {
     /// Query `customer_uuid`, string (uuid).
@@ -134,8 +139,25 @@ impl MarketplaceProjectUpdateRequestsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -158,6 +180,7 @@ impl MarketplaceProjectUpdateRequestsListBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("provider_uuid", self.provider_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -213,13 +236,24 @@ impl std::future::IntoFuture for MarketplaceProjectUpdateRequestsListBuilder {
 pub struct MarketplaceProjectUpdateRequestsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectUpdateRequestsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-update-requests/{}/",
@@ -230,6 +264,7 @@ impl MarketplaceProjectUpdateRequestsRetrieveBuilder {
                 "marketplace_project_update_requests_retrieve",
                 "/api/marketplace-project-update-requests/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -253,8 +288,19 @@ pub struct MarketplaceProjectUpdateRequestsApproveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ReviewCommentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectUpdateRequestsApproveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
@@ -264,7 +310,7 @@ impl MarketplaceProjectUpdateRequestsApproveBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-update-requests/{}/approve/",
@@ -275,6 +321,7 @@ impl MarketplaceProjectUpdateRequestsApproveBuilder {
                 "marketplace_project_update_requests_approve",
                 "/api/marketplace-project-update-requests/{uuid}/approve/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -299,8 +346,19 @@ pub struct MarketplaceProjectUpdateRequestsRejectBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ReviewCommentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectUpdateRequestsRejectBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
@@ -310,7 +368,7 @@ impl MarketplaceProjectUpdateRequestsRejectBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-update-requests/{}/reject/",
@@ -321,6 +379,7 @@ impl MarketplaceProjectUpdateRequestsRejectBuilder {
                 "marketplace_project_update_requests_reject",
                 "/api/marketplace-project-update-requests/{uuid}/reject/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

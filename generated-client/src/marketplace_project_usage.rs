@@ -34,6 +34,7 @@ impl<'a> MarketplaceProjectUsageApi<'a> {
         MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get monthly usage buckets for a single offering
@@ -57,6 +58,7 @@ impl<'a> MarketplaceProjectUsageApi<'a> {
             offering_uuid,
             component_type: Default::default(),
             period_offset: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -65,13 +67,24 @@ impl<'a> MarketplaceProjectUsageApi<'a> {
 pub struct MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-project-usage/{}/components-usage/",
@@ -82,6 +95,7 @@ impl MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
                 "marketplace_project_usage_components_usage_retrieve",
                 "/api/marketplace-project-usage/{uuid}/components-usage/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -114,6 +128,7 @@ pub struct MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder {
     offering_uuid: Uuid,
     component_type: Option<String>,
     period_offset: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder {
     /// Query `component_type`, string.
@@ -124,6 +139,16 @@ impl MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder {
     /// Query `period_offset`, integer.
     pub fn period_offset(mut self, value: i64) -> Self {
         self.period_offset = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -145,6 +170,7 @@ impl MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder {
         q.push("offering_uuid", &self.offering_uuid);
         q.push_opt("component_type", self.component_type.as_ref());
         q.push_opt("period_offset", self.period_offset.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

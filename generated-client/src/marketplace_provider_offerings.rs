@@ -74,6 +74,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             user_has_consent: Default::default(),
             user_has_offering_user: Default::default(),
             uuid_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a provider offering
@@ -91,6 +92,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a provider offering
@@ -109,6 +111,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     ) -> MarketplaceProviderOfferingsCreateBuilder {
         MarketplaceProviderOfferingsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -126,6 +129,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Activate an offering
@@ -142,6 +146,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsActivateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Archive an offering
@@ -158,6 +163,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsArchiveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Move an offering to draft
@@ -174,6 +180,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsDraftBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Pause an offering
@@ -190,6 +197,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsPauseBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -207,6 +215,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUnpauseBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get GLauth user configuration
@@ -240,6 +249,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List course accounts for an offering
@@ -302,6 +312,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             user_has_consent: Default::default(),
             user_has_offering_user: Default::default(),
             uuid_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List customer service accounts for an offering
@@ -364,6 +375,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             user_has_consent: Default::default(),
             user_has_offering_user: Default::default(),
             uuid_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List customer users for an offering
@@ -386,6 +398,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             field: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List project service accounts for an offering
@@ -448,6 +461,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             user_has_consent: Default::default(),
             user_has_offering_user: Default::default(),
             uuid_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List users and their roles in a scope
@@ -479,6 +493,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             user_slug: Default::default(),
             user_url: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Check user access to offering resources
@@ -500,6 +515,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             client: self.client.clone(),
             uuid,
             username: username.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Grant a role to a user
@@ -521,6 +537,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsAddUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -542,6 +559,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsDeleteUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -562,6 +580,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update a user's role expiration
@@ -582,6 +601,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -602,6 +622,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -622,6 +643,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -642,6 +664,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -662,6 +685,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create an offering component
@@ -682,6 +706,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsCreateOfferingComponentBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -703,6 +728,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsRemoveOfferingComponentBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -724,6 +750,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateOfferingComponentBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -745,6 +772,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsAddPartitionBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -766,6 +794,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -787,6 +816,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsRemovePartitionBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -808,6 +838,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -828,6 +859,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -848,6 +880,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -869,6 +902,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsAddEndpointBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -890,6 +924,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsDeleteEndpointBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -910,6 +945,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsDeleteImageBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete offering thumbnail
@@ -929,6 +965,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsDeleteThumbnailBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update offering image
@@ -949,6 +986,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateImageBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -970,6 +1008,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateThumbnailBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -990,6 +1029,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Move an offering
@@ -1010,6 +1050,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsMoveOfferingBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1030,6 +1071,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsSetBackendMetadataBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1050,6 +1092,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateAttributesBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update offering compliance checklist
@@ -1069,6 +1112,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1090,6 +1134,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateDescriptionBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1110,6 +1155,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateIntegrationBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1131,6 +1177,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateLocationBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1152,6 +1199,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateOptionsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1172,6 +1220,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1193,6 +1242,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateOverviewBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1214,6 +1264,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateResourceOptionsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1279,6 +1330,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             user_has_consent: Default::default(),
             user_has_offering_user: Default::default(),
             uuid_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get costs for an offering
@@ -1344,6 +1396,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             user_has_consent: Default::default(),
             user_has_offering_user: Default::default(),
             uuid_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get customers for an offering
@@ -1407,6 +1460,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             user_has_consent: Default::default(),
             user_has_offering_user: Default::default(),
             uuid_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List offerings grouped by provider
@@ -1464,6 +1518,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             user_has_consent: Default::default(),
             user_has_offering_user: Default::default(),
             uuid_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List customer projects for an offering
@@ -1486,6 +1541,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             field: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List orders for an offering
@@ -1508,6 +1564,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             field: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a specific order for an offering
@@ -1530,6 +1587,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             uuid: uuid.into(),
             order_uuid: order_uuid.into(),
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get offering statistics
@@ -1549,6 +1607,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsStatsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get Terms of Service consent statistics
@@ -1568,6 +1627,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsTosStatsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List importable resources
@@ -1589,6 +1649,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Import a resource
@@ -1609,6 +1670,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsImportResourceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1626,6 +1688,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsSyncBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Synchronize offering resources
@@ -1645,6 +1708,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsSyncResourcesBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get structured GLauth tree for an offering
@@ -1664,6 +1728,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get object state at a specific timestamp
@@ -1687,6 +1752,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             client: self.client.clone(),
             uuid,
             timestamp: timestamp.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get version history
@@ -1750,6 +1816,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
             user_has_consent: Default::default(),
             user_has_offering_user: Default::default(),
             uuid_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get offering resource and user state counters
@@ -1769,6 +1836,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get user attribute config
@@ -1788,6 +1856,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Check if backend_id is unique
@@ -1808,6 +1877,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1828,6 +1898,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsDeleteTagsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Export offering data
@@ -1847,6 +1918,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsExportOfferingBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1866,6 +1938,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     ) -> MarketplaceProviderOfferingsImportOfferingBuilder {
         MarketplaceProviderOfferingsImportOfferingBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1886,6 +1959,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsMakeAvailableBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Mark an offering as unavailable
@@ -1905,6 +1979,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsMakeUnavailableBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Assign or clear the offering group
@@ -1925,6 +2000,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsSetOfferingGroupBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1945,6 +2021,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsSetProfileBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1966,6 +2043,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsSwitchBillingModeBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1986,6 +2064,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -2006,6 +2085,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateTagsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -2027,6 +2107,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUpdateTypeBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -2048,6 +2129,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
         MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -2101,6 +2183,7 @@ pub struct MarketplaceProviderOfferingsListBuilder {
     user_has_consent: Option<bool>,
     user_has_offering_user: Option<bool>,
     uuid_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsListBuilder {
     /// Accessible via calls
@@ -2186,8 +2269,15 @@ impl MarketplaceProviderOfferingsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Has Active Terms of Service
@@ -2249,8 +2339,15 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering group UUID
@@ -2347,25 +2444,46 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Offering state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tag UUID (OR logic)
     ///
     /// Query `tag`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    pub fn add_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag.push(value.into());
         self
     }
     /// Tag name (OR logic)
     ///
     /// Query `tag_name`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.tag_name = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
+        self.tag_name.push(value.into());
         self
     }
     /// Tag names with AND logic (comma-separated)
@@ -2385,8 +2503,15 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Offering type
     ///
     /// Query `type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    pub fn add_type(mut self, value: impl Into<String>) -> Self {
+        self.type_.push(value.into());
         self
     }
     /// User Has Consent
@@ -2408,6 +2533,16 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Query `uuid_list`, string.
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2470,6 +2605,7 @@ impl MarketplaceProviderOfferingsListBuilder {
         q.push_opt("user_has_consent", self.user_has_consent.as_ref());
         q.push_opt("user_has_offering_user", self.user_has_offering_user.as_ref());
         q.push_opt("uuid_list", self.uuid_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2521,11 +2657,29 @@ pub struct MarketplaceProviderOfferingsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2545,6 +2699,7 @@ impl MarketplaceProviderOfferingsRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2565,13 +2720,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsRetrieveBuilder {
 pub struct MarketplaceProviderOfferingsCreateBuilder {
     client: runtime::Client,
     body: models::OfferingCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-provider-offerings/".to_string(),
             )
@@ -2579,9 +2745,10 @@ impl MarketplaceProviderOfferingsCreateBuilder {
                 "marketplace_provider_offerings_create",
                 "/api/marketplace-provider-offerings/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -2604,13 +2771,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsCreateBuilder {
 pub struct MarketplaceProviderOfferingsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/",
@@ -2621,6 +2799,7 @@ impl MarketplaceProviderOfferingsDestroyBuilder {
                 "marketplace_provider_offerings_destroy",
                 "/api/marketplace-provider-offerings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2641,13 +2820,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsDestroyBuilder {
 pub struct MarketplaceProviderOfferingsActivateBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsActivateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/activate/",
@@ -2658,6 +2848,7 @@ impl MarketplaceProviderOfferingsActivateBuilder {
                 "marketplace_provider_offerings_activate",
                 "/api/marketplace-provider-offerings/{uuid}/activate/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2678,13 +2869,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsActivateBuilder {
 pub struct MarketplaceProviderOfferingsArchiveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsArchiveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/archive/",
@@ -2695,6 +2897,7 @@ impl MarketplaceProviderOfferingsArchiveBuilder {
                 "marketplace_provider_offerings_archive",
                 "/api/marketplace-provider-offerings/{uuid}/archive/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2715,13 +2918,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsArchiveBuilder {
 pub struct MarketplaceProviderOfferingsDraftBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDraftBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/draft/",
@@ -2732,6 +2946,7 @@ impl MarketplaceProviderOfferingsDraftBuilder {
                 "marketplace_provider_offerings_draft",
                 "/api/marketplace-provider-offerings/{uuid}/draft/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2753,8 +2968,19 @@ pub struct MarketplaceProviderOfferingsPauseBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OfferingPauseRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsPauseBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OfferingPauseRequest) -> Self {
         self.body = Some(body);
@@ -2764,7 +2990,7 @@ impl MarketplaceProviderOfferingsPauseBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/pause/",
@@ -2775,6 +3001,7 @@ impl MarketplaceProviderOfferingsPauseBuilder {
                 "marketplace_provider_offerings_pause",
                 "/api/marketplace-provider-offerings/{uuid}/pause/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -2798,13 +3025,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsPauseBuilder {
 pub struct MarketplaceProviderOfferingsUnpauseBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUnpauseBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/unpause/",
@@ -2815,6 +3053,7 @@ impl MarketplaceProviderOfferingsUnpauseBuilder {
                 "marketplace_provider_offerings_unpause",
                 "/api/marketplace-provider-offerings/{uuid}/unpause/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2835,13 +3074,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsUnpauseBuilder {
 pub struct MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/glauth_users_config/",
@@ -2852,6 +3102,7 @@ impl MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder {
                 "marketplace_provider_offerings_glauth_users_config_retrieve",
                 "/api/marketplace-provider-offerings/{uuid}/glauth_users_config/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2917,6 +3168,7 @@ pub struct MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     user_has_consent: Option<bool>,
     user_has_offering_user: Option<bool>,
     uuid_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Accessible via calls
@@ -3060,8 +3312,15 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering group UUID
@@ -3158,25 +3417,46 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Offering state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tag UUID (OR logic)
     ///
     /// Query `tag`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    pub fn add_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag.push(value.into());
         self
     }
     /// Tag name (OR logic)
     ///
     /// Query `tag_name`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.tag_name = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
+        self.tag_name.push(value.into());
         self
     }
     /// Tag names with AND logic (comma-separated)
@@ -3196,8 +3476,15 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Offering type
     ///
     /// Query `type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    pub fn add_type(mut self, value: impl Into<String>) -> Self {
+        self.type_.push(value.into());
         self
     }
     /// User Has Consent
@@ -3219,6 +3506,16 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Query `uuid_list`, string.
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3283,6 +3580,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
         q.push_opt("user_has_consent", self.user_has_consent.as_ref());
         q.push_opt("user_has_offering_user", self.user_has_offering_user.as_ref());
         q.push_opt("uuid_list", self.uuid_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3389,6 +3687,7 @@ pub struct MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     user_has_consent: Option<bool>,
     user_has_offering_user: Option<bool>,
     uuid_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Accessible via calls
@@ -3532,8 +3831,15 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering group UUID
@@ -3630,25 +3936,46 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Offering state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tag UUID (OR logic)
     ///
     /// Query `tag`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    pub fn add_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag.push(value.into());
         self
     }
     /// Tag name (OR logic)
     ///
     /// Query `tag_name`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.tag_name = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
+        self.tag_name.push(value.into());
         self
     }
     /// Tag names with AND logic (comma-separated)
@@ -3668,8 +3995,15 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Offering type
     ///
     /// Query `type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    pub fn add_type(mut self, value: impl Into<String>) -> Self {
+        self.type_.push(value.into());
         self
     }
     /// User Has Consent
@@ -3691,6 +4025,16 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Query `uuid_list`, string.
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3755,6 +4099,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
         q.push_opt("user_has_consent", self.user_has_consent.as_ref());
         q.push_opt("user_has_offering_user", self.user_has_offering_user.as_ref());
         q.push_opt("uuid_list", self.uuid_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3825,11 +4170,19 @@ pub struct MarketplaceProviderOfferingsListCustomerUsersListBuilder {
     field: Vec<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsListCustomerUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -3844,6 +4197,16 @@ impl MarketplaceProviderOfferingsListCustomerUsersListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3865,6 +4228,7 @@ impl MarketplaceProviderOfferingsListCustomerUsersListBuilder {
         q.push_repeated("field", &self.field);
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3956,6 +4320,7 @@ pub struct MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     user_has_consent: Option<bool>,
     user_has_offering_user: Option<bool>,
     uuid_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Accessible via calls
@@ -4099,8 +4464,15 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering group UUID
@@ -4197,25 +4569,46 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Offering state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tag UUID (OR logic)
     ///
     /// Query `tag`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    pub fn add_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag.push(value.into());
         self
     }
     /// Tag name (OR logic)
     ///
     /// Query `tag_name`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.tag_name = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
+        self.tag_name.push(value.into());
         self
     }
     /// Tag names with AND logic (comma-separated)
@@ -4235,8 +4628,15 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Offering type
     ///
     /// Query `type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    pub fn add_type(mut self, value: impl Into<String>) -> Self {
+        self.type_.push(value.into());
         self
     }
     /// User Has Consent
@@ -4258,6 +4658,16 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Query `uuid_list`, string.
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -4322,6 +4732,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
         q.push_opt("user_has_consent", self.user_has_consent.as_ref());
         q.push_opt("user_has_offering_user", self.user_has_offering_user.as_ref());
         q.push_opt("uuid_list", self.uuid_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4401,13 +4812,21 @@ pub struct MarketplaceProviderOfferingsListUsersListBuilder {
     user_slug: Option<String>,
     user_url: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// Fields to include in response
     ///
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// User full name
@@ -4427,8 +4846,15 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// Ordering fields
     ///
     /// Query `o`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -4487,6 +4913,16 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -4515,6 +4951,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
         q.push_opt("user_slug", self.user_slug.as_ref());
         q.push_opt("user_url", self.user_url.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4564,8 +5001,19 @@ pub struct MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     username: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -4583,6 +5031,7 @@ impl MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder {
             );
         let q = req.query();
         q.push("username", &self.username);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -4614,13 +5063,24 @@ pub struct MarketplaceProviderOfferingsAddUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsAddUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/add_user/",
@@ -4631,6 +5091,7 @@ impl MarketplaceProviderOfferingsAddUserBuilder {
                 "marketplace_provider_offerings_add_user",
                 "/api/marketplace-provider-offerings/{uuid}/add_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4653,13 +5114,24 @@ pub struct MarketplaceProviderOfferingsDeleteUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleDeleteRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDeleteUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/delete_user/",
@@ -4670,6 +5142,7 @@ impl MarketplaceProviderOfferingsDeleteUserBuilder {
                 "marketplace_provider_offerings_delete_user",
                 "/api/marketplace-provider-offerings/{uuid}/delete_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4691,13 +5164,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsDeleteUserBuilder {
 pub struct MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/refresh_offering_usernames/",
@@ -4708,6 +5192,7 @@ impl MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder {
                 "marketplace_provider_offerings_refresh_offering_usernames",
                 "/api/marketplace-provider-offerings/{uuid}/refresh_offering_usernames/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -4730,13 +5215,24 @@ pub struct MarketplaceProviderOfferingsUpdateUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_user/",
@@ -4747,6 +5243,7 @@ impl MarketplaceProviderOfferingsUpdateUserBuilder {
                 "marketplace_provider_offerings_update_user",
                 "/api/marketplace-provider-offerings/{uuid}/update_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4769,8 +5266,19 @@ pub struct MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OfferingUserAttributeConfigRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OfferingUserAttributeConfigRequest) -> Self {
         self.body = Some(body);
@@ -4780,7 +5288,7 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update-user-attribute-config/",
@@ -4791,6 +5299,7 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
                 "marketplace_provider_offerings_update_user_attribute_config",
                 "/api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -4816,8 +5325,19 @@ pub struct MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OfferingUserAttributeConfigRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OfferingUserAttributeConfigRequest) -> Self {
         self.body = Some(body);
@@ -4827,7 +5347,7 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update-user-attribute-config/",
@@ -4838,6 +5358,7 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
                 "marketplace_provider_offerings_update_user_attribute_config_update",
                 "/api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -4863,8 +5384,19 @@ pub struct MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBui
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOfferingUserAttributeConfigRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -4877,7 +5409,7 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update-user-attribute-config/",
@@ -4888,6 +5420,7 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
                 "marketplace_provider_offerings_update_user_attribute_config_partial_update",
                 "/api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -4912,13 +5445,24 @@ for MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
 pub struct MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/delete-user-attribute-config/",
@@ -4929,6 +5473,7 @@ impl MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder {
                 "marketplace_provider_offerings_delete_user_attribute_config_destroy",
                 "/api/marketplace-provider-offerings/{uuid}/delete-user-attribute-config/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -4951,13 +5496,24 @@ pub struct MarketplaceProviderOfferingsCreateOfferingComponentBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingComponentRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsCreateOfferingComponentBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/create_offering_component/",
@@ -4968,6 +5524,7 @@ impl MarketplaceProviderOfferingsCreateOfferingComponentBuilder {
                 "marketplace_provider_offerings_create_offering_component",
                 "/api/marketplace-provider-offerings/{uuid}/create_offering_component/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4991,13 +5548,24 @@ pub struct MarketplaceProviderOfferingsRemoveOfferingComponentBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RemoveOfferingComponentRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsRemoveOfferingComponentBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/remove_offering_component/",
@@ -5008,6 +5576,7 @@ impl MarketplaceProviderOfferingsRemoveOfferingComponentBuilder {
                 "marketplace_provider_offerings_remove_offering_component",
                 "/api/marketplace-provider-offerings/{uuid}/remove_offering_component/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5031,13 +5600,24 @@ pub struct MarketplaceProviderOfferingsUpdateOfferingComponentBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UpdateOfferingComponentRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateOfferingComponentBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_offering_component/",
@@ -5048,6 +5628,7 @@ impl MarketplaceProviderOfferingsUpdateOfferingComponentBuilder {
                 "marketplace_provider_offerings_update_offering_component",
                 "/api/marketplace-provider-offerings/{uuid}/update_offering_component/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5071,13 +5652,24 @@ pub struct MarketplaceProviderOfferingsAddPartitionBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingPartitionRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsAddPartitionBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/add_partition/",
@@ -5088,6 +5680,7 @@ impl MarketplaceProviderOfferingsAddPartitionBuilder {
                 "marketplace_provider_offerings_add_partition",
                 "/api/marketplace-provider-offerings/{uuid}/add_partition/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5119,13 +5712,24 @@ pub struct MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingSoftwareCatalogRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/add_software_catalog/",
@@ -5136,6 +5740,7 @@ impl MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
                 "marketplace_provider_offerings_add_software_catalog",
                 "/api/marketplace-provider-offerings/{uuid}/add_software_catalog/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5158,13 +5763,24 @@ pub struct MarketplaceProviderOfferingsRemovePartitionBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RemovePartitionRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsRemovePartitionBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/remove_partition/",
@@ -5175,6 +5791,7 @@ impl MarketplaceProviderOfferingsRemovePartitionBuilder {
                 "marketplace_provider_offerings_remove_partition",
                 "/api/marketplace-provider-offerings/{uuid}/remove_partition/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5197,13 +5814,24 @@ pub struct MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RemoveSoftwareCatalogRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/remove_software_catalog/",
@@ -5214,6 +5842,7 @@ impl MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder {
                 "marketplace_provider_offerings_remove_software_catalog",
                 "/api/marketplace-provider-offerings/{uuid}/remove_software_catalog/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5237,8 +5866,19 @@ pub struct MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOfferingPartitionUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOfferingPartitionUpdateRequest) -> Self {
         self.body = Some(body);
@@ -5248,7 +5888,7 @@ impl MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_partition/",
@@ -5259,6 +5899,7 @@ impl MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
                 "marketplace_provider_offerings_update_partition_partial_update",
                 "/api/marketplace-provider-offerings/{uuid}/update_partition/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -5284,8 +5925,19 @@ pub struct MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOfferingSoftwareCatalogUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -5298,7 +5950,7 @@ impl MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_software_catalog/",
@@ -5309,6 +5961,7 @@ impl MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder {
                 "marketplace_provider_offerings_update_software_catalog_partial_update",
                 "/api/marketplace-provider-offerings/{uuid}/update_software_catalog/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -5334,13 +5987,24 @@ pub struct MarketplaceProviderOfferingsAddEndpointBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::NestedEndpointRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsAddEndpointBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/add_endpoint/",
@@ -5351,6 +6015,7 @@ impl MarketplaceProviderOfferingsAddEndpointBuilder {
                 "marketplace_provider_offerings_add_endpoint",
                 "/api/marketplace-provider-offerings/{uuid}/add_endpoint/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5373,13 +6038,24 @@ pub struct MarketplaceProviderOfferingsDeleteEndpointBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::EndpointUuidRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDeleteEndpointBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/delete_endpoint/",
@@ -5390,6 +6066,7 @@ impl MarketplaceProviderOfferingsDeleteEndpointBuilder {
                 "marketplace_provider_offerings_delete_endpoint",
                 "/api/marketplace-provider-offerings/{uuid}/delete_endpoint/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5411,13 +6088,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsDeleteEndpointBuild
 pub struct MarketplaceProviderOfferingsDeleteImageBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDeleteImageBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/delete_image/",
@@ -5428,6 +6116,7 @@ impl MarketplaceProviderOfferingsDeleteImageBuilder {
                 "marketplace_provider_offerings_delete_image",
                 "/api/marketplace-provider-offerings/{uuid}/delete_image/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -5448,13 +6137,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsDeleteImageBuilder 
 pub struct MarketplaceProviderOfferingsDeleteThumbnailBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDeleteThumbnailBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/delete_thumbnail/",
@@ -5465,6 +6165,7 @@ impl MarketplaceProviderOfferingsDeleteThumbnailBuilder {
                 "marketplace_provider_offerings_delete_thumbnail",
                 "/api/marketplace-provider-offerings/{uuid}/delete_thumbnail/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -5486,13 +6187,24 @@ pub struct MarketplaceProviderOfferingsUpdateImageBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingImageRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateImageBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_image/",
@@ -5503,9 +6215,10 @@ impl MarketplaceProviderOfferingsUpdateImageBuilder {
                 "marketplace_provider_offerings_update_image",
                 "/api/marketplace-provider-offerings/{uuid}/update_image/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -5529,13 +6242,24 @@ pub struct MarketplaceProviderOfferingsUpdateThumbnailBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingThumbnailRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateThumbnailBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_thumbnail/",
@@ -5546,9 +6270,10 @@ impl MarketplaceProviderOfferingsUpdateThumbnailBuilder {
                 "marketplace_provider_offerings_update_thumbnail",
                 "/api/marketplace-provider-offerings/{uuid}/update_thumbnail/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -5571,13 +6296,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateThumbnailBuil
 pub struct MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/delete_organization_groups/",
@@ -5588,6 +6324,7 @@ impl MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder {
                 "marketplace_provider_offerings_delete_organization_groups",
                 "/api/marketplace-provider-offerings/{uuid}/delete_organization_groups/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -5610,13 +6347,24 @@ pub struct MarketplaceProviderOfferingsMoveOfferingBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::MoveOfferingRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsMoveOfferingBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/move_offering/",
@@ -5627,6 +6375,7 @@ impl MarketplaceProviderOfferingsMoveOfferingBuilder {
                 "marketplace_provider_offerings_move_offering",
                 "/api/marketplace-provider-offerings/{uuid}/move_offering/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5649,8 +6398,19 @@ pub struct MarketplaceProviderOfferingsSetBackendMetadataBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OfferingBackendMetadataRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsSetBackendMetadataBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OfferingBackendMetadataRequest) -> Self {
         self.body = Some(body);
@@ -5660,7 +6420,7 @@ impl MarketplaceProviderOfferingsSetBackendMetadataBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/set_backend_metadata/",
@@ -5671,6 +6431,7 @@ impl MarketplaceProviderOfferingsSetBackendMetadataBuilder {
                 "marketplace_provider_offerings_set_backend_metadata",
                 "/api/marketplace-provider-offerings/{uuid}/set_backend_metadata/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -5694,13 +6455,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsSetBackendMetadataB
 pub struct MarketplaceProviderOfferingsUpdateAttributesBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateAttributesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_attributes/",
@@ -5711,6 +6483,7 @@ impl MarketplaceProviderOfferingsUpdateAttributesBuilder {
                 "marketplace_provider_offerings_update_attributes",
                 "/api/marketplace-provider-offerings/{uuid}/update_attributes/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -5732,8 +6505,19 @@ pub struct MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OfferingComplianceChecklistUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -5746,7 +6530,7 @@ impl MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_compliance_checklist/",
@@ -5757,6 +6541,7 @@ impl MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
                 "marketplace_provider_offerings_update_compliance_checklist",
                 "/api/marketplace-provider-offerings/{uuid}/update_compliance_checklist/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -5782,13 +6567,24 @@ pub struct MarketplaceProviderOfferingsUpdateDescriptionBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingDescriptionUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateDescriptionBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_description/",
@@ -5799,6 +6595,7 @@ impl MarketplaceProviderOfferingsUpdateDescriptionBuilder {
                 "marketplace_provider_offerings_update_description",
                 "/api/marketplace-provider-offerings/{uuid}/update_description/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5821,8 +6618,19 @@ pub struct MarketplaceProviderOfferingsUpdateIntegrationBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OfferingIntegrationUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateIntegrationBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OfferingIntegrationUpdateRequest) -> Self {
         self.body = Some(body);
@@ -5832,7 +6640,7 @@ impl MarketplaceProviderOfferingsUpdateIntegrationBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_integration/",
@@ -5843,6 +6651,7 @@ impl MarketplaceProviderOfferingsUpdateIntegrationBuilder {
                 "marketplace_provider_offerings_update_integration",
                 "/api/marketplace-provider-offerings/{uuid}/update_integration/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -5867,13 +6676,24 @@ pub struct MarketplaceProviderOfferingsUpdateLocationBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingLocationUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateLocationBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_location/",
@@ -5884,6 +6704,7 @@ impl MarketplaceProviderOfferingsUpdateLocationBuilder {
                 "marketplace_provider_offerings_update_location",
                 "/api/marketplace-provider-offerings/{uuid}/update_location/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5906,13 +6727,24 @@ pub struct MarketplaceProviderOfferingsUpdateOptionsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingOptionsUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateOptionsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_options/",
@@ -5923,6 +6755,7 @@ impl MarketplaceProviderOfferingsUpdateOptionsBuilder {
                 "marketplace_provider_offerings_update_options",
                 "/api/marketplace-provider-offerings/{uuid}/update_options/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5945,8 +6778,19 @@ pub struct MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OrganizationGroupsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OrganizationGroupsRequest) -> Self {
         self.body = Some(body);
@@ -5956,7 +6800,7 @@ impl MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_organization_groups/",
@@ -5967,6 +6811,7 @@ impl MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
                 "marketplace_provider_offerings_update_organization_groups",
                 "/api/marketplace-provider-offerings/{uuid}/update_organization_groups/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -5992,13 +6837,24 @@ pub struct MarketplaceProviderOfferingsUpdateOverviewBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingOverviewUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateOverviewBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_overview/",
@@ -6009,6 +6865,7 @@ impl MarketplaceProviderOfferingsUpdateOverviewBuilder {
                 "marketplace_provider_offerings_update_overview",
                 "/api/marketplace-provider-offerings/{uuid}/update_overview/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -6031,13 +6888,24 @@ pub struct MarketplaceProviderOfferingsUpdateResourceOptionsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingResourceOptionsUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateResourceOptionsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_resource_options/",
@@ -6048,6 +6916,7 @@ impl MarketplaceProviderOfferingsUpdateResourceOptionsBuilder {
                 "marketplace_provider_offerings_update_resource_options",
                 "/api/marketplace-provider-offerings/{uuid}/update_resource_options/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -6116,6 +6985,7 @@ pub struct MarketplaceProviderOfferingsComponentStatsListBuilder {
     user_has_consent: Option<bool>,
     user_has_offering_user: Option<bool>,
     uuid_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Accessible via calls
@@ -6266,8 +7136,15 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering group UUID
@@ -6371,25 +7248,46 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Offering state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tag UUID (OR logic)
     ///
     /// Query `tag`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    pub fn add_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag.push(value.into());
         self
     }
     /// Tag name (OR logic)
     ///
     /// Query `tag_name`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.tag_name = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
+        self.tag_name.push(value.into());
         self
     }
     /// Tag names with AND logic (comma-separated)
@@ -6409,8 +7307,15 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Offering type
     ///
     /// Query `type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    pub fn add_type(mut self, value: impl Into<String>) -> Self {
+        self.type_.push(value.into());
         self
     }
     /// User Has Consent
@@ -6432,6 +7337,16 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Query `uuid_list`, string.
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -6498,6 +7413,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
         q.push_opt("user_has_consent", self.user_has_consent.as_ref());
         q.push_opt("user_has_offering_user", self.user_has_offering_user.as_ref());
         q.push_opt("uuid_list", self.uuid_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -6604,6 +7520,7 @@ pub struct MarketplaceProviderOfferingsCostsListBuilder {
     user_has_consent: Option<bool>,
     user_has_offering_user: Option<bool>,
     uuid_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Accessible via calls
@@ -6759,8 +7676,15 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering group UUID
@@ -6864,25 +7788,46 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Offering state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tag UUID (OR logic)
     ///
     /// Query `tag`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    pub fn add_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag.push(value.into());
         self
     }
     /// Tag name (OR logic)
     ///
     /// Query `tag_name`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.tag_name = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
+        self.tag_name.push(value.into());
         self
     }
     /// Tag names with AND logic (comma-separated)
@@ -6902,8 +7847,15 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Offering type
     ///
     /// Query `type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    pub fn add_type(mut self, value: impl Into<String>) -> Self {
+        self.type_.push(value.into());
         self
     }
     /// User Has Consent
@@ -6925,6 +7877,16 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Query `uuid_list`, string.
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -6992,6 +7954,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
         q.push_opt("user_has_consent", self.user_has_consent.as_ref());
         q.push_opt("user_has_offering_user", self.user_has_offering_user.as_ref());
         q.push_opt("uuid_list", self.uuid_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -7094,6 +8057,7 @@ pub struct MarketplaceProviderOfferingsCustomersListBuilder {
     user_has_consent: Option<bool>,
     user_has_offering_user: Option<bool>,
     uuid_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Accessible via calls
@@ -7179,8 +8143,15 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Has Active Terms of Service
@@ -7242,8 +8213,15 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering group UUID
@@ -7340,25 +8318,46 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Offering state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tag UUID (OR logic)
     ///
     /// Query `tag`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    pub fn add_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag.push(value.into());
         self
     }
     /// Tag name (OR logic)
     ///
     /// Query `tag_name`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.tag_name = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
+        self.tag_name.push(value.into());
         self
     }
     /// Tag names with AND logic (comma-separated)
@@ -7378,8 +8377,15 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Offering type
     ///
     /// Query `type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    pub fn add_type(mut self, value: impl Into<String>) -> Self {
+        self.type_.push(value.into());
         self
     }
     /// User Has Consent
@@ -7401,6 +8407,16 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Query `uuid_list`, string.
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -7466,6 +8482,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
         q.push_opt("user_has_consent", self.user_has_consent.as_ref());
         q.push_opt("user_has_offering_user", self.user_has_offering_user.as_ref());
         q.push_opt("uuid_list", self.uuid_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -7561,6 +8578,7 @@ pub struct MarketplaceProviderOfferingsGroupsListBuilder {
     user_has_consent: Option<bool>,
     user_has_offering_user: Option<bool>,
     uuid_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Accessible via calls
@@ -7697,8 +8715,15 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering group UUID
@@ -7795,25 +8820,46 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Offering state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tag UUID (OR logic)
     ///
     /// Query `tag`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    pub fn add_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag.push(value.into());
         self
     }
     /// Tag name (OR logic)
     ///
     /// Query `tag_name`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.tag_name = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
+        self.tag_name.push(value.into());
         self
     }
     /// Tag names with AND logic (comma-separated)
@@ -7833,8 +8879,15 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Offering type
     ///
     /// Query `type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    pub fn add_type(mut self, value: impl Into<String>) -> Self {
+        self.type_.push(value.into());
         self
     }
     /// User Has Consent
@@ -7856,6 +8909,16 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Query `uuid_list`, string.
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -7916,6 +8979,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
         q.push_opt("user_has_consent", self.user_has_consent.as_ref());
         q.push_opt("user_has_offering_user", self.user_has_offering_user.as_ref());
         q.push_opt("uuid_list", self.uuid_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -7977,11 +9041,19 @@ pub struct MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
     field: Vec<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -7996,6 +9068,16 @@ impl MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -8017,6 +9099,7 @@ impl MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
         q.push_repeated("field", &self.field);
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -8068,11 +9151,19 @@ pub struct MarketplaceProviderOfferingsOrdersListBuilder {
     field: Vec<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsOrdersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -8087,6 +9178,16 @@ impl MarketplaceProviderOfferingsOrdersListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -8108,6 +9209,7 @@ impl MarketplaceProviderOfferingsOrdersListBuilder {
         q.push_repeated("field", &self.field);
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -8156,11 +9258,29 @@ pub struct MarketplaceProviderOfferingsOrdersRetrieveBuilder {
     uuid: String,
     order_uuid: String,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsOrdersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -8181,6 +9301,7 @@ impl MarketplaceProviderOfferingsOrdersRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -8201,13 +9322,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsOrdersRetrieveBuild
 pub struct MarketplaceProviderOfferingsStatsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsStatsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/stats/",
@@ -8218,6 +9350,7 @@ impl MarketplaceProviderOfferingsStatsRetrieveBuilder {
                 "marketplace_provider_offerings_stats_retrieve",
                 "/api/marketplace-provider-offerings/{uuid}/stats/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -8247,13 +9380,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsStatsRetrieveBuilde
 pub struct MarketplaceProviderOfferingsTosStatsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsTosStatsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/tos_stats/",
@@ -8264,6 +9408,7 @@ impl MarketplaceProviderOfferingsTosStatsRetrieveBuilder {
                 "marketplace_provider_offerings_tos_stats_retrieve",
                 "/api/marketplace-provider-offerings/{uuid}/tos_stats/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -8296,6 +9441,7 @@ pub struct MarketplaceProviderOfferingsImportableResourcesListBuilder {
     uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsImportableResourcesListBuilder {
     /// A page number within the paginated result set.
@@ -8310,6 +9456,16 @@ impl MarketplaceProviderOfferingsImportableResourcesListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -8330,6 +9486,7 @@ impl MarketplaceProviderOfferingsImportableResourcesListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -8397,13 +9554,24 @@ pub struct MarketplaceProviderOfferingsImportResourceBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ImportResourceRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsImportResourceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/import_resource/",
@@ -8414,6 +9582,7 @@ impl MarketplaceProviderOfferingsImportResourceBuilder {
                 "marketplace_provider_offerings_import_resource",
                 "/api/marketplace-provider-offerings/{uuid}/import_resource/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -8435,13 +9604,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsImportResourceBuild
 pub struct MarketplaceProviderOfferingsSyncBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsSyncBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/sync/",
@@ -8452,6 +9632,7 @@ impl MarketplaceProviderOfferingsSyncBuilder {
                 "marketplace_provider_offerings_sync",
                 "/api/marketplace-provider-offerings/{uuid}/sync/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -8472,13 +9653,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsSyncBuilder {
 pub struct MarketplaceProviderOfferingsSyncResourcesBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsSyncResourcesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/sync_resources/",
@@ -8489,6 +9681,7 @@ impl MarketplaceProviderOfferingsSyncResourcesBuilder {
                 "marketplace_provider_offerings_sync_resources",
                 "/api/marketplace-provider-offerings/{uuid}/sync_resources/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -8509,13 +9702,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsSyncResourcesBuilde
 pub struct MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/glauth_tree/",
@@ -8526,6 +9730,7 @@ impl MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
                 "marketplace_provider_offerings_glauth_tree_retrieve",
                 "/api/marketplace-provider-offerings/{uuid}/glauth_tree/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -8547,8 +9752,19 @@ pub struct MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     timestamp: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -8566,6 +9782,7 @@ impl MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
             );
         let q = req.query();
         q.push("timestamp", &self.timestamp);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -8640,6 +9857,7 @@ pub struct MarketplaceProviderOfferingsHistoryListBuilder {
     user_has_consent: Option<bool>,
     user_has_offering_user: Option<bool>,
     uuid_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Accessible via calls
@@ -8790,8 +10008,15 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering group UUID
@@ -8888,25 +10113,46 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Offering state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tag UUID (OR logic)
     ///
     /// Query `tag`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    pub fn add_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag.push(value.into());
         self
     }
     /// Tag name (OR logic)
     ///
     /// Query `tag_name`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.tag_name = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
+        self.tag_name.push(value.into());
         self
     }
     /// Tag names with AND logic (comma-separated)
@@ -8926,8 +10172,15 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Offering type
     ///
     /// Query `type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    pub fn add_type(mut self, value: impl Into<String>) -> Self {
+        self.type_.push(value.into());
         self
     }
     /// User Has Consent
@@ -8949,6 +10202,16 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Query `uuid_list`, string.
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -9014,6 +10277,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
         q.push_opt("user_has_consent", self.user_has_consent.as_ref());
         q.push_opt("user_has_offering_user", self.user_has_offering_user.as_ref());
         q.push_opt("uuid_list", self.uuid_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -9071,13 +10335,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsHistoryListBuilder 
 pub struct MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/state_counters/",
@@ -9088,6 +10363,7 @@ impl MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
                 "marketplace_provider_offerings_state_counters_retrieve",
                 "/api/marketplace-provider-offerings/{uuid}/state_counters/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -9118,13 +10394,24 @@ for MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
 pub struct MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/user-attribute-config/",
@@ -9135,6 +10422,7 @@ impl MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
                 "marketplace_provider_offerings_user_attribute_config_retrieve",
                 "/api/marketplace-provider-offerings/{uuid}/user-attribute-config/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -9157,13 +10445,24 @@ pub struct MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CheckUniqueBackendIdRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/check_unique_backend_id/",
@@ -9174,6 +10473,7 @@ impl MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
                 "marketplace_provider_offerings_check_unique_backend_id",
                 "/api/marketplace-provider-offerings/{uuid}/check_unique_backend_id/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -9196,13 +10496,24 @@ for MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
 pub struct MarketplaceProviderOfferingsDeleteTagsBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDeleteTagsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/delete_tags/",
@@ -9213,6 +10524,7 @@ impl MarketplaceProviderOfferingsDeleteTagsBuilder {
                 "marketplace_provider_offerings_delete_tags",
                 "/api/marketplace-provider-offerings/{uuid}/delete_tags/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -9234,8 +10546,19 @@ pub struct MarketplaceProviderOfferingsExportOfferingBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OfferingExportParametersRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsExportOfferingBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OfferingExportParametersRequest) -> Self {
         self.body = Some(body);
@@ -9245,7 +10568,7 @@ impl MarketplaceProviderOfferingsExportOfferingBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/export_offering/",
@@ -9256,6 +10579,7 @@ impl MarketplaceProviderOfferingsExportOfferingBuilder {
                 "marketplace_provider_offerings_export_offering",
                 "/api/marketplace-provider-offerings/{uuid}/export_offering/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -9279,13 +10603,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsExportOfferingBuild
 pub struct MarketplaceProviderOfferingsImportOfferingBuilder {
     client: runtime::Client,
     body: models::OfferingImportParametersRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsImportOfferingBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-provider-offerings/import_offering/".to_string(),
             )
@@ -9293,6 +10628,7 @@ impl MarketplaceProviderOfferingsImportOfferingBuilder {
                 "marketplace_provider_offerings_import_offering",
                 "/api/marketplace-provider-offerings/import_offering/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -9314,13 +10650,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsImportOfferingBuild
 pub struct MarketplaceProviderOfferingsMakeAvailableBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsMakeAvailableBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/make_available/",
@@ -9331,6 +10678,7 @@ impl MarketplaceProviderOfferingsMakeAvailableBuilder {
                 "marketplace_provider_offerings_make_available",
                 "/api/marketplace-provider-offerings/{uuid}/make_available/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -9351,13 +10699,24 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsMakeAvailableBuilde
 pub struct MarketplaceProviderOfferingsMakeUnavailableBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsMakeUnavailableBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/make_unavailable/",
@@ -9368,6 +10727,7 @@ impl MarketplaceProviderOfferingsMakeUnavailableBuilder {
                 "marketplace_provider_offerings_make_unavailable",
                 "/api/marketplace-provider-offerings/{uuid}/make_unavailable/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -9389,13 +10749,24 @@ pub struct MarketplaceProviderOfferingsSetOfferingGroupBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingGroupAssignRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsSetOfferingGroupBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/set_offering_group/",
@@ -9406,6 +10777,7 @@ impl MarketplaceProviderOfferingsSetOfferingGroupBuilder {
                 "marketplace_provider_offerings_set_offering_group",
                 "/api/marketplace-provider-offerings/{uuid}/set_offering_group/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -9428,8 +10800,19 @@ pub struct MarketplaceProviderOfferingsSetProfileBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OfferingProfileBindRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsSetProfileBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OfferingProfileBindRequest) -> Self {
         self.body = Some(body);
@@ -9439,7 +10822,7 @@ impl MarketplaceProviderOfferingsSetProfileBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/set_profile/",
@@ -9450,6 +10833,7 @@ impl MarketplaceProviderOfferingsSetProfileBuilder {
                 "marketplace_provider_offerings_set_profile",
                 "/api/marketplace-provider-offerings/{uuid}/set_profile/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -9474,13 +10858,24 @@ pub struct MarketplaceProviderOfferingsSwitchBillingModeBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SwitchBillingModeRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsSwitchBillingModeBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/switch_billing_mode/",
@@ -9491,6 +10886,7 @@ impl MarketplaceProviderOfferingsSwitchBillingModeBuilder {
                 "marketplace_provider_offerings_switch_billing_mode",
                 "/api/marketplace-provider-offerings/{uuid}/switch_billing_mode/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -9513,8 +10909,19 @@ pub struct MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OfferingBackendIdRulesUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OfferingBackendIdRulesUpdateRequest) -> Self {
         self.body = Some(body);
@@ -9524,7 +10931,7 @@ impl MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_backend_id_rules/",
@@ -9535,6 +10942,7 @@ impl MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
                 "marketplace_provider_offerings_update_backend_id_rules",
                 "/api/marketplace-provider-offerings/{uuid}/update_backend_id_rules/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -9560,8 +10968,19 @@ pub struct MarketplaceProviderOfferingsUpdateTagsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::TagsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateTagsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::TagsRequest) -> Self {
         self.body = Some(body);
@@ -9571,7 +10990,7 @@ impl MarketplaceProviderOfferingsUpdateTagsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_tags/",
@@ -9582,6 +11001,7 @@ impl MarketplaceProviderOfferingsUpdateTagsBuilder {
                 "marketplace_provider_offerings_update_tags",
                 "/api/marketplace-provider-offerings/{uuid}/update_tags/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -9606,13 +11026,24 @@ pub struct MarketplaceProviderOfferingsUpdateTypeBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OfferingTypeUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateTypeBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/update_type/",
@@ -9623,6 +11054,7 @@ impl MarketplaceProviderOfferingsUpdateTypeBuilder {
                 "marketplace_provider_offerings_update_type",
                 "/api/marketplace-provider-offerings/{uuid}/update_type/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -9645,13 +11077,24 @@ pub struct MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::MarkdownImageUploadRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-offerings/{}/upload_markdown_image/",
@@ -9662,9 +11105,10 @@ impl MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
                 "marketplace_provider_offerings_upload_markdown_image",
                 "/api/marketplace-provider-offerings/{uuid}/upload_markdown_image/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }

@@ -33,6 +33,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
             page_size: Default::default(),
             resource: Default::default(),
             resource_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -50,6 +51,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
         MarketplaceProviderResourceProjectsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -68,6 +70,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
         MarketplaceProviderResourceProjectsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -86,6 +89,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
         MarketplaceProviderResourceProjectsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -118,6 +122,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
             user_slug: Default::default(),
             user_url: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Grant a role to a user
@@ -139,6 +144,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
         MarketplaceProviderResourceProjectsAddUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -160,6 +166,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
         MarketplaceProviderResourceProjectsDeleteUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -181,6 +188,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
         MarketplaceProviderResourceProjectsUpdateUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -200,6 +208,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
         MarketplaceProviderResourceProjectsSetBackendIdBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -218,6 +227,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
         MarketplaceProviderResourceProjectsSetStateErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -236,6 +246,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
         MarketplaceProviderResourceProjectsSetStateOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -249,6 +260,7 @@ pub struct MarketplaceProviderResourceProjectsListBuilder {
     page_size: Option<i64>,
     resource: Option<String>,
     resource_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsListBuilder {
     /// Query `name`, string.
@@ -284,6 +296,16 @@ impl MarketplaceProviderResourceProjectsListBuilder {
         self.resource_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -302,6 +324,7 @@ impl MarketplaceProviderResourceProjectsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("resource", self.resource.as_ref());
         q.push_opt("resource_uuid", self.resource_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -350,13 +373,24 @@ impl std::future::IntoFuture for MarketplaceProviderResourceProjectsListBuilder 
 pub struct MarketplaceProviderResourceProjectsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resource-projects/{}/",
@@ -367,6 +401,7 @@ impl MarketplaceProviderResourceProjectsRetrieveBuilder {
                 "marketplace_provider_resource_projects_retrieve",
                 "/api/marketplace-provider-resource-projects/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -388,13 +423,24 @@ pub struct MarketplaceProviderResourceProjectsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceProjectRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resource-projects/{}/",
@@ -405,6 +451,7 @@ impl MarketplaceProviderResourceProjectsUpdateBuilder {
                 "marketplace_provider_resource_projects_update",
                 "/api/marketplace-provider-resource-projects/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -427,8 +474,19 @@ pub struct MarketplaceProviderResourceProjectsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedResourceProjectRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedResourceProjectRequest) -> Self {
         self.body = Some(body);
@@ -438,7 +496,7 @@ impl MarketplaceProviderResourceProjectsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resource-projects/{}/",
@@ -449,6 +507,7 @@ impl MarketplaceProviderResourceProjectsPartialUpdateBuilder {
                 "marketplace_provider_resource_projects_partial_update",
                 "/api/marketplace-provider-resource-projects/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -486,13 +545,21 @@ pub struct MarketplaceProviderResourceProjectsListUsersListBuilder {
     user_slug: Option<String>,
     user_url: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// Fields to include in response
     ///
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// User full name
@@ -512,8 +579,15 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// Ordering fields
     ///
     /// Query `o`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -572,6 +646,16 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -600,6 +684,7 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
         q.push_opt("user_slug", self.user_slug.as_ref());
         q.push_opt("user_url", self.user_url.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -650,13 +735,24 @@ pub struct MarketplaceProviderResourceProjectsAddUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsAddUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resource-projects/{}/add_user/",
@@ -667,6 +763,7 @@ impl MarketplaceProviderResourceProjectsAddUserBuilder {
                 "marketplace_provider_resource_projects_add_user",
                 "/api/marketplace-provider-resource-projects/{uuid}/add_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -689,13 +786,24 @@ pub struct MarketplaceProviderResourceProjectsDeleteUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleDeleteRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsDeleteUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resource-projects/{}/delete_user/",
@@ -706,6 +814,7 @@ impl MarketplaceProviderResourceProjectsDeleteUserBuilder {
                 "marketplace_provider_resource_projects_delete_user",
                 "/api/marketplace-provider-resource-projects/{uuid}/delete_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -728,13 +837,24 @@ pub struct MarketplaceProviderResourceProjectsUpdateUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsUpdateUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resource-projects/{}/update_user/",
@@ -745,6 +865,7 @@ impl MarketplaceProviderResourceProjectsUpdateUserBuilder {
                 "marketplace_provider_resource_projects_update_user",
                 "/api/marketplace-provider-resource-projects/{uuid}/update_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -767,13 +888,24 @@ pub struct MarketplaceProviderResourceProjectsSetBackendIdBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceProjectBackendIdRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsSetBackendIdBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resource-projects/{}/set_backend_id/",
@@ -784,6 +916,7 @@ impl MarketplaceProviderResourceProjectsSetBackendIdBuilder {
                 "marketplace_provider_resource_projects_set_backend_id",
                 "/api/marketplace-provider-resource-projects/{uuid}/set_backend_id/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -806,8 +939,19 @@ pub struct MarketplaceProviderResourceProjectsSetStateErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceProjectErrorMessageRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsSetStateErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceProjectErrorMessageRequest) -> Self {
         self.body = Some(body);
@@ -817,7 +961,7 @@ impl MarketplaceProviderResourceProjectsSetStateErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resource-projects/{}/set_state_erred/",
@@ -828,6 +972,7 @@ impl MarketplaceProviderResourceProjectsSetStateErredBuilder {
                 "marketplace_provider_resource_projects_set_state_erred",
                 "/api/marketplace-provider-resource-projects/{uuid}/set_state_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -852,13 +997,24 @@ for MarketplaceProviderResourceProjectsSetStateErredBuilder {
 pub struct MarketplaceProviderResourceProjectsSetStateOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsSetStateOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resource-projects/{}/set_state_ok/",
@@ -869,6 +1025,7 @@ impl MarketplaceProviderResourceProjectsSetStateOkBuilder {
                 "marketplace_provider_resource_projects_set_state_ok",
                 "/api/marketplace-provider-resource-projects/{uuid}/set_state_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

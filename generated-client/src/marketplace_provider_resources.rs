@@ -79,6 +79,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
             usage_based: Default::default(),
             visible_to_providers: Default::default(),
             visible_to_username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a provider resource
@@ -96,6 +97,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Pull resource data
@@ -112,6 +114,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink a resource (staff only)
@@ -129,6 +132,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update resource options
@@ -150,6 +154,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesUpdateOptionsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -170,6 +175,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -191,6 +197,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -211,6 +218,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -243,6 +251,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
             user_slug: Default::default(),
             user_url: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Grant a role to a user
@@ -264,6 +273,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesAddUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -285,6 +295,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesDeleteUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -306,6 +317,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesUpdateUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -328,6 +340,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesDetailsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get structured GLauth tree for a resource
@@ -347,6 +360,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get GLauth user configuration for a resource
@@ -367,6 +381,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get object state at a specific timestamp
@@ -390,6 +405,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
             client: self.client.clone(),
             uuid,
             timestamp: timestamp.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get version history
@@ -458,6 +474,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
             usage_based: Default::default(),
             visible_to_providers: Default::default(),
             visible_to_username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List offerings for sub-resources
@@ -477,6 +494,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesOfferingForSubresourcesListBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get offering details
@@ -497,6 +515,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List resource plan periods
@@ -516,6 +535,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesPlanPeriodsListBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get resource team
@@ -533,6 +553,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
             client: self.client.clone(),
             uuid,
             has_consent: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Adjust resource start and end dates (staff only)
@@ -553,6 +574,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesAdjustDatesBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -574,6 +596,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesMoveResourceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -594,6 +617,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesRefreshLastSyncBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Restore
@@ -612,6 +636,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesRestoreBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -632,6 +657,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetAsErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -649,6 +675,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetAsOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set resource backend ID
@@ -668,6 +695,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetBackendIdBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -689,6 +717,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetBackendMetadataBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -709,6 +738,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetDownscaledBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -729,6 +759,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetEffectiveIdBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -749,6 +780,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetEndDateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -769,6 +801,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetEndDateByProviderBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -789,6 +822,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetEndDateByStaffBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -810,6 +844,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetEndpointsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -831,6 +866,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetLimitsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -851,6 +887,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetPausedBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -871,6 +908,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -892,6 +930,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetSlugBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -912,6 +951,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSetStateOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Submit a report for a resource
@@ -932,6 +972,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesSubmitReportBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -949,6 +990,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
         MarketplaceProviderResourcesTerminateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1007,6 +1049,7 @@ pub struct MarketplaceProviderResourcesListBuilder {
     usage_based: Option<bool>,
     visible_to_providers: Option<bool>,
     visible_to_username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesListBuilder {
     /// Backend ID
@@ -1066,8 +1109,15 @@ impl MarketplaceProviderResourcesListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Flavor name
@@ -1150,8 +1200,15 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
@@ -1176,11 +1233,18 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_slug = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
+        self.offering_slug.push(value.into());
         self
     }
     /// Offering type
@@ -1193,11 +1257,18 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
+        self.offering_uuid.push(value.into());
         self
     }
     /// Filter resources with only limit-based components
@@ -1217,11 +1288,18 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Order state
     ///
     /// Query `order_state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_order_state`\](Self::add_order_state) adds one to them.
     pub fn order_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.order_state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `order_state`, after those set before (with [`order_state`](Self::order_state) or this method).
+    pub fn add_order_state(mut self, value: impl Into<String>) -> Self {
+        self.order_state.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -1330,8 +1408,15 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Resource state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Filter by usage-based offerings
@@ -1353,6 +1438,16 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Query `visible_to_username`, string.
     pub fn visible_to_username(mut self, value: impl Into<String>) -> Self {
         self.visible_to_username = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1417,6 +1512,7 @@ impl MarketplaceProviderResourcesListBuilder {
         q.push_opt("usage_based", self.usage_based.as_ref());
         q.push_opt("visible_to_providers", self.visible_to_providers.as_ref());
         q.push_opt("visible_to_username", self.visible_to_username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1464,11 +1560,29 @@ pub struct MarketplaceProviderResourcesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1488,6 +1602,7 @@ impl MarketplaceProviderResourcesRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1508,13 +1623,24 @@ impl std::future::IntoFuture for MarketplaceProviderResourcesRetrieveBuilder {
 pub struct MarketplaceProviderResourcesPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/pull/",
@@ -1525,6 +1651,7 @@ impl MarketplaceProviderResourcesPullBuilder {
                 "marketplace_provider_resources_pull",
                 "/api/marketplace-provider-resources/{uuid}/pull/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1545,13 +1672,24 @@ impl std::future::IntoFuture for MarketplaceProviderResourcesPullBuilder {
 pub struct MarketplaceProviderResourcesUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/unlink/",
@@ -1562,6 +1700,7 @@ impl MarketplaceProviderResourcesUnlinkBuilder {
                 "marketplace_provider_resources_unlink",
                 "/api/marketplace-provider-resources/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1583,8 +1722,19 @@ pub struct MarketplaceProviderResourcesUpdateOptionsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceOptionsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesUpdateOptionsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceOptionsRequest) -> Self {
         self.body = Some(body);
@@ -1594,7 +1744,7 @@ impl MarketplaceProviderResourcesUpdateOptionsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/update_options/",
@@ -1605,6 +1755,7 @@ impl MarketplaceProviderResourcesUpdateOptionsBuilder {
                 "marketplace_provider_resources_update_options",
                 "/api/marketplace-provider-resources/{uuid}/update_options/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1629,8 +1780,19 @@ pub struct MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceOptionsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceOptionsRequest) -> Self {
         self.body = Some(body);
@@ -1640,7 +1802,7 @@ impl MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/update_options_direct/",
@@ -1651,6 +1813,7 @@ impl MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
                 "marketplace_provider_resources_update_options_direct",
                 "/api/marketplace-provider-resources/{uuid}/update_options_direct/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1675,13 +1838,24 @@ pub struct MarketplaceProviderResourcesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/",
@@ -1692,6 +1866,7 @@ impl MarketplaceProviderResourcesUpdateBuilder {
                 "marketplace_provider_resources_update",
                 "/api/marketplace-provider-resources/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1714,8 +1889,19 @@ pub struct MarketplaceProviderResourcesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedResourceUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedResourceUpdateRequest) -> Self {
         self.body = Some(body);
@@ -1725,7 +1911,7 @@ impl MarketplaceProviderResourcesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/",
@@ -1736,6 +1922,7 @@ impl MarketplaceProviderResourcesPartialUpdateBuilder {
                 "marketplace_provider_resources_partial_update",
                 "/api/marketplace-provider-resources/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1772,13 +1959,21 @@ pub struct MarketplaceProviderResourcesListUsersListBuilder {
     user_slug: Option<String>,
     user_url: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesListUsersListBuilder {
     /// Fields to include in response
     ///
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// User full name
@@ -1798,8 +1993,15 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
     /// Ordering fields
     ///
     /// Query `o`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -1858,6 +2060,16 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1886,6 +2098,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
         q.push_opt("user_slug", self.user_slug.as_ref());
         q.push_opt("user_url", self.user_url.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1935,13 +2148,24 @@ pub struct MarketplaceProviderResourcesAddUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesAddUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/add_user/",
@@ -1952,6 +2176,7 @@ impl MarketplaceProviderResourcesAddUserBuilder {
                 "marketplace_provider_resources_add_user",
                 "/api/marketplace-provider-resources/{uuid}/add_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1974,13 +2199,24 @@ pub struct MarketplaceProviderResourcesDeleteUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleDeleteRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesDeleteUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/delete_user/",
@@ -1991,6 +2227,7 @@ impl MarketplaceProviderResourcesDeleteUserBuilder {
                 "marketplace_provider_resources_delete_user",
                 "/api/marketplace-provider-resources/{uuid}/delete_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2013,13 +2250,24 @@ pub struct MarketplaceProviderResourcesUpdateUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesUpdateUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/update_user/",
@@ -2030,6 +2278,7 @@ impl MarketplaceProviderResourcesUpdateUserBuilder {
                 "marketplace_provider_resources_update_user",
                 "/api/marketplace-provider-resources/{uuid}/update_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2051,13 +2300,24 @@ impl std::future::IntoFuture for MarketplaceProviderResourcesUpdateUserBuilder {
 pub struct MarketplaceProviderResourcesDetailsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesDetailsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/details/",
@@ -2068,6 +2328,7 @@ impl MarketplaceProviderResourcesDetailsRetrieveBuilder {
                 "marketplace_provider_resources_details_retrieve",
                 "/api/marketplace-provider-resources/{uuid}/details/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2088,13 +2349,24 @@ impl std::future::IntoFuture for MarketplaceProviderResourcesDetailsRetrieveBuil
 pub struct MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/glauth_tree/",
@@ -2105,6 +2377,7 @@ impl MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
                 "marketplace_provider_resources_glauth_tree_retrieve",
                 "/api/marketplace-provider-resources/{uuid}/glauth_tree/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2125,13 +2398,24 @@ impl std::future::IntoFuture for MarketplaceProviderResourcesGlauthTreeRetrieveB
 pub struct MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/glauth_users_config/",
@@ -2142,6 +2426,7 @@ impl MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder {
                 "marketplace_provider_resources_glauth_users_config_retrieve",
                 "/api/marketplace-provider-resources/{uuid}/glauth_users_config/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2164,8 +2449,19 @@ pub struct MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     timestamp: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2183,6 +2479,7 @@ impl MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
             );
         let q = req.query();
         q.push("timestamp", &self.timestamp);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2262,6 +2559,7 @@ pub struct MarketplaceProviderResourcesHistoryListBuilder {
     usage_based: Option<bool>,
     visible_to_providers: Option<bool>,
     visible_to_username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Backend ID
@@ -2407,8 +2705,15 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
@@ -2433,11 +2738,18 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_slug = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
+        self.offering_slug.push(value.into());
         self
     }
     /// Offering type
@@ -2450,11 +2762,18 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
+        self.offering_uuid.push(value.into());
         self
     }
     /// Filter resources with only limit-based components
@@ -2474,11 +2793,18 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Order state
     ///
     /// Query `order_state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_order_state`\](Self::add_order_state) adds one to them.
     pub fn order_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.order_state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `order_state`, after those set before (with [`order_state`](Self::order_state) or this method).
+    pub fn add_order_state(mut self, value: impl Into<String>) -> Self {
+        self.order_state.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -2587,8 +2913,15 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Resource state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Filter by usage-based offerings
@@ -2610,6 +2943,16 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Query `visible_to_username`, string.
     pub fn visible_to_username(mut self, value: impl Into<String>) -> Self {
         self.visible_to_username = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2677,6 +3020,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
         q.push_opt("usage_based", self.usage_based.as_ref());
         q.push_opt("visible_to_providers", self.visible_to_providers.as_ref());
         q.push_opt("visible_to_username", self.visible_to_username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2734,13 +3078,24 @@ impl std::future::IntoFuture for MarketplaceProviderResourcesHistoryListBuilder 
 pub struct MarketplaceProviderResourcesOfferingForSubresourcesListBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesOfferingForSubresourcesListBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/offering_for_subresources/",
@@ -2751,6 +3106,7 @@ impl MarketplaceProviderResourcesOfferingForSubresourcesListBuilder {
                 "marketplace_provider_resources_offering_for_subresources_list",
                 "/api/marketplace-provider-resources/{uuid}/offering_for_subresources/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2773,11 +3129,29 @@ pub struct MarketplaceProviderResourcesOfferingRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesOfferingRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2797,6 +3171,7 @@ impl MarketplaceProviderResourcesOfferingRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2817,13 +3192,24 @@ impl std::future::IntoFuture for MarketplaceProviderResourcesOfferingRetrieveBui
 pub struct MarketplaceProviderResourcesPlanPeriodsListBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesPlanPeriodsListBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/plan_periods/",
@@ -2834,6 +3220,7 @@ impl MarketplaceProviderResourcesPlanPeriodsListBuilder {
                 "marketplace_provider_resources_plan_periods_list",
                 "/api/marketplace-provider-resources/{uuid}/plan_periods/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2855,6 +3242,7 @@ pub struct MarketplaceProviderResourcesTeamListBuilder {
     client: runtime::Client,
     uuid: Uuid,
     has_consent: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesTeamListBuilder {
     /// When ENFORCE_USER_CONSENT_FOR_OFFERINGS is disabled, passing true returns only users who have active consent for this offering.
@@ -2862,6 +3250,16 @@ impl MarketplaceProviderResourcesTeamListBuilder {
     /// Query `has_consent`, boolean.
     pub fn has_consent(mut self, value: bool) -> Self {
         self.has_consent = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2881,6 +3279,7 @@ impl MarketplaceProviderResourcesTeamListBuilder {
             );
         let q = req.query();
         q.push_opt("has_consent", self.has_consent.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2902,13 +3301,24 @@ pub struct MarketplaceProviderResourcesAdjustDatesBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::AdjustResourceDatesRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesAdjustDatesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/adjust_dates/",
@@ -2919,6 +3329,7 @@ impl MarketplaceProviderResourcesAdjustDatesBuilder {
                 "marketplace_provider_resources_adjust_dates",
                 "/api/marketplace-provider-resources/{uuid}/adjust_dates/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2941,13 +3352,24 @@ pub struct MarketplaceProviderResourcesMoveResourceBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::MoveResourceRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesMoveResourceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/move_resource/",
@@ -2958,6 +3380,7 @@ impl MarketplaceProviderResourcesMoveResourceBuilder {
                 "marketplace_provider_resources_move_resource",
                 "/api/marketplace-provider-resources/{uuid}/move_resource/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2979,13 +3402,24 @@ impl std::future::IntoFuture for MarketplaceProviderResourcesMoveResourceBuilder
 pub struct MarketplaceProviderResourcesRefreshLastSyncBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesRefreshLastSyncBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/refresh_last_sync/",
@@ -2996,6 +3430,7 @@ impl MarketplaceProviderResourcesRefreshLastSyncBuilder {
                 "marketplace_provider_resources_refresh_last_sync",
                 "/api/marketplace-provider-resources/{uuid}/refresh_last_sync/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3017,13 +3452,24 @@ pub struct MarketplaceProviderResourcesRestoreBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesRestoreBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/restore/",
@@ -3034,6 +3480,7 @@ impl MarketplaceProviderResourcesRestoreBuilder {
                 "marketplace_provider_resources_restore",
                 "/api/marketplace-provider-resources/{uuid}/restore/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3063,8 +3510,19 @@ pub struct MarketplaceProviderResourcesSetAsErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceSetStateErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetAsErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceSetStateErredRequest) -> Self {
         self.body = Some(body);
@@ -3074,7 +3532,7 @@ impl MarketplaceProviderResourcesSetAsErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_as_erred/",
@@ -3085,6 +3543,7 @@ impl MarketplaceProviderResourcesSetAsErredBuilder {
                 "marketplace_provider_resources_set_as_erred",
                 "/api/marketplace-provider-resources/{uuid}/set_as_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -3108,13 +3567,24 @@ impl std::future::IntoFuture for MarketplaceProviderResourcesSetAsErredBuilder {
 pub struct MarketplaceProviderResourcesSetAsOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetAsOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_as_ok/",
@@ -3125,6 +3595,7 @@ impl MarketplaceProviderResourcesSetAsOkBuilder {
                 "marketplace_provider_resources_set_as_ok",
                 "/api/marketplace-provider-resources/{uuid}/set_as_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3146,8 +3617,19 @@ pub struct MarketplaceProviderResourcesSetBackendIdBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceBackendIdRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetBackendIdBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceBackendIdRequest) -> Self {
         self.body = Some(body);
@@ -3157,7 +3639,7 @@ impl MarketplaceProviderResourcesSetBackendIdBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_backend_id/",
@@ -3168,6 +3650,7 @@ impl MarketplaceProviderResourcesSetBackendIdBuilder {
                 "marketplace_provider_resources_set_backend_id",
                 "/api/marketplace-provider-resources/{uuid}/set_backend_id/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -3192,13 +3675,24 @@ pub struct MarketplaceProviderResourcesSetBackendMetadataBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceBackendMetadataRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetBackendMetadataBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_backend_metadata/",
@@ -3209,6 +3703,7 @@ impl MarketplaceProviderResourcesSetBackendMetadataBuilder {
                 "marketplace_provider_resources_set_backend_metadata",
                 "/api/marketplace-provider-resources/{uuid}/set_backend_metadata/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3231,8 +3726,19 @@ pub struct MarketplaceProviderResourcesSetDownscaledBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceDownscaledRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetDownscaledBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceDownscaledRequest) -> Self {
         self.body = Some(body);
@@ -3242,7 +3748,7 @@ impl MarketplaceProviderResourcesSetDownscaledBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_downscaled/",
@@ -3253,6 +3759,7 @@ impl MarketplaceProviderResourcesSetDownscaledBuilder {
                 "marketplace_provider_resources_set_downscaled",
                 "/api/marketplace-provider-resources/{uuid}/set_downscaled/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -3277,8 +3784,19 @@ pub struct MarketplaceProviderResourcesSetEffectiveIdBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceEffectiveIdRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetEffectiveIdBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceEffectiveIdRequest) -> Self {
         self.body = Some(body);
@@ -3288,7 +3806,7 @@ impl MarketplaceProviderResourcesSetEffectiveIdBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_effective_id/",
@@ -3299,6 +3817,7 @@ impl MarketplaceProviderResourcesSetEffectiveIdBuilder {
                 "marketplace_provider_resources_set_effective_id",
                 "/api/marketplace-provider-resources/{uuid}/set_effective_id/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -3323,8 +3842,19 @@ pub struct MarketplaceProviderResourcesSetEndDateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceEndDateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetEndDateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceEndDateRequest) -> Self {
         self.body = Some(body);
@@ -3334,7 +3864,7 @@ impl MarketplaceProviderResourcesSetEndDateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_end_date/",
@@ -3345,6 +3875,7 @@ impl MarketplaceProviderResourcesSetEndDateBuilder {
                 "marketplace_provider_resources_set_end_date",
                 "/api/marketplace-provider-resources/{uuid}/set_end_date/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -3369,8 +3900,19 @@ pub struct MarketplaceProviderResourcesSetEndDateByProviderBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceEndDateByProviderRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetEndDateByProviderBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceEndDateByProviderRequest) -> Self {
         self.body = Some(body);
@@ -3380,7 +3922,7 @@ impl MarketplaceProviderResourcesSetEndDateByProviderBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_end_date_by_provider/",
@@ -3391,6 +3933,7 @@ impl MarketplaceProviderResourcesSetEndDateByProviderBuilder {
                 "marketplace_provider_resources_set_end_date_by_provider",
                 "/api/marketplace-provider-resources/{uuid}/set_end_date_by_provider/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -3416,8 +3959,19 @@ pub struct MarketplaceProviderResourcesSetEndDateByStaffBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceEndDateByProviderRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetEndDateByStaffBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceEndDateByProviderRequest) -> Self {
         self.body = Some(body);
@@ -3427,7 +3981,7 @@ impl MarketplaceProviderResourcesSetEndDateByStaffBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_end_date_by_staff/",
@@ -3438,6 +3992,7 @@ impl MarketplaceProviderResourcesSetEndDateByStaffBuilder {
                 "marketplace_provider_resources_set_end_date_by_staff",
                 "/api/marketplace-provider-resources/{uuid}/set_end_date_by_staff/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -3462,13 +4017,24 @@ pub struct MarketplaceProviderResourcesSetEndpointsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceEndpointsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetEndpointsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_endpoints/",
@@ -3479,6 +4045,7 @@ impl MarketplaceProviderResourcesSetEndpointsBuilder {
                 "marketplace_provider_resources_set_endpoints",
                 "/api/marketplace-provider-resources/{uuid}/set_endpoints/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3501,13 +4068,24 @@ pub struct MarketplaceProviderResourcesSetLimitsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceSetLimitsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetLimitsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_limits/",
@@ -3518,6 +4096,7 @@ impl MarketplaceProviderResourcesSetLimitsBuilder {
                 "marketplace_provider_resources_set_limits",
                 "/api/marketplace-provider-resources/{uuid}/set_limits/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3540,8 +4119,19 @@ pub struct MarketplaceProviderResourcesSetPausedBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourcePausedRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetPausedBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourcePausedRequest) -> Self {
         self.body = Some(body);
@@ -3551,7 +4141,7 @@ impl MarketplaceProviderResourcesSetPausedBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_paused/",
@@ -3562,6 +4152,7 @@ impl MarketplaceProviderResourcesSetPausedBuilder {
                 "marketplace_provider_resources_set_paused",
                 "/api/marketplace-provider-resources/{uuid}/set_paused/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -3586,8 +4177,19 @@ pub struct MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceRestrictMemberAccessRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceRestrictMemberAccessRequest) -> Self {
         self.body = Some(body);
@@ -3597,7 +4199,7 @@ impl MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_restrict_member_access/",
@@ -3608,6 +4210,7 @@ impl MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
                 "marketplace_provider_resources_set_restrict_member_access",
                 "/api/marketplace-provider-resources/{uuid}/set_restrict_member_access/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -3633,13 +4236,24 @@ pub struct MarketplaceProviderResourcesSetSlugBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceSlugRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetSlugBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_slug/",
@@ -3650,6 +4264,7 @@ impl MarketplaceProviderResourcesSetSlugBuilder {
                 "marketplace_provider_resources_set_slug",
                 "/api/marketplace-provider-resources/{uuid}/set_slug/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3671,13 +4286,24 @@ impl std::future::IntoFuture for MarketplaceProviderResourcesSetSlugBuilder {
 pub struct MarketplaceProviderResourcesSetStateOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetStateOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/set_state_ok/",
@@ -3688,6 +4314,7 @@ impl MarketplaceProviderResourcesSetStateOkBuilder {
                 "marketplace_provider_resources_set_state_ok",
                 "/api/marketplace-provider-resources/{uuid}/set_state_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3709,13 +4336,24 @@ pub struct MarketplaceProviderResourcesSubmitReportBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceReportRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSubmitReportBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/submit_report/",
@@ -3726,6 +4364,7 @@ impl MarketplaceProviderResourcesSubmitReportBuilder {
                 "marketplace_provider_resources_submit_report",
                 "/api/marketplace-provider-resources/{uuid}/submit_report/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3748,8 +4387,19 @@ pub struct MarketplaceProviderResourcesTerminateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceTerminateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesTerminateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceTerminateRequest) -> Self {
         self.body = Some(body);
@@ -3759,7 +4409,7 @@ impl MarketplaceProviderResourcesTerminateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-provider-resources/{}/terminate/",
@@ -3770,6 +4420,7 @@ impl MarketplaceProviderResourcesTerminateBuilder {
                 "marketplace_provider_resources_terminate",
                 "/api/marketplace-provider-resources/{uuid}/terminate/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

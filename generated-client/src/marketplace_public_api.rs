@@ -37,6 +37,7 @@ impl<'a> MarketplacePublicApiApi<'a> {
     ) -> MarketplacePublicApiCheckSignatureBuilder {
         MarketplacePublicApiCheckSignatureBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -60,6 +61,7 @@ impl<'a> MarketplacePublicApiApi<'a> {
     ) -> MarketplacePublicApiSetUsageBuilder {
         MarketplacePublicApiSetUsageBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -69,13 +71,24 @@ impl<'a> MarketplacePublicApiApi<'a> {
 pub struct MarketplacePublicApiCheckSignatureBuilder {
     client: runtime::Client,
     body: models::ServiceProviderSignatureRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePublicApiCheckSignatureBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-public-api/check_signature/".to_string(),
             )
@@ -83,6 +96,7 @@ impl MarketplacePublicApiCheckSignatureBuilder {
                 "marketplace_public_api_check_signature",
                 "/api/marketplace-public-api/check_signature/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -104,13 +118,24 @@ impl std::future::IntoFuture for MarketplacePublicApiCheckSignatureBuilder {
 pub struct MarketplacePublicApiSetUsageBuilder {
     client: runtime::Client,
     body: models::ServiceProviderSignatureRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePublicApiSetUsageBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-public-api/set_usage/".to_string(),
             )
@@ -118,6 +143,7 @@ impl MarketplacePublicApiSetUsageBuilder {
                 "marketplace_public_api_set_usage",
                 "/api/marketplace-public-api/set_usage/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -73,6 +73,7 @@ impl<'a> MarketplacePublicOfferingsApi<'a> {
             user_has_consent: Default::default(),
             user_has_offering_user: Default::default(),
             uuid_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a public offering
@@ -90,6 +91,7 @@ impl<'a> MarketplacePublicOfferingsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List plans for an offering
@@ -106,6 +108,7 @@ impl<'a> MarketplacePublicOfferingsApi<'a> {
         MarketplacePublicOfferingsPlansListBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a specific plan for an offering
@@ -127,6 +130,7 @@ impl<'a> MarketplacePublicOfferingsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             plan_uuid: plan_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -178,6 +182,7 @@ pub struct MarketplacePublicOfferingsListBuilder {
     user_has_consent: Option<bool>,
     user_has_offering_user: Option<bool>,
     uuid_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePublicOfferingsListBuilder {
     /// Accessible via calls
@@ -263,8 +268,15 @@ impl MarketplacePublicOfferingsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Has Active Terms of Service
@@ -319,8 +331,15 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering group UUID
@@ -417,25 +436,46 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Offering state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tag UUID (OR logic)
     ///
     /// Query `tag`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    pub fn add_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag.push(value.into());
         self
     }
     /// Tag name (OR logic)
     ///
     /// Query `tag_name`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.tag_name = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
+        self.tag_name.push(value.into());
         self
     }
     /// Tag names with AND logic (comma-separated)
@@ -455,8 +495,15 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Offering type
     ///
     /// Query `type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    pub fn add_type(mut self, value: impl Into<String>) -> Self {
+        self.type_.push(value.into());
         self
     }
     /// User Has Consent
@@ -478,6 +525,16 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Query `uuid_list`, string.
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -539,6 +596,7 @@ impl MarketplacePublicOfferingsListBuilder {
         q.push_opt("user_has_consent", self.user_has_consent.as_ref());
         q.push_opt("user_has_offering_user", self.user_has_offering_user.as_ref());
         q.push_opt("uuid_list", self.uuid_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -590,11 +648,29 @@ pub struct MarketplacePublicOfferingsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePublicOfferingsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -614,6 +690,7 @@ impl MarketplacePublicOfferingsRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -634,13 +711,24 @@ impl std::future::IntoFuture for MarketplacePublicOfferingsRetrieveBuilder {
 pub struct MarketplacePublicOfferingsPlansListBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePublicOfferingsPlansListBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-public-offerings/{}/plans/",
@@ -651,6 +739,7 @@ impl MarketplacePublicOfferingsPlansListBuilder {
                 "marketplace_public_offerings_plans_list",
                 "/api/marketplace-public-offerings/{uuid}/plans/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -679,13 +768,24 @@ pub struct MarketplacePublicOfferingsPlansRetrieveBuilder {
     client: runtime::Client,
     uuid: String,
     plan_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePublicOfferingsPlansRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-public-offerings/{}/plans/{}/",
@@ -697,6 +797,7 @@ impl MarketplacePublicOfferingsPlansRetrieveBuilder {
                 "marketplace_public_offerings_plans_retrieve",
                 "/api/marketplace-public-offerings/{uuid}/plans/{plan_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -30,6 +30,7 @@ impl<'a> MarketplaceRemoteSynchronisationsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> MarketplaceRemoteSynchronisationsApi<'a> {
         MarketplaceRemoteSynchronisationsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -63,6 +65,7 @@ impl<'a> MarketplaceRemoteSynchronisationsApi<'a> {
     ) -> MarketplaceRemoteSynchronisationsCreateBuilder {
         MarketplaceRemoteSynchronisationsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -82,6 +85,7 @@ impl<'a> MarketplaceRemoteSynchronisationsApi<'a> {
         MarketplaceRemoteSynchronisationsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -100,6 +104,7 @@ impl<'a> MarketplaceRemoteSynchronisationsApi<'a> {
         MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -118,6 +123,7 @@ impl<'a> MarketplaceRemoteSynchronisationsApi<'a> {
         MarketplaceRemoteSynchronisationsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Run synchronisation
@@ -135,6 +141,7 @@ impl<'a> MarketplaceRemoteSynchronisationsApi<'a> {
         MarketplaceRemoteSynchronisationsRunSynchronisationBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -145,6 +152,7 @@ pub struct MarketplaceRemoteSynchronisationsListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRemoteSynchronisationsListBuilder {
     /// A page number within the paginated result set.
@@ -159,6 +167,16 @@ impl MarketplaceRemoteSynchronisationsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -176,6 +194,7 @@ impl MarketplaceRemoteSynchronisationsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -226,13 +245,24 @@ impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsListBuilder {
 pub struct MarketplaceRemoteSynchronisationsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRemoteSynchronisationsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-remote-synchronisations/{}/",
@@ -243,6 +273,7 @@ impl MarketplaceRemoteSynchronisationsRetrieveBuilder {
                 "marketplace_remote_synchronisations_retrieve",
                 "/api/marketplace-remote-synchronisations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -263,13 +294,24 @@ impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsRetrieveBuilde
 pub struct MarketplaceRemoteSynchronisationsCreateBuilder {
     client: runtime::Client,
     body: models::RemoteSynchronisationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRemoteSynchronisationsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-remote-synchronisations/".to_string(),
             )
@@ -277,6 +319,7 @@ impl MarketplaceRemoteSynchronisationsCreateBuilder {
                 "marketplace_remote_synchronisations_create",
                 "/api/marketplace-remote-synchronisations/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -299,13 +342,24 @@ pub struct MarketplaceRemoteSynchronisationsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RemoteSynchronisationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRemoteSynchronisationsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-remote-synchronisations/{}/",
@@ -316,6 +370,7 @@ impl MarketplaceRemoteSynchronisationsUpdateBuilder {
                 "marketplace_remote_synchronisations_update",
                 "/api/marketplace-remote-synchronisations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -338,8 +393,19 @@ pub struct MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedRemoteSynchronisationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedRemoteSynchronisationRequest) -> Self {
         self.body = Some(body);
@@ -349,7 +415,7 @@ impl MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-remote-synchronisations/{}/",
@@ -360,6 +426,7 @@ impl MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
                 "marketplace_remote_synchronisations_partial_update",
                 "/api/marketplace-remote-synchronisations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -383,13 +450,24 @@ impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsPartialUpdateB
 pub struct MarketplaceRemoteSynchronisationsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRemoteSynchronisationsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-remote-synchronisations/{}/",
@@ -400,6 +478,7 @@ impl MarketplaceRemoteSynchronisationsDestroyBuilder {
                 "marketplace_remote_synchronisations_destroy",
                 "/api/marketplace-remote-synchronisations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -420,13 +499,24 @@ impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsDestroyBuilder
 pub struct MarketplaceRemoteSynchronisationsRunSynchronisationBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRemoteSynchronisationsRunSynchronisationBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-remote-synchronisations/{}/run_synchronisation/",
@@ -437,6 +527,7 @@ impl MarketplaceRemoteSynchronisationsRunSynchronisationBuilder {
                 "marketplace_remote_synchronisations_run_synchronisation",
                 "/api/marketplace-remote-synchronisations/{uuid}/run_synchronisation/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -35,6 +35,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsApi<'a> {
             project_uuid: Default::default(),
             resource_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -52,6 +53,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsApi<'a> {
         MarketplaceResourceLimitChangeRequestsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -68,6 +70,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsApi<'a> {
     ) -> MarketplaceResourceLimitChangeRequestsCreateBuilder {
         MarketplaceResourceLimitChangeRequestsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -88,6 +91,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsApi<'a> {
         MarketplaceResourceLimitChangeRequestsApproveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -109,6 +113,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsApi<'a> {
         MarketplaceResourceLimitChangeRequestsCancelBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -129,6 +134,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsApi<'a> {
         MarketplaceResourceLimitChangeRequestsRejectBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -145,6 +151,7 @@ pub struct MarketplaceResourceLimitChangeRequestsListBuilder {
     project_uuid: Option<Uuid>,
     resource_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceLimitChangeRequestsListBuilder {
     /// Created by UUID
@@ -190,8 +197,25 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -214,6 +238,7 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("resource_uuid", self.resource_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -271,13 +296,24 @@ impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsListBuild
 pub struct MarketplaceResourceLimitChangeRequestsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceLimitChangeRequestsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resource-limit-change-requests/{}/",
@@ -288,6 +324,7 @@ impl MarketplaceResourceLimitChangeRequestsRetrieveBuilder {
                 "marketplace_resource_limit_change_requests_retrieve",
                 "/api/marketplace-resource-limit-change-requests/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -312,13 +349,24 @@ impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsRetrieveB
 pub struct MarketplaceResourceLimitChangeRequestsCreateBuilder {
     client: runtime::Client,
     body: models::ResourceLimitChangeRequestCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceLimitChangeRequestsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-resource-limit-change-requests/".to_string(),
             )
@@ -326,6 +374,7 @@ impl MarketplaceResourceLimitChangeRequestsCreateBuilder {
                 "marketplace_resource_limit_change_requests_create",
                 "/api/marketplace-resource-limit-change-requests/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -350,8 +399,19 @@ pub struct MarketplaceResourceLimitChangeRequestsApproveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ReviewCommentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceLimitChangeRequestsApproveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
@@ -361,7 +421,7 @@ impl MarketplaceResourceLimitChangeRequestsApproveBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resource-limit-change-requests/{}/approve/",
@@ -372,6 +432,7 @@ impl MarketplaceResourceLimitChangeRequestsApproveBuilder {
                 "marketplace_resource_limit_change_requests_approve",
                 "/api/marketplace-resource-limit-change-requests/{uuid}/approve/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -405,13 +466,24 @@ pub struct MarketplaceResourceLimitChangeRequestsCancelBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceLimitChangeRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceLimitChangeRequestsCancelBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resource-limit-change-requests/{}/cancel/",
@@ -422,6 +494,7 @@ impl MarketplaceResourceLimitChangeRequestsCancelBuilder {
                 "marketplace_resource_limit_change_requests_cancel",
                 "/api/marketplace-resource-limit-change-requests/{uuid}/cancel/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -444,8 +517,19 @@ pub struct MarketplaceResourceLimitChangeRequestsRejectBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ReviewCommentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceLimitChangeRequestsRejectBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
@@ -455,7 +539,7 @@ impl MarketplaceResourceLimitChangeRequestsRejectBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resource-limit-change-requests/{}/reject/",
@@ -466,6 +550,7 @@ impl MarketplaceResourceLimitChangeRequestsRejectBuilder {
                 "marketplace_resource_limit_change_requests_reject",
                 "/api/marketplace-resource-limit-change-requests/{uuid}/reject/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

@@ -36,6 +36,7 @@ impl<'a> MarketplaceResourceOfferingsApi<'a> {
             name_exact: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -49,6 +50,7 @@ pub struct MarketplaceResourceOfferingsListBuilder {
     name_exact: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceOfferingsListBuilder {
     /// Name
@@ -79,6 +81,16 @@ impl MarketplaceResourceOfferingsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -99,6 +111,7 @@ impl MarketplaceResourceOfferingsListBuilder {
         q.push_opt("name_exact", self.name_exact.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.

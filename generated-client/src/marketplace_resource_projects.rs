@@ -33,6 +33,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
             page_size: Default::default(),
             resource: Default::default(),
             resource_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
         MarketplaceResourceProjectsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -63,6 +65,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
     ) -> MarketplaceResourceProjectsCreateBuilder {
         MarketplaceResourceProjectsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -82,6 +85,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
         MarketplaceResourceProjectsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -100,6 +104,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
         MarketplaceResourceProjectsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -116,6 +121,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
             client: self.client.clone(),
             uuid,
             force: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List users and their roles in a scope
@@ -147,6 +153,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
             user_slug: Default::default(),
             user_url: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Grant a role to a user
@@ -168,6 +175,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
         MarketplaceResourceProjectsAddUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -189,6 +197,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
         MarketplaceResourceProjectsDeleteUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -210,6 +219,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
         MarketplaceResourceProjectsUpdateUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -227,6 +237,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
         MarketplaceResourceProjectsRecoverBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -241,6 +252,7 @@ pub struct MarketplaceResourceProjectsListBuilder {
     page_size: Option<i64>,
     resource: Option<String>,
     resource_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsListBuilder {
     /// Query `name`, string.
@@ -276,6 +288,16 @@ impl MarketplaceResourceProjectsListBuilder {
         self.resource_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -294,6 +316,7 @@ impl MarketplaceResourceProjectsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("resource", self.resource.as_ref());
         q.push_opt("resource_uuid", self.resource_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -342,13 +365,24 @@ impl std::future::IntoFuture for MarketplaceResourceProjectsListBuilder {
 pub struct MarketplaceResourceProjectsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resource-projects/{}/", runtime::path_param("uuid",
@@ -359,6 +393,7 @@ impl MarketplaceResourceProjectsRetrieveBuilder {
                 "marketplace_resource_projects_retrieve",
                 "/api/marketplace-resource-projects/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -379,13 +414,24 @@ impl std::future::IntoFuture for MarketplaceResourceProjectsRetrieveBuilder {
 pub struct MarketplaceResourceProjectsCreateBuilder {
     client: runtime::Client,
     body: models::ResourceProjectRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-resource-projects/".to_string(),
             )
@@ -393,6 +439,7 @@ impl MarketplaceResourceProjectsCreateBuilder {
                 "marketplace_resource_projects_create",
                 "/api/marketplace-resource-projects/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -415,13 +462,24 @@ pub struct MarketplaceResourceProjectsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceProjectRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resource-projects/{}/", runtime::path_param("uuid",
@@ -432,6 +490,7 @@ impl MarketplaceResourceProjectsUpdateBuilder {
                 "marketplace_resource_projects_update",
                 "/api/marketplace-resource-projects/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -454,8 +513,19 @@ pub struct MarketplaceResourceProjectsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedResourceProjectRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedResourceProjectRequest) -> Self {
         self.body = Some(body);
@@ -465,7 +535,7 @@ impl MarketplaceResourceProjectsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resource-projects/{}/", runtime::path_param("uuid",
@@ -476,6 +546,7 @@ impl MarketplaceResourceProjectsPartialUpdateBuilder {
                 "marketplace_resource_projects_partial_update",
                 "/api/marketplace-resource-projects/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -500,6 +571,7 @@ pub struct MarketplaceResourceProjectsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
     force: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsDestroyBuilder {
     /// Staff-only: when true, hard-delete the resource project instead of soft-deleting it.
@@ -507,6 +579,16 @@ impl MarketplaceResourceProjectsDestroyBuilder {
     /// Query `force`, boolean.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -526,6 +608,7 @@ impl MarketplaceResourceProjectsDestroyBuilder {
             );
         let q = req.query();
         q.push_opt("force", self.force.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -559,13 +642,21 @@ pub struct MarketplaceResourceProjectsListUsersListBuilder {
     user_slug: Option<String>,
     user_url: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsListUsersListBuilder {
     /// Fields to include in response
     ///
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// User full name
@@ -585,8 +676,15 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
     /// Ordering fields
     ///
     /// Query `o`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -645,6 +743,16 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -673,6 +781,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
         q.push_opt("user_slug", self.user_slug.as_ref());
         q.push_opt("user_url", self.user_url.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -722,13 +831,24 @@ pub struct MarketplaceResourceProjectsAddUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsAddUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resource-projects/{}/add_user/",
@@ -739,6 +859,7 @@ impl MarketplaceResourceProjectsAddUserBuilder {
                 "marketplace_resource_projects_add_user",
                 "/api/marketplace-resource-projects/{uuid}/add_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -761,13 +882,24 @@ pub struct MarketplaceResourceProjectsDeleteUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleDeleteRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsDeleteUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resource-projects/{}/delete_user/",
@@ -778,6 +910,7 @@ impl MarketplaceResourceProjectsDeleteUserBuilder {
                 "marketplace_resource_projects_delete_user",
                 "/api/marketplace-resource-projects/{uuid}/delete_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -800,13 +933,24 @@ pub struct MarketplaceResourceProjectsUpdateUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsUpdateUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resource-projects/{}/update_user/",
@@ -817,6 +961,7 @@ impl MarketplaceResourceProjectsUpdateUserBuilder {
                 "marketplace_resource_projects_update_user",
                 "/api/marketplace-resource-projects/{uuid}/update_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -839,8 +984,19 @@ pub struct MarketplaceResourceProjectsRecoverBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceProjectRecoveryRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsRecoverBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceProjectRecoveryRequest) -> Self {
         self.body = Some(body);
@@ -850,7 +1006,7 @@ impl MarketplaceResourceProjectsRecoverBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resource-projects/{}/recover/",
@@ -861,6 +1017,7 @@ impl MarketplaceResourceProjectsRecoverBuilder {
                 "marketplace_resource_projects_recover",
                 "/api/marketplace-resource-projects/{uuid}/recover/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

@@ -79,6 +79,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
             usage_based: Default::default(),
             visible_to_providers: Default::default(),
             visible_to_username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List users and their roles in a scope
@@ -110,6 +111,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
             user_slug: Default::default(),
             user_url: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a consumer resource
@@ -127,6 +129,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Pull resource data
@@ -143,6 +146,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink a resource (staff only)
@@ -160,6 +164,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update a user's role expiration
@@ -180,6 +185,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesUpdateUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -201,6 +207,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -221,6 +228,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -241,6 +249,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesSetDownscaledBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -258,6 +267,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesSetPausedBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -275,6 +285,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesTerminateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -296,6 +307,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesMoveResourceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -317,6 +329,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesRenewBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -337,6 +350,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesSetEndDateByStaffBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -357,6 +371,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesSetRestrictMemberAccessBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -378,6 +393,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesSetSlugBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -399,6 +415,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesSwitchPlanBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -420,6 +437,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesUpdateLimitsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -442,6 +460,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesUpdateOptionsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -464,6 +483,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesDetailsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get GLauth user configuration for a resource
@@ -484,6 +504,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List offerings for sub-resources
@@ -503,6 +524,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesOfferingForSubresourcesListBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get offering details
@@ -523,6 +545,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List resource plan periods
@@ -542,6 +565,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesPlanPeriodsListBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get resource team
@@ -559,6 +583,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
             client: self.client.clone(),
             uuid,
             has_consent: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List team members of a resource
@@ -627,6 +652,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
             usage_based: Default::default(),
             visible_to_providers: Default::default(),
             visible_to_username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Suggest a resource name
@@ -645,6 +671,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     ) -> MarketplaceResourcesSuggestNameBuilder {
         MarketplaceResourcesSuggestNameBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -665,6 +692,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesGlauthTreeRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get object state at a specific timestamp
@@ -688,6 +716,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
             client: self.client.clone(),
             uuid,
             timestamp: timestamp.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get version history
@@ -753,6 +782,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
             usage_based: Default::default(),
             visible_to_providers: Default::default(),
             visible_to_username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Grant a role to a user
@@ -774,6 +804,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesAddUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -795,6 +826,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesAdjustDatesBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -816,6 +848,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesDeleteUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -835,6 +868,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesEstimateRenewalBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -856,6 +890,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesReallocateLimitsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -875,6 +910,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesRestoreBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -892,6 +928,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
         MarketplaceResourcesSetEndDateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -950,6 +987,7 @@ pub struct MarketplaceResourcesListBuilder {
     usage_based: Option<bool>,
     visible_to_providers: Option<bool>,
     visible_to_username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesListBuilder {
     /// Backend ID
@@ -1009,8 +1047,15 @@ impl MarketplaceResourcesListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Flavor name
@@ -1093,8 +1138,15 @@ impl MarketplaceResourcesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
@@ -1119,11 +1171,18 @@ impl MarketplaceResourcesListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_slug = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
+        self.offering_slug.push(value.into());
         self
     }
     /// Offering type
@@ -1136,11 +1195,18 @@ impl MarketplaceResourcesListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
+        self.offering_uuid.push(value.into());
         self
     }
     /// Filter resources with only limit-based components
@@ -1160,11 +1226,18 @@ impl MarketplaceResourcesListBuilder {
     /// Order state
     ///
     /// Query `order_state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_order_state`\](Self::add_order_state) adds one to them.
     pub fn order_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.order_state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `order_state`, after those set before (with [`order_state`](Self::order_state) or this method).
+    pub fn add_order_state(mut self, value: impl Into<String>) -> Self {
+        self.order_state.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -1273,8 +1346,15 @@ impl MarketplaceResourcesListBuilder {
     /// Resource state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Filter by usage-based offerings
@@ -1296,6 +1376,16 @@ impl MarketplaceResourcesListBuilder {
     /// Query `visible_to_username`, string.
     pub fn visible_to_username(mut self, value: impl Into<String>) -> Self {
         self.visible_to_username = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1357,6 +1447,7 @@ impl MarketplaceResourcesListBuilder {
         q.push_opt("usage_based", self.usage_based.as_ref());
         q.push_opt("visible_to_providers", self.visible_to_providers.as_ref());
         q.push_opt("visible_to_username", self.visible_to_username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1416,13 +1507,21 @@ pub struct MarketplaceResourcesListUsersListBuilder {
     user_slug: Option<String>,
     user_url: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesListUsersListBuilder {
     /// Fields to include in response
     ///
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// User full name
@@ -1442,8 +1541,15 @@ impl MarketplaceResourcesListUsersListBuilder {
     /// Ordering fields
     ///
     /// Query `o`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -1502,6 +1608,16 @@ impl MarketplaceResourcesListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1530,6 +1646,7 @@ impl MarketplaceResourcesListUsersListBuilder {
         q.push_opt("user_slug", self.user_slug.as_ref());
         q.push_opt("user_url", self.user_url.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1579,11 +1696,29 @@ pub struct MarketplaceResourcesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1603,6 +1738,7 @@ impl MarketplaceResourcesRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1623,13 +1759,24 @@ impl std::future::IntoFuture for MarketplaceResourcesRetrieveBuilder {
 pub struct MarketplaceResourcesPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/pull/", runtime::path_param("uuid", &
@@ -1640,6 +1787,7 @@ impl MarketplaceResourcesPullBuilder {
                 "marketplace_resources_pull",
                 "/api/marketplace-resources/{uuid}/pull/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1660,13 +1808,24 @@ impl std::future::IntoFuture for MarketplaceResourcesPullBuilder {
 pub struct MarketplaceResourcesUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/unlink/", runtime::path_param("uuid",
@@ -1677,6 +1836,7 @@ impl MarketplaceResourcesUnlinkBuilder {
                 "marketplace_resources_unlink",
                 "/api/marketplace-resources/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1698,13 +1858,24 @@ pub struct MarketplaceResourcesUpdateUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesUpdateUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/update_user/",
@@ -1715,6 +1886,7 @@ impl MarketplaceResourcesUpdateUserBuilder {
                 "marketplace_resources_update_user",
                 "/api/marketplace-resources/{uuid}/update_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1737,13 +1909,24 @@ pub struct MarketplaceResourcesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/", runtime::path_param("uuid", & self
@@ -1754,6 +1937,7 @@ impl MarketplaceResourcesUpdateBuilder {
                 "marketplace_resources_update",
                 "/api/marketplace-resources/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1776,8 +1960,19 @@ pub struct MarketplaceResourcesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedResourceUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedResourceUpdateRequest) -> Self {
         self.body = Some(body);
@@ -1787,7 +1982,7 @@ impl MarketplaceResourcesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/", runtime::path_param("uuid", & self
@@ -1798,6 +1993,7 @@ impl MarketplaceResourcesPartialUpdateBuilder {
                 "marketplace_resources_partial_update",
                 "/api/marketplace-resources/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1822,8 +2018,19 @@ pub struct MarketplaceResourcesSetDownscaledBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceDownscaledRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSetDownscaledBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceDownscaledRequest) -> Self {
         self.body = Some(body);
@@ -1833,7 +2040,7 @@ impl MarketplaceResourcesSetDownscaledBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/set_downscaled/",
@@ -1844,6 +2051,7 @@ impl MarketplaceResourcesSetDownscaledBuilder {
                 "marketplace_resources_set_downscaled",
                 "/api/marketplace-resources/{uuid}/set_downscaled/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1868,8 +2076,19 @@ pub struct MarketplaceResourcesSetPausedBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourcePausedRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSetPausedBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourcePausedRequest) -> Self {
         self.body = Some(body);
@@ -1879,7 +2098,7 @@ impl MarketplaceResourcesSetPausedBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/set_paused/",
@@ -1890,6 +2109,7 @@ impl MarketplaceResourcesSetPausedBuilder {
                 "marketplace_resources_set_paused",
                 "/api/marketplace-resources/{uuid}/set_paused/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1914,8 +2134,19 @@ pub struct MarketplaceResourcesTerminateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceTerminateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesTerminateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceTerminateRequest) -> Self {
         self.body = Some(body);
@@ -1925,7 +2156,7 @@ impl MarketplaceResourcesTerminateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/terminate/",
@@ -1936,6 +2167,7 @@ impl MarketplaceResourcesTerminateBuilder {
                 "marketplace_resources_terminate",
                 "/api/marketplace-resources/{uuid}/terminate/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1960,13 +2192,24 @@ pub struct MarketplaceResourcesMoveResourceBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::MoveResourceRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesMoveResourceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/move_resource/",
@@ -1977,6 +2220,7 @@ impl MarketplaceResourcesMoveResourceBuilder {
                 "marketplace_resources_move_resource",
                 "/api/marketplace-resources/{uuid}/move_resource/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1999,13 +2243,24 @@ pub struct MarketplaceResourcesRenewBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceRenewRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesRenewBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/renew/", runtime::path_param("uuid", &
@@ -2016,9 +2271,10 @@ impl MarketplaceResourcesRenewBuilder {
                 "marketplace_resources_renew",
                 "/api/marketplace-resources/{uuid}/renew/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -2044,8 +2300,19 @@ pub struct MarketplaceResourcesSetEndDateByStaffBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceEndDateByProviderRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSetEndDateByStaffBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceEndDateByProviderRequest) -> Self {
         self.body = Some(body);
@@ -2055,7 +2322,7 @@ impl MarketplaceResourcesSetEndDateByStaffBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/set_end_date_by_staff/",
@@ -2066,6 +2333,7 @@ impl MarketplaceResourcesSetEndDateByStaffBuilder {
                 "marketplace_resources_set_end_date_by_staff",
                 "/api/marketplace-resources/{uuid}/set_end_date_by_staff/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -2090,8 +2358,19 @@ pub struct MarketplaceResourcesSetRestrictMemberAccessBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceRestrictMemberAccessRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSetRestrictMemberAccessBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceRestrictMemberAccessRequest) -> Self {
         self.body = Some(body);
@@ -2101,7 +2380,7 @@ impl MarketplaceResourcesSetRestrictMemberAccessBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/set_restrict_member_access/",
@@ -2112,6 +2391,7 @@ impl MarketplaceResourcesSetRestrictMemberAccessBuilder {
                 "marketplace_resources_set_restrict_member_access",
                 "/api/marketplace-resources/{uuid}/set_restrict_member_access/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -2136,13 +2416,24 @@ pub struct MarketplaceResourcesSetSlugBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceSlugRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSetSlugBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/set_slug/",
@@ -2153,6 +2444,7 @@ impl MarketplaceResourcesSetSlugBuilder {
                 "marketplace_resources_set_slug",
                 "/api/marketplace-resources/{uuid}/set_slug/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2175,13 +2467,24 @@ pub struct MarketplaceResourcesSwitchPlanBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceSwitchPlanRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSwitchPlanBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/switch_plan/",
@@ -2192,6 +2495,7 @@ impl MarketplaceResourcesSwitchPlanBuilder {
                 "marketplace_resources_switch_plan",
                 "/api/marketplace-resources/{uuid}/switch_plan/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2214,13 +2518,24 @@ pub struct MarketplaceResourcesUpdateLimitsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceUpdateLimitsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesUpdateLimitsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/update_limits/",
@@ -2231,9 +2546,10 @@ impl MarketplaceResourcesUpdateLimitsBuilder {
                 "marketplace_resources_update_limits",
                 "/api/marketplace-resources/{uuid}/update_limits/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -2257,8 +2573,19 @@ pub struct MarketplaceResourcesUpdateOptionsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceOptionsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesUpdateOptionsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceOptionsRequest) -> Self {
         self.body = Some(body);
@@ -2268,7 +2595,7 @@ impl MarketplaceResourcesUpdateOptionsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/update_options/",
@@ -2279,6 +2606,7 @@ impl MarketplaceResourcesUpdateOptionsBuilder {
                 "marketplace_resources_update_options",
                 "/api/marketplace-resources/{uuid}/update_options/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -2302,13 +2630,24 @@ impl std::future::IntoFuture for MarketplaceResourcesUpdateOptionsBuilder {
 pub struct MarketplaceResourcesDetailsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesDetailsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/details/", runtime::path_param("uuid",
@@ -2319,6 +2658,7 @@ impl MarketplaceResourcesDetailsRetrieveBuilder {
                 "marketplace_resources_details_retrieve",
                 "/api/marketplace-resources/{uuid}/details/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2339,13 +2679,24 @@ impl std::future::IntoFuture for MarketplaceResourcesDetailsRetrieveBuilder {
 pub struct MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/glauth_users_config/",
@@ -2356,6 +2707,7 @@ impl MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
                 "marketplace_resources_glauth_users_config_retrieve",
                 "/api/marketplace-resources/{uuid}/glauth_users_config/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2376,13 +2728,24 @@ impl std::future::IntoFuture for MarketplaceResourcesGlauthUsersConfigRetrieveBu
 pub struct MarketplaceResourcesOfferingForSubresourcesListBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesOfferingForSubresourcesListBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/offering_for_subresources/",
@@ -2393,6 +2756,7 @@ impl MarketplaceResourcesOfferingForSubresourcesListBuilder {
                 "marketplace_resources_offering_for_subresources_list",
                 "/api/marketplace-resources/{uuid}/offering_for_subresources/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2414,11 +2778,29 @@ pub struct MarketplaceResourcesOfferingRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesOfferingRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2438,6 +2820,7 @@ impl MarketplaceResourcesOfferingRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2458,13 +2841,24 @@ impl std::future::IntoFuture for MarketplaceResourcesOfferingRetrieveBuilder {
 pub struct MarketplaceResourcesPlanPeriodsListBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesPlanPeriodsListBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/plan_periods/",
@@ -2475,6 +2869,7 @@ impl MarketplaceResourcesPlanPeriodsListBuilder {
                 "marketplace_resources_plan_periods_list",
                 "/api/marketplace-resources/{uuid}/plan_periods/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2496,6 +2891,7 @@ pub struct MarketplaceResourcesTeamListBuilder {
     client: runtime::Client,
     uuid: Uuid,
     has_consent: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesTeamListBuilder {
     /// When true, return only users who have active consent for this offering.
@@ -2503,6 +2899,16 @@ impl MarketplaceResourcesTeamListBuilder {
     /// Query `has_consent`, boolean.
     pub fn has_consent(mut self, value: bool) -> Self {
         self.has_consent = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2522,6 +2928,7 @@ impl MarketplaceResourcesTeamListBuilder {
             );
         let q = req.query();
         q.push_opt("has_consent", self.has_consent.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2592,6 +2999,7 @@ pub struct MarketplaceResourcesTeamMembersListBuilder {
     usage_based: Option<bool>,
     visible_to_providers: Option<bool>,
     visible_to_username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesTeamMembersListBuilder {
     /// Backend ID
@@ -2651,8 +3059,15 @@ impl MarketplaceResourcesTeamMembersListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Flavor name
@@ -2735,8 +3150,15 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
@@ -2761,11 +3183,18 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_slug = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
+        self.offering_slug.push(value.into());
         self
     }
     /// Offering type
@@ -2778,11 +3207,18 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
+        self.offering_uuid.push(value.into());
         self
     }
     /// Filter resources with only limit-based components
@@ -2802,11 +3238,18 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Order state
     ///
     /// Query `order_state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_order_state`\](Self::add_order_state) adds one to them.
     pub fn order_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.order_state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `order_state`, after those set before (with [`order_state`](Self::order_state) or this method).
+    pub fn add_order_state(mut self, value: impl Into<String>) -> Self {
+        self.order_state.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -2915,8 +3358,15 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Resource state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Filter by usage-based offerings
@@ -2938,6 +3388,16 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Query `visible_to_username`, string.
     pub fn visible_to_username(mut self, value: impl Into<String>) -> Self {
         self.visible_to_username = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3005,6 +3465,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
         q.push_opt("usage_based", self.usage_based.as_ref());
         q.push_opt("visible_to_providers", self.visible_to_providers.as_ref());
         q.push_opt("visible_to_username", self.visible_to_username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3053,13 +3514,24 @@ impl std::future::IntoFuture for MarketplaceResourcesTeamMembersListBuilder {
 pub struct MarketplaceResourcesSuggestNameBuilder {
     client: runtime::Client,
     body: models::ResourceSuggestNameRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSuggestNameBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-resources/suggest_name/".to_string(),
             )
@@ -3067,6 +3539,7 @@ impl MarketplaceResourcesSuggestNameBuilder {
                 "marketplace_resources_suggest_name",
                 "/api/marketplace-resources/suggest_name/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3088,13 +3561,24 @@ impl std::future::IntoFuture for MarketplaceResourcesSuggestNameBuilder {
 pub struct MarketplaceResourcesGlauthTreeRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesGlauthTreeRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/glauth_tree/",
@@ -3105,6 +3589,7 @@ impl MarketplaceResourcesGlauthTreeRetrieveBuilder {
                 "marketplace_resources_glauth_tree_retrieve",
                 "/api/marketplace-resources/{uuid}/glauth_tree/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3126,8 +3611,19 @@ pub struct MarketplaceResourcesHistoryAtRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     timestamp: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesHistoryAtRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -3145,6 +3641,7 @@ impl MarketplaceResourcesHistoryAtRetrieveBuilder {
             );
         let q = req.query();
         q.push("timestamp", &self.timestamp);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3222,6 +3719,7 @@ pub struct MarketplaceResourcesHistoryListBuilder {
     usage_based: Option<bool>,
     visible_to_providers: Option<bool>,
     visible_to_username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesHistoryListBuilder {
     /// Backend ID
@@ -3367,8 +3865,15 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
@@ -3393,11 +3898,18 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_slug = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
+        self.offering_slug.push(value.into());
         self
     }
     /// Offering type
@@ -3410,11 +3922,18 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
+        self.offering_uuid.push(value.into());
         self
     }
     /// Filter resources with only limit-based components
@@ -3434,11 +3953,18 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Order state
     ///
     /// Query `order_state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_order_state`\](Self::add_order_state) adds one to them.
     pub fn order_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.order_state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `order_state`, after those set before (with [`order_state`](Self::order_state) or this method).
+    pub fn add_order_state(mut self, value: impl Into<String>) -> Self {
+        self.order_state.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -3547,8 +4073,15 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Resource state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Filter by usage-based offerings
@@ -3570,6 +4103,16 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Query `visible_to_username`, string.
     pub fn visible_to_username(mut self, value: impl Into<String>) -> Self {
         self.visible_to_username = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3637,6 +4180,7 @@ impl MarketplaceResourcesHistoryListBuilder {
         q.push_opt("usage_based", self.usage_based.as_ref());
         q.push_opt("visible_to_providers", self.visible_to_providers.as_ref());
         q.push_opt("visible_to_username", self.visible_to_username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3695,13 +4239,24 @@ pub struct MarketplaceResourcesAddUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesAddUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/add_user/",
@@ -3712,6 +4267,7 @@ impl MarketplaceResourcesAddUserBuilder {
                 "marketplace_resources_add_user",
                 "/api/marketplace-resources/{uuid}/add_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3734,13 +4290,24 @@ pub struct MarketplaceResourcesAdjustDatesBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::AdjustResourceDatesRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesAdjustDatesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/adjust_dates/",
@@ -3751,6 +4318,7 @@ impl MarketplaceResourcesAdjustDatesBuilder {
                 "marketplace_resources_adjust_dates",
                 "/api/marketplace-resources/{uuid}/adjust_dates/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3773,13 +4341,24 @@ pub struct MarketplaceResourcesDeleteUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleDeleteRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesDeleteUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/delete_user/",
@@ -3790,6 +4369,7 @@ impl MarketplaceResourcesDeleteUserBuilder {
                 "marketplace_resources_delete_user",
                 "/api/marketplace-resources/{uuid}/delete_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3812,13 +4392,24 @@ pub struct MarketplaceResourcesEstimateRenewalBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RenewalEstimateRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesEstimateRenewalBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/estimate_renewal/",
@@ -3829,6 +4420,7 @@ impl MarketplaceResourcesEstimateRenewalBuilder {
                 "marketplace_resources_estimate_renewal",
                 "/api/marketplace-resources/{uuid}/estimate_renewal/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3851,13 +4443,24 @@ pub struct MarketplaceResourcesReallocateLimitsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceReallocateLimitsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesReallocateLimitsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/reallocate_limits/",
@@ -3868,6 +4471,7 @@ impl MarketplaceResourcesReallocateLimitsBuilder {
                 "marketplace_resources_reallocate_limits",
                 "/api/marketplace-resources/{uuid}/reallocate_limits/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3890,13 +4494,24 @@ pub struct MarketplaceResourcesRestoreBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ResourceRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesRestoreBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/restore/", runtime::path_param("uuid",
@@ -3907,6 +4522,7 @@ impl MarketplaceResourcesRestoreBuilder {
                 "marketplace_resources_restore",
                 "/api/marketplace-resources/{uuid}/restore/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3933,8 +4549,19 @@ pub struct MarketplaceResourcesSetEndDateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ResourceEndDateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSetEndDateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ResourceEndDateRequest) -> Self {
         self.body = Some(body);
@@ -3944,7 +4571,7 @@ impl MarketplaceResourcesSetEndDateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-resources/{}/set_end_date/",
@@ -3955,6 +4582,7 @@ impl MarketplaceResourcesSetEndDateBuilder {
                 "marketplace_resources_set_end_date",
                 "/api/marketplace-resources/{uuid}/set_end_date/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

@@ -47,6 +47,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
             type_: Default::default(),
             user_email: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a robot account
@@ -64,6 +65,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a robot account
@@ -82,6 +84,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
     ) -> MarketplaceRobotAccountsCreateBuilder {
         MarketplaceRobotAccountsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -103,6 +106,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
         MarketplaceRobotAccountsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -123,6 +127,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
         MarketplaceRobotAccountsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -140,6 +145,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
         MarketplaceRobotAccountsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set robot account state to creating
@@ -160,6 +166,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
         MarketplaceRobotAccountsSetStateCreatingBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set robot account state to deleted
@@ -180,6 +187,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
         MarketplaceRobotAccountsSetStateDeletedBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set robot account state to erred
@@ -200,6 +208,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
         MarketplaceRobotAccountsSetStateErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -218,6 +227,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
         MarketplaceRobotAccountsSetStateOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Request deletion of a robot account
@@ -238,6 +248,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
         MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -263,6 +274,7 @@ pub struct MarketplaceRobotAccountsListBuilder {
     type_: Option<String>,
     user_email: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsListBuilder {
     /// Created after
@@ -287,8 +299,15 @@ impl MarketplaceRobotAccountsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Modified after
@@ -383,6 +402,16 @@ impl MarketplaceRobotAccountsListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -413,6 +442,7 @@ impl MarketplaceRobotAccountsListBuilder {
         q.push_opt("type", self.type_.as_ref());
         q.push_opt("user_email", self.user_email.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -464,11 +494,29 @@ pub struct MarketplaceRobotAccountsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -488,6 +536,7 @@ impl MarketplaceRobotAccountsRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -508,13 +557,24 @@ impl std::future::IntoFuture for MarketplaceRobotAccountsRetrieveBuilder {
 pub struct MarketplaceRobotAccountsCreateBuilder {
     client: runtime::Client,
     body: models::RobotAccountRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-robot-accounts/".to_string(),
             )
@@ -522,6 +582,7 @@ impl MarketplaceRobotAccountsCreateBuilder {
                 "marketplace_robot_accounts_create",
                 "/api/marketplace-robot-accounts/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -544,13 +605,24 @@ pub struct MarketplaceRobotAccountsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RobotAccountRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-robot-accounts/{}/", runtime::path_param("uuid", &
@@ -561,6 +633,7 @@ impl MarketplaceRobotAccountsUpdateBuilder {
                 "marketplace_robot_accounts_update",
                 "/api/marketplace-robot-accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -583,8 +656,19 @@ pub struct MarketplaceRobotAccountsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedRobotAccountRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedRobotAccountRequest) -> Self {
         self.body = Some(body);
@@ -594,7 +678,7 @@ impl MarketplaceRobotAccountsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-robot-accounts/{}/", runtime::path_param("uuid", &
@@ -605,6 +689,7 @@ impl MarketplaceRobotAccountsPartialUpdateBuilder {
                 "marketplace_robot_accounts_partial_update",
                 "/api/marketplace-robot-accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -628,13 +713,24 @@ impl std::future::IntoFuture for MarketplaceRobotAccountsPartialUpdateBuilder {
 pub struct MarketplaceRobotAccountsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-robot-accounts/{}/", runtime::path_param("uuid", &
@@ -645,6 +741,7 @@ impl MarketplaceRobotAccountsDestroyBuilder {
                 "marketplace_robot_accounts_destroy",
                 "/api/marketplace-robot-accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -665,13 +762,24 @@ impl std::future::IntoFuture for MarketplaceRobotAccountsDestroyBuilder {
 pub struct MarketplaceRobotAccountsSetStateCreatingBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsSetStateCreatingBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-robot-accounts/{}/set_state_creating/",
@@ -682,6 +790,7 @@ impl MarketplaceRobotAccountsSetStateCreatingBuilder {
                 "marketplace_robot_accounts_set_state_creating",
                 "/api/marketplace-robot-accounts/{uuid}/set_state_creating/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -702,13 +811,24 @@ impl std::future::IntoFuture for MarketplaceRobotAccountsSetStateCreatingBuilder
 pub struct MarketplaceRobotAccountsSetStateDeletedBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsSetStateDeletedBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-robot-accounts/{}/set_state_deleted/",
@@ -719,6 +839,7 @@ impl MarketplaceRobotAccountsSetStateDeletedBuilder {
                 "marketplace_robot_accounts_set_state_deleted",
                 "/api/marketplace-robot-accounts/{uuid}/set_state_deleted/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -740,8 +861,19 @@ pub struct MarketplaceRobotAccountsSetStateErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::RobotAccountErrorRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsSetStateErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::RobotAccountErrorRequest) -> Self {
         self.body = Some(body);
@@ -751,7 +883,7 @@ impl MarketplaceRobotAccountsSetStateErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-robot-accounts/{}/set_state_erred/",
@@ -762,6 +894,7 @@ impl MarketplaceRobotAccountsSetStateErredBuilder {
                 "marketplace_robot_accounts_set_state_erred",
                 "/api/marketplace-robot-accounts/{uuid}/set_state_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -785,13 +918,24 @@ impl std::future::IntoFuture for MarketplaceRobotAccountsSetStateErredBuilder {
 pub struct MarketplaceRobotAccountsSetStateOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsSetStateOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-robot-accounts/{}/set_state_ok/",
@@ -802,6 +946,7 @@ impl MarketplaceRobotAccountsSetStateOkBuilder {
                 "marketplace_robot_accounts_set_state_ok",
                 "/api/marketplace-robot-accounts/{uuid}/set_state_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -822,13 +967,24 @@ impl std::future::IntoFuture for MarketplaceRobotAccountsSetStateOkBuilder {
 pub struct MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-robot-accounts/{}/set_state_request_deletion/",
@@ -839,6 +995,7 @@ impl MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
                 "marketplace_robot_accounts_set_state_request_deletion",
                 "/api/marketplace-robot-accounts/{uuid}/set_state_request_deletion/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -35,6 +35,7 @@ impl<'a> MarketplaceRuntimeStatesApi<'a> {
             client: self.client.clone(),
             category_uuid: Default::default(),
             project_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -44,6 +45,7 @@ pub struct MarketplaceRuntimeStatesListBuilder {
     client: runtime::Client,
     category_uuid: Option<Uuid>,
     project_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRuntimeStatesListBuilder {
     /// Filter runtime states by resources belonging to a specific category.
@@ -58,6 +60,16 @@ impl MarketplaceRuntimeStatesListBuilder {
     /// Query `project_uuid`, string (uuid).
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -75,6 +87,7 @@ impl MarketplaceRuntimeStatesListBuilder {
         let q = req.query();
         q.push_opt("category_uuid", self.category_uuid.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -35,6 +35,7 @@ impl<'a> MarketplaceScreenshotsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             parent_offering_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> MarketplaceScreenshotsApi<'a> {
         MarketplaceScreenshotsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> MarketplaceScreenshotsApi<'a> {
     ) -> MarketplaceScreenshotsCreateBuilder {
         MarketplaceScreenshotsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -84,6 +87,7 @@ impl<'a> MarketplaceScreenshotsApi<'a> {
         MarketplaceScreenshotsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -102,6 +106,7 @@ impl<'a> MarketplaceScreenshotsApi<'a> {
         MarketplaceScreenshotsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -117,6 +122,7 @@ impl<'a> MarketplaceScreenshotsApi<'a> {
         MarketplaceScreenshotsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -132,13 +138,21 @@ pub struct MarketplaceScreenshotsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     parent_offering_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScreenshotsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
@@ -149,6 +163,8 @@ impl MarketplaceScreenshotsListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -156,14 +172,26 @@ impl MarketplaceScreenshotsListBuilder {
         self.offering_slug = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
+        self.offering_slug.push(value.into());
+        self
+    }
     /// Multiple values may be separated by commas.
     ///
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.offering_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
+        self.offering_uuid.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -185,6 +213,16 @@ impl MarketplaceScreenshotsListBuilder {
         self.parent_offering_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -202,6 +240,7 @@ impl MarketplaceScreenshotsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("parent_offering_uuid", self.parent_offering_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -248,13 +287,24 @@ impl std::future::IntoFuture for MarketplaceScreenshotsListBuilder {
 pub struct MarketplaceScreenshotsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScreenshotsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-screenshots/{}/", runtime::path_param("uuid", &
@@ -265,6 +315,7 @@ impl MarketplaceScreenshotsRetrieveBuilder {
                 "marketplace_screenshots_retrieve",
                 "/api/marketplace-screenshots/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -285,13 +336,24 @@ impl std::future::IntoFuture for MarketplaceScreenshotsRetrieveBuilder {
 pub struct MarketplaceScreenshotsCreateBuilder {
     client: runtime::Client,
     body: models::ScreenshotRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScreenshotsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-screenshots/".to_string(),
             )
@@ -299,9 +361,10 @@ impl MarketplaceScreenshotsCreateBuilder {
                 "marketplace_screenshots_create",
                 "/api/marketplace-screenshots/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -325,13 +388,24 @@ pub struct MarketplaceScreenshotsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ScreenshotRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScreenshotsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-screenshots/{}/", runtime::path_param("uuid", &
@@ -342,9 +416,10 @@ impl MarketplaceScreenshotsUpdateBuilder {
                 "marketplace_screenshots_update",
                 "/api/marketplace-screenshots/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -368,8 +443,19 @@ pub struct MarketplaceScreenshotsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedScreenshotRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScreenshotsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedScreenshotRequest) -> Self {
         self.body = Some(body);
@@ -379,7 +465,7 @@ impl MarketplaceScreenshotsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-screenshots/{}/", runtime::path_param("uuid", &
@@ -390,6 +476,7 @@ impl MarketplaceScreenshotsPartialUpdateBuilder {
                 "marketplace_screenshots_partial_update",
                 "/api/marketplace-screenshots/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -413,13 +500,24 @@ impl std::future::IntoFuture for MarketplaceScreenshotsPartialUpdateBuilder {
 pub struct MarketplaceScreenshotsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScreenshotsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-screenshots/{}/", runtime::path_param("uuid", &
@@ -430,6 +528,7 @@ impl MarketplaceScreenshotsDestroyBuilder {
                 "marketplace_screenshots_destroy",
                 "/api/marketplace-screenshots/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

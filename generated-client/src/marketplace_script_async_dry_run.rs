@@ -30,6 +30,7 @@ impl<'a> MarketplaceScriptAsyncDryRunApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -44,6 +45,7 @@ impl<'a> MarketplaceScriptAsyncDryRunApi<'a> {
         MarketplaceScriptAsyncDryRunRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -54,6 +56,7 @@ pub struct MarketplaceScriptAsyncDryRunListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScriptAsyncDryRunListBuilder {
     /// A page number within the paginated result set.
@@ -68,6 +71,16 @@ impl MarketplaceScriptAsyncDryRunListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -85,6 +98,7 @@ impl MarketplaceScriptAsyncDryRunListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -138,13 +152,24 @@ impl std::future::IntoFuture for MarketplaceScriptAsyncDryRunListBuilder {
 pub struct MarketplaceScriptAsyncDryRunRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScriptAsyncDryRunRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-script-async-dry-run/{}/",
@@ -155,6 +180,7 @@ impl MarketplaceScriptAsyncDryRunRetrieveBuilder {
                 "marketplace_script_async_dry_run_retrieve",
                 "/api/marketplace-script-async-dry-run/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

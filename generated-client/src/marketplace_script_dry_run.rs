@@ -29,6 +29,7 @@ impl<'a> MarketplaceScriptDryRunApi<'a> {
         MarketplaceScriptDryRunAsyncRunBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -44,6 +45,7 @@ impl<'a> MarketplaceScriptDryRunApi<'a> {
         MarketplaceScriptDryRunRunBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -54,8 +56,19 @@ pub struct MarketplaceScriptDryRunAsyncRunBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::DryRunRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScriptDryRunAsyncRunBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::DryRunRequest) -> Self {
         self.body = Some(body);
@@ -65,7 +78,7 @@ impl MarketplaceScriptDryRunAsyncRunBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-script-dry-run/{}/async_run/",
@@ -76,6 +89,7 @@ impl MarketplaceScriptDryRunAsyncRunBuilder {
                 "marketplace_script_dry_run_async_run",
                 "/api/marketplace-script-dry-run/{uuid}/async_run/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -107,8 +121,19 @@ pub struct MarketplaceScriptDryRunRunBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::DryRunRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScriptDryRunRunBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::DryRunRequest) -> Self {
         self.body = Some(body);
@@ -118,7 +143,7 @@ impl MarketplaceScriptDryRunRunBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-script-dry-run/{}/run/",
@@ -129,6 +154,7 @@ impl MarketplaceScriptDryRunRunBuilder {
                 "marketplace_script_dry_run_run",
                 "/api/marketplace-script-dry-run/{uuid}/run/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

@@ -34,6 +34,7 @@ impl<'a> MarketplaceScriptSyncResourceApi<'a> {
     ) -> MarketplaceScriptSyncResourceBuilder {
         MarketplaceScriptSyncResourceBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -43,13 +44,24 @@ impl<'a> MarketplaceScriptSyncResourceApi<'a> {
 pub struct MarketplaceScriptSyncResourceBuilder {
     client: runtime::Client,
     body: models::PullMarketplaceScriptResourceRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScriptSyncResourceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-script-sync-resource/".to_string(),
             )
@@ -57,6 +69,7 @@ impl MarketplaceScriptSyncResourceBuilder {
                 "marketplace_script_sync_resource",
                 "/api/marketplace-script-sync-resource/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

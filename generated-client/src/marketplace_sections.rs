@@ -32,6 +32,7 @@ impl<'a> MarketplaceSectionsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a section
@@ -51,6 +52,7 @@ impl<'a> MarketplaceSectionsApi<'a> {
         MarketplaceSectionsRetrieveBuilder {
             client: self.client.clone(),
             key: key.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a section
@@ -69,6 +71,7 @@ impl<'a> MarketplaceSectionsApi<'a> {
     ) -> MarketplaceSectionsCreateBuilder {
         MarketplaceSectionsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -90,6 +93,7 @@ impl<'a> MarketplaceSectionsApi<'a> {
         MarketplaceSectionsUpdateBuilder {
             client: self.client.clone(),
             key: key.into(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -110,6 +114,7 @@ impl<'a> MarketplaceSectionsApi<'a> {
         MarketplaceSectionsPartialUpdateBuilder {
             client: self.client.clone(),
             key: key.into(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -127,6 +132,7 @@ impl<'a> MarketplaceSectionsApi<'a> {
         MarketplaceSectionsDestroyBuilder {
             client: self.client.clone(),
             key: key.into(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -137,6 +143,7 @@ pub struct MarketplaceSectionsListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSectionsListBuilder {
     /// A page number within the paginated result set.
@@ -153,6 +160,16 @@ impl MarketplaceSectionsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -165,6 +182,7 @@ impl MarketplaceSectionsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -211,13 +229,24 @@ impl std::future::IntoFuture for MarketplaceSectionsListBuilder {
 pub struct MarketplaceSectionsRetrieveBuilder {
     client: runtime::Client,
     key: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSectionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-sections/{}/", runtime::path_param("key", & self
@@ -228,6 +257,7 @@ impl MarketplaceSectionsRetrieveBuilder {
                 "marketplace_sections_retrieve",
                 "/api/marketplace-sections/{key}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -248,17 +278,29 @@ impl std::future::IntoFuture for MarketplaceSectionsRetrieveBuilder {
 pub struct MarketplaceSectionsCreateBuilder {
     client: runtime::Client,
     body: models::SectionRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSectionsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-sections/".to_string(),
             )
             .operation("marketplace_sections_create", "/api/marketplace-sections/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -281,13 +323,24 @@ pub struct MarketplaceSectionsUpdateBuilder {
     client: runtime::Client,
     key: String,
     body: models::SectionRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSectionsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-sections/{}/", runtime::path_param("key", & self
@@ -298,6 +351,7 @@ impl MarketplaceSectionsUpdateBuilder {
                 "marketplace_sections_update",
                 "/api/marketplace-sections/{key}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -320,8 +374,19 @@ pub struct MarketplaceSectionsPartialUpdateBuilder {
     client: runtime::Client,
     key: String,
     body: Option<models::PatchedSectionRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSectionsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedSectionRequest) -> Self {
         self.body = Some(body);
@@ -331,7 +396,7 @@ impl MarketplaceSectionsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-sections/{}/", runtime::path_param("key", & self
@@ -342,6 +407,7 @@ impl MarketplaceSectionsPartialUpdateBuilder {
                 "marketplace_sections_partial_update",
                 "/api/marketplace-sections/{key}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -365,13 +431,24 @@ impl std::future::IntoFuture for MarketplaceSectionsPartialUpdateBuilder {
 pub struct MarketplaceSectionsDestroyBuilder {
     client: runtime::Client,
     key: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSectionsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-sections/{}/", runtime::path_param("key", & self
@@ -382,6 +459,7 @@ impl MarketplaceSectionsDestroyBuilder {
                 "marketplace_sections_destroy",
                 "/api/marketplace-sections/{key}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

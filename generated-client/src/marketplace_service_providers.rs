@@ -49,6 +49,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             project_uuid: Default::default(),
             state: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List customer projects of a service provider
@@ -99,6 +100,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             science_sub_domain_uuid: Default::default(),
             slug: Default::default(),
             user_uuid_with_active_role: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List customers of a service provider
@@ -137,6 +139,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             query: Default::default(),
             registration_code: Default::default(),
             slug: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List SSH keys of a service provider
@@ -171,6 +174,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List service providers
@@ -193,6 +197,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             o: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List users and their roles in a scope
@@ -224,6 +229,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             user_slug: Default::default(),
             user_url: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List offerings of a service provider
@@ -286,6 +292,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             user_has_consent: Default::default(),
             user_has_offering_user: Default::default(),
             uuid_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List distinct offering types for a service provider
@@ -345,6 +352,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             user_has_consent: Default::default(),
             user_has_offering_user: Default::default(),
             uuid_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List project permissions of a service provider
@@ -385,6 +393,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             user_slug: Default::default(),
             user_url: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List project service accounts for a service provider
@@ -415,6 +424,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             project_uuid: Default::default(),
             state: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List projects of a service provider
@@ -463,6 +473,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             science_sub_domain_uuid: Default::default(),
             slug: Default::default(),
             user_uuid_with_active_role: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a service provider
@@ -480,6 +491,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get service provider revenue
@@ -501,6 +513,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List customers with robot accounts
@@ -523,6 +536,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             customer_name: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List projects with robot accounts
@@ -545,6 +559,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             project_name: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get service provider statistics
@@ -564,6 +579,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
         MarketplaceServiceProvidersStatRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List customers of a specific user within a service provider's scope
@@ -609,6 +625,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             query: Default::default(),
             registration_code: Default::default(),
             slug: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List users of a service provider
@@ -655,6 +672,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             user_keyword: Default::default(),
             username: Default::default(),
             username_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get service provider API secret code
@@ -674,6 +692,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
         ServiceProviderApiSecretCodeRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get summary of compliance checklists
@@ -695,6 +714,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             service_provider_uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get compliance overview for a service provider
@@ -716,6 +736,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             service_provider_uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List offering users' compliance status
@@ -739,6 +760,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
             offering_uuid: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Grant a role to a user
@@ -760,6 +782,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
         MarketplaceServiceProvidersAddUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -779,6 +802,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     ) -> MarketplaceServiceProvidersCreateBuilder {
         MarketplaceServiceProvidersCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -800,6 +824,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
         MarketplaceServiceProvidersDeleteUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -821,6 +846,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
         MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -842,6 +868,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
         MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -863,6 +890,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
         MarketplaceServiceProvidersUpdateUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -883,6 +911,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
         ServiceProviderApiSecretCodeGenerateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update a service provider
@@ -903,6 +932,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
         MarketplaceServiceProvidersUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -923,6 +953,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
         MarketplaceServiceProvidersPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -940,6 +971,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
         MarketplaceServiceProvidersDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -960,6 +992,7 @@ pub struct MarketplaceServiceProvidersCourseAccountsListBuilder {
     project_uuid: Option<Uuid>,
     state: Vec<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Email contains
@@ -972,8 +1005,15 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -1028,8 +1068,15 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Course account state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Username
@@ -1037,6 +1084,16 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Query `username`, string.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1067,6 +1124,7 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_repeated("state", &self.state);
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1157,6 +1215,7 @@ pub struct MarketplaceServiceProvidersCustomerProjectsListBuilder {
     science_sub_domain_uuid: Option<Uuid>,
     slug: Option<String>,
     user_uuid_with_active_role: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Affiliation name
@@ -1169,11 +1228,18 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Affiliation UUID
     ///
     /// Query `affiliation_uuid`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_affiliation_uuid`\](Self::add_affiliation_uuid) adds one to them.
     pub fn affiliation_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.affiliation_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `affiliation_uuid`, after those set before (with [`affiliation_uuid`](Self::affiliation_uuid) or this method).
+    pub fn add_affiliation_uuid(mut self, value: impl Into<String>) -> Self {
+        self.affiliation_uuid.push(value.into());
         self
     }
     /// Query `backend_id`, string.
@@ -1219,6 +1285,8 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1226,14 +1294,26 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
         self.current_user_has_role = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
+        self.current_user_has_role.push(value.into());
+        self
+    }
     /// Multiple values may be separated by commas.
     ///
     /// Query `customer`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_customer`\](Self::add_customer) adds one to them.
     pub fn customer(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.customer = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `customer`, after those set before (with [`customer`](Self::customer) or this method).
+    pub fn add_customer(mut self, value: impl Into<String>) -> Self {
+        self.customer.push(value.into());
         self
     }
     /// Customer abbreviation
@@ -1265,8 +1345,15 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Filter projects that have an affiliation.
@@ -1314,8 +1401,15 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -1365,6 +1459,16 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Query `user_uuid_with_active_role`, string (uuid).
     pub fn user_uuid_with_active_role(mut self, value: Uuid) -> Self {
         self.user_uuid_with_active_role = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1417,6 +1521,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
             "user_uuid_with_active_role",
             self.user_uuid_with_active_role.as_ref(),
         );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1494,6 +1599,7 @@ pub struct MarketplaceServiceProvidersCustomersListBuilder {
     query: Option<String>,
     registration_code: Option<String>,
     slug: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Abbreviation
@@ -1535,6 +1641,8 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1542,9 +1650,21 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
         self.current_user_has_role = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
+        self.current_user_has_role.push(value.into());
+        self
+    }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -1578,11 +1698,18 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_organization_group_uuid`\](Self::add_organization_group_uuid) adds one to them.
     pub fn organization_group_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.organization_group_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `organization_group_uuid`, after those set before (with [`organization_group_uuid`](Self::organization_group_uuid) or this method).
+    pub fn add_organization_group_uuid(mut self, value: impl Into<String>) -> Self {
+        self.organization_group_uuid.push(value.into());
         self
     }
     /// Return a list of customers where current user is owner.
@@ -1625,6 +1752,16 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
         self.slug = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1664,6 +1801,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
         q.push_opt("query", self.query.as_ref());
         q.push_opt("registration_code", self.registration_code.as_ref());
         q.push_opt("slug", self.slug.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1733,6 +1871,7 @@ pub struct MarketplaceServiceProvidersKeysListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersKeysListBuilder {
     /// Created after
@@ -1750,8 +1889,15 @@ impl MarketplaceServiceProvidersKeysListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Query `fingerprint_md5`, string.
@@ -1805,8 +1951,15 @@ impl MarketplaceServiceProvidersKeysListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -1828,6 +1981,16 @@ impl MarketplaceServiceProvidersKeysListBuilder {
     /// Query `user_uuid`, string (uuid).
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1862,6 +2025,7 @@ impl MarketplaceServiceProvidersKeysListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1915,6 +2079,7 @@ pub struct MarketplaceServiceProvidersListBuilder {
     o: Vec<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersListBuilder {
     /// Customer URL
@@ -1939,15 +2104,29 @@ impl MarketplaceServiceProvidersListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -1962,6 +2141,16 @@ impl MarketplaceServiceProvidersListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1984,6 +2173,7 @@ impl MarketplaceServiceProvidersListBuilder {
         q.push_joined("o", &self.o);
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2045,13 +2235,21 @@ pub struct MarketplaceServiceProvidersListUsersListBuilder {
     user_slug: Option<String>,
     user_url: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersListUsersListBuilder {
     /// Fields to include in response
     ///
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// User full name
@@ -2071,8 +2269,15 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
     /// Ordering fields
     ///
     /// Query `o`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -2131,6 +2336,16 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2159,6 +2374,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
         q.push_opt("user_slug", self.user_slug.as_ref());
         q.push_opt("user_url", self.user_url.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2251,6 +2467,7 @@ pub struct MarketplaceServiceProvidersOfferingsListBuilder {
     user_has_consent: Option<bool>,
     user_has_offering_user: Option<bool>,
     uuid_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Accessible via calls
@@ -2336,8 +2553,15 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Has Active Terms of Service
@@ -2392,8 +2616,15 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering group UUID
@@ -2490,25 +2721,46 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Offering state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tag UUID (OR logic)
     ///
     /// Query `tag`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    pub fn add_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag.push(value.into());
         self
     }
     /// Tag name (OR logic)
     ///
     /// Query `tag_name`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.tag_name = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
+        self.tag_name.push(value.into());
         self
     }
     /// Tag names with AND logic (comma-separated)
@@ -2528,8 +2780,15 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Offering type
     ///
     /// Query `type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    pub fn add_type(mut self, value: impl Into<String>) -> Self {
+        self.type_.push(value.into());
         self
     }
     /// User Has Consent
@@ -2551,6 +2810,16 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Query `uuid_list`, string.
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2616,6 +2885,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
         q.push_opt("user_has_consent", self.user_has_consent.as_ref());
         q.push_opt("user_has_offering_user", self.user_has_offering_user.as_ref());
         q.push_opt("uuid_list", self.uuid_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2707,6 +2977,7 @@ pub struct MarketplaceServiceProvidersOfferingsTypesListBuilder {
     user_has_consent: Option<bool>,
     user_has_offering_user: Option<bool>,
     uuid_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Accessible via calls
@@ -2843,8 +3114,15 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering group UUID
@@ -2941,25 +3219,46 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Offering state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tag UUID (OR logic)
     ///
     /// Query `tag`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    pub fn add_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag.push(value.into());
         self
     }
     /// Tag name (OR logic)
     ///
     /// Query `tag_name`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.tag_name = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
+        self.tag_name.push(value.into());
         self
     }
     /// Tag names with AND logic (comma-separated)
@@ -2979,8 +3278,15 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Offering type
     ///
     /// Query `type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    pub fn add_type(mut self, value: impl Into<String>) -> Self {
+        self.type_.push(value.into());
         self
     }
     /// User Has Consent
@@ -3002,6 +3308,16 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Query `uuid_list`, string.
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3066,6 +3382,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
         q.push_opt("user_has_consent", self.user_has_consent.as_ref());
         q.push_opt("user_has_offering_user", self.user_has_offering_user.as_ref());
         q.push_opt("uuid_list", self.uuid_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3134,6 +3451,7 @@ pub struct MarketplaceServiceProvidersProjectPermissionsListBuilder {
     user_slug: Option<String>,
     user_url: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Created after
@@ -3156,8 +3474,15 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// User full name contains
@@ -3194,8 +3519,15 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -3269,6 +3601,16 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -3307,6 +3649,7 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
         q.push_opt("user_slug", self.user_slug.as_ref());
         q.push_opt("user_url", self.user_url.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3366,6 +3709,7 @@ pub struct MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
     project_uuid: Option<Uuid>,
     state: Vec<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
     /// Email contains
@@ -3406,8 +3750,15 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
     /// Service account state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Username
@@ -3415,6 +3766,16 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
     /// Query `username`, string.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3441,6 +3802,7 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_repeated("state", &self.state);
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3537,6 +3899,7 @@ pub struct MarketplaceServiceProvidersProjectsListBuilder {
     science_sub_domain_uuid: Option<Uuid>,
     slug: Option<String>,
     user_uuid_with_active_role: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Affiliation name
@@ -3549,11 +3912,18 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Affiliation UUID
     ///
     /// Query `affiliation_uuid`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_affiliation_uuid`\](Self::add_affiliation_uuid) adds one to them.
     pub fn affiliation_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.affiliation_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `affiliation_uuid`, after those set before (with [`affiliation_uuid`](Self::affiliation_uuid) or this method).
+    pub fn add_affiliation_uuid(mut self, value: impl Into<String>) -> Self {
+        self.affiliation_uuid.push(value.into());
         self
     }
     /// Query `backend_id`, string.
@@ -3599,6 +3969,8 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3606,14 +3978,26 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
         self.current_user_has_role = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
+        self.current_user_has_role.push(value.into());
+        self
+    }
     /// Multiple values may be separated by commas.
     ///
     /// Query `customer`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_customer`\](Self::add_customer) adds one to them.
     pub fn customer(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.customer = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `customer`, after those set before (with [`customer`](Self::customer) or this method).
+    pub fn add_customer(mut self, value: impl Into<String>) -> Self {
+        self.customer.push(value.into());
         self
     }
     /// Customer abbreviation
@@ -3645,8 +4029,15 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Filter projects that have an affiliation.
@@ -3694,8 +4085,15 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -3747,6 +4145,16 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
         self.user_uuid_with_active_role = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -3796,6 +4204,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
             "user_uuid_with_active_role",
             self.user_uuid_with_active_role.as_ref(),
         );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3843,11 +4252,29 @@ pub struct MarketplaceServiceProvidersRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3867,6 +4294,7 @@ impl MarketplaceServiceProvidersRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3890,6 +4318,7 @@ pub struct MarketplaceServiceProvidersRevenueListBuilder {
     uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersRevenueListBuilder {
     /// A page number within the paginated result set.
@@ -3904,6 +4333,16 @@ impl MarketplaceServiceProvidersRevenueListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3924,6 +4363,7 @@ impl MarketplaceServiceProvidersRevenueListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3985,6 +4425,7 @@ pub struct MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
     customer_name: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
     /// Filter by customer name (case-insensitive partial match).
@@ -4008,6 +4449,16 @@ impl MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -4027,6 +4478,7 @@ impl MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
         q.push_opt("customer_name", self.customer_name.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4078,6 +4530,7 @@ pub struct MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     project_name: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
     /// A page number within the paginated result set.
@@ -4101,6 +4554,16 @@ impl MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
         self.project_name = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -4120,6 +4583,7 @@ impl MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("project_name", self.project_name.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4167,13 +4631,24 @@ for MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
 pub struct MarketplaceServiceProvidersStatRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersStatRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-service-providers/{}/stat/",
@@ -4184,6 +4659,7 @@ impl MarketplaceServiceProvidersStatRetrieveBuilder {
                 "marketplace_service_providers_stat_retrieve",
                 "/api/marketplace-service-providers/{uuid}/stat/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -4234,6 +4710,7 @@ pub struct MarketplaceServiceProvidersUserCustomersListBuilder {
     query: Option<String>,
     registration_code: Option<String>,
     slug: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Abbreviation
@@ -4275,6 +4752,8 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -4282,9 +4761,21 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
         self.current_user_has_role = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
+        self.current_user_has_role.push(value.into());
+        self
+    }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -4318,11 +4809,18 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_organization_group_uuid`\](Self::add_organization_group_uuid) adds one to them.
     pub fn organization_group_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.organization_group_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `organization_group_uuid`, after those set before (with [`organization_group_uuid`](Self::organization_group_uuid) or this method).
+    pub fn add_organization_group_uuid(mut self, value: impl Into<String>) -> Self {
+        self.organization_group_uuid.push(value.into());
         self
     }
     /// Return a list of customers where current user is owner.
@@ -4365,6 +4863,16 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
         self.slug = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -4405,6 +4913,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
         q.push_opt("query", self.query.as_ref());
         q.push_opt("registration_code", self.registration_code.as_ref());
         q.push_opt("slug", self.slug.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4486,6 +4995,7 @@ pub struct MarketplaceServiceProvidersUsersListBuilder {
     user_keyword: Option<String>,
     username: Option<String>,
     username_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersUsersListBuilder {
     /// Agreement date after
@@ -4527,8 +5037,15 @@ impl MarketplaceServiceProvidersUsersListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Full name
@@ -4583,8 +5100,15 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Organization
@@ -4667,6 +5191,16 @@ impl MarketplaceServiceProvidersUsersListBuilder {
         self.username_list = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -4711,6 +5245,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
         q.push_opt("user_keyword", self.user_keyword.as_ref());
         q.push_opt("username", self.username.as_ref());
         q.push_opt("username_list", self.username_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4764,13 +5299,24 @@ impl std::future::IntoFuture for MarketplaceServiceProvidersUsersListBuilder {
 pub struct ServiceProviderApiSecretCodeRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ServiceProviderApiSecretCodeRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-service-providers/{}/api_secret_code/",
@@ -4781,6 +5327,7 @@ impl ServiceProviderApiSecretCodeRetrieveBuilder {
                 "service_provider_api_secret_code_retrieve",
                 "/api/marketplace-service-providers/{uuid}/api_secret_code/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -4804,6 +5351,7 @@ pub struct ServiceProviderChecklistsSummaryBuilder {
     service_provider_uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ServiceProviderChecklistsSummaryBuilder {
     /// A page number within the paginated result set.
@@ -4818,6 +5366,16 @@ impl ServiceProviderChecklistsSummaryBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -4839,6 +5397,7 @@ impl ServiceProviderChecklistsSummaryBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4899,6 +5458,7 @@ pub struct ServiceProviderComplianceOverviewBuilder {
     service_provider_uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ServiceProviderComplianceOverviewBuilder {
     /// A page number within the paginated result set.
@@ -4913,6 +5473,16 @@ impl ServiceProviderComplianceOverviewBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -4934,6 +5504,7 @@ impl ServiceProviderComplianceOverviewBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4996,6 +5567,7 @@ pub struct ServiceProviderOfferingUsersComplianceBuilder {
     offering_uuid: Option<Uuid>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ServiceProviderOfferingUsersComplianceBuilder {
     /// Filter by compliance status: completed, pending, no_checklist.
@@ -5026,6 +5598,16 @@ impl ServiceProviderOfferingUsersComplianceBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -5047,6 +5629,7 @@ impl ServiceProviderOfferingUsersComplianceBuilder {
         q.push_opt("offering_uuid", self.offering_uuid.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -5105,13 +5688,24 @@ pub struct MarketplaceServiceProvidersAddUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersAddUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-service-providers/{}/add_user/",
@@ -5122,6 +5716,7 @@ impl MarketplaceServiceProvidersAddUserBuilder {
                 "marketplace_service_providers_add_user",
                 "/api/marketplace-service-providers/{uuid}/add_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5143,13 +5738,24 @@ impl std::future::IntoFuture for MarketplaceServiceProvidersAddUserBuilder {
 pub struct MarketplaceServiceProvidersCreateBuilder {
     client: runtime::Client,
     body: models::ServiceProviderRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-service-providers/".to_string(),
             )
@@ -5157,9 +5763,10 @@ impl MarketplaceServiceProvidersCreateBuilder {
                 "marketplace_service_providers_create",
                 "/api/marketplace-service-providers/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -5183,13 +5790,24 @@ pub struct MarketplaceServiceProvidersDeleteUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleDeleteRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersDeleteUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-service-providers/{}/delete_user/",
@@ -5200,6 +5818,7 @@ impl MarketplaceServiceProvidersDeleteUserBuilder {
                 "marketplace_service_providers_delete_user",
                 "/api/marketplace-service-providers/{uuid}/delete_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5222,13 +5841,24 @@ pub struct MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SiteAgentConfigGenerationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-service-providers/{}/generate_site_agent_config/",
@@ -5239,6 +5869,7 @@ impl MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder {
                 "marketplace_service_providers_generate_site_agent_config",
                 "/api/marketplace-service-providers/{uuid}/generate_site_agent_config/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5262,13 +5893,24 @@ pub struct MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SetOfferingsUsernameRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-service-providers/{}/set_offerings_username/",
@@ -5279,6 +5921,7 @@ impl MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
                 "marketplace_service_providers_set_offerings_username",
                 "/api/marketplace-service-providers/{uuid}/set_offerings_username/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5301,13 +5944,24 @@ pub struct MarketplaceServiceProvidersUpdateUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersUpdateUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-service-providers/{}/update_user/",
@@ -5318,6 +5972,7 @@ impl MarketplaceServiceProvidersUpdateUserBuilder {
                 "marketplace_service_providers_update_user",
                 "/api/marketplace-service-providers/{uuid}/update_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -5339,13 +5994,24 @@ impl std::future::IntoFuture for MarketplaceServiceProvidersUpdateUserBuilder {
 pub struct ServiceProviderApiSecretCodeGenerateBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ServiceProviderApiSecretCodeGenerateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-service-providers/{}/api_secret_code/",
@@ -5356,6 +6022,7 @@ impl ServiceProviderApiSecretCodeGenerateBuilder {
                 "service_provider_api_secret_code_generate",
                 "/api/marketplace-service-providers/{uuid}/api_secret_code/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -5377,13 +6044,24 @@ pub struct MarketplaceServiceProvidersUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ServiceProviderRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-service-providers/{}/", runtime::path_param("uuid",
@@ -5394,9 +6072,10 @@ impl MarketplaceServiceProvidersUpdateBuilder {
                 "marketplace_service_providers_update",
                 "/api/marketplace-service-providers/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -5420,8 +6099,19 @@ pub struct MarketplaceServiceProvidersPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedServiceProviderRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedServiceProviderRequest) -> Self {
         self.body = Some(body);
@@ -5431,7 +6121,7 @@ impl MarketplaceServiceProvidersPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-service-providers/{}/", runtime::path_param("uuid",
@@ -5442,10 +6132,11 @@ impl MarketplaceServiceProvidersPartialUpdateBuilder {
                 "marketplace_service_providers_partial_update",
                 "/api/marketplace-service-providers/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -5471,13 +6162,24 @@ impl std::future::IntoFuture for MarketplaceServiceProvidersPartialUpdateBuilder
 pub struct MarketplaceServiceProvidersDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-service-providers/{}/", runtime::path_param("uuid",
@@ -5488,6 +6190,7 @@ impl MarketplaceServiceProvidersDestroyBuilder {
                 "marketplace_service_providers_destroy",
                 "/api/marketplace-service-providers/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -44,6 +44,7 @@ impl<'a> MarketplaceSiteAgentConnectionStatsApi<'a> {
     pub fn retrieve(&self) -> MarketplaceSiteAgentConnectionStatsRetrieveBuilder {
         MarketplaceSiteAgentConnectionStatsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -51,13 +52,24 @@ impl<'a> MarketplaceSiteAgentConnectionStatsApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentConnectionStatsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentConnectionStatsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-site-agent-connection-stats/".to_string(),
             )
@@ -65,6 +77,7 @@ impl MarketplaceSiteAgentConnectionStatsRetrieveBuilder {
                 "marketplace_site_agent_connection_stats_retrieve",
                 "/api/marketplace-site-agent-connection-stats/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

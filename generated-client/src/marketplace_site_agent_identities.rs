@@ -35,6 +35,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             version: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
         MarketplaceSiteAgentIdentitiesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
     ) -> MarketplaceSiteAgentIdentitiesCreateBuilder {
         MarketplaceSiteAgentIdentitiesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -84,6 +87,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
         MarketplaceSiteAgentIdentitiesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -99,6 +103,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
         MarketplaceSiteAgentIdentitiesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Remove agent identities that have no active services. Staff only
@@ -116,6 +121,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
     ) -> MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
         MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -138,6 +144,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
         MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -158,6 +165,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
         MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -174,6 +182,7 @@ pub struct MarketplaceSiteAgentIdentitiesListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     version: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesListBuilder {
     /// Last restarted after
@@ -219,6 +228,16 @@ impl MarketplaceSiteAgentIdentitiesListBuilder {
         self.version = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -239,6 +258,7 @@ impl MarketplaceSiteAgentIdentitiesListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("version", self.version.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -285,13 +305,24 @@ impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesListBuilder {
 pub struct MarketplaceSiteAgentIdentitiesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-site-agent-identities/{}/",
@@ -302,6 +333,7 @@ impl MarketplaceSiteAgentIdentitiesRetrieveBuilder {
                 "marketplace_site_agent_identities_retrieve",
                 "/api/marketplace-site-agent-identities/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -322,13 +354,24 @@ impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesRetrieveBuilder {
 pub struct MarketplaceSiteAgentIdentitiesCreateBuilder {
     client: runtime::Client,
     body: models::AgentIdentityRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-site-agent-identities/".to_string(),
             )
@@ -336,6 +379,7 @@ impl MarketplaceSiteAgentIdentitiesCreateBuilder {
                 "marketplace_site_agent_identities_create",
                 "/api/marketplace-site-agent-identities/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -358,13 +402,24 @@ pub struct MarketplaceSiteAgentIdentitiesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::AgentIdentityRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-site-agent-identities/{}/",
@@ -375,6 +430,7 @@ impl MarketplaceSiteAgentIdentitiesUpdateBuilder {
                 "marketplace_site_agent_identities_update",
                 "/api/marketplace-site-agent-identities/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -396,13 +452,24 @@ impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesUpdateBuilder {
 pub struct MarketplaceSiteAgentIdentitiesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-site-agent-identities/{}/",
@@ -413,6 +480,7 @@ impl MarketplaceSiteAgentIdentitiesDestroyBuilder {
                 "marketplace_site_agent_identities_destroy",
                 "/api/marketplace-site-agent-identities/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -433,8 +501,19 @@ impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesDestroyBuilder {
 pub struct MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
     client: runtime::Client,
     body: Option<models::CleanupRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::CleanupRequestRequest) -> Self {
         self.body = Some(body);
@@ -444,7 +523,7 @@ impl MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-site-agent-identities/cleanup_orphaned/".to_string(),
             )
@@ -452,6 +531,7 @@ impl MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
                 "marketplace_site_agent_identities_cleanup_orphaned",
                 "/api/marketplace-site-agent-identities/cleanup_orphaned/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -476,13 +556,24 @@ pub struct MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::AgentEventSubscriptionCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-site-agent-identities/{}/register_event_subscription/",
@@ -493,6 +584,7 @@ impl MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder {
                 "marketplace_site_agent_identities_register_event_subscription",
                 "/api/marketplace-site-agent-identities/{uuid}/register_event_subscription/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -516,13 +608,24 @@ pub struct MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::AgentServiceCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-site-agent-identities/{}/register_service/",
@@ -533,6 +636,7 @@ impl MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
                 "marketplace_site_agent_identities_register_service",
                 "/api/marketplace-site-agent-identities/{uuid}/register_service/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

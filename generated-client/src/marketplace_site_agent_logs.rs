@@ -35,6 +35,7 @@ impl<'a> MarketplaceSiteAgentLogsApi<'a> {
             page_size: Default::default(),
             timestamp_from: Default::default(),
             timestamp_to: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Push site agent logs
@@ -60,6 +61,7 @@ impl<'a> MarketplaceSiteAgentLogsApi<'a> {
             page_size: Default::default(),
             timestamp_from: Default::default(),
             timestamp_to: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -76,6 +78,7 @@ pub struct MarketplaceSiteAgentLogsListBuilder {
     page_size: Option<i64>,
     timestamp_from: Option<f64>,
     timestamp_to: Option<f64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentLogsListBuilder {
     /// Query `agent_identity_uuid`, string (uuid).
@@ -117,6 +120,16 @@ impl MarketplaceSiteAgentLogsListBuilder {
         self.timestamp_to = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -137,6 +150,7 @@ impl MarketplaceSiteAgentLogsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("timestamp_from", self.timestamp_from.as_ref());
         q.push_opt("timestamp_to", self.timestamp_to.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -194,6 +208,7 @@ pub struct MarketplaceSiteAgentLogsCreateBuilder {
     timestamp_from: Option<f64>,
     timestamp_to: Option<f64>,
     body: Vec<models::MarketplaceSiteAgentLogsCreateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentLogsCreateBuilder {
     /// Query `agent_identity_uuid`, string (uuid).
@@ -235,6 +250,16 @@ impl MarketplaceSiteAgentLogsCreateBuilder {
         self.timestamp_to = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -255,6 +280,7 @@ impl MarketplaceSiteAgentLogsCreateBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("timestamp_from", self.timestamp_from.as_ref());
         q.push_opt("timestamp_to", self.timestamp_to.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -36,6 +36,7 @@ impl<'a> MarketplaceSiteAgentProcessorsApi<'a> {
             page_size: Default::default(),
             service_uuid: Default::default(),
             stale: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -50,6 +51,7 @@ impl<'a> MarketplaceSiteAgentProcessorsApi<'a> {
         MarketplaceSiteAgentProcessorsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -64,6 +66,7 @@ impl<'a> MarketplaceSiteAgentProcessorsApi<'a> {
         MarketplaceSiteAgentProcessorsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -80,6 +83,7 @@ pub struct MarketplaceSiteAgentProcessorsListBuilder {
     page_size: Option<i64>,
     service_uuid: Option<Uuid>,
     stale: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentProcessorsListBuilder {
     /// Query `backend_type`, string.
@@ -132,6 +136,16 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
         self.stale = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -153,6 +167,7 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("service_uuid", self.service_uuid.as_ref());
         q.push_opt("stale", self.stale.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -210,13 +225,24 @@ impl std::future::IntoFuture for MarketplaceSiteAgentProcessorsListBuilder {
 pub struct MarketplaceSiteAgentProcessorsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentProcessorsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-site-agent-processors/{}/",
@@ -227,6 +253,7 @@ impl MarketplaceSiteAgentProcessorsRetrieveBuilder {
                 "marketplace_site_agent_processors_retrieve",
                 "/api/marketplace-site-agent-processors/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -256,13 +283,24 @@ impl std::future::IntoFuture for MarketplaceSiteAgentProcessorsRetrieveBuilder {
 pub struct MarketplaceSiteAgentProcessorsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentProcessorsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-site-agent-processors/{}/",
@@ -273,6 +311,7 @@ impl MarketplaceSiteAgentProcessorsDestroyBuilder {
                 "marketplace_site_agent_processors_destroy",
                 "/api/marketplace-site-agent-processors/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

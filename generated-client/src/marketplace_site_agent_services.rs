@@ -36,6 +36,7 @@ impl<'a> MarketplaceSiteAgentServicesApi<'a> {
             page_size: Default::default(),
             stale: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -50,6 +51,7 @@ impl<'a> MarketplaceSiteAgentServicesApi<'a> {
         MarketplaceSiteAgentServicesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -64,6 +66,7 @@ impl<'a> MarketplaceSiteAgentServicesApi<'a> {
         MarketplaceSiteAgentServicesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Remove agent services that have been inactive for a specified time. Staff only
@@ -79,6 +82,7 @@ impl<'a> MarketplaceSiteAgentServicesApi<'a> {
     pub fn cleanup_stale(&self) -> MarketplaceSiteAgentServicesCleanupStaleBuilder {
         MarketplaceSiteAgentServicesCleanupStaleBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -99,6 +103,7 @@ impl<'a> MarketplaceSiteAgentServicesApi<'a> {
         MarketplaceSiteAgentServicesRegisterProcessorBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -118,6 +123,7 @@ impl<'a> MarketplaceSiteAgentServicesApi<'a> {
         MarketplaceSiteAgentServicesSetStatisticsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -135,6 +141,7 @@ pub struct MarketplaceSiteAgentServicesListBuilder {
     page_size: Option<i64>,
     stale: Option<bool>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentServicesListBuilder {
     /// Query `identity_uuid`, string (uuid).
@@ -183,8 +190,25 @@ impl MarketplaceSiteAgentServicesListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -208,6 +232,7 @@ impl MarketplaceSiteAgentServicesListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("stale", self.stale.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -265,13 +290,24 @@ impl std::future::IntoFuture for MarketplaceSiteAgentServicesListBuilder {
 pub struct MarketplaceSiteAgentServicesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentServicesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-site-agent-services/{}/",
@@ -282,6 +318,7 @@ impl MarketplaceSiteAgentServicesRetrieveBuilder {
                 "marketplace_site_agent_services_retrieve",
                 "/api/marketplace-site-agent-services/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -309,13 +346,24 @@ impl std::future::IntoFuture for MarketplaceSiteAgentServicesRetrieveBuilder {
 pub struct MarketplaceSiteAgentServicesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentServicesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-site-agent-services/{}/",
@@ -326,6 +374,7 @@ impl MarketplaceSiteAgentServicesDestroyBuilder {
                 "marketplace_site_agent_services_destroy",
                 "/api/marketplace-site-agent-services/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -346,8 +395,19 @@ impl std::future::IntoFuture for MarketplaceSiteAgentServicesDestroyBuilder {
 pub struct MarketplaceSiteAgentServicesCleanupStaleBuilder {
     client: runtime::Client,
     body: Option<models::CleanupRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentServicesCleanupStaleBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::CleanupRequestRequest) -> Self {
         self.body = Some(body);
@@ -357,7 +417,7 @@ impl MarketplaceSiteAgentServicesCleanupStaleBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-site-agent-services/cleanup_stale/".to_string(),
             )
@@ -365,6 +425,7 @@ impl MarketplaceSiteAgentServicesCleanupStaleBuilder {
                 "marketplace_site_agent_services_cleanup_stale",
                 "/api/marketplace-site-agent-services/cleanup_stale/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -389,13 +450,24 @@ pub struct MarketplaceSiteAgentServicesRegisterProcessorBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::AgentProcessorCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentServicesRegisterProcessorBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-site-agent-services/{}/register_processor/",
@@ -406,6 +478,7 @@ impl MarketplaceSiteAgentServicesRegisterProcessorBuilder {
                 "marketplace_site_agent_services_register_processor",
                 "/api/marketplace-site-agent-services/{uuid}/register_processor/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -428,13 +501,24 @@ pub struct MarketplaceSiteAgentServicesSetStatisticsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::AgentServiceStatisticsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentServicesSetStatisticsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-site-agent-services/{}/set_statistics/",
@@ -445,6 +529,7 @@ impl MarketplaceSiteAgentServicesSetStatisticsBuilder {
                 "marketplace_site_agent_services_set_statistics",
                 "/api/marketplace-site-agent-services/{uuid}/set_statistics/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

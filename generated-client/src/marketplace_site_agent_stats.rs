@@ -30,6 +30,7 @@ impl<'a> MarketplaceSiteAgentStatsApi<'a> {
     pub fn retrieve(&self) -> MarketplaceSiteAgentStatsRetrieveBuilder {
         MarketplaceSiteAgentStatsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -37,13 +38,24 @@ impl<'a> MarketplaceSiteAgentStatsApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentStatsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentStatsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-site-agent-stats/".to_string(),
             )
@@ -51,6 +63,7 @@ impl MarketplaceSiteAgentStatsRetrieveBuilder {
                 "marketplace_site_agent_stats_retrieve",
                 "/api/marketplace-site-agent-stats/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -32,6 +32,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
             page_size: Default::default(),
             scope: Default::default(),
             scope_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
         MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     ) -> MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
         MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -84,6 +87,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
         MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -102,6 +106,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
         MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -120,6 +125,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
         MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List Marketplace Slurm Periodic Usage Policies Actions
@@ -135,6 +141,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     ) -> MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
         MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List command history for this policy
@@ -158,6 +165,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
             page_size: Default::default(),
             scope: Default::default(),
             scope_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List evaluation logs for this policy
@@ -181,6 +189,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
             page_size: Default::default(),
             scope: Default::default(),
             scope_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Dry run
@@ -200,6 +209,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
         MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -220,6 +230,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
         MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -240,6 +251,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
         MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -258,6 +270,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     ) -> MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
         MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -279,6 +292,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
         MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -292,6 +306,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
     page_size: Option<i64>,
     scope: Option<String>,
     scope_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
     /// A page number within the paginated result set.
@@ -318,6 +333,16 @@ impl MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
         self.scope_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -335,6 +360,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("scope", self.scope.as_ref());
         q.push_opt("scope_uuid", self.scope_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -388,13 +414,24 @@ impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesListBuilde
 pub struct MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-slurm-periodic-usage-policies/{}/",
@@ -405,6 +442,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
                 "marketplace_slurm_periodic_usage_policies_retrieve",
                 "/api/marketplace-slurm-periodic-usage-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -425,13 +463,24 @@ impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesRetrieveBu
 pub struct MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
     client: runtime::Client,
     body: models::SlurmPeriodicUsagePolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-slurm-periodic-usage-policies/".to_string(),
             )
@@ -439,6 +488,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
                 "marketplace_slurm_periodic_usage_policies_create",
                 "/api/marketplace-slurm-periodic-usage-policies/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -461,13 +511,24 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SlurmPeriodicUsagePolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-slurm-periodic-usage-policies/{}/",
@@ -478,6 +539,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
                 "marketplace_slurm_periodic_usage_policies_update",
                 "/api/marketplace-slurm-periodic-usage-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -500,8 +562,19 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedSlurmPeriodicUsagePolicyRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedSlurmPeriodicUsagePolicyRequest) -> Self {
         self.body = Some(body);
@@ -511,7 +584,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-slurm-periodic-usage-policies/{}/",
@@ -522,6 +595,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
                 "marketplace_slurm_periodic_usage_policies_partial_update",
                 "/api/marketplace-slurm-periodic-usage-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -546,13 +620,24 @@ for MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
 pub struct MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-slurm-periodic-usage-policies/{}/",
@@ -563,6 +648,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
                 "marketplace_slurm_periodic_usage_policies_destroy",
                 "/api/marketplace-slurm-periodic-usage-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -582,13 +668,24 @@ impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesDestroyBui
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-slurm-periodic-usage-policies/actions/".to_string(),
             )
@@ -596,6 +693,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
                 "marketplace_slurm_periodic_usage_policies_actions_retrieve",
                 "/api/marketplace-slurm-periodic-usage-policies/actions/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -622,6 +720,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
     page_size: Option<i64>,
     scope: Option<String>,
     scope_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
     /// A page number within the paginated result set.
@@ -648,6 +747,16 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
         self.scope_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -668,6 +777,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("scope", self.scope.as_ref());
         q.push_opt("scope_uuid", self.scope_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -739,6 +849,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder {
     page_size: Option<i64>,
     scope: Option<String>,
     scope_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder {
     /// A page number within the paginated result set.
@@ -765,6 +876,16 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder {
         self.scope_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -785,6 +906,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("scope", self.scope.as_ref());
         q.push_opt("scope_uuid", self.scope_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -852,8 +974,19 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SlurmPolicyEvaluateRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SlurmPolicyEvaluateRequestRequest) -> Self {
         self.body = Some(body);
@@ -863,7 +996,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-slurm-periodic-usage-policies/{}/dry-run/",
@@ -874,6 +1007,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
                 "marketplace_slurm_periodic_usage_policies_dry_run",
                 "/api/marketplace-slurm-periodic-usage-policies/{uuid}/dry-run/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -898,8 +1032,19 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SlurmPolicyEvaluateRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SlurmPolicyEvaluateRequestRequest) -> Self {
         self.body = Some(body);
@@ -909,7 +1054,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-slurm-periodic-usage-policies/{}/evaluate/",
@@ -920,6 +1065,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder {
                 "marketplace_slurm_periodic_usage_policies_evaluate",
                 "/api/marketplace-slurm-periodic-usage-policies/{uuid}/evaluate/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -948,8 +1094,19 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SlurmPolicyEvaluateRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SlurmPolicyEvaluateRequestRequest) -> Self {
         self.body = Some(body);
@@ -959,7 +1116,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-slurm-periodic-usage-policies/{}/force-period-reset/",
@@ -970,6 +1127,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
                 "marketplace_slurm_periodic_usage_policies_force_period_reset",
                 "/api/marketplace-slurm-periodic-usage-policies/{uuid}/force-period-reset/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -998,8 +1156,19 @@ for MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
 pub struct MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
     client: runtime::Client,
     body: Option<models::SlurmPolicyPreviewRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SlurmPolicyPreviewRequestRequest) -> Self {
         self.body = Some(body);
@@ -1009,7 +1178,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-slurm-periodic-usage-policies/preview_impact/"
                     .to_string(),
@@ -1018,6 +1187,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
                 "marketplace_slurm_periodic_usage_policies_preview_impact",
                 "/api/marketplace-slurm-periodic-usage-policies/preview_impact/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1043,13 +1213,24 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SlurmCommandResultRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-slurm-periodic-usage-policies/{}/report-command-result/",
@@ -1060,6 +1241,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder {
                 "marketplace_slurm_periodic_usage_policies_report_command_result",
                 "/api/marketplace-slurm-periodic-usage-policies/{uuid}/report-command-result/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

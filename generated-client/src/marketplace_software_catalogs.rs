@@ -38,6 +38,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             version: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a software catalog
@@ -54,6 +55,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
         MarketplaceSoftwareCatalogsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a software catalog
@@ -72,6 +74,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
     ) -> MarketplaceSoftwareCatalogsCreateBuilder {
         MarketplaceSoftwareCatalogsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -92,6 +95,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
         MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update a software catalog
@@ -112,6 +116,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
         MarketplaceSoftwareCatalogsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -132,6 +137,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
         MarketplaceSoftwareCatalogsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -149,6 +155,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
         MarketplaceSoftwareCatalogsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Discover available software catalog versions
@@ -172,6 +179,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             version: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Import a new software catalog
@@ -190,6 +198,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
     ) -> MarketplaceSoftwareCatalogsImportCatalogBuilder {
         MarketplaceSoftwareCatalogsImportCatalogBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -207,6 +216,7 @@ pub struct MarketplaceSoftwareCatalogsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     version: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsListBuilder {
     /// Filter catalogs by auto-update status
@@ -238,8 +248,15 @@ impl MarketplaceSoftwareCatalogsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -259,6 +276,16 @@ impl MarketplaceSoftwareCatalogsListBuilder {
     /// Query `version`, string.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -282,6 +309,7 @@ impl MarketplaceSoftwareCatalogsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("version", self.version.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -330,13 +358,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareCatalogsListBuilder {
 pub struct MarketplaceSoftwareCatalogsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-catalogs/{}/", runtime::path_param("uuid",
@@ -347,6 +386,7 @@ impl MarketplaceSoftwareCatalogsRetrieveBuilder {
                 "marketplace_software_catalogs_retrieve",
                 "/api/marketplace-software-catalogs/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -367,13 +407,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareCatalogsRetrieveBuilder {
 pub struct MarketplaceSoftwareCatalogsCreateBuilder {
     client: runtime::Client,
     body: models::SoftwareCatalogRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-software-catalogs/".to_string(),
             )
@@ -381,6 +432,7 @@ impl MarketplaceSoftwareCatalogsCreateBuilder {
                 "marketplace_software_catalogs_create",
                 "/api/marketplace-software-catalogs/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -402,13 +454,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareCatalogsCreateBuilder {
 pub struct MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-catalogs/{}/update_catalog/",
@@ -419,6 +482,7 @@ impl MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
                 "marketplace_software_catalogs_update_catalog",
                 "/api/marketplace-software-catalogs/{uuid}/update_catalog/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -440,13 +504,24 @@ pub struct MarketplaceSoftwareCatalogsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SoftwareCatalogRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-catalogs/{}/", runtime::path_param("uuid",
@@ -457,6 +532,7 @@ impl MarketplaceSoftwareCatalogsUpdateBuilder {
                 "marketplace_software_catalogs_update",
                 "/api/marketplace-software-catalogs/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -479,8 +555,19 @@ pub struct MarketplaceSoftwareCatalogsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedSoftwareCatalogRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedSoftwareCatalogRequest) -> Self {
         self.body = Some(body);
@@ -490,7 +577,7 @@ impl MarketplaceSoftwareCatalogsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-catalogs/{}/", runtime::path_param("uuid",
@@ -501,6 +588,7 @@ impl MarketplaceSoftwareCatalogsPartialUpdateBuilder {
                 "marketplace_software_catalogs_partial_update",
                 "/api/marketplace-software-catalogs/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -524,13 +612,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareCatalogsPartialUpdateBuilder
 pub struct MarketplaceSoftwareCatalogsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-catalogs/{}/", runtime::path_param("uuid",
@@ -541,6 +640,7 @@ impl MarketplaceSoftwareCatalogsDestroyBuilder {
                 "marketplace_software_catalogs_destroy",
                 "/api/marketplace-software-catalogs/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -569,6 +669,7 @@ pub struct MarketplaceSoftwareCatalogsDiscoverListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     version: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
     /// Filter catalogs by auto-update status
@@ -600,8 +701,15 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -621,6 +729,16 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
     /// Query `version`, string.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -644,6 +762,7 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("version", self.version.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -701,13 +820,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareCatalogsDiscoverListBuilder 
 pub struct MarketplaceSoftwareCatalogsImportCatalogBuilder {
     client: runtime::Client,
     body: models::SoftwareCatalogImportRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsImportCatalogBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-software-catalogs/import_catalog/".to_string(),
             )
@@ -715,6 +845,7 @@ impl MarketplaceSoftwareCatalogsImportCatalogBuilder {
                 "marketplace_software_catalogs_import_catalog",
                 "/api/marketplace-software-catalogs/import_catalog/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

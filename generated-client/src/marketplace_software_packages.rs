@@ -55,6 +55,7 @@ impl<'a> MarketplaceSoftwarePackagesApi<'a> {
             query: Default::default(),
             toolchain_families_compatibility: Default::default(),
             toolchain_name: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a software package
@@ -71,6 +72,7 @@ impl<'a> MarketplaceSoftwarePackagesApi<'a> {
         MarketplaceSoftwarePackagesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a software package
@@ -89,6 +91,7 @@ impl<'a> MarketplaceSoftwarePackagesApi<'a> {
     ) -> MarketplaceSoftwarePackagesCreateBuilder {
         MarketplaceSoftwarePackagesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -110,6 +113,7 @@ impl<'a> MarketplaceSoftwarePackagesApi<'a> {
         MarketplaceSoftwarePackagesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -130,6 +134,7 @@ impl<'a> MarketplaceSoftwarePackagesApi<'a> {
         MarketplaceSoftwarePackagesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -147,6 +152,7 @@ impl<'a> MarketplaceSoftwarePackagesApi<'a> {
         MarketplaceSoftwarePackagesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -180,6 +186,7 @@ pub struct MarketplaceSoftwarePackagesListBuilder {
     query: Option<String>,
     toolchain_families_compatibility: Option<String>,
     toolchain_name: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages by catalog name (case-insensitive partial match)
@@ -304,8 +311,15 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Filter packages available for a specific offering
@@ -357,6 +371,16 @@ impl MarketplaceSoftwarePackagesListBuilder {
         self.toolchain_name = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -398,6 +422,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
             self.toolchain_families_compatibility.as_ref(),
         );
         q.push_opt("toolchain_name", self.toolchain_name.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -446,13 +471,24 @@ impl std::future::IntoFuture for MarketplaceSoftwarePackagesListBuilder {
 pub struct MarketplaceSoftwarePackagesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwarePackagesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-packages/{}/", runtime::path_param("uuid",
@@ -463,6 +499,7 @@ impl MarketplaceSoftwarePackagesRetrieveBuilder {
                 "marketplace_software_packages_retrieve",
                 "/api/marketplace-software-packages/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -483,13 +520,24 @@ impl std::future::IntoFuture for MarketplaceSoftwarePackagesRetrieveBuilder {
 pub struct MarketplaceSoftwarePackagesCreateBuilder {
     client: runtime::Client,
     body: models::SoftwarePackageRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwarePackagesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-software-packages/".to_string(),
             )
@@ -497,6 +545,7 @@ impl MarketplaceSoftwarePackagesCreateBuilder {
                 "marketplace_software_packages_create",
                 "/api/marketplace-software-packages/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -519,13 +568,24 @@ pub struct MarketplaceSoftwarePackagesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SoftwarePackageRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwarePackagesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-packages/{}/", runtime::path_param("uuid",
@@ -536,6 +596,7 @@ impl MarketplaceSoftwarePackagesUpdateBuilder {
                 "marketplace_software_packages_update",
                 "/api/marketplace-software-packages/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -558,8 +619,19 @@ pub struct MarketplaceSoftwarePackagesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedSoftwarePackageRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwarePackagesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedSoftwarePackageRequest) -> Self {
         self.body = Some(body);
@@ -569,7 +641,7 @@ impl MarketplaceSoftwarePackagesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-packages/{}/", runtime::path_param("uuid",
@@ -580,6 +652,7 @@ impl MarketplaceSoftwarePackagesPartialUpdateBuilder {
                 "marketplace_software_packages_partial_update",
                 "/api/marketplace-software-packages/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -603,13 +676,24 @@ impl std::future::IntoFuture for MarketplaceSoftwarePackagesPartialUpdateBuilder
 pub struct MarketplaceSoftwarePackagesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwarePackagesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-packages/{}/", runtime::path_param("uuid",
@@ -620,6 +704,7 @@ impl MarketplaceSoftwarePackagesDestroyBuilder {
                 "marketplace_software_packages_destroy",
                 "/api/marketplace-software-packages/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

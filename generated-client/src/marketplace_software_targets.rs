@@ -45,6 +45,7 @@ impl<'a> MarketplaceSoftwareTargetsApi<'a> {
             target_subtype: Default::default(),
             target_type: Default::default(),
             version_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a software target
@@ -61,6 +62,7 @@ impl<'a> MarketplaceSoftwareTargetsApi<'a> {
         MarketplaceSoftwareTargetsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a software target
@@ -76,6 +78,7 @@ impl<'a> MarketplaceSoftwareTargetsApi<'a> {
     pub fn create(&self) -> MarketplaceSoftwareTargetsCreateBuilder {
         MarketplaceSoftwareTargetsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Update a software target
@@ -92,6 +95,7 @@ impl<'a> MarketplaceSoftwareTargetsApi<'a> {
         MarketplaceSoftwareTargetsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Partially update a software target
@@ -111,6 +115,7 @@ impl<'a> MarketplaceSoftwareTargetsApi<'a> {
         MarketplaceSoftwareTargetsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete a software target
@@ -127,6 +132,7 @@ impl<'a> MarketplaceSoftwareTargetsApi<'a> {
         MarketplaceSoftwareTargetsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -150,6 +156,7 @@ pub struct MarketplaceSoftwareTargetsListBuilder {
     target_subtype: Option<String>,
     target_type: Option<String>,
     version_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareTargetsListBuilder {
     /// Query `catalog_uuid`, string (uuid).
@@ -184,8 +191,15 @@ impl MarketplaceSoftwareTargetsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
@@ -245,6 +259,16 @@ impl MarketplaceSoftwareTargetsListBuilder {
         self.version_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -273,6 +297,7 @@ impl MarketplaceSoftwareTargetsListBuilder {
         q.push_opt("target_subtype", self.target_subtype.as_ref());
         q.push_opt("target_type", self.target_type.as_ref());
         q.push_opt("version_uuid", self.version_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -326,13 +351,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareTargetsListBuilder {
 pub struct MarketplaceSoftwareTargetsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareTargetsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-targets/{}/", runtime::path_param("uuid",
@@ -343,6 +379,7 @@ impl MarketplaceSoftwareTargetsRetrieveBuilder {
                 "marketplace_software_targets_retrieve",
                 "/api/marketplace-software-targets/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -362,13 +399,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareTargetsRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareTargetsCreateBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareTargetsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-software-targets/".to_string(),
             )
@@ -376,6 +424,7 @@ impl MarketplaceSoftwareTargetsCreateBuilder {
                 "marketplace_software_targets_create",
                 "/api/marketplace-software-targets/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -396,13 +445,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareTargetsCreateBuilder {
 pub struct MarketplaceSoftwareTargetsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareTargetsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-targets/{}/", runtime::path_param("uuid",
@@ -413,6 +473,7 @@ impl MarketplaceSoftwareTargetsUpdateBuilder {
                 "marketplace_software_targets_update",
                 "/api/marketplace-software-targets/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -433,13 +494,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareTargetsUpdateBuilder {
 pub struct MarketplaceSoftwareTargetsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareTargetsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-targets/{}/", runtime::path_param("uuid",
@@ -450,6 +522,7 @@ impl MarketplaceSoftwareTargetsPartialUpdateBuilder {
                 "marketplace_software_targets_partial_update",
                 "/api/marketplace-software-targets/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -470,13 +543,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareTargetsPartialUpdateBuilder 
 pub struct MarketplaceSoftwareTargetsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareTargetsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-targets/{}/", runtime::path_param("uuid",
@@ -487,6 +571,7 @@ impl MarketplaceSoftwareTargetsDestroyBuilder {
                 "marketplace_software_targets_destroy",
                 "/api/marketplace-software-targets/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

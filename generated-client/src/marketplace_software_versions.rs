@@ -49,6 +49,7 @@ impl<'a> MarketplaceSoftwareVersionsApi<'a> {
             toolchain_version: Default::default(),
             version: Default::default(),
             version_exact: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a software version
@@ -65,6 +66,7 @@ impl<'a> MarketplaceSoftwareVersionsApi<'a> {
         MarketplaceSoftwareVersionsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a software version
@@ -80,6 +82,7 @@ impl<'a> MarketplaceSoftwareVersionsApi<'a> {
     pub fn create(&self) -> MarketplaceSoftwareVersionsCreateBuilder {
         MarketplaceSoftwareVersionsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Update a software version
@@ -96,6 +99,7 @@ impl<'a> MarketplaceSoftwareVersionsApi<'a> {
         MarketplaceSoftwareVersionsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Partially update a software version
@@ -115,6 +119,7 @@ impl<'a> MarketplaceSoftwareVersionsApi<'a> {
         MarketplaceSoftwareVersionsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete a software version
@@ -131,6 +136,7 @@ impl<'a> MarketplaceSoftwareVersionsApi<'a> {
         MarketplaceSoftwareVersionsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -158,6 +164,7 @@ pub struct MarketplaceSoftwareVersionsListBuilder {
     toolchain_version: Option<String>,
     version: Option<String>,
     version_exact: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareVersionsListBuilder {
     /// Filter versions by catalog type (binary_runtime, source_package, package_manager)
@@ -199,8 +206,15 @@ impl MarketplaceSoftwareVersionsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
@@ -279,6 +293,16 @@ impl MarketplaceSoftwareVersionsListBuilder {
         self.version_exact = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -314,6 +338,7 @@ impl MarketplaceSoftwareVersionsListBuilder {
         q.push_opt("toolchain_version", self.toolchain_version.as_ref());
         q.push_opt("version", self.version.as_ref());
         q.push_opt("version_exact", self.version_exact.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -367,13 +392,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareVersionsListBuilder {
 pub struct MarketplaceSoftwareVersionsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareVersionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-versions/{}/", runtime::path_param("uuid",
@@ -384,6 +420,7 @@ impl MarketplaceSoftwareVersionsRetrieveBuilder {
                 "marketplace_software_versions_retrieve",
                 "/api/marketplace-software-versions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -403,13 +440,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareVersionsRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareVersionsCreateBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareVersionsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-software-versions/".to_string(),
             )
@@ -417,6 +465,7 @@ impl MarketplaceSoftwareVersionsCreateBuilder {
                 "marketplace_software_versions_create",
                 "/api/marketplace-software-versions/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -437,13 +486,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareVersionsCreateBuilder {
 pub struct MarketplaceSoftwareVersionsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareVersionsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-versions/{}/", runtime::path_param("uuid",
@@ -454,6 +514,7 @@ impl MarketplaceSoftwareVersionsUpdateBuilder {
                 "marketplace_software_versions_update",
                 "/api/marketplace-software-versions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -474,13 +535,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareVersionsUpdateBuilder {
 pub struct MarketplaceSoftwareVersionsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareVersionsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-versions/{}/", runtime::path_param("uuid",
@@ -491,6 +563,7 @@ impl MarketplaceSoftwareVersionsPartialUpdateBuilder {
                 "marketplace_software_versions_partial_update",
                 "/api/marketplace-software-versions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -511,13 +584,24 @@ impl std::future::IntoFuture for MarketplaceSoftwareVersionsPartialUpdateBuilder
 pub struct MarketplaceSoftwareVersionsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareVersionsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-software-versions/{}/", runtime::path_param("uuid",
@@ -528,6 +612,7 @@ impl MarketplaceSoftwareVersionsDestroyBuilder {
                 "marketplace_software_versions_destroy",
                 "/api/marketplace-software-versions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

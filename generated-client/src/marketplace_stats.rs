@@ -34,6 +34,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return component usages for current month
@@ -51,6 +52,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return component usages per month
@@ -70,6 +72,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return component usages per project
@@ -89,6 +92,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Count active resources grouped by offering country
@@ -108,6 +112,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Count active resources grouped by offering
@@ -127,6 +132,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Count active resources grouped by organization group
@@ -146,6 +152,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Count projects grouped by provider and industry flag
@@ -163,6 +170,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Count projects grouped by provider and OECD code
@@ -180,6 +188,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Count projects of service providers grouped by OECD
@@ -199,6 +208,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Count projects of service providers
@@ -218,6 +228,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Count unique users connected with active resources of service provider
@@ -237,6 +248,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Count users of service providers
@@ -256,6 +268,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return count of customer members
@@ -275,6 +288,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return summary statistics for customer members
@@ -292,6 +306,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     ) -> MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
         MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return summary statistics for offering costs
@@ -309,6 +324,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     ) -> MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
         MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Offerings counter stats
@@ -328,6 +344,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Aggregate OpenStack instances by a dimension.
@@ -359,6 +376,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             service_settings_uuid: Default::default(),
             state: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List all OpenStack instances with infrastructure details.
@@ -396,6 +414,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             service_settings_uuid: Default::default(),
             state: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Order stats
@@ -415,6 +434,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             end: Default::default(),
             provider_uuid: Default::default(),
             start: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return project count per organization
@@ -434,6 +454,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return resource count per organization
@@ -453,6 +474,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return summary statistics for project classification
@@ -470,6 +492,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     ) -> MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
         MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return project creation counts grouped by month
@@ -489,6 +512,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Group project limits by industry flag
@@ -506,6 +530,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     ) -> MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
         MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Group project limits by OECD code
@@ -523,6 +548,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     ) -> MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
         MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Group project usages by industry flag
@@ -540,6 +566,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     ) -> MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
         MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Group project usages by OECD code
@@ -557,6 +584,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     ) -> MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
         MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return customer statistics for a service provider
@@ -576,6 +604,7 @@ impl<'a> MarketplaceStatsApi<'a> {
         MarketplaceStatsProviderCustomersRetrieveBuilder {
             client: self.client.clone(),
             provider_uuid: provider_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return offering performance statistics for a service provider
@@ -595,6 +624,7 @@ impl<'a> MarketplaceStatsApi<'a> {
         MarketplaceStatsProviderOfferingsRetrieveBuilder {
             client: self.client.clone(),
             provider_uuid: provider_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return resource statistics for a service provider
@@ -614,6 +644,7 @@ impl<'a> MarketplaceStatsApi<'a> {
         MarketplaceStatsProviderResourcesRetrieveBuilder {
             client: self.client.clone(),
             provider_uuid: provider_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return resource creation counts grouped by month
@@ -633,6 +664,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get resource provisioning statistics
@@ -653,6 +685,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             last_minutes: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return resource usage grouped by creator's affiliation
@@ -672,6 +705,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return resource usage statistics grouped by customer
@@ -691,6 +725,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return component usages grouped by project members' organization type
@@ -710,6 +745,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return summary statistics for resource geographic distribution
@@ -727,6 +763,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     ) -> MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
         MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return resources limits per offering
@@ -744,6 +781,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Resources missing usage
@@ -765,6 +803,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             provider_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return top service providers by number of active resources
@@ -785,6 +824,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             limit: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Total cost of active resources per offering
@@ -804,6 +844,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return user count grouped by affiliation
@@ -823,6 +864,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// User affiliation details
@@ -847,6 +889,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             search: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return user count grouped by authentication method
@@ -866,6 +909,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return user count grouped by identity source
@@ -885,6 +929,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return user count grouped by job title
@@ -904,6 +949,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return user count per nationality
@@ -921,6 +967,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return user count grouped by organization
@@ -940,6 +987,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return user count grouped by organization type (SCHAC URN)
@@ -959,6 +1007,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Return user count per residence country
@@ -978,6 +1027,7 @@ impl<'a> MarketplaceStatsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -988,6 +1038,7 @@ pub struct MarketplaceStatsAggregatedUsageTrendsListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsAggregatedUsageTrendsListBuilder {
     /// A page number within the paginated result set.
@@ -1002,6 +1053,16 @@ impl MarketplaceStatsAggregatedUsageTrendsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1019,6 +1080,7 @@ impl MarketplaceStatsAggregatedUsageTrendsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1078,6 +1140,7 @@ pub struct MarketplaceStatsComponentUsagesListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsComponentUsagesListBuilder {
     /// A page number within the paginated result set.
@@ -1092,6 +1155,16 @@ impl MarketplaceStatsComponentUsagesListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1109,6 +1182,7 @@ impl MarketplaceStatsComponentUsagesListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1168,6 +1242,7 @@ pub struct MarketplaceStatsComponentUsagesPerMonthListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsComponentUsagesPerMonthListBuilder {
     /// A page number within the paginated result set.
@@ -1182,6 +1257,16 @@ impl MarketplaceStatsComponentUsagesPerMonthListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1199,6 +1284,7 @@ impl MarketplaceStatsComponentUsagesPerMonthListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1260,6 +1346,7 @@ pub struct MarketplaceStatsComponentUsagesPerProjectListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsComponentUsagesPerProjectListBuilder {
     /// A page number within the paginated result set.
@@ -1274,6 +1361,16 @@ impl MarketplaceStatsComponentUsagesPerProjectListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1291,6 +1388,7 @@ impl MarketplaceStatsComponentUsagesPerProjectListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1352,6 +1450,7 @@ pub struct MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuild
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder {
     /// A page number within the paginated result set.
@@ -1366,6 +1465,16 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1384,6 +1493,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1452,6 +1562,7 @@ pub struct MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
     /// A page number within the paginated result set.
@@ -1466,6 +1577,16 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1484,6 +1605,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1552,6 +1674,7 @@ pub struct MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBui
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder {
     /// A page number within the paginated result set.
@@ -1566,6 +1689,16 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1584,6 +1717,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1652,6 +1786,7 @@ pub struct MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuil
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder {
     /// A page number within the paginated result set.
@@ -1666,6 +1801,16 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1684,6 +1829,7 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1752,6 +1898,7 @@ pub struct MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
     /// A page number within the paginated result set.
@@ -1766,6 +1913,16 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1784,6 +1941,7 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1852,6 +2010,7 @@ pub struct MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuild
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder {
     /// A page number within the paginated result set.
@@ -1866,6 +2025,16 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1884,6 +2053,7 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1952,6 +2122,7 @@ pub struct MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
     /// A page number within the paginated result set.
@@ -1966,6 +2137,16 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1983,6 +2164,7 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2034,6 +2216,7 @@ pub struct MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfService
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProviderListBuilder {
     /// A page number within the paginated result set.
@@ -2048,6 +2231,16 @@ impl MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProvid
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2066,6 +2259,7 @@ impl MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProvid
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2134,6 +2328,7 @@ pub struct MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
     /// A page number within the paginated result set.
@@ -2148,6 +2343,16 @@ impl MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2165,6 +2370,7 @@ impl MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2216,6 +2422,7 @@ pub struct MarketplaceStatsCustomerMemberCountListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsCustomerMemberCountListBuilder {
     /// A page number within the paginated result set.
@@ -2230,6 +2437,16 @@ impl MarketplaceStatsCustomerMemberCountListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2247,6 +2464,7 @@ impl MarketplaceStatsCustomerMemberCountListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2303,13 +2521,24 @@ impl std::future::IntoFuture for MarketplaceStatsCustomerMemberCountListBuilder 
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-stats/customer_member_summary/".to_string(),
             )
@@ -2317,6 +2546,7 @@ impl MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
                 "marketplace_stats_customer_member_summary_retrieve",
                 "/api/marketplace-stats/customer_member_summary/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2345,13 +2575,24 @@ impl std::future::IntoFuture for MarketplaceStatsCustomerMemberSummaryRetrieveBu
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-stats/offering_costs_summary/".to_string(),
             )
@@ -2359,6 +2600,7 @@ impl MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
                 "marketplace_stats_offering_costs_summary_retrieve",
                 "/api/marketplace-stats/offering_costs_summary/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2390,6 +2632,7 @@ pub struct MarketplaceStatsOfferingsCounterStatsListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsOfferingsCounterStatsListBuilder {
     /// A page number within the paginated result set.
@@ -2404,6 +2647,16 @@ impl MarketplaceStatsOfferingsCounterStatsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2421,6 +2674,7 @@ impl MarketplaceStatsOfferingsCounterStatsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2491,6 +2745,7 @@ pub struct MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     service_settings_uuid: Option<Uuid>,
     state: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     /// Filter by customer UUID.
@@ -2577,6 +2832,16 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2603,6 +2868,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
         q.push_opt("service_settings_uuid", self.service_settings_uuid.as_ref());
         q.push_opt("state", self.state.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2682,6 +2948,7 @@ pub struct MarketplaceStatsOpenstackInstancesListBuilder {
     service_settings_uuid: Option<Uuid>,
     state: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Filter by availability zone name.
@@ -2824,6 +3091,16 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2857,6 +3134,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
         q.push_opt("service_settings_uuid", self.service_settings_uuid.as_ref());
         q.push_opt("state", self.state.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2917,6 +3195,7 @@ pub struct MarketplaceStatsOrderStatsRetrieveBuilder {
     end: Option<String>,
     provider_uuid: Option<String>,
     start: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsOrderStatsRetrieveBuilder {
     /// Filter by customer UUID.
@@ -2947,6 +3226,16 @@ impl MarketplaceStatsOrderStatsRetrieveBuilder {
         self.start = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2964,6 +3253,7 @@ impl MarketplaceStatsOrderStatsRetrieveBuilder {
         q.push_opt("end", self.end.as_ref());
         q.push_opt("provider_uuid", self.provider_uuid.as_ref());
         q.push_opt("start", self.start.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2993,6 +3283,7 @@ pub struct MarketplaceStatsOrganizationProjectCountListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsOrganizationProjectCountListBuilder {
     /// A page number within the paginated result set.
@@ -3007,6 +3298,16 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3024,6 +3325,7 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3085,6 +3387,7 @@ pub struct MarketplaceStatsOrganizationResourceCountListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsOrganizationResourceCountListBuilder {
     /// A page number within the paginated result set.
@@ -3099,6 +3402,16 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3116,6 +3429,7 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3174,13 +3488,24 @@ impl std::future::IntoFuture for MarketplaceStatsOrganizationResourceCountListBu
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-stats/project_classification_summary/".to_string(),
             )
@@ -3188,6 +3513,7 @@ impl MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
                 "marketplace_stats_project_classification_summary_retrieve",
                 "/api/marketplace-stats/project_classification_summary/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3220,6 +3546,7 @@ pub struct MarketplaceStatsProjectCreationTrendListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProjectCreationTrendListBuilder {
     /// A page number within the paginated result set.
@@ -3234,6 +3561,16 @@ impl MarketplaceStatsProjectCreationTrendListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3251,6 +3588,7 @@ impl MarketplaceStatsProjectCreationTrendListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3296,13 +3634,24 @@ impl std::future::IntoFuture for MarketplaceStatsProjectCreationTrendListBuilder
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-stats/projects_limits_grouped_by_industry_flag/"
                     .to_string(),
@@ -3311,6 +3660,7 @@ impl MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
                 "marketplace_stats_projects_limits_grouped_by_industry_flag_retrieve",
                 "/api/marketplace-stats/projects_limits_grouped_by_industry_flag/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3331,13 +3681,24 @@ for MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-stats/projects_limits_grouped_by_oecd/".to_string(),
             )
@@ -3345,6 +3706,7 @@ impl MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
                 "marketplace_stats_projects_limits_grouped_by_oecd_retrieve",
                 "/api/marketplace-stats/projects_limits_grouped_by_oecd/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3365,13 +3727,24 @@ for MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-stats/projects_usages_grouped_by_industry_flag/"
                     .to_string(),
@@ -3380,6 +3753,7 @@ impl MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
                 "marketplace_stats_projects_usages_grouped_by_industry_flag_retrieve",
                 "/api/marketplace-stats/projects_usages_grouped_by_industry_flag/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3400,13 +3774,24 @@ for MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-stats/projects_usages_grouped_by_oecd/".to_string(),
             )
@@ -3414,6 +3799,7 @@ impl MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
                 "marketplace_stats_projects_usages_grouped_by_oecd_retrieve",
                 "/api/marketplace-stats/projects_usages_grouped_by_oecd/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3435,8 +3821,19 @@ for MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
 pub struct MarketplaceStatsProviderCustomersRetrieveBuilder {
     client: runtime::Client,
     provider_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProviderCustomersRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -3451,6 +3848,7 @@ impl MarketplaceStatsProviderCustomersRetrieveBuilder {
             );
         let q = req.query();
         q.push("provider_uuid", &self.provider_uuid);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3480,8 +3878,19 @@ impl std::future::IntoFuture for MarketplaceStatsProviderCustomersRetrieveBuilde
 pub struct MarketplaceStatsProviderOfferingsRetrieveBuilder {
     client: runtime::Client,
     provider_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProviderOfferingsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -3496,6 +3905,7 @@ impl MarketplaceStatsProviderOfferingsRetrieveBuilder {
             );
         let q = req.query();
         q.push("provider_uuid", &self.provider_uuid);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3525,8 +3935,19 @@ impl std::future::IntoFuture for MarketplaceStatsProviderOfferingsRetrieveBuilde
 pub struct MarketplaceStatsProviderResourcesRetrieveBuilder {
     client: runtime::Client,
     provider_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProviderResourcesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -3541,6 +3962,7 @@ impl MarketplaceStatsProviderResourcesRetrieveBuilder {
             );
         let q = req.query();
         q.push("provider_uuid", &self.provider_uuid);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3572,6 +3994,7 @@ pub struct MarketplaceStatsResourceCreationTrendListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsResourceCreationTrendListBuilder {
     /// A page number within the paginated result set.
@@ -3586,6 +4009,16 @@ impl MarketplaceStatsResourceCreationTrendListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3603,6 +4036,7 @@ impl MarketplaceStatsResourceCreationTrendListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3652,6 +4086,7 @@ pub struct MarketplaceStatsResourceProvisioningStatsListBuilder {
     last_minutes: Option<i64>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsResourceProvisioningStatsListBuilder {
     /// Filter by last N minutes. Default is 60.
@@ -3675,6 +4110,16 @@ impl MarketplaceStatsResourceProvisioningStatsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -3691,6 +4136,7 @@ impl MarketplaceStatsResourceProvisioningStatsListBuilder {
         q.push_opt("last_minutes", self.last_minutes.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3752,6 +4198,7 @@ pub struct MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
     /// A page number within the paginated result set.
@@ -3766,6 +4213,16 @@ impl MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3784,6 +4241,7 @@ impl MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3852,6 +4310,7 @@ pub struct MarketplaceStatsResourceUsageByCustomerListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsResourceUsageByCustomerListBuilder {
     /// A page number within the paginated result set.
@@ -3866,6 +4325,16 @@ impl MarketplaceStatsResourceUsageByCustomerListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3883,6 +4352,7 @@ impl MarketplaceStatsResourceUsageByCustomerListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3944,6 +4414,7 @@ pub struct MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
     /// A page number within the paginated result set.
@@ -3958,6 +4429,16 @@ impl MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3975,6 +4456,7 @@ impl MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4040,13 +4522,24 @@ for MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-stats/resources_geography_summary/".to_string(),
             )
@@ -4054,6 +4547,7 @@ impl MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
                 "marketplace_stats_resources_geography_summary_retrieve",
                 "/api/marketplace-stats/resources_geography_summary/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -4086,6 +4580,7 @@ pub struct MarketplaceStatsResourcesLimitsListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsResourcesLimitsListBuilder {
     /// A page number within the paginated result set.
@@ -4100,6 +4595,16 @@ impl MarketplaceStatsResourcesLimitsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -4117,6 +4622,7 @@ impl MarketplaceStatsResourcesLimitsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4178,6 +4684,7 @@ pub struct MarketplaceStatsResourcesMissingUsageListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     provider_uuid: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsResourcesMissingUsageListBuilder {
     /// Billing period in YYYY-MM format. Defaults to current month.
@@ -4208,6 +4715,16 @@ impl MarketplaceStatsResourcesMissingUsageListBuilder {
         self.provider_uuid = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -4225,6 +4742,7 @@ impl MarketplaceStatsResourcesMissingUsageListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("provider_uuid", self.provider_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4285,6 +4803,7 @@ pub struct MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
     limit: Option<i64>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
     /// Number of top providers to return. Default is 5.
@@ -4308,6 +4827,16 @@ impl MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -4324,6 +4853,7 @@ impl MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
         q.push_opt("limit", self.limit.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4388,6 +4918,7 @@ pub struct MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
     /// A page number within the paginated result set.
@@ -4402,6 +4933,16 @@ impl MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -4420,6 +4961,7 @@ impl MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4488,6 +5030,7 @@ pub struct MarketplaceStatsUserAffiliationCountListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsUserAffiliationCountListBuilder {
     /// A page number within the paginated result set.
@@ -4502,6 +5045,16 @@ impl MarketplaceStatsUserAffiliationCountListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -4519,6 +5072,7 @@ impl MarketplaceStatsUserAffiliationCountListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4583,6 +5137,7 @@ pub struct MarketplaceStatsUserAffiliationDetailsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     search: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsUserAffiliationDetailsListBuilder {
     /// One of: home-organization, personal-identifier, organization-type, user-status, eduperson, other.
@@ -4634,6 +5189,16 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
         self.search = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -4654,6 +5219,7 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("search", self.search.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4715,6 +5281,7 @@ pub struct MarketplaceStatsUserAuthMethodCountListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsUserAuthMethodCountListBuilder {
     /// A page number within the paginated result set.
@@ -4729,6 +5296,16 @@ impl MarketplaceStatsUserAuthMethodCountListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -4746,6 +5323,7 @@ impl MarketplaceStatsUserAuthMethodCountListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4805,6 +5383,7 @@ pub struct MarketplaceStatsUserIdentitySourceCountListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsUserIdentitySourceCountListBuilder {
     /// A page number within the paginated result set.
@@ -4819,6 +5398,16 @@ impl MarketplaceStatsUserIdentitySourceCountListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -4836,6 +5425,7 @@ impl MarketplaceStatsUserIdentitySourceCountListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4897,6 +5487,7 @@ pub struct MarketplaceStatsUserJobTitleCountListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsUserJobTitleCountListBuilder {
     /// A page number within the paginated result set.
@@ -4911,6 +5502,16 @@ impl MarketplaceStatsUserJobTitleCountListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -4928,6 +5529,7 @@ impl MarketplaceStatsUserJobTitleCountListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -4987,6 +5589,7 @@ pub struct MarketplaceStatsUserNationalityListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsUserNationalityListBuilder {
     /// A page number within the paginated result set.
@@ -5001,6 +5604,16 @@ impl MarketplaceStatsUserNationalityListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -5018,6 +5631,7 @@ impl MarketplaceStatsUserNationalityListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -5077,6 +5691,7 @@ pub struct MarketplaceStatsUserOrganizationCountListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsUserOrganizationCountListBuilder {
     /// A page number within the paginated result set.
@@ -5091,6 +5706,16 @@ impl MarketplaceStatsUserOrganizationCountListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -5108,6 +5733,7 @@ impl MarketplaceStatsUserOrganizationCountListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -5167,6 +5793,7 @@ pub struct MarketplaceStatsUserOrganizationTypeCountListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsUserOrganizationTypeCountListBuilder {
     /// A page number within the paginated result set.
@@ -5181,6 +5808,16 @@ impl MarketplaceStatsUserOrganizationTypeCountListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -5198,6 +5835,7 @@ impl MarketplaceStatsUserOrganizationTypeCountListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -5259,6 +5897,7 @@ pub struct MarketplaceStatsUserResidenceCountryListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsUserResidenceCountryListBuilder {
     /// A page number within the paginated result set.
@@ -5273,6 +5912,16 @@ impl MarketplaceStatsUserResidenceCountryListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -5290,6 +5939,7 @@ impl MarketplaceStatsUserResidenceCountryListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.

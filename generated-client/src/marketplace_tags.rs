@@ -32,6 +32,7 @@ impl<'a> MarketplaceTagsApi<'a> {
             name: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -46,6 +47,7 @@ impl<'a> MarketplaceTagsApi<'a> {
         MarketplaceTagsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -59,6 +61,7 @@ impl<'a> MarketplaceTagsApi<'a> {
     pub fn create(&self, body: models::TagRequest) -> MarketplaceTagsCreateBuilder {
         MarketplaceTagsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -78,6 +81,7 @@ impl<'a> MarketplaceTagsApi<'a> {
         MarketplaceTagsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -93,6 +97,7 @@ impl<'a> MarketplaceTagsApi<'a> {
         MarketplaceTagsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -108,6 +113,7 @@ impl<'a> MarketplaceTagsApi<'a> {
         MarketplaceTagsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -120,6 +126,7 @@ pub struct MarketplaceTagsListBuilder {
     name: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceTagsListBuilder {
     /// Query `created_by`, string (uuid).
@@ -146,6 +153,16 @@ impl MarketplaceTagsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -160,6 +177,7 @@ impl MarketplaceTagsListBuilder {
         q.push_opt("name", self.name.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -206,13 +224,24 @@ impl std::future::IntoFuture for MarketplaceTagsListBuilder {
 pub struct MarketplaceTagsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceTagsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-tags/{}/", runtime::path_param("uuid", & self.uuid)
@@ -220,6 +249,7 @@ impl MarketplaceTagsRetrieveBuilder {
                 ),
             )
             .operation("marketplace_tags_retrieve", "/api/marketplace-tags/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -240,14 +270,29 @@ impl std::future::IntoFuture for MarketplaceTagsRetrieveBuilder {
 pub struct MarketplaceTagsCreateBuilder {
     client: runtime::Client,
     body: models::TagRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceTagsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/marketplace-tags/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/marketplace-tags/".to_string(),
+            )
             .operation("marketplace_tags_create", "/api/marketplace-tags/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -270,13 +315,24 @@ pub struct MarketplaceTagsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::TagRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceTagsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-tags/{}/", runtime::path_param("uuid", & self.uuid)
@@ -284,6 +340,7 @@ impl MarketplaceTagsUpdateBuilder {
                 ),
             )
             .operation("marketplace_tags_update", "/api/marketplace-tags/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -306,8 +363,19 @@ pub struct MarketplaceTagsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedTagRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceTagsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedTagRequest) -> Self {
         self.body = Some(body);
@@ -317,7 +385,7 @@ impl MarketplaceTagsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-tags/{}/", runtime::path_param("uuid", & self.uuid)
@@ -328,6 +396,7 @@ impl MarketplaceTagsPartialUpdateBuilder {
                 "marketplace_tags_partial_update",
                 "/api/marketplace-tags/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -351,13 +420,24 @@ impl std::future::IntoFuture for MarketplaceTagsPartialUpdateBuilder {
 pub struct MarketplaceTagsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceTagsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-tags/{}/", runtime::path_param("uuid", & self.uuid)
@@ -365,6 +445,7 @@ impl MarketplaceTagsDestroyBuilder {
                 ),
             )
             .operation("marketplace_tags_destroy", "/api/marketplace-tags/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -40,6 +40,7 @@ impl<'a> MarketplaceUserOfferingConsentsApi<'a> {
             user: Default::default(),
             user_uuid: Default::default(),
             version: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a user offering consent
@@ -59,6 +60,7 @@ impl<'a> MarketplaceUserOfferingConsentsApi<'a> {
         MarketplaceUserOfferingConsentsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Grant consent to an offering's Terms of Service
@@ -77,6 +79,7 @@ impl<'a> MarketplaceUserOfferingConsentsApi<'a> {
     ) -> MarketplaceUserOfferingConsentsCreateBuilder {
         MarketplaceUserOfferingConsentsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -92,6 +95,7 @@ impl<'a> MarketplaceUserOfferingConsentsApi<'a> {
         MarketplaceUserOfferingConsentsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -110,6 +114,7 @@ impl<'a> MarketplaceUserOfferingConsentsApi<'a> {
         MarketplaceUserOfferingConsentsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -125,6 +130,7 @@ impl<'a> MarketplaceUserOfferingConsentsApi<'a> {
         MarketplaceUserOfferingConsentsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Revoke consent to Terms of Service
@@ -141,6 +147,7 @@ impl<'a> MarketplaceUserOfferingConsentsApi<'a> {
         MarketplaceUserOfferingConsentsRevokeBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -159,6 +166,7 @@ pub struct MarketplaceUserOfferingConsentsListBuilder {
     user: Option<String>,
     user_uuid: Option<Uuid>,
     version: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceUserOfferingConsentsListBuilder {
     /// Has consent
@@ -171,8 +179,15 @@ impl MarketplaceUserOfferingConsentsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering URL
@@ -231,6 +246,16 @@ impl MarketplaceUserOfferingConsentsListBuilder {
         self.version = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -254,6 +279,7 @@ impl MarketplaceUserOfferingConsentsListBuilder {
         q.push_opt("user", self.user.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
         q.push_opt("version", self.version.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -304,13 +330,24 @@ impl std::future::IntoFuture for MarketplaceUserOfferingConsentsListBuilder {
 pub struct MarketplaceUserOfferingConsentsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceUserOfferingConsentsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-user-offering-consents/{}/",
@@ -321,6 +358,7 @@ impl MarketplaceUserOfferingConsentsRetrieveBuilder {
                 "marketplace_user_offering_consents_retrieve",
                 "/api/marketplace-user-offering-consents/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -341,13 +379,24 @@ impl std::future::IntoFuture for MarketplaceUserOfferingConsentsRetrieveBuilder 
 pub struct MarketplaceUserOfferingConsentsCreateBuilder {
     client: runtime::Client,
     body: models::UserOfferingConsentCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceUserOfferingConsentsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-user-offering-consents/".to_string(),
             )
@@ -355,6 +404,7 @@ impl MarketplaceUserOfferingConsentsCreateBuilder {
                 "marketplace_user_offering_consents_create",
                 "/api/marketplace-user-offering-consents/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -377,8 +427,19 @@ pub struct MarketplaceUserOfferingConsentsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::UserOfferingConsentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceUserOfferingConsentsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::UserOfferingConsentRequest) -> Self {
         self.body = Some(body);
@@ -388,7 +449,7 @@ impl MarketplaceUserOfferingConsentsUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-user-offering-consents/{}/",
@@ -399,6 +460,7 @@ impl MarketplaceUserOfferingConsentsUpdateBuilder {
                 "marketplace_user_offering_consents_update",
                 "/api/marketplace-user-offering-consents/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -423,8 +485,19 @@ pub struct MarketplaceUserOfferingConsentsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedUserOfferingConsentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceUserOfferingConsentsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedUserOfferingConsentRequest) -> Self {
         self.body = Some(body);
@@ -434,7 +507,7 @@ impl MarketplaceUserOfferingConsentsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-user-offering-consents/{}/",
@@ -445,6 +518,7 @@ impl MarketplaceUserOfferingConsentsPartialUpdateBuilder {
                 "marketplace_user_offering_consents_partial_update",
                 "/api/marketplace-user-offering-consents/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -468,13 +542,24 @@ impl std::future::IntoFuture for MarketplaceUserOfferingConsentsPartialUpdateBui
 pub struct MarketplaceUserOfferingConsentsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceUserOfferingConsentsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-user-offering-consents/{}/",
@@ -485,6 +570,7 @@ impl MarketplaceUserOfferingConsentsDestroyBuilder {
                 "marketplace_user_offering_consents_destroy",
                 "/api/marketplace-user-offering-consents/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -505,13 +591,24 @@ impl std::future::IntoFuture for MarketplaceUserOfferingConsentsDestroyBuilder {
 pub struct MarketplaceUserOfferingConsentsRevokeBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceUserOfferingConsentsRevokeBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-user-offering-consents/{}/revoke/",
@@ -522,6 +619,7 @@ impl MarketplaceUserOfferingConsentsRevokeBuilder {
                 "marketplace_user_offering_consents_revoke",
                 "/api/marketplace-user-offering-consents/{uuid}/revoke/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

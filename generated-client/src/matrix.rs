@@ -30,6 +30,7 @@ impl<'a> MatrixApi<'a> {
     pub fn credentials_retrieve(&self) -> MatrixCredentialsRetrieveBuilder {
         MatrixCredentialsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Download a Matrix history export file
@@ -49,6 +50,7 @@ impl<'a> MatrixApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             kind,
+            unchecked_query: Vec::new(),
         }
     }
     /// List Matrix Exports
@@ -67,6 +69,7 @@ impl<'a> MatrixApi<'a> {
             page_size: Default::default(),
             room_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -81,6 +84,7 @@ impl<'a> MatrixApi<'a> {
         MatrixExportsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List projects the caller can create a Matrix room for
@@ -104,6 +108,7 @@ impl<'a> MatrixApi<'a> {
             page_size: Default::default(),
             project_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List Matrix Rooms
@@ -122,6 +127,7 @@ impl<'a> MatrixApi<'a> {
             page_size: Default::default(),
             project_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List room members
@@ -141,6 +147,7 @@ impl<'a> MatrixApi<'a> {
             page_size: Default::default(),
             project_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -155,6 +162,7 @@ impl<'a> MatrixApi<'a> {
         MatrixRoomsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a Matrix room for a project
@@ -171,6 +179,7 @@ impl<'a> MatrixApi<'a> {
     ) -> MatrixRoomsCreateBuilder {
         MatrixRoomsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -186,6 +195,7 @@ impl<'a> MatrixApi<'a> {
         MatrixRoomsDisableBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -201,6 +211,7 @@ impl<'a> MatrixApi<'a> {
         MatrixRoomsExportHistoryBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Join a chat room as staff
@@ -217,6 +228,7 @@ impl<'a> MatrixApi<'a> {
         MatrixRoomsJoinBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Leave a chat room as staff
@@ -233,6 +245,7 @@ impl<'a> MatrixApi<'a> {
         MatrixRoomsLeaveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Re-enable an archived chat room
@@ -247,6 +260,7 @@ impl<'a> MatrixApi<'a> {
         MatrixRoomsReactivateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Retry a stuck or failed room operation
@@ -261,6 +275,7 @@ impl<'a> MatrixApi<'a> {
         MatrixRoomsRetryBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Force sync room membership with project members
@@ -275,6 +290,7 @@ impl<'a> MatrixApi<'a> {
         MatrixRoomsSyncMembersBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -289,6 +305,7 @@ impl<'a> MatrixApi<'a> {
         MatrixRoomsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -296,17 +313,29 @@ impl<'a> MatrixApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MatrixCredentialsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixCredentialsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/matrix/credentials/".to_string(),
             )
             .operation("matrix_credentials_retrieve", "/api/matrix/credentials/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -330,13 +359,24 @@ pub struct MatrixExportsDownloadRetrieveBuilder {
     client: runtime::Client,
     uuid: String,
     kind: models::MatrixExportsDownloadRetrieveKindEnum,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixExportsDownloadRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/matrix/exports/{}/download/{}/", runtime::path_param("uuid", &
@@ -347,6 +387,7 @@ impl MatrixExportsDownloadRetrieveBuilder {
                 "matrix_exports_download_retrieve",
                 "/api/matrix/exports/{uuid}/download/{kind}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -372,6 +413,7 @@ pub struct MatrixExportsListBuilder {
     page_size: Option<i64>,
     room_uuid: Option<Uuid>,
     state: Option<models::MatrixHistoryExportStateEnum>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixExportsListBuilder {
     /// Query `export_type`, `ExportTypeEnum`.
@@ -405,6 +447,16 @@ impl MatrixExportsListBuilder {
         self.state = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -420,6 +472,7 @@ impl MatrixExportsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("room_uuid", self.room_uuid.as_ref());
         q.push_opt("state", self.state.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -466,19 +519,31 @@ impl std::future::IntoFuture for MatrixExportsListBuilder {
 pub struct MatrixExportsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixExportsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/matrix/exports/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("matrix_exports_retrieve", "/api/matrix/exports/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -505,6 +570,7 @@ pub struct MatrixRoomsEligibleProjectsListBuilder {
     page_size: Option<i64>,
     project_uuid: Option<Uuid>,
     state: Option<models::MatrixRoomStateEnum>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsEligibleProjectsListBuilder {
     /// Limit results to projects under this customer.
@@ -547,6 +613,16 @@ impl MatrixRoomsEligibleProjectsListBuilder {
         self.state = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -566,6 +642,7 @@ impl MatrixRoomsEligibleProjectsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("state", self.state.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -628,6 +705,7 @@ pub struct MatrixRoomsListBuilder {
     page_size: Option<i64>,
     project_uuid: Option<Uuid>,
     state: Option<models::MatrixRoomStateEnum>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsListBuilder {
     /// Only rooms the current user is a member of
@@ -663,6 +741,16 @@ impl MatrixRoomsListBuilder {
         self.state = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -675,6 +763,7 @@ impl MatrixRoomsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("state", self.state.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -731,6 +820,7 @@ pub struct MatrixRoomsMembersListBuilder {
     page_size: Option<i64>,
     project_uuid: Option<Uuid>,
     state: Option<models::MatrixRoomStateEnum>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsMembersListBuilder {
     /// Only rooms the current user is a member of
@@ -766,6 +856,16 @@ impl MatrixRoomsMembersListBuilder {
         self.state = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -784,6 +884,7 @@ impl MatrixRoomsMembersListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("state", self.state.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -837,19 +938,31 @@ impl std::future::IntoFuture for MatrixRoomsMembersListBuilder {
 pub struct MatrixRoomsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/matrix/rooms/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("matrix_rooms_retrieve", "/api/matrix/rooms/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -870,14 +983,26 @@ impl std::future::IntoFuture for MatrixRoomsRetrieveBuilder {
 pub struct MatrixRoomsCreateBuilder {
     client: runtime::Client,
     body: models::MatrixRoomCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/matrix/rooms/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/matrix/rooms/".to_string())
             .operation("matrix_rooms_create", "/api/matrix/rooms/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -900,8 +1025,19 @@ pub struct MatrixRoomsDisableBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::MatrixRoomDisableRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsDisableBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::MatrixRoomDisableRequest) -> Self {
         self.body = Some(body);
@@ -911,7 +1047,7 @@ impl MatrixRoomsDisableBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/matrix/rooms/{}/disable/", runtime::path_param("uuid", & self
@@ -919,6 +1055,7 @@ impl MatrixRoomsDisableBuilder {
                 ),
             )
             .operation("matrix_rooms_disable", "/api/matrix/rooms/{uuid}/disable/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -942,13 +1079,24 @@ impl std::future::IntoFuture for MatrixRoomsDisableBuilder {
 pub struct MatrixRoomsExportHistoryBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsExportHistoryBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/matrix/rooms/{}/export_history/", runtime::path_param("uuid", &
@@ -959,6 +1107,7 @@ impl MatrixRoomsExportHistoryBuilder {
                 "matrix_rooms_export_history",
                 "/api/matrix/rooms/{uuid}/export_history/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -981,13 +1130,24 @@ impl std::future::IntoFuture for MatrixRoomsExportHistoryBuilder {
 pub struct MatrixRoomsJoinBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsJoinBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/matrix/rooms/{}/join/", runtime::path_param("uuid", & self
@@ -995,6 +1155,7 @@ impl MatrixRoomsJoinBuilder {
                 ),
             )
             .operation("matrix_rooms_join", "/api/matrix/rooms/{uuid}/join/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1015,13 +1176,24 @@ impl std::future::IntoFuture for MatrixRoomsJoinBuilder {
 pub struct MatrixRoomsLeaveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsLeaveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/matrix/rooms/{}/leave/", runtime::path_param("uuid", & self
@@ -1029,6 +1201,7 @@ impl MatrixRoomsLeaveBuilder {
                 ),
             )
             .operation("matrix_rooms_leave", "/api/matrix/rooms/{uuid}/leave/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1049,13 +1222,24 @@ impl std::future::IntoFuture for MatrixRoomsLeaveBuilder {
 pub struct MatrixRoomsReactivateBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsReactivateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/matrix/rooms/{}/reactivate/", runtime::path_param("uuid", &
@@ -1066,6 +1250,7 @@ impl MatrixRoomsReactivateBuilder {
                 "matrix_rooms_reactivate",
                 "/api/matrix/rooms/{uuid}/reactivate/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1086,13 +1271,24 @@ impl std::future::IntoFuture for MatrixRoomsReactivateBuilder {
 pub struct MatrixRoomsRetryBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsRetryBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/matrix/rooms/{}/retry/", runtime::path_param("uuid", & self
@@ -1100,6 +1296,7 @@ impl MatrixRoomsRetryBuilder {
                 ),
             )
             .operation("matrix_rooms_retry", "/api/matrix/rooms/{uuid}/retry/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1120,13 +1317,24 @@ impl std::future::IntoFuture for MatrixRoomsRetryBuilder {
 pub struct MatrixRoomsSyncMembersBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsSyncMembersBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/matrix/rooms/{}/sync_members/", runtime::path_param("uuid", &
@@ -1137,6 +1345,7 @@ impl MatrixRoomsSyncMembersBuilder {
                 "matrix_rooms_sync_members",
                 "/api/matrix/rooms/{uuid}/sync_members/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1157,19 +1366,31 @@ impl std::future::IntoFuture for MatrixRoomsSyncMembersBuilder {
 pub struct MatrixRoomsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/matrix/rooms/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("matrix_rooms_destroy", "/api/matrix/rooms/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -29,6 +29,7 @@ impl<'a> MediaApi<'a> {
         MediaRetrieveBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -37,17 +38,29 @@ impl<'a> MediaApi<'a> {
 pub struct MediaRetrieveBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MediaRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/media/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("media_retrieve", "/api/media/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -30,6 +30,7 @@ impl<'a> MetadataApi<'a> {
     pub fn events_retrieve(&self) -> MetadataEventsRetrieveBuilder {
         MetadataEventsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get feature flag metadata
@@ -45,6 +46,7 @@ impl<'a> MetadataApi<'a> {
     pub fn features_retrieve(&self) -> MetadataFeaturesRetrieveBuilder {
         MetadataFeaturesRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get permission metadata
@@ -60,6 +62,7 @@ impl<'a> MetadataApi<'a> {
     pub fn permissions_retrieve(&self) -> MetadataPermissionsRetrieveBuilder {
         MetadataPermissionsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get overridable settings metadata
@@ -75,6 +78,7 @@ impl<'a> MetadataApi<'a> {
     pub fn settings_retrieve(&self) -> MetadataSettingsRetrieveBuilder {
         MetadataSettingsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -82,14 +86,29 @@ impl<'a> MetadataApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MetadataEventsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MetadataEventsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/metadata/events/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/metadata/events/".to_string(),
+            )
             .operation("metadata_events_retrieve", "/api/metadata/events/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -111,14 +130,29 @@ impl std::future::IntoFuture for MetadataEventsRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MetadataFeaturesRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MetadataFeaturesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/metadata/features/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/metadata/features/".to_string(),
+            )
             .operation("metadata_features_retrieve", "/api/metadata/features/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -140,17 +174,29 @@ impl std::future::IntoFuture for MetadataFeaturesRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MetadataPermissionsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MetadataPermissionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/metadata/permissions/".to_string(),
             )
             .operation("metadata_permissions_retrieve", "/api/metadata/permissions/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -174,14 +220,29 @@ impl std::future::IntoFuture for MetadataPermissionsRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MetadataSettingsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MetadataSettingsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/metadata/settings/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/metadata/settings/".to_string(),
+            )
             .operation("metadata_settings_retrieve", "/api/metadata/settings/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

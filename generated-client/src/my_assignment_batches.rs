@@ -30,6 +30,7 @@ impl<'a> MyAssignmentBatchesApi<'a> {
     pub fn list(&self) -> MyAssignmentBatchesListBuilder {
         MyAssignmentBatchesListBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get details of a specific assignment batch with items
@@ -49,6 +50,7 @@ impl<'a> MyAssignmentBatchesApi<'a> {
         MyAssignmentBatchesRetrieveBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -56,17 +58,29 @@ impl<'a> MyAssignmentBatchesApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MyAssignmentBatchesListBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MyAssignmentBatchesListBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/my-assignment-batches/".to_string(),
             )
             .operation("my_assignment_batches_list", "/api/my-assignment-batches/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -94,13 +108,24 @@ impl std::future::IntoFuture for MyAssignmentBatchesListBuilder {
 pub struct MyAssignmentBatchesRetrieveBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MyAssignmentBatchesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/my-assignment-batches/{}/", runtime::path_param("uuid", & self
@@ -111,6 +136,7 @@ impl MyAssignmentBatchesRetrieveBuilder {
                 "my_assignment_batches_retrieve",
                 "/api/my-assignment-batches/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

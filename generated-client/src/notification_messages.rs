@@ -36,6 +36,7 @@ impl<'a> NotificationMessagesApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             query: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -50,6 +51,7 @@ impl<'a> NotificationMessagesApi<'a> {
         NotificationMessagesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -66,6 +68,7 @@ impl<'a> NotificationMessagesApi<'a> {
     ) -> NotificationMessagesCreateBuilder {
         NotificationMessagesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -85,6 +88,7 @@ impl<'a> NotificationMessagesApi<'a> {
         NotificationMessagesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -103,6 +107,7 @@ impl<'a> NotificationMessagesApi<'a> {
         NotificationMessagesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -118,6 +123,7 @@ impl<'a> NotificationMessagesApi<'a> {
         NotificationMessagesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Disable a notification
@@ -132,6 +138,7 @@ impl<'a> NotificationMessagesApi<'a> {
         NotificationMessagesDisableBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Enable a notification
@@ -146,6 +153,7 @@ impl<'a> NotificationMessagesApi<'a> {
         NotificationMessagesEnableBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -162,6 +170,7 @@ pub struct NotificationMessagesListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     query: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesListBuilder {
     /// Query `description`, string.
@@ -216,6 +225,16 @@ impl NotificationMessagesListBuilder {
         self.query = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -234,6 +253,7 @@ impl NotificationMessagesListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("query", self.query.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -280,13 +300,24 @@ impl std::future::IntoFuture for NotificationMessagesListBuilder {
 pub struct NotificationMessagesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/notification-messages/{}/", runtime::path_param("uuid", & self
@@ -297,6 +328,7 @@ impl NotificationMessagesRetrieveBuilder {
                 "notification_messages_retrieve",
                 "/api/notification-messages/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -317,17 +349,29 @@ impl std::future::IntoFuture for NotificationMessagesRetrieveBuilder {
 pub struct NotificationMessagesCreateBuilder {
     client: runtime::Client,
     body: models::NotificationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/notification-messages/".to_string(),
             )
             .operation("notification_messages_create", "/api/notification-messages/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -350,13 +394,24 @@ pub struct NotificationMessagesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::NotificationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/notification-messages/{}/", runtime::path_param("uuid", & self
@@ -367,6 +422,7 @@ impl NotificationMessagesUpdateBuilder {
                 "notification_messages_update",
                 "/api/notification-messages/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -389,8 +445,19 @@ pub struct NotificationMessagesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedNotificationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedNotificationRequest) -> Self {
         self.body = Some(body);
@@ -400,7 +467,7 @@ impl NotificationMessagesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/notification-messages/{}/", runtime::path_param("uuid", & self
@@ -411,6 +478,7 @@ impl NotificationMessagesPartialUpdateBuilder {
                 "notification_messages_partial_update",
                 "/api/notification-messages/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -434,13 +502,24 @@ impl std::future::IntoFuture for NotificationMessagesPartialUpdateBuilder {
 pub struct NotificationMessagesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/notification-messages/{}/", runtime::path_param("uuid", & self
@@ -451,6 +530,7 @@ impl NotificationMessagesDestroyBuilder {
                 "notification_messages_destroy",
                 "/api/notification-messages/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -471,13 +551,24 @@ impl std::future::IntoFuture for NotificationMessagesDestroyBuilder {
 pub struct NotificationMessagesDisableBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesDisableBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/notification-messages/{}/disable/", runtime::path_param("uuid",
@@ -488,6 +579,7 @@ impl NotificationMessagesDisableBuilder {
                 "notification_messages_disable",
                 "/api/notification-messages/{uuid}/disable/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -508,13 +600,24 @@ impl std::future::IntoFuture for NotificationMessagesDisableBuilder {
 pub struct NotificationMessagesEnableBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesEnableBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/notification-messages/{}/enable/", runtime::path_param("uuid",
@@ -525,6 +628,7 @@ impl NotificationMessagesEnableBuilder {
                 "notification_messages_enable",
                 "/api/notification-messages/{uuid}/enable/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

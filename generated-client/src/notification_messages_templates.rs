@@ -35,6 +35,7 @@ impl<'a> NotificationMessagesTemplatesApi<'a> {
             page_size: Default::default(),
             path: Default::default(),
             path_exact: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> NotificationMessagesTemplatesApi<'a> {
         NotificationMessagesTemplatesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> NotificationMessagesTemplatesApi<'a> {
     ) -> NotificationMessagesTemplatesCreateBuilder {
         NotificationMessagesTemplatesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -84,6 +87,7 @@ impl<'a> NotificationMessagesTemplatesApi<'a> {
         NotificationMessagesTemplatesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -102,6 +106,7 @@ impl<'a> NotificationMessagesTemplatesApi<'a> {
         NotificationMessagesTemplatesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -117,6 +122,7 @@ impl<'a> NotificationMessagesTemplatesApi<'a> {
         NotificationMessagesTemplatesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Override notification template content
@@ -135,6 +141,7 @@ impl<'a> NotificationMessagesTemplatesApi<'a> {
         NotificationMessagesTemplatesOverrideBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -151,6 +158,7 @@ pub struct NotificationMessagesTemplatesListBuilder {
     page_size: Option<i64>,
     path: Option<String>,
     path_exact: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesTemplatesListBuilder {
     /// Is overridden
@@ -202,6 +210,16 @@ impl NotificationMessagesTemplatesListBuilder {
         self.path_exact = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -222,6 +240,7 @@ impl NotificationMessagesTemplatesListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("path", self.path.as_ref());
         q.push_opt("path_exact", self.path_exact.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -279,13 +298,24 @@ impl std::future::IntoFuture for NotificationMessagesTemplatesListBuilder {
 pub struct NotificationMessagesTemplatesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesTemplatesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/notification-messages-templates/{}/",
@@ -296,6 +326,7 @@ impl NotificationMessagesTemplatesRetrieveBuilder {
                 "notification_messages_templates_retrieve",
                 "/api/notification-messages-templates/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -320,13 +351,24 @@ impl std::future::IntoFuture for NotificationMessagesTemplatesRetrieveBuilder {
 pub struct NotificationMessagesTemplatesCreateBuilder {
     client: runtime::Client,
     body: models::NotificationTemplateDetailSerializersRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesTemplatesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/notification-messages-templates/".to_string(),
             )
@@ -334,6 +376,7 @@ impl NotificationMessagesTemplatesCreateBuilder {
                 "notification_messages_templates_create",
                 "/api/notification-messages-templates/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -360,13 +403,24 @@ pub struct NotificationMessagesTemplatesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::NotificationTemplateDetailSerializersRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesTemplatesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/notification-messages-templates/{}/",
@@ -377,6 +431,7 @@ impl NotificationMessagesTemplatesUpdateBuilder {
                 "notification_messages_templates_update",
                 "/api/notification-messages-templates/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -403,8 +458,19 @@ pub struct NotificationMessagesTemplatesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedNotificationTemplateDetailSerializersRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesTemplatesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -417,7 +483,7 @@ impl NotificationMessagesTemplatesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/notification-messages-templates/{}/",
@@ -428,6 +494,7 @@ impl NotificationMessagesTemplatesPartialUpdateBuilder {
                 "notification_messages_templates_partial_update",
                 "/api/notification-messages-templates/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -455,13 +522,24 @@ impl std::future::IntoFuture for NotificationMessagesTemplatesPartialUpdateBuild
 pub struct NotificationMessagesTemplatesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesTemplatesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/notification-messages-templates/{}/",
@@ -472,6 +550,7 @@ impl NotificationMessagesTemplatesDestroyBuilder {
                 "notification_messages_templates_destroy",
                 "/api/notification-messages-templates/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -493,13 +572,24 @@ pub struct NotificationMessagesTemplatesOverrideBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::NotificationTemplateUpdateSerializersRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesTemplatesOverrideBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/notification-messages-templates/{}/override/",
@@ -510,6 +600,7 @@ impl NotificationMessagesTemplatesOverrideBuilder {
                 "notification_messages_templates_override",
                 "/api/notification-messages-templates/{uuid}/override/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

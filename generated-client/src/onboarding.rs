@@ -34,6 +34,7 @@ impl<'a> OnboardingApi<'a> {
         OnboardingPersonIdentifierFieldsRetrieveBuilder {
             client: self.client.clone(),
             validation_method,
+            unchecked_query: Vec::new(),
         }
     }
     /// Return list of supported countries for validation
@@ -51,6 +52,7 @@ impl<'a> OnboardingApi<'a> {
     ) -> OnboardingSupportedCountriesRetrieveBuilder {
         OnboardingSupportedCountriesRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -59,8 +61,19 @@ impl<'a> OnboardingApi<'a> {
 pub struct OnboardingPersonIdentifierFieldsRetrieveBuilder {
     client: runtime::Client,
     validation_method: models::ValidationMethodEnum,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingPersonIdentifierFieldsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -75,6 +88,7 @@ impl OnboardingPersonIdentifierFieldsRetrieveBuilder {
             );
         let q = req.query();
         q.push("validation_method", &self.validation_method);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -103,13 +117,24 @@ impl std::future::IntoFuture for OnboardingPersonIdentifierFieldsRetrieveBuilder
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingSupportedCountriesRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingSupportedCountriesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/onboarding/supported-countries/".to_string(),
             )
@@ -117,6 +142,7 @@ impl OnboardingSupportedCountriesRetrieveBuilder {
                 "onboarding_supported_countries_retrieve",
                 "/api/onboarding/supported-countries/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

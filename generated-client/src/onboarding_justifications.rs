@@ -35,6 +35,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
             user_uuid: Default::default(),
             validation_decision: Default::default(),
             verification_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
         OnboardingJustificationsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
     ) -> OnboardingJustificationsCreateBuilder {
         OnboardingJustificationsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -84,6 +87,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
     ) -> OnboardingJustificationsCreateJustificationBuilder {
         OnboardingJustificationsCreateJustificationBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -103,6 +107,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
         OnboardingJustificationsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -121,6 +126,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
         OnboardingJustificationsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -136,6 +142,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
         OnboardingJustificationsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Approve justification and mark verification as VERIFIED
@@ -152,6 +159,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
         OnboardingJustificationsApproveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -172,6 +180,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
         OnboardingJustificationsAttachDocumentBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -189,6 +198,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
         OnboardingJustificationsRejectBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -205,13 +215,21 @@ pub struct OnboardingJustificationsListBuilder {
     user_uuid: Option<Uuid>,
     validation_decision: Vec<String>,
     verification_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -245,6 +263,8 @@ impl OnboardingJustificationsListBuilder {
     /// Review decision
     ///
     /// Query `validation_decision`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_validation_decision`\](Self::add_validation_decision) adds one to them.
     pub fn validation_decision(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -252,11 +272,26 @@ impl OnboardingJustificationsListBuilder {
         self.validation_decision = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `validation_decision`, after those set before (with [`validation_decision`](Self::validation_decision) or this method).
+    pub fn add_validation_decision(mut self, value: impl Into<String>) -> Self {
+        self.validation_decision.push(value.into());
+        self
+    }
     /// Verification UUID
     ///
     /// Query `verification_uuid`, string (uuid).
     pub fn verification_uuid(mut self, value: Uuid) -> Self {
         self.verification_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -279,6 +314,7 @@ impl OnboardingJustificationsListBuilder {
         q.push_opt("user_uuid", self.user_uuid.as_ref());
         q.push_repeated("validation_decision", &self.validation_decision);
         q.push_opt("verification_uuid", self.verification_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -329,13 +365,24 @@ impl std::future::IntoFuture for OnboardingJustificationsListBuilder {
 pub struct OnboardingJustificationsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-justifications/{}/", runtime::path_param("uuid", &
@@ -346,6 +393,7 @@ impl OnboardingJustificationsRetrieveBuilder {
                 "onboarding_justifications_retrieve",
                 "/api/onboarding-justifications/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -366,13 +414,24 @@ impl std::future::IntoFuture for OnboardingJustificationsRetrieveBuilder {
 pub struct OnboardingJustificationsCreateBuilder {
     client: runtime::Client,
     body: models::OnboardingJustificationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/onboarding-justifications/".to_string(),
             )
@@ -380,6 +439,7 @@ impl OnboardingJustificationsCreateBuilder {
                 "onboarding_justifications_create",
                 "/api/onboarding-justifications/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -401,13 +461,24 @@ impl std::future::IntoFuture for OnboardingJustificationsCreateBuilder {
 pub struct OnboardingJustificationsCreateJustificationBuilder {
     client: runtime::Client,
     body: models::OnboardingJustificationCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsCreateJustificationBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/onboarding-justifications/create_justification/".to_string(),
             )
@@ -415,6 +486,7 @@ impl OnboardingJustificationsCreateJustificationBuilder {
                 "onboarding_justifications_create_justification",
                 "/api/onboarding-justifications/create_justification/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -437,13 +509,24 @@ pub struct OnboardingJustificationsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OnboardingJustificationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-justifications/{}/", runtime::path_param("uuid", &
@@ -454,6 +537,7 @@ impl OnboardingJustificationsUpdateBuilder {
                 "onboarding_justifications_update",
                 "/api/onboarding-justifications/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -476,8 +560,19 @@ pub struct OnboardingJustificationsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOnboardingJustificationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOnboardingJustificationRequest) -> Self {
         self.body = Some(body);
@@ -487,7 +582,7 @@ impl OnboardingJustificationsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-justifications/{}/", runtime::path_param("uuid", &
@@ -498,6 +593,7 @@ impl OnboardingJustificationsPartialUpdateBuilder {
                 "onboarding_justifications_partial_update",
                 "/api/onboarding-justifications/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -521,13 +617,24 @@ impl std::future::IntoFuture for OnboardingJustificationsPartialUpdateBuilder {
 pub struct OnboardingJustificationsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-justifications/{}/", runtime::path_param("uuid", &
@@ -538,6 +645,7 @@ impl OnboardingJustificationsDestroyBuilder {
                 "onboarding_justifications_destroy",
                 "/api/onboarding-justifications/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -559,8 +667,19 @@ pub struct OnboardingJustificationsApproveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OnboardingJustificationReviewRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsApproveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OnboardingJustificationReviewRequest) -> Self {
         self.body = Some(body);
@@ -570,7 +689,7 @@ impl OnboardingJustificationsApproveBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-justifications/{}/approve/",
@@ -581,6 +700,7 @@ impl OnboardingJustificationsApproveBuilder {
                 "onboarding_justifications_approve",
                 "/api/onboarding-justifications/{uuid}/approve/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -605,8 +725,19 @@ pub struct OnboardingJustificationsAttachDocumentBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OnboardingJustificationDocumentationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsAttachDocumentBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -619,7 +750,7 @@ impl OnboardingJustificationsAttachDocumentBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-justifications/{}/attach_document/",
@@ -630,10 +761,11 @@ impl OnboardingJustificationsAttachDocumentBuilder {
                 "onboarding_justifications_attach_document",
                 "/api/onboarding-justifications/{uuid}/attach_document/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -664,8 +796,19 @@ pub struct OnboardingJustificationsRejectBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OnboardingJustificationReviewRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsRejectBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OnboardingJustificationReviewRequest) -> Self {
         self.body = Some(body);
@@ -675,7 +818,7 @@ impl OnboardingJustificationsRejectBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-justifications/{}/reject/",
@@ -686,6 +829,7 @@ impl OnboardingJustificationsRejectBuilder {
                 "onboarding_justifications_reject",
                 "/api/onboarding-justifications/{uuid}/reject/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

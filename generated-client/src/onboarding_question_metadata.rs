@@ -35,6 +35,7 @@ impl<'a> OnboardingQuestionMetadataApi<'a> {
             page_size: Default::default(),
             question_description: Default::default(),
             question_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> OnboardingQuestionMetadataApi<'a> {
         OnboardingQuestionMetadataRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> OnboardingQuestionMetadataApi<'a> {
     ) -> OnboardingQuestionMetadataCreateBuilder {
         OnboardingQuestionMetadataCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -84,6 +87,7 @@ impl<'a> OnboardingQuestionMetadataApi<'a> {
         OnboardingQuestionMetadataUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -102,6 +106,7 @@ impl<'a> OnboardingQuestionMetadataApi<'a> {
         OnboardingQuestionMetadataPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -117,6 +122,7 @@ impl<'a> OnboardingQuestionMetadataApi<'a> {
         OnboardingQuestionMetadataDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -132,6 +138,7 @@ pub struct OnboardingQuestionMetadataListBuilder {
     page_size: Option<i64>,
     question_description: Option<String>,
     question_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingQuestionMetadataListBuilder {
     /// Checklist uuid
@@ -175,6 +182,16 @@ impl OnboardingQuestionMetadataListBuilder {
         self.question_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -195,6 +212,7 @@ impl OnboardingQuestionMetadataListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("question_description", self.question_description.as_ref());
         q.push_opt("question_uuid", self.question_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -248,13 +266,24 @@ impl std::future::IntoFuture for OnboardingQuestionMetadataListBuilder {
 pub struct OnboardingQuestionMetadataRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingQuestionMetadataRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-question-metadata/{}/", runtime::path_param("uuid",
@@ -265,6 +294,7 @@ impl OnboardingQuestionMetadataRetrieveBuilder {
                 "onboarding_question_metadata_retrieve",
                 "/api/onboarding-question-metadata/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -285,13 +315,24 @@ impl std::future::IntoFuture for OnboardingQuestionMetadataRetrieveBuilder {
 pub struct OnboardingQuestionMetadataCreateBuilder {
     client: runtime::Client,
     body: models::OnboardingQuestionMetadataRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingQuestionMetadataCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/onboarding-question-metadata/".to_string(),
             )
@@ -299,6 +340,7 @@ impl OnboardingQuestionMetadataCreateBuilder {
                 "onboarding_question_metadata_create",
                 "/api/onboarding-question-metadata/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -321,13 +363,24 @@ pub struct OnboardingQuestionMetadataUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OnboardingQuestionMetadataRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingQuestionMetadataUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-question-metadata/{}/", runtime::path_param("uuid",
@@ -338,6 +391,7 @@ impl OnboardingQuestionMetadataUpdateBuilder {
                 "onboarding_question_metadata_update",
                 "/api/onboarding-question-metadata/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -360,8 +414,19 @@ pub struct OnboardingQuestionMetadataPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOnboardingQuestionMetadataRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingQuestionMetadataPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -374,7 +439,7 @@ impl OnboardingQuestionMetadataPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-question-metadata/{}/", runtime::path_param("uuid",
@@ -385,6 +450,7 @@ impl OnboardingQuestionMetadataPartialUpdateBuilder {
                 "onboarding_question_metadata_partial_update",
                 "/api/onboarding-question-metadata/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -408,13 +474,24 @@ impl std::future::IntoFuture for OnboardingQuestionMetadataPartialUpdateBuilder 
 pub struct OnboardingQuestionMetadataDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingQuestionMetadataDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-question-metadata/{}/", runtime::path_param("uuid",
@@ -425,6 +502,7 @@ impl OnboardingQuestionMetadataDestroyBuilder {
                 "onboarding_question_metadata_destroy",
                 "/api/onboarding-question-metadata/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

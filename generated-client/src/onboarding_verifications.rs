@@ -38,6 +38,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
             status: Default::default(),
             user_uuid: Default::default(),
             validation_method: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -52,6 +53,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
         OnboardingVerificationsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     pub fn create(&self) -> OnboardingVerificationsCreateBuilder {
         OnboardingVerificationsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -85,6 +88,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
         OnboardingVerificationsCreateCustomerBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -99,6 +103,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
         OnboardingVerificationsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -117,6 +122,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
         OnboardingVerificationsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -132,6 +138,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
         OnboardingVerificationsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Available checklists
@@ -150,6 +157,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
         OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
             client: self.client.clone(),
             checklist_type: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Checklist
@@ -171,6 +179,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
             uuid,
             checklist_type: Default::default(),
             include_all: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get checklist template for creating new objects
@@ -192,6 +201,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
         OnboardingVerificationsChecklistTemplateRetrieveBuilder {
             client: self.client.clone(),
             parent_uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Completion status
@@ -212,6 +222,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
             client: self.client.clone(),
             uuid,
             checklist_type: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Run validation
@@ -231,6 +242,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
         OnboardingVerificationsRunValidationBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -247,6 +259,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     pub fn start_verification(&self) -> OnboardingVerificationsStartVerificationBuilder {
         OnboardingVerificationsStartVerificationBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -268,6 +281,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
         OnboardingVerificationsSubmitAnswersBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -287,6 +301,7 @@ pub struct OnboardingVerificationsListBuilder {
     status: Vec<String>,
     user_uuid: Option<Uuid>,
     validation_method: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsListBuilder {
     /// Query `country`, string.
@@ -307,8 +322,15 @@ impl OnboardingVerificationsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -335,11 +357,18 @@ impl OnboardingVerificationsListBuilder {
     /// Verification status
     ///
     /// Query `status`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_status`\](Self::add_status) adds one to them.
     pub fn status(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.status = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `status`, after those set before (with [`status`](Self::status) or this method).
+    pub fn add_status(mut self, value: impl Into<String>) -> Self {
+        self.status.push(value.into());
         self
     }
     /// User UUID
@@ -352,11 +381,28 @@ impl OnboardingVerificationsListBuilder {
     /// Validation method
     ///
     /// Query `validation_method`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_validation_method`\](Self::add_validation_method) adds one to them.
     pub fn validation_method(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.validation_method = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `validation_method`, after those set before (with [`validation_method`](Self::validation_method) or this method).
+    pub fn add_validation_method(mut self, value: impl Into<String>) -> Self {
+        self.validation_method.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -382,6 +428,7 @@ impl OnboardingVerificationsListBuilder {
         q.push_repeated("status", &self.status);
         q.push_opt("user_uuid", self.user_uuid.as_ref());
         q.push_repeated("validation_method", &self.validation_method);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -432,13 +479,24 @@ impl std::future::IntoFuture for OnboardingVerificationsListBuilder {
 pub struct OnboardingVerificationsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-verifications/{}/", runtime::path_param("uuid", &
@@ -449,6 +507,7 @@ impl OnboardingVerificationsRetrieveBuilder {
                 "onboarding_verifications_retrieve",
                 "/api/onboarding-verifications/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -469,8 +528,19 @@ impl std::future::IntoFuture for OnboardingVerificationsRetrieveBuilder {
 pub struct OnboardingVerificationsCreateBuilder {
     client: runtime::Client,
     body: Option<models::OnboardingVerificationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OnboardingVerificationRequest) -> Self {
         self.body = Some(body);
@@ -480,7 +550,7 @@ impl OnboardingVerificationsCreateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/onboarding-verifications/".to_string(),
             )
@@ -488,6 +558,7 @@ impl OnboardingVerificationsCreateBuilder {
                 "onboarding_verifications_create",
                 "/api/onboarding-verifications/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -511,13 +582,24 @@ impl std::future::IntoFuture for OnboardingVerificationsCreateBuilder {
 pub struct OnboardingVerificationsCreateCustomerBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsCreateCustomerBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-verifications/{}/create_customer/",
@@ -528,6 +610,7 @@ impl OnboardingVerificationsCreateCustomerBuilder {
                 "onboarding_verifications_create_customer",
                 "/api/onboarding-verifications/{uuid}/create_customer/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -556,8 +639,19 @@ pub struct OnboardingVerificationsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OnboardingVerificationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OnboardingVerificationRequest) -> Self {
         self.body = Some(body);
@@ -567,7 +661,7 @@ impl OnboardingVerificationsUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-verifications/{}/", runtime::path_param("uuid", &
@@ -578,6 +672,7 @@ impl OnboardingVerificationsUpdateBuilder {
                 "onboarding_verifications_update",
                 "/api/onboarding-verifications/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -602,8 +697,19 @@ pub struct OnboardingVerificationsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOnboardingVerificationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOnboardingVerificationRequest) -> Self {
         self.body = Some(body);
@@ -613,7 +719,7 @@ impl OnboardingVerificationsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-verifications/{}/", runtime::path_param("uuid", &
@@ -624,6 +730,7 @@ impl OnboardingVerificationsPartialUpdateBuilder {
                 "onboarding_verifications_partial_update",
                 "/api/onboarding-verifications/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -647,13 +754,24 @@ impl std::future::IntoFuture for OnboardingVerificationsPartialUpdateBuilder {
 pub struct OnboardingVerificationsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-verifications/{}/", runtime::path_param("uuid", &
@@ -664,6 +782,7 @@ impl OnboardingVerificationsDestroyBuilder {
                 "onboarding_verifications_destroy",
                 "/api/onboarding-verifications/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -684,6 +803,7 @@ impl std::future::IntoFuture for OnboardingVerificationsDestroyBuilder {
 pub struct OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
     client: runtime::Client,
     checklist_type: Option<models::AvailableChecklistsResponseChecklistTypeEnum>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
     /// Type of checklist to retrieve (customer, intent, or all). Defaults to all.
@@ -694,6 +814,16 @@ impl OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
         value: models::AvailableChecklistsResponseChecklistTypeEnum,
     ) -> Self {
         self.checklist_type = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -710,6 +840,7 @@ impl OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
             );
         let q = req.query();
         q.push_opt("checklist_type", self.checklist_type.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -742,6 +873,7 @@ pub struct OnboardingVerificationsChecklistRetrieveBuilder {
     uuid: Uuid,
     checklist_type: Option<models::ChecklistResponseChecklistTypeEnum>,
     include_all: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsChecklistRetrieveBuilder {
     /// Type of checklist to retrieve (customer or intent). Defaults to intent.
@@ -759,6 +891,16 @@ impl OnboardingVerificationsChecklistRetrieveBuilder {
     /// Query `include_all`, boolean, server default `false`.
     pub fn include_all(mut self, value: bool) -> Self {
         self.include_all = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -779,6 +921,7 @@ impl OnboardingVerificationsChecklistRetrieveBuilder {
         let q = req.query();
         q.push_opt("checklist_type", self.checklist_type.as_ref());
         q.push_opt("include_all", self.include_all.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -808,8 +951,19 @@ impl std::future::IntoFuture for OnboardingVerificationsChecklistRetrieveBuilder
 pub struct OnboardingVerificationsChecklistTemplateRetrieveBuilder {
     client: runtime::Client,
     parent_uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsChecklistTemplateRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -824,6 +978,7 @@ impl OnboardingVerificationsChecklistTemplateRetrieveBuilder {
             );
         let q = req.query();
         q.push("parent_uuid", &self.parent_uuid);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -855,6 +1010,7 @@ pub struct OnboardingVerificationsCompletionStatusRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     checklist_type: Option<models::ChecklistResponseChecklistTypeEnum>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsCompletionStatusRetrieveBuilder {
     /// Type of checklist to retrieve (customer or intent). Defaults to intent.
@@ -865,6 +1021,16 @@ impl OnboardingVerificationsCompletionStatusRetrieveBuilder {
         value: models::ChecklistResponseChecklistTypeEnum,
     ) -> Self {
         self.checklist_type = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -884,6 +1050,7 @@ impl OnboardingVerificationsCompletionStatusRetrieveBuilder {
             );
         let q = req.query();
         q.push_opt("checklist_type", self.checklist_type.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -905,8 +1072,19 @@ pub struct OnboardingVerificationsRunValidationBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OnboardingRunValidationRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsRunValidationBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OnboardingRunValidationRequestRequest) -> Self {
         self.body = Some(body);
@@ -916,7 +1094,7 @@ impl OnboardingVerificationsRunValidationBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-verifications/{}/run_validation/",
@@ -927,6 +1105,7 @@ impl OnboardingVerificationsRunValidationBuilder {
                 "onboarding_verifications_run_validation",
                 "/api/onboarding-verifications/{uuid}/run_validation/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -950,8 +1129,19 @@ impl std::future::IntoFuture for OnboardingVerificationsRunValidationBuilder {
 pub struct OnboardingVerificationsStartVerificationBuilder {
     client: runtime::Client,
     body: Option<models::OnboardingCompanyValidationRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsStartVerificationBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -964,7 +1154,7 @@ impl OnboardingVerificationsStartVerificationBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/onboarding-verifications/start_verification/".to_string(),
             )
@@ -972,6 +1162,7 @@ impl OnboardingVerificationsStartVerificationBuilder {
                 "onboarding_verifications_start_verification",
                 "/api/onboarding-verifications/start_verification/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -996,13 +1187,24 @@ pub struct OnboardingVerificationsSubmitAnswersBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Vec<models::QuestionUuidAnswerData>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsSubmitAnswersBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/onboarding-verifications/{}/submit_answers/",
@@ -1013,6 +1215,7 @@ impl OnboardingVerificationsSubmitAnswersBuilder {
                 "onboarding_verifications_submit_answers",
                 "/api/onboarding-verifications/{uuid}/submit_answers/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -32,6 +32,7 @@ impl<'a> OpenportalApi<'a> {
         OpenportalAccessForEmailListBuilder {
             client: self.client.clone(),
             q: q.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Offering mapping
@@ -48,6 +49,7 @@ impl<'a> OpenportalApi<'a> {
         OpenportalOfferingMappingRetrieveBuilder {
             client: self.client.clone(),
             identifier: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Project mapping
@@ -64,6 +66,7 @@ impl<'a> OpenportalApi<'a> {
         OpenportalProjectMappingRetrieveBuilder {
             client: self.client.clone(),
             identifier: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// User mapping
@@ -80,6 +83,7 @@ impl<'a> OpenportalApi<'a> {
         OpenportalUserMappingRetrieveBuilder {
             client: self.client.clone(),
             identifier: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -88,8 +92,19 @@ impl<'a> OpenportalApi<'a> {
 pub struct OpenportalAccessForEmailListBuilder {
     client: runtime::Client,
     q: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAccessForEmailListBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -104,6 +119,7 @@ impl OpenportalAccessForEmailListBuilder {
             );
         let q = req.query();
         q.push("q", &self.q);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -133,16 +149,34 @@ impl std::future::IntoFuture for OpenportalAccessForEmailListBuilder {
 pub struct OpenportalOfferingMappingRetrieveBuilder {
     client: runtime::Client,
     identifier: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalOfferingMappingRetrieveBuilder {
     /// OpenPortal destination string (repeatable).
     ///
     /// Query `identifier`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_identifier`\](Self::add_identifier) adds one to them.
     pub fn identifier(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.identifier = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `identifier`, after those set before (with [`identifier`](Self::identifier) or this method).
+    pub fn add_identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -159,6 +193,7 @@ impl OpenportalOfferingMappingRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("identifier", &self.identifier);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -179,16 +214,34 @@ impl std::future::IntoFuture for OpenportalOfferingMappingRetrieveBuilder {
 pub struct OpenportalProjectMappingRetrieveBuilder {
     client: runtime::Client,
     identifier: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectMappingRetrieveBuilder {
     /// OpenPortal ProjectIdentifier string (repeatable).
     ///
     /// Query `identifier`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_identifier`\](Self::add_identifier) adds one to them.
     pub fn identifier(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.identifier = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `identifier`, after those set before (with [`identifier`](Self::identifier) or this method).
+    pub fn add_identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -205,6 +258,7 @@ impl OpenportalProjectMappingRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("identifier", &self.identifier);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -225,16 +279,34 @@ impl std::future::IntoFuture for OpenportalProjectMappingRetrieveBuilder {
 pub struct OpenportalUserMappingRetrieveBuilder {
     client: runtime::Client,
     identifier: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserMappingRetrieveBuilder {
     /// OpenPortal UserIdentifier string or email address (repeatable). All values in a single request must be the same type.
     ///
     /// Query `identifier`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_identifier`\](Self::add_identifier) adds one to them.
     pub fn identifier(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.identifier = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `identifier`, after those set before (with [`identifier`](Self::identifier) or this method).
+    pub fn add_identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -251,6 +323,7 @@ impl OpenportalUserMappingRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("identifier", &self.identifier);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

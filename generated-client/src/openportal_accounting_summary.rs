@@ -33,6 +33,7 @@ impl<'a> OpenportalAccountingSummaryApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             project_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> OpenportalAccountingSummaryApi<'a> {
         OpenportalAccountingSummaryRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -60,6 +62,7 @@ pub struct OpenportalAccountingSummaryListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     project_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAccountingSummaryListBuilder {
     /// Query `customer_uuid`, string (uuid).
@@ -91,6 +94,16 @@ impl OpenportalAccountingSummaryListBuilder {
         self.project_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -109,6 +122,7 @@ impl OpenportalAccountingSummaryListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -162,13 +176,24 @@ impl std::future::IntoFuture for OpenportalAccountingSummaryListBuilder {
 pub struct OpenportalAccountingSummaryRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAccountingSummaryRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-accounting-summary/{}/", runtime::path_param("uuid",
@@ -179,6 +204,7 @@ impl OpenportalAccountingSummaryRetrieveBuilder {
                 "openportal_accounting_summary_retrieve",
                 "/api/openportal-accounting-summary/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -36,6 +36,7 @@ impl<'a> OpenportalAllocationUserUsageApi<'a> {
             user: Default::default(),
             user_uuid: Default::default(),
             year: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -50,6 +51,7 @@ impl<'a> OpenportalAllocationUserUsageApi<'a> {
         OpenportalAllocationUserUsageRetrieveBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -66,6 +68,7 @@ pub struct OpenportalAllocationUserUsageListBuilder {
     user: Option<String>,
     user_uuid: Option<Uuid>,
     year: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAllocationUserUsageListBuilder {
     /// Query `allocation`, string (uri).
@@ -112,6 +115,16 @@ impl OpenportalAllocationUserUsageListBuilder {
         self.year = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -133,6 +146,7 @@ impl OpenportalAllocationUserUsageListBuilder {
         q.push_opt("user", self.user.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
         q.push_opt("year", self.year.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -186,13 +200,24 @@ impl std::future::IntoFuture for OpenportalAllocationUserUsageListBuilder {
 pub struct OpenportalAllocationUserUsageRetrieveBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAllocationUserUsageRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-allocation-user-usage/{}/",
@@ -203,6 +228,7 @@ impl OpenportalAllocationUserUsageRetrieveBuilder {
                 "openportal_allocation_user_usage_retrieve",
                 "/api/openportal-allocation-user-usage/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -39,6 +39,7 @@ impl<'a> OpenportalManagedProjectsApi<'a> {
             project_uuid: Default::default(),
             query: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a managed project
@@ -58,6 +59,7 @@ impl<'a> OpenportalManagedProjectsApi<'a> {
             client: self.client.clone(),
             identifier: identifier.into(),
             destination: destination.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Approve managed project request
@@ -77,6 +79,7 @@ impl<'a> OpenportalManagedProjectsApi<'a> {
             client: self.client.clone(),
             identifier: identifier.into(),
             destination: destination.into(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -98,6 +101,7 @@ impl<'a> OpenportalManagedProjectsApi<'a> {
             client: self.client.clone(),
             identifier: identifier.into(),
             destination: destination.into(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -118,6 +122,7 @@ impl<'a> OpenportalManagedProjectsApi<'a> {
             client: self.client.clone(),
             identifier: identifier.into(),
             destination: destination.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Reject managed project request
@@ -137,6 +142,7 @@ impl<'a> OpenportalManagedProjectsApi<'a> {
             client: self.client.clone(),
             identifier: identifier.into(),
             destination: destination.into(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -157,6 +163,7 @@ impl<'a> OpenportalManagedProjectsApi<'a> {
             client: self.client.clone(),
             identifier: identifier.into(),
             destination: destination.into(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -176,6 +183,7 @@ pub struct OpenportalManagedProjectsListBuilder {
     project_uuid: Option<Uuid>,
     query: Option<String>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalManagedProjectsListBuilder {
     /// Query `identifier`, string.
@@ -235,8 +243,25 @@ impl OpenportalManagedProjectsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -263,6 +288,7 @@ impl OpenportalManagedProjectsListBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("query", self.query.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -317,13 +343,24 @@ pub struct OpenportalManagedProjectsRetrieveGetBuilder {
     client: runtime::Client,
     identifier: String,
     destination: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalManagedProjectsRetrieveGetBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-managed-projects/{}/{}/",
@@ -335,6 +372,7 @@ impl OpenportalManagedProjectsRetrieveGetBuilder {
                 "openportal_managed_projects_retrieve_get",
                 "/api/openportal-managed-projects/{identifier}/{destination}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -357,8 +395,19 @@ pub struct OpenportalManagedProjectsApproveBuilder {
     identifier: String,
     destination: String,
     body: Option<models::ReviewCommentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalManagedProjectsApproveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
@@ -368,7 +417,7 @@ impl OpenportalManagedProjectsApproveBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-managed-projects/{}/{}/approve/",
@@ -380,6 +429,7 @@ impl OpenportalManagedProjectsApproveBuilder {
                 "openportal_managed_projects_approve",
                 "/api/openportal-managed-projects/{identifier}/{destination}/approve/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -405,13 +455,24 @@ pub struct OpenportalManagedProjectsAttachBuilder {
     identifier: String,
     destination: String,
     body: models::ProjectAttachRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalManagedProjectsAttachBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-managed-projects/{}/{}/attach/",
@@ -423,6 +484,7 @@ impl OpenportalManagedProjectsAttachBuilder {
                 "openportal_managed_projects_attach",
                 "/api/openportal-managed-projects/{identifier}/{destination}/attach/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -445,13 +507,24 @@ pub struct OpenportalManagedProjectsDetachBuilder {
     client: runtime::Client,
     identifier: String,
     destination: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalManagedProjectsDetachBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-managed-projects/{}/{}/detach/",
@@ -463,6 +536,7 @@ impl OpenportalManagedProjectsDetachBuilder {
                 "openportal_managed_projects_detach",
                 "/api/openportal-managed-projects/{identifier}/{destination}/detach/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -485,8 +559,19 @@ pub struct OpenportalManagedProjectsRejectBuilder {
     identifier: String,
     destination: String,
     body: Option<models::ReviewCommentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalManagedProjectsRejectBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
@@ -496,7 +581,7 @@ impl OpenportalManagedProjectsRejectBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-managed-projects/{}/{}/reject/",
@@ -508,6 +593,7 @@ impl OpenportalManagedProjectsRejectBuilder {
                 "openportal_managed_projects_reject",
                 "/api/openportal-managed-projects/{identifier}/{destination}/reject/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -532,13 +618,24 @@ pub struct OpenportalManagedProjectsDeleteDestroyBuilder {
     client: runtime::Client,
     identifier: String,
     destination: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalManagedProjectsDeleteDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-managed-projects/{}/{}/delete/",
@@ -550,6 +647,7 @@ impl OpenportalManagedProjectsDeleteDestroyBuilder {
                 "openportal_managed_projects_delete_destroy",
                 "/api/openportal-managed-projects/{identifier}/{destination}/delete/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -35,6 +35,7 @@ impl<'a> OpenportalProjectStorageReportsApi<'a> {
             project_uuid: Default::default(),
             resource: Default::default(),
             year: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> OpenportalProjectStorageReportsApi<'a> {
         OpenportalProjectStorageReportsRetrieveBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -64,6 +66,7 @@ pub struct OpenportalProjectStorageReportsListBuilder {
     project_uuid: Option<Uuid>,
     resource: Option<String>,
     year: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectStorageReportsListBuilder {
     /// Query `month`, integer.
@@ -105,6 +108,16 @@ impl OpenportalProjectStorageReportsListBuilder {
         self.year = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -125,6 +138,7 @@ impl OpenportalProjectStorageReportsListBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("resource", self.resource.as_ref());
         q.push_opt("year", self.year.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -178,13 +192,24 @@ impl std::future::IntoFuture for OpenportalProjectStorageReportsListBuilder {
 pub struct OpenportalProjectStorageReportsRetrieveBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectStorageReportsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-project-storage-reports/{}/",
@@ -195,6 +220,7 @@ impl OpenportalProjectStorageReportsRetrieveBuilder {
                 "openportal_project_storage_reports_retrieve",
                 "/api/openportal-project-storage-reports/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -33,6 +33,7 @@ impl<'a> OpenportalProjectTemplateApi<'a> {
             page_size: Default::default(),
             portal: Default::default(),
             uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> OpenportalProjectTemplateApi<'a> {
         OpenportalProjectTemplateRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create ProjectTemplate object
@@ -63,6 +65,7 @@ impl<'a> OpenportalProjectTemplateApi<'a> {
     ) -> OpenportalProjectTemplateCreateBuilder {
         OpenportalProjectTemplateCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -82,6 +85,7 @@ impl<'a> OpenportalProjectTemplateApi<'a> {
         OpenportalProjectTemplateUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -100,6 +104,7 @@ impl<'a> OpenportalProjectTemplateApi<'a> {
         OpenportalProjectTemplatePartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -115,6 +120,7 @@ impl<'a> OpenportalProjectTemplateApi<'a> {
         OpenportalProjectTemplateDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete ProjectTemplate object
@@ -132,6 +138,7 @@ impl<'a> OpenportalProjectTemplateApi<'a> {
         OpenportalProjectTemplateDeleteDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -145,6 +152,7 @@ pub struct OpenportalProjectTemplateListBuilder {
     page_size: Option<i64>,
     portal: Option<String>,
     uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectTemplateListBuilder {
     /// Query `name`, string.
@@ -176,6 +184,16 @@ impl OpenportalProjectTemplateListBuilder {
         self.uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -194,6 +212,7 @@ impl OpenportalProjectTemplateListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("portal", self.portal.as_ref());
         q.push_opt("uuid", self.uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -242,13 +261,24 @@ impl std::future::IntoFuture for OpenportalProjectTemplateListBuilder {
 pub struct OpenportalProjectTemplateRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectTemplateRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-project-template/{}/", runtime::path_param("uuid", &
@@ -259,6 +289,7 @@ impl OpenportalProjectTemplateRetrieveBuilder {
                 "openportal_project_template_retrieve",
                 "/api/openportal-project-template/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -279,13 +310,24 @@ impl std::future::IntoFuture for OpenportalProjectTemplateRetrieveBuilder {
 pub struct OpenportalProjectTemplateCreateBuilder {
     client: runtime::Client,
     body: models::ProjectTemplateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectTemplateCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openportal-project-template/".to_string(),
             )
@@ -293,6 +335,7 @@ impl OpenportalProjectTemplateCreateBuilder {
                 "openportal_project_template_create",
                 "/api/openportal-project-template/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -315,13 +358,24 @@ pub struct OpenportalProjectTemplateUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProjectTemplateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectTemplateUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-project-template/{}/", runtime::path_param("uuid", &
@@ -332,6 +386,7 @@ impl OpenportalProjectTemplateUpdateBuilder {
                 "openportal_project_template_update",
                 "/api/openportal-project-template/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -354,8 +409,19 @@ pub struct OpenportalProjectTemplatePartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedProjectTemplateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectTemplatePartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedProjectTemplateRequest) -> Self {
         self.body = Some(body);
@@ -365,7 +431,7 @@ impl OpenportalProjectTemplatePartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-project-template/{}/", runtime::path_param("uuid", &
@@ -376,6 +442,7 @@ impl OpenportalProjectTemplatePartialUpdateBuilder {
                 "openportal_project_template_partial_update",
                 "/api/openportal-project-template/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -399,13 +466,24 @@ impl std::future::IntoFuture for OpenportalProjectTemplatePartialUpdateBuilder {
 pub struct OpenportalProjectTemplateDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectTemplateDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-project-template/{}/", runtime::path_param("uuid", &
@@ -416,6 +494,7 @@ impl OpenportalProjectTemplateDestroyBuilder {
                 "openportal_project_template_destroy",
                 "/api/openportal-project-template/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -436,13 +515,24 @@ impl std::future::IntoFuture for OpenportalProjectTemplateDestroyBuilder {
 pub struct OpenportalProjectTemplateDeleteDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectTemplateDeleteDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-project-template/{}/delete/",
@@ -453,6 +543,7 @@ impl OpenportalProjectTemplateDeleteDestroyBuilder {
                 "openportal_project_template_delete_destroy",
                 "/api/openportal-project-template/{uuid}/delete/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

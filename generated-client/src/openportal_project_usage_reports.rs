@@ -36,6 +36,7 @@ impl<'a> OpenportalProjectUsageReportsApi<'a> {
             project_uuid: Default::default(),
             resource: Default::default(),
             year: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -50,6 +51,7 @@ impl<'a> OpenportalProjectUsageReportsApi<'a> {
         OpenportalProjectUsageReportsRetrieveBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -66,6 +68,7 @@ pub struct OpenportalProjectUsageReportsListBuilder {
     project_uuid: Option<Uuid>,
     resource: Option<String>,
     year: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectUsageReportsListBuilder {
     /// Query `is_complete`, boolean.
@@ -112,6 +115,16 @@ impl OpenportalProjectUsageReportsListBuilder {
         self.year = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -133,6 +146,7 @@ impl OpenportalProjectUsageReportsListBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("resource", self.resource.as_ref());
         q.push_opt("year", self.year.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -186,13 +200,24 @@ impl std::future::IntoFuture for OpenportalProjectUsageReportsListBuilder {
 pub struct OpenportalProjectUsageReportsRetrieveBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectUsageReportsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-project-usage-reports/{}/",
@@ -203,6 +228,7 @@ impl OpenportalProjectUsageReportsRetrieveBuilder {
                 "openportal_project_usage_reports_retrieve",
                 "/api/openportal-project-usage-reports/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

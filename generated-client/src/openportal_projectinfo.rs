@@ -32,6 +32,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
             page_size: Default::default(),
             project: Default::default(),
             project_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -46,6 +47,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
         OpenportalProjectinfoRetrieveBuilder {
             client: self.client.clone(),
             project,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -62,6 +64,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
     ) -> OpenportalProjectinfoCreateBuilder {
         OpenportalProjectinfoCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -81,6 +84,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
         OpenportalProjectinfoUpdateBuilder {
             client: self.client.clone(),
             project,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -99,6 +103,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
         OpenportalProjectinfoPartialUpdateBuilder {
             client: self.client.clone(),
             project,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -114,6 +119,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
         OpenportalProjectinfoDestroyBuilder {
             client: self.client.clone(),
             project,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set allowed destinations
@@ -132,6 +138,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
         OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder {
             client: self.client.clone(),
             project,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -151,6 +158,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
         OpenportalProjectinfoSetShortnameUpdateBuilder {
             client: self.client.clone(),
             project,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -164,6 +172,7 @@ pub struct OpenportalProjectinfoListBuilder {
     page_size: Option<i64>,
     project: Option<String>,
     project_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoListBuilder {
     /// A page number within the paginated result set.
@@ -190,6 +199,16 @@ impl OpenportalProjectinfoListBuilder {
         self.project_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -204,6 +223,7 @@ impl OpenportalProjectinfoListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("project", self.project.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -250,13 +270,24 @@ impl std::future::IntoFuture for OpenportalProjectinfoListBuilder {
 pub struct OpenportalProjectinfoRetrieveBuilder {
     client: runtime::Client,
     project: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-projectinfo/{}/", runtime::path_param("project", &
@@ -267,6 +298,7 @@ impl OpenportalProjectinfoRetrieveBuilder {
                 "openportal_projectinfo_retrieve",
                 "/api/openportal-projectinfo/{project}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -287,17 +319,29 @@ impl std::future::IntoFuture for OpenportalProjectinfoRetrieveBuilder {
 pub struct OpenportalProjectinfoCreateBuilder {
     client: runtime::Client,
     body: models::ProjectInfoRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openportal-projectinfo/".to_string(),
             )
             .operation("openportal_projectinfo_create", "/api/openportal-projectinfo/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -320,13 +364,24 @@ pub struct OpenportalProjectinfoUpdateBuilder {
     client: runtime::Client,
     project: i64,
     body: models::ProjectInfoRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-projectinfo/{}/", runtime::path_param("project", &
@@ -337,6 +392,7 @@ impl OpenportalProjectinfoUpdateBuilder {
                 "openportal_projectinfo_update",
                 "/api/openportal-projectinfo/{project}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -359,8 +415,19 @@ pub struct OpenportalProjectinfoPartialUpdateBuilder {
     client: runtime::Client,
     project: i64,
     body: Option<models::PatchedProjectInfoRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedProjectInfoRequest) -> Self {
         self.body = Some(body);
@@ -370,7 +437,7 @@ impl OpenportalProjectinfoPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-projectinfo/{}/", runtime::path_param("project", &
@@ -381,6 +448,7 @@ impl OpenportalProjectinfoPartialUpdateBuilder {
                 "openportal_projectinfo_partial_update",
                 "/api/openportal-projectinfo/{project}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -404,13 +472,24 @@ impl std::future::IntoFuture for OpenportalProjectinfoPartialUpdateBuilder {
 pub struct OpenportalProjectinfoDestroyBuilder {
     client: runtime::Client,
     project: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-projectinfo/{}/", runtime::path_param("project", &
@@ -421,6 +500,7 @@ impl OpenportalProjectinfoDestroyBuilder {
                 "openportal_projectinfo_destroy",
                 "/api/openportal-projectinfo/{project}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -442,13 +522,24 @@ pub struct OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder {
     client: runtime::Client,
     project: i64,
     body: models::ProjectInfoRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-projectinfo/{}/set_allowed_destinations/",
@@ -459,6 +550,7 @@ impl OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder {
                 "openportal_projectinfo_set_allowed_destinations_update",
                 "/api/openportal-projectinfo/{project}/set_allowed_destinations/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -482,13 +574,24 @@ pub struct OpenportalProjectinfoSetShortnameUpdateBuilder {
     client: runtime::Client,
     project: i64,
     body: models::ProjectInfoRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoSetShortnameUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-projectinfo/{}/set_shortname/",
@@ -499,6 +602,7 @@ impl OpenportalProjectinfoSetShortnameUpdateBuilder {
                 "openportal_projectinfo_set_shortname_update",
                 "/api/openportal-projectinfo/{project}/set_shortname/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

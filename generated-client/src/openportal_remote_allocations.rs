@@ -49,6 +49,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
             service_settings_name: Default::default(),
             service_settings_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -64,6 +65,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -80,6 +82,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
     ) -> OpenportalRemoteAllocationsCreateBuilder {
         OpenportalRemoteAllocationsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -98,6 +101,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
         OpenportalRemoteAllocationsPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -116,6 +120,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
         OpenportalRemoteAllocationsUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -134,6 +139,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
         OpenportalRemoteAllocationsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -152,6 +158,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
         OpenportalRemoteAllocationsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -167,6 +174,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
         OpenportalRemoteAllocationsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Mark resource as ERRED
@@ -183,6 +191,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
         OpenportalRemoteAllocationsSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -202,6 +211,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
         OpenportalRemoteAllocationsSetLimitsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -219,6 +229,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
         OpenportalRemoteAllocationsSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -248,6 +259,7 @@ pub struct OpenportalRemoteAllocationsListBuilder {
     service_settings_name: Option<String>,
     service_settings_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsListBuilder {
     /// Backend ID
@@ -314,8 +326,15 @@ impl OpenportalRemoteAllocationsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Query `is_active`, boolean.
@@ -389,8 +408,25 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -427,6 +463,7 @@ impl OpenportalRemoteAllocationsListBuilder {
         q.push_opt("service_settings_name", self.service_settings_name.as_ref());
         q.push_opt("service_settings_uuid", self.service_settings_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -476,11 +513,29 @@ pub struct OpenportalRemoteAllocationsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -500,6 +555,7 @@ impl OpenportalRemoteAllocationsRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -520,13 +576,24 @@ impl std::future::IntoFuture for OpenportalRemoteAllocationsRetrieveBuilder {
 pub struct OpenportalRemoteAllocationsCreateBuilder {
     client: runtime::Client,
     body: models::RemoteAllocationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openportal-remote-allocations/".to_string(),
             )
@@ -534,6 +601,7 @@ impl OpenportalRemoteAllocationsCreateBuilder {
                 "openportal_remote_allocations_create",
                 "/api/openportal-remote-allocations/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -555,13 +623,24 @@ impl std::future::IntoFuture for OpenportalRemoteAllocationsCreateBuilder {
 pub struct OpenportalRemoteAllocationsPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-remote-allocations/{}/pull/",
@@ -572,6 +651,7 @@ impl OpenportalRemoteAllocationsPullBuilder {
                 "openportal_remote_allocations_pull",
                 "/api/openportal-remote-allocations/{uuid}/pull/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -592,13 +672,24 @@ impl std::future::IntoFuture for OpenportalRemoteAllocationsPullBuilder {
 pub struct OpenportalRemoteAllocationsUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-remote-allocations/{}/unlink/",
@@ -609,6 +700,7 @@ impl OpenportalRemoteAllocationsUnlinkBuilder {
                 "openportal_remote_allocations_unlink",
                 "/api/openportal-remote-allocations/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -630,13 +722,24 @@ pub struct OpenportalRemoteAllocationsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RemoteAllocationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-remote-allocations/{}/", runtime::path_param("uuid",
@@ -647,6 +750,7 @@ impl OpenportalRemoteAllocationsUpdateBuilder {
                 "openportal_remote_allocations_update",
                 "/api/openportal-remote-allocations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -669,8 +773,19 @@ pub struct OpenportalRemoteAllocationsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedRemoteAllocationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedRemoteAllocationRequest) -> Self {
         self.body = Some(body);
@@ -680,7 +795,7 @@ impl OpenportalRemoteAllocationsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-remote-allocations/{}/", runtime::path_param("uuid",
@@ -691,6 +806,7 @@ impl OpenportalRemoteAllocationsPartialUpdateBuilder {
                 "openportal_remote_allocations_partial_update",
                 "/api/openportal-remote-allocations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -714,13 +830,24 @@ impl std::future::IntoFuture for OpenportalRemoteAllocationsPartialUpdateBuilder
 pub struct OpenportalRemoteAllocationsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-remote-allocations/{}/", runtime::path_param("uuid",
@@ -731,6 +858,7 @@ impl OpenportalRemoteAllocationsDestroyBuilder {
                 "openportal_remote_allocations_destroy",
                 "/api/openportal-remote-allocations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -752,8 +880,19 @@ pub struct OpenportalRemoteAllocationsSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -763,7 +902,7 @@ impl OpenportalRemoteAllocationsSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-remote-allocations/{}/set_erred/",
@@ -774,6 +913,7 @@ impl OpenportalRemoteAllocationsSetErredBuilder {
                 "openportal_remote_allocations_set_erred",
                 "/api/openportal-remote-allocations/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -798,13 +938,24 @@ pub struct OpenportalRemoteAllocationsSetLimitsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RemoteAllocationSetLimitsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsSetLimitsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-remote-allocations/{}/set_limits/",
@@ -815,6 +966,7 @@ impl OpenportalRemoteAllocationsSetLimitsBuilder {
                 "openportal_remote_allocations_set_limits",
                 "/api/openportal-remote-allocations/{uuid}/set_limits/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -836,13 +988,24 @@ impl std::future::IntoFuture for OpenportalRemoteAllocationsSetLimitsBuilder {
 pub struct OpenportalRemoteAllocationsSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-remote-allocations/{}/set_ok/",
@@ -853,6 +1016,7 @@ impl OpenportalRemoteAllocationsSetOkBuilder {
                 "openportal_remote_allocations_set_ok",
                 "/api/openportal-remote-allocations/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

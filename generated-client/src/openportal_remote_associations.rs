@@ -32,6 +32,7 @@ impl<'a> OpenportalRemoteAssociationsApi<'a> {
             allocation_uuid: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -46,6 +47,7 @@ impl<'a> OpenportalRemoteAssociationsApi<'a> {
         OpenportalRemoteAssociationsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -58,6 +60,7 @@ pub struct OpenportalRemoteAssociationsListBuilder {
     allocation_uuid: Option<Uuid>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAssociationsListBuilder {
     /// Query `allocation`, string (uri).
@@ -84,6 +87,16 @@ impl OpenportalRemoteAssociationsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -101,6 +114,7 @@ impl OpenportalRemoteAssociationsListBuilder {
         q.push_opt("allocation_uuid", self.allocation_uuid.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -147,13 +161,24 @@ impl std::future::IntoFuture for OpenportalRemoteAssociationsListBuilder {
 pub struct OpenportalRemoteAssociationsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAssociationsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-remote-associations/{}/",
@@ -164,6 +189,7 @@ impl OpenportalRemoteAssociationsRetrieveBuilder {
                 "openportal_remote_associations_retrieve",
                 "/api/openportal-remote-associations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

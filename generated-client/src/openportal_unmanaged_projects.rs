@@ -62,6 +62,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
             slug: Default::default(),
             user_uuid: Default::default(),
             user_uuid_with_active_role: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve project details
@@ -79,6 +80,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a new project
@@ -97,6 +99,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     ) -> OpenportalUnmanagedProjectsCreateBuilder {
         OpenportalUnmanagedProjectsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -117,6 +120,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
         OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -138,6 +142,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
         OpenportalUnmanagedProjectsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -158,6 +163,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
         OpenportalUnmanagedProjectsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -175,6 +181,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
         OpenportalUnmanagedProjectsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List users and their roles in a scope
@@ -206,6 +213,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
             user_slug: Default::default(),
             user_url: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Grant a role to a user
@@ -227,6 +235,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
         OpenportalUnmanagedProjectsAddUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -248,6 +257,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
         OpenportalUnmanagedProjectsDeleteUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -269,6 +279,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
         OpenportalUnmanagedProjectsUpdateUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -292,6 +303,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
             client: self.client.clone(),
             uuid,
             include_all: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get checklist template for creating new objects
@@ -313,6 +325,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
         OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
             client: self.client.clone(),
             parent_uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get checklist completion status
@@ -334,6 +347,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
         OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get project resource usage statistics
@@ -354,6 +368,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
             client: self.client.clone(),
             uuid,
             for_current_month: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Move project to another customer
@@ -374,6 +389,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
         OpenportalUnmanagedProjectsMoveProjectBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -391,6 +407,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
         OpenportalUnmanagedProjectsRecoverBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -414,6 +431,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
         OpenportalUnmanagedProjectsSubmitAnswersBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -455,6 +473,7 @@ pub struct OpenportalUnmanagedProjectsListBuilder {
     slug: Option<String>,
     user_uuid: Option<Uuid>,
     user_uuid_with_active_role: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsListBuilder {
     /// Filter by whether accounting is running.
@@ -474,11 +493,18 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Affiliation UUID
     ///
     /// Query `affiliation_uuid`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_affiliation_uuid`\](Self::add_affiliation_uuid) adds one to them.
     pub fn affiliation_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.affiliation_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `affiliation_uuid`, after those set before (with [`affiliation_uuid`](Self::affiliation_uuid) or this method).
+    pub fn add_affiliation_uuid(mut self, value: impl Into<String>) -> Self {
+        self.affiliation_uuid.push(value.into());
         self
     }
     /// Query `backend_id`, string.
@@ -524,6 +550,8 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -531,14 +559,26 @@ impl OpenportalUnmanagedProjectsListBuilder {
         self.current_user_has_role = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
+        self.current_user_has_role.push(value.into());
+        self
+    }
     /// Multiple values may be separated by commas.
     ///
     /// Query `customer`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_customer`\](Self::add_customer) adds one to them.
     pub fn customer(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.customer = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `customer`, after those set before (with [`customer`](Self::customer) or this method).
+    pub fn add_customer(mut self, value: impl Into<String>) -> Self {
+        self.customer.push(value.into());
         self
     }
     /// Customer abbreviation
@@ -570,8 +610,15 @@ impl OpenportalUnmanagedProjectsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Filter projects that have an affiliation.
@@ -626,8 +673,15 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -686,6 +740,16 @@ impl OpenportalUnmanagedProjectsListBuilder {
         self.user_uuid_with_active_role = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -734,6 +798,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
             "user_uuid_with_active_role",
             self.user_uuid_with_active_role.as_ref(),
         );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -781,11 +846,29 @@ pub struct OpenportalUnmanagedProjectsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -805,6 +888,7 @@ impl OpenportalUnmanagedProjectsRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -825,13 +909,24 @@ impl std::future::IntoFuture for OpenportalUnmanagedProjectsRetrieveBuilder {
 pub struct OpenportalUnmanagedProjectsCreateBuilder {
     client: runtime::Client,
     body: models::ProjectRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openportal-unmanaged-projects/".to_string(),
             )
@@ -839,9 +934,10 @@ impl OpenportalUnmanagedProjectsCreateBuilder {
                 "openportal_unmanaged_projects_create",
                 "/api/openportal-unmanaged-projects/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -865,8 +961,19 @@ pub struct OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ProjectAffiliationUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ProjectAffiliationUpdateRequest) -> Self {
         self.body = Some(body);
@@ -876,7 +983,7 @@ impl OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-unmanaged-projects/{}/update_affiliation/",
@@ -887,6 +994,7 @@ impl OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
                 "openportal_unmanaged_projects_update_affiliation",
                 "/api/openportal-unmanaged-projects/{uuid}/update_affiliation/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -911,13 +1019,24 @@ pub struct OpenportalUnmanagedProjectsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProjectRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-unmanaged-projects/{}/", runtime::path_param("uuid",
@@ -928,9 +1047,10 @@ impl OpenportalUnmanagedProjectsUpdateBuilder {
                 "openportal_unmanaged_projects_update",
                 "/api/openportal-unmanaged-projects/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -954,8 +1074,19 @@ pub struct OpenportalUnmanagedProjectsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedProjectRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedProjectRequest) -> Self {
         self.body = Some(body);
@@ -965,7 +1096,7 @@ impl OpenportalUnmanagedProjectsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-unmanaged-projects/{}/", runtime::path_param("uuid",
@@ -976,10 +1107,11 @@ impl OpenportalUnmanagedProjectsPartialUpdateBuilder {
                 "openportal_unmanaged_projects_partial_update",
                 "/api/openportal-unmanaged-projects/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -1005,13 +1137,24 @@ impl std::future::IntoFuture for OpenportalUnmanagedProjectsPartialUpdateBuilder
 pub struct OpenportalUnmanagedProjectsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-unmanaged-projects/{}/", runtime::path_param("uuid",
@@ -1022,6 +1165,7 @@ impl OpenportalUnmanagedProjectsDestroyBuilder {
                 "openportal_unmanaged_projects_destroy",
                 "/api/openportal-unmanaged-projects/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1055,13 +1199,21 @@ pub struct OpenportalUnmanagedProjectsListUsersListBuilder {
     user_slug: Option<String>,
     user_url: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// Fields to include in response
     ///
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// User full name
@@ -1081,8 +1233,15 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// Ordering fields
     ///
     /// Query `o`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -1141,6 +1300,16 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1169,6 +1338,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
         q.push_opt("user_slug", self.user_slug.as_ref());
         q.push_opt("user_url", self.user_url.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1218,13 +1388,24 @@ pub struct OpenportalUnmanagedProjectsAddUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsAddUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-unmanaged-projects/{}/add_user/",
@@ -1235,6 +1416,7 @@ impl OpenportalUnmanagedProjectsAddUserBuilder {
                 "openportal_unmanaged_projects_add_user",
                 "/api/openportal-unmanaged-projects/{uuid}/add_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1257,13 +1439,24 @@ pub struct OpenportalUnmanagedProjectsDeleteUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleDeleteRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsDeleteUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-unmanaged-projects/{}/delete_user/",
@@ -1274,6 +1467,7 @@ impl OpenportalUnmanagedProjectsDeleteUserBuilder {
                 "openportal_unmanaged_projects_delete_user",
                 "/api/openportal-unmanaged-projects/{uuid}/delete_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1296,13 +1490,24 @@ pub struct OpenportalUnmanagedProjectsUpdateUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsUpdateUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-unmanaged-projects/{}/update_user/",
@@ -1313,6 +1518,7 @@ impl OpenportalUnmanagedProjectsUpdateUserBuilder {
                 "openportal_unmanaged_projects_update_user",
                 "/api/openportal-unmanaged-projects/{uuid}/update_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1335,6 +1541,7 @@ pub struct OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     include_all: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
     /// If true, returns all questions including hidden ones (for dynamic form visibility). Default: false.
@@ -1342,6 +1549,16 @@ impl OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
     /// Query `include_all`, boolean.
     pub fn include_all(mut self, value: bool) -> Self {
         self.include_all = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1361,6 +1578,7 @@ impl OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
             );
         let q = req.query();
         q.push_opt("include_all", self.include_all.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1390,8 +1608,19 @@ impl std::future::IntoFuture for OpenportalUnmanagedProjectsChecklistRetrieveBui
 pub struct OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
     client: runtime::Client,
     parent_uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1406,6 +1635,7 @@ impl OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
             );
         let q = req.query();
         q.push("parent_uuid", &self.parent_uuid);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1436,13 +1666,24 @@ for OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
 pub struct OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-unmanaged-projects/{}/completion_status/",
@@ -1453,6 +1694,7 @@ impl OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
                 "openportal_unmanaged_projects_completion_status_retrieve",
                 "/api/openportal-unmanaged-projects/{uuid}/completion_status/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1475,6 +1717,7 @@ pub struct OpenportalUnmanagedProjectsStatsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     for_current_month: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsStatsRetrieveBuilder {
     /// If true, returns usage data for the current month only. Otherwise, returns total usage.
@@ -1482,6 +1725,16 @@ impl OpenportalUnmanagedProjectsStatsRetrieveBuilder {
     /// Query `for_current_month`, boolean.
     pub fn for_current_month(mut self, value: bool) -> Self {
         self.for_current_month = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1501,6 +1754,7 @@ impl OpenportalUnmanagedProjectsStatsRetrieveBuilder {
             );
         let q = req.query();
         q.push_opt("for_current_month", self.for_current_month.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1522,13 +1776,24 @@ pub struct OpenportalUnmanagedProjectsMoveProjectBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::MoveProjectRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsMoveProjectBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-unmanaged-projects/{}/move_project/",
@@ -1539,6 +1804,7 @@ impl OpenportalUnmanagedProjectsMoveProjectBuilder {
                 "openportal_unmanaged_projects_move_project",
                 "/api/openportal-unmanaged-projects/{uuid}/move_project/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1561,8 +1827,19 @@ pub struct OpenportalUnmanagedProjectsRecoverBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ProjectRecoveryRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsRecoverBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ProjectRecoveryRequest) -> Self {
         self.body = Some(body);
@@ -1572,7 +1849,7 @@ impl OpenportalUnmanagedProjectsRecoverBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-unmanaged-projects/{}/recover/",
@@ -1583,6 +1860,7 @@ impl OpenportalUnmanagedProjectsRecoverBuilder {
                 "openportal_unmanaged_projects_recover",
                 "/api/openportal-unmanaged-projects/{uuid}/recover/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1607,13 +1885,24 @@ pub struct OpenportalUnmanagedProjectsSubmitAnswersBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Vec<models::QuestionUuidAnswerData>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsSubmitAnswersBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-unmanaged-projects/{}/submit_answers/",
@@ -1624,6 +1913,7 @@ impl OpenportalUnmanagedProjectsSubmitAnswersBuilder {
                 "openportal_unmanaged_projects_submit_answers",
                 "/api/openportal-unmanaged-projects/{uuid}/submit_answers/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

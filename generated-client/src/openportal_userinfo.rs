@@ -32,6 +32,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
             page_size: Default::default(),
             user: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -46,6 +47,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
         OpenportalUserinfoRetrieveBuilder {
             client: self.client.clone(),
             user,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -62,6 +64,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
     ) -> OpenportalUserinfoCreateBuilder {
         OpenportalUserinfoCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -81,6 +84,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
         OpenportalUserinfoUpdateBuilder {
             client: self.client.clone(),
             user,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -96,6 +100,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
         OpenportalUserinfoPartialUpdateBuilder {
             client: self.client.clone(),
             user,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -111,6 +116,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
         OpenportalUserinfoDestroyBuilder {
             client: self.client.clone(),
             user,
+            unchecked_query: Vec::new(),
         }
     }
     /// List Openportal Userinfo Me
@@ -124,6 +130,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
     pub fn me_retrieve(&self) -> OpenportalUserinfoMeRetrieveBuilder {
         OpenportalUserinfoMeRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Set shortname
@@ -142,6 +149,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
         OpenportalUserinfoSetShortnameUpdateBuilder {
             client: self.client.clone(),
             user,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -155,6 +163,7 @@ pub struct OpenportalUserinfoListBuilder {
     page_size: Option<i64>,
     user: Option<String>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoListBuilder {
     /// A page number within the paginated result set.
@@ -181,6 +190,16 @@ impl OpenportalUserinfoListBuilder {
         self.user_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -195,6 +214,7 @@ impl OpenportalUserinfoListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("user", self.user.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -241,13 +261,24 @@ impl std::future::IntoFuture for OpenportalUserinfoListBuilder {
 pub struct OpenportalUserinfoRetrieveBuilder {
     client: runtime::Client,
     user: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-userinfo/{}/", runtime::path_param("user", & self
@@ -258,6 +289,7 @@ impl OpenportalUserinfoRetrieveBuilder {
                 "openportal_userinfo_retrieve",
                 "/api/openportal-userinfo/{user}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -278,17 +310,29 @@ impl std::future::IntoFuture for OpenportalUserinfoRetrieveBuilder {
 pub struct OpenportalUserinfoCreateBuilder {
     client: runtime::Client,
     body: models::UserInfoRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openportal-userinfo/".to_string(),
             )
             .operation("openportal_userinfo_create", "/api/openportal-userinfo/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -311,13 +355,24 @@ pub struct OpenportalUserinfoUpdateBuilder {
     client: runtime::Client,
     user: i64,
     body: models::UserInfoRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-userinfo/{}/", runtime::path_param("user", & self
@@ -325,6 +380,7 @@ impl OpenportalUserinfoUpdateBuilder {
                 ),
             )
             .operation("openportal_userinfo_update", "/api/openportal-userinfo/{user}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -347,8 +403,19 @@ pub struct OpenportalUserinfoPartialUpdateBuilder {
     client: runtime::Client,
     user: i64,
     body: Option<models::PatchedUserInfoRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedUserInfoRequest) -> Self {
         self.body = Some(body);
@@ -358,7 +425,7 @@ impl OpenportalUserinfoPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-userinfo/{}/", runtime::path_param("user", & self
@@ -369,6 +436,7 @@ impl OpenportalUserinfoPartialUpdateBuilder {
                 "openportal_userinfo_partial_update",
                 "/api/openportal-userinfo/{user}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -392,13 +460,24 @@ impl std::future::IntoFuture for OpenportalUserinfoPartialUpdateBuilder {
 pub struct OpenportalUserinfoDestroyBuilder {
     client: runtime::Client,
     user: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-userinfo/{}/", runtime::path_param("user", & self
@@ -409,6 +488,7 @@ impl OpenportalUserinfoDestroyBuilder {
                 "openportal_userinfo_destroy",
                 "/api/openportal-userinfo/{user}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -428,13 +508,24 @@ impl std::future::IntoFuture for OpenportalUserinfoDestroyBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUserinfoMeRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoMeRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openportal-userinfo/me/".to_string(),
             )
@@ -442,6 +533,7 @@ impl OpenportalUserinfoMeRetrieveBuilder {
                 "openportal_userinfo_me_retrieve",
                 "/api/openportal-userinfo/me/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -463,13 +555,24 @@ pub struct OpenportalUserinfoSetShortnameUpdateBuilder {
     client: runtime::Client,
     user: i64,
     body: models::UserInfoRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoSetShortnameUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openportal-userinfo/{}/set_shortname/",
@@ -480,6 +583,7 @@ impl OpenportalUserinfoSetShortnameUpdateBuilder {
                 "openportal_userinfo_set_shortname_update",
                 "/api/openportal-userinfo/{user}/set_shortname/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -30,6 +30,7 @@ impl<'a> OpenstackApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -44,6 +45,7 @@ impl<'a> OpenstackApi<'a> {
         OpenstackDiscoveryRetrieveBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -57,6 +59,7 @@ impl<'a> OpenstackApi<'a> {
     pub fn discovery_create(&self) -> OpenstackDiscoveryCreateBuilder {
         OpenstackDiscoveryCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Discover available external networks
@@ -77,6 +80,7 @@ impl<'a> OpenstackApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -98,6 +102,7 @@ impl<'a> OpenstackApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -119,6 +124,7 @@ impl<'a> OpenstackApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -140,6 +146,7 @@ impl<'a> OpenstackApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -161,6 +168,7 @@ impl<'a> OpenstackApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -180,6 +188,7 @@ impl<'a> OpenstackApi<'a> {
     ) -> OpenstackDiscoveryPreviewServiceAttributesBuilder {
         OpenstackDiscoveryPreviewServiceAttributesBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -199,6 +208,7 @@ impl<'a> OpenstackApi<'a> {
     ) -> OpenstackDiscoveryValidateCredentialsBuilder {
         OpenstackDiscoveryValidateCredentialsBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -214,6 +224,7 @@ impl<'a> OpenstackApi<'a> {
         OpenstackDiscoveryUpdateBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
     /// Partial Update
@@ -231,6 +242,7 @@ impl<'a> OpenstackApi<'a> {
         OpenstackDiscoveryPartialUpdateBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -245,6 +257,7 @@ impl<'a> OpenstackApi<'a> {
         OpenstackDiscoveryDestroyBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -254,6 +267,7 @@ pub struct OpenstackDiscoveryListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryListBuilder {
     /// A page number within the paginated result set.
@@ -270,6 +284,16 @@ impl OpenstackDiscoveryListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -282,6 +306,7 @@ impl OpenstackDiscoveryListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -302,13 +327,24 @@ impl std::future::IntoFuture for OpenstackDiscoveryListBuilder {
 pub struct OpenstackDiscoveryRetrieveBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack/discovery/{}/", runtime::path_param("id", & self.id)
@@ -316,6 +352,7 @@ impl OpenstackDiscoveryRetrieveBuilder {
                 ),
             )
             .operation("openstack_discovery_retrieve", "/api/openstack/discovery/{id}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -335,17 +372,29 @@ impl std::future::IntoFuture for OpenstackDiscoveryRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackDiscoveryCreateBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openstack/discovery/".to_string(),
             )
             .operation("openstack_discovery_create", "/api/openstack/discovery/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -368,6 +417,7 @@ pub struct OpenstackDiscoveryDiscoverExternalNetworksBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     body: models::DiscoverExternalNetworksRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryDiscoverExternalNetworksBuilder {
     /// A page number within the paginated result set.
@@ -382,6 +432,16 @@ impl OpenstackDiscoveryDiscoverExternalNetworksBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -399,6 +459,7 @@ impl OpenstackDiscoveryDiscoverExternalNetworksBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -429,6 +490,7 @@ pub struct OpenstackDiscoveryDiscoverFlavorsBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     body: models::DiscoverFlavorsRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryDiscoverFlavorsBuilder {
     /// A page number within the paginated result set.
@@ -443,6 +505,16 @@ impl OpenstackDiscoveryDiscoverFlavorsBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -460,6 +532,7 @@ impl OpenstackDiscoveryDiscoverFlavorsBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -487,6 +560,7 @@ pub struct OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     body: models::DiscoverInstanceAvailabilityZonesRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder {
     /// A page number within the paginated result set.
@@ -501,6 +575,16 @@ impl OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -519,6 +603,7 @@ impl OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -543,6 +628,7 @@ pub struct OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     body: models::DiscoverVolumeAvailabilityZonesRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder {
     /// A page number within the paginated result set.
@@ -557,6 +643,16 @@ impl OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -575,6 +671,7 @@ impl OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -599,6 +696,7 @@ pub struct OpenstackDiscoveryDiscoverVolumeTypesBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     body: models::DiscoverVolumeTypesRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryDiscoverVolumeTypesBuilder {
     /// A page number within the paginated result set.
@@ -613,6 +711,16 @@ impl OpenstackDiscoveryDiscoverVolumeTypesBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -630,6 +738,7 @@ impl OpenstackDiscoveryDiscoverVolumeTypesBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -658,13 +767,24 @@ impl std::future::IntoFuture for OpenstackDiscoveryDiscoverVolumeTypesBuilder {
 pub struct OpenstackDiscoveryPreviewServiceAttributesBuilder {
     client: runtime::Client,
     body: models::PreviewServiceAttributesRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryPreviewServiceAttributesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openstack/discovery/preview_service_attributes/".to_string(),
             )
@@ -672,6 +792,7 @@ impl OpenstackDiscoveryPreviewServiceAttributesBuilder {
                 "openstack_discovery_preview_service_attributes",
                 "/api/openstack/discovery/preview_service_attributes/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -695,13 +816,24 @@ impl std::future::IntoFuture for OpenstackDiscoveryPreviewServiceAttributesBuild
 pub struct OpenstackDiscoveryValidateCredentialsBuilder {
     client: runtime::Client,
     body: models::OpenStackCredentialsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryValidateCredentialsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openstack/discovery/validate_credentials/".to_string(),
             )
@@ -709,6 +841,7 @@ impl OpenstackDiscoveryValidateCredentialsBuilder {
                 "openstack_discovery_validate_credentials",
                 "/api/openstack/discovery/validate_credentials/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -730,13 +863,24 @@ impl std::future::IntoFuture for OpenstackDiscoveryValidateCredentialsBuilder {
 pub struct OpenstackDiscoveryUpdateBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack/discovery/{}/", runtime::path_param("id", & self.id)
@@ -744,6 +888,7 @@ impl OpenstackDiscoveryUpdateBuilder {
                 ),
             )
             .operation("openstack_discovery_update", "/api/openstack/discovery/{id}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -764,13 +909,24 @@ impl std::future::IntoFuture for OpenstackDiscoveryUpdateBuilder {
 pub struct OpenstackDiscoveryPartialUpdateBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack/discovery/{}/", runtime::path_param("id", & self.id)
@@ -781,6 +937,7 @@ impl OpenstackDiscoveryPartialUpdateBuilder {
                 "openstack_discovery_partial_update",
                 "/api/openstack/discovery/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -801,13 +958,24 @@ impl std::future::IntoFuture for OpenstackDiscoveryPartialUpdateBuilder {
 pub struct OpenstackDiscoveryDestroyBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack/discovery/{}/", runtime::path_param("id", & self.id)
@@ -815,6 +983,7 @@ impl OpenstackDiscoveryDestroyBuilder {
                 ),
             )
             .operation("openstack_discovery_destroy", "/api/openstack/discovery/{id}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

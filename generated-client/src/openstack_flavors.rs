@@ -51,6 +51,7 @@ impl<'a> OpenstackFlavorsApi<'a> {
             settings_uuid: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get flavor details
@@ -68,6 +69,7 @@ impl<'a> OpenstackFlavorsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get flavor usage statistics
@@ -83,6 +85,7 @@ impl<'a> OpenstackFlavorsApi<'a> {
     pub fn usage_stats_retrieve(&self) -> OpenstackFlavorsUsageStatsRetrieveBuilder {
         OpenstackFlavorsUsageStatsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -112,6 +115,7 @@ pub struct OpenstackFlavorsListBuilder {
     settings_uuid: Option<Uuid>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFlavorsListBuilder {
     /// Query `cores`, integer.
@@ -145,8 +149,15 @@ impl OpenstackFlavorsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -173,8 +184,15 @@ impl OpenstackFlavorsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering UUID
@@ -241,6 +259,16 @@ impl OpenstackFlavorsListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -272,6 +300,7 @@ impl OpenstackFlavorsListBuilder {
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -321,11 +350,29 @@ pub struct OpenstackFlavorsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFlavorsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -342,6 +389,7 @@ impl OpenstackFlavorsRetrieveBuilder {
             .operation("openstack_flavors_retrieve", "/api/openstack-flavors/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -361,13 +409,24 @@ impl std::future::IntoFuture for OpenstackFlavorsRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackFlavorsUsageStatsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFlavorsUsageStatsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openstack-flavors/usage_stats/".to_string(),
             )
@@ -375,6 +434,7 @@ impl OpenstackFlavorsUsageStatsRetrieveBuilder {
                 "openstack_flavors_usage_stats_retrieve",
                 "/api/openstack-flavors/usage_stats/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -55,6 +55,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
             state: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get floating IP details
@@ -72,6 +73,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Synchronize resource state
@@ -89,6 +91,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
         OpenstackFloatingIpsPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -107,6 +110,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
         OpenstackFloatingIpsUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update floating IP description
@@ -126,6 +130,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
         OpenstackFloatingIpsUpdateDescriptionBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -143,6 +148,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
         OpenstackFloatingIpsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Attach floating IP to a port
@@ -163,6 +169,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
         OpenstackFloatingIpsAttachToPortBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -181,6 +188,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
         OpenstackFloatingIpsDetachFromPortBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Mark resource as ERRED
@@ -197,6 +205,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
         OpenstackFloatingIpsSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -214,6 +223,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
         OpenstackFloatingIpsSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -247,6 +257,7 @@ pub struct OpenstackFloatingIpsListBuilder {
     state: Vec<String>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsListBuilder {
     /// Query `address`, string.
@@ -318,8 +329,15 @@ impl OpenstackFloatingIpsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Is free
@@ -400,8 +418,15 @@ impl OpenstackFloatingIpsListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tenant URL
@@ -416,6 +441,16 @@ impl OpenstackFloatingIpsListBuilder {
     /// Query `tenant_uuid`, string (uuid).
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -453,6 +488,7 @@ impl OpenstackFloatingIpsListBuilder {
         q.push_repeated("state", &self.state);
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -504,11 +540,29 @@ pub struct OpenstackFloatingIpsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -528,6 +582,7 @@ impl OpenstackFloatingIpsRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -548,13 +603,24 @@ impl std::future::IntoFuture for OpenstackFloatingIpsRetrieveBuilder {
 pub struct OpenstackFloatingIpsPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-floating-ips/{}/pull/", runtime::path_param("uuid", &
@@ -565,6 +631,7 @@ impl OpenstackFloatingIpsPullBuilder {
                 "openstack_floating_ips_pull",
                 "/api/openstack-floating-ips/{uuid}/pull/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -585,13 +652,24 @@ impl std::future::IntoFuture for OpenstackFloatingIpsPullBuilder {
 pub struct OpenstackFloatingIpsUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-floating-ips/{}/unlink/", runtime::path_param("uuid",
@@ -602,6 +680,7 @@ impl OpenstackFloatingIpsUnlinkBuilder {
                 "openstack_floating_ips_unlink",
                 "/api/openstack-floating-ips/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -623,8 +702,19 @@ pub struct OpenstackFloatingIpsUpdateDescriptionBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OpenStackFloatingIpDescriptionUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsUpdateDescriptionBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -637,7 +727,7 @@ impl OpenstackFloatingIpsUpdateDescriptionBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-floating-ips/{}/update_description/",
@@ -648,6 +738,7 @@ impl OpenstackFloatingIpsUpdateDescriptionBuilder {
                 "openstack_floating_ips_update_description",
                 "/api/openstack-floating-ips/{uuid}/update_description/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -671,13 +762,24 @@ impl std::future::IntoFuture for OpenstackFloatingIpsUpdateDescriptionBuilder {
 pub struct OpenstackFloatingIpsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-floating-ips/{}/", runtime::path_param("uuid", & self
@@ -688,6 +790,7 @@ impl OpenstackFloatingIpsDestroyBuilder {
                 "openstack_floating_ips_destroy",
                 "/api/openstack-floating-ips/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -709,13 +812,24 @@ pub struct OpenstackFloatingIpsAttachToPortBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackFloatingIpAttachRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsAttachToPortBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-floating-ips/{}/attach_to_port/",
@@ -726,6 +840,7 @@ impl OpenstackFloatingIpsAttachToPortBuilder {
                 "openstack_floating_ips_attach_to_port",
                 "/api/openstack-floating-ips/{uuid}/attach_to_port/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -747,13 +862,24 @@ impl std::future::IntoFuture for OpenstackFloatingIpsAttachToPortBuilder {
 pub struct OpenstackFloatingIpsDetachFromPortBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsDetachFromPortBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-floating-ips/{}/detach_from_port/",
@@ -764,6 +890,7 @@ impl OpenstackFloatingIpsDetachFromPortBuilder {
                 "openstack_floating_ips_detach_from_port",
                 "/api/openstack-floating-ips/{uuid}/detach_from_port/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -785,8 +912,19 @@ pub struct OpenstackFloatingIpsSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -796,7 +934,7 @@ impl OpenstackFloatingIpsSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-floating-ips/{}/set_erred/",
@@ -807,6 +945,7 @@ impl OpenstackFloatingIpsSetErredBuilder {
                 "openstack_floating_ips_set_erred",
                 "/api/openstack-floating-ips/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -830,13 +969,24 @@ impl std::future::IntoFuture for OpenstackFloatingIpsSetErredBuilder {
 pub struct OpenstackFloatingIpsSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-floating-ips/{}/set_ok/", runtime::path_param("uuid",
@@ -847,6 +997,7 @@ impl OpenstackFloatingIpsSetOkBuilder {
                 "openstack_floating_ips_set_ok",
                 "/api/openstack-floating-ips/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -40,6 +40,7 @@ impl<'a> OpenstackHealthMonitorsApi<'a> {
             pool_uuid: Default::default(),
             state: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get health monitor details
@@ -57,6 +58,7 @@ impl<'a> OpenstackHealthMonitorsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create health monitor
@@ -75,6 +77,7 @@ impl<'a> OpenstackHealthMonitorsApi<'a> {
     ) -> OpenstackHealthMonitorsCreateBuilder {
         OpenstackHealthMonitorsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -92,6 +95,7 @@ impl<'a> OpenstackHealthMonitorsApi<'a> {
         OpenstackHealthMonitorsPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update health monitor
@@ -108,6 +112,7 @@ impl<'a> OpenstackHealthMonitorsApi<'a> {
         OpenstackHealthMonitorsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -128,6 +133,7 @@ impl<'a> OpenstackHealthMonitorsApi<'a> {
         OpenstackHealthMonitorsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -145,6 +151,7 @@ impl<'a> OpenstackHealthMonitorsApi<'a> {
         OpenstackHealthMonitorsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -163,11 +170,19 @@ pub struct OpenstackHealthMonitorsListBuilder {
     pool_uuid: Option<Uuid>,
     state: Vec<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHealthMonitorsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Load balancer UUID
@@ -222,8 +237,15 @@ impl OpenstackHealthMonitorsListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tenant UUID
@@ -231,6 +253,16 @@ impl OpenstackHealthMonitorsListBuilder {
     /// Query `tenant_uuid`, string (uuid).
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -256,6 +288,7 @@ impl OpenstackHealthMonitorsListBuilder {
         q.push_opt("pool_uuid", self.pool_uuid.as_ref());
         q.push_repeated("state", &self.state);
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -307,11 +340,29 @@ pub struct OpenstackHealthMonitorsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHealthMonitorsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -331,6 +382,7 @@ impl OpenstackHealthMonitorsRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -351,13 +403,24 @@ impl std::future::IntoFuture for OpenstackHealthMonitorsRetrieveBuilder {
 pub struct OpenstackHealthMonitorsCreateBuilder {
     client: runtime::Client,
     body: models::CreateHealthMonitorRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHealthMonitorsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openstack-health-monitors/".to_string(),
             )
@@ -365,6 +428,7 @@ impl OpenstackHealthMonitorsCreateBuilder {
                 "openstack_health_monitors_create",
                 "/api/openstack-health-monitors/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -386,13 +450,24 @@ impl std::future::IntoFuture for OpenstackHealthMonitorsCreateBuilder {
 pub struct OpenstackHealthMonitorsPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHealthMonitorsPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-health-monitors/{}/pull/",
@@ -403,6 +478,7 @@ impl OpenstackHealthMonitorsPullBuilder {
                 "openstack_health_monitors_pull",
                 "/api/openstack-health-monitors/{uuid}/pull/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -424,8 +500,19 @@ pub struct OpenstackHealthMonitorsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::UpdateHealthMonitorRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHealthMonitorsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::UpdateHealthMonitorRequest) -> Self {
         self.body = Some(body);
@@ -435,7 +522,7 @@ impl OpenstackHealthMonitorsUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-health-monitors/{}/", runtime::path_param("uuid", &
@@ -446,6 +533,7 @@ impl OpenstackHealthMonitorsUpdateBuilder {
                 "openstack_health_monitors_update",
                 "/api/openstack-health-monitors/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -470,8 +558,19 @@ pub struct OpenstackHealthMonitorsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedUpdateHealthMonitorRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHealthMonitorsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedUpdateHealthMonitorRequest) -> Self {
         self.body = Some(body);
@@ -481,7 +580,7 @@ impl OpenstackHealthMonitorsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-health-monitors/{}/", runtime::path_param("uuid", &
@@ -492,6 +591,7 @@ impl OpenstackHealthMonitorsPartialUpdateBuilder {
                 "openstack_health_monitors_partial_update",
                 "/api/openstack-health-monitors/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -515,13 +615,24 @@ impl std::future::IntoFuture for OpenstackHealthMonitorsPartialUpdateBuilder {
 pub struct OpenstackHealthMonitorsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHealthMonitorsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-health-monitors/{}/", runtime::path_param("uuid", &
@@ -532,6 +643,7 @@ impl OpenstackHealthMonitorsDestroyBuilder {
                 "openstack_health_monitors_destroy",
                 "/api/openstack-health-monitors/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

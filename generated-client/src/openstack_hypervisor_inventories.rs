@@ -33,6 +33,7 @@ impl<'a> OpenstackHypervisorInventoriesApi<'a> {
             page_size: Default::default(),
             resource_class: Default::default(),
             settings_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> OpenstackHypervisorInventoriesApi<'a> {
         OpenstackHypervisorInventoriesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -60,6 +62,7 @@ pub struct OpenstackHypervisorInventoriesListBuilder {
     page_size: Option<i64>,
     resource_class: Option<String>,
     settings_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHypervisorInventoriesListBuilder {
     /// Query `hypervisor_uuid`, string (uuid).
@@ -91,6 +94,16 @@ impl OpenstackHypervisorInventoriesListBuilder {
         self.settings_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -109,6 +122,7 @@ impl OpenstackHypervisorInventoriesListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("resource_class", self.resource_class.as_ref());
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -162,13 +176,24 @@ impl std::future::IntoFuture for OpenstackHypervisorInventoriesListBuilder {
 pub struct OpenstackHypervisorInventoriesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHypervisorInventoriesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-hypervisor-inventories/{}/",
@@ -179,6 +204,7 @@ impl OpenstackHypervisorInventoriesRetrieveBuilder {
                 "openstack_hypervisor_inventories_retrieve",
                 "/api/openstack-hypervisor-inventories/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

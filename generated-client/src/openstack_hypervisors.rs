@@ -38,6 +38,7 @@ impl<'a> OpenstackHypervisorsApi<'a> {
             settings_uuid,
             limit: Default::default(),
             required: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List Openstack Hypervisors
@@ -61,6 +62,7 @@ impl<'a> OpenstackHypervisorsApi<'a> {
             state: Default::default(),
             status: Default::default(),
             trait_: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -75,6 +77,7 @@ impl<'a> OpenstackHypervisorsApi<'a> {
         OpenstackHypervisorsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get hypervisor summary statistics
@@ -94,6 +97,7 @@ impl<'a> OpenstackHypervisorsApi<'a> {
         OpenstackHypervisorsSummaryRetrieveBuilder {
             client: self.client.clone(),
             settings_uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -105,6 +109,7 @@ pub struct OpenstackHypervisorsAllocationCandidatesRetrieveBuilder {
     settings_uuid: Uuid,
     limit: Option<i64>,
     required: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHypervisorsAllocationCandidatesRetrieveBuilder {
     /// Cap on returned candidates (default 10).
@@ -119,6 +124,16 @@ impl OpenstackHypervisorsAllocationCandidatesRetrieveBuilder {
     /// Query `required`, string.
     pub fn required(mut self, value: impl Into<String>) -> Self {
         self.required = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -138,6 +153,7 @@ impl OpenstackHypervisorsAllocationCandidatesRetrieveBuilder {
         q.push("settings_uuid", &self.settings_uuid);
         q.push_opt("limit", self.limit.as_ref());
         q.push_opt("required", self.required.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -178,6 +194,7 @@ pub struct OpenstackHypervisorsListBuilder {
     state: Option<String>,
     status: Option<String>,
     trait_: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHypervisorsListBuilder {
     /// Query `hypervisor_type`, string.
@@ -244,6 +261,16 @@ impl OpenstackHypervisorsListBuilder {
         self.trait_ = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -264,6 +291,7 @@ impl OpenstackHypervisorsListBuilder {
         q.push_opt("state", self.state.as_ref());
         q.push_opt("status", self.status.as_ref());
         q.push_opt("trait", self.trait_.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -314,13 +342,24 @@ impl std::future::IntoFuture for OpenstackHypervisorsListBuilder {
 pub struct OpenstackHypervisorsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHypervisorsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-hypervisors/{}/", runtime::path_param("uuid", & self
@@ -331,6 +370,7 @@ impl OpenstackHypervisorsRetrieveBuilder {
                 "openstack_hypervisors_retrieve",
                 "/api/openstack-hypervisors/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -351,8 +391,19 @@ impl std::future::IntoFuture for OpenstackHypervisorsRetrieveBuilder {
 pub struct OpenstackHypervisorsSummaryRetrieveBuilder {
     client: runtime::Client,
     settings_uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHypervisorsSummaryRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -367,6 +418,7 @@ impl OpenstackHypervisorsSummaryRetrieveBuilder {
             );
         let q = req.query();
         q.push("settings_uuid", &self.settings_uuid);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -41,6 +41,7 @@ impl<'a> OpenstackImagesApi<'a> {
             show_duplicate_names: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get image details
@@ -57,6 +58,7 @@ impl<'a> OpenstackImagesApi<'a> {
         OpenstackImagesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get image usage statistics
@@ -72,6 +74,7 @@ impl<'a> OpenstackImagesApi<'a> {
     pub fn usage_stats_retrieve(&self) -> OpenstackImagesUsageStatsRetrieveBuilder {
         OpenstackImagesUsageStatsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -91,6 +94,7 @@ pub struct OpenstackImagesListBuilder {
     show_duplicate_names: Option<bool>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackImagesListBuilder {
     /// Filter to images usable as Nova rescue images.
@@ -170,6 +174,16 @@ impl OpenstackImagesListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -191,6 +205,7 @@ impl OpenstackImagesListBuilder {
         q.push_opt("show_duplicate_names", self.show_duplicate_names.as_ref());
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -237,13 +252,24 @@ impl std::future::IntoFuture for OpenstackImagesListBuilder {
 pub struct OpenstackImagesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackImagesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-images/{}/", runtime::path_param("uuid", & self.uuid)
@@ -251,6 +277,7 @@ impl OpenstackImagesRetrieveBuilder {
                 ),
             )
             .operation("openstack_images_retrieve", "/api/openstack-images/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -270,13 +297,24 @@ impl std::future::IntoFuture for OpenstackImagesRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackImagesUsageStatsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackImagesUsageStatsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openstack-images/usage_stats/".to_string(),
             )
@@ -284,6 +322,7 @@ impl OpenstackImagesUsageStatsRetrieveBuilder {
                 "openstack_images_usage_stats_retrieve",
                 "/api/openstack-images/usage_stats/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -38,6 +38,7 @@ impl<'a> OpenstackInstanceAvailabilityZonesApi<'a> {
             settings_uuid: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get instance availability zone details
@@ -57,6 +58,7 @@ impl<'a> OpenstackInstanceAvailabilityZonesApi<'a> {
         OpenstackInstanceAvailabilityZonesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -73,6 +75,7 @@ pub struct OpenstackInstanceAvailabilityZonesListBuilder {
     settings_uuid: Option<Uuid>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstanceAvailabilityZonesListBuilder {
     /// Name
@@ -131,6 +134,16 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -152,6 +165,7 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -209,13 +223,24 @@ impl std::future::IntoFuture for OpenstackInstanceAvailabilityZonesListBuilder {
 pub struct OpenstackInstanceAvailabilityZonesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstanceAvailabilityZonesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instance-availability-zones/{}/",
@@ -226,6 +251,7 @@ impl OpenstackInstanceAvailabilityZonesRetrieveBuilder {
                 "openstack_instance_availability_zones_retrieve",
                 "/api/openstack-instance-availability-zones/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

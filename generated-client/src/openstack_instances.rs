@@ -57,6 +57,7 @@ impl<'a> OpenstackInstancesApi<'a> {
             state: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get instance details
@@ -74,6 +75,7 @@ impl<'a> OpenstackInstancesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Synchronize resource state
@@ -91,6 +93,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -109,6 +112,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update instance
@@ -129,6 +133,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -146,6 +151,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -163,6 +169,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesRestartBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Start instance
@@ -179,6 +186,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesStartBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Stop instance
@@ -195,6 +203,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesStopBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get console log
@@ -215,6 +224,7 @@ impl<'a> OpenstackInstancesApi<'a> {
             client: self.client.clone(),
             uuid,
             length: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get console URL
@@ -234,6 +244,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesConsoleRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List instance floating IPs
@@ -255,6 +266,7 @@ impl<'a> OpenstackInstancesApi<'a> {
             uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List instance ports
@@ -273,6 +285,7 @@ impl<'a> OpenstackInstancesApi<'a> {
             uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create instance backup
@@ -293,6 +306,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesBackupBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -314,6 +328,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesUpdateAllowedAddressPairsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -334,6 +349,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesUpdateFloatingIpsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -355,6 +371,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesUpdatePortsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -376,6 +393,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesUpdateSecurityGroupsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -398,6 +416,7 @@ impl<'a> OpenstackInstancesApi<'a> {
             uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Change instance flavor
@@ -418,6 +437,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesChangeFlavorBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -438,6 +458,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesDiagnoseConnectivityBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -455,6 +476,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesRescueBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -472,6 +494,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -489,6 +512,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unrescue instance
@@ -505,6 +529,7 @@ impl<'a> OpenstackInstancesApi<'a> {
         OpenstackInstancesUnrescueBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -540,6 +565,7 @@ pub struct OpenstackInstancesListBuilder {
     state: Vec<String>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesListBuilder {
     /// Filter for attachment to volume UUID
@@ -620,8 +646,15 @@ impl OpenstackInstancesListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -709,8 +742,15 @@ impl OpenstackInstancesListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tenant URL
@@ -725,6 +765,16 @@ impl OpenstackInstancesListBuilder {
     /// Query `tenant_uuid`, string (uuid).
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -764,6 +814,7 @@ impl OpenstackInstancesListBuilder {
         q.push_repeated("state", &self.state);
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -813,11 +864,29 @@ pub struct OpenstackInstancesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -837,6 +906,7 @@ impl OpenstackInstancesRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -857,13 +927,24 @@ impl std::future::IntoFuture for OpenstackInstancesRetrieveBuilder {
 pub struct OpenstackInstancesPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/pull/", runtime::path_param("uuid", &
@@ -874,6 +955,7 @@ impl OpenstackInstancesPullBuilder {
                 "openstack_instances_pull",
                 "/api/openstack-instances/{uuid}/pull/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -894,13 +976,24 @@ impl std::future::IntoFuture for OpenstackInstancesPullBuilder {
 pub struct OpenstackInstancesUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/unlink/", runtime::path_param("uuid", &
@@ -911,6 +1004,7 @@ impl OpenstackInstancesUnlinkBuilder {
                 "openstack_instances_unlink",
                 "/api/openstack-instances/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -932,13 +1026,24 @@ pub struct OpenstackInstancesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackInstanceRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/", runtime::path_param("uuid", & self
@@ -946,6 +1051,7 @@ impl OpenstackInstancesUpdateBuilder {
                 ),
             )
             .operation("openstack_instances_update", "/api/openstack-instances/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -968,8 +1074,19 @@ pub struct OpenstackInstancesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOpenStackInstanceRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOpenStackInstanceRequest) -> Self {
         self.body = Some(body);
@@ -979,7 +1096,7 @@ impl OpenstackInstancesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/", runtime::path_param("uuid", & self
@@ -990,6 +1107,7 @@ impl OpenstackInstancesPartialUpdateBuilder {
                 "openstack_instances_partial_update",
                 "/api/openstack-instances/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1013,13 +1131,24 @@ impl std::future::IntoFuture for OpenstackInstancesPartialUpdateBuilder {
 pub struct OpenstackInstancesRestartBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesRestartBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/restart/", runtime::path_param("uuid", &
@@ -1030,6 +1159,7 @@ impl OpenstackInstancesRestartBuilder {
                 "openstack_instances_restart",
                 "/api/openstack-instances/{uuid}/restart/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1050,13 +1180,24 @@ impl std::future::IntoFuture for OpenstackInstancesRestartBuilder {
 pub struct OpenstackInstancesStartBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesStartBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/start/", runtime::path_param("uuid", &
@@ -1067,6 +1208,7 @@ impl OpenstackInstancesStartBuilder {
                 "openstack_instances_start",
                 "/api/openstack-instances/{uuid}/start/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1087,13 +1229,24 @@ impl std::future::IntoFuture for OpenstackInstancesStartBuilder {
 pub struct OpenstackInstancesStopBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesStopBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/stop/", runtime::path_param("uuid", &
@@ -1104,6 +1257,7 @@ impl OpenstackInstancesStopBuilder {
                 "openstack_instances_stop",
                 "/api/openstack-instances/{uuid}/stop/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1125,11 +1279,22 @@ pub struct OpenstackInstancesConsoleLogRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     length: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesConsoleLogRetrieveBuilder {
     /// Query `length`, integer.
     pub fn length(mut self, value: i64) -> Self {
         self.length = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1149,6 +1314,7 @@ impl OpenstackInstancesConsoleLogRetrieveBuilder {
             );
         let q = req.query();
         q.push_opt("length", self.length.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1169,13 +1335,24 @@ impl std::future::IntoFuture for OpenstackInstancesConsoleLogRetrieveBuilder {
 pub struct OpenstackInstancesConsoleRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesConsoleRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/console/", runtime::path_param("uuid", &
@@ -1186,6 +1363,7 @@ impl OpenstackInstancesConsoleRetrieveBuilder {
                 "openstack_instances_console_retrieve",
                 "/api/openstack-instances/{uuid}/console/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1209,6 +1387,7 @@ pub struct OpenstackInstancesFloatingIpsListBuilder {
     uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesFloatingIpsListBuilder {
     /// A page number within the paginated result set.
@@ -1223,6 +1402,16 @@ impl OpenstackInstancesFloatingIpsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1243,6 +1432,7 @@ impl OpenstackInstancesFloatingIpsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1299,6 +1489,7 @@ pub struct OpenstackInstancesPortsListBuilder {
     uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesPortsListBuilder {
     /// A page number within the paginated result set.
@@ -1313,6 +1504,16 @@ impl OpenstackInstancesPortsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1333,6 +1534,7 @@ impl OpenstackInstancesPortsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1384,13 +1586,24 @@ pub struct OpenstackInstancesBackupBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackBackupRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesBackupBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/backup/", runtime::path_param("uuid", &
@@ -1401,6 +1614,7 @@ impl OpenstackInstancesBackupBuilder {
                 "openstack_instances_backup",
                 "/api/openstack-instances/{uuid}/backup/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1423,13 +1637,24 @@ pub struct OpenstackInstancesUpdateAllowedAddressPairsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackInstanceAllowedAddressPairsUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesUpdateAllowedAddressPairsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/update_allowed_address_pairs/",
@@ -1440,6 +1665,7 @@ impl OpenstackInstancesUpdateAllowedAddressPairsBuilder {
                 "openstack_instances_update_allowed_address_pairs",
                 "/api/openstack-instances/{uuid}/update_allowed_address_pairs/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1462,8 +1688,19 @@ pub struct OpenstackInstancesUpdateFloatingIpsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OpenStackInstanceFloatingIPsUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesUpdateFloatingIpsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -1476,7 +1713,7 @@ impl OpenstackInstancesUpdateFloatingIpsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/update_floating_ips/",
@@ -1487,6 +1724,7 @@ impl OpenstackInstancesUpdateFloatingIpsBuilder {
                 "openstack_instances_update_floating_ips",
                 "/api/openstack-instances/{uuid}/update_floating_ips/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1511,13 +1749,24 @@ pub struct OpenstackInstancesUpdatePortsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackInstancePortsUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesUpdatePortsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/update_ports/",
@@ -1528,6 +1777,7 @@ impl OpenstackInstancesUpdatePortsBuilder {
                 "openstack_instances_update_ports",
                 "/api/openstack-instances/{uuid}/update_ports/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1550,13 +1800,24 @@ pub struct OpenstackInstancesUpdateSecurityGroupsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackInstanceSecurityGroupsUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesUpdateSecurityGroupsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/update_security_groups/",
@@ -1567,6 +1828,7 @@ impl OpenstackInstancesUpdateSecurityGroupsBuilder {
                 "openstack_instances_update_security_groups",
                 "/api/openstack-instances/{uuid}/update_security_groups/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1591,6 +1853,7 @@ pub struct OpenstackInstancesPlacementAllocationsListBuilder {
     uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesPlacementAllocationsListBuilder {
     /// A page number within the paginated result set.
@@ -1605,6 +1868,16 @@ impl OpenstackInstancesPlacementAllocationsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1625,6 +1898,7 @@ impl OpenstackInstancesPlacementAllocationsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1685,13 +1959,24 @@ pub struct OpenstackInstancesChangeFlavorBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::InstanceFlavorChangeRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesChangeFlavorBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/change_flavor/",
@@ -1702,6 +1987,7 @@ impl OpenstackInstancesChangeFlavorBuilder {
                 "openstack_instances_change_flavor",
                 "/api/openstack-instances/{uuid}/change_flavor/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1724,8 +2010,19 @@ pub struct OpenstackInstancesDiagnoseConnectivityBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::DiagnoseConnectivityRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesDiagnoseConnectivityBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::DiagnoseConnectivityRequestRequest) -> Self {
         self.body = Some(body);
@@ -1735,7 +2032,7 @@ impl OpenstackInstancesDiagnoseConnectivityBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/diagnose_connectivity/",
@@ -1746,6 +2043,7 @@ impl OpenstackInstancesDiagnoseConnectivityBuilder {
                 "openstack_instances_diagnose_connectivity",
                 "/api/openstack-instances/{uuid}/diagnose_connectivity/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1770,8 +2068,19 @@ pub struct OpenstackInstancesRescueBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::InstanceRescueRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesRescueBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::InstanceRescueRequest) -> Self {
         self.body = Some(body);
@@ -1781,7 +2090,7 @@ impl OpenstackInstancesRescueBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/rescue/", runtime::path_param("uuid", &
@@ -1792,6 +2101,7 @@ impl OpenstackInstancesRescueBuilder {
                 "openstack_instances_rescue",
                 "/api/openstack-instances/{uuid}/rescue/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1816,8 +2126,19 @@ pub struct OpenstackInstancesSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -1827,7 +2148,7 @@ impl OpenstackInstancesSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/set_erred/", runtime::path_param("uuid",
@@ -1838,6 +2159,7 @@ impl OpenstackInstancesSetErredBuilder {
                 "openstack_instances_set_erred",
                 "/api/openstack-instances/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1861,13 +2183,24 @@ impl std::future::IntoFuture for OpenstackInstancesSetErredBuilder {
 pub struct OpenstackInstancesSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/set_ok/", runtime::path_param("uuid", &
@@ -1878,6 +2211,7 @@ impl OpenstackInstancesSetOkBuilder {
                 "openstack_instances_set_ok",
                 "/api/openstack-instances/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1898,13 +2232,24 @@ impl std::future::IntoFuture for OpenstackInstancesSetOkBuilder {
 pub struct OpenstackInstancesUnrescueBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstancesUnrescueBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-instances/{}/unrescue/", runtime::path_param("uuid",
@@ -1915,6 +2260,7 @@ impl OpenstackInstancesUnrescueBuilder {
                 "openstack_instances_unrescue",
                 "/api/openstack-instances/{uuid}/unrescue/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

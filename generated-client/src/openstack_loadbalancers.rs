@@ -38,6 +38,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
             state: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get load balancer details
@@ -55,6 +56,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Attach floating IP to VIP
@@ -75,6 +77,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
         OpenstackLoadbalancersAttachFloatingIpBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -94,6 +97,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
     ) -> OpenstackLoadbalancersCreateBuilder {
         OpenstackLoadbalancersCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -114,6 +118,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
         OpenstackLoadbalancersDetachFloatingIpBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Pull load balancer
@@ -130,6 +135,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
         OpenstackLoadbalancersPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set security groups on VIP port
@@ -150,6 +156,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
         OpenstackLoadbalancersSetSecurityGroupsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -167,6 +174,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
         OpenstackLoadbalancersUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update load balancer
@@ -187,6 +195,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
         OpenstackLoadbalancersUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -207,6 +216,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
         OpenstackLoadbalancersPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -224,6 +234,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
         OpenstackLoadbalancersDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -240,11 +251,19 @@ pub struct OpenstackLoadbalancersListBuilder {
     state: Vec<String>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -278,8 +297,15 @@ impl OpenstackLoadbalancersListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tenant URL
@@ -294,6 +320,16 @@ impl OpenstackLoadbalancersListBuilder {
     /// Query `tenant_uuid`, string (uuid).
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -314,6 +350,7 @@ impl OpenstackLoadbalancersListBuilder {
         q.push_repeated("state", &self.state);
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -365,11 +402,29 @@ pub struct OpenstackLoadbalancersRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -389,6 +444,7 @@ impl OpenstackLoadbalancersRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -410,13 +466,24 @@ pub struct OpenstackLoadbalancersAttachFloatingIpBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::LoadBalancerAttachFloatingIpRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersAttachFloatingIpBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-loadbalancers/{}/attach_floating_ip/",
@@ -427,6 +494,7 @@ impl OpenstackLoadbalancersAttachFloatingIpBuilder {
                 "openstack_loadbalancers_attach_floating_ip",
                 "/api/openstack-loadbalancers/{uuid}/attach_floating_ip/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -448,13 +516,24 @@ impl std::future::IntoFuture for OpenstackLoadbalancersAttachFloatingIpBuilder {
 pub struct OpenstackLoadbalancersCreateBuilder {
     client: runtime::Client,
     body: models::CreateLoadBalancerRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openstack-loadbalancers/".to_string(),
             )
@@ -462,6 +541,7 @@ impl OpenstackLoadbalancersCreateBuilder {
                 "openstack_loadbalancers_create",
                 "/api/openstack-loadbalancers/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -483,13 +563,24 @@ impl std::future::IntoFuture for OpenstackLoadbalancersCreateBuilder {
 pub struct OpenstackLoadbalancersDetachFloatingIpBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersDetachFloatingIpBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-loadbalancers/{}/detach_floating_ip/",
@@ -500,6 +591,7 @@ impl OpenstackLoadbalancersDetachFloatingIpBuilder {
                 "openstack_loadbalancers_detach_floating_ip",
                 "/api/openstack-loadbalancers/{uuid}/detach_floating_ip/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -520,13 +612,24 @@ impl std::future::IntoFuture for OpenstackLoadbalancersDetachFloatingIpBuilder {
 pub struct OpenstackLoadbalancersPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-loadbalancers/{}/pull/", runtime::path_param("uuid",
@@ -537,6 +640,7 @@ impl OpenstackLoadbalancersPullBuilder {
                 "openstack_loadbalancers_pull",
                 "/api/openstack-loadbalancers/{uuid}/pull/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -558,13 +662,24 @@ pub struct OpenstackLoadbalancersSetSecurityGroupsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::LoadBalancerSetSecurityGroupsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersSetSecurityGroupsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-loadbalancers/{}/set_security_groups/",
@@ -575,6 +690,7 @@ impl OpenstackLoadbalancersSetSecurityGroupsBuilder {
                 "openstack_loadbalancers_set_security_groups",
                 "/api/openstack-loadbalancers/{uuid}/set_security_groups/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -596,13 +712,24 @@ impl std::future::IntoFuture for OpenstackLoadbalancersSetSecurityGroupsBuilder 
 pub struct OpenstackLoadbalancersUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-loadbalancers/{}/unlink/",
@@ -613,6 +740,7 @@ impl OpenstackLoadbalancersUnlinkBuilder {
                 "openstack_loadbalancers_unlink",
                 "/api/openstack-loadbalancers/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -634,13 +762,24 @@ pub struct OpenstackLoadbalancersUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UpdateLoadBalancerRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-loadbalancers/{}/", runtime::path_param("uuid", &
@@ -651,6 +790,7 @@ impl OpenstackLoadbalancersUpdateBuilder {
                 "openstack_loadbalancers_update",
                 "/api/openstack-loadbalancers/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -673,8 +813,19 @@ pub struct OpenstackLoadbalancersPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedUpdateLoadBalancerRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedUpdateLoadBalancerRequest) -> Self {
         self.body = Some(body);
@@ -684,7 +835,7 @@ impl OpenstackLoadbalancersPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-loadbalancers/{}/", runtime::path_param("uuid", &
@@ -695,6 +846,7 @@ impl OpenstackLoadbalancersPartialUpdateBuilder {
                 "openstack_loadbalancers_partial_update",
                 "/api/openstack-loadbalancers/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -718,13 +870,24 @@ impl std::future::IntoFuture for OpenstackLoadbalancersPartialUpdateBuilder {
 pub struct OpenstackLoadbalancersDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-loadbalancers/{}/", runtime::path_param("uuid", &
@@ -735,6 +898,7 @@ impl OpenstackLoadbalancersDestroyBuilder {
                 "openstack_loadbalancers_destroy",
                 "/api/openstack-loadbalancers/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -47,6 +47,7 @@ impl<'a> OpenstackMarketplaceTenantsApi<'a> {
             service_settings_name: Default::default(),
             service_settings_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -61,6 +62,7 @@ impl<'a> OpenstackMarketplaceTenantsApi<'a> {
         OpenstackMarketplaceTenantsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create image
@@ -79,6 +81,7 @@ impl<'a> OpenstackMarketplaceTenantsApi<'a> {
         OpenstackMarketplaceTenantsCreateImageBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -99,6 +102,7 @@ impl<'a> OpenstackMarketplaceTenantsApi<'a> {
             client: self.client.clone(),
             uuid,
             image_id,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -126,6 +130,7 @@ pub struct OpenstackMarketplaceTenantsListBuilder {
     service_settings_name: Option<String>,
     service_settings_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMarketplaceTenantsListBuilder {
     /// Backend ID
@@ -257,8 +262,25 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -293,6 +315,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
         q.push_opt("service_settings_name", self.service_settings_name.as_ref());
         q.push_opt("service_settings_uuid", self.service_settings_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -350,13 +373,24 @@ impl std::future::IntoFuture for OpenstackMarketplaceTenantsListBuilder {
 pub struct OpenstackMarketplaceTenantsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMarketplaceTenantsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-marketplace-tenants/{}/", runtime::path_param("uuid",
@@ -367,6 +401,7 @@ impl OpenstackMarketplaceTenantsRetrieveBuilder {
                 "openstack_marketplace_tenants_retrieve",
                 "/api/openstack-marketplace-tenants/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -395,13 +430,24 @@ pub struct OpenstackMarketplaceTenantsCreateImageBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ImageCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMarketplaceTenantsCreateImageBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-marketplace-tenants/{}/create_image/",
@@ -412,6 +458,7 @@ impl OpenstackMarketplaceTenantsCreateImageBuilder {
                 "openstack_marketplace_tenants_create_image",
                 "/api/openstack-marketplace-tenants/{uuid}/create_image/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -434,13 +481,24 @@ pub struct OpenstackMarketplaceTenantsUploadImageDataBuilder {
     client: runtime::Client,
     uuid: Uuid,
     image_id: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMarketplaceTenantsUploadImageDataBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-marketplace-tenants/{}/upload_image_data/{}/",
@@ -452,6 +510,7 @@ impl OpenstackMarketplaceTenantsUploadImageDataBuilder {
                 "openstack_marketplace_tenants_upload_image_data",
                 "/api/openstack-marketplace-tenants/{uuid}/upload_image_data/{image_id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

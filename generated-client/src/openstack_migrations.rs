@@ -32,6 +32,7 @@ impl<'a> OpenstackMigrationsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             src_resource_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -46,6 +47,7 @@ impl<'a> OpenstackMigrationsApi<'a> {
         OpenstackMigrationsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -62,6 +64,7 @@ impl<'a> OpenstackMigrationsApi<'a> {
     ) -> OpenstackMigrationsCreateBuilder {
         OpenstackMigrationsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -81,6 +84,7 @@ impl<'a> OpenstackMigrationsApi<'a> {
         OpenstackMigrationsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -96,6 +100,7 @@ impl<'a> OpenstackMigrationsApi<'a> {
         OpenstackMigrationsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -111,6 +116,7 @@ impl<'a> OpenstackMigrationsApi<'a> {
         OpenstackMigrationsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -123,6 +129,7 @@ pub struct OpenstackMigrationsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     src_resource_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMigrationsListBuilder {
     /// Query `dst_resource_uuid`, string (uuid).
@@ -149,6 +156,16 @@ impl OpenstackMigrationsListBuilder {
         self.src_resource_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -163,6 +180,7 @@ impl OpenstackMigrationsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("src_resource_uuid", self.src_resource_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -211,13 +229,24 @@ impl std::future::IntoFuture for OpenstackMigrationsListBuilder {
 pub struct OpenstackMigrationsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMigrationsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-migrations/{}/", runtime::path_param("uuid", & self
@@ -228,6 +257,7 @@ impl OpenstackMigrationsRetrieveBuilder {
                 "openstack_migrations_retrieve",
                 "/api/openstack-migrations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -248,17 +278,29 @@ impl std::future::IntoFuture for OpenstackMigrationsRetrieveBuilder {
 pub struct OpenstackMigrationsCreateBuilder {
     client: runtime::Client,
     body: models::MigrationCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMigrationsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openstack-migrations/".to_string(),
             )
             .operation("openstack_migrations_create", "/api/openstack-migrations/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -281,13 +323,24 @@ pub struct OpenstackMigrationsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::MigrationDetailsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMigrationsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-migrations/{}/", runtime::path_param("uuid", & self
@@ -298,6 +351,7 @@ impl OpenstackMigrationsUpdateBuilder {
                 "openstack_migrations_update",
                 "/api/openstack-migrations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -320,8 +374,19 @@ pub struct OpenstackMigrationsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedMigrationDetailsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMigrationsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedMigrationDetailsRequest) -> Self {
         self.body = Some(body);
@@ -331,7 +396,7 @@ impl OpenstackMigrationsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-migrations/{}/", runtime::path_param("uuid", & self
@@ -342,6 +407,7 @@ impl OpenstackMigrationsPartialUpdateBuilder {
                 "openstack_migrations_partial_update",
                 "/api/openstack-migrations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -365,13 +431,24 @@ impl std::future::IntoFuture for OpenstackMigrationsPartialUpdateBuilder {
 pub struct OpenstackMigrationsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMigrationsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-migrations/{}/", runtime::path_param("uuid", & self
@@ -382,6 +459,7 @@ impl OpenstackMigrationsDestroyBuilder {
                 "openstack_migrations_destroy",
                 "/api/openstack-migrations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

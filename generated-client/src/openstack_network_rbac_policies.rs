@@ -40,6 +40,7 @@ impl<'a> OpenstackNetworkRbacPoliciesApi<'a> {
             target_tenant_uuid: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get network RBAC policy details
@@ -56,6 +57,7 @@ impl<'a> OpenstackNetworkRbacPoliciesApi<'a> {
         OpenstackNetworkRbacPoliciesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create RBAC policy
@@ -74,6 +76,7 @@ impl<'a> OpenstackNetworkRbacPoliciesApi<'a> {
     ) -> OpenstackNetworkRbacPoliciesCreateBuilder {
         OpenstackNetworkRbacPoliciesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -93,6 +96,7 @@ impl<'a> OpenstackNetworkRbacPoliciesApi<'a> {
         OpenstackNetworkRbacPoliciesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -111,6 +115,7 @@ impl<'a> OpenstackNetworkRbacPoliciesApi<'a> {
         OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -128,6 +133,7 @@ impl<'a> OpenstackNetworkRbacPoliciesApi<'a> {
         OpenstackNetworkRbacPoliciesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -146,6 +152,7 @@ pub struct OpenstackNetworkRbacPoliciesListBuilder {
     target_tenant_uuid: Option<Uuid>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworkRbacPoliciesListBuilder {
     /// Direction relative to the requesting user
@@ -218,6 +225,16 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -241,6 +258,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
         q.push_opt("target_tenant_uuid", self.target_tenant_uuid.as_ref());
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -289,13 +307,24 @@ impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesListBuilder {
 pub struct OpenstackNetworkRbacPoliciesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworkRbacPoliciesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-network-rbac-policies/{}/",
@@ -306,6 +335,7 @@ impl OpenstackNetworkRbacPoliciesRetrieveBuilder {
                 "openstack_network_rbac_policies_retrieve",
                 "/api/openstack-network-rbac-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -326,13 +356,24 @@ impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesRetrieveBuilder {
 pub struct OpenstackNetworkRbacPoliciesCreateBuilder {
     client: runtime::Client,
     body: models::NetworkRbacPolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworkRbacPoliciesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openstack-network-rbac-policies/".to_string(),
             )
@@ -340,6 +381,7 @@ impl OpenstackNetworkRbacPoliciesCreateBuilder {
                 "openstack_network_rbac_policies_create",
                 "/api/openstack-network-rbac-policies/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -362,13 +404,24 @@ pub struct OpenstackNetworkRbacPoliciesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::NetworkRbacPolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworkRbacPoliciesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-network-rbac-policies/{}/",
@@ -379,6 +432,7 @@ impl OpenstackNetworkRbacPoliciesUpdateBuilder {
                 "openstack_network_rbac_policies_update",
                 "/api/openstack-network-rbac-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -401,8 +455,19 @@ pub struct OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedNetworkRbacPolicyRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedNetworkRbacPolicyRequest) -> Self {
         self.body = Some(body);
@@ -412,7 +477,7 @@ impl OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-network-rbac-policies/{}/",
@@ -423,6 +488,7 @@ impl OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
                 "openstack_network_rbac_policies_partial_update",
                 "/api/openstack-network-rbac-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -446,13 +512,24 @@ impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesPartialUpdateBuilde
 pub struct OpenstackNetworkRbacPoliciesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworkRbacPoliciesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-network-rbac-policies/{}/",
@@ -463,6 +540,7 @@ impl OpenstackNetworkRbacPoliciesDestroyBuilder {
                 "openstack_network_rbac_policies_destroy",
                 "/api/openstack-network-rbac-policies/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

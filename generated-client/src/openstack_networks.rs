@@ -56,6 +56,7 @@ impl<'a> OpenstackNetworksApi<'a> {
             tenant: Default::default(),
             tenant_uuid: Default::default(),
             type_: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get network details
@@ -73,6 +74,7 @@ impl<'a> OpenstackNetworksApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create subnet
@@ -93,6 +95,7 @@ impl<'a> OpenstackNetworksApi<'a> {
         OpenstackNetworksCreateSubnetBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -111,6 +114,7 @@ impl<'a> OpenstackNetworksApi<'a> {
         OpenstackNetworksPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -129,6 +133,7 @@ impl<'a> OpenstackNetworksApi<'a> {
         OpenstackNetworksUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update network
@@ -149,6 +154,7 @@ impl<'a> OpenstackNetworksApi<'a> {
         OpenstackNetworksUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -166,6 +172,7 @@ impl<'a> OpenstackNetworksApi<'a> {
         OpenstackNetworksPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -183,6 +190,7 @@ impl<'a> OpenstackNetworksApi<'a> {
         OpenstackNetworksDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create RBAC policy
@@ -203,6 +211,7 @@ impl<'a> OpenstackNetworksApi<'a> {
         OpenstackNetworksRbacPolicyCreateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -220,6 +229,7 @@ impl<'a> OpenstackNetworksApi<'a> {
         OpenstackNetworksSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -241,6 +251,7 @@ impl<'a> OpenstackNetworksApi<'a> {
         OpenstackNetworksSetMtuBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -258,6 +269,7 @@ impl<'a> OpenstackNetworksApi<'a> {
         OpenstackNetworksSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete RBAC policy
@@ -279,6 +291,7 @@ impl<'a> OpenstackNetworksApi<'a> {
             client: self.client.clone(),
             uuid,
             rbac_policy_uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -313,6 +326,7 @@ pub struct OpenstackNetworksListBuilder {
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
     type_: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksListBuilder {
     /// Backend ID
@@ -386,8 +400,15 @@ impl OpenstackNetworksListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Query `is_external`, boolean.
@@ -468,8 +489,15 @@ impl OpenstackNetworksListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tenant URL
@@ -489,6 +517,16 @@ impl OpenstackNetworksListBuilder {
     /// Query `type`, string.
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -527,6 +565,7 @@ impl OpenstackNetworksListBuilder {
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
         q.push_opt("type", self.type_.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -576,11 +615,29 @@ pub struct OpenstackNetworksRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -597,6 +654,7 @@ impl OpenstackNetworksRetrieveBuilder {
             .operation("openstack_networks_retrieve", "/api/openstack-networks/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -618,13 +676,24 @@ pub struct OpenstackNetworksCreateSubnetBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackSubNetRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksCreateSubnetBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-networks/{}/create_subnet/",
@@ -635,6 +704,7 @@ impl OpenstackNetworksCreateSubnetBuilder {
                 "openstack_networks_create_subnet",
                 "/api/openstack-networks/{uuid}/create_subnet/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -656,13 +726,24 @@ impl std::future::IntoFuture for OpenstackNetworksCreateSubnetBuilder {
 pub struct OpenstackNetworksPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-networks/{}/pull/", runtime::path_param("uuid", &
@@ -673,6 +754,7 @@ impl OpenstackNetworksPullBuilder {
                 "openstack_networks_pull",
                 "/api/openstack-networks/{uuid}/pull/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -693,13 +775,24 @@ impl std::future::IntoFuture for OpenstackNetworksPullBuilder {
 pub struct OpenstackNetworksUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-networks/{}/unlink/", runtime::path_param("uuid", &
@@ -710,6 +803,7 @@ impl OpenstackNetworksUnlinkBuilder {
                 "openstack_networks_unlink",
                 "/api/openstack-networks/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -731,13 +825,24 @@ pub struct OpenstackNetworksUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackNetworkRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-networks/{}/", runtime::path_param("uuid", & self
@@ -745,6 +850,7 @@ impl OpenstackNetworksUpdateBuilder {
                 ),
             )
             .operation("openstack_networks_update", "/api/openstack-networks/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -767,8 +873,19 @@ pub struct OpenstackNetworksPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOpenStackNetworkRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOpenStackNetworkRequest) -> Self {
         self.body = Some(body);
@@ -778,7 +895,7 @@ impl OpenstackNetworksPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-networks/{}/", runtime::path_param("uuid", & self
@@ -789,6 +906,7 @@ impl OpenstackNetworksPartialUpdateBuilder {
                 "openstack_networks_partial_update",
                 "/api/openstack-networks/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -812,13 +930,24 @@ impl std::future::IntoFuture for OpenstackNetworksPartialUpdateBuilder {
 pub struct OpenstackNetworksDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-networks/{}/", runtime::path_param("uuid", & self
@@ -826,6 +955,7 @@ impl OpenstackNetworksDestroyBuilder {
                 ),
             )
             .operation("openstack_networks_destroy", "/api/openstack-networks/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -847,13 +977,24 @@ pub struct OpenstackNetworksRbacPolicyCreateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::DeprecatedNetworkRbacPolicyRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksRbacPolicyCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-networks/{}/rbac_policy_create/",
@@ -864,6 +1005,7 @@ impl OpenstackNetworksRbacPolicyCreateBuilder {
                 "openstack_networks_rbac_policy_create",
                 "/api/openstack-networks/{uuid}/rbac_policy_create/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -886,8 +1028,19 @@ pub struct OpenstackNetworksSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -897,7 +1050,7 @@ impl OpenstackNetworksSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-networks/{}/set_erred/", runtime::path_param("uuid",
@@ -908,6 +1061,7 @@ impl OpenstackNetworksSetErredBuilder {
                 "openstack_networks_set_erred",
                 "/api/openstack-networks/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -932,13 +1086,24 @@ pub struct OpenstackNetworksSetMtuBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SetMtuRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksSetMtuBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-networks/{}/set_mtu/", runtime::path_param("uuid", &
@@ -949,6 +1114,7 @@ impl OpenstackNetworksSetMtuBuilder {
                 "openstack_networks_set_mtu",
                 "/api/openstack-networks/{uuid}/set_mtu/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -970,13 +1136,24 @@ impl std::future::IntoFuture for OpenstackNetworksSetMtuBuilder {
 pub struct OpenstackNetworksSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-networks/{}/set_ok/", runtime::path_param("uuid", &
@@ -987,6 +1164,7 @@ impl OpenstackNetworksSetOkBuilder {
                 "openstack_networks_set_ok",
                 "/api/openstack-networks/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1008,13 +1186,24 @@ pub struct OpenstackNetworksRbacPolicyDeleteDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
     rbac_policy_uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksRbacPolicyDeleteDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-networks/{}/rbac_policy_delete/{}/",
@@ -1026,6 +1215,7 @@ impl OpenstackNetworksRbacPolicyDeleteDestroyBuilder {
                 "openstack_networks_rbac_policy_delete_destroy",
                 "/api/openstack-networks/{uuid}/rbac_policy_delete/{rbac_policy_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

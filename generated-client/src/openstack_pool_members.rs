@@ -40,6 +40,7 @@ impl<'a> OpenstackPoolMembersApi<'a> {
             pool_uuid: Default::default(),
             state: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get pool member details
@@ -57,6 +58,7 @@ impl<'a> OpenstackPoolMembersApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create pool member
@@ -75,6 +77,7 @@ impl<'a> OpenstackPoolMembersApi<'a> {
     ) -> OpenstackPoolMembersCreateBuilder {
         OpenstackPoolMembersCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -92,6 +95,7 @@ impl<'a> OpenstackPoolMembersApi<'a> {
         OpenstackPoolMembersPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update pool member
@@ -108,6 +112,7 @@ impl<'a> OpenstackPoolMembersApi<'a> {
         OpenstackPoolMembersUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -128,6 +133,7 @@ impl<'a> OpenstackPoolMembersApi<'a> {
         OpenstackPoolMembersPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -145,6 +151,7 @@ impl<'a> OpenstackPoolMembersApi<'a> {
         OpenstackPoolMembersDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -163,11 +170,19 @@ pub struct OpenstackPoolMembersListBuilder {
     pool_uuid: Option<Uuid>,
     state: Vec<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolMembersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Load balancer UUID
@@ -222,8 +237,15 @@ impl OpenstackPoolMembersListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tenant UUID
@@ -231,6 +253,16 @@ impl OpenstackPoolMembersListBuilder {
     /// Query `tenant_uuid`, string (uuid).
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -253,6 +285,7 @@ impl OpenstackPoolMembersListBuilder {
         q.push_opt("pool_uuid", self.pool_uuid.as_ref());
         q.push_repeated("state", &self.state);
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -304,11 +337,29 @@ pub struct OpenstackPoolMembersRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolMembersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -328,6 +379,7 @@ impl OpenstackPoolMembersRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -348,17 +400,29 @@ impl std::future::IntoFuture for OpenstackPoolMembersRetrieveBuilder {
 pub struct OpenstackPoolMembersCreateBuilder {
     client: runtime::Client,
     body: models::CreatePoolMemberRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolMembersCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openstack-pool-members/".to_string(),
             )
             .operation("openstack_pool_members_create", "/api/openstack-pool-members/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -380,13 +444,24 @@ impl std::future::IntoFuture for OpenstackPoolMembersCreateBuilder {
 pub struct OpenstackPoolMembersPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolMembersPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-pool-members/{}/pull/", runtime::path_param("uuid", &
@@ -397,6 +472,7 @@ impl OpenstackPoolMembersPullBuilder {
                 "openstack_pool_members_pull",
                 "/api/openstack-pool-members/{uuid}/pull/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -418,8 +494,19 @@ pub struct OpenstackPoolMembersUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::UpdatePoolMemberRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolMembersUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::UpdatePoolMemberRequest) -> Self {
         self.body = Some(body);
@@ -429,7 +516,7 @@ impl OpenstackPoolMembersUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-pool-members/{}/", runtime::path_param("uuid", & self
@@ -440,6 +527,7 @@ impl OpenstackPoolMembersUpdateBuilder {
                 "openstack_pool_members_update",
                 "/api/openstack-pool-members/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -464,8 +552,19 @@ pub struct OpenstackPoolMembersPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedUpdatePoolMemberRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolMembersPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedUpdatePoolMemberRequest) -> Self {
         self.body = Some(body);
@@ -475,7 +574,7 @@ impl OpenstackPoolMembersPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-pool-members/{}/", runtime::path_param("uuid", & self
@@ -486,6 +585,7 @@ impl OpenstackPoolMembersPartialUpdateBuilder {
                 "openstack_pool_members_partial_update",
                 "/api/openstack-pool-members/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -509,13 +609,24 @@ impl std::future::IntoFuture for OpenstackPoolMembersPartialUpdateBuilder {
 pub struct OpenstackPoolMembersDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolMembersDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-pool-members/{}/", runtime::path_param("uuid", & self
@@ -526,6 +637,7 @@ impl OpenstackPoolMembersDestroyBuilder {
                 "openstack_pool_members_destroy",
                 "/api/openstack-pool-members/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

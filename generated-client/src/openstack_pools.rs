@@ -39,6 +39,7 @@ impl<'a> OpenstackPoolsApi<'a> {
             page_size: Default::default(),
             state: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get pool details
@@ -56,6 +57,7 @@ impl<'a> OpenstackPoolsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create pool
@@ -74,6 +76,7 @@ impl<'a> OpenstackPoolsApi<'a> {
     ) -> OpenstackPoolsCreateBuilder {
         OpenstackPoolsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -91,6 +94,7 @@ impl<'a> OpenstackPoolsApi<'a> {
         OpenstackPoolsPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update pool
@@ -111,6 +115,7 @@ impl<'a> OpenstackPoolsApi<'a> {
         OpenstackPoolsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -128,6 +133,7 @@ impl<'a> OpenstackPoolsApi<'a> {
         OpenstackPoolsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -145,6 +151,7 @@ impl<'a> OpenstackPoolsApi<'a> {
         OpenstackPoolsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -162,11 +169,19 @@ pub struct OpenstackPoolsListBuilder {
     page_size: Option<i64>,
     state: Vec<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Load balancer URL
@@ -214,8 +229,15 @@ impl OpenstackPoolsListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tenant UUID
@@ -223,6 +245,16 @@ impl OpenstackPoolsListBuilder {
     /// Query `tenant_uuid`, string (uuid).
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -244,6 +276,7 @@ impl OpenstackPoolsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_repeated("state", &self.state);
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -291,11 +324,29 @@ pub struct OpenstackPoolsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -312,6 +363,7 @@ impl OpenstackPoolsRetrieveBuilder {
             .operation("openstack_pools_retrieve", "/api/openstack-pools/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -332,14 +384,29 @@ impl std::future::IntoFuture for OpenstackPoolsRetrieveBuilder {
 pub struct OpenstackPoolsCreateBuilder {
     client: runtime::Client,
     body: models::CreatePoolRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/openstack-pools/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/openstack-pools/".to_string(),
+            )
             .operation("openstack_pools_create", "/api/openstack-pools/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -361,13 +428,24 @@ impl std::future::IntoFuture for OpenstackPoolsCreateBuilder {
 pub struct OpenstackPoolsPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolsPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-pools/{}/pull/", runtime::path_param("uuid", & self
@@ -375,6 +453,7 @@ impl OpenstackPoolsPullBuilder {
                 ),
             )
             .operation("openstack_pools_pull", "/api/openstack-pools/{uuid}/pull/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -396,13 +475,24 @@ pub struct OpenstackPoolsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UpdatePoolRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-pools/{}/", runtime::path_param("uuid", & self.uuid)
@@ -410,6 +500,7 @@ impl OpenstackPoolsUpdateBuilder {
                 ),
             )
             .operation("openstack_pools_update", "/api/openstack-pools/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -432,8 +523,19 @@ pub struct OpenstackPoolsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedUpdatePoolRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedUpdatePoolRequest) -> Self {
         self.body = Some(body);
@@ -443,7 +545,7 @@ impl OpenstackPoolsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-pools/{}/", runtime::path_param("uuid", & self.uuid)
@@ -451,6 +553,7 @@ impl OpenstackPoolsPartialUpdateBuilder {
                 ),
             )
             .operation("openstack_pools_partial_update", "/api/openstack-pools/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -474,13 +577,24 @@ impl std::future::IntoFuture for OpenstackPoolsPartialUpdateBuilder {
 pub struct OpenstackPoolsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-pools/{}/", runtime::path_param("uuid", & self.uuid)
@@ -488,6 +602,7 @@ impl OpenstackPoolsDestroyBuilder {
                 ),
             )
             .operation("openstack_pools_destroy", "/api/openstack-pools/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

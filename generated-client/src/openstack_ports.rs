@@ -50,6 +50,7 @@ impl<'a> OpenstackPortsApi<'a> {
             status: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get port details
@@ -67,6 +68,7 @@ impl<'a> OpenstackPortsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create port
@@ -85,6 +87,7 @@ impl<'a> OpenstackPortsApi<'a> {
     ) -> OpenstackPortsCreateBuilder {
         OpenstackPortsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -103,6 +106,7 @@ impl<'a> OpenstackPortsApi<'a> {
         OpenstackPortsPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -121,6 +125,7 @@ impl<'a> OpenstackPortsApi<'a> {
         OpenstackPortsUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update port IP address
@@ -141,6 +146,7 @@ impl<'a> OpenstackPortsApi<'a> {
         OpenstackPortsUpdatePortIpBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -162,6 +168,7 @@ impl<'a> OpenstackPortsApi<'a> {
         OpenstackPortsUpdateSecurityGroupsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -183,6 +190,7 @@ impl<'a> OpenstackPortsApi<'a> {
         OpenstackPortsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -200,6 +208,7 @@ impl<'a> OpenstackPortsApi<'a> {
         OpenstackPortsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -217,6 +226,7 @@ impl<'a> OpenstackPortsApi<'a> {
         OpenstackPortsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Disable port
@@ -233,6 +243,7 @@ impl<'a> OpenstackPortsApi<'a> {
         OpenstackPortsDisablePortBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Disable port security
@@ -252,6 +263,7 @@ impl<'a> OpenstackPortsApi<'a> {
         OpenstackPortsDisablePortSecurityBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Enable port
@@ -268,6 +280,7 @@ impl<'a> OpenstackPortsApi<'a> {
         OpenstackPortsEnablePortBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Enable port security
@@ -287,6 +300,7 @@ impl<'a> OpenstackPortsApi<'a> {
         OpenstackPortsEnablePortSecurityBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set allowed address pairs
@@ -307,6 +321,7 @@ impl<'a> OpenstackPortsApi<'a> {
         OpenstackPortsSetAllowedAddressPairsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -324,6 +339,7 @@ impl<'a> OpenstackPortsApi<'a> {
         OpenstackPortsSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -341,6 +357,7 @@ impl<'a> OpenstackPortsApi<'a> {
         OpenstackPortsSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -369,6 +386,7 @@ pub struct OpenstackPortsListBuilder {
     status: Option<String>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsListBuilder {
     /// Query `admin_state_up`, boolean.
@@ -399,8 +417,15 @@ impl OpenstackPortsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Search by fixed IP
@@ -453,8 +478,15 @@ impl OpenstackPortsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -497,6 +529,16 @@ impl OpenstackPortsListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -527,6 +569,7 @@ impl OpenstackPortsListBuilder {
         q.push_opt("status", self.status.as_ref());
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -574,11 +617,29 @@ pub struct OpenstackPortsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -595,6 +656,7 @@ impl OpenstackPortsRetrieveBuilder {
             .operation("openstack_ports_retrieve", "/api/openstack-ports/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -615,14 +677,29 @@ impl std::future::IntoFuture for OpenstackPortsRetrieveBuilder {
 pub struct OpenstackPortsCreateBuilder {
     client: runtime::Client,
     body: models::OpenStackPortRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/openstack-ports/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/openstack-ports/".to_string(),
+            )
             .operation("openstack_ports_create", "/api/openstack-ports/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -644,13 +721,24 @@ impl std::future::IntoFuture for OpenstackPortsCreateBuilder {
 pub struct OpenstackPortsPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-ports/{}/pull/", runtime::path_param("uuid", & self
@@ -658,6 +746,7 @@ impl OpenstackPortsPullBuilder {
                 ),
             )
             .operation("openstack_ports_pull", "/api/openstack-ports/{uuid}/pull/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -678,13 +767,24 @@ impl std::future::IntoFuture for OpenstackPortsPullBuilder {
 pub struct OpenstackPortsUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-ports/{}/unlink/", runtime::path_param("uuid", & self
@@ -692,6 +792,7 @@ impl OpenstackPortsUnlinkBuilder {
                 ),
             )
             .operation("openstack_ports_unlink", "/api/openstack-ports/{uuid}/unlink/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -713,13 +814,24 @@ pub struct OpenstackPortsUpdatePortIpBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackPortIpUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsUpdatePortIpBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-ports/{}/update_port_ip/",
@@ -730,6 +842,7 @@ impl OpenstackPortsUpdatePortIpBuilder {
                 "openstack_ports_update_port_ip",
                 "/api/openstack-ports/{uuid}/update_port_ip/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -752,13 +865,24 @@ pub struct OpenstackPortsUpdateSecurityGroupsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackInstanceSecurityGroupsUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsUpdateSecurityGroupsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-ports/{}/update_security_groups/",
@@ -769,6 +893,7 @@ impl OpenstackPortsUpdateSecurityGroupsBuilder {
                 "openstack_ports_update_security_groups",
                 "/api/openstack-ports/{uuid}/update_security_groups/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -791,13 +916,24 @@ pub struct OpenstackPortsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackPortRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-ports/{}/", runtime::path_param("uuid", & self.uuid)
@@ -805,6 +941,7 @@ impl OpenstackPortsUpdateBuilder {
                 ),
             )
             .operation("openstack_ports_update", "/api/openstack-ports/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -827,8 +964,19 @@ pub struct OpenstackPortsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOpenStackPortRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOpenStackPortRequest) -> Self {
         self.body = Some(body);
@@ -838,7 +986,7 @@ impl OpenstackPortsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-ports/{}/", runtime::path_param("uuid", & self.uuid)
@@ -846,6 +994,7 @@ impl OpenstackPortsPartialUpdateBuilder {
                 ),
             )
             .operation("openstack_ports_partial_update", "/api/openstack-ports/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -869,13 +1018,24 @@ impl std::future::IntoFuture for OpenstackPortsPartialUpdateBuilder {
 pub struct OpenstackPortsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-ports/{}/", runtime::path_param("uuid", & self.uuid)
@@ -883,6 +1043,7 @@ impl OpenstackPortsDestroyBuilder {
                 ),
             )
             .operation("openstack_ports_destroy", "/api/openstack-ports/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -903,13 +1064,24 @@ impl std::future::IntoFuture for OpenstackPortsDestroyBuilder {
 pub struct OpenstackPortsDisablePortBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsDisablePortBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-ports/{}/disable_port/", runtime::path_param("uuid",
@@ -920,6 +1092,7 @@ impl OpenstackPortsDisablePortBuilder {
                 "openstack_ports_disable_port",
                 "/api/openstack-ports/{uuid}/disable_port/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -940,13 +1113,24 @@ impl std::future::IntoFuture for OpenstackPortsDisablePortBuilder {
 pub struct OpenstackPortsDisablePortSecurityBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsDisablePortSecurityBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-ports/{}/disable_port_security/",
@@ -957,6 +1141,7 @@ impl OpenstackPortsDisablePortSecurityBuilder {
                 "openstack_ports_disable_port_security",
                 "/api/openstack-ports/{uuid}/disable_port_security/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -977,13 +1162,24 @@ impl std::future::IntoFuture for OpenstackPortsDisablePortSecurityBuilder {
 pub struct OpenstackPortsEnablePortBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsEnablePortBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-ports/{}/enable_port/", runtime::path_param("uuid", &
@@ -994,6 +1190,7 @@ impl OpenstackPortsEnablePortBuilder {
                 "openstack_ports_enable_port",
                 "/api/openstack-ports/{uuid}/enable_port/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1014,13 +1211,24 @@ impl std::future::IntoFuture for OpenstackPortsEnablePortBuilder {
 pub struct OpenstackPortsEnablePortSecurityBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsEnablePortSecurityBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-ports/{}/enable_port_security/",
@@ -1031,6 +1239,7 @@ impl OpenstackPortsEnablePortSecurityBuilder {
                 "openstack_ports_enable_port_security",
                 "/api/openstack-ports/{uuid}/enable_port_security/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1052,13 +1261,24 @@ pub struct OpenstackPortsSetAllowedAddressPairsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SetAllowedAddressPairsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsSetAllowedAddressPairsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-ports/{}/set_allowed_address_pairs/",
@@ -1069,6 +1289,7 @@ impl OpenstackPortsSetAllowedAddressPairsBuilder {
                 "openstack_ports_set_allowed_address_pairs",
                 "/api/openstack-ports/{uuid}/set_allowed_address_pairs/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1091,8 +1312,19 @@ pub struct OpenstackPortsSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -1102,7 +1334,7 @@ impl OpenstackPortsSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-ports/{}/set_erred/", runtime::path_param("uuid", &
@@ -1113,6 +1345,7 @@ impl OpenstackPortsSetErredBuilder {
                 "openstack_ports_set_erred",
                 "/api/openstack-ports/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1136,13 +1369,24 @@ impl std::future::IntoFuture for OpenstackPortsSetErredBuilder {
 pub struct OpenstackPortsSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPortsSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-ports/{}/set_ok/", runtime::path_param("uuid", & self
@@ -1150,6 +1394,7 @@ impl OpenstackPortsSetOkBuilder {
                 ),
             )
             .operation("openstack_ports_set_ok", "/api/openstack-ports/{uuid}/set_ok/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -38,6 +38,7 @@ impl<'a> OpenstackRoutersApi<'a> {
             state: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get router details
@@ -55,6 +56,7 @@ impl<'a> OpenstackRoutersApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create router
@@ -73,6 +75,7 @@ impl<'a> OpenstackRoutersApi<'a> {
     ) -> OpenstackRoutersCreateBuilder {
         OpenstackRoutersCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -90,6 +93,7 @@ impl<'a> OpenstackRoutersApi<'a> {
         OpenstackRoutersDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List available external networks
@@ -116,6 +120,7 @@ impl<'a> OpenstackRoutersApi<'a> {
             state: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Effective routes for this router
@@ -135,6 +140,7 @@ impl<'a> OpenstackRoutersApi<'a> {
         OpenstackRoutersEffectiveRoutesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Add router interface
@@ -154,6 +160,7 @@ impl<'a> OpenstackRoutersApi<'a> {
         OpenstackRoutersAddRouterInterfaceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -174,6 +181,7 @@ impl<'a> OpenstackRoutersApi<'a> {
         OpenstackRoutersRemoveExternalGatewayBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Remove router interface
@@ -193,6 +201,7 @@ impl<'a> OpenstackRoutersApi<'a> {
         OpenstackRoutersRemoveRouterInterfaceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -210,6 +219,7 @@ impl<'a> OpenstackRoutersApi<'a> {
         OpenstackRoutersSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -231,6 +241,7 @@ impl<'a> OpenstackRoutersApi<'a> {
         OpenstackRoutersSetExternalGatewayBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -248,6 +259,7 @@ impl<'a> OpenstackRoutersApi<'a> {
         OpenstackRoutersSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set static routes
@@ -268,6 +280,7 @@ impl<'a> OpenstackRoutersApi<'a> {
         OpenstackRoutersSetRoutesBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -285,11 +298,19 @@ pub struct OpenstackRoutersListBuilder {
     state: Vec<String>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -323,8 +344,15 @@ impl OpenstackRoutersListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tenant URL
@@ -339,6 +367,16 @@ impl OpenstackRoutersListBuilder {
     /// Query `tenant_uuid`, string (uuid).
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -359,6 +397,7 @@ impl OpenstackRoutersListBuilder {
         q.push_repeated("state", &self.state);
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -408,11 +447,29 @@ pub struct OpenstackRoutersRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -429,6 +486,7 @@ impl OpenstackRoutersRetrieveBuilder {
             .operation("openstack_routers_retrieve", "/api/openstack-routers/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -449,14 +507,29 @@ impl std::future::IntoFuture for OpenstackRoutersRetrieveBuilder {
 pub struct OpenstackRoutersCreateBuilder {
     client: runtime::Client,
     body: models::CreateRouterRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/openstack-routers/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/openstack-routers/".to_string(),
+            )
             .operation("openstack_routers_create", "/api/openstack-routers/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -478,13 +551,24 @@ impl std::future::IntoFuture for OpenstackRoutersCreateBuilder {
 pub struct OpenstackRoutersDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-routers/{}/", runtime::path_param("uuid", & self
@@ -492,6 +576,7 @@ impl OpenstackRoutersDestroyBuilder {
                 ),
             )
             .operation("openstack_routers_destroy", "/api/openstack-routers/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -520,6 +605,7 @@ pub struct OpenstackRoutersAvailableExternalNetworksListBuilder {
     state: Vec<String>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersAvailableExternalNetworksListBuilder {
     /// Name
@@ -553,8 +639,15 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tenant URL
@@ -569,6 +662,16 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
     /// Query `tenant_uuid`, string (uuid).
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -594,6 +697,7 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
         q.push_repeated("state", &self.state);
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -653,13 +757,24 @@ impl std::future::IntoFuture for OpenstackRoutersAvailableExternalNetworksListBu
 pub struct OpenstackRoutersEffectiveRoutesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersEffectiveRoutesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-routers/{}/effective_routes/",
@@ -670,6 +785,7 @@ impl OpenstackRoutersEffectiveRoutesRetrieveBuilder {
                 "openstack_routers_effective_routes_retrieve",
                 "/api/openstack-routers/{uuid}/effective_routes/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -700,8 +816,19 @@ pub struct OpenstackRoutersAddRouterInterfaceBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OpenStackRouterInterfaceRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersAddRouterInterfaceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OpenStackRouterInterfaceRequest) -> Self {
         self.body = Some(body);
@@ -711,7 +838,7 @@ impl OpenstackRoutersAddRouterInterfaceBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-routers/{}/add_router_interface/",
@@ -722,6 +849,7 @@ impl OpenstackRoutersAddRouterInterfaceBuilder {
                 "openstack_routers_add_router_interface",
                 "/api/openstack-routers/{uuid}/add_router_interface/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -745,13 +873,24 @@ impl std::future::IntoFuture for OpenstackRoutersAddRouterInterfaceBuilder {
 pub struct OpenstackRoutersRemoveExternalGatewayBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersRemoveExternalGatewayBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-routers/{}/remove_external_gateway/",
@@ -762,6 +901,7 @@ impl OpenstackRoutersRemoveExternalGatewayBuilder {
                 "openstack_routers_remove_external_gateway",
                 "/api/openstack-routers/{uuid}/remove_external_gateway/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -783,8 +923,19 @@ pub struct OpenstackRoutersRemoveRouterInterfaceBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OpenStackRouterInterfaceRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersRemoveRouterInterfaceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OpenStackRouterInterfaceRequest) -> Self {
         self.body = Some(body);
@@ -794,7 +945,7 @@ impl OpenstackRoutersRemoveRouterInterfaceBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-routers/{}/remove_router_interface/",
@@ -805,6 +956,7 @@ impl OpenstackRoutersRemoveRouterInterfaceBuilder {
                 "openstack_routers_remove_router_interface",
                 "/api/openstack-routers/{uuid}/remove_router_interface/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -829,8 +981,19 @@ pub struct OpenstackRoutersSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -840,7 +1003,7 @@ impl OpenstackRoutersSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-routers/{}/set_erred/", runtime::path_param("uuid", &
@@ -851,6 +1014,7 @@ impl OpenstackRoutersSetErredBuilder {
                 "openstack_routers_set_erred",
                 "/api/openstack-routers/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -875,13 +1039,24 @@ pub struct OpenstackRoutersSetExternalGatewayBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SetExternalGatewayRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersSetExternalGatewayBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-routers/{}/set_external_gateway/",
@@ -892,6 +1067,7 @@ impl OpenstackRoutersSetExternalGatewayBuilder {
                 "openstack_routers_set_external_gateway",
                 "/api/openstack-routers/{uuid}/set_external_gateway/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -913,13 +1089,24 @@ impl std::future::IntoFuture for OpenstackRoutersSetExternalGatewayBuilder {
 pub struct OpenstackRoutersSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-routers/{}/set_ok/", runtime::path_param("uuid", &
@@ -930,6 +1117,7 @@ impl OpenstackRoutersSetOkBuilder {
                 "openstack_routers_set_ok",
                 "/api/openstack-routers/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -951,13 +1139,24 @@ pub struct OpenstackRoutersSetRoutesBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackRouterSetRoutesRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersSetRoutesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-routers/{}/set_routes/", runtime::path_param("uuid",
@@ -968,6 +1167,7 @@ impl OpenstackRoutersSetRoutesBuilder {
                 "openstack_routers_set_routes",
                 "/api/openstack-routers/{uuid}/set_routes/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -53,6 +53,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
             state: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get security group details
@@ -70,6 +71,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Synchronize resource state
@@ -87,6 +89,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
         OpenstackSecurityGroupsPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -105,6 +108,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
         OpenstackSecurityGroupsUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -123,6 +127,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
         OpenstackSecurityGroupsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -143,6 +148,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
         OpenstackSecurityGroupsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -160,6 +166,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
         OpenstackSecurityGroupsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Mark resource as ERRED
@@ -176,6 +183,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
         OpenstackSecurityGroupsSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -193,6 +201,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
         OpenstackSecurityGroupsSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Set security group rules
@@ -213,6 +222,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
         OpenstackSecurityGroupsSetRulesBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -245,6 +255,7 @@ pub struct OpenstackSecurityGroupsListBuilder {
     state: Vec<String>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackSecurityGroupsListBuilder {
     /// Backend ID
@@ -311,8 +322,15 @@ impl OpenstackSecurityGroupsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -388,8 +406,15 @@ impl OpenstackSecurityGroupsListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tenant URL
@@ -404,6 +429,16 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Query `tenant_uuid`, string (uuid).
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -442,6 +477,7 @@ impl OpenstackSecurityGroupsListBuilder {
         q.push_repeated("state", &self.state);
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -493,11 +529,29 @@ pub struct OpenstackSecurityGroupsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackSecurityGroupsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -517,6 +571,7 @@ impl OpenstackSecurityGroupsRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -537,13 +592,24 @@ impl std::future::IntoFuture for OpenstackSecurityGroupsRetrieveBuilder {
 pub struct OpenstackSecurityGroupsPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackSecurityGroupsPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-security-groups/{}/pull/",
@@ -554,6 +620,7 @@ impl OpenstackSecurityGroupsPullBuilder {
                 "openstack_security_groups_pull",
                 "/api/openstack-security-groups/{uuid}/pull/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -574,13 +641,24 @@ impl std::future::IntoFuture for OpenstackSecurityGroupsPullBuilder {
 pub struct OpenstackSecurityGroupsUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackSecurityGroupsUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-security-groups/{}/unlink/",
@@ -591,6 +669,7 @@ impl OpenstackSecurityGroupsUnlinkBuilder {
                 "openstack_security_groups_unlink",
                 "/api/openstack-security-groups/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -612,13 +691,24 @@ pub struct OpenstackSecurityGroupsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackSecurityGroupUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackSecurityGroupsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-security-groups/{}/", runtime::path_param("uuid", &
@@ -629,6 +719,7 @@ impl OpenstackSecurityGroupsUpdateBuilder {
                 "openstack_security_groups_update",
                 "/api/openstack-security-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -651,8 +742,19 @@ pub struct OpenstackSecurityGroupsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOpenStackSecurityGroupUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackSecurityGroupsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(
         mut self,
@@ -665,7 +767,7 @@ impl OpenstackSecurityGroupsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-security-groups/{}/", runtime::path_param("uuid", &
@@ -676,6 +778,7 @@ impl OpenstackSecurityGroupsPartialUpdateBuilder {
                 "openstack_security_groups_partial_update",
                 "/api/openstack-security-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -699,13 +802,24 @@ impl std::future::IntoFuture for OpenstackSecurityGroupsPartialUpdateBuilder {
 pub struct OpenstackSecurityGroupsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackSecurityGroupsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-security-groups/{}/", runtime::path_param("uuid", &
@@ -716,6 +830,7 @@ impl OpenstackSecurityGroupsDestroyBuilder {
                 "openstack_security_groups_destroy",
                 "/api/openstack-security-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -737,8 +852,19 @@ pub struct OpenstackSecurityGroupsSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackSecurityGroupsSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -748,7 +874,7 @@ impl OpenstackSecurityGroupsSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-security-groups/{}/set_erred/",
@@ -759,6 +885,7 @@ impl OpenstackSecurityGroupsSetErredBuilder {
                 "openstack_security_groups_set_erred",
                 "/api/openstack-security-groups/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -782,13 +909,24 @@ impl std::future::IntoFuture for OpenstackSecurityGroupsSetErredBuilder {
 pub struct OpenstackSecurityGroupsSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackSecurityGroupsSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-security-groups/{}/set_ok/",
@@ -799,6 +937,7 @@ impl OpenstackSecurityGroupsSetOkBuilder {
                 "openstack_security_groups_set_ok",
                 "/api/openstack-security-groups/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -820,13 +959,24 @@ pub struct OpenstackSecurityGroupsSetRulesBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Vec<models::OpenstackSecurityGroupsSetRulesRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackSecurityGroupsSetRulesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-security-groups/{}/set_rules/",
@@ -837,6 +987,7 @@ impl OpenstackSecurityGroupsSetRulesBuilder {
                 "openstack_security_groups_set_rules",
                 "/api/openstack-security-groups/{uuid}/set_rules/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -50,6 +50,7 @@ impl<'a> OpenstackTenantsApi<'a> {
             service_settings_name: Default::default(),
             service_settings_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get tenant details
@@ -67,6 +68,7 @@ impl<'a> OpenstackTenantsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Synchronize resource state
@@ -84,6 +86,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -102,6 +105,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update tenant
@@ -122,6 +126,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -139,6 +144,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -160,6 +166,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsChangePasswordBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -208,6 +215,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsSetQuotasBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -226,6 +234,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsCreateFloatingIpBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -245,6 +254,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsCreateNetworkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -266,6 +276,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsCreateSecurityGroupBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -287,6 +298,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsCreateServerGroupBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -326,6 +338,7 @@ impl<'a> OpenstackTenantsApi<'a> {
             service_settings_name: Default::default(),
             service_settings_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List backend volumes
@@ -364,6 +377,7 @@ impl<'a> OpenstackTenantsApi<'a> {
             service_settings_name: Default::default(),
             service_settings_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Pull floating IPs
@@ -383,6 +397,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsPullFloatingIpsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Pull tenant quotas
@@ -399,6 +414,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsPullQuotasBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Pull security groups
@@ -418,6 +434,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsPullSecurityGroupsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Pull server groups
@@ -437,6 +454,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsPullServerGroupsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Tenant network topology
@@ -456,6 +474,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsTopologyRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Batch update security groups for a tenant.
@@ -481,6 +500,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsPushSecurityGroupsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -498,6 +518,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -515,6 +536,7 @@ impl<'a> OpenstackTenantsApi<'a> {
         OpenstackTenantsSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -543,6 +565,7 @@ pub struct OpenstackTenantsListBuilder {
     service_settings_name: Option<String>,
     service_settings_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsListBuilder {
     /// Backend ID
@@ -609,8 +632,15 @@ impl OpenstackTenantsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -679,8 +709,25 @@ impl OpenstackTenantsListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -713,6 +760,7 @@ impl OpenstackTenantsListBuilder {
         q.push_opt("service_settings_name", self.service_settings_name.as_ref());
         q.push_opt("service_settings_uuid", self.service_settings_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -762,11 +810,29 @@ pub struct OpenstackTenantsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -783,6 +849,7 @@ impl OpenstackTenantsRetrieveBuilder {
             .operation("openstack_tenants_retrieve", "/api/openstack-tenants/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -803,13 +870,24 @@ impl std::future::IntoFuture for OpenstackTenantsRetrieveBuilder {
 pub struct OpenstackTenantsPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/pull/", runtime::path_param("uuid", & self
@@ -817,6 +895,7 @@ impl OpenstackTenantsPullBuilder {
                 ),
             )
             .operation("openstack_tenants_pull", "/api/openstack-tenants/{uuid}/pull/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -837,13 +916,24 @@ impl std::future::IntoFuture for OpenstackTenantsPullBuilder {
 pub struct OpenstackTenantsUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/unlink/", runtime::path_param("uuid", &
@@ -854,6 +944,7 @@ impl OpenstackTenantsUnlinkBuilder {
                 "openstack_tenants_unlink",
                 "/api/openstack-tenants/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -875,13 +966,24 @@ pub struct OpenstackTenantsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackTenantRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/", runtime::path_param("uuid", & self
@@ -889,6 +991,7 @@ impl OpenstackTenantsUpdateBuilder {
                 ),
             )
             .operation("openstack_tenants_update", "/api/openstack-tenants/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -911,8 +1014,19 @@ pub struct OpenstackTenantsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOpenStackTenantRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOpenStackTenantRequest) -> Self {
         self.body = Some(body);
@@ -922,7 +1036,7 @@ impl OpenstackTenantsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/", runtime::path_param("uuid", & self
@@ -933,6 +1047,7 @@ impl OpenstackTenantsPartialUpdateBuilder {
                 "openstack_tenants_partial_update",
                 "/api/openstack-tenants/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -957,13 +1072,24 @@ pub struct OpenstackTenantsChangePasswordBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackTenantChangePasswordRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsChangePasswordBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/change_password/",
@@ -974,6 +1100,7 @@ impl OpenstackTenantsChangePasswordBuilder {
                 "openstack_tenants_change_password",
                 "/api/openstack-tenants/{uuid}/change_password/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -996,8 +1123,19 @@ pub struct OpenstackTenantsSetQuotasBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OpenstackTenantsSetQuotasRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsSetQuotasBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OpenstackTenantsSetQuotasRequest) -> Self {
         self.body = Some(body);
@@ -1007,7 +1145,7 @@ impl OpenstackTenantsSetQuotasBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/set_quotas/", runtime::path_param("uuid",
@@ -1018,6 +1156,7 @@ impl OpenstackTenantsSetQuotasBuilder {
                 "openstack_tenants_set_quotas",
                 "/api/openstack-tenants/{uuid}/set_quotas/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1042,8 +1181,19 @@ pub struct OpenstackTenantsCreateFloatingIpBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::OpenStackFloatingIpRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsCreateFloatingIpBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::OpenStackFloatingIpRequest) -> Self {
         self.body = Some(body);
@@ -1053,7 +1203,7 @@ impl OpenstackTenantsCreateFloatingIpBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/create_floating_ip/",
@@ -1064,6 +1214,7 @@ impl OpenstackTenantsCreateFloatingIpBuilder {
                 "openstack_tenants_create_floating_ip",
                 "/api/openstack-tenants/{uuid}/create_floating_ip/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1088,13 +1239,24 @@ pub struct OpenstackTenantsCreateNetworkBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackNetworkRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsCreateNetworkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/create_network/",
@@ -1105,6 +1267,7 @@ impl OpenstackTenantsCreateNetworkBuilder {
                 "openstack_tenants_create_network",
                 "/api/openstack-tenants/{uuid}/create_network/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1127,13 +1290,24 @@ pub struct OpenstackTenantsCreateSecurityGroupBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackSecurityGroupRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsCreateSecurityGroupBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/create_security_group/",
@@ -1144,6 +1318,7 @@ impl OpenstackTenantsCreateSecurityGroupBuilder {
                 "openstack_tenants_create_security_group",
                 "/api/openstack-tenants/{uuid}/create_security_group/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1166,13 +1341,24 @@ pub struct OpenstackTenantsCreateServerGroupBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackServerGroupRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsCreateServerGroupBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/create_server_group/",
@@ -1183,6 +1369,7 @@ impl OpenstackTenantsCreateServerGroupBuilder {
                 "openstack_tenants_create_server_group",
                 "/api/openstack-tenants/{uuid}/create_server_group/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1224,6 +1411,7 @@ pub struct OpenstackTenantsBackendInstancesListBuilder {
     service_settings_name: Option<String>,
     service_settings_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsBackendInstancesListBuilder {
     /// Backend ID
@@ -1355,8 +1543,25 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1394,6 +1599,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
         q.push_opt("service_settings_name", self.service_settings_name.as_ref());
         q.push_opt("service_settings_uuid", self.service_settings_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1471,6 +1677,7 @@ pub struct OpenstackTenantsBackendVolumesListBuilder {
     service_settings_name: Option<String>,
     service_settings_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsBackendVolumesListBuilder {
     /// Backend ID
@@ -1602,8 +1809,25 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1641,6 +1865,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
         q.push_opt("service_settings_name", self.service_settings_name.as_ref());
         q.push_opt("service_settings_uuid", self.service_settings_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1698,13 +1923,24 @@ impl std::future::IntoFuture for OpenstackTenantsBackendVolumesListBuilder {
 pub struct OpenstackTenantsPullFloatingIpsBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsPullFloatingIpsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/pull_floating_ips/",
@@ -1715,6 +1951,7 @@ impl OpenstackTenantsPullFloatingIpsBuilder {
                 "openstack_tenants_pull_floating_ips",
                 "/api/openstack-tenants/{uuid}/pull_floating_ips/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1735,13 +1972,24 @@ impl std::future::IntoFuture for OpenstackTenantsPullFloatingIpsBuilder {
 pub struct OpenstackTenantsPullQuotasBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsPullQuotasBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/pull_quotas/", runtime::path_param("uuid",
@@ -1752,6 +2000,7 @@ impl OpenstackTenantsPullQuotasBuilder {
                 "openstack_tenants_pull_quotas",
                 "/api/openstack-tenants/{uuid}/pull_quotas/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1772,13 +2021,24 @@ impl std::future::IntoFuture for OpenstackTenantsPullQuotasBuilder {
 pub struct OpenstackTenantsPullSecurityGroupsBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsPullSecurityGroupsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/pull_security_groups/",
@@ -1789,6 +2049,7 @@ impl OpenstackTenantsPullSecurityGroupsBuilder {
                 "openstack_tenants_pull_security_groups",
                 "/api/openstack-tenants/{uuid}/pull_security_groups/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1809,13 +2070,24 @@ impl std::future::IntoFuture for OpenstackTenantsPullSecurityGroupsBuilder {
 pub struct OpenstackTenantsPullServerGroupsBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsPullServerGroupsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/pull_server_groups/",
@@ -1826,6 +2098,7 @@ impl OpenstackTenantsPullServerGroupsBuilder {
                 "openstack_tenants_pull_server_groups",
                 "/api/openstack-tenants/{uuid}/pull_server_groups/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1846,13 +2119,24 @@ impl std::future::IntoFuture for OpenstackTenantsPullServerGroupsBuilder {
 pub struct OpenstackTenantsTopologyRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsTopologyRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/topology/", runtime::path_param("uuid", &
@@ -1863,6 +2147,7 @@ impl OpenstackTenantsTopologyRetrieveBuilder {
                 "openstack_tenants_topology_retrieve",
                 "/api/openstack-tenants/{uuid}/topology/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1891,13 +2176,24 @@ pub struct OpenstackTenantsPushSecurityGroupsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Vec<models::OpenstackTenantsPushSecurityGroupsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsPushSecurityGroupsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/push_security_groups/",
@@ -1908,6 +2204,7 @@ impl OpenstackTenantsPushSecurityGroupsBuilder {
                 "openstack_tenants_push_security_groups",
                 "/api/openstack-tenants/{uuid}/push_security_groups/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1930,8 +2227,19 @@ pub struct OpenstackTenantsSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -1941,7 +2249,7 @@ impl OpenstackTenantsSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/set_erred/", runtime::path_param("uuid", &
@@ -1952,6 +2260,7 @@ impl OpenstackTenantsSetErredBuilder {
                 "openstack_tenants_set_erred",
                 "/api/openstack-tenants/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1975,13 +2284,24 @@ impl std::future::IntoFuture for OpenstackTenantsSetErredBuilder {
 pub struct OpenstackTenantsSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-tenants/{}/set_ok/", runtime::path_param("uuid", &
@@ -1992,6 +2312,7 @@ impl OpenstackTenantsSetOkBuilder {
                 "openstack_tenants_set_ok",
                 "/api/openstack-tenants/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

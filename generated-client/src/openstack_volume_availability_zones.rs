@@ -38,6 +38,7 @@ impl<'a> OpenstackVolumeAvailabilityZonesApi<'a> {
             settings_uuid: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get volume availability zone details
@@ -57,6 +58,7 @@ impl<'a> OpenstackVolumeAvailabilityZonesApi<'a> {
         OpenstackVolumeAvailabilityZonesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -73,6 +75,7 @@ pub struct OpenstackVolumeAvailabilityZonesListBuilder {
     settings_uuid: Option<Uuid>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumeAvailabilityZonesListBuilder {
     /// Name
@@ -131,6 +134,16 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -152,6 +165,7 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -207,13 +221,24 @@ impl std::future::IntoFuture for OpenstackVolumeAvailabilityZonesListBuilder {
 pub struct OpenstackVolumeAvailabilityZonesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumeAvailabilityZonesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-volume-availability-zones/{}/",
@@ -224,6 +249,7 @@ impl OpenstackVolumeAvailabilityZonesRetrieveBuilder {
                 "openstack_volume_availability_zones_retrieve",
                 "/api/openstack-volume-availability-zones/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

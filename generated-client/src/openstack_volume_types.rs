@@ -39,6 +39,7 @@ impl<'a> OpenstackVolumeTypesApi<'a> {
             settings_uuid: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get volume type details
@@ -55,6 +56,7 @@ impl<'a> OpenstackVolumeTypesApi<'a> {
         OpenstackVolumeTypesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List unique volume type names
@@ -70,6 +72,7 @@ impl<'a> OpenstackVolumeTypesApi<'a> {
     pub fn names_retrieve(&self) -> OpenstackVolumeTypesNamesRetrieveBuilder {
         OpenstackVolumeTypesNamesRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -87,6 +90,7 @@ pub struct OpenstackVolumeTypesListBuilder {
     settings_uuid: Option<Uuid>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumeTypesListBuilder {
     /// Name
@@ -152,6 +156,16 @@ impl OpenstackVolumeTypesListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -171,6 +185,7 @@ impl OpenstackVolumeTypesListBuilder {
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -221,13 +236,24 @@ impl std::future::IntoFuture for OpenstackVolumeTypesListBuilder {
 pub struct OpenstackVolumeTypesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumeTypesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-volume-types/{}/", runtime::path_param("uuid", & self
@@ -238,6 +264,7 @@ impl OpenstackVolumeTypesRetrieveBuilder {
                 "openstack_volume_types_retrieve",
                 "/api/openstack-volume-types/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -257,13 +284,24 @@ impl std::future::IntoFuture for OpenstackVolumeTypesRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumeTypesNamesRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumeTypesNamesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/openstack-volume-types/names/".to_string(),
             )
@@ -271,6 +309,7 @@ impl OpenstackVolumeTypesNamesRetrieveBuilder {
                 "openstack_volume_types_names_retrieve",
                 "/api/openstack-volume-types/names/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -59,6 +59,7 @@ impl<'a> OpenstackVolumesApi<'a> {
             state: Default::default(),
             tenant: Default::default(),
             tenant_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get volume details
@@ -76,6 +77,7 @@ impl<'a> OpenstackVolumesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Synchronize resource state
@@ -93,6 +95,7 @@ impl<'a> OpenstackVolumesApi<'a> {
         OpenstackVolumesPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -111,6 +114,7 @@ impl<'a> OpenstackVolumesApi<'a> {
         OpenstackVolumesUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update volume
@@ -131,6 +135,7 @@ impl<'a> OpenstackVolumesApi<'a> {
         OpenstackVolumesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -148,6 +153,7 @@ impl<'a> OpenstackVolumesApi<'a> {
         OpenstackVolumesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -167,6 +173,7 @@ impl<'a> OpenstackVolumesApi<'a> {
         OpenstackVolumesAttachBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -184,6 +191,7 @@ impl<'a> OpenstackVolumesApi<'a> {
         OpenstackVolumesDetachBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Extend volume size
@@ -204,6 +212,7 @@ impl<'a> OpenstackVolumesApi<'a> {
         OpenstackVolumesExtendBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -225,6 +234,7 @@ impl<'a> OpenstackVolumesApi<'a> {
         OpenstackVolumesRetypeBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -242,6 +252,7 @@ impl<'a> OpenstackVolumesApi<'a> {
         OpenstackVolumesSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -259,6 +270,7 @@ impl<'a> OpenstackVolumesApi<'a> {
         OpenstackVolumesSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create volume snapshot
@@ -279,6 +291,7 @@ impl<'a> OpenstackVolumesApi<'a> {
         OpenstackVolumesSnapshotBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -317,6 +330,7 @@ pub struct OpenstackVolumesListBuilder {
     state: Vec<String>,
     tenant: Option<String>,
     tenant_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumesListBuilder {
     /// Filter for attachment to instance UUID
@@ -397,8 +411,15 @@ impl OpenstackVolumesListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Instance URL
@@ -500,8 +521,15 @@ impl OpenstackVolumesListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Tenant URL
@@ -516,6 +544,16 @@ impl OpenstackVolumesListBuilder {
     /// Query `tenant_uuid`, string (uuid).
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -557,6 +595,7 @@ impl OpenstackVolumesListBuilder {
         q.push_repeated("state", &self.state);
         q.push_opt("tenant", self.tenant.as_ref());
         q.push_opt("tenant_uuid", self.tenant_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -606,11 +645,29 @@ pub struct OpenstackVolumesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -627,6 +684,7 @@ impl OpenstackVolumesRetrieveBuilder {
             .operation("openstack_volumes_retrieve", "/api/openstack-volumes/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -647,13 +705,24 @@ impl std::future::IntoFuture for OpenstackVolumesRetrieveBuilder {
 pub struct OpenstackVolumesPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumesPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-volumes/{}/pull/", runtime::path_param("uuid", & self
@@ -661,6 +730,7 @@ impl OpenstackVolumesPullBuilder {
                 ),
             )
             .operation("openstack_volumes_pull", "/api/openstack-volumes/{uuid}/pull/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -681,13 +751,24 @@ impl std::future::IntoFuture for OpenstackVolumesPullBuilder {
 pub struct OpenstackVolumesUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumesUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-volumes/{}/unlink/", runtime::path_param("uuid", &
@@ -698,6 +779,7 @@ impl OpenstackVolumesUnlinkBuilder {
                 "openstack_volumes_unlink",
                 "/api/openstack-volumes/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -719,13 +801,24 @@ pub struct OpenstackVolumesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackVolumeRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-volumes/{}/", runtime::path_param("uuid", & self
@@ -733,6 +826,7 @@ impl OpenstackVolumesUpdateBuilder {
                 ),
             )
             .operation("openstack_volumes_update", "/api/openstack-volumes/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -755,8 +849,19 @@ pub struct OpenstackVolumesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOpenStackVolumeRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOpenStackVolumeRequest) -> Self {
         self.body = Some(body);
@@ -766,7 +871,7 @@ impl OpenstackVolumesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-volumes/{}/", runtime::path_param("uuid", & self
@@ -777,6 +882,7 @@ impl OpenstackVolumesPartialUpdateBuilder {
                 "openstack_volumes_partial_update",
                 "/api/openstack-volumes/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -801,13 +907,24 @@ pub struct OpenstackVolumesAttachBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::VolumeAttachRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumesAttachBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-volumes/{}/attach/", runtime::path_param("uuid", &
@@ -818,6 +935,7 @@ impl OpenstackVolumesAttachBuilder {
                 "openstack_volumes_attach",
                 "/api/openstack-volumes/{uuid}/attach/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -839,13 +957,24 @@ impl std::future::IntoFuture for OpenstackVolumesAttachBuilder {
 pub struct OpenstackVolumesDetachBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumesDetachBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-volumes/{}/detach/", runtime::path_param("uuid", &
@@ -856,6 +985,7 @@ impl OpenstackVolumesDetachBuilder {
                 "openstack_volumes_detach",
                 "/api/openstack-volumes/{uuid}/detach/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -877,13 +1007,24 @@ pub struct OpenstackVolumesExtendBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackVolumeExtendRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumesExtendBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-volumes/{}/extend/", runtime::path_param("uuid", &
@@ -894,6 +1035,7 @@ impl OpenstackVolumesExtendBuilder {
                 "openstack_volumes_extend",
                 "/api/openstack-volumes/{uuid}/extend/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -916,13 +1058,24 @@ pub struct OpenstackVolumesRetypeBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackVolumeRetypeRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumesRetypeBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-volumes/{}/retype/", runtime::path_param("uuid", &
@@ -933,6 +1086,7 @@ impl OpenstackVolumesRetypeBuilder {
                 "openstack_volumes_retype",
                 "/api/openstack-volumes/{uuid}/retype/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -955,8 +1109,19 @@ pub struct OpenstackVolumesSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumesSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -966,7 +1131,7 @@ impl OpenstackVolumesSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-volumes/{}/set_erred/", runtime::path_param("uuid", &
@@ -977,6 +1142,7 @@ impl OpenstackVolumesSetErredBuilder {
                 "openstack_volumes_set_erred",
                 "/api/openstack-volumes/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1000,13 +1166,24 @@ impl std::future::IntoFuture for OpenstackVolumesSetErredBuilder {
 pub struct OpenstackVolumesSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumesSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-volumes/{}/set_ok/", runtime::path_param("uuid", &
@@ -1017,6 +1194,7 @@ impl OpenstackVolumesSetOkBuilder {
                 "openstack_volumes_set_ok",
                 "/api/openstack-volumes/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1038,13 +1216,24 @@ pub struct OpenstackVolumesSnapshotBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OpenStackSnapshotRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumesSnapshotBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/openstack-volumes/{}/snapshot/", runtime::path_param("uuid", &
@@ -1055,6 +1244,7 @@ impl OpenstackVolumesSnapshotBuilder {
                 "openstack_volumes_snapshot",
                 "/api/openstack-volumes/{uuid}/snapshot/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

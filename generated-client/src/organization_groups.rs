@@ -34,6 +34,7 @@ impl<'a> OrganizationGroupsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             parent: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -48,6 +49,7 @@ impl<'a> OrganizationGroupsApi<'a> {
         OrganizationGroupsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -64,6 +66,7 @@ impl<'a> OrganizationGroupsApi<'a> {
     ) -> OrganizationGroupsCreateBuilder {
         OrganizationGroupsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -83,6 +86,7 @@ impl<'a> OrganizationGroupsApi<'a> {
         OrganizationGroupsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -98,6 +102,7 @@ impl<'a> OrganizationGroupsApi<'a> {
         OrganizationGroupsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -113,6 +118,7 @@ impl<'a> OrganizationGroupsApi<'a> {
         OrganizationGroupsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -127,6 +133,7 @@ pub struct OrganizationGroupsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     parent: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OrganizationGroupsListBuilder {
     /// Name
@@ -171,6 +178,16 @@ impl OrganizationGroupsListBuilder {
         self.parent = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -187,6 +204,7 @@ impl OrganizationGroupsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("parent", self.parent.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -235,13 +253,24 @@ impl std::future::IntoFuture for OrganizationGroupsListBuilder {
 pub struct OrganizationGroupsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OrganizationGroupsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/organization-groups/{}/", runtime::path_param("uuid", & self
@@ -252,6 +281,7 @@ impl OrganizationGroupsRetrieveBuilder {
                 "organization_groups_retrieve",
                 "/api/organization-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -272,17 +302,29 @@ impl std::future::IntoFuture for OrganizationGroupsRetrieveBuilder {
 pub struct OrganizationGroupsCreateBuilder {
     client: runtime::Client,
     body: models::OrganizationGroupRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OrganizationGroupsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/organization-groups/".to_string(),
             )
             .operation("organization_groups_create", "/api/organization-groups/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -305,13 +347,24 @@ pub struct OrganizationGroupsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OrganizationGroupRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OrganizationGroupsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/organization-groups/{}/", runtime::path_param("uuid", & self
@@ -319,6 +372,7 @@ impl OrganizationGroupsUpdateBuilder {
                 ),
             )
             .operation("organization_groups_update", "/api/organization-groups/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -341,8 +395,19 @@ pub struct OrganizationGroupsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedOrganizationGroupRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OrganizationGroupsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedOrganizationGroupRequest) -> Self {
         self.body = Some(body);
@@ -352,7 +417,7 @@ impl OrganizationGroupsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/organization-groups/{}/", runtime::path_param("uuid", & self
@@ -363,6 +428,7 @@ impl OrganizationGroupsPartialUpdateBuilder {
                 "organization_groups_partial_update",
                 "/api/organization-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -386,13 +452,24 @@ impl std::future::IntoFuture for OrganizationGroupsPartialUpdateBuilder {
 pub struct OrganizationGroupsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OrganizationGroupsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/organization-groups/{}/", runtime::path_param("uuid", & self
@@ -403,6 +480,7 @@ impl OrganizationGroupsDestroyBuilder {
                 "organization_groups_destroy",
                 "/api/organization-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -30,6 +30,7 @@ impl<'a> OverrideSettingsApi<'a> {
     pub fn retrieve(&self) -> OverrideSettingsRetrieveBuilder {
         OverrideSettingsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Update overridable settings
@@ -45,6 +46,7 @@ impl<'a> OverrideSettingsApi<'a> {
     pub fn override_settings(&self) -> OverrideSettingsBuilder {
         OverrideSettingsBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -53,14 +55,29 @@ impl<'a> OverrideSettingsApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OverrideSettingsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OverrideSettingsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/override-settings/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/override-settings/".to_string(),
+            )
             .operation("override_settings_retrieve", "/api/override-settings/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -83,8 +100,19 @@ impl std::future::IntoFuture for OverrideSettingsRetrieveBuilder {
 pub struct OverrideSettingsBuilder {
     client: runtime::Client,
     body: Option<models::ConstanceSettingsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl OverrideSettingsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ConstanceSettingsRequest) -> Self {
         self.body = Some(body);
@@ -94,12 +122,16 @@ impl OverrideSettingsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/override-settings/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/override-settings/".to_string(),
+            )
             .operation("override_settings", "/api/override-settings/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }

@@ -35,6 +35,7 @@ impl<'a> PaymentProfilesApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             payment_type: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> PaymentProfilesApi<'a> {
         PaymentProfilesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> PaymentProfilesApi<'a> {
     ) -> PaymentProfilesCreateBuilder {
         PaymentProfilesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -84,6 +87,7 @@ impl<'a> PaymentProfilesApi<'a> {
         PaymentProfilesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -99,6 +103,7 @@ impl<'a> PaymentProfilesApi<'a> {
         PaymentProfilesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -114,6 +119,7 @@ impl<'a> PaymentProfilesApi<'a> {
         PaymentProfilesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Enable
@@ -128,6 +134,7 @@ impl<'a> PaymentProfilesApi<'a> {
         PaymentProfilesEnableBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -143,6 +150,7 @@ pub struct PaymentProfilesListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     payment_type: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentProfilesListBuilder {
     /// Query `is_active`, boolean.
@@ -153,8 +161,15 @@ impl PaymentProfilesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `organization`, string (uri).
@@ -182,11 +197,28 @@ impl PaymentProfilesListBuilder {
         self
     }
     /// Query `payment_type`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_payment_type`\](Self::add_payment_type) adds one to them.
     pub fn payment_type(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.payment_type = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `payment_type`, after those set before (with [`payment_type`](Self::payment_type) or this method).
+    pub fn add_payment_type(mut self, value: impl Into<String>) -> Self {
+        self.payment_type.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -206,6 +238,7 @@ impl PaymentProfilesListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_repeated("payment_type", &self.payment_type);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -252,13 +285,24 @@ impl std::future::IntoFuture for PaymentProfilesListBuilder {
 pub struct PaymentProfilesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentProfilesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/payment-profiles/{}/", runtime::path_param("uuid", & self.uuid)
@@ -266,6 +310,7 @@ impl PaymentProfilesRetrieveBuilder {
                 ),
             )
             .operation("payment_profiles_retrieve", "/api/payment-profiles/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -286,14 +331,29 @@ impl std::future::IntoFuture for PaymentProfilesRetrieveBuilder {
 pub struct PaymentProfilesCreateBuilder {
     client: runtime::Client,
     body: models::PaymentProfileRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentProfilesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/payment-profiles/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/payment-profiles/".to_string(),
+            )
             .operation("payment_profiles_create", "/api/payment-profiles/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -316,13 +376,24 @@ pub struct PaymentProfilesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::PaymentProfileRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentProfilesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/payment-profiles/{}/", runtime::path_param("uuid", & self.uuid)
@@ -330,6 +401,7 @@ impl PaymentProfilesUpdateBuilder {
                 ),
             )
             .operation("payment_profiles_update", "/api/payment-profiles/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -352,8 +424,19 @@ pub struct PaymentProfilesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedPaymentProfileRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentProfilesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedPaymentProfileRequest) -> Self {
         self.body = Some(body);
@@ -363,7 +446,7 @@ impl PaymentProfilesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/payment-profiles/{}/", runtime::path_param("uuid", & self.uuid)
@@ -374,6 +457,7 @@ impl PaymentProfilesPartialUpdateBuilder {
                 "payment_profiles_partial_update",
                 "/api/payment-profiles/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -397,13 +481,24 @@ impl std::future::IntoFuture for PaymentProfilesPartialUpdateBuilder {
 pub struct PaymentProfilesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentProfilesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/payment-profiles/{}/", runtime::path_param("uuid", & self.uuid)
@@ -411,6 +506,7 @@ impl PaymentProfilesDestroyBuilder {
                 ),
             )
             .operation("payment_profiles_destroy", "/api/payment-profiles/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -431,13 +527,24 @@ impl std::future::IntoFuture for PaymentProfilesDestroyBuilder {
 pub struct PaymentProfilesEnableBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentProfilesEnableBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/payment-profiles/{}/enable/", runtime::path_param("uuid", &
@@ -448,6 +555,7 @@ impl PaymentProfilesEnableBuilder {
                 "payment_profiles_enable",
                 "/api/payment-profiles/{uuid}/enable/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

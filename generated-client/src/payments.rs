@@ -33,6 +33,7 @@ impl<'a> PaymentsApi<'a> {
             page_size: Default::default(),
             profile: Default::default(),
             profile_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> PaymentsApi<'a> {
         PaymentsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -60,6 +62,7 @@ impl<'a> PaymentsApi<'a> {
     pub fn create(&self, body: models::PaymentRequest) -> PaymentsCreateBuilder {
         PaymentsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -77,6 +80,7 @@ impl<'a> PaymentsApi<'a> {
         PaymentsUnlinkFromInvoiceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -95,6 +99,7 @@ impl<'a> PaymentsApi<'a> {
         PaymentsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -110,6 +115,7 @@ impl<'a> PaymentsApi<'a> {
         PaymentsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -125,6 +131,7 @@ impl<'a> PaymentsApi<'a> {
         PaymentsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Link to invoice
@@ -145,6 +152,7 @@ impl<'a> PaymentsApi<'a> {
         PaymentsLinkToInvoiceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -159,6 +167,7 @@ pub struct PaymentsListBuilder {
     page_size: Option<i64>,
     profile: Option<String>,
     profile_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsListBuilder {
     /// Query `date_of_payment`, string (date).
@@ -190,6 +199,16 @@ impl PaymentsListBuilder {
         self.profile_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -202,6 +221,7 @@ impl PaymentsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("profile", self.profile.as_ref());
         q.push_opt("profile_uuid", self.profile_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -248,17 +268,29 @@ impl std::future::IntoFuture for PaymentsListBuilder {
 pub struct PaymentsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/payments/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("payments_retrieve", "/api/payments/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -279,17 +311,29 @@ impl std::future::IntoFuture for PaymentsRetrieveBuilder {
 pub struct PaymentsCreateBuilder {
     client: runtime::Client,
     body: models::PaymentRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/payments/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/payments/".to_string())
             .operation("payments_create", "/api/payments/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -312,13 +356,24 @@ impl std::future::IntoFuture for PaymentsCreateBuilder {
 pub struct PaymentsUnlinkFromInvoiceBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsUnlinkFromInvoiceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/payments/{}/unlink_from_invoice/", runtime::path_param("uuid",
@@ -329,6 +384,7 @@ impl PaymentsUnlinkFromInvoiceBuilder {
                 "payments_unlink_from_invoice",
                 "/api/payments/{uuid}/unlink_from_invoice/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -350,20 +406,32 @@ pub struct PaymentsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::PaymentRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/payments/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("payments_update", "/api/payments/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -387,8 +455,19 @@ pub struct PaymentsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedPaymentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedPaymentRequest) -> Self {
         self.body = Some(body);
@@ -398,15 +477,16 @@ impl PaymentsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/payments/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("payments_partial_update", "/api/payments/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -432,17 +512,29 @@ impl std::future::IntoFuture for PaymentsPartialUpdateBuilder {
 pub struct PaymentsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/payments/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("payments_destroy", "/api/payments/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -464,13 +556,24 @@ pub struct PaymentsLinkToInvoiceBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::LinkToInvoiceRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsLinkToInvoiceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/payments/{}/link_to_invoice/", runtime::path_param("uuid", &
@@ -481,6 +584,7 @@ impl PaymentsLinkToInvoiceBuilder {
                 "payments_link_to_invoice",
                 "/api/payments/{uuid}/link_to_invoice/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

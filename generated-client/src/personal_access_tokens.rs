@@ -30,6 +30,7 @@ impl<'a> PersonalAccessTokensApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -44,6 +45,7 @@ impl<'a> PersonalAccessTokensApi<'a> {
         PersonalAccessTokensRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a personal access token
@@ -60,6 +62,7 @@ impl<'a> PersonalAccessTokensApi<'a> {
     ) -> PersonalAccessTokensCreateBuilder {
         PersonalAccessTokensCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -75,6 +78,7 @@ impl<'a> PersonalAccessTokensApi<'a> {
         PersonalAccessTokensDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List entity types the caller can bind each permission to
@@ -100,6 +104,7 @@ impl<'a> PersonalAccessTokensApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List available scopes for PAT creation
@@ -124,6 +129,7 @@ impl<'a> PersonalAccessTokensApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Rotate a personal access token
@@ -140,6 +146,7 @@ impl<'a> PersonalAccessTokensApi<'a> {
         PersonalAccessTokensRotateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -150,6 +157,7 @@ pub struct PersonalAccessTokensListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PersonalAccessTokensListBuilder {
     /// A page number within the paginated result set.
@@ -166,6 +174,16 @@ impl PersonalAccessTokensListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -178,6 +196,7 @@ impl PersonalAccessTokensListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -228,13 +247,24 @@ impl std::future::IntoFuture for PersonalAccessTokensListBuilder {
 pub struct PersonalAccessTokensRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PersonalAccessTokensRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/personal-access-tokens/{}/", runtime::path_param("uuid", & self
@@ -245,6 +275,7 @@ impl PersonalAccessTokensRetrieveBuilder {
                 "personal_access_tokens_retrieve",
                 "/api/personal-access-tokens/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -265,17 +296,29 @@ impl std::future::IntoFuture for PersonalAccessTokensRetrieveBuilder {
 pub struct PersonalAccessTokensCreateBuilder {
     client: runtime::Client,
     body: models::PersonalAccessTokenCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PersonalAccessTokensCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/personal-access-tokens/".to_string(),
             )
             .operation("personal_access_tokens_create", "/api/personal-access-tokens/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -297,13 +340,24 @@ impl std::future::IntoFuture for PersonalAccessTokensCreateBuilder {
 pub struct PersonalAccessTokensDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PersonalAccessTokensDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/personal-access-tokens/{}/", runtime::path_param("uuid", & self
@@ -314,6 +368,7 @@ impl PersonalAccessTokensDestroyBuilder {
                 "personal_access_tokens_destroy",
                 "/api/personal-access-tokens/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -336,6 +391,7 @@ pub struct PersonalAccessTokensAvailableBindingTargetsListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PersonalAccessTokensAvailableBindingTargetsListBuilder {
     /// A page number within the paginated result set.
@@ -350,6 +406,16 @@ impl PersonalAccessTokensAvailableBindingTargetsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -367,6 +433,7 @@ impl PersonalAccessTokensAvailableBindingTargetsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -428,6 +495,7 @@ pub struct PersonalAccessTokensAvailableScopesListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PersonalAccessTokensAvailableScopesListBuilder {
     /// A page number within the paginated result set.
@@ -442,6 +510,16 @@ impl PersonalAccessTokensAvailableScopesListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -459,6 +537,7 @@ impl PersonalAccessTokensAvailableScopesListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -516,13 +595,24 @@ impl std::future::IntoFuture for PersonalAccessTokensAvailableScopesListBuilder 
 pub struct PersonalAccessTokensRotateBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PersonalAccessTokensRotateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/personal-access-tokens/{}/rotate/", runtime::path_param("uuid",
@@ -533,6 +623,7 @@ impl PersonalAccessTokensRotateBuilder {
                 "personal_access_tokens_rotate",
                 "/api/personal-access-tokens/{uuid}/rotate/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

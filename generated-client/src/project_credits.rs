@@ -37,6 +37,7 @@ impl<'a> ProjectCreditsApi<'a> {
             project_name: Default::default(),
             project_uuid: Default::default(),
             query: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -51,6 +52,7 @@ impl<'a> ProjectCreditsApi<'a> {
         ProjectCreditsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -67,6 +69,7 @@ impl<'a> ProjectCreditsApi<'a> {
     ) -> ProjectCreditsCreateBuilder {
         ProjectCreditsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -86,6 +89,7 @@ impl<'a> ProjectCreditsApi<'a> {
         ProjectCreditsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -101,6 +105,7 @@ impl<'a> ProjectCreditsApi<'a> {
         ProjectCreditsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -116,6 +121,7 @@ impl<'a> ProjectCreditsApi<'a> {
         ProjectCreditsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -133,6 +139,7 @@ pub struct ProjectCreditsListBuilder {
     project_name: Option<String>,
     project_uuid: Option<Uuid>,
     query: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectCreditsListBuilder {
     /// Query `customer_name`, string.
@@ -153,8 +160,15 @@ impl ProjectCreditsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -186,6 +200,16 @@ impl ProjectCreditsListBuilder {
         self.query = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -205,6 +229,7 @@ impl ProjectCreditsListBuilder {
         q.push_opt("project_name", self.project_name.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("query", self.query.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -251,13 +276,24 @@ impl std::future::IntoFuture for ProjectCreditsListBuilder {
 pub struct ProjectCreditsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectCreditsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/project-credits/{}/", runtime::path_param("uuid", & self.uuid)
@@ -265,6 +301,7 @@ impl ProjectCreditsRetrieveBuilder {
                 ),
             )
             .operation("project_credits_retrieve", "/api/project-credits/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -285,14 +322,29 @@ impl std::future::IntoFuture for ProjectCreditsRetrieveBuilder {
 pub struct ProjectCreditsCreateBuilder {
     client: runtime::Client,
     body: models::ProjectCreditRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectCreditsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/project-credits/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/project-credits/".to_string(),
+            )
             .operation("project_credits_create", "/api/project-credits/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -315,13 +367,24 @@ pub struct ProjectCreditsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProjectCreditRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectCreditsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/project-credits/{}/", runtime::path_param("uuid", & self.uuid)
@@ -329,6 +392,7 @@ impl ProjectCreditsUpdateBuilder {
                 ),
             )
             .operation("project_credits_update", "/api/project-credits/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -351,8 +415,19 @@ pub struct ProjectCreditsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedProjectCreditRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectCreditsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedProjectCreditRequest) -> Self {
         self.body = Some(body);
@@ -362,7 +437,7 @@ impl ProjectCreditsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/project-credits/{}/", runtime::path_param("uuid", & self.uuid)
@@ -370,6 +445,7 @@ impl ProjectCreditsPartialUpdateBuilder {
                 ),
             )
             .operation("project_credits_partial_update", "/api/project-credits/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -393,13 +469,24 @@ impl std::future::IntoFuture for ProjectCreditsPartialUpdateBuilder {
 pub struct ProjectCreditsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectCreditsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/project-credits/{}/", runtime::path_param("uuid", & self.uuid)
@@ -407,6 +494,7 @@ impl ProjectCreditsDestroyBuilder {
                 ),
             )
             .operation("project_credits_destroy", "/api/project-credits/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

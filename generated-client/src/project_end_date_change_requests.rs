@@ -34,6 +34,7 @@ impl<'a> ProjectEndDateChangeRequestsApi<'a> {
             page_size: Default::default(),
             project_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -48,6 +49,7 @@ impl<'a> ProjectEndDateChangeRequestsApi<'a> {
         ProjectEndDateChangeRequestsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -64,6 +66,7 @@ impl<'a> ProjectEndDateChangeRequestsApi<'a> {
     ) -> ProjectEndDateChangeRequestsCreateBuilder {
         ProjectEndDateChangeRequestsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -79,6 +82,7 @@ impl<'a> ProjectEndDateChangeRequestsApi<'a> {
         ProjectEndDateChangeRequestsApproveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -96,6 +100,7 @@ impl<'a> ProjectEndDateChangeRequestsApi<'a> {
         ProjectEndDateChangeRequestsCancelBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Reject project end date change request
@@ -110,6 +115,7 @@ impl<'a> ProjectEndDateChangeRequestsApi<'a> {
         ProjectEndDateChangeRequestsRejectBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -125,6 +131,7 @@ pub struct ProjectEndDateChangeRequestsListBuilder {
     page_size: Option<i64>,
     project_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectEndDateChangeRequestsListBuilder {
     /// Created by UUID
@@ -163,8 +170,25 @@ impl ProjectEndDateChangeRequestsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -186,6 +210,7 @@ impl ProjectEndDateChangeRequestsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -239,13 +264,24 @@ impl std::future::IntoFuture for ProjectEndDateChangeRequestsListBuilder {
 pub struct ProjectEndDateChangeRequestsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectEndDateChangeRequestsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/project-end-date-change-requests/{}/",
@@ -256,6 +292,7 @@ impl ProjectEndDateChangeRequestsRetrieveBuilder {
                 "project_end_date_change_requests_retrieve",
                 "/api/project-end-date-change-requests/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -276,13 +313,24 @@ impl std::future::IntoFuture for ProjectEndDateChangeRequestsRetrieveBuilder {
 pub struct ProjectEndDateChangeRequestsCreateBuilder {
     client: runtime::Client,
     body: models::ProjectEndDateChangeRequestCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectEndDateChangeRequestsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/project-end-date-change-requests/".to_string(),
             )
@@ -290,6 +338,7 @@ impl ProjectEndDateChangeRequestsCreateBuilder {
                 "project_end_date_change_requests_create",
                 "/api/project-end-date-change-requests/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -314,8 +363,19 @@ pub struct ProjectEndDateChangeRequestsApproveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ReviewCommentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectEndDateChangeRequestsApproveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
@@ -325,7 +385,7 @@ impl ProjectEndDateChangeRequestsApproveBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/project-end-date-change-requests/{}/approve/",
@@ -336,6 +396,7 @@ impl ProjectEndDateChangeRequestsApproveBuilder {
                 "project_end_date_change_requests_approve",
                 "/api/project-end-date-change-requests/{uuid}/approve/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -359,13 +420,24 @@ impl std::future::IntoFuture for ProjectEndDateChangeRequestsApproveBuilder {
 pub struct ProjectEndDateChangeRequestsCancelBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectEndDateChangeRequestsCancelBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/project-end-date-change-requests/{}/cancel/",
@@ -376,6 +448,7 @@ impl ProjectEndDateChangeRequestsCancelBuilder {
                 "project_end_date_change_requests_cancel",
                 "/api/project-end-date-change-requests/{uuid}/cancel/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -397,8 +470,19 @@ pub struct ProjectEndDateChangeRequestsRejectBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ReviewCommentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectEndDateChangeRequestsRejectBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
@@ -408,7 +492,7 @@ impl ProjectEndDateChangeRequestsRejectBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/project-end-date-change-requests/{}/reject/",
@@ -419,6 +503,7 @@ impl ProjectEndDateChangeRequestsRejectBuilder {
                 "project_end_date_change_requests_reject",
                 "/api/project-end-date-change-requests/{uuid}/reject/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

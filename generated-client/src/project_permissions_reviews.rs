@@ -35,6 +35,7 @@ impl<'a> ProjectPermissionsReviewsApi<'a> {
             page_size: Default::default(),
             project_uuid: Default::default(),
             reviewer_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> ProjectPermissionsReviewsApi<'a> {
         ProjectPermissionsReviewsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Close project permission review
@@ -65,6 +67,7 @@ impl<'a> ProjectPermissionsReviewsApi<'a> {
         ProjectPermissionsReviewsCloseBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -80,6 +83,7 @@ pub struct ProjectPermissionsReviewsListBuilder {
     page_size: Option<i64>,
     project_uuid: Option<Uuid>,
     reviewer_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectPermissionsReviewsListBuilder {
     /// Query `closed`, string (date-time).
@@ -97,8 +101,15 @@ impl ProjectPermissionsReviewsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -129,6 +140,16 @@ impl ProjectPermissionsReviewsListBuilder {
         self.reviewer_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -149,6 +170,7 @@ impl ProjectPermissionsReviewsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("reviewer_uuid", self.reviewer_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -202,13 +224,24 @@ impl std::future::IntoFuture for ProjectPermissionsReviewsListBuilder {
 pub struct ProjectPermissionsReviewsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectPermissionsReviewsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/project-permissions-reviews/{}/", runtime::path_param("uuid", &
@@ -219,6 +252,7 @@ impl ProjectPermissionsReviewsRetrieveBuilder {
                 "project_permissions_reviews_retrieve",
                 "/api/project-permissions-reviews/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -239,13 +273,24 @@ impl std::future::IntoFuture for ProjectPermissionsReviewsRetrieveBuilder {
 pub struct ProjectPermissionsReviewsCloseBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectPermissionsReviewsCloseBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/project-permissions-reviews/{}/close/",
@@ -256,6 +301,7 @@ impl ProjectPermissionsReviewsCloseBuilder {
                 "project_permissions_reviews_close",
                 "/api/project-permissions-reviews/{uuid}/close/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -62,6 +62,7 @@ impl<'a> ProjectsApi<'a> {
             slug: Default::default(),
             user_uuid: Default::default(),
             user_uuid_with_active_role: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve project details
@@ -79,6 +80,7 @@ impl<'a> ProjectsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create a new project
@@ -94,6 +96,7 @@ impl<'a> ProjectsApi<'a> {
     pub fn create(&self, body: models::ProjectRequest) -> ProjectsCreateBuilder {
         ProjectsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -111,6 +114,7 @@ impl<'a> ProjectsApi<'a> {
         ProjectsUpdateAffiliationBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -132,6 +136,7 @@ impl<'a> ProjectsApi<'a> {
         ProjectsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -149,6 +154,7 @@ impl<'a> ProjectsApi<'a> {
         ProjectsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -166,6 +172,7 @@ impl<'a> ProjectsApi<'a> {
         ProjectsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Recover a soft-deleted project
@@ -182,6 +189,7 @@ impl<'a> ProjectsApi<'a> {
         ProjectsRecoverBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -211,6 +219,7 @@ impl<'a> ProjectsApi<'a> {
             user_slug: Default::default(),
             user_url: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Other users
@@ -245,6 +254,7 @@ impl<'a> ProjectsApi<'a> {
             registration_method: Default::default(),
             user_keyword: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Grant a role to a user
@@ -266,6 +276,7 @@ impl<'a> ProjectsApi<'a> {
         ProjectsAddUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -287,6 +298,7 @@ impl<'a> ProjectsApi<'a> {
         ProjectsDeleteUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -308,6 +320,7 @@ impl<'a> ProjectsApi<'a> {
         ProjectsUpdateUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -329,6 +342,7 @@ impl<'a> ProjectsApi<'a> {
         ProjectsMoveProjectBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -347,6 +361,7 @@ impl<'a> ProjectsApi<'a> {
             client: self.client.clone(),
             uuid,
             for_current_month: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get checklist with questions and existing answers
@@ -366,6 +381,7 @@ impl<'a> ProjectsApi<'a> {
             client: self.client.clone(),
             uuid,
             include_all: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get checklist template for creating new objects
@@ -387,6 +403,7 @@ impl<'a> ProjectsApi<'a> {
         ProjectsChecklistTemplateRetrieveBuilder {
             client: self.client.clone(),
             parent_uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get checklist completion status
@@ -408,6 +425,7 @@ impl<'a> ProjectsApi<'a> {
         ProjectsCompletionStatusRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Submit checklist answers
@@ -430,6 +448,7 @@ impl<'a> ProjectsApi<'a> {
         ProjectsSubmitAnswersBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -450,6 +469,7 @@ impl<'a> ProjectsApi<'a> {
         ProjectsSyncUserRolesBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -490,6 +510,7 @@ pub struct ProjectsListBuilder {
     slug: Option<String>,
     user_uuid: Option<Uuid>,
     user_uuid_with_active_role: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsListBuilder {
     /// Filter by whether accounting is running.
@@ -509,11 +530,18 @@ impl ProjectsListBuilder {
     /// Affiliation UUID
     ///
     /// Query `affiliation_uuid`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_affiliation_uuid`\](Self::add_affiliation_uuid) adds one to them.
     pub fn affiliation_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.affiliation_uuid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `affiliation_uuid`, after those set before (with [`affiliation_uuid`](Self::affiliation_uuid) or this method).
+    pub fn add_affiliation_uuid(mut self, value: impl Into<String>) -> Self {
+        self.affiliation_uuid.push(value.into());
         self
     }
     /// Query `backend_id`, string.
@@ -559,6 +587,8 @@ impl ProjectsListBuilder {
     /// Multiple values may be separated by commas.
     ///
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -566,14 +596,26 @@ impl ProjectsListBuilder {
         self.current_user_has_role = values.into_iter().map(Into::into).collect();
         self
     }
+    /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
+        self.current_user_has_role.push(value.into());
+        self
+    }
     /// Multiple values may be separated by commas.
     ///
     /// Query `customer`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_customer`\](Self::add_customer) adds one to them.
     pub fn customer(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.customer = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `customer`, after those set before (with [`customer`](Self::customer) or this method).
+    pub fn add_customer(mut self, value: impl Into<String>) -> Self {
+        self.customer.push(value.into());
         self
     }
     /// Customer abbreviation
@@ -605,8 +647,15 @@ impl ProjectsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Filter projects that have an affiliation.
@@ -661,8 +710,15 @@ impl ProjectsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -721,6 +777,16 @@ impl ProjectsListBuilder {
         self.user_uuid_with_active_role = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -763,6 +829,7 @@ impl ProjectsListBuilder {
             "user_uuid_with_active_role",
             self.user_uuid_with_active_role.as_ref(),
         );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -810,11 +877,29 @@ pub struct ProjectsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -828,6 +913,7 @@ impl ProjectsRetrieveBuilder {
             .operation("projects_retrieve", "/api/projects/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -848,17 +934,29 @@ impl std::future::IntoFuture for ProjectsRetrieveBuilder {
 pub struct ProjectsCreateBuilder {
     client: runtime::Client,
     body: models::ProjectRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/projects/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/projects/".to_string())
             .operation("projects_create", "/api/projects/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -882,8 +980,19 @@ pub struct ProjectsUpdateAffiliationBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ProjectAffiliationUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsUpdateAffiliationBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ProjectAffiliationUpdateRequest) -> Self {
         self.body = Some(body);
@@ -893,7 +1002,7 @@ impl ProjectsUpdateAffiliationBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/projects/{}/update_affiliation/", runtime::path_param("uuid", &
@@ -904,6 +1013,7 @@ impl ProjectsUpdateAffiliationBuilder {
                 "projects_update_affiliation",
                 "/api/projects/{uuid}/update_affiliation/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -928,20 +1038,32 @@ pub struct ProjectsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProjectRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/projects/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("projects_update", "/api/projects/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -965,8 +1087,19 @@ pub struct ProjectsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedProjectRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedProjectRequest) -> Self {
         self.body = Some(body);
@@ -976,15 +1109,16 @@ impl ProjectsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/projects/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("projects_partial_update", "/api/projects/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -1010,17 +1144,29 @@ impl std::future::IntoFuture for ProjectsPartialUpdateBuilder {
 pub struct ProjectsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/projects/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("projects_destroy", "/api/projects/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1042,8 +1188,19 @@ pub struct ProjectsRecoverBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ProjectRecoveryRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsRecoverBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ProjectRecoveryRequest) -> Self {
         self.body = Some(body);
@@ -1053,7 +1210,7 @@ impl ProjectsRecoverBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/projects/{}/recover/", runtime::path_param("uuid", & self.uuid)
@@ -1061,6 +1218,7 @@ impl ProjectsRecoverBuilder {
                 ),
             )
             .operation("projects_recover", "/api/projects/{uuid}/recover/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1097,13 +1255,21 @@ pub struct ProjectsListUsersListBuilder {
     user_slug: Option<String>,
     user_url: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsListUsersListBuilder {
     /// Fields to include in response
     ///
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// User full name
@@ -1123,8 +1289,15 @@ impl ProjectsListUsersListBuilder {
     /// Ordering fields
     ///
     /// Query `o`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -1183,6 +1356,16 @@ impl ProjectsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1208,6 +1391,7 @@ impl ProjectsListUsersListBuilder {
         q.push_opt("user_slug", self.user_slug.as_ref());
         q.push_opt("user_url", self.user_url.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1275,6 +1459,7 @@ pub struct ProjectsOtherUsersListBuilder {
     registration_method: Option<String>,
     user_keyword: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsOtherUsersListBuilder {
     /// Agreement date after
@@ -1395,6 +1580,16 @@ impl ProjectsOtherUsersListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1429,6 +1624,7 @@ impl ProjectsOtherUsersListBuilder {
         q.push_opt("registration_method", self.registration_method.as_ref());
         q.push_opt("user_keyword", self.user_keyword.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1483,13 +1679,24 @@ pub struct ProjectsAddUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsAddUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/projects/{}/add_user/", runtime::path_param("uuid", & self
@@ -1497,6 +1704,7 @@ impl ProjectsAddUserBuilder {
                 ),
             )
             .operation("projects_add_user", "/api/projects/{uuid}/add_user/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1519,13 +1727,24 @@ pub struct ProjectsDeleteUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleDeleteRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsDeleteUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/projects/{}/delete_user/", runtime::path_param("uuid", & self
@@ -1533,6 +1752,7 @@ impl ProjectsDeleteUserBuilder {
                 ),
             )
             .operation("projects_delete_user", "/api/projects/{uuid}/delete_user/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1555,13 +1775,24 @@ pub struct ProjectsUpdateUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsUpdateUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/projects/{}/update_user/", runtime::path_param("uuid", & self
@@ -1569,6 +1800,7 @@ impl ProjectsUpdateUserBuilder {
                 ),
             )
             .operation("projects_update_user", "/api/projects/{uuid}/update_user/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1591,13 +1823,24 @@ pub struct ProjectsMoveProjectBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::MoveProjectRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsMoveProjectBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/projects/{}/move_project/", runtime::path_param("uuid", & self
@@ -1605,6 +1848,7 @@ impl ProjectsMoveProjectBuilder {
                 ),
             )
             .operation("projects_move_project", "/api/projects/{uuid}/move_project/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1627,6 +1871,7 @@ pub struct ProjectsStatsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     for_current_month: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsStatsRetrieveBuilder {
     /// If true, returns usage data for the current month only. Otherwise, returns total usage.
@@ -1634,6 +1879,16 @@ impl ProjectsStatsRetrieveBuilder {
     /// Query `for_current_month`, boolean.
     pub fn for_current_month(mut self, value: bool) -> Self {
         self.for_current_month = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1649,6 +1904,7 @@ impl ProjectsStatsRetrieveBuilder {
             .operation("projects_stats_retrieve", "/api/projects/{uuid}/stats/");
         let q = req.query();
         q.push_opt("for_current_month", self.for_current_month.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1670,6 +1926,7 @@ pub struct ProjectsChecklistRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     include_all: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsChecklistRetrieveBuilder {
     /// If true, returns all questions including hidden ones (for dynamic form visibility). Default: false.
@@ -1677,6 +1934,16 @@ impl ProjectsChecklistRetrieveBuilder {
     /// Query `include_all`, boolean.
     pub fn include_all(mut self, value: bool) -> Self {
         self.include_all = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1693,6 +1960,7 @@ impl ProjectsChecklistRetrieveBuilder {
             .operation("projects_checklist_retrieve", "/api/projects/{uuid}/checklist/");
         let q = req.query();
         q.push_opt("include_all", self.include_all.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1715,8 +1983,19 @@ impl std::future::IntoFuture for ProjectsChecklistRetrieveBuilder {
 pub struct ProjectsChecklistTemplateRetrieveBuilder {
     client: runtime::Client,
     parent_uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsChecklistTemplateRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1731,6 +2010,7 @@ impl ProjectsChecklistTemplateRetrieveBuilder {
             );
         let q = req.query();
         q.push("parent_uuid", &self.parent_uuid);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1758,13 +2038,24 @@ impl std::future::IntoFuture for ProjectsChecklistTemplateRetrieveBuilder {
 pub struct ProjectsCompletionStatusRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsCompletionStatusRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/projects/{}/completion_status/", runtime::path_param("uuid", &
@@ -1775,6 +2066,7 @@ impl ProjectsCompletionStatusRetrieveBuilder {
                 "projects_completion_status_retrieve",
                 "/api/projects/{uuid}/completion_status/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1796,13 +2088,24 @@ pub struct ProjectsSubmitAnswersBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Vec<models::QuestionUuidAnswerData>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsSubmitAnswersBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/projects/{}/submit_answers/", runtime::path_param("uuid", &
@@ -1813,6 +2116,7 @@ impl ProjectsSubmitAnswersBuilder {
                 "projects_submit_answers",
                 "/api/projects/{uuid}/submit_answers/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1834,13 +2138,24 @@ impl std::future::IntoFuture for ProjectsSubmitAnswersBuilder {
 pub struct ProjectsSyncUserRolesBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsSyncUserRolesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/projects/{}/sync_user_roles/", runtime::path_param("uuid", &
@@ -1851,6 +2166,7 @@ impl ProjectsSyncUserRolesBuilder {
                 "projects_sync_user_roles",
                 "/api/projects/{uuid}/sync_user_roles/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

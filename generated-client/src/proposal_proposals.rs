@@ -40,6 +40,7 @@ impl<'a> ProposalProposalsApi<'a> {
             round_uuid: Default::default(),
             slug: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -54,6 +55,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -70,6 +72,7 @@ impl<'a> ProposalProposalsApi<'a> {
     ) -> ProposalProposalsCreateBuilder {
         ProposalProposalsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -91,6 +94,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsUpdateProjectDetailsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -106,6 +110,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List users and their roles in a scope
@@ -134,6 +139,7 @@ impl<'a> ProposalProposalsApi<'a> {
             user_slug: Default::default(),
             user_url: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Grant a role to a user
@@ -155,6 +161,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsAddUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -176,6 +183,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsDeleteUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -197,6 +205,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsUpdateUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -220,6 +229,7 @@ impl<'a> ProposalProposalsApi<'a> {
             client: self.client.clone(),
             uuid,
             include_all: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Checklist review
@@ -241,6 +251,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsChecklistReviewRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get checklist template for creating new objects
@@ -262,6 +273,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsChecklistTemplateRetrieveBuilder {
             client: self.client.clone(),
             parent_uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get checklist completion status with review triggers (reviewers only)
@@ -283,6 +295,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsCompletionReviewStatusRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get checklist completion status
@@ -304,6 +317,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsCompletionStatusRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List resources for a proposal
@@ -322,6 +336,7 @@ impl<'a> ProposalProposalsApi<'a> {
             uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -341,6 +356,7 @@ impl<'a> ProposalProposalsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List all workflow step instances for this proposal
@@ -372,6 +388,7 @@ impl<'a> ProposalProposalsApi<'a> {
             round_uuid: Default::default(),
             slug: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Manually advance a workflow that is awaiting call-manager confirmation
@@ -391,6 +408,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsAdvanceWorkflowStepBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Approve a proposal
@@ -407,6 +425,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsApproveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -424,6 +443,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsAttachDocumentBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -445,6 +465,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsCompleteWorkflowStepBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -466,6 +487,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsDetachDocumentsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -483,6 +505,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsRejectBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -504,6 +527,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsRejectWorkflowStepBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -521,6 +545,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsResourcesSetBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -538,6 +563,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsSubmitBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Submit checklist answers
@@ -560,6 +586,7 @@ impl<'a> ProposalProposalsApi<'a> {
         ProposalProposalsSubmitAnswersBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -580,6 +607,7 @@ impl<'a> ProposalProposalsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -600,6 +628,7 @@ impl<'a> ProposalProposalsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -620,6 +649,7 @@ impl<'a> ProposalProposalsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -640,6 +670,7 @@ pub struct ProposalProposalsListBuilder {
     round_uuid: Option<Uuid>,
     slug: Option<String>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsListBuilder {
     /// Query `call_uuid`, string (uuid).
@@ -665,8 +696,15 @@ impl ProposalProposalsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `organization_uuid`, string (uuid).
@@ -706,8 +744,25 @@ impl ProposalProposalsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -732,6 +787,7 @@ impl ProposalProposalsListBuilder {
         q.push_opt("round_uuid", self.round_uuid.as_ref());
         q.push_opt("slug", self.slug.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -778,13 +834,24 @@ impl std::future::IntoFuture for ProposalProposalsListBuilder {
 pub struct ProposalProposalsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/", runtime::path_param("uuid", & self
@@ -792,6 +859,7 @@ impl ProposalProposalsRetrieveBuilder {
                 ),
             )
             .operation("proposal_proposals_retrieve", "/api/proposal-proposals/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -812,17 +880,29 @@ impl std::future::IntoFuture for ProposalProposalsRetrieveBuilder {
 pub struct ProposalProposalsCreateBuilder {
     client: runtime::Client,
     body: models::ProposalRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/proposal-proposals/".to_string(),
             )
             .operation("proposal_proposals_create", "/api/proposal-proposals/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -845,13 +925,24 @@ pub struct ProposalProposalsUpdateProjectDetailsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProposalUpdateProjectDetailsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsUpdateProjectDetailsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/update_project_details/",
@@ -862,6 +953,7 @@ impl ProposalProposalsUpdateProjectDetailsBuilder {
                 "proposal_proposals_update_project_details",
                 "/api/proposal-proposals/{uuid}/update_project_details/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -883,13 +975,24 @@ impl std::future::IntoFuture for ProposalProposalsUpdateProjectDetailsBuilder {
 pub struct ProposalProposalsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/", runtime::path_param("uuid", & self
@@ -897,6 +1000,7 @@ impl ProposalProposalsDestroyBuilder {
                 ),
             )
             .operation("proposal_proposals_destroy", "/api/proposal-proposals/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -930,13 +1034,21 @@ pub struct ProposalProposalsListUsersListBuilder {
     user_slug: Option<String>,
     user_url: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsListUsersListBuilder {
     /// Fields to include in response
     ///
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// User full name
@@ -956,8 +1068,15 @@ impl ProposalProposalsListUsersListBuilder {
     /// Ordering fields
     ///
     /// Query `o`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -1016,6 +1135,16 @@ impl ProposalProposalsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1044,6 +1173,7 @@ impl ProposalProposalsListUsersListBuilder {
         q.push_opt("user_slug", self.user_slug.as_ref());
         q.push_opt("user_url", self.user_url.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1093,13 +1223,24 @@ pub struct ProposalProposalsAddUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsAddUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/add_user/", runtime::path_param("uuid", &
@@ -1110,6 +1251,7 @@ impl ProposalProposalsAddUserBuilder {
                 "proposal_proposals_add_user",
                 "/api/proposal-proposals/{uuid}/add_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1132,13 +1274,24 @@ pub struct ProposalProposalsDeleteUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleDeleteRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsDeleteUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/delete_user/",
@@ -1149,6 +1302,7 @@ impl ProposalProposalsDeleteUserBuilder {
                 "proposal_proposals_delete_user",
                 "/api/proposal-proposals/{uuid}/delete_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1171,13 +1325,24 @@ pub struct ProposalProposalsUpdateUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsUpdateUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/update_user/",
@@ -1188,6 +1353,7 @@ impl ProposalProposalsUpdateUserBuilder {
                 "proposal_proposals_update_user",
                 "/api/proposal-proposals/{uuid}/update_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1210,6 +1376,7 @@ pub struct ProposalProposalsChecklistRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     include_all: Option<bool>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsChecklistRetrieveBuilder {
     /// If true, returns all questions including hidden ones (for dynamic form visibility). Default: false.
@@ -1217,6 +1384,16 @@ impl ProposalProposalsChecklistRetrieveBuilder {
     /// Query `include_all`, boolean.
     pub fn include_all(mut self, value: bool) -> Self {
         self.include_all = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1236,6 +1413,7 @@ impl ProposalProposalsChecklistRetrieveBuilder {
             );
         let q = req.query();
         q.push_opt("include_all", self.include_all.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1263,13 +1441,24 @@ impl std::future::IntoFuture for ProposalProposalsChecklistRetrieveBuilder {
 pub struct ProposalProposalsChecklistReviewRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsChecklistReviewRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/checklist_review/",
@@ -1280,6 +1469,7 @@ impl ProposalProposalsChecklistReviewRetrieveBuilder {
                 "proposal_proposals_checklist_review_retrieve",
                 "/api/proposal-proposals/{uuid}/checklist_review/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1300,8 +1490,19 @@ impl std::future::IntoFuture for ProposalProposalsChecklistReviewRetrieveBuilder
 pub struct ProposalProposalsChecklistTemplateRetrieveBuilder {
     client: runtime::Client,
     parent_uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsChecklistTemplateRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1316,6 +1517,7 @@ impl ProposalProposalsChecklistTemplateRetrieveBuilder {
             );
         let q = req.query();
         q.push("parent_uuid", &self.parent_uuid);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1345,13 +1547,24 @@ impl std::future::IntoFuture for ProposalProposalsChecklistTemplateRetrieveBuild
 pub struct ProposalProposalsCompletionReviewStatusRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsCompletionReviewStatusRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/completion_review_status/",
@@ -1362,6 +1575,7 @@ impl ProposalProposalsCompletionReviewStatusRetrieveBuilder {
                 "proposal_proposals_completion_review_status_retrieve",
                 "/api/proposal-proposals/{uuid}/completion_review_status/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1382,13 +1596,24 @@ impl std::future::IntoFuture for ProposalProposalsCompletionReviewStatusRetrieve
 pub struct ProposalProposalsCompletionStatusRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsCompletionStatusRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/completion_status/",
@@ -1399,6 +1624,7 @@ impl ProposalProposalsCompletionStatusRetrieveBuilder {
                 "proposal_proposals_completion_status_retrieve",
                 "/api/proposal-proposals/{uuid}/completion_status/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1422,6 +1648,7 @@ pub struct ProposalProposalsResourcesListBuilder {
     uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsResourcesListBuilder {
     /// A page number within the paginated result set.
@@ -1436,6 +1663,16 @@ impl ProposalProposalsResourcesListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1456,6 +1693,7 @@ impl ProposalProposalsResourcesListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1505,13 +1743,24 @@ pub struct ProposalProposalsResourcesRetrieveBuilder {
     client: runtime::Client,
     uuid: String,
     obj_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsResourcesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/resources/{}/",
@@ -1523,6 +1772,7 @@ impl ProposalProposalsResourcesRetrieveBuilder {
                 "proposal_proposals_resources_retrieve",
                 "/api/proposal-proposals/{uuid}/resources/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1556,6 +1806,7 @@ pub struct ProposalProposalsWorkflowStatesListBuilder {
     round_uuid: Option<Uuid>,
     slug: Option<String>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsWorkflowStatesListBuilder {
     /// Query `call_uuid`, string (uuid).
@@ -1581,8 +1832,15 @@ impl ProposalProposalsWorkflowStatesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `organization_uuid`, string (uuid).
@@ -1622,8 +1880,25 @@ impl ProposalProposalsWorkflowStatesListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1654,6 +1929,7 @@ impl ProposalProposalsWorkflowStatesListBuilder {
         q.push_opt("round_uuid", self.round_uuid.as_ref());
         q.push_opt("slug", self.slug.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1711,13 +1987,24 @@ impl std::future::IntoFuture for ProposalProposalsWorkflowStatesListBuilder {
 pub struct ProposalProposalsAdvanceWorkflowStepBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsAdvanceWorkflowStepBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/advance_workflow_step/",
@@ -1728,6 +2015,7 @@ impl ProposalProposalsAdvanceWorkflowStepBuilder {
                 "proposal_proposals_advance_workflow_step",
                 "/api/proposal-proposals/{uuid}/advance_workflow_step/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1749,8 +2037,19 @@ pub struct ProposalProposalsApproveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ProposalApproveRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsApproveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ProposalApproveRequest) -> Self {
         self.body = Some(body);
@@ -1760,7 +2059,7 @@ impl ProposalProposalsApproveBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/approve/", runtime::path_param("uuid", &
@@ -1771,6 +2070,7 @@ impl ProposalProposalsApproveBuilder {
                 "proposal_proposals_approve",
                 "/api/proposal-proposals/{uuid}/approve/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1795,8 +2095,19 @@ pub struct ProposalProposalsAttachDocumentBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ProposalDocumentationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsAttachDocumentBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ProposalDocumentationRequest) -> Self {
         self.body = Some(body);
@@ -1806,7 +2117,7 @@ impl ProposalProposalsAttachDocumentBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/attach_document/",
@@ -1817,10 +2128,11 @@ impl ProposalProposalsAttachDocumentBuilder {
                 "proposal_proposals_attach_document",
                 "/api/proposal-proposals/{uuid}/attach_document/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -1847,13 +2159,24 @@ pub struct ProposalProposalsCompleteWorkflowStepBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CompleteWorkflowStepRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsCompleteWorkflowStepBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/complete_workflow_step/",
@@ -1864,6 +2187,7 @@ impl ProposalProposalsCompleteWorkflowStepBuilder {
                 "proposal_proposals_complete_workflow_step",
                 "/api/proposal-proposals/{uuid}/complete_workflow_step/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1886,13 +2210,24 @@ pub struct ProposalProposalsDetachDocumentsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProposalDetachDocumentsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsDetachDocumentsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/detach_documents/",
@@ -1903,6 +2238,7 @@ impl ProposalProposalsDetachDocumentsBuilder {
                 "proposal_proposals_detach_documents",
                 "/api/proposal-proposals/{uuid}/detach_documents/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1925,8 +2261,19 @@ pub struct ProposalProposalsRejectBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ProposalApproveRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsRejectBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ProposalApproveRequest) -> Self {
         self.body = Some(body);
@@ -1936,7 +2283,7 @@ impl ProposalProposalsRejectBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/reject/", runtime::path_param("uuid", &
@@ -1947,6 +2294,7 @@ impl ProposalProposalsRejectBuilder {
                 "proposal_proposals_reject",
                 "/api/proposal-proposals/{uuid}/reject/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1971,13 +2319,24 @@ pub struct ProposalProposalsRejectWorkflowStepBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RejectWorkflowStepRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsRejectWorkflowStepBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/reject_workflow_step/",
@@ -1988,6 +2347,7 @@ impl ProposalProposalsRejectWorkflowStepBuilder {
                 "proposal_proposals_reject_workflow_step",
                 "/api/proposal-proposals/{uuid}/reject_workflow_step/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2010,8 +2370,19 @@ pub struct ProposalProposalsResourcesSetBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::RequestedResourceRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsResourcesSetBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::RequestedResourceRequest) -> Self {
         self.body = Some(body);
@@ -2021,7 +2392,7 @@ impl ProposalProposalsResourcesSetBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/resources/", runtime::path_param("uuid",
@@ -2032,6 +2403,7 @@ impl ProposalProposalsResourcesSetBuilder {
                 "proposal_proposals_resources_set",
                 "/api/proposal-proposals/{uuid}/resources/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -2055,13 +2427,24 @@ impl std::future::IntoFuture for ProposalProposalsResourcesSetBuilder {
 pub struct ProposalProposalsSubmitBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsSubmitBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/submit/", runtime::path_param("uuid", &
@@ -2072,6 +2455,7 @@ impl ProposalProposalsSubmitBuilder {
                 "proposal_proposals_submit",
                 "/api/proposal-proposals/{uuid}/submit/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2093,13 +2477,24 @@ pub struct ProposalProposalsSubmitAnswersBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Vec<models::QuestionUuidAnswerData>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsSubmitAnswersBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/submit_answers/",
@@ -2110,6 +2505,7 @@ impl ProposalProposalsSubmitAnswersBuilder {
                 "proposal_proposals_submit_answers",
                 "/api/proposal-proposals/{uuid}/submit_answers/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2137,8 +2533,19 @@ pub struct ProposalProposalsResourcesUpdateBuilder {
     uuid: String,
     obj_uuid: String,
     body: Option<models::RequestedResourceRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsResourcesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::RequestedResourceRequest) -> Self {
         self.body = Some(body);
@@ -2148,7 +2555,7 @@ impl ProposalProposalsResourcesUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/resources/{}/",
@@ -2160,6 +2567,7 @@ impl ProposalProposalsResourcesUpdateBuilder {
                 "proposal_proposals_resources_update",
                 "/api/proposal-proposals/{uuid}/resources/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -2185,8 +2593,19 @@ pub struct ProposalProposalsResourcesPartialUpdateBuilder {
     uuid: String,
     obj_uuid: String,
     body: Option<models::PatchedRequestedResourceRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsResourcesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedRequestedResourceRequest) -> Self {
         self.body = Some(body);
@@ -2196,7 +2615,7 @@ impl ProposalProposalsResourcesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/resources/{}/",
@@ -2208,6 +2627,7 @@ impl ProposalProposalsResourcesPartialUpdateBuilder {
                 "proposal_proposals_resources_partial_update",
                 "/api/proposal-proposals/{uuid}/resources/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -2232,13 +2652,24 @@ pub struct ProposalProposalsResourcesDestroyBuilder {
     client: runtime::Client,
     uuid: String,
     obj_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsResourcesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-proposals/{}/resources/{}/",
@@ -2250,6 +2681,7 @@ impl ProposalProposalsResourcesDestroyBuilder {
                 "proposal_proposals_resources_destroy",
                 "/api/proposal-proposals/{uuid}/resources/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

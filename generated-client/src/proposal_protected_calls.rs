@@ -41,6 +41,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             page_size: Default::default(),
             slug: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -56,6 +57,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -72,6 +74,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     ) -> ProposalProtectedCallsCreateBuilder {
         ProposalProtectedCallsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -93,6 +96,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsCreateManualAssignmentBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -112,6 +116,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -130,6 +135,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -145,6 +151,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List users and their roles in a scope
@@ -176,6 +183,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             user_slug: Default::default(),
             user_url: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Grant a role to a user
@@ -197,6 +205,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsAddUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -218,6 +227,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsDeleteUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -239,6 +249,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsUpdateUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -260,6 +271,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid,
             scope: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get available compliance checklists for call creation/editing
@@ -291,6 +303,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             page_size: Default::default(),
             slug: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get COI configuration for this call
@@ -310,6 +323,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Compliance overview
@@ -329,6 +343,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get summary statistics of conflicts for this call
@@ -348,6 +363,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsConflictSummaryRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List all conflicts of interest detected for this call
@@ -379,6 +395,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             page_size: Default::default(),
             slug: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get or update matching configuration for this call
@@ -398,6 +415,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List offerings for a call
@@ -420,6 +438,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -439,6 +458,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get detailed compliance answers for a specific proposal (call managers only)
@@ -472,6 +492,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             page_size: Default::default(),
             slug: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get proposed reviewer-proposal assignments
@@ -503,6 +524,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             page_size: Default::default(),
             slug: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List resource templates for a call
@@ -524,6 +546,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -543,6 +566,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List reviewer pool members for a call
@@ -564,6 +588,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List rounds for a call
@@ -582,6 +607,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -601,6 +627,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List all reviewer suggestions for this call with affinity scores
@@ -632,6 +659,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             page_size: Default::default(),
             slug: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List workflow steps for a call
@@ -653,6 +681,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -672,6 +701,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Activate a call
@@ -688,6 +718,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsActivateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Archive a call
@@ -704,6 +735,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsArchiveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Attach documents to call
@@ -724,6 +756,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsAttachDocumentsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -744,6 +777,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsComputeAffinitiesBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Detach documents from call
@@ -764,6 +798,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsDetachDocumentsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -784,6 +819,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsDetectConflictsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -805,6 +841,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsDuplicateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -825,6 +862,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsGenerateAssignmentsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -845,6 +883,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsGenerateSuggestionsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -866,6 +905,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsInviteByEmailBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -899,6 +939,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             page_size: Default::default(),
             slug: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -920,6 +961,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsOfferingsSetBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -941,6 +983,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsResourceTemplatesSetBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -962,6 +1005,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsReviewProposalComplianceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -995,6 +1039,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             page_size: Default::default(),
             slug: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1016,6 +1061,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1037,6 +1083,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsRoundsSetBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1057,6 +1104,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsSendAllAssignmentsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1077,6 +1125,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsSendInvitationsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create or update a workflow step for a call
@@ -1097,6 +1146,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsWorkflowStepsSetBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1118,6 +1168,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1139,6 +1190,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1160,6 +1212,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1181,6 +1234,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -1201,6 +1255,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1221,6 +1276,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
         ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1241,6 +1297,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1261,6 +1318,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1281,6 +1339,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1301,6 +1360,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -1321,6 +1381,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -1340,6 +1401,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -1359,6 +1421,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -1378,6 +1441,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
             client: self.client.clone(),
             uuid: uuid.into(),
             obj_uuid: obj_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -1399,6 +1463,7 @@ pub struct ProposalProtectedCallsListBuilder {
     page_size: Option<i64>,
     slug: Option<String>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsListBuilder {
     /// Query `customer`, string (uri).
@@ -1417,8 +1482,15 @@ impl ProposalProtectedCallsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Query `has_active_round`, boolean.
@@ -1434,8 +1506,15 @@ impl ProposalProtectedCallsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
@@ -1470,8 +1549,25 @@ impl ProposalProtectedCallsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1500,6 +1596,7 @@ impl ProposalProtectedCallsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("slug", self.slug.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1547,11 +1644,29 @@ pub struct ProposalProtectedCallsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1571,6 +1686,7 @@ impl ProposalProtectedCallsRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1591,13 +1707,24 @@ impl std::future::IntoFuture for ProposalProtectedCallsRetrieveBuilder {
 pub struct ProposalProtectedCallsCreateBuilder {
     client: runtime::Client,
     body: models::ProtectedCallRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/proposal-protected-calls/".to_string(),
             )
@@ -1605,6 +1732,7 @@ impl ProposalProtectedCallsCreateBuilder {
                 "proposal_protected_calls_create",
                 "/api/proposal-protected-calls/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1627,13 +1755,24 @@ pub struct ProposalProtectedCallsCreateManualAssignmentBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CreateManualAssignmentRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsCreateManualAssignmentBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/create-manual-assignment/",
@@ -1644,6 +1783,7 @@ impl ProposalProtectedCallsCreateManualAssignmentBuilder {
                 "proposal_protected_calls_create_manual_assignment",
                 "/api/proposal-protected-calls/{uuid}/create-manual-assignment/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1666,13 +1806,24 @@ pub struct ProposalProtectedCallsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProtectedCallRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/", runtime::path_param("uuid", &
@@ -1683,6 +1834,7 @@ impl ProposalProtectedCallsUpdateBuilder {
                 "proposal_protected_calls_update",
                 "/api/proposal-protected-calls/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1705,8 +1857,19 @@ pub struct ProposalProtectedCallsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedProtectedCallRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedProtectedCallRequest) -> Self {
         self.body = Some(body);
@@ -1716,7 +1879,7 @@ impl ProposalProtectedCallsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/", runtime::path_param("uuid", &
@@ -1727,6 +1890,7 @@ impl ProposalProtectedCallsPartialUpdateBuilder {
                 "proposal_protected_calls_partial_update",
                 "/api/proposal-protected-calls/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1750,13 +1914,24 @@ impl std::future::IntoFuture for ProposalProtectedCallsPartialUpdateBuilder {
 pub struct ProposalProtectedCallsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/", runtime::path_param("uuid", &
@@ -1767,6 +1942,7 @@ impl ProposalProtectedCallsDestroyBuilder {
                 "proposal_protected_calls_destroy",
                 "/api/proposal-protected-calls/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1800,13 +1976,21 @@ pub struct ProposalProtectedCallsListUsersListBuilder {
     user_slug: Option<String>,
     user_url: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsListUsersListBuilder {
     /// Fields to include in response
     ///
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// User full name
@@ -1826,8 +2010,15 @@ impl ProposalProtectedCallsListUsersListBuilder {
     /// Ordering fields
     ///
     /// Query `o`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -1886,6 +2077,16 @@ impl ProposalProtectedCallsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1914,6 +2115,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
         q.push_opt("user_slug", self.user_slug.as_ref());
         q.push_opt("user_url", self.user_url.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1963,13 +2165,24 @@ pub struct ProposalProtectedCallsAddUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsAddUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/add_user/",
@@ -1980,6 +2193,7 @@ impl ProposalProtectedCallsAddUserBuilder {
                 "proposal_protected_calls_add_user",
                 "/api/proposal-protected-calls/{uuid}/add_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2002,13 +2216,24 @@ pub struct ProposalProtectedCallsDeleteUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleDeleteRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsDeleteUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/delete_user/",
@@ -2019,6 +2244,7 @@ impl ProposalProtectedCallsDeleteUserBuilder {
                 "proposal_protected_calls_delete_user",
                 "/api/proposal-protected-calls/{uuid}/delete_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2041,13 +2267,24 @@ pub struct ProposalProtectedCallsUpdateUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRoleUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsUpdateUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/update_user/",
@@ -2058,6 +2295,7 @@ impl ProposalProtectedCallsUpdateUserBuilder {
                 "proposal_protected_calls_update_user",
                 "/api/proposal-protected-calls/{uuid}/update_user/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -2080,6 +2318,7 @@ pub struct ProposalProtectedCallsAffinityMatrixRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     scope: Option<models::AffinityMatrixResponseScopeEnum>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsAffinityMatrixRetrieveBuilder {
     /// Filter by reviewer source: 'pool' (accepted reviewers), 'suggestions' (suggested reviewers), or 'all' (both). Default: 'pool'
@@ -2087,6 +2326,16 @@ impl ProposalProtectedCallsAffinityMatrixRetrieveBuilder {
     /// Query `scope`, `AffinityMatrixResponseScopeEnum`.
     pub fn scope(mut self, value: models::AffinityMatrixResponseScopeEnum) -> Self {
         self.scope = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2106,6 +2355,7 @@ impl ProposalProtectedCallsAffinityMatrixRetrieveBuilder {
             );
         let q = req.query();
         q.push_opt("scope", self.scope.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2148,6 +2398,7 @@ pub struct ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
     page_size: Option<i64>,
     slug: Option<String>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
     /// Filter by checklist type (default: proposal_compliance)
@@ -2180,8 +2431,15 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
@@ -2216,8 +2474,25 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2247,6 +2522,7 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("slug", self.slug.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2313,13 +2589,24 @@ for ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
 pub struct ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/coi-configuration/",
@@ -2330,6 +2617,7 @@ impl ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
                 "proposal_protected_calls_coi_configuration_retrieve",
                 "/api/proposal-protected-calls/{uuid}/coi-configuration/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2350,13 +2638,24 @@ impl std::future::IntoFuture for ProposalProtectedCallsCoiConfigurationRetrieveB
 pub struct ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/compliance_overview/",
@@ -2367,6 +2666,7 @@ impl ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
                 "proposal_protected_calls_compliance_overview_retrieve",
                 "/api/proposal-protected-calls/{uuid}/compliance_overview/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2397,13 +2697,24 @@ for ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
 pub struct ProposalProtectedCallsConflictSummaryRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsConflictSummaryRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/conflict-summary/",
@@ -2414,6 +2725,7 @@ impl ProposalProtectedCallsConflictSummaryRetrieveBuilder {
                 "proposal_protected_calls_conflict_summary_retrieve",
                 "/api/proposal-protected-calls/{uuid}/conflict-summary/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2456,6 +2768,7 @@ pub struct ProposalProtectedCallsConflictsListBuilder {
     page_size: Option<i64>,
     slug: Option<String>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsConflictsListBuilder {
     /// Query `customer`, string (uri).
@@ -2486,8 +2799,15 @@ impl ProposalProtectedCallsConflictsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
@@ -2522,8 +2842,25 @@ impl ProposalProtectedCallsConflictsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2554,6 +2891,7 @@ impl ProposalProtectedCallsConflictsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("slug", self.slug.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2611,13 +2949,24 @@ impl std::future::IntoFuture for ProposalProtectedCallsConflictsListBuilder {
 pub struct ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/matching-configuration/",
@@ -2628,6 +2977,7 @@ impl ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
                 "proposal_protected_calls_matching_configuration_retrieve",
                 "/api/proposal-protected-calls/{uuid}/matching-configuration/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2662,6 +3012,7 @@ pub struct ProposalProtectedCallsOfferingsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     state: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsOfferingsListBuilder {
     /// A page number within the paginated result set.
@@ -2685,6 +3036,16 @@ impl ProposalProtectedCallsOfferingsListBuilder {
         self.state = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2704,6 +3065,7 @@ impl ProposalProtectedCallsOfferingsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("state", self.state.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2753,13 +3115,24 @@ pub struct ProposalProtectedCallsOfferingsRetrieveBuilder {
     client: runtime::Client,
     uuid: String,
     obj_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsOfferingsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/offerings/{}/",
@@ -2771,6 +3144,7 @@ impl ProposalProtectedCallsOfferingsRetrieveBuilder {
                 "proposal_protected_calls_offerings_retrieve",
                 "/api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2805,6 +3179,7 @@ pub struct ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
     page_size: Option<i64>,
     slug: Option<String>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
     /// Query `customer`, string (uri).
@@ -2835,8 +3210,15 @@ impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
@@ -2871,8 +3253,25 @@ impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2904,6 +3303,7 @@ impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("slug", self.slug.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2983,6 +3383,7 @@ pub struct ProposalProtectedCallsProposedAssignmentsListBuilder {
     page_size: Option<i64>,
     slug: Option<String>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsProposedAssignmentsListBuilder {
     /// Query `customer`, string (uri).
@@ -3013,8 +3414,15 @@ impl ProposalProtectedCallsProposedAssignmentsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
@@ -3049,8 +3457,25 @@ impl ProposalProtectedCallsProposedAssignmentsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3081,6 +3506,7 @@ impl ProposalProtectedCallsProposedAssignmentsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("slug", self.slug.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3143,6 +3569,7 @@ pub struct ProposalProtectedCallsResourceTemplatesListBuilder {
     uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsResourceTemplatesListBuilder {
     /// A page number within the paginated result set.
@@ -3157,6 +3584,16 @@ impl ProposalProtectedCallsResourceTemplatesListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3177,6 +3614,7 @@ impl ProposalProtectedCallsResourceTemplatesListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3228,13 +3666,24 @@ pub struct ProposalProtectedCallsResourceTemplatesRetrieveBuilder {
     client: runtime::Client,
     uuid: String,
     obj_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsResourceTemplatesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/resource_templates/{}/",
@@ -3246,6 +3695,7 @@ impl ProposalProtectedCallsResourceTemplatesRetrieveBuilder {
                 "proposal_protected_calls_resource_templates_retrieve",
                 "/api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3269,6 +3719,7 @@ pub struct ProposalProtectedCallsReviewerPoolListBuilder {
     uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsReviewerPoolListBuilder {
     /// A page number within the paginated result set.
@@ -3283,6 +3734,16 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3303,6 +3764,7 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3363,6 +3825,7 @@ pub struct ProposalProtectedCallsRoundsListBuilder {
     uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRoundsListBuilder {
     /// A page number within the paginated result set.
@@ -3377,6 +3840,16 @@ impl ProposalProtectedCallsRoundsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3397,6 +3870,7 @@ impl ProposalProtectedCallsRoundsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3444,13 +3918,24 @@ pub struct ProposalProtectedCallsRoundsRetrieveBuilder {
     client: runtime::Client,
     uuid: String,
     obj_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRoundsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/rounds/{}/",
@@ -3462,6 +3947,7 @@ impl ProposalProtectedCallsRoundsRetrieveBuilder {
                 "proposal_protected_calls_rounds_retrieve",
                 "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3495,6 +3981,7 @@ pub struct ProposalProtectedCallsSuggestionsListBuilder {
     page_size: Option<i64>,
     slug: Option<String>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsSuggestionsListBuilder {
     /// Query `customer`, string (uri).
@@ -3525,8 +4012,15 @@ impl ProposalProtectedCallsSuggestionsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
@@ -3561,8 +4055,25 @@ impl ProposalProtectedCallsSuggestionsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3593,6 +4104,7 @@ impl ProposalProtectedCallsSuggestionsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("slug", self.slug.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3653,6 +4165,7 @@ pub struct ProposalProtectedCallsWorkflowStepsListBuilder {
     uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsWorkflowStepsListBuilder {
     /// A page number within the paginated result set.
@@ -3667,6 +4180,16 @@ impl ProposalProtectedCallsWorkflowStepsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -3687,6 +4210,7 @@ impl ProposalProtectedCallsWorkflowStepsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -3736,13 +4260,24 @@ pub struct ProposalProtectedCallsWorkflowStepsRetrieveBuilder {
     client: runtime::Client,
     uuid: String,
     obj_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsWorkflowStepsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/workflow_steps/{}/",
@@ -3754,6 +4289,7 @@ impl ProposalProtectedCallsWorkflowStepsRetrieveBuilder {
                 "proposal_protected_calls_workflow_steps_retrieve",
                 "/api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3774,13 +4310,24 @@ impl std::future::IntoFuture for ProposalProtectedCallsWorkflowStepsRetrieveBuil
 pub struct ProposalProtectedCallsActivateBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsActivateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/activate/",
@@ -3791,6 +4338,7 @@ impl ProposalProtectedCallsActivateBuilder {
                 "proposal_protected_calls_activate",
                 "/api/proposal-protected-calls/{uuid}/activate/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3811,13 +4359,24 @@ impl std::future::IntoFuture for ProposalProtectedCallsActivateBuilder {
 pub struct ProposalProtectedCallsArchiveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsArchiveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/archive/",
@@ -3828,6 +4387,7 @@ impl ProposalProtectedCallsArchiveBuilder {
                 "proposal_protected_calls_archive",
                 "/api/proposal-protected-calls/{uuid}/archive/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3849,13 +4409,24 @@ pub struct ProposalProtectedCallsAttachDocumentsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CallAttachDocumentsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsAttachDocumentsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/attach_documents/",
@@ -3866,9 +4437,10 @@ impl ProposalProtectedCallsAttachDocumentsBuilder {
                 "proposal_protected_calls_attach_documents",
                 "/api/proposal-protected-calls/{uuid}/attach_documents/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -3891,13 +4463,24 @@ impl std::future::IntoFuture for ProposalProtectedCallsAttachDocumentsBuilder {
 pub struct ProposalProtectedCallsComputeAffinitiesBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsComputeAffinitiesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/compute-affinities/",
@@ -3908,6 +4491,7 @@ impl ProposalProtectedCallsComputeAffinitiesBuilder {
                 "proposal_protected_calls_compute_affinities",
                 "/api/proposal-protected-calls/{uuid}/compute-affinities/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3938,13 +4522,24 @@ pub struct ProposalProtectedCallsDetachDocumentsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CallDetachDocumentsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsDetachDocumentsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/detach_documents/",
@@ -3955,6 +4550,7 @@ impl ProposalProtectedCallsDetachDocumentsBuilder {
                 "proposal_protected_calls_detach_documents",
                 "/api/proposal-protected-calls/{uuid}/detach_documents/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3977,8 +4573,19 @@ pub struct ProposalProtectedCallsDetectConflictsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::TriggerCoiDetectionRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsDetectConflictsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::TriggerCoiDetectionRequest) -> Self {
         self.body = Some(body);
@@ -3988,7 +4595,7 @@ impl ProposalProtectedCallsDetectConflictsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/detect-conflicts/",
@@ -3999,6 +4606,7 @@ impl ProposalProtectedCallsDetectConflictsBuilder {
                 "proposal_protected_calls_detect_conflicts",
                 "/api/proposal-protected-calls/{uuid}/detect-conflicts/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -4023,13 +4631,24 @@ pub struct ProposalProtectedCallsDuplicateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::DuplicateCallRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsDuplicateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/duplicate/",
@@ -4040,6 +4659,7 @@ impl ProposalProtectedCallsDuplicateBuilder {
                 "proposal_protected_calls_duplicate",
                 "/api/proposal-protected-calls/{uuid}/duplicate/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4062,8 +4682,19 @@ pub struct ProposalProtectedCallsGenerateAssignmentsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::GenerateAssignmentsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsGenerateAssignmentsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::GenerateAssignmentsRequest) -> Self {
         self.body = Some(body);
@@ -4073,7 +4704,7 @@ impl ProposalProtectedCallsGenerateAssignmentsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/generate-assignments/",
@@ -4084,6 +4715,7 @@ impl ProposalProtectedCallsGenerateAssignmentsBuilder {
                 "proposal_protected_calls_generate_assignments",
                 "/api/proposal-protected-calls/{uuid}/generate-assignments/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -4108,8 +4740,19 @@ pub struct ProposalProtectedCallsGenerateSuggestionsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::GenerateSuggestionsRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsGenerateSuggestionsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::GenerateSuggestionsRequestRequest) -> Self {
         self.body = Some(body);
@@ -4119,7 +4762,7 @@ impl ProposalProtectedCallsGenerateSuggestionsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/generate-suggestions/",
@@ -4130,6 +4773,7 @@ impl ProposalProtectedCallsGenerateSuggestionsBuilder {
                 "proposal_protected_calls_generate_suggestions",
                 "/api/proposal-protected-calls/{uuid}/generate-suggestions/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -4154,13 +4798,24 @@ pub struct ProposalProtectedCallsInviteByEmailBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::EmailInvitationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsInviteByEmailBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/invite-by-email/",
@@ -4171,6 +4826,7 @@ impl ProposalProtectedCallsInviteByEmailBuilder {
                 "proposal_protected_calls_invite_by_email",
                 "/api/proposal-protected-calls/{uuid}/invite-by-email/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4205,6 +4861,7 @@ pub struct ProposalProtectedCallsInviteReviewersBuilder {
     slug: Option<String>,
     state: Vec<String>,
     body: models::ReviewerInvitationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsInviteReviewersBuilder {
     /// Query `customer`, string (uri).
@@ -4235,8 +4892,15 @@ impl ProposalProtectedCallsInviteReviewersBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
@@ -4271,8 +4935,25 @@ impl ProposalProtectedCallsInviteReviewersBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -4303,6 +4984,7 @@ impl ProposalProtectedCallsInviteReviewersBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("slug", self.slug.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4327,13 +5009,24 @@ pub struct ProposalProtectedCallsOfferingsSetBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RequestedOfferingRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsOfferingsSetBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/offerings/",
@@ -4344,6 +5037,7 @@ impl ProposalProtectedCallsOfferingsSetBuilder {
                 "proposal_protected_calls_offerings_set",
                 "/api/proposal-protected-calls/{uuid}/offerings/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4366,13 +5060,24 @@ pub struct ProposalProtectedCallsResourceTemplatesSetBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CallResourceTemplateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsResourceTemplatesSetBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/resource_templates/",
@@ -4383,6 +5088,7 @@ impl ProposalProtectedCallsResourceTemplatesSetBuilder {
                 "proposal_protected_calls_resource_templates_set",
                 "/api/proposal-protected-calls/{uuid}/resource_templates/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4405,13 +5111,24 @@ pub struct ProposalProtectedCallsReviewProposalComplianceBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CallComplianceReviewRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsReviewProposalComplianceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/review_proposal_compliance/",
@@ -4422,6 +5139,7 @@ impl ProposalProtectedCallsReviewProposalComplianceBuilder {
                 "proposal_protected_calls_review_proposal_compliance",
                 "/api/proposal-protected-calls/{uuid}/review_proposal_compliance/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4456,6 +5174,7 @@ pub struct ProposalProtectedCallsRoundsBulkSetBuilder {
     slug: Option<String>,
     state: Vec<String>,
     body: models::BulkRoundCreateRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRoundsBulkSetBuilder {
     /// Query `customer`, string (uri).
@@ -4486,8 +5205,15 @@ impl ProposalProtectedCallsRoundsBulkSetBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
@@ -4522,8 +5248,25 @@ impl ProposalProtectedCallsRoundsBulkSetBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -4554,6 +5297,7 @@ impl ProposalProtectedCallsRoundsBulkSetBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("slug", self.slug.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4577,13 +5321,24 @@ pub struct ProposalProtectedCallsRoundsCloseBuilder {
     uuid: String,
     obj_uuid: String,
     body: models::ProtectedCallRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRoundsCloseBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/rounds/{}/close/",
@@ -4595,6 +5350,7 @@ impl ProposalProtectedCallsRoundsCloseBuilder {
                 "proposal_protected_calls_rounds_close",
                 "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/close/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4617,13 +5373,24 @@ pub struct ProposalProtectedCallsRoundsSetBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProtectedRoundRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRoundsSetBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/rounds/",
@@ -4634,6 +5401,7 @@ impl ProposalProtectedCallsRoundsSetBuilder {
                 "proposal_protected_calls_rounds_set",
                 "/api/proposal-protected-calls/{uuid}/rounds/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4656,8 +5424,19 @@ pub struct ProposalProtectedCallsSendAllAssignmentsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SendAllAssignmentBatchesRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsSendAllAssignmentsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SendAllAssignmentBatchesRequest) -> Self {
         self.body = Some(body);
@@ -4667,7 +5446,7 @@ impl ProposalProtectedCallsSendAllAssignmentsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/send-all-assignments/",
@@ -4678,6 +5457,7 @@ impl ProposalProtectedCallsSendAllAssignmentsBuilder {
                 "proposal_protected_calls_send_all_assignments",
                 "/api/proposal-protected-calls/{uuid}/send-all-assignments/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -4701,13 +5481,24 @@ impl std::future::IntoFuture for ProposalProtectedCallsSendAllAssignmentsBuilder
 pub struct ProposalProtectedCallsSendInvitationsBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsSendInvitationsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/send-invitations/",
@@ -4718,6 +5509,7 @@ impl ProposalProtectedCallsSendInvitationsBuilder {
                 "proposal_protected_calls_send_invitations",
                 "/api/proposal-protected-calls/{uuid}/send-invitations/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -4746,13 +5538,24 @@ pub struct ProposalProtectedCallsWorkflowStepsSetBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CallWorkflowStepRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsWorkflowStepsSetBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/workflow_steps/",
@@ -4763,6 +5566,7 @@ impl ProposalProtectedCallsWorkflowStepsSetBuilder {
                 "proposal_protected_calls_workflow_steps_set",
                 "/api/proposal-protected-calls/{uuid}/workflow_steps/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4786,13 +5590,24 @@ pub struct ProposalProtectedCallsOfferingsUpdateBuilder {
     uuid: String,
     obj_uuid: String,
     body: models::RequestedOfferingRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsOfferingsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/offerings/{}/",
@@ -4804,6 +5619,7 @@ impl ProposalProtectedCallsOfferingsUpdateBuilder {
                 "proposal_protected_calls_offerings_update",
                 "/api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4827,13 +5643,24 @@ pub struct ProposalProtectedCallsResourceTemplatesUpdateBuilder {
     uuid: String,
     obj_uuid: String,
     body: models::CallResourceTemplateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsResourceTemplatesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/resource_templates/{}/",
@@ -4845,6 +5672,7 @@ impl ProposalProtectedCallsResourceTemplatesUpdateBuilder {
                 "proposal_protected_calls_resource_templates_update",
                 "/api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4868,13 +5696,24 @@ pub struct ProposalProtectedCallsRoundsUpdateBuilder {
     uuid: String,
     obj_uuid: String,
     body: models::ProtectedRoundRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRoundsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/rounds/{}/",
@@ -4886,6 +5725,7 @@ impl ProposalProtectedCallsRoundsUpdateBuilder {
                 "proposal_protected_calls_rounds_update",
                 "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4909,13 +5749,24 @@ pub struct ProposalProtectedCallsWorkflowStepsUpdateBuilder {
     uuid: String,
     obj_uuid: String,
     body: models::CallWorkflowStepRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsWorkflowStepsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/workflow_steps/{}/",
@@ -4927,6 +5778,7 @@ impl ProposalProtectedCallsWorkflowStepsUpdateBuilder {
                 "proposal_protected_calls_workflow_steps_update",
                 "/api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -4949,8 +5801,19 @@ pub struct ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedCallCoiConfigurationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedCallCoiConfigurationRequest) -> Self {
         self.body = Some(body);
@@ -4960,7 +5823,7 @@ impl ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/coi-configuration/",
@@ -4971,6 +5834,7 @@ impl ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
                 "proposal_protected_calls_coi_configuration_partial_update",
                 "/api/proposal-protected-calls/{uuid}/coi-configuration/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -4996,8 +5860,19 @@ pub struct ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedMatchingConfigurationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedMatchingConfigurationRequest) -> Self {
         self.body = Some(body);
@@ -5007,7 +5882,7 @@ impl ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/matching-configuration/",
@@ -5018,6 +5893,7 @@ impl ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
                 "proposal_protected_calls_matching_configuration_partial_update",
                 "/api/proposal-protected-calls/{uuid}/matching-configuration/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -5044,8 +5920,19 @@ pub struct ProposalProtectedCallsOfferingsPartialUpdateBuilder {
     uuid: String,
     obj_uuid: String,
     body: Option<models::PatchedRequestedOfferingRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsOfferingsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedRequestedOfferingRequest) -> Self {
         self.body = Some(body);
@@ -5055,7 +5942,7 @@ impl ProposalProtectedCallsOfferingsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/offerings/{}/",
@@ -5067,6 +5954,7 @@ impl ProposalProtectedCallsOfferingsPartialUpdateBuilder {
                 "proposal_protected_calls_offerings_partial_update",
                 "/api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -5092,8 +5980,19 @@ pub struct ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder {
     uuid: String,
     obj_uuid: String,
     body: Option<models::PatchedCallResourceTemplateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedCallResourceTemplateRequest) -> Self {
         self.body = Some(body);
@@ -5103,7 +6002,7 @@ impl ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/resource_templates/{}/",
@@ -5115,6 +6014,7 @@ impl ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder {
                 "proposal_protected_calls_resource_templates_partial_update",
                 "/api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -5141,8 +6041,19 @@ pub struct ProposalProtectedCallsRoundsPartialUpdateBuilder {
     uuid: String,
     obj_uuid: String,
     body: Option<models::PatchedProtectedRoundRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRoundsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedProtectedRoundRequest) -> Self {
         self.body = Some(body);
@@ -5152,7 +6063,7 @@ impl ProposalProtectedCallsRoundsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/rounds/{}/",
@@ -5164,6 +6075,7 @@ impl ProposalProtectedCallsRoundsPartialUpdateBuilder {
                 "proposal_protected_calls_rounds_partial_update",
                 "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -5189,8 +6101,19 @@ pub struct ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder {
     uuid: String,
     obj_uuid: String,
     body: Option<models::PatchedCallWorkflowStepRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedCallWorkflowStepRequest) -> Self {
         self.body = Some(body);
@@ -5200,7 +6123,7 @@ impl ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/workflow_steps/{}/",
@@ -5212,6 +6135,7 @@ impl ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder {
                 "proposal_protected_calls_workflow_steps_partial_update",
                 "/api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -5237,13 +6161,24 @@ pub struct ProposalProtectedCallsOfferingsDestroyBuilder {
     client: runtime::Client,
     uuid: String,
     obj_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsOfferingsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/offerings/{}/",
@@ -5255,6 +6190,7 @@ impl ProposalProtectedCallsOfferingsDestroyBuilder {
                 "proposal_protected_calls_offerings_destroy",
                 "/api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -5276,13 +6212,24 @@ pub struct ProposalProtectedCallsResourceTemplatesDestroyBuilder {
     client: runtime::Client,
     uuid: String,
     obj_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsResourceTemplatesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/resource_templates/{}/",
@@ -5294,6 +6241,7 @@ impl ProposalProtectedCallsResourceTemplatesDestroyBuilder {
                 "proposal_protected_calls_resource_templates_destroy",
                 "/api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -5315,13 +6263,24 @@ pub struct ProposalProtectedCallsRoundsDestroyBuilder {
     client: runtime::Client,
     uuid: String,
     obj_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRoundsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/rounds/{}/",
@@ -5333,6 +6292,7 @@ impl ProposalProtectedCallsRoundsDestroyBuilder {
                 "proposal_protected_calls_rounds_destroy",
                 "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -5354,13 +6314,24 @@ pub struct ProposalProtectedCallsWorkflowStepsDestroyBuilder {
     client: runtime::Client,
     uuid: String,
     obj_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsWorkflowStepsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-protected-calls/{}/workflow_steps/{}/",
@@ -5372,6 +6343,7 @@ impl ProposalProtectedCallsWorkflowStepsDestroyBuilder {
                 "proposal_protected_calls_workflow_steps_destroy",
                 "/api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

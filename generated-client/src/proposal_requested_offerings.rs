@@ -38,6 +38,7 @@ impl<'a> ProposalRequestedOfferingsApi<'a> {
             page_size: Default::default(),
             provider_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -52,6 +53,7 @@ impl<'a> ProposalRequestedOfferingsApi<'a> {
         ProposalRequestedOfferingsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Accept a requested offering
@@ -68,6 +70,7 @@ impl<'a> ProposalRequestedOfferingsApi<'a> {
         ProposalRequestedOfferingsAcceptBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Cancel a requested offering
@@ -84,6 +87,7 @@ impl<'a> ProposalRequestedOfferingsApi<'a> {
         ProposalRequestedOfferingsCancelBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -102,6 +106,7 @@ pub struct ProposalRequestedOfferingsListBuilder {
     page_size: Option<i64>,
     provider_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalRequestedOfferingsListBuilder {
     /// Call
@@ -119,8 +124,15 @@ impl ProposalRequestedOfferingsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering
@@ -162,8 +174,25 @@ impl ProposalRequestedOfferingsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -189,6 +218,7 @@ impl ProposalRequestedOfferingsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("provider_uuid", self.provider_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -242,13 +272,24 @@ impl std::future::IntoFuture for ProposalRequestedOfferingsListBuilder {
 pub struct ProposalRequestedOfferingsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalRequestedOfferingsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-requested-offerings/{}/", runtime::path_param("uuid",
@@ -259,6 +300,7 @@ impl ProposalRequestedOfferingsRetrieveBuilder {
                 "proposal_requested_offerings_retrieve",
                 "/api/proposal-requested-offerings/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -279,13 +321,24 @@ impl std::future::IntoFuture for ProposalRequestedOfferingsRetrieveBuilder {
 pub struct ProposalRequestedOfferingsAcceptBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalRequestedOfferingsAcceptBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-requested-offerings/{}/accept/",
@@ -296,6 +349,7 @@ impl ProposalRequestedOfferingsAcceptBuilder {
                 "proposal_requested_offerings_accept",
                 "/api/proposal-requested-offerings/{uuid}/accept/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -316,13 +370,24 @@ impl std::future::IntoFuture for ProposalRequestedOfferingsAcceptBuilder {
 pub struct ProposalRequestedOfferingsCancelBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalRequestedOfferingsCancelBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-requested-offerings/{}/cancel/",
@@ -333,6 +398,7 @@ impl ProposalRequestedOfferingsCancelBuilder {
                 "proposal_requested_offerings_cancel",
                 "/api/proposal-requested-offerings/{uuid}/cancel/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

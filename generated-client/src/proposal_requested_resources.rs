@@ -38,6 +38,7 @@ impl<'a> ProposalRequestedResourcesApi<'a> {
             proposal_uuid: Default::default(),
             resource: Default::default(),
             resource_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -52,6 +53,7 @@ impl<'a> ProposalRequestedResourcesApi<'a> {
         ProposalRequestedResourcesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -70,6 +72,7 @@ pub struct ProposalRequestedResourcesListBuilder {
     proposal_uuid: Option<Uuid>,
     resource: Option<String>,
     resource_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalRequestedResourcesListBuilder {
     /// Query `created`, string (date-time).
@@ -80,8 +83,15 @@ impl ProposalRequestedResourcesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering
@@ -134,6 +144,16 @@ impl ProposalRequestedResourcesListBuilder {
         self.resource_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -157,6 +177,7 @@ impl ProposalRequestedResourcesListBuilder {
         q.push_opt("proposal_uuid", self.proposal_uuid.as_ref());
         q.push_opt("resource", self.resource.as_ref());
         q.push_opt("resource_uuid", self.resource_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -210,13 +231,24 @@ impl std::future::IntoFuture for ProposalRequestedResourcesListBuilder {
 pub struct ProposalRequestedResourcesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalRequestedResourcesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-requested-resources/{}/", runtime::path_param("uuid",
@@ -227,6 +259,7 @@ impl ProposalRequestedResourcesRetrieveBuilder {
                 "proposal_requested_resources_retrieve",
                 "/api/proposal-requested-resources/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -39,6 +39,7 @@ impl<'a> ProposalReviewsApi<'a> {
             reviewer_uuid: Default::default(),
             round_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -53,6 +54,7 @@ impl<'a> ProposalReviewsApi<'a> {
         ProposalReviewsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -69,6 +71,7 @@ impl<'a> ProposalReviewsApi<'a> {
     ) -> ProposalReviewsCreateBuilder {
         ProposalReviewsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -88,6 +91,7 @@ impl<'a> ProposalReviewsApi<'a> {
         ProposalReviewsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -103,6 +107,7 @@ impl<'a> ProposalReviewsApi<'a> {
         ProposalReviewsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -118,6 +123,7 @@ impl<'a> ProposalReviewsApi<'a> {
         ProposalReviewsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Reject a review, changing its state to REJECTED
@@ -134,6 +140,7 @@ impl<'a> ProposalReviewsApi<'a> {
         ProposalReviewsRejectBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Submit a review, changing its state to SUBMITTED
@@ -150,6 +157,7 @@ impl<'a> ProposalReviewsApi<'a> {
         ProposalReviewsSubmitBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -170,6 +178,7 @@ pub struct ProposalReviewsListBuilder {
     reviewer_uuid: Option<Uuid>,
     round_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsListBuilder {
     /// Query `call_uuid`, string (uuid).
@@ -180,8 +189,15 @@ impl ProposalReviewsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `organization_uuid`, string (uuid).
@@ -229,8 +245,25 @@ impl ProposalReviewsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -254,6 +287,7 @@ impl ProposalReviewsListBuilder {
         q.push_opt("reviewer_uuid", self.reviewer_uuid.as_ref());
         q.push_opt("round_uuid", self.round_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -300,13 +334,24 @@ impl std::future::IntoFuture for ProposalReviewsListBuilder {
 pub struct ProposalReviewsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-reviews/{}/", runtime::path_param("uuid", & self.uuid)
@@ -314,6 +359,7 @@ impl ProposalReviewsRetrieveBuilder {
                 ),
             )
             .operation("proposal_reviews_retrieve", "/api/proposal-reviews/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -334,14 +380,29 @@ impl std::future::IntoFuture for ProposalReviewsRetrieveBuilder {
 pub struct ProposalReviewsCreateBuilder {
     client: runtime::Client,
     body: models::ProposalReviewRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/proposal-reviews/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/proposal-reviews/".to_string(),
+            )
             .operation("proposal_reviews_create", "/api/proposal-reviews/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -364,13 +425,24 @@ pub struct ProposalReviewsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ProposalReviewRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-reviews/{}/", runtime::path_param("uuid", & self.uuid)
@@ -378,6 +450,7 @@ impl ProposalReviewsUpdateBuilder {
                 ),
             )
             .operation("proposal_reviews_update", "/api/proposal-reviews/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -400,8 +473,19 @@ pub struct ProposalReviewsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedProposalReviewRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedProposalReviewRequest) -> Self {
         self.body = Some(body);
@@ -411,7 +495,7 @@ impl ProposalReviewsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-reviews/{}/", runtime::path_param("uuid", & self.uuid)
@@ -422,6 +506,7 @@ impl ProposalReviewsPartialUpdateBuilder {
                 "proposal_reviews_partial_update",
                 "/api/proposal-reviews/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -445,13 +530,24 @@ impl std::future::IntoFuture for ProposalReviewsPartialUpdateBuilder {
 pub struct ProposalReviewsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-reviews/{}/", runtime::path_param("uuid", & self.uuid)
@@ -459,6 +555,7 @@ impl ProposalReviewsDestroyBuilder {
                 ),
             )
             .operation("proposal_reviews_destroy", "/api/proposal-reviews/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -479,13 +576,24 @@ impl std::future::IntoFuture for ProposalReviewsDestroyBuilder {
 pub struct ProposalReviewsRejectBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsRejectBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-reviews/{}/reject/", runtime::path_param("uuid", &
@@ -496,6 +604,7 @@ impl ProposalReviewsRejectBuilder {
                 "proposal_reviews_reject",
                 "/api/proposal-reviews/{uuid}/reject/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -517,8 +626,19 @@ pub struct ProposalReviewsSubmitBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ReviewSubmitRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsSubmitBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewSubmitRequest) -> Self {
         self.body = Some(body);
@@ -528,7 +648,7 @@ impl ProposalReviewsSubmitBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/proposal-reviews/{}/submit/", runtime::path_param("uuid", &
@@ -539,6 +659,7 @@ impl ProposalReviewsSubmitBuilder {
                 "proposal_reviews_submit",
                 "/api/proposal-reviews/{uuid}/submit/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

@@ -36,6 +36,7 @@ impl<'a> ProviderInvoiceItemsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             project_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -50,6 +51,7 @@ impl<'a> ProviderInvoiceItemsApi<'a> {
         ProviderInvoiceItemsRetrieveBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -66,6 +68,7 @@ pub struct ProviderInvoiceItemsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     project_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProviderInvoiceItemsListBuilder {
     /// Customer UUID
@@ -92,8 +95,15 @@ impl ProviderInvoiceItemsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Offering UUID
@@ -124,6 +134,16 @@ impl ProviderInvoiceItemsListBuilder {
         self.project_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -142,6 +162,7 @@ impl ProviderInvoiceItemsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("project_uuid", self.project_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -199,13 +220,24 @@ impl std::future::IntoFuture for ProviderInvoiceItemsListBuilder {
 pub struct ProviderInvoiceItemsRetrieveBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ProviderInvoiceItemsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/provider-invoice-items/{}/", runtime::path_param("id", & self
@@ -216,6 +248,7 @@ impl ProviderInvoiceItemsRetrieveBuilder {
                 "provider_invoice_items_retrieve",
                 "/api/provider-invoice-items/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

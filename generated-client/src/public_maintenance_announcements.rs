@@ -40,6 +40,7 @@ impl<'a> PublicMaintenanceAnnouncementsApi<'a> {
             scheduled_start_before: Default::default(),
             service_provider_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve a public maintenance announcement
@@ -56,6 +57,7 @@ impl<'a> PublicMaintenanceAnnouncementsApi<'a> {
         PublicMaintenanceAnnouncementsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -74,6 +76,7 @@ pub struct PublicMaintenanceAnnouncementsListBuilder {
     scheduled_start_before: Option<DateTime>,
     service_provider_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PublicMaintenanceAnnouncementsListBuilder {
     /// Maintenance type
@@ -86,8 +89,15 @@ impl PublicMaintenanceAnnouncementsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -142,8 +152,25 @@ impl PublicMaintenanceAnnouncementsListBuilder {
     /// Maintenance state
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -169,6 +196,7 @@ impl PublicMaintenanceAnnouncementsListBuilder {
         q.push_opt("scheduled_start_before", self.scheduled_start_before.as_ref());
         q.push_opt("service_provider_uuid", self.service_provider_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -222,13 +250,24 @@ impl std::future::IntoFuture for PublicMaintenanceAnnouncementsListBuilder {
 pub struct PublicMaintenanceAnnouncementsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PublicMaintenanceAnnouncementsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/public-maintenance-announcements/{}/",
@@ -239,6 +278,7 @@ impl PublicMaintenanceAnnouncementsRetrieveBuilder {
                 "public_maintenance_announcements_retrieve",
                 "/api/public-maintenance-announcements/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -31,6 +31,7 @@ impl<'a> QueryApi<'a> {
     pub fn query(&self, body: models::QueryRequest) -> QueryBuilder {
         QueryBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -40,14 +41,26 @@ impl<'a> QueryApi<'a> {
 pub struct QueryBuilder {
     client: runtime::Client,
     body: models::QueryRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl QueryBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/query/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/query/".to_string())
             .operation("query", "/api/query/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -40,6 +40,7 @@ impl<'a> RabbitmqOverviewApi<'a> {
     pub fn retrieve(&self) -> RabbitmqOverviewRetrieveBuilder {
         RabbitmqOverviewRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -47,14 +48,29 @@ impl<'a> RabbitmqOverviewApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RabbitmqOverviewRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RabbitmqOverviewRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/rabbitmq-overview/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/rabbitmq-overview/".to_string(),
+            )
             .operation("rabbitmq_overview_retrieve", "/api/rabbitmq-overview/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

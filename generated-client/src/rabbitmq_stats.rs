@@ -38,6 +38,7 @@ impl<'a> RabbitmqStatsApi<'a> {
     pub fn retrieve(&self) -> RabbitmqStatsRetrieveBuilder {
         RabbitmqStatsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Purge or delete RabbitMQ subscription queues
@@ -68,6 +69,7 @@ impl<'a> RabbitmqStatsApi<'a> {
     pub fn rabbitmq_stats(&self) -> RabbitmqStatsBuilder {
         RabbitmqStatsBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -76,14 +78,29 @@ impl<'a> RabbitmqStatsApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RabbitmqStatsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RabbitmqStatsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/rabbitmq-stats/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/rabbitmq-stats/".to_string(),
+            )
             .operation("rabbitmq_stats_retrieve", "/api/rabbitmq-stats/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -104,8 +121,19 @@ impl std::future::IntoFuture for RabbitmqStatsRetrieveBuilder {
 pub struct RabbitmqStatsBuilder {
     client: runtime::Client,
     body: Option<models::RmqPurgeRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RabbitmqStatsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::RmqPurgeRequestRequest) -> Self {
         self.body = Some(body);
@@ -115,8 +143,12 @@ impl RabbitmqStatsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/rabbitmq-stats/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/rabbitmq-stats/".to_string(),
+            )
             .operation("rabbitmq_stats", "/api/rabbitmq-stats/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

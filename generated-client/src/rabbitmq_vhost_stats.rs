@@ -28,6 +28,7 @@ impl<'a> RabbitmqVhostStatsApi<'a> {
     pub fn list(&self) -> RabbitmqVhostStatsListBuilder {
         RabbitmqVhostStatsListBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -35,17 +36,29 @@ impl<'a> RabbitmqVhostStatsApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RabbitmqVhostStatsListBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RabbitmqVhostStatsListBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/rabbitmq-vhost-stats/".to_string(),
             )
             .operation("rabbitmq_vhost_stats_list", "/api/rabbitmq-vhost-stats/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

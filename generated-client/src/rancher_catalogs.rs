@@ -30,6 +30,7 @@ impl<'a> RancherCatalogsApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -44,6 +45,7 @@ impl<'a> RancherCatalogsApi<'a> {
         RancherCatalogsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -60,6 +62,7 @@ impl<'a> RancherCatalogsApi<'a> {
     ) -> RancherCatalogsCreateBuilder {
         RancherCatalogsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -79,6 +82,7 @@ impl<'a> RancherCatalogsApi<'a> {
         RancherCatalogsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -94,6 +98,7 @@ impl<'a> RancherCatalogsApi<'a> {
         RancherCatalogsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -109,6 +114,7 @@ impl<'a> RancherCatalogsApi<'a> {
         RancherCatalogsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Refresh
@@ -123,6 +129,7 @@ impl<'a> RancherCatalogsApi<'a> {
         RancherCatalogsRefreshBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -133,6 +140,7 @@ pub struct RancherCatalogsListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherCatalogsListBuilder {
     /// A page number within the paginated result set.
@@ -149,6 +157,16 @@ impl RancherCatalogsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -161,6 +179,7 @@ impl RancherCatalogsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -207,13 +226,24 @@ impl std::future::IntoFuture for RancherCatalogsListBuilder {
 pub struct RancherCatalogsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherCatalogsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-catalogs/{}/", runtime::path_param("uuid", & self.uuid)
@@ -221,6 +251,7 @@ impl RancherCatalogsRetrieveBuilder {
                 ),
             )
             .operation("rancher_catalogs_retrieve", "/api/rancher-catalogs/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -241,14 +272,29 @@ impl std::future::IntoFuture for RancherCatalogsRetrieveBuilder {
 pub struct RancherCatalogsCreateBuilder {
     client: runtime::Client,
     body: models::RancherCatalogCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherCatalogsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/rancher-catalogs/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/rancher-catalogs/".to_string(),
+            )
             .operation("rancher_catalogs_create", "/api/rancher-catalogs/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -271,13 +317,24 @@ pub struct RancherCatalogsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RancherCatalogUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherCatalogsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-catalogs/{}/", runtime::path_param("uuid", & self.uuid)
@@ -285,6 +342,7 @@ impl RancherCatalogsUpdateBuilder {
                 ),
             )
             .operation("rancher_catalogs_update", "/api/rancher-catalogs/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -307,8 +365,19 @@ pub struct RancherCatalogsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedRancherCatalogRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherCatalogsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedRancherCatalogRequest) -> Self {
         self.body = Some(body);
@@ -318,7 +387,7 @@ impl RancherCatalogsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-catalogs/{}/", runtime::path_param("uuid", & self.uuid)
@@ -329,6 +398,7 @@ impl RancherCatalogsPartialUpdateBuilder {
                 "rancher_catalogs_partial_update",
                 "/api/rancher-catalogs/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -352,13 +422,24 @@ impl std::future::IntoFuture for RancherCatalogsPartialUpdateBuilder {
 pub struct RancherCatalogsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherCatalogsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-catalogs/{}/", runtime::path_param("uuid", & self.uuid)
@@ -366,6 +447,7 @@ impl RancherCatalogsDestroyBuilder {
                 ),
             )
             .operation("rancher_catalogs_destroy", "/api/rancher-catalogs/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -386,13 +468,24 @@ impl std::future::IntoFuture for RancherCatalogsDestroyBuilder {
 pub struct RancherCatalogsRefreshBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherCatalogsRefreshBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-catalogs/{}/refresh/", runtime::path_param("uuid", &
@@ -403,6 +496,7 @@ impl RancherCatalogsRefreshBuilder {
                 "rancher_catalogs_refresh",
                 "/api/rancher-catalogs/{uuid}/refresh/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -33,6 +33,7 @@ impl<'a> RancherClusterSecurityGroupsApi<'a> {
             name_exact: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> RancherClusterSecurityGroupsApi<'a> {
         RancherClusterSecurityGroupsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -65,6 +67,7 @@ impl<'a> RancherClusterSecurityGroupsApi<'a> {
         RancherClusterSecurityGroupsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -83,6 +86,7 @@ impl<'a> RancherClusterSecurityGroupsApi<'a> {
         RancherClusterSecurityGroupsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -97,6 +101,7 @@ pub struct RancherClusterSecurityGroupsListBuilder {
     name_exact: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherClusterSecurityGroupsListBuilder {
     /// Query `cluster_uuid`, string (uuid).
@@ -132,6 +137,16 @@ impl RancherClusterSecurityGroupsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -150,6 +165,7 @@ impl RancherClusterSecurityGroupsListBuilder {
         q.push_opt("name_exact", self.name_exact.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -200,13 +216,24 @@ impl std::future::IntoFuture for RancherClusterSecurityGroupsListBuilder {
 pub struct RancherClusterSecurityGroupsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherClusterSecurityGroupsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-cluster-security-groups/{}/",
@@ -217,6 +244,7 @@ impl RancherClusterSecurityGroupsRetrieveBuilder {
                 "rancher_cluster_security_groups_retrieve",
                 "/api/rancher-cluster-security-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -238,13 +266,24 @@ pub struct RancherClusterSecurityGroupsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ClusterSecurityGroupRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherClusterSecurityGroupsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-cluster-security-groups/{}/",
@@ -255,6 +294,7 @@ impl RancherClusterSecurityGroupsUpdateBuilder {
                 "rancher_cluster_security_groups_update",
                 "/api/rancher-cluster-security-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -277,8 +317,19 @@ pub struct RancherClusterSecurityGroupsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedClusterSecurityGroupRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherClusterSecurityGroupsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedClusterSecurityGroupRequest) -> Self {
         self.body = Some(body);
@@ -288,7 +339,7 @@ impl RancherClusterSecurityGroupsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-cluster-security-groups/{}/",
@@ -299,6 +350,7 @@ impl RancherClusterSecurityGroupsPartialUpdateBuilder {
                 "rancher_cluster_security_groups_partial_update",
                 "/api/rancher-cluster-security-groups/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

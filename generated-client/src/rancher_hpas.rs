@@ -38,6 +38,7 @@ impl<'a> RancherHpasApi<'a> {
             settings: Default::default(),
             settings_uuid: Default::default(),
             workload_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -52,6 +53,7 @@ impl<'a> RancherHpasApi<'a> {
         RancherHpasRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> RancherHpasApi<'a> {
     pub fn create(&self, body: models::RancherHpaRequest) -> RancherHpasCreateBuilder {
         RancherHpasCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -83,6 +86,7 @@ impl<'a> RancherHpasApi<'a> {
         RancherHpasPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -101,6 +105,7 @@ impl<'a> RancherHpasApi<'a> {
         RancherHpasUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -119,6 +124,7 @@ impl<'a> RancherHpasApi<'a> {
         RancherHpasUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -134,6 +140,7 @@ impl<'a> RancherHpasApi<'a> {
         RancherHpasPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -149,6 +156,7 @@ impl<'a> RancherHpasApi<'a> {
         RancherHpasDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Yaml
@@ -163,6 +171,7 @@ impl<'a> RancherHpasApi<'a> {
         RancherHpasYamlRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Mark resource as ERRED
@@ -179,6 +188,7 @@ impl<'a> RancherHpasApi<'a> {
         RancherHpasSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -196,6 +206,7 @@ impl<'a> RancherHpasApi<'a> {
         RancherHpasSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Yaml
@@ -214,6 +225,7 @@ impl<'a> RancherHpasApi<'a> {
         RancherHpasYamlUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -233,6 +245,7 @@ pub struct RancherHpasListBuilder {
     settings: Option<String>,
     settings_uuid: Option<Uuid>,
     workload_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherHpasListBuilder {
     /// Query `cluster_uuid`, string (uuid).
@@ -297,6 +310,16 @@ impl RancherHpasListBuilder {
         self.workload_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -314,6 +337,7 @@ impl RancherHpasListBuilder {
         q.push_opt("settings", self.settings.as_ref());
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
         q.push_opt("workload_uuid", self.workload_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -360,19 +384,31 @@ impl std::future::IntoFuture for RancherHpasListBuilder {
 pub struct RancherHpasRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherHpasRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-hpas/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("rancher_hpas_retrieve", "/api/rancher-hpas/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -393,14 +429,26 @@ impl std::future::IntoFuture for RancherHpasRetrieveBuilder {
 pub struct RancherHpasCreateBuilder {
     client: runtime::Client,
     body: models::RancherHpaRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherHpasCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/rancher-hpas/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/rancher-hpas/".to_string())
             .operation("rancher_hpas_create", "/api/rancher-hpas/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -422,13 +470,24 @@ impl std::future::IntoFuture for RancherHpasCreateBuilder {
 pub struct RancherHpasPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherHpasPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-hpas/{}/pull/", runtime::path_param("uuid", & self
@@ -436,6 +495,7 @@ impl RancherHpasPullBuilder {
                 ),
             )
             .operation("rancher_hpas_pull", "/api/rancher-hpas/{uuid}/pull/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -456,13 +516,24 @@ impl std::future::IntoFuture for RancherHpasPullBuilder {
 pub struct RancherHpasUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherHpasUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-hpas/{}/unlink/", runtime::path_param("uuid", & self
@@ -470,6 +541,7 @@ impl RancherHpasUnlinkBuilder {
                 ),
             )
             .operation("rancher_hpas_unlink", "/api/rancher-hpas/{uuid}/unlink/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -491,19 +563,31 @@ pub struct RancherHpasUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RancherHpaRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherHpasUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-hpas/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("rancher_hpas_update", "/api/rancher-hpas/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -526,8 +610,19 @@ pub struct RancherHpasPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedRancherHpaRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherHpasPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedRancherHpaRequest) -> Self {
         self.body = Some(body);
@@ -537,13 +632,14 @@ impl RancherHpasPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-hpas/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("rancher_hpas_partial_update", "/api/rancher-hpas/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -567,19 +663,31 @@ impl std::future::IntoFuture for RancherHpasPartialUpdateBuilder {
 pub struct RancherHpasDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherHpasDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-hpas/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("rancher_hpas_destroy", "/api/rancher-hpas/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -600,13 +708,24 @@ impl std::future::IntoFuture for RancherHpasDestroyBuilder {
 pub struct RancherHpasYamlRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherHpasYamlRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-hpas/{}/yaml/", runtime::path_param("uuid", & self
@@ -614,6 +733,7 @@ impl RancherHpasYamlRetrieveBuilder {
                 ),
             )
             .operation("rancher_hpas_yaml_retrieve", "/api/rancher-hpas/{uuid}/yaml/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -635,8 +755,19 @@ pub struct RancherHpasSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherHpasSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -646,7 +777,7 @@ impl RancherHpasSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-hpas/{}/set_erred/", runtime::path_param("uuid", & self
@@ -654,6 +785,7 @@ impl RancherHpasSetErredBuilder {
                 ),
             )
             .operation("rancher_hpas_set_erred", "/api/rancher-hpas/{uuid}/set_erred/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -677,13 +809,24 @@ impl std::future::IntoFuture for RancherHpasSetErredBuilder {
 pub struct RancherHpasSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherHpasSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-hpas/{}/set_ok/", runtime::path_param("uuid", & self
@@ -691,6 +834,7 @@ impl RancherHpasSetOkBuilder {
                 ),
             )
             .operation("rancher_hpas_set_ok", "/api/rancher-hpas/{uuid}/set_ok/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -712,13 +856,24 @@ pub struct RancherHpasYamlUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RancherHpaRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherHpasYamlUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-hpas/{}/yaml/", runtime::path_param("uuid", & self
@@ -726,6 +881,7 @@ impl RancherHpasYamlUpdateBuilder {
                 ),
             )
             .operation("rancher_hpas_yaml_update", "/api/rancher-hpas/{uuid}/yaml/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

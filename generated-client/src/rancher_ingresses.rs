@@ -51,6 +51,7 @@ impl<'a> RancherIngressesApi<'a> {
             service_settings_name: Default::default(),
             service_settings_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -66,6 +67,7 @@ impl<'a> RancherIngressesApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -82,6 +84,7 @@ impl<'a> RancherIngressesApi<'a> {
     ) -> RancherIngressesCreateBuilder {
         RancherIngressesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -100,6 +103,7 @@ impl<'a> RancherIngressesApi<'a> {
         RancherIngressesPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -118,6 +122,7 @@ impl<'a> RancherIngressesApi<'a> {
         RancherIngressesUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -136,6 +141,7 @@ impl<'a> RancherIngressesApi<'a> {
         RancherIngressesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -151,6 +157,7 @@ impl<'a> RancherIngressesApi<'a> {
         RancherIngressesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -166,6 +173,7 @@ impl<'a> RancherIngressesApi<'a> {
         RancherIngressesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Yaml
@@ -180,6 +188,7 @@ impl<'a> RancherIngressesApi<'a> {
         RancherIngressesYamlRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Mark resource as ERRED
@@ -196,6 +205,7 @@ impl<'a> RancherIngressesApi<'a> {
         RancherIngressesSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -213,6 +223,7 @@ impl<'a> RancherIngressesApi<'a> {
         RancherIngressesSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Yaml
@@ -231,6 +242,7 @@ impl<'a> RancherIngressesApi<'a> {
         RancherIngressesYamlUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -263,6 +275,7 @@ pub struct RancherIngressesListBuilder {
     service_settings_name: Option<String>,
     service_settings_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherIngressesListBuilder {
     /// Backend ID
@@ -334,8 +347,15 @@ impl RancherIngressesListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -414,8 +434,25 @@ impl RancherIngressesListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -451,6 +488,7 @@ impl RancherIngressesListBuilder {
         q.push_opt("service_settings_name", self.service_settings_name.as_ref());
         q.push_opt("service_settings_uuid", self.service_settings_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -498,11 +536,29 @@ pub struct RancherIngressesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherIngressesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -519,6 +575,7 @@ impl RancherIngressesRetrieveBuilder {
             .operation("rancher_ingresses_retrieve", "/api/rancher-ingresses/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -539,14 +596,29 @@ impl std::future::IntoFuture for RancherIngressesRetrieveBuilder {
 pub struct RancherIngressesCreateBuilder {
     client: runtime::Client,
     body: models::RancherIngressRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherIngressesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/rancher-ingresses/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/rancher-ingresses/".to_string(),
+            )
             .operation("rancher_ingresses_create", "/api/rancher-ingresses/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -568,13 +640,24 @@ impl std::future::IntoFuture for RancherIngressesCreateBuilder {
 pub struct RancherIngressesPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherIngressesPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-ingresses/{}/pull/", runtime::path_param("uuid", & self
@@ -582,6 +665,7 @@ impl RancherIngressesPullBuilder {
                 ),
             )
             .operation("rancher_ingresses_pull", "/api/rancher-ingresses/{uuid}/pull/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -602,13 +686,24 @@ impl std::future::IntoFuture for RancherIngressesPullBuilder {
 pub struct RancherIngressesUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherIngressesUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-ingresses/{}/unlink/", runtime::path_param("uuid", &
@@ -619,6 +714,7 @@ impl RancherIngressesUnlinkBuilder {
                 "rancher_ingresses_unlink",
                 "/api/rancher-ingresses/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -640,13 +736,24 @@ pub struct RancherIngressesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RancherIngressRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherIngressesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-ingresses/{}/", runtime::path_param("uuid", & self
@@ -654,6 +761,7 @@ impl RancherIngressesUpdateBuilder {
                 ),
             )
             .operation("rancher_ingresses_update", "/api/rancher-ingresses/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -676,8 +784,19 @@ pub struct RancherIngressesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedRancherIngressRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherIngressesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedRancherIngressRequest) -> Self {
         self.body = Some(body);
@@ -687,7 +806,7 @@ impl RancherIngressesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-ingresses/{}/", runtime::path_param("uuid", & self
@@ -698,6 +817,7 @@ impl RancherIngressesPartialUpdateBuilder {
                 "rancher_ingresses_partial_update",
                 "/api/rancher-ingresses/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -721,13 +841,24 @@ impl std::future::IntoFuture for RancherIngressesPartialUpdateBuilder {
 pub struct RancherIngressesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherIngressesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-ingresses/{}/", runtime::path_param("uuid", & self
@@ -735,6 +866,7 @@ impl RancherIngressesDestroyBuilder {
                 ),
             )
             .operation("rancher_ingresses_destroy", "/api/rancher-ingresses/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -755,13 +887,24 @@ impl std::future::IntoFuture for RancherIngressesDestroyBuilder {
 pub struct RancherIngressesYamlRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherIngressesYamlRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-ingresses/{}/yaml/", runtime::path_param("uuid", & self
@@ -772,6 +915,7 @@ impl RancherIngressesYamlRetrieveBuilder {
                 "rancher_ingresses_yaml_retrieve",
                 "/api/rancher-ingresses/{uuid}/yaml/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -793,8 +937,19 @@ pub struct RancherIngressesSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherIngressesSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -804,7 +959,7 @@ impl RancherIngressesSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-ingresses/{}/set_erred/", runtime::path_param("uuid", &
@@ -815,6 +970,7 @@ impl RancherIngressesSetErredBuilder {
                 "rancher_ingresses_set_erred",
                 "/api/rancher-ingresses/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -838,13 +994,24 @@ impl std::future::IntoFuture for RancherIngressesSetErredBuilder {
 pub struct RancherIngressesSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherIngressesSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-ingresses/{}/set_ok/", runtime::path_param("uuid", &
@@ -855,6 +1022,7 @@ impl RancherIngressesSetOkBuilder {
                 "rancher_ingresses_set_ok",
                 "/api/rancher-ingresses/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -876,13 +1044,24 @@ pub struct RancherIngressesYamlUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RancherIngressRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherIngressesYamlUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-ingresses/{}/yaml/", runtime::path_param("uuid", & self
@@ -893,6 +1072,7 @@ impl RancherIngressesYamlUpdateBuilder {
                 "rancher_ingresses_yaml_update",
                 "/api/rancher-ingresses/{uuid}/yaml/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

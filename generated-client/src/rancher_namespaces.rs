@@ -37,6 +37,7 @@ impl<'a> RancherNamespacesApi<'a> {
             project_uuid: Default::default(),
             settings: Default::default(),
             settings_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -51,6 +52,7 @@ impl<'a> RancherNamespacesApi<'a> {
         RancherNamespacesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -68,6 +70,7 @@ pub struct RancherNamespacesListBuilder {
     project_uuid: Option<Uuid>,
     settings: Option<String>,
     settings_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherNamespacesListBuilder {
     /// Query `cluster_uuid`, string (uuid).
@@ -92,8 +95,15 @@ impl RancherNamespacesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -129,6 +139,16 @@ impl RancherNamespacesListBuilder {
         self.settings_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -148,6 +168,7 @@ impl RancherNamespacesListBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("settings", self.settings.as_ref());
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -196,13 +217,24 @@ impl std::future::IntoFuture for RancherNamespacesListBuilder {
 pub struct RancherNamespacesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherNamespacesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-namespaces/{}/", runtime::path_param("uuid", & self
@@ -210,6 +242,7 @@ impl RancherNamespacesRetrieveBuilder {
                 ),
             )
             .operation("rancher_namespaces_retrieve", "/api/rancher-namespaces/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

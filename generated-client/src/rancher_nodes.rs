@@ -31,6 +31,7 @@ impl<'a> RancherNodesApi<'a> {
             cluster_uuid: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -45,6 +46,7 @@ impl<'a> RancherNodesApi<'a> {
         RancherNodesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -61,6 +63,7 @@ impl<'a> RancherNodesApi<'a> {
     ) -> RancherNodesCreateBuilder {
         RancherNodesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -79,6 +82,7 @@ impl<'a> RancherNodesApi<'a> {
         RancherNodesPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -97,6 +101,7 @@ impl<'a> RancherNodesApi<'a> {
         RancherNodesUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlinks node from OpenStack instance
@@ -113,6 +118,7 @@ impl<'a> RancherNodesApi<'a> {
         RancherNodesUnlinkOpenstackBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -127,6 +133,7 @@ impl<'a> RancherNodesApi<'a> {
         RancherNodesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Returns console log for the node
@@ -148,6 +155,7 @@ impl<'a> RancherNodesApi<'a> {
             client: self.client.clone(),
             uuid,
             length: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Returns console URL for the node
@@ -164,6 +172,7 @@ impl<'a> RancherNodesApi<'a> {
         RancherNodesConsoleRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Links node to OpenStack instance
@@ -184,6 +193,7 @@ impl<'a> RancherNodesApi<'a> {
         RancherNodesLinkOpenstackBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -201,6 +211,7 @@ impl<'a> RancherNodesApi<'a> {
         RancherNodesSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -218,6 +229,7 @@ impl<'a> RancherNodesApi<'a> {
         RancherNodesSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -229,6 +241,7 @@ pub struct RancherNodesListBuilder {
     cluster_uuid: Option<Uuid>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherNodesListBuilder {
     /// Query `cluster_uuid`, string (uuid).
@@ -250,6 +263,16 @@ impl RancherNodesListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -260,6 +283,7 @@ impl RancherNodesListBuilder {
         q.push_opt("cluster_uuid", self.cluster_uuid.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -313,19 +337,31 @@ impl std::future::IntoFuture for RancherNodesListBuilder {
 pub struct RancherNodesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherNodesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-nodes/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("rancher_nodes_retrieve", "/api/rancher-nodes/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -346,14 +382,26 @@ impl std::future::IntoFuture for RancherNodesRetrieveBuilder {
 pub struct RancherNodesCreateBuilder {
     client: runtime::Client,
     body: models::RancherCreateNodeRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherNodesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/rancher-nodes/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/rancher-nodes/".to_string())
             .operation("rancher_nodes_create", "/api/rancher-nodes/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -375,13 +423,24 @@ impl std::future::IntoFuture for RancherNodesCreateBuilder {
 pub struct RancherNodesPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherNodesPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-nodes/{}/pull/", runtime::path_param("uuid", & self
@@ -389,6 +448,7 @@ impl RancherNodesPullBuilder {
                 ),
             )
             .operation("rancher_nodes_pull", "/api/rancher-nodes/{uuid}/pull/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -409,13 +469,24 @@ impl std::future::IntoFuture for RancherNodesPullBuilder {
 pub struct RancherNodesUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherNodesUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-nodes/{}/unlink/", runtime::path_param("uuid", & self
@@ -423,6 +494,7 @@ impl RancherNodesUnlinkBuilder {
                 ),
             )
             .operation("rancher_nodes_unlink", "/api/rancher-nodes/{uuid}/unlink/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -443,13 +515,24 @@ impl std::future::IntoFuture for RancherNodesUnlinkBuilder {
 pub struct RancherNodesUnlinkOpenstackBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherNodesUnlinkOpenstackBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-nodes/{}/unlink_openstack/",
@@ -460,6 +543,7 @@ impl RancherNodesUnlinkOpenstackBuilder {
                 "rancher_nodes_unlink_openstack",
                 "/api/rancher-nodes/{uuid}/unlink_openstack/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -480,19 +564,31 @@ impl std::future::IntoFuture for RancherNodesUnlinkOpenstackBuilder {
 pub struct RancherNodesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherNodesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-nodes/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("rancher_nodes_destroy", "/api/rancher-nodes/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -514,11 +610,22 @@ pub struct RancherNodesConsoleLogRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     length: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherNodesConsoleLogRetrieveBuilder {
     /// Query `length`, integer.
     pub fn length(mut self, value: i64) -> Self {
         self.length = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -538,6 +645,7 @@ impl RancherNodesConsoleLogRetrieveBuilder {
             );
         let q = req.query();
         q.push_opt("length", self.length.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -558,13 +666,24 @@ impl std::future::IntoFuture for RancherNodesConsoleLogRetrieveBuilder {
 pub struct RancherNodesConsoleRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherNodesConsoleRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-nodes/{}/console/", runtime::path_param("uuid", & self
@@ -575,6 +694,7 @@ impl RancherNodesConsoleRetrieveBuilder {
                 "rancher_nodes_console_retrieve",
                 "/api/rancher-nodes/{uuid}/console/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -596,13 +716,24 @@ pub struct RancherNodesLinkOpenstackBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::LinkOpenstackRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherNodesLinkOpenstackBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-nodes/{}/link_openstack/", runtime::path_param("uuid",
@@ -613,6 +744,7 @@ impl RancherNodesLinkOpenstackBuilder {
                 "rancher_nodes_link_openstack",
                 "/api/rancher-nodes/{uuid}/link_openstack/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -635,8 +767,19 @@ pub struct RancherNodesSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherNodesSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -646,7 +789,7 @@ impl RancherNodesSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-nodes/{}/set_erred/", runtime::path_param("uuid", &
@@ -657,6 +800,7 @@ impl RancherNodesSetErredBuilder {
                 "rancher_nodes_set_erred",
                 "/api/rancher-nodes/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -680,13 +824,24 @@ impl std::future::IntoFuture for RancherNodesSetErredBuilder {
 pub struct RancherNodesSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherNodesSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-nodes/{}/set_ok/", runtime::path_param("uuid", & self
@@ -694,6 +849,7 @@ impl RancherNodesSetOkBuilder {
                 ),
             )
             .operation("rancher_nodes_set_ok", "/api/rancher-nodes/{uuid}/set_ok/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -34,6 +34,7 @@ impl<'a> RancherTemplateVersionsApi<'a> {
             client: self.client.clone(),
             template_uuid: template_uuid.into(),
             version: version.into(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -43,13 +44,24 @@ pub struct RancherTemplateVersionsRetrieveBuilder {
     client: runtime::Client,
     template_uuid: String,
     version: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherTemplateVersionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-template-versions/{}/{}/",
@@ -61,6 +73,7 @@ impl RancherTemplateVersionsRetrieveBuilder {
                 "rancher_template_versions_retrieve",
                 "/api/rancher-template-versions/{template_uuid}/{version}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -38,6 +38,7 @@ impl<'a> RancherTemplatesApi<'a> {
             project_uuid: Default::default(),
             settings: Default::default(),
             settings_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -52,6 +53,7 @@ impl<'a> RancherTemplatesApi<'a> {
         RancherTemplatesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -70,6 +72,7 @@ pub struct RancherTemplatesListBuilder {
     project_uuid: Option<Uuid>,
     settings: Option<String>,
     settings_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherTemplatesListBuilder {
     /// Query `catalog_uuid`, string (uuid).
@@ -99,8 +102,15 @@ impl RancherTemplatesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -136,6 +146,16 @@ impl RancherTemplatesListBuilder {
         self.settings_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -156,6 +176,7 @@ impl RancherTemplatesListBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("settings", self.settings.as_ref());
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -204,13 +225,24 @@ impl std::future::IntoFuture for RancherTemplatesListBuilder {
 pub struct RancherTemplatesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherTemplatesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-templates/{}/", runtime::path_param("uuid", & self
@@ -218,6 +250,7 @@ impl RancherTemplatesRetrieveBuilder {
                 ),
             )
             .operation("rancher_templates_retrieve", "/api/rancher-templates/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

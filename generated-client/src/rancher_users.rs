@@ -36,6 +36,7 @@ impl<'a> RancherUsersApi<'a> {
             user_full_name: Default::default(),
             user_username: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -50,6 +51,7 @@ impl<'a> RancherUsersApi<'a> {
         RancherUsersRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -66,6 +68,7 @@ pub struct RancherUsersListBuilder {
     user_full_name: Option<String>,
     user_username: Option<String>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherUsersListBuilder {
     /// Cluster UUID
@@ -116,6 +119,16 @@ impl RancherUsersListBuilder {
         self.user_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -131,6 +144,7 @@ impl RancherUsersListBuilder {
         q.push_opt("user_full_name", self.user_full_name.as_ref());
         q.push_opt("user_username", self.user_username.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -177,19 +191,31 @@ impl std::future::IntoFuture for RancherUsersListBuilder {
 pub struct RancherUsersRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherUsersRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-users/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("rancher_users_retrieve", "/api/rancher-users/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

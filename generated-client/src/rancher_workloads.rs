@@ -38,6 +38,7 @@ impl<'a> RancherWorkloadsApi<'a> {
             project_uuid: Default::default(),
             settings: Default::default(),
             settings_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -52,6 +53,7 @@ impl<'a> RancherWorkloadsApi<'a> {
         RancherWorkloadsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -68,6 +70,7 @@ impl<'a> RancherWorkloadsApi<'a> {
     ) -> RancherWorkloadsCreateBuilder {
         RancherWorkloadsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -87,6 +90,7 @@ impl<'a> RancherWorkloadsApi<'a> {
         RancherWorkloadsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -102,6 +106,7 @@ impl<'a> RancherWorkloadsApi<'a> {
         RancherWorkloadsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -117,6 +122,7 @@ impl<'a> RancherWorkloadsApi<'a> {
         RancherWorkloadsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Yaml
@@ -131,6 +137,7 @@ impl<'a> RancherWorkloadsApi<'a> {
         RancherWorkloadsYamlRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Redeploy
@@ -145,6 +152,7 @@ impl<'a> RancherWorkloadsApi<'a> {
         RancherWorkloadsRedeployBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Yaml
@@ -163,6 +171,7 @@ impl<'a> RancherWorkloadsApi<'a> {
         RancherWorkloadsYamlUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -182,6 +191,7 @@ pub struct RancherWorkloadsListBuilder {
     project_uuid: Option<Uuid>,
     settings: Option<String>,
     settings_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsListBuilder {
     /// Query `cluster_uuid`, string (uuid).
@@ -211,8 +221,15 @@ impl RancherWorkloadsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -248,6 +265,16 @@ impl RancherWorkloadsListBuilder {
         self.settings_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -268,6 +295,7 @@ impl RancherWorkloadsListBuilder {
         q.push_opt("project_uuid", self.project_uuid.as_ref());
         q.push_opt("settings", self.settings.as_ref());
         q.push_opt("settings_uuid", self.settings_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -316,13 +344,24 @@ impl std::future::IntoFuture for RancherWorkloadsListBuilder {
 pub struct RancherWorkloadsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-workloads/{}/", runtime::path_param("uuid", & self
@@ -330,6 +369,7 @@ impl RancherWorkloadsRetrieveBuilder {
                 ),
             )
             .operation("rancher_workloads_retrieve", "/api/rancher-workloads/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -350,14 +390,29 @@ impl std::future::IntoFuture for RancherWorkloadsRetrieveBuilder {
 pub struct RancherWorkloadsCreateBuilder {
     client: runtime::Client,
     body: models::RancherWorkloadRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/rancher-workloads/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/rancher-workloads/".to_string(),
+            )
             .operation("rancher_workloads_create", "/api/rancher-workloads/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -380,13 +435,24 @@ pub struct RancherWorkloadsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RancherWorkloadRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-workloads/{}/", runtime::path_param("uuid", & self
@@ -394,6 +460,7 @@ impl RancherWorkloadsUpdateBuilder {
                 ),
             )
             .operation("rancher_workloads_update", "/api/rancher-workloads/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -416,8 +483,19 @@ pub struct RancherWorkloadsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedRancherWorkloadRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedRancherWorkloadRequest) -> Self {
         self.body = Some(body);
@@ -427,7 +505,7 @@ impl RancherWorkloadsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-workloads/{}/", runtime::path_param("uuid", & self
@@ -438,6 +516,7 @@ impl RancherWorkloadsPartialUpdateBuilder {
                 "rancher_workloads_partial_update",
                 "/api/rancher-workloads/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -461,13 +540,24 @@ impl std::future::IntoFuture for RancherWorkloadsPartialUpdateBuilder {
 pub struct RancherWorkloadsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-workloads/{}/", runtime::path_param("uuid", & self
@@ -475,6 +565,7 @@ impl RancherWorkloadsDestroyBuilder {
                 ),
             )
             .operation("rancher_workloads_destroy", "/api/rancher-workloads/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -495,13 +586,24 @@ impl std::future::IntoFuture for RancherWorkloadsDestroyBuilder {
 pub struct RancherWorkloadsYamlRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsYamlRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-workloads/{}/yaml/", runtime::path_param("uuid", & self
@@ -512,6 +614,7 @@ impl RancherWorkloadsYamlRetrieveBuilder {
                 "rancher_workloads_yaml_retrieve",
                 "/api/rancher-workloads/{uuid}/yaml/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -532,13 +635,24 @@ impl std::future::IntoFuture for RancherWorkloadsYamlRetrieveBuilder {
 pub struct RancherWorkloadsRedeployBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsRedeployBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-workloads/{}/redeploy/", runtime::path_param("uuid", &
@@ -549,6 +663,7 @@ impl RancherWorkloadsRedeployBuilder {
                 "rancher_workloads_redeploy",
                 "/api/rancher-workloads/{uuid}/redeploy/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -570,13 +685,24 @@ pub struct RancherWorkloadsYamlUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RancherWorkloadRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsYamlUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/rancher-workloads/{}/yaml/", runtime::path_param("uuid", & self
@@ -587,6 +713,7 @@ impl RancherWorkloadsYamlUpdateBuilder {
                 "rancher_workloads_yaml_update",
                 "/api/rancher-workloads/{uuid}/yaml/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

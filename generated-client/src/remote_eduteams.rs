@@ -33,6 +33,7 @@ impl<'a> RemoteEduteamsApi<'a> {
     ) -> RemoteEduteamsBuilder {
         RemoteEduteamsBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -42,14 +43,29 @@ impl<'a> RemoteEduteamsApi<'a> {
 pub struct RemoteEduteamsBuilder {
     client: runtime::Client,
     body: models::RemoteEduteamsRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteEduteamsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/remote-eduteams/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/remote-eduteams/".to_string(),
+            )
             .operation("remote_eduteams", "/api/remote-eduteams/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -32,6 +32,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
         RemoteWaldurApiPullOfferingDetailsBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Orders
@@ -49,6 +50,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
         RemoteWaldurApiPullOfferingOrdersBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Resources
@@ -66,6 +68,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
         RemoteWaldurApiPullOfferingResourcesBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Accounts
@@ -83,6 +86,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
         RemoteWaldurApiPullOfferingRobotAccountsBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Usage
@@ -100,6 +104,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
         RemoteWaldurApiPullOfferingUsageBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Users
@@ -117,6 +122,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
         RemoteWaldurApiPullOfferingUsersBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Schedule order pull task
@@ -134,6 +140,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
         RemoteWaldurApiPullOrderBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Accounts
@@ -151,6 +158,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
         RemoteWaldurApiPullResourceRobotAccountsBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get remote order details
@@ -168,6 +176,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
         RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
             client: self.client.clone(),
             resource_uuid: resource_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get remote resource sync status
@@ -185,6 +194,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
         RemoteWaldurApiRemoteResourceStatusRetrieveBuilder {
             client: self.client.clone(),
             resource_uuid: resource_uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get remote resource team members
@@ -204,6 +214,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
             resource_uuid: resource_uuid.into(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Cancel termination order
@@ -221,6 +232,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
         RemoteWaldurApiCancelTerminationBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create local offering from remote
@@ -237,6 +249,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     ) -> RemoteWaldurApiImportOfferingBuilder {
         RemoteWaldurApiImportOfferingBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -255,6 +268,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
         RemoteWaldurApiPushProjectDataBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// List remote marketplace categories
@@ -273,6 +287,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -292,6 +307,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -312,6 +328,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
             customer_uuid: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -330,6 +347,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
         RemoteWaldurApiSyncResourceBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Permissions
@@ -347,6 +365,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
         RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
             client: self.client.clone(),
             uuid: uuid.into(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -355,13 +374,24 @@ impl<'a> RemoteWaldurApiApi<'a> {
 pub struct RemoteWaldurApiPullOfferingDetailsBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullOfferingDetailsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/remote-waldur-api/pull_offering_details/{}/",
@@ -372,6 +402,7 @@ impl RemoteWaldurApiPullOfferingDetailsBuilder {
                 "remote_waldur_api_pull_offering_details",
                 "/api/remote-waldur-api/pull_offering_details/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -392,13 +423,24 @@ impl std::future::IntoFuture for RemoteWaldurApiPullOfferingDetailsBuilder {
 pub struct RemoteWaldurApiPullOfferingOrdersBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullOfferingOrdersBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/remote-waldur-api/pull_offering_orders/{}/",
@@ -409,6 +451,7 @@ impl RemoteWaldurApiPullOfferingOrdersBuilder {
                 "remote_waldur_api_pull_offering_orders",
                 "/api/remote-waldur-api/pull_offering_orders/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -429,13 +472,24 @@ impl std::future::IntoFuture for RemoteWaldurApiPullOfferingOrdersBuilder {
 pub struct RemoteWaldurApiPullOfferingResourcesBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullOfferingResourcesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/remote-waldur-api/pull_offering_resources/{}/",
@@ -446,6 +500,7 @@ impl RemoteWaldurApiPullOfferingResourcesBuilder {
                 "remote_waldur_api_pull_offering_resources",
                 "/api/remote-waldur-api/pull_offering_resources/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -466,13 +521,24 @@ impl std::future::IntoFuture for RemoteWaldurApiPullOfferingResourcesBuilder {
 pub struct RemoteWaldurApiPullOfferingRobotAccountsBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullOfferingRobotAccountsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/remote-waldur-api/pull_offering_robot_accounts/{}/",
@@ -483,6 +549,7 @@ impl RemoteWaldurApiPullOfferingRobotAccountsBuilder {
                 "remote_waldur_api_pull_offering_robot_accounts",
                 "/api/remote-waldur-api/pull_offering_robot_accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -503,13 +570,24 @@ impl std::future::IntoFuture for RemoteWaldurApiPullOfferingRobotAccountsBuilder
 pub struct RemoteWaldurApiPullOfferingUsageBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullOfferingUsageBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/remote-waldur-api/pull_offering_usage/{}/",
@@ -520,6 +598,7 @@ impl RemoteWaldurApiPullOfferingUsageBuilder {
                 "remote_waldur_api_pull_offering_usage",
                 "/api/remote-waldur-api/pull_offering_usage/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -540,13 +619,24 @@ impl std::future::IntoFuture for RemoteWaldurApiPullOfferingUsageBuilder {
 pub struct RemoteWaldurApiPullOfferingUsersBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullOfferingUsersBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/remote-waldur-api/pull_offering_users/{}/",
@@ -557,6 +647,7 @@ impl RemoteWaldurApiPullOfferingUsersBuilder {
                 "remote_waldur_api_pull_offering_users",
                 "/api/remote-waldur-api/pull_offering_users/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -577,13 +668,24 @@ impl std::future::IntoFuture for RemoteWaldurApiPullOfferingUsersBuilder {
 pub struct RemoteWaldurApiPullOrderBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullOrderBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/remote-waldur-api/pull_order/{}", runtime::path_param("uuid", &
@@ -594,6 +696,7 @@ impl RemoteWaldurApiPullOrderBuilder {
                 "remote_waldur_api_pull_order",
                 "/api/remote-waldur-api/pull_order/{uuid}",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -614,13 +717,24 @@ impl std::future::IntoFuture for RemoteWaldurApiPullOrderBuilder {
 pub struct RemoteWaldurApiPullResourceRobotAccountsBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullResourceRobotAccountsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/remote-waldur-api/pull_resource_robot_accounts/{}/",
@@ -631,6 +745,7 @@ impl RemoteWaldurApiPullResourceRobotAccountsBuilder {
                 "remote_waldur_api_pull_resource_robot_accounts",
                 "/api/remote-waldur-api/pull_resource_robot_accounts/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -651,13 +766,24 @@ impl std::future::IntoFuture for RemoteWaldurApiPullResourceRobotAccountsBuilder
 pub struct RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
     client: runtime::Client,
     resource_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/remote-waldur-api/remote_resource_order_status/{}/",
@@ -668,6 +794,7 @@ impl RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
                 "remote_waldur_api_remote_resource_order_status_retrieve",
                 "/api/remote-waldur-api/remote_resource_order_status/{resource_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -698,13 +825,24 @@ for RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
 pub struct RemoteWaldurApiRemoteResourceStatusRetrieveBuilder {
     client: runtime::Client,
     resource_uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiRemoteResourceStatusRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/remote-waldur-api/remote_resource_status/{}/",
@@ -715,6 +853,7 @@ impl RemoteWaldurApiRemoteResourceStatusRetrieveBuilder {
                 "remote_waldur_api_remote_resource_status_retrieve",
                 "/api/remote-waldur-api/remote_resource_status/{resource_uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -747,6 +886,7 @@ pub struct RemoteWaldurApiRemoteResourceTeamStatusListBuilder {
     resource_uuid: String,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiRemoteResourceTeamStatusListBuilder {
     /// A page number within the paginated result set.
@@ -761,6 +901,16 @@ impl RemoteWaldurApiRemoteResourceTeamStatusListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -781,6 +931,7 @@ impl RemoteWaldurApiRemoteResourceTeamStatusListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -840,13 +991,24 @@ impl std::future::IntoFuture for RemoteWaldurApiRemoteResourceTeamStatusListBuil
 pub struct RemoteWaldurApiCancelTerminationBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiCancelTerminationBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/remote-waldur-api/cancel_termination/{}",
@@ -857,6 +1019,7 @@ impl RemoteWaldurApiCancelTerminationBuilder {
                 "remote_waldur_api_cancel_termination",
                 "/api/remote-waldur-api/cancel_termination/{uuid}",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -877,13 +1040,24 @@ impl std::future::IntoFuture for RemoteWaldurApiCancelTerminationBuilder {
 pub struct RemoteWaldurApiImportOfferingBuilder {
     client: runtime::Client,
     body: models::RemoteOfferingCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiImportOfferingBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/remote-waldur-api/import_offering/".to_string(),
             )
@@ -891,6 +1065,7 @@ impl RemoteWaldurApiImportOfferingBuilder {
                 "remote_waldur_api_import_offering",
                 "/api/remote-waldur-api/import_offering/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -912,13 +1087,24 @@ impl std::future::IntoFuture for RemoteWaldurApiImportOfferingBuilder {
 pub struct RemoteWaldurApiPushProjectDataBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPushProjectDataBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/remote-waldur-api/push_project_data/{}/",
@@ -929,6 +1115,7 @@ impl RemoteWaldurApiPushProjectDataBuilder {
                 "remote_waldur_api_push_project_data",
                 "/api/remote-waldur-api/push_project_data/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -951,6 +1138,7 @@ pub struct RemoteWaldurApiRemoteCategoriesBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     body: models::RemoteCredentialsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiRemoteCategoriesBuilder {
     /// A page number within the paginated result set.
@@ -965,6 +1153,16 @@ impl RemoteWaldurApiRemoteCategoriesBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -982,6 +1180,7 @@ impl RemoteWaldurApiRemoteCategoriesBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1014,6 +1213,7 @@ pub struct RemoteWaldurApiRemoteCustomersBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     body: models::RemoteCredentialsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiRemoteCustomersBuilder {
     /// A page number within the paginated result set.
@@ -1028,6 +1228,16 @@ impl RemoteWaldurApiRemoteCustomersBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -1045,6 +1255,7 @@ impl RemoteWaldurApiRemoteCustomersBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1071,6 +1282,7 @@ pub struct RemoteWaldurApiSharedOfferingsBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     body: models::RemoteCredentialsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiSharedOfferingsBuilder {
     /// Query `customer_uuid`, string.
@@ -1092,6 +1304,16 @@ impl RemoteWaldurApiSharedOfferingsBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1108,6 +1330,7 @@ impl RemoteWaldurApiSharedOfferingsBuilder {
         q.push_opt("customer_uuid", self.customer_uuid.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1138,13 +1361,24 @@ impl std::future::IntoFuture for RemoteWaldurApiSharedOfferingsBuilder {
 pub struct RemoteWaldurApiSyncResourceBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiSyncResourceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/remote-waldur-api/sync_resource/{}/",
@@ -1155,6 +1389,7 @@ impl RemoteWaldurApiSyncResourceBuilder {
                 "remote_waldur_api_sync_resource",
                 "/api/remote-waldur-api/sync_resource/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1175,13 +1410,24 @@ impl std::future::IntoFuture for RemoteWaldurApiSyncResourceBuilder {
 pub struct RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
     client: runtime::Client,
     uuid: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/remote-waldur-api/sync_resource_project_permissions/{}/",
@@ -1192,6 +1438,7 @@ impl RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
                 "remote_waldur_api_sync_resource_project_permissions",
                 "/api/remote-waldur-api/sync_resource_project_permissions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

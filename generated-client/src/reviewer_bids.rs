@@ -35,6 +35,7 @@ impl<'a> ReviewerBidsApi<'a> {
             page_size: Default::default(),
             proposal_uuid: Default::default(),
             reviewer_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> ReviewerBidsApi<'a> {
         ReviewerBidsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -62,6 +64,7 @@ impl<'a> ReviewerBidsApi<'a> {
     pub fn create(&self, body: models::ReviewerBidRequest) -> ReviewerBidsCreateBuilder {
         ReviewerBidsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -81,6 +84,7 @@ impl<'a> ReviewerBidsApi<'a> {
         ReviewerBidsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -96,6 +100,7 @@ impl<'a> ReviewerBidsApi<'a> {
         ReviewerBidsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -111,6 +116,7 @@ impl<'a> ReviewerBidsApi<'a> {
         ReviewerBidsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get my bids for a specific call
@@ -133,6 +139,7 @@ impl<'a> ReviewerBidsApi<'a> {
             page_size: Default::default(),
             proposal_uuid: Default::default(),
             reviewer_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Submit multiple bids at once
@@ -151,6 +158,7 @@ impl<'a> ReviewerBidsApi<'a> {
     ) -> ReviewerBidsBulkSubmitBuilder {
         ReviewerBidsBulkSubmitBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -170,6 +178,7 @@ impl<'a> ReviewerBidsApi<'a> {
     ) -> ReviewerBidsSubmitBuilder {
         ReviewerBidsSubmitBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -186,13 +195,21 @@ pub struct ReviewerBidsListBuilder {
     page_size: Option<i64>,
     proposal_uuid: Option<Uuid>,
     reviewer_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsListBuilder {
     /// Reviewer's preference for reviewing this proposal
     ///
     /// Query `bid`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_bid`\](Self::add_bid) adds one to them.
     pub fn bid(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.bid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `bid`, after those set before (with [`bid`](Self::bid) or this method).
+    pub fn add_bid(mut self, value: impl Into<String>) -> Self {
+        self.bid.push(value.into());
         self
     }
     /// Query `call_uuid`, string (uuid).
@@ -203,8 +220,15 @@ impl ReviewerBidsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -231,6 +255,16 @@ impl ReviewerBidsListBuilder {
         self.reviewer_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -245,6 +279,7 @@ impl ReviewerBidsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("proposal_uuid", self.proposal_uuid.as_ref());
         q.push_opt("reviewer_uuid", self.reviewer_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -291,19 +326,31 @@ impl std::future::IntoFuture for ReviewerBidsListBuilder {
 pub struct ReviewerBidsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-bids/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("reviewer_bids_retrieve", "/api/reviewer-bids/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -324,14 +371,26 @@ impl std::future::IntoFuture for ReviewerBidsRetrieveBuilder {
 pub struct ReviewerBidsCreateBuilder {
     client: runtime::Client,
     body: models::ReviewerBidRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/reviewer-bids/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/reviewer-bids/".to_string())
             .operation("reviewer_bids_create", "/api/reviewer-bids/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -354,19 +413,31 @@ pub struct ReviewerBidsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ReviewerBidRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-bids/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("reviewer_bids_update", "/api/reviewer-bids/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -389,8 +460,19 @@ pub struct ReviewerBidsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedReviewerBidRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedReviewerBidRequest) -> Self {
         self.body = Some(body);
@@ -400,13 +482,14 @@ impl ReviewerBidsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-bids/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("reviewer_bids_partial_update", "/api/reviewer-bids/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -430,19 +513,31 @@ impl std::future::IntoFuture for ReviewerBidsPartialUpdateBuilder {
 pub struct ReviewerBidsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-bids/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("reviewer_bids_destroy", "/api/reviewer-bids/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -470,13 +565,21 @@ pub struct ReviewerBidsMyBidsListBuilder {
     page_size: Option<i64>,
     proposal_uuid: Option<Uuid>,
     reviewer_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsMyBidsListBuilder {
     /// Reviewer's preference for reviewing this proposal
     ///
     /// Query `bid`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_bid`\](Self::add_bid) adds one to them.
     pub fn bid(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.bid = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `bid`, after those set before (with [`bid`](Self::bid) or this method).
+    pub fn add_bid(mut self, value: impl Into<String>) -> Self {
+        self.bid.push(value.into());
         self
     }
     /// Query `call_uuid`, string (uuid).
@@ -487,8 +590,15 @@ impl ReviewerBidsMyBidsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -515,6 +625,16 @@ impl ReviewerBidsMyBidsListBuilder {
         self.reviewer_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -532,6 +652,7 @@ impl ReviewerBidsMyBidsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("proposal_uuid", self.proposal_uuid.as_ref());
         q.push_opt("reviewer_uuid", self.reviewer_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -578,17 +699,29 @@ impl std::future::IntoFuture for ReviewerBidsMyBidsListBuilder {
 pub struct ReviewerBidsBulkSubmitBuilder {
     client: runtime::Client,
     body: models::ReviewerBulkBidRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsBulkSubmitBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/reviewer-bids/bulk-submit/".to_string(),
             )
             .operation("reviewer_bids_bulk_submit", "/api/reviewer-bids/bulk-submit/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -610,17 +743,29 @@ impl std::future::IntoFuture for ReviewerBidsBulkSubmitBuilder {
 pub struct ReviewerBidsSubmitBuilder {
     client: runtime::Client,
     body: models::ReviewerBidSubmitRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsSubmitBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/reviewer-bids/submit/".to_string(),
             )
             .operation("reviewer_bids_submit", "/api/reviewer-bids/submit/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -34,6 +34,7 @@ impl<'a> ReviewerInvitationsApi<'a> {
         ReviewerInvitationsRetrieveBuilder {
             client: self.client.clone(),
             token: token.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Accept a reviewer invitation
@@ -52,6 +53,7 @@ impl<'a> ReviewerInvitationsApi<'a> {
         ReviewerInvitationsAcceptBuilder {
             client: self.client.clone(),
             token: token.into(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -73,6 +75,7 @@ impl<'a> ReviewerInvitationsApi<'a> {
         ReviewerInvitationsDeclineBuilder {
             client: self.client.clone(),
             token: token.into(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -82,13 +85,24 @@ impl<'a> ReviewerInvitationsApi<'a> {
 pub struct ReviewerInvitationsRetrieveBuilder {
     client: runtime::Client,
     token: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerInvitationsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-invitations/{}/", runtime::path_param("token", & self
@@ -99,6 +113,7 @@ impl ReviewerInvitationsRetrieveBuilder {
                 "reviewer_invitations_retrieve",
                 "/api/reviewer-invitations/{token}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -124,8 +139,19 @@ pub struct ReviewerInvitationsAcceptBuilder {
     client: runtime::Client,
     token: String,
     body: Option<models::InvitationAcceptRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerInvitationsAcceptBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::InvitationAcceptRequest) -> Self {
         self.body = Some(body);
@@ -135,7 +161,7 @@ impl ReviewerInvitationsAcceptBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-invitations/{}/accept/", runtime::path_param("token",
@@ -146,6 +172,7 @@ impl ReviewerInvitationsAcceptBuilder {
                 "reviewer_invitations_accept",
                 "/api/reviewer-invitations/{token}/accept/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -170,13 +197,24 @@ pub struct ReviewerInvitationsDeclineBuilder {
     client: runtime::Client,
     token: String,
     body: models::InvitationDeclineRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerInvitationsDeclineBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-invitations/{}/decline/", runtime::path_param("token",
@@ -187,6 +225,7 @@ impl ReviewerInvitationsDeclineBuilder {
                 "reviewer_invitations_decline",
                 "/api/reviewer-invitations/{token}/decline/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

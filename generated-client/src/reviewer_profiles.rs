@@ -34,6 +34,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -53,6 +54,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Expertise
@@ -72,6 +74,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -91,6 +94,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Publications
@@ -110,6 +114,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -129,6 +134,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get ORCID OAuth authorization URL
@@ -148,6 +154,7 @@ impl<'a> ReviewerProfilesApi<'a> {
         ReviewerProfilesConnectOrcidRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List Reviewer Profiles
@@ -171,6 +178,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             user_email: Default::default(),
             user_name: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get or create reviewer profile for the current user
@@ -186,6 +194,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     pub fn me_retrieve(&self) -> ReviewerProfilesMeRetrieveBuilder {
         ReviewerProfilesMeRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -200,6 +209,7 @@ impl<'a> ReviewerProfilesApi<'a> {
         ReviewerProfilesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Affiliations
@@ -218,6 +228,7 @@ impl<'a> ReviewerProfilesApi<'a> {
         NestedReviewerProfileAffiliationsCreateBuilder {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -237,6 +248,7 @@ impl<'a> ReviewerProfilesApi<'a> {
         NestedReviewerProfileExpertiseCreateBuilder {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -256,6 +268,7 @@ impl<'a> ReviewerProfilesApi<'a> {
         NestedReviewerProfilePublicationsCreateBuilder {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -277,6 +290,7 @@ impl<'a> ReviewerProfilesApi<'a> {
         ReviewerProfilesConnectOrcidCallbackBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -291,6 +305,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     pub fn create(&self) -> ReviewerProfilesCreateBuilder {
         ReviewerProfilesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -311,6 +326,7 @@ impl<'a> ReviewerProfilesApi<'a> {
         ReviewerProfilesDisconnectOrcidBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -331,6 +347,7 @@ impl<'a> ReviewerProfilesApi<'a> {
         ReviewerProfilesImportPublicationsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -347,6 +364,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     pub fn me(&self) -> ReviewerProfilesMeBuilder {
         ReviewerProfilesMeBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -363,6 +381,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     pub fn publish(&self) -> ReviewerProfilesPublishBuilder {
         ReviewerProfilesPublishBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -380,6 +399,7 @@ impl<'a> ReviewerProfilesApi<'a> {
         ReviewerProfilesSyncOrcidBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -396,6 +416,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     pub fn unpublish(&self) -> ReviewerProfilesUnpublishBuilder {
         ReviewerProfilesUnpublishBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -417,6 +438,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -438,6 +460,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -459,6 +482,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -474,6 +498,7 @@ impl<'a> ReviewerProfilesApi<'a> {
         ReviewerProfilesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -494,6 +519,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -514,6 +540,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -534,6 +561,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -550,6 +578,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     pub fn me_partial_update(&self) -> ReviewerProfilesMePartialUpdateBuilder {
         ReviewerProfilesMePartialUpdateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -565,6 +594,7 @@ impl<'a> ReviewerProfilesApi<'a> {
         ReviewerProfilesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -585,6 +615,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -604,6 +635,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -623,6 +655,7 @@ impl<'a> ReviewerProfilesApi<'a> {
             client: self.client.clone(),
             reviewer_profile_uuid: reviewer_profile_uuid.into(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -637,6 +670,7 @@ impl<'a> ReviewerProfilesApi<'a> {
         ReviewerProfilesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -648,6 +682,7 @@ pub struct NestedReviewerProfileAffiliationsListBuilder {
     reviewer_profile_uuid: String,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileAffiliationsListBuilder {
     /// A page number within the paginated result set.
@@ -662,6 +697,16 @@ impl NestedReviewerProfileAffiliationsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -683,6 +728,7 @@ impl NestedReviewerProfileAffiliationsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -734,13 +780,24 @@ pub struct NestedReviewerProfileAffiliationsRetrieveBuilder {
     client: runtime::Client,
     reviewer_profile_uuid: String,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileAffiliationsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/affiliations/{}/",
@@ -752,6 +809,7 @@ impl NestedReviewerProfileAffiliationsRetrieveBuilder {
                 "nested_reviewer_profile_affiliations_retrieve",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -775,6 +833,7 @@ pub struct NestedReviewerProfileExpertiseListBuilder {
     reviewer_profile_uuid: String,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileExpertiseListBuilder {
     /// A page number within the paginated result set.
@@ -789,6 +848,16 @@ impl NestedReviewerProfileExpertiseListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -810,6 +879,7 @@ impl NestedReviewerProfileExpertiseListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -859,13 +929,24 @@ pub struct NestedReviewerProfileExpertiseRetrieveBuilder {
     client: runtime::Client,
     reviewer_profile_uuid: String,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileExpertiseRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/expertise/{}/",
@@ -877,6 +958,7 @@ impl NestedReviewerProfileExpertiseRetrieveBuilder {
                 "nested_reviewer_profile_expertise_retrieve",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -900,6 +982,7 @@ pub struct NestedReviewerProfilePublicationsListBuilder {
     reviewer_profile_uuid: String,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfilePublicationsListBuilder {
     /// A page number within the paginated result set.
@@ -914,6 +997,16 @@ impl NestedReviewerProfilePublicationsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -935,6 +1028,7 @@ impl NestedReviewerProfilePublicationsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -986,13 +1080,24 @@ pub struct NestedReviewerProfilePublicationsRetrieveBuilder {
     client: runtime::Client,
     reviewer_profile_uuid: String,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfilePublicationsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/publications/{}/",
@@ -1004,6 +1109,7 @@ impl NestedReviewerProfilePublicationsRetrieveBuilder {
                 "nested_reviewer_profile_publications_retrieve",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1024,13 +1130,24 @@ impl std::future::IntoFuture for NestedReviewerProfilePublicationsRetrieveBuilde
 pub struct ReviewerProfilesConnectOrcidRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesConnectOrcidRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/connect-orcid/",
@@ -1041,6 +1158,7 @@ impl ReviewerProfilesConnectOrcidRetrieveBuilder {
                 "reviewer_profiles_connect_orcid_retrieve",
                 "/api/reviewer-profiles/{uuid}/connect-orcid/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1078,6 +1196,7 @@ pub struct ReviewerProfilesListBuilder {
     user_email: Option<String>,
     user_name: Option<String>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesListBuilder {
     /// Query `expertise_category_uuid`, string (uuid).
@@ -1098,8 +1217,15 @@ impl ReviewerProfilesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `orcid_id`, string.
@@ -1136,6 +1262,16 @@ impl ReviewerProfilesListBuilder {
         self.user_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1156,6 +1292,7 @@ impl ReviewerProfilesListBuilder {
         q.push_opt("user_email", self.user_email.as_ref());
         q.push_opt("user_name", self.user_name.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1203,17 +1340,29 @@ impl std::future::IntoFuture for ReviewerProfilesListBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesMeRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesMeRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/reviewer-profiles/me/".to_string(),
             )
             .operation("reviewer_profiles_me_retrieve", "/api/reviewer-profiles/me/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1234,13 +1383,24 @@ impl std::future::IntoFuture for ReviewerProfilesMeRetrieveBuilder {
 pub struct ReviewerProfilesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/", runtime::path_param("uuid", & self
@@ -1248,6 +1408,7 @@ impl ReviewerProfilesRetrieveBuilder {
                 ),
             )
             .operation("reviewer_profiles_retrieve", "/api/reviewer-profiles/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1269,13 +1430,24 @@ pub struct NestedReviewerProfileAffiliationsCreateBuilder {
     client: runtime::Client,
     reviewer_profile_uuid: String,
     body: models::ReviewerAffiliationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileAffiliationsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/affiliations/",
@@ -1287,6 +1459,7 @@ impl NestedReviewerProfileAffiliationsCreateBuilder {
                 "nested_reviewer_profile_affiliations_create",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1309,13 +1482,24 @@ pub struct NestedReviewerProfileExpertiseCreateBuilder {
     client: runtime::Client,
     reviewer_profile_uuid: String,
     body: models::ReviewerExpertiseRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileExpertiseCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/expertise/",
@@ -1327,6 +1511,7 @@ impl NestedReviewerProfileExpertiseCreateBuilder {
                 "nested_reviewer_profile_expertise_create",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1349,13 +1534,24 @@ pub struct NestedReviewerProfilePublicationsCreateBuilder {
     client: runtime::Client,
     reviewer_profile_uuid: String,
     body: models::ReviewerPublicationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfilePublicationsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/publications/",
@@ -1367,6 +1563,7 @@ impl NestedReviewerProfilePublicationsCreateBuilder {
                 "nested_reviewer_profile_publications_create",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1389,13 +1586,24 @@ pub struct ReviewerProfilesConnectOrcidCallbackBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::OrcidCallbackRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesConnectOrcidCallbackBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/connect-orcid/callback/",
@@ -1406,6 +1614,7 @@ impl ReviewerProfilesConnectOrcidCallbackBuilder {
                 "reviewer_profiles_connect_orcid_callback",
                 "/api/reviewer-profiles/{uuid}/connect-orcid/callback/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1427,8 +1636,19 @@ impl std::future::IntoFuture for ReviewerProfilesConnectOrcidCallbackBuilder {
 pub struct ReviewerProfilesCreateBuilder {
     client: runtime::Client,
     body: Option<models::ReviewerProfileRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
         self.body = Some(body);
@@ -1438,8 +1658,12 @@ impl ReviewerProfilesCreateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/reviewer-profiles/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/reviewer-profiles/".to_string(),
+            )
             .operation("reviewer_profiles_create", "/api/reviewer-profiles/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1464,8 +1688,19 @@ pub struct ReviewerProfilesDisconnectOrcidBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ReviewerProfileRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesDisconnectOrcidBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
         self.body = Some(body);
@@ -1475,7 +1710,7 @@ impl ReviewerProfilesDisconnectOrcidBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/disconnect-orcid/",
@@ -1486,6 +1721,7 @@ impl ReviewerProfilesDisconnectOrcidBuilder {
                 "reviewer_profiles_disconnect_orcid",
                 "/api/reviewer-profiles/{uuid}/disconnect-orcid/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1510,8 +1746,19 @@ pub struct ReviewerProfilesImportPublicationsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ImportPublicationsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesImportPublicationsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ImportPublicationsRequest) -> Self {
         self.body = Some(body);
@@ -1521,7 +1768,7 @@ impl ReviewerProfilesImportPublicationsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/import-publications/",
@@ -1532,6 +1779,7 @@ impl ReviewerProfilesImportPublicationsBuilder {
                 "reviewer_profiles_import_publications",
                 "/api/reviewer-profiles/{uuid}/import-publications/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1555,8 +1803,19 @@ impl std::future::IntoFuture for ReviewerProfilesImportPublicationsBuilder {
 pub struct ReviewerProfilesMeBuilder {
     client: runtime::Client,
     body: Option<models::ReviewerProfileCreateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesMeBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewerProfileCreateRequest) -> Self {
         self.body = Some(body);
@@ -1566,11 +1825,12 @@ impl ReviewerProfilesMeBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/reviewer-profiles/me/".to_string(),
             )
             .operation("reviewer_profiles_me", "/api/reviewer-profiles/me/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1594,8 +1854,19 @@ impl std::future::IntoFuture for ReviewerProfilesMeBuilder {
 pub struct ReviewerProfilesPublishBuilder {
     client: runtime::Client,
     body: Option<models::ReviewerProfileRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesPublishBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
         self.body = Some(body);
@@ -1605,11 +1876,12 @@ impl ReviewerProfilesPublishBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/reviewer-profiles/publish/".to_string(),
             )
             .operation("reviewer_profiles_publish", "/api/reviewer-profiles/publish/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1636,8 +1908,19 @@ pub struct ReviewerProfilesSyncOrcidBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ReviewerProfileRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesSyncOrcidBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
         self.body = Some(body);
@@ -1647,7 +1930,7 @@ impl ReviewerProfilesSyncOrcidBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/sync-orcid/", runtime::path_param("uuid",
@@ -1658,6 +1941,7 @@ impl ReviewerProfilesSyncOrcidBuilder {
                 "reviewer_profiles_sync_orcid",
                 "/api/reviewer-profiles/{uuid}/sync-orcid/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1683,8 +1967,19 @@ impl std::future::IntoFuture for ReviewerProfilesSyncOrcidBuilder {
 pub struct ReviewerProfilesUnpublishBuilder {
     client: runtime::Client,
     body: Option<models::ReviewerProfileRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesUnpublishBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
         self.body = Some(body);
@@ -1694,7 +1989,7 @@ impl ReviewerProfilesUnpublishBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/reviewer-profiles/unpublish/".to_string(),
             )
@@ -1702,6 +1997,7 @@ impl ReviewerProfilesUnpublishBuilder {
                 "reviewer_profiles_unpublish",
                 "/api/reviewer-profiles/unpublish/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1729,13 +2025,24 @@ pub struct NestedReviewerProfileAffiliationsUpdateBuilder {
     reviewer_profile_uuid: String,
     uuid: Uuid,
     body: models::ReviewerAffiliationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileAffiliationsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/affiliations/{}/",
@@ -1747,6 +2054,7 @@ impl NestedReviewerProfileAffiliationsUpdateBuilder {
                 "nested_reviewer_profile_affiliations_update",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1770,13 +2078,24 @@ pub struct NestedReviewerProfileExpertiseUpdateBuilder {
     reviewer_profile_uuid: String,
     uuid: Uuid,
     body: models::ReviewerExpertiseRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileExpertiseUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/expertise/{}/",
@@ -1788,6 +2107,7 @@ impl NestedReviewerProfileExpertiseUpdateBuilder {
                 "nested_reviewer_profile_expertise_update",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1811,13 +2131,24 @@ pub struct NestedReviewerProfilePublicationsUpdateBuilder {
     reviewer_profile_uuid: String,
     uuid: Uuid,
     body: models::ReviewerPublicationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfilePublicationsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/publications/{}/",
@@ -1829,6 +2160,7 @@ impl NestedReviewerProfilePublicationsUpdateBuilder {
                 "nested_reviewer_profile_publications_update",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -1851,8 +2183,19 @@ pub struct ReviewerProfilesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ReviewerProfileRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
         self.body = Some(body);
@@ -1862,7 +2205,7 @@ impl ReviewerProfilesUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/", runtime::path_param("uuid", & self
@@ -1870,6 +2213,7 @@ impl ReviewerProfilesUpdateBuilder {
                 ),
             )
             .operation("reviewer_profiles_update", "/api/reviewer-profiles/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1895,8 +2239,19 @@ pub struct NestedReviewerProfileAffiliationsPartialUpdateBuilder {
     reviewer_profile_uuid: String,
     uuid: Uuid,
     body: Option<models::PatchedReviewerAffiliationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileAffiliationsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedReviewerAffiliationRequest) -> Self {
         self.body = Some(body);
@@ -1906,7 +2261,7 @@ impl NestedReviewerProfileAffiliationsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/affiliations/{}/",
@@ -1918,6 +2273,7 @@ impl NestedReviewerProfileAffiliationsPartialUpdateBuilder {
                 "nested_reviewer_profile_affiliations_partial_update",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1943,8 +2299,19 @@ pub struct NestedReviewerProfileExpertisePartialUpdateBuilder {
     reviewer_profile_uuid: String,
     uuid: Uuid,
     body: Option<models::PatchedReviewerExpertiseRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileExpertisePartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedReviewerExpertiseRequest) -> Self {
         self.body = Some(body);
@@ -1954,7 +2321,7 @@ impl NestedReviewerProfileExpertisePartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/expertise/{}/",
@@ -1966,6 +2333,7 @@ impl NestedReviewerProfileExpertisePartialUpdateBuilder {
                 "nested_reviewer_profile_expertise_partial_update",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1991,8 +2359,19 @@ pub struct NestedReviewerProfilePublicationsPartialUpdateBuilder {
     reviewer_profile_uuid: String,
     uuid: Uuid,
     body: Option<models::PatchedReviewerPublicationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfilePublicationsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedReviewerPublicationRequest) -> Self {
         self.body = Some(body);
@@ -2002,7 +2381,7 @@ impl NestedReviewerProfilePublicationsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/publications/{}/",
@@ -2014,6 +2393,7 @@ impl NestedReviewerProfilePublicationsPartialUpdateBuilder {
                 "nested_reviewer_profile_publications_partial_update",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -2037,8 +2417,19 @@ impl std::future::IntoFuture for NestedReviewerProfilePublicationsPartialUpdateB
 pub struct ReviewerProfilesMePartialUpdateBuilder {
     client: runtime::Client,
     body: Option<models::PatchedReviewerProfileCreateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesMePartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedReviewerProfileCreateRequest) -> Self {
         self.body = Some(body);
@@ -2048,7 +2439,7 @@ impl ReviewerProfilesMePartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/reviewer-profiles/me/".to_string(),
             )
@@ -2056,6 +2447,7 @@ impl ReviewerProfilesMePartialUpdateBuilder {
                 "reviewer_profiles_me_partial_update",
                 "/api/reviewer-profiles/me/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -2080,8 +2472,19 @@ pub struct ReviewerProfilesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedReviewerProfileRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedReviewerProfileRequest) -> Self {
         self.body = Some(body);
@@ -2091,7 +2494,7 @@ impl ReviewerProfilesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/", runtime::path_param("uuid", & self
@@ -2102,6 +2505,7 @@ impl ReviewerProfilesPartialUpdateBuilder {
                 "reviewer_profiles_partial_update",
                 "/api/reviewer-profiles/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -2126,13 +2530,24 @@ pub struct NestedReviewerProfileAffiliationsDestroyBuilder {
     client: runtime::Client,
     reviewer_profile_uuid: String,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileAffiliationsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/affiliations/{}/",
@@ -2144,6 +2559,7 @@ impl NestedReviewerProfileAffiliationsDestroyBuilder {
                 "nested_reviewer_profile_affiliations_destroy",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2165,13 +2581,24 @@ pub struct NestedReviewerProfileExpertiseDestroyBuilder {
     client: runtime::Client,
     reviewer_profile_uuid: String,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileExpertiseDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/expertise/{}/",
@@ -2183,6 +2610,7 @@ impl NestedReviewerProfileExpertiseDestroyBuilder {
                 "nested_reviewer_profile_expertise_destroy",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2204,13 +2632,24 @@ pub struct NestedReviewerProfilePublicationsDestroyBuilder {
     client: runtime::Client,
     reviewer_profile_uuid: String,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfilePublicationsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/publications/{}/",
@@ -2222,6 +2661,7 @@ impl NestedReviewerProfilePublicationsDestroyBuilder {
                 "nested_reviewer_profile_publications_destroy",
                 "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2242,13 +2682,24 @@ impl std::future::IntoFuture for NestedReviewerProfilePublicationsDestroyBuilder
 pub struct ReviewerProfilesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-profiles/{}/", runtime::path_param("uuid", & self
@@ -2256,6 +2707,7 @@ impl ReviewerProfilesDestroyBuilder {
                 ),
             )
             .operation("reviewer_profiles_destroy", "/api/reviewer-profiles/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -35,6 +35,7 @@ impl<'a> ReviewerSuggestionsApi<'a> {
             page_size: Default::default(),
             reviewer_uuid: Default::default(),
             status: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> ReviewerSuggestionsApi<'a> {
         ReviewerSuggestionsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete a reviewer suggestion
@@ -65,6 +67,7 @@ impl<'a> ReviewerSuggestionsApi<'a> {
         ReviewerSuggestionsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Confirm a reviewer suggestion. The reviewer will be invited to the call
@@ -81,6 +84,7 @@ impl<'a> ReviewerSuggestionsApi<'a> {
         ReviewerSuggestionsConfirmBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -98,6 +102,7 @@ impl<'a> ReviewerSuggestionsApi<'a> {
         ReviewerSuggestionsRejectBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -114,6 +119,7 @@ pub struct ReviewerSuggestionsListBuilder {
     page_size: Option<i64>,
     reviewer_uuid: Option<Uuid>,
     status: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerSuggestionsListBuilder {
     /// Query `call_uuid`, string (uuid).
@@ -129,8 +135,15 @@ impl ReviewerSuggestionsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -153,11 +166,28 @@ impl ReviewerSuggestionsListBuilder {
         self
     }
     /// Query `status`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_status`\](Self::add_status) adds one to them.
     pub fn status(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.status = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `status`, after those set before (with [`status`](Self::status) or this method).
+    pub fn add_status(mut self, value: impl Into<String>) -> Self {
+        self.status.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -177,6 +207,7 @@ impl ReviewerSuggestionsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("reviewer_uuid", self.reviewer_uuid.as_ref());
         q.push_repeated("status", &self.status);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -232,13 +263,24 @@ impl std::future::IntoFuture for ReviewerSuggestionsListBuilder {
 pub struct ReviewerSuggestionsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerSuggestionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-suggestions/{}/", runtime::path_param("uuid", & self
@@ -249,6 +291,7 @@ impl ReviewerSuggestionsRetrieveBuilder {
                 "reviewer_suggestions_retrieve",
                 "/api/reviewer-suggestions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -273,13 +316,24 @@ impl std::future::IntoFuture for ReviewerSuggestionsRetrieveBuilder {
 pub struct ReviewerSuggestionsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerSuggestionsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-suggestions/{}/", runtime::path_param("uuid", & self
@@ -290,6 +344,7 @@ impl ReviewerSuggestionsDestroyBuilder {
                 "reviewer_suggestions_destroy",
                 "/api/reviewer-suggestions/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -311,8 +366,19 @@ pub struct ReviewerSuggestionsConfirmBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ReviewerSuggestionRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerSuggestionsConfirmBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewerSuggestionRequest) -> Self {
         self.body = Some(body);
@@ -322,7 +388,7 @@ impl ReviewerSuggestionsConfirmBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-suggestions/{}/confirm/", runtime::path_param("uuid",
@@ -333,6 +399,7 @@ impl ReviewerSuggestionsConfirmBuilder {
                 "reviewer_suggestions_confirm",
                 "/api/reviewer-suggestions/{uuid}/confirm/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -357,8 +424,19 @@ pub struct ReviewerSuggestionsRejectBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SuggestionRejectRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerSuggestionsRejectBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SuggestionRejectRequest) -> Self {
         self.body = Some(body);
@@ -368,7 +446,7 @@ impl ReviewerSuggestionsRejectBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/reviewer-suggestions/{}/reject/", runtime::path_param("uuid", &
@@ -379,6 +457,7 @@ impl ReviewerSuggestionsRejectBuilder {
                 "reviewer_suggestions_reject",
                 "/api/reviewer-suggestions/{uuid}/reject/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

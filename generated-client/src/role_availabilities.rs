@@ -34,6 +34,7 @@ impl<'a> RoleAvailabilitiesApi<'a> {
             role_name: Default::default(),
             role_uuid: Default::default(),
             scope_type: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -48,6 +49,7 @@ impl<'a> RoleAvailabilitiesApi<'a> {
         RoleAvailabilitiesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -62,6 +64,7 @@ impl<'a> RoleAvailabilitiesApi<'a> {
         RoleAvailabilitiesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -76,6 +79,7 @@ pub struct RoleAvailabilitiesListBuilder {
     role_name: Option<String>,
     role_uuid: Option<Uuid>,
     scope_type: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RoleAvailabilitiesListBuilder {
     /// Scope object id
@@ -120,6 +124,16 @@ impl RoleAvailabilitiesListBuilder {
         self.scope_type = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -136,6 +150,7 @@ impl RoleAvailabilitiesListBuilder {
         q.push_opt("role_name", self.role_name.as_ref());
         q.push_opt("role_uuid", self.role_uuid.as_ref());
         q.push_opt("scope_type", self.scope_type.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -184,13 +199,24 @@ impl std::future::IntoFuture for RoleAvailabilitiesListBuilder {
 pub struct RoleAvailabilitiesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RoleAvailabilitiesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/role-availabilities/{}/", runtime::path_param("uuid", & self
@@ -201,6 +227,7 @@ impl RoleAvailabilitiesRetrieveBuilder {
                 "role_availabilities_retrieve",
                 "/api/role-availabilities/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -221,13 +248,24 @@ impl std::future::IntoFuture for RoleAvailabilitiesRetrieveBuilder {
 pub struct RoleAvailabilitiesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RoleAvailabilitiesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/role-availabilities/{}/", runtime::path_param("uuid", & self
@@ -238,6 +276,7 @@ impl RoleAvailabilitiesDestroyBuilder {
                 "role_availabilities_destroy",
                 "/api/role-availabilities/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -33,6 +33,7 @@ impl<'a> ScienceDomainsApi<'a> {
             o: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> ScienceDomainsApi<'a> {
         ScienceDomainsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -63,6 +65,7 @@ impl<'a> ScienceDomainsApi<'a> {
     ) -> ScienceDomainsCreateBuilder {
         ScienceDomainsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -82,6 +85,7 @@ impl<'a> ScienceDomainsApi<'a> {
         ScienceDomainsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -97,6 +101,7 @@ impl<'a> ScienceDomainsApi<'a> {
         ScienceDomainsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -112,6 +117,7 @@ impl<'a> ScienceDomainsApi<'a> {
         ScienceDomainsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List available science domain presets
@@ -130,6 +136,7 @@ impl<'a> ScienceDomainsApi<'a> {
             o: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Load a science domain preset
@@ -146,6 +153,7 @@ impl<'a> ScienceDomainsApi<'a> {
     ) -> ScienceDomainsLoadPresetBuilder {
         ScienceDomainsLoadPresetBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -160,6 +168,7 @@ pub struct ScienceDomainsListBuilder {
     o: Vec<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ScienceDomainsListBuilder {
     /// Name
@@ -179,8 +188,15 @@ impl ScienceDomainsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -195,6 +211,16 @@ impl ScienceDomainsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -212,6 +238,7 @@ impl ScienceDomainsListBuilder {
         q.push_joined("o", &self.o);
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -258,13 +285,24 @@ impl std::future::IntoFuture for ScienceDomainsListBuilder {
 pub struct ScienceDomainsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ScienceDomainsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/science-domains/{}/", runtime::path_param("uuid", & self.uuid)
@@ -272,6 +310,7 @@ impl ScienceDomainsRetrieveBuilder {
                 ),
             )
             .operation("science_domains_retrieve", "/api/science-domains/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -292,14 +331,29 @@ impl std::future::IntoFuture for ScienceDomainsRetrieveBuilder {
 pub struct ScienceDomainsCreateBuilder {
     client: runtime::Client,
     body: models::ScienceDomainRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ScienceDomainsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/science-domains/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/science-domains/".to_string(),
+            )
             .operation("science_domains_create", "/api/science-domains/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -322,13 +376,24 @@ pub struct ScienceDomainsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ScienceDomainRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ScienceDomainsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/science-domains/{}/", runtime::path_param("uuid", & self.uuid)
@@ -336,6 +401,7 @@ impl ScienceDomainsUpdateBuilder {
                 ),
             )
             .operation("science_domains_update", "/api/science-domains/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -358,8 +424,19 @@ pub struct ScienceDomainsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedScienceDomainRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ScienceDomainsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedScienceDomainRequest) -> Self {
         self.body = Some(body);
@@ -369,7 +446,7 @@ impl ScienceDomainsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/science-domains/{}/", runtime::path_param("uuid", & self.uuid)
@@ -377,6 +454,7 @@ impl ScienceDomainsPartialUpdateBuilder {
                 ),
             )
             .operation("science_domains_partial_update", "/api/science-domains/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -400,13 +478,24 @@ impl std::future::IntoFuture for ScienceDomainsPartialUpdateBuilder {
 pub struct ScienceDomainsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ScienceDomainsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/science-domains/{}/", runtime::path_param("uuid", & self.uuid)
@@ -414,6 +503,7 @@ impl ScienceDomainsDestroyBuilder {
                 ),
             )
             .operation("science_domains_destroy", "/api/science-domains/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -439,6 +529,7 @@ pub struct ScienceDomainsPresetsListBuilder {
     o: Vec<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ScienceDomainsPresetsListBuilder {
     /// Name
@@ -458,8 +549,15 @@ impl ScienceDomainsPresetsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -474,6 +572,16 @@ impl ScienceDomainsPresetsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -491,6 +599,7 @@ impl ScienceDomainsPresetsListBuilder {
         q.push_joined("o", &self.o);
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -548,13 +657,24 @@ impl std::future::IntoFuture for ScienceDomainsPresetsListBuilder {
 pub struct ScienceDomainsLoadPresetBuilder {
     client: runtime::Client,
     body: models::LoadScienceDomainPresetRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ScienceDomainsLoadPresetBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/science-domains/load_preset/".to_string(),
             )
@@ -562,6 +682,7 @@ impl ScienceDomainsLoadPresetBuilder {
                 "science_domains_load_preset",
                 "/api/science-domains/load_preset/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

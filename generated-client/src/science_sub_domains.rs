@@ -35,6 +35,7 @@ impl<'a> ScienceSubDomainsApi<'a> {
             o: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -49,6 +50,7 @@ impl<'a> ScienceSubDomainsApi<'a> {
         ScienceSubDomainsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -65,6 +67,7 @@ impl<'a> ScienceSubDomainsApi<'a> {
     ) -> ScienceSubDomainsCreateBuilder {
         ScienceSubDomainsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -84,6 +87,7 @@ impl<'a> ScienceSubDomainsApi<'a> {
         ScienceSubDomainsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -99,6 +103,7 @@ impl<'a> ScienceSubDomainsApi<'a> {
         ScienceSubDomainsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -114,6 +119,7 @@ impl<'a> ScienceSubDomainsApi<'a> {
         ScienceSubDomainsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -129,6 +135,7 @@ pub struct ScienceSubDomainsListBuilder {
     o: Vec<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ScienceSubDomainsListBuilder {
     /// Domain name
@@ -162,8 +169,15 @@ impl ScienceSubDomainsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -178,6 +192,16 @@ impl ScienceSubDomainsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -197,6 +221,7 @@ impl ScienceSubDomainsListBuilder {
         q.push_joined("o", &self.o);
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -245,13 +270,24 @@ impl std::future::IntoFuture for ScienceSubDomainsListBuilder {
 pub struct ScienceSubDomainsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ScienceSubDomainsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/science-sub-domains/{}/", runtime::path_param("uuid", & self
@@ -262,6 +298,7 @@ impl ScienceSubDomainsRetrieveBuilder {
                 "science_sub_domains_retrieve",
                 "/api/science-sub-domains/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -282,17 +319,29 @@ impl std::future::IntoFuture for ScienceSubDomainsRetrieveBuilder {
 pub struct ScienceSubDomainsCreateBuilder {
     client: runtime::Client,
     body: models::ScienceSubDomainRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ScienceSubDomainsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/science-sub-domains/".to_string(),
             )
             .operation("science_sub_domains_create", "/api/science-sub-domains/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -315,13 +364,24 @@ pub struct ScienceSubDomainsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ScienceSubDomainRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ScienceSubDomainsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/science-sub-domains/{}/", runtime::path_param("uuid", & self
@@ -329,6 +389,7 @@ impl ScienceSubDomainsUpdateBuilder {
                 ),
             )
             .operation("science_sub_domains_update", "/api/science-sub-domains/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -351,8 +412,19 @@ pub struct ScienceSubDomainsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedScienceSubDomainRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ScienceSubDomainsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedScienceSubDomainRequest) -> Self {
         self.body = Some(body);
@@ -362,7 +434,7 @@ impl ScienceSubDomainsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/science-sub-domains/{}/", runtime::path_param("uuid", & self
@@ -373,6 +445,7 @@ impl ScienceSubDomainsPartialUpdateBuilder {
                 "science_sub_domains_partial_update",
                 "/api/science-sub-domains/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -396,13 +469,24 @@ impl std::future::IntoFuture for ScienceSubDomainsPartialUpdateBuilder {
 pub struct ScienceSubDomainsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ScienceSubDomainsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/science-sub-domains/{}/", runtime::path_param("uuid", & self
@@ -413,6 +497,7 @@ impl ScienceSubDomainsDestroyBuilder {
                 "science_sub_domains_destroy",
                 "/api/science-sub-domains/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

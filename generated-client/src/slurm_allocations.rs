@@ -49,6 +49,7 @@ impl<'a> SlurmAllocationsApi<'a> {
             service_settings_name: Default::default(),
             service_settings_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -64,6 +65,7 @@ impl<'a> SlurmAllocationsApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -80,6 +82,7 @@ impl<'a> SlurmAllocationsApi<'a> {
     ) -> SlurmAllocationsCreateBuilder {
         SlurmAllocationsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -98,6 +101,7 @@ impl<'a> SlurmAllocationsApi<'a> {
         SlurmAllocationsPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -116,6 +120,7 @@ impl<'a> SlurmAllocationsApi<'a> {
         SlurmAllocationsUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -134,6 +139,7 @@ impl<'a> SlurmAllocationsApi<'a> {
         SlurmAllocationsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -149,6 +155,7 @@ impl<'a> SlurmAllocationsApi<'a> {
         SlurmAllocationsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -164,6 +171,7 @@ impl<'a> SlurmAllocationsApi<'a> {
         SlurmAllocationsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Mark resource as ERRED
@@ -180,6 +188,7 @@ impl<'a> SlurmAllocationsApi<'a> {
         SlurmAllocationsSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -199,6 +208,7 @@ impl<'a> SlurmAllocationsApi<'a> {
         SlurmAllocationsSetLimitsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -216,6 +226,7 @@ impl<'a> SlurmAllocationsApi<'a> {
         SlurmAllocationsSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -245,6 +256,7 @@ pub struct SlurmAllocationsListBuilder {
     service_settings_name: Option<String>,
     service_settings_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SlurmAllocationsListBuilder {
     /// Backend ID
@@ -311,8 +323,15 @@ impl SlurmAllocationsListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Query `is_active`, boolean.
@@ -386,8 +405,25 @@ impl SlurmAllocationsListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -421,6 +457,7 @@ impl SlurmAllocationsListBuilder {
         q.push_opt("service_settings_name", self.service_settings_name.as_ref());
         q.push_opt("service_settings_uuid", self.service_settings_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -470,11 +507,29 @@ pub struct SlurmAllocationsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SlurmAllocationsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -491,6 +546,7 @@ impl SlurmAllocationsRetrieveBuilder {
             .operation("slurm_allocations_retrieve", "/api/slurm-allocations/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -511,14 +567,29 @@ impl std::future::IntoFuture for SlurmAllocationsRetrieveBuilder {
 pub struct SlurmAllocationsCreateBuilder {
     client: runtime::Client,
     body: models::SlurmAllocationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SlurmAllocationsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/slurm-allocations/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/slurm-allocations/".to_string(),
+            )
             .operation("slurm_allocations_create", "/api/slurm-allocations/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -540,13 +611,24 @@ impl std::future::IntoFuture for SlurmAllocationsCreateBuilder {
 pub struct SlurmAllocationsPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SlurmAllocationsPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/slurm-allocations/{}/pull/", runtime::path_param("uuid", & self
@@ -554,6 +636,7 @@ impl SlurmAllocationsPullBuilder {
                 ),
             )
             .operation("slurm_allocations_pull", "/api/slurm-allocations/{uuid}/pull/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -574,13 +657,24 @@ impl std::future::IntoFuture for SlurmAllocationsPullBuilder {
 pub struct SlurmAllocationsUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SlurmAllocationsUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/slurm-allocations/{}/unlink/", runtime::path_param("uuid", &
@@ -591,6 +685,7 @@ impl SlurmAllocationsUnlinkBuilder {
                 "slurm_allocations_unlink",
                 "/api/slurm-allocations/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -612,13 +707,24 @@ pub struct SlurmAllocationsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SlurmAllocationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SlurmAllocationsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/slurm-allocations/{}/", runtime::path_param("uuid", & self
@@ -626,6 +732,7 @@ impl SlurmAllocationsUpdateBuilder {
                 ),
             )
             .operation("slurm_allocations_update", "/api/slurm-allocations/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -648,8 +755,19 @@ pub struct SlurmAllocationsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedSlurmAllocationRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SlurmAllocationsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedSlurmAllocationRequest) -> Self {
         self.body = Some(body);
@@ -659,7 +777,7 @@ impl SlurmAllocationsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/slurm-allocations/{}/", runtime::path_param("uuid", & self
@@ -670,6 +788,7 @@ impl SlurmAllocationsPartialUpdateBuilder {
                 "slurm_allocations_partial_update",
                 "/api/slurm-allocations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -693,13 +812,24 @@ impl std::future::IntoFuture for SlurmAllocationsPartialUpdateBuilder {
 pub struct SlurmAllocationsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SlurmAllocationsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/slurm-allocations/{}/", runtime::path_param("uuid", & self
@@ -707,6 +837,7 @@ impl SlurmAllocationsDestroyBuilder {
                 ),
             )
             .operation("slurm_allocations_destroy", "/api/slurm-allocations/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -728,8 +859,19 @@ pub struct SlurmAllocationsSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SlurmAllocationsSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -739,7 +881,7 @@ impl SlurmAllocationsSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/slurm-allocations/{}/set_erred/", runtime::path_param("uuid", &
@@ -750,6 +892,7 @@ impl SlurmAllocationsSetErredBuilder {
                 "slurm_allocations_set_erred",
                 "/api/slurm-allocations/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -774,13 +917,24 @@ pub struct SlurmAllocationsSetLimitsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::SlurmAllocationSetLimitsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SlurmAllocationsSetLimitsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/slurm-allocations/{}/set_limits/", runtime::path_param("uuid",
@@ -791,6 +945,7 @@ impl SlurmAllocationsSetLimitsBuilder {
                 "slurm_allocations_set_limits",
                 "/api/slurm-allocations/{uuid}/set_limits/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -812,13 +967,24 @@ impl std::future::IntoFuture for SlurmAllocationsSetLimitsBuilder {
 pub struct SlurmAllocationsSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SlurmAllocationsSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/slurm-allocations/{}/set_ok/", runtime::path_param("uuid", &
@@ -829,6 +995,7 @@ impl SlurmAllocationsSetOkBuilder {
                 "slurm_allocations_set_ok",
                 "/api/slurm-allocations/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -43,6 +43,7 @@ impl<'a> StatsApi<'a> {
     pub fn celery_retrieve(&self) -> StatsCeleryRetrieveBuilder {
         StatsCeleryRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get comprehensive database statistics
@@ -71,6 +72,7 @@ impl<'a> StatsApi<'a> {
     pub fn database_retrieve(&self) -> StatsDatabaseRetrieveBuilder {
         StatsDatabaseRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get table growth statistics
@@ -107,6 +109,7 @@ impl<'a> StatsApi<'a> {
     pub fn table_growth_retrieve(&self) -> StatsTableGrowthRetrieveBuilder {
         StatsTableGrowthRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Execute read-only SQL query
@@ -123,6 +126,7 @@ impl<'a> StatsApi<'a> {
     pub fn query(&self, body: models::QueryRequest) -> StatsQueryBuilder {
         StatsQueryBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -139,6 +143,7 @@ impl<'a> StatsApi<'a> {
     pub fn table_growth(&self) -> StatsTableGrowthBuilder {
         StatsTableGrowthBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -146,14 +151,26 @@ impl<'a> StatsApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct StatsCeleryRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl StatsCeleryRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/stats/celery/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/stats/celery/".to_string())
             .operation("stats_celery_retrieve", "/api/stats/celery/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -173,14 +190,29 @@ impl std::future::IntoFuture for StatsCeleryRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct StatsDatabaseRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl StatsDatabaseRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/stats/database/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/stats/database/".to_string(),
+            )
             .operation("stats_database_retrieve", "/api/stats/database/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -200,17 +232,29 @@ impl std::future::IntoFuture for StatsDatabaseRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct StatsTableGrowthRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl StatsTableGrowthRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/stats/table-growth/".to_string(),
             )
             .operation("stats_table_growth_retrieve", "/api/stats/table-growth/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -233,14 +277,26 @@ impl std::future::IntoFuture for StatsTableGrowthRetrieveBuilder {
 pub struct StatsQueryBuilder {
     client: runtime::Client,
     body: models::QueryRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl StatsQueryBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/stats/query/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/stats/query/".to_string())
             .operation("stats_query", "/api/stats/query/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -261,17 +317,29 @@ impl std::future::IntoFuture for StatsQueryBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct StatsTableGrowthBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl StatsTableGrowthBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/stats/table-growth/".to_string(),
             )
             .operation("stats_table_growth", "/api/stats/table-growth/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

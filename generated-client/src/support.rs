@@ -30,6 +30,7 @@ impl<'a> SupportApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> SupportApi<'a> {
         SupportSettingsAtlassianRetrieveBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -60,6 +62,7 @@ impl<'a> SupportApi<'a> {
     pub fn settings_atlassian_create(&self) -> SupportSettingsAtlassianCreateBuilder {
         SupportSettingsAtlassianCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -77,6 +80,7 @@ impl<'a> SupportApi<'a> {
         SupportSettingsAtlassianUpdateBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
     /// Partial Update
@@ -94,6 +98,7 @@ impl<'a> SupportApi<'a> {
         SupportSettingsAtlassianPartialUpdateBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -111,6 +116,7 @@ impl<'a> SupportApi<'a> {
         SupportSettingsAtlassianDestroyBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get current Atlassian settings (masked secrets)
@@ -128,6 +134,7 @@ impl<'a> SupportApi<'a> {
     ) -> SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
         SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Discover available custom fields
@@ -148,6 +155,7 @@ impl<'a> SupportApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -169,6 +177,7 @@ impl<'a> SupportApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -190,6 +199,7 @@ impl<'a> SupportApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -211,6 +221,7 @@ impl<'a> SupportApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -230,6 +241,7 @@ impl<'a> SupportApi<'a> {
     ) -> SupportSettingsAtlassianPreviewSettingsBuilder {
         SupportSettingsAtlassianPreviewSettingsBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -249,6 +261,7 @@ impl<'a> SupportApi<'a> {
     ) -> SupportSettingsAtlassianSaveSettingsBuilder {
         SupportSettingsAtlassianSaveSettingsBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -268,6 +281,7 @@ impl<'a> SupportApi<'a> {
     ) -> SupportSettingsAtlassianValidateCredentialsBuilder {
         SupportSettingsAtlassianValidateCredentialsBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -278,6 +292,7 @@ pub struct SupportSettingsAtlassianListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianListBuilder {
     /// A page number within the paginated result set.
@@ -292,6 +307,16 @@ impl SupportSettingsAtlassianListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -309,6 +334,7 @@ impl SupportSettingsAtlassianListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -329,13 +355,24 @@ impl std::future::IntoFuture for SupportSettingsAtlassianListBuilder {
 pub struct SupportSettingsAtlassianRetrieveBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support/settings/atlassian/{}/", runtime::path_param("id", &
@@ -346,6 +383,7 @@ impl SupportSettingsAtlassianRetrieveBuilder {
                 "support_settings_atlassian_retrieve",
                 "/api/support/settings/atlassian/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -365,13 +403,24 @@ impl std::future::IntoFuture for SupportSettingsAtlassianRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianCreateBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/support/settings/atlassian/".to_string(),
             )
@@ -379,6 +428,7 @@ impl SupportSettingsAtlassianCreateBuilder {
                 "support_settings_atlassian_create",
                 "/api/support/settings/atlassian/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -399,13 +449,24 @@ impl std::future::IntoFuture for SupportSettingsAtlassianCreateBuilder {
 pub struct SupportSettingsAtlassianUpdateBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support/settings/atlassian/{}/", runtime::path_param("id", &
@@ -416,6 +477,7 @@ impl SupportSettingsAtlassianUpdateBuilder {
                 "support_settings_atlassian_update",
                 "/api/support/settings/atlassian/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -436,13 +498,24 @@ impl std::future::IntoFuture for SupportSettingsAtlassianUpdateBuilder {
 pub struct SupportSettingsAtlassianPartialUpdateBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support/settings/atlassian/{}/", runtime::path_param("id", &
@@ -453,6 +526,7 @@ impl SupportSettingsAtlassianPartialUpdateBuilder {
                 "support_settings_atlassian_partial_update",
                 "/api/support/settings/atlassian/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -473,13 +547,24 @@ impl std::future::IntoFuture for SupportSettingsAtlassianPartialUpdateBuilder {
 pub struct SupportSettingsAtlassianDestroyBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support/settings/atlassian/{}/", runtime::path_param("id", &
@@ -490,6 +575,7 @@ impl SupportSettingsAtlassianDestroyBuilder {
                 "support_settings_atlassian_destroy",
                 "/api/support/settings/atlassian/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -509,13 +595,24 @@ impl std::future::IntoFuture for SupportSettingsAtlassianDestroyBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/support/settings/atlassian/current_settings/".to_string(),
             )
@@ -523,6 +620,7 @@ impl SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
                 "support_settings_atlassian_current_settings_retrieve",
                 "/api/support/settings/atlassian/current_settings/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -545,6 +643,7 @@ pub struct SupportSettingsAtlassianDiscoverCustomFieldsBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     body: models::DiscoverCustomFieldsRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianDiscoverCustomFieldsBuilder {
     /// A page number within the paginated result set.
@@ -559,6 +658,16 @@ impl SupportSettingsAtlassianDiscoverCustomFieldsBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -576,6 +685,7 @@ impl SupportSettingsAtlassianDiscoverCustomFieldsBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -606,6 +716,7 @@ pub struct SupportSettingsAtlassianDiscoverPrioritiesBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     body: models::DiscoverPrioritiesRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianDiscoverPrioritiesBuilder {
     /// A page number within the paginated result set.
@@ -620,6 +731,16 @@ impl SupportSettingsAtlassianDiscoverPrioritiesBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -637,6 +758,7 @@ impl SupportSettingsAtlassianDiscoverPrioritiesBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -667,6 +789,7 @@ pub struct SupportSettingsAtlassianDiscoverProjectsBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     body: models::DiscoverProjectsRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianDiscoverProjectsBuilder {
     /// A page number within the paginated result set.
@@ -681,6 +804,16 @@ impl SupportSettingsAtlassianDiscoverProjectsBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -698,6 +831,7 @@ impl SupportSettingsAtlassianDiscoverProjectsBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -725,6 +859,7 @@ pub struct SupportSettingsAtlassianDiscoverRequestTypesBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     body: models::DiscoverRequestTypesRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianDiscoverRequestTypesBuilder {
     /// A page number within the paginated result set.
@@ -739,6 +874,16 @@ impl SupportSettingsAtlassianDiscoverRequestTypesBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -756,6 +901,7 @@ impl SupportSettingsAtlassianDiscoverRequestTypesBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -784,13 +930,24 @@ impl std::future::IntoFuture for SupportSettingsAtlassianDiscoverRequestTypesBui
 pub struct SupportSettingsAtlassianPreviewSettingsBuilder {
     client: runtime::Client,
     body: models::AtlassianSettingsPreviewRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianPreviewSettingsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/support/settings/atlassian/preview_settings/".to_string(),
             )
@@ -798,6 +955,7 @@ impl SupportSettingsAtlassianPreviewSettingsBuilder {
                 "support_settings_atlassian_preview_settings",
                 "/api/support/settings/atlassian/preview_settings/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -819,13 +977,24 @@ impl std::future::IntoFuture for SupportSettingsAtlassianPreviewSettingsBuilder 
 pub struct SupportSettingsAtlassianSaveSettingsBuilder {
     client: runtime::Client,
     body: models::AtlassianSettingsSaveRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianSaveSettingsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/support/settings/atlassian/save_settings/".to_string(),
             )
@@ -833,6 +1002,7 @@ impl SupportSettingsAtlassianSaveSettingsBuilder {
                 "support_settings_atlassian_save_settings",
                 "/api/support/settings/atlassian/save_settings/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -854,13 +1024,24 @@ impl std::future::IntoFuture for SupportSettingsAtlassianSaveSettingsBuilder {
 pub struct SupportSettingsAtlassianValidateCredentialsBuilder {
     client: runtime::Client,
     body: models::AtlassianCredentialsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianValidateCredentialsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/support/settings/atlassian/validate_credentials/".to_string(),
             )
@@ -868,6 +1049,7 @@ impl SupportSettingsAtlassianValidateCredentialsBuilder {
                 "support_settings_atlassian_validate_credentials",
                 "/api/support/settings/atlassian/validate_credentials/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

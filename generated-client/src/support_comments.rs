@@ -39,6 +39,7 @@ impl<'a> SupportCommentsApi<'a> {
             page_size: Default::default(),
             remote_id_is_set: Default::default(),
             resource: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -53,6 +54,7 @@ impl<'a> SupportCommentsApi<'a> {
         SupportCommentsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -71,6 +73,7 @@ impl<'a> SupportCommentsApi<'a> {
         SupportCommentsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -86,6 +89,7 @@ impl<'a> SupportCommentsApi<'a> {
         SupportCommentsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -101,6 +105,7 @@ impl<'a> SupportCommentsApi<'a> {
         SupportCommentsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -120,6 +125,7 @@ pub struct SupportCommentsListBuilder {
     page_size: Option<i64>,
     remote_id_is_set: Option<bool>,
     resource: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportCommentsListBuilder {
     /// Query `author_name`, string.
@@ -155,8 +161,15 @@ impl SupportCommentsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -187,6 +200,16 @@ impl SupportCommentsListBuilder {
         self.resource = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -208,6 +231,7 @@ impl SupportCommentsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("remote_id_is_set", self.remote_id_is_set.as_ref());
         q.push_opt("resource", self.resource.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -254,13 +278,24 @@ impl std::future::IntoFuture for SupportCommentsListBuilder {
 pub struct SupportCommentsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportCommentsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-comments/{}/", runtime::path_param("uuid", & self.uuid)
@@ -268,6 +303,7 @@ impl SupportCommentsRetrieveBuilder {
                 ),
             )
             .operation("support_comments_retrieve", "/api/support-comments/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -289,13 +325,24 @@ pub struct SupportCommentsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CommentRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportCommentsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-comments/{}/", runtime::path_param("uuid", & self.uuid)
@@ -303,6 +350,7 @@ impl SupportCommentsUpdateBuilder {
                 ),
             )
             .operation("support_comments_update", "/api/support-comments/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -325,8 +373,19 @@ pub struct SupportCommentsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedCommentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportCommentsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedCommentRequest) -> Self {
         self.body = Some(body);
@@ -336,7 +395,7 @@ impl SupportCommentsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-comments/{}/", runtime::path_param("uuid", & self.uuid)
@@ -347,6 +406,7 @@ impl SupportCommentsPartialUpdateBuilder {
                 "support_comments_partial_update",
                 "/api/support-comments/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -370,13 +430,24 @@ impl std::future::IntoFuture for SupportCommentsPartialUpdateBuilder {
 pub struct SupportCommentsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportCommentsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-comments/{}/", runtime::path_param("uuid", & self.uuid)
@@ -384,6 +455,7 @@ impl SupportCommentsDestroyBuilder {
                 ),
             )
             .operation("support_comments_destroy", "/api/support-comments/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -28,6 +28,7 @@ impl<'a> SupportFeedbackAverageReportApi<'a> {
     pub fn retrieve(&self) -> SupportFeedbackAverageReportRetrieveBuilder {
         SupportFeedbackAverageReportRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -35,13 +36,24 @@ impl<'a> SupportFeedbackAverageReportApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportFeedbackAverageReportRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportFeedbackAverageReportRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/support-feedback-average-report/".to_string(),
             )
@@ -49,6 +61,7 @@ impl SupportFeedbackAverageReportRetrieveBuilder {
                 "support_feedback_average_report_retrieve",
                 "/api/support-feedback-average-report/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

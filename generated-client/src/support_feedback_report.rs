@@ -28,6 +28,7 @@ impl<'a> SupportFeedbackReportApi<'a> {
     pub fn retrieve(&self) -> SupportFeedbackReportRetrieveBuilder {
         SupportFeedbackReportRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -35,13 +36,24 @@ impl<'a> SupportFeedbackReportApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportFeedbackReportRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportFeedbackReportRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/support-feedback-report/".to_string(),
             )
@@ -49,6 +61,7 @@ impl SupportFeedbackReportRetrieveBuilder {
                 "support_feedback_report_retrieve",
                 "/api/support-feedback-report/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

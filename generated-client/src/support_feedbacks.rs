@@ -39,6 +39,7 @@ impl<'a> SupportFeedbacksApi<'a> {
             user: Default::default(),
             user_full_name: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -53,6 +54,7 @@ impl<'a> SupportFeedbacksApi<'a> {
         SupportFeedbacksRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -69,6 +71,7 @@ impl<'a> SupportFeedbacksApi<'a> {
     ) -> SupportFeedbacksCreateBuilder {
         SupportFeedbacksCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -89,6 +92,7 @@ pub struct SupportFeedbacksListBuilder {
     user: Option<String>,
     user_full_name: Option<String>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportFeedbacksListBuilder {
     /// Query `created_after`, string (date-time).
@@ -152,6 +156,16 @@ impl SupportFeedbacksListBuilder {
         self.user_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -173,6 +187,7 @@ impl SupportFeedbacksListBuilder {
         q.push_opt("user", self.user.as_ref());
         q.push_opt("user_full_name", self.user_full_name.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -221,13 +236,24 @@ impl std::future::IntoFuture for SupportFeedbacksListBuilder {
 pub struct SupportFeedbacksRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportFeedbacksRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-feedbacks/{}/", runtime::path_param("uuid", & self
@@ -235,6 +261,7 @@ impl SupportFeedbacksRetrieveBuilder {
                 ),
             )
             .operation("support_feedbacks_retrieve", "/api/support-feedbacks/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -255,14 +282,29 @@ impl std::future::IntoFuture for SupportFeedbacksRetrieveBuilder {
 pub struct SupportFeedbacksCreateBuilder {
     client: runtime::Client,
     body: models::CreateFeedbackRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportFeedbacksCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/support-feedbacks/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/support-feedbacks/".to_string(),
+            )
             .operation("support_feedbacks_create", "/api/support-feedbacks/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -30,6 +30,7 @@ impl<'a> SupportIssueStatusesApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -44,6 +45,7 @@ impl<'a> SupportIssueStatusesApi<'a> {
         SupportIssueStatusesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -60,6 +62,7 @@ impl<'a> SupportIssueStatusesApi<'a> {
     ) -> SupportIssueStatusesCreateBuilder {
         SupportIssueStatusesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -79,6 +82,7 @@ impl<'a> SupportIssueStatusesApi<'a> {
         SupportIssueStatusesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -97,6 +101,7 @@ impl<'a> SupportIssueStatusesApi<'a> {
         SupportIssueStatusesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -112,6 +117,7 @@ impl<'a> SupportIssueStatusesApi<'a> {
         SupportIssueStatusesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -122,6 +128,7 @@ pub struct SupportIssueStatusesListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssueStatusesListBuilder {
     /// A page number within the paginated result set.
@@ -138,6 +145,16 @@ impl SupportIssueStatusesListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -150,6 +167,7 @@ impl SupportIssueStatusesListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -196,13 +214,24 @@ impl std::future::IntoFuture for SupportIssueStatusesListBuilder {
 pub struct SupportIssueStatusesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssueStatusesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-issue-statuses/{}/", runtime::path_param("uuid", & self
@@ -213,6 +242,7 @@ impl SupportIssueStatusesRetrieveBuilder {
                 "support_issue_statuses_retrieve",
                 "/api/support-issue-statuses/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -233,17 +263,29 @@ impl std::future::IntoFuture for SupportIssueStatusesRetrieveBuilder {
 pub struct SupportIssueStatusesCreateBuilder {
     client: runtime::Client,
     body: models::IssueStatusCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssueStatusesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/support-issue-statuses/".to_string(),
             )
             .operation("support_issue_statuses_create", "/api/support-issue-statuses/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -266,13 +308,24 @@ pub struct SupportIssueStatusesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::IssueStatusCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssueStatusesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-issue-statuses/{}/", runtime::path_param("uuid", & self
@@ -283,6 +336,7 @@ impl SupportIssueStatusesUpdateBuilder {
                 "support_issue_statuses_update",
                 "/api/support-issue-statuses/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -305,8 +359,19 @@ pub struct SupportIssueStatusesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedIssueStatusRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssueStatusesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedIssueStatusRequest) -> Self {
         self.body = Some(body);
@@ -316,7 +381,7 @@ impl SupportIssueStatusesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-issue-statuses/{}/", runtime::path_param("uuid", & self
@@ -327,6 +392,7 @@ impl SupportIssueStatusesPartialUpdateBuilder {
                 "support_issue_statuses_partial_update",
                 "/api/support-issue-statuses/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -350,13 +416,24 @@ impl std::future::IntoFuture for SupportIssueStatusesPartialUpdateBuilder {
 pub struct SupportIssueStatusesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssueStatusesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-issue-statuses/{}/", runtime::path_param("uuid", & self
@@ -367,6 +444,7 @@ impl SupportIssueStatusesDestroyBuilder {
                 "support_issue_statuses_destroy",
                 "/api/support-issue-statuses/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

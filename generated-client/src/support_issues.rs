@@ -52,6 +52,7 @@ impl<'a> SupportIssuesApi<'a> {
             status: Default::default(),
             summary: Default::default(),
             type_: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -66,6 +67,7 @@ impl<'a> SupportIssuesApi<'a> {
         SupportIssuesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -79,6 +81,7 @@ impl<'a> SupportIssuesApi<'a> {
     pub fn create(&self, body: models::IssueRequest) -> SupportIssuesCreateBuilder {
         SupportIssuesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -98,6 +101,7 @@ impl<'a> SupportIssuesApi<'a> {
         SupportIssuesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -113,6 +117,7 @@ impl<'a> SupportIssuesApi<'a> {
         SupportIssuesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -128,6 +133,7 @@ impl<'a> SupportIssuesApi<'a> {
         SupportIssuesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Comment
@@ -146,6 +152,7 @@ impl<'a> SupportIssuesApi<'a> {
         SupportIssuesCommentBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -161,6 +168,7 @@ impl<'a> SupportIssuesApi<'a> {
         SupportIssuesSyncBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -193,6 +201,7 @@ pub struct SupportIssuesListBuilder {
     status: Option<String>,
     summary: Option<String>,
     type_: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesListBuilder {
     /// Query `assignee`, string (uri).
@@ -235,8 +244,15 @@ impl SupportIssuesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -333,6 +349,16 @@ impl SupportIssuesListBuilder {
         self.type_ = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -367,6 +393,7 @@ impl SupportIssuesListBuilder {
         q.push_opt("status", self.status.as_ref());
         q.push_opt("summary", self.summary.as_ref());
         q.push_opt("type", self.type_.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -413,19 +440,31 @@ impl std::future::IntoFuture for SupportIssuesListBuilder {
 pub struct SupportIssuesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-issues/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("support_issues_retrieve", "/api/support-issues/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -446,14 +485,29 @@ impl std::future::IntoFuture for SupportIssuesRetrieveBuilder {
 pub struct SupportIssuesCreateBuilder {
     client: runtime::Client,
     body: models::IssueRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/support-issues/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/support-issues/".to_string(),
+            )
             .operation("support_issues_create", "/api/support-issues/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -476,19 +530,31 @@ pub struct SupportIssuesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::IssueRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-issues/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("support_issues_update", "/api/support-issues/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -511,8 +577,19 @@ pub struct SupportIssuesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedIssueRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedIssueRequest) -> Self {
         self.body = Some(body);
@@ -522,13 +599,14 @@ impl SupportIssuesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-issues/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("support_issues_partial_update", "/api/support-issues/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -552,19 +630,31 @@ impl std::future::IntoFuture for SupportIssuesPartialUpdateBuilder {
 pub struct SupportIssuesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-issues/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("support_issues_destroy", "/api/support-issues/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -586,13 +676,24 @@ pub struct SupportIssuesCommentBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CommentRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesCommentBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-issues/{}/comment/", runtime::path_param("uuid", & self
@@ -600,6 +701,7 @@ impl SupportIssuesCommentBuilder {
                 ),
             )
             .operation("support_issues_comment", "/api/support-issues/{uuid}/comment/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -621,13 +723,24 @@ impl std::future::IntoFuture for SupportIssuesCommentBuilder {
 pub struct SupportIssuesSyncBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesSyncBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-issues/{}/sync/", runtime::path_param("uuid", & self
@@ -635,6 +748,7 @@ impl SupportIssuesSyncBuilder {
                 ),
             )
             .operation("support_issues_sync", "/api/support-issues/{uuid}/sync/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -32,6 +32,7 @@ impl<'a> SupportPrioritiesApi<'a> {
             name_exact: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -46,6 +47,7 @@ impl<'a> SupportPrioritiesApi<'a> {
         SupportPrioritiesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -58,6 +60,7 @@ pub struct SupportPrioritiesListBuilder {
     name_exact: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportPrioritiesListBuilder {
     /// Name
@@ -88,6 +91,16 @@ impl SupportPrioritiesListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -102,6 +115,7 @@ impl SupportPrioritiesListBuilder {
         q.push_opt("name_exact", self.name_exact.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -150,13 +164,24 @@ impl std::future::IntoFuture for SupportPrioritiesListBuilder {
 pub struct SupportPrioritiesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportPrioritiesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-priorities/{}/", runtime::path_param("uuid", & self
@@ -164,6 +189,7 @@ impl SupportPrioritiesRetrieveBuilder {
                 ),
             )
             .operation("support_priorities_retrieve", "/api/support-priorities/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -32,6 +32,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
             name: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -46,6 +47,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
         SupportRequestTypesAdminRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -62,6 +64,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
     ) -> SupportRequestTypesAdminCreateBuilder {
         SupportRequestTypesAdminCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -81,6 +84,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
         SupportRequestTypesAdminUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -99,6 +103,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
         SupportRequestTypesAdminPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -114,6 +119,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
         SupportRequestTypesAdminDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Activate a request type so it appears in issue creation
@@ -130,6 +136,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
         SupportRequestTypesAdminActivateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Deactivate a request type so it no longer appears in issue creation
@@ -146,6 +153,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
         SupportRequestTypesAdminDeactivateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Bulk update order for multiple request types
@@ -164,6 +172,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
     ) -> SupportRequestTypesAdminReorderBuilder {
         SupportRequestTypesAdminReorderBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -177,6 +186,7 @@ pub struct SupportRequestTypesAdminListBuilder {
     name: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminListBuilder {
     /// Query `is_active`, boolean.
@@ -203,6 +213,16 @@ impl SupportRequestTypesAdminListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -220,6 +240,7 @@ impl SupportRequestTypesAdminListBuilder {
         q.push_opt("name", self.name.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -268,13 +289,24 @@ impl std::future::IntoFuture for SupportRequestTypesAdminListBuilder {
 pub struct SupportRequestTypesAdminRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-request-types-admin/{}/", runtime::path_param("uuid", &
@@ -285,6 +317,7 @@ impl SupportRequestTypesAdminRetrieveBuilder {
                 "support_request_types_admin_retrieve",
                 "/api/support-request-types-admin/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -305,13 +338,24 @@ impl std::future::IntoFuture for SupportRequestTypesAdminRetrieveBuilder {
 pub struct SupportRequestTypesAdminCreateBuilder {
     client: runtime::Client,
     body: models::RequestTypeAdminRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/support-request-types-admin/".to_string(),
             )
@@ -319,6 +363,7 @@ impl SupportRequestTypesAdminCreateBuilder {
                 "support_request_types_admin_create",
                 "/api/support-request-types-admin/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -341,13 +386,24 @@ pub struct SupportRequestTypesAdminUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::RequestTypeAdminRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-request-types-admin/{}/", runtime::path_param("uuid", &
@@ -358,6 +414,7 @@ impl SupportRequestTypesAdminUpdateBuilder {
                 "support_request_types_admin_update",
                 "/api/support-request-types-admin/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -380,8 +437,19 @@ pub struct SupportRequestTypesAdminPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedRequestTypeAdminRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedRequestTypeAdminRequest) -> Self {
         self.body = Some(body);
@@ -391,7 +459,7 @@ impl SupportRequestTypesAdminPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-request-types-admin/{}/", runtime::path_param("uuid", &
@@ -402,6 +470,7 @@ impl SupportRequestTypesAdminPartialUpdateBuilder {
                 "support_request_types_admin_partial_update",
                 "/api/support-request-types-admin/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -425,13 +494,24 @@ impl std::future::IntoFuture for SupportRequestTypesAdminPartialUpdateBuilder {
 pub struct SupportRequestTypesAdminDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-request-types-admin/{}/", runtime::path_param("uuid", &
@@ -442,6 +522,7 @@ impl SupportRequestTypesAdminDestroyBuilder {
                 "support_request_types_admin_destroy",
                 "/api/support-request-types-admin/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -462,13 +543,24 @@ impl std::future::IntoFuture for SupportRequestTypesAdminDestroyBuilder {
 pub struct SupportRequestTypesAdminActivateBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminActivateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-request-types-admin/{}/activate/",
@@ -479,6 +571,7 @@ impl SupportRequestTypesAdminActivateBuilder {
                 "support_request_types_admin_activate",
                 "/api/support-request-types-admin/{uuid}/activate/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -499,13 +592,24 @@ impl std::future::IntoFuture for SupportRequestTypesAdminActivateBuilder {
 pub struct SupportRequestTypesAdminDeactivateBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminDeactivateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-request-types-admin/{}/deactivate/",
@@ -516,6 +620,7 @@ impl SupportRequestTypesAdminDeactivateBuilder {
                 "support_request_types_admin_deactivate",
                 "/api/support-request-types-admin/{uuid}/deactivate/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -536,13 +641,24 @@ impl std::future::IntoFuture for SupportRequestTypesAdminDeactivateBuilder {
 pub struct SupportRequestTypesAdminReorderBuilder {
     client: runtime::Client,
     body: models::RequestTypeReorderRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminReorderBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/support-request-types-admin/reorder/".to_string(),
             )
@@ -550,6 +666,7 @@ impl SupportRequestTypesAdminReorderBuilder {
                 "support_request_types_admin_reorder",
                 "/api/support-request-types-admin/reorder/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

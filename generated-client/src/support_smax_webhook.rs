@@ -31,6 +31,7 @@ impl<'a> SupportSmaxWebhookApi<'a> {
     ) -> SupportSmaxWebhookBuilder {
         SupportSmaxWebhookBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -40,17 +41,29 @@ impl<'a> SupportSmaxWebhookApi<'a> {
 pub struct SupportSmaxWebhookBuilder {
     client: runtime::Client,
     body: models::SmaxWebHookReceiverRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportSmaxWebhookBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/support-smax-webhook/".to_string(),
             )
             .operation("support_smax_webhook", "/api/support-smax-webhook/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

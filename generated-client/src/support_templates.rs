@@ -30,6 +30,7 @@ impl<'a> SupportTemplatesApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -44,6 +45,7 @@ impl<'a> SupportTemplatesApi<'a> {
         SupportTemplatesRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -60,6 +62,7 @@ impl<'a> SupportTemplatesApi<'a> {
     ) -> SupportTemplatesCreateBuilder {
         SupportTemplatesCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -82,6 +85,7 @@ impl<'a> SupportTemplatesApi<'a> {
         SupportTemplatesCreateAttachmentsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -101,6 +105,7 @@ impl<'a> SupportTemplatesApi<'a> {
         SupportTemplatesUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -116,6 +121,7 @@ impl<'a> SupportTemplatesApi<'a> {
         SupportTemplatesPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -131,6 +137,7 @@ impl<'a> SupportTemplatesApi<'a> {
         SupportTemplatesDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete attachments
@@ -149,6 +156,7 @@ impl<'a> SupportTemplatesApi<'a> {
         SupportTemplatesDeleteAttachmentsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -160,6 +168,7 @@ pub struct SupportTemplatesListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesListBuilder {
     /// A page number within the paginated result set.
@@ -176,6 +185,16 @@ impl SupportTemplatesListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -188,6 +207,7 @@ impl SupportTemplatesListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -234,13 +254,24 @@ impl std::future::IntoFuture for SupportTemplatesListBuilder {
 pub struct SupportTemplatesRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-templates/{}/", runtime::path_param("uuid", & self
@@ -248,6 +279,7 @@ impl SupportTemplatesRetrieveBuilder {
                 ),
             )
             .operation("support_templates_retrieve", "/api/support-templates/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -268,14 +300,29 @@ impl std::future::IntoFuture for SupportTemplatesRetrieveBuilder {
 pub struct SupportTemplatesCreateBuilder {
     client: runtime::Client,
     body: models::TemplateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/support-templates/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/support-templates/".to_string(),
+            )
             .operation("support_templates_create", "/api/support-templates/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -298,13 +345,24 @@ pub struct SupportTemplatesCreateAttachmentsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::CreateAttachmentsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesCreateAttachmentsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-templates/{}/create_attachments/",
@@ -315,9 +373,10 @@ impl SupportTemplatesCreateAttachmentsBuilder {
                 "support_templates_create_attachments",
                 "/api/support-templates/{uuid}/create_attachments/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -341,13 +400,24 @@ pub struct SupportTemplatesUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::TemplateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-templates/{}/", runtime::path_param("uuid", & self
@@ -355,6 +425,7 @@ impl SupportTemplatesUpdateBuilder {
                 ),
             )
             .operation("support_templates_update", "/api/support-templates/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -377,8 +448,19 @@ pub struct SupportTemplatesPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedTemplateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedTemplateRequest) -> Self {
         self.body = Some(body);
@@ -388,7 +470,7 @@ impl SupportTemplatesPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-templates/{}/", runtime::path_param("uuid", & self
@@ -399,6 +481,7 @@ impl SupportTemplatesPartialUpdateBuilder {
                 "support_templates_partial_update",
                 "/api/support-templates/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -422,13 +505,24 @@ impl std::future::IntoFuture for SupportTemplatesPartialUpdateBuilder {
 pub struct SupportTemplatesDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-templates/{}/", runtime::path_param("uuid", & self
@@ -436,6 +530,7 @@ impl SupportTemplatesDestroyBuilder {
                 ),
             )
             .operation("support_templates_destroy", "/api/support-templates/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -457,13 +552,24 @@ pub struct SupportTemplatesDeleteAttachmentsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::DeleteAttachmentsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesDeleteAttachmentsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-templates/{}/delete_attachments/",
@@ -474,6 +580,7 @@ impl SupportTemplatesDeleteAttachmentsBuilder {
                 "support_templates_delete_attachments",
                 "/api/support-templates/{uuid}/delete_attachments/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -33,6 +33,7 @@ impl<'a> SupportUsersApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             user: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -47,6 +48,7 @@ impl<'a> SupportUsersApi<'a> {
         SupportUsersRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -60,6 +62,7 @@ pub struct SupportUsersListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     user: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportUsersListBuilder {
     /// Query `backend_id`, string.
@@ -91,6 +94,16 @@ impl SupportUsersListBuilder {
         self.user = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -103,6 +116,7 @@ impl SupportUsersListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("user", self.user.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -149,19 +163,31 @@ impl std::future::IntoFuture for SupportUsersListBuilder {
 pub struct SupportUsersRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportUsersRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/support-users/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("support_users_retrieve", "/api/support-users/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -28,6 +28,7 @@ impl<'a> SupportZammadWebhookApi<'a> {
     pub fn support_zammad_webhook(&self) -> SupportZammadWebhookBuilder {
         SupportZammadWebhookBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -35,17 +36,29 @@ impl<'a> SupportZammadWebhookApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportZammadWebhookBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SupportZammadWebhookBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/support-zammad-webhook/".to_string(),
             )
             .operation("support_zammad_webhook", "/api/support-zammad-webhook/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -31,6 +31,7 @@ impl<'a> SyncIssuesApi<'a> {
     pub fn retrieve(&self) -> SyncIssuesRetrieveBuilder {
         SyncIssuesRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// This view triggers synchronization of issues from backend
@@ -47,6 +48,7 @@ impl<'a> SyncIssuesApi<'a> {
     pub fn sync_issues(&self) -> SyncIssuesBuilder {
         SyncIssuesBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -54,14 +56,26 @@ impl<'a> SyncIssuesApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SyncIssuesRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SyncIssuesRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/sync-issues/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/sync-issues/".to_string())
             .operation("sync_issues_retrieve", "/api/sync-issues/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -81,14 +95,26 @@ impl std::future::IntoFuture for SyncIssuesRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SyncIssuesBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SyncIssuesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/sync-issues/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/sync-issues/".to_string())
             .operation("sync_issues", "/api/sync-issues/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

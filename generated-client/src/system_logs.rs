@@ -39,6 +39,7 @@ impl<'a> SystemLogsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             source: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -53,6 +54,7 @@ impl<'a> SystemLogsApi<'a> {
         SystemLogsRetrieveBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
     /// List system log instances
@@ -79,6 +81,7 @@ impl<'a> SystemLogsApi<'a> {
             page: Default::default(),
             page_size: Default::default(),
             source: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get system log statistics
@@ -94,6 +97,7 @@ impl<'a> SystemLogsApi<'a> {
     pub fn stats_retrieve(&self) -> SystemLogsStatsRetrieveBuilder {
         SystemLogsStatsRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -113,6 +117,7 @@ pub struct SystemLogsListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     source: Option<models::SystemLogSourceEnum>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SystemLogsListBuilder {
     /// Query `created_from`, number.
@@ -155,8 +160,15 @@ impl SystemLogsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -178,6 +190,16 @@ impl SystemLogsListBuilder {
         self.source = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -196,6 +218,7 @@ impl SystemLogsListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("source", self.source.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -242,17 +265,29 @@ impl std::future::IntoFuture for SystemLogsListBuilder {
 pub struct SystemLogsRetrieveBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SystemLogsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/system-logs/{}/", runtime::path_param("id", & self.id) ?),
             )
             .operation("system_logs_retrieve", "/api/system-logs/{id}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -284,6 +319,7 @@ pub struct SystemLogsInstancesListBuilder {
     page: Option<i64>,
     page_size: Option<i64>,
     source: Option<models::SystemLogSourceEnum>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SystemLogsInstancesListBuilder {
     /// Query `created_from`, number.
@@ -326,8 +362,15 @@ impl SystemLogsInstancesListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -347,6 +390,16 @@ impl SystemLogsInstancesListBuilder {
     /// Query `source`, `SystemLogSourceEnum`.
     pub fn source(mut self, value: models::SystemLogSourceEnum) -> Self {
         self.source = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -370,6 +423,7 @@ impl SystemLogsInstancesListBuilder {
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("source", self.source.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -424,14 +478,29 @@ impl std::future::IntoFuture for SystemLogsInstancesListBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SystemLogsStatsRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SystemLogsStatsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/system-logs/stats/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/system-logs/stats/".to_string(),
+            )
             .operation("system_logs_stats_retrieve", "/api/system-logs/stats/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -34,6 +34,7 @@ impl<'a> UnderscoreMatrixApi<'a> {
         MatrixAppV1TransactionsUpdateBuilder {
             client: self.client.clone(),
             txn_id: txn_id.into(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -42,13 +43,24 @@ impl<'a> UnderscoreMatrixApi<'a> {
 pub struct MatrixAppV1TransactionsUpdateBuilder {
     client: runtime::Client,
     txn_id: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MatrixAppV1TransactionsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/_matrix/app/v1/transactions/{}", runtime::path_param("txn_id", &
@@ -59,6 +71,7 @@ impl MatrixAppV1TransactionsUpdateBuilder {
                 "_matrix_app_v1_transactions_update",
                 "/_matrix/app/v1/transactions/{txn_id}",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -30,6 +30,7 @@ impl<'a> UserActionProvidersApi<'a> {
             client: self.client.clone(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -44,6 +45,7 @@ impl<'a> UserActionProvidersApi<'a> {
         UserActionProvidersRetrieveBuilder {
             client: self.client.clone(),
             id,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -54,6 +56,7 @@ pub struct UserActionProvidersListBuilder {
     client: runtime::Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserActionProvidersListBuilder {
     /// A page number within the paginated result set.
@@ -70,6 +73,16 @@ impl UserActionProvidersListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -82,6 +95,7 @@ impl UserActionProvidersListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -130,13 +144,24 @@ impl std::future::IntoFuture for UserActionProvidersListBuilder {
 pub struct UserActionProvidersRetrieveBuilder {
     client: runtime::Client,
     id: i64,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserActionProvidersRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-action-providers/{}/", runtime::path_param("id", & self
@@ -147,6 +172,7 @@ impl UserActionProvidersRetrieveBuilder {
                 "user_action_providers_retrieve",
                 "/api/user-action-providers/{id}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -40,6 +40,7 @@ impl<'a> UserActionsApi<'a> {
             page_size: Default::default(),
             urgency: Default::default(),
             user_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -54,6 +55,7 @@ impl<'a> UserActionsApi<'a> {
         UserActionsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Trigger update of user actions
@@ -67,6 +69,7 @@ impl<'a> UserActionsApi<'a> {
     pub fn update_actions(&self) -> UserActionsUpdateActionsBuilder {
         UserActionsUpdateActionsBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -81,6 +84,7 @@ impl<'a> UserActionsApi<'a> {
     pub fn summary_retrieve(&self) -> UserActionsSummaryRetrieveBuilder {
         UserActionsSummaryRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Bulk silence actions by filters
@@ -94,6 +98,7 @@ impl<'a> UserActionsApi<'a> {
     pub fn bulk_silence(&self) -> UserActionsBulkSilenceBuilder {
         UserActionsBulkSilenceBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -115,6 +120,7 @@ impl<'a> UserActionsApi<'a> {
         UserActionsExecuteActionBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -130,6 +136,7 @@ impl<'a> UserActionsApi<'a> {
         UserActionsSilenceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -145,6 +152,7 @@ impl<'a> UserActionsApi<'a> {
         UserActionsUnsilenceBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -165,6 +173,7 @@ pub struct UserActionsListBuilder {
     page_size: Option<i64>,
     urgency: Option<models::UrgencyEnum>,
     user_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsListBuilder {
     /// Query `action_type`, string.
@@ -235,6 +244,16 @@ impl UserActionsListBuilder {
         self.user_uuid = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -254,6 +273,7 @@ impl UserActionsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("urgency", self.urgency.as_ref());
         q.push_opt("user_uuid", self.user_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -300,19 +320,31 @@ impl std::future::IntoFuture for UserActionsListBuilder {
 pub struct UserActionsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-actions/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("user_actions_retrieve", "/api/user-actions/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -333,8 +365,19 @@ impl std::future::IntoFuture for UserActionsRetrieveBuilder {
 pub struct UserActionsUpdateActionsBuilder {
     client: runtime::Client,
     body: Option<models::UpdateActionsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsUpdateActionsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::UpdateActionsRequest) -> Self {
         self.body = Some(body);
@@ -344,7 +387,7 @@ impl UserActionsUpdateActionsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/user-actions/update_actions/".to_string(),
             )
@@ -352,6 +395,7 @@ impl UserActionsUpdateActionsBuilder {
                 "user_actions_update_actions",
                 "/api/user-actions/update_actions/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -374,17 +418,29 @@ impl std::future::IntoFuture for UserActionsUpdateActionsBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserActionsSummaryRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsSummaryRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/user-actions/summary/".to_string(),
             )
             .operation("user_actions_summary_retrieve", "/api/user-actions/summary/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -409,8 +465,19 @@ impl std::future::IntoFuture for UserActionsSummaryRetrieveBuilder {
 pub struct UserActionsBulkSilenceBuilder {
     client: runtime::Client,
     body: Option<models::SilenceActionRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsBulkSilenceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SilenceActionRequest) -> Self {
         self.body = Some(body);
@@ -420,11 +487,12 @@ impl UserActionsBulkSilenceBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/user-actions/bulk_silence/".to_string(),
             )
             .operation("user_actions_bulk_silence", "/api/user-actions/bulk_silence/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -449,13 +517,24 @@ pub struct UserActionsExecuteActionBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::ExecuteActionRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsExecuteActionBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-actions/{}/execute_action/", runtime::path_param("uuid", &
@@ -466,6 +545,7 @@ impl UserActionsExecuteActionBuilder {
                 "user_actions_execute_action",
                 "/api/user-actions/{uuid}/execute_action/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -488,8 +568,19 @@ pub struct UserActionsSilenceBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SilenceActionRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsSilenceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SilenceActionRequest) -> Self {
         self.body = Some(body);
@@ -499,7 +590,7 @@ impl UserActionsSilenceBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-actions/{}/silence/", runtime::path_param("uuid", & self
@@ -507,6 +598,7 @@ impl UserActionsSilenceBuilder {
                 ),
             )
             .operation("user_actions_silence", "/api/user-actions/{uuid}/silence/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -530,13 +622,24 @@ impl std::future::IntoFuture for UserActionsSilenceBuilder {
 pub struct UserActionsUnsilenceBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsUnsilenceBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-actions/{}/unsilence/", runtime::path_param("uuid", & self
@@ -544,6 +647,7 @@ impl UserActionsUnsilenceBuilder {
                 ),
             )
             .operation("user_actions_unsilence", "/api/user-actions/{uuid}/unsilence/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

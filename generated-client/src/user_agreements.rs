@@ -34,6 +34,7 @@ impl<'a> UserAgreementsApi<'a> {
             language: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve user agreement
@@ -50,6 +51,7 @@ impl<'a> UserAgreementsApi<'a> {
         UserAgreementsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -66,6 +68,7 @@ impl<'a> UserAgreementsApi<'a> {
     ) -> UserAgreementsCreateBuilder {
         UserAgreementsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -85,6 +88,7 @@ impl<'a> UserAgreementsApi<'a> {
         UserAgreementsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -100,6 +104,7 @@ impl<'a> UserAgreementsApi<'a> {
         UserAgreementsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -115,6 +120,7 @@ impl<'a> UserAgreementsApi<'a> {
         UserAgreementsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -127,6 +133,7 @@ pub struct UserAgreementsListBuilder {
     language: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserAgreementsListBuilder {
     /// Query `agreement_type`, `AgreementTypeEnum`.
@@ -155,6 +162,16 @@ impl UserAgreementsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -169,6 +186,7 @@ impl UserAgreementsListBuilder {
         q.push_opt("language", self.language.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -215,13 +233,24 @@ impl std::future::IntoFuture for UserAgreementsListBuilder {
 pub struct UserAgreementsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserAgreementsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-agreements/{}/", runtime::path_param("uuid", & self.uuid)
@@ -229,6 +258,7 @@ impl UserAgreementsRetrieveBuilder {
                 ),
             )
             .operation("user_agreements_retrieve", "/api/user-agreements/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -249,14 +279,29 @@ impl std::future::IntoFuture for UserAgreementsRetrieveBuilder {
 pub struct UserAgreementsCreateBuilder {
     client: runtime::Client,
     body: models::UserAgreementRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserAgreementsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/user-agreements/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/user-agreements/".to_string(),
+            )
             .operation("user_agreements_create", "/api/user-agreements/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -279,13 +324,24 @@ pub struct UserAgreementsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserAgreementRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserAgreementsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-agreements/{}/", runtime::path_param("uuid", & self.uuid)
@@ -293,6 +349,7 @@ impl UserAgreementsUpdateBuilder {
                 ),
             )
             .operation("user_agreements_update", "/api/user-agreements/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -315,8 +372,19 @@ pub struct UserAgreementsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedUserAgreementRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserAgreementsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedUserAgreementRequest) -> Self {
         self.body = Some(body);
@@ -326,7 +394,7 @@ impl UserAgreementsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-agreements/{}/", runtime::path_param("uuid", & self.uuid)
@@ -334,6 +402,7 @@ impl UserAgreementsPartialUpdateBuilder {
                 ),
             )
             .operation("user_agreements_partial_update", "/api/user-agreements/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -357,13 +426,24 @@ impl std::future::IntoFuture for UserAgreementsPartialUpdateBuilder {
 pub struct UserAgreementsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserAgreementsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-agreements/{}/", runtime::path_param("uuid", & self.uuid)
@@ -371,6 +451,7 @@ impl UserAgreementsDestroyBuilder {
                 ),
             )
             .operation("user_agreements_destroy", "/api/user-agreements/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -40,6 +40,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
             role_uuid: Default::default(),
             scope: Default::default(),
             scope_type: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve group invitation
@@ -56,6 +57,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
         UserGroupInvitationsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create group invitation
@@ -74,6 +76,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
     ) -> UserGroupInvitationsCreateBuilder {
         UserGroupInvitationsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -91,6 +94,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
         UserGroupInvitationsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -111,6 +115,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
         UserGroupInvitationsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -128,6 +133,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
         UserGroupInvitationsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// List projects for a customer-scoped group invitation
@@ -146,6 +152,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
             uuid,
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Cancel a group invitation
@@ -162,6 +169,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
         UserGroupInvitationsCancelBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Submit a permission request
@@ -181,6 +189,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
         UserGroupInvitationsSubmitRequestBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -200,6 +209,7 @@ pub struct UserGroupInvitationsListBuilder {
     role_uuid: Option<Uuid>,
     scope: Option<String>,
     scope_type: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsListBuilder {
     /// Query `customer_uuid`, string (uuid).
@@ -220,8 +230,15 @@ impl UserGroupInvitationsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -260,6 +277,16 @@ impl UserGroupInvitationsListBuilder {
         self.scope_type = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -280,6 +307,7 @@ impl UserGroupInvitationsListBuilder {
         q.push_opt("role_uuid", self.role_uuid.as_ref());
         q.push_opt("scope", self.scope.as_ref());
         q.push_opt("scope_type", self.scope_type.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -328,13 +356,24 @@ impl std::future::IntoFuture for UserGroupInvitationsListBuilder {
 pub struct UserGroupInvitationsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-group-invitations/{}/", runtime::path_param("uuid", & self
@@ -345,6 +384,7 @@ impl UserGroupInvitationsRetrieveBuilder {
                 "user_group_invitations_retrieve",
                 "/api/user-group-invitations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -365,17 +405,29 @@ impl std::future::IntoFuture for UserGroupInvitationsRetrieveBuilder {
 pub struct UserGroupInvitationsCreateBuilder {
     client: runtime::Client,
     body: models::GroupInvitationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/user-group-invitations/".to_string(),
             )
             .operation("user_group_invitations_create", "/api/user-group-invitations/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -398,8 +450,19 @@ pub struct UserGroupInvitationsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::GroupInvitationUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::GroupInvitationUpdateRequest) -> Self {
         self.body = Some(body);
@@ -409,7 +472,7 @@ impl UserGroupInvitationsUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-group-invitations/{}/", runtime::path_param("uuid", & self
@@ -420,6 +483,7 @@ impl UserGroupInvitationsUpdateBuilder {
                 "user_group_invitations_update",
                 "/api/user-group-invitations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -444,8 +508,19 @@ pub struct UserGroupInvitationsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedGroupInvitationUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedGroupInvitationUpdateRequest) -> Self {
         self.body = Some(body);
@@ -455,7 +530,7 @@ impl UserGroupInvitationsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-group-invitations/{}/", runtime::path_param("uuid", & self
@@ -466,6 +541,7 @@ impl UserGroupInvitationsPartialUpdateBuilder {
                 "user_group_invitations_partial_update",
                 "/api/user-group-invitations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -489,13 +565,24 @@ impl std::future::IntoFuture for UserGroupInvitationsPartialUpdateBuilder {
 pub struct UserGroupInvitationsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-group-invitations/{}/", runtime::path_param("uuid", & self
@@ -506,6 +593,7 @@ impl UserGroupInvitationsDestroyBuilder {
                 "user_group_invitations_destroy",
                 "/api/user-group-invitations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -529,6 +617,7 @@ pub struct UserGroupInvitationsProjectsListBuilder {
     uuid: Uuid,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsProjectsListBuilder {
     /// A page number within the paginated result set.
@@ -543,6 +632,16 @@ impl UserGroupInvitationsProjectsListBuilder {
     /// Query `page_size`, integer.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -563,6 +662,7 @@ impl UserGroupInvitationsProjectsListBuilder {
         let q = req.query();
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -620,13 +720,24 @@ impl std::future::IntoFuture for UserGroupInvitationsProjectsListBuilder {
 pub struct UserGroupInvitationsCancelBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsCancelBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-group-invitations/{}/cancel/", runtime::path_param("uuid",
@@ -637,6 +748,7 @@ impl UserGroupInvitationsCancelBuilder {
                 "user_group_invitations_cancel",
                 "/api/user-group-invitations/{uuid}/cancel/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -658,8 +770,19 @@ pub struct UserGroupInvitationsSubmitRequestBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SubmitRequestRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsSubmitRequestBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SubmitRequestRequest) -> Self {
         self.body = Some(body);
@@ -669,7 +792,7 @@ impl UserGroupInvitationsSubmitRequestBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-group-invitations/{}/submit_request/",
@@ -680,6 +803,7 @@ impl UserGroupInvitationsSubmitRequestBuilder {
                 "user_group_invitations_submit_request",
                 "/api/user-group-invitations/{uuid}/submit_request/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

@@ -44,6 +44,7 @@ impl<'a> UserInvitationsApi<'a> {
             scope_name: Default::default(),
             scope_type: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve user invitation
@@ -60,6 +61,7 @@ impl<'a> UserInvitationsApi<'a> {
         UserInvitationsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Create user invitation
@@ -78,6 +80,7 @@ impl<'a> UserInvitationsApi<'a> {
     ) -> UserInvitationsCreateBuilder {
         UserInvitationsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -99,6 +102,7 @@ impl<'a> UserInvitationsApi<'a> {
         UserInvitationsUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -116,6 +120,7 @@ impl<'a> UserInvitationsApi<'a> {
         UserInvitationsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -133,6 +138,7 @@ impl<'a> UserInvitationsApi<'a> {
         UserInvitationsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get public invitation details
@@ -149,6 +155,7 @@ impl<'a> UserInvitationsApi<'a> {
         UserInvitationsDetailsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Accept an invitation
@@ -165,6 +172,7 @@ impl<'a> UserInvitationsApi<'a> {
         UserInvitationsAcceptBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Approve a requested invitation
@@ -181,6 +189,7 @@ impl<'a> UserInvitationsApi<'a> {
     pub fn approve(&self, body: models::TokenRequest) -> UserInvitationsApproveBuilder {
         UserInvitationsApproveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -198,6 +207,7 @@ impl<'a> UserInvitationsApi<'a> {
         UserInvitationsCancelBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Check invitation validity
@@ -214,6 +224,7 @@ impl<'a> UserInvitationsApi<'a> {
         UserInvitationsCheckBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Check for duplicate invitations
@@ -232,6 +243,7 @@ impl<'a> UserInvitationsApi<'a> {
     ) -> UserInvitationsCheckDuplicatesBuilder {
         UserInvitationsCheckDuplicatesBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -249,6 +261,7 @@ impl<'a> UserInvitationsApi<'a> {
         UserInvitationsDeleteBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Reject a requested invitation
@@ -265,6 +278,7 @@ impl<'a> UserInvitationsApi<'a> {
     pub fn reject(&self, body: models::TokenRequest) -> UserInvitationsRejectBuilder {
         UserInvitationsRejectBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -282,6 +296,7 @@ impl<'a> UserInvitationsApi<'a> {
         UserInvitationsSendBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -304,6 +319,7 @@ pub struct UserInvitationsListBuilder {
     scope_name: Option<String>,
     scope_type: Option<String>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsListBuilder {
     /// Query `civil_number`, string.
@@ -329,8 +345,15 @@ impl UserInvitationsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -380,8 +403,25 @@ impl UserInvitationsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -408,6 +448,7 @@ impl UserInvitationsListBuilder {
         q.push_opt("scope_name", self.scope_name.as_ref());
         q.push_opt("scope_type", self.scope_type.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -454,13 +495,24 @@ impl std::future::IntoFuture for UserInvitationsListBuilder {
 pub struct UserInvitationsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-invitations/{}/", runtime::path_param("uuid", & self.uuid)
@@ -468,6 +520,7 @@ impl UserInvitationsRetrieveBuilder {
                 ),
             )
             .operation("user_invitations_retrieve", "/api/user-invitations/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -488,14 +541,29 @@ impl std::future::IntoFuture for UserInvitationsRetrieveBuilder {
 pub struct UserInvitationsCreateBuilder {
     client: runtime::Client,
     body: models::InvitationRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/user-invitations/".to_string())
+        let mut req = runtime::ApiRequest::new(
+                method,
+                "/api/user-invitations/".to_string(),
+            )
             .operation("user_invitations_create", "/api/user-invitations/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -518,13 +586,24 @@ pub struct UserInvitationsUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::InvitationUpdateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-invitations/{}/", runtime::path_param("uuid", & self.uuid)
@@ -532,6 +611,7 @@ impl UserInvitationsUpdateBuilder {
                 ),
             )
             .operation("user_invitations_update", "/api/user-invitations/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -554,8 +634,19 @@ pub struct UserInvitationsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedInvitationUpdateRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedInvitationUpdateRequest) -> Self {
         self.body = Some(body);
@@ -565,7 +656,7 @@ impl UserInvitationsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-invitations/{}/", runtime::path_param("uuid", & self.uuid)
@@ -576,6 +667,7 @@ impl UserInvitationsPartialUpdateBuilder {
                 "user_invitations_partial_update",
                 "/api/user-invitations/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -599,13 +691,24 @@ impl std::future::IntoFuture for UserInvitationsPartialUpdateBuilder {
 pub struct UserInvitationsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-invitations/{}/", runtime::path_param("uuid", & self.uuid)
@@ -613,6 +716,7 @@ impl UserInvitationsDestroyBuilder {
                 ),
             )
             .operation("user_invitations_destroy", "/api/user-invitations/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -633,13 +737,24 @@ impl std::future::IntoFuture for UserInvitationsDestroyBuilder {
 pub struct UserInvitationsDetailsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsDetailsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-invitations/{}/details/", runtime::path_param("uuid", &
@@ -650,6 +765,7 @@ impl UserInvitationsDetailsRetrieveBuilder {
                 "user_invitations_details_retrieve",
                 "/api/user-invitations/{uuid}/details/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -674,13 +790,24 @@ impl std::future::IntoFuture for UserInvitationsDetailsRetrieveBuilder {
 pub struct UserInvitationsAcceptBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsAcceptBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-invitations/{}/accept/", runtime::path_param("uuid", &
@@ -691,6 +818,7 @@ impl UserInvitationsAcceptBuilder {
                 "user_invitations_accept",
                 "/api/user-invitations/{uuid}/accept/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -711,17 +839,29 @@ impl std::future::IntoFuture for UserInvitationsAcceptBuilder {
 pub struct UserInvitationsApproveBuilder {
     client: runtime::Client,
     body: models::TokenRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsApproveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/user-invitations/approve/".to_string(),
             )
             .operation("user_invitations_approve", "/api/user-invitations/approve/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -743,13 +883,24 @@ impl std::future::IntoFuture for UserInvitationsApproveBuilder {
 pub struct UserInvitationsCancelBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsCancelBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-invitations/{}/cancel/", runtime::path_param("uuid", &
@@ -760,6 +911,7 @@ impl UserInvitationsCancelBuilder {
                 "user_invitations_cancel",
                 "/api/user-invitations/{uuid}/cancel/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -780,13 +932,24 @@ impl std::future::IntoFuture for UserInvitationsCancelBuilder {
 pub struct UserInvitationsCheckBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsCheckBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-invitations/{}/check/", runtime::path_param("uuid", & self
@@ -794,6 +957,7 @@ impl UserInvitationsCheckBuilder {
                 ),
             )
             .operation("user_invitations_check", "/api/user-invitations/{uuid}/check/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -814,13 +978,24 @@ impl std::future::IntoFuture for UserInvitationsCheckBuilder {
 pub struct UserInvitationsCheckDuplicatesBuilder {
     client: runtime::Client,
     body: models::InvitationDuplicateCheckRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsCheckDuplicatesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/user-invitations/check-duplicates/".to_string(),
             )
@@ -828,6 +1003,7 @@ impl UserInvitationsCheckDuplicatesBuilder {
                 "user_invitations_check_duplicates",
                 "/api/user-invitations/check-duplicates/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -849,13 +1025,24 @@ impl std::future::IntoFuture for UserInvitationsCheckDuplicatesBuilder {
 pub struct UserInvitationsDeleteBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsDeleteBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-invitations/{}/delete/", runtime::path_param("uuid", &
@@ -866,6 +1053,7 @@ impl UserInvitationsDeleteBuilder {
                 "user_invitations_delete",
                 "/api/user-invitations/{uuid}/delete/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -886,17 +1074,29 @@ impl std::future::IntoFuture for UserInvitationsDeleteBuilder {
 pub struct UserInvitationsRejectBuilder {
     client: runtime::Client,
     body: models::TokenRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsRejectBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/user-invitations/reject/".to_string(),
             )
             .operation("user_invitations_reject", "/api/user-invitations/reject/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -918,13 +1118,24 @@ impl std::future::IntoFuture for UserInvitationsRejectBuilder {
 pub struct UserInvitationsSendBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsSendBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-invitations/{}/send/", runtime::path_param("uuid", & self
@@ -932,6 +1143,7 @@ impl UserInvitationsSendBuilder {
                 ),
             )
             .operation("user_invitations_send", "/api/user-invitations/{uuid}/send/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -38,6 +38,7 @@ impl<'a> UserPermissionRequestsApi<'a> {
             page_size: Default::default(),
             scope: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve permission request
@@ -54,6 +55,7 @@ impl<'a> UserPermissionRequestsApi<'a> {
         UserPermissionRequestsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete a permission request (staff only)
@@ -70,6 +72,7 @@ impl<'a> UserPermissionRequestsApi<'a> {
         UserPermissionRequestsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Approve a permission request
@@ -86,6 +89,7 @@ impl<'a> UserPermissionRequestsApi<'a> {
         UserPermissionRequestsApproveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -106,6 +110,7 @@ impl<'a> UserPermissionRequestsApi<'a> {
         UserPermissionRequestsCancelRequestBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Reject a permission request
@@ -122,6 +127,7 @@ impl<'a> UserPermissionRequestsApi<'a> {
         UserPermissionRequestsRejectBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -139,6 +145,7 @@ pub struct UserPermissionRequestsListBuilder {
     page_size: Option<i64>,
     scope: Option<String>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionRequestsListBuilder {
     /// Query `created_by`, string (uuid).
@@ -159,8 +166,15 @@ impl UserPermissionRequestsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -185,8 +199,25 @@ impl UserPermissionRequestsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -210,6 +241,7 @@ impl UserPermissionRequestsListBuilder {
         q.push_opt("page_size", self.page_size.as_ref());
         q.push_opt("scope", self.scope.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -260,13 +292,24 @@ impl std::future::IntoFuture for UserPermissionRequestsListBuilder {
 pub struct UserPermissionRequestsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionRequestsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-permission-requests/{}/", runtime::path_param("uuid", &
@@ -277,6 +320,7 @@ impl UserPermissionRequestsRetrieveBuilder {
                 "user_permission_requests_retrieve",
                 "/api/user-permission-requests/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -297,13 +341,24 @@ impl std::future::IntoFuture for UserPermissionRequestsRetrieveBuilder {
 pub struct UserPermissionRequestsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionRequestsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-permission-requests/{}/", runtime::path_param("uuid", &
@@ -314,6 +369,7 @@ impl UserPermissionRequestsDestroyBuilder {
                 "user_permission_requests_destroy",
                 "/api/user-permission-requests/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -335,8 +391,19 @@ pub struct UserPermissionRequestsApproveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ReviewCommentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionRequestsApproveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
@@ -346,7 +413,7 @@ impl UserPermissionRequestsApproveBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-permission-requests/{}/approve/",
@@ -357,6 +424,7 @@ impl UserPermissionRequestsApproveBuilder {
                 "user_permission_requests_approve",
                 "/api/user-permission-requests/{uuid}/approve/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -380,13 +448,24 @@ impl std::future::IntoFuture for UserPermissionRequestsApproveBuilder {
 pub struct UserPermissionRequestsCancelRequestBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionRequestsCancelRequestBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-permission-requests/{}/cancel_request/",
@@ -397,6 +476,7 @@ impl UserPermissionRequestsCancelRequestBuilder {
                 "user_permission_requests_cancel_request",
                 "/api/user-permission-requests/{uuid}/cancel_request/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -425,8 +505,19 @@ pub struct UserPermissionRequestsRejectBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::ReviewCommentRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionRequestsRejectBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
@@ -436,7 +527,7 @@ impl UserPermissionRequestsRejectBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-permission-requests/{}/reject/",
@@ -447,6 +538,7 @@ impl UserPermissionRequestsRejectBuilder {
                 "user_permission_requests_reject",
                 "/api/user-permission-requests/{uuid}/reject/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

@@ -51,6 +51,7 @@ impl<'a> UserPermissionsApi<'a> {
             user_slug: Default::default(),
             user_url: Default::default(),
             username: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get permission details
@@ -67,6 +68,7 @@ impl<'a> UserPermissionsApi<'a> {
         UserPermissionsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Restore a revoked user role
@@ -83,6 +85,7 @@ impl<'a> UserPermissionsApi<'a> {
         UserPermissionsRestoreBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -100,6 +103,7 @@ impl<'a> UserPermissionsApi<'a> {
         UserPermissionsRevokeBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -130,6 +134,7 @@ pub struct UserPermissionsListBuilder {
     user_slug: Option<String>,
     user_url: Option<String>,
     username: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionsListBuilder {
     /// Created after
@@ -185,8 +190,15 @@ impl UserPermissionsListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// A page number within the paginated result set.
@@ -267,6 +279,16 @@ impl UserPermissionsListBuilder {
         self.username = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -298,6 +320,7 @@ impl UserPermissionsListBuilder {
         q.push_opt("user_slug", self.user_slug.as_ref());
         q.push_opt("user_url", self.user_url.as_ref());
         q.push_opt("username", self.username.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -344,13 +367,24 @@ impl std::future::IntoFuture for UserPermissionsListBuilder {
 pub struct UserPermissionsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-permissions/{}/", runtime::path_param("uuid", & self.uuid)
@@ -358,6 +392,7 @@ impl UserPermissionsRetrieveBuilder {
                 ),
             )
             .operation("user_permissions_retrieve", "/api/user-permissions/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -379,8 +414,19 @@ pub struct UserPermissionsRestoreBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::UserRolePermissionActionRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionsRestoreBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::UserRolePermissionActionRequest) -> Self {
         self.body = Some(body);
@@ -390,7 +436,7 @@ impl UserPermissionsRestoreBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-permissions/{}/restore/", runtime::path_param("uuid", &
@@ -401,6 +447,7 @@ impl UserPermissionsRestoreBuilder {
                 "user_permissions_restore",
                 "/api/user-permissions/{uuid}/restore/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -425,8 +472,19 @@ pub struct UserPermissionsRevokeBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::UserRolePermissionActionRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionsRevokeBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::UserRolePermissionActionRequest) -> Self {
         self.body = Some(body);
@@ -436,7 +494,7 @@ impl UserPermissionsRevokeBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/user-permissions/{}/revoke/", runtime::path_param("uuid", &
@@ -447,6 +505,7 @@ impl UserPermissionsRevokeBuilder {
                 "user_permissions_revoke",
                 "/api/user-permissions/{uuid}/revoke/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

@@ -55,6 +55,7 @@ impl<'a> UsersApi<'a> {
             user_keyword: Default::default(),
             username: Default::default(),
             username_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -70,6 +71,7 @@ impl<'a> UsersApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -83,6 +85,7 @@ impl<'a> UsersApi<'a> {
     pub fn create(&self, body: models::UserRequest) -> UsersCreateBuilder {
         UsersCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -98,6 +101,7 @@ impl<'a> UsersApi<'a> {
         UsersPullRemoteUserBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Pull SCIM attributes from external IdP for this user
@@ -114,6 +118,7 @@ impl<'a> UsersApi<'a> {
         UsersPullScimAttributesBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Recalculate user actions for a specific user
@@ -130,6 +135,7 @@ impl<'a> UsersApi<'a> {
         UsersUpdateActionsBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -145,6 +151,7 @@ impl<'a> UsersApi<'a> {
         UsersUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -160,6 +167,7 @@ impl<'a> UsersApi<'a> {
         UsersPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -175,6 +183,7 @@ impl<'a> UsersApi<'a> {
         UsersDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get user data access history
@@ -223,6 +232,7 @@ impl<'a> UsersApi<'a> {
             user_keyword: Default::default(),
             username: Default::default(),
             username_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get user data access visibility
@@ -239,6 +249,7 @@ impl<'a> UsersApi<'a> {
         UsersDataAccessRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get object state at a specific timestamp
@@ -262,6 +273,7 @@ impl<'a> UsersApi<'a> {
             client: self.client.clone(),
             uuid,
             timestamp: timestamp.into(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get version history
@@ -306,6 +318,7 @@ impl<'a> UsersApi<'a> {
             user_keyword: Default::default(),
             username: Default::default(),
             username_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get identity bridge status for a user
@@ -325,6 +338,7 @@ impl<'a> UsersApi<'a> {
         UsersIdentityBridgeStatusRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get current user details
@@ -341,6 +355,7 @@ impl<'a> UsersApi<'a> {
         UsersMeRetrieveBuilder {
             client: self.client.clone(),
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Check profile completeness
@@ -358,6 +373,7 @@ impl<'a> UsersApi<'a> {
     ) -> UsersProfileCompletenessRetrieveBuilder {
         UsersProfileCompletenessRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get user auth token
@@ -372,6 +388,7 @@ impl<'a> UsersApi<'a> {
         UsersTokenRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Get user counts by active status
@@ -415,6 +432,7 @@ impl<'a> UsersApi<'a> {
             user_keyword: Default::default(),
             username: Default::default(),
             username_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get user counts by preferred language
@@ -456,6 +474,7 @@ impl<'a> UsersApi<'a> {
             user_keyword: Default::default(),
             username: Default::default(),
             username_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Get user registration trends by month
@@ -497,6 +516,7 @@ impl<'a> UsersApi<'a> {
             user_keyword: Default::default(),
             username: Default::default(),
             username_list: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Cancel email change request
@@ -513,6 +533,7 @@ impl<'a> UsersApi<'a> {
         UsersCancelChangeEmailBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Request email change
@@ -533,6 +554,7 @@ impl<'a> UsersApi<'a> {
         UsersChangeEmailBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -554,6 +576,7 @@ impl<'a> UsersApi<'a> {
         UsersChangePasswordBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -573,6 +596,7 @@ impl<'a> UsersApi<'a> {
     ) -> UsersConfirmEmailBuilder {
         UsersConfirmEmailBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -588,6 +612,7 @@ impl<'a> UsersApi<'a> {
         UsersRefreshTokenBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Remove user password
@@ -604,6 +629,7 @@ impl<'a> UsersApi<'a> {
         UsersRemovePasswordBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Trigger SCIM synchronization for all users
@@ -619,6 +645,7 @@ impl<'a> UsersApi<'a> {
     pub fn scim_sync_all(&self) -> UsersScimSyncAllBuilder {
         UsersScimSyncAllBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Send action notification to a specific user
@@ -635,6 +662,7 @@ impl<'a> UsersApi<'a> {
         UsersSendNotificationBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -670,6 +698,7 @@ pub struct UsersListBuilder {
     user_keyword: Option<String>,
     username: Option<String>,
     username_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersListBuilder {
     /// Agreement date after
@@ -711,8 +740,15 @@ impl UsersListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Full name
@@ -767,8 +803,15 @@ impl UsersListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Organization
@@ -851,6 +894,16 @@ impl UsersListBuilder {
         self.username_list = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -885,6 +938,7 @@ impl UsersListBuilder {
         q.push_opt("user_keyword", self.user_keyword.as_ref());
         q.push_opt("username", self.username.as_ref());
         q.push_opt("username_list", self.username_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -932,11 +986,29 @@ pub struct UsersRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -950,6 +1022,7 @@ impl UsersRetrieveBuilder {
             .operation("users_retrieve", "/api/users/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -970,17 +1043,29 @@ impl std::future::IntoFuture for UsersRetrieveBuilder {
 pub struct UsersCreateBuilder {
     client: runtime::Client,
     body: models::UserRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/users/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/users/".to_string())
             .operation("users_create", "/api/users/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -1003,13 +1088,24 @@ impl std::future::IntoFuture for UsersCreateBuilder {
 pub struct UsersPullRemoteUserBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersPullRemoteUserBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/users/{}/pull_remote_user/", runtime::path_param("uuid", & self
@@ -1017,6 +1113,7 @@ impl UsersPullRemoteUserBuilder {
                 ),
             )
             .operation("users_pull_remote_user", "/api/users/{uuid}/pull_remote_user/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1037,13 +1134,24 @@ impl std::future::IntoFuture for UsersPullRemoteUserBuilder {
 pub struct UsersPullScimAttributesBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersPullScimAttributesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/users/{}/pull_scim_attributes/", runtime::path_param("uuid", &
@@ -1054,6 +1162,7 @@ impl UsersPullScimAttributesBuilder {
                 "users_pull_scim_attributes",
                 "/api/users/{uuid}/pull_scim_attributes/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1077,8 +1186,19 @@ pub struct UsersUpdateActionsBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::UpdateActionsRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersUpdateActionsBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::UpdateActionsRequest) -> Self {
         self.body = Some(body);
@@ -1088,7 +1208,7 @@ impl UsersUpdateActionsBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/users/{}/update_actions/", runtime::path_param("uuid", & self
@@ -1096,6 +1216,7 @@ impl UsersUpdateActionsBuilder {
                 ),
             )
             .operation("users_update_actions", "/api/users/{uuid}/update_actions/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1120,20 +1241,32 @@ pub struct UsersUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/users/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("users_update", "/api/users/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -1157,8 +1290,19 @@ pub struct UsersPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedUserRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedUserRequest) -> Self {
         self.body = Some(body);
@@ -1168,15 +1312,16 @@ impl UsersPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/users/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("users_partial_update", "/api/users/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => {
                 if runtime::MultipartBody::has_files(body) {
-                    Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                    Ok(req.multipart(runtime::MultipartBody::parts(body)?))
                 } else {
                     req.json(body)
                 }
@@ -1202,17 +1347,29 @@ impl std::future::IntoFuture for UsersPartialUpdateBuilder {
 pub struct UsersDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/users/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("users_destroy", "/api/users/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1263,6 +1420,7 @@ pub struct UsersDataAccessHistoryListBuilder {
     user_keyword: Option<String>,
     username: Option<String>,
     username_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersDataAccessHistoryListBuilder {
     /// Filter by accessor type (staff, support, organization_member, self)
@@ -1369,8 +1527,15 @@ impl UsersDataAccessHistoryListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Organization
@@ -1460,6 +1625,16 @@ impl UsersDataAccessHistoryListBuilder {
         self.username_list = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1505,6 +1680,7 @@ impl UsersDataAccessHistoryListBuilder {
         q.push_opt("user_keyword", self.user_keyword.as_ref());
         q.push_opt("username", self.username.as_ref());
         q.push_opt("username_list", self.username_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1562,13 +1738,24 @@ impl std::future::IntoFuture for UsersDataAccessHistoryListBuilder {
 pub struct UsersDataAccessRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersDataAccessRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/users/{}/data_access/", runtime::path_param("uuid", & self
@@ -1576,6 +1763,7 @@ impl UsersDataAccessRetrieveBuilder {
                 ),
             )
             .operation("users_data_access_retrieve", "/api/users/{uuid}/data_access/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1599,8 +1787,19 @@ pub struct UsersHistoryAtRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     timestamp: String,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersHistoryAtRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1615,6 +1814,7 @@ impl UsersHistoryAtRetrieveBuilder {
             .operation("users_history_at_retrieve", "/api/users/{uuid}/history/at/");
         let q = req.query();
         q.push("timestamp", &self.timestamp);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1666,6 +1866,7 @@ pub struct UsersHistoryListBuilder {
     user_keyword: Option<String>,
     username: Option<String>,
     username_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersHistoryListBuilder {
     /// Agreement date after
@@ -1772,8 +1973,15 @@ impl UsersHistoryListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Organization
@@ -1856,6 +2064,16 @@ impl UsersHistoryListBuilder {
         self.username_list = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -1896,6 +2114,7 @@ impl UsersHistoryListBuilder {
         q.push_opt("user_keyword", self.user_keyword.as_ref());
         q.push_opt("username", self.username.as_ref());
         q.push_opt("username_list", self.username_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -1949,13 +2168,24 @@ impl std::future::IntoFuture for UsersHistoryListBuilder {
 pub struct UsersIdentityBridgeStatusRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersIdentityBridgeStatusRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/users/{}/identity_bridge_status/", runtime::path_param("uuid",
@@ -1966,6 +2196,7 @@ impl UsersIdentityBridgeStatusRetrieveBuilder {
                 "users_identity_bridge_status_retrieve",
                 "/api/users/{uuid}/identity_bridge_status/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1993,11 +2224,29 @@ impl std::future::IntoFuture for UsersIdentityBridgeStatusRetrieveBuilder {
 pub struct UsersMeRetrieveBuilder {
     client: runtime::Client,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersMeRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -2008,6 +2257,7 @@ impl UsersMeRetrieveBuilder {
             .operation("users_me_retrieve", "/api/users/me/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2027,13 +2277,24 @@ impl std::future::IntoFuture for UsersMeRetrieveBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersProfileCompletenessRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersProfileCompletenessRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/users/profile_completeness/".to_string(),
             )
@@ -2041,6 +2302,7 @@ impl UsersProfileCompletenessRetrieveBuilder {
                 "users_profile_completeness_retrieve",
                 "/api/users/profile_completeness/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2068,19 +2330,31 @@ impl std::future::IntoFuture for UsersProfileCompletenessRetrieveBuilder {
 pub struct UsersTokenRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersTokenRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/users/{}/token/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("users_token_retrieve", "/api/users/{uuid}/token/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -2127,6 +2401,7 @@ pub struct UsersUserActiveStatusCountListBuilder {
     user_keyword: Option<String>,
     username: Option<String>,
     username_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersUserActiveStatusCountListBuilder {
     /// Agreement date after
@@ -2219,8 +2494,15 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Organization
@@ -2303,6 +2585,16 @@ impl UsersUserActiveStatusCountListBuilder {
         self.username_list = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2342,6 +2634,7 @@ impl UsersUserActiveStatusCountListBuilder {
         q.push_opt("user_keyword", self.user_keyword.as_ref());
         q.push_opt("username", self.username.as_ref());
         q.push_opt("username_list", self.username_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2425,6 +2718,7 @@ pub struct UsersUserLanguageCountListBuilder {
     user_keyword: Option<String>,
     username: Option<String>,
     username_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersUserLanguageCountListBuilder {
     /// Agreement date after
@@ -2517,8 +2811,15 @@ impl UsersUserLanguageCountListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Organization
@@ -2601,6 +2902,16 @@ impl UsersUserLanguageCountListBuilder {
         self.username_list = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2640,6 +2951,7 @@ impl UsersUserLanguageCountListBuilder {
         q.push_opt("user_keyword", self.user_keyword.as_ref());
         q.push_opt("username", self.username.as_ref());
         q.push_opt("username_list", self.username_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2723,6 +3035,7 @@ pub struct UsersUserRegistrationTrendListBuilder {
     user_keyword: Option<String>,
     username: Option<String>,
     username_list: Option<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersUserRegistrationTrendListBuilder {
     /// Agreement date after
@@ -2815,8 +3128,15 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Ordering
     ///
     /// Query `o`, array of string, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Organization
@@ -2899,6 +3219,16 @@ impl UsersUserRegistrationTrendListBuilder {
         self.username_list = Some(value.into());
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -2938,6 +3268,7 @@ impl UsersUserRegistrationTrendListBuilder {
         q.push_opt("user_keyword", self.user_keyword.as_ref());
         q.push_opt("username", self.username.as_ref());
         q.push_opt("username_list", self.username_list.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -2995,13 +3326,24 @@ impl std::future::IntoFuture for UsersUserRegistrationTrendListBuilder {
 pub struct UsersCancelChangeEmailBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersCancelChangeEmailBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/users/{}/cancel_change_email/", runtime::path_param("uuid", &
@@ -3012,6 +3354,7 @@ impl UsersCancelChangeEmailBuilder {
                 "users_cancel_change_email",
                 "/api/users/{uuid}/cancel_change_email/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3033,13 +3376,24 @@ pub struct UsersChangeEmailBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UserEmailChangeRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersChangeEmailBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/users/{}/change_email/", runtime::path_param("uuid", & self
@@ -3047,6 +3401,7 @@ impl UsersChangeEmailBuilder {
                 ),
             )
             .operation("users_change_email", "/api/users/{uuid}/change_email/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3069,13 +3424,24 @@ pub struct UsersChangePasswordBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::PasswordChangeRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersChangePasswordBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/users/{}/change_password/", runtime::path_param("uuid", & self
@@ -3083,6 +3449,7 @@ impl UsersChangePasswordBuilder {
                 ),
             )
             .operation("users_change_password", "/api/users/{uuid}/change_password/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3104,17 +3471,29 @@ impl std::future::IntoFuture for UsersChangePasswordBuilder {
 pub struct UsersConfirmEmailBuilder {
     client: runtime::Client,
     body: models::ConfirmEmailRequestRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersConfirmEmailBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/users/confirm_email/".to_string(),
             )
             .operation("users_confirm_email", "/api/users/confirm_email/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -3136,13 +3515,24 @@ impl std::future::IntoFuture for UsersConfirmEmailBuilder {
 pub struct UsersRefreshTokenBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersRefreshTokenBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/users/{}/refresh_token/", runtime::path_param("uuid", & self
@@ -3150,6 +3540,7 @@ impl UsersRefreshTokenBuilder {
                 ),
             )
             .operation("users_refresh_token", "/api/users/{uuid}/refresh_token/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3170,13 +3561,24 @@ impl std::future::IntoFuture for UsersRefreshTokenBuilder {
 pub struct UsersRemovePasswordBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersRemovePasswordBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/users/{}/remove_password/", runtime::path_param("uuid", & self
@@ -3184,6 +3586,7 @@ impl UsersRemovePasswordBuilder {
                 ),
             )
             .operation("users_remove_password", "/api/users/{uuid}/remove_password/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3203,17 +3606,29 @@ impl std::future::IntoFuture for UsersRemovePasswordBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersScimSyncAllBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersScimSyncAllBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/users/scim_sync_all/".to_string(),
             )
             .operation("users_scim_sync_all", "/api/users/scim_sync_all/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -3234,13 +3649,24 @@ impl std::future::IntoFuture for UsersScimSyncAllBuilder {
 pub struct UsersSendNotificationBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl UsersSendNotificationBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/users/{}/send_notification/", runtime::path_param("uuid", &
@@ -3251,6 +3677,7 @@ impl UsersSendNotificationBuilder {
                 "users_send_notification",
                 "/api/users/{uuid}/send_notification/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -30,6 +30,7 @@ impl<'a> VersionApi<'a> {
     pub fn retrieve(&self) -> VersionRetrieveBuilder {
         VersionRetrieveBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -37,14 +38,26 @@ impl<'a> VersionApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VersionRetrieveBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VersionRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/version/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/version/".to_string())
             .operation("version_retrieve", "/api/version/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -50,6 +50,7 @@ impl<'a> VmwareDisksApi<'a> {
             state: Default::default(),
             vm: Default::default(),
             vm_uuid: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -65,6 +66,7 @@ impl<'a> VmwareDisksApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Synchronize resource state
@@ -82,6 +84,7 @@ impl<'a> VmwareDisksApi<'a> {
         VmwareDisksPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -100,6 +103,7 @@ impl<'a> VmwareDisksApi<'a> {
         VmwareDisksUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Delete
@@ -114,6 +118,7 @@ impl<'a> VmwareDisksApi<'a> {
         VmwareDisksDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Increase disk capacity
@@ -132,6 +137,7 @@ impl<'a> VmwareDisksApi<'a> {
         VmwareDisksExtendBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -149,6 +155,7 @@ impl<'a> VmwareDisksApi<'a> {
         VmwareDisksSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -166,6 +173,7 @@ impl<'a> VmwareDisksApi<'a> {
         VmwareDisksSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -196,6 +204,7 @@ pub struct VmwareDisksListBuilder {
     state: Vec<String>,
     vm: Option<String>,
     vm_uuid: Option<Uuid>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDisksListBuilder {
     /// Backend ID
@@ -262,8 +271,15 @@ impl VmwareDisksListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -332,8 +348,15 @@ impl VmwareDisksListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Query `vm`, string (uri).
@@ -344,6 +367,16 @@ impl VmwareDisksListBuilder {
     /// Query `vm_uuid`, string (uuid).
     pub fn vm_uuid(mut self, value: Uuid) -> Self {
         self.vm_uuid = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -375,6 +408,7 @@ impl VmwareDisksListBuilder {
         q.push_repeated("state", &self.state);
         q.push_opt("vm", self.vm.as_ref());
         q.push_opt("vm_uuid", self.vm_uuid.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -422,11 +456,29 @@ pub struct VmwareDisksRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDisksRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -442,6 +494,7 @@ impl VmwareDisksRetrieveBuilder {
             .operation("vmware_disks_retrieve", "/api/vmware-disks/{uuid}/");
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -462,13 +515,24 @@ impl std::future::IntoFuture for VmwareDisksRetrieveBuilder {
 pub struct VmwareDisksPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDisksPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-disks/{}/pull/", runtime::path_param("uuid", & self
@@ -476,6 +540,7 @@ impl VmwareDisksPullBuilder {
                 ),
             )
             .operation("vmware_disks_pull", "/api/vmware-disks/{uuid}/pull/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -496,13 +561,24 @@ impl std::future::IntoFuture for VmwareDisksPullBuilder {
 pub struct VmwareDisksUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDisksUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-disks/{}/unlink/", runtime::path_param("uuid", & self
@@ -510,6 +586,7 @@ impl VmwareDisksUnlinkBuilder {
                 ),
             )
             .operation("vmware_disks_unlink", "/api/vmware-disks/{uuid}/unlink/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -530,19 +607,31 @@ impl std::future::IntoFuture for VmwareDisksUnlinkBuilder {
 pub struct VmwareDisksDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDisksDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-disks/{}/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("vmware_disks_destroy", "/api/vmware-disks/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -564,13 +653,24 @@ pub struct VmwareDisksExtendBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::VmwareDiskExtendRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDisksExtendBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-disks/{}/extend/", runtime::path_param("uuid", & self
@@ -578,6 +678,7 @@ impl VmwareDisksExtendBuilder {
                 ),
             )
             .operation("vmware_disks_extend", "/api/vmware-disks/{uuid}/extend/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -600,8 +701,19 @@ pub struct VmwareDisksSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDisksSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -611,7 +723,7 @@ impl VmwareDisksSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-disks/{}/set_erred/", runtime::path_param("uuid", & self
@@ -619,6 +731,7 @@ impl VmwareDisksSetErredBuilder {
                 ),
             )
             .operation("vmware_disks_set_erred", "/api/vmware-disks/{uuid}/set_erred/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -642,13 +755,24 @@ impl std::future::IntoFuture for VmwareDisksSetErredBuilder {
 pub struct VmwareDisksSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDisksSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-disks/{}/set_ok/", runtime::path_param("uuid", & self
@@ -656,6 +780,7 @@ impl VmwareDisksSetOkBuilder {
                 ),
             )
             .operation("vmware_disks_set_ok", "/api/vmware-disks/{uuid}/set_ok/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

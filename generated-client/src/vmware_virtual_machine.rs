@@ -49,6 +49,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
             service_settings_name: Default::default(),
             service_settings_uuid: Default::default(),
             state: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Retrieve
@@ -64,6 +65,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
             client: self.client.clone(),
             uuid,
             field: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// Create
@@ -80,6 +82,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     ) -> VmwareVirtualMachineCreateBuilder {
         VmwareVirtualMachineCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -99,6 +102,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineCreateDiskBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -118,6 +122,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineCreatePortBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -136,6 +141,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachinePullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Unlink resource
@@ -154,6 +160,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineUnlinkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Update
@@ -172,6 +179,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -190,6 +198,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachinePartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -205,6 +214,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// This endpoint provides access to Virtual Machine Remote Console aka VMRC
@@ -224,6 +234,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineConsoleRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// This endpoint provides access to HTML Console aka WMKS
@@ -243,6 +254,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineWebConsoleRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Reboot guest
@@ -257,6 +269,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineRebootGuestBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Reset
@@ -271,6 +284,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineResetBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Mark resource as ERRED
@@ -287,6 +301,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineSetErredBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -304,6 +319,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineSetOkBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Shutdown guest
@@ -321,6 +337,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineShutdownGuestBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Start
@@ -335,6 +352,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineStartBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Stop
@@ -349,6 +367,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineStopBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// Suspend
@@ -363,6 +382,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
         VmwareVirtualMachineSuspendBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -392,6 +412,7 @@ pub struct VmwareVirtualMachineListBuilder {
     service_settings_name: Option<String>,
     service_settings_uuid: Option<Uuid>,
     state: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineListBuilder {
     /// Backend ID
@@ -458,8 +479,15 @@ impl VmwareVirtualMachineListBuilder {
         self
     }
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Name
@@ -533,8 +561,25 @@ impl VmwareVirtualMachineListBuilder {
     /// State
     ///
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -568,6 +613,7 @@ impl VmwareVirtualMachineListBuilder {
         q.push_opt("service_settings_name", self.service_settings_name.as_ref());
         q.push_opt("service_settings_uuid", self.service_settings_uuid.as_ref());
         q.push_repeated("state", &self.state);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -619,11 +665,29 @@ pub struct VmwareVirtualMachineRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
     field: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -643,6 +707,7 @@ impl VmwareVirtualMachineRetrieveBuilder {
             );
         let q = req.query();
         q.push_repeated("field", &self.field);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -663,17 +728,29 @@ impl std::future::IntoFuture for VmwareVirtualMachineRetrieveBuilder {
 pub struct VmwareVirtualMachineCreateBuilder {
     client: runtime::Client,
     body: models::VmwareVirtualMachineRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/vmware-virtual-machine/".to_string(),
             )
             .operation("vmware_virtual_machine_create", "/api/vmware-virtual-machine/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -696,13 +773,24 @@ pub struct VmwareVirtualMachineCreateDiskBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::VmwareDiskRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineCreateDiskBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/create_disk/",
@@ -713,6 +801,7 @@ impl VmwareVirtualMachineCreateDiskBuilder {
                 "vmware_virtual_machine_create_disk",
                 "/api/vmware-virtual-machine/{uuid}/create_disk/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -735,13 +824,24 @@ pub struct VmwareVirtualMachineCreatePortBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::VmwarePortRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineCreatePortBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/create_port/",
@@ -752,6 +852,7 @@ impl VmwareVirtualMachineCreatePortBuilder {
                 "vmware_virtual_machine_create_port",
                 "/api/vmware-virtual-machine/{uuid}/create_port/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -773,13 +874,24 @@ impl std::future::IntoFuture for VmwareVirtualMachineCreatePortBuilder {
 pub struct VmwareVirtualMachinePullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachinePullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/pull/", runtime::path_param("uuid", &
@@ -790,6 +902,7 @@ impl VmwareVirtualMachinePullBuilder {
                 "vmware_virtual_machine_pull",
                 "/api/vmware-virtual-machine/{uuid}/pull/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -810,13 +923,24 @@ impl std::future::IntoFuture for VmwareVirtualMachinePullBuilder {
 pub struct VmwareVirtualMachineUnlinkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineUnlinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/unlink/", runtime::path_param("uuid",
@@ -827,6 +951,7 @@ impl VmwareVirtualMachineUnlinkBuilder {
                 "vmware_virtual_machine_unlink",
                 "/api/vmware-virtual-machine/{uuid}/unlink/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -848,13 +973,24 @@ pub struct VmwareVirtualMachineUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::VmwareVirtualMachineRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/", runtime::path_param("uuid", & self
@@ -865,6 +1001,7 @@ impl VmwareVirtualMachineUpdateBuilder {
                 "vmware_virtual_machine_update",
                 "/api/vmware-virtual-machine/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -887,8 +1024,19 @@ pub struct VmwareVirtualMachinePartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedVmwareVirtualMachineRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachinePartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedVmwareVirtualMachineRequest) -> Self {
         self.body = Some(body);
@@ -898,7 +1046,7 @@ impl VmwareVirtualMachinePartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/", runtime::path_param("uuid", & self
@@ -909,6 +1057,7 @@ impl VmwareVirtualMachinePartialUpdateBuilder {
                 "vmware_virtual_machine_partial_update",
                 "/api/vmware-virtual-machine/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -932,13 +1081,24 @@ impl std::future::IntoFuture for VmwareVirtualMachinePartialUpdateBuilder {
 pub struct VmwareVirtualMachineDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/", runtime::path_param("uuid", & self
@@ -949,6 +1109,7 @@ impl VmwareVirtualMachineDestroyBuilder {
                 "vmware_virtual_machine_destroy",
                 "/api/vmware-virtual-machine/{uuid}/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -969,13 +1130,24 @@ impl std::future::IntoFuture for VmwareVirtualMachineDestroyBuilder {
 pub struct VmwareVirtualMachineConsoleRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineConsoleRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/console/",
@@ -986,6 +1158,7 @@ impl VmwareVirtualMachineConsoleRetrieveBuilder {
                 "vmware_virtual_machine_console_retrieve",
                 "/api/vmware-virtual-machine/{uuid}/console/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1006,13 +1179,24 @@ impl std::future::IntoFuture for VmwareVirtualMachineConsoleRetrieveBuilder {
 pub struct VmwareVirtualMachineWebConsoleRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineWebConsoleRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/web_console/",
@@ -1023,6 +1207,7 @@ impl VmwareVirtualMachineWebConsoleRetrieveBuilder {
                 "vmware_virtual_machine_web_console_retrieve",
                 "/api/vmware-virtual-machine/{uuid}/web_console/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1043,13 +1228,24 @@ impl std::future::IntoFuture for VmwareVirtualMachineWebConsoleRetrieveBuilder {
 pub struct VmwareVirtualMachineRebootGuestBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineRebootGuestBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/reboot_guest/",
@@ -1060,6 +1256,7 @@ impl VmwareVirtualMachineRebootGuestBuilder {
                 "vmware_virtual_machine_reboot_guest",
                 "/api/vmware-virtual-machine/{uuid}/reboot_guest/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1080,13 +1277,24 @@ impl std::future::IntoFuture for VmwareVirtualMachineRebootGuestBuilder {
 pub struct VmwareVirtualMachineResetBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineResetBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/reset/", runtime::path_param("uuid",
@@ -1097,6 +1305,7 @@ impl VmwareVirtualMachineResetBuilder {
                 "vmware_virtual_machine_reset",
                 "/api/vmware-virtual-machine/{uuid}/reset/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1118,8 +1327,19 @@ pub struct VmwareVirtualMachineSetErredBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::SetErredRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineSetErredBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
@@ -1129,7 +1349,7 @@ impl VmwareVirtualMachineSetErredBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/set_erred/",
@@ -1140,6 +1360,7 @@ impl VmwareVirtualMachineSetErredBuilder {
                 "vmware_virtual_machine_set_erred",
                 "/api/vmware-virtual-machine/{uuid}/set_erred/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -1163,13 +1384,24 @@ impl std::future::IntoFuture for VmwareVirtualMachineSetErredBuilder {
 pub struct VmwareVirtualMachineSetOkBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineSetOkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/set_ok/", runtime::path_param("uuid",
@@ -1180,6 +1412,7 @@ impl VmwareVirtualMachineSetOkBuilder {
                 "vmware_virtual_machine_set_ok",
                 "/api/vmware-virtual-machine/{uuid}/set_ok/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1200,13 +1433,24 @@ impl std::future::IntoFuture for VmwareVirtualMachineSetOkBuilder {
 pub struct VmwareVirtualMachineShutdownGuestBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineShutdownGuestBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/shutdown_guest/",
@@ -1217,6 +1461,7 @@ impl VmwareVirtualMachineShutdownGuestBuilder {
                 "vmware_virtual_machine_shutdown_guest",
                 "/api/vmware-virtual-machine/{uuid}/shutdown_guest/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1237,13 +1482,24 @@ impl std::future::IntoFuture for VmwareVirtualMachineShutdownGuestBuilder {
 pub struct VmwareVirtualMachineStartBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineStartBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/start/", runtime::path_param("uuid",
@@ -1254,6 +1510,7 @@ impl VmwareVirtualMachineStartBuilder {
                 "vmware_virtual_machine_start",
                 "/api/vmware-virtual-machine/{uuid}/start/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1274,13 +1531,24 @@ impl std::future::IntoFuture for VmwareVirtualMachineStartBuilder {
 pub struct VmwareVirtualMachineStopBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineStopBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/stop/", runtime::path_param("uuid", &
@@ -1291,6 +1559,7 @@ impl VmwareVirtualMachineStopBuilder {
                 "vmware_virtual_machine_stop",
                 "/api/vmware-virtual-machine/{uuid}/stop/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -1311,13 +1580,24 @@ impl std::future::IntoFuture for VmwareVirtualMachineStopBuilder {
 pub struct VmwareVirtualMachineSuspendBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineSuspendBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/vmware-virtual-machine/{}/suspend/",
@@ -1328,6 +1608,7 @@ impl VmwareVirtualMachineSuspendBuilder {
                 "vmware_virtual_machine_suspend",
                 "/api/vmware-virtual-machine/{uuid}/suspend/",
             );
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -228,6 +228,11 @@ fn names_are_unique(label: &str, plan: &Plan) {
                 .into_iter()
                 .chain(op.args.iter().map(|a| a.ident.as_str()))
                 .chain(op.setters.iter().map(|s| s.ident.as_str()))
+                .chain(op.setters.iter().filter_map(|s| s.append.as_deref()))
+                .chain([
+                    op.unchecked_query.method.as_str(),
+                    op.unchecked_query.field.as_str(),
+                ])
                 .chain(op.body.iter().map(|b| b.ident.as_str())),
             );
         }
@@ -443,4 +448,43 @@ fn whole_api_inputs_keep_the_invariants() {
         let (api, plan, spec) = plan_of(&[shared.join(rel)]);
         println!("{}", check(label, &api, &plan, &spec));
     }
+}
+
+#[test]
+fn a_tag_named_shared_keeps_its_models_out_of_the_shared_file() {
+    let (_, plan, _) = plan_of(&[repo("generator/tests/fixtures/shapes/shapes.yaml")]);
+    let file_of = |t: &str| {
+        plan.types
+            .values()
+            .find(|p| p.ident == t)
+            .map(|p| p.file.as_str())
+            .unwrap_or_else(|| panic!("no type {t}"))
+    };
+    let shared = plan
+        .tags
+        .iter()
+        .find(|t| t.tag == "shared")
+        .expect("the tag `shared`");
+    assert_eq!(
+        (shared.module.as_str(), shared.feature.as_str()),
+        ("shared_api", "shared")
+    );
+    // The tag's own model, compiled with its feature alone; the one `alarms` uses too, in the
+    // file of shared models.
+    assert_eq!(file_of("SharedThing"), "shared_api");
+    assert_eq!(file_of("Alarm"), "shared");
+    let files: Vec<(&str, Option<&str>)> = plan
+        .model_files
+        .iter()
+        .map(|f| (f.file.as_str(), f.feature.as_deref()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("alarms", Some("alarms")),
+            ("reports", Some("reports")),
+            ("shared", None),
+            ("shared_api", Some("shared")),
+        ]
+    );
 }

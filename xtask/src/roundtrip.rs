@@ -553,19 +553,30 @@ fn harness_files(
 ) -> Result<BTreeMap<String, String>, String> {
     let mut files: BTreeMap<String, String> = generated
         .iter()
-        .filter(|(path, _)| {
-            path.as_str() == "Cargo.toml"
-                || path.starts_with("src/models/")
-                || path.starts_with("src/runtime/")
-        })
+        .filter(|(path, _)| path.starts_with("src/models/") || path.starts_with("src/runtime/"))
         .map(|(path, text)| (format!("models/{path}"), text.clone()))
         .collect();
+    let manifest = generated
+        .get("Cargo.toml")
+        .ok_or("the generated crate has no Cargo.toml")?;
+    let runtime = root.join("generator/runtime");
+    files.insert(
+        "models/Cargo.toml".to_string(),
+        with_runtime_path(manifest, &runtime.display().to_string())?,
+    );
+    // The runtime as the generated crate has it: vendored (`src/runtime/`), or a dependency.
+    let runtime_module = if generated.keys().any(|p| p.starts_with("src/runtime/")) {
+        "pub mod runtime;"
+    } else {
+        "pub use waldur_client_runtime as runtime;"
+    };
     files.insert(
         "models/src/lib.rs".to_string(),
-        "//! The models and runtime of a generated crate, for `cargo xtask roundtrip`.\n\
-         pub mod models;\npub mod runtime;\n\
-         pub use runtime::{Date, DateTime, Decimal, FileUpload, Lenient, Uuid};\n"
-            .to_string(),
+        format!(
+            "//! The models and runtime of a generated crate, for `cargo xtask roundtrip`.\n\
+             pub mod models;\n{runtime_module}\n\
+             pub use runtime::{{Date, DateTime, Decimal, FileUpload, Lenient, Uuid}};\n"
+        ),
     );
     let check_crate = root.join("xtask/roundtrip-check");
     files.insert(
@@ -592,6 +603,22 @@ fn harness_files(
     }
     files.insert("cases.jsonl".to_string(), lines);
     Ok(files)
+}
+
+/// `manifest` with the path of its runtime dependency set to `runtime` (absolute): the models
+/// crate sits elsewhere than the generated crate, so a relative path would not resolve.
+fn with_runtime_path(manifest: &str, runtime: &str) -> Result<String, String> {
+    let mut doc: toml_edit::DocumentMut = manifest
+        .parse()
+        .map_err(|e| format!("the generated Cargo.toml: {e}"))?;
+    if let Some(dep) = doc
+        .get_mut("dependencies")
+        .and_then(|d| d.get_mut("waldur-client-runtime"))
+        .and_then(|d| d.as_inline_table_mut())
+    {
+        dep.insert("path", runtime.into());
+    }
+    Ok(doc.to_string())
 }
 
 /// The harness's `main.rs`: a `match` from type index to the check with that type.

@@ -46,7 +46,7 @@ runtime::response_model! {
     description("description"), customer("customer")]
 }
 /// `AccessSubnetRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccessSubnetRequest {
     /// `string`, required.
     pub inet: String,
@@ -102,7 +102,7 @@ impl AccessSubnetRequestBuilder {
     }
 }
 /// `PatchedAccessSubnetRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedAccessSubnetRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

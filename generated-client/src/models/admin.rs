@@ -2226,7 +2226,7 @@ runtime::response_model! {
     error("error"), partner_info("partner_info")]
 }
 /// `ArrowCredentialsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArrowCredentialsRequest {
     /// Arrow API base URL
     ///
@@ -2473,7 +2473,7 @@ runtime::response_model! {
     created("created"), modified("modified")]
 }
 /// `ArrowCustomerMappingCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArrowCustomerMappingCreateRequest {
     /// `string (uuid)`, required.
     pub settings: Uuid,
@@ -2556,7 +2556,7 @@ impl ArrowCustomerMappingCreateRequestBuilder {
     }
 }
 /// `ArrowCustomerMappingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArrowCustomerMappingRequest {
     /// `string (uri)`, required.
     pub settings: String,
@@ -2871,7 +2871,7 @@ runtime::response_model! {
     invoice_item_prefix("invoice_item_prefix"), created("created"), modified("modified")]
 }
 /// `ArrowSettingsCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArrowSettingsCreateRequest {
     /// Arrow API base URL
     ///
@@ -2966,7 +2966,7 @@ impl ArrowSettingsCreateRequestBuilder {
     }
 }
 /// `ArrowSettingsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArrowSettingsRequest {
     /// Arrow API base URL
     ///
@@ -3251,7 +3251,7 @@ runtime::response_model! {
     modified("modified")]
 }
 /// `ArrowVendorOfferingMappingCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArrowVendorOfferingMappingCreateRequest {
     /// `string (uuid)`, required.
     pub settings: Uuid,
@@ -3334,7 +3334,7 @@ impl ArrowVendorOfferingMappingCreateRequestBuilder {
     }
 }
 /// `ArrowVendorOfferingMappingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArrowVendorOfferingMappingRequest {
     /// `string (uri)`, required.
     pub settings: String,
@@ -3459,7 +3459,7 @@ runtime::response_model! {
     invoice_items_affected("invoice_items_affected")]
 }
 /// `CleanupConsumptionRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CleanupConsumptionRequestRequest {
     /// YYYY-MM format
     ///
@@ -3678,7 +3678,7 @@ runtime::response_model! {
     classification("classification"), row_count("row_count"), data("data")]
 }
 /// `FetchBillingExportRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FetchBillingExportRequestRequest {
     /// YYYY-MM format
     ///
@@ -3786,7 +3786,7 @@ runtime::response_model! {
     data("data")]
 }
 /// `FetchConsumptionRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FetchConsumptionRequestRequest {
     /// `string`, required.
     pub license_reference: String,
@@ -3862,7 +3862,7 @@ runtime::response_model! {
     FetchLicenseInfoRequest, "FetchLicenseInfoRequest", extra, [data("data")]
 }
 /// `FetchLicenseInfoRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FetchLicenseInfoRequestRequest {
     /// `string`, required.
     pub license_reference: String,
@@ -3930,7 +3930,7 @@ runtime::response_model! {
     offering_name("offering_name"), project_name("project_name"), success("success")]
 }
 /// `ImportLicenseRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportLicenseRequestRequest {
     /// Arrow license reference (e.g., XSP12345). Will be set as backend_id.
     ///
@@ -4054,7 +4054,7 @@ runtime::response_model! {
     previous_backend_id("previous_backend_id"), success("success")]
 }
 /// `LinkResourceRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LinkResourceRequestRequest {
     /// UUID of the Waldur resource to link.
     ///
@@ -4130,7 +4130,7 @@ runtime::response_model! {
     bot_provision_status("bot_provision_status")]
 }
 /// `MatrixAppserviceSetupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MatrixAppserviceSetupRequest {
     /// Waldur URL reachable by the Matrix homeserver (for webhook callbacks)
     ///
@@ -4168,7 +4168,7 @@ pub struct MatrixAppserviceSetupRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PatchedArrowCustomerMappingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedArrowCustomerMappingRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -4197,7 +4197,7 @@ pub struct PatchedArrowCustomerMappingRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PatchedArrowSettingsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedArrowSettingsRequest {
     /// Arrow API base URL
     ///
@@ -4245,7 +4245,7 @@ pub struct PatchedArrowSettingsRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PatchedArrowVendorOfferingMappingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedArrowVendorOfferingMappingRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -4349,7 +4349,7 @@ runtime::response_model! {
     classification_filter("classification_filter"), sync_enabled("sync_enabled")]
 }
 /// `PreviewSettingsRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PreviewSettingsRequestRequest {
     /// Arrow API base URL
     ///
@@ -4420,7 +4420,7 @@ impl PreviewSettingsRequestRequestBuilder {
     }
 }
 /// `ReconcileRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReconcileRequestRequest {
     /// `integer`, required.
     pub year: i64,
@@ -4515,7 +4515,7 @@ runtime::response_model! {
     mappings_created("mappings_created"), message("message")]
 }
 /// `SaveSettingsRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SaveSettingsRequestRequest {
     /// Arrow API base URL
     ///
@@ -4592,7 +4592,7 @@ impl SaveSettingsRequestRequestBuilder {
     }
 }
 /// `SaveSettingsRequestRequestCustomerMapping`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SaveSettingsRequestRequestCustomerMapping {
     /// `string`, required.
     pub arrow_reference: String,
@@ -4614,7 +4614,7 @@ impl SaveSettingsRequestRequestCustomerMapping {
     }
 }
 /// `SyncFromArrowRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SyncFromArrowRequestRequest {
     /// `string (uuid)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -4625,7 +4625,7 @@ pub struct SyncFromArrowRequestRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `SyncPauseRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SyncPauseRequestRequest {
     /// `string (uuid)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -4780,7 +4780,7 @@ runtime::response_model! {
     status("status"), row_count("row_count")]
 }
 /// `SyncResourceHistoricalConsumptionRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SyncResourceHistoricalConsumptionRequestRequest {
     /// UUID of the resource to sync
     ///
@@ -4855,7 +4855,7 @@ runtime::response_model! {
     created("created"), updated("updated")]
 }
 /// `SyncResourcesRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SyncResourcesRequestRequest {
     /// Start period in YYYY-MM format (default: 6 months ago, Arrow max)
     ///
@@ -4891,7 +4891,7 @@ pub struct SyncResourcesRequestRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `TriggerConsumptionSyncRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TriggerConsumptionSyncRequestRequest {
     /// `integer`, required.
     pub year: i64,
@@ -4956,7 +4956,7 @@ impl TriggerConsumptionSyncRequestRequestBuilder {
     }
 }
 /// `TriggerSyncRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TriggerSyncRequestRequest {
     /// `integer`, required.
     pub year: i64,

@@ -174,7 +174,7 @@ runtime::response_model! {
     impact_description("impact_description")]
 }
 /// `AdminAnnouncementRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AdminAnnouncementRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -237,7 +237,7 @@ impl AdminAnnouncementRequestBuilder {
     }
 }
 /// `PatchedAdminAnnouncementRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedAdminAnnouncementRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

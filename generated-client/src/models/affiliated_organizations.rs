@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `AffiliatedOrganizationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AffiliatedOrganizationRequest {
     /// `string`, required.
     pub name: String,
@@ -174,7 +174,7 @@ runtime::response_model! {
     estimated_monthly_cost("estimated_monthly_cost")]
 }
 /// `PatchedAffiliatedOrganizationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedAffiliatedOrganizationRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

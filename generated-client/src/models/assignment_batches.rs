@@ -221,7 +221,7 @@ runtime::response_model! {
 /// `AssignmentBatchItem`: `AssignmentItem`.
 pub type AssignmentBatchItem = models::AssignmentItem;
 /// `AssignmentBatchRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AssignmentBatchRequest {
     /// Optional notes from call manager to reviewer.
     ///
@@ -465,7 +465,7 @@ runtime::response_model! {
     status("status")]
 }
 /// `ExtendDeadlineRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExtendDeadlineRequestRequest {
     /// New expiration date and time for the assignment batch.
     ///
@@ -512,7 +512,7 @@ runtime::response_model! {
     expires_at("expires_at")]
 }
 /// `SendAssignmentBatchRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SendAssignmentBatchRequest {
     /// Optional notes to include in the invitation email
     ///

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `AssignmentItemDeclineRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AssignmentItemDeclineRequest {
     /// Reason for declining this assignment
     ///
@@ -23,7 +23,7 @@ pub struct AssignmentItemDeclineRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `AssignmentItemRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AssignmentItemRequest {
     /// Reason provided by reviewer for declining.
     ///
@@ -170,7 +170,7 @@ runtime::response_model! {
     new_item_uuid("new_item_uuid"), new_batch_uuid("new_batch_uuid")]
 }
 /// `ReassignItemRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReassignItemRequest {
     /// UUID of the pool entry for the new reviewer
     ///

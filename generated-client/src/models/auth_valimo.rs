@@ -69,7 +69,7 @@ runtime::response_model! {
     details("details")]
 }
 /// `AuthResultRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthResultRequest {
     /// `string`, required.
     pub phone: String,
@@ -88,7 +88,7 @@ impl AuthResultRequest {
     }
 }
 /// `AuthResultUUIDRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthResultUuidRequest {
     /// UUID of the authentication result.
     ///

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedRuleRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRuleRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -188,7 +188,7 @@ runtime::response_model! {
     category_url("category_url")]
 }
 /// `RuleRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RuleRequest {
     /// `string`, required.
     pub name: String,
@@ -439,7 +439,7 @@ runtime::response_model! {
     user_value("user_value"), rule_value("rule_value"), reason("reason")]
 }
 /// `RuleTestMatchRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RuleTestMatchRequestRequest {
     /// UUID of the user to evaluate this rule against.
     ///

@@ -291,7 +291,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `AwsVolumeAttachRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AwsVolumeAttachRequest {
     /// `string (uri)`, required.
     pub instance: String,
@@ -348,7 +348,7 @@ impl AwsVolumeAttachRequestBuilder {
     }
 }
 /// `AwsVolumeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AwsVolumeRequest {
     /// `string`, required.
     pub name: String,

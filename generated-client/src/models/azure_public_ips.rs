@@ -270,7 +270,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `AzurePublicIPRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AzurePublicIpRequest {
     /// `string`, required.
     pub name: String,
@@ -368,7 +368,7 @@ impl AzurePublicIpRequestBuilder {
     }
 }
 /// `PatchedAzurePublicIPRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedAzurePublicIpRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -309,7 +309,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `AzureSqlDatabaseRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AzureSqlDatabaseRequest {
     /// `string`, required.
     pub name: String,
@@ -404,7 +404,7 @@ impl AzureSqlDatabaseRequestBuilder {
     }
 }
 /// `PatchedAzureSqlDatabaseRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedAzureSqlDatabaseRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -326,7 +326,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `AzureSqlServerRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AzureSqlServerRequest {
     /// `string`, required.
     pub name: String,
@@ -414,7 +414,7 @@ impl AzureSqlServerRequestBuilder {
     }
 }
 /// `PatchedAzureSqlServerRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedAzureSqlServerRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

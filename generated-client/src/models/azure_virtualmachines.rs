@@ -415,7 +415,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `AzureVirtualMachineRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AzureVirtualMachineRequest {
     /// `string`, required.
     pub name: String,
@@ -540,7 +540,7 @@ impl AzureVirtualMachineRequestBuilder {
     }
 }
 /// `PatchedAzureVirtualMachineRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedAzureVirtualMachineRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -105,7 +105,7 @@ runtime::response_model! {
 /// `BackendResourceImport`: `Resource`.
 pub type BackendResourceImport = models::Resource;
 /// `BackendResourceImportRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BackendResourceImportRequest {
     /// `string (uuid)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -116,7 +116,7 @@ pub struct BackendResourceImportRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `BackendResourceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackendResourceRequest {
     /// `string`, required.
     pub name: String,

@@ -52,7 +52,7 @@ runtime::response_model! {
     subject("subject"), body("body")]
 }
 /// `MessageTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MessageTemplateRequest {
     /// `string`, required.
     pub name: String,
@@ -121,7 +121,7 @@ impl MessageTemplateRequestBuilder {
     }
 }
 /// `PatchedMessageTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedMessageTemplateRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

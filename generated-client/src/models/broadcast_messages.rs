@@ -78,7 +78,7 @@ runtime::response_model! {
     send_at("send_at")]
 }
 /// `BroadcastMessageCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BroadcastMessageCreateRequest {
     /// `string`, required.
     pub subject: String,
@@ -280,7 +280,7 @@ runtime::response_model! {
 /// `BroadcastMessagesRecipientsRetrieveResponseCustomer`: `CampaignOffering`.
 pub type BroadcastMessagesRecipientsRetrieveResponseCustomer = models::CampaignOffering;
 /// `PatchedBroadcastMessageRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedBroadcastMessageRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -95,7 +95,7 @@ runtime::response_model! {
     created("created"), modified("modified")]
 }
 /// `CallAssignmentConfigurationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CallAssignmentConfigurationRequest {
     /// Automatically assign next-best reviewer when someone declines. If False, manager must manually approve reassignments.
     ///

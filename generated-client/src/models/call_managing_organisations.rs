@@ -125,11 +125,15 @@ impl CallManagingOrganisationRequest {
     }
 }
 impl runtime::MultipartBody for CallManagingOrganisationRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -142,11 +146,15 @@ impl runtime::MultipartBody for CallManagingOrganisationRequest {
         }
         {
             let v = &self.customer;
-            parts.push(("customer".to_string(), runtime::multipart_value(v)));
+            parts
+                .push((
+                    "customer".to_string(),
+                    runtime::multipart_value("customer", v)?,
+                ));
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -158,9 +166,9 @@ impl runtime::MultipartBody for CallManagingOrganisationRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.image.is_value()
@@ -531,11 +539,15 @@ pub struct PatchedCallManagingOrganisationRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for PatchedCallManagingOrganisationRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -548,7 +560,7 @@ impl runtime::MultipartBody for PatchedCallManagingOrganisationRequest {
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -560,9 +572,9 @@ impl runtime::MultipartBody for PatchedCallManagingOrganisationRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.image.is_value()

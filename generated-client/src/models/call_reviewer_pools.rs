@@ -30,7 +30,7 @@ runtime::response_model! {
     [max_assignments("max_assignments")]
 }
 /// `CallReviewerPoolsAcceptRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallReviewerPoolsAcceptRequest {
     /// `string (uuid)`, required.
     pub proposal_uuid: Uuid,
@@ -64,7 +64,7 @@ pub type CallReviewerPoolsListResponse = models::CallReviewerPoolsForceAcceptRes
 /// `CallReviewerPoolsRetrieveResponse`: `CallReviewerPoolsForceAcceptResponse`.
 pub type CallReviewerPoolsRetrieveResponse = models::CallReviewerPoolsForceAcceptResponse;
 /// `PatchedCallReviewerPoolUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedCallReviewerPoolUpdateRequest {
     /// Maximum number of proposals that can be assigned to this reviewer
     ///

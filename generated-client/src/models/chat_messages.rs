@@ -277,7 +277,7 @@ impl runtime::Inspect for ChatMessageBlockKeyEnum {
     }
 }
 /// `MessageFeedbackRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MessageFeedbackRequest {
     /// Feedback score: true=thumbs up, false=thumbs down.
     ///

@@ -143,7 +143,7 @@ runtime::response_model! {
     monthly_system_default("monthly_system_default")]
 }
 /// `SetTokenQuotaRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetTokenQuotaRequest {
     /// UUID of the user to set quota for.
     ///

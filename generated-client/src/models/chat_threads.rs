@@ -139,7 +139,7 @@ runtime::response_model! {
 /// `ThreadSessionMaxSeverityEnum`: `InjectionSeverityEnum`.
 pub type ThreadSessionMaxSeverityEnum = models::InjectionSeverityEnum;
 /// `ThreadSessionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ThreadSessionRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -61,7 +61,7 @@ runtime::response_model! {
     questions_count("questions_count")]
 }
 /// `ChecklistRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChecklistRequest {
     /// `string`, required.
     pub name: String,
@@ -92,7 +92,7 @@ impl ChecklistRequest {
 /// `ChecklistsAdminChecklistQuestionsResponse`: `QuestionAdmin`.
 pub type ChecklistsAdminChecklistQuestionsResponse = models::QuestionAdmin;
 /// `PatchedChecklistRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedChecklistRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedQuestionOptionsAdminRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedQuestionOptionsAdminRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -24,7 +24,7 @@ pub struct PatchedQuestionOptionsAdminRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `QuestionOptionsAdminRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuestionOptionsAdminRequest {
     /// `string`, required.
     pub label: String,

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedQuestionAdminRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedQuestionAdminRequest {
     /// `boolean`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -127,7 +127,7 @@ pub struct PatchedQuestionAdminRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `QuestionAdminRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuestionAdminRequest {
     /// `boolean`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -493,7 +493,7 @@ impl runtime::Inspect for CoiDisclosureFormFinancialInterestRelationshipTypeEnum
     }
 }
 /// `COIDisclosureFormRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CoiDisclosureFormRequest {
     /// Null for general annual disclosure
     ///

@@ -67,7 +67,7 @@ runtime::response_model! {
     user("user"), limit("limit")]
 }
 /// `ComponentUserUsageLimitRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentUserUsageLimitRequest {
     /// `string (uri)`, required.
     pub resource: String,
@@ -140,7 +140,7 @@ impl ComponentUserUsageLimitRequestBuilder {
     }
 }
 /// `PatchedComponentUserUsageLimitRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedComponentUserUsageLimitRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `COIStatusUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CoiStatusUpdateRequest {
     /// ``COIStatusUpdateRequestStatusEnum``, required.
     pub status: models::CoiStatusUpdateRequestStatusEnum,
@@ -346,7 +346,7 @@ runtime::response_model! {
     conflicting_organization_name("conflicting_organization_name"), created("created")]
 }
 /// `ConflictOfInterestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConflictOfInterestRequest {
     /// ``ConflictOfInterestRequestStatusEnum``.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -127,7 +127,7 @@ runtime::response_model! {
     consumption_last_month("consumption_last_month")]
 }
 /// `CreateCustomerCreditRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateCustomerCreditRequest {
     /// `string (decimal)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -314,7 +314,7 @@ runtime::response_model! {
     extra, [date("date"), price("price")]
 }
 /// `PatchedCreateCustomerCreditRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedCreateCustomerCreditRequest {
     /// `string (decimal)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -55,7 +55,7 @@ runtime::response_model! {
     homepage("homepage"), notification_emails("notification_emails")]
 }
 /// `CustomerContactUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CustomerContactUpdateRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -80,7 +80,7 @@ pub struct CustomerContactUpdateRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `CustomerDefaultAffiliationsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CustomerDefaultAffiliationsUpdateRequest {
     /// `array of string (uuid)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -306,11 +306,15 @@ impl CustomerRequest {
     }
 }
 impl runtime::MultipartBody for CustomerRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.backend_id {
             Nullable::Value(v) => {
-                parts.push(("backend_id".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "backend_id".to_string(),
+                        runtime::multipart_value("backend_id", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -323,7 +327,7 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -336,7 +340,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.blocked {
             Nullable::Value(v) => {
-                parts.push(("blocked".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "blocked".to_string(),
+                        runtime::multipart_value("blocked", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -349,7 +357,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.archived {
             Nullable::Value(v) => {
-                parts.push(("archived".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "archived".to_string(),
+                        runtime::multipart_value("archived", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -365,7 +377,7 @@ impl runtime::MultipartBody for CustomerRequest {
                 parts
                     .push((
                         "display_billing_info_in_projects".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("display_billing_info_in_projects", v)?,
                     ));
             }
             Nullable::Null => {
@@ -382,7 +394,7 @@ impl runtime::MultipartBody for CustomerRequest {
                 parts
                     .push((
                         "default_tax_percent".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("default_tax_percent", v)?,
                     ));
             }
             Nullable::Null => {
@@ -399,7 +411,7 @@ impl runtime::MultipartBody for CustomerRequest {
                 parts
                     .push((
                         "accounting_start_date".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("accounting_start_date", v)?,
                     ));
             }
             Nullable::Null => {
@@ -413,7 +425,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.sponsor_number {
             Nullable::Value(v) => {
-                parts.push(("sponsor_number".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "sponsor_number".to_string(),
+                        runtime::multipart_value("sponsor_number", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -429,7 +445,7 @@ impl runtime::MultipartBody for CustomerRequest {
                 parts
                     .push((
                         "max_service_accounts".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("max_service_accounts", v)?,
                     ));
             }
             Nullable::Null => {
@@ -446,7 +462,7 @@ impl runtime::MultipartBody for CustomerRequest {
                 parts
                     .push((
                         "project_metadata_checklist".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("project_metadata_checklist", v)?,
                     ));
             }
             Nullable::Null => {
@@ -463,7 +479,7 @@ impl runtime::MultipartBody for CustomerRequest {
                 parts
                     .push((
                         "grace_period_days".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("grace_period_days", v)?,
                     ));
             }
             Nullable::Null => {
@@ -480,7 +496,7 @@ impl runtime::MultipartBody for CustomerRequest {
                 parts
                     .push((
                         "user_email_patterns".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("user_email_patterns", v)?,
                     ));
             }
             Nullable::Null => {
@@ -497,7 +513,7 @@ impl runtime::MultipartBody for CustomerRequest {
                 parts
                     .push((
                         "user_affiliations".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("user_affiliations", v)?,
                     ));
             }
             Nullable::Null => {
@@ -514,7 +530,7 @@ impl runtime::MultipartBody for CustomerRequest {
                 parts
                     .push((
                         "user_identity_sources".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("user_identity_sources", v)?,
                     ));
             }
             Nullable::Null => {
@@ -528,11 +544,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         {
             let v = &self.name;
-            parts.push(("name".to_string(), runtime::multipart_value(v)));
+            parts.push(("name".to_string(), runtime::multipart_value("name", v)?));
         }
         match &self.slug {
             Nullable::Value(v) => {
-                parts.push(("slug".to_string(), runtime::multipart_value(v)));
+                parts.push(("slug".to_string(), runtime::multipart_value("slug", v)?));
             }
             Nullable::Null => {
                 parts
@@ -545,7 +561,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.native_name {
             Nullable::Value(v) => {
-                parts.push(("native_name".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "native_name".to_string(),
+                        runtime::multipart_value("native_name", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -558,7 +578,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.abbreviation {
             Nullable::Value(v) => {
-                parts.push(("abbreviation".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "abbreviation".to_string(),
+                        runtime::multipart_value("abbreviation", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -571,7 +595,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -584,7 +612,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.contact_details {
             Nullable::Value(v) => {
-                parts.push(("contact_details".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "contact_details".to_string(),
+                        runtime::multipart_value("contact_details", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -598,7 +630,10 @@ impl runtime::MultipartBody for CustomerRequest {
         match &self.agreement_number {
             Nullable::Value(v) => {
                 parts
-                    .push(("agreement_number".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "agreement_number".to_string(),
+                        runtime::multipart_value("agreement_number", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -611,7 +646,7 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.email {
             Nullable::Value(v) => {
-                parts.push(("email".to_string(), runtime::multipart_value(v)));
+                parts.push(("email".to_string(), runtime::multipart_value("email", v)?));
             }
             Nullable::Null => {
                 parts
@@ -624,7 +659,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.phone_number {
             Nullable::Value(v) => {
-                parts.push(("phone_number".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "phone_number".to_string(),
+                        runtime::multipart_value("phone_number", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -637,7 +676,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.access_subnets {
             Nullable::Value(v) => {
-                parts.push(("access_subnets".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "access_subnets".to_string(),
+                        runtime::multipart_value("access_subnets", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -653,7 +696,7 @@ impl runtime::MultipartBody for CustomerRequest {
                 parts
                     .push((
                         "registration_code".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("registration_code", v)?,
                     ));
             }
             Nullable::Null => {
@@ -667,7 +710,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.homepage {
             Nullable::Value(v) => {
-                parts.push(("homepage".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "homepage".to_string(),
+                        runtime::multipart_value("homepage", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -680,7 +727,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.domain {
             Nullable::Value(v) => {
-                parts.push(("domain".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "domain".to_string(),
+                        runtime::multipart_value("domain", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -693,7 +744,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.vat_code {
             Nullable::Value(v) => {
-                parts.push(("vat_code".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "vat_code".to_string(),
+                        runtime::multipart_value("vat_code", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -706,7 +761,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.postal {
             Nullable::Value(v) => {
-                parts.push(("postal".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "postal".to_string(),
+                        runtime::multipart_value("postal", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -719,7 +778,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.address {
             Nullable::Value(v) => {
-                parts.push(("address".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "address".to_string(),
+                        runtime::multipart_value("address", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -732,7 +795,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.bank_name {
             Nullable::Value(v) => {
-                parts.push(("bank_name".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "bank_name".to_string(),
+                        runtime::multipart_value("bank_name", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -745,7 +812,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.latitude {
             Nullable::Value(v) => {
-                parts.push(("latitude".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "latitude".to_string(),
+                        runtime::multipart_value("latitude", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -758,7 +829,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.longitude {
             Nullable::Value(v) => {
-                parts.push(("longitude".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "longitude".to_string(),
+                        runtime::multipart_value("longitude", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -771,7 +846,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.bank_account {
             Nullable::Value(v) => {
-                parts.push(("bank_account".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "bank_account".to_string(),
+                        runtime::multipart_value("bank_account", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -784,7 +863,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.country {
             Nullable::Value(v) => {
-                parts.push(("country".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "country".to_string(),
+                        runtime::multipart_value("country", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -800,7 +883,7 @@ impl runtime::MultipartBody for CustomerRequest {
                 parts
                     .push((
                         "notification_emails".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("notification_emails", v)?,
                     ));
             }
             Nullable::Null => {
@@ -814,7 +897,7 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.city {
             Nullable::Value(v) => {
-                parts.push(("city".to_string(), runtime::multipart_value(v)));
+                parts.push(("city".to_string(), runtime::multipart_value("city", v)?));
             }
             Nullable::Null => {
                 parts
@@ -827,7 +910,7 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.state {
             Nullable::Value(v) => {
-                parts.push(("state".to_string(), runtime::multipart_value(v)));
+                parts.push(("state".to_string(), runtime::multipart_value("state", v)?));
             }
             Nullable::Null => {
                 parts
@@ -840,7 +923,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.parish {
             Nullable::Value(v) => {
-                parts.push(("parish".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "parish".to_string(),
+                        runtime::multipart_value("parish", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -853,7 +940,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.street {
             Nullable::Value(v) => {
-                parts.push(("street".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "street".to_string(),
+                        runtime::multipart_value("street", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -866,7 +957,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.house_nr {
             Nullable::Value(v) => {
-                parts.push(("house_nr".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "house_nr".to_string(),
+                        runtime::multipart_value("house_nr", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -879,7 +974,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.apartment_nr {
             Nullable::Value(v) => {
-                parts.push(("apartment_nr".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "apartment_nr".to_string(),
+                        runtime::multipart_value("apartment_nr", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -892,7 +991,11 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         match &self.household {
             Nullable::Value(v) => {
-                parts.push(("household".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "household".to_string(),
+                        runtime::multipart_value("household", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -908,7 +1011,7 @@ impl runtime::MultipartBody for CustomerRequest {
                 parts
                     .push((
                         "project_slug_template".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("project_slug_template", v)?,
                     ));
             }
             Nullable::Null => {
@@ -921,9 +1024,9 @@ impl runtime::MultipartBody for CustomerRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.image.is_value()
@@ -1692,11 +1795,15 @@ pub struct PatchedCustomerRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for PatchedCustomerRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.backend_id {
             Nullable::Value(v) => {
-                parts.push(("backend_id".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "backend_id".to_string(),
+                        runtime::multipart_value("backend_id", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1709,7 +1816,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -1722,7 +1829,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.blocked {
             Nullable::Value(v) => {
-                parts.push(("blocked".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "blocked".to_string(),
+                        runtime::multipart_value("blocked", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1735,7 +1846,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.archived {
             Nullable::Value(v) => {
-                parts.push(("archived".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "archived".to_string(),
+                        runtime::multipart_value("archived", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1751,7 +1866,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
                 parts
                     .push((
                         "display_billing_info_in_projects".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("display_billing_info_in_projects", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1768,7 +1883,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
                 parts
                     .push((
                         "default_tax_percent".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("default_tax_percent", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1785,7 +1900,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
                 parts
                     .push((
                         "accounting_start_date".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("accounting_start_date", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1799,7 +1914,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.sponsor_number {
             Nullable::Value(v) => {
-                parts.push(("sponsor_number".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "sponsor_number".to_string(),
+                        runtime::multipart_value("sponsor_number", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1815,7 +1934,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
                 parts
                     .push((
                         "max_service_accounts".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("max_service_accounts", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1832,7 +1951,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
                 parts
                     .push((
                         "project_metadata_checklist".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("project_metadata_checklist", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1849,7 +1968,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
                 parts
                     .push((
                         "grace_period_days".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("grace_period_days", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1866,7 +1985,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
                 parts
                     .push((
                         "user_email_patterns".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("user_email_patterns", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1883,7 +2002,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
                 parts
                     .push((
                         "user_affiliations".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("user_affiliations", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1900,7 +2019,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
                 parts
                     .push((
                         "user_identity_sources".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("user_identity_sources", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1914,7 +2033,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.name {
             Nullable::Value(v) => {
-                parts.push(("name".to_string(), runtime::multipart_value(v)));
+                parts.push(("name".to_string(), runtime::multipart_value("name", v)?));
             }
             Nullable::Null => {
                 parts
@@ -1927,7 +2046,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.slug {
             Nullable::Value(v) => {
-                parts.push(("slug".to_string(), runtime::multipart_value(v)));
+                parts.push(("slug".to_string(), runtime::multipart_value("slug", v)?));
             }
             Nullable::Null => {
                 parts
@@ -1940,7 +2059,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.native_name {
             Nullable::Value(v) => {
-                parts.push(("native_name".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "native_name".to_string(),
+                        runtime::multipart_value("native_name", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1953,7 +2076,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.abbreviation {
             Nullable::Value(v) => {
-                parts.push(("abbreviation".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "abbreviation".to_string(),
+                        runtime::multipart_value("abbreviation", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1966,7 +2093,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1979,7 +2110,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.contact_details {
             Nullable::Value(v) => {
-                parts.push(("contact_details".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "contact_details".to_string(),
+                        runtime::multipart_value("contact_details", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1993,7 +2128,10 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         match &self.agreement_number {
             Nullable::Value(v) => {
                 parts
-                    .push(("agreement_number".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "agreement_number".to_string(),
+                        runtime::multipart_value("agreement_number", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2006,7 +2144,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.email {
             Nullable::Value(v) => {
-                parts.push(("email".to_string(), runtime::multipart_value(v)));
+                parts.push(("email".to_string(), runtime::multipart_value("email", v)?));
             }
             Nullable::Null => {
                 parts
@@ -2019,7 +2157,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.phone_number {
             Nullable::Value(v) => {
-                parts.push(("phone_number".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "phone_number".to_string(),
+                        runtime::multipart_value("phone_number", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2032,7 +2174,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.access_subnets {
             Nullable::Value(v) => {
-                parts.push(("access_subnets".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "access_subnets".to_string(),
+                        runtime::multipart_value("access_subnets", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2048,7 +2194,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
                 parts
                     .push((
                         "registration_code".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("registration_code", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2062,7 +2208,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.homepage {
             Nullable::Value(v) => {
-                parts.push(("homepage".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "homepage".to_string(),
+                        runtime::multipart_value("homepage", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2075,7 +2225,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.domain {
             Nullable::Value(v) => {
-                parts.push(("domain".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "domain".to_string(),
+                        runtime::multipart_value("domain", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2088,7 +2242,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.vat_code {
             Nullable::Value(v) => {
-                parts.push(("vat_code".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "vat_code".to_string(),
+                        runtime::multipart_value("vat_code", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2101,7 +2259,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.postal {
             Nullable::Value(v) => {
-                parts.push(("postal".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "postal".to_string(),
+                        runtime::multipart_value("postal", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2114,7 +2276,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.address {
             Nullable::Value(v) => {
-                parts.push(("address".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "address".to_string(),
+                        runtime::multipart_value("address", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2127,7 +2293,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.bank_name {
             Nullable::Value(v) => {
-                parts.push(("bank_name".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "bank_name".to_string(),
+                        runtime::multipart_value("bank_name", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2140,7 +2310,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.latitude {
             Nullable::Value(v) => {
-                parts.push(("latitude".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "latitude".to_string(),
+                        runtime::multipart_value("latitude", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2153,7 +2327,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.longitude {
             Nullable::Value(v) => {
-                parts.push(("longitude".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "longitude".to_string(),
+                        runtime::multipart_value("longitude", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2166,7 +2344,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.bank_account {
             Nullable::Value(v) => {
-                parts.push(("bank_account".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "bank_account".to_string(),
+                        runtime::multipart_value("bank_account", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2179,7 +2361,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.country {
             Nullable::Value(v) => {
-                parts.push(("country".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "country".to_string(),
+                        runtime::multipart_value("country", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2195,7 +2381,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
                 parts
                     .push((
                         "notification_emails".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("notification_emails", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2209,7 +2395,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.city {
             Nullable::Value(v) => {
-                parts.push(("city".to_string(), runtime::multipart_value(v)));
+                parts.push(("city".to_string(), runtime::multipart_value("city", v)?));
             }
             Nullable::Null => {
                 parts
@@ -2222,7 +2408,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.state {
             Nullable::Value(v) => {
-                parts.push(("state".to_string(), runtime::multipart_value(v)));
+                parts.push(("state".to_string(), runtime::multipart_value("state", v)?));
             }
             Nullable::Null => {
                 parts
@@ -2235,7 +2421,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.parish {
             Nullable::Value(v) => {
-                parts.push(("parish".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "parish".to_string(),
+                        runtime::multipart_value("parish", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2248,7 +2438,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.street {
             Nullable::Value(v) => {
-                parts.push(("street".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "street".to_string(),
+                        runtime::multipart_value("street", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2261,7 +2455,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.house_nr {
             Nullable::Value(v) => {
-                parts.push(("house_nr".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "house_nr".to_string(),
+                        runtime::multipart_value("house_nr", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2274,7 +2472,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.apartment_nr {
             Nullable::Value(v) => {
-                parts.push(("apartment_nr".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "apartment_nr".to_string(),
+                        runtime::multipart_value("apartment_nr", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2287,7 +2489,11 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         match &self.household {
             Nullable::Value(v) => {
-                parts.push(("household".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "household".to_string(),
+                        runtime::multipart_value("household", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2303,7 +2509,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
                 parts
                     .push((
                         "project_slug_template".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("project_slug_template", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2316,16 +2522,16 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
 }
 /// `PatchedProjectDigestConfigRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedProjectDigestConfigRequest {
     /// `boolean`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -2464,7 +2670,7 @@ runtime::response_model! {
     html_body("html_body"), text_body("text_body")]
 }
 /// `ProjectDigestPreviewRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectDigestPreviewRequest {
     /// `string (uuid)`, required.
     pub project_uuid: Uuid,

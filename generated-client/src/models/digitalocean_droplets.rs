@@ -372,7 +372,7 @@ runtime::response_model! {
 /// `DigitalOceanDropletRequest`: `AwsInstanceRequest`.
 pub type DigitalOceanDropletRequest = models::AwsInstanceRequest;
 /// `DigitalOceanDropletResizeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DigitalOceanDropletResizeRequest {
     /// `string (uri)`, required.
     pub size: String,

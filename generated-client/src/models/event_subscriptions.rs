@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `EventSubscriptionQueueCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventSubscriptionQueueCreateRequest {
     /// UUID of the offering to receive events for
     ///
@@ -36,7 +36,7 @@ impl EventSubscriptionQueueCreateRequest {
     }
 }
 /// `EventSubscriptionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EventSubscriptionRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -54,7 +54,7 @@ pub struct EventSubscriptionRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `EventSubscriptionRequestObservableObject`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventSubscriptionRequestObservableObject {
     /// `string (uuid)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

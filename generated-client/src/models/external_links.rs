@@ -128,15 +128,19 @@ impl ExternalLinkRequestBuilder {
     }
 }
 impl runtime::MultipartBody for ExternalLinkRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.name;
-            parts.push(("name".to_string(), runtime::multipart_value(v)));
+            parts.push(("name".to_string(), runtime::multipart_value("name", v)?));
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -149,11 +153,11 @@ impl runtime::MultipartBody for ExternalLinkRequest {
         }
         {
             let v = &self.link;
-            parts.push(("link".to_string(), runtime::multipart_value(v)));
+            parts.push(("link".to_string(), runtime::multipart_value("link", v)?));
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -165,9 +169,9 @@ impl runtime::MultipartBody for ExternalLinkRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.image.is_value()
@@ -194,11 +198,11 @@ pub struct PatchedExternalLinkRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for PatchedExternalLinkRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.name {
             Nullable::Value(v) => {
-                parts.push(("name".to_string(), runtime::multipart_value(v)));
+                parts.push(("name".to_string(), runtime::multipart_value("name", v)?));
             }
             Nullable::Null => {
                 parts
@@ -211,7 +215,11 @@ impl runtime::MultipartBody for PatchedExternalLinkRequest {
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -224,7 +232,7 @@ impl runtime::MultipartBody for PatchedExternalLinkRequest {
         }
         match &self.link {
             Nullable::Value(v) => {
-                parts.push(("link".to_string(), runtime::multipart_value(v)));
+                parts.push(("link".to_string(), runtime::multipart_value("link", v)?));
             }
             Nullable::Null => {
                 parts
@@ -237,7 +245,7 @@ impl runtime::MultipartBody for PatchedExternalLinkRequest {
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -249,9 +257,9 @@ impl runtime::MultipartBody for PatchedExternalLinkRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.image.is_value()

@@ -78,7 +78,7 @@ runtime::response_model! {
     user_full_name("user_full_name")]
 }
 /// `FreeipaProfileRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FreeipaProfileRequest {
     /// Letters, numbers and ./+/-/_ characters
     ///

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedWebHookRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedWebHookRequest {
     /// `boolean`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -210,7 +210,7 @@ impl runtime::Inspect for WebHookContentTypeEnum1 {
     }
 }
 /// `WebHookRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebHookRequest {
     /// `boolean`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

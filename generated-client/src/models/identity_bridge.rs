@@ -53,7 +53,7 @@ runtime::response_model! {
     deactivated("deactivated")]
 }
 /// `IdentityBridgeRemoveRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IdentityBridgeRemoveRequest {
     /// CUID / username of the user to remove from the ISD.
     ///
@@ -142,7 +142,7 @@ runtime::response_model! {
     created("created"), updated_fields("updated_fields")]
 }
 /// `IdentityBridgeRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IdentityBridgeRequestRequest {
     /// CUID / username of the user to create or update.
     ///

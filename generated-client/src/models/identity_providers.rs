@@ -66,7 +66,7 @@ runtime::response_model! {
     suggested_scopes("suggested_scopes")]
 }
 /// `DiscoverMetadataRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiscoverMetadataRequestRequest {
     /// OIDC discovery URL (e.g., <https://idp.example.com/.well-known/openid-configuration>)
     ///
@@ -311,7 +311,7 @@ runtime::response_model! {
     attribute_mapping("attribute_mapping"), extra_fields("extra_fields")]
 }
 /// `IdentityProviderRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IdentityProviderRequest {
     /// `array of string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -504,7 +504,7 @@ runtime::response_model! {
     extra, [attribute_mapping("attribute_mapping"), extra_scope("extra_scope")]
 }
 /// `PatchedIdentityProviderRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedIdentityProviderRequest {
     /// `array of string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

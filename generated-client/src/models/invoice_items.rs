@@ -155,7 +155,7 @@ runtime::response_model! {
     customer_uuid("customer_uuid"), customer_name("customer_name")]
 }
 /// `InvoiceItemCompensationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceItemCompensationRequest {
     /// Name of the offering component for compensation
     ///
@@ -222,7 +222,7 @@ runtime::response_model! {
     quantity("quantity"), unit_price("unit_price"), start("start"), end("end")]
 }
 /// `InvoiceItemUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceItemUpdateRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -64,7 +64,7 @@ runtime::response_model! {
     reason("reason")]
 }
 /// `ImportUsageRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportUsageRequest {
     /// `integer`, required.
     pub year: i64,
@@ -124,7 +124,7 @@ impl ImportUsageRequestBuilder {
     }
 }
 /// `ImportUsageRequestItem`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportUsageRequestItem {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -724,15 +724,15 @@ impl PaidRequest {
     }
 }
 impl runtime::MultipartBody for PaidRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.date;
-            parts.push(("date".to_string(), runtime::multipart_value(v)));
+            parts.push(("date".to_string(), runtime::multipart_value("date", v)?));
         }
         match &self.proof {
             Nullable::Value(v) => {
-                parts.push(("proof".to_string(), runtime::multipart_value(v)));
+                parts.push(("proof".to_string(), runtime::multipart_value("proof", v)?));
             }
             Nullable::Null => {
                 parts
@@ -744,16 +744,16 @@ impl runtime::MultipartBody for PaidRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.proof.is_value()
     }
 }
 /// `PaymentURLRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaymentUrlRequest {
     /// URL for initiating payment via payment gateway.
     ///
@@ -766,7 +766,7 @@ pub struct PaymentUrlRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ReferenceNumberRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReferenceNumberRequest {
     /// Reference number associated with the invoice.
     ///

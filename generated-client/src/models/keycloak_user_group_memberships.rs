@@ -135,7 +135,7 @@ runtime::response_model! {
     error_traceback("error_traceback")]
 }
 /// `KeycloakUserGroupMembershipRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KeycloakUserGroupMembershipRequest {
     /// Keycloak user username
     ///
@@ -224,7 +224,7 @@ impl KeycloakUserGroupMembershipRequestBuilder {
     }
 }
 /// `PatchedKeycloakUserGroupMembershipRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedKeycloakUserGroupMembershipRequest {
     /// Keycloak user username
     ///

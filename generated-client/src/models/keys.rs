@@ -14,7 +14,7 @@ pub type KeysHistoryAtRetrieveResponse = models::CustomersHistoryAtRetrieveRespo
 /// `KeysHistoryListResponse`: `CustomersHistoryAtRetrieveResponse`.
 pub type KeysHistoryListResponse = models::CustomersHistoryAtRetrieveResponse;
 /// `SshKeyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SshKeyRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

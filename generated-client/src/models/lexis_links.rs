@@ -137,7 +137,7 @@ runtime::response_model! {
     customer_name("customer_name"), heappe_project_id("heappe_project_id")]
 }
 /// `LexisLinkCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LexisLinkCreateRequest {
     /// `string (uri)`, required.
     pub resource: String,
@@ -156,7 +156,7 @@ impl LexisLinkCreateRequest {
     }
 }
 /// `LexisLinkRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LexisLinkRequest {
     /// `integer`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

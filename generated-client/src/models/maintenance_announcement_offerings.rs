@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `MaintenanceAnnouncementOfferingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MaintenanceAnnouncementOfferingRequest {
     /// `string (uri)`, required.
     pub maintenance: String,
@@ -79,7 +79,7 @@ impl MaintenanceAnnouncementOfferingRequestBuilder {
     }
 }
 /// `PatchedMaintenanceAnnouncementOfferingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedMaintenanceAnnouncementOfferingRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `MaintenanceAnnouncementOfferingTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MaintenanceAnnouncementOfferingTemplateRequest {
     /// `string (uri)`, required.
     pub maintenance_template: String,
@@ -82,7 +82,7 @@ impl MaintenanceAnnouncementOfferingTemplateRequestBuilder {
     }
 }
 /// `PatchedMaintenanceAnnouncementOfferingTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedMaintenanceAnnouncementOfferingTemplateRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -151,7 +151,7 @@ runtime::response_model! {
 /// `MaintenanceAnnouncementAffectedOffering`: `MaintenanceAnnouncementOffering`.
 pub type MaintenanceAnnouncementAffectedOffering = models::MaintenanceAnnouncementOffering;
 /// `MaintenanceAnnouncementRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MaintenanceAnnouncementRequest {
     /// `string`, required.
     pub name: String,
@@ -471,7 +471,7 @@ pub type MaintenanceAnnouncementsStartMaintenanceResponse = models::MaintenanceA
 /// `MaintenanceAnnouncementsUnscheduleResponse`: `MaintenanceAnnouncementsCancelMaintenanceResponse`.
 pub type MaintenanceAnnouncementsUnscheduleResponse = models::MaintenanceAnnouncementsCancelMaintenanceResponse;
 /// `PatchedMaintenanceAnnouncementRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedMaintenanceAnnouncementRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -76,7 +76,7 @@ runtime::response_model! {
 /// `MaintenanceAnnouncementTemplateAffectedOffering`: `MaintenanceAnnouncementOfferingTemplate`.
 pub type MaintenanceAnnouncementTemplateAffectedOffering = models::MaintenanceAnnouncementOfferingTemplate;
 /// `MaintenanceAnnouncementTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MaintenanceAnnouncementTemplateRequest {
     /// `string`, required.
     pub name: String,
@@ -145,7 +145,7 @@ impl MaintenanceAnnouncementTemplateRequestBuilder {
     }
 }
 /// `PatchedMaintenanceAnnouncementTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedMaintenanceAnnouncementTemplateRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

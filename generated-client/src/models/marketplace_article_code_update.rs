@@ -28,7 +28,7 @@ runtime::response_model! {
     [updated_count("updated_count")]
 }
 /// `ArticleCodeUpdateApplyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArticleCodeUpdateApplyRequest {
     /// Substring to search for in article codes.
     ///
@@ -147,7 +147,7 @@ runtime::response_model! {
     old_article_code("old_article_code"), new_article_code("new_article_code")]
 }
 /// `ArticleCodeUpdatePreviewRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArticleCodeUpdatePreviewRequest {
     /// Substring to search for in article codes.
     ///

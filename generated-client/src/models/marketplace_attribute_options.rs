@@ -73,7 +73,7 @@ runtime::response_model! {
     attribute_title("attribute_title"), is_default("is_default")]
 }
 /// `AttributeOptionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AttributeOptionRequest {
     /// `string`, required.
     pub key: String,
@@ -139,7 +139,7 @@ impl AttributeOptionRequestBuilder {
     }
 }
 /// `PatchedAttributeOptionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedAttributeOptionRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

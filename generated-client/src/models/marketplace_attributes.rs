@@ -86,7 +86,7 @@ runtime::response_model! {
     default("default")]
 }
 /// `AttributeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AttributeRequest {
     /// `string`, required.
     pub key: String,
@@ -168,7 +168,7 @@ impl AttributeRequestBuilder {
     }
 }
 /// `PatchedAttributeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedAttributeRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -59,15 +59,19 @@ impl MarketplaceCategoryRequest {
     }
 }
 impl runtime::MultipartBody for MarketplaceCategoryRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.title;
-            parts.push(("title".to_string(), runtime::multipart_value(v)));
+            parts.push(("title".to_string(), runtime::multipart_value("title", v)?));
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -80,7 +84,7 @@ impl runtime::MultipartBody for MarketplaceCategoryRequest {
         }
         match &self.icon {
             Nullable::Value(v) => {
-                parts.push(("icon".to_string(), runtime::multipart_value(v)));
+                parts.push(("icon".to_string(), runtime::multipart_value("icon", v)?));
             }
             Nullable::Null => {
                 parts
@@ -96,7 +100,7 @@ impl runtime::MultipartBody for MarketplaceCategoryRequest {
                 parts
                     .push((
                         "default_vm_category".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("default_vm_category", v)?,
                     ));
             }
             Nullable::Null => {
@@ -113,7 +117,7 @@ impl runtime::MultipartBody for MarketplaceCategoryRequest {
                 parts
                     .push((
                         "default_volume_category".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("default_volume_category", v)?,
                     ));
             }
             Nullable::Null => {
@@ -130,7 +134,7 @@ impl runtime::MultipartBody for MarketplaceCategoryRequest {
                 parts
                     .push((
                         "default_tenant_category".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("default_tenant_category", v)?,
                     ));
             }
             Nullable::Null => {
@@ -144,7 +148,7 @@ impl runtime::MultipartBody for MarketplaceCategoryRequest {
         }
         match &self.group {
             Nullable::Value(v) => {
-                parts.push(("group".to_string(), runtime::multipart_value(v)));
+                parts.push(("group".to_string(), runtime::multipart_value("group", v)?));
             }
             Nullable::Null => {
                 parts
@@ -156,9 +160,9 @@ impl runtime::MultipartBody for MarketplaceCategoryRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.icon.is_value()
@@ -200,11 +204,11 @@ pub struct PatchedMarketplaceCategoryRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for PatchedMarketplaceCategoryRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.title {
             Nullable::Value(v) => {
-                parts.push(("title".to_string(), runtime::multipart_value(v)));
+                parts.push(("title".to_string(), runtime::multipart_value("title", v)?));
             }
             Nullable::Null => {
                 parts
@@ -217,7 +221,11 @@ impl runtime::MultipartBody for PatchedMarketplaceCategoryRequest {
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -230,7 +238,7 @@ impl runtime::MultipartBody for PatchedMarketplaceCategoryRequest {
         }
         match &self.icon {
             Nullable::Value(v) => {
-                parts.push(("icon".to_string(), runtime::multipart_value(v)));
+                parts.push(("icon".to_string(), runtime::multipart_value("icon", v)?));
             }
             Nullable::Null => {
                 parts
@@ -246,7 +254,7 @@ impl runtime::MultipartBody for PatchedMarketplaceCategoryRequest {
                 parts
                     .push((
                         "default_vm_category".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("default_vm_category", v)?,
                     ));
             }
             Nullable::Null => {
@@ -263,7 +271,7 @@ impl runtime::MultipartBody for PatchedMarketplaceCategoryRequest {
                 parts
                     .push((
                         "default_volume_category".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("default_volume_category", v)?,
                     ));
             }
             Nullable::Null => {
@@ -280,7 +288,7 @@ impl runtime::MultipartBody for PatchedMarketplaceCategoryRequest {
                 parts
                     .push((
                         "default_tenant_category".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("default_tenant_category", v)?,
                     ));
             }
             Nullable::Null => {
@@ -294,7 +302,7 @@ impl runtime::MultipartBody for PatchedMarketplaceCategoryRequest {
         }
         match &self.group {
             Nullable::Value(v) => {
-                parts.push(("group".to_string(), runtime::multipart_value(v)));
+                parts.push(("group".to_string(), runtime::multipart_value("group", v)?));
             }
             Nullable::Null => {
                 parts
@@ -306,9 +314,9 @@ impl runtime::MultipartBody for PatchedMarketplaceCategoryRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.icon.is_value()

@@ -66,7 +66,7 @@ runtime::response_model! {
     title("title"), attribute("attribute"), widget("widget"), category("category")]
 }
 /// `CategoryColumnRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CategoryColumnRequest {
     /// Index allows to reorder columns.
     ///
@@ -151,7 +151,7 @@ impl CategoryColumnRequestBuilder {
     }
 }
 /// `PatchedCategoryColumnRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedCategoryColumnRequest {
     /// Index allows to reorder columns.
     ///

@@ -65,7 +65,7 @@ runtime::response_model! {
     category("category")]
 }
 /// `CategoryComponentsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CategoryComponentsRequest {
     /// Unique internal name of the measured unit, for example floating_ip.
     ///
@@ -152,7 +152,7 @@ impl CategoryComponentsRequestBuilder {
     }
 }
 /// `PatchedCategoryComponentsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedCategoryComponentsRequest {
     /// Unique internal name of the measured unit, for example floating_ip.
     ///

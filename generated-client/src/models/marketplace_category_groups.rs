@@ -79,15 +79,19 @@ impl CategoryGroupRequest {
     }
 }
 impl runtime::MultipartBody for CategoryGroupRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.title;
-            parts.push(("title".to_string(), runtime::multipart_value(v)));
+            parts.push(("title".to_string(), runtime::multipart_value("title", v)?));
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -100,7 +104,7 @@ impl runtime::MultipartBody for CategoryGroupRequest {
         }
         match &self.icon {
             Nullable::Value(v) => {
-                parts.push(("icon".to_string(), runtime::multipart_value(v)));
+                parts.push(("icon".to_string(), runtime::multipart_value("icon", v)?));
             }
             Nullable::Null => {
                 parts
@@ -112,9 +116,9 @@ impl runtime::MultipartBody for CategoryGroupRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.icon.is_value()

@@ -44,7 +44,7 @@ runtime::response_model! {
 /// `CategoryHelpArticlesCategory`: `CategoryComponentsCategory`.
 pub type CategoryHelpArticlesCategory = models::CategoryComponentsCategory;
 /// `CategoryHelpArticlesRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CategoryHelpArticlesRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -75,7 +75,7 @@ impl CategoryHelpArticlesRequest {
 /// `CategoryHelpArticlesRequestCategory`: `CategoryComponentsRequestCategory`.
 pub type CategoryHelpArticlesRequestCategory = models::CategoryComponentsRequestCategory;
 /// `PatchedCategoryHelpArticlesRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedCategoryHelpArticlesRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

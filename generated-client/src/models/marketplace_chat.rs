@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `AnonymousChatClickRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AnonymousChatClickRequestRequest {
     /// UUID of the interaction this click belongs to.
     ///
@@ -85,7 +85,7 @@ impl AnonymousChatClickRequestRequestBuilder {
     }
 }
 /// `AnonymousChatFeedbackRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AnonymousChatFeedbackRequestRequest {
     /// UUID of the interaction the feedback is about (from the streaming `m` frame).
     ///
@@ -132,7 +132,7 @@ impl AnonymousChatFeedbackRequestRequest {
     }
 }
 /// `AnonymousChatStreamRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AnonymousChatStreamRequestRequest {
     /// User input text for the anonymous marketplace assistant.
     ///

@@ -150,7 +150,7 @@ runtime::response_model! {
     billing_period("billing_period"), modified_by("modified_by")]
 }
 /// `ComponentUsageCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentUsageCreateRequest {
     /// List of component usage items to report
     ///
@@ -189,7 +189,7 @@ impl ComponentUsageCreateRequest {
     }
 }
 /// `ComponentUsageCreateRequestUsage`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentUsageCreateRequestUsage {
     /// Type of the component
     ///
@@ -228,7 +228,7 @@ impl ComponentUsageCreateRequestUsage {
     }
 }
 /// `ComponentUserUsageBulkCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentUserUsageBulkCreateRequest {
     /// `array of `ComponentUserUsageCreateRequest``, required.
     pub usages: Vec<models::ComponentUserUsageCreateRequest>,
@@ -247,7 +247,7 @@ impl ComponentUserUsageBulkCreateRequest {
     }
 }
 /// `ComponentUserUsageCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentUserUsageCreateRequest {
     /// `string (decimal)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

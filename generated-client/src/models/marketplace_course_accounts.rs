@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `CourseAccountRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CourseAccountRequest {
     /// `string (uuid)`, required.
     pub project: Uuid,
@@ -37,7 +37,7 @@ impl CourseAccountRequest {
     }
 }
 /// `CourseAccountsBulkCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CourseAccountsBulkCreateRequest {
     /// `array of `CourseAccountsBulkCreateRequestCourseAccount``, required.
     pub course_accounts: Vec<models::CourseAccountsBulkCreateRequestCourseAccount>,
@@ -62,7 +62,7 @@ impl CourseAccountsBulkCreateRequest {
     }
 }
 /// `CourseAccountsBulkCreateRequestCourseAccount`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CourseAccountsBulkCreateRequestCourseAccount {
     /// `string (email)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

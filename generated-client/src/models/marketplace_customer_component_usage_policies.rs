@@ -160,7 +160,7 @@ runtime::response_model! {
     limit("limit"), period("period"), period_name("period_name"), component("component")]
 }
 /// `CustomerComponentUsagePolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomerComponentUsagePolicyRequest {
     /// `string (uri)`, required.
     pub scope: String,
@@ -244,7 +244,7 @@ impl CustomerComponentUsagePolicyRequestBuilder {
     }
 }
 /// `CustomerComponentUsagePolicyRequestComponentLimitsSet`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomerComponentUsagePolicyRequestComponentLimitsSet {
     /// `integer`, required.
     pub limit: i64,
@@ -270,7 +270,7 @@ impl CustomerComponentUsagePolicyRequestComponentLimitsSet {
     }
 }
 /// `PatchedCustomerComponentUsagePolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedCustomerComponentUsagePolicyRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `CustomerServiceAccountRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomerServiceAccountRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -49,7 +49,7 @@ impl CustomerServiceAccountRequest {
     }
 }
 /// `PatchedCustomerServiceAccountRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedCustomerServiceAccountRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -46,7 +46,7 @@ runtime::response_model! {
     message("message"), output("output"), users("users")]
 }
 /// `DemoPresetLoadRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DemoPresetLoadRequestRequest {
     /// Preview changes without applying them
     ///

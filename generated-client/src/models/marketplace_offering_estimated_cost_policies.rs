@@ -140,7 +140,7 @@ runtime::response_model! {
     organization_groups("organization_groups"), apply_to_all("apply_to_all")]
 }
 /// `OfferingEstimatedCostPolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingEstimatedCostPolicyRequest {
     /// `string (uri)`, required.
     pub scope: String,
@@ -229,7 +229,7 @@ impl OfferingEstimatedCostPolicyRequestBuilder {
     }
 }
 /// `PatchedOfferingEstimatedCostPolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOfferingEstimatedCostPolicyRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -121,24 +121,28 @@ impl OfferingFileRequestBuilder {
     }
 }
 impl runtime::MultipartBody for OfferingFileRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.name;
-            parts.push(("name".to_string(), runtime::multipart_value(v)));
+            parts.push(("name".to_string(), runtime::multipart_value("name", v)?));
         }
         {
             let v = &self.offering;
-            parts.push(("offering".to_string(), runtime::multipart_value(v)));
+            parts
+                .push((
+                    "offering".to_string(),
+                    runtime::multipart_value("offering", v)?,
+                ));
         }
         {
             let v = &self.file;
-            parts.push(("file".to_string(), runtime::multipart_value(v)));
+            parts.push(("file".to_string(), runtime::multipart_value("file", v)?));
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         true

@@ -103,7 +103,7 @@ runtime::response_model! {
     content_type("content_type"), description("description")]
 }
 /// `OfferingProfileRoleAssignRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingProfileRoleAssignRequest {
     /// Role UUID to add or remove.
     ///

@@ -72,7 +72,7 @@ runtime::response_model! {
     is_active("is_active"), permissions("permissions")]
 }
 /// `OfferingRoleRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingRoleRequest {
     /// `string`, required.
     pub name: String,
@@ -107,7 +107,7 @@ impl OfferingRoleRequest {
     }
 }
 /// `PatchedOfferingRoleRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOfferingRoleRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

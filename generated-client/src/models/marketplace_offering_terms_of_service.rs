@@ -169,7 +169,7 @@ runtime::response_model! {
     grace_period_days("grace_period_days")]
 }
 /// `OfferingTermsOfServiceCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingTermsOfServiceCreateRequest {
     /// `string (uri)`, required.
     pub offering: String,
@@ -216,7 +216,7 @@ impl OfferingTermsOfServiceCreateRequest {
     }
 }
 /// `OfferingTermsOfServiceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingTermsOfServiceRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

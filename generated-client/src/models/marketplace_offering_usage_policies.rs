@@ -145,7 +145,7 @@ runtime::response_model! {
     period_name("period_name")]
 }
 /// `OfferingUsagePolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingUsagePolicyRequest {
     /// `string (uri)`, required.
     pub scope: String,
@@ -239,7 +239,7 @@ impl OfferingUsagePolicyRequestBuilder {
     }
 }
 /// `PatchedOfferingUsagePolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOfferingUsagePolicyRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

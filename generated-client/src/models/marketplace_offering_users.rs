@@ -389,7 +389,7 @@ runtime::response_model! {
     missing_profile_attributes("missing_profile_attributes")]
 }
 /// `OfferingUserRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingUserRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -439,7 +439,7 @@ runtime::response_model! {
     service_provider_comment_url("service_provider_comment_url")]
 }
 /// `OfferingUserStateTransitionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingUserStateTransitionRequest {
     /// Comment explaining the state transition
     ///
@@ -457,7 +457,7 @@ pub struct OfferingUserStateTransitionRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OfferingUserUpdateRestrictionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingUserUpdateRestrictionRequest {
     /// Whether the offering user should be restricted from accessing resources
     ///
@@ -478,7 +478,7 @@ impl OfferingUserUpdateRestrictionRequest {
     }
 }
 /// `OfferingUserUpdateRuntimeStateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingUserUpdateRuntimeStateRequest {
     /// Operational/access state of the user account.
     ///
@@ -513,7 +513,7 @@ impl OfferingUserUpdateRuntimeStateRequest {
 /// `PatchedOfferingUserRequest`: `OfferingUserRequest`.
 pub type PatchedOfferingUserRequest = models::OfferingUserRequest;
 /// `PatchedOfferingUserServiceProviderCommentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOfferingUserServiceProviderCommentRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

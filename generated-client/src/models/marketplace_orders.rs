@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `OrderApproveByProviderRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrderApproveByProviderRequest {
     /// `any JSON value`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -49,11 +49,15 @@ pub struct OrderAttachmentRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for OrderAttachmentRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.attachment {
             Nullable::Value(v) => {
-                parts.push(("attachment".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "attachment".to_string(),
+                        runtime::multipart_value("attachment", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -65,9 +69,9 @@ impl runtime::MultipartBody for OrderAttachmentRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.attachment.is_value()
@@ -88,12 +92,15 @@ pub struct OrderConsumerInfoRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for OrderConsumerInfoRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.consumer_message {
             Nullable::Value(v) => {
                 parts
-                    .push(("consumer_message".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "consumer_message".to_string(),
+                        runtime::multipart_value("consumer_message", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -109,7 +116,7 @@ impl runtime::MultipartBody for OrderConsumerInfoRequest {
                 parts
                     .push((
                         "consumer_message_attachment".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("consumer_message_attachment", v)?,
                     ));
             }
             Nullable::Null => {
@@ -122,16 +129,16 @@ impl runtime::MultipartBody for OrderConsumerInfoRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.consumer_message_attachment.is_value()
     }
 }
 /// `OrderCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrderCreateRequest {
     /// `string (uri)`, required.
     pub offering: String,
@@ -225,7 +232,7 @@ impl OrderCreateRequestBuilder {
     }
 }
 /// `OrderErrorDetailsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrderErrorDetailsRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -259,12 +266,15 @@ pub struct OrderProviderInfoRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for OrderProviderInfoRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.provider_message {
             Nullable::Value(v) => {
                 parts
-                    .push(("provider_message".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "provider_message".to_string(),
+                        runtime::multipart_value("provider_message", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -280,7 +290,7 @@ impl runtime::MultipartBody for OrderProviderInfoRequest {
                 parts
                     .push((
                         "provider_message_url".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("provider_message_url", v)?,
                     ));
             }
             Nullable::Null => {
@@ -297,7 +307,7 @@ impl runtime::MultipartBody for OrderProviderInfoRequest {
                 parts
                     .push((
                         "provider_message_attachment".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("provider_message_attachment", v)?,
                     ));
             }
             Nullable::Null => {
@@ -310,16 +320,16 @@ impl runtime::MultipartBody for OrderProviderInfoRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.provider_message_attachment.is_value()
     }
 }
 /// `OrderProviderRejectionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrderProviderRejectionRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -362,7 +372,7 @@ runtime::response_model! {
     start_date("start_date")]
 }
 /// `OrderUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrderUpdateRequest {
     /// `any JSON value`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

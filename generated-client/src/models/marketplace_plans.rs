@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `DiscountsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiscountsUpdateRequest {
     /// Dictionary mapping component types to their discount configuration.
     ///
@@ -114,7 +114,7 @@ runtime::response_model! {
     customer_provider_name("customer_provider_name")]
 }
 /// `PatchedProviderPlanDetailsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedProviderPlanDetailsRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -152,7 +152,7 @@ pub struct PatchedProviderPlanDetailsRequest {
 /// `PatchedProviderPlanDetailsRequestUnitEnum`: `InvoiceItemUnitEnum`.
 pub type PatchedProviderPlanDetailsRequestUnitEnum = models::InvoiceItemUnitEnum;
 /// `PricesUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PricesUpdateRequest {
     /// `any JSON value`, required.
     pub prices: serde_json::Value,
@@ -336,7 +336,7 @@ pub type ProviderPlanDetailsComponent = models::MarketplacePublicOfferingCompone
 /// `ProviderPlanDetailsOrganizationGroup`: `OrganizationGroup`.
 pub type ProviderPlanDetailsOrganizationGroup = models::OrganizationGroup;
 /// `ProviderPlanDetailsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProviderPlanDetailsRequest {
     /// `string`, required.
     pub name: String,
@@ -423,7 +423,7 @@ impl ProviderPlanDetailsRequestBuilder {
     }
 }
 /// `QuotasUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuotasUpdateRequest {
     /// Dictionary of quotas to update
     ///

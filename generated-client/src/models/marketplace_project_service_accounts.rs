@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedProjectServiceAccountRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedProjectServiceAccountRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -36,7 +36,7 @@ pub struct PatchedProjectServiceAccountRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ProjectServiceAccountRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectServiceAccountRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

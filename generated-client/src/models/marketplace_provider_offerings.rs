@@ -46,7 +46,7 @@ runtime::response_model! {
     is_valid_format("is_valid_format"), errors("errors")]
 }
 /// `CheckUniqueBackendIDRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckUniqueBackendIdRequest {
     /// Backend identifier to check
     ///
@@ -102,7 +102,7 @@ runtime::response_model! {
     DetailState, "DetailState", extra, [detail("detail"), state("state")]
 }
 /// `EndpointUUIDRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EndpointUuidRequest {
     /// UUID of the access endpoint
     ///
@@ -125,7 +125,7 @@ impl EndpointUuidRequest {
 /// `ImportResource`: `Resource`.
 pub type ImportResource = models::Resource;
 /// `ImportResourceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportResourceRequest {
     /// Backend identifier of the resource
     ///
@@ -197,16 +197,16 @@ impl MarkdownImageUploadRequest {
     }
 }
 impl runtime::MultipartBody for MarkdownImageUploadRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.image;
-            parts.push(("image".to_string(), runtime::multipart_value(v)));
+            parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         true
@@ -1218,7 +1218,7 @@ runtime::response_model! {
 /// `MoveOffering`: `PublicOfferingDetails`.
 pub type MoveOffering = models::PublicOfferingDetails;
 /// `MoveOfferingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MoveOfferingRequest {
     /// Target customer URL with service provider profile where the offering should be moved
     ///
@@ -1263,7 +1263,7 @@ runtime::response_model! {
     NestedEndpoint, "NestedEndpoint", extra, [uuid("uuid")]
 }
 /// `NestedEndpointRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NestedEndpointRequest {
     /// `string`, required.
     pub name: String,
@@ -1314,7 +1314,7 @@ impl NestedEndpointRequestBuilder {
     }
 }
 /// `OfferingBackendIdRulesUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingBackendIdRulesUpdateRequest {
     /// Validation rules for resource backend_id: format regex and uniqueness scope.
     ///
@@ -1327,7 +1327,7 @@ pub struct OfferingBackendIdRulesUpdateRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OfferingBackendMetadataRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingBackendMetadataRequest {
     /// `any JSON value`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1338,7 +1338,7 @@ pub struct OfferingBackendMetadataRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OfferingComplianceChecklistUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingComplianceChecklistUpdateRequest {
     /// `string (uuid)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1349,7 +1349,7 @@ pub struct OfferingComplianceChecklistUpdateRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OfferingComponentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingComponentRequest {
     /// ``OfferingComponentRequestBillingTypeEnum``, required.
     pub billing_type: models::OfferingComponentRequestBillingTypeEnum,
@@ -1716,15 +1716,15 @@ impl OfferingCreateRequestBuilder {
     }
 }
 impl runtime::MultipartBody for OfferingCreateRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.name;
-            parts.push(("name".to_string(), runtime::multipart_value(v)));
+            parts.push(("name".to_string(), runtime::multipart_value("name", v)?));
         }
         match &self.slug {
             Nullable::Value(v) => {
-                parts.push(("slug".to_string(), runtime::multipart_value(v)));
+                parts.push(("slug".to_string(), runtime::multipart_value("slug", v)?));
             }
             Nullable::Null => {
                 parts
@@ -1737,7 +1737,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1751,7 +1755,10 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         match &self.full_description {
             Nullable::Value(v) => {
                 parts
-                    .push(("full_description".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "full_description".to_string(),
+                        runtime::multipart_value("full_description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1767,7 +1774,7 @@ impl runtime::MultipartBody for OfferingCreateRequest {
                 parts
                     .push((
                         "privacy_policy_link".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("privacy_policy_link", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1781,7 +1788,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.helpdesk_url {
             Nullable::Value(v) => {
-                parts.push(("helpdesk_url".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "helpdesk_url".to_string(),
+                        runtime::multipart_value("helpdesk_url", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1797,7 +1808,7 @@ impl runtime::MultipartBody for OfferingCreateRequest {
                 parts
                     .push((
                         "documentation_url".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("documentation_url", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1811,7 +1822,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.access_url {
             Nullable::Value(v) => {
-                parts.push(("access_url".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "access_url".to_string(),
+                        runtime::multipart_value("access_url", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1824,7 +1839,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.customer {
             Nullable::Value(v) => {
-                parts.push(("customer".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "customer".to_string(),
+                        runtime::multipart_value("customer", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1837,11 +1856,19 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         {
             let v = &self.category;
-            parts.push(("category".to_string(), runtime::multipart_value(v)));
+            parts
+                .push((
+                    "category".to_string(),
+                    runtime::multipart_value("category", v)?,
+                ));
         }
         match &self.attributes {
             Nullable::Value(v) => {
-                parts.push(("attributes".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "attributes".to_string(),
+                        runtime::multipart_value("attributes", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1854,7 +1881,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.options {
             Nullable::Value(v) => {
-                parts.push(("options".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "options".to_string(),
+                        runtime::multipart_value("options", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1868,7 +1899,10 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         match &self.resource_options {
             Nullable::Value(v) => {
                 parts
-                    .push(("resource_options".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "resource_options".to_string(),
+                        runtime::multipart_value("resource_options", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1885,7 +1919,7 @@ impl runtime::MultipartBody for OfferingCreateRequest {
                     parts
                         .push((
                             "components".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("components", item)?,
                         ));
                 }
             }
@@ -1900,7 +1934,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.plugin_options {
             Nullable::Value(v) => {
-                parts.push(("plugin_options".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "plugin_options".to_string(),
+                        runtime::multipart_value("plugin_options", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1913,7 +1951,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.vendor_details {
             Nullable::Value(v) => {
-                parts.push(("vendor_details".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "vendor_details".to_string(),
+                        runtime::multipart_value("vendor_details", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1926,7 +1968,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.getting_started {
             Nullable::Value(v) => {
-                parts.push(("getting_started".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "getting_started".to_string(),
+                        runtime::multipart_value("getting_started", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1942,7 +1988,7 @@ impl runtime::MultipartBody for OfferingCreateRequest {
                 parts
                     .push((
                         "integration_guide".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("integration_guide", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1956,7 +2002,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.thumbnail {
             Nullable::Value(v) => {
-                parts.push(("thumbnail".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "thumbnail".to_string(),
+                        runtime::multipart_value("thumbnail", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1970,7 +2020,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         match &self.plans {
             Nullable::Value(v) => {
                 for item in v {
-                    parts.push(("plans".to_string(), runtime::multipart_value(item)));
+                    parts
+                        .push((
+                            "plans".to_string(),
+                            runtime::multipart_value("plans", item)?,
+                        ));
                 }
             }
             Nullable::Null => {
@@ -1984,11 +2038,15 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         {
             let v = &self.type_;
-            parts.push(("type".to_string(), runtime::multipart_value(v)));
+            parts.push(("type".to_string(), runtime::multipart_value("type", v)?));
         }
         match &self.shared {
             Nullable::Value(v) => {
-                parts.push(("shared".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "shared".to_string(),
+                        runtime::multipart_value("shared", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2001,7 +2059,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.billable {
             Nullable::Value(v) => {
-                parts.push(("billable".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "billable".to_string(),
+                        runtime::multipart_value("billable", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2014,7 +2076,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.datacite_doi {
             Nullable::Value(v) => {
-                parts.push(("datacite_doi".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "datacite_doi".to_string(),
+                        runtime::multipart_value("datacite_doi", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2027,7 +2093,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.latitude {
             Nullable::Value(v) => {
-                parts.push(("latitude".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "latitude".to_string(),
+                        runtime::multipart_value("latitude", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2040,7 +2110,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.longitude {
             Nullable::Value(v) => {
-                parts.push(("longitude".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "longitude".to_string(),
+                        runtime::multipart_value("longitude", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2053,7 +2127,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.country {
             Nullable::Value(v) => {
-                parts.push(("country".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "country".to_string(),
+                        runtime::multipart_value("country", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2066,7 +2144,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.backend_id {
             Nullable::Value(v) => {
-                parts.push(("backend_id".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "backend_id".to_string(),
+                        runtime::multipart_value("backend_id", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2080,7 +2162,10 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         match &self.backend_id_rules {
             Nullable::Value(v) => {
                 parts
-                    .push(("backend_id_rules".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "backend_id_rules".to_string(),
+                        runtime::multipart_value("backend_id_rules", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2093,7 +2178,7 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -2107,7 +2192,10 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         match &self.backend_metadata {
             Nullable::Value(v) => {
                 parts
-                    .push(("backend_metadata".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "backend_metadata".to_string(),
+                        runtime::multipart_value("backend_metadata", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2123,7 +2211,7 @@ impl runtime::MultipartBody for OfferingCreateRequest {
                 parts
                     .push((
                         "compliance_checklist".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("compliance_checklist", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2137,7 +2225,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.offering_group {
             Nullable::Value(v) => {
-                parts.push(("offering_group".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "offering_group".to_string(),
+                        runtime::multipart_value("offering_group", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2150,7 +2242,11 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         match &self.limits {
             Nullable::Value(v) => {
-                parts.push(("limits".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "limits".to_string(),
+                        runtime::multipart_value("limits", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2162,16 +2258,16 @@ impl runtime::MultipartBody for OfferingCreateRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.thumbnail.is_value() || self.image.is_value()
     }
 }
 /// `OfferingCreateRequestOptions`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingCreateRequestOptions {
     /// `array of string`, required.
     pub order: Vec<String>,
@@ -2193,7 +2289,7 @@ impl OfferingCreateRequestOptions {
     }
 }
 /// `OfferingCreateRequestPlan`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingCreateRequestPlan {
     /// `string`, required.
     pub name: String,
@@ -2244,7 +2340,7 @@ impl OfferingCreateRequestPlan {
     }
 }
 /// `OfferingCreateRequestPluginOptions`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingCreateRequestPluginOptions {
     /// If set to True, an order can be processed without approval
     ///
@@ -2677,7 +2773,7 @@ pub struct OfferingCreateRequestPluginOptions {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OfferingDescriptionUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingDescriptionUpdateRequest {
     /// `string (uri)`, required.
     pub category: String,
@@ -2750,7 +2846,7 @@ runtime::response_model! {
     export_timestamp("export_timestamp")]
 }
 /// `OfferingExportParametersRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingExportParametersRequest {
     /// Include offering components in export
     ///
@@ -2818,7 +2914,7 @@ pub struct OfferingExportParametersRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OfferingGroupAssignRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingGroupAssignRequest {
     /// OfferingGroup UUID. Pass null to remove the assignment.
     ///
@@ -2896,7 +2992,7 @@ runtime::response_model! {
     import_timestamp("import_timestamp")]
 }
 /// `OfferingImportParametersRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingImportParametersRequest {
     /// Target customer for imported offering. If not provided, uses current user's customer
     ///
@@ -2995,7 +3091,7 @@ impl OfferingImportParametersRequest {
     }
 }
 /// `OfferingIntegrationUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingIntegrationUpdateRequest {
     /// ``OfferingIntegrationUpdateRequestSecretOptions``.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -3015,7 +3111,7 @@ pub struct OfferingIntegrationUpdateRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OfferingIntegrationUpdateRequestSecretOptions`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingIntegrationUpdateRequestSecretOptions {
     /// HEAppE cluster password
     ///
@@ -3221,7 +3317,7 @@ pub struct OfferingIntegrationUpdateRequestSecretOptions {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OfferingIntegrationUpdateRequestSecretOptionsEnviron`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingIntegrationUpdateRequestSecretOptionsEnviron {
     /// `string`, required.
     pub name: String,
@@ -3278,7 +3374,7 @@ impl OfferingIntegrationUpdateRequestSecretOptionsEnvironBuilder {
     }
 }
 /// `OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMapping`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMapping {
     /// Floating IP
     ///
@@ -3342,7 +3438,7 @@ impl OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMappingBuilder {
     }
 }
 /// `OfferingLocationUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingLocationUpdateRequest {
     /// `number (double)`, required.
     pub latitude: f64,
@@ -3397,7 +3493,7 @@ impl OfferingLocationUpdateRequestBuilder {
     }
 }
 /// `OfferingOptionsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingOptionsUpdateRequest {
     /// ``OfferingCreateRequestOptions``, required.
     pub options: models::OfferingCreateRequestOptions,
@@ -3416,7 +3512,7 @@ impl OfferingOptionsUpdateRequest {
     }
 }
 /// `OfferingOverviewUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingOverviewUpdateRequest {
     /// `string`, required.
     pub name: String,
@@ -3479,7 +3575,7 @@ impl OfferingOverviewUpdateRequest {
     }
 }
 /// `OfferingPartitionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingPartitionRequest {
     /// `string (uuid)`, required.
     pub offering: Uuid,
@@ -3631,7 +3727,7 @@ impl OfferingPartitionRequest {
 /// `OfferingPartitionUpdate`: `MarketplaceProviderOfferingsAddPartitionResponse`.
 pub type OfferingPartitionUpdate = models::MarketplaceProviderOfferingsAddPartitionResponse;
 /// `OfferingPauseRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingPauseRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -3642,7 +3738,7 @@ pub struct OfferingPauseRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OfferingProfileBindRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingProfileBindRequest {
     /// OfferingProfile UUID to bind to. Pass null to unbind.
     ///
@@ -3655,7 +3751,7 @@ pub struct OfferingProfileBindRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OfferingResourceOptionsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingResourceOptionsUpdateRequest {
     /// ``OfferingCreateRequestOptions``, required.
     pub resource_options: models::OfferingCreateRequestOptions,
@@ -3693,7 +3789,7 @@ runtime::response_model! {
     OfferingSoftwareCatalog, "OfferingSoftwareCatalog", extra, [uuid("uuid")]
 }
 /// `OfferingSoftwareCatalogRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingSoftwareCatalogRequest {
     /// `string (uuid)`, required.
     pub offering: Uuid,
@@ -3875,23 +3971,27 @@ impl OfferingThumbnailRequest {
     }
 }
 impl runtime::MultipartBody for OfferingThumbnailRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.thumbnail;
-            parts.push(("thumbnail".to_string(), runtime::multipart_value(v)));
+            parts
+                .push((
+                    "thumbnail".to_string(),
+                    runtime::multipart_value("thumbnail", v)?,
+                ));
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         true
     }
 }
 /// `OfferingTypeUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingTypeUpdateRequest {
     /// Wire name `type`, `string`, required.
     #[serde(rename = "type")]
@@ -3911,7 +4011,7 @@ impl OfferingTypeUpdateRequest {
     }
 }
 /// `OfferingUserAttributeConfigRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingUserAttributeConfigRequest {
     /// `boolean`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -3997,7 +4097,7 @@ pub struct OfferingUserAttributeConfigRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PatchedOfferingPartitionUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOfferingPartitionUpdateRequest {
     /// `string (uuid)`, write-only.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -4118,7 +4218,7 @@ pub struct PatchedOfferingPartitionUpdateRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PatchedOfferingSoftwareCatalogUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOfferingSoftwareCatalogUpdateRequest {
     /// `string (uuid)`, write-only.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -4798,7 +4898,7 @@ pub type ProviderOfferingDetailsScreenshot = models::OfferingScreenshot;
 /// `ProviderOfferingDetailsTag`: `CampaignOffering`.
 pub type ProviderOfferingDetailsTag = models::CampaignOffering;
 /// `RemoveOfferingComponentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoveOfferingComponentRequest {
     /// UUID of the component to remove
     ///
@@ -4819,7 +4919,7 @@ impl RemoveOfferingComponentRequest {
     }
 }
 /// `RemovePartitionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemovePartitionRequest {
     /// `string (uuid)`, required.
     pub partition_uuid: Uuid,
@@ -4838,7 +4938,7 @@ impl RemovePartitionRequest {
     }
 }
 /// `RemoveSoftwareCatalogRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoveSoftwareCatalogRequest {
     /// UUID of the offering catalog to remove
     ///
@@ -4859,7 +4959,7 @@ impl RemoveSoftwareCatalogRequest {
     }
 }
 /// `SwitchBillingModeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SwitchBillingModeRequest {
     /// Switch all builtin components to monthly (LIMIT), prepaid (ONE_TIME + is_prepaid), or usage-based billing.
     ///
@@ -4880,7 +4980,7 @@ impl SwitchBillingModeRequest {
     }
 }
 /// `TagsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TagsRequest {
     /// `array of string (uuid)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -4891,7 +4991,7 @@ pub struct TagsRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `UpdateOfferingComponentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateOfferingComponentRequest {
     /// `string (uuid)`, required.
     pub uuid: Uuid,

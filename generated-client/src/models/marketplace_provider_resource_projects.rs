@@ -12,7 +12,7 @@ use crate::models;
 /// `ResourceProjectBackendIdRequest`: `OrderBackendIDRequest`.
 pub type ResourceProjectBackendIdRequest = models::OrderBackendIdRequest;
 /// `ResourceProjectErrorMessageRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceProjectErrorMessageRequest {
     /// Free-form description of why the project transitioned to Erred.
     ///

@@ -16,7 +16,7 @@ pub type MarketplaceProviderResourcesHistoryListResponse = models::CustomersHist
 /// `ResourceBackendIDRequest`: `BackendIdRequest`.
 pub type ResourceBackendIdRequest = models::BackendIdRequest;
 /// `ResourceBackendMetadataRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceBackendMetadataRequest {
     /// `any JSON value`, required.
     pub backend_metadata: serde_json::Value,
@@ -35,7 +35,7 @@ impl ResourceBackendMetadataRequest {
     }
 }
 /// `ResourceEffectiveIDRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceEffectiveIdRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -46,7 +46,7 @@ pub struct ResourceEffectiveIdRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ResourceEndpointsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceEndpointsRequest {
     /// Access endpoints to set on the resource
     ///
@@ -67,7 +67,7 @@ impl ResourceEndpointsRequest {
     }
 }
 /// `ResourceEndpointsRequestEndpoint`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceEndpointsRequestEndpoint {
     /// Name of the access endpoint
     ///
@@ -126,7 +126,7 @@ impl ResourceEndpointsRequestEndpointBuilder {
     }
 }
 /// `ResourceReportRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceReportRequest {
     /// `array of `ResourceReportRequestReport``, required.
     pub report: Vec<models::ResourceReportRequestReport>,
@@ -145,7 +145,7 @@ impl ResourceReportRequest {
     }
 }
 /// `ResourceReportRequestReport`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceReportRequestReport {
     /// Section header text
     ///
@@ -204,7 +204,7 @@ impl ResourceReportRequestReportBuilder {
     }
 }
 /// `ResourceSetLimitsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceSetLimitsRequest {
     /// Dictionary mapping component types to their new limit values
     ///

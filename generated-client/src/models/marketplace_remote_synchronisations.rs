@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedRemoteSynchronisationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRemoteSynchronisationRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -38,7 +38,7 @@ pub struct PatchedRemoteSynchronisationRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PatchedRemoteSynchronisationRequestRemotelocalcategorySet`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRemoteSynchronisationRequestRemotelocalcategorySet {
     /// `string (uri)`, required.
     pub local_category: String,
@@ -230,7 +230,7 @@ runtime::response_model! {
     remote_category_name("remote_category_name")]
 }
 /// `RemoteSynchronisationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoteSynchronisationRequest {
     /// `string (uri)`, required.
     pub api_url: String,

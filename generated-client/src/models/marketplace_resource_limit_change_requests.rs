@@ -200,7 +200,7 @@ runtime::response_model! {
     state("state")]
 }
 /// `ResourceLimitChangeRequestCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceLimitChangeRequestCreateRequest {
     /// `string (uuid)`, required.
     pub resource: Uuid,
@@ -222,7 +222,7 @@ impl ResourceLimitChangeRequestCreateRequest {
     }
 }
 /// `ResourceLimitChangeRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceLimitChangeRequestRequest {
     /// `string (uri)`, required.
     pub resource: String,

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `ResourceProjectRecoveryRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceProjectRecoveryRequest {
     /// Recreate the UserRole rows captured at soft-delete time. Requires termination_metadata to be present (set on soft-deletes performed after the recovery feature shipped).
     ///

@@ -145,7 +145,7 @@ runtime::response_model! {
     total("total")]
 }
 /// `RenewalEstimateRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RenewalEstimateRequestRequest {
     /// `integer`, required.
     pub extension_months: i64,
@@ -196,7 +196,7 @@ runtime::response_model! {
     [source_order_uuid("source_order_uuid"), target_order_uuids("target_order_uuids")]
 }
 /// `ResourceReallocateLimitsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceReallocateLimitsRequest {
     /// `any JSON value`, required.
     pub limits: serde_json::Value,
@@ -221,7 +221,7 @@ impl ResourceReallocateLimitsRequest {
     }
 }
 /// `ResourceReallocateLimitsRequestTarget`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceReallocateLimitsRequestTarget {
     /// `string (uuid)`, required.
     pub resource_uuid: Uuid,
@@ -282,15 +282,23 @@ impl ResourceRenewRequest {
     }
 }
 impl runtime::MultipartBody for ResourceRenewRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.extension_months;
-            parts.push(("extension_months".to_string(), runtime::multipart_value(v)));
+            parts
+                .push((
+                    "extension_months".to_string(),
+                    runtime::multipart_value("extension_months", v)?,
+                ));
         }
         match &self.limits {
             Nullable::Value(v) => {
-                parts.push(("limits".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "limits".to_string(),
+                        runtime::multipart_value("limits", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -303,7 +311,11 @@ impl runtime::MultipartBody for ResourceRenewRequest {
         }
         match &self.request_comment {
             Nullable::Value(v) => {
-                parts.push(("request_comment".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "request_comment".to_string(),
+                        runtime::multipart_value("request_comment", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -316,7 +328,11 @@ impl runtime::MultipartBody for ResourceRenewRequest {
         }
         match &self.attachment {
             Nullable::Value(v) => {
-                parts.push(("attachment".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "attachment".to_string(),
+                        runtime::multipart_value("attachment", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -328,9 +344,9 @@ impl runtime::MultipartBody for ResourceRenewRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.attachment.is_value()
@@ -354,7 +370,7 @@ runtime::response_model! {
     ResourceSuggestName, "ResourceSuggestName", extra, [name("name")]
 }
 /// `ResourceSuggestNameRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceSuggestNameRequest {
     /// `string (uuid)`, required.
     pub project: Uuid,
@@ -419,7 +435,7 @@ impl ResourceSuggestNameRequestBuilder {
 /// `ResourceSwitchPlan`: `MarketplaceProviderResourcesRestoreResponse`.
 pub type ResourceSwitchPlan = models::MarketplaceProviderResourcesRestoreResponse;
 /// `ResourceSwitchPlanRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceSwitchPlanRequest {
     /// `string (uri)`, required.
     pub plan: String,
@@ -598,15 +614,19 @@ impl ResourceUpdateLimitsRequest {
     }
 }
 impl runtime::MultipartBody for ResourceUpdateLimitsRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.limits;
-            parts.push(("limits".to_string(), runtime::multipart_value(v)));
+            parts.push(("limits".to_string(), runtime::multipart_value("limits", v)?));
         }
         match &self.request_comment {
             Nullable::Value(v) => {
-                parts.push(("request_comment".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "request_comment".to_string(),
+                        runtime::multipart_value("request_comment", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -619,7 +639,11 @@ impl runtime::MultipartBody for ResourceUpdateLimitsRequest {
         }
         match &self.attachment {
             Nullable::Value(v) => {
-                parts.push(("attachment".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "attachment".to_string(),
+                        runtime::multipart_value("attachment", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -631,9 +655,9 @@ impl runtime::MultipartBody for ResourceUpdateLimitsRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.attachment.is_value()

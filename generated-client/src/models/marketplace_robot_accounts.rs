@@ -38,7 +38,7 @@ pub type MarketplaceRobotAccountsSetStateOk400Response = models::MarketplaceRobo
 /// `MarketplaceRobotAccountsSetStateRequestDeletion400Response`: `MarketplaceRobotAccountsSetStateCreating400Response`.
 pub type MarketplaceRobotAccountsSetStateRequestDeletion400Response = models::MarketplaceRobotAccountsSetStateCreating400Response;
 /// `PatchedRobotAccountRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRobotAccountRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -491,7 +491,7 @@ runtime::response_model! {
 /// `RobotAccountDetailsUserKey`: `SshKey`.
 pub type RobotAccountDetailsUserKey = models::SshKey;
 /// `RobotAccountErrorRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RobotAccountErrorRequest {
     /// Error message to be saved to the robot account
     ///
@@ -504,7 +504,7 @@ pub struct RobotAccountErrorRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `RobotAccountRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RobotAccountRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

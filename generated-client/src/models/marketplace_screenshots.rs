@@ -143,15 +143,19 @@ impl ScreenshotRequestBuilder {
     }
 }
 impl runtime::MultipartBody for ScreenshotRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.name;
-            parts.push(("name".to_string(), runtime::multipart_value(v)));
+            parts.push(("name".to_string(), runtime::multipart_value("name", v)?));
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -164,16 +168,20 @@ impl runtime::MultipartBody for ScreenshotRequest {
         }
         {
             let v = &self.image;
-            parts.push(("image".to_string(), runtime::multipart_value(v)));
+            parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
         }
         {
             let v = &self.offering;
-            parts.push(("offering".to_string(), runtime::multipart_value(v)));
+            parts
+                .push((
+                    "offering".to_string(),
+                    runtime::multipart_value("offering", v)?,
+                ));
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         true

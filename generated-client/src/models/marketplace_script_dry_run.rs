@@ -27,7 +27,7 @@ runtime::response_model! {
     DryRun, "DryRun", extra, [output("output")]
 }
 /// `DryRunRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DryRunRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PullMarketplaceScriptResourceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PullMarketplaceScriptResourceRequest {
     /// `string (uuid)`, required.
     pub resource_uuid: Uuid,

@@ -674,11 +674,15 @@ pub struct PatchedServiceProviderRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for PatchedServiceProviderRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -694,7 +698,7 @@ impl runtime::MultipartBody for PatchedServiceProviderRequest {
                 parts
                     .push((
                         "enable_notifications".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("enable_notifications", v)?,
                     ));
             }
             Nullable::Null => {
@@ -708,7 +712,7 @@ impl runtime::MultipartBody for PatchedServiceProviderRequest {
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -721,7 +725,11 @@ impl runtime::MultipartBody for PatchedServiceProviderRequest {
         }
         match &self.allowed_domains {
             Nullable::Value(v) => {
-                parts.push(("allowed_domains".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "allowed_domains".to_string(),
+                        runtime::multipart_value("allowed_domains", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -733,9 +741,9 @@ impl runtime::MultipartBody for PatchedServiceProviderRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.image.is_value()
@@ -1362,11 +1370,15 @@ impl ServiceProviderRequest {
     }
 }
 impl runtime::MultipartBody for ServiceProviderRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1382,7 +1394,7 @@ impl runtime::MultipartBody for ServiceProviderRequest {
                 parts
                     .push((
                         "enable_notifications".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("enable_notifications", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1396,11 +1408,15 @@ impl runtime::MultipartBody for ServiceProviderRequest {
         }
         {
             let v = &self.customer;
-            parts.push(("customer".to_string(), runtime::multipart_value(v)));
+            parts
+                .push((
+                    "customer".to_string(),
+                    runtime::multipart_value("customer", v)?,
+                ));
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -1413,7 +1429,11 @@ impl runtime::MultipartBody for ServiceProviderRequest {
         }
         match &self.allowed_domains {
             Nullable::Value(v) => {
-                parts.push(("allowed_domains".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "allowed_domains".to_string(),
+                        runtime::multipart_value("allowed_domains", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1425,16 +1445,16 @@ impl runtime::MultipartBody for ServiceProviderRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
 }
 /// `SetOfferingsUsernameRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetOfferingsUsernameRequest {
     /// UUID of the user
     ///
@@ -1460,7 +1480,7 @@ impl SetOfferingsUsernameRequest {
     }
 }
 /// `SiteAgentConfigGenerationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SiteAgentConfigGenerationRequest {
     /// List of SLURM offering UUIDs to include in configuration
     ///

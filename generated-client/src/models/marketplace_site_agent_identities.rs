@@ -12,7 +12,7 @@ use crate::models;
 /// `AgentEventSubscriptionCreate`: `EventSubscription`.
 pub type AgentEventSubscriptionCreate = models::EventSubscription;
 /// `AgentEventSubscriptionCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentEventSubscriptionCreateRequest {
     /// The type of object to observe for events
     ///
@@ -160,7 +160,7 @@ runtime::response_model! {
     version("version")]
 }
 /// `AgentIdentityRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentIdentityRequest {
     /// UUID of an offering with a site-agent compatible type.
     ///
@@ -206,7 +206,7 @@ impl AgentIdentityRequest {
     }
 }
 /// `AgentIdentityRequestDependency`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentIdentityRequestDependency {
     /// `string`, required.
     pub package: String,
@@ -322,7 +322,7 @@ runtime::response_model! {
     created("created"), modified("modified")]
 }
 /// `AgentServiceCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentServiceCreateRequest {
     /// `string`, required.
     pub name: String,

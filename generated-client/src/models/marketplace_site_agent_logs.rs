@@ -166,7 +166,7 @@ impl runtime::Inspect for MarketplaceSiteAgentLogLevelEnum {
     }
 }
 /// `MarketplaceSiteAgentLogsCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MarketplaceSiteAgentLogsCreateRequest {
     /// `string (uuid)`, required.
     pub agent_identity_uuid: Uuid,

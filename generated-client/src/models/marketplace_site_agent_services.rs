@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `AgentProcessorCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentProcessorCreateRequest {
     /// `string`, required.
     pub name: String,
@@ -73,7 +73,7 @@ impl AgentProcessorCreateRequestBuilder {
 /// `AgentServiceStatistics`: `AgentServiceCreate`.
 pub type AgentServiceStatistics = models::AgentServiceCreate;
 /// `AgentServiceStatisticsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentServiceStatisticsRequest {
     /// Statistics data to be stored for the service
     ///

@@ -294,7 +294,7 @@ runtime::response_model! {
     previous_state("previous_state"), new_state("new_state")]
 }
 /// `PatchedSlurmPeriodicUsagePolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedSlurmPeriodicUsagePolicyRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -371,7 +371,7 @@ pub struct PatchedSlurmPeriodicUsagePolicyRequest {
 /// `PatchedSlurmPeriodicUsagePolicyRequestComponentLimitsSet`: `OfferingUsagePolicyRequestComponentLimitsSet`.
 pub type PatchedSlurmPeriodicUsagePolicyRequestComponentLimitsSet = models::OfferingUsagePolicyRequestComponentLimitsSet;
 /// `SlurmCommandResultRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SlurmCommandResultRequest {
     /// UUID of the resource the command was applied to
     ///
@@ -629,7 +629,7 @@ runtime::response_model! {
 /// `SlurmPeriodicUsagePolicyComponentLimitsSet`: `OfferingUsagePolicyComponentLimitsSet`.
 pub type SlurmPeriodicUsagePolicyComponentLimitsSet = models::OfferingUsagePolicyComponentLimitsSet;
 /// `SlurmPeriodicUsagePolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SlurmPeriodicUsagePolicyRequest {
     /// `string (uri)`, required.
     pub scope: String,
@@ -814,7 +814,7 @@ runtime::response_model! {
     grace_limit_percentage("grace_limit_percentage"), resources("resources")]
 }
 /// `SlurmPolicyEvaluateRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SlurmPolicyEvaluateRequestRequest {
     /// Evaluate a specific resource. If omitted, evaluates all offering resources.
     ///
@@ -1292,7 +1292,7 @@ runtime::response_model! {
     parameters("parameters")]
 }
 /// `SlurmPolicyPreviewRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SlurmPolicyPreviewRequestRequest {
     /// Base allocation for the period (in node-hours or billing units)
     ///

@@ -60,7 +60,7 @@ runtime::response_model! {
     existing_version("existing_version"), update_available("update_available")]
 }
 /// `PatchedSoftwareCatalogRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedSoftwareCatalogRequest {
     /// Catalog name (e.g., EESSI, Spack)
     ///
@@ -243,7 +243,7 @@ runtime::response_model! {
     target_count("target_count")]
 }
 /// `SoftwareCatalogRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftwareCatalogRequest {
     /// Catalog name (e.g., EESSI, Spack)
     ///

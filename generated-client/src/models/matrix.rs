@@ -560,7 +560,7 @@ runtime::response_model! {
     membership_state("membership_state")]
 }
 /// `MatrixRoomCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MatrixRoomCreateRequest {
     /// `string (uuid)`, required.
     pub project: Uuid,
@@ -581,7 +581,7 @@ impl MatrixRoomCreateRequest {
 /// `MatrixRoomDisable`: `MatrixRoomCreate`.
 pub type MatrixRoomDisable = models::MatrixRoomCreate;
 /// `MatrixRoomDisableRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MatrixRoomDisableRequest {
     /// `boolean`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

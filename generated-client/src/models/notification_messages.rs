@@ -75,7 +75,7 @@ runtime::response_model! {
     templates("templates"), context_schema("context_schema")]
 }
 /// `NotificationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationRequest {
     /// `string`, required.
     pub key: String,
@@ -100,7 +100,7 @@ impl NotificationRequest {
 /// `NotificationTemplate`: `NotificationTemplateDetailSerializers`.
 pub type NotificationTemplate = models::NotificationTemplateDetailSerializers;
 /// `PatchedNotificationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedNotificationRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `NotificationTemplateDetailSerializersRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationTemplateDetailSerializersRequest {
     /// Example: 'flatpages/default.html'
     ///
@@ -69,7 +69,7 @@ impl NotificationTemplateDetailSerializersRequestBuilder {
     }
 }
 /// `NotificationTemplateUpdateSerializersRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationTemplateUpdateSerializersRequest {
     /// `string`, required.
     pub content: String,
@@ -88,7 +88,7 @@ impl NotificationTemplateUpdateSerializersRequest {
     }
 }
 /// `PatchedNotificationTemplateDetailSerializersRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedNotificationTemplateDetailSerializersRequest {
     /// Example: 'flatpages/default.html'
     ///

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `OnboardingJustificationCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OnboardingJustificationCreateRequest {
     /// UUID of the OnboardingVerification to justify
     ///
@@ -50,11 +50,11 @@ pub struct OnboardingJustificationDocumentationRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for OnboardingJustificationDocumentationRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.file {
             Nullable::Value(v) => {
-                parts.push(("file".to_string(), runtime::multipart_value(v)));
+                parts.push(("file".to_string(), runtime::multipart_value("file", v)?));
             }
             Nullable::Null => {
                 parts
@@ -66,16 +66,16 @@ impl runtime::MultipartBody for OnboardingJustificationDocumentationRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.file.is_value()
     }
 }
 /// `OnboardingJustificationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OnboardingJustificationRequest {
     /// `string (uri)`, required.
     pub verification: String,
@@ -100,7 +100,7 @@ impl OnboardingJustificationRequest {
     }
 }
 /// `OnboardingJustificationReviewRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OnboardingJustificationReviewRequest {
     /// Administrator notes about the review decision
     ///
@@ -113,7 +113,7 @@ pub struct OnboardingJustificationReviewRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PatchedOnboardingJustificationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOnboardingJustificationRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

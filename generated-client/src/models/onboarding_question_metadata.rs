@@ -89,7 +89,7 @@ runtime::response_model! {
     created("created"), modified("modified")]
 }
 /// `OnboardingQuestionMetadataRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OnboardingQuestionMetadataRequest {
     /// `string (uri)`, required.
     pub question: String,
@@ -120,7 +120,7 @@ impl OnboardingQuestionMetadataRequest {
     }
 }
 /// `PatchedOnboardingQuestionMetadataRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOnboardingQuestionMetadataRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -162,7 +162,7 @@ impl runtime::Inspect for ChecklistResponseChecklistTypeEnum {
     }
 }
 /// `OnboardingCompanyValidationRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OnboardingCompanyValidationRequestRequest {
     /// Automatic validation method (e.g., 'ariregister', 'wirtschaftscompass', 'bolagsverket'). Leave empty for manual validation.
     ///
@@ -190,7 +190,7 @@ pub struct OnboardingCompanyValidationRequestRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OnboardingRunValidationRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OnboardingRunValidationRequestRequest {
     /// Personal identifier (temporary workaround for Estonian civil_number)
     ///
@@ -415,7 +415,7 @@ runtime::response_model! {
 /// `OnboardingVerificationJustification`: `OnboardingJustification`.
 pub type OnboardingVerificationJustification = models::OnboardingJustification;
 /// `OnboardingVerificationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OnboardingVerificationRequest {
     /// ISO country code (e.g., 'EE', 'AT') for context. Can be inferred from validation_method.
     ///

@@ -283,7 +283,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `AllocationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AllocationRequest {
     /// `string`, required.
     pub name: String,
@@ -358,7 +358,7 @@ impl AllocationRequestBuilder {
     }
 }
 /// `PatchedAllocationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedAllocationRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

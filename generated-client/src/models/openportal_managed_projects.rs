@@ -119,7 +119,7 @@ runtime::response_model! {
     project_template_data("project_template_data"), local_identifier("local_identifier")]
 }
 /// `ProjectAttachRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectAttachRequest {
     /// UUID of the project to attach to this managed project
     ///

@@ -48,7 +48,7 @@ runtime::response_model! {
     name("name"), is_shared("is_shared"), subnets("subnets")]
 }
 /// `DiscoverExternalNetworksRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiscoverExternalNetworksRequestRequest {
     /// Keystone auth URL (e.g., <https://cloud.example.com:5000/v3>)
     ///
@@ -367,7 +367,7 @@ runtime::response_model! {
     [service_attributes("service_attributes"), plugin_options("plugin_options")]
 }
 /// `PreviewServiceAttributesRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PreviewServiceAttributesRequestRequest {
     /// Keystone auth URL (e.g., <https://cloud.example.com:5000/v3>)
     ///

@@ -12,7 +12,7 @@ use crate::models;
 /// `OpenStackBackupRestorationCreate`: `OpenStackInstance`.
 pub type OpenStackBackupRestorationCreate = models::OpenStackInstance;
 /// `OpenStackBackupRestorationCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackBackupRestorationCreateRequest {
     /// Flavor to be used for the restored instance. If not specified, original instance flavor will be used
     ///
@@ -61,7 +61,7 @@ impl OpenStackBackupRestorationCreateRequest {
     }
 }
 /// `PatchedOpenStackBackupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOpenStackBackupRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `OpenStackFloatingIPAttachRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackFloatingIpAttachRequest {
     /// `string (uri)`, required.
     pub port: String,
@@ -29,7 +29,7 @@ impl OpenStackFloatingIpAttachRequest {
     }
 }
 /// `OpenStackFloatingIPDescriptionUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackFloatingIpDescriptionUpdateRequest {
     /// New floating IP description.
     ///

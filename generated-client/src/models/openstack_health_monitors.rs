@@ -83,7 +83,7 @@ runtime::response_model! {
     max_retries_down("max_retries_down"), pool("pool"), type_("type")]
 }
 /// `CreateHealthMonitorRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateHealthMonitorRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -450,7 +450,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `PatchedUpdateHealthMonitorRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedUpdateHealthMonitorRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -84,7 +84,7 @@ runtime::response_model! {
     [check("check"), status("status"), detail("detail"), fix_hint("fix_hint")]
 }
 /// `DiagnoseConnectivityRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DiagnoseConnectivityRequestRequest {
     /// Connectivity target. 'external' (default) checks outbound internet; 'internal:\<ip\>' checks east-west to another IP; 'fip:\<address\>' verifies a specific floating-IP mapping.
     ///
@@ -97,7 +97,7 @@ pub struct DiagnoseConnectivityRequestRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `InstanceFlavorChangeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceFlavorChangeRequest {
     /// The new flavor to use for the instance. Flavor change can only be done when instance is stopped.
     ///
@@ -118,7 +118,7 @@ impl InstanceFlavorChangeRequest {
     }
 }
 /// `InstanceRescueRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InstanceRescueRequest {
     /// Optional rescue image. Required for volume-backed instances; must be a Glance image with hw_rescue_device or hw_rescue_bus set (a 'stable device rescue' image).
     ///
@@ -131,7 +131,7 @@ pub struct InstanceRescueRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OpenStackInstanceAllowedAddressPairsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackInstanceAllowedAddressPairsUpdateRequest {
     /// The subnet to update allowed address pairs for.
     ///
@@ -164,7 +164,7 @@ impl OpenStackInstanceAllowedAddressPairsUpdateRequest {
     }
 }
 /// `OpenStackInstanceFloatingIPsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackInstanceFloatingIPsUpdateRequest {
     /// `array of `OpenStackInstanceFloatingIPsUpdateRequestFloatingIp``.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -253,7 +253,7 @@ impl runtime::Inspect for OpenStackInstanceOEnum {
     }
 }
 /// `OpenStackInstancePortsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackInstancePortsUpdateRequest {
     /// `array of `OpenStackInstancePortsUpdateRequestPort``, required.
     pub ports: Vec<models::OpenStackInstancePortsUpdateRequestPort>,

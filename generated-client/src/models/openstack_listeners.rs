@@ -71,7 +71,7 @@ runtime::response_model! {
 /// `CreateListenerProtocolEnum`: `CreateHealthMonitorRequestTypeEnum`.
 pub type CreateListenerProtocolEnum = models::CreateHealthMonitorRequestTypeEnum;
 /// `CreateListenerRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateListenerRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -417,7 +417,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `PatchedUpdateListenerRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedUpdateListenerRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -54,7 +54,7 @@ runtime::response_model! {
     name("name"), tenant("tenant"), vip_subnet("vip_subnet")]
 }
 /// `CreateLoadBalancerRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateLoadBalancerRequest {
     /// `string`, required.
     pub name: String,
@@ -125,7 +125,7 @@ impl CreateLoadBalancerRequestBuilder {
     }
 }
 /// `LoadBalancerAttachFloatingIPRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoadBalancerAttachFloatingIpRequest {
     /// `string (uri)`, required.
     pub floating_ip: String,
@@ -144,7 +144,7 @@ impl LoadBalancerAttachFloatingIpRequest {
     }
 }
 /// `LoadBalancerSetSecurityGroupsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoadBalancerSetSecurityGroupsRequest {
     /// `array of string (uri)`, required.
     pub security_groups: Vec<String>,

@@ -46,7 +46,7 @@ runtime::response_model! {
     status("status"), upload_url("upload_url")]
 }
 /// `ImageCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageCreateRequest {
     /// `string`, required.
     pub name: String,

@@ -128,7 +128,7 @@ runtime::response_model! {
     [src_type_uuid("src_type_uuid"), dst_type_uuid("dst_type_uuid")]
 }
 /// `MigrationCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MigrationCreateRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -209,7 +209,7 @@ impl MigrationCreateRequestBuilder {
     }
 }
 /// `MigrationCreateRequestMappings`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MigrationCreateRequestMappings {
     /// `array of `MigrationCreateRequestMappingsVolumeType``.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -232,7 +232,7 @@ pub struct MigrationCreateRequestMappings {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `MigrationCreateRequestMappingsSubnet`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MigrationCreateRequestMappingsSubnet {
     /// `string`, required.
     pub src_cidr: String,
@@ -287,7 +287,7 @@ impl MigrationCreateRequestMappingsSubnetBuilder {
     }
 }
 /// `MigrationCreateRequestMappingsVolumeType`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MigrationCreateRequestMappingsVolumeType {
     /// `string (uuid)`, required.
     pub src_type_uuid: Uuid,
@@ -470,7 +470,7 @@ runtime::response_model! {
     state("state"), error_message("error_message"), error_traceback("error_traceback")]
 }
 /// `MigrationDetailsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MigrationDetailsRequest {
     /// ``MigrationCreateRequestMappings``, required.
     pub mappings: models::MigrationCreateRequestMappings,
@@ -497,7 +497,7 @@ impl MigrationDetailsRequest {
     }
 }
 /// `PatchedMigrationDetailsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedMigrationDetailsRequest {
     /// ``MigrationCreateRequestMappings``.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

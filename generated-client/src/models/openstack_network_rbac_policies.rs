@@ -184,7 +184,7 @@ impl runtime::Inspect for NetworkRbacPolicyDirectionEnum {
     }
 }
 /// `NetworkRBACPolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkRbacPolicyRequest {
     /// `string (uri)`, required.
     pub network: String,
@@ -245,7 +245,7 @@ impl NetworkRbacPolicyRequestBuilder {
     }
 }
 /// `PatchedNetworkRBACPolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedNetworkRbacPolicyRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `DeprecatedNetworkRBACPolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeprecatedNetworkRbacPolicyRequest {
     /// `string (uri)`, required.
     pub target_tenant: String,
@@ -54,7 +54,7 @@ runtime::response_model! {
     SetMtu, "SetMtu", extra, [mtu("mtu")]
 }
 /// `SetMtuRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetMtuRequest {
     /// `integer`, required.
     pub mtu: i64,

@@ -77,7 +77,7 @@ runtime::response_model! {
     subnet("subnet")]
 }
 /// `CreatePoolMemberRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePoolMemberRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -491,7 +491,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `PatchedUpdatePoolMemberRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedUpdatePoolMemberRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

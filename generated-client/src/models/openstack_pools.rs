@@ -62,7 +62,7 @@ runtime::response_model! {
 /// `CreatePoolProtocolEnum`: `CreateHealthMonitorRequestTypeEnum`.
 pub type CreatePoolProtocolEnum = models::CreateHealthMonitorRequestTypeEnum;
 /// `CreatePoolRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePoolRequest {
     /// `string`, required.
     pub name: String,

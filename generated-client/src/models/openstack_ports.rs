@@ -388,7 +388,7 @@ pub type OpenStackPortAllowedAddressPair = models::OpenStackBackupInstancePortAl
 /// `OpenStackPortFixedIp`: `OpenStackBackupInstanceFloatingIpPortFixedIp`.
 pub type OpenStackPortFixedIp = models::OpenStackBackupInstanceFloatingIpPortFixedIp;
 /// `OpenStackPortIPUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackPortIpUpdateRequest {
     /// The subnet where the new IP address will be allocated
     ///
@@ -414,7 +414,7 @@ impl OpenStackPortIpUpdateRequest {
     }
 }
 /// `OpenStackPortRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackPortRequest {
     /// `string`, required.
     pub name: String,
@@ -511,7 +511,7 @@ runtime::response_model! {
     name("name"), url("url")]
 }
 /// `PatchedOpenStackPortRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOpenStackPortRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -533,7 +533,7 @@ pub struct PatchedOpenStackPortRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `SetAllowedAddressPairsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetAllowedAddressPairsRequest {
     /// `array of `SetAllowedAddressPairsRequestAllowedAddressPair``, required.
     pub allowed_address_pairs: Vec<
@@ -558,7 +558,7 @@ impl SetAllowedAddressPairsRequest {
     }
 }
 /// `SetAllowedAddressPairsRequestAllowedAddressPair`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetAllowedAddressPairsRequestAllowedAddressPair {
     /// `string`, required.
     pub ip_address: String,

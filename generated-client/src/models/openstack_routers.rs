@@ -60,7 +60,7 @@ runtime::response_model! {
     name("name"), project("project"), service_settings("service_settings")]
 }
 /// `CreateRouterRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRouterRequest {
     /// OpenStack tenant this router belongs to
     ///
@@ -454,7 +454,7 @@ runtime::response_model! {
 /// `OpenStackRouterFixedIp`: `OpenStackBackupInstanceFloatingIpPortFixedIp`.
 pub type OpenStackRouterFixedIp = models::OpenStackBackupInstanceFloatingIpPortFixedIp;
 /// `OpenStackRouterInterfaceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackRouterInterfaceRequest {
     /// The subnet to connect to the router. Either subnet or port must be specified, but not both.
     ///
@@ -474,7 +474,7 @@ pub struct OpenStackRouterInterfaceRequest {
 /// `OpenStackRouterPort`: `OpenStackBackupInstancePort`.
 pub type OpenStackRouterPort = models::OpenStackBackupInstancePort;
 /// `OpenStackRouterSetRoutesRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackRouterSetRoutesRequest {
     /// `array of `OpenStackRouterSetRoutesRequestRoute``, required.
     pub routes: Vec<models::OpenStackRouterSetRoutesRequestRoute>,
@@ -798,7 +798,7 @@ for OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum {
     }
 }
 /// `SetExternalGatewayRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetExternalGatewayRequest {
     /// Backend ID (OpenStack UUID) of the external network.
     ///
@@ -833,7 +833,7 @@ impl SetExternalGatewayRequest {
     }
 }
 /// `SetExternalGatewayRequestExternalFixedIp`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetExternalGatewayRequestExternalFixedIp {
     /// IP address specification for the gateway port.
     ///

@@ -36,7 +36,7 @@ runtime::response_model! {
 /// `OpenStackSecurityGroupUpdateRequest`: `AzureSqlDatabaseCreateRequest`.
 pub type OpenStackSecurityGroupUpdateRequest = models::AzureSqlDatabaseCreateRequest;
 /// `OpenstackSecurityGroupsSetRulesRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OpenstackSecurityGroupsSetRulesRequest {
     /// IP protocol version - either 'IPv4' or 'IPv6'
     ///

@@ -12,7 +12,7 @@ use crate::models;
 /// `OpenStackSnapshotRestoration`: `OpenStackVolume`.
 pub type OpenStackSnapshotRestoration = models::OpenStackVolume;
 /// `OpenStackSnapshotRestorationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackSnapshotRestorationRequest {
     /// New volume name.
     ///
@@ -39,7 +39,7 @@ impl OpenStackSnapshotRestorationRequest {
     }
 }
 /// `PatchedOpenStackSnapshotRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOpenStackSnapshotRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `OpenStackFloatingIPRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackFloatingIpRequest {
     /// Optional router to use for external network detection
     ///
@@ -23,7 +23,7 @@ pub struct OpenStackFloatingIpRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OpenStackSecurityGroupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackSecurityGroupRequest {
     /// `string`, required.
     pub name: String,
@@ -52,7 +52,7 @@ impl OpenStackSecurityGroupRequest {
     }
 }
 /// `OpenStackSecurityGroupRequestRule`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackSecurityGroupRequestRule {
     /// IP protocol version - either 'IPv4' or 'IPv6'
     ///
@@ -427,7 +427,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `OpenStackTenantChangePasswordRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackTenantChangePasswordRequest {
     /// New tenant user password.
     ///
@@ -450,7 +450,7 @@ impl OpenStackTenantChangePasswordRequest {
 /// `OpenStackTenantQuota`: `OfferingQuota`.
 pub type OpenStackTenantQuota = models::OfferingQuota;
 /// `OpenStackTenantRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackTenantRequest {
     /// `string`, required.
     pub name: String,
@@ -497,7 +497,7 @@ impl OpenStackTenantRequest {
     }
 }
 /// `OpenStackTenantRequestSecurityGroup`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackTenantRequestSecurityGroup {
     /// `string`, required.
     pub name: String,
@@ -681,7 +681,7 @@ runtime::response_model! {
     availability_zone("availability_zone")]
 }
 /// `OpenstackTenantsPushSecurityGroupsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenstackTenantsPushSecurityGroupsRequest {
     /// `string (uuid)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -712,7 +712,7 @@ impl OpenstackTenantsPushSecurityGroupsRequest {
     }
 }
 /// `OpenstackTenantsPushSecurityGroupsRequestRule`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OpenstackTenantsPushSecurityGroupsRequestRule {
     /// IP protocol version - either 'IPv4' or 'IPv6'
     ///
@@ -759,7 +759,7 @@ pub struct OpenstackTenantsPushSecurityGroupsRequestRule {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OpenstackTenantsSetQuotasRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OpenstackTenantsSetQuotasRequest {
     /// `integer`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -921,7 +921,7 @@ runtime::response_model! {
     name("name"), uuid("uuid"), attrs("attrs")]
 }
 /// `PatchedOpenStackTenantRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOpenStackTenantRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

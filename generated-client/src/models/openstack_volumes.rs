@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `OpenStackVolumeExtendRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackVolumeExtendRequest {
     /// `integer`, required.
     pub disk_size: i64,
@@ -29,7 +29,7 @@ impl OpenStackVolumeExtendRequest {
     }
 }
 /// `OpenStackVolumeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackVolumeRequest {
     /// `string`, required.
     pub name: String,
@@ -58,7 +58,7 @@ impl OpenStackVolumeRequest {
     }
 }
 /// `OpenStackVolumeRetypeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackVolumeRetypeRequest {
     /// Wire name `type`, `string (uri)`, required.
     #[serde(rename = "type")]
@@ -78,7 +78,7 @@ impl OpenStackVolumeRetypeRequest {
     }
 }
 /// `PatchedOpenStackVolumeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOpenStackVolumeRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -97,7 +97,7 @@ pub struct PatchedOpenStackVolumeRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `VolumeAttachRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeAttachRequest {
     /// Instance that this volume is attached to, if any
     ///

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `OrganizationGroupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationGroupRequest {
     /// `string`, required.
     pub name: String,
@@ -33,7 +33,7 @@ impl OrganizationGroupRequest {
     }
 }
 /// `PatchedOrganizationGroupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedOrganizationGroupRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -2068,11 +2068,15 @@ pub struct ConstanceSettingsRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for ConstanceSettingsRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.site_name {
             Nullable::Value(v) => {
-                parts.push(("SITE_NAME".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "SITE_NAME".to_string(),
+                        runtime::multipart_value("SITE_NAME", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2086,7 +2090,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         match &self.site_description {
             Nullable::Value(v) => {
                 parts
-                    .push(("SITE_DESCRIPTION".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "SITE_DESCRIPTION".to_string(),
+                        runtime::multipart_value("SITE_DESCRIPTION", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2099,7 +2106,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.homeport_url {
             Nullable::Value(v) => {
-                parts.push(("HOMEPORT_URL".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "HOMEPORT_URL".to_string(),
+                        runtime::multipart_value("HOMEPORT_URL", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2115,7 +2126,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "RANCHER_USERNAME_INPUT_LABEL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("RANCHER_USERNAME_INPUT_LABEL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2132,7 +2143,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "DISCLAIMER_AREA_TEXT".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("DISCLAIMER_AREA_TEXT", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2146,7 +2157,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.site_address {
             Nullable::Value(v) => {
-                parts.push(("SITE_ADDRESS".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "SITE_ADDRESS".to_string(),
+                        runtime::multipart_value("SITE_ADDRESS", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2159,7 +2174,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.site_email {
             Nullable::Value(v) => {
-                parts.push(("SITE_EMAIL".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "SITE_EMAIL".to_string(),
+                        runtime::multipart_value("SITE_EMAIL", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2172,7 +2191,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.site_phone {
             Nullable::Value(v) => {
-                parts.push(("SITE_PHONE".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "SITE_PHONE".to_string(),
+                        runtime::multipart_value("SITE_PHONE", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2185,7 +2208,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.currency_name {
             Nullable::Value(v) => {
-                parts.push(("CURRENCY_NAME".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "CURRENCY_NAME".to_string(),
+                        runtime::multipart_value("CURRENCY_NAME", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2198,7 +2225,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.thumbnail_size {
             Nullable::Value(v) => {
-                parts.push(("THUMBNAIL_SIZE".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "THUMBNAIL_SIZE".to_string(),
+                        runtime::multipart_value("THUMBNAIL_SIZE", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2214,7 +2245,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ENABLE_MARKDOWN_IMAGE_UPLOAD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ENABLE_MARKDOWN_IMAGE_UPLOAD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2231,7 +2262,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MARKDOWN_IMAGE_MAX_SIZE_MB".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MARKDOWN_IMAGE_MAX_SIZE_MB", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2248,7 +2279,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ANONYMOUS_USER_CAN_VIEW_OFFERINGS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ANONYMOUS_USER_CAN_VIEW_OFFERINGS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2265,7 +2296,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SHOW_OFFERING_COVER_IMAGE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SHOW_OFFERING_COVER_IMAGE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2282,7 +2313,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ANONYMOUS_USER_CAN_VIEW_PLANS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ANONYMOUS_USER_CAN_VIEW_PLANS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2299,7 +2330,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "RESTRICTED_OFFERING_VISIBILITY_MODE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "RESTRICTED_OFFERING_VISIBILITY_MODE",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -2316,7 +2350,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ALLOW_SERVICE_PROVIDER_OFFERING_MANAGEMENT".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ALLOW_SERVICE_PROVIDER_OFFERING_MANAGEMENT",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -2333,7 +2370,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "NOTIFY_STAFF_ABOUT_APPROVALS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("NOTIFY_STAFF_ABOUT_APPROVALS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2350,7 +2387,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "NOTIFY_ABOUT_RESOURCE_CHANGE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("NOTIFY_ABOUT_RESOURCE_CHANGE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2368,7 +2405,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     .push((
                         "DISABLE_SENDING_NOTIFICATIONS_ABOUT_RESOURCE_UPDATE"
                             .to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "DISABLE_SENDING_NOTIFICATIONS_ABOUT_RESOURCE_UPDATE",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -2386,7 +2426,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MARKETPLACE_LANDING_PAGE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MARKETPLACE_LANDING_PAGE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2403,7 +2443,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MARKETPLACE_LAYOUT_MODE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MARKETPLACE_LAYOUT_MODE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2420,7 +2460,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MARKETPLACE_CARD_STYLE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MARKETPLACE_CARD_STYLE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2437,7 +2477,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ENABLE_STALE_RESOURCE_NOTIFICATIONS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ENABLE_STALE_RESOURCE_NOTIFICATIONS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -2454,7 +2497,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ENABLE_ISSUES_FOR_USER_SSH_KEY_CHANGES".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ENABLE_ISSUES_FOR_USER_SSH_KEY_CHANGES",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -2468,7 +2514,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.telemetry_url {
             Nullable::Value(v) => {
-                parts.push(("TELEMETRY_URL".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "TELEMETRY_URL".to_string(),
+                        runtime::multipart_value("TELEMETRY_URL", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2484,7 +2534,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "TELEMETRY_VERSION".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("TELEMETRY_VERSION", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2498,7 +2548,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.script_run_mode {
             Nullable::Value(v) => {
-                parts.push(("SCRIPT_RUN_MODE".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "SCRIPT_RUN_MODE".to_string(),
+                        runtime::multipart_value("SCRIPT_RUN_MODE", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2511,7 +2565,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.docker_client {
             Nullable::Value(v) => {
-                parts.push(("DOCKER_CLIENT".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "DOCKER_CLIENT".to_string(),
+                        runtime::multipart_value("DOCKER_CLIENT", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2527,7 +2585,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "DOCKER_RUN_OPTIONS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("DOCKER_RUN_OPTIONS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2544,7 +2602,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "DOCKER_SCRIPT_DIR".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("DOCKER_SCRIPT_DIR", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2561,7 +2619,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "DOCKER_REMOVE_CONTAINER".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("DOCKER_REMOVE_CONTAINER", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2575,7 +2633,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.docker_images {
             Nullable::Value(v) => {
-                parts.push(("DOCKER_IMAGES".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "DOCKER_IMAGES".to_string(),
+                        runtime::multipart_value("DOCKER_IMAGES", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2591,7 +2653,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "DOCKER_VOLUME_NAME".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("DOCKER_VOLUME_NAME", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2605,7 +2667,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.k8s_namespace {
             Nullable::Value(v) => {
-                parts.push(("K8S_NAMESPACE".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "K8S_NAMESPACE".to_string(),
+                        runtime::multipart_value("K8S_NAMESPACE", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2618,7 +2684,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.k8s_config_path {
             Nullable::Value(v) => {
-                parts.push(("K8S_CONFIG_PATH".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "K8S_CONFIG_PATH".to_string(),
+                        runtime::multipart_value("K8S_CONFIG_PATH", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2631,7 +2701,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.k8s_job_timeout {
             Nullable::Value(v) => {
-                parts.push(("K8S_JOB_TIMEOUT".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "K8S_JOB_TIMEOUT".to_string(),
+                        runtime::multipart_value("K8S_JOB_TIMEOUT", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2647,7 +2721,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ENABLE_STRICT_CHECK_ACCEPTING_INVITATION".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ENABLE_STRICT_CHECK_ACCEPTING_INVITATION",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -2664,7 +2741,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "INVITATION_DISABLE_MULTIPLE_ROLES".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("INVITATION_DISABLE_MULTIPLE_ROLES", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2681,7 +2758,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ONLY_ONE_PROJECT_MANAGER".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ONLY_ONE_PROJECT_MANAGER", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2695,7 +2772,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.default_idp {
             Nullable::Value(v) => {
-                parts.push(("DEFAULT_IDP".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "DEFAULT_IDP".to_string(),
+                        runtime::multipart_value("DEFAULT_IDP", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2708,7 +2789,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.docs_url {
             Nullable::Value(v) => {
-                parts.push(("DOCS_URL".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "DOCS_URL".to_string(),
+                        runtime::multipart_value("DOCS_URL", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2722,7 +2807,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         match &self.short_page_title {
             Nullable::Value(v) => {
                 parts
-                    .push(("SHORT_PAGE_TITLE".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "SHORT_PAGE_TITLE".to_string(),
+                        runtime::multipart_value("SHORT_PAGE_TITLE", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2735,7 +2823,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.full_page_title {
             Nullable::Value(v) => {
-                parts.push(("FULL_PAGE_TITLE".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "FULL_PAGE_TITLE".to_string(),
+                        runtime::multipart_value("FULL_PAGE_TITLE", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2751,7 +2843,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "PROJECT_END_DATE_MANDATORY".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("PROJECT_END_DATE_MANDATORY", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2768,7 +2860,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AFFILIATION_REQUIRED_AT_PROJECT_CREATION".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "AFFILIATION_REQUIRED_AT_PROJECT_CREATION",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -2785,7 +2880,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ENABLE_ORDER_START_DATE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ENABLE_ORDER_START_DATE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2799,7 +2894,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.brand_color {
             Nullable::Value(v) => {
-                parts.push(("BRAND_COLOR".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "BRAND_COLOR".to_string(),
+                        runtime::multipart_value("BRAND_COLOR", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2812,7 +2911,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.hero_link_label {
             Nullable::Value(v) => {
-                parts.push(("HERO_LINK_LABEL".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "HERO_LINK_LABEL".to_string(),
+                        runtime::multipart_value("HERO_LINK_LABEL", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2825,7 +2928,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.hero_link_url {
             Nullable::Value(v) => {
-                parts.push(("HERO_LINK_URL".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "HERO_LINK_URL".to_string(),
+                        runtime::multipart_value("HERO_LINK_URL", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2841,7 +2948,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SUPPORT_PORTAL_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SUPPORT_PORTAL_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2858,7 +2965,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "COMMON_FOOTER_TEXT".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("COMMON_FOOTER_TEXT", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2875,7 +2982,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "COMMON_FOOTER_HTML".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("COMMON_FOOTER_HTML", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2890,7 +2997,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         match &self.language_choices {
             Nullable::Value(v) => {
                 parts
-                    .push(("LANGUAGE_CHOICES".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "LANGUAGE_CHOICES".to_string(),
+                        runtime::multipart_value("LANGUAGE_CHOICES", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2906,7 +3016,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "DISABLE_DARK_THEME".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("DISABLE_DARK_THEME", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2920,7 +3030,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.powered_by_logo {
             Nullable::Value(v) => {
-                parts.push(("POWERED_BY_LOGO".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "POWERED_BY_LOGO".to_string(),
+                        runtime::multipart_value("POWERED_BY_LOGO", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2933,7 +3047,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.hero_image {
             Nullable::Value(v) => {
-                parts.push(("HERO_IMAGE".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "HERO_IMAGE".to_string(),
+                        runtime::multipart_value("HERO_IMAGE", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2949,7 +3067,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MARKETPLACE_HERO_IMAGE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MARKETPLACE_HERO_IMAGE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2966,7 +3084,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "CALL_MANAGEMENT_HERO_IMAGE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("CALL_MANAGEMENT_HERO_IMAGE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2980,7 +3098,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.sidebar_logo {
             Nullable::Value(v) => {
-                parts.push(("SIDEBAR_LOGO".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "SIDEBAR_LOGO".to_string(),
+                        runtime::multipart_value("SIDEBAR_LOGO", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -2996,7 +3118,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SIDEBAR_LOGO_DARK".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SIDEBAR_LOGO_DARK", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3013,7 +3135,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SIDEBAR_LOGO_MOBILE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SIDEBAR_LOGO_MOBILE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3027,7 +3149,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.sidebar_style {
             Nullable::Value(v) => {
-                parts.push(("SIDEBAR_STYLE".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "SIDEBAR_STYLE".to_string(),
+                        runtime::multipart_value("SIDEBAR_STYLE", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -3040,7 +3166,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.font_family {
             Nullable::Value(v) => {
-                parts.push(("FONT_FAMILY".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "FONT_FAMILY".to_string(),
+                        runtime::multipart_value("FONT_FAMILY", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -3053,7 +3183,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.login_logo {
             Nullable::Value(v) => {
-                parts.push(("LOGIN_LOGO".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "LOGIN_LOGO".to_string(),
+                        runtime::multipart_value("LOGIN_LOGO", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -3069,7 +3203,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "LOGIN_LOGO_MULTILINGUAL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("LOGIN_LOGO_MULTILINGUAL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3086,7 +3220,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "LOGIN_PAGE_LAYOUT".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("LOGIN_PAGE_LAYOUT", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3103,7 +3237,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "LOGIN_PAGE_VIDEO_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("LOGIN_PAGE_VIDEO_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3121,7 +3255,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "LOGIN_PAGE_STATS".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("LOGIN_PAGE_STATS", item)?,
                         ));
                 }
             }
@@ -3140,7 +3274,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "LOGIN_PAGE_CAROUSEL_SLIDES".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("LOGIN_PAGE_CAROUSEL_SLIDES", item)?,
                         ));
                 }
             }
@@ -3159,7 +3293,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "LOGIN_PAGE_NEWS".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("LOGIN_PAGE_NEWS", item)?,
                         ));
                 }
             }
@@ -3174,7 +3308,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.favicon {
             Nullable::Value(v) => {
-                parts.push(("FAVICON".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "FAVICON".to_string(),
+                        runtime::multipart_value("FAVICON", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -3190,7 +3328,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "OFFERING_LOGO_PLACEHOLDER".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("OFFERING_LOGO_PLACEHOLDER", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3207,7 +3345,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "DISCLAIMER_AREA_LOGO".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("DISCLAIMER_AREA_LOGO", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3224,7 +3362,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "WALDUR_SUPPORT_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("WALDUR_SUPPORT_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3241,7 +3379,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -3258,7 +3399,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "WALDUR_SUPPORT_DISPLAY_REQUEST_TYPE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "WALDUR_SUPPORT_DISPLAY_REQUEST_TYPE",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -3275,7 +3419,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_MAP_WALDUR_USERS_TO_SERVICEDESK_AGENTS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ATLASSIAN_MAP_WALDUR_USERS_TO_SERVICEDESK_AGENTS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -3292,7 +3439,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_API_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_API_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3309,7 +3456,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_USERNAME".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_USERNAME", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3326,7 +3473,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_PASSWORD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_PASSWORD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3340,7 +3487,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.atlassian_email {
             Nullable::Value(v) => {
-                parts.push(("ATLASSIAN_EMAIL".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "ATLASSIAN_EMAIL".to_string(),
+                        runtime::multipart_value("ATLASSIAN_EMAIL", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -3356,7 +3507,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_USE_OLD_API".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_USE_OLD_API", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3370,7 +3521,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.atlassian_token {
             Nullable::Value(v) => {
-                parts.push(("ATLASSIAN_TOKEN".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "ATLASSIAN_TOKEN".to_string(),
+                        runtime::multipart_value("ATLASSIAN_TOKEN", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -3386,7 +3541,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_PERSONAL_ACCESS_TOKEN".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_PERSONAL_ACCESS_TOKEN", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3403,7 +3558,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_OAUTH2_CLIENT_ID".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_OAUTH2_CLIENT_ID", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3420,7 +3575,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_OAUTH2_ACCESS_TOKEN".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_OAUTH2_ACCESS_TOKEN", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3437,7 +3592,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_OAUTH2_TOKEN_TYPE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_OAUTH2_TOKEN_TYPE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3454,7 +3609,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_VERIFY_SSL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_VERIFY_SSL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3471,7 +3626,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_PROJECT_ID".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_PROJECT_ID", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3488,7 +3643,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_SHARED_USERNAME".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_SHARED_USERNAME", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3505,7 +3660,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_CUSTOM_ISSUE_FIELD_MAPPING_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ATLASSIAN_CUSTOM_ISSUE_FIELD_MAPPING_ENABLED",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -3522,7 +3680,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_DEFAULT_OFFERING_ISSUE_TYPE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ATLASSIAN_DEFAULT_OFFERING_ISSUE_TYPE",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -3539,7 +3700,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_EXCLUDED_ATTACHMENT_TYPES".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ATLASSIAN_EXCLUDED_ATTACHMENT_TYPES",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -3556,7 +3720,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_DESCRIPTION_TEMPLATE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_DESCRIPTION_TEMPLATE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3573,7 +3737,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_SUMMARY_TEMPLATE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_SUMMARY_TEMPLATE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3590,7 +3754,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_AFFECTED_RESOURCE_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_AFFECTED_RESOURCE_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3607,7 +3771,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_IMPACT_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_IMPACT_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3624,7 +3788,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_ORGANISATION_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_ORGANISATION_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3641,7 +3805,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_RESOLUTION_SLA_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_RESOLUTION_SLA_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3658,7 +3822,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_PROJECT_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_PROJECT_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3675,7 +3839,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_REPORTER_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_REPORTER_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3692,7 +3856,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_CALLER_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_CALLER_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3709,7 +3873,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_SLA_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_SLA_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3726,7 +3890,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_LINKED_ISSUE_TYPE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_LINKED_ISSUE_TYPE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3743,7 +3907,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_SATISFACTION_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_SATISFACTION_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3760,7 +3924,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_REQUEST_FEEDBACK_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_REQUEST_FEEDBACK_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3777,7 +3941,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_TEMPLATE_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_TEMPLATE_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3794,7 +3958,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ATLASSIAN_WALDUR_BACKEND_ID_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ATLASSIAN_WALDUR_BACKEND_ID_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3811,7 +3975,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "JIRA_WEBHOOK_SHARED_SECRET".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("JIRA_WEBHOOK_SHARED_SECRET", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3825,7 +3989,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.zammad_api_url {
             Nullable::Value(v) => {
-                parts.push(("ZAMMAD_API_URL".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "ZAMMAD_API_URL".to_string(),
+                        runtime::multipart_value("ZAMMAD_API_URL", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -3838,7 +4006,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.zammad_token {
             Nullable::Value(v) => {
-                parts.push(("ZAMMAD_TOKEN".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "ZAMMAD_TOKEN".to_string(),
+                        runtime::multipart_value("ZAMMAD_TOKEN", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -3851,7 +4023,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.zammad_group {
             Nullable::Value(v) => {
-                parts.push(("ZAMMAD_GROUP".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "ZAMMAD_GROUP".to_string(),
+                        runtime::multipart_value("ZAMMAD_GROUP", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -3867,7 +4043,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ZAMMAD_ARTICLE_TYPE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ZAMMAD_ARTICLE_TYPE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3884,7 +4060,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ZAMMAD_COMMENT_MARKER".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ZAMMAD_COMMENT_MARKER", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3901,7 +4077,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ZAMMAD_COMMENT_PREFIX".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ZAMMAD_COMMENT_PREFIX", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3918,7 +4094,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ZAMMAD_COMMENT_COOLDOWN_DURATION".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ZAMMAD_COMMENT_COOLDOWN_DURATION", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3935,7 +4111,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ZAMMAD_WEBHOOK_SHARED_SECRET".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ZAMMAD_WEBHOOK_SHARED_SECRET", v)?,
                     ));
             }
             Nullable::Null => {
@@ -3949,7 +4125,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.smax_api_url {
             Nullable::Value(v) => {
-                parts.push(("SMAX_API_URL".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "SMAX_API_URL".to_string(),
+                        runtime::multipart_value("SMAX_API_URL", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -3962,7 +4142,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.smax_tenant_id {
             Nullable::Value(v) => {
-                parts.push(("SMAX_TENANT_ID".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "SMAX_TENANT_ID".to_string(),
+                        runtime::multipart_value("SMAX_TENANT_ID", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -3975,7 +4159,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.smax_login {
             Nullable::Value(v) => {
-                parts.push(("SMAX_LOGIN".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "SMAX_LOGIN".to_string(),
+                        runtime::multipart_value("SMAX_LOGIN", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -3988,7 +4176,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.smax_password {
             Nullable::Value(v) => {
-                parts.push(("SMAX_PASSWORD".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "SMAX_PASSWORD".to_string(),
+                        runtime::multipart_value("SMAX_PASSWORD", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4004,7 +4196,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SMAX_ORGANISATION_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SMAX_ORGANISATION_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4021,7 +4213,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SMAX_PROJECT_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SMAX_PROJECT_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4038,7 +4230,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SMAX_AFFECTED_RESOURCE_FIELD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SMAX_AFFECTED_RESOURCE_FIELD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4055,7 +4247,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SMAX_TIMES_TO_PULL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SMAX_TIMES_TO_PULL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4072,7 +4264,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SMAX_SECONDS_TO_WAIT".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SMAX_SECONDS_TO_WAIT", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4089,7 +4281,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SMAX_CREATION_SOURCE_NAME".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SMAX_CREATION_SOURCE_NAME", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4106,7 +4298,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SMAX_REQUESTS_OFFERING".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SMAX_REQUESTS_OFFERING", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4120,7 +4312,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.smax_verify_ssl {
             Nullable::Value(v) => {
-                parts.push(("SMAX_VERIFY_SSL".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "SMAX_VERIFY_SSL".to_string(),
+                        runtime::multipart_value("SMAX_VERIFY_SSL", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4134,7 +4330,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         match &self.smax_certificate {
             Nullable::Value(v) => {
                 parts
-                    .push(("SMAX_CERTIFICATE".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "SMAX_CERTIFICATE".to_string(),
+                        runtime::multipart_value("SMAX_CERTIFICATE", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4150,7 +4349,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SMAX_WEBHOOK_SHARED_SECRET".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SMAX_WEBHOOK_SHARED_SECRET", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4167,7 +4366,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ENABLE_MOCK_SERVICE_ACCOUNT_BACKEND".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ENABLE_MOCK_SERVICE_ACCOUNT_BACKEND",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -4184,7 +4386,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ENABLE_MOCK_COURSE_ACCOUNT_BACKEND".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ENABLE_MOCK_COURSE_ACCOUNT_BACKEND",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -4201,7 +4406,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "PROPOSAL_REVIEW_DURATION".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("PROPOSAL_REVIEW_DURATION", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4215,7 +4420,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.orcid_client_id {
             Nullable::Value(v) => {
-                parts.push(("ORCID_CLIENT_ID".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "ORCID_CLIENT_ID".to_string(),
+                        runtime::multipart_value("ORCID_CLIENT_ID", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4231,7 +4440,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ORCID_CLIENT_SECRET".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ORCID_CLIENT_SECRET", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4248,7 +4457,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ORCID_REDIRECT_URI".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ORCID_REDIRECT_URI", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4262,7 +4471,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.orcid_api_url {
             Nullable::Value(v) => {
-                parts.push(("ORCID_API_URL".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "ORCID_API_URL".to_string(),
+                        runtime::multipart_value("ORCID_API_URL", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4275,7 +4488,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.orcid_auth_url {
             Nullable::Value(v) => {
-                parts.push(("ORCID_AUTH_URL".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "ORCID_AUTH_URL".to_string(),
+                        runtime::multipart_value("ORCID_AUTH_URL", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4291,7 +4508,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ORCID_SANDBOX_MODE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ORCID_SANDBOX_MODE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4308,7 +4525,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SEMANTIC_SCHOLAR_API_KEY".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SEMANTIC_SCHOLAR_API_KEY", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4322,7 +4539,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.crossref_mailto {
             Nullable::Value(v) => {
-                parts.push(("CROSSREF_MAILTO".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "CROSSREF_MAILTO".to_string(),
+                        runtime::multipart_value("CROSSREF_MAILTO", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4338,7 +4559,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "REVIEWER_PROFILES_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("REVIEWER_PROFILES_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4355,7 +4576,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "COI_DETECTION_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("COI_DETECTION_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4372,7 +4593,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "COI_DISCLOSURE_REQUIRED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("COI_DISCLOSURE_REQUIRED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4389,7 +4610,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AUTOMATED_MATCHING_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AUTOMATED_MATCHING_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4406,7 +4627,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "COI_COAUTHORSHIP_LOOKBACK_YEARS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("COI_COAUTHORSHIP_LOOKBACK_YEARS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4423,7 +4644,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "COI_COAUTHORSHIP_THRESHOLD_PAPERS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("COI_COAUTHORSHIP_THRESHOLD_PAPERS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4440,7 +4661,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "COI_INSTITUTIONAL_LOOKBACK_YEARS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("COI_INSTITUTIONAL_LOOKBACK_YEARS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4457,7 +4678,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "USER_TABLE_COLUMNS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("USER_TABLE_COLUMNS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4474,7 +4695,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AUTO_APPROVE_USER_TOS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AUTO_APPROVE_USER_TOS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4488,7 +4709,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.freeipa_enabled {
             Nullable::Value(v) => {
-                parts.push(("FREEIPA_ENABLED".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "FREEIPA_ENABLED".to_string(),
+                        runtime::multipart_value("FREEIPA_ENABLED", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4502,7 +4727,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         match &self.freeipa_hostname {
             Nullable::Value(v) => {
                 parts
-                    .push(("FREEIPA_HOSTNAME".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "FREEIPA_HOSTNAME".to_string(),
+                        runtime::multipart_value("FREEIPA_HOSTNAME", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4516,7 +4744,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         match &self.freeipa_username {
             Nullable::Value(v) => {
                 parts
-                    .push(("FREEIPA_USERNAME".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "FREEIPA_USERNAME".to_string(),
+                        runtime::multipart_value("FREEIPA_USERNAME", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4530,7 +4761,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         match &self.freeipa_password {
             Nullable::Value(v) => {
                 parts
-                    .push(("FREEIPA_PASSWORD".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "FREEIPA_PASSWORD".to_string(),
+                        runtime::multipart_value("FREEIPA_PASSWORD", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4546,7 +4780,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "FREEIPA_VERIFY_SSL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("FREEIPA_VERIFY_SSL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4563,7 +4797,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "FREEIPA_USERNAME_PREFIX".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("FREEIPA_USERNAME_PREFIX", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4580,7 +4814,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "FREEIPA_GROUPNAME_PREFIX".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("FREEIPA_GROUPNAME_PREFIX", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4598,7 +4832,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "FREEIPA_BLACKLISTED_USERNAMES".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value(
+                                "FREEIPA_BLACKLISTED_USERNAMES",
+                                item,
+                            )?,
                         ));
                 }
             }
@@ -4616,7 +4853,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "FREEIPA_GROUP_SYNCHRONIZATION_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "FREEIPA_GROUP_SYNCHRONIZATION_ENABLED",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -4633,7 +4873,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SCIM_MEMBERSHIP_SYNC_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SCIM_MEMBERSHIP_SYNC_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4647,7 +4887,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.scim_api_url {
             Nullable::Value(v) => {
-                parts.push(("SCIM_API_URL".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "SCIM_API_URL".to_string(),
+                        runtime::multipart_value("SCIM_API_URL", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4660,7 +4904,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.scim_api_key {
             Nullable::Value(v) => {
-                parts.push(("SCIM_API_KEY".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "SCIM_API_KEY".to_string(),
+                        runtime::multipart_value("SCIM_API_KEY", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4676,7 +4924,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SCIM_URN_NAMESPACE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SCIM_URN_NAMESPACE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4693,7 +4941,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SCIM_INBOUND_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SCIM_INBOUND_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4710,7 +4958,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SCIM_INBOUND_SOURCE_NAME".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SCIM_INBOUND_SOURCE_NAME", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4728,7 +4976,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "SCIM_INBOUND_ALLOWED_ATTRIBUTES".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value(
+                                "SCIM_INBOUND_ALLOWED_ATTRIBUTES",
+                                item,
+                            )?,
                         ));
                 }
             }
@@ -4746,7 +4997,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SCIM_PULL_API_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SCIM_PULL_API_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4763,7 +5014,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SCIM_PULL_API_KEY".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SCIM_PULL_API_KEY", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4780,7 +5031,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SCIM_PULL_SOURCE_NAME".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SCIM_PULL_SOURCE_NAME", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4794,7 +5045,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.keycloak_icon {
             Nullable::Value(v) => {
-                parts.push(("KEYCLOAK_ICON".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "KEYCLOAK_ICON".to_string(),
+                        runtime::multipart_value("KEYCLOAK_ICON", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4809,7 +5064,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
             Nullable::Value(v) => {
                 for item in v {
                     parts
-                        .push(("COUNTRIES".to_string(), runtime::multipart_value(item)));
+                        .push((
+                            "COUNTRIES".to_string(),
+                            runtime::multipart_value("COUNTRIES", item)?,
+                        ));
                 }
             }
             Nullable::Null => {
@@ -4823,7 +5081,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.oidc_auth_url {
             Nullable::Value(v) => {
-                parts.push(("OIDC_AUTH_URL".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "OIDC_AUTH_URL".to_string(),
+                        runtime::multipart_value("OIDC_AUTH_URL", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4839,7 +5101,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "OIDC_INTROSPECTION_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("OIDC_INTROSPECTION_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4853,7 +5115,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.oidc_client_id {
             Nullable::Value(v) => {
-                parts.push(("OIDC_CLIENT_ID".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "OIDC_CLIENT_ID".to_string(),
+                        runtime::multipart_value("OIDC_CLIENT_ID", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4869,7 +5135,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "OIDC_CLIENT_SECRET".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("OIDC_CLIENT_SECRET", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4883,7 +5149,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.oidc_user_field {
             Nullable::Value(v) => {
-                parts.push(("OIDC_USER_FIELD".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "OIDC_USER_FIELD".to_string(),
+                        runtime::multipart_value("OIDC_USER_FIELD", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -4899,7 +5169,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "OIDC_CACHE_TIMEOUT".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("OIDC_CACHE_TIMEOUT", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4916,7 +5186,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "OIDC_ACCESS_TOKEN_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("OIDC_ACCESS_TOKEN_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4933,7 +5203,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "OIDC_BLOCK_CREATION_OF_UNINVITED_USERS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "OIDC_BLOCK_CREATION_OF_UNINVITED_USERS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -4951,7 +5224,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     .push((
                         "OIDC_BLOCK_CREATION_OF_UNINVITED_USERS_RESPONSE_MESSAGE"
                             .to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "OIDC_BLOCK_CREATION_OF_UNINVITED_USERS_RESPONSE_MESSAGE",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -4969,7 +5245,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "OIDC_MATCHMAKING_BY_EMAIL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("OIDC_MATCHMAKING_BY_EMAIL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -4986,7 +5262,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "OIDC_DEFAULT_LOGOUT_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("OIDC_DEFAULT_LOGOUT_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5003,7 +5279,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "DEACTIVATE_USER_IF_NO_ROLES".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("DEACTIVATE_USER_IF_NO_ROLES", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5020,7 +5296,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "WALDUR_AUTH_SOCIAL_ROLE_CLAIM".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("WALDUR_AUTH_SOCIAL_ROLE_CLAIM", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5037,7 +5313,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "REMOTE_EDUTEAMS_REFRESH_TOKEN".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("REMOTE_EDUTEAMS_REFRESH_TOKEN", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5055,7 +5331,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "DEFAULT_OFFERING_USER_ATTRIBUTES".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value(
+                                "DEFAULT_OFFERING_USER_ATTRIBUTES",
+                                item,
+                            )?,
                         ));
                 }
             }
@@ -5074,7 +5353,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "DEFAULT_CALL_USER_ATTRIBUTES".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value(
+                                "DEFAULT_CALL_USER_ATTRIBUTES",
+                                item,
+                            )?,
                         ));
                 }
             }
@@ -5093,7 +5375,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "INVITATION_ALLOWED_FIELDS".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("INVITATION_ALLOWED_FIELDS", item)?,
                         ));
                 }
             }
@@ -5112,7 +5394,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "ENABLED_USER_PROFILE_ATTRIBUTES".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value(
+                                "ENABLED_USER_PROFILE_ATTRIBUTES",
+                                item,
+                            )?,
                         ));
                 }
             }
@@ -5131,7 +5416,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "MANDATORY_USER_ATTRIBUTES".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("MANDATORY_USER_ATTRIBUTES", item)?,
                         ));
                 }
             }
@@ -5149,7 +5434,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ENFORCE_MANDATORY_USER_ATTRIBUTES".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ENFORCE_MANDATORY_USER_ATTRIBUTES", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5166,7 +5451,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MAINTENANCE_ANNOUNCEMENT_NOTIFY_BEFORE_MINUTES".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "MAINTENANCE_ANNOUNCEMENT_NOTIFY_BEFORE_MINUTES",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5183,7 +5471,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MAINTENANCE_ANNOUNCEMENT_TRAILING_BUFFER_MINUTES".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "MAINTENANCE_ANNOUNCEMENT_TRAILING_BUFFER_MINUTES",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5201,7 +5492,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "MAINTENANCE_ANNOUNCEMENT_NOTIFY_SYSTEM".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value(
+                                "MAINTENANCE_ANNOUNCEMENT_NOTIFY_SYSTEM",
+                                item,
+                            )?,
                         ));
                 }
             }
@@ -5219,7 +5513,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ENFORCE_USER_CONSENT_FOR_OFFERINGS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ENFORCE_USER_CONSENT_FOR_OFFERINGS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5236,7 +5533,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ENFORCE_OFFERING_USER_PROFILE_COMPLETENESS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ENFORCE_OFFERING_USER_PROFILE_COMPLETENESS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5254,7 +5554,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "DISABLED_OFFERING_TYPES".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("DISABLED_OFFERING_TYPES", item)?,
                         ));
                 }
             }
@@ -5273,7 +5573,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "ONBOARDING_VALIDATION_METHODS".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value(
+                                "ONBOARDING_VALIDATION_METHODS",
+                                item,
+                            )?,
                         ));
                 }
             }
@@ -5291,7 +5594,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ONBOARDING_VERIFICATION_EXPIRY_HOURS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ONBOARDING_VERIFICATION_EXPIRY_HOURS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5308,7 +5614,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ONBOARDING_ARIREGISTER_BASE_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ONBOARDING_ARIREGISTER_BASE_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5325,7 +5631,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ONBOARDING_ARIREGISTER_USERNAME".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ONBOARDING_ARIREGISTER_USERNAME", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5342,7 +5648,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ONBOARDING_ARIREGISTER_PASSWORD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ONBOARDING_ARIREGISTER_PASSWORD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5359,7 +5665,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ONBOARDING_ARIREGISTER_TIMEOUT".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ONBOARDING_ARIREGISTER_TIMEOUT", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5376,7 +5682,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ONBOARDING_WICO_API_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ONBOARDING_WICO_API_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5393,7 +5699,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ONBOARDING_WICO_TOKEN".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ONBOARDING_WICO_TOKEN", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5410,7 +5716,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ONBOARDING_BOLAGSVERKET_API_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ONBOARDING_BOLAGSVERKET_API_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5427,7 +5733,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ONBOARDING_BOLAGSVERKET_TOKEN_API_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ONBOARDING_BOLAGSVERKET_TOKEN_API_URL",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5444,7 +5753,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ONBOARDING_BOLAGSVERKET_CLIENT_ID".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ONBOARDING_BOLAGSVERKET_CLIENT_ID", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5461,7 +5770,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ONBOARDING_BOLAGSVERKET_CLIENT_SECRET".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ONBOARDING_BOLAGSVERKET_CLIENT_SECRET",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5478,7 +5790,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ONBOARDING_BREG_API_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ONBOARDING_BREG_API_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5495,7 +5807,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AI_ASSISTANT_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5512,7 +5824,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_ENABLED_ROLES".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AI_ASSISTANT_ENABLED_ROLES", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5529,7 +5841,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_BACKEND_TYPE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AI_ASSISTANT_BACKEND_TYPE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5546,7 +5858,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_API_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AI_ASSISTANT_API_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5563,7 +5875,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_API_TOKEN".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AI_ASSISTANT_API_TOKEN", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5580,7 +5892,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_MODEL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AI_ASSISTANT_MODEL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5597,7 +5909,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_COMPLETION_KWARGS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AI_ASSISTANT_COMPLETION_KWARGS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5614,7 +5926,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_TOKEN_LIMIT_DAILY".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AI_ASSISTANT_TOKEN_LIMIT_DAILY", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5631,7 +5943,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_TOKEN_LIMIT_WEEKLY".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AI_ASSISTANT_TOKEN_LIMIT_WEEKLY", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5648,7 +5960,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_TOKEN_LIMIT_MONTHLY".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AI_ASSISTANT_TOKEN_LIMIT_MONTHLY", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5665,7 +5977,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_GLOBAL_DAILY_TOKEN_BUDGET".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "AI_ASSISTANT_GLOBAL_DAILY_TOKEN_BUDGET",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5682,7 +5997,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_GLOBAL_REQUESTS_PER_MINUTE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "AI_ASSISTANT_GLOBAL_REQUESTS_PER_MINUTE",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5699,7 +6017,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_SESSION_RETENTION_DAYS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "AI_ASSISTANT_SESSION_RETENTION_DAYS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5716,7 +6037,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_HISTORY_LIMIT".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AI_ASSISTANT_HISTORY_LIMIT", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5733,7 +6054,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_STREAM_TIMEOUT_SECONDS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "AI_ASSISTANT_STREAM_TIMEOUT_SECONDS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5750,7 +6074,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_INJECTION_ALLOWLIST".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AI_ASSISTANT_INJECTION_ALLOWLIST", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5767,7 +6091,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_NAME".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("AI_ASSISTANT_NAME", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5784,7 +6108,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "AI_ASSISTANT_SYSTEM_PROMPT_CUSTOM_INSTRUCTIONS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "AI_ASSISTANT_SYSTEM_PROMPT_CUSTOM_INSTRUCTIONS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5801,7 +6128,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ANONYMOUS_CHAT_USER_SLUG_SALT".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ANONYMOUS_CHAT_USER_SLUG_SALT", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5818,7 +6145,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ANONYMOUS_CHAT_FEEDBACK_TOKEN_SECRET".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ANONYMOUS_CHAT_FEEDBACK_TOKEN_SECRET",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5835,7 +6165,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ANONYMOUS_CHAT_CATALOG_MAX_ENTRIES".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ANONYMOUS_CHAT_CATALOG_MAX_ENTRIES",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5852,7 +6185,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ANONYMOUS_CHAT_REVIEW_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ANONYMOUS_CHAT_REVIEW_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5869,7 +6202,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ANONYMOUS_CHAT_REVIEW_DAILY_TOKEN_BUDGET".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ANONYMOUS_CHAT_REVIEW_DAILY_TOKEN_BUDGET",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5886,7 +6222,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ANONYMOUS_CHAT_ARTIFACT_RETENTION_DAYS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ANONYMOUS_CHAT_ARTIFACT_RETENTION_DAYS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5903,7 +6242,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SOFTWARE_CATALOG_EESSI_UPDATE_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "SOFTWARE_CATALOG_EESSI_UPDATE_ENABLED",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5920,7 +6262,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SOFTWARE_CATALOG_EESSI_VERSION".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SOFTWARE_CATALOG_EESSI_VERSION", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5937,7 +6279,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SOFTWARE_CATALOG_EESSI_API_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SOFTWARE_CATALOG_EESSI_API_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -5954,7 +6296,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SOFTWARE_CATALOG_EESSI_INCLUDE_EXTENSIONS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "SOFTWARE_CATALOG_EESSI_INCLUDE_EXTENSIONS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5971,7 +6316,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SOFTWARE_CATALOG_SPACK_UPDATE_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "SOFTWARE_CATALOG_SPACK_UPDATE_ENABLED",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -5988,7 +6336,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SOFTWARE_CATALOG_SPACK_VERSION".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SOFTWARE_CATALOG_SPACK_VERSION", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6005,7 +6353,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SOFTWARE_CATALOG_SPACK_DATA_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SOFTWARE_CATALOG_SPACK_DATA_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6022,7 +6370,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SOFTWARE_CATALOG_UPDATE_EXISTING_PACKAGES".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "SOFTWARE_CATALOG_UPDATE_EXISTING_PACKAGES",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -6039,7 +6390,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SOFTWARE_CATALOG_CLEANUP_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SOFTWARE_CATALOG_CLEANUP_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6056,7 +6407,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SOFTWARE_CATALOG_RETENTION_DAYS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SOFTWARE_CATALOG_RETENTION_DAYS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6073,7 +6424,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SYSTEM_LOG_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SYSTEM_LOG_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6090,7 +6441,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SYSTEM_LOG_MAX_ROWS_PER_SOURCE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SYSTEM_LOG_MAX_ROWS_PER_SOURCE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6107,7 +6458,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "TABLE_GROWTH_MONITORING_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("TABLE_GROWTH_MONITORING_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6124,7 +6475,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "TABLE_GROWTH_WEEKLY_THRESHOLD_PERCENT".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "TABLE_GROWTH_WEEKLY_THRESHOLD_PERCENT",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -6141,7 +6495,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "TABLE_GROWTH_MONTHLY_THRESHOLD_PERCENT".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "TABLE_GROWTH_MONTHLY_THRESHOLD_PERCENT",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -6158,7 +6515,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "TABLE_GROWTH_RETENTION_DAYS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("TABLE_GROWTH_RETENTION_DAYS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6175,7 +6532,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "TABLE_GROWTH_MIN_SIZE_BYTES".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("TABLE_GROWTH_MIN_SIZE_BYTES", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6192,7 +6549,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "USER_ACTIONS_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("USER_ACTIONS_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6209,7 +6566,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "USER_ACTIONS_PENDING_ORDER_HOURS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("USER_ACTIONS_PENDING_ORDER_HOURS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6226,7 +6583,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "USER_ACTIONS_HIGH_URGENCY_NOTIFICATION".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "USER_ACTIONS_HIGH_URGENCY_NOTIFICATION",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -6243,7 +6603,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "USER_ACTIONS_NOTIFICATION_THRESHOLD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "USER_ACTIONS_NOTIFICATION_THRESHOLD",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -6260,7 +6623,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "USER_ACTIONS_EXECUTION_RETENTION_DAYS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "USER_ACTIONS_EXECUTION_RETENTION_DAYS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -6278,7 +6644,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "USER_ACTIONS_DEFAULT_EXPIRATION_REMINDERS".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value(
+                                "USER_ACTIONS_DEFAULT_EXPIRATION_REMINDERS",
+                                item,
+                            )?,
                         ));
                 }
             }
@@ -6296,7 +6665,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "OPENSTACK_LOG_CALLS_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("OPENSTACK_LOG_CALLS_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6313,7 +6682,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "OPENSTACK_LOG_CALLS_THRESHOLD_MS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("OPENSTACK_LOG_CALLS_THRESHOLD_MS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6330,7 +6699,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "USER_DATA_ACCESS_LOGGING_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("USER_DATA_ACCESS_LOGGING_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6347,7 +6716,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "USER_DATA_ACCESS_LOG_RETENTION_DAYS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "USER_DATA_ACCESS_LOG_RETENTION_DAYS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -6364,7 +6736,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "USER_DATA_ACCESS_LOG_SELF_ACCESS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("USER_DATA_ACCESS_LOG_SELF_ACCESS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6381,7 +6753,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ARROW_AUTO_RECONCILIATION".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ARROW_AUTO_RECONCILIATION", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6398,7 +6770,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ARROW_SYNC_INTERVAL_HOURS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ARROW_SYNC_INTERVAL_HOURS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6415,7 +6787,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ARROW_CONSUMPTION_SYNC_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ARROW_CONSUMPTION_SYNC_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6432,7 +6804,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ARROW_CONSUMPTION_SYNC_INTERVAL_HOURS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ARROW_CONSUMPTION_SYNC_INTERVAL_HOURS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -6449,7 +6824,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ARROW_BILLING_CHECK_INTERVAL_HOURS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "ARROW_BILLING_CHECK_INTERVAL_HOURS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -6466,7 +6844,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "USAGE_POLL_RECORD_RETENTION_MONTHS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "USAGE_POLL_RECORD_RETENTION_MONTHS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -6483,7 +6864,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SLURM_POLICY_EVALUATION_LOG_RETENTION_DAYS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "SLURM_POLICY_EVALUATION_LOG_RETENTION_DAYS",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -6500,7 +6884,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "FEDERATED_IDENTITY_SYNC_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("FEDERATED_IDENTITY_SYNC_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6518,7 +6902,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "FEDERATED_IDENTITY_SYNC_ALLOWED_ATTRIBUTES".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value(
+                                "FEDERATED_IDENTITY_SYNC_ALLOWED_ATTRIBUTES",
+                                item,
+                            )?,
                         ));
                 }
             }
@@ -6536,7 +6923,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "FEDERATED_IDENTITY_DEACTIVATION_POLICY".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "FEDERATED_IDENTITY_DEACTIVATION_POLICY",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -6553,7 +6943,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "ENABLE_PROJECT_DIGEST".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("ENABLE_PROJECT_DIGEST", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6571,7 +6961,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "SSH_KEY_ALLOWED_TYPES".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("SSH_KEY_ALLOWED_TYPES", item)?,
                         ));
                 }
             }
@@ -6589,7 +6979,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SSH_KEY_MIN_RSA_KEY_SIZE".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("SSH_KEY_MIN_RSA_KEY_SIZE", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6607,7 +6997,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                     parts
                         .push((
                             "ENABLED_REPORTING_SCREENS".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("ENABLED_REPORTING_SCREENS", item)?,
                         ));
                 }
             }
@@ -6622,7 +7012,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.matrix_enabled {
             Nullable::Value(v) => {
-                parts.push(("MATRIX_ENABLED".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "MATRIX_ENABLED".to_string(),
+                        runtime::multipart_value("MATRIX_ENABLED", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -6638,7 +7032,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_HOMESERVER_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MATRIX_HOMESERVER_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6655,7 +7049,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_HOMESERVER_PUBLIC_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MATRIX_HOMESERVER_PUBLIC_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6672,7 +7066,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_HOMESERVER_DOMAIN".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MATRIX_HOMESERVER_DOMAIN", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6689,7 +7083,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_APPSERVICE_AS_TOKEN".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MATRIX_APPSERVICE_AS_TOKEN", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6706,7 +7100,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_APPSERVICE_HS_TOKEN".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MATRIX_APPSERVICE_HS_TOKEN", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6723,7 +7117,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_APPSERVICE_SENDER_LOCALPART".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "MATRIX_APPSERVICE_SENDER_LOCALPART",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -6740,7 +7137,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_HISTORY_EXPORT_ENABLED".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MATRIX_HISTORY_EXPORT_ENABLED", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6757,7 +7154,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_EXPORT_MEDIA".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MATRIX_EXPORT_MEDIA", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6774,7 +7171,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_USER_REGISTRATION_SECRET".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MATRIX_USER_REGISTRATION_SECRET", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6791,7 +7188,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_USER_ID_FORMAT".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MATRIX_USER_ID_FORMAT", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6808,7 +7205,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_LOGIN_METHOD".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MATRIX_LOGIN_METHOD", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6825,7 +7222,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_OIDC_PROVIDER_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MATRIX_OIDC_PROVIDER_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6842,7 +7239,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_LIVEKIT_KEY".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MATRIX_LIVEKIT_KEY", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6859,7 +7256,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_LIVEKIT_SECRET".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MATRIX_LIVEKIT_SECRET", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6876,7 +7273,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "MATRIX_LIVEKIT_URL".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("MATRIX_LIVEKIT_URL", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6893,7 +7290,10 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "SITE_AGENT_LOG_MAX_ROWS_PER_IDENTITY".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value(
+                            "SITE_AGENT_LOG_MAX_ROWS_PER_IDENTITY",
+                            v,
+                        )?,
                     ));
             }
             Nullable::Null => {
@@ -6907,7 +7307,11 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         match &self.pat_enabled {
             Nullable::Value(v) => {
-                parts.push(("PAT_ENABLED".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "PAT_ENABLED".to_string(),
+                        runtime::multipart_value("PAT_ENABLED", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -6923,7 +7327,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "PAT_MAX_LIFETIME_DAYS".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("PAT_MAX_LIFETIME_DAYS", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6940,7 +7344,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
                 parts
                     .push((
                         "PAT_MAX_TOKENS_PER_USER".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("PAT_MAX_TOKENS_PER_USER", v)?,
                     ));
             }
             Nullable::Null => {
@@ -6953,9 +7357,9 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.powered_by_logo.is_value() || self.hero_image.is_value()

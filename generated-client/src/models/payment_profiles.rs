@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedPaymentProfileRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedPaymentProfileRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -33,7 +33,7 @@ pub struct PatchedPaymentProfileRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PatchedPaymentProfileRequestAttributes`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedPaymentProfileRequestAttributes {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -50,7 +50,7 @@ pub struct PatchedPaymentProfileRequestAttributes {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PaymentProfileRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentProfileRequest {
     /// `string`, required.
     pub name: String,

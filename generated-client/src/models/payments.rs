@@ -32,11 +32,15 @@ pub struct PatchedPaymentRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for PatchedPaymentRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.profile {
             Nullable::Value(v) => {
-                parts.push(("profile".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "profile".to_string(),
+                        runtime::multipart_value("profile", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -49,7 +53,11 @@ impl runtime::MultipartBody for PatchedPaymentRequest {
         }
         match &self.date_of_payment {
             Nullable::Value(v) => {
-                parts.push(("date_of_payment".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "date_of_payment".to_string(),
+                        runtime::multipart_value("date_of_payment", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -62,7 +70,7 @@ impl runtime::MultipartBody for PatchedPaymentRequest {
         }
         match &self.sum {
             Nullable::Value(v) => {
-                parts.push(("sum".to_string(), runtime::multipart_value(v)));
+                parts.push(("sum".to_string(), runtime::multipart_value("sum", v)?));
             }
             Nullable::Null => {
                 parts
@@ -75,7 +83,7 @@ impl runtime::MultipartBody for PatchedPaymentRequest {
         }
         match &self.proof {
             Nullable::Value(v) => {
-                parts.push(("proof".to_string(), runtime::multipart_value(v)));
+                parts.push(("proof".to_string(), runtime::multipart_value("proof", v)?));
             }
             Nullable::Null => {
                 parts
@@ -87,9 +95,9 @@ impl runtime::MultipartBody for PatchedPaymentRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.proof.is_value()
@@ -200,19 +208,23 @@ impl PaymentRequest {
     }
 }
 impl runtime::MultipartBody for PaymentRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.profile;
-            parts.push(("profile".to_string(), runtime::multipart_value(v)));
+            parts.push(("profile".to_string(), runtime::multipart_value("profile", v)?));
         }
         {
             let v = &self.date_of_payment;
-            parts.push(("date_of_payment".to_string(), runtime::multipart_value(v)));
+            parts
+                .push((
+                    "date_of_payment".to_string(),
+                    runtime::multipart_value("date_of_payment", v)?,
+                ));
         }
         match &self.sum {
             Nullable::Value(v) => {
-                parts.push(("sum".to_string(), runtime::multipart_value(v)));
+                parts.push(("sum".to_string(), runtime::multipart_value("sum", v)?));
             }
             Nullable::Null => {
                 parts
@@ -225,7 +237,7 @@ impl runtime::MultipartBody for PaymentRequest {
         }
         match &self.proof {
             Nullable::Value(v) => {
-                parts.push(("proof".to_string(), runtime::multipart_value(v)));
+                parts.push(("proof".to_string(), runtime::multipart_value("proof", v)?));
             }
             Nullable::Null => {
                 parts
@@ -237,9 +249,9 @@ impl runtime::MultipartBody for PaymentRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.proof.is_value()

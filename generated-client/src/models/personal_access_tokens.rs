@@ -183,7 +183,7 @@ runtime::response_model! {
     expires_at("expires_at"), created("created")]
 }
 /// `PersonalAccessTokenCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PersonalAccessTokenCreateRequest {
     /// `string`, required.
     pub name: String,
@@ -220,7 +220,7 @@ impl PersonalAccessTokenCreateRequest {
     }
 }
 /// `PersonalAccessTokenCreateRequestAllowedScope`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PersonalAccessTokenCreateRequestAllowedScope {
     /// Wire name `type`, `string`, required.
     #[serde(rename = "type")]

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedProjectCreditRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedProjectCreditRequest {
     /// `string (decimal)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -193,7 +193,7 @@ runtime::response_model! {
 /// `ProjectCreditOffering`: `CustomerCreditOffering`.
 pub type ProjectCreditOffering = models::CustomerCreditOffering;
 /// `ProjectCreditRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectCreditRequest {
     /// `string (decimal)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

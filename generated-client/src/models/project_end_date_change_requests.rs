@@ -185,7 +185,7 @@ runtime::response_model! {
     uuid("uuid"), state("state")]
 }
 /// `ProjectEndDateChangeRequestCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectEndDateChangeRequestCreateRequest {
     /// `string (uri)`, required.
     pub project: String,

@@ -130,7 +130,7 @@ runtime::response_model! {
     required_offerings("required_offerings")]
 }
 /// `CampaignRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CampaignRequest {
     /// `string`, required.
     pub name: String,

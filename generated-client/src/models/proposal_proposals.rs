@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `CompleteWorkflowStepRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompleteWorkflowStepRequest {
     /// UUID of the workflow step instance the client believes is active. Used to detect concurrent step transitions.
     ///
@@ -48,7 +48,7 @@ impl CompleteWorkflowStepRequest {
     }
 }
 /// `PatchedRequestedResourceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRequestedResourceRequest {
     /// `any JSON value`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -511,7 +511,7 @@ runtime::response_model! {
     awaiting_manual_advance("awaiting_manual_advance")]
 }
 /// `ProposalApproveRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProposalApproveRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -537,11 +537,11 @@ pub struct ProposalDocumentationRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for ProposalDocumentationRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.file {
             Nullable::Value(v) => {
-                parts.push(("file".to_string(), runtime::multipart_value(v)));
+                parts.push(("file".to_string(), runtime::multipart_value("file", v)?));
             }
             Nullable::Null => {
                 parts
@@ -553,9 +553,9 @@ impl runtime::MultipartBody for ProposalDocumentationRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.file.is_value()
@@ -753,7 +753,7 @@ runtime::response_model! {
     is_required("is_required")]
 }
 /// `ProposalRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProposalRequest {
     /// `string`, required.
     pub name: String,
@@ -850,7 +850,7 @@ runtime::response_model! {
     created("created")]
 }
 /// `ProposalUpdateProjectDetailsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProposalUpdateProjectDetailsRequest {
     /// `string`, required.
     pub name: String,
@@ -919,7 +919,7 @@ runtime::response_model! {
     proposal_state("proposal_state")]
 }
 /// `RejectWorkflowStepRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RejectWorkflowStepRequest {
     /// UUID of the workflow step instance the client believes is active. Used to detect concurrent step transitions.
     ///

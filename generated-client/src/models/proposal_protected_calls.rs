@@ -88,7 +88,7 @@ impl runtime::Inspect for AffinityMatrixResponseScopeEnum {
     }
 }
 /// `BulkRoundCreateRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BulkRoundCreateRequestRequest {
     /// `string (date-time)`, required.
     pub start_time: DateTime,
@@ -222,17 +222,25 @@ impl CallAttachDocumentsRequest {
     }
 }
 impl runtime::MultipartBody for CallAttachDocumentsRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.documents;
             for item in v {
-                parts.push(("documents".to_string(), runtime::multipart_value(item)));
+                parts
+                    .push((
+                        "documents".to_string(),
+                        runtime::multipart_value("documents", item)?,
+                    ));
             }
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -244,16 +252,16 @@ impl runtime::MultipartBody for CallAttachDocumentsRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         !self.documents.is_empty()
     }
 }
 /// `CallComplianceReviewRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallComplianceReviewRequest {
     /// `string (uuid)`, required.
     pub proposal_uuid: Uuid,
@@ -276,7 +284,7 @@ impl CallComplianceReviewRequest {
     }
 }
 /// `CallResourceTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallResourceTemplateRequest {
     /// `string`, required.
     pub name: String,
@@ -540,7 +548,7 @@ runtime::response_model! {
     name("name"), order("order")]
 }
 /// `CallWorkflowStepRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallWorkflowStepRequest {
     /// ``CallWorkflowStepRequestStepEnum``, required.
     pub step: models::CallWorkflowStepRequestStepEnum,
@@ -633,7 +641,7 @@ impl CallWorkflowStepRequest {
     }
 }
 /// `CallWorkflowStepRequestCriteria`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallWorkflowStepRequestCriteria {
     /// `string`, required.
     pub name: String,
@@ -782,7 +790,7 @@ runtime::response_model! {
     items_created("items_created"), skipped_proposals("skipped_proposals")]
 }
 /// `CreateManualAssignmentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateManualAssignmentRequest {
     /// UUID of the reviewer pool entry to assign proposals to
     ///
@@ -845,7 +853,7 @@ runtime::response_model! {
     reason("reason")]
 }
 /// `DuplicateCallRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DuplicateCallRequestRequest {
     /// `string`, required.
     pub name: String,
@@ -906,7 +914,7 @@ impl DuplicateCallRequestRequest {
 /// `EmailInvitation`: `CallReviewerPoolsForceAcceptResponse`.
 pub type EmailInvitation = models::CallReviewerPoolsForceAcceptResponse;
 /// `EmailInvitationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmailInvitationRequest {
     /// Email address to send the invitation to
     ///
@@ -980,7 +988,7 @@ runtime::response_model! {
     proposals_processed("proposals_processed"), skipped_proposals("skipped_proposals")]
 }
 /// `GenerateAssignmentsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GenerateAssignmentsRequest {
     /// Specific proposal UUIDs to generate assignments for. If empty, generates for all submitted proposals needing reviewers.
     ///
@@ -1036,7 +1044,7 @@ runtime::response_model! {
     suggestions("suggestions")]
 }
 /// `GenerateSuggestionsRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GenerateSuggestionsRequestRequest {
     /// What content to match reviewers against
     ///
@@ -1193,7 +1201,7 @@ runtime::response_model! {
     modified("modified")]
 }
 /// `PatchedCallCOIConfigurationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedCallCoiConfigurationRequest {
     /// Years to look back for co-authorship detection
     ///
@@ -1261,7 +1269,7 @@ pub struct PatchedCallCoiConfigurationRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PatchedCallResourceTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedCallResourceTemplateRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1289,7 +1297,7 @@ pub struct PatchedCallResourceTemplateRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PatchedCallWorkflowStepRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedCallWorkflowStepRequest {
     /// Whether this step is enabled. Disabled steps are skipped.
     ///
@@ -1358,7 +1366,7 @@ pub struct PatchedCallWorkflowStepRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PatchedMatchingConfigurationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedMatchingConfigurationRequest {
     /// ``PatchedMatchingConfigurationRequestAffinityMethodEnum``.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1560,7 +1568,7 @@ impl runtime::Inspect for PatchedMatchingConfigurationRequestAlgorithmEnum {
     }
 }
 /// `PatchedProtectedCallRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedProtectedCallRequest {
     /// URL-friendly identifier. Only editable by staff users.
     ///
@@ -1647,7 +1655,7 @@ pub struct PatchedProtectedCallRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PatchedProtectedRoundRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedProtectedRoundRequest {
     /// `string (date-time)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1682,7 +1690,7 @@ pub struct PatchedProtectedRoundRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PatchedRequestedOfferingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRequestedOfferingRequest {
     /// `any JSON value`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -2914,7 +2922,7 @@ runtime::response_model! {
     applicant_visibility_config("applicant_visibility_config")]
 }
 /// `ProtectedCallRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProtectedCallRequest {
     /// URL-friendly identifier. Only editable by staff users.
     ///
@@ -3238,7 +3246,7 @@ runtime::response_model! {
     created("created")]
 }
 /// `ProtectedRoundRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProtectedRoundRequest {
     /// `string (date-time)`, required.
     pub start_time: DateTime,
@@ -3468,7 +3476,7 @@ runtime::response_model! {
     approved_by_name("approved_by_name"), description("description")]
 }
 /// `RequestedOfferingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RequestedOfferingRequest {
     /// `string (uri)`, required.
     pub offering: String,
@@ -3501,7 +3509,7 @@ impl RequestedOfferingRequest {
 /// `ReviewerInvitation`: `CallReviewerPoolsForceAcceptResponse`.
 pub type ReviewerInvitation = models::CallReviewerPoolsForceAcceptResponse;
 /// `ReviewerInvitationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReviewerInvitationRequest {
     /// List of reviewer profile UUIDs to invite
     ///
@@ -3556,7 +3564,7 @@ runtime::response_model! {
     [batches_sent("batches_sent"), skipped("skipped")]
 }
 /// `SendAllAssignmentBatchesRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SendAllAssignmentBatchesRequest {
     /// Specific batch UUIDs to send. If empty, sends all draft batches.
     ///
@@ -3677,7 +3685,7 @@ runtime::response_model! {
     error_message("error_message"), created("created")]
 }
 /// `TriggerCOIDetectionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TriggerCoiDetectionRequest {
     /// `any JSON value`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedProposalReviewRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedProposalReviewRequest {
     /// `integer`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -303,7 +303,7 @@ runtime::response_model! {
     created("created"), modified("modified")]
 }
 /// `ProposalReviewRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProposalReviewRequest {
     /// `string (uri)`, required.
     pub proposal: String,
@@ -374,7 +374,7 @@ impl ProposalReviewRequest {
     }
 }
 /// `ReviewSubmitRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReviewSubmitRequest {
     /// `integer`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

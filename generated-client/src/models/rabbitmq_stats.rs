@@ -293,7 +293,7 @@ runtime::response_model! {
     purged_messages("purged_messages"), deleted_queues("deleted_queues")]
 }
 /// `RmqPurgeRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RmqPurgeRequestRequest {
     /// Virtual host name containing the queue(s)
     ///

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedRancherApplicationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRancherApplicationRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -371,7 +371,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `RancherApplicationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RancherApplicationRequest {
     /// `string`, required.
     pub name: String,

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedRancherCatalogRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRancherCatalogRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -218,7 +218,7 @@ runtime::response_model! {
     username("username"), password("password")]
 }
 /// `RancherCatalogCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RancherCatalogCreateRequest {
     /// `string`, required.
     pub name: String,
@@ -313,7 +313,7 @@ impl RancherCatalogCreateRequestBuilder {
     }
 }
 /// `RancherCatalogUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RancherCatalogUpdateRequest {
     /// `string`, required.
     pub name: String,

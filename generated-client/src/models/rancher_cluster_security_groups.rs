@@ -46,7 +46,7 @@ runtime::response_model! {
     description("description"), rules("rules")]
 }
 /// `ClusterSecurityGroupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSecurityGroupRequest {
     /// `array of `ClusterSecurityGroupRequestRule``, required.
     pub rules: Vec<models::ClusterSecurityGroupRequestRule>,
@@ -65,7 +65,7 @@ impl ClusterSecurityGroupRequest {
     }
 }
 /// `ClusterSecurityGroupRequestRule`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSecurityGroupRequestRule {
     /// IP protocol version - either 'IPv4' or 'IPv6'
     ///
@@ -179,7 +179,7 @@ runtime::response_model! {
     from_port("from_port"), to_port("to_port"), cidr("cidr"), description("description")]
 }
 /// `PatchedClusterSecurityGroupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedClusterSecurityGroupRequest {
     /// `array of `ClusterSecurityGroupRequestRule``.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

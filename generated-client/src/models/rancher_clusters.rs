@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedRancherClusterRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRancherClusterRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -556,7 +556,7 @@ runtime::response_model! {
     external_ip_address("external_ip_address")]
 }
 /// `RancherClusterRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RancherClusterRequest {
     /// `string`, required.
     pub name: String,
@@ -612,7 +612,7 @@ runtime::response_model! {
     [security_group_uuid("security_group_uuid")]
 }
 /// `RancherImportYamlRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RancherImportYamlRequest {
     /// `string`, required.
     pub yaml: String,

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedRancherHPARequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRancherHpaRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -36,7 +36,7 @@ pub struct PatchedRancherHpaRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PatchedRancherHPARequestMetric`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRancherHpaRequestMetric {
     /// `string`, required.
     pub name: String,
@@ -109,7 +109,7 @@ impl PatchedRancherHpaRequestMetricBuilder {
     }
 }
 /// `PatchedRancherHPARequestMetricTarget`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRancherHpaRequestMetricTarget {
     /// Wire name `type`, `string`, required.
     #[serde(rename = "type")]
@@ -365,7 +365,7 @@ runtime::response_model! {
     utilization("utilization"), average_value("averageValue")]
 }
 /// `RancherHPARequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RancherHpaRequest {
     /// `string`, required.
     pub name: String,

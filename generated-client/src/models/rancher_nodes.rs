@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `LinkOpenstackRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LinkOpenstackRequest {
     /// `string (uri)`, required.
     pub instance: String,
@@ -59,7 +59,7 @@ runtime::response_model! {
     uuid("uuid")]
 }
 /// `RancherCreateNodeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RancherCreateNodeRequest {
     /// `string (uri)`, required.
     pub cluster: String,

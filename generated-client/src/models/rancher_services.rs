@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedRancherServiceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRancherServiceRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -642,7 +642,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `RancherServiceCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RancherServiceCreateRequest {
     /// `string`, required.
     pub name: String,
@@ -753,7 +753,7 @@ impl RancherServiceCreateRequestBuilder {
 /// `RancherServiceCreateRequestTargetWorkload`: `OpenStackBackupRestorationCreateRequestSecurityGroup`.
 pub type RancherServiceCreateRequestTargetWorkload = models::OpenStackBackupRestorationCreateRequestSecurityGroup;
 /// `RancherServiceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RancherServiceRequest {
     /// `string`, required.
     pub name: String,

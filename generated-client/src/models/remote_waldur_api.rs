@@ -52,7 +52,7 @@ runtime::response_model! {
     abbreviation("abbreviation"), phone_number("phone_number"), email("email")]
 }
 /// `RemoteCredentialsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoteCredentialsRequest {
     /// `string (uri)`, required.
     pub api_url: String,
@@ -109,7 +109,7 @@ impl RemoteCredentialsRequestBuilder {
 /// `RemoteOfferingCreate`: `RemoteEduteamsRequest`.
 pub type RemoteOfferingCreate = models::RemoteEduteamsRequest;
 /// `RemoteOfferingCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoteOfferingCreateRequest {
     /// `string (uri)`, required.
     pub api_url: String,

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedReviewerBidRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedReviewerBidRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -134,7 +134,7 @@ runtime::response_model! {
     comment("comment"), submitted_at("submitted_at"), modified_at("modified_at")]
 }
 /// `ReviewerBidRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReviewerBidRequest {
     /// `string (uri)`, required.
     pub proposal: String,
@@ -164,7 +164,7 @@ impl ReviewerBidRequest {
     }
 }
 /// `ReviewerBidSubmitRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReviewerBidSubmitRequest {
     /// `string (uuid)`, required.
     pub proposal_uuid: Uuid,
@@ -207,7 +207,7 @@ runtime::response_model! {
     ReviewerBulkBid, "ReviewerBulkBid", extra, [submitted("submitted")]
 }
 /// `ReviewerBulkBidRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReviewerBulkBidRequest {
     /// `array of `ReviewerBidSubmitRequest``, required.
     pub bids: Vec<models::ReviewerBidSubmitRequest>,

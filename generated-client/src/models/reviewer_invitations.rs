@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `InvitationAcceptRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvitationAcceptRequest {
     /// Optional list of self-declared conflicts with proposals. Each conflict creates a ConflictOfInterest record with detection_method='self_disclosed'.
     ///
@@ -25,7 +25,7 @@ pub struct InvitationAcceptRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `InvitationAcceptRequestDeclaredConflict`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvitationAcceptRequestDeclaredConflict {
     /// `string (uuid)`, required.
     pub proposal_uuid: Uuid,

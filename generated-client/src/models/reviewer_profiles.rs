@@ -27,7 +27,7 @@ runtime::response_model! {
     ImportPublications, "ImportPublications", extra, [imported_count("imported_count")]
 }
 /// `ImportPublicationsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ImportPublicationsRequest {
     /// Source to import publications from
     ///
@@ -45,7 +45,7 @@ pub struct ImportPublicationsRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `OrcidCallbackRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrcidCallbackRequest {
     /// Authorization code from ORCID OAuth callback
     ///
@@ -72,7 +72,7 @@ impl OrcidCallbackRequest {
     }
 }
 /// `PatchedReviewerAffiliationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedReviewerAffiliationRequest {
     /// `string (uuid)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -202,7 +202,7 @@ impl runtime::Inspect for PatchedReviewerAffiliationRequestAffiliationTypeEnum {
     }
 }
 /// `PatchedReviewerExpertiseRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedReviewerExpertiseRequest {
     /// Free-text keyword
     ///
@@ -310,7 +310,7 @@ impl runtime::Inspect for PatchedReviewerExpertiseRequestProficiencyLevelEnum {
     }
 }
 /// `PatchedReviewerProfileCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedReviewerProfileCreateRequest {
     /// ORCID identifier (format: 0000-0000-0000-0000)
     ///
@@ -340,7 +340,7 @@ pub struct PatchedReviewerProfileCreateRequest {
 /// `PatchedReviewerProfileRequest`: `PatchedReviewerProfileCreateRequest`.
 pub type PatchedReviewerProfileRequest = models::PatchedReviewerProfileCreateRequest;
 /// `PatchedReviewerPublicationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedReviewerPublicationRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -579,7 +579,7 @@ runtime::response_model! {
     is_primary("is_primary"), affiliation_type("affiliation_type"), created("created")]
 }
 /// `ReviewerAffiliationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReviewerAffiliationRequest {
     /// `string (uuid)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -709,7 +709,7 @@ runtime::response_model! {
     last_active_date("last_active_date"), created("created")]
 }
 /// `ReviewerExpertiseRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReviewerExpertiseRequest {
     /// Free-text keyword
     ///
@@ -1105,7 +1105,7 @@ runtime::response_model! {
     created("created")]
 }
 /// `ReviewerPublicationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReviewerPublicationRequest {
     /// `string`, required.
     pub title: String,

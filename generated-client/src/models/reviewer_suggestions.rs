@@ -12,7 +12,7 @@ use crate::models;
 /// `ReviewerSuggestion`: `ProposalProtectedCallsSuggestionsListResponse`.
 pub type ReviewerSuggestion = models::ProposalProtectedCallsSuggestionsListResponse;
 /// `ReviewerSuggestionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReviewerSuggestionRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -32,7 +32,7 @@ pub type ReviewerSuggestionsRetrieveResponse = models::ProposalProtectedCallsSug
 /// `SuggestionReject`: `ProposalProtectedCallsSuggestionsListResponse`.
 pub type SuggestionReject = models::ProposalProtectedCallsSuggestionsListResponse;
 /// `SuggestionRejectRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SuggestionRejectRequest {
     /// Reason for rejecting the suggestion
     ///

@@ -47,7 +47,7 @@ runtime::response_model! {
     skipped_domains("skipped_domains"), skipped_subdomains("skipped_subdomains")]
 }
 /// `LoadScienceDomainPresetRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoadScienceDomainPresetRequest {
     /// `string`, required.
     pub preset: String,
@@ -66,7 +66,7 @@ impl LoadScienceDomainPresetRequest {
     }
 }
 /// `PatchedScienceDomainRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedScienceDomainRequest {
     /// Domain code (e.g. '1'). Auto-derived if left blank.
     ///
@@ -141,7 +141,7 @@ runtime::response_model! {
     subdomains_count("subdomains_count")]
 }
 /// `ScienceDomainRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScienceDomainRequest {
     /// Domain code (e.g. '1'). Auto-derived if left blank.
     ///

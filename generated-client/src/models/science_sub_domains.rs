@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedScienceSubDomainRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedScienceSubDomainRequest {
     /// Sub-domain code (e.g. '1.1'). Auto-derived from domain code if left blank.
     ///
@@ -115,7 +115,7 @@ runtime::response_model! {
     modified("modified"), projects_count("projects_count")]
 }
 /// `ScienceSubDomainRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScienceSubDomainRequest {
     /// Sub-domain code (e.g. '1.1'). Auto-derived from domain code if left blank.
     ///

@@ -142,7 +142,7 @@ impl runtime::Inspect for AccessorTypeEnum {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `AdjustResourceDatesRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AdjustResourceDatesRequest {
     /// New start date of the originating order.
     ///
@@ -637,7 +637,7 @@ runtime::response_model! {
     any(feature = "openportal-allocations", feature = "openportal-remote-allocations")
 )]
 /// `AllocationSetLimitsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AllocationSetLimitsRequest {
     /// `integer`, required.
     pub node_limit: i64,
@@ -981,7 +981,7 @@ impl runtime::Inspect for AttributeRequestTypeEnum {
 }
 #[cfg(any(feature = "aws-instances", feature = "digitalocean-droplets"))]
 /// `AwsInstanceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AwsInstanceRequest {
     /// `string`, required.
     pub name: String,
@@ -1105,7 +1105,7 @@ impl AwsInstanceRequestBuilder {
     )
 )]
 /// `AzureSqlDatabaseCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AzureSqlDatabaseCreateRequest {
     /// `string`, required.
     pub name: String,
@@ -1140,7 +1140,7 @@ impl AzureSqlDatabaseCreateRequest {
 }
 #[cfg(any(feature = "invoices", feature = "marketplace-provider-resources"))]
 /// `BackendIdRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BackendIdRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1157,7 +1157,7 @@ pub struct BackendIdRequest {
     )
 )]
 /// `BackendResourceReqRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackendResourceReqRequest {
     /// `string (uuid)`, required.
     pub offering: Uuid,
@@ -1220,7 +1220,7 @@ impl BackendResourceReqRequest {
     )
 )]
 /// `BackendResourceRequestSetErredRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BackendResourceRequestSetErredRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1892,7 +1892,7 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "proposal-proposals", feature = "proposal-protected-calls"))]
 /// `CallDetachDocumentsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallDetachDocumentsRequest {
     /// `array of string (uuid)`, required.
     pub documents: Vec<Uuid>,
@@ -2715,7 +2715,7 @@ runtime::response_model! {
     )
 )]
 /// `CategoryComponentsRequestCategory`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CategoryComponentsRequestCategory {
     /// `string`, required.
     pub title: String,
@@ -3388,7 +3388,7 @@ runtime::response_model! {
     )
 )]
 /// `CleanupRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CleanupRequestRequest {
     /// If true, only return what would be deleted without actually deleting
     ///
@@ -3523,7 +3523,7 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "support-comments", feature = "support-issues"))]
 /// `CommentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommentRequest {
     /// `string`, required.
     pub description: String,
@@ -4800,7 +4800,7 @@ pub type CustomerDefaultAffiliation = models::AffiliatedOrganization;
     )
 )]
 /// `CustomerEstimatedCostPolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomerEstimatedCostPolicyRequest {
     /// `string (uri)`, required.
     pub scope: String,
@@ -6354,7 +6354,7 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "assignment-items", feature = "call-reviewer-pools"))]
 /// `ForceAcceptPoolRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ForceAcceptPoolRequest {
     /// `string`, required.
     pub override_reason: String,
@@ -6939,7 +6939,7 @@ impl runtime::Inspect for InjectionSeverityEnum {
 }
 #[cfg(any(feature = "call-reviewer-pools", feature = "reviewer-invitations"))]
 /// `InvitationDeclineRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvitationDeclineRequest {
     /// Reason for declining the invitation
     ///
@@ -6962,7 +6962,7 @@ impl InvitationDeclineRequest {
 }
 #[cfg(any(feature = "invoice-items", feature = "payments"))]
 /// `InvoiceItemMigrateToRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceItemMigrateToRequest {
     /// `string (uri)`, required.
     pub invoice: String,
@@ -7965,7 +7965,7 @@ runtime::response_model! {
 pub type ManagedRancherClusterResourcesAddNodeResponseRoleEnum = models::RancherClusterNodeRoleEnum;
 #[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
 /// `ManagedRancherCreateNodeRequestDataVolume`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ManagedRancherCreateNodeRequestDataVolume {
     /// `integer`, required.
     pub size: i64,
@@ -9769,7 +9769,7 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 /// `MoveProjectRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MoveProjectRequest {
     /// `string (uri)`, required.
     pub customer: String,
@@ -9795,7 +9795,7 @@ impl MoveProjectRequest {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `MoveResourceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MoveResourceRequest {
     /// Target project URL where the resource should be moved
     ///
@@ -10307,7 +10307,7 @@ runtime::response_model! {
     )
 )]
 /// `OfferingUsagePolicyRequestComponentLimitsSet`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferingUsagePolicyRequestComponentLimitsSet {
     /// Wire name `type`, `string`, required.
     #[serde(rename = "type")]
@@ -11469,7 +11469,7 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 /// `OpenStackBackupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackBackupRequest {
     /// `string`, required.
     pub name: String,
@@ -11576,7 +11576,7 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 /// `OpenStackBackupRestorationCreateRequestFloatingIp`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackBackupRestorationCreateRequestFloatingIp {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -11607,7 +11607,7 @@ impl OpenStackBackupRestorationCreateRequestFloatingIp {
 }
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 /// `OpenStackBackupRestorationCreateRequestPort`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackBackupRestorationCreateRequestPort {
     /// `array of `OpenStackBackupRestorationCreateRequestPortFixedIp``.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -11640,7 +11640,7 @@ pub struct OpenStackBackupRestorationCreateRequestPort {
     )
 )]
 /// `OpenStackBackupRestorationCreateRequestPortFixedIp`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackBackupRestorationCreateRequestPortFixedIp {
     /// IP address to assign to the port
     ///
@@ -11680,7 +11680,7 @@ impl OpenStackBackupRestorationCreateRequestPortFixedIp {
     )
 )]
 /// `OpenStackBackupRestorationCreateRequestSecurityGroup`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackBackupRestorationCreateRequestSecurityGroup {
     /// `string (uri)`, required.
     pub url: String,
@@ -12550,7 +12550,7 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "openstack-instances", feature = "openstack-ports"))]
 /// `OpenStackInstanceAllowedAddressPairsUpdateRequestAllowedAddressPair`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackInstanceAllowedAddressPairsUpdateRequestAllowedAddressPair {
     /// `string`, default `"192.168.42.0/24"`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -12574,7 +12574,7 @@ pub type OpenStackInstancePort = models::OpenStackBackupInstancePort;
 pub type OpenStackInstanceSecurityGroup = models::OpenStackBackupInstanceSecurityGroup;
 #[cfg(any(feature = "openstack-instances", feature = "openstack-ports"))]
 /// `OpenStackInstanceSecurityGroupsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackInstanceSecurityGroupsUpdateRequest {
     /// List of security groups to be assigned to the instance.
     ///
@@ -13253,7 +13253,7 @@ runtime::response_model! {
     )
 )]
 /// `OpenStackRouterSetRoutesRequestRoute`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackRouterSetRoutesRequestRoute {
     /// `string`, required.
     pub destination: String,
@@ -13921,7 +13921,7 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "openstack-server-groups", feature = "openstack-tenants"))]
 /// `OpenStackServerGroupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackServerGroupRequest {
     /// `string`, required.
     pub name: String,
@@ -14288,7 +14288,7 @@ runtime::response_model! {
 pub type OpenStackSnapshotBackup = models::CampaignOffering;
 #[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
 /// `OpenStackSnapshotRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackSnapshotRequest {
     /// `string`, required.
     pub name: String,
@@ -14684,7 +14684,7 @@ pub type OpenStackSubNetAllocationPool = models::OpenStackNetworkSubnetAllocatio
 pub type OpenStackSubNetHostRoute = models::OpenStackRouterRoute;
 #[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
 /// `OpenStackSubNetRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackSubNetRequest {
     /// `string`, required.
     pub name: String,
@@ -14737,7 +14737,7 @@ impl OpenStackSubNetRequest {
 }
 #[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
 /// `OpenStackSubNetRequestAllocationPool`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenStackSubNetRequestAllocationPool {
     /// An IPv4 or IPv6 address.
     ///
@@ -15297,7 +15297,7 @@ runtime::response_model! {
     )
 )]
 /// `OrderBackendIDRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrderBackendIdRequest {
     /// `string`, required.
     pub backend_id: String,
@@ -16108,7 +16108,7 @@ runtime::response_model! {
     )
 )]
 /// `OrganizationGroupsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationGroupsRequest {
     /// `array of string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -16132,7 +16132,7 @@ pub struct OrganizationGroupsRequest {
     )
 )]
 /// `PatchedAwsInstanceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedAwsInstanceRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -16169,11 +16169,11 @@ pub struct PatchedCategoryGroupRequest {
     any(feature = "marketplace-category-groups", feature = "marketplace-offering-groups")
 )]
 impl runtime::MultipartBody for PatchedCategoryGroupRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.title {
             Nullable::Value(v) => {
-                parts.push(("title".to_string(), runtime::multipart_value(v)));
+                parts.push(("title".to_string(), runtime::multipart_value("title", v)?));
             }
             Nullable::Null => {
                 parts
@@ -16186,7 +16186,11 @@ impl runtime::MultipartBody for PatchedCategoryGroupRequest {
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -16199,7 +16203,7 @@ impl runtime::MultipartBody for PatchedCategoryGroupRequest {
         }
         match &self.icon {
             Nullable::Value(v) => {
-                parts.push(("icon".to_string(), runtime::multipart_value(v)));
+                parts.push(("icon".to_string(), runtime::multipart_value("icon", v)?));
             }
             Nullable::Null => {
                 parts
@@ -16211,9 +16215,9 @@ impl runtime::MultipartBody for PatchedCategoryGroupRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.icon.is_value()
@@ -16226,7 +16230,7 @@ impl runtime::MultipartBody for PatchedCategoryGroupRequest {
     )
 )]
 /// `PatchedCustomerEstimatedCostPolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedCustomerEstimatedCostPolicyRequest {
     /// `string (uri)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -16332,11 +16336,11 @@ pub struct PatchedProjectRequest {
 }
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 impl runtime::MultipartBody for PatchedProjectRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.name {
             Nullable::Value(v) => {
-                parts.push(("name".to_string(), runtime::multipart_value(v)));
+                parts.push(("name".to_string(), runtime::multipart_value("name", v)?));
             }
             Nullable::Null => {
                 parts
@@ -16349,7 +16353,7 @@ impl runtime::MultipartBody for PatchedProjectRequest {
         }
         match &self.slug {
             Nullable::Value(v) => {
-                parts.push(("slug".to_string(), runtime::multipart_value(v)));
+                parts.push(("slug".to_string(), runtime::multipart_value("slug", v)?));
             }
             Nullable::Null => {
                 parts
@@ -16362,7 +16366,11 @@ impl runtime::MultipartBody for PatchedProjectRequest {
         }
         match &self.customer {
             Nullable::Value(v) => {
-                parts.push(("customer".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "customer".to_string(),
+                        runtime::multipart_value("customer", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -16375,7 +16383,11 @@ impl runtime::MultipartBody for PatchedProjectRequest {
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -16388,7 +16400,7 @@ impl runtime::MultipartBody for PatchedProjectRequest {
         }
         match &self.type_ {
             Nullable::Value(v) => {
-                parts.push(("type".to_string(), runtime::multipart_value(v)));
+                parts.push(("type".to_string(), runtime::multipart_value("type", v)?));
             }
             Nullable::Null => {
                 parts
@@ -16401,7 +16413,11 @@ impl runtime::MultipartBody for PatchedProjectRequest {
         }
         match &self.backend_id {
             Nullable::Value(v) => {
-                parts.push(("backend_id".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "backend_id".to_string(),
+                        runtime::multipart_value("backend_id", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -16414,7 +16430,11 @@ impl runtime::MultipartBody for PatchedProjectRequest {
         }
         match &self.start_date {
             Nullable::Value(v) => {
-                parts.push(("start_date".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "start_date".to_string(),
+                        runtime::multipart_value("start_date", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -16427,7 +16447,11 @@ impl runtime::MultipartBody for PatchedProjectRequest {
         }
         match &self.end_date {
             Nullable::Value(v) => {
-                parts.push(("end_date".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "end_date".to_string(),
+                        runtime::multipart_value("end_date", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -16443,7 +16467,7 @@ impl runtime::MultipartBody for PatchedProjectRequest {
                 parts
                     .push((
                         "oecd_fos_2007_code".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("oecd_fos_2007_code", v)?,
                     ));
             }
             Nullable::Null => {
@@ -16457,7 +16481,11 @@ impl runtime::MultipartBody for PatchedProjectRequest {
         }
         match &self.is_industry {
             Nullable::Value(v) => {
-                parts.push(("is_industry".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "is_industry".to_string(),
+                        runtime::multipart_value("is_industry", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -16470,7 +16498,7 @@ impl runtime::MultipartBody for PatchedProjectRequest {
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -16483,7 +16511,7 @@ impl runtime::MultipartBody for PatchedProjectRequest {
         }
         match &self.kind {
             Nullable::Value(v) => {
-                parts.push(("kind".to_string(), runtime::multipart_value(v)));
+                parts.push(("kind".to_string(), runtime::multipart_value("kind", v)?));
             }
             Nullable::Null => {
                 parts
@@ -16496,7 +16524,11 @@ impl runtime::MultipartBody for PatchedProjectRequest {
         }
         match &self.staff_notes {
             Nullable::Value(v) => {
-                parts.push(("staff_notes".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "staff_notes".to_string(),
+                        runtime::multipart_value("staff_notes", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -16512,7 +16544,7 @@ impl runtime::MultipartBody for PatchedProjectRequest {
                 parts
                     .push((
                         "grace_period_days".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("grace_period_days", v)?,
                     ));
             }
             Nullable::Null => {
@@ -16529,7 +16561,7 @@ impl runtime::MultipartBody for PatchedProjectRequest {
                 parts
                     .push((
                         "user_email_patterns".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("user_email_patterns", v)?,
                     ));
             }
             Nullable::Null => {
@@ -16546,7 +16578,7 @@ impl runtime::MultipartBody for PatchedProjectRequest {
                 parts
                     .push((
                         "user_affiliations".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("user_affiliations", v)?,
                     ));
             }
             Nullable::Null => {
@@ -16563,7 +16595,7 @@ impl runtime::MultipartBody for PatchedProjectRequest {
                 parts
                     .push((
                         "user_identity_sources".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("user_identity_sources", v)?,
                     ));
             }
             Nullable::Null => {
@@ -16578,7 +16610,10 @@ impl runtime::MultipartBody for PatchedProjectRequest {
         match &self.affiliation_uuid {
             Nullable::Value(v) => {
                 parts
-                    .push(("affiliation_uuid".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "affiliation_uuid".to_string(),
+                        runtime::multipart_value("affiliation_uuid", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -16594,7 +16629,7 @@ impl runtime::MultipartBody for PatchedProjectRequest {
                 parts
                     .push((
                         "science_sub_domain".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("science_sub_domain", v)?,
                     ));
             }
             Nullable::Null => {
@@ -16607,9 +16642,9 @@ impl runtime::MultipartBody for PatchedProjectRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.image.is_value()
@@ -16622,7 +16657,7 @@ impl runtime::MultipartBody for PatchedProjectRequest {
     )
 )]
 /// `PatchedResourceProjectRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedResourceProjectRequest {
     /// `string (uuid)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -16647,7 +16682,7 @@ pub struct PatchedResourceProjectRequest {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `PatchedResourceUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedResourceUpdateRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -16667,7 +16702,7 @@ pub struct PatchedResourceUpdateRequest {
 }
 #[cfg(any(feature = "openstack-loadbalancers", feature = "openstack-pools"))]
 /// `PatchedUpdateLoadBalancerRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedUpdateLoadBalancerRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -17331,7 +17366,7 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 /// `ProjectAffiliationUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProjectAffiliationUpdateRequest {
     /// `string (uuid)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -17408,7 +17443,7 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 /// `ProjectRecoveryRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProjectRecoveryRequest {
     /// Whether to automatically restore team members who had access before project deletion (staff only)
     ///
@@ -17567,15 +17602,15 @@ impl ProjectRequestBuilder {
 }
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 impl runtime::MultipartBody for ProjectRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.name;
-            parts.push(("name".to_string(), runtime::multipart_value(v)));
+            parts.push(("name".to_string(), runtime::multipart_value("name", v)?));
         }
         match &self.slug {
             Nullable::Value(v) => {
-                parts.push(("slug".to_string(), runtime::multipart_value(v)));
+                parts.push(("slug".to_string(), runtime::multipart_value("slug", v)?));
             }
             Nullable::Null => {
                 parts
@@ -17588,11 +17623,19 @@ impl runtime::MultipartBody for ProjectRequest {
         }
         {
             let v = &self.customer;
-            parts.push(("customer".to_string(), runtime::multipart_value(v)));
+            parts
+                .push((
+                    "customer".to_string(),
+                    runtime::multipart_value("customer", v)?,
+                ));
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -17605,7 +17648,7 @@ impl runtime::MultipartBody for ProjectRequest {
         }
         match &self.type_ {
             Nullable::Value(v) => {
-                parts.push(("type".to_string(), runtime::multipart_value(v)));
+                parts.push(("type".to_string(), runtime::multipart_value("type", v)?));
             }
             Nullable::Null => {
                 parts
@@ -17618,7 +17661,11 @@ impl runtime::MultipartBody for ProjectRequest {
         }
         match &self.backend_id {
             Nullable::Value(v) => {
-                parts.push(("backend_id".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "backend_id".to_string(),
+                        runtime::multipart_value("backend_id", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -17631,7 +17678,11 @@ impl runtime::MultipartBody for ProjectRequest {
         }
         match &self.start_date {
             Nullable::Value(v) => {
-                parts.push(("start_date".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "start_date".to_string(),
+                        runtime::multipart_value("start_date", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -17644,7 +17695,11 @@ impl runtime::MultipartBody for ProjectRequest {
         }
         match &self.end_date {
             Nullable::Value(v) => {
-                parts.push(("end_date".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "end_date".to_string(),
+                        runtime::multipart_value("end_date", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -17660,7 +17715,7 @@ impl runtime::MultipartBody for ProjectRequest {
                 parts
                     .push((
                         "oecd_fos_2007_code".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("oecd_fos_2007_code", v)?,
                     ));
             }
             Nullable::Null => {
@@ -17674,7 +17729,11 @@ impl runtime::MultipartBody for ProjectRequest {
         }
         match &self.is_industry {
             Nullable::Value(v) => {
-                parts.push(("is_industry".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "is_industry".to_string(),
+                        runtime::multipart_value("is_industry", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -17687,7 +17746,7 @@ impl runtime::MultipartBody for ProjectRequest {
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -17700,7 +17759,7 @@ impl runtime::MultipartBody for ProjectRequest {
         }
         match &self.kind {
             Nullable::Value(v) => {
-                parts.push(("kind".to_string(), runtime::multipart_value(v)));
+                parts.push(("kind".to_string(), runtime::multipart_value("kind", v)?));
             }
             Nullable::Null => {
                 parts
@@ -17713,7 +17772,11 @@ impl runtime::MultipartBody for ProjectRequest {
         }
         match &self.staff_notes {
             Nullable::Value(v) => {
-                parts.push(("staff_notes".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "staff_notes".to_string(),
+                        runtime::multipart_value("staff_notes", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -17729,7 +17792,7 @@ impl runtime::MultipartBody for ProjectRequest {
                 parts
                     .push((
                         "grace_period_days".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("grace_period_days", v)?,
                     ));
             }
             Nullable::Null => {
@@ -17746,7 +17809,7 @@ impl runtime::MultipartBody for ProjectRequest {
                 parts
                     .push((
                         "user_email_patterns".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("user_email_patterns", v)?,
                     ));
             }
             Nullable::Null => {
@@ -17763,7 +17826,7 @@ impl runtime::MultipartBody for ProjectRequest {
                 parts
                     .push((
                         "user_affiliations".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("user_affiliations", v)?,
                     ));
             }
             Nullable::Null => {
@@ -17780,7 +17843,7 @@ impl runtime::MultipartBody for ProjectRequest {
                 parts
                     .push((
                         "user_identity_sources".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("user_identity_sources", v)?,
                     ));
             }
             Nullable::Null => {
@@ -17795,7 +17858,10 @@ impl runtime::MultipartBody for ProjectRequest {
         match &self.affiliation_uuid {
             Nullable::Value(v) => {
                 parts
-                    .push(("affiliation_uuid".to_string(), runtime::multipart_value(v)));
+                    .push((
+                        "affiliation_uuid".to_string(),
+                        runtime::multipart_value("affiliation_uuid", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -17811,7 +17877,7 @@ impl runtime::MultipartBody for ProjectRequest {
                 parts
                     .push((
                         "science_sub_domain".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("science_sub_domain", v)?,
                     ));
             }
             Nullable::Null => {
@@ -17824,9 +17890,9 @@ impl runtime::MultipartBody for ProjectRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.image.is_value()
@@ -19843,7 +19909,7 @@ pub type PublicOfferingDetailsSoftwareCatalog = models::ProviderOfferingDetailsS
 pub type PublicOfferingDetailsTag = models::CampaignOffering;
 #[cfg(any(feature = "query", feature = "stats"))]
 /// `QueryRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QueryRequest {
     /// Search query string
     ///
@@ -20198,7 +20264,7 @@ runtime::response_model! {
     )
 )]
 /// `QuestionUuidAnswerData`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuestionUuidAnswerData {
     /// `string (uuid)`, required.
     pub question_uuid: Uuid,
@@ -21068,7 +21134,7 @@ runtime::response_model! {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourceDownscaledRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceDownscaledRequest {
     /// `boolean`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -21082,7 +21148,7 @@ pub struct ResourceDownscaledRequest {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourceEndDateByProviderRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceEndDateByProviderRequest {
     /// The date is inclusive. Once reached, a resource will be scheduled for termination.
     ///
@@ -21134,7 +21200,7 @@ pub type ResourceOptions = models::MarketplaceProviderResourcesRestoreResponse;
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourceOptionsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceOptionsRequest {
     /// `any JSON value`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -21148,7 +21214,7 @@ pub struct ResourceOptionsRequest {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourcePausedRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourcePausedRequest {
     /// `boolean`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -21314,7 +21380,7 @@ runtime::response_model! {
     )
 )]
 /// `ResourceProjectRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceProjectRequest {
     /// `string (uuid)`, required.
     pub resource: Uuid,
@@ -21368,7 +21434,7 @@ pub type ResourceReport = models::BookingResourceReport;
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceRequest {
     /// `string (uri)`, required.
     pub offering: String,
@@ -21453,7 +21519,7 @@ impl ResourceRequestBuilder {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourceRestrictMemberAccessRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceRestrictMemberAccessRequest {
     /// `boolean`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -21467,7 +21533,7 @@ pub struct ResourceRestrictMemberAccessRequest {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourceSlugRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceSlugRequest {
     /// `string`, required.
     pub slug: String,
@@ -21497,7 +21563,7 @@ pub type ResourceTerminate = models::MarketplaceProviderResourcesRestoreResponse
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourceTerminateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceTerminateRequest {
     /// Optional attributes/parameters to pass to the termination operation
     ///
@@ -21554,7 +21620,7 @@ runtime::response_model! {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourceUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceUpdateRequest {
     /// `string`, required.
     pub name: String,
@@ -21595,7 +21661,7 @@ impl ResourceUpdateRequest {
     )
 )]
 /// `ReviewCommentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReviewCommentRequest {
     /// Optional comment for review
     ///
@@ -21736,7 +21802,7 @@ pub type SetErredRequest = models::BackendResourceRequestSetErredRequest;
     )
 )]
 /// `SoftwareCatalogImportRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftwareCatalogImportRequest {
     /// `string`, required.
     pub name: String,
@@ -22114,7 +22180,7 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "user-actions", feature = "users"))]
 /// `UpdateActionsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateActionsRequest {
     /// Optional provider action type to update. If not provided, updates all providers.
     ///
@@ -22860,7 +22926,7 @@ pub type UserPermission = models::UserMePermission;
     )
 )]
 /// `UserRoleCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserRoleCreateRequest {
     /// `string`, required.
     pub role: String,

@@ -316,7 +316,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `SlurmAllocationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SlurmAllocationRequest {
     /// `string`, required.
     pub name: String,
@@ -389,7 +389,7 @@ impl SlurmAllocationRequestBuilder {
     }
 }
 /// `SlurmAllocationSetLimitsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SlurmAllocationSetLimitsRequest {
     /// `integer`, required.
     pub cpu_limit: i64,

@@ -308,15 +308,19 @@ impl FirecrestJobRequestBuilder {
     }
 }
 impl runtime::MultipartBody for FirecrestJobRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.name;
-            parts.push(("name".to_string(), runtime::multipart_value(v)));
+            parts.push(("name".to_string(), runtime::multipart_value("name", v)?));
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -329,15 +333,23 @@ impl runtime::MultipartBody for FirecrestJobRequest {
         }
         {
             let v = &self.service_settings;
-            parts.push(("service_settings".to_string(), runtime::multipart_value(v)));
+            parts
+                .push((
+                    "service_settings".to_string(),
+                    runtime::multipart_value("service_settings", v)?,
+                ));
         }
         {
             let v = &self.project;
-            parts.push(("project".to_string(), runtime::multipart_value(v)));
+            parts.push(("project".to_string(), runtime::multipart_value("project", v)?));
         }
         match &self.runtime_state {
             Nullable::Value(v) => {
-                parts.push(("runtime_state".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "runtime_state".to_string(),
+                        runtime::multipart_value("runtime_state", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -350,19 +362,19 @@ impl runtime::MultipartBody for FirecrestJobRequest {
         }
         {
             let v = &self.file;
-            parts.push(("file".to_string(), runtime::multipart_value(v)));
+            parts.push(("file".to_string(), runtime::multipart_value("file", v)?));
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         true
     }
 }
 /// `PatchedFirecrestJobRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedFirecrestJobRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `AtlassianCredentialsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AtlassianCredentialsRequest {
     /// Atlassian API URL (e.g., <https://your-domain.atlassian.net>)
     ///
@@ -60,7 +60,7 @@ impl AtlassianCredentialsRequest {
     }
 }
 /// `AtlassianSettingsPreviewRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AtlassianSettingsPreviewRequest {
     /// `string (uri)`, required.
     pub api_url: String,
@@ -306,7 +306,7 @@ impl runtime::Inspect for AtlassianSettingsPreviewRequestAuthMethodEnum {
     }
 }
 /// `AtlassianSettingsSaveRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AtlassianSettingsSaveRequest {
     /// `string (uri)`, required.
     pub api_url: String,
@@ -533,7 +533,7 @@ runtime::response_model! {
     required("required")]
 }
 /// `DiscoverCustomFieldsRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiscoverCustomFieldsRequestRequest {
     /// Atlassian API URL (e.g., <https://your-domain.atlassian.net>)
     ///
@@ -705,7 +705,7 @@ runtime::response_model! {
     name("name"), description("description"), issue_type_id("issue_type_id")]
 }
 /// `DiscoverRequestTypesRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiscoverRequestTypesRequestRequest {
     /// Atlassian API URL (e.g., <https://your-domain.atlassian.net>)
     ///

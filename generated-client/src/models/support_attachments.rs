@@ -112,20 +112,20 @@ impl AttachmentRequest {
     }
 }
 impl runtime::MultipartBody for AttachmentRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.issue;
-            parts.push(("issue".to_string(), runtime::multipart_value(v)));
+            parts.push(("issue".to_string(), runtime::multipart_value("issue", v)?));
         }
         {
             let v = &self.file;
-            parts.push(("file".to_string(), runtime::multipart_value(v)));
+            parts.push(("file".to_string(), runtime::multipart_value("file", v)?));
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         true

@@ -46,7 +46,7 @@ runtime::response_model! {
     comment("comment"), evaluation("evaluation")]
 }
 /// `CreateFeedbackRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateFeedbackRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

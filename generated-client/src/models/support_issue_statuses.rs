@@ -79,7 +79,7 @@ runtime::response_model! {
     IssueStatusCreate, "IssueStatusCreate", extra, [name("name"), type_("type")]
 }
 /// `IssueStatusCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IssueStatusCreateRequest {
     /// Status name in Jira.
     ///
@@ -104,7 +104,7 @@ impl IssueStatusCreateRequest {
     }
 }
 /// `PatchedIssueStatusRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedIssueStatusRequest {
     /// Status name in Jira.
     ///

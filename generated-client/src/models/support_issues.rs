@@ -320,7 +320,7 @@ runtime::response_model! {
     order_resource_name("order_resource_name")]
 }
 /// `IssueRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IssueRequest {
     /// Wire name `type`, `string`, required.
     #[serde(rename = "type")]
@@ -412,7 +412,7 @@ impl IssueRequestBuilder {
     }
 }
 /// `PatchedIssueRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedIssueRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -176,7 +176,7 @@ runtime::response_model! {
     [id("id"), name("name"), key("key")]
 }
 /// `WebHookReceiverRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebHookReceiverRequest {
     /// Wire name `webhookEvent`, `string`, required.
     #[serde(rename = "webhookEvent")]
@@ -214,7 +214,7 @@ impl WebHookReceiverRequest {
     }
 }
 /// `WebHookReceiverRequestChangelog`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebHookReceiverRequestChangelog {
     /// List of changelog items
     ///
@@ -235,7 +235,7 @@ impl WebHookReceiverRequestChangelog {
     }
 }
 /// `WebHookReceiverRequestComment`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebHookReceiverRequestComment {
     /// Jira comment ID
     ///
@@ -256,7 +256,7 @@ impl WebHookReceiverRequestComment {
     }
 }
 /// `WebHookReceiverRequestIssue`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebHookReceiverRequestIssue {
     /// Jira issue key
     ///
@@ -283,7 +283,7 @@ impl WebHookReceiverRequestIssue {
     }
 }
 /// `WebHookReceiverRequestIssueFields`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebHookReceiverRequestIssueFields {
     /// ``WebHookReceiverRequestIssueFieldsProject``, required.
     pub project: models::WebHookReceiverRequestIssueFieldsProject,
@@ -306,7 +306,7 @@ impl WebHookReceiverRequestIssueFields {
     }
 }
 /// `WebHookReceiverRequestIssueFieldsProject`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebHookReceiverRequestIssueFieldsProject {
     /// Jira field ID
     ///

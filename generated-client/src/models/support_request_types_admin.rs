@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedRequestTypeAdminRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRequestTypeAdminRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -110,7 +110,7 @@ runtime::response_model! {
     is_synced("is_synced")]
 }
 /// `RequestTypeAdminRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RequestTypeAdminRequest {
     /// `string`, required.
     pub name: String,
@@ -177,7 +177,7 @@ impl RequestTypeAdminRequestBuilder {
     }
 }
 /// `RequestTypeReorderRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RequestTypeReorderRequest {
     /// `array of `RequestTypeReorderRequestItem``, required.
     pub items: Vec<models::RequestTypeReorderRequestItem>,
@@ -196,7 +196,7 @@ impl RequestTypeReorderRequest {
     }
 }
 /// `RequestTypeReorderRequestItem`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RequestTypeReorderRequestItem {
     /// `string (uuid)`, required.
     pub uuid: Uuid,

@@ -27,7 +27,7 @@ runtime::response_model! {
     SmaxWebHookReceiver, "SmaxWebHookReceiver", extra, [id("id")]
 }
 /// `SmaxWebHookReceiverRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SmaxWebHookReceiverRequest {
     /// `string`, required.
     pub id: String,

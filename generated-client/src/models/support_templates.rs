@@ -31,25 +31,29 @@ impl CreateAttachmentsRequest {
     }
 }
 impl runtime::MultipartBody for CreateAttachmentsRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.attachments;
             for item in v {
-                parts.push(("attachments".to_string(), runtime::multipart_value(item)));
+                parts
+                    .push((
+                        "attachments".to_string(),
+                        runtime::multipart_value("attachments", item)?,
+                    ));
             }
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         !self.attachments.is_empty()
     }
 }
 /// `DeleteAttachmentsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteAttachmentsRequest {
     /// `array of string (uuid)`, required.
     pub attachment_ids: Vec<Uuid>,
@@ -68,7 +72,7 @@ impl DeleteAttachmentsRequest {
     }
 }
 /// `PatchedTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedTemplateRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -181,7 +185,7 @@ runtime::response_model! {
     file("file"), mime_type("mime_type"), file_size("file_size"), created("created")]
 }
 /// `TemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TemplateRequest {
     /// `string`, required.
     pub name: String,

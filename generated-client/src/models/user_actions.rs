@@ -46,7 +46,7 @@ runtime::response_model! {
     redirect_url("redirect_url"), metadata("metadata")]
 }
 /// `ExecuteActionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExecuteActionRequest {
     /// Label of the corrective action to execute
     ///
@@ -97,7 +97,7 @@ runtime::response_model! {
     duration_days("duration_days")]
 }
 /// `SilenceActionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SilenceActionRequest {
     /// Duration in days to silence the action. If not provided, silences permanently.
     ///

@@ -84,7 +84,7 @@ impl runtime::Inspect for AgreementTypeEnum {
     }
 }
 /// `PatchedUserAgreementRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedUserAgreementRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -160,7 +160,7 @@ runtime::response_model! {
     modified("modified")]
 }
 /// `UserAgreementRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserAgreementRequest {
     /// `string`, required.
     pub content: String,

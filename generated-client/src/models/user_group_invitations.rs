@@ -244,7 +244,7 @@ runtime::response_model! {
     allow_custom_project_details("allow_custom_project_details")]
 }
 /// `GroupInvitationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupInvitationRequest {
     /// UUID of the role to grant to the invited user
     ///
@@ -446,7 +446,7 @@ runtime::response_model! {
     allow_custom_project_details("allow_custom_project_details")]
 }
 /// `GroupInvitationUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GroupInvitationUpdateRequest {
     /// Allow non-authenticated users to see and accept this invitation. Only staff can create public invitations.
     ///
@@ -576,7 +576,7 @@ runtime::response_model! {
     project_uuid("project_uuid"), project_created("project_created")]
 }
 /// `SubmitRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubmitRequestRequest {
     /// Custom project name to use instead of auto-generated one
     ///

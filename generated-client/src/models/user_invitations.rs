@@ -273,7 +273,7 @@ runtime::response_model! {
     [email("email"), role("role"), existing_invitation_uuid("existing_invitation_uuid")]
 }
 /// `InvitationDuplicateCheckRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvitationDuplicateCheckRequest {
     /// URL of the scope (Customer or Project) for this invitation list
     ///
@@ -300,7 +300,7 @@ impl InvitationDuplicateCheckRequest {
     }
 }
 /// `InvitationDuplicateCheckRequestInvitation`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvitationDuplicateCheckRequestInvitation {
     /// `string (email)`, required.
     pub email: String,
@@ -324,7 +324,7 @@ impl InvitationDuplicateCheckRequestInvitation {
     }
 }
 /// `InvitationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvitationRequest {
     /// UUID of the role to grant to the invited user
     ///
@@ -447,7 +447,7 @@ runtime::response_model! {
     InvitationUpdate, "InvitationUpdate", extra, [email("email"), role("role")]
 }
 /// `InvitationUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvitationUpdateRequest {
     /// Invitation link will be sent to this email. Note that user can accept invitation with different email.
     ///
@@ -474,7 +474,7 @@ impl InvitationUpdateRequest {
     }
 }
 /// `PatchedInvitationUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedInvitationUpdateRequest {
     /// Invitation link will be sent to this email. Note that user can accept invitation with different email.
     ///
@@ -492,7 +492,7 @@ pub struct PatchedInvitationUpdateRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `TokenRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TokenRequest {
     /// Authentication token for invitation acceptance
     ///

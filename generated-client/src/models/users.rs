@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `ConfirmEmailRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfirmEmailRequestRequest {
     /// `string`, required.
     pub code: String,
@@ -29,7 +29,7 @@ impl ConfirmEmailRequestRequest {
     }
 }
 /// `PasswordChangeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PasswordChangeRequest {
     /// `string`, required.
     pub new_password: String,
@@ -203,11 +203,15 @@ pub struct PatchedUserRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for PatchedUserRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.username {
             Nullable::Value(v) => {
-                parts.push(("username".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "username".to_string(),
+                        runtime::multipart_value("username", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -220,7 +224,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.slug {
             Nullable::Value(v) => {
-                parts.push(("slug".to_string(), runtime::multipart_value(v)));
+                parts.push(("slug".to_string(), runtime::multipart_value("slug", v)?));
             }
             Nullable::Null => {
                 parts
@@ -233,7 +237,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.native_name {
             Nullable::Value(v) => {
-                parts.push(("native_name".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "native_name".to_string(),
+                        runtime::multipart_value("native_name", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -246,7 +254,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.job_title {
             Nullable::Value(v) => {
-                parts.push(("job_title".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "job_title".to_string(),
+                        runtime::multipart_value("job_title", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -259,7 +271,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.phone_number {
             Nullable::Value(v) => {
-                parts.push(("phone_number".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "phone_number".to_string(),
+                        runtime::multipart_value("phone_number", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -272,7 +288,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.organization {
             Nullable::Value(v) => {
-                parts.push(("organization".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "organization".to_string(),
+                        runtime::multipart_value("organization", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -285,7 +305,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -298,7 +322,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.is_staff {
             Nullable::Value(v) => {
-                parts.push(("is_staff".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "is_staff".to_string(),
+                        runtime::multipart_value("is_staff", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -311,7 +339,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.is_active {
             Nullable::Value(v) => {
-                parts.push(("is_active".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "is_active".to_string(),
+                        runtime::multipart_value("is_active", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -324,7 +356,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.is_support {
             Nullable::Value(v) => {
-                parts.push(("is_support".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "is_support".to_string(),
+                        runtime::multipart_value("is_support", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -337,7 +373,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.token_lifetime {
             Nullable::Value(v) => {
-                parts.push(("token_lifetime".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "token_lifetime".to_string(),
+                        runtime::multipart_value("token_lifetime", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -353,7 +393,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                 parts
                     .push((
                         "agree_with_policy".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("agree_with_policy", v)?,
                     ));
             }
             Nullable::Null => {
@@ -370,7 +410,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                 parts
                     .push((
                         "notifications_enabled".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("notifications_enabled", v)?,
                     ));
             }
             Nullable::Null => {
@@ -387,7 +427,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                 parts
                     .push((
                         "preferred_language".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("preferred_language", v)?,
                     ));
             }
             Nullable::Null => {
@@ -405,7 +445,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                     parts
                         .push((
                             "affiliations".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("affiliations", item)?,
                         ));
                 }
             }
@@ -420,7 +460,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.first_name {
             Nullable::Value(v) => {
-                parts.push(("first_name".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "first_name".to_string(),
+                        runtime::multipart_value("first_name", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -433,7 +477,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.last_name {
             Nullable::Value(v) => {
-                parts.push(("last_name".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "last_name".to_string(),
+                        runtime::multipart_value("last_name", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -446,7 +494,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.birth_date {
             Nullable::Value(v) => {
-                parts.push(("birth_date".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "birth_date".to_string(),
+                        runtime::multipart_value("birth_date", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -459,7 +511,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -472,7 +524,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.gender {
             Nullable::Value(v) => {
-                parts.push(("gender".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "gender".to_string(),
+                        runtime::multipart_value("gender", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -485,7 +541,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.personal_title {
             Nullable::Value(v) => {
-                parts.push(("personal_title".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "personal_title".to_string(),
+                        runtime::multipart_value("personal_title", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -498,7 +558,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.place_of_birth {
             Nullable::Value(v) => {
-                parts.push(("place_of_birth".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "place_of_birth".to_string(),
+                        runtime::multipart_value("place_of_birth", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -511,7 +575,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.address {
             Nullable::Value(v) => {
-                parts.push(("address".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "address".to_string(),
+                        runtime::multipart_value("address", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -527,7 +595,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                 parts
                     .push((
                         "country_of_residence".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("country_of_residence", v)?,
                     ));
             }
             Nullable::Null => {
@@ -541,7 +609,11 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         match &self.nationality {
             Nullable::Value(v) => {
-                parts.push(("nationality".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "nationality".to_string(),
+                        runtime::multipart_value("nationality", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -558,7 +630,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                     parts
                         .push((
                             "nationalities".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("nationalities", item)?,
                         ));
                 }
             }
@@ -576,7 +648,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                 parts
                     .push((
                         "organization_country".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("organization_country", v)?,
                     ));
             }
             Nullable::Null => {
@@ -593,7 +665,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                 parts
                     .push((
                         "organization_type".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("organization_type", v)?,
                     ));
             }
             Nullable::Null => {
@@ -610,7 +682,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                 parts
                     .push((
                         "organization_registry_code".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("organization_registry_code", v)?,
                     ));
             }
             Nullable::Null => {
@@ -627,7 +699,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                 parts
                     .push((
                         "organization_vat_code".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("organization_vat_code", v)?,
                     ));
             }
             Nullable::Null => {
@@ -644,7 +716,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                 parts
                     .push((
                         "organization_address".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("organization_address", v)?,
                     ));
             }
             Nullable::Null => {
@@ -662,7 +734,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                     parts
                         .push((
                             "eduperson_assurance".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("eduperson_assurance", item)?,
                         ));
                 }
             }
@@ -680,7 +752,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                 parts
                     .push((
                         "is_identity_manager".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("is_identity_manager", v)?,
                     ));
             }
             Nullable::Null => {
@@ -697,7 +769,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                 parts
                     .push((
                         "can_use_personal_access_tokens".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("can_use_personal_access_tokens", v)?,
                     ));
             }
             Nullable::Null => {
@@ -715,7 +787,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                     parts
                         .push((
                             "managed_isds".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("managed_isds", item)?,
                         ));
                 }
             }
@@ -734,7 +806,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                     parts
                         .push((
                             "active_isds".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("active_isds", item)?,
                         ));
                 }
             }
@@ -752,7 +824,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
                 parts
                     .push((
                         "deactivation_reason".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("deactivation_reason", v)?,
                     ));
             }
             Nullable::Null => {
@@ -765,16 +837,16 @@ impl runtime::MultipartBody for PatchedUserRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
 }
 /// `UserEmailChangeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEmailChangeRequest {
     /// `string (email)`, required.
     pub email: String,
@@ -1470,15 +1542,19 @@ impl UserRequestBuilder {
     }
 }
 impl runtime::MultipartBody for UserRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.username;
-            parts.push(("username".to_string(), runtime::multipart_value(v)));
+            parts
+                .push((
+                    "username".to_string(),
+                    runtime::multipart_value("username", v)?,
+                ));
         }
         match &self.slug {
             Nullable::Value(v) => {
-                parts.push(("slug".to_string(), runtime::multipart_value(v)));
+                parts.push(("slug".to_string(), runtime::multipart_value("slug", v)?));
             }
             Nullable::Null => {
                 parts
@@ -1491,7 +1567,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.native_name {
             Nullable::Value(v) => {
-                parts.push(("native_name".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "native_name".to_string(),
+                        runtime::multipart_value("native_name", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1504,7 +1584,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.job_title {
             Nullable::Value(v) => {
-                parts.push(("job_title".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "job_title".to_string(),
+                        runtime::multipart_value("job_title", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1517,11 +1601,15 @@ impl runtime::MultipartBody for UserRequest {
         }
         {
             let v = &self.email;
-            parts.push(("email".to_string(), runtime::multipart_value(v)));
+            parts.push(("email".to_string(), runtime::multipart_value("email", v)?));
         }
         match &self.phone_number {
             Nullable::Value(v) => {
-                parts.push(("phone_number".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "phone_number".to_string(),
+                        runtime::multipart_value("phone_number", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1534,7 +1622,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.organization {
             Nullable::Value(v) => {
-                parts.push(("organization".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "organization".to_string(),
+                        runtime::multipart_value("organization", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1547,7 +1639,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.description {
             Nullable::Value(v) => {
-                parts.push(("description".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "description".to_string(),
+                        runtime::multipart_value("description", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1560,7 +1656,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.is_staff {
             Nullable::Value(v) => {
-                parts.push(("is_staff".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "is_staff".to_string(),
+                        runtime::multipart_value("is_staff", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1573,7 +1673,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.is_active {
             Nullable::Value(v) => {
-                parts.push(("is_active".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "is_active".to_string(),
+                        runtime::multipart_value("is_active", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1586,7 +1690,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.is_support {
             Nullable::Value(v) => {
-                parts.push(("is_support".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "is_support".to_string(),
+                        runtime::multipart_value("is_support", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1599,7 +1707,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.token_lifetime {
             Nullable::Value(v) => {
-                parts.push(("token_lifetime".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "token_lifetime".to_string(),
+                        runtime::multipart_value("token_lifetime", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1615,7 +1727,7 @@ impl runtime::MultipartBody for UserRequest {
                 parts
                     .push((
                         "agree_with_policy".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("agree_with_policy", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1632,7 +1744,7 @@ impl runtime::MultipartBody for UserRequest {
                 parts
                     .push((
                         "notifications_enabled".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("notifications_enabled", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1649,7 +1761,7 @@ impl runtime::MultipartBody for UserRequest {
                 parts
                     .push((
                         "preferred_language".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("preferred_language", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1667,7 +1779,7 @@ impl runtime::MultipartBody for UserRequest {
                     parts
                         .push((
                             "affiliations".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("affiliations", item)?,
                         ));
                 }
             }
@@ -1682,7 +1794,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.first_name {
             Nullable::Value(v) => {
-                parts.push(("first_name".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "first_name".to_string(),
+                        runtime::multipart_value("first_name", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1695,7 +1811,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.last_name {
             Nullable::Value(v) => {
-                parts.push(("last_name".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "last_name".to_string(),
+                        runtime::multipart_value("last_name", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1708,7 +1828,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.birth_date {
             Nullable::Value(v) => {
-                parts.push(("birth_date".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "birth_date".to_string(),
+                        runtime::multipart_value("birth_date", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1721,7 +1845,7 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -1734,7 +1858,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.gender {
             Nullable::Value(v) => {
-                parts.push(("gender".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "gender".to_string(),
+                        runtime::multipart_value("gender", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1747,7 +1875,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.personal_title {
             Nullable::Value(v) => {
-                parts.push(("personal_title".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "personal_title".to_string(),
+                        runtime::multipart_value("personal_title", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1760,7 +1892,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.place_of_birth {
             Nullable::Value(v) => {
-                parts.push(("place_of_birth".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "place_of_birth".to_string(),
+                        runtime::multipart_value("place_of_birth", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1773,7 +1909,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.address {
             Nullable::Value(v) => {
-                parts.push(("address".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "address".to_string(),
+                        runtime::multipart_value("address", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1789,7 +1929,7 @@ impl runtime::MultipartBody for UserRequest {
                 parts
                     .push((
                         "country_of_residence".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("country_of_residence", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1803,7 +1943,11 @@ impl runtime::MultipartBody for UserRequest {
         }
         match &self.nationality {
             Nullable::Value(v) => {
-                parts.push(("nationality".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "nationality".to_string(),
+                        runtime::multipart_value("nationality", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -1820,7 +1964,7 @@ impl runtime::MultipartBody for UserRequest {
                     parts
                         .push((
                             "nationalities".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("nationalities", item)?,
                         ));
                 }
             }
@@ -1838,7 +1982,7 @@ impl runtime::MultipartBody for UserRequest {
                 parts
                     .push((
                         "organization_country".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("organization_country", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1855,7 +1999,7 @@ impl runtime::MultipartBody for UserRequest {
                 parts
                     .push((
                         "organization_type".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("organization_type", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1872,7 +2016,7 @@ impl runtime::MultipartBody for UserRequest {
                 parts
                     .push((
                         "organization_registry_code".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("organization_registry_code", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1889,7 +2033,7 @@ impl runtime::MultipartBody for UserRequest {
                 parts
                     .push((
                         "organization_vat_code".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("organization_vat_code", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1906,7 +2050,7 @@ impl runtime::MultipartBody for UserRequest {
                 parts
                     .push((
                         "organization_address".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("organization_address", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1924,7 +2068,7 @@ impl runtime::MultipartBody for UserRequest {
                     parts
                         .push((
                             "eduperson_assurance".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("eduperson_assurance", item)?,
                         ));
                 }
             }
@@ -1942,7 +2086,7 @@ impl runtime::MultipartBody for UserRequest {
                 parts
                     .push((
                         "is_identity_manager".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("is_identity_manager", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1959,7 +2103,7 @@ impl runtime::MultipartBody for UserRequest {
                 parts
                     .push((
                         "can_use_personal_access_tokens".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("can_use_personal_access_tokens", v)?,
                     ));
             }
             Nullable::Null => {
@@ -1977,7 +2121,7 @@ impl runtime::MultipartBody for UserRequest {
                     parts
                         .push((
                             "managed_isds".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("managed_isds", item)?,
                         ));
                 }
             }
@@ -1996,7 +2140,7 @@ impl runtime::MultipartBody for UserRequest {
                     parts
                         .push((
                             "active_isds".to_string(),
-                            runtime::multipart_value(item),
+                            runtime::multipart_value("active_isds", item)?,
                         ));
                 }
             }
@@ -2014,7 +2158,7 @@ impl runtime::MultipartBody for UserRequest {
                 parts
                     .push((
                         "deactivation_reason".to_string(),
-                        runtime::multipart_value(v),
+                        runtime::multipart_value("deactivation_reason", v)?,
                     ));
             }
             Nullable::Null => {
@@ -2027,9 +2171,9 @@ impl runtime::MultipartBody for UserRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.image.is_value()

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedVmwareVirtualMachineRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedVmwareVirtualMachineRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -36,7 +36,7 @@ pub struct PatchedVmwareVirtualMachineRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `VmwareDiskRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VmwareDiskRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -61,7 +61,7 @@ impl VmwareDiskRequest {
     }
 }
 /// `VmwarePortRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VmwarePortRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -534,7 +534,7 @@ runtime::response_model! {
     uuid("uuid"), name("name"), mac_address("mac_address"), network("network")]
 }
 /// `VmwareVirtualMachineRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VmwareVirtualMachineRequest {
     /// `string`, required.
     pub name: String,

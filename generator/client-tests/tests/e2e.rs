@@ -89,6 +89,46 @@ fn multipart_text(r: &Recorded) -> String {
 }
 
 #[tokio::test]
+async fn list_setters_replace_add_appends_and_unchecked_pairs_go_last_as_given() {
+    let (server, c) = one(json_reply("200 OK", "[]")).await;
+    let page = c
+        .openstack_volumes()
+        .list()
+        .state(["CREATING"])
+        // A list setter replaces what was set before; `add_*` appends one value.
+        .state(["OK"])
+        .add_state("ERRED")
+        .add_field("uuid")
+        .add_field("name")
+        .query_unchecked("backend_id__startswith", "vol-")
+        .query_unchecked("backend_id__startswith", "a&b c")
+        .name("data")
+        .await
+        .expect("an empty page decodes");
+    assert!(page.items.is_empty());
+    assert_common(
+        &only(&server),
+        "GET /api/openstack-volumes/?field=uuid&field=name&name=data&state=OK&state=ERRED&backend_id__startswith=vol-&backend_id__startswith=a%26b%20c HTTP/1.1",
+    );
+}
+
+#[tokio::test]
+async fn an_operation_without_query_parameters_sends_unchecked_pairs() {
+    let (server, c) = one(json_reply("200 OK", &volume_json().to_string())).await;
+    let volume = c
+        .openstack_volumes()
+        .retrieve(ID)
+        .query_unchecked("field", "uuid")
+        .await
+        .expect("the volume decodes");
+    assert_eq!(volume.uuid(), Some(ID));
+    assert_common(
+        &only(&server),
+        &format!("GET /api/openstack-volumes/{UUID}/?field=uuid HTTP/1.1"),
+    );
+}
+
+#[tokio::test]
 async fn list_sends_filters_and_decodes_a_page() {
     let body = serde_json::to_string(&json!([volume_json()])).expect("encodes");
     let (server, c) = one(respond(

@@ -322,7 +322,14 @@ impl Client {
             return Err(timed_out());
         }
         match tokio::time::timeout(limit, self.send_following(req, url, attempt)).await {
-            Ok(Err(Error::Timeout { .. })) | Err(_) => Err(timed_out()),
+            Err(_) => Err(timed_out()),
+            // A timeout inside the attempt (the connect timeout, or a caller-supplied client's
+            // own) is a timeout, retryable, even when the deadline is what bounds the attempt.
+            Ok(Err(Error::Timeout { .. })) => Err(Error::Timeout {
+                method: req.method().clone(),
+                url: url.clone(),
+                attempts: attempt,
+            }),
             Ok(result) => result,
         }
     }

@@ -20,35 +20,32 @@ use serde_json::value::RawValue;
 /// `{"a": 1}` equals `{"a":1}`; values holding numbers that `serde_json::Value` cannot hold
 /// exactly compare by text.
 #[derive(Clone)]
-pub struct RawJson(Box<RawValue>);
+pub struct RawJson(
+    /// One complete JSON value without surrounding whitespace: parsed, or scanned by
+    /// serde_json (kept without parsing it again, as serde_json keeps its own `RawValue`s).
+    Box<str>,
+);
 
 impl RawJson {
     /// Parses and keeps `text` (surrounding whitespace removed).
     pub fn parse(text: &str) -> Result<RawJson, serde_json::Error> {
-        RawValue::from_string(text.trim().to_owned()).map(RawJson)
+        serde_json::from_str::<&RawValue>(text.trim()).map(|raw| RawJson(raw.get().into()))
     }
 
     /// The JSON text of a value.
     pub fn from_value(value: &Value) -> RawJson {
-        // A `Value` always serialises, and its text always parses back.
-        match serde_json::value::to_raw_value(value) {
-            Ok(raw) => RawJson(raw),
-            Err(_) => RawJson(RawValue::NULL.to_owned()),
-        }
+        // A `Value` always serialises (its keys are strings).
+        RawJson(value.to_string().into_boxed_str())
     }
 
     /// Text that serde_json has already scanned as one complete JSON value.
     pub(super) fn from_scanned(text: &str) -> RawJson {
-        match RawValue::from_string(text.to_owned()) {
-            Ok(raw) => RawJson(raw),
-            // Unreachable for scanned text; `null` is safer than a panic.
-            Err(_) => RawJson(RawValue::NULL.to_owned()),
-        }
+        RawJson(text.into())
     }
 
     /// The JSON text.
     pub fn get(&self) -> &str {
-        self.0.get()
+        &self.0
     }
 
     /// The value as a `serde_json::Value`, or `None` when that would change it: a number out
@@ -123,8 +120,18 @@ impl fmt::Display for RawJson {
 
 impl Serialize for RawJson {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
+        serialize_raw(&self.0, serializer)
     }
+}
+
+/// Writes `json` (one valid JSON value) as it is, the way serde_json's `RawValue` serialises
+/// itself: a struct its serializers recognise by name and write verbatim (and that
+/// `serde_json::to_value` parses). The text is not copied or parsed again.
+pub(super) fn serialize_raw<S: Serializer>(json: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    let mut s = serializer.serialize_struct(RAW_TOKEN, 1)?;
+    s.serialize_field(RAW_TOKEN, json)?;
+    s.end()
 }
 
 impl<'de> Deserialize<'de> for RawJson {
@@ -222,6 +229,51 @@ pub(super) enum Integer {
 }
 
 pub(super) fn parse_integer(text: &str) -> Option<Integer> {
+    short_integer(text).or_else(|| parse_integer_slowly(text))
+}
+
+/// A number literal, told apart in one pass for the usual short integer.
+pub(super) enum Literal {
+    /// No fraction or exponent; `None` beyond `i64` and `u64`.
+    Integer(Option<Integer>),
+    /// With a fraction or exponent.
+    Float,
+}
+
+pub(super) fn number_literal(text: &str) -> Literal {
+    if let Some(v) = short_integer(text) {
+        return Literal::Integer(Some(v));
+    }
+    match is_integer_literal(text) {
+        true => Literal::Integer(parse_integer_slowly(text)),
+        false => Literal::Float,
+    }
+}
+
+/// `-?digits` of at most 19 digits, read directly (what JSON integers look like); `None` for
+/// anything else, which `str::parse` reads.
+fn short_integer(text: &str) -> Option<Integer> {
+    let (negative, digits) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        all => (false, all),
+    };
+    if !(1..=19).contains(&digits.len()) || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    // 19 digits never overflow `u64`, and their value fits `i64` once negated.
+    let v = digits
+        .iter()
+        .fold(0u64, |v, d| v * 10 + u64::from(d - b'0'));
+    match (negative, i64::try_from(v)) {
+        (false, Ok(v)) => Some(Integer::Signed(v)),
+        (false, Err(_)) => Some(Integer::Unsigned(v)),
+        (true, Ok(v)) => Some(Integer::Signed(-v)),
+        // -9223372036854775808 (`i64::MIN`), the one negative 19-digit value beyond `-i64::MAX`.
+        (true, Err(_)) => None,
+    }
+}
+
+fn parse_integer_slowly(text: &str) -> Option<Integer> {
     if let Ok(v) = text.parse::<i64>() {
         return Some(Integer::Signed(v));
     }
@@ -285,4 +337,65 @@ pub(super) fn has_inexact_number(text: &str) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_read_directly_agree_with_str_parse() {
+        let reference = |t: &str| match t.parse::<i64>() {
+            Ok(v) => Some((true, v as u64)),
+            Err(_) => t.parse::<u64>().ok().map(|v| (false, v)),
+        };
+        let cases = [
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "007",
+            "-007",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551615",
+            "18446744073709551616",
+            "9999999999999999999",
+            "-9999999999999999999",
+            "99999999999999999999",
+            "",
+            "-",
+            "+5",
+            "1.0",
+            "1e3",
+            "1-",
+            "--1",
+            "0x10",
+        ];
+        for text in cases {
+            let got = parse_integer(text).map(|i| match i {
+                Integer::Signed(v) => (true, v as u64),
+                Integer::Unsigned(v) => (false, v),
+            });
+            assert_eq!(got, reference(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn raw_json_is_written_back_verbatim() {
+        let raw = RawJson::parse(" {\"a\" : [1.50, \"x\\u0041\"]} ").unwrap();
+        assert_eq!(raw.get(), "{\"a\" : [1.50, \"x\\u0041\"]}");
+        assert_eq!(serde_json::to_string(&raw).unwrap(), raw.get());
+        assert_eq!(
+            serde_json::to_value(&raw).unwrap(),
+            serde_json::json!({"a": [1.5, "xA"]})
+        );
+        assert!(RawJson::parse("{} x").is_err());
+        assert_eq!(
+            RawJson::from_value(&serde_json::json!({"b": null})).get(),
+            r#"{"b":null}"#
+        );
+    }
 }

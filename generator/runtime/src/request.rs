@@ -117,6 +117,12 @@ impl Query {
         }
     }
 
+    /// The pairs a caller added by name (`query_unchecked` on a request builder), as they
+    /// are, after the documented ones.
+    pub fn push_unchecked(&mut self, pairs: &[(String, String)]) {
+        self.pairs.extend(pairs.iter().cloned());
+    }
+
     /// One pair per value: `state=OK&state=ERRED`.
     pub fn push_repeated<V: QueryValue>(&mut self, name: &str, vs: &[V]) {
         for v in vs {

@@ -11,7 +11,6 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
 use serde::de::{self, Deserialize, Deserializer};
 use serde::{Serialize, Serializer};
-use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::lenient::{FromJson, Lenient};
@@ -27,38 +26,85 @@ pub struct Decimal {
     repr: Repr,
 }
 
+/// The text, and whether it arrived as a JSON number (written back as that exact number) or
+/// as a string (or was built from text: written as a JSON string). The text is in place when
+/// it fits (a response's decimals are short: no allocation), else boxed. It is in place
+/// whenever it fits, so equal decimals have equal representations and the derived equality
+/// and hash are those of the text and its form.
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum Repr {
-    /// Arrived as a string, or built from text: written as a JSON string.
-    Text(Box<str>),
-    /// Arrived as a JSON number: written back as that exact number.
-    Number(Box<str>),
+    Inline {
+        number: bool,
+        len: u8,
+        bytes: [u8; INLINE],
+    },
+    Boxed {
+        number: bool,
+        text: Box<str>,
+    },
+}
+
+/// Texts up to this long (`-123456789.1234567890`) are kept without an allocation.
+const INLINE: usize = 21;
+
+impl Repr {
+    fn new(text: &str, number: bool) -> Repr {
+        match text.len() {
+            len @ 0..=INLINE => {
+                let mut bytes = [0; INLINE];
+                bytes[..len].copy_from_slice(text.as_bytes());
+                Repr::Inline {
+                    number,
+                    len: len as u8,
+                    bytes,
+                }
+            }
+            _ => Repr::Boxed {
+                number,
+                text: text.into(),
+            },
+        }
+    }
+
+    fn from_string(text: String, number: bool) -> Repr {
+        match text.len() {
+            0..=INLINE => Repr::new(&text, number),
+            _ => Repr::Boxed {
+                number,
+                text: text.into_boxed_str(),
+            },
+        }
+    }
 }
 
 impl Decimal {
     /// A decimal from its text if it looks like one (`-12.50`, `1e3`, `.5`); `None` otherwise.
     pub fn parse(s: &str) -> Option<Decimal> {
         is_decimal_text(s).then(|| Decimal {
-            repr: Repr::Text(s.into()),
+            repr: Repr::new(s, false),
         })
     }
 
     /// A decimal from a JSON number literal, kept exactly (`12.50`, `1e400`).
     pub fn from_json_number(text: &str) -> Option<Decimal> {
         is_json_number(text).then(|| Decimal {
-            repr: Repr::Number(text.into()),
+            repr: Repr::new(text, true),
         })
     }
 
     pub fn from_number(n: serde_json::Number) -> Decimal {
         Decimal {
-            repr: Repr::Number(n.to_string().into()),
+            repr: Repr::from_string(n.to_string(), true),
         }
     }
 
     pub fn as_str(&self) -> &str {
         match &self.repr {
-            Repr::Text(s) | Repr::Number(s) => s,
+            // Copied whole from a `str`: always UTF-8.
+            Repr::Inline { len, bytes, .. } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Repr::Boxed { text, .. } => text,
         }
     }
 
@@ -76,36 +122,65 @@ impl Decimal {
 
     /// Whether it arrived as a JSON number rather than a string.
     pub fn was_number(&self) -> bool {
-        matches!(self.repr, Repr::Number(_))
+        match self.repr {
+            Repr::Inline { number, .. } | Repr::Boxed { number, .. } => number,
+        }
     }
 }
 
 /// `-?digits[.digits][e[+-]digits]`, also `.5` and `5.`, as Python's `Decimal` prints.
 fn is_decimal_text(s: &str) -> bool {
-    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let (mantissa, exponent) = match s.find(['e', 'E']) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok = !(int.is_empty() && frac.is_empty()) && digits(int) && digits(frac);
-    let exponent_ok = exponent.is_none_or(|e| {
-        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
-        !e.is_empty() && digits(e)
-    });
-    mantissa_ok && exponent_ok
+    decimal_syntax(s.as_bytes()).is_some()
 }
 
 /// A JSON number literal: a decimal text without `+`, without a leading `.` or trailing `.`.
 fn is_json_number(s: &str) -> bool {
-    let unsigned = s.strip_prefix('-').unwrap_or(s);
-    is_decimal_text(s)
-        && !s.starts_with('+')
-        && unsigned.bytes().next().is_some_and(|b| b.is_ascii_digit())
-        && !unsigned.contains(".e")
-        && !unsigned.contains(".E")
-        && !unsigned.ends_with('.')
+    decimal_syntax(s.as_bytes()) == Some(true)
+}
+
+/// A number JSON allows: a JSON number literal whose integer part has no leading zero.
+fn is_strict_json_number(s: &str) -> bool {
+    let unsigned = s.strip_prefix('-').unwrap_or(s).as_bytes();
+    is_json_number(s) && !matches!(unsigned, [b'0', b'0'..=b'9', ..])
+}
+
+/// One pass over a decimal text: `None` if it is not one (see [`is_decimal_text`]), else
+/// whether it is also a JSON number literal (see [`is_json_number`]).
+fn decimal_syntax(s: &[u8]) -> Option<bool> {
+    let digits_from = |mut i: usize| {
+        while s.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        i
+    };
+    let (mut json, start) = match s.first() {
+        Some(b'+') => (false, 1),
+        Some(b'-') => (true, 1),
+        _ => (true, 0),
+    };
+    let mut i = digits_from(start);
+    let int_digits = i - start;
+    let mut frac_digits = 0;
+    if s.get(i) == Some(&b'.') {
+        let frac = digits_from(i + 1);
+        frac_digits = frac - (i + 1);
+        // A JSON number has digits on both sides of its point (`5.`, `.5`, `5.e3` are not).
+        json &= frac_digits > 0;
+        i = frac;
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return None;
+    }
+    json &= int_digits > 0;
+    if matches!(s.get(i), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(s.get(i + 1), Some(b'+' | b'-')));
+        let end = digits_from(i + 1 + sign);
+        if end == i + 1 + sign {
+            return None;
+        }
+        i = end;
+    }
+    (i == s.len()).then_some(json)
 }
 
 /// The text is not a decimal number (see [`Decimal`]'s `FromStr`).
@@ -143,7 +218,7 @@ impl std::str::FromStr for Decimal {
 impl From<&str> for Decimal {
     fn from(s: &str) -> Self {
         Decimal {
-            repr: Repr::Text(s.into()),
+            repr: Repr::new(s, false),
         }
     }
 }
@@ -151,7 +226,7 @@ impl From<&str> for Decimal {
 impl From<String> for Decimal {
     fn from(text: String) -> Self {
         Decimal {
-            repr: Repr::Text(text.into_boxed_str()),
+            repr: Repr::from_string(text, false),
         }
     }
 }
@@ -165,9 +240,9 @@ impl fmt::Display for Decimal {
 /// `12.50` for a number, `"12.50"` for a string: the JSON it would be written as.
 impl fmt::Debug for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.repr {
-            Repr::Text(s) => write!(f, "{s:?}"),
-            Repr::Number(s) => f.write_str(s),
+        match self.was_number() {
+            false => write!(f, "{:?}", self.as_str()),
+            true => f.write_str(self.as_str()),
         }
     }
 }
@@ -188,6 +263,7 @@ impl FromJson for Decimal {
     fn from_str(v: &str) -> Option<Self> {
         Decimal::parse(v)
     }
+    const PLAIN_TEXT: bool = true;
     fn from_string(v: String) -> Result<Self, String> {
         if is_decimal_text(&v) {
             Ok(Decimal::from(v))
@@ -199,13 +275,12 @@ impl FromJson for Decimal {
 
 impl Serialize for Decimal {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match &self.repr {
-            Repr::Text(s) => serializer.serialize_str(s),
-            // serde_json writes a raw value verbatim; `12.50` stays `12.50`.
-            Repr::Number(s) => match RawValue::from_string(s.to_string()) {
-                Ok(raw) => raw.serialize(serializer),
-                Err(_) => serializer.serialize_str(s),
-            },
+        let text = self.as_str();
+        match self.was_number() {
+            // Written as a raw value, verbatim: `12.50` stays `12.50`. What JSON does not
+            // allow (`012`) goes as a string.
+            true if is_strict_json_number(text) => raw::serialize_raw(text, serializer),
+            _ => serializer.serialize_str(text),
         }
     }
 }
@@ -243,6 +318,7 @@ impl FromJson for Uuid {
     fn from_str(v: &str) -> Option<Self> {
         Uuid::try_parse(v).ok()
     }
+    const PLAIN_TEXT: bool = true;
 }
 
 /// 32 lower-case hex digits without hyphens, as Waldur writes UUIDs in URLs and responses
@@ -258,8 +334,109 @@ impl QueryValue for Uuid {
 /// A date-time without offset is not a point in time and is kept raw.
 impl FromJson for DateTime<FixedOffset> {
     fn from_str(v: &str) -> Option<Self> {
-        DateTime::parse_from_rfc3339(v).ok()
+        parse_date_time(v)
     }
+    const PLAIN_TEXT: bool = true;
+}
+
+/// [`DateTime::parse_from_rfc3339`], with the spelling servers use read directly:
+/// `YYYY-MM-DDTHH:MM:SS`, up to 9 fraction digits, then `Z` or `+HH:MM`. Anything else (a
+/// space or lower-case `t`, leap second, longer fraction, invalid value) goes to chrono, so
+/// both accept exactly the same texts and give the same values; the direct path only saves
+/// chrono's general scanners, whose code does not stay in the instruction cache while a
+/// page of models is decoded.
+fn parse_date_time(v: &str) -> Option<DateTime<FixedOffset>> {
+    fn direct(b: &[u8]) -> Option<DateTime<FixedOffset>> {
+        let date = date_prefix(b)?;
+        let [b'T', h0, h1, b':', m0, m1, b':', s0, s1, ref rest @ ..] = *b.get(10..)? else {
+            return None;
+        };
+        let [h0, h1, m0, m1, s0, s1] = digits([h0, h1, m0, m1, s0, s1])?;
+        let (hour, min, sec) = (h0 * 10 + h1, m0 * 10 + m1, s0 * 10 + s1);
+        if sec > 59 {
+            return None; // a leap second: chrono's own rules
+        }
+        let (nano, zone) = match rest {
+            [b'.', frac @ ..] => {
+                const SCALE: [u32; 10] = [
+                    0,
+                    100_000_000,
+                    10_000_000,
+                    1_000_000,
+                    100_000,
+                    10_000,
+                    1_000,
+                    100,
+                    10,
+                    1,
+                ];
+                let mut nano = 0;
+                let mut count = 0;
+                for d in frac.iter().take(9).map_while(|&c| digit(c)) {
+                    nano = nano * 10 + d;
+                    count += 1;
+                }
+                if count == 0 || frac.get(count).is_some_and(u8::is_ascii_digit) {
+                    return None; // none, or more than chrono keeps: its own rules
+                }
+                (nano * SCALE[count], &frac[count..])
+            }
+            _ => (0, rest),
+        };
+        let offset = match *zone {
+            [b'Z'] => 0,
+            [sign @ (b'+' | b'-'), h0, h1, b':', m0, m1] => {
+                let [h0, h1, m0, m1] = digits([h0, h1, m0, m1])?;
+                let (h, m) = (h0 * 10 + h1, m0 * 10 + m1);
+                if h > 23 || m > 59 {
+                    return None;
+                }
+                let secs = (h * 3600 + m * 60) as i32;
+                if sign == b'-' { -secs } else { secs }
+            }
+            _ => return None,
+        };
+        let time = chrono::NaiveTime::from_hms_nano_opt(hour, min, sec, nano)?;
+        // What `and_local_timezone(offset).single()` gives for a fixed offset, directly.
+        let offset = FixedOffset::east_opt(offset)?;
+        let utc = date.and_time(time).checked_sub_offset(offset)?;
+        Some(DateTime::from_naive_utc_and_offset(utc, offset))
+    }
+    direct(v.as_bytes()).or_else(|| date_time_by_chrono(v))
+}
+
+#[cold]
+#[inline(never)]
+fn date_time_by_chrono(v: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(v).ok()
+}
+
+/// The date of text starting with `YYYY-MM-DD`.
+fn date_prefix(b: &[u8]) -> Option<NaiveDate> {
+    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, ..] = *b else {
+        return None;
+    };
+    let [y0, y1, y2, y3, m0, m1, d0, d1] = digits([y0, y1, y2, y3, m0, m1, d0, d1])?;
+    let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+    NaiveDate::from_ymd_opt(year as i32, m0 * 10 + m1, d0 * 10 + d1)
+}
+
+/// The value of an ASCII digit.
+fn digit(c: u8) -> Option<u32> {
+    let d = c.wrapping_sub(b'0');
+    (d < 10).then_some(u32::from(d))
+}
+
+/// The values of ASCII digits, if all of them are: one test for all.
+fn digits<const N: usize>(c: [u8; N]) -> Option<[u32; N]> {
+    let mut out = [0; N];
+    let mut bad = false;
+    for (o, c) in out.iter_mut().zip(c) {
+        let d = c.wrapping_sub(b'0');
+        bad |= d > 9;
+        *o = u32::from(d);
+    }
+    (!bad).then_some(out)
 }
 
 /// RFC 3339 with as many fraction digits as needed and `Z` for UTC (`+` is percent-encoded in
@@ -273,12 +450,210 @@ impl QueryValue for DateTime<FixedOffset> {
 /// `YYYY-MM-DD`.
 impl FromJson for NaiveDate {
     fn from_str(v: &str) -> Option<Self> {
-        NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()
+        // `YYYY-MM-DD` directly; other spellings `%Y-%m-%d` accepts (a sign, fewer digits)
+        // through chrono. Its format-string parser is many times slower and several KiB of
+        // code on the decoding path.
+        match v.len() {
+            10 => date_prefix(v.as_bytes()).or_else(|| date_by_chrono(v)),
+            _ => date_by_chrono(v),
+        }
     }
+    const PLAIN_TEXT: bool = true;
+}
+
+#[cold]
+#[inline(never)]
+fn date_by_chrono(v: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()
 }
 
 impl QueryValue for NaiveDate {
     fn query_value(&self) -> Cow<'_, str> {
         Cow::Owned(self.format("%Y-%m-%d").to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The checks before the single pass, kept as the reference it must agree with.
+    fn reference_is_decimal_text(s: &str) -> bool {
+        let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+        let (mantissa, exponent) = match s.find(['e', 'E']) {
+            Some(i) => (&s[..i], Some(&s[i + 1..])),
+            None => (s, None),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+        let mantissa_ok = !(int.is_empty() && frac.is_empty()) && digits(int) && digits(frac);
+        let exponent_ok = exponent.is_none_or(|e| {
+            let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+            !e.is_empty() && digits(e)
+        });
+        mantissa_ok && exponent_ok
+    }
+
+    fn reference_is_json_number(s: &str) -> bool {
+        let unsigned = s.strip_prefix('-').unwrap_or(s);
+        reference_is_decimal_text(s)
+            && !s.starts_with('+')
+            && unsigned.bytes().next().is_some_and(|b| b.is_ascii_digit())
+            && !unsigned.contains(".e")
+            && !unsigned.contains(".E")
+            && !unsigned.ends_with('.')
+    }
+
+    #[test]
+    fn decimal_syntax_agrees_with_the_reference_on_every_short_text() {
+        const ALPHABET: &[u8] = b"01.eE+-x";
+        let mut text = Vec::new();
+        for len in 0..=6u32 {
+            for mut n in 0..ALPHABET.len().pow(len) {
+                text.clear();
+                for _ in 0..len {
+                    text.push(ALPHABET[n % ALPHABET.len()]);
+                    n /= ALPHABET.len();
+                }
+                let s = std::str::from_utf8(&text).unwrap();
+                assert_eq!(is_decimal_text(s), reference_is_decimal_text(s), "{s:?}");
+                assert_eq!(is_json_number(s), reference_is_json_number(s), "{s:?}");
+                // What serde_json accepts as a number, written raw.
+                let strict = serde_json::from_str::<&serde_json::value::RawValue>(s)
+                    .is_ok_and(|raw| raw.get().starts_with(['-', '0', '1']));
+                assert_eq!(is_strict_json_number(s), strict, "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn decimals_in_place_and_boxed_are_the_same_values() {
+        let short = "-123456789.1234567890"; // 21 bytes: the longest kept in place
+        let long = "-123456789.12345678901";
+        for text in [
+            "",
+            "0",
+            "12.50",
+            short,
+            long,
+            "1234567890123456789012345678901234567890",
+        ] {
+            let d = Decimal::from(text);
+            assert_eq!(d.as_str(), text);
+            assert_eq!(Decimal::from(text.to_string()), d);
+            assert!(!d.was_number());
+            if let Some(n) = Decimal::from_json_number(text) {
+                assert_eq!(n.as_str(), text);
+                assert!(n.was_number());
+                assert_ne!(n, d, "the form is part of the value");
+                assert_eq!(serde_json::to_string(&n).unwrap(), text);
+            }
+        }
+        let state = std::hash::RandomState::new();
+        let hash = |d: &Decimal| std::hash::BuildHasher::hash_one(&state, d);
+        let a = Decimal::from("12.50");
+        assert_eq!(hash(&a), hash(&Decimal::from("12.50".to_string())));
+        // Not a JSON number, though a decimal: written as a string, never as invalid JSON.
+        let lead = Decimal::from_json_number("012").unwrap();
+        assert_eq!(serde_json::to_string(&lead).unwrap(), r#""012""#);
+        assert_eq!(
+            serde_json::to_value(Decimal::from_json_number("12.50").unwrap()).unwrap(),
+            serde_json::json!(12.5)
+        );
+    }
+
+    #[test]
+    fn date_times_read_directly_agree_with_chrono() {
+        let mut cases: Vec<String> = [
+            "2024-01-02T03:04:05Z",
+            "2024-01-02T03:04:05.1Z",
+            "2024-01-02T03:04:05.123456789Z",
+            "2024-01-02T03:04:05.1234567891Z",
+            "2024-01-02T03:04:05.123456789123+01:00",
+            "2024-01-02T03:04:05.Z",
+            "2024-01-02T03:04:60Z",
+            "2016-12-31T23:59:60.5+00:00",
+            "2024-01-02t03:04:05z",
+            "2024-01-02 03:04:05+02:00",
+            "2024-01-02T03:04:05+23:59",
+            "2024-01-02T03:04:05-23:59",
+            "2024-01-02T03:04:05+24:00",
+            "2024-01-02T03:04:05+01:60",
+            "2024-01-02T03:04:05-00:00",
+            "2024-01-02T03:04:05+0100",
+            "2024-01-02T03:04:05+01",
+            "2024-01-02T03:04:05\u{2212}01:00",
+            "2024-01-02T03:04:05",
+            "2024-01-02T24:00:00Z",
+            "2024-01-02T23:60:00Z",
+            "2024-02-29T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "0000-01-01T00:00:00+23:59",
+            "9999-12-31T23:59:59.999999999-23:59",
+            "2024-13-01T00:00:00Z",
+            "2024-00-01T00:00:00Z",
+            "2024-01-00T00:00:00Z",
+            "2024-1-02T03:04:05Z",
+            "+2024-01-02T03:04:05Z",
+            "2024-01-02T03:04:05ZZ",
+            "2024-01-02T03:04:05 Z",
+            "２024-01-02T03:04:05Z",
+            "",
+            "2024",
+        ]
+        .map(String::from)
+        .to_vec();
+        for frac in 0..=12 {
+            for zone in ["Z", "+05:30", "-11:45"] {
+                let digits = "987654321098".get(..frac).unwrap();
+                let dot = if frac > 0 { "." } else { "" };
+                cases.push(format!("2020-06-15T12:34:56{dot}{digits}{zone}"));
+            }
+        }
+        for text in &cases {
+            assert_eq!(
+                parse_date_time(text),
+                DateTime::parse_from_rfc3339(text).ok(),
+                "{text:?}"
+            );
+            // The offset is kept, not only the instant.
+            assert_eq!(
+                parse_date_time(text).map(|d| d.offset().local_minus_utc()),
+                DateTime::parse_from_rfc3339(text)
+                    .ok()
+                    .map(|d| d.offset().local_minus_utc()),
+            );
+        }
+    }
+
+    #[test]
+    fn dates_read_directly_agree_with_chrono() {
+        let cases = [
+            "2024-02-29",
+            "2023-02-29",
+            "0000-01-01",
+            "9999-12-31",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-01-00",
+            "2024-01-32",
+            "2024-1-05",
+            "24-01-05",
+            "+2024-01-05",
+            "12024-01-05",
+            "2024-01-05 ",
+            " 2024-01-05",
+            "2024/01/05",
+            "2024-01-0x",
+            "",
+            "2024-01-05T00:00:00Z",
+        ];
+        for text in cases {
+            assert_eq!(
+                <NaiveDate as FromJson>::from_str(text),
+                NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
+                "{text:?}"
+            );
+        }
     }
 }

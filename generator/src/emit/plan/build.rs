@@ -16,8 +16,8 @@ use crate::ir::{
 };
 
 use super::names::{
-    Namespace, RESERVED_MODULES, RESERVED_TYPES, TRAIT_METHODS, camel_ident, camel_prefix, kebab,
-    method_name, snake_ident, spelled_tag,
+    Namespace, RESERVED_MODULES, RESERVED_TYPES, SHARED_MODELS, TRAIT_METHODS, camel_ident,
+    camel_prefix, kebab, method_name, snake_ident, spelled_tag,
 };
 use super::rust_types::{Ctx, Types, collect_refs, describe, enum_union_values};
 use super::*;
@@ -480,6 +480,10 @@ fn plan_operation(
         builder_ns.reserve(m);
     }
     builder_ns.reserve("client");
+    let unchecked_query = UncheckedQuery {
+        method: builder_ns.claim("query_unchecked"),
+        field: builder_ns.claim("unchecked_query"),
+    };
     let mut args = Vec::new();
     let mut setters = Vec::new();
     // Path parameters in path order (tables list them alphabetically).
@@ -505,6 +509,12 @@ fn plan_operation(
         let ident = builder_ns.claim(&snake_ident(&p.name));
         setters.push(arg_plan(types, p, ident, ArgLocation::Query, diags));
     }
+    // After every setter, so that a parameter keeps its own name.
+    for s in &mut setters {
+        if matches!(s.ty, RustTy::Vec(..)) {
+            s.append = Some(builder_ns.claim(&format!("add_{}", s.ident.trim_end_matches('_'))));
+        }
+    }
     for p in op
         .params
         .iter()
@@ -520,9 +530,22 @@ fn plan_operation(
     }
     let body = op.body.as_ref().map(|b| {
         let ty = types.rust(&b.ty, Ctx::Request, None, &b.span, diags);
-        let has_files = types.def_of(&b.ty).is_some_and(
-            |(_, def)| matches!(def, TypeDef::Object(o) if object_has_files(types, o)),
-        );
+        let object = match types.def_of(&b.ty) {
+            Some((_, TypeDef::Object(o))) => Some(o),
+            _ => None,
+        };
+        let has_files = object.is_some_and(|o| object_has_files(types, o));
+        if let Some(path) = object.and_then(|o| nested_file(types, o, 0)) {
+            diags.push(Diagnostic::warning(
+                b.span.clone(),
+                format!(
+                    "the request body of `{}` has a file nested in `{path}`: a file goes only \
+                     as a top-level field of a multipart/form-data body, so a call with that \
+                     file set fails with an error naming it",
+                    op.operation_id
+                ),
+            ));
+        }
         let accepts_json =
             b.accepted_media.contains(&BodyMedia::Json) || b.media == BodyMedia::Json;
         let encoding = match b.media {
@@ -588,6 +611,7 @@ fn plan_operation(
         builder,
         args,
         setters,
+        unchecked_query,
         body,
         output,
         success_status: first_success(op).map_or(200, |r| r.status),
@@ -628,6 +652,7 @@ fn arg_plan(
         description: p.description.clone(),
         spec_type: describe(&p.ty),
         default: p.default.as_ref().map(|d| d.to_string()),
+        append: None,
     }
 }
 
@@ -678,6 +703,43 @@ fn output(types: &Types, op: &Operation, diags: &mut Vec<Diagnostic>) -> Output 
 /// them).
 fn object_has_files(types: &Types, o: &ObjectTy) -> bool {
     o.fields.iter().any(|f| is_file(types, &f.ty))
+}
+
+/// The dotted path of a file below the top-level fields of `o` (`attachment.file`), if any;
+/// recursive models are followed a few levels deep.
+fn nested_file(types: &Types, o: &ObjectTy, depth: usize) -> Option<String> {
+    if depth > 8 {
+        return None;
+    }
+    let object_of = |ty: &Ty| -> Option<ObjectTy> {
+        match types.resolve(ty) {
+            Ty::Object { object } => Some((**object).clone()),
+            other => match types.def_of(other) {
+                Some((_, TypeDef::Object(o))) => Some(o.clone()),
+                _ => None,
+            },
+        }
+    };
+    for f in &o.fields {
+        let mut ty = types.resolve(&f.ty);
+        loop {
+            match ty {
+                Ty::Array { items } => ty = types.resolve(items),
+                Ty::Map { values } => ty = types.resolve(values),
+                _ => break,
+            }
+        }
+        let Some(inner) = object_of(ty) else {
+            continue;
+        };
+        if let Some(file) = inner.fields.iter().find(|g| is_file(types, &g.ty)) {
+            return Some(format!("{}.{}", f.name, file.name));
+        }
+        if let Some(deeper) = nested_file(types, &inner, depth + 1) {
+            return Some(format!("{}.{deeper}", f.name));
+        }
+    }
+    None
 }
 
 fn is_file(types: &Types, ty: &Ty) -> bool {
@@ -955,13 +1017,9 @@ fn access_of(types: &Types, spec: &Ty, ty: &RustTy) -> Access {
         RustTy::String => Access::Str,
         RustTy::Vec(..) => Access::Slice,
         _ if ty.is_copy() => Access::Copied,
+        // The blank value a use adds (`enum_union_values`) keeps an integer enum integer.
         RustTy::Named { boxed: false, .. } => match types.def_of(spec) {
-            Some((_, TypeDef::Enum(e)))
-                if !e.values.is_empty()
-                    && e.values.iter().all(|v| matches!(v, EnumValue::Int(_))) =>
-            {
-                Access::Copied
-            }
+            Some((_, TypeDef::Enum(e))) if is_integer_enum(&e.values) => Access::Copied,
             _ => Access::Ref,
         },
         _ => Access::Ref,
@@ -1036,17 +1094,31 @@ fn request_model(
             builder: model_ns.claim(&format!("{}Builder", types.idents[name])),
         }
     };
+    let has_files = object_has_files(types, o);
+    let in_responses = usage.response || usage.decoded;
     RequestModel {
-        has_files: object_has_files(types, o),
+        has_files,
         fields,
         extra: "extra".to_string(),
         constructor,
-        deserialize: usage.response || usage.decoded,
+        // A file's bytes do not come from JSON: not for a model holding one at any depth.
+        deserialize: in_responses || !(has_files || nested_file(types, o, 0).is_some()),
+        in_responses,
     }
 }
 
+/// An enum of integers, possibly with the blank `""` of a choice field with `blank=True`: a
+/// `Copy` Rust enum whose integers go on the wire as integers. The one place that decides it,
+/// for the enum's own plan and for the accessors that return it by value.
+pub fn is_integer_enum(values: &[EnumValue]) -> bool {
+    values.iter().any(|v| matches!(v, EnumValue::Int(_)))
+        && values.iter().all(|v| {
+            matches!(v, EnumValue::Int(_)) || matches!(v, EnumValue::Str(s) if s.is_empty())
+        })
+}
+
 fn enum_plan(values: &[EnumValue]) -> EnumPlan {
-    let integer = !values.is_empty() && values.iter().all(|v| matches!(v, EnumValue::Int(_)));
+    let integer = is_integer_enum(values);
     let mut ns = Namespace::camel(&["Unknown"]);
     let mut seen = BTreeSet::new();
     let variants = values
@@ -1170,7 +1242,7 @@ fn place_types(
                 } else {
                     Gate::Any(features)
                 };
-                ("shared".to_string(), None, gate)
+                (SHARED_MODELS.to_string(), None, gate)
             }
         };
         plan.file = file.clone();

@@ -161,6 +161,8 @@ pub struct OperationPlan {
     pub args: Vec<ArgPlan>,
     /// Optional query parameters: setters on the builder.
     pub setters: Vec<ArgPlan>,
+    /// Query pairs by wire name, unchecked, after the documented ones.
+    pub unchecked_query: UncheckedQuery,
     pub body: Option<BodyPlan>,
     pub output: Output,
     /// The documented success status (what a mock answers by default).
@@ -196,6 +198,17 @@ pub struct ArgPlan {
     /// The spec's type, for docs (`string (uuid)`).
     pub spec_type: String,
     pub default: Option<String>,
+    /// For an optional list parameter: the builder method that adds one value to those set
+    /// before (`add_state`); the setter itself replaces them.
+    pub append: Option<String>,
+}
+
+/// The builder method that sends a query pair the spec does not list, and the field that
+/// holds such pairs (names claimed in the builder's namespace before any parameter's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UncheckedQuery {
+    pub method: String,
+    pub field: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -329,8 +342,12 @@ pub struct RequestModel {
     pub constructor: Constructor,
     /// Has `FileUpload` fields: can be sent as `multipart/form-data`.
     pub has_files: bool,
-    /// Decoded strictly from JSON too (it also appears inside a response).
+    /// Derives `Deserialize` (strict: required fields must be present, a required nullable
+    /// one too; unknown keys go to `extra`), so a request can be built from JSON: every model
+    /// without a file field.
     pub deserialize: bool,
+    /// Also appears inside a response: decoded there through `FromJson` (strictly).
+    pub in_responses: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

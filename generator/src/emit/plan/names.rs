@@ -88,8 +88,14 @@ pub const RESERVED_TYPES: &[&str] = &[
     "MockServer",
 ];
 
+/// The model file (`models/shared.rs`) of the types several tags use.
+pub const SHARED_MODELS: &str = "shared";
+
 /// Modules of the generated crate besides the tag modules.
 pub const RESERVED_MODULES: &[&str] = &[
+    // The file of the models several tags use (`models/shared.rs`): a tag named `shared`
+    // gets another module name, so its own models do not land in that file.
+    SHARED_MODELS,
     "models",
     "runtime",
     "prelude",

@@ -49,7 +49,7 @@ pub fn files(plan: &Plan) -> Result<BTreeMap<String, String>, Error> {
     // keyed by path, so it does not depend on which thread did what.
     let mut jobs: Vec<Job> = plan.model_files.iter().map(Job::Models).collect();
     // The biggest job (`shared.rs`) first, so it does not start last on a busy thread.
-    jobs.sort_by_key(|j| !matches!(j, Job::Models(f) if f.file == "shared"));
+    jobs.sort_by_key(|j| !matches!(j, Job::Models(f) if f.feature.is_none()));
     jobs.extend([Job::Lib, Job::ModelsMod]);
     jobs.extend((0..plan.tags.len()).map(Job::Tag));
     let render = |job: &Job| -> Result<(String, String), Error> {

@@ -162,7 +162,17 @@ fn request_model(name: &str, plan: &TypePlan, m: &RequestModel) -> TokenStream {
                 quote! { #docs #attr pub #fid: #t, }
             }
             Presence::RequiredNullable => {
-                let attr = rename.map(|r| quote!(#[serde(#r)]));
+                // serde's derive reads a missing `Option` field as `None`; through a function
+                // a missing field is an error, as for the other required fields.
+                let strict = m
+                    .deserialize
+                    .then(|| quote!(deserialize_with = "runtime::required_nullable"));
+                let attr = match (rename, strict) {
+                    (None, None) => None,
+                    (Some(r), None) => Some(quote!(#[serde(#r)])),
+                    (None, Some(s)) => Some(quote!(#[serde(#s)])),
+                    (Some(r), Some(s)) => Some(quote!(#[serde(#r, #s)])),
+                };
                 quote! { #docs #attr pub #fid: Option<#t>, }
             }
             Presence::Optional => {
@@ -178,7 +188,7 @@ fn request_model(name: &str, plan: &TypePlan, m: &RequestModel) -> TokenStream {
     let default = matches!(m.constructor, Constructor::Default).then(|| quote!(Default,));
     let deserialize = m.deserialize.then(|| quote!(serde::Deserialize,));
     let constructor = constructor(name, &id, m);
-    let from_json = m.deserialize.then(|| {
+    let from_json = m.in_responses.then(|| {
         quote! {
             /// Request models decode strictly; this lets one appear inside a response too.
             impl runtime::FromJson for #id {
@@ -339,9 +349,9 @@ fn multipart_impl(id: &proc_macro2::Ident, m: &RequestModel) -> TokenStream {
         let fid = ident(&f.ident);
         let wire = &f.wire;
         let push_one = if matches!(f.ty, RustTy::Vec(..)) {
-            quote!(for item in v { parts.push((#wire.to_string(), runtime::multipart_value(item))); })
+            quote!(for item in v { parts.push((#wire.to_string(), runtime::multipart_value(#wire, item)?)); })
         } else {
-            quote!(parts.push((#wire.to_string(), runtime::multipart_value(v)));)
+            quote!(parts.push((#wire.to_string(), runtime::multipart_value(#wire, v)?));)
         };
         // An explicit `null` goes as an empty part: Django REST framework reads an empty form
         // value of a nullable field as null.
@@ -393,18 +403,104 @@ fn multipart_impl(id: &proc_macro2::Ident, m: &RequestModel) -> TokenStream {
     };
     quote! {
         impl runtime::MultipartBody for #id {
-            fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+            fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
                 let mut parts = Vec::new();
                 #(#pushes)*
                 for (k, v) in &self.#extra {
-                    parts.push((k.clone(), runtime::multipart_value(v)));
+                    parts.push((k.clone(), runtime::multipart_value(k, v)?));
                 }
-                parts
+                Ok(parts)
             }
             fn has_files(&self) -> bool {
                 #files
             }
         }
+    }
+}
+
+/// An integer enum whose uses allow the blank `""` too: integers go on the wire as integers,
+/// the blank as `""`; either arrives as a JSON integer or string.
+fn integer_enum_with_blank(
+    id: &proc_macro2::Ident,
+    docs: TokenStream,
+    decls: Vec<TokenStream>,
+    e: &EnumPlan,
+    blank: &str,
+    inspect: TokenStream,
+) -> TokenStream {
+    let unknown = ident(&e.unknown);
+    let blank = ident(blank);
+    let ints: Vec<(proc_macro2::Ident, i64)> = e
+        .variants
+        .iter()
+        .filter_map(|v| match &v.value {
+            EnumValue::Int(i) => Some((ident(&v.ident), *i)),
+            EnumValue::Str(_) => None,
+        })
+        .collect();
+    let to = ints.iter().map(|(vid, n)| quote!(Self::#vid => Some(#n),));
+    let from = ints.iter().map(|(vid, n)| quote!(#n => Self::#vid,));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #id {
+            #(#decls)*
+            /// A value this client does not know yet.
+            #unknown(i64),
+        }
+        impl #id {
+            /// The integer on the wire; `None` for the blank value (`""` on the wire).
+            pub fn value(self) -> Option<i64> {
+                match self { #(#to)* Self::#blank => None, Self::#unknown(v) => Some(v) }
+            }
+            /// The value read from its text: the blank `""`, or an integer.
+            fn from_text(v: &str) -> Option<Self> {
+                if v.is_empty() {
+                    Some(Self::#blank)
+                } else {
+                    v.parse::<i64>().ok().map(Self::from)
+                }
+            }
+        }
+        impl From<i64> for #id {
+            fn from(v: i64) -> Self {
+                match v { #(#from)* other => Self::#unknown(other) }
+            }
+        }
+        impl std::fmt::Display for #id {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self.value() {
+                    Some(v) => write!(f, "{v}"),
+                    None => Ok(()),
+                }
+            }
+        }
+        impl serde::Serialize for #id {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self.value() {
+                    Some(v) => serializer.serialize_i64(v),
+                    None => serializer.serialize_str(""),
+                }
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #id {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = runtime::string_or_integer(deserializer)?;
+                Self::from_text(&text).ok_or_else(|| {
+                    <D::Error as serde::de::Error>::custom(format!("expected an integer or \"\", found {text:?}"))
+                })
+            }
+        }
+        impl runtime::FromJson for #id {
+            fn from_i64(v: i64) -> Option<Self> { Some(Self::from(v)) }
+            fn from_u64(v: u64) -> Option<Self> { i64::try_from(v).ok().map(Self::from) }
+            fn from_str(v: &str) -> Option<Self> { Self::from_text(v) }
+        }
+        impl runtime::QueryValue for #id {
+            fn query_value(&self) -> std::borrow::Cow<'_, str> { std::borrow::Cow::Owned(self.to_string()) }
+        }
+        #inspect
     }
 }
 
@@ -432,6 +528,15 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
             }
         }
     };
+    let blank = e
+        .variants
+        .iter()
+        .find(|v| matches!(&v.value, EnumValue::Str(s) if s.is_empty()));
+    if e.integer
+        && let Some(blank) = blank
+    {
+        return integer_enum_with_blank(&id, docs, decls.collect(), e, &blank.ident, inspect);
+    }
     if e.integer {
         let to = e.variants.iter().map(|v| {
             let vid = ident(&v.ident);

@@ -178,6 +178,8 @@ fn handle_method(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
         let id = ident(&s.ident);
         inits.push(quote!(#id: Default::default()));
     }
+    let unchecked = ident(&op.unchecked_query.field);
+    inits.push(quote!(#unchecked: Vec::new()));
     if let Some(b) = &op.body {
         let id = ident(&b.ident);
         if b.required {
@@ -269,7 +271,10 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
             fields.push(quote!(#id: Option<#t>,));
         }
     }
+    let unchecked = ident(&op.unchecked_query.field);
+    fields.push(quote!(#unchecked: Vec<(String, String)>,));
     let setters = op.setters.iter().map(setter);
+    let unchecked_method = unchecked_query_method(op);
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let id = ident(&b.ident);
         let t = ty(&b.ty);
@@ -308,6 +313,7 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
 
         impl #name {
             #(#setters)*
+            #unchecked_method
             #body_setter
             #request
             #send
@@ -341,6 +347,11 @@ fn setter(s: &ArgPlan) -> TokenStream {
         fact.push_str(&format!(", server default `{d}`"));
     }
     parts.push(format!("{fact}."));
+    if let Some(append) = &s.append {
+        parts.push(format!(
+            "Replaces the values set before; [`{append}`](Self::{append}) adds one to them."
+        ));
+    }
     let docs = doc_attrs(&parts);
     match &s.ty {
         RustTy::Vec(item, _) => {
@@ -350,12 +361,29 @@ fn setter(s: &ArgPlan) -> TokenStream {
             } else {
                 quote!(values.into_iter().collect())
             };
+            let append = s.append.as_ref().map(|append| {
+                let doc = format!(
+                    " Adds one value to query `{}`, after those set before (with [`{}`](Self::{}) \
+                     or this method).",
+                    s.wire, s.ident, s.ident
+                );
+                let append = ident(append);
+                let stored = ty(item);
+                quote! {
+                    #[doc = #doc]
+                    pub fn #append(mut self, value: impl Into<#stored>) -> Self {
+                        self.#id.push(value.into());
+                        self
+                    }
+                }
+            });
             quote! {
                 #docs
                 pub fn #id(mut self, values: impl IntoIterator<Item = #item_ty>) -> Self {
                     self.#id = #value;
                     self
                 }
+                #append
             }
         }
         other => {
@@ -369,6 +397,20 @@ fn setter(s: &ArgPlan) -> TokenStream {
                     self
                 }
             }
+        }
+    }
+}
+
+/// The builder method that adds a query pair by its wire name.
+fn unchecked_query_method(op: &OperationPlan) -> TokenStream {
+    let method = ident(&op.unchecked_query.method);
+    let field = ident(&op.unchecked_query.field);
+    quote! {
+        /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+        /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+        pub fn #method(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.#field.push((name.into(), value.into()));
+            self
         }
     }
 }
@@ -423,13 +465,14 @@ fn request_fn(op: &OperationPlan) -> TokenStream {
         None => quote!(Ok(req)),
         Some(b) => attach_body(b),
     };
-    let mut_kw = query_block.is_some().then(|| quote!(mut));
+    let unchecked = ident(&op.unchecked_query.field);
     let operation_id = &op.operation_id;
     let template = &op.path;
     quote! {
         fn request(&self, method: reqwest::Method) -> Result<runtime::ApiRequest, runtime::Error> {
-            let #mut_kw req = runtime::ApiRequest::new(method, #path).operation(#operation_id, #template);
+            let mut req = runtime::ApiRequest::new(method, #path).operation(#operation_id, #template);
             #query_block
+            req.query().push_unchecked(&self.#unchecked);
             #body
         }
     }
@@ -452,13 +495,13 @@ fn attach_body(b: &BodyPlan) -> TokenStream {
         BodyEncoding::Json => quote!(req.json(body)),
         BodyEncoding::JsonOrMultipart => quote! {
             if runtime::MultipartBody::has_files(body) {
-                Ok(req.multipart(runtime::MultipartBody::parts(body)))
+                Ok(req.multipart(runtime::MultipartBody::parts(body)?))
             } else {
                 req.json(body)
             }
         },
         BodyEncoding::Multipart => {
-            quote!(Ok(req.multipart(runtime::MultipartBody::parts(body))))
+            quote!(Ok(req.multipart(runtime::MultipartBody::parts(body)?)))
         }
         BodyEncoding::FormUrlEncoded => quote!(Ok(req.form(runtime::form_fields(body)?))),
         BodyEncoding::Raw => quote! {

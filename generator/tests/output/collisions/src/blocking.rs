@@ -32,6 +32,7 @@ impl<'a> BlockingApi<'a> {
             client: self.client.clone(),
             level,
             kinds: kinds.into_iter().map(Into::into).collect(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -41,8 +42,19 @@ pub struct BlockingCloneBuilder {
     client: runtime::Client,
     level: models::IntEnum,
     kinds: Vec<String>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl BlockingCloneBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -52,6 +64,7 @@ impl BlockingCloneBuilder {
         let q = req.query();
         q.push("level", &self.level);
         q.push_repeated("kinds", &self.kinds);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -26,6 +26,7 @@ impl<'a> FooBarApi<'a> {
     pub fn get(&self) -> FooBarGetBuilder {
         FooBarGetBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// `POST /api/foo-bar/` (operation `fooBarGet`).
@@ -37,6 +38,7 @@ impl<'a> FooBarApi<'a> {
     pub fn get_op(&self) -> FooBarGetBuilder2 {
         FooBarGetBuilder2 {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// `GET /api/foo_bar/` (operation `foo_bar_list`).
@@ -48,6 +50,7 @@ impl<'a> FooBarApi<'a> {
     pub fn list(&self) -> FooBarListBuilder {
         FooBarListBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -55,14 +58,26 @@ impl<'a> FooBarApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FooBarGetBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl FooBarGetBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/foo-bar/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/foo-bar/".to_string())
             .operation("foo_bar_get", "/api/foo-bar/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -82,14 +97,26 @@ impl std::future::IntoFuture for FooBarGetBuilder {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FooBarGetBuilder2 {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl FooBarGetBuilder2 {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/foo-bar/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/foo-bar/".to_string())
             .operation("fooBarGet", "/api/foo-bar/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -109,14 +136,26 @@ impl std::future::IntoFuture for FooBarGetBuilder2 {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FooBarListBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl FooBarListBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/foo_bar/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/foo_bar/".to_string())
             .operation("foo_bar_list", "/api/foo_bar/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -38,7 +38,11 @@ impl<'a> ModelsApi<'a> {
             self_: Default::default(),
             body: Default::default(),
             client_param: Default::default(),
+            query_unchecked_param: Default::default(),
+            unchecked_query_param: Default::default(),
+            add_o: Default::default(),
             o: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// `GET /api/models/{uuid}/` (operation `models_retrieve`).
@@ -51,6 +55,7 @@ impl<'a> ModelsApi<'a> {
         ModelsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -71,7 +76,11 @@ pub struct ModelsListBuilder {
     self_: Option<String>,
     body: Option<String>,
     client_param: Option<String>,
+    query_unchecked_param: Option<String>,
+    unchecked_query_param: Option<String>,
+    add_o: Option<String>,
     o: Vec<models::OddEnum>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ModelsListBuilder {
     /// Query `page`, integer.
@@ -134,9 +143,41 @@ impl ModelsListBuilder {
         self.client_param = Some(value.into());
         self
     }
+    /// Query `query_unchecked`, string.
+    pub fn query_unchecked_param(mut self, value: impl Into<String>) -> Self {
+        self.query_unchecked_param = Some(value.into());
+        self
+    }
+    /// Query `unchecked_query`, string.
+    pub fn unchecked_query_param(mut self, value: impl Into<String>) -> Self {
+        self.unchecked_query_param = Some(value.into());
+        self
+    }
+    /// Query `add_o`, string.
+    pub fn add_o(mut self, value: impl Into<String>) -> Self {
+        self.add_o = Some(value.into());
+        self
+    }
     /// Query `o`, array of `OddEnum`, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o_param`\](Self::add_o_param) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = models::OddEnum>) -> Self {
         self.o = values.into_iter().collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o_param(mut self, value: impl Into<models::OddEnum>) -> Self {
+        self.o.push(value.into());
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -158,7 +199,11 @@ impl ModelsListBuilder {
         q.push_opt("self", self.self_.as_ref());
         q.push_opt("body", self.body.as_ref());
         q.push_opt("client", self.client_param.as_ref());
+        q.push_opt("query_unchecked", self.query_unchecked_param.as_ref());
+        q.push_opt("unchecked_query", self.unchecked_query_param.as_ref());
+        q.push_opt("add_o", self.add_o.as_ref());
         q.push_joined("o", &self.o);
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -205,17 +250,29 @@ impl std::future::IntoFuture for ModelsListBuilder {
 pub struct ModelsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ModelsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/models/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("models_retrieve", "/api/models/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

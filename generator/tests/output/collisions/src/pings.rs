@@ -26,6 +26,7 @@ impl<'a> PingsApi<'a> {
     pub fn check(&self) -> PingsCheckBuilder {
         PingsCheckBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
         }
     }
     /// `POST /api/pings/{uuid}/pull/` (operation `pings_pull`).
@@ -39,6 +40,7 @@ impl<'a> PingsApi<'a> {
         PingsPullBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// `GET /api/pings/{uuid}/nodes/` (operation `pings_nodes`).
@@ -51,6 +53,7 @@ impl<'a> PingsApi<'a> {
         PingsNodesBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -58,14 +61,26 @@ impl<'a> PingsApi<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PingsCheckBuilder {
     client: runtime::Client,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PingsCheckBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/pings/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/pings/".to_string())
             .operation("pings_check", "/api/pings/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -86,19 +101,31 @@ impl std::future::IntoFuture for PingsCheckBuilder {
 pub struct PingsPullBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PingsPullBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/pings/{}/pull/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("pings_pull", "/api/pings/{uuid}/pull/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -119,19 +146,31 @@ impl std::future::IntoFuture for PingsPullBuilder {
 pub struct PingsNodesBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PingsNodesBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/pings/{}/nodes/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("pings_nodes", "/api/pings/{uuid}/nodes/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

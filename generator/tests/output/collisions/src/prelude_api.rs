@@ -26,6 +26,7 @@ impl<'a> PreludeApi<'a> {
     pub fn set(&self) -> PreludeSetBuilder {
         PreludeSetBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -35,8 +36,19 @@ impl<'a> PreludeApi<'a> {
 pub struct PreludeSetBuilder {
     client: runtime::Client,
     body: Option<models::ClientRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl PreludeSetBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::ClientRequest) -> Self {
         self.body = Some(body);
@@ -46,8 +58,9 @@ impl PreludeSetBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/prelude/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/prelude/".to_string())
             .operation("prelude_set", "/api/prelude/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),

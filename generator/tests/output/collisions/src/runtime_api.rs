@@ -35,6 +35,7 @@ impl<'a> RuntimeApi<'a> {
             client: self.client.clone(),
             id,
             name: name.into(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -46,13 +47,24 @@ pub struct RuntimeNewBuilder {
     id: i64,
     name: String,
     body: models::TwoUrlsRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl RuntimeNewBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/runtime/{}/{}/", runtime::path_param("id", & self.id) ?,
@@ -60,6 +72,7 @@ impl RuntimeNewBuilder {
                 ),
             )
             .operation("runtime_new", "/api/runtime/{id}/{name}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -33,6 +33,7 @@ impl<'a> SelfApi<'a> {
             field: Default::default(),
             a_b: Default::default(),
             n123: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// `POST /api/self/{crate}/` (operation `crate`).
@@ -45,6 +46,7 @@ impl<'a> SelfApi<'a> {
         CrateBuilder {
             client: self.client.clone(),
             crate_: crate_.into(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -58,6 +60,7 @@ pub struct SelfBuilder {
     field: Vec<String>,
     a_b: Option<String>,
     n123: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl SelfBuilder {
     /// Query `super`, string.
@@ -66,8 +69,15 @@ impl SelfBuilder {
         self
     }
     /// Query `field[]`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `field[]`, after those set before (with [`field`](Self::field) or this method).
+    pub fn add_field(mut self, value: impl Into<String>) -> Self {
+        self.field.push(value.into());
         self
     }
     /// Query `a.b`, string.
@@ -78,6 +88,16 @@ impl SelfBuilder {
     /// Query `123`, integer.
     pub fn n123(mut self, value: i64) -> Self {
         self.n123 = Some(value);
+        self
+    }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     fn request(
@@ -94,6 +114,7 @@ impl SelfBuilder {
         q.push_repeated("field[]", &self.field);
         q.push_opt("a.b", self.a_b.as_ref());
         q.push_opt("123", self.n123.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -115,17 +136,29 @@ pub struct CrateBuilder {
     client: runtime::Client,
     crate_: String,
     body: models::Foo,
+    unchecked_query: Vec<(String, String)>,
 }
 impl CrateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/self/{}/", runtime::path_param("crate", & self.crate_) ?),
             )
             .operation("crate", "/api/self/{crate}/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }

@@ -29,6 +29,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     ) -> MarketplaceOrdersCreateBuilder {
         MarketplaceOrdersCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -42,6 +43,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
         MarketplaceOrdersRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
 }
@@ -50,17 +52,29 @@ impl<'a> MarketplaceOrdersApi<'a> {
 pub struct MarketplaceOrdersCreateBuilder {
     client: runtime::Client,
     body: models::OrderCreateRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 "/api/marketplace-orders/".to_string(),
             )
             .operation("marketplace_orders_create", "/api/marketplace-orders/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
     }
@@ -123,13 +137,24 @@ impl std::future::IntoFuture for MarketplaceOrdersCreateBuilder {
 pub struct MarketplaceOrdersRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/marketplace-orders/{}/", runtime::path_param("uuid", & self
@@ -137,6 +162,7 @@ impl MarketplaceOrdersRetrieveBuilder {
                 ),
             )
             .operation("marketplace_orders_retrieve", "/api/marketplace-orders/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).

@@ -33,6 +33,7 @@ impl<'a> ThingsApi<'a> {
             service_state: Default::default(),
             page: Default::default(),
             page_size: Default::default(),
+            unchecked_query: Vec::new(),
         }
     }
     /// `POST /api/things/` (operation `things_create`).
@@ -44,6 +45,7 @@ impl<'a> ThingsApi<'a> {
     pub fn create(&self, body: models::ThingRequest) -> ThingsCreateBuilder {
         ThingsCreateBuilder {
             client: self.client.clone(),
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -57,6 +59,7 @@ impl<'a> ThingsApi<'a> {
         ThingsRetrieveBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// `PATCH /api/things/{uuid}/` (operation `things_partial_update`).
@@ -69,6 +72,7 @@ impl<'a> ThingsApi<'a> {
         ThingsPartialUpdateBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
             body: None,
         }
     }
@@ -82,6 +86,7 @@ impl<'a> ThingsApi<'a> {
         ThingsDestroyBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
         }
     }
     /// `POST /api/things/{uuid}/upload/` (operation `things_upload`).
@@ -98,6 +103,23 @@ impl<'a> ThingsApi<'a> {
         ThingsUploadBuilder {
             client: self.client.clone(),
             uuid,
+            unchecked_query: Vec::new(),
+            body,
+        }
+    }
+    /// Links a thing to a target, or unlinks it with `null`.
+    ///
+    /// `POST /api/things/{uuid}/link/` (operation `things_link`).
+    ///
+    /// Documented responses:
+    /// - `200`
+    ///
+    /// Returns a [`ThingsLinkBuilder`]: set optional parameters on it, then `.await` it.
+    pub fn link(&self, uuid: Uuid, body: models::LinkRequest) -> ThingsLinkBuilder {
+        ThingsLinkBuilder {
+            client: self.client.clone(),
+            uuid,
+            unchecked_query: Vec::new(),
             body,
         }
     }
@@ -114,11 +136,19 @@ pub struct ThingsListBuilder {
     service_state: Option<models::ServiceState>,
     page: Option<i64>,
     page_size: Option<i64>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ThingsListBuilder {
     /// Query `o`, array of `CoreStates`, sent comma-joined in one value.
+    ///
+    /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
     pub fn o(mut self, values: impl IntoIterator<Item = models::CoreStates>) -> Self {
         self.o = values.into_iter().collect();
+        self
+    }
+    /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    pub fn add_o(mut self, value: impl Into<models::CoreStates>) -> Self {
+        self.o.push(value.into());
         self
     }
     /// Query `level`, `RobotState`.
@@ -127,8 +157,15 @@ impl ThingsListBuilder {
         self
     }
     /// Query `state`, array of string, sent as repeated keys.
+    ///
+    /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    pub fn add_state(mut self, value: impl Into<String>) -> Self {
+        self.state.push(value.into());
         self
     }
     /// Query `created`, string (date-time).
@@ -151,6 +188,16 @@ impl ThingsListBuilder {
         self.page_size = Some(value);
         self
     }
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
@@ -165,6 +212,7 @@ impl ThingsListBuilder {
         q.push_opt("service_state", self.service_state.as_ref());
         q.push_opt("page", self.page.as_ref());
         q.push_opt("page_size", self.page_size.as_ref());
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request: one page of the list.
@@ -211,17 +259,29 @@ impl std::future::IntoFuture for ThingsListBuilder {
 pub struct ThingsCreateBuilder {
     client: runtime::Client,
     body: models::ThingRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ThingsCreateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(method, "/api/things/".to_string())
+        let mut req = runtime::ApiRequest::new(method, "/api/things/".to_string())
             .operation("things_create", "/api/things/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         if runtime::MultipartBody::has_files(body) {
-            Ok(req.multipart(runtime::MultipartBody::parts(body)))
+            Ok(req.multipart(runtime::MultipartBody::parts(body)?))
         } else {
             req.json(body)
         }
@@ -244,17 +304,29 @@ impl std::future::IntoFuture for ThingsCreateBuilder {
 pub struct ThingsRetrieveBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ThingsRetrieveBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/things/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("things_retrieve", "/api/things/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -276,8 +348,19 @@ pub struct ThingsPartialUpdateBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: Option<models::PatchedThingRequest>,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ThingsPartialUpdateBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     /// Sets the (optional) request body.
     pub fn body(mut self, body: models::PatchedThingRequest) -> Self {
         self.body = Some(body);
@@ -287,11 +370,12 @@ impl ThingsPartialUpdateBuilder {
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/things/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("things_partial_update", "/api/things/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         match &self.body {
             Some(body) => req.json(body),
             None => Ok(req),
@@ -315,17 +399,29 @@ impl std::future::IntoFuture for ThingsPartialUpdateBuilder {
 pub struct ThingsDestroyBuilder {
     client: runtime::Client,
     uuid: Uuid,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ThingsDestroyBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!("/api/things/{}/", runtime::path_param("uuid", & self.uuid) ?),
             )
             .operation("things_destroy", "/api/things/{uuid}/");
+        req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
     /// Sends the request (what `.await` does).
@@ -347,21 +443,33 @@ pub struct ThingsUploadBuilder {
     client: runtime::Client,
     uuid: Uuid,
     body: models::UploadRequest,
+    unchecked_query: Vec<(String, String)>,
 }
 impl ThingsUploadBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
     fn request(
         &self,
         method: reqwest::Method,
     ) -> Result<runtime::ApiRequest, runtime::Error> {
-        let req = runtime::ApiRequest::new(
+        let mut req = runtime::ApiRequest::new(
                 method,
                 format!(
                     "/api/things/{}/upload/", runtime::path_param("uuid", & self.uuid) ?
                 ),
             )
             .operation("things_upload", "/api/things/{uuid}/upload/");
+        req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
-        Ok(req.multipart(runtime::MultipartBody::parts(body)))
+        Ok(req.multipart(runtime::MultipartBody::parts(body)?))
     }
     /// Sends the request (what `.await` does).
     pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
@@ -370,6 +478,53 @@ impl ThingsUploadBuilder {
     }
 }
 impl std::future::IntoFuture for ThingsUploadBuilder {
+    type Output = Result<models::Thing, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Thing>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+/// The request of [`ThingsApi::link`] (`POST /api/things/{uuid}/link/`): set optional parameters, then `.await` it (or call `send()`).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ThingsLinkBuilder {
+    client: runtime::Client,
+    uuid: Uuid,
+    body: models::LinkRequest,
+    unchecked_query: Vec<(String, String)>,
+}
+impl ThingsLinkBuilder {
+    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
+    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    pub fn query_unchecked(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.unchecked_query.push((name.into(), value.into()));
+        self
+    }
+    fn request(
+        &self,
+        method: reqwest::Method,
+    ) -> Result<runtime::ApiRequest, runtime::Error> {
+        let mut req = runtime::ApiRequest::new(
+                method,
+                format!(
+                    "/api/things/{}/link/", runtime::path_param("uuid", & self.uuid) ?
+                ),
+            )
+            .operation("things_link", "/api/things/{uuid}/link/");
+        req.query().push_unchecked(&self.unchecked_query);
+        let body = &self.body;
+        req.json(body)
+    }
+    /// Sends the request (what `.await` does).
+    pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
+        let req = self.request(reqwest::Method::POST);
+        runtime::send(self.client, req, runtime::decode::json)
+    }
+}
+impl std::future::IntoFuture for ThingsLinkBuilder {
     type Output = Result<models::Thing, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Thing>;
     fn into_future(self) -> Self::IntoFuture {
@@ -460,6 +615,20 @@ impl<'a> ThingsMock<'a> {
                 "/api/things/{uuid}/upload/",
                 "things_upload",
                 201u16,
+            )
+            .path_param("uuid", uuid)
+    }
+    /// Expects `POST /api/things/{uuid}/link/` (operation `things_link`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    pub fn link(
+        &self,
+        uuid: &Uuid,
+    ) -> runtime::mock_ops::MockOperation<'a, models::Thing> {
+        runtime::mock_ops::MockOperation::new(
+                self.server,
+                reqwest::Method::POST,
+                "/api/things/{uuid}/link/",
+                "things_link",
+                200u16,
             )
             .path_param("uuid", uuid)
     }

@@ -33,7 +33,7 @@ runtime::response_model! {
     ClientModel, "Client", extra, [new("new"), builder("builder")]
 }
 /// `ClientRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClientRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -27,7 +27,7 @@ runtime::response_model! {
     StringModel, "String", extra, [value("value")]
 }
 /// Two required fields of the same type, set by name.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TwoUrlsRequest {
     /// `string (uri)`, required.
     pub source: String,

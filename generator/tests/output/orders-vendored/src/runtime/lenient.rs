@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use super::error::FieldError;
 use super::limits::{self, NestingGuard};
-use super::raw::{self, Integer, RawJson};
+use super::raw::{self, Integer, Literal, RawJson};
 
 /// A response field: absent, null, a value of the declared type, or a value that did not
 /// match it (kept verbatim).
@@ -222,38 +222,80 @@ impl<'de, T: FromJson> Deserialize<'de> for Lenient<T> {
 }
 
 /// Decodes one value from its JSON text. `Err` only when the memory budget ran out.
+///
+/// The first byte tells the JSON kind (the text was scanned as one value). This function is
+/// instantiated for every field type, and a page decodes many types per item: what does not
+/// depend on the type (unescaping, keeping a value raw) is out of line, so that the code
+/// decoding a page stays small.
 pub fn from_raw<T: FromJson>(text: &str) -> Result<Lenient<T>, String> {
-    let kept = |parsed: Option<T>| match parsed {
-        Some(v) => Lenient::Valid(v),
-        None => Lenient::Invalid(RawJson::from_scanned(text)),
-    };
-    Ok(match text.as_bytes().first() {
-        Some(b'n') => Lenient::Null,
-        Some(b't') => kept(T::from_bool(true)),
-        Some(b'f') => kept(T::from_bool(false)),
+    let parsed = match text.as_bytes().first() {
+        Some(b'n') => return Ok(Lenient::Null),
+        Some(b't') => T::from_bool(true),
+        Some(b'f') => T::from_bool(false),
         Some(b'"') => {
-            let inner = &text[1..text.len().saturating_sub(1).max(1)];
-            if !inner.contains('\\') {
-                kept(T::from_str(inner))
+            let inner = text.get(1..text.len() - 1).unwrap_or("");
+            if T::PLAIN_TEXT {
+                // Escapes matter only if the text as it is was refused.
+                T::from_str(inner).or_else(|| match has_backslash(inner) {
+                    true => unescape(text).and_then(|s| T::from_string(s).ok()),
+                    false => None,
+                })
+            } else if !has_backslash(inner) {
+                T::from_str(inner)
             } else {
-                match serde_json::from_str::<String>(text) {
-                    Ok(s) => match T::from_string(s) {
-                        Ok(v) => Lenient::Valid(v),
-                        Err(_) => Lenient::Invalid(RawJson::from_scanned(text)),
-                    },
-                    Err(_) => Lenient::Invalid(RawJson::from_scanned(text)),
-                }
+                unescape(text).and_then(|s| T::from_string(s).ok())
             }
         }
         Some(b'{') if T::ACCEPTS_MAP => {
-            nested(text, |de| de.deserialize_map(MapInto::<T>(PhantomData)))?
+            return nested(text, |de| de.deserialize_map(MapInto::<T>(PhantomData)));
         }
         Some(b'[') if T::ACCEPTS_SEQ => {
-            nested(text, |de| de.deserialize_seq(SeqInto::<T>(PhantomData)))?
+            return nested(text, |de| de.deserialize_seq(SeqInto::<T>(PhantomData)));
         }
-        Some(b'-' | b'0'..=b'9') => kept(T::from_number(text)),
-        _ => Lenient::Invalid(RawJson::from_scanned(text)),
+        Some(b'-' | b'0'..=b'9') => T::from_number(text),
+        _ => None,
+    };
+    Ok(match parsed {
+        Some(v) => Lenient::Valid(v),
+        None => Lenient::Invalid(kept_raw(text)),
     })
+}
+
+/// Whether a string's text holds an escape: eight bytes at a time, then the last eight
+/// (overlapping the others), so that a short string of any length takes one or a few rounds
+/// (`memchr`'s setup and branches cost more than the short strings of a response).
+#[inline]
+fn has_backslash(text: &str) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Whether a word holds a backslash: it becomes a zero byte after the xor, and the classic
+    // zero-byte test has no false positives.
+    let holds = |word: [u8; 8]| {
+        let w = u64::from_ne_bytes(word) ^ (ONES * u64::from(b'\\'));
+        w.wrapping_sub(ONES) & !w & HIGHS != 0
+    };
+    let bytes = text.as_bytes();
+    let Some(last) = bytes.len().checked_sub(8) else {
+        return bytes.iter().fold(false, |found, b| found | (*b == b'\\'));
+    };
+    let mut found = false;
+    for chunk in bytes.chunks_exact(8) {
+        found |= holds(chunk.try_into().unwrap_or_default());
+    }
+    found | holds(bytes[last..].try_into().unwrap_or_default())
+}
+
+/// The value of a JSON string with escapes (scanned, so it is well-formed).
+#[inline(never)]
+fn unescape(text: &str) -> Option<String> {
+    serde_json::from_str::<String>(text).ok()
+}
+
+/// A value that did not fit its type, kept as its text.
+#[cold]
+#[inline(never)]
+fn kept_raw(text: &str) -> RawJson {
+    RawJson::from_scanned(text)
 }
 
 /// Decodes an object or array from its own text. Any failure keeps the value raw, except a
@@ -265,16 +307,16 @@ fn nested<T: FromJson>(
     ) -> Result<T, serde_json::Error>,
 ) -> Result<Lenient<T>, String> {
     if T::HOLDS_ANY_JSON && raw::has_inexact_number(text) {
-        return Ok(Lenient::Invalid(RawJson::from_scanned(text)));
+        return Ok(Lenient::Invalid(kept_raw(text)));
     }
     let Some(_depth) = NestingGuard::enter() else {
-        return Ok(Lenient::Invalid(RawJson::from_scanned(text)));
+        return Ok(Lenient::Invalid(kept_raw(text)));
     };
     let mut de = serde_json::Deserializer::from_str(text);
     match decode(&mut de) {
         Ok(v) => Ok(Lenient::Valid(v)),
         Err(_) if limits::exhausted() => Err(limits::exhausted_message()),
-        Err(_) => Ok(Lenient::Invalid(RawJson::from_scanned(text))),
+        Err(_) => Ok(Lenient::Invalid(kept_raw(text))),
     }
 }
 
@@ -329,13 +371,12 @@ pub trait FromJson: Sized {
     }
     /// A JSON number, as its exact text (`-12.50`, `1e400`, `123456789012345678901234567890`).
     fn from_number(text: &str) -> Option<Self> {
-        if raw::is_integer_literal(text) {
-            return match raw::parse_integer(text)? {
-                Integer::Signed(v) => Self::from_i64(v),
-                Integer::Unsigned(v) => Self::from_u64(v),
-            };
+        match raw::number_literal(text) {
+            Literal::Integer(Some(Integer::Signed(v))) => Self::from_i64(v),
+            Literal::Integer(Some(Integer::Unsigned(v))) => Self::from_u64(v),
+            Literal::Integer(None) => None,
+            Literal::Float => Self::from_f64(raw::parse_float(text)?),
         }
-        Self::from_f64(raw::parse_float(text)?)
     }
     fn from_str(v: &str) -> Option<Self> {
         let _ = v;
@@ -360,6 +401,10 @@ pub trait FromJson: Sized {
     /// Set by types that hold arbitrary JSON (`serde_json::Value`): an object or array
     /// holding a number such a type would round or refuse is kept raw instead.
     const HOLDS_ANY_JSON: bool = false;
+    /// Set by types whose `from_str` accepts no text with a backslash (UUIDs, dates, decimals): a
+    /// JSON string is then handed to `from_str` before it is looked at for escapes, which only
+    /// a text `from_str` refused can need.
+    const PLAIN_TEXT: bool = false;
 }
 
 impl FromJson for String {
@@ -648,4 +693,41 @@ impl<T: FromJson> FromJson for Box<T> {
         T::from_seq(seq).map(Box::new)
     }
     const HOLDS_ANY_JSON: bool = T::HOLDS_ANY_JSON;
+    const PLAIN_TEXT: bool = T::PLAIN_TEXT;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backslashes_are_found_at_any_length_and_place() {
+        for len in 0..40 {
+            let plain = "a".repeat(len);
+            assert!(!has_backslash(&plain));
+            for at in 0..len {
+                let mut text = plain.clone().into_bytes();
+                text[at] = b'\\';
+                assert!(
+                    has_backslash(std::str::from_utf8(&text).unwrap()),
+                    "{len} {at}"
+                );
+            }
+        }
+        assert!(!has_backslash("ééé\u{5c5c}✓"));
+    }
+
+    #[test]
+    fn plain_text_types_still_unescape() {
+        let uuid = r#""4f6cb9a8\u002d2e2e-4d4f-9d27-3a5a2b1c0d9e""#;
+        assert!(from_raw::<super::super::Uuid>(uuid).unwrap().is_valid());
+        let price = r#""\u0031.50""#;
+        let d = from_raw::<super::super::Decimal>(price).unwrap();
+        assert_eq!(d.get().map(|d| d.as_str()), Some("1.50"));
+        let bad = r#""1\n5""#;
+        let kept = from_raw::<super::super::Decimal>(bad).unwrap();
+        assert_eq!(kept.raw_invalid().map(RawJson::get), Some(bad));
+        let s = from_raw::<String>(r#""a\"b""#).unwrap();
+        assert_eq!(s.as_str(), Some("a\"b"));
+    }
 }

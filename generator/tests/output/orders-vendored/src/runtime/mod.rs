@@ -106,7 +106,7 @@ pub type DateTime = chrono::DateTime<chrono::FixedOffset>;
 pub type Date = chrono::NaiveDate;
 pub use support::{
     FileUpload, LenientModel, MultipartBody, RawBody, deserialize_model, form_fields,
-    model_from_map, multipart_value, string_or_integer,
+    model_from_map, multipart_value, required_nullable, string_or_integer,
 };
 pub use wait::{WaitError, WaitPolicy, WaitState, order_state, wait_for, wait_until};
 

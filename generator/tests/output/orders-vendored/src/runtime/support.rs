@@ -99,6 +99,15 @@ impl<'de, T: LenientModel> Visitor<'de> for ModelVisitor<T> {
     }
 }
 
+/// A required field of a request model that may be `null` (`Option<T>`), for its
+/// `deserialize_with`: serde's derive reads a missing `Option` field as `None`, but through a
+/// function a missing field is a "missing field" error, as for every other required field.
+pub fn required_nullable<'de, D: Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(d)
+}
+
 /// The text of a string enum whose documented values are numbers (`"1"`, `"2"`): a JSON
 /// string, or a JSON integer, which servers send for such values as often as strings.
 pub fn string_or_integer<'de, D: Deserializer<'de>>(d: D) -> Result<Cow<'de, str>, D::Error> {
@@ -225,9 +234,18 @@ impl FileUpload {
 }
 
 /// In a JSON body a file can only be named; multipart bodies send its bytes.
+/// A file goes only as a top-level field of a `multipart/form-data` body (where
+/// [`multipart_value`] takes its bytes); anywhere else, inside a JSON body or nested in
+/// another field, serialising it is an error naming the file, never its name in place of its
+/// bytes.
 impl serde::Serialize for FileUpload {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.file_name)
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom(format!(
+            "the file `{}` ({} bytes) cannot be sent inside a JSON value: only a top-level \
+             field of a multipart/form-data body carries a file",
+            self.file_name,
+            self.bytes.len()
+        )))
     }
 }
 
@@ -274,24 +292,32 @@ impl super::request::QueryValue for serde_json::Value {
 
 /// Request models with file fields: each field as a form part.
 pub trait MultipartBody {
-    fn parts(&self) -> Vec<(String, super::request::MultipartValue)>;
+    /// The form parts; an error when a field cannot be a part (a file nested in it).
+    fn parts(&self) -> Result<Vec<(String, super::request::MultipartValue)>, super::error::Error>;
     /// Whether a file is attached: such a model goes as `multipart/form-data`, else as JSON.
     fn has_files(&self) -> bool;
 }
 
-/// A form part for one field value: files as files, strings as text, anything else as JSON.
-pub fn multipart_value<T: serde::Serialize + 'static>(value: &T) -> super::request::MultipartValue {
+/// A form part for the value of field `name`: files as files, strings as text, anything else
+/// as JSON. A value that does not serialise (a file nested in it) is an `Error::Encode` naming
+/// the field.
+pub fn multipart_value<T: serde::Serialize + 'static>(
+    name: &str,
+    value: &T,
+) -> Result<super::request::MultipartValue, super::error::Error> {
     if let Some(file) = (value as &dyn std::any::Any).downcast_ref::<FileUpload>() {
-        return super::request::MultipartValue::File {
+        return Ok(super::request::MultipartValue::File {
             name: file.file_name.clone(),
             bytes: file.bytes.clone(),
             mime: file.mime.clone(),
-        };
+        });
     }
     match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => super::request::MultipartValue::Text(s),
-        Ok(other) => super::request::MultipartValue::Text(other.to_string()),
-        Err(e) => super::request::MultipartValue::Text(e.to_string()),
+        Ok(serde_json::Value::String(s)) => Ok(super::request::MultipartValue::Text(s)),
+        Ok(other) => Ok(super::request::MultipartValue::Text(other.to_string())),
+        Err(e) => Err(super::error::Error::Encode(format!(
+            "cannot encode the multipart field `{name}`: {e}"
+        ))),
     }
 }
 

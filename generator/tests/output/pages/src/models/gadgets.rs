@@ -389,15 +389,15 @@ impl GadgetRequest {
     }
 }
 impl runtime::MultipartBody for GadgetRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.name;
-            parts.push(("name".to_string(), runtime::multipart_value(v)));
+            parts.push(("name".to_string(), runtime::multipart_value("name", v)?));
         }
         match &self.type_ {
             Nullable::Value(v) => {
-                parts.push(("type".to_string(), runtime::multipart_value(v)));
+                parts.push(("type".to_string(), runtime::multipart_value("type", v)?));
             }
             Nullable::Null => {
                 parts
@@ -410,7 +410,7 @@ impl runtime::MultipartBody for GadgetRequest {
         }
         match &self.kind {
             Nullable::Value(v) => {
-                parts.push(("kind".to_string(), runtime::multipart_value(v)));
+                parts.push(("kind".to_string(), runtime::multipart_value("kind", v)?));
             }
             Nullable::Null => {
                 parts
@@ -423,7 +423,7 @@ impl runtime::MultipartBody for GadgetRequest {
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -436,7 +436,11 @@ impl runtime::MultipartBody for GadgetRequest {
         }
         match &self.owner_url {
             Nullable::Value(v) => {
-                parts.push(("owner_url".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "owner_url".to_string(),
+                        runtime::multipart_value("owner_url", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -449,7 +453,11 @@ impl runtime::MultipartBody for GadgetRequest {
         }
         match &self.parent_url {
             Nullable::Value(v) => {
-                parts.push(("parent_url".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "parent_url".to_string(),
+                        runtime::multipart_value("parent_url", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -462,7 +470,11 @@ impl runtime::MultipartBody for GadgetRequest {
         }
         match &self.retries {
             Nullable::Value(v) => {
-                parts.push(("retries".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "retries".to_string(),
+                        runtime::multipart_value("retries", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -475,7 +487,11 @@ impl runtime::MultipartBody for GadgetRequest {
         }
         match &self.secret {
             Nullable::Value(v) => {
-                parts.push(("secret".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "secret".to_string(),
+                        runtime::multipart_value("secret", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -487,9 +503,9 @@ impl runtime::MultipartBody for GadgetRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.image.is_value()
@@ -547,7 +563,7 @@ runtime::response_model! {
 /// `GadgetsPullResponse`: `GadgetsPull409Response`.
 pub type GadgetsPullResponse = models::GadgetsPull409Response;
 /// `GadgetsSetRulesRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GadgetsSetRulesRequest {
     /// `string`, required.
     pub name: String,
@@ -570,7 +586,7 @@ impl GadgetsSetRulesRequest {
     }
 }
 /// `SetErredRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SetErredRequest {
     /// `string`, default `""`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -9,6 +9,8 @@ pub use things::CoreStates;
 #[cfg(feature = "things")]
 pub use things::KindEnum;
 #[cfg(feature = "things")]
+pub use things::LinkRequest;
+#[cfg(feature = "things")]
 pub use things::Owner;
 #[cfg(feature = "things")]
 pub use things::PatchedThingRequest;

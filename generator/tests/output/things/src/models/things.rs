@@ -169,6 +169,34 @@ impl runtime::Inspect for KindEnum {
         }
     }
 }
+/// A required field that may be null, and optional ones.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LinkRequest {
+    /// `string (uri)`, required, nullable.
+    #[serde(deserialize_with = "runtime::required_nullable")]
+    pub target: Option<String>,
+    /// `string`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub note: Nullable<String>,
+    /// ``CoreStates``.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub state: Nullable<models::CoreStates>,
+    /// Fields the spec does not describe (yet), sent as given: the server often accepts
+    /// more than its documentation says.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl LinkRequest {
+    /// A request with the required fields set and every optional field absent.
+    pub fn new(target: Option<String>) -> Self {
+        Self {
+            target,
+            note: Nullable::Absent,
+            state: Nullable::Absent,
+            extra: Default::default(),
+        }
+    }
+}
 /// `Owner`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct Owner {
@@ -187,7 +215,7 @@ runtime::response_model! {
     Owner, "Owner", extra, [name("name")]
 }
 /// `PatchedThingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedThingRequest {
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -489,15 +517,15 @@ impl ThingRequest {
     }
 }
 impl runtime::MultipartBody for ThingRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.name;
-            parts.push(("name".to_string(), runtime::multipart_value(v)));
+            parts.push(("name".to_string(), runtime::multipart_value("name", v)?));
         }
         match &self.image {
             Nullable::Value(v) => {
-                parts.push(("image".to_string(), runtime::multipart_value(v)));
+                parts.push(("image".to_string(), runtime::multipart_value("image", v)?));
             }
             Nullable::Null => {
                 parts
@@ -510,7 +538,11 @@ impl runtime::MultipartBody for ThingRequest {
         }
         match &self.owner_url {
             Nullable::Value(v) => {
-                parts.push(("owner_url".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "owner_url".to_string(),
+                        runtime::multipart_value("owner_url", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -523,7 +555,11 @@ impl runtime::MultipartBody for ThingRequest {
         }
         match &self.subnet {
             Nullable::Value(v) => {
-                parts.push(("subnet".to_string(), runtime::multipart_value(v)));
+                parts
+                    .push((
+                        "subnet".to_string(),
+                        runtime::multipart_value("subnet", v)?,
+                    ));
             }
             Nullable::Null => {
                 parts
@@ -535,9 +571,9 @@ impl runtime::MultipartBody for ThingRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.image.is_value()
@@ -575,15 +611,15 @@ impl UploadRequest {
     }
 }
 impl runtime::MultipartBody for UploadRequest {
-    fn parts(&self) -> Vec<(String, runtime::MultipartValue)> {
+    fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
             let v = &self.name;
-            parts.push(("name".to_string(), runtime::multipart_value(v)));
+            parts.push(("name".to_string(), runtime::multipart_value("name", v)?));
         }
         match &self.file {
             Nullable::Value(v) => {
-                parts.push(("file".to_string(), runtime::multipart_value(v)));
+                parts.push(("file".to_string(), runtime::multipart_value("file", v)?));
             }
             Nullable::Null => {
                 parts
@@ -597,7 +633,11 @@ impl runtime::MultipartBody for UploadRequest {
         match &self.kinds {
             Nullable::Value(v) => {
                 for item in v {
-                    parts.push(("kinds".to_string(), runtime::multipart_value(item)));
+                    parts
+                        .push((
+                            "kinds".to_string(),
+                            runtime::multipart_value("kinds", item)?,
+                        ));
                 }
             }
             Nullable::Null => {
@@ -611,7 +651,7 @@ impl runtime::MultipartBody for UploadRequest {
         }
         match &self.count {
             Nullable::Value(v) => {
-                parts.push(("count".to_string(), runtime::multipart_value(v)));
+                parts.push(("count".to_string(), runtime::multipart_value("count", v)?));
             }
             Nullable::Null => {
                 parts
@@ -623,9 +663,9 @@ impl runtime::MultipartBody for UploadRequest {
             Nullable::Absent => {}
         }
         for (k, v) in &self.extra {
-            parts.push((k.clone(), runtime::multipart_value(v)));
+            parts.push((k.clone(), runtime::multipart_value(k, v)?));
         }
-        parts
+        Ok(parts)
     }
     fn has_files(&self) -> bool {
         self.file.is_value()
