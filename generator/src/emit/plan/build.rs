@@ -707,35 +707,26 @@ fn object_has_files(types: &Types, o: &ObjectTy) -> bool {
 
 /// The dotted path of a file below the top-level fields of `o` (`attachment.file`), if any;
 /// recursive models are followed a few levels deep.
-fn nested_file(types: &Types, o: &ObjectTy, depth: usize) -> Option<String> {
+fn nested_file<'a>(types: &'a Types<'a>, o: &'a ObjectTy, depth: usize) -> Option<String> {
     if depth > 8 {
         return None;
     }
-    let object_of = |ty: &Ty| -> Option<ObjectTy> {
-        match types.resolve(ty) {
-            Ty::Object { object } => Some((**object).clone()),
-            other => match types.def_of(other) {
-                Some((_, TypeDef::Object(o))) => Some(o.clone()),
-                _ => None,
-            },
-        }
-    };
     for f in &o.fields {
         let mut ty = types.resolve(&f.ty);
-        loop {
-            match ty {
-                Ty::Array { items } => ty = types.resolve(items),
-                Ty::Map { values } => ty = types.resolve(values),
-                _ => break,
-            }
+        while let Ty::Array { items: inner } | Ty::Map { values: inner } = ty {
+            ty = types.resolve(inner);
         }
-        let Some(inner) = object_of(ty) else {
-            continue;
+        let inner: &ObjectTy = match ty {
+            Ty::Object { object } => object,
+            other => match types.def_of(other) {
+                Some((_, TypeDef::Object(o))) => o,
+                _ => continue,
+            },
         };
         if let Some(file) = inner.fields.iter().find(|g| is_file(types, &g.ty)) {
             return Some(format!("{}.{}", f.name, file.name));
         }
-        if let Some(deeper) = nested_file(types, &inner, depth + 1) {
+        if let Some(deeper) = nested_file(types, inner, depth + 1) {
             return Some(format!("{}.{deeper}", f.name));
         }
     }
