@@ -349,6 +349,10 @@ fn default_tags_choose_the_default_features() {
         "{lib}"
     );
     assert!(
+        lib.contains("note = \"enable it in Cargo.toml: add \\\"openstack-volumes\\\" to the `features` of the `x` dependency\""),
+        "{lib}"
+    );
+    assert!(
         lib.contains("for<'a> &'a Client: disabled::OpenstackVolumesFeature"),
         "{lib}"
     );

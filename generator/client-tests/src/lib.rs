@@ -9,7 +9,3 @@
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeExample;
-
-/// The normalisation `cargo xtask roundtrip` compares with: UUIDs as 32 hex digits, RFC 3339
-/// date-times as chrono writes them, everything else as it is.
-pub use waldur_roundtrip_check::normalise;

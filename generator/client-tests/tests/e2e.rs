@@ -243,12 +243,9 @@ async fn retrieve_writes_the_uuid_dashless_and_sends_field_selection() {
         &format!("GET /api/openstack-volumes/{UUID}/?field=name HTTP/1.1"),
     );
     assert_eq!(v.name(), Some("data"));
-    // Encoding again gives the same JSON, the UUID written hyphenated and the date-time as
-    // chrono writes it (`Z` for UTC).
-    let mut expected = volume_json();
-    expected["uuid"] = json!("b9e6da6c-b616-4cac-b584-184934744208");
-    expected["created"] = json!("2023-11-08T11:47:23.190973Z");
-    assert_eq!(serde_json::to_value(&v).expect("encodes"), expected);
+    // Encoding again gives exactly the JSON the server sent: the UUID as 32 hex digits and the
+    // date-time with `+00:00`, as Waldur writes them.
+    assert_eq!(serde_json::to_value(&v).expect("encodes"), volume_json());
     // Path segments that are not UUIDs are percent-encoded by the runtime (string path
     // parameters elsewhere in the API): `/` and spaces cannot change the path.
     assert_eq!(
@@ -567,10 +564,7 @@ async fn snapshot_decodes_nested_restorations() {
     assert_eq!(third.invalid_fields(), ["uuid"]);
     assert!(s.kept_until.is_null());
     assert_eq!(s.kept_until(), None);
-    let mut expected = snapshot.clone();
-    expected["uuid"] = json!("5f1d0c5e-7a3b-4c2d-9e8f-7a6b5c4d3e2f");
-    expected["restorations"][0]["uuid"] = json!("0c1d2e3f-4051-6273-8495-a6b7c8d9eafb");
-    assert_eq!(serde_json::to_value(&s).expect("encodes"), expected);
+    assert_eq!(serde_json::to_value(&s).expect("encodes"), snapshot);
 }
 
 #[tokio::test]
@@ -904,18 +898,16 @@ mod fixture {
             fixture_things::runtime::LenientModel::is_as_documented(&t),
             "{t:?}"
         );
-        // `Debug` prints values, not wrappers.
+        // `Debug` prints values, not wrappers, in the spelling they arrived in.
         assert_eq!(
             format!("{t:?}"),
-            "Thing { uuid: b9e6da6c-b616-4cac-b584-184934744208, state: CreatedDesc, level: V3, \
-             price: \"12.50\", ratio: 0.75, created: 2024-01-02T03:04:05+00:00, day: 2024-02-29, \
+            "Thing { uuid: B9E6DA6C-B616-4CAC-B584-184934744208, state: CreatedDesc, level: V3, \
+             price: \"12.50\", ratio: 0.75, created: 2024-01-02T03:04:05Z, day: 2024-02-29, \
              url: \"\" }"
         );
-        // Written back: the UUID hyphenated and lower-case, the date-time with its offset.
-        let mut expected = body.clone();
-        expected["uuid"] = json!("b9e6da6c-b616-4cac-b584-184934744208");
-        expected["created"] = json!("2024-01-02T03:04:05Z");
-        assert_eq!(serde_json::to_value(&t).expect("encodes"), expected);
+        // Written back exactly as it came: the UUID hyphenated in upper case, the date-time
+        // with `Z`.
+        assert_eq!(serde_json::to_value(&t).expect("encodes"), body);
     }
 }
 

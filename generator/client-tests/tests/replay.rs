@@ -8,8 +8,8 @@
 //! - the recorded response decodes, with the exact typed values (UUIDs, date-times, integers,
 //!   booleans, free-form JSON), no field invalid and no undocumented key (`extra` empty: the
 //!   seed spec documents every key these responses hold);
-//! - encoding the decoded response again gives the recorded JSON, UUID and date-time spellings
-//!   normalised.
+//! - encoding the decoded response again gives the recorded JSON exactly, UUIDs and date-times
+//!   in the server's spelling.
 
 mod common;
 
@@ -486,11 +486,7 @@ async fn recorded_traffic_replays_through_the_typed_api() {
         // The response: typed values, nothing invalid, nothing undocumented, same JSON again.
         let recorded: Value = serde_json::from_str(&ex.response)
             .unwrap_or_else(|e| panic!("{what}: the recorded response is not JSON: {e}"));
-        assert_eq!(
-            common::normalise(&decoded.to_json()),
-            common::normalise(&recorded),
-            "{what}: decode-then-encode"
-        );
+        assert_eq!(decoded.to_json(), recorded, "{what}: decode-then-encode");
         match &decoded {
             Decoded::Page(page) => {
                 let total = ex
@@ -589,7 +585,7 @@ async fn a_recorded_volume_prints_typed_values() {
     let debug = format!("{v:?}");
     for part in [
         "OpenStackVolume { url: \"http://127.0.0.1:8000/api/openstack-volumes/b9e6da6cb6164cacb584184934744208/\", ",
-        "uuid: b9e6da6c-b616-4cac-b584-184934744208, ",
+        "uuid: b9e6da6cb6164cacb584184934744208, ",
         "created: 2025-06-12T18:58:14.237792+00:00, ",
         "access_url: null, ",
         "size: 1024, bootable: false, metadata: String(\"\"), ",

@@ -10,7 +10,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{ID, TOKEN, UUID, client, encoded_normalised, normalise, things_client, volume_json};
+use common::{ID, TOKEN, UUID, client, things_client, volume_json};
 use fixture_things::models::{
     CoreStates, KindEnum, Owner, PatchedThingRequest, RobotState, Thing, UploadRequest,
 };
@@ -186,8 +186,8 @@ async fn uuids_in_any_spelling_decode_to_the_same_value_and_go_out_dashless() {
             v.url(),
             Some(format!("http://127.0.0.1:8000/api/openstack-volumes/{spelling}/").as_str())
         );
-        // Written back hyphenated (serde's form of `uuid::Uuid`).
-        assert_eq!(encoded(&v)["uuid"], json!(dashed));
+        // Written back in the spelling it arrived in.
+        assert_eq!(encoded(&v)["uuid"], json!(spelling));
     }
     let expected = format!("GET /api/openstack-volumes/{UUID}/ HTTP/1.1");
     assert_eq!(
@@ -211,10 +211,14 @@ async fn date_times_and_dates_are_typed_and_keep_their_offset() {
         ("2024-01-02T05:04:05+02:00", "2024-01-02T05:04:05+02:00"),
         (
             "2023-11-08T11:47:23.190973+00:00",
-            "2023-11-08T11:47:23.190973Z",
+            "2023-11-08T11:47:23.190973+00:00",
         ),
-        ("2024-01-02T03:04:05.1Z", "2024-01-02T03:04:05.100Z"),
-        ("2024-01-02t03:04:05z", "2024-01-02T03:04:05Z"),
+        ("2024-01-02T03:04:05.1Z", "2024-01-02T03:04:05.1Z"),
+        ("2024-01-02t03:04:05z", "2024-01-02t03:04:05z"),
+        (
+            "2024-01-02 03:04:05.000-00:00",
+            "2024-01-02 03:04:05.000-00:00",
+        ),
     ];
     for (text, written) in cases {
         let t = retrieve_thing(&json!({ "created": text })).await;
@@ -460,7 +464,7 @@ async fn unknown_fields_are_kept_and_encoded_again() {
         "{debug}"
     );
     assert_eq!(v.name, vs("data"));
-    assert_eq!(encoded_normalised(&v), normalise(&body));
+    assert_eq!(encoded(&v), body);
 
     // A key written with escapes is still the same key.
     let server = TestServer::start(vec![json_reply("200 OK", r#"{"na\u006de": "escaped"}"#)]).await;
@@ -530,7 +534,7 @@ async fn a_mismatched_field_is_kept_raw_and_the_rest_decodes() {
     assert_eq!(v.uuid(), Some(ID));
     assert_eq!(v.name(), Some("data"));
     assert_eq!(v.state(), Some(&json!("OK")));
-    assert_eq!(encoded_normalised(&v), normalise(&body));
+    assert_eq!(encoded(&v), body);
 
     // An integer that does not fit i64, and a float where an integer is declared.
     let v = retrieve_volume(&json!({"size": u64::MAX})).await;

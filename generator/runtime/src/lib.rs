@@ -12,8 +12,9 @@
 //! - [`error`]: the one error type, with Django REST framework error bodies parsed.
 //! - [`retry`]: backoff policy.
 //! - [`pagination`]: pages of list responses and a stream over all items.
-//! - [`lenient`] / [`raw`] / [`scalars`]: response fields that survive a server not following
-//!   its schema, JSON kept verbatim, typed scalars (decimal, UUID, date-time, date).
+//! - [`lenient`] / [`raw`] / [`scalars`] / [`spelling`]: response fields that survive a server
+//!   not following its schema, JSON kept verbatim, typed scalars (decimal, date), and UUIDs and
+//!   date-times that keep the server's spelling.
 //! - [`limits`]: decoding memory proportional to the body.
 //! - [`nullable`]: request fields distinguishing absent, null and a value.
 //! - [`call`]: what generated request builders call (send, decode, stream).
@@ -56,6 +57,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod scalars;
+pub mod spelling;
 pub mod support;
 pub mod trace;
 pub mod version;
@@ -93,11 +95,14 @@ pub use request::{ApiRequest, MultipartValue, Query, QueryValue, encode_path_seg
 pub use response::{Accepted, ApiResponse};
 pub use retry::{RetryPolicy, Sleeper};
 pub use scalars::{Decimal, ParseDecimalError};
-pub use uuid::Uuid;
+pub use spelling::{DateTime, DateTimeForm, Uuid, UuidForm, UuidLayout};
 
-/// A timezone-aware date-time (`2024-01-02T03:04:05.123456Z`, `...+02:00`), as the API's
-/// `date-time` fields hold.
-pub type DateTime = chrono::DateTime<chrono::FixedOffset>;
+/// The `chrono` this runtime is built with: a [`DateTime`] is a `chrono::DateTime<FixedOffset>`
+/// with its spelling, and converts from and into chrono's types.
+pub use chrono;
+
+/// The `uuid` this runtime is built with: a [`Uuid`] is a `uuid::Uuid` with its spelling.
+pub use uuid;
 
 /// A calendar date (`2024-01-02`), as the API's `date` fields hold.
 pub type Date = chrono::NaiveDate;

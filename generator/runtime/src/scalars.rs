@@ -1,4 +1,5 @@
-//! Typed scalars of response and request fields: decimals, UUIDs, date-times and dates.
+//! Typed scalars of response and request fields: decimals and dates (UUIDs and date-times,
+//! which remember their spelling, are in [`super::spelling`]).
 //!
 //! Each has [`FromJson`] (a response value that does not parse stays raw, nothing fails) and
 //! [`QueryValue`] (query and path parameters). Crates: `uuid` and `chrono` with default
@@ -8,14 +9,14 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use chrono::NaiveDate;
 use serde::de::{self, Deserialize, Deserializer};
 use serde::{Serialize, Serializer};
-use uuid::Uuid;
 
 use super::lenient::{FromJson, Lenient};
 use super::raw;
 use super::request::QueryValue;
+use super::spelling::date_prefix;
 
 /// A decimal that the API transports as a JSON string (`"12.50"`) but also sends as a number
 /// (`12.50`), including for fields the spec calls `number`. It is kept as its text, never
@@ -299,7 +300,10 @@ impl QueryValue for Decimal {
 }
 
 /// Decodes leniently and refuses anything but a valid value.
-fn strict<'de, D: Deserializer<'de>, T: FromJson>(d: D, expected: &str) -> Result<T, D::Error> {
+pub(crate) fn strict<'de, D: Deserializer<'de>, T: FromJson>(
+    d: D,
+    expected: &str,
+) -> Result<T, D::Error> {
     match Lenient::<T>::deserialize(d)? {
         Lenient::Valid(v) => Ok(v),
         Lenient::Absent | Lenient::Null => Err(de::Error::custom(format!(
@@ -312,159 +316,17 @@ fn strict<'de, D: Deserializer<'de>, T: FromJson>(d: D, expected: &str) -> Resul
     }
 }
 
-/// A UUID in any spelling the server uses: hyphenated (`4f6c...-...`) or simple (32 hex
-/// digits, as Waldur writes them); also braced and `urn:uuid:` forms.
-impl FromJson for Uuid {
-    fn from_str(v: &str) -> Option<Self> {
-        Uuid::try_parse(v).ok()
-    }
-    const PLAIN_TEXT: bool = true;
-}
-
-/// 32 lower-case hex digits without hyphens, as Waldur writes UUIDs in URLs and responses
-/// (its URL patterns match only that form).
-impl QueryValue for Uuid {
-    fn query_value(&self) -> Cow<'_, str> {
-        Cow::Owned(self.simple().to_string())
-    }
-}
-
-/// An RFC 3339 date-time with an offset, as Django REST framework writes them:
-/// `2024-01-02T03:04:05.123456Z`, `2024-01-02T05:04:05+02:00`, with or without fraction.
-/// A date-time without offset is not a point in time and is kept raw.
-impl FromJson for DateTime<FixedOffset> {
-    fn from_str(v: &str) -> Option<Self> {
-        parse_date_time(v)
-    }
-    const PLAIN_TEXT: bool = true;
-}
-
-/// [`DateTime::parse_from_rfc3339`], with the spelling servers use read directly:
-/// `YYYY-MM-DDTHH:MM:SS`, up to 9 fraction digits, then `Z` or `+HH:MM`. Anything else (a
-/// space or lower-case `t`, leap second, longer fraction, invalid value) goes to chrono, so
-/// both accept exactly the same texts and give the same values; the direct path only saves
-/// chrono's general scanners, whose code does not stay in the instruction cache while a
-/// page of models is decoded.
-fn parse_date_time(v: &str) -> Option<DateTime<FixedOffset>> {
-    fn direct(b: &[u8]) -> Option<DateTime<FixedOffset>> {
-        let date = date_prefix(b)?;
-        let [b'T', h0, h1, b':', m0, m1, b':', s0, s1, ref rest @ ..] = *b.get(10..)? else {
-            return None;
-        };
-        let [h0, h1, m0, m1, s0, s1] = digits([h0, h1, m0, m1, s0, s1])?;
-        let (hour, min, sec) = (h0 * 10 + h1, m0 * 10 + m1, s0 * 10 + s1);
-        if sec > 59 {
-            return None; // a leap second: chrono's own rules
-        }
-        let (nano, zone) = match rest {
-            [b'.', frac @ ..] => {
-                const SCALE: [u32; 10] = [
-                    0,
-                    100_000_000,
-                    10_000_000,
-                    1_000_000,
-                    100_000,
-                    10_000,
-                    1_000,
-                    100,
-                    10,
-                    1,
-                ];
-                let mut nano = 0;
-                let mut count = 0;
-                for d in frac.iter().take(9).map_while(|&c| digit(c)) {
-                    nano = nano * 10 + d;
-                    count += 1;
-                }
-                if count == 0 || frac.get(count).is_some_and(u8::is_ascii_digit) {
-                    return None; // none, or more than chrono keeps: its own rules
-                }
-                (nano * SCALE[count], &frac[count..])
-            }
-            _ => (0, rest),
-        };
-        let offset = match *zone {
-            [b'Z'] => 0,
-            [sign @ (b'+' | b'-'), h0, h1, b':', m0, m1] => {
-                let [h0, h1, m0, m1] = digits([h0, h1, m0, m1])?;
-                let (h, m) = (h0 * 10 + h1, m0 * 10 + m1);
-                if h > 23 || m > 59 {
-                    return None;
-                }
-                let secs = (h * 3600 + m * 60) as i32;
-                if sign == b'-' { -secs } else { secs }
-            }
-            _ => return None,
-        };
-        let time = chrono::NaiveTime::from_hms_nano_opt(hour, min, sec, nano)?;
-        // What `and_local_timezone(offset).single()` gives for a fixed offset, directly.
-        let offset = FixedOffset::east_opt(offset)?;
-        let utc = date.and_time(time).checked_sub_offset(offset)?;
-        Some(DateTime::from_naive_utc_and_offset(utc, offset))
-    }
-    direct(v.as_bytes()).or_else(|| date_time_by_chrono(v))
-}
-
-#[cold]
-#[inline(never)]
-fn date_time_by_chrono(v: &str) -> Option<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(v).ok()
-}
-
-/// The date of text starting with `YYYY-MM-DD`.
-fn date_prefix(b: &[u8]) -> Option<NaiveDate> {
-    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, ..] = *b else {
-        return None;
-    };
-    let [y0, y1, y2, y3, m0, m1, d0, d1] = digits([y0, y1, y2, y3, m0, m1, d0, d1])?;
-    let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-    NaiveDate::from_ymd_opt(year as i32, m0 * 10 + m1, d0 * 10 + d1)
-}
-
-/// The value of an ASCII digit.
-fn digit(c: u8) -> Option<u32> {
-    let d = c.wrapping_sub(b'0');
-    (d < 10).then_some(u32::from(d))
-}
-
-/// The values of ASCII digits, if all of them are: one test for all.
-fn digits<const N: usize>(c: [u8; N]) -> Option<[u32; N]> {
-    let mut out = [0; N];
-    let mut bad = false;
-    for (o, c) in out.iter_mut().zip(c) {
-        let d = c.wrapping_sub(b'0');
-        bad |= d > 9;
-        *o = u32::from(d);
-    }
-    (!bad).then_some(out)
-}
-
-/// RFC 3339 with as many fraction digits as needed and `Z` for UTC (`+` is percent-encoded in
-/// a query).
-impl QueryValue for DateTime<FixedOffset> {
-    fn query_value(&self) -> Cow<'_, str> {
-        Cow::Owned(self.to_rfc3339_opts(SecondsFormat::AutoSi, true))
-    }
-}
-
-/// `YYYY-MM-DD`.
+/// `YYYY-MM-DD`, RFC 3339's full date, the only spelling Waldur writes. Other texts chrono
+/// would read as a date (`2024-1-05`, `+2024-01-05`) are kept raw: written back as they came,
+/// never respelled.
 impl FromJson for NaiveDate {
     fn from_str(v: &str) -> Option<Self> {
-        // `YYYY-MM-DD` directly; other spellings `%Y-%m-%d` accepts (a sign, fewer digits)
-        // through chrono. Its format-string parser is many times slower and several KiB of
-        // code on the decoding path.
         match v.len() {
-            10 => date_prefix(v.as_bytes()).or_else(|| date_by_chrono(v)),
-            _ => date_by_chrono(v),
+            10 => date_prefix(v.as_bytes()),
+            _ => None,
         }
     }
     const PLAIN_TEXT: bool = true;
-}
-
-#[cold]
-#[inline(never)]
-fn date_by_chrono(v: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()
 }
 
 impl QueryValue for NaiveDate {
@@ -563,71 +425,7 @@ mod tests {
     }
 
     #[test]
-    fn date_times_read_directly_agree_with_chrono() {
-        let mut cases: Vec<String> = [
-            "2024-01-02T03:04:05Z",
-            "2024-01-02T03:04:05.1Z",
-            "2024-01-02T03:04:05.123456789Z",
-            "2024-01-02T03:04:05.1234567891Z",
-            "2024-01-02T03:04:05.123456789123+01:00",
-            "2024-01-02T03:04:05.Z",
-            "2024-01-02T03:04:60Z",
-            "2016-12-31T23:59:60.5+00:00",
-            "2024-01-02t03:04:05z",
-            "2024-01-02 03:04:05+02:00",
-            "2024-01-02T03:04:05+23:59",
-            "2024-01-02T03:04:05-23:59",
-            "2024-01-02T03:04:05+24:00",
-            "2024-01-02T03:04:05+01:60",
-            "2024-01-02T03:04:05-00:00",
-            "2024-01-02T03:04:05+0100",
-            "2024-01-02T03:04:05+01",
-            "2024-01-02T03:04:05\u{2212}01:00",
-            "2024-01-02T03:04:05",
-            "2024-01-02T24:00:00Z",
-            "2024-01-02T23:60:00Z",
-            "2024-02-29T00:00:00Z",
-            "2023-02-29T00:00:00Z",
-            "0000-01-01T00:00:00+23:59",
-            "9999-12-31T23:59:59.999999999-23:59",
-            "2024-13-01T00:00:00Z",
-            "2024-00-01T00:00:00Z",
-            "2024-01-00T00:00:00Z",
-            "2024-1-02T03:04:05Z",
-            "+2024-01-02T03:04:05Z",
-            "2024-01-02T03:04:05ZZ",
-            "2024-01-02T03:04:05 Z",
-            "２024-01-02T03:04:05Z",
-            "",
-            "2024",
-        ]
-        .map(String::from)
-        .to_vec();
-        for frac in 0..=12 {
-            for zone in ["Z", "+05:30", "-11:45"] {
-                let digits = "987654321098".get(..frac).unwrap();
-                let dot = if frac > 0 { "." } else { "" };
-                cases.push(format!("2020-06-15T12:34:56{dot}{digits}{zone}"));
-            }
-        }
-        for text in &cases {
-            assert_eq!(
-                parse_date_time(text),
-                DateTime::parse_from_rfc3339(text).ok(),
-                "{text:?}"
-            );
-            // The offset is kept, not only the instant.
-            assert_eq!(
-                parse_date_time(text).map(|d| d.offset().local_minus_utc()),
-                DateTime::parse_from_rfc3339(text)
-                    .ok()
-                    .map(|d| d.offset().local_minus_utc()),
-            );
-        }
-    }
-
-    #[test]
-    fn dates_read_directly_agree_with_chrono() {
+    fn dates_are_typed_exactly_when_chrono_reads_them_and_they_spell_back() {
         let cases = [
             "2024-02-29",
             "2023-02-29",
@@ -649,11 +447,10 @@ mod tests {
             "2024-01-05T00:00:00Z",
         ];
         for text in cases {
-            assert_eq!(
-                <NaiveDate as FromJson>::from_str(text),
-                NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
-                "{text:?}"
-            );
+            let exact = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .filter(|d| d.format("%Y-%m-%d").to_string() == text);
+            assert_eq!(<NaiveDate as FromJson>::from_str(text), exact, "{text:?}");
         }
     }
 }

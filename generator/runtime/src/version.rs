@@ -11,7 +11,7 @@
 
 /// This runtime's version. A test keeps it equal to the crate's own (`Cargo.toml`); a vendored
 /// copy keeps it too, so it names the runtime it was copied from.
-pub const VERSION: &str = "0.1.0";
+pub const VERSION: &str = "0.2.0";
 
 /// Fails the build when this runtime cannot serve a crate generated for runtime
 /// `major.minor.patch` under Cargo's rules for `^major.minor.patch`: the same major version
@@ -161,20 +161,21 @@ mod tests {
 
     #[test]
     fn a_newer_or_other_series_names_both_versions() {
-        let message = mismatch("waldur-client", 0, 1, 7).map(|m| m.as_str().to_string());
+        let message = mismatch("waldur-client", 0, 2, 7).map(|m| m.as_str().to_string());
         assert_eq!(
             message.as_deref(),
             Some(
-                "waldur-client was generated for waldur-client-runtime 0.1.7 (requirement ^0.1.7), but this build uses waldur-client-runtime 0.1.0: depend on a compatible runtime or regenerate the crate"
+                "waldur-client was generated for waldur-client-runtime 0.2.7 (requirement ^0.2.7), but this build uses waldur-client-runtime 0.2.0: depend on a compatible runtime or regenerate the crate"
             )
         );
-        assert!(mismatch("c", 0, 2, 0).is_some());
+        assert!(mismatch("c", 0, 3, 0).is_some());
+        assert!(mismatch("c", 0, 1, 0).is_some());
         assert!(mismatch("c", 1, 0, 0).is_some());
     }
 
     #[test]
     #[should_panic(
-        expected = "my-client was generated for waldur-client-runtime 2.3.4 (requirement ^2.3.4), but this build uses waldur-client-runtime 0.1.0"
+        expected = "my-client was generated for waldur-client-runtime 2.3.4 (requirement ^2.3.4), but this build uses waldur-client-runtime 0.2.0"
     )]
     fn require_panics_with_the_message() {
         require("my-client", 2, 3, 4);

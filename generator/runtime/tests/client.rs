@@ -45,7 +45,7 @@ async fn get_sends_token_accept_user_agent_below_the_base_path() {
         format!(
             "GET /waldur/api/projects/?name=a%20b HTTP/1.1\r\n\
              accept: application/json\r\n\
-             user-agent: waldur-client-rust/0.1.0\r\n\
+             user-agent: waldur-client-rust/0.2.0\r\n\
              authorization: Token secret-token\r\n\
              host: {}\r\n\r\n",
             server.host()
@@ -290,7 +290,7 @@ async fn json_body_is_sent_exactly() {
         format!(
             "POST /api/openstack-volumes/ HTTP/1.1\r\n\
              accept: application/json\r\n\
-             user-agent: waldur-client-rust/0.1.0\r\n\
+             user-agent: waldur-client-rust/0.2.0\r\n\
              authorization: Token t\r\n\
              content-type: application/json\r\n\
              host: {}\r\n\
@@ -557,7 +557,7 @@ async fn debug_output_never_contains_the_token() {
         client_debug,
         format!(
             "Client {{ base_url: \"{}/\", auth: Some(\"Token <redacted>\"), \
-             user_agent: \"waldur-client-rust/0.1.0\", timeout: Some(60s), deadline: Some(120s), \
+             user_agent: \"waldur-client-rust/0.2.0\", timeout: Some(60s), deadline: Some(120s), \
              retry: RetryPolicy {{ max_retries: 0, initial_backoff: 500ms, max_backoff: 30s, \
              retry_non_idempotent: false, jitter: true, .. }}, page_size: 300, \
              max_response_bytes: 33554432, max_pages: None, \
@@ -590,7 +590,7 @@ async fn non_2xx_without_retry_returns_the_status_error() {
         format!(
             "POST /api/x/1/pull/ HTTP/1.1\r\n\
              accept: application/json\r\n\
-             user-agent: waldur-client-rust/0.1.0\r\n\
+             user-agent: waldur-client-rust/0.2.0\r\n\
              content-length: 0\r\n\
              host: {}\r\n\r\n",
             server.host()

@@ -46,7 +46,7 @@ async fn default_headers_are_sent_in_order_and_replace_accept_and_user_agent() {
         format!(
             "GET /api/openstack-volumes/ HTTP/1.1\r\n\
              accept: application/json\r\n\
-             user-agent: waldur-client-rust/0.1.0\r\n\
+             user-agent: waldur-client-rust/0.2.0\r\n\
              x-portal: billing\r\n\
              x-trace: a\r\n\
              x-trace: b\r\n\

@@ -1113,7 +1113,8 @@ fn empty_path_parameters_are_refused() {
         );
     }
     assert_eq!(path_param("id", &42).unwrap(), "42");
-    let uuid = uuid::Uuid::parse_str("4f6cb9a8-2e2e-4d4f-9d27-3a5a2b1c0d9e").unwrap();
+    let uuid =
+        waldur_client_runtime::Uuid::parse_str("4f6cb9a8-2e2e-4d4f-9d27-3a5a2b1c0d9e").unwrap();
     assert_eq!(
         path_param("uuid", &uuid).unwrap(),
         "4f6cb9a82e2e4d4f9d273a5a2b1c0d9e"

@@ -193,9 +193,10 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
             a.method, plan.krate.name
         );
         let label = format!("the `{f}` feature is off");
+        // Without the crate's version: a version bump must not rewrite every note.
         let note = format!(
-            "enable it in Cargo.toml: {} = {{{{ version = \"{}\", features = [\"{f}\"] }}}}",
-            plan.krate.name, plan.krate.version
+            "enable it in Cargo.toml: add \"{f}\" to the `features` of the `{}` dependency",
+            plan.krate.name
         );
         let trait_doc = format!(
             " Implemented nowhere: calling `Client::{}()` without feature `{f}` names the feature.",

@@ -49,7 +49,7 @@ pub mod models;
 /// The runtime this crate is generated for: the client, errors, paging, lenient
 /// values, the mock server.
 pub use waldur_client_runtime as runtime;
-const _: () = runtime::version::require("fixture-collisions", 0u64, 1u64, 0u64);
+const _: () = runtime::version::require("fixture-collisions", 0u64, 2u64, 0u64);
 #[cfg(feature = "blocking-tag")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking-tag")))]
 pub mod blocking;
@@ -235,7 +235,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::blocking()` needs the Cargo feature `blocking-tag` of `fixture-collisions`",
         label = "the `blocking-tag` feature is off",
-        note = "enable it in Cargo.toml: fixture-collisions = {{ version = \"0.1.0\", features = [\"blocking-tag\"] }}"
+        note = "enable it in Cargo.toml: add \"blocking-tag\" to the `features` of the `fixture-collisions` dependency"
     )]
     pub trait BlockingFeature {}
     #[cfg(not(feature = "default-tag"))]
@@ -243,7 +243,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::default_api()` needs the Cargo feature `default-tag` of `fixture-collisions`",
         label = "the `default-tag` feature is off",
-        note = "enable it in Cargo.toml: fixture-collisions = {{ version = \"0.1.0\", features = [\"default-tag\"] }}"
+        note = "enable it in Cargo.toml: add \"default-tag\" to the `features` of the `fixture-collisions` dependency"
     )]
     pub trait DefaultApiFeature {}
     #[cfg(not(feature = "foo-bar"))]
@@ -251,7 +251,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::foo_bar()` needs the Cargo feature `foo-bar` of `fixture-collisions`",
         label = "the `foo-bar` feature is off",
-        note = "enable it in Cargo.toml: fixture-collisions = {{ version = \"0.1.0\", features = [\"foo-bar\"] }}"
+        note = "enable it in Cargo.toml: add \"foo-bar\" to the `features` of the `fixture-collisions` dependency"
     )]
     pub trait FooBarFeature {}
     #[cfg(not(feature = "models"))]
@@ -259,7 +259,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::models()` needs the Cargo feature `models` of `fixture-collisions`",
         label = "the `models` feature is off",
-        note = "enable it in Cargo.toml: fixture-collisions = {{ version = \"0.1.0\", features = [\"models\"] }}"
+        note = "enable it in Cargo.toml: add \"models\" to the `features` of the `fixture-collisions` dependency"
     )]
     pub trait ModelsFeature {}
     #[cfg(not(feature = "pings"))]
@@ -267,7 +267,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::pings()` needs the Cargo feature `pings` of `fixture-collisions`",
         label = "the `pings` feature is off",
-        note = "enable it in Cargo.toml: fixture-collisions = {{ version = \"0.1.0\", features = [\"pings\"] }}"
+        note = "enable it in Cargo.toml: add \"pings\" to the `features` of the `fixture-collisions` dependency"
     )]
     pub trait PingsFeature {}
     #[cfg(not(feature = "prelude"))]
@@ -275,7 +275,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::prelude()` needs the Cargo feature `prelude` of `fixture-collisions`",
         label = "the `prelude` feature is off",
-        note = "enable it in Cargo.toml: fixture-collisions = {{ version = \"0.1.0\", features = [\"prelude\"] }}"
+        note = "enable it in Cargo.toml: add \"prelude\" to the `features` of the `fixture-collisions` dependency"
     )]
     pub trait PreludeFeature {}
     #[cfg(not(feature = "runtime"))]
@@ -283,7 +283,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::runtime_api()` needs the Cargo feature `runtime` of `fixture-collisions`",
         label = "the `runtime` feature is off",
-        note = "enable it in Cargo.toml: fixture-collisions = {{ version = \"0.1.0\", features = [\"runtime\"] }}"
+        note = "enable it in Cargo.toml: add \"runtime\" to the `features` of the `fixture-collisions` dependency"
     )]
     pub trait RuntimeApiFeature {}
     #[cfg(not(feature = "self"))]
@@ -291,7 +291,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::self_()` needs the Cargo feature `self` of `fixture-collisions`",
         label = "the `self` feature is off",
-        note = "enable it in Cargo.toml: fixture-collisions = {{ version = \"0.1.0\", features = [\"self\"] }}"
+        note = "enable it in Cargo.toml: add \"self\" to the `features` of the `fixture-collisions` dependency"
     )]
     pub trait SelfFeature {}
 }

@@ -101,7 +101,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::marketplace_orders()` needs the Cargo feature `marketplace-orders` of `fixture-orders-vendored`",
         label = "the `marketplace-orders` feature is off",
-        note = "enable it in Cargo.toml: fixture-orders-vendored = {{ version = \"0.1.0\", features = [\"marketplace-orders\"] }}"
+        note = "enable it in Cargo.toml: add \"marketplace-orders\" to the `features` of the `fixture-orders-vendored` dependency"
     )]
     pub trait MarketplaceOrdersFeature {}
 }

@@ -37,7 +37,7 @@ pub mod models;
 /// The runtime this crate is generated for: the client, errors, paging, lenient
 /// values, the mock server.
 pub use waldur_client_runtime as runtime;
-const _: () = runtime::version::require("fixture-orders", 0u64, 1u64, 0u64);
+const _: () = runtime::version::require("fixture-orders", 0u64, 2u64, 0u64);
 #[cfg(feature = "marketplace-orders")]
 #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-orders")))]
 pub mod marketplace_orders;
@@ -104,7 +104,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::marketplace_orders()` needs the Cargo feature `marketplace-orders` of `fixture-orders`",
         label = "the `marketplace-orders` feature is off",
-        note = "enable it in Cargo.toml: fixture-orders = {{ version = \"0.1.0\", features = [\"marketplace-orders\"] }}"
+        note = "enable it in Cargo.toml: add \"marketplace-orders\" to the `features` of the `fixture-orders` dependency"
     )]
     pub trait MarketplaceOrdersFeature {}
 }

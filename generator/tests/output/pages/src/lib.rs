@@ -42,7 +42,7 @@ pub mod models;
 /// The runtime this crate is generated for: the client, errors, paging, lenient
 /// values, the mock server.
 pub use waldur_client_runtime as runtime;
-const _: () = runtime::version::require("fixture-pages", 0u64, 1u64, 0u64);
+const _: () = runtime::version::require("fixture-pages", 0u64, 2u64, 0u64);
 #[cfg(feature = "gadgets")]
 #[cfg_attr(docsrs, doc(cfg(feature = "gadgets")))]
 pub mod gadgets;
@@ -109,7 +109,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::gadgets()` needs the Cargo feature `gadgets` of `fixture-pages`",
         label = "the `gadgets` feature is off",
-        note = "enable it in Cargo.toml: fixture-pages = {{ version = \"0.1.0\", features = [\"gadgets\"] }}"
+        note = "enable it in Cargo.toml: add \"gadgets\" to the `features` of the `fixture-pages` dependency"
     )]
     pub trait GadgetsFeature {}
 }

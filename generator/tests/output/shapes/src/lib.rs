@@ -44,7 +44,7 @@ pub mod models;
 /// The runtime this crate is generated for: the client, errors, paging, lenient
 /// values, the mock server.
 pub use waldur_client_runtime as runtime;
-const _: () = runtime::version::require("fixture-shapes", 0u64, 1u64, 0u64);
+const _: () = runtime::version::require("fixture-shapes", 0u64, 2u64, 0u64);
 #[cfg(feature = "alarms")]
 #[cfg_attr(docsrs, doc(cfg(feature = "alarms")))]
 pub mod alarms;
@@ -145,7 +145,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::alarms()` needs the Cargo feature `alarms` of `fixture-shapes`",
         label = "the `alarms` feature is off",
-        note = "enable it in Cargo.toml: fixture-shapes = {{ version = \"0.1.0\", features = [\"alarms\"] }}"
+        note = "enable it in Cargo.toml: add \"alarms\" to the `features` of the `fixture-shapes` dependency"
     )]
     pub trait AlarmsFeature {}
     #[cfg(not(feature = "reports"))]
@@ -153,7 +153,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::reports()` needs the Cargo feature `reports` of `fixture-shapes`",
         label = "the `reports` feature is off",
-        note = "enable it in Cargo.toml: fixture-shapes = {{ version = \"0.1.0\", features = [\"reports\"] }}"
+        note = "enable it in Cargo.toml: add \"reports\" to the `features` of the `fixture-shapes` dependency"
     )]
     pub trait ReportsFeature {}
     #[cfg(not(feature = "shared"))]
@@ -161,7 +161,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::shared()` needs the Cargo feature `shared` of `fixture-shapes`",
         label = "the `shared` feature is off",
-        note = "enable it in Cargo.toml: fixture-shapes = {{ version = \"0.1.0\", features = [\"shared\"] }}"
+        note = "enable it in Cargo.toml: add \"shared\" to the `features` of the `fixture-shapes` dependency"
     )]
     pub trait SharedFeature {}
 }

@@ -42,7 +42,7 @@ pub mod models;
 /// The runtime this crate is generated for: the client, errors, paging, lenient
 /// values, the mock server.
 pub use waldur_client_runtime as runtime;
-const _: () = runtime::version::require("fixture-things", 0u64, 1u64, 0u64);
+const _: () = runtime::version::require("fixture-things", 0u64, 2u64, 0u64);
 #[cfg(feature = "things")]
 #[cfg_attr(docsrs, doc(cfg(feature = "things")))]
 pub mod things;
@@ -109,7 +109,7 @@ pub mod disabled {
     #[diagnostic::on_unimplemented(
         message = "`Client::things()` needs the Cargo feature `things` of `fixture-things`",
         label = "the `things` feature is off",
-        note = "enable it in Cargo.toml: fixture-things = {{ version = \"0.1.0\", features = [\"things\"] }}"
+        note = "enable it in Cargo.toml: add \"things\" to the `features` of the `fixture-things` dependency"
     )]
     pub trait ThingsFeature {}
 }
