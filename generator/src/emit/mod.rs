@@ -19,6 +19,7 @@
 
 pub mod plan;
 pub mod render;
+pub mod runtime_api;
 pub mod runtime_crate;
 
 use std::collections::BTreeMap;

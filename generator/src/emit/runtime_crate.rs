@@ -164,6 +164,11 @@ fn comment_lines(prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// The runtime's source files as they are: `(file name, text)`, sorted by name.
+pub fn source_files() -> &'static [(&'static str, &'static str)] {
+    FILES
+}
+
 /// The runtime's source files as a vendored `src/runtime/` module: `lib.rs` becomes `mod.rs`,
 /// and the paths of its exported macro go through the module (`$crate` is then the generated
 /// crate, which holds the runtime as `runtime`). Keyed by file name.

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::Diagnostic;
+use crate::emit::runtime_api::MOCK_SERVER_METHODS;
 use crate::emit::runtime_crate::{self, Manifest};
 use crate::emit::{RuntimeSource, Settings};
 use crate::ir::{
@@ -32,20 +33,6 @@ const CLIENT_METHODS: &[&str] = &[
     "into_runtime",
 ];
 
-/// Methods of the runtime's `MockServer` besides the tag accessors the crate adds.
-const MOCK_SERVER_METHODS: &[&str] = &[
-    "start",
-    "start_in_thread",
-    "url",
-    "client",
-    "client_builder",
-    "expect",
-    "requests",
-    "unmatched",
-    "reset",
-    "verify",
-];
-
 /// Methods of every request builder besides the setters of optional parameters.
 const BUILDER_METHODS: &[&str] = &[
     "send",
@@ -65,7 +52,7 @@ pub fn build(api: &Api, settings: &Settings, runtime: &Manifest) -> Plan {
     let mut diags = Vec::new();
 
     // Type names first: the tag modules' types must avoid them.
-    let mut model_ns = Namespace::camel(RESERVED_TYPES).suffixed("Model");
+    let mut model_ns = Namespace::camel(&RESERVED_TYPES).suffixed("Model");
     let idents: BTreeMap<String, String> = api
         .types
         .keys()
@@ -101,7 +88,7 @@ pub fn build(api: &Api, settings: &Settings, runtime: &Manifest) -> Plan {
         let accessor = client_ns.claim(&snake_ident(&spelled));
         let mock_accessor = mock_ns.claim(&snake_ident(&spelled));
         // Types of the tag module: models are referred to by path, but users glob-import both.
-        let mut tag_types = Namespace::camel(RESERVED_TYPES).avoiding(model_idents.clone());
+        let mut tag_types = Namespace::camel(&RESERVED_TYPES).avoiding(model_idents.clone());
         let base = camel_prefix(&spelled);
         let handle = tag_types.claim(&format!("{base}Api"));
         let mock_handle = tag_types.claim(&format!("{base}Mock"));

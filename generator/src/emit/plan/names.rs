@@ -10,9 +10,11 @@
 //! order, so the same spec always gives the same names.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
+
+use crate::emit::runtime_api;
 
 /// Strict and reserved keywords of Rust 2024: never plain identifiers.
 const KEYWORDS: &[&str] = &[
@@ -28,9 +30,16 @@ pub fn is_keyword(s: &str) -> bool {
 }
 
 /// Type names the generated code uses unqualified (the prelude) or that users import next to
-/// the models (the runtime's re-exports): a model must not take them.
-pub const RESERVED_TYPES: &[&str] = &[
-    // Prelude and std.
+/// the models: a model must not take them. The runtime's come from its table
+/// ([`runtime_api::reserved_types`]), so they are the names it really imports and re-exports.
+pub static RESERVED_TYPES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut names = STD_TYPES.to_vec();
+    names.extend(runtime_api::reserved_types());
+    names
+});
+
+/// The prelude's and std's type names generated code uses unqualified.
+const STD_TYPES: &[&str] = &[
     "Option",
     "Some",
     "None",
@@ -69,23 +78,6 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Debug",
     "Hash",
     "Self",
-    // The runtime's names, re-exported at the crate root and in the prelude.
-    "Client",
-    "ClientBuilder",
-    "Error",
-    "Page",
-    "Lenient",
-    "Nullable",
-    "Value",
-    "Decimal",
-    "Uuid",
-    "DateTime",
-    "Date",
-    "FileUpload",
-    "Accepted",
-    "RetryPolicy",
-    "Stream",
-    "MockServer",
 ];
 
 /// The model file (`models/shared.rs`) of the types several tags use.
@@ -97,7 +89,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     // gets another module name, so its own models do not land in that file.
     SHARED_MODELS,
     "models",
-    "runtime",
+    runtime_api::MODULE,
     "prelude",
     "mock",
     "std",
@@ -379,7 +371,7 @@ mod tests {
         assert_eq!(ns.claim("name"), "name_param");
         assert_eq!(ns.claim("type_"), "type_");
         assert_eq!(ns.claim("type_"), "type_param");
-        let mut types = Namespace::camel(RESERVED_TYPES);
+        let mut types = Namespace::camel(&RESERVED_TYPES);
         assert_eq!(types.claim("Result"), "Result2");
         let mut features = Namespace::kebab(&["default"]);
         assert_eq!(features.claim("default"), "default-2");

@@ -5,6 +5,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::plan::{Constructor, CratePlan, Plan, RequestModel, RuntimePlan, TypeKind};
+// Interpolated, a runtime name prints its path: `#Client` is `runtime::Client`.
+use crate::emit::runtime_api::{
+    self,
+    rt::{Client, ClientBuilder, blocking, mock, prelude, version},
+};
 
 use super::docs::{escape_inline, raw_inner_doc_attrs};
 use super::tokens::ident;
@@ -163,6 +168,7 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
         })
         .collect();
     let (mock_decls, mock_impls): (Vec<_>, Vec<_>) = mock_accessors.into_iter().unzip();
+    let runtime_module = ident(runtime_api::MODULE);
     let runtime = match &plan.krate.runtime {
         RuntimePlan::Dependency {
             lib,
@@ -173,14 +179,14 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
             quote! {
                 /// The runtime this crate is generated for: the client, errors, paging, lenient
                 /// values, the mock server.
-                pub use #lib as runtime;
+                pub use #lib as #runtime_module;
 
                 // A runtime of another series in the build is one error naming both versions.
-                const _: () = runtime::version::require(#name, #major, #minor, #patch);
+                const _: () = #version::require(#name, #major, #minor, #patch);
             }
         }
         RuntimePlan::Vendored { .. } => quote! {
-            pub mod runtime;
+            pub mod #runtime_module;
         },
     };
     let disabled = plan.client.accessors.iter().map(|a| {
@@ -217,6 +223,8 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
         )
     });
     let (disabled_traits, disabled_accessors): (Vec<_>, Vec<_>) = disabled.unzip();
+    let root_reexports = runtime_api::root_reexports().into_iter().map(ident);
+    let prelude_reexports = runtime_api::prelude_reexports().into_iter().map(ident);
     quote! {
         #docs
         #![forbid(unsafe_code)]
@@ -233,11 +241,11 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
         #runtime
         #(#modules)*
 
-        pub use runtime::{Accepted, Date, DateTime, Decimal, Error, FileUpload, Lenient, Nullable, Page, RetryPolicy, Uuid};
+        pub use #runtime_module::{#(#root_reexports),*};
 
         /// Configures a [`Client`] of this crate: `Client::builder(url)` or
         /// `ClientBuilder::from_env()`, the settings, then `.build()`.
-        pub type ClientBuilder = runtime::ClientBuilder<Client>;
+        pub type ClientBuilder = #ClientBuilder<Client>;
 
         /// A Waldur API client: one accessor per tag (`client.openstack_volumes()`), each
         /// returning a handle whose methods build requests. Cheap to clone.
@@ -245,13 +253,13 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
         /// Built with [`Client::new`] (token authentication) or [`Client::builder`].
         #[derive(Debug, Clone)]
         pub struct Client {
-            inner: runtime::Client,
+            inner: #Client,
         }
 
         impl Client {
             /// A client sending `Authorization: Token <token>` to `base_url`.
             pub fn new(base_url: &str, token: &str) -> Result<Client, Error> {
-                runtime::Client::new(base_url, token).map(Client::from_runtime)
+                #Client::new(base_url, token).map(Client::from_runtime)
             }
 
             /// Configures a client: authentication scheme, timeouts, deadline, retries, page
@@ -264,16 +272,16 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
             /// and optionally `WALDUR_API_TOKEN_SCHEME` (`Token` by default, `Bearer` for OIDC
             /// and personal access tokens). Errors name the missing or invalid variable.
             pub fn from_env() -> Result<Client, Error> {
-                runtime::Client::from_env().map(Client::from_runtime)
+                #Client::from_env().map(Client::from_runtime)
             }
 
             /// Wraps a configured runtime client.
-            pub fn from_runtime(inner: runtime::Client) -> Client {
+            pub fn from_runtime(inner: #Client) -> Client {
                 Client { inner }
             }
 
             /// The runtime client (base URL, retry policy, raw requests with `execute`).
-            pub fn runtime(&self) -> &runtime::Client {
+            pub fn runtime(&self) -> &#Client {
                 &self.inner
             }
 
@@ -298,12 +306,12 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
         }
 
         #[cfg(feature = "mock")]
-        impl MockServerExt for runtime::mock::MockServer {
+        impl MockServerExt for #mock::MockServer {
             #(#mock_impls)*
         }
 
-        impl From<runtime::Client> for Client {
-            fn from(inner: runtime::Client) -> Client {
+        impl From<#Client> for Client {
+            fn from(inner: #Client) -> Client {
                 Client { inner }
             }
         }
@@ -313,10 +321,10 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
         /// `TryStreamExt`), with feature `blocking` `.wait()` and `.wait_iter()`, and with
         /// feature `mock` the typed expectations of the mock server.
         pub mod prelude {
-            pub use crate::runtime::prelude::*;
-            pub use crate::{Client, ClientBuilder, Error, Lenient, Nullable, Page};
+            pub use crate::#prelude::*;
+            pub use crate::{Client, ClientBuilder, #(#prelude_reexports),*};
             #[cfg(feature = "blocking")]
-            pub use crate::runtime::blocking::{Wait, WaitIter};
+            pub use crate::#blocking::{Wait, WaitIter};
             #[cfg(feature = "mock")]
             pub use crate::MockServerExt;
         }

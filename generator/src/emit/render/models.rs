@@ -16,6 +16,11 @@ use crate::emit::plan::{
     TypeKind, TypePlan,
 };
 use crate::ir::EnumValue;
+// Interpolated, a runtime name prints its path: `#Error` is `runtime::Error`.
+use crate::emit::runtime_api::rt::{
+    self, Error, Extra, FromJson, Inspect, Inspector, MultipartBody, MultipartValue, QueryValue,
+    missing_field, multipart_value, required_nullable, string_or_integer,
+};
 
 use super::docs::doc_attrs;
 use super::tokens::{arg, arg_into, element, ident, ty};
@@ -91,18 +96,20 @@ fn response_model(name: &str, plan: &TypePlan, m: &ResponseModel) -> TokenStream
         quote!(#fid(#wire))
     });
     let accessor_impl = (!m.fields.is_empty()).then(|| quote! { impl #id { #(#accessors)* } });
+    // The runtime's `response_model!` (this function has its name).
+    let impls = rt::response_model;
     quote! {
         #docs
         #[derive(Clone, PartialEq, Default)]
         pub struct #id {
             #(#decls)*
             /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-            pub #extra: runtime::Extra,
+            pub #extra: #Extra,
         }
 
         #accessor_impl
 
-        runtime::response_model! { #id, #name, #extra, [#(#fields),*] }
+        #impls! { #id, #name, #extra, [#(#fields),*] }
     }
 }
 
@@ -164,9 +171,10 @@ fn request_model(name: &str, plan: &TypePlan, m: &RequestModel) -> TokenStream {
             Presence::RequiredNullable => {
                 // serde's derive reads a missing `Option` field as `None`; through a function
                 // a missing field is an error, as for the other required fields.
-                let strict = m
-                    .deserialize
-                    .then(|| quote!(deserialize_with = "runtime::required_nullable"));
+                let strict = m.deserialize.then(|| {
+                    let with = required_nullable.to_string();
+                    quote!(deserialize_with = #with)
+                });
                 let attr = match (rename, strict) {
                     (None, None) => None,
                     (Some(r), None) => Some(quote!(#[serde(#r)])),
@@ -191,14 +199,14 @@ fn request_model(name: &str, plan: &TypePlan, m: &RequestModel) -> TokenStream {
     let from_json = m.in_responses.then(|| {
         quote! {
             /// Request models decode strictly; this lets one appear inside a response too.
-            impl runtime::FromJson for #id {
+            impl #FromJson for #id {
                 const ACCEPTS_MAP: bool = true;
                 fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
                     <Self as serde::Deserialize>::deserialize(serde::de::value::MapAccessDeserializer::new(map))
                 }
             }
             /// Decoded strictly: nothing in it can be invalid or unknown.
-            impl runtime::Inspect for #id {}
+            impl #Inspect for #id {}
         }
     });
     let multipart = m.has_files.then(|| multipart_impl(&id, m));
@@ -302,7 +310,7 @@ fn constructor(name: &str, id: &proc_macro2::Ident, m: &RequestModel) -> TokenSt
                     Presence::Optional => quote!(#fid: Nullable::Absent,),
                     Presence::RequiredNullable => quote!(#fid: self.#fid.unwrap_or_default(),),
                     _ => quote! {
-                        #fid: self.#fid.ok_or_else(|| runtime::missing_field(#name, #wire))?,
+                        #fid: self.#fid.ok_or_else(|| #missing_field(#name, #wire))?,
                     },
                 }
             });
@@ -330,7 +338,7 @@ fn constructor(name: &str, id: &proc_macro2::Ident, m: &RequestModel) -> TokenSt
 
                     /// The request, with every optional field absent; an error names the first
                     /// required field that was not set.
-                    pub fn build(self) -> Result<#id, runtime::Error> {
+                    pub fn build(self) -> Result<#id, #Error> {
                         Ok(#id {
                             #(#inits)*
                             #extra: Default::default(),
@@ -349,13 +357,13 @@ fn multipart_impl(id: &proc_macro2::Ident, m: &RequestModel) -> TokenStream {
         let fid = ident(&f.ident);
         let wire = &f.wire;
         let push_one = if matches!(f.ty, RustTy::Vec(..)) {
-            quote!(for item in v { parts.push((#wire.to_string(), runtime::multipart_value(#wire, item)?)); })
+            quote!(for item in v { parts.push((#wire.to_string(), #multipart_value(#wire, item)?)); })
         } else {
-            quote!(parts.push((#wire.to_string(), runtime::multipart_value(#wire, v)?));)
+            quote!(parts.push((#wire.to_string(), #multipart_value(#wire, v)?));)
         };
         // An explicit `null` goes as an empty part: Django REST framework reads an empty form
         // value of a nullable field as null.
-        let null = quote!(parts.push((#wire.to_string(), runtime::MultipartValue::Text(String::new())));) ;
+        let null = quote!(parts.push((#wire.to_string(), #MultipartValue::Text(String::new())));) ;
         match f.presence {
             Presence::Optional => quote! {
                 match &self.#fid {
@@ -402,12 +410,12 @@ fn multipart_impl(id: &proc_macro2::Ident, m: &RequestModel) -> TokenStream {
         quote!(#(#files)||*)
     };
     quote! {
-        impl runtime::MultipartBody for #id {
-            fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
+        impl #MultipartBody for #id {
+            fn parts(&self) -> Result<Vec<(String, #MultipartValue)>, #Error> {
                 let mut parts = Vec::new();
                 #(#pushes)*
                 for (k, v) in &self.#extra {
-                    parts.push((k.clone(), runtime::multipart_value(k, v)?));
+                    parts.push((k.clone(), #multipart_value(k, v)?));
                 }
                 Ok(parts)
             }
@@ -486,18 +494,18 @@ fn integer_enum_with_blank(
         }
         impl<'de> serde::Deserialize<'de> for #id {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = runtime::string_or_integer(deserializer)?;
+                let text = #string_or_integer(deserializer)?;
                 Self::from_text(&text).ok_or_else(|| {
                     <D::Error as serde::de::Error>::custom(format!("expected an integer or \"\", found {text:?}"))
                 })
             }
         }
-        impl runtime::FromJson for #id {
+        impl #FromJson for #id {
             fn from_i64(v: i64) -> Option<Self> { Some(Self::from(v)) }
             fn from_u64(v: u64) -> Option<Self> { i64::try_from(v).ok().map(Self::from) }
             fn from_str(v: &str) -> Option<Self> { Self::from_text(v) }
         }
-        impl runtime::QueryValue for #id {
+        impl #QueryValue for #id {
             fn query_value(&self) -> std::borrow::Cow<'_, str> { std::borrow::Cow::Owned(self.to_string()) }
         }
         #inspect
@@ -522,8 +530,8 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
         quote!(#[doc = #doc] #vid,)
     });
     let inspect = quote! {
-        impl runtime::Inspect for #id {
-            fn inspect(&self, at: &mut runtime::Inspector) {
+        impl #Inspect for #id {
+            fn inspect(&self, at: &mut #Inspector) {
                 if let Self::#unknown(v) = self { at.unknown_enum_value(v) }
             }
         }
@@ -589,11 +597,11 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
                     <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
                 }
             }
-            impl runtime::FromJson for #id {
+            impl #FromJson for #id {
                 fn from_i64(v: i64) -> Option<Self> { Some(Self::from(v)) }
                 fn from_u64(v: u64) -> Option<Self> { i64::try_from(v).ok().map(Self::from) }
             }
-            impl runtime::QueryValue for #id {
+            impl #QueryValue for #id {
                 fn query_value(&self) -> std::borrow::Cow<'_, str> { std::borrow::Cow::Owned(self.value().to_string()) }
             }
             #inspect
@@ -601,7 +609,7 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
     }
     // Values such as `"1"` may arrive as JSON numbers, inside a lenient field or not.
     let text = if e.numeric_strings {
-        quote!(runtime::string_or_integer(deserializer)?)
+        quote!(#string_or_integer(deserializer)?)
     } else {
         quote!(<std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?)
     };
@@ -672,11 +680,11 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
                 Ok(Self::from(s.as_ref()))
             }
         }
-        impl runtime::FromJson for #id {
+        impl #FromJson for #id {
             fn from_str(v: &str) -> Option<Self> { Some(Self::from(v)) }
             #numbers
         }
-        impl runtime::QueryValue for #id {
+        impl #QueryValue for #id {
             fn query_value(&self) -> std::borrow::Cow<'_, str> { std::borrow::Cow::Borrowed(self.as_str()) }
         }
         #inspect

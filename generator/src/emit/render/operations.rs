@@ -15,6 +15,12 @@ use crate::emit::plan::{
     TagPlan,
 };
 use crate::ir::Method;
+// Interpolated, a runtime name prints its path: `#send` is `runtime::send`.
+use crate::emit::runtime_api::rt::{
+    Accepted, ApiRequest, Client, Error, FieldError, ItemStream, MultipartBody, Page, RawBody,
+    ResponseFuture, WaitError, WaitPolicy, decode, form_fields, mock, mock_ops, order_state,
+    paging, path_param, send, stream_items, wait_for,
+};
 
 use super::docs::{doc_attrs, escape_inline, raw_doc_attrs};
 use super::tokens::{arg, arg_into, ident, ty};
@@ -33,7 +39,7 @@ pub fn render_tag(tag: &TagPlan, accessor: &str) -> Vec<TokenStream> {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy)]
         pub struct #handle<'a> {
-            pub(crate) client: &'a runtime::Client,
+            pub(crate) client: &'a #Client,
         }
 
         impl<'a> #handle<'a> {
@@ -83,8 +89,8 @@ fn mock_handle(tag: &TagPlan) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
-            pub fn #name(&self, #(#params),*) -> runtime::mock_ops::MockOperation<'a, #out> {
-                runtime::mock_ops::MockOperation::new(self.server, #verb, #template, #operation_id, #status)
+            pub fn #name(&self, #(#params),*) -> #mock_ops::MockOperation<'a, #out> {
+                #mock_ops::MockOperation::new(self.server, #verb, #template, #operation_id, #status)
                     #(#matchers)*
             }
         }
@@ -99,7 +105,7 @@ fn mock_handle(tag: &TagPlan) -> TokenStream {
         #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         #[derive(Debug, Clone, Copy)]
         pub struct #handle<'a> {
-            pub(crate) server: &'a runtime::mock::MockServer,
+            pub(crate) server: &'a #mock::MockServer,
         }
 
         #[cfg(feature = "mock")]
@@ -231,10 +237,10 @@ fn output_type(output: &Output) -> TokenStream {
     match output {
         Output::Page { item } => {
             let item = ty(item);
-            quote!(runtime::Page<#item>)
+            quote!(#Page<#item>)
         }
         Output::Json { ty: t, .. } => ty(t),
-        Output::Accepted => quote!(runtime::Accepted),
+        Output::Accepted => quote!(#Accepted),
         Output::Count => quote!(u64),
         Output::Text => quote!(String),
         Output::NdJson => quote!(Vec<serde_json::Value>),
@@ -287,7 +293,7 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
         }
     });
     let request = request_fn(op);
-    let send = send_fn(op);
+    let send_method = send_fn(op);
     let list = list_fns(op);
     let order = order_fn(tag, op);
     // Trait impls are what a whole-API crate pays for most in compile memory (each derive on
@@ -307,7 +313,7 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
         #clone
         #[must_use = "a request does nothing until it is awaited"]
         pub struct #name {
-            client: runtime::Client,
+            client: #Client,
             #(#fields)*
         }
 
@@ -316,14 +322,14 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
             #unchecked_method
             #body_setter
             #request
-            #send
+            #send_method
             #list
             #order
         }
 
         impl std::future::IntoFuture for #name {
-            type Output = Result<#out, runtime::Error>;
-            type IntoFuture = runtime::ResponseFuture<#out>;
+            type Output = Result<#out, #Error>;
+            type IntoFuture = #ResponseFuture<#out>;
             fn into_future(self) -> Self::IntoFuture {
                 self.send()
             }
@@ -435,7 +441,7 @@ fn request_fn(op: &OperationPlan) -> TokenStream {
                 fmt.push_str("{}");
                 let id = ident(&a.ident);
                 let wire = &a.wire;
-                fmt_args.push(quote!(runtime::path_param(#wire, &self.#id)?));
+                fmt_args.push(quote!(#path_param(#wire, &self.#id)?));
             }
             // A placeholder without a parameter stays literal (the planner reports it).
             None => fmt.push_str(&format!("{{{{{name}}}}}")),
@@ -469,8 +475,8 @@ fn request_fn(op: &OperationPlan) -> TokenStream {
     let operation_id = &op.operation_id;
     let template = &op.path;
     quote! {
-        fn request(&self, method: reqwest::Method) -> Result<runtime::ApiRequest, runtime::Error> {
-            let mut req = runtime::ApiRequest::new(method, #path).operation(#operation_id, #template);
+        fn request(&self, method: reqwest::Method) -> Result<#ApiRequest, #Error> {
+            let mut req = #ApiRequest::new(method, #path).operation(#operation_id, #template);
             #query_block
             req.query().push_unchecked(&self.#unchecked);
             #body
@@ -494,18 +500,18 @@ fn attach_body(b: &BodyPlan) -> TokenStream {
     let attach = match b.encoding {
         BodyEncoding::Json => quote!(req.json(body)),
         BodyEncoding::JsonOrMultipart => quote! {
-            if runtime::MultipartBody::has_files(body) {
-                Ok(req.multipart(runtime::MultipartBody::parts(body)?))
+            if #MultipartBody::has_files(body) {
+                Ok(req.multipart(#MultipartBody::parts(body)?))
             } else {
                 req.json(body)
             }
         },
         BodyEncoding::Multipart => {
-            quote!(Ok(req.multipart(runtime::MultipartBody::parts(body)?)))
+            quote!(Ok(req.multipart(#MultipartBody::parts(body)?)))
         }
-        BodyEncoding::FormUrlEncoded => quote!(Ok(req.form(runtime::form_fields(body)?))),
+        BodyEncoding::FormUrlEncoded => quote!(Ok(req.form(#form_fields(body)?))),
         BodyEncoding::Raw => quote! {
-            Ok(req.raw(runtime::RawBody::content_type(body), runtime::RawBody::raw_bytes(body)))
+            Ok(req.raw(#RawBody::content_type(body), #RawBody::raw_bytes(body)))
         },
     };
     if b.required {
@@ -538,37 +544,37 @@ fn method_tokens(m: Method) -> TokenStream {
 fn send_fn(op: &OperationPlan) -> TokenStream {
     let verb = method_tokens(op.http_method);
     let out = output_type(&op.output);
-    let decode = match &op.output {
+    let decoder = match &op.output {
         Output::Page { .. } => {
             let list = op.list.as_ref();
             let page = ident(list.map_or("page", |l| l.page_setter.as_str()));
             let size = ident(list.map_or("page_size", |l| l.page_size_setter.as_str()));
             return quote! {
                 /// Sends the request: one page of the list.
-                pub fn send(self) -> runtime::ResponseFuture<#out> {
-                    let (page, page_size) = runtime::paging(&self.client, self.#page, self.#size);
+                pub fn send(self) -> #ResponseFuture<#out> {
+                    let (page, page_size) = #paging(&self.client, self.#page, self.#size);
                     let req = self.request(#verb);
-                    runtime::send(self.client, req, runtime::decode::page(page, page_size))
+                    #send(self.client, req, #decode::page(page, page_size))
                 }
             };
         }
         Output::Json {
             allow_empty: true, ..
-        } => quote!(runtime::decode::json_or_default),
+        } => quote!(#decode::json_or_default),
         Output::Json {
             allow_empty: false, ..
-        } => quote!(runtime::decode::json),
-        Output::Accepted => quote!(runtime::decode::accepted),
-        Output::Count => quote!(runtime::decode::count),
-        Output::Text => quote!(runtime::decode::text),
-        Output::NdJson => quote!(runtime::decode::ndjson),
-        Output::Binary => quote!(runtime::decode::bytes),
+        } => quote!(#decode::json),
+        Output::Accepted => quote!(#decode::accepted),
+        Output::Count => quote!(#decode::count),
+        Output::Text => quote!(#decode::text),
+        Output::NdJson => quote!(#decode::ndjson),
+        Output::Binary => quote!(#decode::bytes),
     };
     quote! {
         /// Sends the request (what `.await` does).
-        pub fn send(self) -> runtime::ResponseFuture<#out> {
+        pub fn send(self) -> #ResponseFuture<#out> {
             let req = self.request(#verb);
-            runtime::send(self.client, req, #decode)
+            #send(self.client, req, #decoder)
         }
     }
 }
@@ -589,10 +595,10 @@ fn list_fns(op: &OperationPlan) -> TokenStream {
         /// Every item of the list, page after page (of `page_size` items, or the client's
         /// default size), starting at page 1. At most one page is held in memory; the stream
         /// ends after the last page or with the first error.
-        pub fn stream(self) -> runtime::ItemStream<#item> {
-            let (_, page_size) = runtime::paging(&self.client, None, self.#size);
+        pub fn stream(self) -> #ItemStream<#item> {
+            let (_, page_size) = #paging(&self.client, None, self.#size);
             let client = self.client.clone();
-            runtime::stream_items(client, page_size, move |page, page_size| {
+            #stream_items(client, page_size, move |page, page_size| {
                 let mut this = self.clone();
                 this.#page = Some(i64::from(page));
                 this.#size = Some(i64::from(page_size));
@@ -601,12 +607,12 @@ fn list_fns(op: &OperationPlan) -> TokenStream {
         }
 
         #[doc = #count_doc]
-        pub fn count(self) -> runtime::ResponseFuture<u64> {
+        pub fn count(self) -> #ResponseFuture<u64> {
             let mut this = self;
             this.#page = None;
             this.#size = None;
             let req = this.request(reqwest::Method::HEAD);
-            runtime::send(this.client, req, runtime::decode::count)
+            #send(this.client, req, #decode::count)
         }
     }
 }
@@ -639,20 +645,20 @@ fn order_fn(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
         " Submits the order, then polls it (`{retrieve}`) under `policy` until it is `done` \
          (the final order is returned), or fails with the order's `error_message` when it is \
          `erred`, `canceled` or `rejected`; the time budget, the interval and cancellation (drop \
-         the future) are those of [`runtime::wait_for`].",
+         the future) are those of [`{wait_for}`].",
         retrieve = o.retrieve_method
     );
     quote! {
         #[doc = #doc]
         pub async fn #method(
             self,
-            policy: &runtime::WaitPolicy,
-        ) -> Result<models::#order, runtime::WaitError<models::#order>> {
+            policy: &#WaitPolicy,
+        ) -> Result<models::#order, #WaitError<models::#order>> {
             let client = self.client.clone();
             let submitted = match self.send().await {
                 Ok(order) => order,
                 Err(error) => {
-                    return Err(runtime::WaitError::Request {
+                    return Err(#WaitError::Request {
                         what: "the order to be submitted".to_string(),
                         error,
                         poll: 0,
@@ -662,20 +668,20 @@ fn order_fn(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
             };
             let Some(uuid) = submitted.#uuid() else {
                 let found = format!("{:?}", submitted.#uuid);
-                return Err(runtime::WaitError::Request {
+                return Err(#WaitError::Request {
                     what: "the submitted order's uuid".to_string(),
-                    error: runtime::FieldError::new(#field, found).into(),
+                    error: #FieldError::new(#field, found).into(),
                     poll: 0,
                     last: Some(submitted),
                 });
             };
             let handle = #handle { client: &client };
             let what = format!("order {uuid} to be done");
-            runtime::wait_for(
+            #wait_for(
                 policy,
                 &what,
                 || handle.#retrieve(uuid).send(),
-                |order: &models::#order| runtime::order_state(#state_str, #error_message),
+                |order: &models::#order| #order_state(#state_str, #error_message),
             )
             .await
         }

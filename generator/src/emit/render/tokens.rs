@@ -1,14 +1,15 @@
 //! Plan types -> Rust type tokens. Every generated file imports the same names
-//! ([`file_imports`]): the runtime's types the models use (`Lenient`, `Uuid`, ...), reserved in
-//! every namespace of the plan so no generated name can shadow them, and the `models` and
-//! `runtime` modules, through which everything else is named (`models::OpenStackVolume`,
-//! `runtime::send`). No glob import: name resolution stays cheap in a crate of thousands of
-//! types.
+//! ([`file_imports`]): the runtime's types the models use (`Lenient`, `Uuid`, ...), listed in
+//! the runtime's table (`emit::runtime_api`) and reserved from there so no generated name can
+//! shadow them, and the `models` and `runtime` modules, through which everything else is named
+//! (`models::OpenStackVolume`, `runtime::send`). No glob import: name resolution stays cheap
+//! in a crate of thousands of types.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::emit::plan::{Lenient, RustTy};
+use crate::emit::runtime_api;
 
 /// An identifier the plan allocated (always a valid, non-keyword Rust identifier).
 pub fn ident(name: &str) -> Ident {
@@ -75,11 +76,11 @@ pub fn arg_into(t: &RustTy, value: &Ident) -> TokenStream {
 
 /// The imports at the top of every generated model and tag file (see the module docs).
 pub fn file_imports() -> TokenStream {
+    let runtime = ident(runtime_api::MODULE);
+    let names = runtime_api::file_imports().into_iter().map(ident);
     quote! {
         #[allow(unused_imports)]
-        use crate::runtime::{
-            self, reqwest, serde_json, Date, DateTime, Decimal, FileUpload, Lenient, Nullable, Uuid,
-        };
+        use crate::#runtime::{self, #(#names),*};
         #[allow(unused_imports)]
         use crate::models;
     }
