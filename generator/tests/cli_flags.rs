@@ -254,7 +254,7 @@ fn the_runtime_is_a_dependency_or_vendored() {
     let (cargo, lib, vendored) = generate(&[], "dep");
     assert!(
         cargo.contains(
-            "\nwaldur-client-runtime = { version = \"0.1.0\", default-features = false }\n"
+            "\nwaldur-client-runtime = { version = \"0.2.0\", default-features = false }\n"
         ),
         "{cargo}"
     );
@@ -270,7 +270,7 @@ fn the_runtime_is_a_dependency_or_vendored() {
     );
     assert!(
         lib.contains(
-            "const _: () = runtime::version::require(\"waldur-client\", 0u64, 1u64, 0u64);"
+            "const _: () = runtime::version::require(\"waldur-client\", 0u64, 2u64, 0u64);"
         ),
         "{lib}"
     );
@@ -278,7 +278,7 @@ fn the_runtime_is_a_dependency_or_vendored() {
 
     let (cargo, _, _) = generate(&["--runtime-path", "../runtime"], "path");
     assert!(
-        cargo.contains("\nwaldur-client-runtime = { version = \"0.1.0\", path = \"../runtime\", default-features = false }\n"),
+        cargo.contains("\nwaldur-client-runtime = { version = \"0.2.0\", path = \"../runtime\", default-features = false }\n"),
         "{cargo}"
     );
 

@@ -451,7 +451,7 @@ fn whole_api_inputs_keep_the_invariants() {
 }
 
 #[test]
-fn a_tag_named_shared_keeps_its_models_out_of_the_shared_file() {
+fn tags_named_like_the_crates_own_modules_get_other_module_names() {
     let (_, plan, _) = plan_of(&[repo("generator/tests/fixtures/shapes/shapes.yaml")]);
     let file_of = |t: &str| {
         plan.types
@@ -468,6 +468,12 @@ fn a_tag_named_shared_keeps_its_models_out_of_the_shared_file() {
     assert_eq!(
         (shared.module.as_str(), shared.feature.as_str()),
         ("shared_api", "shared")
+    );
+    // Likewise a tag named like the module of the feature-off markers.
+    let disabled = plan.tags.iter().find(|t| t.tag == "disabled");
+    assert_eq!(
+        disabled.map(|t| (t.module.as_str(), t.feature.as_str())),
+        Some(("disabled_api", "disabled"))
     );
     // The tag's own model, compiled with its feature alone; the one `alarms` uses too, in the
     // file of shared models.

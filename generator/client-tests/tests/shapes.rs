@@ -118,3 +118,17 @@ async fn a_tag_named_shared_keeps_its_own_models_apart_from_the_shared_ones() {
         .expect("decodes");
     assert_eq!(alarm.level(), Some(LevelEnum::V1));
 }
+
+/// The crate's module of feature-off markers is `disabled`: the tag of that name has the module
+/// `disabled_api`, and both compile side by side.
+#[tokio::test]
+async fn a_tag_named_disabled_lives_beside_the_feature_off_markers() {
+    let server = TestServer::start(vec![json_reply("200 OK", r#"[{"name":"z","level":3}]"#)]).await;
+    let alarms = client(&server).disabled().list().await.expect("decodes");
+    assert_eq!(alarms[0].get().and_then(|a| a.level()), Some(LevelEnum::V3));
+    let _: Option<fixture_shapes::disabled_api::DisabledListBuilder> = None;
+    assert_eq!(
+        server.requests()[0].request_line(),
+        "GET /api/disabled/ HTTP/1.1"
+    );
+}

@@ -558,7 +558,8 @@ mod tests {
             runtime.resolve("prelude::Client"),
             Some(Found::Local(Kind::Type))
         );
-        assert_eq!(runtime.resolve("Uuid"), Some(Found::External));
+        assert_eq!(runtime.resolve("Uuid"), Some(Found::Local(Kind::Type)));
+        assert_eq!(runtime.resolve("uuid"), Some(Found::External));
         assert_eq!(runtime.resolve("connections"), None);
         assert_eq!(runtime.resolve("NoSuchName"), None);
     }

@@ -17,7 +17,7 @@ mod names;
 mod rust_types;
 
 pub use build::build;
-pub use names::Namespace;
+pub use names::{DISABLED_FEATURES, Namespace};
 pub use rust_types::describe;
 
 use std::collections::BTreeMap;

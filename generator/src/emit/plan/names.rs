@@ -83,12 +83,17 @@ const STD_TYPES: &[&str] = &[
 /// The model file (`models/shared.rs`) of the types several tags use.
 pub const SHARED_MODELS: &str = "shared";
 
+/// The module of the marker traits that make calling the accessor of a tag whose feature is
+/// off a compile error naming the feature.
+pub const DISABLED_FEATURES: &str = "disabled";
+
 /// Modules of the generated crate besides the tag modules.
 pub const RESERVED_MODULES: &[&str] = &[
     // The file of the models several tags use (`models/shared.rs`): a tag named `shared`
     // gets another module name, so its own models do not land in that file.
     SHARED_MODELS,
     "models",
+    DISABLED_FEATURES,
     runtime_api::MODULE,
     "prelude",
     "mock",

@@ -4,7 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::plan::{Constructor, CratePlan, Plan, RequestModel, RuntimePlan, TypeKind};
+use crate::emit::plan::{
+    Constructor, CratePlan, DISABLED_FEATURES, Plan, RequestModel, RuntimePlan, TypeKind,
+};
 // Interpolated, a runtime name prints its path: `#Client` is `runtime::Client`.
 use crate::emit::runtime_api::{
     self,
@@ -189,6 +191,7 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
             pub mod #runtime_module;
         },
     };
+    let disabled_module = ident(DISABLED_FEATURES);
     let disabled = plan.client.accessors.iter().map(|a| {
         let tag = &plan.tags[a.tag];
         let name = ident(&a.method);
@@ -218,7 +221,7 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
             quote! {
                 #[cfg(not(feature = #f))]
                 #[doc(hidden)]
-                pub fn #name(&self) where for<'a> &'a Client: disabled::#trait_name {}
+                pub fn #name(&self) where for<'a> &'a Client: #disabled_module::#trait_name {}
             },
         )
     });
@@ -292,7 +295,7 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
         /// What makes a call of a tag accessor whose feature is off a compile error that names
         /// the feature.
         #[doc(hidden)]
-        pub mod disabled {
+        pub mod #disabled_module {
             #(#disabled_traits)*
         }
 

@@ -15,9 +15,9 @@ pub use reports::ReportRequest;
 #[cfg(feature = "reports")]
 pub use reports::ReportRequestAttachment;
 mod shared;
-#[cfg(any(feature = "alarms", feature = "shared"))]
+#[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 pub use shared::Alarm;
-#[cfg(any(feature = "alarms", feature = "shared"))]
+#[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 pub use shared::LevelEnum;
 #[cfg(feature = "shared")]
 mod shared_api;

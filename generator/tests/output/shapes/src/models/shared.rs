@@ -9,7 +9,7 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-#[cfg(any(feature = "alarms", feature = "shared"))]
+#[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 /// Used by the `alarms` and `shared` tags.
 #[derive(Clone, PartialEq, Default)]
 pub struct Alarm {
@@ -20,7 +20,7 @@ pub struct Alarm {
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
-#[cfg(any(feature = "alarms", feature = "shared"))]
+#[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl Alarm {
     /// `name` when present and valid.
     pub fn name(&self) -> Option<&str> {
@@ -31,11 +31,11 @@ impl Alarm {
         self.level.copied()
     }
 }
-#[cfg(any(feature = "alarms", feature = "shared"))]
+#[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 runtime::response_model! {
     Alarm, "Alarm", extra, [name("name"), level("level")]
 }
-#[cfg(any(feature = "alarms", feature = "shared"))]
+#[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 /// * `1` - Low
 /// * `2` - High
 /// * `3` - Critical
@@ -53,7 +53,7 @@ pub enum LevelEnum {
     /// A value this client does not know yet.
     Unknown(i64),
 }
-#[cfg(any(feature = "alarms", feature = "shared"))]
+#[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl LevelEnum {
     /// The integer on the wire; `None` for the blank value (`""` on the wire).
     pub fn value(self) -> Option<i64> {
@@ -74,7 +74,7 @@ impl LevelEnum {
         }
     }
 }
-#[cfg(any(feature = "alarms", feature = "shared"))]
+#[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl From<i64> for LevelEnum {
     fn from(v: i64) -> Self {
         match v {
@@ -85,7 +85,7 @@ impl From<i64> for LevelEnum {
         }
     }
 }
-#[cfg(any(feature = "alarms", feature = "shared"))]
+#[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl std::fmt::Display for LevelEnum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.value() {
@@ -94,7 +94,7 @@ impl std::fmt::Display for LevelEnum {
         }
     }
 }
-#[cfg(any(feature = "alarms", feature = "shared"))]
+#[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl serde::Serialize for LevelEnum {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.value() {
@@ -103,7 +103,7 @@ impl serde::Serialize for LevelEnum {
         }
     }
 }
-#[cfg(any(feature = "alarms", feature = "shared"))]
+#[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl<'de> serde::Deserialize<'de> for LevelEnum {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -117,7 +117,7 @@ impl<'de> serde::Deserialize<'de> for LevelEnum {
             })
     }
 }
-#[cfg(any(feature = "alarms", feature = "shared"))]
+#[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl runtime::FromJson for LevelEnum {
     fn from_i64(v: i64) -> Option<Self> {
         Some(Self::from(v))
@@ -129,13 +129,13 @@ impl runtime::FromJson for LevelEnum {
         Self::from_text(v)
     }
 }
-#[cfg(any(feature = "alarms", feature = "shared"))]
+#[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl runtime::QueryValue for LevelEnum {
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(self.to_string())
     }
 }
-#[cfg(any(feature = "alarms", feature = "shared"))]
+#[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl runtime::Inspect for LevelEnum {
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
